@@ -1,0 +1,306 @@
+//! Generic parameters: `*( SEMI generic-param )` with
+//! `generic-param = token [ EQUAL gen-value ]` and
+//! `gen-value = token / host / quoted-string` (RFC 3261 §25.1).
+//!
+//! A value's parameters are validated once when the typed value is parsed;
+//! afterwards [`Params`] only keeps the region and re-walks it on demand, so
+//! no parameter list is ever allocated.
+
+use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::lex::{self, Cursor};
+use crate::Span;
+
+/// Most parameters accepted on one header value (grammar notes: limits).
+pub const MAX_PARAMS: usize = 64;
+
+/// One `name[=value]` parameter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Param<'a> {
+    name: &'a [u8],
+    value: Option<&'a [u8]>,
+    name_span: Span,
+    value_span: Option<Span>,
+}
+
+impl<'a> Param<'a> {
+    /// The name as sent (a token, so ASCII).
+    pub fn name(&self) -> &'a str {
+        core::str::from_utf8(self.name).unwrap_or("")
+    }
+
+    /// The raw value bytes as sent (quotes kept for quoted strings), if any.
+    pub fn value(&self) -> Option<&'a [u8]> {
+        self.value
+    }
+
+    /// The value without surrounding double quotes (escapes are kept).
+    pub fn value_unquoted(&self) -> Option<&'a [u8]> {
+        self.value.map(|v| {
+            if v.len() >= 2 && v[0] == b'"' && v[v.len() - 1] == b'"' {
+                &v[1..v.len() - 1]
+            } else {
+                v
+            }
+        })
+    }
+
+    /// True when the value was a quoted string.
+    pub fn is_quoted(&self) -> bool {
+        matches!(self.value, Some(v) if v.first() == Some(&b'"'))
+    }
+
+    /// Case-insensitive name comparison (parameter names are case-insensitive).
+    pub fn is(&self, name: &str) -> bool {
+        self.name.eq_ignore_ascii_case(name.as_bytes())
+    }
+
+    /// Absolute span of the name.
+    pub fn name_span(&self) -> Span {
+        self.name_span
+    }
+
+    /// Absolute span of the value, if any.
+    pub fn value_span(&self) -> Option<Span> {
+        self.value_span
+    }
+
+    /// Absolute span of the whole parameter (name through value).
+    pub fn span(&self) -> Span {
+        Span::new(
+            self.name_span.start,
+            self.value_span.map_or(self.name_span.end, |v| v.end),
+        )
+    }
+}
+
+/// The parameters of one header value: a validated region, walked lazily.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Params<'a> {
+    s: &'a [u8],
+    base: usize,
+}
+
+impl<'a> Params<'a> {
+    /// No parameters.
+    pub const EMPTY: Params<'static> = Params { s: &[], base: 0 };
+
+    /// Iterates the parameters in order.
+    pub fn iter(&self) -> ParamIter<'a> {
+        ParamIter {
+            cur: Cursor::new(self.s, self.base),
+        }
+    }
+
+    /// The first parameter named `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<Param<'a>> {
+        self.iter().find(|p| p.is(name))
+    }
+
+    /// True when a parameter named `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Number of parameters.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// True when there is no parameter.
+    pub fn is_empty(&self) -> bool {
+        self.s.is_empty()
+    }
+
+    /// Absolute span of the whole parameter region (from the first `;`).
+    pub fn span(&self) -> Span {
+        Span::new(self.base, self.base + self.s.len())
+    }
+
+    /// The name of the first parameter that appears more than once
+    /// (case-insensitive), for rule `header-param-repeated`. Quadratic in the
+    /// parameter count, which is bounded by [`MAX_PARAMS`].
+    pub fn first_repeated(&self) -> Option<Param<'a>> {
+        let mut outer = self.iter();
+        let mut i = 0;
+        while let Some(p) = outer.next() {
+            i += 1;
+            if self.iter().skip(i).any(|q| q.name.eq_ignore_ascii_case(p.name)) {
+                return Some(p);
+            }
+        }
+        None
+    }
+}
+
+impl<'a> IntoIterator for &Params<'a> {
+    type Item = Param<'a>;
+    type IntoIter = ParamIter<'a>;
+    fn into_iter(self) -> ParamIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`Params`].
+#[derive(Clone, Debug)]
+pub struct ParamIter<'a> {
+    cur: Cursor<'a>,
+}
+
+impl<'a> Iterator for ParamIter<'a> {
+    type Item = Param<'a>;
+    fn next(&mut self) -> Option<Param<'a>> {
+        self.cur.skip_lws();
+        if !self.cur.eat(b';') {
+            return None;
+        }
+        // The region was validated by `scan_params`, so this cannot fail; stop if it does.
+        parse_one(&mut self.cur).ok()
+    }
+}
+
+/// Parses one parameter after its `;`.
+fn parse_one<'a>(cur: &mut Cursor<'a>) -> Result<Param<'a>, HeaderValueError> {
+    cur.skip_lws();
+    let name_start = cur.pos;
+    let name = cur.token();
+    if name.is_empty() {
+        return Err(cur.err(HeaderValueErrorKind::BadParam));
+    }
+    let name_span = cur.span_from(name_start);
+    let save = cur.pos;
+    cur.skip_lws();
+    if !cur.eat(b'=') {
+        cur.pos = save;
+        return Ok(Param {
+            name,
+            value: None,
+            name_span,
+            value_span: None,
+        });
+    }
+    cur.skip_lws();
+    let vstart = cur.pos;
+    match cur.peek() {
+        Some(b'"') => match lex::quoted_string_end(cur.s, cur.pos) {
+            Ok(end) => cur.pos = end,
+            Err(at) => return Err(cur.err_at(HeaderValueErrorKind::UnterminatedQuote, at)),
+        },
+        Some(b'[') => match cur.rest().iter().position(|&b| b == b']') {
+            Some(i) => cur.pos += i + 1,
+            None => return Err(cur.err(HeaderValueErrorKind::BadParam)),
+        },
+        _ => {
+            while cur.peek().is_some_and(lex::is_param_value) {
+                cur.pos += 1;
+            }
+        }
+    }
+    if cur.pos == vstart {
+        return Err(cur.err(HeaderValueErrorKind::BadParam));
+    }
+    Ok(Param {
+        name,
+        value: Some(&cur.s[vstart..cur.pos]),
+        name_span,
+        value_span: Some(cur.span_from(vstart)),
+    })
+}
+
+/// Validates `*( SEMI generic-param )` starting at the cursor (LWS first is
+/// allowed) and returns the region. Stops, without consuming, at the first
+/// byte after LWS that is not `;`. At most [`MAX_PARAMS`] parameters.
+pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, HeaderValueError> {
+    let region_start = {
+        let save = cur.pos;
+        cur.skip_lws();
+        if cur.peek() != Some(b';') {
+            cur.pos = save;
+            return Ok(Params {
+                s: &[],
+                base: cur.base + save,
+            });
+        }
+        cur.pos
+    };
+    let mut count = 0;
+    let mut end = region_start;
+    loop {
+        let save = cur.pos;
+        cur.skip_lws();
+        if !cur.eat(b';') {
+            cur.pos = save;
+            break;
+        }
+        count += 1;
+        if count > MAX_PARAMS {
+            return Err(cur.err(HeaderValueErrorKind::TooManyParams));
+        }
+        parse_one(cur)?;
+        end = cur.pos;
+    }
+    Ok(Params {
+        s: &cur.s[region_start..end],
+        base: cur.base + region_start,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan(s: &[u8]) -> Result<(Params<'_>, usize), HeaderValueError> {
+        let mut c = Cursor::new(s, 100);
+        let p = scan_params(&mut c)?;
+        Ok((p, c.pos))
+    }
+
+    #[test]
+    fn parses_generic_params_with_lws_and_quotes() {
+        let s = b" ;branch=z9hG4bK1 ; rport ;received=[2001:db8::1];text=\"a;b\" , next";
+        let (p, stop) = scan(s).unwrap();
+        assert_eq!(&s[stop..], b" , next");
+        let v: Vec<_> = p.iter().map(|p| (p.name(), p.value())).collect();
+        assert_eq!(
+            v,
+            vec![
+                ("branch", Some(&b"z9hG4bK1"[..])),
+                ("rport", None),
+                ("received", Some(&b"[2001:db8::1]"[..])),
+                ("text", Some(&b"\"a;b\""[..])),
+            ]
+        );
+        let b = p.get("BRANCH").unwrap();
+        assert_eq!(b.value_span().unwrap(), Span::new(100 + 9, 100 + 17));
+        assert_eq!(&s[b.value_span().unwrap().shift(0).start - 100..][..8], b"z9hG4bK1");
+        assert_eq!(p.get("text").unwrap().value_unquoted(), Some(&b"a;b"[..]));
+        assert!(p.first_repeated().is_none());
+    }
+
+    #[test]
+    fn unbracketed_ipv6_value() {
+        let (p, _) = scan(b";received=2001:db8::9:255").unwrap();
+        assert_eq!(p.get("received").unwrap().value(), Some(&b"2001:db8::9:255"[..]));
+    }
+
+    #[test]
+    fn errors_are_located() {
+        assert_eq!(scan(b";").unwrap_err().kind(), HeaderValueErrorKind::BadParam);
+        assert_eq!(scan(b";a=").unwrap_err().offset(), 103);
+        assert_eq!(
+            scan(b";a=\"x").unwrap_err().kind(),
+            HeaderValueErrorKind::UnterminatedQuote
+        );
+        let many = ";a".repeat(MAX_PARAMS + 1);
+        assert_eq!(
+            scan(many.as_bytes()).unwrap_err().kind(),
+            HeaderValueErrorKind::TooManyParams
+        );
+    }
+
+    #[test]
+    fn repeated_names() {
+        let (p, _) = scan(b";tag=1;x;TAG=2").unwrap();
+        assert_eq!(p.first_repeated().unwrap().name(), "tag");
+        assert!(Params::EMPTY.is_empty());
+    }
+}

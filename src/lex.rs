@@ -1,0 +1,463 @@
+//! Character classes and small scanners shared by every grammar piece
+//! (RFC 3261 §25.1). Table-driven so the hot loops are one load per byte.
+//!
+//! Inside a header value a CR or LF can only be part of a fold (the message
+//! parser checked that every line break in a row is followed by SP/HTAB), so
+//! value scanners treat CR and LF as linear white space.
+
+use crate::error::{HeaderValueError, HeaderValueErrorKind};
+
+const TOKEN: u8 = 1;
+const WS: u8 = 2; // SP, HTAB
+const LWS: u8 = 4; // SP, HTAB, CR, LF
+const DIGIT: u8 = 8;
+const HEX: u8 = 16;
+const WORD: u8 = 32; // RFC 3261 `word` (Call-ID)
+const PARAM_VALUE: u8 = 64; // bytes that may appear in an unquoted parameter value
+
+const fn build_table() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let alnum = b.is_ascii_alphanumeric();
+        let mut c = 0;
+        // token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")
+        if alnum
+            || matches!(
+                b,
+                b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~'
+            )
+        {
+            c |= TOKEN;
+        }
+        if b == b' ' || b == b'\t' {
+            c |= WS | LWS;
+        }
+        if b == b'\r' || b == b'\n' {
+            c |= LWS;
+        }
+        if b.is_ascii_digit() {
+            c |= DIGIT;
+        }
+        if b.is_ascii_hexdigit() {
+            c |= HEX;
+        }
+        // word = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~" /
+        //        "(" / ")" / "<" / ">" / ":" / "\" / DQUOTE / "/" / "[" / "]" / "?" / "{" / "}")
+        if (c & TOKEN) != 0
+            || matches!(
+                b,
+                b'(' | b')'
+                    | b'<'
+                    | b'>'
+                    | b':'
+                    | b'\\'
+                    | b'"'
+                    | b'/'
+                    | b'['
+                    | b']'
+                    | b'?'
+                    | b'{'
+                    | b'}'
+            )
+        {
+            c |= WORD;
+        }
+        // Unquoted parameter values: token, host (IPv4, IPv6 with or without
+        // brackets, names) and the odd real-world byte; the delimiters of the
+        // surrounding grammar are excluded.
+        if b > 0x20
+            && b != 0x7f
+            && !matches!(
+                b,
+                b';' | b',' | b'?' | b'&' | b'<' | b'>' | b'"' | b'=' | b'(' | b')'
+            )
+        {
+            c |= PARAM_VALUE;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+static CLASS: [u8; 256] = build_table();
+
+/// `token` character (RFC 3261 §25.1).
+#[inline]
+pub(crate) fn is_token(b: u8) -> bool {
+    CLASS[b as usize] & TOKEN != 0
+}
+
+/// SP or HTAB.
+#[inline]
+pub(crate) fn is_ws(b: u8) -> bool {
+    CLASS[b as usize] & WS != 0
+}
+
+/// SP, HTAB, CR or LF: white space inside an (possibly folded) header value.
+#[inline]
+pub(crate) fn is_lws(b: u8) -> bool {
+    CLASS[b as usize] & LWS != 0
+}
+
+/// ASCII digit.
+#[inline]
+pub(crate) fn is_digit(b: u8) -> bool {
+    CLASS[b as usize] & DIGIT != 0
+}
+
+/// ASCII hex digit.
+#[inline]
+pub(crate) fn is_hex(b: u8) -> bool {
+    CLASS[b as usize] & HEX != 0
+}
+
+/// `word` character (Call-ID, RFC 3261 §25.1).
+#[inline]
+pub(crate) fn is_word(b: u8) -> bool {
+    CLASS[b as usize] & WORD != 0
+}
+
+/// A byte allowed in an unquoted generic parameter value.
+#[inline]
+pub(crate) fn is_param_value(b: u8) -> bool {
+    CLASS[b as usize] & PARAM_VALUE != 0
+}
+
+/// True when every byte is a token character and there is at least one.
+#[inline]
+pub(crate) fn is_token_str(s: &[u8]) -> bool {
+    !s.is_empty() && s.iter().all(|&b| is_token(b))
+}
+
+/// Index of the first byte at or after `i` that is not LWS.
+#[inline]
+pub(crate) fn skip_lws(s: &[u8], mut i: usize) -> usize {
+    while i < s.len() && is_lws(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// `s` without leading and trailing LWS.
+#[inline]
+pub(crate) fn trim_lws(s: &[u8]) -> &[u8] {
+    let start = skip_lws(s, 0);
+    let mut end = s.len();
+    while end > start && is_lws(s[end - 1]) {
+        end -= 1;
+    }
+    &s[start..end]
+}
+
+/// Index one past the token that starts at `i` (== `i` when there is none).
+#[inline]
+pub(crate) fn token_end(s: &[u8], mut i: usize) -> usize {
+    while i < s.len() && is_token(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Index one past the closing quote of the quoted string whose opening quote
+/// is at `i`, honouring `quoted-pair`. `Err(i)` if it is unterminated or a
+/// quoted-pair escapes CR/LF (RFC 3261 §25.1).
+pub(crate) fn quoted_string_end(s: &[u8], i: usize) -> Result<usize, usize> {
+    debug_assert_eq!(s.get(i), Some(&b'"'));
+    let mut j = i + 1;
+    while j < s.len() {
+        match s[j] {
+            b'"' => return Ok(j + 1),
+            b'\\' => {
+                match s.get(j + 1) {
+                    Some(b'\r') | Some(b'\n') | None => return Err(j),
+                    Some(_) => {}
+                }
+                j += 2;
+            }
+            _ => j += 1,
+        }
+    }
+    Err(i)
+}
+
+/// Maximum nesting depth of `comment` (grammar notes: bound the recursion).
+pub(crate) const MAX_COMMENT_DEPTH: usize = 8;
+
+/// Index one past the comment whose `(` is at `i`. Comments nest (RFC 3261
+/// §25.1 `comment`); depth beyond [`MAX_COMMENT_DEPTH`] or no closing `)` is
+/// `Err(offset)`. Iterative, so hostile nesting cannot blow the stack.
+pub(crate) fn comment_end(s: &[u8], i: usize) -> Result<usize, usize> {
+    debug_assert_eq!(s.get(i), Some(&b'('));
+    let mut depth = 0usize;
+    let mut j = i;
+    while j < s.len() {
+        match s[j] {
+            b'(' => {
+                depth += 1;
+                if depth > MAX_COMMENT_DEPTH {
+                    return Err(j);
+                }
+            }
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Ok(j + 1);
+                }
+            }
+            b'\\' => j += 1,
+            _ => {}
+        }
+        j += 1;
+    }
+    Err(i)
+}
+
+/// Splits a list header value on the commas that separate its elements:
+/// never inside a quoted string, `<...>` or a comment (RFC 3261 §7.3.1).
+/// Yields each element trimmed of LWS, as `(start, end)` offsets into the
+/// value; empty elements are yielded too (so `a,,b` shows the empty one).
+#[derive(Clone, Debug)]
+pub(crate) struct ListSplit<'a> {
+    s: &'a [u8],
+    pos: usize,
+    done: bool,
+}
+
+impl<'a> ListSplit<'a> {
+    pub(crate) fn new(s: &'a [u8]) -> Self {
+        ListSplit {
+            s,
+            pos: 0,
+            done: s.is_empty(),
+        }
+    }
+}
+
+impl Iterator for ListSplit<'_> {
+    type Item = (usize, usize);
+
+    fn next(&mut self) -> Option<(usize, usize)> {
+        if self.done {
+            return None;
+        }
+        let s = self.s;
+        let start = self.pos;
+        let mut j = start;
+        let mut angle = false;
+        let end = loop {
+            if j >= s.len() {
+                self.done = true;
+                break s.len();
+            }
+            match s[j] {
+                b'"' => match quoted_string_end(s, j) {
+                    Ok(e) => j = e,
+                    // Unterminated: the rest is one element; its own parser reports it.
+                    Err(_) => j = s.len(),
+                },
+                b'(' if !angle => match comment_end(s, j) {
+                    Ok(e) => j = e,
+                    Err(_) => j += 1,
+                },
+                b'<' => {
+                    angle = true;
+                    j += 1;
+                }
+                b'>' => {
+                    angle = false;
+                    j += 1;
+                }
+                b',' if !angle => {
+                    self.pos = j + 1;
+                    break j;
+                }
+                _ => j += 1,
+            }
+        };
+        // Trim LWS on both sides.
+        let mut a = start;
+        while a < end && is_lws(s[a]) {
+            a += 1;
+        }
+        let mut b = end;
+        while b > a && is_lws(s[b - 1]) {
+            b -= 1;
+        }
+        Some((a, b))
+    }
+}
+
+/// A read position in one header value, reporting errors at absolute offsets.
+///
+/// `base` is the offset of `s[0]` in the message buffer, so every error and
+/// span a typed parser produces points into the caller's buffer.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Cursor<'a> {
+    pub(crate) s: &'a [u8],
+    pub(crate) pos: usize,
+    pub(crate) base: usize,
+}
+
+impl<'a> Cursor<'a> {
+    pub(crate) fn new(s: &'a [u8], base: usize) -> Self {
+        Cursor { s, pos: 0, base }
+    }
+
+    #[inline]
+    pub(crate) fn peek(&self) -> Option<u8> {
+        self.s.get(self.pos).copied()
+    }
+
+    #[inline]
+    pub(crate) fn at_end(&self) -> bool {
+        self.pos >= self.s.len()
+    }
+
+    #[inline]
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.s[self.pos.min(self.s.len())..]
+    }
+
+    /// Consumes `b` if it is next.
+    #[inline]
+    pub(crate) fn eat(&mut self, b: u8) -> bool {
+        if self.peek() == Some(b) {
+            self.pos += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    #[inline]
+    pub(crate) fn skip_lws(&mut self) {
+        self.pos = skip_lws(self.s, self.pos);
+    }
+
+    /// Takes a token (possibly empty).
+    #[inline]
+    pub(crate) fn token(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        self.pos = token_end(self.s, self.pos);
+        &self.s[start..self.pos]
+    }
+
+    /// Takes a non-empty token or fails with `ExpectedToken` here.
+    pub(crate) fn expect_token(&mut self) -> Result<&'a [u8], HeaderValueError> {
+        let t = self.token();
+        if t.is_empty() {
+            Err(self.err(HeaderValueErrorKind::ExpectedToken))
+        } else {
+            Ok(t)
+        }
+    }
+
+    /// Takes a run of digits (possibly empty).
+    #[inline]
+    pub(crate) fn digits(&mut self) -> &'a [u8] {
+        let start = self.pos;
+        while self.pos < self.s.len() && is_digit(self.s[self.pos]) {
+            self.pos += 1;
+        }
+        &self.s[start..self.pos]
+    }
+
+    /// An error of `kind` at the current position.
+    #[inline]
+    pub(crate) fn err(&self, kind: HeaderValueErrorKind) -> HeaderValueError {
+        HeaderValueError::new(kind, self.base + self.pos.min(self.s.len()))
+    }
+
+    /// An error of `kind` at relative offset `at`.
+    #[inline]
+    pub(crate) fn err_at(&self, kind: HeaderValueErrorKind, at: usize) -> HeaderValueError {
+        HeaderValueError::new(kind, self.base + at)
+    }
+
+    /// Absolute span of `start..self.pos`.
+    #[inline]
+    pub(crate) fn span_from(&self, start: usize) -> crate::Span {
+        crate::Span::new(self.base + start, self.base + self.pos)
+    }
+}
+
+/// Parses `1*DIGIT` as u64; `None` when empty, not all digits, or overflowing.
+pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for &b in s {
+        if !is_digit(b) {
+            return None;
+        }
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+    }
+    Some(v)
+}
+
+/// ASCII case-insensitive equality.
+#[inline]
+pub(crate) fn eq_ic(a: &[u8], b: &[u8]) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_class() {
+        for b in b"abcXYZ019-.!%*_+`'~" {
+            assert!(is_token(*b), "{}", *b as char);
+        }
+        for b in b" \t:;,/\"<>()[]{}@=?\\\r\n\x00\x7f\x80" {
+            assert!(!is_token(*b), "{:?}", *b as char);
+        }
+    }
+
+    #[test]
+    fn quoted() {
+        assert_eq!(quoted_string_end(b"\"a\\\"b\" x", 0), Ok(6));
+        assert_eq!(quoted_string_end(b"\"abc", 0), Err(0));
+        assert_eq!(quoted_string_end(b"\"a\\\r\n\"", 0), Err(2));
+    }
+
+    #[test]
+    fn comments_nest_and_are_bounded() {
+        assert_eq!(comment_end(b"(a(b)c) x", 0), Ok(7));
+        assert_eq!(comment_end(b"(a(b)c", 0), Err(0));
+        let deep = [b'('; 100];
+        assert!(comment_end(&deep, 0).is_err());
+    }
+
+    #[test]
+    fn list_split_respects_quotes_angles_comments() {
+        let v = b"\"a,b\" <sip:x;a=1,2>;p , c (x,y) ,, d";
+        let parts: Vec<&[u8]> = ListSplit::new(v).map(|(a, b)| &v[a..b]).collect();
+        assert_eq!(
+            parts,
+            vec![
+                &b"\"a,b\" <sip:x;a=1,2>;p"[..],
+                b"c (x,y)",
+                b"",
+                b"d"
+            ]
+        );
+        assert_eq!(ListSplit::new(b"").count(), 0);
+        assert_eq!(ListSplit::new(b" , ").count(), 2);
+    }
+
+    #[test]
+    fn u64_parse() {
+        assert_eq!(parse_u64(b"0042"), Some(42));
+        assert_eq!(parse_u64(b"18446744073709551615"), Some(u64::MAX));
+        assert_eq!(parse_u64(b"18446744073709551616"), None);
+        assert_eq!(parse_u64(b""), None);
+        assert_eq!(parse_u64(b"+5"), None);
+        assert_eq!(parse_u64(b"1 2"), None);
+    }
+}

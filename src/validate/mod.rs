@@ -1,0 +1,1 @@
+//! The validator: response rules of `spec/response-rules.md`.
