@@ -31,8 +31,10 @@ use crate::framing::{skip_keepalives, Layout, Scan, Scanner};
 use crate::message::{OwnedMessage, OwnedResponse};
 use crate::options::{Framing, ParseOptions};
 
-/// Where the decoder is within the current message.
+/// Where the decoder is within the current message. One per connection, so
+/// the large `Body` variant costs nothing worth boxing.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 enum State {
     /// Between messages (keep-alives may come).
     Idle,

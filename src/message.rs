@@ -171,13 +171,6 @@ macro_rules! common_accessors {
             self.headers.src()
         }
 
-        pub(crate) fn layout(&self) -> Layout {
-            Layout {
-                head: self.headers.layout(),
-                meta: self.meta,
-            }
-        }
-
         /// The body: what Content-Length delimits (in a datagram without
         /// Content-Length, the rest of the datagram).
         pub fn body(&self) -> &'a [u8] {
@@ -332,6 +325,13 @@ impl<'a> Response<'a> {
     /// grammar requires (`status-line-missing-reason-sp`).
     pub fn status_line_missing_reason_sp(&self) -> bool {
         self.line().missing_reason_sp
+    }
+
+    pub(crate) fn layout(&self) -> Layout {
+        Layout {
+            head: self.headers.layout(),
+            meta: self.meta,
+        }
     }
 
     /// Copies the referenced bytes into an owned response (one copy).
