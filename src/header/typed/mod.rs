@@ -22,3 +22,6 @@ pub trait TypedHeader<'a>: Sized {
     /// offset the result carries points into the caller's buffer.
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError>;
 }
+
+pub mod warning;
+pub use warning::Warning;
