@@ -25,3 +25,6 @@ pub trait TypedHeader<'a>: Sized {
 
 pub mod warning;
 pub use warning::Warning;
+
+pub mod date;
+pub use date::Date;
