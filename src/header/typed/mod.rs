@@ -28,3 +28,6 @@ pub use warning::Warning;
 
 pub mod date;
 pub use date::Date;
+
+pub mod reason;
+pub use reason::{Reason, ReasonProtocol};
