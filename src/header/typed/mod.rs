@@ -31,3 +31,6 @@ pub use date::Date;
 
 pub mod reason;
 pub use reason::{Reason, ReasonProtocol};
+
+pub mod security;
+pub use security::SecurityServer;
