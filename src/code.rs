@@ -1,7 +1,7 @@
 //! SIP status codes (RFC 3261 §7.2, §21) and the IANA "Response Codes"
 //! registry of the Session Initiation Protocol (SIP) Parameters.
 //!
-//! One macro table ([`status_codes!`]) is the single source of truth: it
+//! One macro table (`status_codes!` in this file) is the single source of truth: it
 //! generates every named constant, the reason-phrase and RFC lookups, and
 //! the registered-ness flag. `tests/status_codes.rs` checks the table row by
 //! row against a byte-exact copy of `spec/status-codes.tsv`.

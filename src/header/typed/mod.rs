@@ -34,3 +34,6 @@ pub use reason::{Reason, ReasonProtocol};
 
 pub mod security;
 pub use security::SecurityServer;
+
+pub mod auth;
+pub use auth::{AuthParam, AuthParams, Challenge, ProxyAuthenticate, WwwAuthenticate};
