@@ -22,3 +22,18 @@ pub trait TypedHeader<'a>: Sized {
     /// offset the result carries points into the caller's buffer.
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError>;
 }
+
+pub mod warning;
+pub use warning::Warning;
+
+pub mod date;
+pub use date::Date;
+
+pub mod reason;
+pub use reason::{Reason, ReasonProtocol};
+
+pub mod security;
+pub use security::SecurityServer;
+
+pub mod auth;
+pub use auth::{AuthParam, AuthParams, Challenge, ProxyAuthenticate, WwwAuthenticate};
