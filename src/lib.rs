@@ -2,6 +2,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[doc(hidden)]
+#[path = "fuzz_support.rs"]
+pub mod __fuzz;
 pub mod code;
 pub mod decoder;
 pub mod error;

@@ -1,0 +1,800 @@
+//! Fuzz-target bodies, shared by the cargo-fuzz crate (`fuzz/`) and the
+//! stable replay test (`tests/fuzz_replay.rs`).
+//!
+//! Not part of the public API (hidden, no stability promise). Each function
+//! takes arbitrary bytes, runs one part of the library over them and
+//! asserts invariants, panicking with a description when one breaks, so a
+//! fuzzer finds wrong answers and not only crashes:
+//!
+//! - every span a parsed value hands out lies in the buffer (or, for a typed
+//!   header value, in the value's own region), and the slice an accessor
+//!   returns equals the bytes at its span;
+//! - every error offset lies within the input;
+//! - the stream decoder, however the stream is cut, yields the same messages
+//!   and the same error as one-shot parses of the same stream;
+//! - a response re-rendered from its parsed fields parses back to the same
+//!   fields, and rendering is then stable.
+//!
+//! These functions allocate freely (they are test harness code, never on a
+//! parse path).
+
+use bytes::BytesMut;
+
+use crate::error::HeaderValueError;
+use crate::header::typed::{
+    Date, ProxyAuthenticate, Reason, SecurityServer, TypedHeader, Warning, WwwAuthenticate,
+};
+use crate::header::{Headers, KnownHeader, Params};
+use crate::{
+    parse_message as one_shot_message, parse_response as one_shot_response, Deviations, Limits,
+    Message, MessageDecoder, OwnedResponse, ParseError, ParseErrorKind, ParseOptions, Progress,
+    Response, ResponseDecoder, Span,
+};
+
+/// Panics unless `s` is a well-formed span within `0..len`.
+fn in_bounds(what: &str, s: Span, len: usize) {
+    assert!(
+        s.start <= s.end && s.end <= len,
+        "{what}: span {s} outside 0..{len}"
+    );
+}
+
+/// Panics unless `s` is in bounds and `got` equals `buf[s]`.
+fn same_bytes(what: &str, buf: &[u8], s: Span, got: &[u8]) {
+    in_bounds(what, s, buf.len());
+    assert!(
+        &buf[s.range()] == got,
+        "{what}: accessor bytes differ from the bytes at {s}"
+    );
+}
+
+/// Panics unless `e` points into the input (`offset <= len`).
+fn error_in_bounds(what: &str, e: &ParseError, len: usize) {
+    assert!(
+        e.offset() <= len,
+        "{what}: error {e} beyond the input ({len} bytes)"
+    );
+}
+
+/// Every span of the deviations record lies in the buffer.
+fn check_deviations(d: &Deviations, len: usize) {
+    let spans = [
+        ("bare_lf", d.bare_lf()),
+        ("start_line_folded", d.start_line_folded()),
+        ("first_malformed", d.first_malformed()),
+        ("head_unterminated", d.head_unterminated()),
+        ("content_length_syntax", d.content_length_syntax()),
+        ("content_length_multiple", d.content_length_multiple()),
+        ("trailing_octets", d.trailing_octets()),
+    ];
+    for (what, s) in spans {
+        if let Some(s) = s {
+            in_bounds(what, s, len);
+        }
+    }
+    assert_eq!(
+        d.malformed_lines() > 0,
+        d.first_malformed().is_some(),
+        "malformed_lines vs first_malformed"
+    );
+    assert_eq!(
+        d.bare_lf_count() > 0,
+        d.bare_lf().is_some(),
+        "bare_lf_count vs bare_lf"
+    );
+}
+
+/// Checks the header section: spans, slices, the index against a walk.
+fn check_headers(buf: &[u8], h: &Headers<'_>, msg: Span) {
+    let hs = h.span();
+    in_bounds("headers", hs, buf.len());
+    assert!(
+        msg.start <= hs.start && hs.end <= msg.end,
+        "headers {hs} outside message {msg}"
+    );
+    let mut rows = 0;
+    for row in h.iter() {
+        rows += 1;
+        for (what, s) in [
+            ("row", row.span()),
+            ("name", row.name_span()),
+            ("value", row.value_span()),
+        ] {
+            in_bounds(what, s, buf.len());
+            assert!(
+                hs.start <= s.start && s.end <= hs.end,
+                "{what} {s} outside headers {hs}"
+            );
+        }
+        same_bytes("name", buf, row.name_span(), row.name_bytes());
+        same_bytes("value", buf, row.value_span(), row.value());
+        let unfolded = row.unfolded();
+        assert!(unfolded.len() <= row.value().len(), "unfolding grew");
+        assert_eq!(
+            row.is_folded(),
+            matches!(unfolded, std::borrow::Cow::Owned(_)),
+            "is_folded vs unfolded"
+        );
+        let vs = row.value_span();
+        for e in row.elements() {
+            same_bytes("element", buf, e.span, e.bytes);
+            assert!(
+                vs.start <= e.span.start && e.span.end <= vs.end,
+                "element {} outside value {vs}",
+                e.span
+            );
+        }
+    }
+    assert!(rows <= h.len(), "{rows} rows walked, {} counted", h.len());
+    // The index against one walk: counts and first rows of every known header.
+    let mut counts = [0usize; KnownHeader::COUNT];
+    let mut first = [None; KnownHeader::COUNT];
+    for r in h.iter() {
+        if let Some(k) = r.known() {
+            counts[k.index()] += 1;
+            first[k.index()].get_or_insert(r.span());
+        }
+    }
+    for &k in KnownHeader::ALL {
+        let n = counts[k.index()];
+        assert_eq!(h.count(k), n, "index count of {k}");
+        assert_eq!(h.contains(k), n > 0, "contains({k})");
+        assert_eq!(h.get(k).map(|r| r.span()), first[k.index()], "get({k})");
+        if n > 0 {
+            assert_eq!(h.get_all(k).count(), n, "get_all({k})");
+        }
+    }
+    for s in h.malformed() {
+        in_bounds("malformed", s, buf.len());
+    }
+}
+
+/// Checks every span and slice of a parsed message against `buf`.
+pub fn check_message(buf: &[u8], m: &Message<'_>) {
+    let msg = m.span();
+    in_bounds("message", msg, buf.len());
+    check_headers(buf, m.headers(), msg);
+    match m {
+        Message::Response(r) => check_response(buf, r),
+        Message::Request(r) => {
+            same_bytes("message", buf, msg, r.as_bytes());
+            same_bytes("method", buf, r.method_span(), r.method());
+            same_bytes("uri", buf, r.uri_span(), r.uri());
+            same_bytes("body", buf, r.body_span(), r.body());
+            check_deviations(r.deviations(), buf.len());
+            if let Some(s) = r.request_line_odd_ws() {
+                in_bounds("request_line_odd_ws", s, buf.len());
+            }
+            if let Some(s) = r.find_bare_cr() {
+                same_bytes("bare cr", buf, s, b"\r");
+            }
+        }
+    }
+}
+
+/// Checks every span and slice of a parsed response against `buf`.
+pub fn check_response(buf: &[u8], r: &Response<'_>) {
+    let msg = r.span();
+    same_bytes("message", buf, msg, r.as_bytes());
+    assert!(r.source() == buf, "source() is not the parsed buffer");
+    same_bytes("version", buf, r.version_span(), r.version());
+    same_bytes("reason", buf, r.reason_span(), r.reason());
+    same_bytes("body", buf, r.body_span(), r.body());
+    let line = r.status_line_span();
+    in_bounds("status line", line, buf.len());
+    assert_eq!(line, r.start_line_span(), "status vs start line span");
+    for (what, s) in [
+        ("version", r.version_span()),
+        ("code", r.code_span()),
+        ("reason", r.reason_span()),
+    ] {
+        assert!(
+            line.start <= s.start && s.end <= line.end,
+            "{what} {s} outside the status line {line}"
+        );
+    }
+    let code = &buf[r.code_span().range()];
+    assert_eq!(code.len(), 3, "code span is not 3 bytes");
+    assert_eq!(
+        crate::StatusCode::from_digits(code),
+        Some(r.status()),
+        "status() differs from the code digits"
+    );
+    assert!(
+        msg.start <= line.start && r.body_span().end == msg.end,
+        "body does not end the message"
+    );
+    assert!(
+        r.head_span().end <= r.body_span().start,
+        "head overlaps the body"
+    );
+    if let Some(n) = r.content_length() {
+        if r.deviations().body_truncated().is_none() {
+            assert_eq!(n, r.body().len() as u64, "content_length vs body");
+        }
+    }
+    for s in [r.status_line_leading_ws(), r.status_line_odd_ws()]
+        .into_iter()
+        .flatten()
+    {
+        in_bounds("status line ws", s, buf.len());
+    }
+    if let Some(s) = r.find_bare_cr() {
+        same_bytes("bare cr", buf, s, b"\r");
+    }
+    check_deviations(r.deviations(), buf.len());
+}
+
+/// Target `parse_response`: the one-shot entry points (datagram, stream,
+/// partial, owned) over `data`, which must agree with each other.
+pub fn parse_response(data: &[u8]) {
+    let datagram = one_shot_response(data);
+    match &datagram {
+        Ok(r) => {
+            check_response(data, r);
+            let owned = OwnedResponse::parse(bytes::Bytes::copy_from_slice(data))
+                .expect("OwnedResponse::parse fails where parse_response succeeds");
+            let view = owned.view();
+            check_response(owned.bytes(), &view);
+            assert_eq!(&view, r, "owned view differs from the borrowed parse");
+            let again = r.to_owned_response();
+            assert_eq!(&again.view(), r, "to_owned_response differs");
+        }
+        Err(e) => {
+            error_in_bounds("datagram", e, data.len());
+            assert!(OwnedResponse::parse(bytes::Bytes::copy_from_slice(data)).is_err());
+        }
+    }
+    let stream = ParseOptions::stream().parse_response(data);
+    match &stream {
+        Ok(r) => check_response(data, r),
+        Err(e) => error_in_bounds("stream", e, data.len()),
+    }
+    let partial = crate::parse_response_partial(data, &ParseOptions::stream());
+    match (&partial, &stream) {
+        (Ok(Progress::Complete { msg, consumed }), Ok(r)) => {
+            check_response(data, msg);
+            assert_eq!(msg, r, "partial and one-shot stream parses differ");
+            assert_eq!(*consumed, msg.span().end, "consumed vs message end");
+        }
+        (Ok(Progress::Incomplete { needed }), Err(e)) => {
+            // "Need more" on a stream; one-shot, the input ended inside the
+            // message, or there was none (only keep-alives, or nothing).
+            assert!(
+                matches!(e.kind(), ParseErrorKind::Truncated | ParseErrorKind::Empty),
+                "incomplete vs {e}"
+            );
+            if let Some(n) = needed {
+                assert!(n.get() > 1, "needed must say more than 1 byte when known");
+            }
+        }
+        (Err(p), Err(s)) => {
+            error_in_bounds("partial", p, data.len());
+            assert_eq!(p, s, "partial and one-shot stream errors differ");
+        }
+        (p, s) => panic!("partial parse {p:?} vs one-shot stream parse {s:?}"),
+    }
+}
+
+/// Target `parse_message`: requests and responses, datagram and stream.
+pub fn parse_message(data: &[u8]) {
+    for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+        match opts.parse_message(data) {
+            Ok(m) => {
+                check_message(data, &m);
+                let as_response = opts.parse_response(data);
+                match (&m, as_response) {
+                    (Message::Response(a), Ok(b)) => assert_eq!(a, &b),
+                    (Message::Request(q), Err(e)) => {
+                        assert_eq!(e.kind(), ParseErrorKind::NotAResponse);
+                        assert_eq!(e.offset(), q.start_line_span().start);
+                    }
+                    (m, r) => panic!("parse_message {m:?} vs parse_response {r:?}"),
+                }
+            }
+            Err(e) => {
+                error_in_bounds("parse_message", &e, data.len());
+                assert_eq!(
+                    opts.parse_response(data),
+                    Err(e),
+                    "message vs response error"
+                );
+            }
+        }
+        if let Ok(Progress::Complete { msg, consumed }) = opts.parse_message_partial(data) {
+            assert!(consumed <= data.len());
+            check_message(data, &msg);
+        }
+    }
+}
+
+/// Limit kinds: which one fires first may depend on how much of a line has
+/// arrived, so a split stream may report another one than a one-shot parse.
+fn is_limit(kind: ParseErrorKind) -> bool {
+    use ParseErrorKind::*;
+    matches!(
+        kind,
+        StartLineTooLong
+            | HeadTooLarge
+            | MessageTooLarge
+            | TooManyHeaders
+            | LineTooLong
+            | TooManyContinuations
+            | HeaderNameTooLong
+            | TooManyViaValues
+    )
+}
+
+/// What reading a whole stream produced: each message's bytes, then the
+/// error that stopped it (if any).
+type StreamOutcome = (Vec<Vec<u8>>, Option<ParseError>);
+
+/// The reference: one-shot partial parses, one after the other.
+fn reference_stream(wire: &[u8], opts: &ParseOptions) -> StreamOutcome {
+    let mut msgs = Vec::new();
+    let mut pos = 0;
+    loop {
+        let rest = &wire[pos..];
+        match opts.parse_message_partial(rest) {
+            Ok(Progress::Complete { msg, consumed }) => {
+                check_message(rest, &msg);
+                assert!(consumed > 0 && consumed <= rest.len());
+                msgs.push(rest[msg.span().range()].to_vec());
+                pos += consumed;
+            }
+            Ok(Progress::Incomplete { .. }) => return (msgs, None),
+            Err(e) => return (msgs, Some(e.shifted(pos))),
+        }
+    }
+}
+
+/// Target `decoder_split`. Input format: byte 0 = flags (bit 7: use the
+/// `stream_missing_length_is_zero` leniency; low 4 bits: number of cut
+/// lengths `n`), then `n` bytes each giving a cut length (`1 + b`), then the
+/// stream. The stream is fed to a [`MessageDecoder`] and a
+/// [`ResponseDecoder`] in pieces of those lengths (cycling), and the result
+/// must equal one-shot parses of the whole stream.
+pub fn decoder_split(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let n = usize::from(flags & 0x0f).min(rest.len());
+    let (cuts, wire) = rest.split_at(n);
+    let cuts: Vec<usize> = if cuts.is_empty() {
+        vec![wire.len().max(1)]
+    } else {
+        cuts.iter().map(|&b| usize::from(b) + 1).collect()
+    };
+    let opts = ParseOptions::stream().stream_missing_length_is_zero(flags & 0x80 != 0);
+    let (want, want_err) = reference_stream(wire, &opts);
+
+    let mut dec = MessageDecoder::new(opts);
+    let mut rdec = ResponseDecoder::new(opts);
+    let mut buf = BytesMut::new();
+    let mut rbuf = BytesMut::new();
+    let mut got = Vec::new();
+    let mut got_err = None;
+    let mut rgot: Vec<Vec<u8>> = Vec::new();
+    let mut rerr: Option<ParseError> = None;
+    let (mut pos, mut k) = (0, 0);
+    while pos < wire.len() && got_err.is_none() {
+        let step = cuts[k % cuts.len()].min(wire.len() - pos);
+        k += 1;
+        buf.extend_from_slice(&wire[pos..pos + step]);
+        if rerr.is_none() {
+            rbuf.extend_from_slice(&wire[pos..pos + step]);
+        }
+        pos += step;
+        loop {
+            match dec.decode(&mut buf) {
+                Ok(Some(m)) => {
+                    let view = m.view();
+                    check_message(m.bytes(), &view);
+                    assert_eq!(view.span().start, 0, "decoded message does not start at 0");
+                    // The owned message equals a one-shot parse of its bytes.
+                    let again = opts
+                        .parse_message(m.bytes())
+                        .expect("a decoded message does not parse one-shot");
+                    assert_eq!(again, view, "decoded vs one-shot view");
+                    assert_eq!(m.is_response(), view.is_response());
+                    got.push(m.bytes().to_vec());
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    assert!(
+                        e.offset() <= pos,
+                        "decoder error {e} beyond {pos} bytes fed"
+                    );
+                    got_err = Some(e);
+                    break;
+                }
+            }
+        }
+        assert!(
+            dec.bytes_scanned() <= pos,
+            "decoder scanned {} bytes of {pos} fed",
+            dec.bytes_scanned()
+        );
+        if got_err.is_none() {
+            assert_eq!(
+                dec.stream_offset() + buf.len(),
+                pos,
+                "stream_offset + buffered != fed"
+            );
+        }
+        while rerr.is_none() {
+            match rdec.decode(&mut rbuf) {
+                Ok(Some(r)) => {
+                    check_response(r.bytes(), &r.view());
+                    rgot.push(r.bytes().to_vec());
+                }
+                Ok(None) => break,
+                Err(e) => rerr = Some(e),
+            }
+        }
+        assert!(rdec.bytes_scanned() <= pos);
+    }
+    assert_eq!(got, want, "split stream vs one-shot messages");
+    match (got_err, want_err) {
+        (None, None) => {}
+        (Some(g), Some(w)) => {
+            if is_limit(g.kind()) && is_limit(w.kind()) {
+                assert!(g.offset() <= wire.len() && w.offset() <= wire.len());
+            } else {
+                assert_eq!(g, w, "split stream vs one-shot error");
+            }
+        }
+        (g, w) => panic!("split stream error {g:?} vs one-shot {w:?}"),
+    }
+    // The response decoder sees the same responses until the first request.
+    let first_request = want.len().min(rgot.len());
+    assert_eq!(
+        rgot[..first_request],
+        got[..first_request],
+        "response decoder vs message decoder"
+    );
+    if let Some(e) = rerr {
+        assert!(e.offset() <= wire.len());
+    }
+}
+
+/// The region a typed value was parsed from: every span and error offset it
+/// reports must fall in `base..base + value.len()`.
+struct Region<'v> {
+    value: &'v [u8],
+    base: usize,
+}
+
+impl Region<'_> {
+    fn span(&self, what: &str, s: Span) {
+        let end = self.base + self.value.len();
+        assert!(
+            s.start <= s.end && self.base <= s.start && s.end <= end,
+            "{what}: span {s} outside the value {}..{end}",
+            self.base
+        );
+    }
+
+    fn bytes(&self, what: &str, s: Span, got: &[u8]) {
+        self.span(what, s);
+        let rel = s.start - self.base..s.end - self.base;
+        assert!(
+            &self.value[rel] == got,
+            "{what}: accessor bytes differ from the bytes at {s}"
+        );
+    }
+
+    fn error(&self, e: &HeaderValueError) {
+        let end = self.base + self.value.len();
+        assert!(
+            self.base <= e.offset() && e.offset() <= end,
+            "error {e} outside the value {}..{end}",
+            self.base
+        );
+    }
+
+    fn params(&self, p: &Params<'_>) {
+        self.span("params", p.span());
+        let mut n = 0;
+        for q in p.iter() {
+            n += 1;
+            self.bytes("param name", q.name_span(), q.name().as_bytes());
+            match (q.value(), q.value_span()) {
+                (Some(v), Some(s)) => self.bytes("param value", s, v),
+                (None, None) => {}
+                _ => panic!("param value and value_span disagree"),
+            }
+            self.span("param", q.span());
+        }
+        assert!(n <= crate::header::param::MAX_PARAMS, "{n} params");
+        assert_eq!(n, p.len());
+        assert_eq!(p.is_empty(), n == 0, "Params::is_empty");
+    }
+}
+
+/// A typed header value whose spans the fuzzer can check.
+trait Inspect<'a>: TypedHeader<'a> {
+    fn inspect(&self, r: &Region<'_>);
+}
+
+impl<'a> Inspect<'a> for Warning<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("warning", self.span());
+        r.span("warn-code", self.code_span());
+        assert!(self.code() <= 999);
+        r.bytes("warn-agent", self.agent_span(), self.agent_bytes());
+        assert_eq!(self.agent().as_bytes(), self.agent_bytes());
+        r.bytes("warn-text", self.text_span(), self.text());
+    }
+}
+
+impl<'a> Inspect<'a> for Date<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("date", self.span(), self.as_bytes());
+        for (what, s) in [
+            ("weekday", self.weekday_span()),
+            ("date", self.date_span()),
+            ("time", self.time_span()),
+            ("zone", self.zone_span()),
+        ] {
+            r.span(what, s);
+        }
+        assert!((1..=12).contains(&self.month()) && (1..=31).contains(&self.day()));
+        assert!(self.hour() < 24 && self.minute() < 60 && self.second() < 60);
+        let _ = (self.weekday_matches(), self.unix_time());
+    }
+}
+
+impl<'a> Inspect<'a> for Reason<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("reason", self.span());
+        r.bytes("protocol", self.protocol_span(), self.protocol().as_bytes());
+        let _ = self.protocol_kind();
+        assert_eq!(self.cause().is_some(), self.cause_span().is_some());
+        if let Some(s) = self.cause_span() {
+            r.span("cause", s);
+        }
+        match (self.text(), self.text_span()) {
+            (Some(t), Some(s)) => r.bytes("text", s, t),
+            (None, None) => {}
+            _ => panic!("text and text_span disagree"),
+        }
+        r.params(&self.params());
+    }
+}
+
+impl<'a> Inspect<'a> for SecurityServer<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("sec-mechanism", self.span());
+        r.bytes(
+            "mechanism",
+            self.mechanism_span(),
+            self.mechanism().as_bytes(),
+        );
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+        r.params(&self.params());
+        for p in [self.q_param(), self.d_alg(), self.d_qop(), self.d_ver()]
+            .into_iter()
+            .flatten()
+        {
+            r.span("security param", p.span());
+        }
+    }
+}
+
+fn inspect_challenge(c: &crate::header::typed::Challenge<'_>, r: &Region<'_>) {
+    let mut c = *c;
+    // Bounded: the row holds finitely many challenges, each at least a token.
+    for _ in 0..=r.value.len() {
+        r.span("challenge", c.span());
+        r.bytes("scheme", c.scheme_span(), c.scheme().as_bytes());
+        let mut n = 0;
+        for p in c.params() {
+            n += 1;
+            r.bytes("auth-param name", p.name_span(), p.name().as_bytes());
+            r.bytes("auth-param value", p.value_span(), p.value());
+            r.span("auth-param", p.span());
+            assert!(
+                p.span().end <= c.span().end,
+                "auth-param past its challenge"
+            );
+        }
+        assert!(n <= crate::header::param::MAX_PARAMS, "{n} auth-params");
+        let _ = (c.realm(), c.nonce(), c.qop(), c.stale(), c.is_basic());
+        match c.next_challenge() {
+            Some(next) => {
+                assert!(c.has_more_challenges());
+                assert!(
+                    next.span().start > c.span().start,
+                    "challenges do not advance"
+                );
+                c = next;
+            }
+            None => {
+                assert!(!c.has_more_challenges(), "next challenge lost");
+                return;
+            }
+        }
+    }
+    panic!("more challenges than bytes");
+}
+
+impl<'a> Inspect<'a> for WwwAuthenticate<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        inspect_challenge(self, r);
+    }
+}
+
+impl<'a> Inspect<'a> for ProxyAuthenticate<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        inspect_challenge(self, r);
+    }
+}
+
+/// Parses `value` at `base` as `H` and checks the result or the error.
+fn typed_value<'a, H: Inspect<'a>>(value: &'a [u8], base: usize) {
+    let r = Region { value, base };
+    match H::parse(value, base) {
+        Ok(v) => v.inspect(&r),
+        Err(e) => r.error(&e),
+    }
+}
+
+/// Every element of `H`'s header in `m`, parsed and checked; `typed_all`
+/// must give the same results.
+fn typed_in_message<'a, H: Inspect<'a> + PartialEq + core::fmt::Debug>(h: &Headers<'a>) {
+    let mut direct = Vec::new();
+    for e in h.elements(H::NAME) {
+        typed_value::<H>(e.bytes, e.span.start);
+        direct.push(e.parse::<H>());
+    }
+    let all: Vec<_> = h.typed_all::<H>().collect();
+    assert_eq!(all, direct, "typed_all vs elements of {}", H::NAME);
+    assert_eq!(h.typed::<H>(), direct.into_iter().next(), "typed()");
+}
+
+/// Runs `$f::<T>` for every typed header type of the crate. New typed
+/// headers are added here (and to the `Inspect` impls above).
+macro_rules! for_each_typed {
+    ($f:ident ( $($arg:expr),* )) => {
+        $f::<Warning<'_>>($($arg),*);
+        $f::<Date<'_>>($($arg),*);
+        $f::<Reason<'_>>($($arg),*);
+        $f::<SecurityServer<'_>>($($arg),*);
+        $f::<WwwAuthenticate<'_>>($($arg),*);
+        $f::<ProxyAuthenticate<'_>>($($arg),*);
+    };
+}
+
+/// Target `typed_headers`: every typed parser over every element of its
+/// header in the parsed message, and over the raw input as one value. For
+/// the raw run the first three bytes (little endian) are the base offset.
+pub fn typed_headers(data: &[u8]) {
+    if let Ok(m) = one_shot_message(data) {
+        check_message(data, &m);
+        let h = m.headers();
+        for_each_typed!(typed_in_message(h));
+    }
+    let (base, value) = match data {
+        [a, b, c, rest @ ..] => (
+            usize::from(*a) | usize::from(*b) << 8 | usize::from(*c) << 16,
+            rest,
+        ),
+        _ => (0, data),
+    };
+    for_each_typed!(typed_value(value, base));
+    // The same bytes trimmed the way the message layer hands values over.
+    let trimmed = crate::lex::trim_lws(value);
+    let at = base + (trimmed.as_ptr() as usize - value.as_ptr() as usize);
+    for_each_typed!(typed_value(trimmed, at));
+}
+
+/// Limits for re-parsing a rendering: room for what rendering adds (one SP
+/// per row, a Content-Length row) to whatever the original was allowed.
+fn roomy_limits() -> Limits {
+    let d = Limits::DEFAULT;
+    Limits {
+        max_message: d.max_message * 2 + 64,
+        max_head: d.max_head * 2 + 64,
+        max_headers: d.max_headers + 1,
+        max_line: d.max_line + 2,
+        max_continuations: d.max_continuations,
+        max_header_name: d.max_header_name,
+        max_start_line: d.max_start_line + 1,
+        max_via_values: d.max_via_values,
+    }
+}
+
+/// The fields the round trip keeps: version, code, reason, every
+/// well-formed row except Content-Length (name as sent, value as sent), body.
+type Fields = (Vec<u8>, u16, Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>, Vec<u8>);
+
+fn fields(r: &Response<'_>) -> Fields {
+    let rows = r
+        .headers()
+        .iter()
+        .filter(|h| h.known() != Some(KnownHeader::ContentLength))
+        .map(|h| (h.name_bytes().to_vec(), h.value().to_vec()))
+        .collect();
+    (
+        r.version().to_vec(),
+        r.status().as_u16(),
+        r.reason().to_vec(),
+        rows,
+        r.body().to_vec(),
+    )
+}
+
+/// Renders a response from its fields, with a Content-Length of its body.
+fn render(r: &Response<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(r.version());
+    out.push(b' ');
+    out.extend_from_slice(r.code_span().slice(r.source()).unwrap_or_default());
+    out.push(b' ');
+    out.extend_from_slice(r.reason());
+    out.extend_from_slice(b"\r\n");
+    for h in r.headers().iter() {
+        if h.known() == Some(KnownHeader::ContentLength) {
+            continue;
+        }
+        out.extend_from_slice(h.name_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(h.value());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", r.body().len()).as_bytes());
+    out.extend_from_slice(r.body());
+    out
+}
+
+/// Target `roundtrip`: a response that parses is re-rendered from its
+/// parsed fields (status line, each row `name: value`, the body with its
+/// Content-Length); the rendering must parse to the same fields, with a
+/// Content-Length equal to the body, and render to the same bytes again.
+pub fn roundtrip(data: &[u8]) {
+    let Ok(r) = one_shot_response(data) else {
+        return;
+    };
+    let wire = render(&r);
+    let opts = ParseOptions::datagram().with_limits(roomy_limits());
+    let back = opts
+        .parse_response(&wire)
+        .unwrap_or_else(|e| panic!("rendering does not parse: {e}"));
+    check_response(&wire, &back);
+    assert_eq!(fields(&back), fields(&r), "round trip changed the fields");
+    assert_eq!(back.content_length(), Some(r.body().len() as u64));
+    assert_eq!(back.span(), Span::new(0, wire.len()), "rendering not whole");
+    // Via values survive whatever the row layout.
+    let vias = |x: &Response<'_>| -> Vec<Vec<u8>> {
+        x.headers()
+            .elements(KnownHeader::Via)
+            .map(|e| e.bytes.to_vec())
+            .collect()
+    };
+    assert_eq!(vias(&back), vias(&r), "Via elements changed");
+    assert_eq!(render(&back), wire, "rendering is not stable");
+    // The stream decoder frames the rendering the same way.
+    let mut dec = ResponseDecoder::new(ParseOptions::stream().with_limits(roomy_limits()));
+    let mut buf = BytesMut::from(&wire[..]);
+    let owned = dec
+        .decode(&mut buf)
+        .unwrap_or_else(|e| panic!("decoder refuses the rendering: {e}"))
+        .expect("decoder wants more of a complete rendering");
+    assert_eq!(owned.view(), back, "decoder vs one-shot on the rendering");
+    assert!(buf.is_empty());
+}
+
+/// A target body: runs over one input, panics when an invariant breaks.
+pub type Target = fn(&[u8]);
+
+/// Every target by name, in the order of `fuzz/fuzz_targets/`.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("parse_response", parse_response),
+    ("parse_message", parse_message),
+    ("decoder_split", decoder_split),
+    ("typed_headers", typed_headers),
+    ("roundtrip", roundtrip),
+];
