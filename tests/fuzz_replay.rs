@@ -25,7 +25,8 @@ fn files(dir: &Path) -> Vec<PathBuf> {
     while let Some(d) = stack.pop() {
         let entries = std::fs::read_dir(&d).unwrap_or_else(|e| panic!("{}: {e}", d.display()));
         for e in entries {
-            let p = e.unwrap().path();
+            let Ok(e) = e else { continue };
+            let p = e.path();
             if p.is_dir() {
                 stack.push(p);
             } else if !p
@@ -58,7 +59,10 @@ fn replay(root: &Path, failures: &mut Vec<String>) -> usize {
             failures.push(format!("{}: no target named {target}", path.display()));
             continue;
         };
-        let data = std::fs::read(&path).unwrap();
+        // A fuzzer running meanwhile may remove files it has reduced.
+        let Ok(data) = std::fs::read(&path) else {
+            continue;
+        };
         n += 1;
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| run(&data))) {
             let msg = panic
@@ -75,11 +79,26 @@ fn replay(root: &Path, failures: &mut Vec<String>) -> usize {
 #[test]
 fn corpus_and_regressions_pass_every_target() {
     let mut failures = Vec::new();
-    // Failures are collected with their messages; keep the output readable.
-    std::panic::set_hook(Box::new(|_| {}));
-    let corpus = replay(&fuzz_dir().join("corpus"), &mut failures);
-    let regressions = replay(&fuzz_dir().join("regressions"), &mut failures);
-    let _ = std::panic::take_hook();
+    for dir in ["corpus", "regressions"] {
+        let d = fuzz_dir().join(dir);
+        assert!(d.is_dir(), "{} is missing", d.display());
+    }
+    let (corpus, regressions) = {
+        // Failures are collected with their messages; keep the output
+        // readable while replaying, and restore the hook however it ends.
+        struct RestoreHook;
+        impl Drop for RestoreHook {
+            fn drop(&mut self) {
+                let _ = std::panic::take_hook();
+            }
+        }
+        std::panic::set_hook(Box::new(|_| {}));
+        let _restore = RestoreHook;
+        (
+            replay(&fuzz_dir().join("corpus"), &mut failures),
+            replay(&fuzz_dir().join("regressions"), &mut failures),
+        )
+    };
     assert!(
         failures.is_empty(),
         "{} of {} inputs failed:\n{}",
