@@ -16,6 +16,8 @@ pub mod validate;
 
 pub use code::StatusCode;
 pub use decoder::{MessageDecoder, ResponseDecoder};
+#[cfg(feature = "tokio-codec")]
+pub use decoder::DecodeError;
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
 pub use framing::Deviations;
 pub use header::{Header, HeaderName, Headers, KnownHeader};
