@@ -17,7 +17,11 @@ impl StatusCode {
     /// The code from three ASCII digits; `None` unless exactly three digits.
     #[inline]
     pub const fn from_digits(d: &[u8]) -> Option<StatusCode> {
-        if d.len() != 3 || !d[0].is_ascii_digit() || !d[1].is_ascii_digit() || !d[2].is_ascii_digit() {
+        if d.len() != 3
+            || !d[0].is_ascii_digit()
+            || !d[1].is_ascii_digit()
+            || !d[2].is_ascii_digit()
+        {
             return None;
         }
         Some(StatusCode(

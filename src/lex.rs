@@ -440,12 +440,7 @@ mod tests {
         let parts: Vec<&[u8]> = ListSplit::new(v).map(|(a, b)| &v[a..b]).collect();
         assert_eq!(
             parts,
-            vec![
-                &b"\"a,b\" <sip:x;a=1,2>;p"[..],
-                b"c (x,y)",
-                b"",
-                b"d"
-            ]
+            vec![&b"\"a,b\" <sip:x;a=1,2>;p"[..], b"c (x,y)", b"", b"d"]
         );
         assert_eq!(ListSplit::new(b"").count(), 0);
         assert_eq!(ListSplit::new(b" , ").count(), 2);

@@ -1,9 +1,486 @@
-//! Header fields: names, rows, values, list splitting and typed access.
+//! Header fields: names, rows, values, list splitting and typed access
+//! (RFC 3261 §7.3).
+//!
+//! The parser does not store rows. It records, for each known header, where
+//! its first row starts and how many rows it has ([`HeaderIndex`], a fixed
+//! array: no allocation), and re-walks the already validated header section
+//! when rows are asked for. Lookups of known headers start at their first
+//! row; iteration costs one `memchr` per line.
 
 pub mod name;
 pub mod param;
 pub mod typed;
 
+use std::borrow::Cow;
+
 pub use name::{HeaderName, KnownHeader, ListKind};
 pub use param::{Param, ParamIter, Params};
 pub use typed::TypedHeader;
+
+use crate::error::HeaderValueError;
+use crate::lex::{self, is_ws, ListSplit};
+use crate::Span;
+
+const NONE: u32 = u32::MAX;
+
+/// Where each known header's first row starts and how many rows it has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeaderIndex {
+    first: [u32; KnownHeader::COUNT],
+    count: [u16; KnownHeader::COUNT],
+}
+
+impl HeaderIndex {
+    #[inline]
+    pub(crate) fn count_of(&self, k: KnownHeader) -> u16 {
+        self.count[k.index()]
+    }
+
+    pub(crate) const fn new() -> Self {
+        HeaderIndex {
+            first: [NONE; KnownHeader::COUNT],
+            count: [0; KnownHeader::COUNT],
+        }
+    }
+
+    #[inline]
+    pub(crate) fn record(&mut self, k: KnownHeader, row_start: usize) {
+        let i = k.index();
+        if self.first[i] == NONE {
+            self.first[i] = row_start as u32;
+        }
+        self.count[i] = self.count[i].saturating_add(1);
+    }
+}
+
+/// One physical header row as found in the header section.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct RawRow {
+    /// First byte of the row (the name).
+    pub(crate) start: usize,
+    /// End of the row's content (before its final line ending).
+    pub(crate) end: usize,
+    /// End of the name token.
+    pub(crate) name_end: usize,
+    /// Position of the colon, if the row is well formed.
+    pub(crate) colon: Option<usize>,
+    /// Start of the next row.
+    pub(crate) next: usize,
+}
+
+/// Finds the row starting at `start` within `src[..limit]` (the header
+/// section): its lines up to the next line that does not start with SP/HTAB.
+pub(crate) fn raw_row(src: &[u8], start: usize, limit: usize) -> RawRow {
+    let mut line_start = start;
+    let (end, next) = loop {
+        let (content_end, next) = match memchr::memchr(b'\n', &src[line_start..limit]) {
+            Some(i) => {
+                let nl = line_start + i;
+                let ce = if nl > line_start && src[nl - 1] == b'\r' {
+                    nl - 1
+                } else {
+                    nl
+                };
+                (ce, nl + 1)
+            }
+            None => (limit, limit),
+        };
+        if next < limit && is_ws(src[next]) {
+            line_start = next;
+            continue;
+        }
+        break (content_end, next);
+    };
+    let name_end = lex::token_end(&src[..end], start);
+    let mut c = name_end;
+    while c < end && is_ws(src[c]) {
+        c += 1;
+    }
+    let colon = (name_end > start && c < end && src[c] == b':').then_some(c);
+    RawRow {
+        start,
+        end,
+        name_end,
+        colon,
+        next,
+    }
+}
+
+/// One header row: its name as sent and its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header<'a> {
+    src: &'a [u8],
+    name: HeaderName<'a>,
+    name_span: Span,
+    value_span: Span,
+    row: Span,
+}
+
+impl<'a> Header<'a> {
+    fn from_raw(src: &'a [u8], r: &RawRow) -> Option<Header<'a>> {
+        let colon = r.colon?;
+        let name_bytes = &src[r.start..r.name_end];
+        let name = HeaderName::from_bytes(name_bytes)?;
+        // HCOLON = *( SP / HTAB ) ":" SWS; the value is trimmed of LWS (folds included).
+        let vstart = lex::skip_lws(&src[..r.end], colon + 1);
+        let mut vend = r.end;
+        while vend > vstart && lex::is_lws(src[vend - 1]) {
+            vend -= 1;
+        }
+        Some(Header {
+            src,
+            name,
+            name_span: Span::new(r.start, r.name_end),
+            value_span: Span::new(vstart, vend),
+            row: Span::new(r.start, r.end),
+        })
+    }
+
+    /// The name, known (long or compact form) or not.
+    pub fn name(&self) -> HeaderName<'a> {
+        self.name
+    }
+
+    /// The known header, if this row is one.
+    pub fn known(&self) -> Option<KnownHeader> {
+        self.name.known()
+    }
+
+    /// The name exactly as sent.
+    pub fn name_bytes(&self) -> &'a [u8] {
+        &self.src[self.name_span.range()]
+    }
+
+    /// True when the name was sent in its one-letter compact form.
+    pub fn is_compact(&self) -> bool {
+        self.name_span.len() == 1 && self.known().is_some()
+    }
+
+    /// Span of the name.
+    pub fn name_span(&self) -> Span {
+        self.name_span
+    }
+
+    /// The value as sent, trimmed of surrounding white space. Folds inside it
+    /// (CRLF followed by SP/HTAB) are kept; see [`Header::unfolded`].
+    pub fn value(&self) -> &'a [u8] {
+        &self.src[self.value_span.range()]
+    }
+
+    /// The value as UTF-8 text, if it is.
+    pub fn value_str(&self) -> Option<&'a str> {
+        core::str::from_utf8(self.value()).ok()
+    }
+
+    /// Span of the value.
+    pub fn value_span(&self) -> Span {
+        self.value_span
+    }
+
+    /// Span of the whole row, name through value, without its line ending.
+    pub fn span(&self) -> Span {
+        self.row
+    }
+
+    /// True when the value spans several lines.
+    pub fn is_folded(&self) -> bool {
+        memchr::memchr(b'\n', self.value()).is_some()
+    }
+
+    /// The value with each fold (line break plus the white space around it)
+    /// replaced by one SP (RFC 3261 §7.3.1). Borrowed, without allocating,
+    /// unless the value really is folded.
+    pub fn unfolded(&self) -> Cow<'a, [u8]> {
+        let v = self.value();
+        if !self.is_folded() {
+            return Cow::Borrowed(v);
+        }
+        let mut out = Vec::with_capacity(v.len());
+        let mut i = 0;
+        while i < v.len() {
+            let b = v[i];
+            if b == b'\r' || b == b'\n' {
+                while out.last().is_some_and(|&c| is_ws(c)) {
+                    out.pop();
+                }
+                while i < v.len() && lex::is_lws(v[i]) {
+                    i += 1;
+                }
+                out.push(b' ');
+                continue;
+            }
+            out.push(b);
+            i += 1;
+        }
+        Cow::Owned(out)
+    }
+
+    /// The values of this row: for list headers each comma-separated element
+    /// (never split inside quotes, `<...>` or comments; an empty row yields
+    /// none), for every other header the whole value as one element.
+    pub fn elements(&self) -> Elements<'a> {
+        let split = match self.known().map(KnownHeader::list_kind) {
+            Some(ListKind::List) => true,
+            _ => false,
+        };
+        Elements {
+            src: self.value(),
+            base: self.value_span.start,
+            split: if split {
+                Some(ListSplit::new(self.value()))
+            } else {
+                None
+            },
+            single_done: false,
+        }
+    }
+}
+
+/// One element of a header value: its bytes and absolute span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Element<'a> {
+    /// The element's bytes, trimmed of LWS.
+    pub bytes: &'a [u8],
+    /// Absolute span of the element.
+    pub span: Span,
+}
+
+impl<'a> Element<'a> {
+    /// Parses the element as typed header value `H`.
+    pub fn parse<H: TypedHeader<'a>>(&self) -> Result<H, HeaderValueError> {
+        H::parse(self.bytes, self.span.start)
+    }
+}
+
+/// Iterator over the elements of one row (see [`Header::elements`]).
+#[derive(Clone, Debug)]
+pub struct Elements<'a> {
+    src: &'a [u8],
+    base: usize,
+    split: Option<ListSplit<'a>>,
+    single_done: bool,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = Element<'a>;
+    fn next(&mut self) -> Option<Element<'a>> {
+        match &mut self.split {
+            Some(split) => split.next().map(|(a, b)| Element {
+                bytes: &self.src[a..b],
+                span: Span::new(self.base + a, self.base + b),
+            }),
+            None => {
+                if self.single_done {
+                    return None;
+                }
+                self.single_done = true;
+                Some(Element {
+                    bytes: self.src,
+                    span: Span::new(self.base, self.base + self.src.len()),
+                })
+            }
+        }
+    }
+}
+
+/// Where the header section is and what it holds (spans only).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct HeadLayout {
+    /// Start of the first row.
+    pub(crate) start: usize,
+    /// End of the header section (start of the empty line, or end of input).
+    pub(crate) end: usize,
+    pub(crate) rows: u16,
+    pub(crate) index: HeaderIndex,
+}
+
+/// The header section of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Headers<'a> {
+    src: &'a [u8],
+    start: usize,
+    end: usize,
+    rows: u16,
+    index: HeaderIndex,
+}
+
+impl<'a> Headers<'a> {
+    pub(crate) fn new(src: &'a [u8], head: HeadLayout) -> Self {
+        Headers {
+            src,
+            start: head.start,
+            end: head.end,
+            rows: head.rows,
+            index: head.index,
+        }
+    }
+
+    pub(crate) fn layout(&self) -> HeadLayout {
+        HeadLayout {
+            start: self.start,
+            end: self.end,
+            rows: self.rows,
+            index: self.index,
+        }
+    }
+
+    pub(crate) fn src(&self) -> &'a [u8] {
+        self.src
+    }
+
+    /// Every well-formed row, in order.
+    pub fn iter(&self) -> HeaderIter<'a> {
+        HeaderIter {
+            src: self.src,
+            pos: self.start,
+            end: self.end,
+            want: None,
+            left: usize::MAX,
+        }
+    }
+
+    /// Number of physical header rows, malformed ones included.
+    pub fn len(&self) -> usize {
+        usize::from(self.rows)
+    }
+
+    /// True when there is no header row.
+    pub fn is_empty(&self) -> bool {
+        self.rows == 0
+    }
+
+    /// Span of the header section (first row through the last row's line ending).
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.end)
+    }
+
+    /// Number of rows of a known header (long and compact forms together).
+    pub fn count(&self, k: KnownHeader) -> usize {
+        usize::from(self.index.count[k.index()])
+    }
+
+    /// True when at least one row of `k` is present.
+    pub fn contains(&self, k: KnownHeader) -> bool {
+        self.index.count[k.index()] != 0
+    }
+
+    /// The first row of a known header.
+    pub fn get(&self, k: KnownHeader) -> Option<Header<'a>> {
+        self.get_all(k).next()
+    }
+
+    /// Every row of a known header, in order.
+    pub fn get_all(&self, k: KnownHeader) -> HeaderIter<'a> {
+        let i = k.index();
+        let first = self.index.first[i];
+        HeaderIter {
+            src: self.src,
+            pos: if first == NONE {
+                self.end
+            } else {
+                first as usize
+            },
+            end: self.end,
+            want: Some(k),
+            left: usize::from(self.index.count[i]),
+        }
+    }
+
+    /// Every row whose name matches `name` (case-insensitive; long or compact
+    /// form for known headers).
+    pub fn get_named<'n>(&self, name: &'n str) -> impl Iterator<Item = Header<'a>> + 'n
+    where
+        'a: 'n,
+    {
+        self.iter().filter(move |h| h.name().matches(name))
+    }
+
+    /// Every element of every row of `k` (see [`Header::elements`]).
+    pub fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.get_all(k).flat_map(|h| h.elements())
+    }
+
+    /// The first value of header `H`, parsed. `None` when the header is absent
+    /// (or a list header has only empty rows).
+    pub fn typed<H: TypedHeader<'a>>(&self) -> Option<Result<H, HeaderValueError>> {
+        self.elements(H::NAME).next().map(|e| e.parse::<H>())
+    }
+
+    /// Every value of header `H` across all its rows, each parsed on its own.
+    pub fn typed_all<H: TypedHeader<'a>>(
+        &self,
+    ) -> impl Iterator<Item = Result<H, HeaderValueError>> + 'a {
+        self.elements(H::NAME).map(|e| e.parse::<H>())
+    }
+
+    /// Rows that are not `header-name HCOLON value` (no colon, a non-token
+    /// name, or a continuation line with no header before it), as spans.
+    pub fn malformed(&self) -> impl Iterator<Item = Span> + 'a {
+        let src = self.src;
+        let end = self.end;
+        RawRows {
+            src,
+            pos: self.start,
+            end,
+        }
+        .filter(move |r| Header::from_raw(src, r).is_none())
+        .map(|r| Span::new(r.start, r.end))
+    }
+}
+
+impl<'a> IntoIterator for &Headers<'a> {
+    type Item = Header<'a>;
+    type IntoIter = HeaderIter<'a>;
+    fn into_iter(self) -> HeaderIter<'a> {
+        self.iter()
+    }
+}
+
+/// Walks raw rows of a header section.
+struct RawRows<'a> {
+    src: &'a [u8],
+    pos: usize,
+    end: usize,
+}
+
+impl Iterator for RawRows<'_> {
+    type Item = RawRow;
+    fn next(&mut self) -> Option<RawRow> {
+        if self.pos >= self.end {
+            return None;
+        }
+        let r = raw_row(self.src, self.pos, self.end);
+        self.pos = r.next.max(self.pos + 1);
+        Some(r)
+    }
+}
+
+/// Iterator over header rows (all of them, or those of one known header).
+#[derive(Clone, Debug)]
+pub struct HeaderIter<'a> {
+    src: &'a [u8],
+    pos: usize,
+    end: usize,
+    want: Option<KnownHeader>,
+    left: usize,
+}
+
+impl<'a> Iterator for HeaderIter<'a> {
+    type Item = Header<'a>;
+    fn next(&mut self) -> Option<Header<'a>> {
+        while self.left > 0 && self.pos < self.end {
+            let r = raw_row(self.src, self.pos, self.end);
+            self.pos = r.next.max(self.pos + 1);
+            let Some(h) = Header::from_raw(self.src, &r) else {
+                continue;
+            };
+            match self.want {
+                Some(k) if h.known() != Some(k) => continue,
+                Some(_) => self.left -= 1,
+                None => {}
+            }
+            return Some(h);
+        }
+        None
+    }
+}

@@ -358,7 +358,10 @@ mod tests {
             );
             if let Some(c) = k.compact() {
                 assert_eq!(KnownHeader::from_compact(c as u8), Some(k));
-                assert_eq!(KnownHeader::from_compact(c.to_ascii_uppercase() as u8), Some(k));
+                assert_eq!(
+                    KnownHeader::from_compact(c.to_ascii_uppercase() as u8),
+                    Some(k)
+                );
             }
             assert_eq!(KnownHeader::ALL[k.index()], k);
         }
@@ -366,20 +369,31 @@ mod tests {
 
     #[test]
     fn exactly_nineteen_compact_forms() {
-        let compact: Vec<char> = KnownHeader::ALL.iter().filter_map(|k| k.compact()).collect();
+        let compact: Vec<char> = KnownHeader::ALL
+            .iter()
+            .filter_map(|k| k.compact())
+            .collect();
         assert_eq!(compact.len(), 19);
         let mut letters = compact.clone();
         letters.sort_unstable();
         assert_eq!(letters.iter().collect::<String>(), "abcdefijklmorstuvxy");
         for c in b'a'..=b'z' {
             let assigned = letters.contains(&(c as char));
-            assert_eq!(KnownHeader::from_compact(c).is_some(), assigned, "{}", c as char);
+            assert_eq!(
+                KnownHeader::from_compact(c).is_some(),
+                assigned,
+                "{}",
+                c as char
+            );
         }
     }
 
     #[test]
     fn other_names_and_non_tokens() {
-        assert_eq!(HeaderName::from_bytes(b"X-Foo"), Some(HeaderName::Other("X-Foo")));
+        assert_eq!(
+            HeaderName::from_bytes(b"X-Foo"),
+            Some(HeaderName::Other("X-Foo"))
+        );
         assert_eq!(HeaderName::from_bytes(b"n"), Some(HeaderName::Other("n")));
         assert_eq!(HeaderName::from_bytes(b"Bad Name"), None);
         assert_eq!(HeaderName::from_bytes(b""), None);

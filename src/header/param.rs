@@ -124,7 +124,11 @@ impl<'a> Params<'a> {
         let mut i = 0;
         while let Some(p) = outer.next() {
             i += 1;
-            if self.iter().skip(i).any(|q| q.name.eq_ignore_ascii_case(p.name)) {
+            if self
+                .iter()
+                .skip(i)
+                .any(|q| q.name.eq_ignore_ascii_case(p.name))
+            {
                 return Some(p);
             }
         }
@@ -271,7 +275,10 @@ mod tests {
         );
         let b = p.get("BRANCH").unwrap();
         assert_eq!(b.value_span().unwrap(), Span::new(100 + 9, 100 + 17));
-        assert_eq!(&s[b.value_span().unwrap().shift(0).start - 100..][..8], b"z9hG4bK1");
+        assert_eq!(
+            &s[b.value_span().unwrap().shift(0).start - 100..][..8],
+            b"z9hG4bK1"
+        );
         assert_eq!(p.get("text").unwrap().value_unquoted(), Some(&b"a;b"[..]));
         assert!(p.first_repeated().is_none());
     }
@@ -279,12 +286,18 @@ mod tests {
     #[test]
     fn unbracketed_ipv6_value() {
         let (p, _) = scan(b";received=2001:db8::9:255").unwrap();
-        assert_eq!(p.get("received").unwrap().value(), Some(&b"2001:db8::9:255"[..]));
+        assert_eq!(
+            p.get("received").unwrap().value(),
+            Some(&b"2001:db8::9:255"[..])
+        );
     }
 
     #[test]
     fn errors_are_located() {
-        assert_eq!(scan(b";").unwrap_err().kind(), HeaderValueErrorKind::BadParam);
+        assert_eq!(
+            scan(b";").unwrap_err().kind(),
+            HeaderValueErrorKind::BadParam
+        );
         assert_eq!(scan(b";a=").unwrap_err().offset(), 103);
         assert_eq!(
             scan(b";a=\"x").unwrap_err().kind(),

@@ -1,0 +1,328 @@
+//! Start lines (RFC 3261 §7.1, §7.2, §25.1):
+//!
+//! ```text
+//! Status-Line  = SIP-Version SP Status-Code SP Reason-Phrase CRLF
+//! Request-Line = Method SP Request-URI SP SIP-Version CRLF
+//! SIP-Version  = "SIP" "/" 1*DIGIT "." 1*DIGIT
+//! ```
+//!
+//! The line is split at its first separators only; everything after the SP
+//! that follows the code is the reason phrase, which may itself start with
+//! SP or HTAB and may be empty (RFC 4475 `noreason`). Whitespace oddities are
+//! accepted and recorded so the validator can report `status-line-syntax`
+//! and `status-line-missing-reason-sp`.
+
+use crate::code::StatusCode;
+use crate::error::{ParseError, ParseErrorKind};
+use crate::lex::{is_token, is_ws};
+use crate::Span;
+
+/// Layout of a status line, as absolute spans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StatusLine {
+    pub(crate) line: Span,
+    pub(crate) version: Span,
+    pub(crate) code: StatusCode,
+    pub(crate) code_span: Span,
+    pub(crate) reason: Span,
+    /// Whitespace before the version.
+    pub(crate) leading_ws: Option<Span>,
+    /// More than one SP, or an HTAB, between version and code, or an HTAB
+    /// between code and phrase.
+    pub(crate) odd_ws: Option<Span>,
+    /// The code is followed directly by the end of the line.
+    pub(crate) missing_reason_sp: bool,
+}
+
+/// Layout of a request line, as absolute spans.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct RequestLine {
+    pub(crate) line: Span,
+    pub(crate) method: Span,
+    pub(crate) uri: Span,
+    pub(crate) version: Span,
+    /// Whitespace beyond single SPs (RFC 4475 `lwsstart`, `trws`).
+    pub(crate) odd_ws: Option<Span>,
+}
+
+/// Either start line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StartLine {
+    Status(StatusLine),
+    Request(RequestLine),
+}
+
+impl StartLine {
+    pub(crate) fn line(&self) -> Span {
+        match self {
+            StartLine::Status(s) => s.line,
+            StartLine::Request(r) => r.line,
+        }
+    }
+}
+
+/// True for `SIP/` in any case.
+#[inline]
+fn starts_with_sip_slash(s: &[u8]) -> bool {
+    s.len() >= 4 && s[..4].eq_ignore_ascii_case(b"SIP/")
+}
+
+/// Checks `"SIP" "/" 1*DIGIT "." 1*DIGIT` (any case for "SIP").
+pub(crate) fn is_version(v: &[u8]) -> bool {
+    if !starts_with_sip_slash(v) {
+        return false;
+    }
+    let rest = &v[4..];
+    let Some(dot) = rest.iter().position(|&b| b == b'.') else {
+        return false;
+    };
+    let (major, minor) = (&rest[..dot], &rest[dot + 1..]);
+    !major.is_empty()
+        && !minor.is_empty()
+        && major.iter().all(u8::is_ascii_digit)
+        && minor.iter().all(u8::is_ascii_digit)
+}
+
+/// Index of the first SP/HTAB at or after `i`, or `s.len()`.
+#[inline]
+fn ws_or_end(s: &[u8], mut i: usize) -> usize {
+    while i < s.len() && !is_ws(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Index of the first non-SP/HTAB at or after `i`.
+#[inline]
+fn skip_ws(s: &[u8], mut i: usize) -> usize {
+    while i < s.len() && is_ws(s[i]) {
+        i += 1;
+    }
+    i
+}
+
+/// Parses the start line `line` (without its line ending), which starts at
+/// absolute offset `base`.
+pub(crate) fn parse(line: &[u8], base: usize) -> Result<StartLine, ParseError> {
+    let err = |kind, at: usize| ParseError::new(kind, base + at);
+    let first = skip_ws(line, 0);
+    let leading_ws = (first > 0).then(|| Span::new(base, base + first));
+    if starts_with_sip_slash(&line[first..]) {
+        return parse_status(line, base, first, leading_ws);
+    }
+    // Request-Line: the method is a token, and a token cannot hold '/', so a
+    // line starting with "SIP/" is never a request.
+    let method_end = {
+        let mut i = first;
+        while i < line.len() && is_token(line[i]) {
+            i += 1;
+        }
+        i
+    };
+    if method_end == first || method_end >= line.len() || !is_ws(line[method_end]) {
+        return Err(err(ParseErrorKind::StartLineMalformed, method_end));
+    }
+    // The version is the last whitespace-separated word; everything between
+    // is the Request-URI (which keeps any embedded LWS, RFC 4475 `lwsruri`,
+    // for the URI's own checks).
+    let mut end = line.len();
+    while end > method_end && is_ws(line[end - 1]) {
+        end -= 1;
+    }
+    let mut vstart = end;
+    while vstart > method_end && !is_ws(line[vstart - 1]) {
+        vstart -= 1;
+    }
+    let uri_start = skip_ws(line, method_end);
+    let mut uri_end = vstart;
+    while uri_end > uri_start && is_ws(line[uri_end - 1]) {
+        uri_end -= 1;
+    }
+    if uri_start >= uri_end {
+        // Only two words: no Request-URI or no version (RFC 4475 `test.dat`).
+        return Err(err(ParseErrorKind::StartLineMalformed, vstart));
+    }
+    if !is_version(&line[vstart..end]) {
+        return Err(err(ParseErrorKind::VersionSyntax, vstart));
+    }
+    let odd = if leading_ws.is_some() {
+        leading_ws
+    } else if uri_start != method_end + 1 || line[method_end] != b' ' {
+        Some(Span::new(base + method_end, base + uri_start))
+    } else if vstart != uri_end + 1 || line[uri_end] != b' ' {
+        Some(Span::new(base + uri_end, base + vstart))
+    } else if end != line.len() {
+        Some(Span::new(base + end, base + line.len()))
+    } else {
+        None
+    };
+    Ok(StartLine::Request(RequestLine {
+        line: Span::new(base, base + line.len()),
+        method: Span::new(base + first, base + method_end),
+        uri: Span::new(base + uri_start, base + uri_end),
+        version: Span::new(base + vstart, base + end),
+        odd_ws: odd,
+    }))
+}
+
+fn parse_status(
+    line: &[u8],
+    base: usize,
+    vstart: usize,
+    leading_ws: Option<Span>,
+) -> Result<StartLine, ParseError> {
+    let err = |kind, at: usize| ParseError::new(kind, base + at);
+    let vend = ws_or_end(line, vstart);
+    if !is_version(&line[vstart..vend]) {
+        return Err(err(ParseErrorKind::VersionSyntax, vstart));
+    }
+    if vend == line.len() {
+        // "SIP/2.0" alone: no code at all.
+        return Err(err(ParseErrorKind::StatusCodeNot3Digits, vend));
+    }
+    let cstart = skip_ws(line, vend);
+    let mut odd_ws =
+        (cstart != vend + 1 || line[vend] != b' ').then(|| Span::new(base + vend, base + cstart));
+    let mut cend = cstart;
+    while cend < line.len() && line[cend].is_ascii_digit() {
+        cend += 1;
+    }
+    // Exactly three digits, then SP/HTAB or the end of the line: `20`,
+    // `2000`, `2OO` and `4294967301` are not codes.
+    let code = StatusCode::from_digits(&line[cstart..cend])
+        .filter(|_| cend == line.len() || is_ws(line[cend]))
+        .ok_or_else(|| err(ParseErrorKind::StatusCodeNot3Digits, cstart))?;
+    let (reason, missing_reason_sp) = if cend == line.len() {
+        (Span::empty(base + cend), true)
+    } else {
+        if line[cend] != b' ' && odd_ws.is_none() {
+            odd_ws = Some(Span::new(base + cend, base + cend + 1));
+        }
+        (Span::new(base + cend + 1, base + line.len()), false)
+    };
+    Ok(StartLine::Status(StatusLine {
+        line: Span::new(base, base + line.len()),
+        version: Span::new(base + vstart, base + vend),
+        code,
+        code_span: Span::new(base + cstart, base + cend),
+        reason,
+        leading_ws,
+        odd_ws,
+        missing_reason_sp,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn status(line: &[u8]) -> Result<StatusLine, ParseErrorKind> {
+        match parse(line, 0) {
+            Ok(StartLine::Status(s)) => Ok(s),
+            Ok(StartLine::Request(_)) => panic!("request"),
+            Err(e) => Err(e.kind()),
+        }
+    }
+
+    #[test]
+    fn status_lines() {
+        use ParseErrorKind::*;
+        // (line, code, reason, odd_ws, missing_sp) or error
+        let ok: &[(&[u8], u16, &[u8], bool, bool)] = &[
+            (b"SIP/2.0 200 OK", 200, b"OK", false, false),
+            (b"SIP/2.0 100 ", 100, b"", false, false),
+            (b"SIP/2.0 100", 100, b"", false, true),
+            (b"SIP/2.0 200  OK", 200, b" OK", false, false),
+            (b"SIP/2.0  200 OK", 200, b"OK", true, false),
+            (b"SIP/2.0\t200 OK", 200, b"OK", true, false),
+            (b"SIP/2.0 200\tOK", 200, b"OK", true, false),
+            (b"sip/2.0 180 Ringing", 180, b"Ringing", false, false),
+            (b"SIP/3.0 200 OK", 200, b"OK", false, false),
+            (b"SIP/2.0 799 Odd", 799, b"Odd", false, false),
+            (b"SIP/2.0 099 Odd", 99, b"Odd", false, false),
+            (
+                "SIP/2.0 200 = 2**3 * 5**2 \u{43d}\u{43e}".as_bytes(),
+                200,
+                "= 2**3 * 5**2 \u{43d}\u{43e}".as_bytes(),
+                false,
+                false,
+            ),
+        ];
+        for &(line, code, reason, odd, missing) in ok {
+            let s = status(line).unwrap_or_else(|e| panic!("{:?}: {e:?}", line));
+            assert_eq!(s.code.as_u16(), code, "{line:?}");
+            assert_eq!(&line[s.reason.range()], reason, "{line:?}");
+            assert_eq!(s.odd_ws.is_some(), odd, "{line:?}");
+            assert_eq!(s.missing_reason_sp, missing, "{line:?}");
+            assert_eq!(&line[s.code_span.range()], format!("{code:03}").as_bytes());
+        }
+        let bad: &[(&[u8], ParseErrorKind, usize)] = &[
+            (b"SIP/2.0 4294967301 Out Of Range", StatusCodeNot3Digits, 8),
+            (b"SIP/2.0 2000 OK", StatusCodeNot3Digits, 8),
+            (b"SIP/2.0 20 OK", StatusCodeNot3Digits, 8),
+            (b"SIP/2.0 2OO OK", StatusCodeNot3Digits, 8),
+            (b"SIP/2.0 200OK", StatusCodeNot3Digits, 8),
+            (b"SIP/2.0", StatusCodeNot3Digits, 7),
+            (b"SIP/2.0 ", StatusCodeNot3Digits, 8),
+            (b"SIP/2 200 OK", VersionSyntax, 0),
+            (b"SIP/.0 200 OK", VersionSyntax, 0),
+            (b"HTTP/1.1 200 OK", VersionSyntax, 9),
+            (b"", StartLineMalformed, 0),
+        ];
+        for &(line, kind, at) in bad {
+            let e = parse(line, 0).unwrap_err();
+            assert_eq!(
+                (e.kind(), e.offset()),
+                (kind, at),
+                "{:?}",
+                String::from_utf8_lossy(line)
+            );
+        }
+    }
+
+    #[test]
+    fn leading_whitespace_is_recorded() {
+        let s = status(b" SIP/2.0 200 OK").unwrap();
+        assert_eq!(s.leading_ws, Some(Span::new(0, 1)));
+        assert_eq!(s.version, Span::new(1, 8));
+    }
+
+    #[test]
+    fn request_lines() {
+        let r = |l: &[u8]| match parse(l, 10) {
+            Ok(StartLine::Request(r)) => Ok(r),
+            Ok(_) => panic!("status"),
+            Err(e) => Err(e),
+        };
+        let x = r(b"INVITE sip:a@b SIP/2.0").unwrap();
+        assert_eq!(
+            (x.method, x.uri, x.version, x.odd_ws),
+            (
+                Span::new(10, 16),
+                Span::new(17, 24),
+                Span::new(25, 32),
+                None
+            )
+        );
+        // RFC 4475 lwsstart, trws, lwsruri: framed, oddities recorded.
+        assert!(r(b"INVITE  sip:a@b  SIP/2.0").unwrap().odd_ws.is_some());
+        assert!(r(b"INVITE sip:a@b SIP/2.0 ").unwrap().odd_ws.is_some());
+        let l = r(b"INVITE sip:user@example.com; lr SIP/2.0").unwrap();
+        assert_eq!(l.uri, Span::new(17, 41));
+        // RFC 4475 badvers: parsed, the version is exposed.
+        assert!(r(b"OPTIONS sip:t@example.com SIP/7.0").is_ok());
+        // RFC 4475 test.dat: no version.
+        assert_eq!(
+            r(b"INVITE sip:a@b").unwrap_err().kind(),
+            ParseErrorKind::StartLineMalformed
+        );
+        assert_eq!(
+            r(b"INVITE sip:a@b HTTP/1.1").unwrap_err().kind(),
+            ParseErrorKind::VersionSyntax
+        );
+        assert_eq!(
+            r(b"INV\x01TE sip:a@b SIP/2.0").unwrap_err().kind(),
+            ParseErrorKind::StartLineMalformed
+        );
+    }
+}
