@@ -106,12 +106,20 @@ mod tests {
     use crate::error::HeaderValueErrorKind as K;
     use proptest::prelude::*;
 
+    type Row = (
+        &'static [u8],
+        u32,
+        &'static str,
+        (usize, usize),
+        (usize, usize),
+    );
+
     const BASE: usize = 300;
 
     #[test]
     fn valid_table() {
         // (input, number, method, number span, method span), relative.
-        let table: &[(&[u8], u32, &str, (usize, usize), (usize, usize))] = &[
+        let table: &[Row] = &[
             (b"0009\r\n  INVITE", 9, "INVITE", (0, 4), (8, 14)), // wsinv (folded)
             (
                 b"139122385 !interesting-Method0123456789_*+`.%indeed'~",

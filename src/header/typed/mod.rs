@@ -26,20 +26,23 @@ pub trait TypedHeader<'a>: Sized {
 // Scalar and token-list headers (branch typed-scalar).
 pub mod call_id;
 pub mod content_length;
-// pub mod content_type;
+pub mod content_type;
 pub mod cseq;
 pub mod max_forwards;
 pub mod number;
 // pub mod retry_after;
 // pub mod session_expires;
-// pub mod token_list;
+pub mod token_list;
 
 pub use call_id::CallId;
 pub use content_length::ContentLength;
-// pub use content_type::ContentType;
+pub use content_type::ContentType;
 pub use cseq::CSeq;
 pub use max_forwards::MaxForwards;
 pub use number::{DeltaSeconds, Expires, MinExpires, MinSe, RSeq};
 // pub use retry_after::RetryAfter;
 // pub use session_expires::{Refresher, SessionExpires};
-// TOKEN_LIST
+pub use token_list::{
+    Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
+    Unsupported,
+};
