@@ -30,8 +30,8 @@ pub mod content_type;
 pub mod cseq;
 pub mod max_forwards;
 pub mod number;
-// pub mod retry_after;
-// pub mod session_expires;
+pub mod retry_after;
+pub mod session_expires;
 pub mod token_list;
 
 pub use call_id::CallId;
@@ -40,8 +40,8 @@ pub use content_type::ContentType;
 pub use cseq::CSeq;
 pub use max_forwards::MaxForwards;
 pub use number::{DeltaSeconds, Expires, MinExpires, MinSe, RSeq};
-// pub use retry_after::RetryAfter;
-// pub use session_expires::{Refresher, SessionExpires};
+pub use retry_after::RetryAfter;
+pub use session_expires::{Refresher, SessionExpires};
 pub use token_list::{
     Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
     Unsupported,

@@ -65,6 +65,18 @@ impl DeltaSeconds {
     pub fn span(&self) -> Span {
         self.span
     }
+
+    /// Reads already-delimited bytes (a parameter value) as `1*DIGIT`;
+    /// `None` when they are empty or hold a non-digit. `span` is theirs.
+    pub(crate) fn from_digits(digits: &[u8], span: Span) -> Option<Self> {
+        if digits.is_empty() || !digits.iter().all(|&b| lex::is_digit(b)) {
+            return None;
+        }
+        Some(DeltaSeconds {
+            value: lex::parse_u64(digits),
+            span,
+        })
+    }
 }
 
 /// Scans `1*DIGIT` at the cursor. The byte after the digits must be LWS, the
