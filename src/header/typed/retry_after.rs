@@ -29,7 +29,7 @@ use crate::Span;
 /// - **HTTP-dates are errors** (`ExpectedDigits` at the first byte): SIP
 ///   only has the delta-seconds form (§25.1; rule `retry-after-syntax`).
 /// - **Comments nest** and are scanned iteratively with a depth bound
-///   ([`lex`]'s comment scanner, depth 8): unbalanced or too deep input is
+///   (the crate's shared comment scanner, depth 8): unbalanced or too deep input is
 ///   `BadComment`, never recursion. Control characters other than LWS in a
 ///   comment (outside a `quoted-pair`) are `UnexpectedChar`.
 /// - **`duration` must be delta-seconds** (`ExpectedDigits` at its value).

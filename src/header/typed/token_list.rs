@@ -536,6 +536,82 @@ mod tests {
         }
     }
 
+    /// Splits a whole row as the message layer does and parses each element.
+    fn row<'a, T: TypedHeader<'a>>(value: &'a [u8]) -> Vec<Result<(T, Span), HeaderValueError>> {
+        crate::lex::ListSplit::new(value)
+            .map(|(a, b)| {
+                T::parse(&value[a..b], BASE + a).map(|t| (t, Span::new(BASE + a, BASE + b)))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn whole_rows_from_corpus() {
+        let allow =
+            b"ACK, INVITE, BYE, CANCEL, REGISTER, OPTIONS, UPDATE, PRACK, INFO, MESSAGE, SUBSCRIBE";
+        let got: Vec<_> = row::<Allow<'_>>(allow)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(got.len(), 11);
+        for (a, elem) in &got {
+            assert_eq!(a.span(), *elem);
+            assert_eq!(
+                &allow[a.span().start - BASE..a.span().end - BASE],
+                a.as_bytes()
+            );
+        }
+        assert_eq!(got[1].0.as_str(), "INVITE");
+        assert_eq!(got[1].0.span(), Span::new(BASE + 5, BASE + 11));
+        let names = |v: &[u8]| -> Vec<String> {
+            row::<Supported<'_>>(v)
+                .into_iter()
+                .map(|r| r.unwrap().0.as_str().to_string())
+                .collect()
+        };
+        assert_eq!(names(b"UPDATE,REFER"), ["UPDATE", "REFER"]);
+        assert_eq!(
+            names(b"precondition, 100rel, timer, path, replaces"),
+            ["precondition", "100rel", "timer", "path", "replaces"]
+        );
+        assert_eq!(names(b"replaces,timer,path,100rel").len(), 4);
+        // RFC 4475 bext01.
+        let req: Vec<_> = row::<Require<'_>>(b"nothingSupportsThis, nothingSupportsThisEither")
+            .into_iter()
+            .map(|r| r.unwrap().0.as_str())
+            .collect();
+        assert_eq!(req, ["nothingSupportsThis", "nothingSupportsThisEither"]);
+        assert_eq!(
+            row::<ProxyRequire<'_>>(b"noProxiesSupportThis, norDoAnyProxiesSupportThis").len(),
+            2
+        );
+        let ev: Vec<_> = row::<AllowEvents<'_>>(b"talk, hold, conference, refer")
+            .into_iter()
+            .map(|r| r.unwrap().0.package())
+            .collect();
+        assert_eq!(ev, ["talk", "hold", "conference", "refer"]);
+        // RFC 4475 semiuri: a folded Accept row.
+        let accept = b"application/sdp, application/pkcs7-mime,\r\n        multipart/mixed, multipart/signed,\r\n        message/sip, message/sipfrag";
+        let acc: Vec<_> = row::<Accept<'_>>(accept)
+            .into_iter()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(acc.len(), 6);
+        assert_eq!(
+            (acc[2].0.media_type(), acc[2].0.subtype()),
+            ("multipart", "mixed")
+        );
+        assert_eq!(acc[2].0.media_type_span(), Span::new(BASE + 50, BASE + 59));
+        assert_eq!(&accept[50..59], b"multipart");
+        assert!(acc[5].0.is("message", "sipfrag"));
+        // An empty row has no element; an empty element between commas fails.
+        assert!(row::<Allow<'_>>(b"").is_empty());
+        let r = row::<Supported<'_>>(b"a,,b");
+        assert_eq!(r.len(), 3);
+        let e = r[1].as_ref().unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (K::Empty, BASE + 2));
+    }
+
     #[test]
     fn simple_tokens_from_corpus() {
         // Allow values of the fixtures (one element each).
