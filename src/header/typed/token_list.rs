@@ -165,7 +165,7 @@ impl<'a> AllowEvents<'a> {
     }
 
     /// The event templates after the package, in order (`winfo`).
-    pub fn templates(&self) -> core::iter::Skip<core::str::Split<'a, char>> {
+    pub fn templates(&self) -> impl Iterator<Item = &'a str> + 'a {
         self.value.split('.').skip(1)
     }
 
