@@ -17,6 +17,7 @@ mod catalogue;
 mod context;
 mod finding;
 mod policy;
+mod rules;
 mod table;
 
 pub use catalogue::{rules, Contexts, Rule, RuleInfo, RuleStatus};
@@ -24,7 +25,28 @@ pub use context::{Context, Role, SentBy, Transport};
 pub use finding::{Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
 pub use policy::{Policy, UnknownRule};
 
+use crate::message::Response;
 use crate::span::Span;
+
+/// Validates `resp` against every checked rule and collects the findings.
+///
+/// Rules that need what `ctx` does not provide (the transport, a role, the
+/// request) are skipped, as the spec asks. Allocates only the report's
+/// vector; use [`validate_into`] with a non-allocating sink to avoid that.
+pub fn validate(resp: &Response<'_>, ctx: &Context) -> Report {
+    let mut report = Report::default();
+    validate_into(resp, ctx, &mut report);
+    report
+}
+
+/// Validates `resp` and hands each finding to `sink`, after the context's
+/// [`Policy`] has filtered and re-graded it. Makes no allocation of its own:
+/// with a sink such as [`CountingSink`] the whole call allocates nothing.
+pub fn validate_into(resp: &Response<'_>, ctx: &Context, sink: &mut impl FindingSink) {
+    let facts = rules::Facts::new(resp, ctx);
+    let mut out = Emitter::new(ctx.policy(), sink);
+    rules::run(&facts, &mut out);
+}
 
 /// Receives findings as the rules produce them (the role of x509-parser's
 /// `Logger`). Implement it to count, filter or forward findings without
@@ -173,13 +195,11 @@ impl FindingSink for Report {
 
 /// What the rules write to: applies the policy (disabled rules, severity
 /// overrides, minimum severity) before handing a finding to the sink.
-#[allow(dead_code)] // used by the rules once the parser's Response lands
 pub(crate) struct Emitter<'p, S: ?Sized> {
     policy: &'p Policy,
     sink: &'p mut S,
 }
 
-#[allow(dead_code)]
 impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
     pub(crate) fn new(policy: &'p Policy, sink: &'p mut S) -> Self {
         Emitter { policy, sink }

@@ -15,7 +15,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2, §25.1"),
         contexts: Contexts::MSG,
         summary: "Status line is not exactly version SP code SP phrase CRLF.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -24,7 +24,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §25.1; RFC 4475 §3.1.1.13"),
         contexts: Contexts::MSG,
         summary: "Status code is followed by CRLF with no SP before the (empty) phrase.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -33,7 +33,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.1; RFC 4475 §3.1.2.16"),
         contexts: Contexts::MSG,
         summary: "SIP-Version is something other than SIP/2.0.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -42,7 +42,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.1"),
         contexts: Contexts::MSG,
         summary: "SIP-Version is SIP/2.0 only when case is ignored.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -60,7 +60,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2; RFC 4475 §3.1.2.19"),
         contexts: Contexts::MSG,
         summary: "Status code's first digit is outside 1..6.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -78,7 +78,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21 (intro); RFC 2543 §7.4.10, §7.4.12"),
         contexts: Contexts::MSG,
         summary: "Status code 409 or 411 exists only in RFC 2543.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -87,7 +87,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2, §25.1"),
         contexts: Contexts::MSG,
         summary: "Reason phrase contains a control octet other than HTAB.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -96,7 +96,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §25.1 (Reason-Phrase)"),
         contexts: Contexts::MSG,
         summary: "Reason phrase contains a printable character the grammar excludes.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -105,7 +105,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7, §25.1; RFC 4475 §3.1.1.12 (valid non-ASCII phrase)"),
         contexts: Contexts::MSG,
         summary: "Reason phrase is not valid UTF-8.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -123,7 +123,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.4.1, §21.4.18, §21.4.22"),
         contexts: Contexts::MSG,
         summary: "Reason phrase of 400/480/484 is only the generic default text.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
     },
     RuleInfo {
@@ -132,7 +132,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7"),
         contexts: Contexts::MSG,
         summary: "A head line ends in a bare LF or bare CR.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -141,7 +141,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7"),
         contexts: Contexts::MSG,
         summary: "No empty line ends the header section.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -150,7 +150,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3.1, §25.1"),
         contexts: Contexts::MSG,
         summary: "A header line is not name HCOLON value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -159,7 +159,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.5, §18.3, §20.14; Table 2 (\"t\")"),
         contexts: Contexts::TRANSPORT,
         summary: "No Content-Length on a TCP or TLS connection.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -168,7 +168,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §18.3, §20.14; RFC 7118 §5; RFC 4168"),
         contexts: Contexts::TRANSPORT,
         summary: "No Content-Length on UDP or SCTP.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -177,7 +177,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §25.1; RFC 4475 §3.1.2.3"),
         contexts: Contexts::MSG,
         summary: "Content-Length value is not plain digits that fit an integer.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -186,7 +186,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3.1, §20.14, §25.1; RFC 4475 §3.3.9"),
         contexts: Contexts::MSG,
         summary: "More than one Content-Length value or row.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -195,7 +195,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §18.3, §20.14; RFC 4475 §3.1.2.2"),
         contexts: Contexts::TRANSPORT,
         summary: "Content-Length is larger than the octets after the empty line.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -204,7 +204,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §18.3; RFC 4475 §3.1.1.8"),
         contexts: Contexts::TRANSPORT,
         summary: "A datagram carries octets beyond Content-Length.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -213,7 +213,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.4.1, §20.15"),
         contexts: Contexts::MSG,
         summary: "Non-empty body without Content-Type.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -222,7 +222,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.4.2"),
         contexts: Contexts::MSG,
         summary: "HTTP chunked transfer coding is used.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -240,7 +240,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §18.1.1"),
         contexts: Contexts::TRANSPORT,
         summary: "Message over UDP is large enough to risk IP fragmentation.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -249,7 +249,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2; Table 3 (Via \"rc\", m)"),
         contexts: Contexts::MSG,
         summary: "No Via header.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -258,7 +258,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2; Table 2; RFC 4475 §3.3.1"),
         contexts: Contexts::MSG,
         summary: "No From header.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -267,7 +267,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2; Table 3; RFC 4475 §3.3.1"),
         contexts: Contexts::MSG,
         summary: "No To header.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -276,7 +276,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2; Table 2; RFC 4475 §3.3.1"),
         contexts: Contexts::MSG,
         summary: "No Call-ID header.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -285,7 +285,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2; Table 2"),
         contexts: Contexts::MSG,
         summary: "No CSeq header.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -303,7 +303,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2, §8.2.7, §12.1.2, §16.7 step 6"),
         contexts: Contexts::MSG,
         summary: "A response other than 100 has no To tag.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -330,7 +330,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3, §7.3.1, §25.1; RFC 3262 §7.1; RFC 4028 §4-§5; RFC 3903 §6; RFC 6442 §4.4; RFC 8876 §5.2; RFC 4475 §3.3.8"),
         contexts: Contexts::MSG,
         summary: "A header that is not a list appears twice or holds comma-joined values.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -969,7 +969,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §13.3.1.2, §21.3.1, §21.3.2, §21.3.3; Table 2"),
         contexts: Contexts::MSG,
         summary: "300/301/302 lists no Contact.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1221,7 +1221,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §5, §6; RFC 3326 §2"),
         contexts: Contexts::MSG,
         summary: "199 lacks a SIP Reason naming the final response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1266,7 +1266,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §22.2; Table 3"),
         contexts: Contexts::MSG,
         summary: "401 without WWW-Authenticate.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1275,7 +1275,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §22.3; Table 3"),
         contexts: Contexts::MSG,
         summary: "407 without Proxy-Authenticate.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1338,7 +1338,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.1, §20.5, §21.4.6; Table 2"),
         contexts: Contexts::MSG,
         summary: "405 without Allow.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1365,7 +1365,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.3, §21.4.13; Table 2 (\"c\")"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "415 without Accept, Accept-Encoding or Accept-Language.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1383,7 +1383,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.2.3, §21.4.15; Table 3"),
         contexts: Contexts::MSG,
         summary: "420 without Unsupported.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1401,7 +1401,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.4, §21.4.16"),
         contexts: Contexts::MSG,
         summary: "421 without Require.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1428,7 +1428,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §6; Table 1 of RFC 4028"),
         contexts: Contexts::MSG,
         summary: "422 without Min-SE.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1455,7 +1455,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 7, §20.23, §21.4.17; RFC 3903 §6 step 4; RFC 6665 §4.2.1.1"),
         contexts: Contexts::MSG,
         summary: "423 without Min-Expires.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1572,7 +1572,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3903, "RFC 3903 §11.1.1; RFC 6665 §4.4.4; RFC 3265 §7.2"),
         contexts: Contexts::MSG,
         summary: "489 without Allow-Events.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1581,7 +1581,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3329, "RFC 3329 §2.3.1, §2.6"),
         contexts: Contexts::MSG,
         summary: "494 without Security-Server.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1662,7 +1662,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 5, §21.1.1"),
         contexts: Contexts::PROXY_FWD,
         summary: "Stateful proxy about to forward a 100.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
