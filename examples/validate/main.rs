@@ -217,7 +217,7 @@ fn main() -> ExitCode {
     let color = args.format == Format::Text && std::io::stdout().is_terminal();
     let mut totals = Totals::default();
     let (files, failures) = input::expand(&args.inputs);
-    let mut report_failure = |f: input::ReadFailure, totals: &mut Totals| {
+    let report_failure = |f: input::ReadFailure, totals: &mut Totals| {
         totals.io_errors += 1;
         eprintln!("validate: {}: {}", f.source, f.error);
     };
