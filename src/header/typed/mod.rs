@@ -22,3 +22,7 @@ pub trait TypedHeader<'a>: Sized {
     /// offset the result carries points into the caller's buffer.
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError>;
 }
+
+// Addresses: hosts, URIs, name-addr and the headers built on them.
+pub mod host;
+pub use host::{Host, HostKind, HostPort};
