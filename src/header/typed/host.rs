@@ -20,7 +20,7 @@
 //!   (`::ffff:192.0.2.10`, RFC 5118 §4.9) are plain IPv6 here.
 //! - The group count follows RFC 4291 §2.2 (eight 16-bit groups, an IPv4 tail
 //!   counting for two, `::` standing for at least one).
-//! - An IPv6 address in a `host` must be bracketed (RFC 5118 §4.6
+//! - An IPv6 address in a `host` must be bracketed (RFC 5118 §4.2
 //!   `ipv6-bad`): `sip:2001:db8::10` is rejected with `BadHost`.
 //! - An IPv4 octet above 255 is not an address and, being all digits, not a
 //!   hostname either (the top label starts with a letter): `BadHost`.
@@ -435,7 +435,7 @@ mod tests {
             let e = HostPort::parse(s, BASE).unwrap_err();
             assert_eq!((e.kind(), e.offset()), (K::BadPort, BASE + at), "{:?}", s);
         }
-        // RFC 5118 §4.6 ipv6-bad: unbracketed IPv6 is not a hostport.
+        // RFC 5118 §4.2 ipv6-bad: unbracketed IPv6 is not a hostport.
         assert_eq!(
             HostPort::parse(b"2001:db8::10", 0).unwrap_err().kind(),
             K::BadHost

@@ -26,3 +26,5 @@ pub trait TypedHeader<'a>: Sized {
 // Addresses: hosts, URIs, name-addr and the headers built on them.
 pub mod host;
 pub use host::{Host, HostKind, HostPort};
+pub mod uri;
+pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
