@@ -28,3 +28,5 @@ pub mod host;
 pub use host::{Host, HostKind, HostPort};
 pub mod uri;
 pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
+pub mod name_addr;
+pub use name_addr::NameAddr;
