@@ -243,13 +243,10 @@ mod tests {
         for &(s, kind, off) in qs {
             // `q=0,5` is not a value a list splitter would hand over, but the
             // q parser must still locate the comma when given one.
-            let c = match Contact::parse(s, BASE) {
-                Ok(c) => c,
-                Err(_) => {
-                    let e = parse_qvalue(&s[12..], BASE + 12).unwrap_err();
-                    assert_eq!((e.kind(), e.offset()), (kind, BASE + off));
-                    continue;
-                }
+            let Ok(c) = Contact::parse(s, BASE) else {
+                let e = parse_qvalue(&s[12..], BASE + 12).unwrap_err();
+                assert_eq!((e.kind(), e.offset()), (kind, BASE + off));
+                continue;
             };
             let e = c.q().unwrap().unwrap_err();
             assert_eq!(

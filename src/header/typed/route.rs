@@ -101,7 +101,8 @@ mod tests {
     #[test]
     fn routes() {
         // (value, bracketed, loose, host, n params)
-        let table: &[(&[u8], bool, bool, &[u8], usize)] = &[
+        type Row<'a> = (&'a [u8], bool, bool, &'a [u8], usize);
+        let table: &[Row<'_>] = &[
             (
                 b"<sip:services.example.com;lr;unknownwith=value;unknown-no-value>",
                 true,
