@@ -36,3 +36,5 @@ pub mod contact;
 pub use contact::Contact;
 pub mod route;
 pub use route::{RecordRoute, Route};
+pub mod via;
+pub use via::Via;
