@@ -17,6 +17,10 @@
 //! RFC 3261 §10.2 tells receivers to read a bad `expires` as 3600, so the
 //! raw value stays available and [`Contact::q`] / [`Contact::expires`]
 //! return the located error.
+//!
+//! `STAR` must stand alone: only a value that is exactly `*` (LWS around it
+//! allowed) is the wildcard. `* <sip:a@b>` is an address whose display name
+//! is the token `*`, and `*;expires=0` is not a Contact value at all.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
@@ -161,13 +165,6 @@ impl<'a> TypedHeader<'a> for Contact<'a> {
                 addr: None,
             });
         }
-        if t.first() == Some(&b'*') {
-            let start = lex::skip_lws(value, 0);
-            return Err(HeaderValueError::new(
-                HeaderValueErrorKind::Trailing,
-                base + start + 1,
-            ));
-        }
         let addr = NameAddr::parse(value, base)?;
         Ok(Contact {
             span: addr.span(),
@@ -221,8 +218,12 @@ mod tests {
         assert_eq!(c.span(), Span::new(BASE + 1, BASE + 2));
         assert!(c.uri().is_none() && c.name_addr().is_none());
         assert!(c.params().is_empty() && c.expires().is_none() && c.q().is_none());
+        // STAR stands alone (RFC 3261 §20.10); anything else starting with
+        // `*` is read as an address, where `*` can only be a display name.
         let e = Contact::parse(b"*;expires=0", BASE).unwrap_err();
-        assert_eq!((e.kind(), e.offset()), (K::Trailing, BASE + 1));
+        assert_eq!((e.kind(), e.offset()), (K::BadUri, BASE));
+        let c = Contact::parse(b"* <sip:a@b>", BASE).unwrap();
+        assert_eq!(c.name_addr().unwrap().display_name(), Some(&b"*"[..]));
         assert_eq!(Contact::NAME, KnownHeader::Contact);
     }
 
@@ -308,5 +309,75 @@ mod tests {
         )
         .unwrap();
         assert!(c.name_addr().unwrap().needs_angle_brackets());
+    }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        /// Renders thousandths as a qvalue with 0 to 3 decimals.
+        fn qtext(q: u16, decimals: usize) -> String {
+            let int = q / 1000;
+            let frac = format!("{:03}", q % 1000);
+            // Only trailing zeros may be dropped without changing the value.
+            let keep = decimals.max(frac.trim_end_matches('0').len());
+            if keep == 0 {
+                format!("{int}")
+            } else {
+                format!("{int}.{}", &frac[..keep])
+            }
+        }
+
+        proptest! {
+            #[test]
+            fn generated_q_and_expires_round_trip(
+                c in addr_case(&["q", "expires"]),
+                q in proptest::option::of((0u16..=1000, 0usize..=3, random_case("q"), lws())),
+                expires in proptest::option::of((any::<u32>(), random_case("expires"), lws())),
+                base in 0usize..10_000,
+            ) {
+                let mut text = c.text.clone();
+                if let Some((e, name, w)) = &expires {
+                    text.push_str(&format!("{w};{w}{name}{w}={w}{e}"));
+                }
+                if let Some((q, d, name, w)) = &q {
+                    text.push_str(&format!("{w};{name}={}", qtext(*q, *d)));
+                }
+                let s = text.as_bytes();
+                let ct = Contact::parse(s, base).unwrap();
+                prop_assert!(!ct.is_star());
+                prop_assert_eq!(ct.q().map(Result::unwrap), q.as_ref().map(|x| x.0));
+                prop_assert_eq!(ct.expires().map(Result::unwrap), expires.as_ref().map(|x| u64::from(x.0)));
+                if let Some(p) = ct.q_raw() {
+                    let v = p.value_span().unwrap();
+                    prop_assert_eq!(&s[v.start - base..v.end - base], p.value().unwrap());
+                }
+                prop_assert_eq!(ct.uri().unwrap().as_bytes(), c.uri.as_bytes());
+            }
+
+            #[test]
+            fn star_with_lws(a in lws(), b in lws(), base in 0usize..1000) {
+                let text = format!("{a}*{b}");
+                let ct = Contact::parse(text.as_bytes(), base).unwrap();
+                prop_assert!(ct.is_star());
+                prop_assert_eq!(ct.span(), Span::new(base + a.len(), base + a.len() + 1));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                if let Ok(ct) = Contact::parse(&s, base) {
+                    prop_assert!(in_bounds(ct.span(), base, s.len()));
+                    for r in [ct.q().map(|r| r.map(|_| ())), ct.expires().map(|r| r.map(|_| ()))]
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Err(e) = r {
+                            prop_assert!(e.offset() >= base && e.offset() <= base + s.len());
+                        }
+                    }
+                }
+            }
+        }
     }
 }

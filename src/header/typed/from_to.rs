@@ -196,4 +196,46 @@ mod tests {
             assert_eq!(FromHeader::parse(s, BASE).unwrap_err(), e);
         }
     }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn generated_tags_round_trip(
+                c in addr_case(&["tag"]),
+                tag in proptest::option::of((random_case("tag"), token(), lws(), lws())),
+                base in 0usize..10_000,
+            ) {
+                let mut text = c.text.clone();
+                if let Some((name, t, a, b)) = &tag {
+                    text.push_str(&format!("{a};{b}{name}{a}={b}{t}"));
+                }
+                let s = text.as_bytes();
+                let f = FromHeader::parse(s, base).unwrap();
+                let t = ToHeader::parse(s, base).unwrap();
+                prop_assert_eq!(f.name_addr(), t.name_addr());
+                prop_assert_eq!(f.tag(), tag.as_ref().map(|x| x.1.as_bytes()));
+                prop_assert_eq!(t.tag_span(), f.tag_span());
+                if let Some(sp) = f.tag_span() {
+                    prop_assert_eq!(&s[sp.start - base..sp.end - base], f.tag().unwrap());
+                    prop_assert_eq!(sp.end, base + s.len());
+                }
+                prop_assert_eq!(f.uri().as_bytes(), c.uri.as_bytes());
+                prop_assert_eq!(f.params().len(), c.params.len() + usize::from(tag.is_some()));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                if let Ok(f) = ToHeader::parse(&s, base) {
+                    prop_assert!(in_bounds(f.span(), base, s.len()));
+                    if let Some(sp) = f.tag_span() {
+                        prop_assert!(in_bounds(sp, base, s.len()));
+                    }
+                }
+            }
+        }
+    }
 }

@@ -471,4 +471,54 @@ mod tests {
             assert!(!is_ip_address(s), "{:?}", s);
         }
     }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn generated_hostports_round_trip(
+                h in host(),
+                port in proptest::option::of(any::<u16>()),
+                base in 0usize..10_000,
+            ) {
+                let s = match port {
+                    Some(p) => format!("{h}:{p}"),
+                    None => h.clone(),
+                };
+                let hp = HostPort::parse(s.as_bytes(), base).unwrap();
+                prop_assert_eq!(hp.host().as_bytes(), h.as_bytes());
+                prop_assert_eq!(hp.host().span(), Span::new(base, base + h.len()));
+                prop_assert_eq!(hp.port(), port);
+                prop_assert_eq!(hp.span(), Span::new(base, base + s.len()));
+                prop_assert_eq!(hp.host().is_ipv6(), h.starts_with('['));
+            }
+
+            #[test]
+            fn generated_addresses_classify(v4 in ipv4(), v6 in ipv6(), name in hostname()) {
+                prop_assert!(is_ipv4(v4.as_bytes()) && is_ip_address(v4.as_bytes()));
+                prop_assert!(is_ipv6(v6.as_bytes()) && !is_ipv4(v6.as_bytes()));
+                prop_assert!(!is_ip_address(name.as_bytes()));
+                prop_assert!(Host::parse(name.as_bytes(), 0).unwrap().is_name());
+                let br = format!("[{v6}]");
+                prop_assert!(!is_ip_address(br.as_bytes()));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                if let Ok(hp) = HostPort::parse(&s, base) {
+                    prop_assert!(in_bounds(hp.span(), base, s.len()));
+                    prop_assert!(in_bounds(hp.host().span(), base, s.len()));
+                    let sp = hp.host().span();
+                    prop_assert_eq!(&s[sp.start - base..sp.end - base], hp.host().as_bytes());
+                }
+                if let Err(e) = Host::parse(&s, base) {
+                    prop_assert!(e.offset() >= base && e.offset() <= base + s.len());
+                }
+                let _ = is_ip_address(&s);
+            }
+        }
+    }
 }

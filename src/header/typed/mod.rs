@@ -38,3 +38,5 @@ pub mod route;
 pub use route::{RecordRoute, Route};
 pub mod via;
 pub use via::Via;
+#[cfg(test)]
+mod addr_gen;

@@ -411,4 +411,56 @@ mod tests {
             );
         }
     }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn generated_values_round_trip(c in addr_case(&[]), base in 0usize..10_000) {
+                let s = c.text.as_bytes();
+                let na = NameAddr::parse(s, base).unwrap();
+                prop_assert_eq!(na.display_name(), c.display.as_deref().map(str::as_bytes));
+                if let Some(sp) = na.display_name_span() {
+                    prop_assert_eq!(&s[sp.start - base..sp.end - base], na.display_name().unwrap());
+                }
+                prop_assert_eq!(na.is_bracketed(), c.bracketed);
+                prop_assert_eq!(na.uri().as_bytes(), c.uri.as_bytes());
+                let u = na.uri().span();
+                prop_assert_eq!(&s[u.start - base..u.end - base], c.uri.as_bytes());
+                prop_assert_eq!(pairs(&na.params()), c.params);
+                for p in &na.params() {
+                    let n = p.name_span();
+                    prop_assert_eq!(&s[n.start - base..n.end - base], p.name().as_bytes());
+                    if let Some(v) = p.value_span() {
+                        prop_assert_eq!(&s[v.start - base..v.end - base], p.value().unwrap());
+                    }
+                }
+                prop_assert!(!na.needs_angle_brackets());
+                prop_assert_eq!(na.span(), Span::new(base, base + s.len()));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                match NameAddr::parse(&s, base) {
+                    Ok(na) => {
+                        let n = s.len();
+                        prop_assert!(in_bounds(na.span(), base, n));
+                        prop_assert!(in_bounds(na.uri().span(), base, n));
+                        prop_assert!(in_bounds(na.params().span(), base, n));
+                        for sp in [na.display_name_span(), na.angle_span()].into_iter().flatten() {
+                            prop_assert!(in_bounds(sp, base, n));
+                        }
+                        for p in &na.params() {
+                            prop_assert!(in_bounds(p.span(), base, n));
+                        }
+                        let _ = na.needs_angle_brackets();
+                    }
+                    Err(e) => prop_assert!(e.offset() >= base && e.offset() <= base + s.len()),
+                }
+            }
+        }
+    }
 }

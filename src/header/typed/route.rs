@@ -154,4 +154,32 @@ mod tests {
             assert_eq!((e.kind(), e.offset()), (kind, BASE + off));
         }
     }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn generated_routes_round_trip(c in addr_case(&[]), base in 0usize..10_000) {
+                let s = c.text.as_bytes();
+                let r = RecordRoute::parse(s, base).unwrap();
+                prop_assert_eq!(r.brackets_missing(), !c.bracketed);
+                prop_assert_eq!(r.uri().as_bytes(), c.uri.as_bytes());
+                prop_assert_eq!(pairs(&r.params()), c.params);
+                prop_assert_eq!(r.span(), Span::new(base, base + s.len()));
+                let route = Route::parse(s, base).unwrap();
+                prop_assert_eq!(route.name_addr(), r.name_addr());
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                if let Ok(r) = Route::parse(&s, base) {
+                    prop_assert!(in_bounds(r.span(), base, s.len()));
+                    let _ = r.is_loose();
+                }
+            }
+        }
+    }
 }

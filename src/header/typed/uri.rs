@@ -780,4 +780,88 @@ mod tests {
             );
         }
     }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        fn part(s: &[u8], base: usize, sp: Span) -> &[u8] {
+            &s[sp.start - base..sp.end - base]
+        }
+
+        proptest! {
+            #[test]
+            fn generated_sip_uris_round_trip(p in sip_uri(false), base in 0usize..10_000) {
+                let text = p.render();
+                let s = text.as_bytes();
+                let u = Uri::parse(s, base).unwrap();
+                prop_assert_eq!(u.is_sips(), p.scheme.eq_ignore_ascii_case("sips"));
+                prop_assert_eq!(u.is_sip(), p.scheme.eq_ignore_ascii_case("sip"));
+                prop_assert_eq!(u.scheme(), p.scheme.as_str());
+                prop_assert_eq!(u.user(), p.user.as_deref().map(str::as_bytes));
+                if let Some(sp) = u.user_span() {
+                    prop_assert_eq!(part(s, base, sp), u.user().unwrap());
+                }
+                prop_assert_eq!(u.password(), p.password.as_deref().map(str::as_bytes));
+                prop_assert_eq!(u.host().unwrap().as_bytes(), p.host.as_bytes());
+                prop_assert_eq!(part(s, base, u.host().unwrap().span()), p.host.as_bytes());
+                prop_assert_eq!(u.port(), p.port);
+                let got: Vec<(Vec<u8>, Option<Vec<u8>>)> = u
+                    .params()
+                    .iter()
+                    .map(|q| (q.name().to_vec(), q.value().map(<[u8]>::to_vec)))
+                    .collect();
+                let want: Vec<(Vec<u8>, Option<Vec<u8>>)> = p
+                    .params
+                    .iter()
+                    .map(|(n, v)| (n.as_bytes().to_vec(), v.as_ref().map(|v| v.as_bytes().to_vec())))
+                    .collect();
+                prop_assert_eq!(got, want);
+                for q in &u.params() {
+                    prop_assert_eq!(part(s, base, q.name_span()), q.name());
+                }
+                prop_assert_eq!(u.headers(), p.headers.as_deref().map(str::as_bytes));
+                prop_assert_eq!(u.span(), Span::new(base, base + s.len()));
+            }
+
+            #[test]
+            fn generated_tel_and_opaque(num in "\\+?[0-9][0-9.()-]{0,10}", rest in "[a-z0-9/:._-]{1,12}") {
+                let t = format!("tel:{num};phone-context=example.com");
+                let u = Uri::parse(t.as_bytes(), 3).unwrap();
+                prop_assert_eq!(u.tel_number(), Some(num.as_bytes()));
+                let o = format!("urn:{rest}");
+                let u = Uri::parse(o.as_bytes(), 3).unwrap();
+                prop_assert_eq!(u.opaque(), Some(rest.as_bytes()));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                match Uri::parse(&s, base) {
+                    Ok(u) => {
+                        let n = s.len();
+                        prop_assert!(in_bounds(u.span(), base, n));
+                        prop_assert!(in_bounds(u.scheme_span(), base, n));
+                        prop_assert!(in_bounds(u.body_span(), base, n));
+                        for sp in [u.user_span(), u.password_span(), u.port_span(), u.headers_span()]
+                            .into_iter()
+                            .flatten()
+                        {
+                            prop_assert!(in_bounds(sp, base, n));
+                        }
+                        if let Some(h) = u.host() {
+                            prop_assert_eq!(part(&s, base, h.span()), h.as_bytes());
+                        }
+                        for q in &u.params() {
+                            prop_assert_eq!(part(&s, base, q.name_span()), q.name());
+                            if let Some(v) = q.value_span() {
+                                prop_assert_eq!(part(&s, base, v), q.value().unwrap());
+                            }
+                        }
+                    }
+                    Err(e) => prop_assert!(e.offset() >= base && e.offset() <= base + s.len()),
+                }
+            }
+        }
+    }
 }
