@@ -525,4 +525,195 @@ mod tests {
             );
         }
     }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        #[derive(Clone, Debug)]
+        struct ViaCase {
+            text: String,
+            name: String,
+            transport: String,
+            host: String,
+            port: Option<u16>,
+            branch: Option<String>,
+            received: Option<String>,
+            rport: Option<Option<u16>>,
+            ttl: Option<u8>,
+            maddr: Option<String>,
+            generic: usize,
+        }
+
+        fn via_case() -> impl Strategy<Value = ViaCase> {
+            let protocol = (
+                random_case("sip"),
+                prop_oneof![
+                    random_case("udp"),
+                    random_case("tcp"),
+                    random_case("tls"),
+                    random_case("sctp"),
+                    token()
+                ],
+                proptest::collection::vec(lws(), 4),
+                lws1(),
+            );
+            let sent_by = (host(), proptest::option::of((any::<u16>(), lws(), lws())));
+            let params = (
+                proptest::option::of(prop_oneof![
+                    token().prop_map(|t| format!("z9hG4bK{t}")),
+                    token()
+                ]),
+                proptest::option::of(prop_oneof![ipv4(), ipv6()]),
+                proptest::option::of(proptest::option::of(any::<u16>())),
+                proptest::option::of(any::<u8>()),
+                proptest::option::of(prop_oneof![ipv4(), hostname()]),
+                header_params(&["branch", "received", "rport", "ttl", "maddr"]),
+                lws(),
+            );
+            (protocol, sent_by, params).prop_map(
+                |(
+                    (name, transport, w, gap),
+                    (host, port),
+                    (branch, received, rport, ttl, maddr, (gtext, gpairs), pw),
+                )| {
+                    let mut text = format!(
+                        "{name}{}/{}2.0{}/{}{transport}{gap}{host}",
+                        w[0], w[1], w[2], w[3]
+                    );
+                    if let Some((p, a, b)) = &port {
+                        text.push_str(&format!("{a}:{b}{p}"));
+                    }
+                    let mut push = |n: &str, v: Option<String>| {
+                        text.push_str(&format!("{pw};{pw}{n}"));
+                        if let Some(v) = v {
+                            text.push_str(&format!("{pw}={pw}{v}"));
+                        }
+                    };
+                    if let Some(r) = &received {
+                        push("Received", Some(r.clone()));
+                    }
+                    if let Some(r) = &rport {
+                        push("RPORT", r.map(|p| p.to_string()));
+                    }
+                    if let Some(t) = ttl {
+                        push("ttl", Some(t.to_string()));
+                    }
+                    if let Some(m) = &maddr {
+                        push("mAddr", Some(m.clone()));
+                    }
+                    if let Some(b) = &branch {
+                        push("branch", Some(b.clone()));
+                    }
+                    text.push_str(&gtext);
+                    ViaCase {
+                        text,
+                        name,
+                        transport,
+                        host,
+                        port: port.map(|p| p.0),
+                        branch,
+                        received,
+                        rport,
+                        ttl,
+                        maddr,
+                        generic: gpairs.len(),
+                    }
+                },
+            )
+        }
+
+        fn part(s: &[u8], base: usize, sp: Span) -> &[u8] {
+            &s[sp.start - base..sp.end - base]
+        }
+
+        proptest! {
+            #[test]
+            fn generated_vias_round_trip(c in via_case(), base in 0usize..10_000) {
+                let s = c.text.as_bytes();
+                let v = Via::parse(s, base).unwrap();
+                prop_assert_eq!(v.protocol_name(), c.name.as_bytes());
+                prop_assert!(v.is_sip_2_0());
+                prop_assert_eq!(v.transport(), c.transport.as_bytes());
+                prop_assert_eq!(part(s, base, v.transport_span()), c.transport.as_bytes());
+                prop_assert_eq!(part(s, base, v.protocol_version_span()), b"2.0");
+                prop_assert_eq!(v.sent_by().host().as_bytes(), c.host.as_bytes());
+                prop_assert_eq!(part(s, base, v.sent_by().host().span()), c.host.as_bytes());
+                prop_assert_eq!(v.sent_by().port(), c.port);
+                if let (Some(p), Some(sp)) = (c.port, v.sent_by().port_span()) {
+                    let digits = p.to_string();
+                    prop_assert_eq!(part(s, base, sp), digits.as_bytes());
+                }
+                prop_assert_eq!(v.branch(), c.branch.as_deref().map(str::as_bytes));
+                if let Some(sp) = v.branch_span() {
+                    prop_assert_eq!(part(s, base, sp), v.branch().unwrap());
+                }
+                prop_assert_eq!(
+                    v.has_magic_cookie(),
+                    c.branch.as_deref().is_some_and(|b| b.starts_with("z9hG4bK"))
+                );
+                prop_assert_eq!(v.received(), c.received.as_deref().map(str::as_bytes));
+                prop_assert_eq!(v.received_is_ip(), c.received.as_ref().map(|_| true));
+                if let Some(sp) = v.received_span() {
+                    prop_assert_eq!(part(s, base, sp), v.received().unwrap());
+                }
+                prop_assert_eq!(v.rport(), c.rport);
+                prop_assert_eq!(v.ttl().map(Result::unwrap), c.ttl);
+                prop_assert_eq!(v.maddr(), c.maddr.as_deref().map(str::as_bytes));
+                let fixed = [
+                    c.branch.is_some(),
+                    c.received.is_some(),
+                    c.rport.is_some(),
+                    c.ttl.is_some(),
+                    c.maddr.is_some(),
+                ]
+                .iter()
+                .filter(|&&b| b)
+                .count();
+                prop_assert_eq!(v.params().len(), fixed + c.generic);
+                prop_assert_eq!(v.span(), Span::new(base, base + s.len()));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                let n = s.len();
+                match Via::parse(&s, base) {
+                    Ok(v) => {
+                        for sp in [
+                            v.span(),
+                            v.protocol_name_span(),
+                            v.protocol_version_span(),
+                            v.transport_span(),
+                            v.sent_by().span(),
+                            v.params().span(),
+                        ] {
+                            prop_assert!(in_bounds(sp, base, n));
+                        }
+                        for sp in [v.branch_span(), v.received_span(), v.rport_span(), v.maddr_span()]
+                            .into_iter()
+                            .flatten()
+                        {
+                            prop_assert!(in_bounds(sp, base, n));
+                        }
+                        if let Some(Err(e)) = v.ttl() {
+                            prop_assert!(e.offset() >= base && e.offset() <= base + n);
+                        }
+                    }
+                    Err(e) => prop_assert!(e.offset() >= base && e.offset() <= base + n),
+                }
+            }
+
+            #[test]
+            fn sip_shaped_bytes_never_panic(
+                tail in "[a-zA-Z0-9:;=\\[\\]. \r\n\t\"/,@<>]{0,40}",
+                base in 0usize..1000,
+            ) {
+                let s = format!("SIP/2.0/UDP {tail}");
+                if let Ok(v) = Via::parse(s.as_bytes(), base) {
+                    prop_assert!(in_bounds(v.sent_by().span(), base, s.len()));
+                }
+            }
+        }
+    }
 }
