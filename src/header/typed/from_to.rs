@@ -17,6 +17,17 @@
 //! `tag-param` and fails with `BadParam` at the parameter name: the tag is
 //! what identifies the dialog (RFC 3261 §19.3), so a value that is not a
 //! token cannot be used as one.
+//!
+//! ```
+//! use sip_response::header::typed::{FromHeader, TypedHeader};
+//!
+//! let f = FromHeader::parse(b"caller<sip:caller@example.com>;tag=323", 0)?;
+//! assert_eq!(f.display_name(), Some(&b"caller"[..]));
+//! assert_eq!(f.uri().user(), Some(&b"caller"[..]));
+//! assert_eq!(f.tag(), Some(&b"323"[..]));
+//! assert_eq!(f.tag_span().map(|s| s.range()), Some(35..38));
+//! # Ok::<(), sip_response::HeaderValueError>(())
+//! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};

@@ -26,6 +26,19 @@
 //!   values are used for transaction matching and response routing.
 //! - Empty parameters (`;;`, RFC 4475 §3.1.2.1 `badinv01`) fail with
 //!   `BadParam`; an empty element (from `,,`) fails with `Empty`.
+//!
+//! ```
+//! use sip_response::header::typed::{TypedHeader, Via};
+//!
+//! // One element of a folded Via row (RFC 4475 `wsinv`), at offset 100.
+//! let v = Via::parse(b"SIP  / 2.0  / TCP spindle.example.com ;\r\n branch = z9hG4bK9ikj8", 100)?;
+//! assert_eq!(v.transport(), b"TCP");
+//! assert_eq!(v.sent_by().host().as_str(), "spindle.example.com");
+//! assert_eq!(v.branch(), Some(&b"z9hG4bK9ikj8"[..]));
+//! assert!(v.has_magic_cookie());
+//! assert_eq!(v.branch_span().map(|s| s.start), Some(100 + 51));
+//! # Ok::<(), sip_response::HeaderValueError>(())
+//! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
