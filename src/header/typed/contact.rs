@@ -191,6 +191,10 @@ mod tests {
             (b"<name:John_Smith>", b"name:John_Smith", None, None),
             (b"sip:+19725552222@gw1.example.net;unknownparam", b"sip:+19725552222@gw1.example.net", None, None),
             (b"\"Caller\" <sip:caller@[2001:db8::9:1]>", b"sip:caller@[2001:db8::9:1]", None, None),
+            // Real responses (fixtures)
+            (b"<sip:061963177@192.168.100.219:5060>", b"sip:061963177@192.168.100.219:5060", None, None),
+            (b"<sips:bob@192.0.2.4>", b"sips:bob@192.0.2.4", None, None),
+            (b"sip:192.168.1.191", b"sip:192.168.1.191", None, None),
             (b"<sip:u@h>;expires=3600;q=1", b"sip:u@h", Some(3600), Some(1000)),
             (b"<sip:u@h>;EXPIRES=0;Q=0.", b"sip:u@h", Some(0), Some(0)),
             (b"<sip:u@h>;q=1.000;expires=4294967296", b"sip:u@h", Some(4_294_967_296), Some(1000)),

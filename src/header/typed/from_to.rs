@@ -144,6 +144,12 @@ mod tests {
             (b"sip:user@example.edu;tag=2229", Some(b"2229")),
             (b"sip:user@example.net;tag=9817--94", Some(b"9817--94")),
             (b"sip:user@example.com;TAG=bd76ya", Some(b"bd76ya")),
+            // Real responses (fixtures)
+            (b"<tel:+88270006>;tag=9Q5V3XeXXf", Some(b"9Q5V3XeXXf")),
+            (b"<sip:9275890000@VMSSM;user=phone>;tag=3f3ba06def6e4629ccb4af8aa695ac6b-9432", Some(b"3f3ba06def6e4629ccb4af8aa695ac6b-9432")),
+            (b"\"sipp\" <sip:sipp@[fd17:625c:f037:2:a00:27ff:feb9:1521]:15060>;tag=397430SIPpTag0071846", Some(b"397430SIPpTag0071846")),
+            (b"sip:20008909@192.168.1.191:5060;tag=0b4341fec04ef9d8eb6b92c51c653086", Some(b"0b4341fec04ef9d8eb6b92c51c653086")),
+            (b"<sip:9171969136@astrakhan.megafonvolga.ru;user=phone>;tag=9Ub.i1YV7Yag2._5", Some(b"9Ub.i1YV7Yag2._5")),
             (b"sip:user@example.com", None),
             (b"isbn:2983792873", None),
         ];
