@@ -59,17 +59,21 @@ fn parse(c: &mut Criterion) {
                 black_box((r.status(), r.body().len()))
             })
         });
-        g.bench_with_input(BenchmarkId::new("sip_response+lookups", name), msg, |b, m| {
-            b.iter(|| {
-                let r = parse_response(black_box(m)).unwrap();
-                let h = r.headers();
-                black_box((
-                    h.get(KnownHeader::Via).map(|v| v.value().len()),
-                    h.get(KnownHeader::CSeq).map(|v| v.value().len()),
-                    h.get(KnownHeader::CallId).map(|v| v.value().len()),
-                ))
-            })
-        });
+        g.bench_with_input(
+            BenchmarkId::new("sip_response+lookups", name),
+            msg,
+            |b, m| {
+                b.iter(|| {
+                    let r = parse_response(black_box(m)).unwrap();
+                    let h = r.headers();
+                    black_box((
+                        h.get(KnownHeader::Via).map(|v| v.value().len()),
+                        h.get(KnownHeader::CSeq).map(|v| v.value().len()),
+                        h.get(KnownHeader::CallId).map(|v| v.value().len()),
+                    ))
+                })
+            },
+        );
         let http = as_http(msg);
         g.bench_with_input(BenchmarkId::new("httparse", name), &http, |b, m| {
             b.iter(|| {

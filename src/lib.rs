@@ -15,9 +15,9 @@ mod start_line;
 pub mod validate;
 
 pub use code::StatusCode;
-pub use decoder::{MessageDecoder, ResponseDecoder};
 #[cfg(feature = "tokio-codec")]
 pub use decoder::DecodeError;
+pub use decoder::{MessageDecoder, ResponseDecoder};
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
 pub use framing::Deviations;
 pub use header::{Header, HeaderName, Headers, KnownHeader};

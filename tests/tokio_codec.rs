@@ -8,7 +8,8 @@ use tokio_util::codec::FramedRead;
 
 #[tokio::test(flavor = "current_thread")]
 async fn framed_read_yields_each_response() {
-    let wire: &[u8] = b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\n\r\n\r\nSIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nhi";
+    let wire: &[u8] =
+        b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\n\r\n\r\nSIP/2.0 200 OK\r\nContent-Length: 2\r\n\r\nhi";
     let mut framed = FramedRead::new(wire, ResponseDecoder::default());
     let mut codes = Vec::new();
     while let Some(item) = framed.next().await {
@@ -23,7 +24,9 @@ async fn framing_errors_surface_as_decode_errors() {
     let wire: &[u8] = b"SIP/2.0 200 OK\r\nContent-Length: 1\r\nl: 2\r\n\r\nxx";
     let mut framed = FramedRead::new(wire, ResponseDecoder::default());
     match framed.next().await {
-        Some(Err(DecodeError::Parse(e))) => assert_eq!(e.kind(), ParseErrorKind::ContentLengthMultiple),
+        Some(Err(DecodeError::Parse(e))) => {
+            assert_eq!(e.kind(), ParseErrorKind::ContentLengthMultiple)
+        }
         other => panic!("{other:?}"),
     }
 }

@@ -49,21 +49,31 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<ReadFailure>) 
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => match std::fs::read_dir(path) {
             Ok(entries) => {
-                let mut children: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+                let mut children: Vec<PathBuf> =
+                    entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
                 children.sort();
                 for c in children {
                     // Skip hidden files and our own notes next to the data.
-                    let name = c.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                    let name = c
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                        .unwrap_or_default();
                     if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".expect") {
                         continue;
                     }
                     walk(&c, files, failures);
                 }
             }
-            Err(error) => failures.push(ReadFailure { source: path.display().to_string(), error }),
+            Err(error) => failures.push(ReadFailure {
+                source: path.display().to_string(),
+                error,
+            }),
         },
         Ok(_) => files.push(path.to_path_buf()),
-        Err(error) => failures.push(ReadFailure { source: path.display().to_string(), error }),
+        Err(error) => failures.push(ReadFailure {
+            source: path.display().to_string(),
+            error,
+        }),
     }
 }
 
@@ -74,10 +84,16 @@ pub(crate) fn read_source(path: &Path, transport: Transport) -> Result<Vec<Item>
         let mut v = Vec::new();
         std::io::stdin()
             .read_to_end(&mut v)
-            .map_err(|error| ReadFailure { source: source.clone(), error })?;
+            .map_err(|error| ReadFailure {
+                source: source.clone(),
+                error,
+            })?;
         v
     } else {
-        std::fs::read(path).map_err(|error| ReadFailure { source: source.clone(), error })?
+        std::fs::read(path).map_err(|error| ReadFailure {
+            source: source.clone(),
+            error,
+        })?
     };
     Ok(frame(&source, Bytes::from(bytes), transport))
 }

@@ -20,7 +20,9 @@ use std::process::ExitCode;
 
 use clap::{Parser, ValueEnum};
 use serde_json::json;
-use sip_response::validate::{rules, validate, Context, Policy, Role, RuleStatus, Severity, Transport};
+use sip_response::validate::{
+    rules, validate, Context, Policy, Role, RuleStatus, Severity, Transport,
+};
 use sip_response::Message;
 
 use report::{Format, Outcome, Totals};
@@ -111,16 +113,27 @@ struct Args {
 fn parse_sent_by(s: &str) -> Result<(String, Option<u16>), String> {
     // [v6]:port, [v6], host:port, host
     if let Some(rest) = s.strip_prefix('[') {
-        let (host, after) = rest.split_once(']').ok_or_else(|| format!("bad --own-via {s:?}"))?;
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| format!("bad --own-via {s:?}"))?;
         let port = match after.strip_prefix(':') {
-            Some(p) => Some(p.parse().map_err(|_| format!("bad port in --own-via {s:?}"))?),
+            Some(p) => Some(
+                p.parse()
+                    .map_err(|_| format!("bad port in --own-via {s:?}"))?,
+            ),
             None if after.is_empty() => None,
             None => return Err(format!("bad --own-via {s:?}")),
         };
         return Ok((format!("[{host}]"), port));
     }
     match s.rsplit_once(':') {
-        Some((h, p)) if !h.contains(':') => Ok((h.to_string(), Some(p.parse().map_err(|_| format!("bad port in --own-via {s:?}"))?))),
+        Some((h, p)) if !h.contains(':') => Ok((
+            h.to_string(),
+            Some(
+                p.parse()
+                    .map_err(|_| format!("bad port in --own-via {s:?}"))?,
+            ),
+        )),
         _ => Ok((s.to_string(), None)),
     }
 }
@@ -138,19 +151,26 @@ fn build_context(args: &Args) -> Result<Context, String> {
         }
         for info in rules() {
             if !args.rules.iter().any(|r| r == info.id) {
-                policy.disable(info.id).map_err(|_| format!("unknown rule id {:?}", info.id))?;
+                policy
+                    .disable(info.id)
+                    .map_err(|_| format!("unknown rule id {:?}", info.id))?;
             }
         }
     }
     for id in &args.skip_rules {
-        policy.disable(id).map_err(|_| format!("unknown rule id {id:?} (see --list-rules)"))?;
+        policy
+            .disable(id)
+            .map_err(|_| format!("unknown rule id {id:?} (see --list-rules)"))?;
     }
     let role = match args.role {
         RoleArg::Uac => Role::Uac,
         RoleArg::Proxy => Role::Proxy,
         RoleArg::Observer => Role::Observer,
     };
-    let mut ctx = Context::new().with_transport(args.transport.into()).with_role(role).with_policy(policy);
+    let mut ctx = Context::new()
+        .with_transport(args.transport.into())
+        .with_role(role)
+        .with_policy(policy);
     for v in &args.own_via {
         let (host, port) = parse_sent_by(v)?;
         ctx = ctx.with_own_sent_by(host, port);
@@ -239,7 +259,10 @@ fn main() -> ExitCode {
                 Ok(owned) => {
                     let msg = owned.view();
                     let outcome = match &msg {
-                        Message::Response(r) => Outcome::Response { msg: &msg, report: validate(r, &ctx) },
+                        Message::Response(r) => Outcome::Response {
+                            msg: &msg,
+                            report: validate(r, &ctx),
+                        },
                         Message::Request(_) => Outcome::Request { msg: &msg },
                     };
                     report::emit(args.format, color, item, outcome, &mut totals);

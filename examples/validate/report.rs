@@ -34,8 +34,13 @@ impl Totals {
 
 /// What the reporter needs of one message.
 pub(crate) enum Outcome<'a> {
-    Response { msg: &'a Message<'a>, report: Report },
-    Request { msg: &'a Message<'a> },
+    Response {
+        msg: &'a Message<'a>,
+        report: Report,
+    },
+    Request {
+        msg: &'a Message<'a>,
+    },
     Error(ParseError),
 }
 
@@ -64,12 +69,21 @@ fn finding_json(f: &Finding) -> Value {
 }
 
 /// Prints one message's outcome and adds it to the totals.
-pub(crate) fn emit(format: Format, color: bool, item: &Item, outcome: Outcome<'_>, totals: &mut Totals) {
+pub(crate) fn emit(
+    format: Format,
+    color: bool,
+    item: &Item,
+    outcome: Outcome<'_>,
+    totals: &mut Totals,
+) {
     let mut base = serde_json::Map::new();
     base.insert("source".into(), json!(item.source));
     base.insert("frame".into(), json!(item.frame));
     base.insert("index".into(), json!(item.index));
-    base.insert("transport".into(), json!(item.transport.as_str().to_ascii_lowercase()));
+    base.insert(
+        "transport".into(),
+        json!(item.transport.as_str().to_ascii_lowercase()),
+    );
     base.insert("src".into(), json!(item.src));
     base.insert("dst".into(), json!(item.dst));
     match outcome {
@@ -84,7 +98,11 @@ pub(crate) fn emit(format: Format, color: bool, item: &Item, outcome: Outcome<'_
                     println!("{}", Value::Object(base));
                 }
                 Format::Text => {
-                    let (on, off) = if color { ("\x1b[31m", "\x1b[0m") } else { ("", "") };
+                    let (on, off) = if color {
+                        ("\x1b[31m", "\x1b[0m")
+                    } else {
+                        ("", "")
+                    };
                     println!(
                         "{}#{} {on}parse-error{off} {} at byte {}{}",
                         item.source,
@@ -116,12 +134,19 @@ pub(crate) fn emit(format: Format, color: bool, item: &Item, outcome: Outcome<'_
                     base.insert("kind".into(), json!("response"));
                     base.insert("code".into(), json!(resp.status().as_u16()));
                     base.insert("method".into(), json!(cseq_method(msg)));
-                    base.insert("findings".into(), Value::Array(report.findings().iter().map(finding_json).collect()));
+                    base.insert(
+                        "findings".into(),
+                        Value::Array(report.findings().iter().map(finding_json).collect()),
+                    );
                     println!("{}", Value::Object(base));
                 }
                 Format::Text => {
                     for f in report.findings() {
-                        let (on, off) = if color { (colour(f.severity()), "\x1b[0m") } else { ("", "") };
+                        let (on, off) = if color {
+                            (colour(f.severity()), "\x1b[0m")
+                        } else {
+                            ("", "")
+                        };
                         let span = f.span().map(|s| format!(" @{s}")).unwrap_or_default();
                         println!(
                             "{}#{} {} {on}{}{off} {}{} {}",

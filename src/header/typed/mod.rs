@@ -60,3 +60,20 @@ pub use token_list::{
     Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
     Unsupported,
 };
+// Addresses: hosts, URIs, name-addr and the headers built on them.
+pub mod host;
+pub use host::{Host, HostKind, HostPort};
+pub mod uri;
+pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
+pub mod name_addr;
+pub use name_addr::NameAddr;
+pub mod from_to;
+pub use from_to::{FromHeader, ToHeader};
+pub mod contact;
+pub use contact::Contact;
+pub mod route;
+pub use route::{RecordRoute, Route};
+pub mod via;
+pub use via::Via;
+#[cfg(test)]
+mod addr_gen;
