@@ -6,6 +6,7 @@
 //! swapped (`SIP/2.0` → `HTTP/1.1`, one byte longer) and is otherwise
 //! identical. httparse does less work (it neither classifies header names
 //! nor frames the body), so it is the floor to measure against.
+#![allow(missing_docs)] // criterion's macros generate undocumented items
 
 use bytes::BytesMut;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
