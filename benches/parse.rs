@@ -6,6 +6,7 @@
 //! swapped (`SIP/2.0` → `HTTP/1.1`, one byte longer) and is otherwise
 //! identical. httparse does less work (it neither classifies header names
 //! nor frames the body), so it is the floor to measure against.
+#![allow(missing_docs)] // criterion's macros generate undocumented items
 
 use bytes::BytesMut;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
@@ -59,17 +60,21 @@ fn parse(c: &mut Criterion) {
                 black_box((r.status(), r.body().len()))
             })
         });
-        g.bench_with_input(BenchmarkId::new("sip_response+lookups", name), msg, |b, m| {
-            b.iter(|| {
-                let r = parse_response(black_box(m)).unwrap();
-                let h = r.headers();
-                black_box((
-                    h.get(KnownHeader::Via).map(|v| v.value().len()),
-                    h.get(KnownHeader::CSeq).map(|v| v.value().len()),
-                    h.get(KnownHeader::CallId).map(|v| v.value().len()),
-                ))
-            })
-        });
+        g.bench_with_input(
+            BenchmarkId::new("sip_response+lookups", name),
+            msg,
+            |b, m| {
+                b.iter(|| {
+                    let r = parse_response(black_box(m)).unwrap();
+                    let h = r.headers();
+                    black_box((
+                        h.get(KnownHeader::Via).map(|v| v.value().len()),
+                        h.get(KnownHeader::CSeq).map(|v| v.value().len()),
+                        h.get(KnownHeader::CallId).map(|v| v.value().len()),
+                    ))
+                })
+            },
+        );
         let http = as_http(msg);
         g.bench_with_input(BenchmarkId::new("httparse", name), &http, |b, m| {
             b.iter(|| {

@@ -178,3 +178,37 @@ impl Default for MessageDecoder {
         MessageDecoder::new(ParseOptions::stream())
     }
 }
+
+/// Error of the `tokio_util` codec: a framing error or an I/O error from the
+/// transport.
+#[cfg(feature = "tokio-codec")]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The stream's bytes could not be framed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// Reading the transport failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+#[cfg(feature = "tokio-codec")]
+impl tokio_util::codec::Decoder for ResponseDecoder {
+    type Item = OwnedResponse;
+    type Error = DecodeError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedResponse>, DecodeError> {
+        Ok(ResponseDecoder::decode(self, src)?)
+    }
+}
+
+#[cfg(feature = "tokio-codec")]
+impl tokio_util::codec::Decoder for MessageDecoder {
+    type Item = OwnedMessage;
+    type Error = DecodeError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedMessage>, DecodeError> {
+        Ok(MessageDecoder::decode(self, src)?)
+    }
+}

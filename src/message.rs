@@ -171,6 +171,13 @@ macro_rules! common_accessors {
             self.headers.src()
         }
 
+        pub(crate) fn layout(&self) -> Layout {
+            Layout {
+                head: self.headers.layout(),
+                meta: self.meta,
+            }
+        }
+
         /// The body: what Content-Length delimits (in a datagram without
         /// Content-Length, the rest of the datagram).
         pub fn body(&self) -> &'a [u8] {
@@ -327,13 +334,6 @@ impl<'a> Response<'a> {
         self.line().missing_reason_sp
     }
 
-    pub(crate) fn layout(&self) -> Layout {
-        Layout {
-            head: self.headers.layout(),
-            meta: self.meta,
-        }
-    }
-
     /// Copies the referenced bytes into an owned response (one copy).
     pub fn to_owned_response(&self) -> OwnedResponse {
         OwnedResponse {
@@ -480,6 +480,20 @@ impl core::fmt::Debug for OwnedMessage {
 }
 
 impl OwnedMessage {
+    /// Parses `bytes` as one request or response, datagram semantics.
+    pub fn parse(bytes: Bytes) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, &ParseOptions::datagram())
+    }
+
+    /// Parses `bytes` as one request or response with `opts` (one-shot).
+    pub fn parse_with(bytes: Bytes, opts: &ParseOptions) -> Result<Self, ParseError> {
+        let layout = match opts.parse_message(&bytes)? {
+            Message::Request(r) => r.layout(),
+            Message::Response(r) => r.layout(),
+        };
+        Ok(OwnedMessage { bytes, layout })
+    }
+
     pub(crate) fn from_parts(bytes: Bytes, layout: Layout) -> Self {
         OwnedMessage { bytes, layout }
     }

@@ -34,7 +34,13 @@ fn check_spans(buf: &[u8], m: &Message<'_>) {
         assert!(in_bounds(s, len));
     }
     if let Message::Response(r) = m {
-        for s in [r.status_line_span(), r.code_span(), r.reason_span(), r.version_span(), r.body_span()] {
+        for s in [
+            r.status_line_span(),
+            r.code_span(),
+            r.reason_span(),
+            r.version_span(),
+            r.body_span(),
+        ] {
             assert!(in_bounds(s, len));
         }
         let _ = r.find_bare_cr();
@@ -66,12 +72,24 @@ struct GenHeader {
 fn random_case(s: &str, mask: u64) -> String {
     s.chars()
         .enumerate()
-        .map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() })
+        .map(|(i, c)| {
+            if mask >> (i % 64) & 1 == 1 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect()
 }
 
 fn header() -> impl Strategy<Value = GenHeader> {
-    (0..NAMES.len(), any::<bool>(), any::<u64>(), "[a-zA-Z0-9.;=@:<>/-]{1,12}( [a-zA-Z0-9.;=@:<>/-]{1,12}){0,3}", any::<bool>())
+    (
+        0..NAMES.len(),
+        any::<bool>(),
+        any::<u64>(),
+        "[a-zA-Z0-9.;=@:<>/-]{1,12}( [a-zA-Z0-9.;=@:<>/-]{1,12}){0,3}",
+        any::<bool>(),
+    )
         .prop_map(|(i, compact, mask, value, fold)| {
             let (long, short) = NAMES[i];
             let name = match (compact, short) {
@@ -79,7 +97,12 @@ fn header() -> impl Strategy<Value = GenHeader> {
                 _ => random_case(long, mask),
             };
             let folded_at = if fold { value.find(' ') } else { None };
-            GenHeader { name, long, value, folded_at }
+            GenHeader {
+                name,
+                long,
+                value,
+                folded_at,
+            }
         })
 }
 
@@ -93,8 +116,22 @@ struct GenResponse {
 }
 
 fn response() -> impl Strategy<Value = GenResponse> {
-    (100u16..700, "[ -~&&[^%]]{0,20}", prop::collection::vec(header(), 0..12), prop::collection::vec(any::<u8>(), 0..64), any::<bool>())
-        .prop_map(|(code, reason, headers, body, compact_length)| GenResponse { code, reason, headers, body, compact_length })
+    (
+        100u16..700,
+        "[ -~&&[^%]]{0,20}",
+        prop::collection::vec(header(), 0..12),
+        prop::collection::vec(any::<u8>(), 0..64),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(code, reason, headers, body, compact_length)| GenResponse {
+                code,
+                reason,
+                headers,
+                body,
+                compact_length,
+            },
+        )
 }
 
 impl GenResponse {
@@ -107,7 +144,11 @@ impl GenResponse {
             };
             out.extend_from_slice(format!("{}: {}\r\n", h.name, value).as_bytes());
         }
-        let cl = if self.compact_length { "l" } else { "Content-Length" };
+        let cl = if self.compact_length {
+            "l"
+        } else {
+            "Content-Length"
+        };
         out.extend_from_slice(format!("{cl}: {}\r\n\r\n", self.body.len()).as_bytes());
         out.extend_from_slice(&self.body);
         out

@@ -1,1 +1,314 @@
-//! The validator: response rules of `spec/response-rules.md`.
+//! The validator: checks a parsed response against the rules of
+//! `spec/response-rules.md` and reports [`Finding`]s.
+//!
+//! Findings are data, never errors (the two-tier model of x509-parser's
+//! `validate`): a response that parsed is always fully validated. Each
+//! finding names its rule by the spec id ([`Finding::rule`]), carries the
+//! RFC [`Cite`] and a byte [`Span`](crate::Span) into the parsed buffer.
+//!
+//! * [`rules()`] lists every spec rule with its status ([`RuleStatus`]):
+//!   checked, pending, or needing state one response cannot give.
+//! * [`Context`] says what else is known (transport, role, own sent-by) and
+//!   carries the [`Policy`] (overrides, disabled rules, presets).
+//! * [`FindingSink`] receives findings: a `Vec<Finding>` collects them,
+//!   [`CountingSink`] only counts them and never allocates.
+
+mod catalogue;
+mod context;
+mod finding;
+mod policy;
+mod rules;
+mod table;
+
+pub use catalogue::{rules, Contexts, Rule, RuleInfo, RuleStatus};
+pub use context::{Context, Role, SentBy, Transport};
+pub use finding::{Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
+pub use policy::{Policy, UnknownRule};
+
+use crate::message::Response;
+use crate::span::Span;
+
+/// Validates `resp` against every checked rule and collects the findings.
+///
+/// Rules that need what `ctx` does not provide (the transport, a role, the
+/// request) are skipped, as the spec asks. Allocates only the report's
+/// vector; use [`validate_into`] with a non-allocating sink to avoid that.
+pub fn validate(resp: &Response<'_>, ctx: &Context) -> Report {
+    let mut report = Report::default();
+    validate_into(resp, ctx, &mut report);
+    report
+}
+
+/// Validates `resp` and hands each finding to `sink`, after the context's
+/// [`Policy`] has filtered and re-graded it. Makes no allocation of its own:
+/// with a sink such as [`CountingSink`] the whole call allocates nothing.
+pub fn validate_into(resp: &Response<'_>, ctx: &Context, sink: &mut impl FindingSink) {
+    let facts = rules::Facts::new(resp, ctx);
+    let mut out = Emitter::new(ctx.policy(), sink);
+    rules::run(&facts, &mut out);
+}
+
+/// Receives findings as the rules produce them (the role of x509-parser's
+/// `Logger`). Implement it to count, filter or forward findings without
+/// collecting them.
+pub trait FindingSink {
+    /// Takes one finding (already filtered and re-graded by the policy).
+    fn report(&mut self, finding: Finding);
+}
+
+impl FindingSink for Vec<Finding> {
+    fn report(&mut self, finding: Finding) {
+        self.push(finding);
+    }
+}
+
+impl<S: FindingSink + ?Sized> FindingSink for &mut S {
+    fn report(&mut self, finding: Finding) {
+        (**self).report(finding);
+    }
+}
+
+/// A sink that only counts findings per severity: no allocation at all, for
+/// proxies that just want to drop or flag non-conformant responses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct CountingSink {
+    counts: [usize; 3],
+}
+
+impl CountingSink {
+    /// An empty counter.
+    pub const fn new() -> Self {
+        CountingSink { counts: [0; 3] }
+    }
+
+    /// Findings seen at `severity`.
+    pub const fn count(&self, severity: Severity) -> usize {
+        self.counts[severity as usize]
+    }
+
+    /// Findings seen in all.
+    pub const fn total(&self) -> usize {
+        self.counts[0] + self.counts[1] + self.counts[2]
+    }
+
+    /// The worst severity seen, if any.
+    pub fn worst(&self) -> Option<Severity> {
+        Severity::ALL
+            .into_iter()
+            .rev()
+            .find(|s| self.counts[*s as usize] > 0)
+    }
+
+    /// True when at least one error was seen.
+    pub const fn has_errors(&self) -> bool {
+        self.counts[Severity::Error as usize] > 0
+    }
+
+    /// Back to zero, to reuse the counter for the next message.
+    pub fn clear(&mut self) {
+        self.counts = [0; 3];
+    }
+}
+
+impl FindingSink for CountingSink {
+    fn report(&mut self, finding: Finding) {
+        self.counts[finding.severity() as usize] += 1;
+    }
+}
+
+/// All findings of one response, in the order the rules produced them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    findings: Vec<Finding>,
+}
+
+impl Report {
+    /// A report holding `findings`.
+    pub fn from_findings(findings: Vec<Finding>) -> Self {
+        Report { findings }
+    }
+
+    /// Every finding.
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    /// The worst severity, or `None` for a clean response.
+    pub fn worst(&self) -> Option<Severity> {
+        self.findings.iter().map(Finding::severity).max()
+    }
+
+    /// True when any finding is an error (a MUST or grammar violation).
+    pub fn has_errors(&self) -> bool {
+        self.worst() == Some(Severity::Error)
+    }
+
+    /// True when there is no finding.
+    pub fn is_empty(&self) -> bool {
+        self.findings.is_empty()
+    }
+
+    /// Number of findings.
+    pub fn len(&self) -> usize {
+        self.findings.len()
+    }
+
+    /// Findings of rule `id` (exact spec id).
+    pub fn by_rule<'r>(&'r self, id: &'r str) -> impl Iterator<Item = &'r Finding> + 'r {
+        self.findings.iter().filter(move |f| f.rule() == id)
+    }
+
+    /// Iterates over the findings.
+    pub fn iter(&self) -> core::slice::Iter<'_, Finding> {
+        self.findings.iter()
+    }
+
+    /// The findings, by value.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.findings
+    }
+}
+
+impl<'r> IntoIterator for &'r Report {
+    type Item = &'r Finding;
+    type IntoIter = core::slice::Iter<'r, Finding>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.findings.iter()
+    }
+}
+
+impl IntoIterator for Report {
+    type Item = Finding;
+    type IntoIter = std::vec::IntoIter<Finding>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.findings.into_iter()
+    }
+}
+
+impl FindingSink for Report {
+    fn report(&mut self, finding: Finding) {
+        self.findings.push(finding);
+    }
+}
+
+/// What the rules write to: applies the policy (disabled rules, severity
+/// overrides, minimum severity) before handing a finding to the sink.
+pub(crate) struct Emitter<'p, S: ?Sized> {
+    policy: &'p Policy,
+    sink: &'p mut S,
+}
+
+impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
+    pub(crate) fn new(policy: &'p Policy, sink: &'p mut S) -> Self {
+        Emitter { policy, sink }
+    }
+
+    /// Whether `rule` can be reported at all: lets a check skip work.
+    pub(crate) fn wants(&self, rule: Rule) -> bool {
+        self.policy.is_enabled(rule)
+    }
+
+    /// Reports `rule` at its catalogue default severity.
+    pub(crate) fn emit(&mut self, rule: Rule, span: Option<Span>, detail: Detail) {
+        self.emit_at(rule, rule.info().default_severity, span, detail);
+    }
+
+    /// Reports `rule` at a condition-specific severity (split spec rows).
+    pub(crate) fn emit_at(
+        &mut self,
+        rule: Rule,
+        sev: Severity,
+        span: Option<Span>,
+        detail: Detail,
+    ) {
+        if let Some(sev) = self.policy.apply(rule, sev) {
+            self.sink.report(Finding::new(rule, sev, span, detail));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::table::r;
+    use super::*;
+
+    fn f(rule: Rule, sev: Severity) -> Finding {
+        Finding::new(rule, sev, None, Detail::new("t"))
+    }
+
+    #[test]
+    fn report_worst_and_iteration() {
+        let mut rep = Report::default();
+        assert_eq!(rep.worst(), None);
+        assert!(!rep.has_errors() && rep.is_empty());
+        rep.report(f(r::STATUS_CODE_UNREGISTERED, Severity::Info));
+        assert_eq!(rep.worst(), Some(Severity::Info));
+        rep.report(f(r::CSEQ_METHOD_CASE, Severity::Warning));
+        assert_eq!(rep.worst(), Some(Severity::Warning));
+        assert!(!rep.has_errors());
+        rep.report(f(r::VIA_REQUIRED, Severity::Error));
+        assert!(rep.has_errors());
+        assert_eq!(rep.len(), 3);
+        assert_eq!(rep.by_rule("via-required").count(), 1);
+        assert_eq!(rep.by_rule("via").count(), 0);
+        let ids: Vec<_> = (&rep).into_iter().map(Finding::rule).collect();
+        assert_eq!(
+            ids,
+            [
+                "status-code-unregistered",
+                "cseq-method-case",
+                "via-required"
+            ]
+        );
+        assert_eq!(rep.into_iter().count(), 3);
+    }
+
+    #[test]
+    fn counting_sink_counts() {
+        let mut c = CountingSink::new();
+        assert_eq!(c.worst(), None);
+        c.report(f(r::VIA_REQUIRED, Severity::Error));
+        c.report(f(r::CSEQ_METHOD_CASE, Severity::Warning));
+        c.report(f(r::CSEQ_METHOD_CASE, Severity::Warning));
+        assert_eq!(c.count(Severity::Error), 1);
+        assert_eq!(c.count(Severity::Warning), 2);
+        assert_eq!(c.count(Severity::Info), 0);
+        assert_eq!(c.total(), 3);
+        assert_eq!(c.worst(), Some(Severity::Error));
+        assert!(c.has_errors());
+        c.clear();
+        assert_eq!(c.total(), 0);
+    }
+
+    #[test]
+    fn emitter_applies_policy() {
+        let mut policy = Policy::new();
+        policy.disable("via-required").unwrap();
+        policy
+            .set_severity("to-tag-missing", Severity::Warning)
+            .unwrap();
+        let mut out: Vec<Finding> = Vec::new();
+        let mut em = Emitter::new(&policy, &mut out);
+        assert!(!em.wants(r::VIA_REQUIRED));
+        em.emit(r::VIA_REQUIRED, None, Detail::new("x"));
+        em.emit(r::TO_TAG_MISSING, Some(Span::new(1, 2)), Detail::new("x"));
+        em.emit_at(
+            r::R_489_ALLOW_EVENTS,
+            Severity::Warning,
+            None,
+            Detail::new("x"),
+        );
+        em.emit(r::REASON_PHRASE_NONDEFAULT, None, Detail::new("x"));
+        let got: Vec<_> = out.iter().map(|f| (f.rule(), f.severity())).collect();
+        assert_eq!(
+            got,
+            [
+                ("to-tag-missing", Severity::Warning),
+                ("489-allow-events", Severity::Warning)
+            ]
+        );
+        assert_eq!(out[0].span(), Some(Span::new(1, 2)));
+    }
+}

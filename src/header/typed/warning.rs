@@ -335,7 +335,7 @@ mod tests {
         ) {
             let agent_full = match port {
                 Some(p) => format!("{agent}:{p}"),
-                None => agent.clone(),
+                None => agent,
             };
             let buf = format!("{PREFIX}{code:03}{ws1}{agent_full}{ws2}\"{text}\"{tail}");
             let w = parse(&buf).unwrap();

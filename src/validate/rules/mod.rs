@@ -1,0 +1,129 @@
+//! The checks, grouped by the class of response they concern.
+//!
+//! Every check is a plain function over [`Facts`] (what every rule needs,
+//! computed once per response) writing to an [`Emitter`]. None allocates:
+//! header values are walked in place with the lexical helpers.
+
+mod client_failure;
+mod common;
+mod headers;
+mod provisional;
+mod proxy;
+mod redirect;
+
+use crate::header::param::{scan_params, Params};
+use crate::header::KnownHeader;
+use crate::lex::{self, Cursor};
+use crate::message::Response;
+use crate::span::Span;
+
+use super::{Context, Emitter, FindingSink};
+
+/// What most rules need, read once from the response and the context.
+pub(crate) struct Facts<'r, 'a> {
+    pub(crate) resp: &'r Response<'a>,
+    pub(crate) ctx: &'r Context,
+    /// The three-digit code.
+    pub(crate) code: u16,
+    /// The request method: the Context override, else the CSeq method
+    /// (spec context `msg`: "the request method is read from the
+    /// response's own CSeq"). `None` when neither is available.
+    pub(crate) method: Option<&'r [u8]>,
+    /// Where a finding about something *missing* points: the status line,
+    /// whose code is what demands the header.
+    pub(crate) status_line: Span,
+}
+
+impl<'r, 'a> Facts<'r, 'a> {
+    pub(crate) fn new(resp: &'r Response<'a>, ctx: &'r Context) -> Self {
+        let method = match ctx.method() {
+            Some(m) => Some(m.as_bytes()),
+            None => resp
+                .headers()
+                .get(KnownHeader::CSeq)
+                .and_then(|h| cseq_method(h.value())),
+        };
+        Facts {
+            resp,
+            ctx,
+            code: resp.status().as_u16(),
+            method,
+            status_line: resp.status_line_span(),
+        }
+    }
+
+    /// True when the request method is known and equals `m` (methods are
+    /// case-sensitive, RFC 3261 §20.16).
+    pub(crate) fn method_is(&self, m: &str) -> bool {
+        self.method == Some(m.as_bytes())
+    }
+
+    /// True when at least one row of `k` is present (an empty row counts:
+    /// several headers may legally be empty, grammar notes).
+    pub(crate) fn has(&self, k: KnownHeader) -> bool {
+        self.resp.headers().contains(k)
+    }
+
+    /// True when `k` has at least one non-empty element.
+    pub(crate) fn has_value(&self, k: KnownHeader) -> bool {
+        self.resp.headers().elements(k).any(|e| !e.bytes.is_empty())
+    }
+}
+
+/// Runs every implemented rule.
+pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    common::check(f, out);
+    headers::check(f, out);
+    provisional::check(f, out);
+    redirect::check(f, out);
+    client_failure::check(f, out);
+    proxy::check(f, out);
+}
+
+/// The method of a CSeq value `1*DIGIT LWS Method` (RFC 3261 §20.16), or
+/// `None` when the value does not start that way. Trailing bytes after the
+/// method token are ignored here; `cseq-syntax` is the rule about them.
+pub(crate) fn cseq_method(v: &[u8]) -> Option<&[u8]> {
+    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
+    if digits == 0 {
+        return None;
+    }
+    let m = lex::skip_lws(v, digits);
+    if m == digits {
+        return None;
+    }
+    let end = lex::token_end(v, m);
+    (end > m).then(|| &v[m..end])
+}
+
+/// The header parameters of a `name-addr / addr-spec` value followed by
+/// `*(SEMI param)` (From, To, Contact, Reply-To: RFC 3261 §20.10, §20.20,
+/// §20.39). With the addr-spec form every `;` after the URI starts a header
+/// parameter (RFC 3261 §20 intro; RFC 8217 §3). `None` when the value is
+/// malformed (unterminated quote or `<`, or bad parameters): the syntax
+/// rules report those, and presence rules stay silent rather than guess.
+pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
+    let mut i = 0;
+    let mut after = None;
+    while i < v.len() {
+        match v[i] {
+            b'"' => i = lex::quoted_string_end(v, i).ok()?,
+            b'<' => {
+                let close = v[i..].iter().position(|b| *b == b'>')?;
+                after = Some(i + close + 1);
+                break;
+            }
+            b';' => {
+                after = Some(i);
+                break;
+            }
+            _ => i += 1,
+        }
+    }
+    let start = after.unwrap_or(v.len());
+    let mut cur = Cursor::new(v, base);
+    cur.pos = start;
+    let params = scan_params(&mut cur).ok()?;
+    cur.skip_lws();
+    cur.at_end().then_some(params)
+}

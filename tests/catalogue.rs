@@ -1,0 +1,140 @@
+//! The rule catalogue must list exactly the rules of the spec.
+//!
+//! `tests/data/response-rules.md` is a byte-exact copy of
+//! `shared/spec/response-rules.md`. This test parses its section 1–8 tables
+//! independently of the generator and compares ids, default severities and
+//! cites with `sip_response::validate::rules()`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use sip_response::validate::{rules, RuleStatus, Severity};
+
+struct SpecRow {
+    severity: Severity,
+    first_rfc: String,
+}
+
+fn spec_rows() -> Vec<(String, SpecRow)> {
+    let text = include_str!("data/response-rules.md");
+    let mut in_rules = false;
+    let mut rows = Vec::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("## ") {
+            // Sections 1 to 8 hold the rule tables.
+            let num: String = rest.chars().take_while(char::is_ascii_digit).collect();
+            in_rules = matches!(num.parse::<u32>(), Ok(1..=8));
+            continue;
+        }
+        if !in_rules || !line.starts_with("| ") || line.starts_with("| ID ") {
+            continue;
+        }
+        let cells: Vec<&str> = line
+            .trim()
+            .trim_matches('|')
+            .split(" | ")
+            .map(str::trim)
+            .collect();
+        assert_eq!(cells.len(), 7, "row with wrong column count: {line}");
+        let sev_cell = cells[5];
+        // Split severities ("error / warning"): the first is the default.
+        let primary = sev_cell.split('/').next().unwrap().trim();
+        let primary = primary.trim_end_matches('↓');
+        let severity = primary
+            .parse()
+            .unwrap_or_else(|_| panic!("bad Sev cell {sev_cell:?}"));
+        let reference = cells[6];
+        let at = reference.find("RFC ").expect("reference names an RFC");
+        let digits: String = reference[at + 4..]
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let first_rfc = format!("RFC {digits}");
+        rows.push((
+            cells[0].to_string(),
+            SpecRow {
+                severity,
+                first_rfc,
+            },
+        ));
+    }
+    rows
+}
+
+#[test]
+fn catalogue_matches_spec() {
+    let spec = spec_rows();
+    assert_eq!(spec.len(), 204, "the spec has 204 rule rows");
+    let mut problems = Vec::new();
+
+    let mut spec_ids = BTreeSet::new();
+    for (id, _) in &spec {
+        if !spec_ids.insert(id.as_str()) {
+            problems.push(format!("spec repeats {id}"));
+        }
+    }
+    let mut cat: BTreeMap<&str, usize> = BTreeMap::new();
+    for info in rules() {
+        *cat.entry(info.id).or_default() += 1;
+    }
+    for (id, n) in &cat {
+        if *n > 1 {
+            problems.push(format!("catalogue repeats {id} ({n} times)"));
+        }
+        if !spec_ids.contains(id) {
+            problems.push(format!("catalogue has {id}, not in the spec"));
+        }
+    }
+    for (id, row) in &spec {
+        let Some(info) = rules().iter().find(|r| r.id == id) else {
+            problems.push(format!("catalogue lacks {id}"));
+            continue;
+        };
+        if info.default_severity != row.severity {
+            problems.push(format!(
+                "{id}: severity {} in catalogue, {} in spec",
+                info.default_severity, row.severity
+            ));
+        }
+        if !info.cite.text().contains(&row.first_rfc) {
+            problems.push(format!(
+                "{id}: cite {:?} lacks {}",
+                info.cite.text(),
+                row.first_rfc
+            ));
+        }
+        if format!("RFC {}", info.cite.rfc()) != row.first_rfc {
+            problems.push(format!(
+                "{id}: primary RFC {} vs {}",
+                info.cite.rfc(),
+                row.first_rfc
+            ));
+        }
+        if info.summary.is_empty() || info.summary.contains('\n') {
+            problems.push(format!("{id}: summary must be one non-empty line"));
+        }
+        if let RuleStatus::NeedsState(what) = info.status {
+            if what.is_empty() {
+                problems.push(format!("{id}: NeedsState must say what is needed"));
+            }
+        }
+    }
+    // Same order as the spec, so rules() can be read side by side with it.
+    let order: Vec<&str> = rules().iter().map(|r| r.id).collect();
+    let spec_order: Vec<&str> = spec.iter().map(|(id, _)| id.as_str()).collect();
+    if order != spec_order {
+        problems.push("catalogue order differs from the spec".into());
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn spec_copy_is_byte_exact_with_shared_when_available() {
+    // The shared copy exists on the team machines; skip elsewhere.
+    let shared = std::path::Path::new("/work/shared/spec/response-rules.md");
+    if let Ok(bytes) = std::fs::read(shared) {
+        assert!(
+            bytes == include_bytes!("data/response-rules.md"),
+            "tests/data/response-rules.md differs from the shared spec"
+        );
+    }
+}

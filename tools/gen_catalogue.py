@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Generate src/validate/table.rs (the rule catalogue) from the spec.
+
+Usage: python3 tools/gen_catalogue.py [path/to/response-rules.md]
+(default: tests/data/response-rules.md, a byte-exact copy of the shared spec).
+
+Inputs besides the spec:
+  tools/summaries.tsv  one line per rule: id TAB one-line summary (our words)
+  CHECKED below        ids implemented in src/validate/rules/
+  NEEDS_STATE below    ids that need state a single response + Context lacks
+The spec's ID, Sev, Context and Reference columns are copied mechanically;
+nothing else is taken from its prose. tests/catalogue.rs re-checks the result.
+"""
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests/data/response-rules.md"
+
+# Rules implemented by src/validate/rules/*.rs.
+CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tools/checked.txt").exists() else set()
+
+# Rules that cannot be decided from one response plus Context: what is missing.
+NEEDS_STATE = {
+    "to-tag-inconsistent": "other responses from the same UAS to the same request",
+    "100-non-invite-udp-early": "capture timing of the request and the 100 (Timer E)",
+    "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
+    "invite-provisional-refresh": "timing of the provisional responses of the INVITE transaction",
+    "2xx-invite-sdp": "the request and earlier responses (offer/answer state)",
+    "305-uas-only": "knowledge of whether a proxy generated the 305",
+    "199-proxy-no-contact-rr": "knowledge of whether a proxy generated the 199",
+    "199-requires-uac-support": "the request plus knowledge of who generated the 199",
+    "401-from-proxy": "knowledge of whether a proxy generated the 401",
+    "500-reinvite-retry-after": "the request and whether an earlier INVITE was still pending",
+    "proxy-late-non-invite": "the proxy's server transaction state",
+    "proxy-forward-timing": "the proxy's response context (final response already sent?)",
+    "proxy-no-body-change": "the response as received from downstream",
+    "proxy-to-tag-immutable": "the response as received from downstream",
+    "proxy-auth-aggregation": "the other 401/407 responses of the response context",
+    "proxy-record-route-tls-rewrite": "the transports the request arrived and left on",
+    "proxy-best-response": "every response of the proxy's response context",
+    "proxy-3xx-recursion": "the proxy's recursion decisions",
+    "proxy-503-forward": "whether all of the proxy's branches would fail",
+    "proxy-6xx-handling": "the branch state of the proxy's response context",
+    "proxy-199-forward": "what the proxy did with a received 199",
+    "proxy-424-unchanged": "the 424 as received from downstream",
+    "proxy-allow-events-insert": "the response as received from downstream",
+    "proxy-path-service-route-unaltered": "the response as received from downstream",
+    "416-proxy-recurse": "the proxy's recursion decisions",
+}
+
+CTX = {"msg": "MSG", "req": "REQ", "txn": "TXN", "transport": "TRANSPORT",
+       "proxy-fwd": "PROXY_FWD", "uac": "UAC", "origin": "ORIGIN"}
+SEV = {"error": "Error", "warning": "Warning", "info": "Info"}
+
+
+def strength_severity(strength):
+    """Severity the RFC 2119 keyword alone would give (spec 'How to read')."""
+    s = strength.upper()
+    if s.startswith("MUST") or s.startswith("ABNF"):
+        return "Error"
+    if s.startswith("SHOULD") or "RECOMMENDED" in s:
+        return "Warning"
+    return "Info"
+
+
+def rows(text):
+    sec = 0
+    for line in text.splitlines():
+        m = re.match(r"^## (\d+)\.", line)
+        if m:
+            sec = int(m.group(1))
+        elif line.startswith("## "):
+            sec = 0
+        if 1 <= sec <= 8 and line.startswith("| ") and not line.startswith("| ID "):
+            cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
+            assert len(cells) == 7, line
+            yield cells
+
+
+def rust_str(s):
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def const_name(rid):
+    n = rid.upper().replace("-", "_")
+    return "R_" + n if n[0].isdigit() else n
+
+
+def main():
+    summaries = {}
+    for line in (ROOT / "tools/summaries.tsv").read_text(encoding="utf-8").splitlines():
+        rid, text = line.split("\t")
+        summaries[rid] = text
+    out = []
+    consts = []
+    ids = []
+    for i, (rid, _applies, _when, ctx, strength, sev, ref) in enumerate(rows(SPEC.read_text(encoding="utf-8"))):
+        ids.append(rid)
+        primary = sev.split("/")[0].strip()
+        lowered = primary.endswith("↓")
+        base = SEV[primary.rstrip("↓")]
+        lowered_from = f"Some(Severity::{strength_severity(strength)})" if lowered else "None"
+        ctxs = [CTX[c.strip()] for c in ctx.split(",")]
+        ctx_expr = "Contexts::" + ctxs[0]
+        for c in ctxs[1:]:
+            ctx_expr += f".union(Contexts::{c})"
+        rfc = int(re.search(r"RFC (\d+)", ref).group(1))
+        if rid in CHECKED:
+            status = "RuleStatus::Checked"
+        elif rid in NEEDS_STATE:
+            status = f"RuleStatus::NeedsState({rust_str(NEEDS_STATE[rid])})"
+        else:
+            assert not (set(ctxs) <= {"TXN", "ORIGIN"}), rid
+            status = "RuleStatus::Pending"
+        out.append(
+            "    RuleInfo {\n"
+            f"        id: {rust_str(rid)},\n"
+            f"        default_severity: Severity::{base},\n"
+            f"        cite: Cite::new({rfc}, {rust_str(ref)}),\n"
+            f"        contexts: {ctx_expr},\n"
+            f"        summary: {rust_str(summaries[rid])},\n"
+            f"        status: {status},\n"
+            f"        lowered_from: {lowered_from},\n"
+            "    },\n")
+        consts.append(f"    /// `{rid}`\n    pub(crate) const {const_name(rid)}: Rule = Rule::from_index({i});\n")
+    assert len(ids) == len(set(ids)) == len(summaries), (len(ids), len(summaries))
+    assert set(ids) == set(summaries)
+    assert CHECKED <= set(ids), CHECKED - set(ids)
+    src = (
+        "// @generated by tools/gen_catalogue.py from tests/data/response-rules.md.\n"
+        "// Do not edit by hand: edit the script inputs and re-run it.\n\n"
+        "use super::catalogue::{Contexts, Rule, RuleInfo, RuleStatus};\n"
+        "use super::finding::{Cite, Severity};\n\n"
+        "/// Number of rules in the spec (sections 1 to 8).\n"
+        f"pub(crate) const RULE_COUNT: usize = {len(ids)};\n\n"
+        "/// Every rule of the spec, in spec order.\n"
+        "pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [\n" + "".join(out) + "];\n\n"
+        "/// One handle per rule, named after its id.\n"
+        "#[allow(dead_code)]\n"
+        "pub(crate) mod r {\n    use super::Rule;\n\n" + "\n".join(consts) + "}\n")
+    (ROOT / "src/validate/table.rs").write_text(src, encoding="utf-8")
+    print(f"wrote {len(ids)} rules, {len(CHECKED)} checked")
+
+
+main()
