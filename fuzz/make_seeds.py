@@ -91,6 +91,24 @@ def main():
         write("parse_response", name, data)
         write("roundtrip", name, data)
         write("typed_headers", name, data)
+        if name.startswith("crafted-"):
+            # validate: a context selector byte, then the message.
+            sel = (len(name) * 37 + sum(data[:64])) & 0xFF
+            write("validate", name, bytes([sel]) + data)
+    # validate: every rule fixture of tests/rules, with its context.
+    transports = {"udp": 1, "tcp": 2, "tls": 3, "sctp": 4, "ws": 5, "wss": 6}
+    for sip in sorted(glob.glob(os.path.join(ROOT, "tests", "rules", "*", "*.sip"))):
+        sel = 0
+        ctx = sip[:-4] + ".ctx"
+        if os.path.exists(ctx):
+            for line in open(ctx):
+                k, _, v = line.strip().partition("=")
+                if k == "transport":
+                    sel |= transports.get(v.lower(), 0)
+                elif k == "role":
+                    sel |= {"uac": 1, "proxy": 2}.get(v.lower(), 0) << 3
+        rule = os.path.basename(os.path.dirname(sip))
+        write("validate", "rule-%s-%s" % (rule, os.path.basename(sip)[:-4]), bytes([sel]) + open(sip, "rb").read())
     for name, v in TYPED_VALUES.items():
         write("typed_headers", "value-" + name, b"\x10\x00\x00" + v)
     # decoder_split: flags, cut lengths - 1, then the stream.

@@ -22,7 +22,11 @@ use bytes::BytesMut;
 
 use crate::error::HeaderValueError;
 use crate::header::typed::{
-    Date, ProxyAuthenticate, Reason, SecurityServer, TypedHeader, Warning, WwwAuthenticate,
+    Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, CSeq, CallId, Contact,
+    ContentLength, ContentType, Date, Expires, FromHeader, Host, HostPort, MaxForwards, MinExpires,
+    MinSe, NameAddr, ProxyAuthenticate, ProxyRequire, RSeq, Reason, RecordRoute, Require,
+    RetryAfter, Route, SecurityServer, SessionExpires, Supported, ToHeader, TypedHeader,
+    Unsupported, Uri, UriParams, Via, Warning, WwwAuthenticate,
 };
 use crate::header::{Headers, KnownHeader, Params};
 use crate::{
@@ -633,6 +637,329 @@ impl<'a> Inspect<'a> for ProxyAuthenticate<'a> {
     }
 }
 
+impl Region<'_> {
+    fn opt_bytes(&self, what: &str, s: Option<Span>, got: Option<&[u8]>) {
+        match (s, got) {
+            (Some(s), Some(b)) => self.bytes(what, s, b),
+            (None, None) => {}
+            _ => panic!("{what}: bytes and span disagree"),
+        }
+    }
+
+    fn host(&self, h: &Host<'_>) {
+        self.bytes("host", h.span(), h.as_bytes());
+        assert_eq!(h.as_str().as_bytes(), h.as_bytes());
+        let kinds = [h.is_ipv4(), h.is_ipv6(), h.is_name()];
+        assert_eq!(kinds.iter().filter(|&&k| k).count(), 1, "host kind");
+        if let Some(a) = h.ipv6_address() {
+            assert!(h.is_ipv6());
+            let s = Span::of(h.as_bytes(), a, h.span().start);
+            self.bytes("ipv6 address", s, a);
+        }
+        let _ = h.is_ipv4_broadcast();
+    }
+
+    fn host_port(&self, hp: &HostPort<'_>) {
+        self.span("hostport", hp.span());
+        self.host(&hp.host());
+        assert_eq!(hp.port().is_some(), hp.port_span().is_some(), "port");
+        if let Some(p) = hp.port_span() {
+            self.span("port", p);
+            assert!(p.start >= hp.host().span().end, "port before host");
+        }
+    }
+
+    fn uri_params(&self, p: &UriParams<'_>) {
+        self.bytes("uri params", p.span(), p.as_bytes());
+        let mut n = 0;
+        for q in p.iter() {
+            n += 1;
+            self.bytes("uri param name", q.name_span(), q.name());
+            self.opt_bytes("uri param value", q.value_span(), q.value());
+        }
+        assert_eq!(n, p.len());
+        assert_eq!(p.is_empty(), n == 0, "UriParams::is_empty");
+    }
+
+    fn uri(&self, u: &Uri<'_>) {
+        self.bytes("uri", u.span(), u.as_bytes());
+        self.bytes("scheme", u.scheme_span(), u.scheme().as_bytes());
+        self.span("uri body", u.body_span());
+        self.opt_bytes("user", u.user_span(), u.user());
+        self.opt_bytes("password", u.password_span(), u.password());
+        self.opt_bytes("uri headers", u.headers_span(), u.headers());
+        if let Some(h) = u.host() {
+            self.host(&h);
+        }
+        if let Some(hp) = u.host_port() {
+            self.host_port(&hp);
+        }
+        assert_eq!(u.port().is_some(), u.port_span().is_some());
+        if let Some(s) = u.port_span() {
+            self.span("uri port", s);
+        }
+        for part in [u.tel_number(), u.opaque()].into_iter().flatten() {
+            let s = Span::of(u.as_bytes(), part, u.span().start);
+            self.bytes("uri part", s, part);
+        }
+        self.uri_params(&u.params());
+        let _ = (u.kind(), u.is_sip(), u.is_sips(), u.is_tel());
+    }
+
+    fn name_addr(&self, na: &NameAddr<'_>) {
+        self.bytes("name-addr", na.span(), na.as_bytes());
+        if let Some(a) = na.angle_span() {
+            self.span("angle", a);
+            assert!(na.is_bracketed());
+        }
+        self.opt_bytes("display name", na.display_name_span(), na.display_name());
+        if let (Some(q), Some(s)) = (na.display_name_unquoted(), na.display_name_span()) {
+            let at = Span::of(na.display_name().unwrap_or_default(), q, s.start);
+            self.bytes("display name unquoted", at, q);
+        }
+        self.uri(&na.uri());
+        self.params(&na.params());
+        let _ = na.needs_angle_brackets();
+    }
+}
+
+impl<'a> Inspect<'a> for Via<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("via", self.span());
+        r.bytes(
+            "protocol name",
+            self.protocol_name_span(),
+            self.protocol_name(),
+        );
+        r.bytes(
+            "protocol version",
+            self.protocol_version_span(),
+            self.protocol_version(),
+        );
+        r.bytes("transport", self.transport_span(), self.transport());
+        r.host_port(&self.sent_by());
+        r.params(&self.params());
+        r.opt_bytes("branch", self.branch_span(), self.branch());
+        r.opt_bytes("received", self.received_span(), self.received());
+        r.opt_bytes("maddr", self.maddr_span(), self.maddr());
+        if let Some(s) = self.rport_span() {
+            r.span("rport", s);
+        }
+        if let Some(Err(e)) = self.ttl() {
+            r.error(&e);
+        }
+        let _ = (
+            self.is_sip_2_0(),
+            self.has_magic_cookie(),
+            self.received_is_ip(),
+        );
+        let _ = (self.rport(), self.ttl_raw());
+    }
+}
+
+macro_rules! inspect_addr {
+    ($($ty:ident),*) => {$(
+        impl<'a> Inspect<'a> for $ty<'a> {
+            fn inspect(&self, r: &Region<'_>) {
+                r.span("address", self.span());
+                r.name_addr(self.name_addr());
+                r.params(&self.params());
+                r.uri(&self.uri());
+            }
+        }
+    )*};
+}
+inspect_addr!(FromHeader, ToHeader, Route, RecordRoute);
+
+impl<'a> Inspect<'a> for Contact<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("contact", self.span());
+        assert_eq!(self.is_star(), self.name_addr().is_none(), "star");
+        if let Some(na) = self.name_addr() {
+            r.name_addr(na);
+        }
+        if let Some(u) = self.uri() {
+            r.uri(&u);
+        }
+        r.params(&self.params());
+        for res in [
+            self.expires().map(|x| x.map(|_| ())),
+            self.q().map(|x| x.map(|_| ())),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Err(e) = res {
+                r.error(&e);
+            }
+        }
+        if let Some(Ok(q)) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+    }
+}
+
+impl<'a> Inspect<'a> for CallId<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("call-id", self.span(), self.as_bytes());
+        assert_eq!(self.as_str().as_bytes(), self.as_bytes());
+        if let Some(at) = self.strict_violation() {
+            r.span("strict violation", Span::new(at, at));
+            assert!(at < self.span().end, "violation past the value");
+        }
+        assert_eq!(self.is_strict_word(), self.strict_violation().is_none());
+        let _ = (self.local(), self.host());
+    }
+}
+
+impl<'a> Inspect<'a> for CSeq<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("cseq number", self.number_span());
+        r.bytes("cseq method", self.method_span(), self.method().as_bytes());
+        let _ = self.number();
+    }
+}
+
+macro_rules! inspect_span_only {
+    ($($ty:ident),*) => {$(
+        impl<'a> Inspect<'a> for $ty {
+            fn inspect(&self, r: &Region<'_>) {
+                r.span(stringify!($ty), self.span());
+                let _ = self.value();
+            }
+        }
+    )*};
+}
+inspect_span_only!(ContentLength, MaxForwards, Expires, MinExpires, RSeq);
+
+impl<'a> Inspect<'a> for MinSe<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("min-se", self.span());
+        r.span("delta", self.delta().span());
+        r.params(&self.params());
+        assert_eq!(self.value(), self.delta().value());
+        let _ = self.exceeds_u32();
+    }
+}
+
+impl<'a> Inspect<'a> for SessionExpires<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("session-expires", self.span());
+        r.span("delta", self.delta().span());
+        r.params(&self.params());
+        if let Some(s) = self.refresher_span() {
+            r.span("refresher", s);
+        }
+        let _ = (self.refresher(), self.exceeds_u32(), self.value());
+    }
+}
+
+impl<'a> Inspect<'a> for RetryAfter<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("retry-after", self.span());
+        r.span("delta", self.delta().span());
+        r.opt_bytes("comment", self.comment_span(), self.comment());
+        if let Some(d) = self.duration() {
+            r.span("duration", d.span());
+        }
+        r.params(&self.params());
+        let _ = (self.value(), self.exceeds_u32());
+    }
+}
+
+impl<'a> Inspect<'a> for ContentType<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("content-type", self.span());
+        r.bytes(
+            "m-type",
+            self.media_type_span(),
+            self.media_type().as_bytes(),
+        );
+        r.bytes("m-subtype", self.subtype_span(), self.subtype().as_bytes());
+        r.params(&self.params());
+        let _ = self.is_sdp();
+    }
+}
+
+macro_rules! inspect_token {
+    ($($ty:ident),*) => {$(
+        impl<'a> Inspect<'a> for $ty<'a> {
+            fn inspect(&self, r: &Region<'_>) {
+                r.bytes(stringify!($ty), self.span(), self.as_bytes());
+                assert_eq!(self.as_str().as_bytes(), self.as_bytes());
+            }
+        }
+    )*};
+}
+inspect_token!(Allow, Supported, Require, ProxyRequire, Unsupported);
+
+impl<'a> Inspect<'a> for AllowEvents<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("allow-events", self.span(), self.as_str().as_bytes());
+        r.bytes("package", self.package_span(), self.package().as_bytes());
+        assert!(self.templates().count() <= r.value.len());
+    }
+}
+
+impl<'a> Inspect<'a> for Accept<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes(
+            "m-type",
+            self.media_type_span(),
+            self.media_type().as_bytes(),
+        );
+        r.bytes("m-subtype", self.subtype_span(), self.subtype().as_bytes());
+        r.params(&self.params());
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+        let _ = self.is_wildcard();
+    }
+}
+
+impl<'a> Inspect<'a> for AcceptEncoding<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("coding", self.coding_span(), self.coding().as_bytes());
+        r.params(&self.params());
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+    }
+}
+
+impl<'a> Inspect<'a> for AcceptLanguage<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("language-range", self.range_span(), self.range().as_bytes());
+        r.params(&self.params());
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+        let _ = (self.primary(), self.is_wildcard());
+    }
+}
+
+/// The address building blocks have their own `parse` (not `TypedHeader`):
+/// run them over the raw value as well.
+fn address_parts(value: &[u8], base: usize) {
+    let r = Region { value, base };
+    match Host::parse(value, base) {
+        Ok(h) => r.host(&h),
+        Err(e) => r.error(&e),
+    }
+    match HostPort::parse(value, base) {
+        Ok(h) => r.host_port(&h),
+        Err(e) => r.error(&e),
+    }
+    match Uri::parse(value, base) {
+        Ok(u) => r.uri(&u),
+        Err(e) => r.error(&e),
+    }
+    match NameAddr::parse(value, base) {
+        Ok(na) => r.name_addr(&na),
+        Err(e) => r.error(&e),
+    }
+}
+
 /// Parses `value` at `base` as `H` and checks the result or the error.
 fn typed_value<'a, H: Inspect<'a>>(value: &'a [u8], base: usize) {
     let r = Region { value, base };
@@ -665,6 +992,32 @@ macro_rules! for_each_typed {
         $f::<SecurityServer<'_>>($($arg),*);
         $f::<WwwAuthenticate<'_>>($($arg),*);
         $f::<ProxyAuthenticate<'_>>($($arg),*);
+        $f::<Via<'_>>($($arg),*);
+        $f::<FromHeader<'_>>($($arg),*);
+        $f::<ToHeader<'_>>($($arg),*);
+        $f::<Contact<'_>>($($arg),*);
+        $f::<Route<'_>>($($arg),*);
+        $f::<RecordRoute<'_>>($($arg),*);
+        $f::<CallId<'_>>($($arg),*);
+        $f::<CSeq<'_>>($($arg),*);
+        $f::<ContentLength>($($arg),*);
+        $f::<MaxForwards>($($arg),*);
+        $f::<Expires>($($arg),*);
+        $f::<MinExpires>($($arg),*);
+        $f::<MinSe<'_>>($($arg),*);
+        $f::<RSeq>($($arg),*);
+        $f::<RetryAfter<'_>>($($arg),*);
+        $f::<SessionExpires<'_>>($($arg),*);
+        $f::<ContentType<'_>>($($arg),*);
+        $f::<Allow<'_>>($($arg),*);
+        $f::<Supported<'_>>($($arg),*);
+        $f::<Require<'_>>($($arg),*);
+        $f::<ProxyRequire<'_>>($($arg),*);
+        $f::<Unsupported<'_>>($($arg),*);
+        $f::<AllowEvents<'_>>($($arg),*);
+        $f::<Accept<'_>>($($arg),*);
+        $f::<AcceptEncoding<'_>>($($arg),*);
+        $f::<AcceptLanguage<'_>>($($arg),*);
     };
 }
 
@@ -685,10 +1038,12 @@ pub fn typed_headers(data: &[u8]) {
         _ => (0, data),
     };
     for_each_typed!(typed_value(value, base));
+    address_parts(value, base);
     // The same bytes trimmed the way the message layer hands values over.
     let trimmed = crate::lex::trim_lws(value);
     let at = base + (trimmed.as_ptr() as usize - value.as_ptr() as usize);
     for_each_typed!(typed_value(trimmed, at));
+    address_parts(trimmed, at);
 }
 
 /// Limits for re-parsing a rendering: room for what rendering adds (one SP
@@ -787,6 +1142,83 @@ pub fn roundtrip(data: &[u8]) {
     assert!(buf.is_empty());
 }
 
+/// The validation context selected by one byte: bits 0-2 the transport
+/// (0 = unknown), bits 3-4 the role, bits 5-7 the request method (0 = unknown).
+fn context(sel: u8) -> crate::validate::Context {
+    use crate::validate::{Context, Role, Transport};
+    let mut ctx = Context::new();
+    let transports = [
+        Transport::Udp,
+        Transport::Tcp,
+        Transport::Tls,
+        Transport::Sctp,
+        Transport::Ws,
+        Transport::Wss,
+    ];
+    if let Some(&t) = transports.get(usize::from(sel & 7).wrapping_sub(1)) {
+        ctx = ctx.with_transport(t);
+    }
+    ctx = match (sel >> 3) & 3 {
+        1 => ctx.with_role(Role::Uac),
+        2 | 3 => ctx
+            .with_role(Role::Proxy)
+            .with_own_sent_by("p1.example.com", Some(5060)),
+        _ => ctx,
+    };
+    let methods = [
+        "INVITE",
+        "REGISTER",
+        "OPTIONS",
+        "BYE",
+        "CANCEL",
+        "SUBSCRIBE",
+        "PRACK",
+    ];
+    if let Some(m) = methods.get(usize::from(sel >> 5).wrapping_sub(1)) {
+        ctx = ctx.with_method(*m);
+    }
+    ctx
+}
+
+/// Target `validate`. Input: byte 0 selects the context (see `context`),
+/// the rest is a datagram. For a response that parses: every finding's
+/// span lies in the buffer, its rule is in the catalogue, the report is
+/// deterministic, and the counting sink sees the same findings.
+pub fn validate(data: &[u8]) {
+    let Some((&sel, msg)) = data.split_first() else {
+        return;
+    };
+    let Ok(r) = one_shot_response(msg) else {
+        return;
+    };
+    let ctx = context(sel);
+    let report = crate::validate::validate(&r, &ctx);
+    for f in report.iter() {
+        if let Some(s) = f.span() {
+            in_bounds(f.rule(), s, msg.len());
+        }
+        assert_eq!(f.rule_info().id, f.rule());
+        assert!(
+            crate::validate::rules().iter().any(|i| i.id == f.rule()),
+            "{} not in the catalogue",
+            f.rule()
+        );
+        assert!(!f.to_string().is_empty());
+    }
+    assert_eq!(
+        crate::validate::validate(&r, &ctx),
+        report,
+        "validation is not deterministic"
+    );
+    let mut counting = crate::validate::CountingSink::new();
+    crate::validate::validate_into(&r, &ctx, &mut counting);
+    assert_eq!(counting.total(), report.len(), "counting sink vs report");
+    assert_eq!(counting.worst(), report.worst(), "worst severity");
+    // The owned copy validates the same (spans index equal bytes).
+    let owned = r.to_owned_response();
+    assert_eq!(crate::validate::validate(&owned.view(), &ctx), report);
+}
+
 /// A target body: runs over one input, panics when an invariant breaks.
 pub type Target = fn(&[u8]);
 
@@ -797,4 +1229,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("decoder_split", decoder_split),
     ("typed_headers", typed_headers),
     ("roundtrip", roundtrip),
+    ("validate", validate),
 ];
