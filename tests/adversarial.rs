@@ -343,6 +343,36 @@ fn a_via_with_a_hundred_thousand_values() {
 }
 
 #[test]
+fn an_unclosed_comment_runs_to_the_end_of_its_row() {
+    // `(` never closed, followed by thousands of escaped `(` and commas.
+    // The list splitter treats the unclosed comment like an unclosed quote
+    // (the rest of the row is one element). It used to resume after the
+    // `(` and restart a comment search at every later `(`: quadratic work
+    // per row (the framing layer splits Via rows to count their values),
+    // and every comma counted as a Via value.
+    let mut msg = STATUS.to_vec();
+    for _ in 0..7 {
+        msg.extend_from_slice(b"Via: SIP/2.0/UDP h;x=(");
+        for _ in 0..2500 {
+            msg.extend_from_slice(b"\\(,");
+        }
+        msg.extend_from_slice(b"\r\n");
+    }
+    msg.extend_from_slice(b"l: 0\r\n\r\n");
+    assert!(msg.len() < L.max_head);
+    let r = parse_response(&msg).unwrap();
+    let h = r.headers();
+    assert_eq!(h.elements(sip_response::KnownHeader::Via).count(), 7);
+    // The stream decoder frames it the same way.
+    let mut buf = BytesMut::from(&msg[..]);
+    let owned = ResponseDecoder::default()
+        .decode(&mut buf)
+        .unwrap()
+        .unwrap();
+    assert_eq!(owned.view(), r);
+}
+
+#[test]
 fn after_many_good_messages_the_bounds_still_hold() {
     // A thousand well-formed responses, then an endless row: the decoder
     // yields every response and then fails within the same bound measured
