@@ -583,3 +583,43 @@ fn content_length_forms_that_are_fine() {
         assert!(d.deviations().content_length_syntax().is_none(), "{name}");
     }
 }
+
+#[test]
+fn deeply_nested_retry_after_comments_fail_without_recursion() {
+    use sip_response::header::typed::RetryAfter;
+    use sip_response::header::TypedHeader;
+    use sip_response::HeaderValueErrorKind::BadComment;
+    // RFC 3261 §25.1 `comment` nests without bound; the crate bounds the
+    // depth at 8 and scans iteratively, so a million levels neither
+    // overflow the stack nor take more than one pass.
+    const BASE: usize = 1000;
+    for depth in [9, 100, 1_000_000] {
+        let value = [&b"120 "[..], &b"(".repeat(depth), &b")".repeat(depth)].concat();
+        let e = RetryAfter::parse(&value, BASE).unwrap_err();
+        // Located at the ninth `(`, the first one too deep.
+        assert_eq!(
+            (e.kind(), e.offset()),
+            (BadComment, BASE + 4 + 8),
+            "{depth}"
+        );
+    }
+    let ok = [&b"120 "[..], &b"(".repeat(8), b"x", &b")".repeat(8)].concat();
+    let r = RetryAfter::parse(&ok, BASE).unwrap();
+    assert_eq!(r.comment_span().map(|s| s.len()), Some(8 + 8 - 1));
+    // Unclosed: located at the opening parenthesis.
+    let e = RetryAfter::parse(b"120 ((x)", BASE).unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (BadComment, BASE + 4));
+
+    // In a message: the row (within `max_line`) frames, and the typed value
+    // fails locally, leaving the message usable.
+    let deep = 4_000;
+    let mut msg = b"SIP/2.0 503 Service Unavailable\r\nRetry-After: 120 ".to_vec();
+    let value_start = msg.len() - 4;
+    msg.extend_from_slice(&b"(".repeat(deep));
+    msg.extend_from_slice(&b")".repeat(deep));
+    msg.extend_from_slice(b"\r\nContent-Length: 0\r\n\r\n");
+    let r = parse_response(&msg).unwrap();
+    let e = r.headers().typed::<RetryAfter<'_>>().unwrap().unwrap_err();
+    assert_eq!((e.kind(), e.offset()), (BadComment, value_start + 4 + 8));
+    assert_eq!(r.content_length(), Some(0));
+}
