@@ -97,8 +97,13 @@ fn check_headers(buf: &[u8], h: &Headers<'_>, msg: Span) {
         "headers {hs} outside message {msg}"
     );
     let mut rows = 0;
+    let mut prev_end = None;
     for row in h.iter() {
         rows += 1;
+        if let Some(p) = prev_end {
+            assert!(row.span().start > p, "rows overlap or go backwards");
+        }
+        prev_end = Some(row.span().end);
         for (what, s) in [
             ("row", row.span()),
             ("name", row.name_span()),
@@ -120,7 +125,12 @@ fn check_headers(buf: &[u8], h: &Headers<'_>, msg: Span) {
             "is_folded vs unfolded"
         );
         let vs = row.value_span();
+        let mut prev = None;
         for e in row.elements() {
+            if let Some(p) = prev {
+                assert!(e.span.start > p, "elements overlap or go backwards");
+            }
+            prev = Some(e.span.end);
             same_bytes("element", buf, e.span, e.bytes);
             assert!(
                 vs.start <= e.span.start && e.span.end <= vs.end,
@@ -277,6 +287,48 @@ pub fn parse_response(data: &[u8]) {
             assert_eq!(p, s, "partial and one-shot stream errors differ");
         }
         (p, s) => panic!("partial parse {p:?} vs one-shot stream parse {s:?}"),
+    }
+    datagram_vs_stream(data, datagram.as_ref().ok(), stream.as_ref().ok());
+}
+
+/// The rows of a head as (name, value) pairs, for comparing two parses.
+fn rows(r: &Response<'_>) -> Vec<(Vec<u8>, Vec<u8>)> {
+    r.headers()
+        .iter()
+        .map(|h| (h.name_bytes().to_vec(), h.value().to_vec()))
+        .collect()
+}
+
+/// Datagram and stream framing agree wherever both apply: a message the
+/// stream frames is, cut at its end, the same datagram; and a datagram whose
+/// head is terminated and whose single valid Content-Length fits frames on a
+/// stream to the same message.
+fn datagram_vs_stream(data: &[u8], datagram: Option<&Response<'_>>, stream: Option<&Response<'_>>) {
+    if let Some(s) = stream {
+        let cut = &data[..s.span().end];
+        let d = one_shot_response(cut)
+            .unwrap_or_else(|e| panic!("stream-framed message fails as a datagram: {e}"));
+        assert_eq!(d.span(), s.span(), "datagram vs stream span");
+        assert_eq!(d.body(), s.body(), "datagram vs stream body");
+        assert_eq!(rows(&d), rows(s), "datagram vs stream rows");
+        assert_eq!(d.content_length(), s.content_length());
+        assert!(d.deviations().trailing_octets().is_none());
+    }
+    if let Some(d) = datagram {
+        let dv = d.deviations();
+        let clean = dv.head_unterminated().is_none()
+            && dv.body_truncated().is_none()
+            && d.content_length().is_some();
+        if clean {
+            let s = stream.unwrap_or_else(|| {
+                panic!(
+                    "datagram with a valid Content-Length fails on a stream: {:?}",
+                    ParseOptions::stream().parse_response(data)
+                )
+            });
+            assert_eq!(s.span(), d.span(), "stream vs datagram span");
+            assert_eq!(s.body(), d.body(), "stream vs datagram body");
+        }
     }
 }
 
