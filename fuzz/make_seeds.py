@@ -120,6 +120,10 @@ def main():
     write("decoder_split", "lenient-no-cl", bytes([0x82, 3, 17]) + CRAFTED["no-cl"] + CRAFTED["noreason"])
     write("decoder_split", "cl-conflict", bytes([0x01, 9]) + CRAFTED["200-typed"] + CRAFTED["cl-conflict"])
     write("decoder_split", "bare-lf", bytes([0x02, 1, 2]) + CRAFTED["bare-lf-folds"] * 2)
+    # Bit 6: tight limits (fuzz_support::TIGHT), reached by small inputs.
+    write("decoder_split", "tight-1byte", bytes([0x41, 0]) + CRAFTED["cl-leading-zeros"] + CRAFTED["401-digest"])
+    write("decoder_split", "tight-mixed", bytes([0x43, 2, 30, 5]) + CRAFTED["noreason"] + CRAFTED["200-typed"])
+    write("decoder_split", "tight-folds", bytes([0xC1, 4]) + b"SIP/2.0 200 OK\r\nX: a\r\n b\r\n c\r\n d\r\n e\r\nl: 0\r\n\r\n")
     reals = real_messages()
     for i, name in enumerate(k for k in sorted(reals) if k.startswith("fixtures")):
         data = reals[name]

@@ -239,14 +239,35 @@ pub fn check_response(buf: &[u8], r: &Response<'_>) {
     check_deviations(r.deviations(), buf.len());
 }
 
+/// Tight limits, so that inputs of a few hundred bytes reach every limit
+/// (the defaults need tens of kilobytes).
+pub const TIGHT: Limits = Limits {
+    max_message: 512,
+    max_head: 256,
+    max_headers: 8,
+    max_line: 64,
+    max_continuations: 3,
+    max_header_name: 16,
+    max_start_line: 48,
+    max_via_values: 4,
+};
+
 /// Target `parse_response`: the one-shot entry points (datagram, stream,
-/// partial, owned) over `data`, which must agree with each other.
+/// partial, owned) over `data`, which must agree with each other; once
+/// with the default limits and once with [`TIGHT`] ones.
 pub fn parse_response(data: &[u8]) {
-    let datagram = one_shot_response(data);
+    response_entry_points(data, Limits::DEFAULT);
+    response_entry_points(data, TIGHT);
+}
+
+fn response_entry_points(data: &[u8], limits: Limits) {
+    let dgram_opts = ParseOptions::datagram().with_limits(limits);
+    let stream_opts = ParseOptions::stream().with_limits(limits);
+    let datagram = dgram_opts.parse_response(data);
     match &datagram {
         Ok(r) => {
             check_response(data, r);
-            let owned = OwnedResponse::parse(bytes::Bytes::copy_from_slice(data))
+            let owned = OwnedResponse::parse_with(bytes::Bytes::copy_from_slice(data), &dgram_opts)
                 .expect("OwnedResponse::parse fails where parse_response succeeds");
             let view = owned.view();
             check_response(owned.bytes(), &view);
@@ -256,15 +277,25 @@ pub fn parse_response(data: &[u8]) {
         }
         Err(e) => {
             error_in_bounds("datagram", e, data.len());
-            assert!(OwnedResponse::parse(bytes::Bytes::copy_from_slice(data)).is_err());
+            assert!(
+                OwnedResponse::parse_with(bytes::Bytes::copy_from_slice(data), &dgram_opts)
+                    .is_err()
+            );
         }
     }
-    let stream = ParseOptions::stream().parse_response(data);
+    if limits == Limits::DEFAULT {
+        assert_eq!(
+            datagram,
+            one_shot_response(data),
+            "parse_response() options"
+        );
+    }
+    let stream = stream_opts.parse_response(data);
     match &stream {
         Ok(r) => check_response(data, r),
         Err(e) => error_in_bounds("stream", e, data.len()),
     }
-    let partial = crate::parse_response_partial(data, &ParseOptions::stream());
+    let partial = crate::parse_response_partial(data, &stream_opts);
     match (&partial, &stream) {
         (Ok(Progress::Complete { msg, consumed }), Ok(r)) => {
             check_response(data, msg);
@@ -288,7 +319,7 @@ pub fn parse_response(data: &[u8]) {
         }
         (p, s) => panic!("partial parse {p:?} vs one-shot stream parse {s:?}"),
     }
-    datagram_vs_stream(data, datagram.as_ref().ok(), stream.as_ref().ok());
+    datagram_vs_stream(data, limits, datagram.as_ref().ok(), stream.as_ref().ok());
 }
 
 /// The rows of a head as (name, value) pairs, for comparing two parses.
@@ -303,10 +334,17 @@ fn rows(r: &Response<'_>) -> Vec<(Vec<u8>, Vec<u8>)> {
 /// stream frames is, cut at its end, the same datagram; and a datagram whose
 /// head is terminated and whose single valid Content-Length fits frames on a
 /// stream to the same message.
-fn datagram_vs_stream(data: &[u8], datagram: Option<&Response<'_>>, stream: Option<&Response<'_>>) {
+fn datagram_vs_stream(
+    data: &[u8],
+    limits: Limits,
+    datagram: Option<&Response<'_>>,
+    stream: Option<&Response<'_>>,
+) {
     if let Some(s) = stream {
         let cut = &data[..s.span().end];
-        let d = one_shot_response(cut)
+        let d = ParseOptions::datagram()
+            .with_limits(limits)
+            .parse_response(cut)
             .unwrap_or_else(|e| panic!("stream-framed message fails as a datagram: {e}"));
         assert_eq!(d.span(), s.span(), "datagram vs stream span");
         assert_eq!(d.body(), s.body(), "datagram vs stream body");
@@ -323,7 +361,9 @@ fn datagram_vs_stream(data: &[u8], datagram: Option<&Response<'_>>, stream: Opti
             let s = stream.unwrap_or_else(|| {
                 panic!(
                     "datagram with a valid Content-Length fails on a stream: {:?}",
-                    ParseOptions::stream().parse_response(data)
+                    ParseOptions::stream()
+                        .with_limits(limits)
+                        .parse_response(data)
                 )
             });
             assert_eq!(s.span(), d.span(), "stream vs datagram span");
@@ -334,7 +374,14 @@ fn datagram_vs_stream(data: &[u8], datagram: Option<&Response<'_>>, stream: Opti
 
 /// Target `parse_message`: requests and responses, datagram and stream.
 pub fn parse_message(data: &[u8]) {
-    for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+    let tight_d = ParseOptions::datagram().with_limits(TIGHT);
+    let tight_s = ParseOptions::stream().with_limits(TIGHT);
+    for opts in [
+        ParseOptions::datagram(),
+        ParseOptions::stream(),
+        tight_d,
+        tight_s,
+    ] {
         match opts.parse_message(data) {
             Ok(m) => {
                 check_message(data, &m);
@@ -405,7 +452,8 @@ fn reference_stream(wire: &[u8], opts: &ParseOptions) -> StreamOutcome {
 }
 
 /// Target `decoder_split`. Input format: byte 0 = flags (bit 7: use the
-/// `stream_missing_length_is_zero` leniency; low 4 bits: number of cut
+/// `stream_missing_length_is_zero` leniency; bit 6: [`TIGHT`] limits; low
+/// 4 bits: number of cut
 /// lengths `n`), then `n` bytes each giving a cut length (`1 + b`), then the
 /// stream. The stream is fed to a [`MessageDecoder`] and a
 /// [`ResponseDecoder`] in pieces of those lengths (cycling), and the result
@@ -421,7 +469,14 @@ pub fn decoder_split(data: &[u8]) {
     } else {
         cuts.iter().map(|&b| usize::from(b) + 1).collect()
     };
-    let opts = ParseOptions::stream().stream_missing_length_is_zero(flags & 0x80 != 0);
+    let limits = if flags & 0x40 != 0 {
+        TIGHT
+    } else {
+        Limits::DEFAULT
+    };
+    let opts = ParseOptions::stream()
+        .with_limits(limits)
+        .stream_missing_length_is_zero(flags & 0x80 != 0);
     let (want, want_err) = reference_stream(wire, &opts);
 
     let mut dec = MessageDecoder::new(opts);
