@@ -117,6 +117,17 @@ fn check_headers(buf: &[u8], h: &Headers<'_>, msg: Span) {
         }
         same_bytes("name", buf, row.name_span(), row.name_bytes());
         same_bytes("value", buf, row.value_span(), row.value());
+        let v = row.value();
+        assert!(
+            !v.first().is_some_and(|&b| crate::lex::is_lws(b))
+                && !v.last().is_some_and(|&b| crate::lex::is_lws(b)),
+            "value not trimmed of LWS"
+        );
+        assert_eq!(
+            crate::HeaderName::from_bytes(row.name_bytes()),
+            Some(row.name()),
+            "name() vs name bytes"
+        );
         let unfolded = row.unfolded();
         assert!(unfolded.len() <= row.value().len(), "unfolding grew");
         assert_eq!(
