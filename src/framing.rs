@@ -153,6 +153,10 @@ pub(crate) struct Scanner {
     deviations: Deviations,
     /// Bytes examined by the line search, for the linear-time tests.
     scanned: usize,
+    /// Leading white space of the pending partial line, as
+    /// `(line_start, end of the run seen so far)`, so that a continuation
+    /// line arriving piece by piece is measured without rescanning.
+    partial_ws: (usize, usize),
 }
 
 /// Outcome of a scanning step.
@@ -184,6 +188,7 @@ impl Scanner {
             content_length: None,
             deviations: Deviations::default(),
             scanned: 0,
+            partial_ws: (msg_start, msg_start),
         }
     }
 
@@ -244,6 +249,11 @@ impl Scanner {
                         }
                         self.line(buf, end, buf.len())?;
                         self.line_start = buf.len();
+                        if self.phase == Phase::Done {
+                            // The empty line was a lone CR: the datagram ended
+                            // before the CRLF that terminates the head did.
+                            self.deviations.head_unterminated = Some(Span::empty(buf.len()));
+                        }
                     }
                     if self.phase == Phase::StartLine {
                         return Err(ParseError::new(ParseErrorKind::Empty, self.msg_start));
@@ -262,18 +272,36 @@ impl Scanner {
     }
 
     /// A line longer than its limit fails before its end arrives.
-    fn check_partial_line(&self, buf: &[u8]) -> Result<(), ParseError> {
+    ///
+    /// The partial line is measured exactly as [`line`](Self::line) will
+    /// measure it once complete, so the verdict never depends on where the
+    /// input was cut: a trailing CR is not counted (it may be the first half
+    /// of the line's CRLF), and a continuation line counts one SP for the
+    /// fold plus what follows its leading white space.
+    fn check_partial_line(&mut self, buf: &[u8]) -> Result<(), ParseError> {
         let limits = self.opts.limits;
-        let len = buf.len() - self.line_start;
+        let raw = buf.len() - self.line_start;
+        let len = raw - usize::from(raw > 0 && buf[buf.len() - 1] == b'\r');
         match self.phase {
             Phase::StartLine if len > limits.max_start_line => Err(ParseError::new(
                 ParseErrorKind::StartLineTooLong,
                 self.line_start + limits.max_start_line,
             )),
             Phase::Headers => {
-                let continuing = len > 0 && is_ws(buf[self.line_start]);
+                let continuing = raw > 0 && is_ws(buf[self.line_start]);
                 let so_far = match (&self.row, continuing) {
-                    (Some(r), true) => r.unfolded_len + len,
+                    (Some(r), true) => {
+                        if self.partial_ws.0 != self.line_start {
+                            self.partial_ws = (self.line_start, self.line_start);
+                        }
+                        let mut e = self.partial_ws.1;
+                        while e < buf.len() && lex::is_lws(buf[e]) {
+                            e += 1;
+                        }
+                        self.partial_ws.1 = e;
+                        let lead = (e - self.line_start).min(len);
+                        r.unfolded_len + 1 + len - lead
+                    }
                     _ => len,
                 };
                 if so_far > limits.max_line {
@@ -332,7 +360,15 @@ impl Scanner {
                         }
                         None => {
                             // A fold right after the start line (§7.2: the
-                            // start line cannot be folded). Not a header row.
+                            // start line cannot be folded). Not a header row,
+                            // but still a line: bounded like one (and like
+                            // the partial-line check measures it).
+                            if len > limits.max_line {
+                                return Err(ParseError::new(
+                                    ParseErrorKind::LineTooLong,
+                                    ls + limits.max_line,
+                                ));
+                            }
                             if self.deviations.start_line_folded.is_none() {
                                 self.deviations.start_line_folded =
                                     Some(Span::new(ls, content_end));

@@ -623,3 +623,111 @@ fn deeply_nested_retry_after_comments_fail_without_recursion() {
     assert_eq!((e.kind(), e.offset()), (BadComment, value_start + 4 + 8));
     assert_eq!(r.content_length(), Some(0));
 }
+
+/// Decodes `wire` in `chunk`-byte pieces: the number of messages, or the
+/// first error's kind.
+fn decode_in_pieces(
+    opts: ParseOptions,
+    wire: &[u8],
+    chunk: usize,
+) -> Result<usize, ParseErrorKind> {
+    let mut dec = MessageDecoder::new(opts);
+    let mut buf = BytesMut::new();
+    let mut n = 0;
+    for piece in wire.chunks(chunk) {
+        buf.extend_from_slice(piece);
+        while let Some(_m) = dec.decode(&mut buf).map_err(|e| e.kind())? {
+            n += 1;
+        }
+    }
+    Ok(n)
+}
+
+#[test]
+fn limits_do_not_depend_on_where_the_stream_is_cut() {
+    // Found by the `decoder_split` fuzz target: a line exactly at its limit
+    // was refused when its CR had arrived and its LF had not (the partial
+    // check counted the CR), and a continuation line's leading white space
+    // counted in full before the line was complete but as one SP after.
+    let tight = Limits {
+        max_start_line: 32,
+        max_line: 40,
+        ..Limits::DEFAULT
+    };
+    let opts = ParseOptions::stream().with_limits(tight);
+    let start = |n: usize| format!("SIP/2.0 200 {}\r\nl: 0\r\n\r\n", "r".repeat(n - 12));
+    let row = |n: usize| format!("SIP/2.0 200 OK\r\nX: {}\r\nl: 0\r\n\r\n", "v".repeat(n - 3));
+    // Unfolded: "X: a" + one SP + the content: 5 + n bytes.
+    let fold = |lead: usize, n: usize| {
+        format!(
+            "SIP/2.0 200 OK\r\nX: a\r\n{}{}\r\nl: 0\r\n\r\n",
+            "\t".repeat(lead),
+            "b".repeat(n)
+        )
+    };
+    // A fold right after the start line is bounded like any line.
+    let start_fold = |n: usize| format!("SIP/2.0 200 OK\r\n {}\r\nl: 0\r\n\r\n", "s".repeat(n - 1));
+    let cases: Vec<(String, Result<usize, ParseErrorKind>)> = vec![
+        (start(32), Ok(1)),
+        (start(33), Err(StartLineTooLong)),
+        (row(40), Ok(1)),
+        (row(41), Err(LineTooLong)),
+        (fold(200, 35), Ok(1)),
+        (fold(200, 36), Err(LineTooLong)),
+        (start_fold(40), Ok(1)),
+        (start_fold(41), Err(LineTooLong)),
+    ];
+    for (wire, want) in cases {
+        let name = wire.escape_debug().to_string();
+        let one_shot = opts
+            .parse_message(wire.as_bytes())
+            .map(|_| 1)
+            .map_err(|e| e.kind());
+        assert_eq!(one_shot, want, "{name}: one-shot");
+        for chunk in [1, 2, 3, 7, wire.len()] {
+            assert_eq!(
+                decode_in_pieces(opts, wire.as_bytes(), chunk),
+                want,
+                "{name}: chunk {chunk}"
+            );
+        }
+    }
+}
+
+#[test]
+fn endless_white_space_continuation_is_head_too_large() {
+    // Leading white space of a continuation unfolds to one SP, so the line
+    // limit never fires; the head limit does.
+    let prefix = [STATUS, b"X: a\r\n"].concat();
+    assert_bounded(
+        "endless fold white space",
+        || Lazy::new(&prefix, b" \t", GIB),
+        HeadTooLarge,
+        L.max_head,
+    );
+}
+
+#[test]
+fn a_datagram_whose_head_ends_in_a_lone_cr_is_recorded() {
+    // Found by the `parse_response` fuzz target: the datagram ends with
+    // CR where the head's closing CRLF should be. It frames (the datagram
+    // bounds the message) but the missing LF is recorded, and a stream,
+    // which must wait for that LF, agrees that the message is incomplete.
+    let msg = b"SIP/2.0 200 OK\r\nl: 0\r\n\r";
+    let r = parse_response(msg).unwrap();
+    assert_eq!(
+        r.deviations().head_unterminated(),
+        Some(sip_response::Span::empty(msg.len()))
+    );
+    assert_eq!(r.body(), b"");
+    assert_eq!(
+        ParseOptions::stream()
+            .parse_response(msg)
+            .unwrap_err()
+            .kind(),
+        Truncated
+    );
+    // With the LF, nothing is recorded.
+    let r = parse_response(b"SIP/2.0 200 OK\r\nl: 0\r\n\r\n").unwrap();
+    assert_eq!(r.deviations().head_unterminated(), None);
+}
