@@ -10,6 +10,10 @@ mod headers;
 mod provisional;
 mod proxy;
 mod redirect;
+mod server_failure;
+mod success;
+mod uac;
+mod via;
 
 use crate::header::param::{scan_params, Params};
 use crate::header::KnownHeader;
@@ -78,6 +82,10 @@ pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     redirect::check(f, out);
     client_failure::check(f, out);
     proxy::check(f, out);
+    success::check(f, out);
+    server_failure::check(f, out);
+    via::check(f, out);
+    uac::check(f, out);
 }
 
 /// The method of a CSeq value `1*DIGIT LWS Method` (RFC 3261 §20.16), or
@@ -126,4 +134,44 @@ pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     let params = scan_params(&mut cur).ok()?;
     cur.skip_lws();
     cur.at_end().then_some(params)
+}
+
+/// True when some element of list header `k` is the token `tag` (option
+/// tags and event packages compare as tokens, case-insensitively, RFC 3261
+/// §7.3.1).
+pub(crate) fn has_token(resp: &Response<'_>, k: KnownHeader, tag: &[u8]) -> bool {
+    resp.headers()
+        .elements(k)
+        .any(|e| e.bytes.eq_ignore_ascii_case(tag))
+}
+
+/// `1*DIGIT` as a number, `None` when not all digits; `Some(u64::MAX)`
+/// stands for "too large for 64 bits" so range checks still fire.
+pub(crate) fn delta(v: &[u8]) -> Option<u64> {
+    if v.is_empty() || !v.iter().all(|b| lex::is_digit(*b)) {
+        return None;
+    }
+    Some(lex::parse_u64(v).unwrap_or(u64::MAX))
+}
+
+/// True when the To header carries a `tag` parameter (RFC 3261 §8.2.6.2).
+/// `None` when To is absent or unreadable.
+pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
+    let to = resp.headers().get(KnownHeader::To)?;
+    addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
+}
+
+/// True when the body is an SDP session description: Content-Type
+/// `application/sdp` (media types are case-insensitive, RFC 3261 §7.4.1)
+/// and a non-empty body.
+pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
+    !resp.body().is_empty()
+        && resp
+            .headers()
+            .get(KnownHeader::ContentType)
+            .is_some_and(|h| {
+                let v = h.value();
+                let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
+                lex::trim_lws(&v[..end]).eq_ignore_ascii_case(b"application/sdp")
+            })
 }
