@@ -1,2 +1,127 @@
-//! Criterion benches (filled in with the parser).
-fn main() {}
+//! Parser throughput (criterion). `cargo bench` runs it; CI only builds it
+//! (`cargo bench --no-run`).
+//!
+//! The `vs_httparse` group parses the same messages with httparse, whose
+//! grammar wants `HTTP/1.x`: its copy of each message has the version token
+//! swapped (`SIP/2.0` → `HTTP/1.1`, one byte longer) and is otherwise
+//! identical. httparse does less work (it neither classifies header names
+//! nor frames the body), so it is the floor to measure against.
+#![allow(missing_docs)] // criterion's macros generate undocumented items
+
+use bytes::BytesMut;
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use sip_response::{parse_response, KnownHeader, ParseOptions, ResponseDecoder};
+
+const TRYING: &[u8] = b"SIP/2.0 100 Trying\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
+To: Bob <sip:bob@biloxi.com>\r\n\
+From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710abc@pc33.atlanta.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Content-Length: 0\r\n\
+\r\n";
+
+/// A 200 OK to INVITE with SDP, 640 bytes.
+const OK_INVITE: &[u8] = b"SIP/2.0 200 OK\r\n\
+Via: SIP/2.0/UDP server10.biloxi.com;branch=z9hG4bKnashds8;received=192.0.2.3\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
+Record-Route: <sip:server10.biloxi.com;lr>\r\n\
+To: Bob <sip:bob@biloxi.com>;tag=a6c85cf\r\n\
+From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710abc@pc33.atlanta.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Contact: <sip:bob@192.0.2.4>\r\n\
+Allow: INVITE, ACK, CANCEL, BYE\r\n\
+Content-Type: application/sdp\r\n\
+Content-Length: 146\r\n\
+\r\n\
+v=0\r\n\
+o=bob 2890844527 2890844527 IN IP4 192.0.2.4\r\n\
+s=-\r\n\
+c=IN IP4 192.0.2.4\r\n\
+t=0 0\r\n\
+m=audio 3456 RTP/AVP 0 8 97\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=sendrecv\r\n";
+
+fn as_http(sip: &[u8]) -> Vec<u8> {
+    let mut v = b"HTTP/1.1".to_vec();
+    v.extend_from_slice(&sip[7..]);
+    v
+}
+
+fn parse(c: &mut Criterion) {
+    let mut g = c.benchmark_group("parse_response");
+    for (name, msg) in [("100_trying", TRYING), ("200_ok_invite_sdp", OK_INVITE)] {
+        g.throughput(Throughput::Bytes(msg.len() as u64));
+        g.bench_with_input(BenchmarkId::new("sip_response", name), msg, |b, m| {
+            b.iter(|| {
+                let r = parse_response(black_box(m)).unwrap();
+                black_box((r.status(), r.body().len()))
+            })
+        });
+        g.bench_with_input(
+            BenchmarkId::new("sip_response+lookups", name),
+            msg,
+            |b, m| {
+                b.iter(|| {
+                    let r = parse_response(black_box(m)).unwrap();
+                    let h = r.headers();
+                    black_box((
+                        h.get(KnownHeader::Via).map(|v| v.value().len()),
+                        h.get(KnownHeader::CSeq).map(|v| v.value().len()),
+                        h.get(KnownHeader::CallId).map(|v| v.value().len()),
+                    ))
+                })
+            },
+        );
+        let http = as_http(msg);
+        g.bench_with_input(BenchmarkId::new("httparse", name), &http, |b, m| {
+            b.iter(|| {
+                let mut headers = [httparse::EMPTY_HEADER; 32];
+                let mut r = httparse::Response::new(&mut headers);
+                let status = r.parse(black_box(m)).unwrap();
+                black_box((r.code, status.is_complete()))
+            })
+        });
+    }
+    g.finish();
+}
+
+fn decoder(c: &mut Criterion) {
+    let mut g = c.benchmark_group("decoder");
+    let mut wire = Vec::new();
+    for _ in 0..8 {
+        wire.extend_from_slice(OK_INVITE);
+    }
+    g.throughput(Throughput::Bytes(wire.len() as u64));
+    g.bench_function("pipelined_8x640", |b| {
+        b.iter(|| {
+            let mut dec = ResponseDecoder::new(ParseOptions::stream());
+            let mut buf = BytesMut::from(&wire[..]);
+            let mut n = 0;
+            while let Some(r) = dec.decode(&mut buf).unwrap() {
+                n += r.view().body().len();
+            }
+            black_box(n)
+        })
+    });
+    g.bench_function("one_byte_at_a_time_640", |b| {
+        b.iter(|| {
+            let mut dec = ResponseDecoder::new(ParseOptions::stream());
+            let mut buf = BytesMut::with_capacity(OK_INVITE.len());
+            let mut n = 0;
+            for &byte in OK_INVITE {
+                buf.extend_from_slice(&[byte]);
+                if let Some(r) = dec.decode(&mut buf).unwrap() {
+                    n += r.view().body().len();
+                }
+            }
+            black_box(n)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse, decoder);
+criterion_main!(benches);

@@ -31,8 +31,10 @@ use crate::framing::{skip_keepalives, Layout, Scan, Scanner};
 use crate::message::{OwnedMessage, OwnedResponse};
 use crate::options::{Framing, ParseOptions};
 
-/// Where the decoder is within the current message.
+/// Where the decoder is within the current message. One per connection, so
+/// the large `Body` variant costs nothing worth boxing.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant)]
 enum State {
     /// Between messages (keep-alives may come).
     Idle,
@@ -169,5 +171,39 @@ impl Default for ResponseDecoder {
 impl Default for MessageDecoder {
     fn default() -> Self {
         MessageDecoder::new(ParseOptions::stream())
+    }
+}
+
+/// Error of the `tokio_util` codec: a framing error or an I/O error from the
+/// transport.
+#[cfg(feature = "tokio-codec")]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The stream's bytes could not be framed.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    /// Reading the transport failed.
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+#[cfg(feature = "tokio-codec")]
+impl tokio_util::codec::Decoder for ResponseDecoder {
+    type Item = OwnedResponse;
+    type Error = DecodeError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedResponse>, DecodeError> {
+        Ok(ResponseDecoder::decode(self, src)?)
+    }
+}
+
+#[cfg(feature = "tokio-codec")]
+impl tokio_util::codec::Decoder for MessageDecoder {
+    type Item = OwnedMessage;
+    type Error = DecodeError;
+
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedMessage>, DecodeError> {
+        Ok(MessageDecoder::decode(self, src)?)
     }
 }

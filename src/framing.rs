@@ -192,11 +192,6 @@ impl Scanner {
         self.scanned
     }
 
-    /// Where the message starts.
-    pub(crate) fn msg_start(&self) -> usize {
-        self.msg_start
-    }
-
     /// Scans `buf` from where the last call stopped. With `eof`, the end of
     /// `buf` is the end of the message (datagram): an unterminated header
     /// section is then accepted and recorded.
@@ -571,7 +566,7 @@ pub(crate) fn parse_layout(
     }
     let mut sc = Scanner::new(*opts, start);
     let datagram = opts.framing == Framing::Datagram;
-    match sc.scan(buf, datagram || eof)? {
+    match sc.scan(buf, datagram)? {
         Scan::Head => {
             let layout = sc.finish(buf)?;
             let end = layout.meta.msg.end;
@@ -585,5 +580,295 @@ pub(crate) fn parse_layout(
         }
         Scan::More if eof => Err(ParseError::new(ParseErrorKind::Truncated, buf.len())),
         Scan::More => Ok(Err(1)),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::type_complexity)] // test tables
+mod tests {
+    use crate::{parse_response, KnownHeader, Limits, ParseErrorKind, ParseOptions, Span};
+
+    const OK: &[u8] = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nl: 3\r\n\r\nabc";
+
+    fn stream(buf: &[u8]) -> Result<crate::Response<'_>, ParseErrorKind> {
+        ParseOptions::stream()
+            .parse_response(buf)
+            .map_err(|e| e.kind())
+    }
+
+    #[test]
+    fn datagram_body_rules() {
+        // (input, body, content_length, truncated, trailing, missing)
+        let cases: &[(&[u8], &[u8], Option<u64>, bool, bool, bool)] = &[
+            (OK, b"abc", Some(3), false, false, false),
+            (
+                b"SIP/2.0 200 OK\r\nl: 3\r\n\r\nabcdef",
+                b"abc",
+                Some(3),
+                false,
+                true,
+                false,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nl: 9\r\n\r\nabc",
+                b"abc",
+                Some(9),
+                true,
+                false,
+                false,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nX: y\r\n\r\nabc",
+                b"abc",
+                None,
+                false,
+                false,
+                true,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: 007\r\n\r\n1234567",
+                b"1234567",
+                Some(7),
+                false,
+                false,
+                false,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length:\r\n 2\r\n\r\nab",
+                b"ab",
+                Some(2),
+                false,
+                false,
+                false,
+            ),
+        ];
+        for &(input, body, cl, truncated, trailing, missing) in cases {
+            let r = parse_response(input).unwrap();
+            let d = r.deviations();
+            let name = String::from_utf8_lossy(input);
+            assert_eq!(r.body(), body, "{name}");
+            assert_eq!(r.content_length(), cl, "{name}");
+            assert_eq!(d.body_truncated().is_some(), truncated, "{name}");
+            assert_eq!(d.trailing_octets().is_some(), trailing, "{name}");
+            assert_eq!(d.content_length_missing(), missing, "{name}");
+        }
+    }
+
+    #[test]
+    fn content_length_defects_datagram_vs_stream() {
+        use ParseErrorKind::*;
+        // (input, stream error kind, stream error offset)
+        let cases: &[(&[u8], ParseErrorKind, usize)] = &[
+            (
+                b"SIP/2.0 200 OK\r\nl: 1\r\nContent-Length: 1\r\n\r\nx",
+                ContentLengthMultiple,
+                22,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nl: 1\r\nl: 2\r\n\r\nx",
+                ContentLengthMultiple,
+                22,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: +5\r\n\r\nhello",
+                ContentLengthSyntax,
+                32,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: 0x10\r\n\r\n",
+                ContentLengthSyntax,
+                32,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: -999\r\n\r\n",
+                ContentLengthSyntax,
+                32,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: 1 0\r\n\r\n",
+                ContentLengthSyntax,
+                32,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: xyz\r\n\r\n",
+                ContentLengthSyntax,
+                32,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: \r\n\r\n",
+                ContentLengthSyntax,
+                32,
+            ),
+            (
+                b"SIP/2.0 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+                ContentLengthSyntax,
+                32,
+            ),
+            (b"SIP/2.0 200 OK\r\nX: y\r\n\r\n", ContentLengthMissing, 22),
+        ];
+        for &(input, kind, offset) in cases {
+            let name = String::from_utf8_lossy(input);
+            let e = ParseOptions::stream().parse_response(input).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, offset), "{name}");
+            // In a datagram the packet bounds the message: it frames and the
+            // defect is recorded for the validator.
+            let r = parse_response(input).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let d = r.deviations();
+            match kind {
+                ContentLengthMultiple => assert!(d.content_length_multiple().is_some(), "{name}"),
+                ContentLengthSyntax => assert!(d.content_length_syntax().is_some(), "{name}"),
+                _ => assert!(d.content_length_missing(), "{name}"),
+            }
+            assert_eq!(r.content_length(), None, "{name}");
+        }
+        // Leading zeros are decimal, never octal.
+        assert_eq!(
+            stream(b"SIP/2.0 200 OK\r\nl: 010\r\n\r\n0123456789")
+                .unwrap()
+                .body()
+                .len(),
+            10
+        );
+        // Opt-in leniency for streams without Content-Length.
+        let r = ParseOptions::stream()
+            .stream_missing_length_is_zero(true)
+            .parse_response(b"SIP/2.0 100 Trying\r\n\r\n")
+            .unwrap();
+        assert!(r.body().is_empty() && r.deviations().content_length_missing());
+    }
+
+    #[test]
+    fn head_shapes() {
+        // Folding, compact forms, repeated rows, whitespace before the colon.
+        let m = b"SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a\r\nVia : SIP/2.0/UDP b,\r\n SIP/2.0/UDP c\r\nSubject:\r\n\tlunch\r\nX-Odd\t: 1\r\nl:0\r\n\r\n";
+        let r = parse_response(m).unwrap();
+        let h = r.headers();
+        assert_eq!(h.len(), 5);
+        assert_eq!(h.count(KnownHeader::Via), 2);
+        let vias: Vec<&[u8]> = h.elements(KnownHeader::Via).map(|e| e.bytes).collect();
+        assert_eq!(
+            vias,
+            [&b"SIP/2.0/UDP a"[..], b"SIP/2.0/UDP b", b"SIP/2.0/UDP c"]
+        );
+        let subj = h.get(KnownHeader::Subject).unwrap();
+        assert_eq!(subj.value(), b"lunch");
+        assert_eq!(&m[subj.value_span().range()], b"lunch");
+        assert_eq!(&m[subj.span().range()], b"Subject:\r\n\tlunch");
+        let odd = h.get_named("x-odd").next().unwrap();
+        assert_eq!(odd.name_bytes(), b"X-Odd");
+        assert_eq!(odd.value(), b"1");
+        let folded = h.get_all(KnownHeader::Via).nth(1).unwrap();
+        assert!(folded.is_folded());
+        assert_eq!(&*folded.unfolded(), b"SIP/2.0/UDP b, SIP/2.0/UDP c");
+        assert!(h.get(KnownHeader::Via).unwrap().is_compact());
+        assert_eq!(r.content_length(), Some(0));
+        assert!(r.deviations().bare_lf().is_none());
+        assert_eq!(h.malformed().count(), 0);
+    }
+
+    #[test]
+    fn lenient_shapes_are_recorded() {
+        let r = parse_response(b"SIP/2.0 200 OK\nVia: a\nl: 0\n\n").unwrap();
+        assert_eq!(r.deviations().bare_lf(), Some(Span::new(14, 15)));
+        assert_eq!(r.deviations().bare_lf_count(), 4);
+        assert_eq!(r.headers().len(), 2);
+
+        let r =
+            parse_response(b"SIP/2.0 200 OK\r\nVia: a\r\nno colon here\r\n: empty\r\nl: 0\r\n\r\n")
+                .unwrap();
+        assert_eq!(r.deviations().malformed_lines(), 2);
+        assert_eq!(r.deviations().first_malformed(), Some(Span::new(24, 37)));
+        assert_eq!(
+            r.headers().malformed().collect::<Vec<_>>(),
+            [Span::new(24, 37), Span::new(39, 46)]
+        );
+        assert_eq!(r.headers().iter().count(), 2);
+
+        let r = parse_response(b"SIP/2.0 200\r\n OK\r\nl: 0\r\n\r\n").unwrap();
+        assert_eq!(r.deviations().start_line_folded(), Some(Span::new(13, 16)));
+        assert!(r.status_line_missing_reason_sp());
+        assert_eq!(r.headers().len(), 1);
+        assert_eq!(r.headers().malformed().count(), 0);
+
+        // Unterminated head in a datagram (Kamailio's ms-invite-00-rpl).
+        let r = parse_response(b"SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP pig").unwrap();
+        assert_eq!(r.deviations().head_unterminated(), Some(Span::empty(41)));
+        assert_eq!(
+            r.headers().get(KnownHeader::Via).unwrap().value(),
+            b"SIP/2.0/UDP pig"
+        );
+        assert_eq!(
+            stream(b"SIP/2.0 180 Ringing\r\nVia: x"),
+            Err(ParseErrorKind::Truncated)
+        );
+
+        let r = parse_response(b"SIP/2.0 200 OK\r\nX: a\rb\r\nl: 0\r\n\r\n").unwrap();
+        assert_eq!(r.find_bare_cr(), Some(Span::new(20, 21)));
+    }
+
+    #[test]
+    fn keepalives_and_empty_input() {
+        let r = parse_response(b"\r\n\r\nSIP/2.0 100 Trying\r\nl: 0\r\n\r\n").unwrap();
+        assert_eq!(r.span(), Span::new(4, 32));
+        assert_eq!(r.status_line_span(), Span::new(4, 22));
+        for empty in [&b""[..], b"\r\n", b"\r\n\r\n\n"] {
+            assert_eq!(
+                parse_response(empty).unwrap_err().kind(),
+                ParseErrorKind::Empty
+            );
+        }
+    }
+
+    #[test]
+    fn every_limit_has_its_own_error() {
+        use ParseErrorKind::*;
+        let tight = Limits {
+            max_message: 200,
+            max_head: 120,
+            max_headers: 3,
+            max_line: 40,
+            max_continuations: 2,
+            max_header_name: 10,
+            max_start_line: 30,
+            max_via_values: 3,
+        };
+        let opts = ParseOptions::datagram().with_limits(tight);
+        let big_body = format!("SIP/2.0 200 OK\r\nl: 250\r\n\r\n{}", "x".repeat(250));
+        let cases: Vec<(Vec<u8>, ParseErrorKind)> = vec![
+            (big_body.into_bytes(), MessageTooLarge),
+            (format!("SIP/2.0 200 OK\r\nA: {x}\r\nB: {x}\r\nC: {x}\r\n\r\n", x = "y".repeat(34)).into_bytes(), HeadTooLarge),
+            (b"SIP/2.0 200 OK\r\na: 1\r\nb: 2\r\nc: 3\r\nd: 4\r\n\r\n".to_vec(), TooManyHeaders),
+            (format!("SIP/2.0 200 OK\r\nX: {}\r\n\r\n", "y".repeat(50)).into_bytes(), LineTooLong),
+            (b"SIP/2.0 200 OK\r\nX: 1\r\n 2\r\n 3\r\n 4\r\n\r\n".to_vec(), TooManyContinuations),
+            (b"SIP/2.0 200 OK\r\nX: 0123456789012345\r\n 0123456789012345\r\n 0123456789012345\r\n\r\n".to_vec(), LineTooLong),
+            (b"SIP/2.0 200 OK\r\nX-Very-Long-Name: 1\r\n\r\n".to_vec(), HeaderNameTooLong),
+            (b"SIP/2.0 200 Some Very Long Reason Phrase\r\n\r\n".to_vec(), StartLineTooLong),
+            (b"SIP/2.0 200 OK\r\nv: a, b\r\nv: c, d\r\n\r\n".to_vec(), TooManyViaValues),
+        ];
+        for (input, kind) in cases {
+            let e = opts.parse_response(&input).unwrap_err();
+            assert_eq!(e.kind(), kind, "{}", String::from_utf8_lossy(&input));
+            assert!(e.offset() <= input.len());
+        }
+    }
+
+    #[test]
+    fn partial_lines_hit_limits_before_their_end() {
+        use ParseErrorKind::*;
+        let opts = ParseOptions::stream().with_limits(Limits {
+            max_line: 64,
+            max_start_line: 32,
+            ..Limits::DEFAULT
+        });
+        let long_line = [b"SIP/2.0 200 OK\r\nX: ".as_slice(), &[b'a'; 100]].concat();
+        assert_eq!(
+            opts.parse_message_partial(&long_line).unwrap_err().kind(),
+            LineTooLong
+        );
+        let long_start = [b"SIP/2.0 200 ".as_slice(), &[b'a'; 100]].concat();
+        assert_eq!(
+            opts.parse_message_partial(&long_start).unwrap_err().kind(),
+            StartLineTooLong
+        );
     }
 }

@@ -110,12 +110,14 @@ pub(crate) fn is_digit(b: u8) -> bool {
 
 /// ASCII hex digit.
 #[inline]
+#[allow(dead_code)] // used by the typed header parsers
 pub(crate) fn is_hex(b: u8) -> bool {
     CLASS[b as usize] & HEX != 0
 }
 
 /// `word` character (Call-ID, RFC 3261 §25.1).
 #[inline]
+#[allow(dead_code)] // used by the typed header parsers
 pub(crate) fn is_word(b: u8) -> bool {
     CLASS[b as usize] & WORD != 0
 }
@@ -312,6 +314,7 @@ impl<'a> Cursor<'a> {
     }
 
     #[inline]
+    #[allow(dead_code)] // used by the typed header parsers
     pub(crate) fn at_end(&self) -> bool {
         self.pos >= self.s.len()
     }
@@ -346,6 +349,7 @@ impl<'a> Cursor<'a> {
     }
 
     /// Takes a non-empty token or fails with `ExpectedToken` here.
+    #[allow(dead_code)] // used by the typed header parsers
     pub(crate) fn expect_token(&mut self) -> Result<&'a [u8], HeaderValueError> {
         let t = self.token();
         if t.is_empty() {
@@ -357,6 +361,7 @@ impl<'a> Cursor<'a> {
 
     /// Takes a run of digits (possibly empty).
     #[inline]
+    #[allow(dead_code)] // used by the typed header parsers
     pub(crate) fn digits(&mut self) -> &'a [u8] {
         let start = self.pos;
         while self.pos < self.s.len() && is_digit(self.s[self.pos]) {
@@ -401,6 +406,7 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
 
 /// ASCII case-insensitive equality.
 #[inline]
+#[allow(dead_code)] // used by the typed header parsers
 pub(crate) fn eq_ic(a: &[u8], b: &[u8]) -> bool {
     a.eq_ignore_ascii_case(b)
 }

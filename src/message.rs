@@ -480,6 +480,20 @@ impl core::fmt::Debug for OwnedMessage {
 }
 
 impl OwnedMessage {
+    /// Parses `bytes` as one request or response, datagram semantics.
+    pub fn parse(bytes: Bytes) -> Result<Self, ParseError> {
+        Self::parse_with(bytes, &ParseOptions::datagram())
+    }
+
+    /// Parses `bytes` as one request or response with `opts` (one-shot).
+    pub fn parse_with(bytes: Bytes, opts: &ParseOptions) -> Result<Self, ParseError> {
+        let layout = match opts.parse_message(&bytes)? {
+            Message::Request(r) => r.layout(),
+            Message::Response(r) => r.layout(),
+        };
+        Ok(OwnedMessage { bytes, layout })
+    }
+
     pub(crate) fn from_parts(bytes: Bytes, layout: Layout) -> Self {
         OwnedMessage { bytes, layout }
     }

@@ -219,10 +219,10 @@ impl<'a> Header<'a> {
     /// (never split inside quotes, `<...>` or comments; an empty row yields
     /// none), for every other header the whole value as one element.
     pub fn elements(&self) -> Elements<'a> {
-        let split = match self.known().map(KnownHeader::list_kind) {
-            Some(ListKind::List) => true,
-            _ => false,
-        };
+        let split = matches!(
+            self.known().map(KnownHeader::list_kind),
+            Some(ListKind::List)
+        );
         Elements {
             src: self.value(),
             base: self.value_span.start,

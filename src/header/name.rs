@@ -374,7 +374,7 @@ mod tests {
             .filter_map(|k| k.compact())
             .collect();
         assert_eq!(compact.len(), 19);
-        let mut letters = compact.clone();
+        let mut letters = compact;
         letters.sort_unstable();
         assert_eq!(letters.iter().collect::<String>(), "abcdefijklmorstuvxy");
         for c in b'a'..=b'z' {

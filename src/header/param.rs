@@ -120,19 +120,12 @@ impl<'a> Params<'a> {
     /// (case-insensitive), for rule `header-param-repeated`. Quadratic in the
     /// parameter count, which is bounded by [`MAX_PARAMS`].
     pub fn first_repeated(&self) -> Option<Param<'a>> {
-        let mut outer = self.iter();
-        let mut i = 0;
-        while let Some(p) = outer.next() {
-            i += 1;
-            if self
-                .iter()
-                .skip(i)
+        self.iter().enumerate().find_map(|(i, p)| {
+            self.iter()
+                .skip(i + 1)
                 .any(|q| q.name.eq_ignore_ascii_case(p.name))
-            {
-                return Some(p);
-            }
-        }
-        None
+                .then_some(p)
+        })
     }
 }
 
@@ -213,6 +206,7 @@ fn parse_one<'a>(cur: &mut Cursor<'a>) -> Result<Param<'a>, HeaderValueError> {
 /// Validates `*( SEMI generic-param )` starting at the cursor (LWS first is
 /// allowed) and returns the region. Stops, without consuming, at the first
 /// byte after LWS that is not `;`. At most [`MAX_PARAMS`] parameters.
+#[allow(dead_code)] // used by the typed header parsers
 pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, HeaderValueError> {
     let region_start = {
         let save = cur.pos;

@@ -22,3 +22,58 @@ pub trait TypedHeader<'a>: Sized {
     /// offset the result carries points into the caller's buffer.
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError>;
 }
+
+pub mod warning;
+pub use warning::Warning;
+
+pub mod date;
+pub use date::Date;
+
+pub mod reason;
+pub use reason::{Reason, ReasonProtocol};
+
+pub mod security;
+pub use security::SecurityServer;
+
+pub mod auth;
+pub use auth::{AuthParam, AuthParams, Challenge, ProxyAuthenticate, WwwAuthenticate};
+// Scalar and token-list headers (branch typed-scalar).
+pub mod call_id;
+pub mod content_length;
+pub mod content_type;
+pub mod cseq;
+pub mod max_forwards;
+pub mod number;
+pub mod retry_after;
+pub mod session_expires;
+pub mod token_list;
+
+pub use call_id::CallId;
+pub use content_length::ContentLength;
+pub use content_type::ContentType;
+pub use cseq::CSeq;
+pub use max_forwards::MaxForwards;
+pub use number::{DeltaSeconds, Expires, MinExpires, MinSe, RSeq};
+pub use retry_after::RetryAfter;
+pub use session_expires::{Refresher, SessionExpires};
+pub use token_list::{
+    Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
+    Unsupported,
+};
+// Addresses: hosts, URIs, name-addr and the headers built on them.
+pub mod host;
+pub use host::{Host, HostKind, HostPort};
+pub mod uri;
+pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
+pub mod name_addr;
+pub use name_addr::NameAddr;
+pub mod from_to;
+pub use from_to::{FromHeader, ToHeader};
+pub mod contact;
+pub use contact::Contact;
+pub mod route;
+pub use route::{RecordRoute, Route};
+pub mod via;
+pub use via::Via;
+#[cfg(test)]
+mod addr_gen;

@@ -1,0 +1,283 @@
+//! `validate`: audits SIP messages against the response rules of
+//! `spec/response-rules.md` and prints findings for people (text) or
+//! machines (JSON Lines).
+//!
+//! ```text
+//! cargo run --release --example validate -- samples/
+//! cargo run --release --example validate -- --format json --transport tcp stream.bin
+//! ```
+//!
+//! Exit code: 0 when no error-severity finding (and no framing error), 1 when
+//! there is one, 2 on a usage or I/O error. Unreadable inputs are reported
+//! and skipped; the run goes on.
+
+mod input;
+mod report;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, ValueEnum};
+use serde_json::json;
+use sip_response::validate::{
+    rules, validate, Context, Policy, Role, RuleStatus, Severity, Transport,
+};
+use sip_response::Message;
+
+use report::{Format, Outcome, Totals};
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum TransportArg {
+    Udp,
+    Tcp,
+    Tls,
+    Sctp,
+    Ws,
+    Wss,
+}
+
+impl From<TransportArg> for Transport {
+    fn from(t: TransportArg) -> Transport {
+        match t {
+            TransportArg::Udp => Transport::Udp,
+            TransportArg::Tcp => Transport::Tcp,
+            TransportArg::Tls => Transport::Tls,
+            TransportArg::Sctp => Transport::Sctp,
+            TransportArg::Ws => Transport::Ws,
+            TransportArg::Wss => Transport::Wss,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RoleArg {
+    /// The final consumer of the responses.
+    Uac,
+    /// A proxy about to forward them upstream.
+    Proxy,
+    /// A passive observer (captures): role-specific rules stay silent.
+    Observer,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum SeverityArg {
+    Info,
+    Warning,
+    Error,
+}
+
+impl From<SeverityArg> for Severity {
+    fn from(s: SeverityArg) -> Severity {
+        match s {
+            SeverityArg::Info => Severity::Info,
+            SeverityArg::Warning => Severity::Warning,
+            SeverityArg::Error => Severity::Error,
+        }
+    }
+}
+
+/// Validate SIP responses against RFC 3261 and its extensions.
+#[derive(Debug, Parser)]
+#[command(name = "validate", version, about)]
+struct Args {
+    /// Message files or directories (walked recursively); `-` reads stdin.
+    inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+    /// Transport the messages arrived on. udp/sctp/ws/wss: one message per
+    /// file; tcp/tls: each file is a stream of messages.
+    #[arg(long, value_enum, default_value = "udp")]
+    transport: TransportArg,
+    /// Whose view to validate from.
+    #[arg(long, value_enum, default_value = "observer")]
+    role: RoleArg,
+    /// This element's own Via sent-by (HOST or HOST:PORT); repeatable.
+    #[arg(long = "own-via", value_name = "HOST[:PORT]")]
+    own_via: Vec<String>,
+    /// Report only findings at or above this severity.
+    #[arg(long, value_enum)]
+    min_severity: Option<SeverityArg>,
+    /// Run only these rules (repeatable).
+    #[arg(long = "rule", value_name = "ID")]
+    rules: Vec<String>,
+    /// Do not run these rules (repeatable).
+    #[arg(long = "skip-rule", value_name = "ID")]
+    skip_rules: Vec<String>,
+    /// Print the rule catalogue (text or JSON Lines, per --format) and exit.
+    #[arg(long)]
+    list_rules: bool,
+}
+
+fn parse_sent_by(s: &str) -> Result<(String, Option<u16>), String> {
+    // [v6]:port, [v6], host:port, host
+    if let Some(rest) = s.strip_prefix('[') {
+        let (host, after) = rest
+            .split_once(']')
+            .ok_or_else(|| format!("bad --own-via {s:?}"))?;
+        let port = match after.strip_prefix(':') {
+            Some(p) => Some(
+                p.parse()
+                    .map_err(|_| format!("bad port in --own-via {s:?}"))?,
+            ),
+            None if after.is_empty() => None,
+            None => return Err(format!("bad --own-via {s:?}")),
+        };
+        return Ok((format!("[{host}]"), port));
+    }
+    match s.rsplit_once(':') {
+        Some((h, p)) if !h.contains(':') => Ok((
+            h.to_string(),
+            Some(
+                p.parse()
+                    .map_err(|_| format!("bad port in --own-via {s:?}"))?,
+            ),
+        )),
+        _ => Ok((s.to_string(), None)),
+    }
+}
+
+fn build_context(args: &Args) -> Result<Context, String> {
+    let mut policy = Policy::new();
+    if let Some(s) = args.min_severity {
+        policy.set_min_severity(s.into());
+    }
+    if !args.rules.is_empty() {
+        for id in &args.rules {
+            if sip_response::validate::Rule::from_id(id).is_none() {
+                return Err(format!("unknown rule id {id:?} (see --list-rules)"));
+            }
+        }
+        for info in rules() {
+            if !args.rules.iter().any(|r| r == info.id) {
+                policy
+                    .disable(info.id)
+                    .map_err(|_| format!("unknown rule id {:?}", info.id))?;
+            }
+        }
+    }
+    for id in &args.skip_rules {
+        policy
+            .disable(id)
+            .map_err(|_| format!("unknown rule id {id:?} (see --list-rules)"))?;
+    }
+    let role = match args.role {
+        RoleArg::Uac => Role::Uac,
+        RoleArg::Proxy => Role::Proxy,
+        RoleArg::Observer => Role::Observer,
+    };
+    let mut ctx = Context::new()
+        .with_transport(args.transport.into())
+        .with_role(role)
+        .with_policy(policy);
+    for v in &args.own_via {
+        let (host, port) = parse_sent_by(v)?;
+        ctx = ctx.with_own_sent_by(host, port);
+    }
+    Ok(ctx)
+}
+
+fn list_rules(format: Format) {
+    for r in rules() {
+        let (status, needs) = match r.status {
+            RuleStatus::Checked => ("checked", None),
+            RuleStatus::Pending => ("pending", None),
+            RuleStatus::NeedsState(what) => ("needs-state", Some(what)),
+        };
+        match format {
+            Format::Text => println!(
+                "{:<40} {:<7} {:<11} {:<40} {}",
+                r.id,
+                r.default_severity.as_str(),
+                status,
+                r.cite.to_string(),
+                r.summary
+            ),
+            Format::Json => println!(
+                "{}",
+                json!({
+                    "id": r.id,
+                    "severity": r.default_severity.as_str(),
+                    "cite": r.cite.to_string(),
+                    "contexts": r.contexts.names().collect::<Vec<_>>(),
+                    "status": status,
+                    "needs": needs,
+                    "summary": r.summary,
+                })
+            ),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = match Args::try_parse() {
+        Ok(a) => a,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    if args.list_rules {
+        list_rules(args.format);
+        return ExitCode::SUCCESS;
+    }
+    if args.inputs.is_empty() {
+        eprintln!("validate: no input given (a file, a directory, or - for stdin); see --help");
+        return ExitCode::from(2);
+    }
+    let ctx = match build_context(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("validate: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let color = args.format == Format::Text && std::io::stdout().is_terminal();
+    let mut totals = Totals::default();
+    let (files, failures) = input::expand(&args.inputs);
+    let report_failure = |f: input::ReadFailure, totals: &mut Totals| {
+        totals.io_errors += 1;
+        eprintln!("validate: {}: {}", f.source, f.error);
+    };
+    for f in failures {
+        report_failure(f, &mut totals);
+    }
+    let transport: Transport = args.transport.into();
+    for path in files {
+        let items = match input::read_source(&path, transport) {
+            Ok(items) => items,
+            Err(f) => {
+                report_failure(f, &mut totals);
+                continue;
+            }
+        };
+        for item in &items {
+            match &item.message {
+                Err(e) => report::emit(args.format, color, item, Outcome::Error(*e), &mut totals),
+                Ok(owned) => {
+                    let msg = owned.view();
+                    let outcome = match &msg {
+                        Message::Response(r) => Outcome::Response {
+                            msg: &msg,
+                            report: validate(r, &ctx),
+                        },
+                        Message::Request(_) => Outcome::Request { msg: &msg },
+                    };
+                    report::emit(args.format, color, item, outcome, &mut totals);
+                }
+            }
+        }
+    }
+    if args.format == Format::Text {
+        report::summary(&totals);
+    }
+    if totals.io_errors > 0 {
+        ExitCode::from(2)
+    } else if totals.has_errors() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}

@@ -1,0 +1,180 @@
+//! Reporting: human text (one line per finding, colour only on a terminal)
+//! and JSON Lines (one object per message, the documented contract).
+
+use serde_json::{json, Value};
+use sip_response::validate::{Finding, Report, Severity};
+use sip_response::{KnownHeader, Message, ParseError};
+
+use crate::input::Item;
+
+/// Output format.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// One line per finding, then a summary.
+    Text,
+    /// JSON Lines: one object per SIP message.
+    Json,
+}
+
+/// Running totals for the summary and the exit code.
+#[derive(Default)]
+pub(crate) struct Totals {
+    pub(crate) responses: usize,
+    pub(crate) requests: usize,
+    pub(crate) parse_errors: usize,
+    pub(crate) io_errors: usize,
+    pub(crate) by_severity: [usize; 3],
+}
+
+impl Totals {
+    pub(crate) fn has_errors(&self) -> bool {
+        self.parse_errors > 0 || self.by_severity[Severity::Error as usize] > 0
+    }
+}
+
+/// What the reporter needs of one message.
+pub(crate) enum Outcome<'a> {
+    Response {
+        msg: &'a Message<'a>,
+        report: Report,
+    },
+    Request {
+        msg: &'a Message<'a>,
+    },
+    Error(ParseError),
+}
+
+fn colour(sev: Severity) -> &'static str {
+    match sev {
+        Severity::Error => "\x1b[31m",
+        Severity::Warning => "\x1b[33m",
+        Severity::Info => "\x1b[36m",
+    }
+}
+
+fn cseq_method(msg: &Message<'_>) -> Option<String> {
+    let cseq = msg.headers().get(KnownHeader::CSeq)?;
+    let v = cseq.value_str()?;
+    v.split_ascii_whitespace().nth(1).map(str::to_string)
+}
+
+fn finding_json(f: &Finding) -> Value {
+    json!({
+        "rule": f.rule(),
+        "severity": f.severity().as_str(),
+        "cite": f.cite().to_string(),
+        "span": f.span().map(|s| json!([s.start, s.end])),
+        "detail": f.detail().to_string(),
+    })
+}
+
+/// Prints one message's outcome and adds it to the totals.
+pub(crate) fn emit(
+    format: Format,
+    color: bool,
+    item: &Item,
+    outcome: Outcome<'_>,
+    totals: &mut Totals,
+) {
+    let mut base = serde_json::Map::new();
+    base.insert("source".into(), json!(item.source));
+    base.insert("frame".into(), json!(item.frame));
+    base.insert("index".into(), json!(item.index));
+    base.insert(
+        "transport".into(),
+        json!(item.transport.as_str().to_ascii_lowercase()),
+    );
+    base.insert("src".into(), json!(item.src));
+    base.insert("dst".into(), json!(item.dst));
+    match outcome {
+        Outcome::Error(e) => {
+            totals.parse_errors += 1;
+            match format {
+                Format::Json => {
+                    base.insert(
+                        "error".into(),
+                        json!({"kind": e.kind().as_str(), "offset": e.offset(), "rule": e.rule(), "detail": e.kind().to_string()}),
+                    );
+                    println!("{}", Value::Object(base));
+                }
+                Format::Text => {
+                    let (on, off) = if color {
+                        ("\x1b[31m", "\x1b[0m")
+                    } else {
+                        ("", "")
+                    };
+                    println!(
+                        "{}#{} {on}parse-error{off} {} at byte {}{}",
+                        item.source,
+                        item.index,
+                        e.kind().as_str(),
+                        e.offset(),
+                        e.rule().map(|r| format!(" [{r}]")).unwrap_or_default()
+                    );
+                }
+            }
+        }
+        Outcome::Request { msg } => {
+            totals.requests += 1;
+            if format == Format::Json {
+                base.insert("kind".into(), json!("request"));
+                base.insert("method".into(), json!(cseq_method(msg)));
+                base.insert("findings".into(), json!([]));
+                println!("{}", Value::Object(base));
+            }
+        }
+        Outcome::Response { msg, report } => {
+            totals.responses += 1;
+            for f in report.findings() {
+                totals.by_severity[f.severity() as usize] += 1;
+            }
+            let Message::Response(resp) = msg else { return };
+            match format {
+                Format::Json => {
+                    base.insert("kind".into(), json!("response"));
+                    base.insert("code".into(), json!(resp.status().as_u16()));
+                    base.insert("method".into(), json!(cseq_method(msg)));
+                    base.insert(
+                        "findings".into(),
+                        Value::Array(report.findings().iter().map(finding_json).collect()),
+                    );
+                    println!("{}", Value::Object(base));
+                }
+                Format::Text => {
+                    for f in report.findings() {
+                        let (on, off) = if color {
+                            (colour(f.severity()), "\x1b[0m")
+                        } else {
+                            ("", "")
+                        };
+                        let span = f.span().map(|s| format!(" @{s}")).unwrap_or_default();
+                        println!(
+                            "{}#{} {} {on}{}{off} {}{} {}",
+                            item.source,
+                            item.index,
+                            f.rule(),
+                            f.severity(),
+                            f.cite(),
+                            span,
+                            f.detail()
+                        );
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The closing summary (text mode).
+pub(crate) fn summary(t: &Totals) {
+    eprintln!(
+        "{} responses, {} requests, {} parse errors, {} unreadable inputs; findings: {} errors, {} warnings, {} info",
+        t.responses,
+        t.requests,
+        t.parse_errors,
+        t.io_errors,
+        t.by_severity[Severity::Error as usize],
+        t.by_severity[Severity::Warning as usize],
+        t.by_severity[Severity::Info as usize],
+    );
+}

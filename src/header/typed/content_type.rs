@@ -1,0 +1,313 @@
+//! Content-Type (RFC 3261 §20.15): the media type of the body, plus the
+//! `type/subtype` scanner shared with Accept.
+//!
+//! ```text
+//! Content-Type = ( "Content-Type" / "c" ) HCOLON media-type
+//! media-type   = m-type SLASH m-subtype *(SEMI m-parameter)
+//! m-type       = discrete-type / composite-type        ; all tokens
+//! m-subtype    = extension-token / iana-token          ; all tokens
+//! m-parameter  = m-attribute EQUAL m-value
+//! m-value      = token / quoted-string
+//! SLASH        = SWS "/" SWS
+//! ```
+
+use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::param::{scan_params, Params};
+use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::TypedHeader;
+use crate::header::KnownHeader;
+use crate::lex::Cursor;
+use crate::Span;
+
+/// A `type/subtype` pair with spans (shared by Content-Type and Accept).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct MediaPair<'a> {
+    pub(crate) ty: &'a str,
+    pub(crate) ty_span: Span,
+    pub(crate) sub: &'a str,
+    pub(crate) sub_span: Span,
+}
+
+fn ascii(t: &[u8]) -> &str {
+    // Tokens are ASCII, so this never falls back.
+    core::str::from_utf8(t).unwrap_or("")
+}
+
+/// Scans `token SLASH token` (LWS allowed around the slash, RFC 3261 §25.1
+/// `SLASH = SWS "/" SWS`). A missing slash is `Missing` at the end of the
+/// value or `UnexpectedChar` at the offending byte.
+pub(crate) fn scan_media_pair<'a>(cur: &mut Cursor<'a>) -> Result<MediaPair<'a>, HeaderValueError> {
+    let ty_start = cur.pos;
+    let ty = cur.expect_token()?;
+    let ty_span = cur.span_from(ty_start);
+    cur.skip_lws();
+    match cur.peek() {
+        Some(b'/') => cur.pos += 1,
+        None => return Err(cur.err(HeaderValueErrorKind::Missing)),
+        Some(_) => return Err(cur.err(HeaderValueErrorKind::UnexpectedChar)),
+    }
+    cur.skip_lws();
+    let sub_start = cur.pos;
+    let sub = cur.expect_token()?;
+    let sub_span = cur.span_from(sub_start);
+    Ok(MediaPair {
+        ty: ascii(ty),
+        ty_span,
+        sub: ascii(sub),
+        sub_span,
+    })
+}
+
+/// Content-Type (RFC 3261 §20.15): `m-type SLASH m-subtype *(SEMI m-parameter)`.
+///
+/// Type, subtype and parameter names are case-insensitive (§7.3.1, RFC 2045
+/// §5.1), so [`ContentType::is`] compares ignoring ASCII case while the
+/// accessors return the bytes as sent. Each `m-parameter` must have a value
+/// (§25.1 has no value-less form): `text/plain;charset` is `BadParam`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContentType<'a> {
+    pair: MediaPair<'a>,
+    params: Params<'a>,
+}
+
+impl<'a> ContentType<'a> {
+    /// The top-level type as sent (`application`).
+    pub fn media_type(&self) -> &'a str {
+        self.pair.ty
+    }
+
+    /// Absolute span of the top-level type.
+    pub fn media_type_span(&self) -> Span {
+        self.pair.ty_span
+    }
+
+    /// The subtype as sent (`sdp`).
+    pub fn subtype(&self) -> &'a str {
+        self.pair.sub
+    }
+
+    /// Absolute span of the subtype.
+    pub fn subtype_span(&self) -> Span {
+        self.pair.sub_span
+    }
+
+    /// The `m-parameter`s (`charset`, `boundary`, ...).
+    pub fn params(&self) -> Params<'a> {
+        self.params
+    }
+
+    /// True when the media type is `ty/subtype`, ignoring ASCII case.
+    pub fn is(&self, ty: &str, subtype: &str) -> bool {
+        self.pair.ty.eq_ignore_ascii_case(ty) && self.pair.sub.eq_ignore_ascii_case(subtype)
+    }
+
+    /// True for `application/sdp`, the session description type of the
+    /// offer/answer model (RFC 3261 §13.3.1.4, RFC 3264).
+    pub fn is_sdp(&self) -> bool {
+        self.is("application", "sdp")
+    }
+
+    /// Absolute span from the type through the last parameter.
+    pub fn span(&self) -> Span {
+        let end = if self.params.is_empty() {
+            self.pair.sub_span.end
+        } else {
+            self.params.span().end
+        };
+        Span::new(self.pair.ty_span.start, end)
+    }
+}
+
+impl<'a> TypedHeader<'a> for ContentType<'a> {
+    const NAME: KnownHeader = KnownHeader::ContentType;
+
+    fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
+        let mut cur = Cursor::new(value, base);
+        start_value(&mut cur)?;
+        let pair = scan_media_pair(&mut cur)?;
+        let params = scan_params(&mut cur)?;
+        finish(&mut cur)?;
+        if let Some(p) = params.iter().find(|p| p.value().is_none()) {
+            return Err(HeaderValueError::new(
+                HeaderValueErrorKind::BadParam,
+                p.name_span().end,
+            ));
+        }
+        Ok(ContentType { pair, params })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::HeaderValueErrorKind as K;
+    use proptest::prelude::*;
+
+    type Row = (
+        &'static [u8],
+        &'static str,
+        &'static str,
+        (usize, usize),
+        (usize, usize),
+        usize,
+    );
+
+    const BASE: usize = 500;
+
+    #[test]
+    fn valid_table() {
+        // (input, type, subtype, type span, subtype span, param count), relative.
+        let table: &[Row] = &[
+            (
+                b"application/sdp",
+                "application",
+                "sdp",
+                (0, 11),
+                (12, 15),
+                0,
+            ),
+            (
+                b"application/octet-stream",
+                "application",
+                "octet-stream",
+                (0, 11),
+                (12, 24),
+                0,
+            ),
+            (
+                b"application/vnd.3gpp.sms",
+                "application",
+                "vnd.3gpp.sms",
+                (0, 11),
+                (12, 24),
+                0,
+            ),
+            (
+                b"application/unknownformat",
+                "application",
+                "unknownformat",
+                (0, 11),
+                (12, 25),
+                0,
+            ),
+            (b"text/plain", "text", "plain", (0, 4), (5, 10), 0),
+            (
+                b"multipart/mixed;boundary=7a9cbec02ceef655",
+                "multipart",
+                "mixed",
+                (0, 9),
+                (10, 15),
+                1,
+            ), // mpart01
+            (
+                b"Application / SDP",
+                "Application",
+                "SDP",
+                (0, 11),
+                (14, 17),
+                0,
+            ),
+            (
+                b"text\r\n /\r\n plain ; charset = \"utf-8\" ;x=1",
+                "text",
+                "plain",
+                (0, 4),
+                (11, 16),
+                2,
+            ),
+        ];
+        for &(input, t, s, ts, ss, n) in table {
+            let c = ContentType::parse(input, BASE).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!((c.media_type(), c.subtype()), (t, s), "{input:?}");
+            assert_eq!(
+                c.media_type_span(),
+                Span::new(BASE + ts.0, BASE + ts.1),
+                "{input:?}"
+            );
+            assert_eq!(
+                c.subtype_span(),
+                Span::new(BASE + ss.0, BASE + ss.1),
+                "{input:?}"
+            );
+            assert_eq!(c.params().len(), n, "{input:?}");
+            assert_eq!(c.span().end, BASE + input.len(), "{input:?}");
+        }
+        let c = ContentType::parse(b"multipart/mixed;boundary=7a9cbec02ceef655", 0).unwrap();
+        let b = c.params().get("Boundary").unwrap();
+        assert_eq!(b.value(), Some(&b"7a9cbec02ceef655"[..]));
+        assert_eq!(b.value_span().unwrap(), Span::new(25, 41));
+        assert!(c.is("MULTIPART", "Mixed"));
+        assert!(!c.is_sdp());
+        assert!(ContentType::parse(b"APPLICATION/Sdp", 0).unwrap().is_sdp());
+        assert!(!ContentType::parse(b"application/sdpx", 0).unwrap().is_sdp());
+    }
+
+    #[test]
+    fn invalid_table() {
+        let table: &[(&[u8], K, usize)] = &[
+            (b"", K::Empty, 0),
+            (b"application", K::Missing, 11),
+            (b"application ", K::Missing, 12),
+            (b"application;x=1", K::UnexpectedChar, 11),
+            (b"application/", K::ExpectedToken, 12),
+            (b"/sdp", K::ExpectedToken, 0),
+            (b"application/sdp x", K::Trailing, 16),
+            (b"application/sdp, text/plain", K::Trailing, 15),
+            (b"text/plain;charset", K::BadParam, 18),
+            (b"text/plain;", K::BadParam, 11),
+            (b"text/plain;a=\"x", K::UnterminatedQuote, 13),
+            (b"text/pl@in", K::Trailing, 7),
+        ];
+        for &(input, kind, at) in table {
+            let e = ContentType::parse(input, BASE).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, BASE + at), "{input:?}");
+        }
+    }
+
+    fn lws() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(""),
+            Just(" "),
+            Just("\t"),
+            Just("\r\n "),
+            Just(" \r\n\t")
+        ]
+        .prop_map(str::to_string)
+    }
+
+    proptest! {
+        #[test]
+        fn prop_roundtrip(
+            t in "[A-Za-z][A-Za-z0-9.+-]{0,10}",
+            s in "[A-Za-z][A-Za-z0-9.+-]{0,10}",
+            a in lws(), b in lws(),
+            params in proptest::collection::vec(("[a-z]{1,6}", "[A-Za-z0-9]{1,6}"), 0..4),
+        ) {
+            let mut v = format!("{t}{a}/{b}{s}");
+            for (n, val) in &params {
+                v.push_str(&format!("{a};{b}{n}={val}"));
+            }
+            let c = ContentType::parse(v.as_bytes(), 3).unwrap();
+            prop_assert_eq!(c.media_type(), t.as_str());
+            prop_assert_eq!(c.subtype(), s.as_str());
+            let sp = c.subtype_span();
+            prop_assert_eq!(&v.as_bytes()[sp.start - 3..sp.end - 3], s.as_bytes());
+            prop_assert_eq!(c.params().len(), params.len());
+            prop_assert!(c.is(&t.to_uppercase(), &s.to_lowercase()));
+        }
+
+        #[test]
+        fn prop_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..48)) {
+            let end = 4 + bytes.len();
+            match ContentType::parse(&bytes, 4) {
+                Ok(c) => {
+                    prop_assert!(c.span().end <= end);
+                    for p in c.params().iter() {
+                        prop_assert!(p.span().end <= end);
+                    }
+                }
+                Err(e) => prop_assert!(e.offset() <= end),
+            }
+        }
+    }
+}

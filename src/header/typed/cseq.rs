@@ -1,0 +1,244 @@
+//! CSeq (RFC 3261 §20.16): the command sequence number and method.
+//!
+//! ```text
+//! CSeq = "CSeq" HCOLON 1*DIGIT LWS Method
+//! Method = INVITEm / ACKm / OPTIONSm / BYEm / CANCELm / REGISTERm / extension-method
+//! extension-method = token
+//! ```
+
+use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::TypedHeader;
+use crate::header::KnownHeader;
+use crate::lex::{self, Cursor};
+use crate::Span;
+
+/// CSeq (RFC 3261 §20.16): `1*DIGIT LWS Method`.
+///
+/// - The number "MUST be expressible as a 32-bit unsigned integer" (§20.16).
+///   A well-formed number that does not fit (RFC 4475 `scalar02`, `scalarlg`)
+///   fails with `NumberOutOfRange` at its first digit. The whole syntax is
+///   checked *before* the range, so `NumberOutOfRange` always means "grammar
+///   fine, number overflowed" (rule `cseq-number-overflow`), and every other
+///   kind means `cseq-syntax`.
+/// - Leading zeros are digits (RFC 4475 `wsinv`: `0009`), the LWS between
+///   number and method may be a fold.
+/// - The method is a `token`, kept exactly as sent: methods are
+///   case-sensitive (§20.16, §25.1), so `invite` is not `INVITE`.
+/// - Anything after the method is `Trailing` at its first byte (`1 INVITE 2`,
+///   `1 INVITE, 2 INVITE`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CSeq<'a> {
+    number: u32,
+    number_span: Span,
+    method: &'a str,
+    method_span: Span,
+}
+
+impl<'a> CSeq<'a> {
+    /// The sequence number.
+    pub fn number(&self) -> u32 {
+        self.number
+    }
+
+    /// Absolute span of the number's digits.
+    pub fn number_span(&self) -> Span {
+        self.number_span
+    }
+
+    /// The method, case preserved.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// Absolute span of the method.
+    pub fn method_span(&self) -> Span {
+        self.method_span
+    }
+
+    /// True when the method is exactly `method` (case-sensitive, §20.16).
+    pub fn is_method(&self, method: &str) -> bool {
+        self.method == method
+    }
+}
+
+impl<'a> TypedHeader<'a> for CSeq<'a> {
+    const NAME: KnownHeader = KnownHeader::CSeq;
+
+    fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
+        let mut cur = Cursor::new(value, base);
+        start_value(&mut cur)?;
+        let num_start = cur.pos;
+        let digits = cur.digits();
+        if digits.is_empty() {
+            return Err(cur.err(HeaderValueErrorKind::ExpectedDigits));
+        }
+        let number_span = cur.span_from(num_start);
+        match cur.peek() {
+            None => return Err(cur.err(HeaderValueErrorKind::Missing)),
+            Some(b) if !lex::is_lws(b) => return Err(cur.err(HeaderValueErrorKind::UnexpectedChar)),
+            Some(_) => {}
+        }
+        cur.skip_lws();
+        if cur.at_end() {
+            return Err(cur.err(HeaderValueErrorKind::Missing));
+        }
+        let m_start = cur.pos;
+        let method = cur.expect_token()?;
+        let method_span = cur.span_from(m_start);
+        finish(&mut cur)?;
+        let number = lex::parse_u64(digits)
+            .and_then(|n| u32::try_from(n).ok())
+            .ok_or_else(|| cur.err_at(HeaderValueErrorKind::NumberOutOfRange, num_start))?;
+        Ok(CSeq {
+            number,
+            number_span,
+            // A token is ASCII, so this never falls back.
+            method: core::str::from_utf8(method).unwrap_or(""),
+            method_span,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::HeaderValueErrorKind as K;
+    use proptest::prelude::*;
+
+    type Row = (
+        &'static [u8],
+        u32,
+        &'static str,
+        (usize, usize),
+        (usize, usize),
+    );
+
+    const BASE: usize = 300;
+
+    #[test]
+    fn valid_table() {
+        // (input, number, method, number span, method span), relative.
+        let table: &[Row] = &[
+            (b"0009\r\n  INVITE", 9, "INVITE", (0, 4), (8, 14)), // wsinv (folded)
+            (
+                b"139122385 !interesting-Method0123456789_*+`.%indeed'~",
+                139122385,
+                "!interesting-Method0123456789_*+`.%indeed'~",
+                (0, 9),
+                (10, 53),
+            ), // intmeth
+            (
+                b"29344 RE%47IST%45R",
+                29344,
+                "RE%47IST%45R",
+                (0, 5),
+                (6, 18),
+            ), // esc02
+            (b"14398234 REGISTER", 14398234, "REGISTER", (0, 8), (9, 17)), // escnull
+            (b"3882340 INVITE", 3882340, "INVITE", (0, 7), (8, 14)), // longreq
+            (b"8 REGISTER", 8, "REGISTER", (0, 1), (2, 10)),     // dblreq
+            (b"8 OPTIONS", 8, "OPTIONS", (0, 1), (2, 9)),        // semiuri
+            (b"60 OPTIONS", 60, "OPTIONS", (0, 2), (3, 10)),     // lwsdisp, transports
+            (b"1 MESSAGE", 1, "MESSAGE", (0, 1), (2, 9)),        // mpart01
+            (b"35 INVITE", 35, "INVITE", (0, 2), (3, 9)),        // unreason, noreason
+            (b"234234 INVITE", 234234, "INVITE", (0, 6), (7, 13)), // esc01
+            (b"849226883 NOTIFY", 849226883, "NOTIFY", (0, 9), (10, 16)), // fixture 481
+            (b"2 PRACK", 2, "PRACK", (0, 1), (2, 7)),
+            (b"4294967295 invite", u32::MAX, "invite", (0, 10), (11, 17)),
+            (b"  1\tBYE  ", 1, "BYE", (2, 3), (4, 7)),
+        ];
+        for &(input, n, m, ns, ms) in table {
+            let c = CSeq::parse(input, BASE).unwrap_or_else(|e| panic!("{input:?}: {e}"));
+            assert_eq!(c.number(), n, "{input:?}");
+            assert_eq!(c.method(), m, "{input:?}");
+            assert_eq!(
+                c.number_span(),
+                Span::new(BASE + ns.0, BASE + ns.1),
+                "{input:?}"
+            );
+            assert_eq!(
+                c.method_span(),
+                Span::new(BASE + ms.0, BASE + ms.1),
+                "{input:?}"
+            );
+            assert_eq!(&input[ms.0..ms.1], m.as_bytes());
+        }
+        assert!(CSeq::parse(b"1 INVITE", 0).unwrap().is_method("INVITE"));
+        assert!(!CSeq::parse(b"1 invite", 0).unwrap().is_method("INVITE"));
+    }
+
+    #[test]
+    fn invalid_table() {
+        let table: &[(&[u8], K, usize)] = &[
+            (b"36893488147419103232 REGISTER", K::NumberOutOfRange, 0), // scalar02
+            (b"9292394834772304023312 OPTIONS", K::NumberOutOfRange, 0), // scalarlg
+            (b"4294967296 INVITE", K::NumberOutOfRange, 0),
+            (b" 4294967296 INVITE", K::NumberOutOfRange, 1),
+            // Syntax wins over range.
+            (b"4294967296", K::Missing, 10),
+            (b"4294967296 INVITE x", K::Trailing, 18),
+            (b"", K::Empty, 0),
+            (b"INVITE", K::ExpectedDigits, 0),
+            (b"-1 INVITE", K::ExpectedDigits, 0),
+            (b"1", K::Missing, 1),
+            (b"1   ", K::Missing, 4),
+            (b"1INVITE", K::UnexpectedChar, 1),
+            (b"1 INVITE 2", K::Trailing, 9),
+            (b"1 INVITE, 2 INVITE", K::Trailing, 8),
+            (b"1 INV:ITE", K::Trailing, 5),
+            (b"1 ;", K::ExpectedToken, 2),
+            (b"1.5 INVITE", K::UnexpectedChar, 1),
+        ];
+        for &(input, kind, at) in table {
+            let e = CSeq::parse(input, BASE).unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, BASE + at), "{input:?}");
+        }
+    }
+
+    fn lws1() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(" ".to_string()),
+            Just("\t".to_string()),
+            Just("\r\n ".to_string()),
+            Just(" \r\n\t ".to_string()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn prop_roundtrip(
+            n in any::<u32>(),
+            zeros in 0usize..3,
+            sep in lws1(),
+            method in "[A-Za-z0-9.!%*_+`'~-]{1,20}",
+        ) {
+            let s = format!("{}{n}{sep}{method}", "0".repeat(zeros));
+            let c = CSeq::parse(s.as_bytes(), 11).unwrap();
+            prop_assert_eq!(c.number(), n);
+            prop_assert_eq!(c.method(), method.as_str());
+            let ms = c.method_span();
+            prop_assert_eq!(&s.as_bytes()[ms.start - 11..ms.end - 11], method.as_bytes());
+            prop_assert_eq!(c.number_span().start, 11);
+        }
+
+        #[test]
+        fn prop_overflow_is_range(n in (u64::from(u32::MAX) + 1).., method in "[A-Z]{1,8}") {
+            let s = format!("{n} {method}");
+            let e = CSeq::parse(s.as_bytes(), 4).unwrap_err();
+            prop_assert_eq!((e.kind(), e.offset()), (K::NumberOutOfRange, 4));
+        }
+
+        #[test]
+        fn prop_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..40)) {
+            let end = 5 + bytes.len();
+            match CSeq::parse(&bytes, 5) {
+                Ok(c) => {
+                    prop_assert!(c.method_span().end <= end && c.number_span().end <= end);
+                    prop_assert!(!c.method().is_empty());
+                }
+                Err(e) => prop_assert!(e.offset() <= end),
+            }
+        }
+    }
+}

@@ -1,0 +1,767 @@
+//! One Via element (RFC 3261 §20.42, §25.1; RFC 3581 `rport`):
+//!
+//! ```text
+//! via-parm          = sent-protocol LWS sent-by *( SEMI via-params )
+//! via-params        = via-ttl / via-maddr / via-received / via-branch
+//!                     / via-extension
+//! sent-protocol     = protocol-name SLASH protocol-version SLASH transport
+//! SLASH             = SWS "/" SWS
+//! sent-by           = host [ COLON port ]      ; COLON = SWS ":" SWS
+//! via-ttl           = "ttl" EQUAL ttl          ; ttl = 1*3DIGIT (0-255)
+//! via-received      = "received" EQUAL (IPv4address / IPv6address)
+//! via-branch        = "branch" EQUAL token
+//! response-port     = "rport" [EQUAL 1*DIGIT]  ; RFC 3581 §3
+//! ```
+//!
+//! Choices:
+//! - LWS (folds included) around `/` and `:` is accepted, as the grammar
+//!   allows (RFC 4475 §3.1.1.1 `wsinv`); any transport token is accepted
+//!   (RFC 4475 §3.1.1.10 `transports`); `SIP/2.0` is not enforced here
+//!   (rule `via-sent-protocol` reports it).
+//! - `received`, `ttl` and `maddr` are kept raw so a bad value is a
+//!   validator finding (`via-received-syntax`, `via-ttl-range`) rather than a
+//!   lost Via: the Via is what routes the response.
+//! - `branch` without a value and `rport` with a value that is not a port do
+//!   not match their ABNF and fail (`BadParam`, `BadPort`), because their
+//!   values are used for transaction matching and response routing.
+//! - Empty parameters (`;;`, RFC 4475 §3.1.2.1 `badinv01`) fail with
+//!   `BadParam`; an empty element (from `,,`) fails with `Empty`.
+//!
+//! ```
+//! use sip_response::header::typed::{TypedHeader, Via};
+//!
+//! // One element of a folded Via row (RFC 4475 `wsinv`), at offset 100.
+//! let v = Via::parse(b"SIP  / 2.0  / TCP spindle.example.com ;\r\n branch = z9hG4bK9ikj8", 100)?;
+//! assert_eq!(v.transport(), b"TCP");
+//! assert_eq!(v.sent_by().host().as_str(), "spindle.example.com");
+//! assert_eq!(v.branch(), Some(&b"z9hG4bK9ikj8"[..]));
+//! assert!(v.has_magic_cookie());
+//! assert_eq!(v.branch_span().map(|s| s.start), Some(100 + 51));
+//! # Ok::<(), sip_response::HeaderValueError>(())
+//! ```
+
+use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::param::{Param, Params};
+use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
+use crate::header::typed::TypedHeader;
+use crate::header::KnownHeader;
+use crate::lex::{self, Cursor};
+use crate::Span;
+
+/// The RFC 3261 branch prefix (§8.1.1.7), compared case-sensitively.
+pub const MAGIC_COOKIE: &[u8] = b"z9hG4bK";
+
+/// One Via element: the hop a request took, which the response retraces.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Via<'a> {
+    raw: &'a [u8],
+    base: usize,
+    name: (usize, usize),
+    version: (usize, usize),
+    transport: (usize, usize),
+    sent_by: HostPort<'a>,
+    params: Params<'a>,
+    branch: Option<Param<'a>>,
+    rport: Option<(Param<'a>, Option<u16>)>,
+}
+
+impl<'a> Via<'a> {
+    fn part(&self, r: (usize, usize)) -> &'a [u8] {
+        self.raw.get(r.0..r.1).unwrap_or(&[])
+    }
+
+    fn span_of(&self, r: (usize, usize)) -> Span {
+        Span::new(self.base + r.0, self.base + r.1)
+    }
+
+    /// The protocol name as sent (`SIP`).
+    pub fn protocol_name(&self) -> &'a [u8] {
+        self.part(self.name)
+    }
+
+    /// Absolute span of the protocol name.
+    pub fn protocol_name_span(&self) -> Span {
+        self.span_of(self.name)
+    }
+
+    /// The protocol version as sent (`2.0`).
+    pub fn protocol_version(&self) -> &'a [u8] {
+        self.part(self.version)
+    }
+
+    /// Absolute span of the protocol version.
+    pub fn protocol_version_span(&self) -> Span {
+        self.span_of(self.version)
+    }
+
+    /// The transport token as sent (`UDP`, `TCP`, ... or any token).
+    pub fn transport(&self) -> &'a [u8] {
+        self.part(self.transport)
+    }
+
+    /// Absolute span of the transport.
+    pub fn transport_span(&self) -> Span {
+        self.span_of(self.transport)
+    }
+
+    /// True when sent-protocol is `SIP/2.0/...` (names compared
+    /// case-insensitively, RFC 3261 §7.1 and §20.42).
+    pub fn is_sip_2_0(&self) -> bool {
+        self.protocol_name().eq_ignore_ascii_case(b"SIP") && self.protocol_version() == b"2.0"
+    }
+
+    /// The `sent-by` host and port.
+    pub fn sent_by(&self) -> HostPort<'a> {
+        self.sent_by
+    }
+
+    /// All via-params, in order.
+    pub fn params(&self) -> Params<'a> {
+        self.params
+    }
+
+    /// The first parameter named `name` (case-insensitive).
+    pub fn param(&self, name: &str) -> Option<Param<'a>> {
+        self.params.get(name)
+    }
+
+    /// The `branch` value (RFC 3261 §8.1.1.7), if present.
+    pub fn branch(&self) -> Option<&'a [u8]> {
+        self.branch.and_then(|p| p.value())
+    }
+
+    /// Absolute span of the `branch` value.
+    pub fn branch_span(&self) -> Option<Span> {
+        self.branch.and_then(|p| p.value_span())
+    }
+
+    /// True when the branch starts with `z9hG4bK`, case-sensitively
+    /// (RFC 3261 §8.1.1.7).
+    pub fn has_magic_cookie(&self) -> bool {
+        self.branch().is_some_and(|b| b.starts_with(MAGIC_COOKIE))
+    }
+
+    fn value(&self, name: &str) -> Option<(&'a [u8], Span)> {
+        let p = self.params.get(name)?;
+        Some((p.value()?, p.value_span()?))
+    }
+
+    /// The `received` value as sent (RFC 3261 §18.2.1).
+    pub fn received(&self) -> Option<&'a [u8]> {
+        self.value("received").map(|v| v.0)
+    }
+
+    /// Absolute span of the `received` value.
+    pub fn received_span(&self) -> Option<Span> {
+        self.value("received").map(|v| v.1)
+    }
+
+    /// Whether `received` is a bare IPv4 or IPv6 address; a bracketed IPv6
+    /// value is `false` (rule `via-received-syntax`, RFC 5118 §4.5). `None`
+    /// when there is no `received` value.
+    pub fn received_is_ip(&self) -> Option<bool> {
+        self.received().map(is_ip_address)
+    }
+
+    /// The `rport` parameter (RFC 3581): `None` when absent, `Some(None)`
+    /// when present without a value (as a client sends it), `Some(Some(p))`
+    /// when a server filled in the source port.
+    pub fn rport(&self) -> Option<Option<u16>> {
+        self.rport.map(|(_, v)| v)
+    }
+
+    /// Absolute span of the `rport` name (the parameter may have no value).
+    pub fn rport_span(&self) -> Option<Span> {
+        self.rport.map(|(p, _)| p.span())
+    }
+
+    /// The `maddr` value as sent (RFC 3261 §18.2.2).
+    pub fn maddr(&self) -> Option<&'a [u8]> {
+        self.value("maddr").map(|v| v.0)
+    }
+
+    /// Absolute span of the `maddr` value.
+    pub fn maddr_span(&self) -> Option<Span> {
+        self.value("maddr").map(|v| v.1)
+    }
+
+    /// The `ttl` value as sent.
+    pub fn ttl_raw(&self) -> Option<&'a [u8]> {
+        self.value("ttl").map(|v| v.0)
+    }
+
+    /// The `ttl` parameter as 0..=255 (RFC 3261 §25.1 `ttl = 1*3DIGIT`):
+    /// `None` when absent, a located error otherwise (rule `via-ttl-range`).
+    pub fn ttl(&self) -> Option<Result<u8, HeaderValueError>> {
+        let p = self.params.get("ttl")?;
+        Some(match (p.value(), p.value_span()) {
+            (Some(v), Some(sp)) => {
+                if let Some(i) = v.iter().position(|&b| !lex::is_digit(b)) {
+                    Err(HeaderValueError::new(
+                        HeaderValueErrorKind::ExpectedDigits,
+                        sp.start + i,
+                    ))
+                } else {
+                    lex::parse_u64(v)
+                        .filter(|&t| v.len() <= 3 && t <= 255)
+                        .map(|t| t as u8)
+                        .ok_or(HeaderValueError::new(
+                            HeaderValueErrorKind::NumberOutOfRange,
+                            sp.start,
+                        ))
+                }
+            }
+            _ => Err(HeaderValueError::new(
+                HeaderValueErrorKind::BadParam,
+                p.name_span().end,
+            )),
+        })
+    }
+
+    /// Absolute span of the whole element.
+    pub fn span(&self) -> Span {
+        Span::new(self.base, self.base + self.raw.len())
+    }
+}
+
+/// `SWS "/" SWS`.
+fn slash(cur: &mut Cursor<'_>) -> Result<(), HeaderValueError> {
+    cur.skip_lws();
+    if !cur.eat(b'/') {
+        return Err(cur.err(if cur.at_end() {
+            HeaderValueErrorKind::Missing
+        } else {
+            HeaderValueErrorKind::UnexpectedChar
+        }));
+    }
+    cur.skip_lws();
+    Ok(())
+}
+
+fn token_range(cur: &mut Cursor<'_>) -> Result<(usize, usize), HeaderValueError> {
+    let start = cur.pos;
+    if cur.at_end() {
+        return Err(cur.err(HeaderValueErrorKind::Missing));
+    }
+    cur.expect_token()?;
+    Ok((start, cur.pos))
+}
+
+impl<'a> TypedHeader<'a> for Via<'a> {
+    const NAME: KnownHeader = KnownHeader::Via;
+
+    fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
+        use HeaderValueErrorKind as K;
+        let mut cur = Cursor::new(value, base);
+        cur.skip_lws();
+        if cur.at_end() {
+            return Err(cur.err(K::Empty));
+        }
+        let name = token_range(&mut cur)?;
+        slash(&mut cur)?;
+        let version = token_range(&mut cur)?;
+        slash(&mut cur)?;
+        let transport = token_range(&mut cur)?;
+        let before = cur.pos;
+        cur.skip_lws();
+        if cur.at_end() {
+            return Err(cur.err(K::Missing));
+        }
+        if cur.pos == before {
+            return Err(cur.err(K::UnexpectedChar));
+        }
+        let sent_by = scan_hostport(&mut cur, true)?;
+        let params = crate::header::param::scan_params(&mut cur)?;
+        cur.skip_lws();
+        if !cur.at_end() {
+            return Err(cur.err(K::Trailing));
+        }
+        let branch = match params.get("branch") {
+            Some(p) if p.value().is_some_and(lex::is_token_str) => Some(p),
+            Some(p) => return Err(HeaderValueError::new(K::BadParam, p.name_span().start)),
+            None => None,
+        };
+        let rport = match params.get("rport") {
+            None => None,
+            Some(p) => match (p.value(), p.value_span()) {
+                (Some(v), Some(sp)) => {
+                    let port = lex::parse_u64(v)
+                        .filter(|&n| n <= u64::from(u16::MAX))
+                        .ok_or(HeaderValueError::new(K::BadPort, sp.start))?;
+                    Some((p, Some(port as u16)))
+                }
+                _ => Some((p, None)),
+            },
+        };
+        Ok(Via {
+            raw: value,
+            base,
+            name,
+            version,
+            transport,
+            sent_by,
+            params,
+            branch,
+            rport,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use HeaderValueErrorKind as K;
+
+    const BASE: usize = 64;
+
+    fn at(s: &[u8], part: &[u8]) -> Span {
+        let i = s.windows(part.len()).position(|w| w == part).unwrap();
+        Span::new(BASE + i, BASE + i + part.len())
+    }
+
+    #[test]
+    fn vias_from_corpus() {
+        // (value, transport, host, port, branch)
+        type Row<'a> = (&'a [u8], &'a [u8], &'a [u8], Option<u16>, Option<&'a [u8]>);
+        let table: &[Row<'_>] = &[
+            // wsinv
+            (
+                b"SIP  /   2.0\r\n /UDP\r\n    192.0.2.2;branch=390skdjuw",
+                b"UDP",
+                b"192.0.2.2",
+                None,
+                Some(b"390skdjuw"),
+            ),
+            (
+                b"SIP  / 2.0  / TCP     spindle.example.com   ;\r\n  branch  =   z9hG4bK9ikj8",
+                b"TCP",
+                b"spindle.example.com",
+                None,
+                Some(b"z9hG4bK9ikj8"),
+            ),
+            (
+                b"SIP  /    2.0   / UDP  192.168.255.111   ; branch=\r\n z9hG4bK30239",
+                b"UDP",
+                b"192.168.255.111",
+                None,
+                Some(b"z9hG4bK30239"),
+            ),
+            // intmeth
+            (
+                b"SIP/2.0/TCP host1.example.com;branch=z9hG4bK-.!%66*_+`'~",
+                b"TCP",
+                b"host1.example.com",
+                None,
+                Some(b"z9hG4bK-.!%66*_+`'~"),
+            ),
+            // transports
+            (
+                b"SIP/2.0/SCTP t2.example.com;branch=z9hG4bKklasjdhf",
+                b"SCTP",
+                b"t2.example.com",
+                None,
+                Some(b"z9hG4bKklasjdhf"),
+            ),
+            (
+                b"SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en",
+                b"UNKNOWN",
+                b"t4.example.com",
+                None,
+                Some(b"z9hG4bKasd0f3en"),
+            ),
+            // unksm2, bcast
+            (
+                b"SIP/2.0/UDP 192.0.2.21:5060;branch=z9hG4bKkdjuw",
+                b"UDP",
+                b"192.0.2.21",
+                Some(5060),
+                Some(b"z9hG4bKkdjuw"),
+            ),
+            (
+                b"SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK1saber23",
+                b"UDP",
+                b"255.255.255.255",
+                None,
+                Some(b"z9hG4bK1saber23"),
+            ),
+            // RFC 5118
+            (
+                b"SIP/2.0/UDP [::ffff:192.0.2.10]:19823;branch=z9hG4bKbh19",
+                b"UDP",
+                b"[::ffff:192.0.2.10]",
+                Some(19823),
+                Some(b"z9hG4bKbh19"),
+            ),
+            (
+                b"SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bKas3-111",
+                b"UDP",
+                b"[2001:db8::9:1]",
+                Some(6050),
+                Some(b"z9hG4bKas3-111"),
+            ),
+            (
+                b"SIP/2.0/TCP [2001:db8::9:255];branch=z9hG4bK451jj;received=192.0.2.200",
+                b"TCP",
+                b"[2001:db8::9:255]",
+                None,
+                Some(b"z9hG4bK451jj"),
+            ),
+            (
+                b"SIP/2.0/UDP [2001:db8::9:1];received=2001:db8::9:255;branch=z9hG4bKas3",
+                b"UDP",
+                b"[2001:db8::9:1]",
+                None,
+                Some(b"z9hG4bKas3"),
+            ),
+            (
+                b"SIP/2.0/UDP [2001:db8::9:1];received=[2001:db8::9:255];branch=z9hG4bKas3-111",
+                b"UDP",
+                b"[2001:db8::9:1]",
+                None,
+                Some(b"z9hG4bKas3-111"),
+            ),
+            // Real responses (fixtures/pcap-extract, fixtures/kamailio)
+            (
+                b"SIP/2.0/TCP [fd00:183:1:1:1886:9040:8605:32b8]:5060;branch=z9hG4bKVT3F3PbXtxKWEdp;rport=5060;received=fd00:183:1:1:1886:9040:8605:32b8",
+                b"TCP",
+                b"[fd00:183:1:1:1886:9040:8605:32b8]",
+                Some(5060),
+                Some(b"z9hG4bKVT3F3PbXtxKWEdp"),
+            ),
+            (
+                b"SIP/2.0/SCTP server10.biloxi.com;branch=z9hG4bKnashds8;rport;received=192.0.2.1",
+                b"SCTP",
+                b"server10.biloxi.com",
+                None,
+                Some(b"z9hG4bKnashds8"),
+            ),
+            (
+                b"SIP/2.0/UDP 195.37.77.100;branch=902932441872fa3682b9de564b113050.e1.0",
+                b"UDP",
+                b"195.37.77.100",
+                None,
+                Some(b"902932441872fa3682b9de564b113050.e1.0"),
+            ),
+            // LWS around the sent-by colon, no branch (RFC 2543 peer)
+            (
+                b"SIP/2.0/UDP h.example.com \r\n : 5060",
+                b"UDP",
+                b"h.example.com",
+                Some(5060),
+                None,
+            ),
+            (
+                b"sip/2.0/ws df7jal23ls0d.invalid;rport;branch=z9hG4bKhjhs8ass877",
+                b"ws",
+                b"df7jal23ls0d.invalid",
+                None,
+                Some(b"z9hG4bKhjhs8ass877"),
+            ),
+        ];
+        for &(s, transport, host, port, branch) in table {
+            let v = Via::parse(s, BASE)
+                .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(s)));
+            assert!(v.is_sip_2_0());
+            assert_eq!(v.protocol_version(), b"2.0");
+            assert_eq!(v.transport(), transport);
+            assert_eq!(v.transport_span(), at(s, transport));
+            assert_eq!(v.protocol_name_span(), Span::new(BASE, BASE + 3));
+            assert_eq!(v.sent_by().host().as_bytes(), host);
+            assert_eq!(v.sent_by().host().span(), at(s, host));
+            assert_eq!(v.sent_by().port(), port);
+            if let Some(p) = port {
+                assert_eq!(
+                    v.sent_by().port_span(),
+                    Some(at(s, p.to_string().as_bytes()))
+                );
+            }
+            assert_eq!(v.branch(), branch);
+            if let Some(b) = branch {
+                assert_eq!(v.branch_span(), Some(at(s, b)));
+                assert_eq!(v.has_magic_cookie(), b.starts_with(b"z9hG4bK"));
+            }
+            assert_eq!(v.span(), Span::new(BASE, BASE + s.len()));
+        }
+    }
+
+    #[test]
+    fn params_received_rport_ttl_maddr() {
+        let s = b"SIP/2.0/UDP 192.0.2.1;received=2001:db8::9:255;rport=5070;maddr=224.2.0.1;ttl=16;branch=z9hG4bK";
+        let v = Via::parse(s, BASE).unwrap();
+        assert_eq!(v.received(), Some(&b"2001:db8::9:255"[..]));
+        assert_eq!(v.received_span(), Some(at(s, b"2001:db8::9:255")));
+        assert_eq!(v.received_is_ip(), Some(true));
+        assert_eq!(v.rport(), Some(Some(5070)));
+        assert_eq!(v.rport_span(), Some(at(s, b"rport=5070")));
+        assert_eq!(v.maddr(), Some(&b"224.2.0.1"[..]));
+        assert_eq!(v.maddr_span(), Some(at(s, b"224.2.0.1")));
+        assert_eq!(v.ttl_raw(), Some(&b"16"[..]));
+        assert_eq!(v.ttl(), Some(Ok(16)));
+        assert!(v.has_magic_cookie());
+        assert_eq!(v.params().len(), 5);
+        assert_eq!(v.param("TTL").unwrap().value(), Some(&b"16"[..]));
+
+        let s = b"SIP/2.0/TCP 10.186.205.131:6060;branch=z9hG4bK044e6256592e8114b15b37b77600;rport=16933";
+        let v = Via::parse(s, BASE).unwrap();
+        assert_eq!(v.rport(), Some(Some(16933)));
+        assert_eq!(v.rport_span(), Some(at(s, b"rport=16933")));
+        assert_eq!(v.sent_by().port_span(), Some(at(s, b"6060")));
+        let s = b"SIP/2.0/UDP [fd00:183:1:1:1886:9040:8605:32b8]:5060;rport=5060;received=fd00:183:1:1:1886:9040:8605:32b8";
+        let v = Via::parse(s, BASE).unwrap();
+        assert_eq!(v.received_is_ip(), Some(true));
+        assert_eq!(
+            v.received(),
+            v.sent_by().host().ipv6_address(),
+            "received equals the bracket-less sent-by"
+        );
+        let v = Via::parse(b"SIP/2.0/UDP h;rport;received=[2001:db8::9:255]", BASE).unwrap();
+        assert_eq!(v.rport(), Some(None));
+        assert_eq!(v.received_is_ip(), Some(false));
+        assert_eq!((v.branch(), v.has_magic_cookie()), (None, false));
+        assert_eq!(
+            (v.ttl(), v.maddr(), v.received_span().is_some()),
+            (None, None, true)
+        );
+
+        let v = Via::parse(b"SIP/2.0/UDP h;branch=Z9HG4BK1", BASE).unwrap();
+        assert!(!v.has_magic_cookie(), "the cookie is case-sensitive");
+        for (s, kind, off) in [
+            (&b"SIP/2.0/UDP h;ttl=256"[..], K::NumberOutOfRange, 18),
+            (b"SIP/2.0/UDP h;ttl=0255", K::NumberOutOfRange, 18),
+            (b"SIP/2.0/UDP h;ttl=1x", K::ExpectedDigits, 19),
+            (b"SIP/2.0/UDP h;ttl", K::BadParam, 17),
+        ] {
+            let e = Via::parse(s, BASE).unwrap().ttl().unwrap().unwrap_err();
+            assert_eq!((e.kind(), e.offset()), (kind, BASE + off));
+        }
+        assert_eq!(
+            Via::parse(b"SIP/2.0/UDP h;ttl=255", 0).unwrap().ttl(),
+            Some(Ok(255))
+        );
+        assert_eq!(Via::NAME, KnownHeader::Via);
+    }
+
+    #[test]
+    fn invalid_vias() {
+        let table: &[(&[u8], K, usize)] = &[
+            (b"", K::Empty, 0),
+            // badinv01 elements after splitting `192.0.2.15;;,;,,`
+            (b"SIP/2.0/UDP 192.0.2.15;;", K::BadParam, 23),
+            (b";", K::ExpectedToken, 0),
+            (b"SIP/2.0/UDP", K::Missing, 11),
+            (b"SIP/2.0/UDP ", K::Missing, 12),
+            (b"SIP/2.0 h", K::UnexpectedChar, 8),
+            (b"SIP/2.0", K::Missing, 7),
+            (b"SIP//UDP h", K::ExpectedToken, 4),
+            (b"SIP/2.0/UDP;branch=x", K::UnexpectedChar, 11),
+            (b"SIP/2.0/UDP 2001:db8::1", K::BadHost, 12),
+            (b"SIP/2.0/UDP h:70000", K::BadPort, 14),
+            (b"SIP/2.0/UDP h;branch", K::BadParam, 14),
+            (b"SIP/2.0/UDP h;branch=\"x\"", K::BadParam, 14),
+            (b"SIP/2.0/UDP h;rport=x", K::BadPort, 20),
+            (b"SIP/2.0/UDP h;rport=65536", K::BadPort, 20),
+            (b"SIP/2.0/UDP h x", K::Trailing, 14),
+            (b"SIP/2.0/UDP h (comment)", K::Trailing, 14),
+        ];
+        for &(s, kind, off) in table {
+            let e = Via::parse(s, BASE).unwrap_err();
+            assert_eq!(
+                (e.kind(), e.offset()),
+                (kind, BASE + off),
+                "{}",
+                String::from_utf8_lossy(s)
+            );
+        }
+    }
+
+    mod props {
+        use super::*;
+        use crate::header::typed::addr_gen::*;
+        use proptest::prelude::*;
+
+        #[derive(Clone, Debug)]
+        struct ViaCase {
+            text: String,
+            name: String,
+            transport: String,
+            host: String,
+            port: Option<u16>,
+            branch: Option<String>,
+            received: Option<String>,
+            rport: Option<Option<u16>>,
+            ttl: Option<u8>,
+            maddr: Option<String>,
+            generic: usize,
+        }
+
+        fn via_case() -> impl Strategy<Value = ViaCase> {
+            let protocol = (
+                random_case("sip"),
+                prop_oneof![
+                    random_case("udp"),
+                    random_case("tcp"),
+                    random_case("tls"),
+                    random_case("sctp"),
+                    token()
+                ],
+                proptest::collection::vec(lws(), 4),
+                lws1(),
+            );
+            let sent_by = (host(), proptest::option::of((any::<u16>(), lws(), lws())));
+            let params = (
+                proptest::option::of(prop_oneof![
+                    token().prop_map(|t| format!("z9hG4bK{t}")),
+                    token()
+                ]),
+                proptest::option::of(prop_oneof![ipv4(), ipv6()]),
+                proptest::option::of(proptest::option::of(any::<u16>())),
+                proptest::option::of(any::<u8>()),
+                proptest::option::of(prop_oneof![ipv4(), hostname()]),
+                header_params(&["branch", "received", "rport", "ttl", "maddr"]),
+                lws(),
+            );
+            (protocol, sent_by, params).prop_map(
+                |(
+                    (name, transport, w, gap),
+                    (host, port),
+                    (branch, received, rport, ttl, maddr, (gtext, gpairs), pw),
+                )| {
+                    let mut text = format!(
+                        "{name}{}/{}2.0{}/{}{transport}{gap}{host}",
+                        w[0], w[1], w[2], w[3]
+                    );
+                    if let Some((p, a, b)) = &port {
+                        text.push_str(&format!("{a}:{b}{p}"));
+                    }
+                    let mut push = |n: &str, v: Option<String>| {
+                        text.push_str(&format!("{pw};{pw}{n}"));
+                        if let Some(v) = v {
+                            text.push_str(&format!("{pw}={pw}{v}"));
+                        }
+                    };
+                    if let Some(r) = &received {
+                        push("Received", Some(r.clone()));
+                    }
+                    if let Some(r) = &rport {
+                        push("RPORT", r.map(|p| p.to_string()));
+                    }
+                    if let Some(t) = ttl {
+                        push("ttl", Some(t.to_string()));
+                    }
+                    if let Some(m) = &maddr {
+                        push("mAddr", Some(m.clone()));
+                    }
+                    if let Some(b) = &branch {
+                        push("branch", Some(b.clone()));
+                    }
+                    text.push_str(&gtext);
+                    ViaCase {
+                        text,
+                        name,
+                        transport,
+                        host,
+                        port: port.map(|p| p.0),
+                        branch,
+                        received,
+                        rport,
+                        ttl,
+                        maddr,
+                        generic: gpairs.len(),
+                    }
+                },
+            )
+        }
+
+        fn part(s: &[u8], base: usize, sp: Span) -> &[u8] {
+            &s[sp.start - base..sp.end - base]
+        }
+
+        proptest! {
+            #[test]
+            fn generated_vias_round_trip(c in via_case(), base in 0usize..10_000) {
+                let s = c.text.as_bytes();
+                let v = Via::parse(s, base).unwrap();
+                prop_assert_eq!(v.protocol_name(), c.name.as_bytes());
+                prop_assert!(v.is_sip_2_0());
+                prop_assert_eq!(v.transport(), c.transport.as_bytes());
+                prop_assert_eq!(part(s, base, v.transport_span()), c.transport.as_bytes());
+                prop_assert_eq!(part(s, base, v.protocol_version_span()), b"2.0");
+                prop_assert_eq!(v.sent_by().host().as_bytes(), c.host.as_bytes());
+                prop_assert_eq!(part(s, base, v.sent_by().host().span()), c.host.as_bytes());
+                prop_assert_eq!(v.sent_by().port(), c.port);
+                if let (Some(p), Some(sp)) = (c.port, v.sent_by().port_span()) {
+                    let digits = p.to_string();
+                    prop_assert_eq!(part(s, base, sp), digits.as_bytes());
+                }
+                prop_assert_eq!(v.branch(), c.branch.as_deref().map(str::as_bytes));
+                if let Some(sp) = v.branch_span() {
+                    prop_assert_eq!(part(s, base, sp), v.branch().unwrap());
+                }
+                prop_assert_eq!(
+                    v.has_magic_cookie(),
+                    c.branch.as_deref().is_some_and(|b| b.starts_with("z9hG4bK"))
+                );
+                prop_assert_eq!(v.received(), c.received.as_deref().map(str::as_bytes));
+                prop_assert_eq!(v.received_is_ip(), c.received.as_ref().map(|_| true));
+                if let Some(sp) = v.received_span() {
+                    prop_assert_eq!(part(s, base, sp), v.received().unwrap());
+                }
+                prop_assert_eq!(v.rport(), c.rport);
+                prop_assert_eq!(v.ttl().map(Result::unwrap), c.ttl);
+                prop_assert_eq!(v.maddr(), c.maddr.as_deref().map(str::as_bytes));
+                let fixed = [
+                    c.branch.is_some(),
+                    c.received.is_some(),
+                    c.rport.is_some(),
+                    c.ttl.is_some(),
+                    c.maddr.is_some(),
+                ]
+                .iter()
+                .filter(|&&b| b)
+                .count();
+                prop_assert_eq!(v.params().len(), fixed + c.generic);
+                prop_assert_eq!(v.span(), Span::new(base, base + s.len()));
+            }
+
+            #[test]
+            fn arbitrary_bytes_never_panic(s in addrish_bytes(), base in 0usize..1000) {
+                let n = s.len();
+                match Via::parse(&s, base) {
+                    Ok(v) => {
+                        for sp in [
+                            v.span(),
+                            v.protocol_name_span(),
+                            v.protocol_version_span(),
+                            v.transport_span(),
+                            v.sent_by().span(),
+                            v.params().span(),
+                        ] {
+                            prop_assert!(in_bounds(sp, base, n));
+                        }
+                        for sp in [v.branch_span(), v.received_span(), v.rport_span(), v.maddr_span()]
+                            .into_iter()
+                            .flatten()
+                        {
+                            prop_assert!(in_bounds(sp, base, n));
+                        }
+                        if let Some(Err(e)) = v.ttl() {
+                            prop_assert!(e.offset() >= base && e.offset() <= base + n);
+                        }
+                    }
+                    Err(e) => prop_assert!(e.offset() >= base && e.offset() <= base + n),
+                }
+            }
+
+            #[test]
+            fn sip_shaped_bytes_never_panic(
+                tail in "[a-zA-Z0-9:;=\\[\\]. \r\n\t\"/,@<>]{0,40}",
+                base in 0usize..1000,
+            ) {
+                let s = format!("SIP/2.0/UDP {tail}");
+                if let Ok(v) = Via::parse(s.as_bytes(), base) {
+                    prop_assert!(in_bounds(v.sent_by().span(), base, s.len()));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+//! Helpers shared by the integration tests: the in-repository corpus and its manifest.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::{Path, PathBuf};
+
+/// `tests/data` in this repository.
+pub fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data")
+}
+
+/// Reads a corpus file by its manifest path (`rfc4475/wsinv.dat`).
+pub fn read(rel: &str) -> Vec<u8> {
+    std::fs::read(data_dir().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+/// One row of a MANIFEST.md table: the path and its cells.
+pub struct ManifestRow {
+    pub path: String,
+    pub cells: Vec<String>,
+}
+
+/// Every table row of `tests/data/MANIFEST.md` whose first cell is a corpus path.
+pub fn manifest() -> Vec<ManifestRow> {
+    let text = std::fs::read_to_string(data_dir().join("MANIFEST.md")).unwrap();
+    text.lines()
+        .filter(|l| {
+            l.starts_with("| rfc4475/")
+                || l.starts_with("| rfc5118/")
+                || l.starts_with("| fixtures/")
+                || l.starts_with("| pcap/")
+        })
+        .map(|l| {
+            let cells: Vec<String> = l
+                .trim_matches('|')
+                .split(" | ")
+                .map(|c| c.trim().to_string())
+                .collect();
+            ManifestRow {
+                path: cells[0].clone(),
+                cells,
+            }
+        })
+        .collect()
+}
+
+/// The SHA-256 the manifest gives for a row (the last backquoted 64-hex cell).
+pub fn manifest_sha256(row: &ManifestRow) -> Option<String> {
+    row.cells.iter().rev().find_map(|c| {
+        let c = c.trim_matches('`');
+        (c.len() == 64 && c.bytes().all(|b| b.is_ascii_hexdigit())).then(|| c.to_string())
+    })
+}
+
+/// Every file below `tests/data/<dir>`, sorted, as manifest-style relative paths.
+pub fn files_under(dir: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let root = data_dir();
+    let mut stack = vec![root.join(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(
+                    p.strip_prefix(&root)
+                        .unwrap()
+                        .to_string_lossy()
+                        .replace('\\', "/"),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
