@@ -69,7 +69,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.3.2, §27.4"),
         contexts: Contexts::MSG,
         summary: "Status code is not in the IANA registry (treated as x00, or 183 for 1xx).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -114,7 +114,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2"),
         contexts: Contexts::MSG,
         summary: "Reason phrase differs from the registry default (on request only).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -510,7 +510,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43, §25.1; RFC 4475 §3.1.2.5"),
         contexts: Contexts::MSG,
         summary: "Warning value is not code SP agent SP quoted text.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -519,7 +519,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43"),
         contexts: Contexts::MSG,
         summary: "Warning code is not a 3xx SIP warning.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -528,7 +528,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43, §27.2; RFC 5630 (380, 381); RFC 8373 (308)"),
         contexts: Contexts::MSG,
         summary: "Warning code is not a registered 3xx value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -537,7 +537,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43"),
         contexts: Contexts::MSG,
         summary: "Warning 399 is present: take no automated action.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -573,7 +573,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.17, §25.1; RFC 4475 §3.1.2.12"),
         contexts: Contexts::MSG,
         summary: "Date is not an RFC 1123 date in GMT.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -1815,7 +1815,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4475, "RFC 4475 §3.3.10"),
         contexts: Contexts::PROXY_FWD,
         summary: "Next Via after the proxy's is a broadcast address.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
