@@ -881,16 +881,13 @@ const WARN_CODES: [u16; 14] = [
 fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     use crate::header::typed::Warning;
     for e in f.resp.headers().elements(KnownHeader::Warning) {
-        let w = match e.parse::<Warning<'_>>() {
-            Ok(w) => w,
-            Err(_) => {
-                out.emit(
-                    r::WARNING_HEADER_SYNTAX,
-                    Some(e.span),
-                    Detail::new("not warn-code SP warn-agent SP warn-text"),
-                );
-                continue;
-            }
+        let Ok(w) = e.parse::<Warning<'_>>() else {
+            out.emit(
+                r::WARNING_HEADER_SYNTAX,
+                Some(e.span),
+                Detail::new("not warn-code SP warn-agent SP warn-text"),
+            );
+            continue;
         };
         let code = w.code();
         let span = Some(w.code_span());
