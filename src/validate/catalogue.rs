@@ -103,6 +103,10 @@ pub enum RuleStatus {
     /// Needs state one response and its Context cannot give: the text says
     /// what (a proxy's transaction state, other messages, the origin...).
     NeedsState(&'static str),
+    /// A message breaking the rule never parses: the parser rejects it with a
+    /// [`ParseError`](crate::ParseError) whose [`rule`](crate::ParseError::rule)
+    /// is this id, so `validate` never sees it.
+    ByParser,
 }
 
 /// One rule of the spec.

@@ -51,7 +51,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2, §25.1 (extension-code = 3DIGIT); RFC 4475 §3.1.2.19"),
         contexts: Contexts::MSG,
         summary: "Status code is not exactly three ASCII digits.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::ByParser,
         lowered_from: None,
     },
     RuleInfo {
@@ -357,7 +357,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20 (intro), §20.10; RFC 8217 §3"),
         contexts: Contexts::MSG,
         summary: "Bare addr-spec whose URI needs angle brackets.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1419,7 +1419,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3329, "RFC 3329 §2.3.2"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "Security agreement 421/494 lacks Security-Server or Require sec-agree.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {

@@ -47,6 +47,9 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     if f.code == 401 || f.code == 407 {
         challenges(f, out);
     }
+    if f.code == 421 || f.code == 494 {
+        sec_agree_policy(f, out);
+    }
     per_code(f, out);
 }
 
@@ -534,6 +537,29 @@ fn exactly_one<S: FindingSink + ?Sized>(
             rule,
             Some(span),
             Detail::with("more than one value", DetailArg::Header(k)),
+        );
+    }
+}
+
+/// `sec-agree-policy-require` — RFC 3329 §2.3.2: a 421 or 494 sent because
+/// of security-agreement policy MUST carry Security-Server and list
+/// `sec-agree` in Require. A 494 is always such a response (§2.3.1); a 421
+/// is one when its Require lists `sec-agree`. Without the request nothing
+/// more is known. For 494 a missing Security-Server is left to
+/// `494-security-server`. Span: the status line.
+fn sec_agree_policy<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let sec_agree = super::has_token(f.resp, KnownHeader::Require, b"sec-agree");
+    if f.code == 494 && !sec_agree {
+        out.emit(
+            r::SEC_AGREE_POLICY_REQUIRE,
+            Some(f.status_line),
+            Detail::new("494 without Require: sec-agree"),
+        );
+    } else if f.code == 421 && sec_agree && !f.has(KnownHeader::SecurityServer) {
+        out.emit(
+            r::SEC_AGREE_POLICY_REQUIRE,
+            Some(f.status_line),
+            Detail::new("sec-agree 421 without Security-Server"),
         );
     }
 }

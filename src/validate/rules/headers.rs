@@ -20,6 +20,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     call_id(f, out);
     from_tag_missing(f, out);
     header_param_repeated(f, out);
+    addr_spec_needs_angle_brackets(f, out);
     placement(f, out);
     contact(f, out);
     option_tag_syntax(f, out);
@@ -322,6 +323,39 @@ fn header_param_repeated<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
                     r::HEADER_PARAM_REPEATED,
                     Some(p.span()),
                     Detail::with("parameter repeated", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
+
+/// `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC 3261
+/// §20 intro): the addr-spec form MUST NOT be used when the URI contains a
+/// comma, semicolon or question mark. A `;` after a bare URI is by
+/// definition a header parameter, and a comma splits list values, so the
+/// checkable case is a `?` (URI headers) in a bare From, To, Reply-To or
+/// Contact value. Span: the value.
+fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for k in [
+        KnownHeader::From,
+        KnownHeader::To,
+        KnownHeader::ReplyTo,
+        KnownHeader::Contact,
+    ] {
+        for e in f.resp.headers().elements(k) {
+            let v = e.bytes;
+            if v.contains(&b'<') || v.contains(&b'"') {
+                continue;
+            }
+            let uri_end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
+            if v[..uri_end].contains(&b'?') {
+                out.emit(
+                    r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
+                    Some(e.span),
+                    Detail::with("bare URI with '?' needs <>", DetailArg::Header(k)),
                 );
             }
         }
