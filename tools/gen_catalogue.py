@@ -50,9 +50,6 @@ NEEDS_STATE = {
     "416-proxy-recurse": "the proxy's recursion decisions",
 }
 
-# Rules whose violations the parser rejects outright (ParseError::rule()).
-BY_PARSER = {"status-code-not-3-digits"}
-
 CTX = {"msg": "MSG", "req": "REQ", "txn": "TXN", "transport": "TRANSPORT",
        "proxy-fwd": "PROXY_FWD", "uac": "UAC", "origin": "ORIGIN"}
 SEV = {"error": "Error", "warning": "Warning", "info": "Info"}
@@ -112,8 +109,6 @@ def main():
         rfc = int(re.search(r"RFC (\d+)", ref).group(1))
         if rid in CHECKED:
             status = "RuleStatus::Checked"
-        elif rid in BY_PARSER:
-            status = "RuleStatus::ByParser"
         elif rid in NEEDS_STATE:
             status = f"RuleStatus::NeedsState({rust_str(NEEDS_STATE[rid])})"
         else:

@@ -98,15 +98,13 @@ pub enum RuleStatus {
     Checked,
     /// Decidable from one response plus [`Context`](super::Context) (and,
     /// for `req` rules, the matching request once Context carries it), but
-    /// not implemented yet.
+    /// not implemented yet. (`status-code-not-3-digits` is also listed here:
+    /// such a message never parses, and the parser's
+    /// [`ParseError::rule`](crate::ParseError::rule) names this id.)
     Pending,
     /// Needs state one response and its Context cannot give: the text says
     /// what (a proxy's transaction state, other messages, the origin...).
     NeedsState(&'static str),
-    /// A message breaking the rule never parses: the parser rejects it with a
-    /// [`ParseError`](crate::ParseError) whose [`rule`](crate::ParseError::rule)
-    /// is this id, so `validate` never sees it.
-    ByParser,
 }
 
 /// One rule of the spec.
