@@ -563,3 +563,30 @@ fn sec_agree_policy<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn auth_item_table() {
+        let s = Span::new(0, 0);
+        let it = auth_item(b"Digest realm=\"a, b\"", s, true);
+        assert_eq!(it.scheme, Some(&b"Digest"[..]));
+        assert_eq!(it.name, b"realm");
+        assert_eq!(it.value, Some(&b"a, b"[..]));
+        assert!(it.quoted);
+        let it = auth_item(b"nonce = abc", s, false);
+        assert_eq!(
+            (it.scheme, it.name, it.value),
+            (None, &b"nonce"[..], Some(&b"abc"[..]))
+        );
+        assert!(!it.quoted);
+        // `scheme LWS name=` after a comma starts a second challenge.
+        let it = auth_item(b"Basic realm=\"x\"", s, false);
+        assert_eq!(it.scheme, Some(&b"Basic"[..]));
+        assert_eq!(it.name, b"realm");
+        let it = auth_item(b"stale", s, false);
+        assert_eq!((it.scheme, it.value), (None, None));
+    }
+}

@@ -966,3 +966,50 @@ fn date_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_,
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qvalue_table() {
+        for ok in [
+            &b"0"[..],
+            b"1",
+            b"0.",
+            b"0.5",
+            b"0.123",
+            b"1.0",
+            b"1.000",
+            b"1.",
+        ] {
+            assert!(is_qvalue(ok), "{:?}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b""[..],
+            b"2",
+            b"1.5",
+            b"0.1234",
+            b"1.001",
+            b".5",
+            b"01",
+            b"0,5",
+        ] {
+            assert!(!is_qvalue(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn comma_joined_table() {
+        use KnownHeader as K;
+        assert!(comma_joined(K::Expires, b"60, 3600"));
+        assert!(comma_joined(K::RetryAfter, b"60, 120"));
+        assert!(!comma_joined(
+            K::RetryAfter,
+            b"Fri, 31 Dec 1999 23:59:59 GMT"
+        ));
+        assert!(!comma_joined(K::RetryAfter, b"120 (back soon, really)"));
+        assert!(!comma_joined(K::To, b"\"Doe, John\" <sip:j@x>;tag=1"));
+        assert!(comma_joined(K::To, b"<sip:a@x>, <sip:b@x>"));
+    }
+}

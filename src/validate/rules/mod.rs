@@ -175,3 +175,79 @@ pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
                 lex::trim_lws(&v[..end]).eq_ignore_ascii_case(b"application/sdp")
             })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cseq_method_table() {
+        for (v, want) in [
+            (&b"314159 INVITE"[..], Some(&b"INVITE"[..])),
+            (b"1\t BYE", Some(b"BYE")),
+            (b"1 INVITE, 2 INVITE", Some(b"INVITE")),
+            (b"1\r\n BYE", Some(b"BYE")),
+            (b"INVITE", None),
+            (b"1INVITE", None),
+            (b"1 ", None),
+            (b"", None),
+        ] {
+            assert_eq!(cseq_method(v), want, "{:?}", String::from_utf8_lossy(v));
+        }
+    }
+
+    #[test]
+    fn addr_params_finds_header_params_only() {
+        // (value, tag value expected, absolute span of the tag param)
+        let cases: [(&[u8], Option<&[u8]>, Option<(usize, usize)>); 6] = [
+            (
+                b"Bob <sip:bob@x;tag=u>;tag=a6",
+                Some(b"a6"),
+                Some((122, 128)),
+            ),
+            (
+                b"\"A; tag=x\" <sip:a@x>;tag=1",
+                Some(b"1"),
+                Some((121, 126)),
+            ),
+            (b"sip:bob@x;tag=9", Some(b"9"), Some((110, 115))),
+            (b"<sip:bob@x>", None, None),
+            (b"sip:bob@x", None, None),
+            (b"Bob <sip:bob@x>;tag=1;tag=2", Some(b"1"), Some((116, 121))),
+        ];
+        for (v, tag, span) in cases {
+            let p = addr_params(v, 100).expect("parses");
+            let got = p.get("tag");
+            assert_eq!(
+                got.and_then(|t| t.value()),
+                tag,
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+            assert_eq!(got.map(|t| (t.span().start, t.span().end)), span);
+        }
+        // Malformed values give None rather than a guess.
+        for v in [
+            &b"Bob <sip:bob@x"[..],
+            b"\"Bob <sip:b@x>",
+            b"<sip:b@x>;=x",
+            b"<sip:b@x> junk",
+        ] {
+            assert!(
+                addr_params(v, 0).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
+
+    #[test]
+    fn delta_table() {
+        assert_eq!(delta(b"0"), Some(0));
+        assert_eq!(delta(b"4294967296"), Some(4_294_967_296));
+        assert_eq!(delta(b"99999999999999999999999"), Some(u64::MAX));
+        for bad in [&b""[..], b"-1", b"1.5", b" 1", b"1h"] {
+            assert_eq!(delta(bad), None);
+        }
+    }
+}

@@ -242,3 +242,70 @@ fn check_one<S: FindingSink + ?Sized>(
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_via_table() {
+        let v = parse_via(
+            b"SIP / 2.0 / UDP [2001:db8::1]:5070 ;branch=z9hG4bK1;rport",
+            10,
+        )
+        .unwrap();
+        assert_eq!(
+            (v.protocol, v.version, v.transport),
+            (&b"SIP"[..], &b"2.0"[..], &b"UDP"[..])
+        );
+        assert_eq!(v.host, b"[2001:db8::1]");
+        assert_eq!(v.port, Some(5070));
+        let b = v.params.get("branch").unwrap();
+        assert_eq!(b.value(), Some(&b"z9hG4bK1"[..]));
+        assert_eq!((b.span().start, b.span().end), (46, 61));
+        assert!(v.params.get("rport").unwrap().value().is_none());
+        let v = parse_via(b"SIP/2.0/TCP host.example.com", 0).unwrap();
+        assert_eq!((v.host, v.port), (&b"host.example.com"[..], None));
+        for bad in [
+            &b""[..],
+            b"SIP/2.0 host",
+            b"SIP/2.0/UDP",
+            b"SIP/2.0/UDP host:99999",
+            b"SIP/2.0/UDP [::1",
+            b"SIP/2.0/UDP host junk",
+            b"SIP/2.0/UDPhost",
+        ] {
+            assert!(
+                parse_via(bad, 0).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn address_checks() {
+        for ok in [
+            &b"192.0.2.1"[..],
+            b"0.0.0.0",
+            b"255.255.255.255",
+            b"001.2.3.4",
+        ] {
+            assert!(is_ipv4(ok), "{:?}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b"256.1.1.1"[..],
+            b"1.2.3",
+            b"1.2.3.4.5",
+            b"1..2.3",
+            b"1.2.3.0001",
+            b"",
+        ] {
+            assert!(!is_ipv4(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert!(is_ipv6(b"2001:db8::9:255"));
+        assert!(is_ipv6(b"::ffff:192.0.2.1"));
+        assert!(!is_ipv6(b"[2001:db8::1]"));
+        assert!(!is_ipv6(b"2001:db8:::1"));
+    }
+}
