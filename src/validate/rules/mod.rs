@@ -199,7 +199,8 @@ mod tests {
     #[test]
     fn addr_params_finds_header_params_only() {
         // (value, tag value expected, absolute span of the tag param)
-        let cases: [(&[u8], Option<&[u8]>, Option<(usize, usize)>); 6] = [
+        type Case = (&'static [u8], Option<&'static [u8]>, Option<(usize, usize)>);
+        let cases: [Case; 6] = [
             (
                 b"Bob <sip:bob@x;tag=u>;tag=a6",
                 Some(b"a6"),
