@@ -786,3 +786,48 @@ fn text_lines_match_json_findings_without_colour() {
         assert!(line.starts_with(w.as_str()), "{line:?} vs {w:?}");
     }
 }
+
+#[test]
+fn closed_stdout_ends_the_run_quietly() {
+    // `validate ... | head -1`: the reader goes away. The tool must not
+    // panic on EPIPE (what `println!` does); it stops with exit code 0.
+    for args in [
+        &["--list-rules"][..],
+        &["--format", "json", "--list-rules"][..],
+        &["--format", "json", "tests/data/fixtures"][..],
+        &["--min-severity", "info", "tests/data/fixtures"][..],
+    ] {
+        let mut child = Command::new(exe())
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // close the read end at once
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn failed_write_to_stdout_exits_2() {
+    // /dev/full: every write fails with ENOSPC, an I/O error.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = Command::new(exe())
+        .args(["--list-rules"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("writing to stdout"), "{stderr}");
+}

@@ -95,7 +95,7 @@ pub(crate) fn emit(
                         "error".into(),
                         json!({"kind": e.kind().as_str(), "offset": e.offset(), "rule": e.rule(), "detail": e.kind().to_string()}),
                     );
-                    println!("{}", Value::Object(base));
+                    out!("{}", Value::Object(base));
                 }
                 Format::Text => {
                     let (on, off) = if color {
@@ -103,7 +103,7 @@ pub(crate) fn emit(
                     } else {
                         ("", "")
                     };
-                    println!(
+                    out!(
                         "{}#{} {on}parse-error{off} {} at byte {}{}",
                         item.source,
                         item.index,
@@ -120,7 +120,7 @@ pub(crate) fn emit(
                 base.insert("kind".into(), json!("request"));
                 base.insert("method".into(), json!(cseq_method(msg)));
                 base.insert("findings".into(), json!([]));
-                println!("{}", Value::Object(base));
+                out!("{}", Value::Object(base));
             }
         }
         Outcome::Response { msg, report } => {
@@ -138,7 +138,7 @@ pub(crate) fn emit(
                         "findings".into(),
                         Value::Array(report.findings().iter().map(finding_json).collect()),
                     );
-                    println!("{}", Value::Object(base));
+                    out!("{}", Value::Object(base));
                 }
                 Format::Text => {
                     for f in report.findings() {
@@ -148,7 +148,7 @@ pub(crate) fn emit(
                             ("", "")
                         };
                         let span = f.span().map(|s| format!(" @{s}")).unwrap_or_default();
-                        println!(
+                        out!(
                             "{}#{} {} {on}{}{off} {}{} {}",
                             item.source,
                             item.index,
