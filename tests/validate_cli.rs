@@ -543,11 +543,43 @@ fn tcp_stream_with_pipelined_responses() {
         findings(&objs[1..]),
         vec![(f.s().into(), "405-allow-required".into(), "error".into())]
     );
-    // Spans index the message's own bytes (as for a file holding only that
-    // message), not the stream.
+    // Spans index the source (the stream), like framing-error offsets: the
+    // 405's spans are those of the same message alone, shifted to where it
+    // starts in the stream, and cover the same bytes.
+    let start = stream
+        .windows(11)
+        .position(|w| w == b"SIP/2.0 405")
+        .unwrap();
     let alone = Temp::file("alone.sip", NO_ALLOW_405);
     let a = run(&["--format", "json", alone.s()]).json();
-    assert_eq!(objs[1]["findings"], a[0]["findings"]);
+    let span = |f: &Value| -> Option<(usize, usize)> {
+        let a = f["span"].as_array()?;
+        Some((a[0].as_u64()? as usize, a[1].as_u64()? as usize))
+    };
+    let in_stream = objs[1]["findings"].as_array().unwrap();
+    let by_itself = a[0]["findings"].as_array().unwrap();
+    assert_eq!(in_stream.len(), by_itself.len());
+    for (s, m) in in_stream.iter().zip(by_itself) {
+        assert_eq!(s["rule"], m["rule"]);
+        match (span(s), span(m)) {
+            (Some((s0, s1)), Some((m0, m1))) => {
+                assert_eq!((s0, s1), (m0 + start, m1 + start));
+                assert_eq!(stream[s0..s1], NO_ALLOW_405[m0..m1]);
+            }
+            (None, None) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // A framing error in the second message is located in the stream too.
+    let mut bad = CLEAN.to_vec();
+    bad.extend_from_slice(&std::fs::read(root().join("samples/rfc4475-bigcode.sip")).unwrap());
+    let b = Temp::file("bigcode-stream.bin", &bad);
+    let j = run(&["--format", "json", "--transport", "tcp", b.s()]);
+    let objs_b = j.json();
+    assert_eq!(objs_b.len(), 2, "{j:?}");
+    let off = objs_b[1]["error"]["offset"].as_u64().unwrap() as usize;
+    assert!(bad[off..].starts_with(b"4294967301"), "{off}");
 
     // The same bytes as one datagram: a single message with trailing junk
     // or a body, never two.

@@ -58,12 +58,12 @@ fn cseq_method(msg: &Message<'_>) -> Option<String> {
     v.split_ascii_whitespace().nth(1).map(str::to_string)
 }
 
-fn finding_json(f: &Finding) -> Value {
+fn finding_json(f: &Finding, offset: usize) -> Value {
     json!({
         "rule": f.rule(),
         "severity": f.severity().as_str(),
         "cite": f.cite().to_string(),
-        "span": f.span().map(|s| json!([s.start, s.end])),
+        "span": f.span().map(|s| json!([s.start + offset, s.end + offset])),
         "detail": f.detail().to_string(),
     })
 }
@@ -136,7 +136,13 @@ pub(crate) fn emit(
                     base.insert("method".into(), json!(cseq_method(msg)));
                     base.insert(
                         "findings".into(),
-                        Value::Array(report.findings().iter().map(finding_json).collect()),
+                        Value::Array(
+                            report
+                                .findings()
+                                .iter()
+                                .map(|f| finding_json(f, item.offset))
+                                .collect(),
+                        ),
                     );
                     out!("{}", Value::Object(base));
                 }
@@ -147,7 +153,10 @@ pub(crate) fn emit(
                         } else {
                             ("", "")
                         };
-                        let span = f.span().map(|s| format!(" @{s}")).unwrap_or_default();
+                        let span = f
+                            .span()
+                            .map(|s| format!(" @{}", s.shift(item.offset)))
+                            .unwrap_or_default();
                         out!(
                             "{}#{} {} {on}{}{off} {}{} {}",
                             item.source,
