@@ -337,9 +337,8 @@ fn scalarlg_overlarge_cseq_and_warn_code() {
 
 #[test]
 fn scalar02_overlarge_cseq_and_max_forwards() {
-    // RFC 4475 §3.1.2.6: CSeq 36893488147419103232 (> 2^32) and
-    // Max-Forwards 300 (RFC 3261 §20.22: 0-255 in practice; the typed value
-    // is a u8).
+    // RFC 4475 §3.1.2.4: CSeq 36893488147419103232 (> 2^32) and
+    // Max-Forwards 300 (RFC 3261 §20.22: "an integer in the range 0-255").
     let (buf, e) = first_error_of!(CSeq, "scalar02");
     assert_at(
         "scalar02",
@@ -367,7 +366,7 @@ fn scalar02_overlarge_cseq_and_max_forwards() {
 
 #[test]
 fn quotbal_unterminated_display_name() {
-    // RFC 4475 §3.1.2.7: To: "Mr. J. User <sip:j.user@example.com> has no
+    // RFC 4475 §3.1.2.6: To: "Mr. J. User <sip:j.user@example.com> has no
     // closing quote.
     let (buf, e) = first_error_of!(ToHeader, "quotbal");
     assert_at(
@@ -382,7 +381,7 @@ fn quotbal_unterminated_display_name() {
 
 #[test]
 fn badaspec_space_inside_angle_brackets() {
-    // RFC 4475 §3.1.2.17: `< sip:t.watson@example.org >` has LWS inside the
+    // RFC 4475 §3.1.2.14: `< sip:t.watson@example.org >` has LWS inside the
     // brackets, which name-addr does not allow (RFC 3261 §25.1: LAQUOT
     // addr-spec RAQUOT, with the SWS outside).
     let (buf, e) = first_error_of!(ToHeader, "badaspec");
@@ -398,14 +397,14 @@ fn badaspec_space_inside_angle_brackets() {
 
 #[test]
 fn baddate_non_gmt_zone() {
-    // RFC 4475 §3.1.2.14: `EST` where RFC 3261 §20.17 requires "GMT".
+    // RFC 4475 §3.1.2.12: `EST` where RFC 3261 §20.17 requires "GMT".
     let (buf, e) = first_error_of!(Date, "baddate");
     assert_at("baddate", &buf, e, K::BadDate, "Date:", "EST");
 }
 
 #[test]
 fn regbadct_contact_needs_angle_brackets() {
-    // RFC 4475 §3.1.2.8: a Contact addr-spec holding `?` must be in `<>`
+    // RFC 4475 §3.1.2.13: a Contact addr-spec holding `?` must be in `<>`
     // (RFC 3261 §20.10). Grammatically it parses (the `?...` goes to the
     // URI), so the typed value flags it instead of failing.
     let buf = read("rfc4475/regbadct.dat");

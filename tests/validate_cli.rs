@@ -514,6 +514,14 @@ fn requests_are_reported_as_requests_without_findings() {
     assert_eq!(objs[0]["kind"], "request");
     assert_eq!(objs[0]["method"], "INVITE");
     assert!(!objs[0].contains_key("code"));
+    // The method is the request line's, even where CSeq disagrees (RFC 4475
+    // mismatch01: OPTIONS with `CSeq: 8 INVITE`; mismatch02: NEWMETHOD).
+    for (file, method) in [("mismatch01", "OPTIONS"), ("mismatch02", "NEWMETHOD")] {
+        let p = format!("tests/data/rfc4475/{file}.dat");
+        let objs = run(&["--format", "json", &p]).json();
+        assert_eq!(objs[0]["kind"], "request", "{file}");
+        assert_eq!(objs[0]["method"], method, "{file}");
+    }
     let t = run(&[path]);
     assert_eq!(t.code, 0);
     assert_eq!(t.stdout, "");

@@ -117,8 +117,15 @@ pub(crate) fn emit(
         Outcome::Request { msg } => {
             totals.requests += 1;
             if format == Format::Json {
+                // The request line's method, not the CSeq's: they may differ
+                // (RFC 4475 §3.1.2.17 mismatch01), and the request line is the
+                // request's method (RFC 3261 §7.1, §8.1.1.5).
+                let method = match msg {
+                    Message::Request(r) => Some(String::from_utf8_lossy(r.method()).into_owned()),
+                    Message::Response(_) => cseq_method(msg),
+                };
                 base.insert("kind".into(), json!("request"));
-                base.insert("method".into(), json!(cseq_method(msg)));
+                base.insert("method".into(), json!(method));
                 base.insert("findings".into(), json!([]));
                 out!("{}", Value::Object(base));
             }
