@@ -36,7 +36,39 @@ fn exe() -> PathBuf {
          (which builds examples) or `cargo build --example validate` first",
         bin.display()
     );
+    // A filtered run does not rebuild the example either: refuse to test a
+    // binary older than the sources it is built from.
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
+    for dir in ["src", "examples/validate"] {
+        if let Some((path, t)) = newest(&root().join(dir)) {
+            assert!(
+                t <= built,
+                "the `validate` example binary is older than {}: run `cargo build --example validate`",
+                path.display()
+            );
+        }
+    }
     bin
+}
+
+/// The most recently modified file below `dir`.
+fn newest(dir: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
+    let mut best: Option<(PathBuf, std::time::SystemTime)> = None;
+    for e in std::fs::read_dir(dir).ok()? {
+        let p = e.ok()?.path();
+        let cand = if p.is_dir() {
+            newest(&p)
+        } else {
+            let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+            Some((p, t))
+        };
+        if let Some(c) = cand {
+            if best.as_ref().map_or(true, |b| c.1 > b.1) {
+                best = Some(c);
+            }
+        }
+    }
+    best
 }
 
 fn root() -> &'static Path {
@@ -764,6 +796,18 @@ fn directory_is_walked_recursively() {
         .collect();
     let want: BTreeSet<_> = [top.0.join("one.sip"), deep.join("two.sip")].into();
     assert_eq!(sources, want);
+
+    // An entry that cannot be read (a dangling symlink) is reported, the
+    // rest of the walk goes on, and the exit code says so.
+    #[cfg(unix)]
+    {
+        let dangling = top.0.join("a").join("gone.sip");
+        std::os::unix::fs::symlink(top.0.join("nowhere"), &dangling).unwrap();
+        let r = run(&["--format", "json", top.s()]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains(dangling.to_str().unwrap()), "{r:?}");
+        assert_eq!(r.json().len(), 2, "{r:?}");
+    }
 }
 
 #[test]
@@ -830,13 +874,17 @@ fn text_lines_match_json_findings_without_colour() {
 #[test]
 fn closed_stdout_ends_the_run_quietly() {
     // `validate ... | head -1`: the reader goes away. The tool must not
-    // panic on EPIPE (what `println!` does); it stops with exit code 0.
-    for args in [
-        &["--list-rules"][..],
-        &["--format", "json", "--list-rules"][..],
-        &["--format", "json", "tests/data/fixtures"][..],
-        &["--min-severity", "info", "tests/data/fixtures"][..],
-    ] {
+    // panic on EPIPE (what `println!` does); it stops with exit code 0. Each
+    // run writes well over a pipe buffer (64 KiB), so it cannot finish
+    // before the read end is closed, however the threads are scheduled.
+    let json: Vec<&str> = ["--format", "json"]
+        .into_iter()
+        .chain(std::iter::repeat("tests/data/fixtures").take(20))
+        .collect();
+    let text: Vec<&str> = std::iter::once("--min-severity=info")
+        .chain(std::iter::repeat("tests/data/fixtures").take(50))
+        .collect();
+    for args in [&json[..], &text[..]] {
         let mut child = Command::new(exe())
             .args(args)
             .current_dir(root())
