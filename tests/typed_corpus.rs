@@ -548,3 +548,92 @@ fn mutate_one(k: KnownHeader, value: &[u8], errors: &mut BTreeMap<&'static str, 
         *errors.entry(x.header).or_default() += 1;
     }
 }
+
+// ---------------------------------------------------------------------------
+// The whole RFC 4475 and RFC 5118 archives: exactly the defects they carry
+
+/// Typed failures each torture message must give, in header order and
+/// element order; every file not listed must give none. The verdicts are
+/// the manifest's (RFC 4475 §3.1.2 invalid, §3.2–3.4 well-formed with
+/// semantic defects; RFC 5118 all syntactically valid or to be tolerated).
+const TORTURE_FAILURES: &[(&str, &[(&str, K)])] = &[
+    // §3.1.2.1: empty `;`/`,` separators in Via and Contact.
+    (
+        "rfc4475/badinv01.dat",
+        &[
+            ("Via", K::BadParam),
+            ("Via", K::ExpectedToken),
+            ("Via", K::Empty),
+            ("Via", K::Empty),
+            ("Contact", K::BadParam),
+        ],
+    ),
+    // §3.1.2.3: Content-Length: -999.
+    ("rfc4475/ncl.dat", &[("Content-Length", K::ExpectedDigits)]),
+    // §3.1.2.4 and §3.1.2.5: overlarge scalars.
+    (
+        "rfc4475/scalar02.dat",
+        &[
+            ("CSeq", K::NumberOutOfRange),
+            ("Max-Forwards", K::NumberOutOfRange),
+        ],
+    ),
+    (
+        "rfc4475/scalarlg.dat",
+        &[
+            ("CSeq", K::NumberOutOfRange),
+            ("Warning", K::NumberOutOfRange),
+        ],
+    ),
+    // §3.1.2.6: unterminated quoted display name.
+    ("rfc4475/quotbal.dat", &[("To", K::UnterminatedQuote)]),
+    // §3.1.2.12: time zone EST.
+    ("rfc4475/baddate.dat", &[("Date", K::BadDate)]),
+    // §3.1.2.14: LWS inside `< >`.
+    ("rfc4475/badaspec.dat", &[("To", K::UnexpectedChar)]),
+    // §3.1.2.15: unquoted display names with `,`.
+    (
+        "rfc4475/baddn.dat",
+        &[("From", K::UnexpectedChar), ("To", K::UnexpectedChar)],
+    ),
+];
+
+/// Torture messages that do not frame as a datagram, so have no headers to
+/// type: bigcode (§3.1.2.19, status code 4294967301) and test.dat (not a
+/// SIP message).
+const NOT_FRAMED: &[&str] = &["rfc4475/bigcode.dat", "rfc4475/test.dat"];
+
+#[test]
+fn torture_archives_fail_exactly_where_their_defects_are() {
+    let mut files = files_under("rfc4475");
+    files.extend(files_under("rfc5118"));
+    assert_eq!(files.len(), 62, "50 RFC 4475 + 12 RFC 5118 files");
+    let mut listed = 0;
+    for f in &files {
+        let buf = read(f);
+        let Ok(msg) = parse_message(&buf) else {
+            assert!(NOT_FRAMED.contains(&f.as_str()), "{f} does not frame");
+            continue;
+        };
+        assert!(!NOT_FRAMED.contains(&f.as_str()), "{f} frames now");
+        let got: Vec<(&str, K)> = check_all(f, &buf, msg.headers())
+            .failures
+            .iter()
+            .map(|x| (x.header, x.error.kind()))
+            .collect();
+        let mut got_sorted = got.clone();
+        got_sorted.sort_by_key(|(h, _)| *h);
+        let want: Vec<(&str, K)> = TORTURE_FAILURES
+            .iter()
+            .find(|(p, _)| p == f)
+            .map(|(_, w)| {
+                listed += 1;
+                w.to_vec()
+            })
+            .unwrap_or_default();
+        let mut want_sorted = want.clone();
+        want_sorted.sort_by_key(|(h, _)| *h);
+        assert_eq!(got_sorted, want_sorted, "{f}");
+    }
+    assert_eq!(listed, TORTURE_FAILURES.len(), "a listed file went missing");
+}
