@@ -919,3 +919,83 @@ fn failed_write_to_stdout_exits_2() {
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("writing to stdout"), "{stderr}");
 }
+
+#[test]
+fn transport_selects_the_content_length_rules() {
+    // A 403 without Content-Length (RFC 3261 §18.3, §20.14).
+    let path = "samples/heplify__ipip0__f00002_403.sip";
+    let len = std::fs::metadata(root().join(path)).unwrap().len() as usize;
+    for (transport, code, rule) in [
+        // Datagrams: the body runs to the end of the packet (SHOULD).
+        (
+            "udp",
+            0,
+            Some(("content-length-missing-datagram", "warning")),
+        ),
+        (
+            "sctp",
+            0,
+            Some(("content-length-missing-datagram", "warning")),
+        ),
+        // WebSocket frames messages itself (RFC 7118 §5): nothing to say.
+        ("ws", 0, None),
+        ("wss", 0, None),
+    ] {
+        let r = run(&["--format", "json", "--transport", transport, path]);
+        assert_eq!(r.code, code, "{transport}: {r:?}");
+        let objs = r.json();
+        check_object(&objs[0], Some(len));
+        assert_eq!(objs[0]["transport"], transport);
+        let want: Vec<_> = rule
+            .map(|(r, s)| (path.to_string(), r.to_string(), s.to_string()))
+            .into_iter()
+            .collect();
+        assert_eq!(findings(&objs), want, "{transport}");
+    }
+    // Streams: the message cannot be framed at all (MUST), an error object.
+    for transport in ["tcp", "tls"] {
+        let r = run(&["--format", "json", "--transport", transport, path]);
+        assert_eq!(r.code, 1, "{transport}: {r:?}");
+        let objs = r.json();
+        assert_eq!(objs.len(), 1);
+        check_object(&objs[0], Some(len));
+        assert_eq!(objs[0]["error"]["rule"], "content-length-missing-stream");
+    }
+}
+
+#[test]
+fn role_and_own_via() {
+    // A 100 Trying: only a proxy about to forward it breaks a rule (RFC 3261
+    // §16.7 step 5: a 100 is never forwarded).
+    let path = "samples/ndpi__FAX-Call-t38-CA-TDM-SIP-FB-1__f00025_100.sip";
+    let rules_for = |role: &str| -> Vec<String> {
+        findings(&run(&["--format", "json", "--role", role, path]).json())
+            .into_iter()
+            .map(|(_, r, _)| r)
+            .collect()
+    };
+    assert!(!rules_for("observer").contains(&"100-not-forwarded".to_string()));
+    assert!(!rules_for("uac").contains(&"100-not-forwarded".to_string()));
+    assert!(rules_for("proxy").contains(&"100-not-forwarded".to_string()));
+    assert_eq!(run(&["--role", "observer", path]).code, 0);
+    assert_eq!(run(&["--role", "proxy", path]).code, 1);
+    // --own-via takes HOST, HOST:PORT and [IPv6]:PORT, repeatable.
+    let ok = run(&[
+        "--own-via",
+        "p1.example.com",
+        "--own-via",
+        "192.0.2.1:5070",
+        "--own-via",
+        "[2001:db8::1]:5060",
+        "--own-via",
+        "[2001:db8::2]",
+        path,
+    ]);
+    assert_eq!(ok.code, 0, "{ok:?}");
+    for bad in ["[2001:db8::1", "[::1]x", "[::1]:port", "host:70000"] {
+        let r = run(&["--own-via", bad, path]);
+        assert_eq!(r.code, 2, "{bad}: {r:?}");
+        assert!(r.stderr.contains("--own-via"), "{bad}: {r:?}");
+        assert_eq!(r.stdout, "");
+    }
+}
