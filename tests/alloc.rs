@@ -76,7 +76,7 @@ Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n\
 s: lunch\r\n\
 X-Custom: folded\r\n value\r\n\
 c: application/sdp\r\n\
-Content-Length: 72\r\n\
+Content-Length: 87\r\n\
 \r\n\
 v=0\r\n\
 o=bob 2890844527 2890844527 IN IP4 192.0.2.4\r\n\
@@ -108,7 +108,13 @@ fn parse_response_makes_no_heap_allocation() {
             r.body().len(),
         )
     });
-    assert_eq!(summary, (200, 20, 20, 3, Some(31), 72));
+    assert_eq!(summary, (200, 20, 20, 3, Some(31), 87));
+    // The body is exactly Content-Length octets: nothing trails it.
+    assert!(RESPONSE.ends_with(b"RTP/AVP 0\r\n"));
+    assert_eq!(
+        RESPONSE.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4 + 87,
+        RESPONSE.len()
+    );
     assert_eq!(allocs, 0, "parse_response allocated");
 }
 
@@ -150,7 +156,7 @@ fn reading_common_typed_headers_makes_no_heap_allocation() {
     assert_eq!(&RESPONSE[branch_span.unwrap().range()], branch.unwrap());
     assert_eq!(tag, Some(b"a6c85cf".as_slice()));
     assert_eq!(&RESPONSE[tag_span.unwrap().range()], tag.unwrap());
-    assert_eq!((number, method, cl), (314159, "INVITE", 72));
+    assert_eq!((number, method, cl), (314159, "INVITE", 87));
 }
 
 /// The contexts a deployment would validate with: the default observer, a
