@@ -12,6 +12,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
 use sip_response::validate::rules;
@@ -20,8 +21,13 @@ use sip_response::validate::rules;
 // Harness
 
 /// `target/<profile>/examples/validate[.exe]`, found from this test binary
-/// (`target/<profile>/deps/validate_cli-HASH`).
-fn exe() -> PathBuf {
+/// (`target/<profile>/deps/validate_cli-HASH`), checked once per run.
+fn exe() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(find_exe)
+}
+
+fn find_exe() -> PathBuf {
     let me = std::env::current_exe().expect("current_exe");
     let profile_dir = me
         .parent()
@@ -115,7 +121,10 @@ fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
     let mut child = cmd.spawn().expect("spawn validate");
     if let Some(input) = stdin {
         let mut pipe = child.stdin.take().unwrap();
-        pipe.write_all(input).unwrap();
+        // A tool that stops early (a usage error) may not read it all.
+        if let Err(e) = pipe.write_all(input) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
         drop(pipe);
     }
     let out = child.wait_with_output().unwrap();
