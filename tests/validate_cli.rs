@@ -180,7 +180,8 @@ impl Drop for Temp {
     }
 }
 
-/// A 200 OK to OPTIONS with every mandatory header: no finding at all
+/// A 200 OK to OPTIONS with every mandatory header and the capabilities
+/// RFC 3261 §11.2 says it should list: no finding at all, not even info
 /// (checked below, `clean_response_exits_0`).
 const CLEAN: &[u8] = b"SIP/2.0 200 OK\r\n\
 Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
@@ -188,6 +189,11 @@ To: Bob <sip:bob@biloxi.com>;tag=a6c85cf\r\n\
 From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
 Call-ID: a84b4c76e66710@pc33.atlanta.com\r\n\
 CSeq: 63104 OPTIONS\r\n\
+Allow: INVITE, ACK, CANCEL, OPTIONS, BYE\r\n\
+Accept: application/sdp\r\n\
+Accept-Encoding: gzip\r\n\
+Accept-Language: en\r\n\
+Supported: replaces\r\n\
 Content-Length: 0\r\n\
 \r\n";
 
