@@ -559,3 +559,634 @@ impl std::error::Error for Refused {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::validate::Severity;
+    use crate::{parse_response, Response};
+
+    const TAIL: &[u8] = b"To: <sip:bob@example.org>;tag=a6c85cf\r\n\
+From: <sip:alice@example.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710\r\n\
+CSeq: 314159 INVITE\r\n\
+Content-Length: 4\r\n\
+\r\n\
+body";
+
+    const OURS: &str = "SIP/2.0/UDP p.example.com;branch=z9hG4bKours";
+
+    fn msg(status: &str, vias: &str) -> Vec<u8> {
+        let mut m = format!("SIP/2.0 {status}\r\n{vias}").into_bytes();
+        m.extend_from_slice(TAIL);
+        m
+    }
+
+    fn owned(m: &[u8]) -> OwnedResponse {
+        OwnedResponse::parse(Bytes::copy_from_slice(m)).unwrap()
+    }
+
+    fn own(list: &[(&str, Option<u16>)]) -> Vec<SentBy> {
+        list.iter().map(|&(h, p)| SentBy::new(h, p)).collect()
+    }
+
+    fn via_values<'a>(r: &Response<'a>) -> Vec<&'a [u8]> {
+        r.headers()
+            .elements(KnownHeader::Via)
+            .map(|e| e.bytes)
+            .collect()
+    }
+
+    /// Checks every invariant of a forward: pieces are slices of the
+    /// original buffer (pointer equality), the output is the original minus
+    /// `removed`, it parses, and its Via values are the original's minus the
+    /// first (empty ones excepted).
+    fn check(resp: &OwnedResponse, fwd: &Forwarded) -> Vec<u8> {
+        let src = resp.bytes();
+        let view = resp.view();
+        let msg = view.span();
+        let removed = fwd.removed();
+        let chunks = fwd.chunks();
+        assert_eq!(chunks.len(), 2);
+        assert_eq!(chunks[0].as_ptr(), src[msg.start..].as_ptr());
+        assert_eq!(chunks[1].as_ptr(), src[removed.end..].as_ptr());
+        assert_eq!(chunks[0].len(), removed.start - msg.start);
+        assert_eq!(chunks[1].len(), msg.end - removed.end);
+        let out = fwd.to_vec();
+        assert_eq!(out.len(), fwd.len());
+        assert!(!fwd.is_empty());
+        let mut written = Vec::new();
+        fwd.write_to(&mut written).unwrap();
+        assert_eq!(written, out);
+        let back = parse_response(&out).expect("forwarded message parses");
+        assert_eq!(back.status(), view.status());
+        assert_eq!(back.body(), view.body());
+        let before: Vec<_> = via_values(&view)
+            .into_iter()
+            .skip(1)
+            .filter(|v| !v.is_empty())
+            .collect();
+        let after: Vec<_> = via_values(&back)
+            .into_iter()
+            .filter(|v| !v.is_empty())
+            .collect();
+        assert_eq!(after, before);
+        // The next Via, in original coordinates.
+        let next = fwd.next_via_span();
+        assert_eq!(Some(&src[next.range()]), before.first().copied());
+        if let Ok(v) = fwd.next_via() {
+            assert_eq!(v.span(), next);
+            let h = v.sent_by().host();
+            assert_eq!(&src[h.span().range()], h.as_bytes());
+        }
+        out
+    }
+
+    #[test]
+    fn removes_our_via() {
+        // (own, Via rows in, Via rows out, removed bytes)
+        type Row<'a> = (&'a [(&'a str, Option<u16>)], String, &'a str, String);
+        let p = [("p.example.com", None)];
+        let rows: Vec<Row<'_>> = vec![
+            // Alone on its row: the row and its CRLF go.
+            (
+                &p,
+                format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a.example.com;branch=z9hG4bK2\r\n"),
+                "Via: SIP/2.0/UDP a.example.com;branch=z9hG4bK2\r\n",
+                format!("Via: {OURS}\r\n"),
+            ),
+            // First of a comma list: value, comma and SP go.
+            (
+                &p,
+                format!("Via: {OURS}, SIP/2.0/TCP a.example.com;branch=z9hG4bK2\r\n"),
+                "Via: SIP/2.0/TCP a.example.com;branch=z9hG4bK2\r\n",
+                format!("{OURS}, "),
+            ),
+            // Odd spacing around the comma; the rest is kept byte for byte.
+            (
+                &p,
+                format!("Via: {OURS} ,  SIP/2.0/UDP a.example.com ;branch=x,SIP/2.0/UDP b\r\n"),
+                "Via: SIP/2.0/UDP a.example.com ;branch=x,SIP/2.0/UDP b\r\n",
+                format!("{OURS} ,  "),
+            ),
+            // Compact form.
+            (
+                &p,
+                format!("v: {OURS},SIP/2.0/UDP a.example.com\r\n"),
+                "v: SIP/2.0/UDP a.example.com\r\n",
+                format!("{OURS},"),
+            ),
+            // Folded after the comma: the fold goes with the comma.
+            (
+                &p,
+                format!("Via: {OURS},\r\n SIP/2.0/UDP a.example.com\r\n"),
+                "Via: SIP/2.0/UDP a.example.com\r\n",
+                format!("{OURS},\r\n "),
+            ),
+            // Folded before the comma.
+            (
+                &p,
+                format!("Via: {OURS}\r\n\t,\r\n  SIP/2.0/UDP a.example.com\r\n"),
+                "Via: SIP/2.0/UDP a.example.com\r\n",
+                format!("{OURS}\r\n\t,\r\n  "),
+            ),
+            // Our value folded onto its own line of a row.
+            (
+                &p,
+                format!("Via:\r\n {OURS}\r\nVia: SIP/2.0/UDP a.example.com\r\n"),
+                "Via: SIP/2.0/UDP a.example.com\r\n",
+                format!("Via:\r\n {OURS}\r\n"),
+            ),
+            // Any case: header name, protocol, transport, host.
+            (
+                &p,
+                "VIA: sip/2.0/udp P.Example.COM;branch=z9hG4bKx\r\nvIa: SIP/2.0/UDP a\r\n"
+                    .to_string(),
+                "vIa: SIP/2.0/UDP a\r\n",
+                "VIA: sip/2.0/udp P.Example.COM;branch=z9hG4bKx\r\n".to_string(),
+            ),
+            // Several rows, top on the first; mixed long and compact names.
+            (
+                &p,
+                format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a, SIP/2.0/UDP b\r\nv: SIP/2.0/UDP c\r\n"),
+                "Via: SIP/2.0/UDP a, SIP/2.0/UDP b\r\nv: SIP/2.0/UDP c\r\n",
+                format!("Via: {OURS}\r\n"),
+            ),
+            // An empty row before ours is not a value: ours is still the top.
+            (
+                &p,
+                format!("Via:\r\nVia: {OURS}\r\nVia: SIP/2.0/UDP a\r\n"),
+                "Via:\r\nVia: SIP/2.0/UDP a\r\n",
+                format!("Via: {OURS}\r\n"),
+            ),
+            // Empty elements after ours go with it.
+            (
+                &p,
+                format!("Via: {OURS}, , SIP/2.0/UDP a\r\n"),
+                "Via: SIP/2.0/UDP a\r\n",
+                format!("{OURS}, , "),
+            ),
+            (
+                &p,
+                format!("Via: {OURS},\r\nVia: SIP/2.0/UDP a\r\n"),
+                "Via: SIP/2.0/UDP a\r\n",
+                format!("Via: {OURS},\r\n"),
+            ),
+            // Explicit default port against an unset configured port.
+            (
+                &p,
+                "Via: SIP/2.0/UDP p.example.com:5060;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP a\r\n"
+                    .to_string(),
+                "Via: SIP/2.0/UDP a\r\n",
+                "Via: SIP/2.0/UDP p.example.com:5060;branch=z9hG4bK1\r\n".to_string(),
+            ),
+            // TLS defaults to 5061 (RFC 3261 §19.1.2).
+            (
+                &[("p.example.com", Some(5061))],
+                "Via: SIP/2.0/TLS p.example.com;branch=z9hG4bK1\r\nVia: SIP/2.0/TLS a\r\n"
+                    .to_string(),
+                "Via: SIP/2.0/TLS a\r\n",
+                "Via: SIP/2.0/TLS p.example.com;branch=z9hG4bK1\r\n".to_string(),
+            ),
+            // IPv6 sent-by, matched as an address in several spellings.
+            (
+                &[("[2001:db8::1]", Some(5060))],
+                "Via: SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP a\r\n"
+                    .to_string(),
+                "Via: SIP/2.0/UDP a\r\n",
+                "Via: SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1\r\n".to_string(),
+            ),
+            (
+                &[("2001:DB8:0::1", None)],
+                "Via: SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1, SIP/2.0/UDP [2001:db8::2]\r\n"
+                    .to_string(),
+                "Via: SIP/2.0/UDP [2001:db8::2]\r\n",
+                "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1, ".to_string(),
+            ),
+            // The second of several configured sent-by values matches.
+            (
+                &[("other.example.com", None), ("192.0.2.1", Some(5080))],
+                "Via: SIP/2.0/UDP 192.0.2.1:5080;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP a\r\n"
+                    .to_string(),
+                "Via: SIP/2.0/UDP a\r\n",
+                "Via: SIP/2.0/UDP 192.0.2.1:5080;branch=z9hG4bK1\r\n".to_string(),
+            ),
+        ];
+        for (own_list, vias_in, vias_out, removed) in rows {
+            let input = msg("200 OK", &vias_in);
+            let resp = owned(&input);
+            let fwd = forward_upstream(&resp, &own(own_list))
+                .unwrap_or_else(|e| panic!("{vias_in:?}: {e}"));
+            let out = check(&resp, &fwd);
+            assert_eq!(out, msg("200 OK", vias_out), "{vias_in:?}");
+            assert_eq!(&input[fwd.removed().range()], removed.as_bytes());
+            assert!(fwd.findings().is_empty());
+        }
+    }
+
+    #[test]
+    fn via_after_other_headers_and_bare_lf() {
+        let input = b"SIP/2.0 486 Busy Here\n\
+To: <sip:b@example.org>;tag=1\n\
+Via: SIP/2.0/UDP p.example.com\n\
+Via: SIP/2.0/UDP a.example.com\n\
+Content-Length: 0\n\n";
+        let resp = owned(input);
+        let fwd = forward_upstream(&resp, &own(&[("p.example.com", None)])).unwrap();
+        let out = check(&resp, &fwd);
+        assert_eq!(
+            out,
+            b"SIP/2.0 486 Busy Here\n\
+To: <sip:b@example.org>;tag=1\n\
+Via: SIP/2.0/UDP a.example.com\n\
+Content-Length: 0\n\n"
+        );
+        assert_eq!(
+            fwd.next_via().unwrap().sent_by().host().as_str(),
+            "a.example.com"
+        );
+    }
+
+    #[test]
+    fn octets_after_the_message_are_not_forwarded() {
+        // Datagram with octets after Content-Length (RFC 3261 §18.3).
+        let mut input = msg("200 OK", &format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a\r\n"));
+        input.extend_from_slice(b"TRAILING");
+        let resp = owned(&input);
+        let fwd = forward_upstream(&resp, &own(&[("p.example.com", None)])).unwrap();
+        let out = check(&resp, &fwd);
+        assert!(out.ends_with(b"\r\n\r\nbody"));
+    }
+
+    #[test]
+    fn refusals() {
+        // (status, Via rows, own, reason, rule ids, span text)
+        type Row<'a> = (
+            &'a str,
+            String,
+            Vec<SentBy>,
+            Refusal,
+            &'a [&'a str],
+            &'a str,
+        );
+        let p = own(&[("p.example.com", None)]);
+        let bad_via = HeaderValueError::new(HeaderValueErrorKind::Missing, 16 + 16);
+        let rows: Vec<Row<'_>> = vec![
+            (
+                "100 Trying",
+                format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a\r\n"),
+                p.clone(),
+                Refusal::Trying,
+                &["100-not-forwarded"],
+                "SIP/2.0 100 Trying",
+            ),
+            // A 100 is refused before anything else is looked at.
+            (
+                "100 Trying",
+                String::new(),
+                vec![],
+                Refusal::Trying,
+                &["100-not-forwarded"],
+                "SIP/2.0 100 Trying",
+            ),
+            (
+                "200 OK",
+                String::new(),
+                p.clone(),
+                Refusal::NoVia,
+                &["via-required"],
+                "",
+            ),
+            (
+                "200 OK",
+                "Via:\r\n".into(),
+                p.clone(),
+                Refusal::NoVia,
+                &["via-required"],
+                "",
+            ),
+            (
+                "200 OK",
+                "Via: SIP/2.0/UDP\r\nVia: SIP/2.0/UDP a\r\n".into(),
+                p.clone(),
+                Refusal::MalformedTopVia(bad_via),
+                &["via-top-not-ours", "proxy-stray-response"],
+                "SIP/2.0/UDP",
+            ),
+            (
+                "200 OK",
+                "Via: , SIP/2.0/UDP p.example.com\r\n".into(),
+                p.clone(),
+                Refusal::MalformedTopVia(HeaderValueError::new(HeaderValueErrorKind::Empty, 21)),
+                &["via-top-not-ours", "proxy-stray-response"],
+                "",
+            ),
+            (
+                "200 OK",
+                "Via: SIP/2.0/UDP q.example.com;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP a\r\n".into(),
+                p.clone(),
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "q.example.com",
+            ),
+            // Right host, wrong port.
+            (
+                "200 OK",
+                "Via: SIP/2.0/UDP p.example.com:5070\r\nVia: SIP/2.0/UDP a\r\n".into(),
+                p.clone(),
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "p.example.com:5070",
+            ),
+            // UDP default 5060 against a configured 5061.
+            (
+                "200 OK",
+                format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a\r\n"),
+                own(&[("p.example.com", Some(5061))]),
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "p.example.com",
+            ),
+            // TLS default 5061 against a configured 5060.
+            (
+                "200 OK",
+                "Via: SIP/2.0/TLS p.example.com\r\nVia: SIP/2.0/TLS a\r\n".into(),
+                own(&[("p.example.com", Some(5060))]),
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "p.example.com",
+            ),
+            // Ours second is not enough: the top is what counts.
+            (
+                "200 OK",
+                format!("Via: SIP/2.0/UDP a\r\nVia: {OURS}\r\n"),
+                p.clone(),
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "a",
+            ),
+            // No own sent-by configured: nothing is ours.
+            (
+                "200 OK",
+                format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a\r\n"),
+                vec![],
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "p.example.com",
+            ),
+            // Different IPv6 address.
+            (
+                "200 OK",
+                "Via: SIP/2.0/UDP [2001:db8::2]\r\nVia: SIP/2.0/UDP a\r\n".into(),
+                own(&[("[2001:db8::1]", None)]),
+                Refusal::NotOurs,
+                &["via-top-not-ours", "proxy-stray-response"],
+                "[2001:db8::2]",
+            ),
+            (
+                "200 OK",
+                format!("Via: {OURS}\r\n"),
+                p.clone(),
+                Refusal::MeantForUs,
+                &["proxy-remove-top-via"],
+                OURS,
+            ),
+            (
+                "180 Ringing",
+                format!("Via: {OURS},\r\nVia:\r\n"),
+                p.clone(),
+                Refusal::MeantForUs,
+                &["proxy-remove-top-via"],
+                OURS,
+            ),
+            (
+                "200 OK",
+                format!("Via: {OURS}\r\nVia: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK2\r\n"),
+                p,
+                Refusal::BroadcastNextVia,
+                &["proxy-broadcast-via"],
+                "255.255.255.255",
+            ),
+        ];
+        for (status, vias, own_list, reason, ids, span_text) in rows {
+            let input = msg(status, &vias);
+            let resp = owned(&input);
+            let err = forward_upstream(&resp, &own_list).unwrap_err();
+            assert_eq!(err.reason(), reason, "{vias:?}");
+            assert_eq!(reason.rule_ids(), ids);
+            let got: Vec<_> = err.findings().map(|f| f.rule()).collect();
+            assert_eq!(got, ids, "{vias:?}");
+            assert_eq!(err.finding().rule(), ids[0]);
+            let span = err.span().unwrap();
+            assert_eq!(&input[span.range()], span_text.as_bytes(), "{vias:?}");
+            for f in err.findings() {
+                assert_eq!(f.span(), Some(span));
+                assert_eq!(f.severity(), f.rule_info().default_severity);
+            }
+            assert!(err
+                .to_string()
+                .starts_with(&format!("not forwarded ({})", ids[0])));
+        }
+    }
+
+    #[test]
+    fn no_via_span_is_the_end_of_the_header_section() {
+        let input = msg("200 OK", "");
+        let resp = owned(&input);
+        let err = forward_upstream(&resp, &[]).unwrap_err();
+        let end = resp.view().head_span().end;
+        assert_eq!(err.span(), Some(Span::empty(end)));
+        assert_eq!(&input[end..end + 2], b"\r\n");
+    }
+
+    #[test]
+    fn malformed_top_via_reports_the_located_error() {
+        let input = msg(
+            "200 OK",
+            "Via: SIP/2.0/UDP p.example.com:99999\r\nVia: SIP/2.0/UDP a\r\n",
+        );
+        let resp = owned(&input);
+        let err = forward_upstream(&resp, &own(&[("p.example.com", None)])).unwrap_err();
+        let Refusal::MalformedTopVia(e) = err.reason() else {
+            panic!("{err:?}")
+        };
+        assert_eq!(e.kind(), HeaderValueErrorKind::BadPort);
+        assert_eq!(&input[e.offset()..e.offset() + 5], b"99999");
+        assert!(err.to_string().contains("does not parse"));
+        assert!(std::error::Error::source(&err).is_some());
+    }
+
+    #[test]
+    fn rule_ids_are_in_the_catalogue_with_their_severities() {
+        for (r, sev) in [
+            (Refusal::Trying, Severity::Error),
+            (Refusal::NoVia, Severity::Error),
+            (Refusal::NotOurs, Severity::Error),
+            (Refusal::MeantForUs, Severity::Error),
+            (Refusal::BroadcastNextVia, Severity::Warning),
+        ] {
+            for id in r.rule_ids() {
+                assert!(Rule::from_id(id).is_some(), "{id}");
+            }
+            assert_eq!(r.finding(None).severity(), sev, "{r:?}");
+            assert_eq!(Refused::new(r, None).findings().count(), r.rule_ids().len());
+        }
+    }
+
+    /// RFC 4475 §3.3.10 `bcast`: the second Via is 255.255.255.255.
+    #[test]
+    fn rfc4475_bcast() {
+        let input = include_bytes!("../tests/data/rfc4475/bcast.dat");
+        let resp = OwnedResponse::parse(Bytes::from_static(input)).unwrap();
+        let ours = own(&[("192.0.2.198", None)]);
+        let err = forward_upstream(&resp, &ours).unwrap_err();
+        assert_eq!(err.reason(), Refusal::BroadcastNextVia);
+        let f = err.finding();
+        assert_eq!(f.rule(), "proxy-broadcast-via");
+        assert_eq!(f.severity(), Severity::Warning);
+        let span = err.span().unwrap();
+        assert_eq!(&input[span.range()], b"255.255.255.255");
+
+        // Forwarded on request, with the warning.
+        let fwd = ForwardOptions::new()
+            .forward_broadcast(true)
+            .forward(&resp, &ours)
+            .unwrap();
+        let out = check(&resp, &fwd);
+        let first_row = b"Via: SIP/2.0/UDP 192.0.2.198;branch=z9hG4bK1324923\r\n";
+        let mut expected = input.to_vec();
+        let at = expected
+            .windows(first_row.len())
+            .position(|w| w == first_row)
+            .unwrap();
+        expected.drain(at..at + first_row.len());
+        assert_eq!(out, expected);
+        assert_eq!(fwd.findings().len(), 1);
+        assert_eq!(fwd.findings()[0].rule(), "proxy-broadcast-via");
+        assert_eq!(fwd.findings()[0].span(), Some(span));
+        assert!(fwd.next_via().unwrap().sent_by().host().is_ipv4_broadcast());
+
+        // Not ours: the sent-by check comes first.
+        let err = forward_upstream(&resp, &own(&[("192.0.2.199", None)])).unwrap_err();
+        assert_eq!(err.reason(), Refusal::NotOurs);
+    }
+
+    /// A writer that takes at most `max` bytes per call, fails every other
+    /// call with `Interrupted`, and may not support vectored writes.
+    struct Trickle {
+        out: Vec<u8>,
+        max: usize,
+        vectored: bool,
+        calls: usize,
+    }
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 2 == 0 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = buf.len().min(self.max);
+            self.out.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> io::Result<usize> {
+            if !self.vectored {
+                let first = bufs.iter().find(|b| !b.is_empty()).map_or(&[][..], |b| b);
+                return self.write(first);
+            }
+            self.calls += 1;
+            let mut n = 0;
+            for b in bufs {
+                let take = b.len().min(self.max - n);
+                self.out.extend_from_slice(&b[..take]);
+                n += take;
+            }
+            Ok(n)
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn write_to_handles_short_and_interrupted_writes() {
+        let input = msg("200 OK", &format!("Via: {OURS}, SIP/2.0/UDP a\r\n"));
+        let resp = owned(&input);
+        let fwd = forward_upstream(&resp, &own(&[("p.example.com", None)])).unwrap();
+        let expected = fwd.to_vec();
+        for max in [1, 2, 7, 16, 1000] {
+            for vectored in [false, true] {
+                let mut w = Trickle {
+                    out: Vec::new(),
+                    max,
+                    vectored,
+                    calls: 0,
+                };
+                fwd.write_to(&mut w).unwrap();
+                assert_eq!(w.out, expected, "max {max} vectored {vectored}");
+            }
+        }
+        // A writer that accepts nothing.
+        struct Full;
+        impl Write for Full {
+            fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+                Ok(0)
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let err = fwd.write_to(&mut Full).unwrap_err();
+        assert_eq!(err.kind(), io::ErrorKind::WriteZero);
+        // As a Buf: same bytes, no copy until read.
+        let mut buf = fwd.clone().into_buf();
+        assert_eq!(buf.remaining(), expected.len());
+        assert_eq!(buf.copy_to_bytes(expected.len()), expected);
+        let [a, b] = fwd.into_pieces();
+        assert_eq!([&a[..], &b[..]].concat(), expected);
+    }
+
+    #[test]
+    fn sent_by_matching() {
+        let hp = |s: &'static [u8]| HostPort::parse(s, 0).unwrap();
+        // (own host, own port, via sent-by, default port, ours?)
+        type Row<'a> = (&'a str, Option<u16>, &'a [u8], u16, bool);
+        let rows: &[Row<'_>] = &[
+            ("p.example.com", None, b"P.EXAMPLE.com", 5060, true),
+            ("p.example.com", None, b"p.example.com:5060", 5060, true),
+            ("p.example.com", None, b"p.example.com:5061", 5060, false),
+            ("p.example.com", Some(5061), b"p.example.com", 5061, true),
+            ("p.example.com", Some(5061), b"p.example.com", 5060, false),
+            ("p.example.com", None, b"p.example.co", 5060, false),
+            ("192.0.2.1", None, b"192.0.2.1", 5060, true),
+            ("192.0.2.1", None, b"192.0.2.10", 5060, false),
+            ("[2001:db8::1]", None, b"[2001:DB8::1]", 5060, true),
+            ("2001:db8::1", None, b"[2001:db8:0:0::1]:5060", 5060, true),
+            (
+                "[2001:db8::1]",
+                Some(5070),
+                b"[2001:db8::1]:5060",
+                5060,
+                false,
+            ),
+            ("[2001:db8::1]", None, b"[2001:db8::2]", 5060, false),
+            // A name never equals an address.
+            ("localhost", None, b"127.0.0.1", 5060, false),
+        ];
+        for &(host, port, via, default, want) in rows {
+            let got = is_ours(&SentBy::new(host, port), hp(via), default);
+            assert_eq!(
+                got,
+                want,
+                "{host} {port:?} vs {:?}",
+                String::from_utf8_lossy(via)
+            );
+        }
+        assert_eq!(default_port(b"tls"), 5061);
+        assert_eq!(default_port(b"TLS"), 5061);
+        for t in [&b"UDP"[..], b"tcp", b"SCTP", b"WS", b"WSS", b"X"] {
+            assert_eq!(default_port(t), 5060);
+        }
+    }
+}
