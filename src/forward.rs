@@ -16,13 +16,23 @@
 //! 1. **Parse** the datagram (or the frame a stream decoder cut) into an
 //!    [`OwnedResponse`]: it keeps the [`Bytes`] and only spans into them.
 //! 2. **Validate** it with a [`Context`](crate::validate::Context) in the
-//!    [`Proxy`](crate::validate::Role::Proxy) role. Findings are data, not
-//!    errors: the proxy decides, by severity or rule id, what it drops, logs
-//!    or forwards anyway (a proxy must not repair what it forwards, RFC 3261
-//!    §16.7 step 9).
+//!    [`Role::Proxy`](crate::validate::Role::Proxy) role. Findings are data,
+//!    not errors: the proxy decides, by severity or rule id, what it drops,
+//!    logs or forwards anyway (a proxy must not repair what it forwards,
+//!    RFC 3261 §16.7 step 9).
 //! 3. **Forward** with [`forward_upstream`], passing the same context's own
 //!    sent-by values. A refusal says why, with the spec rule id; a
 //!    [`Forwarded`] is written to the socket without copying the message.
+//!
+//! What is refused, and the rule reported:
+//!
+//! | Response | Rule id | Why |
+//! |---|---|---|
+//! | a 100 (Trying) | `100-not-forwarded` | hop-by-hop, RFC 3261 §16.7 step 5 |
+//! | no Via value | `via-required` | nothing to check, nowhere to send |
+//! | top Via not ours, or unreadable | `via-top-not-ours`, `proxy-stray-response` | RFC 3261 §18.1.2, §16.11; RFC 6026 §8.2 |
+//! | ours is the only Via | `proxy-remove-top-via` | meant for this proxy, RFC 3261 §16.7 step 3 |
+//! | next Via sent-by `255.255.255.255` | `proxy-broadcast-via` (warning) | RFC 4475 §3.3.10; [`ForwardOptions::forward_broadcast`] lets it through |
 //!
 //! ```
 //! use bytes::Bytes;
@@ -319,16 +329,14 @@ pub struct Forwarded {
 }
 
 impl Forwarded {
-    /// The pieces to send, in order, none of them empty.
+    /// The pieces to send, in order, none of them empty: the message up to
+    /// the removed Via value, then the rest (the first piece always holds at
+    /// least the status line).
     pub fn chunks(&self) -> &[Bytes] {
-        let n = self.pieces.iter().take_while(|p| !p.is_empty()).count();
-        let all = self.pieces.as_slice();
-        if self.pieces[n..].iter().all(Bytes::is_empty) {
-            &all[..n]
+        if self.pieces[1].is_empty() {
+            &self.pieces[..1]
         } else {
-            // An empty first piece cannot happen (the status line comes
-            // before every header row); keep both rather than lose bytes.
-            all
+            &self.pieces[..]
         }
     }
 
