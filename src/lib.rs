@@ -1,6 +1,26 @@
 //! Zero-copy SIP (RFC 3261) response parser and RFC-cited validator.
+//!
+//! # Model
+//!
+//! * [`parse_response`] / [`parse_message`] read one message from a buffer
+//!   with datagram semantics and return a borrowed view ([`Response`],
+//!   [`Message`]) that keeps only spans into the caller's bytes. Nothing is
+//!   copied and nothing is allocated.
+//! * [`OwnedResponse`] holds a [`bytes::Bytes`] plus the same spans: the same
+//!   view, owned, still without copying; header values can be cut out as
+//!   `Bytes` sharing the buffer.
+//! * [`ResponseDecoder`] / [`MessageDecoder`] frame messages out of a growing
+//!   `BytesMut` on stream transports, resuming where they stopped.
+//! * [`header::typed`] parses header values on demand; [`validate`] checks a
+//!   response against the rules of RFC 3261 and its extensions.
+//!
+//! A [`ParseError`] means the bytes could not be framed. Everything else
+//! (including what the parser accepted leniently, see [`Deviations`]) is a
+//! validator finding.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![deny(rustdoc::broken_intra_doc_links)]
+#![doc(test(attr(deny(warnings))))]
 
 pub mod code;
 pub mod decoder;
@@ -29,3 +49,11 @@ pub use message::{
 };
 pub use options::{Framing, Limits, ParseOptions};
 pub use span::Span;
+/// The validator's entry points at the crate root (the documented contract:
+/// `sip_response::validate(&Response, &Context) -> Report`).
+pub use validate::{validate, validate_into};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

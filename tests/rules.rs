@@ -5,7 +5,8 @@
 //! `<rule-id> <severity> <start>..<end>` (or `-` for no span), in any order;
 //! blank lines and `#` comments are ignored. An optional `<name>.ctx` sets the
 //! Context, one `key=value` per line: `transport=udp|tcp|tls|sctp|ws|wss`,
-//! `role=observer|uac|proxy`, `method=<METHOD>`, `sent-by=<host>[:<port>]`.
+//! `role=observer|uac|proxy`, `method=<METHOD>`, `sent-by=<host>[:<port>]`,
+//! `enable=<rule-id>` (for rules the default policy leaves off).
 //!
 //! Every directory must hold a `fail*.sip` that reports the directory's rule
 //! and a `pass*.sip` that does not. All mismatches are collected and
@@ -44,6 +45,12 @@ fn context(path: &Path) -> Result<Context, String> {
                 _ => return Err(format!("{}: role {rl:?}", path.display())),
             }),
             ("method", m) => ctx.with_method(m),
+            ("enable", id) => {
+                ctx.policy_mut()
+                    .enable(id)
+                    .map_err(|e| format!("{}: {e}", path.display()))?;
+                ctx
+            }
             ("sent-by", s) => match s.rsplit_once(':') {
                 Some((h, p)) if p.parse::<u16>().is_ok() => ctx.with_own_sent_by(h, p.parse().ok()),
                 _ => ctx.with_own_sent_by(s, None),

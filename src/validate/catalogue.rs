@@ -98,7 +98,9 @@ pub enum RuleStatus {
     Checked,
     /// Decidable from one response plus [`Context`](super::Context) (and,
     /// for `req` rules, the matching request once Context carries it), but
-    /// not implemented yet.
+    /// not implemented yet. (`status-code-not-3-digits` is also listed here:
+    /// such a message never parses, and the parser's
+    /// [`ParseError::rule`](crate::ParseError::rule) names this id.)
     Pending,
     /// Needs state one response and its Context cannot give: the text says
     /// what (a proxy's transaction state, other messages, the origin...).
