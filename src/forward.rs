@@ -32,7 +32,7 @@
 //! | no Via value | `via-required` | nothing to check, nowhere to send |
 //! | top Via not ours, or unreadable | `via-top-not-ours`, `proxy-stray-response` | RFC 3261 §18.1.2, §16.11; RFC 6026 §8.2 |
 //! | ours is the only Via | `proxy-remove-top-via` | meant for this proxy, RFC 3261 §16.7 step 3 |
-//! | next Via sent-by `255.255.255.255` | `proxy-broadcast-via` (warning) | RFC 4475 §3.3.10; [`ForwardOptions::forward_broadcast`] lets it through |
+//! | next Via sent-by or `received` is `255.255.255.255` | `proxy-broadcast-via` (warning) | RFC 4475 §3.3.10; [`ForwardOptions::forward_broadcast`] lets it through |
 //!
 //! ```
 //! use bytes::Bytes;
@@ -100,6 +100,7 @@ use bytes::buf::Chain;
 use bytes::{Buf, Bytes};
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::typed::host::is_ipv4_broadcast;
 use crate::header::typed::{HostKind, HostPort, TypedHeader, Via};
 use crate::header::{Element, KnownHeader};
 use crate::message::OwnedResponse;
@@ -125,14 +126,14 @@ use crate::Span;
 ///    check, the second as the forwarding decision), so both are reported.
 /// 4. Our Via is the only one: `proxy-remove-top-via` (RFC 3261 §16.7 step
 ///    3: the response was meant for this element and MUST NOT be forwarded).
-/// 5. The next Via's sent-by is `255.255.255.255`: `proxy-broadcast-via`
-///    (RFC 4475 §3.3.10: proxies should drop such a response rather than
-///    flood the broadcast address). Refused by default; see
-///    [`ForwardOptions::forward_broadcast`].
+/// 5. The next Via's sent-by host or `received` is `255.255.255.255`:
+///    `proxy-broadcast-via` (RFC 4475 §3.3.10: proxies should drop such a
+///    response rather than flood the broadcast address). Refused by default;
+///    see [`ForwardOptions::forward_broadcast`].
 ///
 /// A sent-by matches one of `own` when the ports agree, an absent port
-/// standing for the transport's default (5061 for TLS, 5060 for UDP, TCP,
-/// SCTP and any other transport; RFC 3261 §18.1.2, §19.1.2), and the hosts
+/// standing for the transport's default (5061 for TLS and WSS, 5060 for
+/// UDP, TCP, SCTP and any other transport; RFC 3261 §18.1.2, §19.1.2), and the hosts
 /// agree: IP addresses as addresses (so `[2001:DB8::1]`, `[2001:db8:0::1]`
 /// and a configured `2001:db8::1` are one host, RFC 4291 §2.2), names ASCII
 /// case-insensitively (RFC 3261 §19.1.4), through [`SentBy::matches`].
@@ -162,15 +163,15 @@ impl ForwardOptions {
         }
     }
 
-    /// Whether a response whose next Via sent-by is the IPv4 broadcast
-    /// address is forwarded anyway, with the `proxy-broadcast-via` warning in
-    /// [`Forwarded::findings`], instead of refused.
+    /// Whether a response whose next Via sends it to the IPv4 broadcast
+    /// address (sent-by host or `received`) is forwarded anyway, with the
+    /// `proxy-broadcast-via` warning in [`Forwarded::findings`], instead of
+    /// refused.
     ///
     /// RFC 4475 §3.3.10 says proxies should drop it (an Informational RFC,
-    /// hence a warning, not an error). A proxy that routes responses by
-    /// `received`/`rport` (RFC 3261 §18.2.2, RFC 3581) or over the request's
-    /// connection never sends to the sent-by address and may choose to
-    /// forward.
+    /// hence a warning, not an error). A proxy that sends responses back
+    /// over the request's connection (reliable transports, RFC 3261 §18.2.2)
+    /// never sends to those addresses and may choose to forward.
     pub const fn forward_broadcast(mut self, yes: bool) -> Self {
         self.forward_broadcast = yes;
         self
@@ -204,7 +205,7 @@ impl ForwardOptions {
         let sent_by = via.sent_by();
         let default_port = default_port(via.transport());
         if !own.iter().any(|o| is_ours(o, sent_by, default_port)) {
-            return Err(Refused::new(Refusal::NotOurs, Some(sent_by.span())));
+            return Err(Refused::new(Refusal::NotOurs, Some(top.span)));
         }
         // The next value: later in the same row, else in a later row. Empty
         // elements (`ours, , theirs`) carry no value and go with ours.
@@ -235,11 +236,11 @@ impl ForwardOptions {
             }
         };
         let mut warning = None;
-        if let Some(span) = broadcast_sent_by(&next) {
+        if is_broadcast(&next) {
             if !self.forward_broadcast {
-                return Err(Refused::new(Refusal::BroadcastNextVia, Some(span)));
+                return Err(Refused::new(Refusal::BroadcastNextVia, Some(next.span)));
             }
-            warning = Some(Refusal::BroadcastNextVia.finding(Some(span)));
+            warning = Some(Refusal::BroadcastNextVia.finding(Some(next.span)));
         }
         let msg = view.span();
         Ok(Forwarded {
@@ -255,11 +256,12 @@ impl ForwardOptions {
 }
 
 /// The default port of a Via transport when sent-by has none (RFC 3261
-/// §18.1.2, §19.1.2: 5061 for TLS, 5060 for UDP, TCP and SCTP). Other
-/// transports (WS, WSS, unknown tokens) have no SIP default there; 5060 is
-/// used, so configure such sent-by values with an explicit port.
+/// §18.1.2, §19.1.2: 5061 for TLS, 5060 for UDP, TCP and SCTP). WSS runs
+/// over TLS too and gets 5061, as in the validator's `via-top-not-ours`, so
+/// both judge a sent-by alike; every other token gets 5060. RFC 7118 sets
+/// no SIP default for WebSocket: configure such sent-by values with a port.
 fn default_port(transport: &[u8]) -> u16 {
-    if transport.eq_ignore_ascii_case(b"TLS") {
+    if transport.eq_ignore_ascii_case(b"TLS") || transport.eq_ignore_ascii_case(b"WSS") {
         5061
     } else {
         5060
@@ -301,12 +303,17 @@ fn line_end(src: &[u8], end: usize, head_end: usize) -> usize {
     }
 }
 
-/// The span of `next`'s sent-by host when it is the IPv4 limited broadcast
-/// address (RFC 4475 §3.3.10). A value that does not parse is not judged.
-fn broadcast_sent_by(next: &Element<'_>) -> Option<Span> {
-    let via = next.parse::<Via<'_>>().ok()?;
-    let host = via.sent_by().host();
-    host.is_ipv4_broadcast().then(|| host.span())
+/// Whether `next` sends the response to the IPv4 limited broadcast address
+/// (RFC 4475 §3.3.10): its sent-by host, or its `received` address, which
+/// replaces the host when the response is sent (RFC 3261 §18.2.2), is
+/// `255.255.255.255`. The validator's `proxy-broadcast-via` checks the same.
+/// A value that does not parse is not judged. A directed broadcast would
+/// need the subnet, which is not known here.
+fn is_broadcast(next: &Element<'_>) -> bool {
+    let Ok(via) = next.parse::<Via<'_>>() else {
+        return false;
+    };
+    via.sent_by().host().is_ipv4_broadcast() || via.received().is_some_and(is_ipv4_broadcast)
 }
 
 /// A response ready to go upstream: the original message without this
@@ -456,8 +463,8 @@ pub enum Refusal {
     /// Ours was the only Via value: the response was meant for this proxy,
     /// `proxy-remove-top-via`, RFC 3261 §16.7 step 3.
     MeantForUs,
-    /// The next Via's sent-by is `255.255.255.255`: `proxy-broadcast-via`
-    /// (a warning), RFC 4475 §3.3.10.
+    /// The next Via's sent-by host or `received` is `255.255.255.255`:
+    /// `proxy-broadcast-via` (a warning), RFC 4475 §3.3.10.
     BroadcastNextVia,
 }
 
@@ -482,7 +489,7 @@ impl Refusal {
             Refusal::MalformedTopVia(_) => "the top Via value does not parse",
             Refusal::NotOurs => "the top Via sent-by is not this proxy's",
             Refusal::MeantForUs => "this proxy's Via was the only one: meant for it",
-            Refusal::BroadcastNextVia => "the next Via sent-by is the broadcast address",
+            Refusal::BroadcastNextVia => "the next Via sends to the broadcast address",
         }
     }
 
@@ -528,8 +535,9 @@ impl Refused {
     }
 
     /// Where, in the parsed buffer: the status line of a 100, the top Via
-    /// value, its sent-by, the next Via's broadcast host, or the (empty)
-    /// end of the header section when there is no Via.
+    /// value (not ours, malformed, or the only one), the next Via value
+    /// (broadcast), or the (empty) end of the header section when there is
+    /// no Via. The same spans the validator gives these rules.
     pub const fn span(&self) -> Option<Span> {
         self.span
     }
@@ -771,6 +779,13 @@ body";
                 "Via: SIP/2.0/UDP [2001:db8::2]\r\n",
                 "SIP/2.0/UDP [2001:db8::1]:5060;branch=z9hG4bK1, ".to_string(),
             ),
+            // A broadcast address further down is not this hop's concern.
+            (
+                &p,
+                format!("Via: {OURS}, SIP/2.0/UDP a\r\nVia: SIP/2.0/UDP 255.255.255.255\r\n"),
+                "Via: SIP/2.0/UDP a\r\nVia: SIP/2.0/UDP 255.255.255.255\r\n",
+                format!("{OURS}, "),
+            ),
             // The second of several configured sent-by values matches.
             (
                 &[("other.example.com", None), ("192.0.2.1", Some(5080))],
@@ -895,7 +910,7 @@ Content-Length: 0\n\n"
                 p.clone(),
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "q.example.com",
+                "SIP/2.0/UDP q.example.com;branch=z9hG4bK1",
             ),
             // Right host, wrong port.
             (
@@ -904,7 +919,7 @@ Content-Length: 0\n\n"
                 p.clone(),
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "p.example.com:5070",
+                "SIP/2.0/UDP p.example.com:5070",
             ),
             // UDP default 5060 against a configured 5061.
             (
@@ -913,7 +928,7 @@ Content-Length: 0\n\n"
                 own(&[("p.example.com", Some(5061))]),
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "p.example.com",
+                OURS,
             ),
             // TLS default 5061 against a configured 5060.
             (
@@ -922,7 +937,7 @@ Content-Length: 0\n\n"
                 own(&[("p.example.com", Some(5060))]),
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "p.example.com",
+                "SIP/2.0/TLS p.example.com",
             ),
             // Ours second is not enough: the top is what counts.
             (
@@ -931,7 +946,7 @@ Content-Length: 0\n\n"
                 p.clone(),
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "a",
+                "SIP/2.0/UDP a",
             ),
             // No own sent-by configured: nothing is ours.
             (
@@ -940,7 +955,7 @@ Content-Length: 0\n\n"
                 vec![],
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "p.example.com",
+                OURS,
             ),
             // Different IPv6 address.
             (
@@ -949,7 +964,7 @@ Content-Length: 0\n\n"
                 own(&[("[2001:db8::1]", None)]),
                 Refusal::NotOurs,
                 &["via-top-not-ours", "proxy-stray-response"],
-                "[2001:db8::2]",
+                "SIP/2.0/UDP [2001:db8::2]",
             ),
             (
                 "200 OK",
@@ -970,10 +985,19 @@ Content-Length: 0\n\n"
             (
                 "200 OK",
                 format!("Via: {OURS}\r\nVia: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK2\r\n"),
+                p.clone(),
+                Refusal::BroadcastNextVia,
+                &["proxy-broadcast-via"],
+                "SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK2",
+            ),
+            // Sent to `received` (RFC 3261 §18.2.2): the same flood.
+            (
+                "200 OK",
+                format!("Via: {OURS}, SIP/2.0/UDP a.example.com;received=255.255.255.255\r\n"),
                 p,
                 Refusal::BroadcastNextVia,
                 &["proxy-broadcast-via"],
-                "255.255.255.255",
+                "SIP/2.0/UDP a.example.com;received=255.255.255.255",
             ),
         ];
         for (status, vias, own_list, reason, ids, span_text) in rows {
@@ -1053,7 +1077,10 @@ Content-Length: 0\n\n"
         assert_eq!(f.rule(), "proxy-broadcast-via");
         assert_eq!(f.severity(), Severity::Warning);
         let span = err.span().unwrap();
-        assert_eq!(&input[span.range()], b"255.255.255.255");
+        assert_eq!(
+            &input[span.range()],
+            b"SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK1saber23"
+        );
 
         // Forwarded on request, with the warning.
         let fwd = ForwardOptions::new()
@@ -1191,9 +1218,10 @@ Content-Length: 0\n\n"
                 String::from_utf8_lossy(via)
             );
         }
-        assert_eq!(default_port(b"tls"), 5061);
-        assert_eq!(default_port(b"TLS"), 5061);
-        for t in [&b"UDP"[..], b"tcp", b"SCTP", b"WS", b"WSS", b"X"] {
+        for t in [&b"tls"[..], b"TLS", b"WSS", b"wss"] {
+            assert_eq!(default_port(t), 5061);
+        }
+        for t in [&b"UDP"[..], b"tcp", b"SCTP", b"WS", b"TLS-SCTP", b"X"] {
             assert_eq!(default_port(t), 5060);
         }
     }

@@ -8,7 +8,7 @@ mod common;
 use bytes::Bytes;
 use proptest::prelude::*;
 use sip_response::header::typed::Via;
-use sip_response::validate::SentBy;
+use sip_response::validate::{validate, Context, Role, SentBy};
 use sip_response::{
     forward_upstream, parse_response, ForwardOptions, Forwarded, KnownHeader, OwnedResponse,
     Refusal, Response,
@@ -79,7 +79,7 @@ fn host() -> impl Strategy<Value = String> {
 
 fn via() -> impl Strategy<Value = GenVia> {
     (
-        prop::sample::select(&["UDP", "TCP", "TLS", "SCTP", "udp", "tls", "WS"][..]),
+        prop::sample::select(&["UDP", "TCP", "TLS", "SCTP", "udp", "tls", "WS", "WSS"][..]),
         host(),
         prop::option::of(1024u16..),
         "(;branch=z9hG4bK[a-zA-Z0-9]{1,10})?(;received=192\\.0\\.2\\.[1-9])?(;rport(=[1-9][0-9]{3})?)?",
@@ -177,7 +177,8 @@ proptest! {
         prop_assert_eq!(via_values(&resp.view()), values.iter().map(|v| v.as_bytes()).collect::<Vec<_>>());
         let top = &g.vias[0];
         // Configure the port either as sent or, when absent, as the default.
-        let default = if top.transport.eq_ignore_ascii_case("TLS") { 5061 } else { 5060 };
+        let tls = top.transport.eq_ignore_ascii_case("TLS") || top.transport == "WSS";
+        let default = if tls { 5061 } else { 5060 };
         let port = top.port.or(if spell_port { Some(default) } else { None });
         let own = [SentBy::new("other.invalid", None), SentBy::new(top.host.to_ascii_uppercase(), port)];
         let next_is_bcast = g.vias.get(1).is_some_and(|v| v.host == "255.255.255.255");
@@ -212,6 +213,19 @@ proptest! {
         // Someone else's response is never forwarded.
         let err = forward_upstream(&resp, &[SentBy::new("other.invalid", None)]).unwrap_err();
         prop_assert!(matches!(err.reason(), Refusal::Trying | Refusal::NotOurs));
+
+        // The validator, as the same proxy, agrees on the shared rules.
+        let count = |ctx: &Context, id: &str| validate(&resp.view(), ctx).by_rule(id).count();
+        let ctx = Context::new()
+            .with_role(Role::Proxy)
+            .with_own_sent_by(top.host.to_ascii_uppercase(), port);
+        prop_assert_eq!(count(&ctx, "via-top-not-ours"), 0);
+        prop_assert_eq!(count(&ctx, "proxy-broadcast-via"), usize::from(next_is_bcast));
+        prop_assert_eq!(count(&ctx, "100-not-forwarded"), usize::from(g.code == 100));
+        let stranger = Context::new()
+            .with_role(Role::Proxy)
+            .with_own_sent_by("other.invalid", None);
+        prop_assert_eq!(count(&stranger, "via-top-not-ours"), 1);
     }
 
     /// Arbitrary and mutated input never panics, and any forward it yields
