@@ -133,11 +133,12 @@ use crate::Span;
 ///
 /// A sent-by matches one of `own` when the ports agree, an absent port
 /// standing for the transport's default (5061 for TLS and WSS, 5060 for
-/// UDP, TCP, SCTP and any other transport; RFC 3261 §18.1.2, §19.1.2), and the hosts
-/// agree: IP addresses as addresses (so `[2001:DB8::1]`, `[2001:db8:0::1]`
-/// and a configured `2001:db8::1` are one host, RFC 4291 §2.2), names ASCII
-/// case-insensitively (RFC 3261 §19.1.4), through [`SentBy::matches`].
-/// An empty `own` matches nothing, so every response is refused.
+/// UDP, TCP, SCTP and any other transport; RFC 3261 §18.1.2, §19.1.2), and
+/// the hosts agree: IP addresses as addresses (so `[2001:DB8::1]`,
+/// `[2001:db8:0::1]` and a configured `2001:db8::1` are one host, RFC 4291
+/// §2.2), names ASCII case-insensitively through [`SentBy::matches`]
+/// (RFC 3261 §19.1.4). An empty `own` matches nothing, so every response is
+/// refused.
 ///
 /// Only the top Via value's syntax is checked: the other values belong to
 /// other elements, and a proxy must not remove or repair them (RFC 3261
