@@ -843,6 +843,23 @@ Content-Length: 0\n\n"
     }
 
     #[test]
+    fn keepalives_before_the_message_are_not_forwarded() {
+        // Stream framing skips CRLFs before the start line (RFC 3261 §7.5); the
+        // forward starts at the status line.
+        let mut input = b"\r\n\r\n".to_vec();
+        input.extend(msg(
+            "200 OK",
+            &format!("Via: {OURS}\r\nVia: SIP/2.0/UDP a\r\n"),
+        ));
+        let resp =
+            OwnedResponse::parse_with(Bytes::from(input), &crate::ParseOptions::stream()).unwrap();
+        assert_eq!(resp.view().span().start, 4);
+        let fwd = forward_upstream(&resp, &own(&[("p.example.com", None)])).unwrap();
+        let out = check(&resp, &fwd);
+        assert_eq!(out, msg("200 OK", "Via: SIP/2.0/UDP a\r\n"));
+    }
+
+    #[test]
     fn refusals() {
         // (status, Via rows, own, reason, rule ids, span text)
         type Row<'a> = (
