@@ -25,6 +25,7 @@
 pub mod code;
 pub mod decoder;
 pub mod error;
+pub mod forward;
 mod framing;
 pub mod header;
 mod lex;
@@ -39,6 +40,7 @@ pub use code::StatusCode;
 pub use decoder::DecodeError;
 pub use decoder::{MessageDecoder, ResponseDecoder};
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
+pub use forward::{forward_upstream, ForwardOptions, Forwarded, Refusal, Refused};
 pub use framing::Deviations;
 pub use header::{Header, HeaderName, Headers, KnownHeader};
 pub use message::{
