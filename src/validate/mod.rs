@@ -21,7 +21,7 @@ mod rules;
 mod table;
 
 pub use catalogue::{rules, Contexts, Rule, RuleInfo, RuleStatus};
-pub use context::{Context, Role, SentBy, Transport};
+pub use context::{Context, NotARequest, Role, SentBy, Transport};
 pub use finding::{Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
 pub use policy::{Policy, UnknownRule};
 
