@@ -933,7 +933,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1"),
         contexts: Contexts::REQ,
         summary: "Dialog Contact is not SIPS although the request was.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -942,7 +942,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1"),
         contexts: Contexts::REQ,
         summary: "Dialog Record-Route is not the request's, in order.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -978,7 +978,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.3"),
         contexts: Contexts::REQ,
         summary: "Redirect Contact equals the request URI.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1059,7 +1059,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 7"),
         contexts: Contexts::REQ,
         summary: "Registrar granted a longer expiry than asked.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {

@@ -21,7 +21,9 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     reliable_1xx_support(f, req, out);
     refresher_uas_timer(f, req, out);
     content_encoding(f, req, out);
+    dialog_creating(f, req, out);
     match f.code {
+        300..=399 => redirect_to_self(f, req, out),
         420 => unsupported_matches(f, req, out),
         423 => min_expires_vs_request(f, req, out),
         607 if headers_to_tag(req.headers()) == Some(true) => out.emit(
@@ -30,6 +32,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
             Detail::new("607 to an in-dialog request"),
         ),
         200..=299 if f.method_is("SUBSCRIBE") => subscribe_2xx(f, req, out),
+        200..=299 if f.method_is("REGISTER") => register_expires_longer(f, req, out),
         _ => {}
     }
 }
@@ -451,5 +454,130 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
             Some(f.status_line),
             Detail::new("204 to a SUBSCRIBE outside a dialog"),
         );
+    }
+}
+
+/// Rules on a response that creates a dialog: a 101–199 (with To tag) or
+/// 2xx to an INVITE, SUBSCRIBE or REFER that had no To tag (RFC 3261 §12.1;
+/// RFC 6665 §4.1.2.1; RFC 3515 §2.4.1):
+///
+/// * `dialog-record-route-copy` — RFC 3261 §12.1.1: the UAS MUST copy all
+///   Record-Route values from the request into the response, in order and
+///   with all parameters. Compared value by value with LWS normalised.
+///   Span: the first differing value (the status line if one is missing).
+/// * `dialog-contact-sips` — RFC 3261 §12.1.1: if the Request-URI, or the
+///   top Record-Route value, or (with no Record-Route) the Contact of the
+///   request was a SIPS URI, the response's Contact MUST be a SIPS URI.
+///   Span: the Contact value.
+fn dialog_creating<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let creating_method = matches!(req.method(), b"INVITE" | b"SUBSCRIBE" | b"REFER");
+    let code_ok = (200..300).contains(&f.code)
+        || ((101..200).contains(&f.code) && super::to_has_tag(f.resp) == Some(true));
+    if !creating_method || !code_ok || headers_to_tag(req.headers()) != Some(false) {
+        return;
+    }
+    let rh = req.headers();
+    let mut rr = rh.elements(KnownHeader::RecordRoute);
+    let mut sr = f.resp.headers().elements(KnownHeader::RecordRoute);
+    loop {
+        match (rr.next(), sr.next()) {
+            (None, None) => break,
+            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) => {}
+            (_, b) => {
+                out.emit(
+                    r::DIALOG_RECORD_ROUTE_COPY,
+                    Some(b.map_or(f.status_line, |b| b.span)),
+                    Detail::new("Record-Route is not the request's, in order"),
+                );
+                break;
+            }
+        }
+    }
+    let is_sips = |v: &[u8]| {
+        super::success::contact_scheme(v).is_some_and(|s| s.eq_ignore_ascii_case(b"sips"))
+    };
+    let uri_sips = req
+        .uri()
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case(b"sips:"));
+    let route_sips = match rh.elements(KnownHeader::RecordRoute).next() {
+        Some(top) => is_sips(top.bytes),
+        None => rh
+            .elements(KnownHeader::Contact)
+            .next()
+            .is_some_and(|c| is_sips(c.bytes)),
+    };
+    if uri_sips || route_sips {
+        for e in f.resp.headers().elements(KnownHeader::Contact) {
+            if !e.bytes.is_empty() && e.bytes != b"*" && !is_sips(e.bytes) {
+                out.emit(
+                    r::DIALOG_CONTACT_SIPS,
+                    Some(e.span),
+                    Detail::new("Contact is not SIPS although the request was"),
+                );
+            }
+        }
+    }
+}
+
+/// `3xx-redirect-to-self` — RFC 3261 §8.3: a redirect server MUST NOT
+/// redirect a request to a URI equal to its Request-URI. Compared byte for
+/// byte (a conservative reading of §19.1.4 equality: differences the RFC
+/// would ignore, such as host case, are not reported). Span: the Contact.
+fn redirect_to_self<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for e in f.resp.headers().elements(KnownHeader::Contact) {
+        if !e.bytes.is_empty() && addr_uri(e.bytes) == req.uri() {
+            out.emit(
+                r::R_3XX_REDIRECT_TO_SELF,
+                Some(e.span),
+                Detail::new("redirect to the Request-URI itself"),
+            );
+        }
+    }
+}
+
+/// `2xx-register-expires-longer` — RFC 3261 §10.3 step 7: the registrar
+/// may shorten a requested expiry but has no leave to lengthen it (no
+/// keyword: info). For each Contact of the REGISTER, the binding with the
+/// same URI in the 2xx is compared with the requested interval (its
+/// `expires` parameter, else the request's Expires). Span: the binding.
+fn register_expires_longer<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    let default = rh.get(KnownHeader::Expires).and_then(|h| delta(h.value()));
+    let expires_of = |bytes: &[u8], base: usize| {
+        addr_params(bytes, base)?
+            .get("expires")?
+            .value()
+            .and_then(delta)
+    };
+    for asked in rh.elements(KnownHeader::Contact) {
+        let Some(want) = expires_of(asked.bytes, asked.span.start).or(default) else {
+            continue;
+        };
+        let uri = addr_uri(asked.bytes);
+        for got in f.resp.headers().elements(KnownHeader::Contact) {
+            if addr_uri(got.bytes) != uri {
+                continue;
+            }
+            if expires_of(got.bytes, got.span.start).is_some_and(|g| g > want) {
+                out.emit(
+                    r::R_2XX_REGISTER_EXPIRES_LONGER,
+                    Some(got.span),
+                    Detail::with("binding longer than requested", DetailArg::Number(want)),
+                );
+            }
+        }
     }
 }
