@@ -26,6 +26,14 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         300..=399 => redirect_to_self(f, req, out),
         420 => unsupported_matches(f, req, out),
         423 => min_expires_vs_request(f, req, out),
+        // RFC 6442 §4.3: a 424 MUST NOT answer a request that carried no
+        // Geolocation (`424-geolocation-error`, request part).
+        424 if !req.headers().contains(KnownHeader::Geolocation) => out.emit(
+            r::R_424_GEOLOCATION_ERROR,
+            Some(f.status_line),
+            Detail::new("424 to a request without Geolocation"),
+        ),
+        439 => outbound_439(f, req, out),
         607 if headers_to_tag(req.headers()) == Some(true) => out.emit(
             r::R_607_OUT_OF_DIALOG,
             Some(f.status_line),
@@ -579,5 +587,27 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
                 );
             }
         }
+    }
+}
+
+/// `439-register-only` (request part) — RFC 5626 §6, §11.6: a 439 MUST NOT
+/// be sent unless the REGISTER carried a Contact `reg-id` and Supported
+/// `outbound` (the edge proxy lacks outbound support for such a request).
+/// Span: the status line.
+fn outbound_439<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    let reg_id = rh
+        .elements(KnownHeader::Contact)
+        .any(|e| addr_params(e.bytes, e.span.start).is_some_and(|p| p.contains("reg-id")));
+    if !reg_id || !lists(rh, KnownHeader::Supported, b"outbound") {
+        out.emit(
+            r::R_439_REGISTER_ONLY,
+            Some(f.status_line),
+            Detail::new("439 to a request without reg-id and Supported: outbound"),
+        );
     }
 }
