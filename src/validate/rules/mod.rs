@@ -1,5 +1,14 @@
 //! The checks, grouped by the class of response they concern.
 //!
+//! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
+//! * `headers.rs` — sections 2–3: mandatory headers, tags, single-value
+//!   headers, CSeq, Call-ID, Contact, option tags, placement, Warning, Date.
+//! * `via.rs` — section 3 Via rules, and the Via reader the others use.
+//! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
+//!   `server_failure.rs` — sections 4–6, by class.
+//! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
+//! * `request.rs` — every rule that compares with the request (`req`).
+//!
 //! Every check is a plain function over [`Facts`] (what every rule needs,
 //! computed once per response) writing to an [`Emitter`]. None allocates:
 //! header values are walked in place with the lexical helpers.
