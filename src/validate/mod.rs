@@ -4,7 +4,7 @@
 //! Findings are data, never errors (the two-tier model of x509-parser's
 //! `validate`): a response that parsed is always fully validated. Each
 //! finding names its rule by the spec id ([`Finding::rule`]), carries the
-//! RFC [`Cite`] and a byte [`Span`](crate::Span) into the parsed buffer.
+//! RFC [`Cite`] and a byte [`Span`] into the parsed buffer.
 //!
 //! * [`rules()`] lists every spec rule with its status ([`RuleStatus`]):
 //!   checked, pending, or needing state one response cannot give.
