@@ -80,11 +80,36 @@ fn addr_uri(v: &[u8]) -> &[u8] {
     lex::trim_lws(v)
 }
 
+/// True when two Via values are the same copy: equal sent-protocol and
+/// sent-by, and equal parameters in order, except `received` and `rport`,
+/// which the server transport adds to the top Via of the request it
+/// receives (RFC 3261 §18.2.1, RFC 3581 §4) before the UAS copies it, so a
+/// request captured on the way in lacks them. Unreadable values compare
+/// with LWS normalised.
+fn same_via(a: &[u8], b: &[u8]) -> bool {
+    use super::via::parse_via;
+    let (Ok(x), Ok(y)) = (parse_via(a, 0), parse_via(b, 0)) else {
+        return eq_lws(a, b);
+    };
+    let kept = |p: &crate::header::Param<'_>| !p.is("received") && !p.is("rport");
+    x.protocol.eq_ignore_ascii_case(y.protocol)
+        && x.version == y.version
+        && x.transport.eq_ignore_ascii_case(y.transport)
+        && x.host.eq_ignore_ascii_case(y.host)
+        && x.port == y.port
+        && x.params
+            .iter()
+            .filter(kept)
+            .map(|p| (p.name(), p.value()))
+            .eq(y.params.iter().filter(kept).map(|p| (p.name(), p.value())))
+}
+
 /// `copied-headers-mismatch` — RFC 3261 §8.2.6.2: From, Call-ID and CSeq of
 /// the response MUST equal the request's, the Via values MUST be equal and
 /// in the same order, and To MUST equal the request's To when that had a
 /// tag (otherwise its URI MUST). Values are compared with LWS runs
-/// normalised (§7.3.1); Call-ID byte-wise. Span: the response's differing
+/// normalised (§7.3.1); Call-ID byte-wise; Via values ignoring the
+/// `received` and `rport` the UAS side adds (see `same_via`). Span: the response's differing
 /// value (or its status line when a copy is missing).
 fn copied_headers<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
@@ -134,7 +159,7 @@ fn copied_headers<S: FindingSink + ?Sized>(
     loop {
         match (rv.next(), sv.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) => {}
+            (Some(a), Some(b)) if same_via(a.bytes, b.bytes) => {}
             (_, b) => {
                 let span = b.map_or(f.status_line, |b| b.span);
                 out.emit(
