@@ -169,8 +169,12 @@ impl Context {
     }
 
     /// The request this response answers (spec context `req`): enables the
-    /// rules that compare the two. Cheap to set per transaction: the
-    /// message shares its `Bytes`. Fails when `request` is a response.
+    /// rules that compare the two. Give the request as the responder
+    /// received it: proxies on the way add Via and Record-Route values, and
+    /// a copy captured nearer the UAC lacks them (the rules already ignore
+    /// the `received`/`rport` a server adds to the top Via). Cheap to set per
+    /// transaction: the message shares its `Bytes`. Fails when `request` is
+    /// a response.
     pub fn with_request(mut self, request: OwnedMessage) -> Result<Self, NotARequest> {
         if request.is_response() {
             return Err(NotARequest);
