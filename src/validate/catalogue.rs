@@ -126,8 +126,8 @@ pub struct RuleInfo {
     /// Whether the crate checks it.
     pub status: RuleStatus,
     /// For rules the spec lowered on purpose (`warning↓`, `info↓`): the
-    /// severity its RFC keyword alone would give. [`Policy::strict`]
-    /// (super::Policy::strict) restores it.
+    /// severity its RFC keyword alone would give. [`Policy::strict`](super::Policy::strict)
+    /// restores it.
     pub lowered_from: Option<Severity>,
 }
 

@@ -1,5 +1,14 @@
 //! The checks, grouped by the class of response they concern.
 //!
+//! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
+//! * `headers.rs` — sections 2–3: mandatory headers, tags, single-value
+//!   headers, CSeq, Call-ID, Contact, option tags, placement, Warning, Date.
+//! * `via.rs` — section 3 Via rules, and the Via reader the others use.
+//! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
+//!   `server_failure.rs` — sections 4–6, by class.
+//! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
+//! * `request.rs` — every rule that compares with the request (`req`).
+//!
 //! Every check is a plain function over [`Facts`] (what every rule needs,
 //! computed once per response) writing to an [`Emitter`]. None allocates:
 //! header values are walked in place with the lexical helpers.
@@ -10,6 +19,7 @@ mod headers;
 mod provisional;
 mod proxy;
 mod redirect;
+mod request;
 mod server_failure;
 mod success;
 mod uac;
@@ -18,7 +28,7 @@ mod via;
 use crate::header::param::{scan_params, Params};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
-use crate::message::Response;
+use crate::message::{Request, Response};
 use crate::span::Span;
 
 use super::{Context, Emitter, FindingSink};
@@ -36,6 +46,8 @@ pub(crate) struct Facts<'r, 'a> {
     /// Where a finding about something *missing* points: the status line,
     /// whose code is what demands the header.
     pub(crate) status_line: Span,
+    /// The matching request, when the Context has one (spec context `req`).
+    pub(crate) req: Option<Request<'r>>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
@@ -53,6 +65,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             code: resp.status().as_u16(),
             method,
             status_line: resp.status_line_span(),
+            req: ctx.request(),
         }
     }
 
@@ -86,6 +99,7 @@ pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     server_failure::check(f, out);
     via::check(f, out);
     uac::check(f, out);
+    request::check(f, out);
 }
 
 /// The method of a CSeq value `1*DIGIT LWS Method` (RFC 3261 §20.16), or
@@ -157,7 +171,12 @@ pub(crate) fn delta(v: &[u8]) -> Option<u64> {
 /// True when the To header carries a `tag` parameter (RFC 3261 §8.2.6.2).
 /// `None` when To is absent or unreadable.
 pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
-    let to = resp.headers().get(KnownHeader::To)?;
+    headers_to_tag(resp.headers())
+}
+
+/// [`to_has_tag`] on any header section (a request's, too).
+pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
+    let to = h.get(KnownHeader::To)?;
     addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
 }
 

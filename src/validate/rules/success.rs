@@ -96,7 +96,7 @@ fn invite_allow_supported<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
 }
 
 /// The URI scheme of a name-addr or addr-spec Contact value.
-fn contact_scheme(v: &[u8]) -> Option<&[u8]> {
+pub(super) fn contact_scheme(v: &[u8]) -> Option<&[u8]> {
     let mut i = 0;
     let mut start = 0;
     while i < v.len() {
