@@ -39,7 +39,7 @@ enum State {
     /// Between messages (keep-alives may come).
     Idle,
     /// Reading the head.
-    Head(Box<Scanner>),
+    Head(Scanner),
     /// Head done; waiting for `total` bytes.
     Body { layout: Layout, total: usize },
 }
@@ -109,7 +109,7 @@ impl MessageDecoder {
                     if buf.is_empty() || buf[..] == b"\r"[..] {
                         return Ok(None);
                     }
-                    self.state = State::Head(Box::new(Scanner::new(self.opts, 0)));
+                    self.state = State::Head(Scanner::new(self.opts, 0));
                 }
                 State::Head(sc) => match sc.scan(buf, false)? {
                     Scan::More => return Ok(None),
@@ -138,7 +138,7 @@ impl MessageDecoder {
 }
 
 /// Frames responses from a stream: a [`MessageDecoder`] that refuses
-/// requests with [`NotAResponse`](ParseErrorKind::NotAResponse).
+/// requests with [`NotAResponse`](crate::ParseErrorKind::NotAResponse).
 #[derive(Clone, Debug)]
 pub struct ResponseDecoder {
     inner: MessageDecoder,

@@ -9,7 +9,7 @@
 //! it arrive, before anything is buffered further.
 
 use crate::error::{ParseError, ParseErrorKind};
-use crate::header::{raw_row, HeadLayout, HeaderIndex, KnownHeader};
+use crate::header::{HeadLayout, HeaderIndex, KnownHeader};
 use crate::lex::{self, is_ws, ListSplit};
 use crate::options::{Framing, ParseOptions};
 use crate::start_line::{self, StartLine};
@@ -127,6 +127,8 @@ struct Row {
     /// Known header, if the name is one (classified once, at the row start).
     known: Option<KnownHeader>,
     well_formed: bool,
+    /// Offset of the colon (meaningful when `well_formed`).
+    colon: usize,
     continuations: usize,
     unfolded_len: usize,
     end: usize,
@@ -401,7 +403,7 @@ impl Scanner {
                     }
                     let well_formed = name_end > ls && c < content_end && buf[c] == b':';
                     let known = if well_formed {
-                        KnownHeader::from_bytes(&buf[ls..name_end])
+                        KnownHeader::from_token(&buf[ls..name_end])
                     } else {
                         None
                     };
@@ -409,6 +411,7 @@ impl Scanner {
                         start: ls,
                         known,
                         well_formed,
+                        colon: c,
                         continuations: 0,
                         unfolded_len: len,
                         end: content_end,
@@ -439,9 +442,15 @@ impl Scanner {
         match k {
             KnownHeader::ContentLength => self.content_length_row(buf, row),
             KnownHeader::Via => {
-                let r = raw_row(buf, row.start, row.end);
-                let colon = r.colon.unwrap_or(row.end);
-                self.via_values += ListSplit::new(&buf[colon + 1..row.end]).count();
+                // Most Via rows hold one value: a SIMD search for a comma
+                // settles them; only rows with commas are split properly
+                // (never inside quotes or brackets).
+                let value = &buf[row.colon + 1..row.end];
+                self.via_values += if memchr::memchr(b',', value).is_none() {
+                    1
+                } else {
+                    ListSplit::new(value).count()
+                };
                 if self.via_values > self.opts.limits.max_via_values {
                     return Err(ParseError::new(ParseErrorKind::TooManyViaValues, row.start));
                 }
@@ -457,8 +466,7 @@ impl Scanner {
     fn content_length_row(&mut self, buf: &[u8], row: Row) -> Result<(), ParseError> {
         let stream = self.opts.framing == Framing::Stream;
         let row_span = Span::new(row.start, row.end);
-        let r = raw_row(buf, row.start, row.end);
-        let colon = r.colon.unwrap_or(row.end);
+        let colon = row.colon;
         let raw = &buf[colon + 1..row.end];
         let value = lex::trim_lws(raw);
         let value_start = colon + 1 + lex::skip_lws(raw, 0);

@@ -1,31 +1,52 @@
-//! Allocation counting: parsing a response makes no heap allocation.
-//! Its own test binary, because it installs a counting global allocator.
+//! Allocation counting: parsing a response, reading its common typed
+//! headers and validating it into a non-allocating sink make no heap
+//! allocation. Its own test binary, because it installs a counting global
+//! allocator.
 #![allow(unsafe_code)] // a counting `GlobalAlloc` cannot be written without it
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::cell::Cell;
+
+use sip_response::header::typed::{CSeq, ContentLength, ToHeader, Via};
+use sip_response::validate::{
+    validate_into, Context, CountingSink, Policy, Role, Severity, Transport,
+};
+use sip_response::{parse_response, KnownHeader};
 
 struct Counting;
 
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+// Per thread, so that tests running in parallel (and the harness's own
+// threads) do not count each other's allocations. `const` thread-locals of
+// `Cell`s need no allocation and no destructor, so touching them from the
+// allocator cannot recurse.
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_alloc() {
+    if COUNTING.try_with(Cell::get).unwrap_or(false) {
+        let _ = ALLOCS.try_with(|a| a.set(a.get() + 1));
+    }
+}
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
-        }
+        note_alloc();
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_alloc();
+        // SAFETY: forwarded unchanged to the system allocator.
+        unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
-        }
+        note_alloc();
         // SAFETY: forwarded unchanged to the system allocator.
         unsafe { System.realloc(ptr, layout, new_size) }
     }
@@ -55,7 +76,7 @@ Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n\
 s: lunch\r\n\
 X-Custom: folded\r\n value\r\n\
 c: application/sdp\r\n\
-Content-Length: 72\r\n\
+Content-Length: 87\r\n\
 \r\n\
 v=0\r\n\
 o=bob 2890844527 2890844527 IN IP4 192.0.2.4\r\n\
@@ -63,30 +84,186 @@ s=-\r\n\
 t=0 0\r\n\
 m=audio 3456 RTP/AVP 0\r\n";
 
+/// Runs `f` and counts the heap allocations it makes on this thread.
 fn count<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    ALLOCS.store(0, Ordering::SeqCst);
-    COUNTING.store(true, Ordering::SeqCst);
+    ALLOCS.with(|a| a.set(0));
+    COUNTING.with(|c| c.set(true));
     let out = std::hint::black_box(f());
-    COUNTING.store(false, Ordering::SeqCst);
-    (out, ALLOCS.load(Ordering::SeqCst))
+    COUNTING.with(|c| c.set(false));
+    (out, ALLOCS.with(Cell::get))
 }
 
 #[test]
 fn parse_response_makes_no_heap_allocation() {
     assert!((650..=800).contains(&RESPONSE.len()), "{}", RESPONSE.len());
     let (summary, allocs) = count(|| {
-        let r = sip_response::parse_response(RESPONSE).unwrap();
+        let r = parse_response(RESPONSE).unwrap();
         let h = r.headers();
         (
             r.status().as_u16(),
             h.len(),
             h.iter().count(),
-            h.elements(sip_response::KnownHeader::Via).count(),
-            h.get(sip_response::KnownHeader::CallId)
-                .map(|c| c.value().len()),
+            h.elements(KnownHeader::Via).count(),
+            h.get(KnownHeader::CallId).map(|c| c.value().len()),
             r.body().len(),
         )
     });
-    assert_eq!(summary, (200, 20, 20, 3, Some(31), 72));
+    assert_eq!(summary, (200, 20, 20, 3, Some(31), 87));
+    // The body is exactly Content-Length octets: nothing trails it.
+    assert!(RESPONSE.ends_with(b"RTP/AVP 0\r\n"));
+    assert_eq!(
+        RESPONSE.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4 + 87,
+        RESPONSE.len()
+    );
     assert_eq!(allocs, 0, "parse_response allocated");
+}
+
+#[test]
+fn the_counter_counts() {
+    // Guards the tests below against a counter that never counts.
+    let (v, allocs) = count(|| vec![1u8; 100]);
+    assert_eq!(v.len(), 100);
+    assert!(allocs >= 1, "{allocs}");
+    let (_, allocs) = count(|| format!("{}", 12345).len());
+    assert!(allocs >= 1, "{allocs}");
+}
+
+#[test]
+fn reading_common_typed_headers_makes_no_heap_allocation() {
+    let (summary, allocs) = count(|| {
+        let r = parse_response(RESPONSE).unwrap();
+        let h = r.headers();
+        let via = h.typed::<Via<'_>>().unwrap().unwrap();
+        let to = h.typed::<ToHeader<'_>>().unwrap().unwrap();
+        let cseq = h.typed::<CSeq<'_>>().unwrap().unwrap();
+        let cl = h.typed::<ContentLength>().unwrap().unwrap();
+        (
+            via.branch(),
+            via.branch_span(),
+            to.tag(),
+            to.tag_span(),
+            cseq.number(),
+            cseq.method(),
+            cl.value(),
+        )
+    });
+    assert_eq!(
+        allocs, 0,
+        "parse + typed Via/To/CSeq/Content-Length allocated"
+    );
+    let (branch, branch_span, tag, tag_span, number, method, cl) = summary;
+    assert_eq!(branch, Some(b"z9hG4bKnashds8".as_slice()));
+    assert_eq!(&RESPONSE[branch_span.unwrap().range()], branch.unwrap());
+    assert_eq!(tag, Some(b"a6c85cf".as_slice()));
+    assert_eq!(&RESPONSE[tag_span.unwrap().range()], tag.unwrap());
+    assert_eq!((number, method, cl), (314159, "INVITE", 87));
+}
+
+/// The contexts a deployment would validate with: the default observer, a
+/// UAC on TCP, a proxy on UDP that knows its own sent-by, and a strict
+/// policy with a minimum severity and a disabled rule.
+fn contexts() -> Vec<Context> {
+    let mut strict = Policy::strict();
+    strict.set_min_severity(Severity::Warning);
+    strict.disable("to-tag-missing").unwrap();
+    vec![
+        Context::new(),
+        Context::new()
+            .with_transport(Transport::Tcp)
+            .with_role(Role::Uac),
+        Context::new()
+            .with_transport(Transport::Udp)
+            .with_role(Role::Proxy)
+            .with_own_sent_by("p1.biloxi.com", Some(5060))
+            .with_own_sent_by("[2001:db8::1]", None),
+        Context::new()
+            .with_transport(Transport::Ws)
+            .with_method("INVITE")
+            .with_policy(strict),
+    ]
+}
+
+/// Validates `bytes` into a [`CountingSink`] under every context, asserting
+/// no allocation; returns the findings seen per context.
+fn validate_counting(name: &str, bytes: &[u8]) -> Vec<usize> {
+    let resp = parse_response(bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+    contexts()
+        .iter()
+        .enumerate()
+        .map(|(i, ctx)| {
+            let mut sink = CountingSink::new();
+            let ((), allocs) = count(|| validate_into(&resp, ctx, &mut sink));
+            assert_eq!(allocs, 0, "{name}: validate_into allocated (context #{i})");
+            // And the counts are those `validate` collects.
+            let report = sip_response::validate::validate(&resp, ctx);
+            assert_eq!(sink.total(), report.len(), "{name} context #{i}");
+            for s in Severity::ALL {
+                assert_eq!(
+                    sink.count(s),
+                    report
+                        .findings()
+                        .iter()
+                        .filter(|f| f.severity() == s)
+                        .count()
+                );
+            }
+            sink.total()
+        })
+        .collect()
+}
+
+#[test]
+fn validate_into_a_counting_sink_makes_no_heap_allocation() {
+    validate_counting("RESPONSE", RESPONSE);
+}
+
+#[test]
+fn validate_into_makes_no_heap_allocation_on_responses_with_findings() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let files = [
+        // To without tag (error).
+        "tests/data/fixtures/pcap-extract/arkime__gtp-iphone__f00016_401.sip",
+        // No From/To/Call-ID/CSeq, bare LF line endings.
+        "tests/data/fixtures/kamailio/short_reply.sip",
+        // Content-Length: xyz.
+        "tests/data/fixtures/pcap-extract/zeek__invalid-content-length__f00002_200.sip",
+        // No Content-Length on UDP (warning).
+        "tests/data/fixtures/pcap-extract/heplify__ipip0__f00002_403.sip",
+        // Overlarge CSeq, Retry-After and warn-code.
+        "tests/data/rfc4475/scalarlg.dat",
+        // RFC 4475 responses without and with an odd reason phrase.
+        "tests/data/rfc4475/noreason.dat",
+        "tests/data/rfc4475/unreason.dat",
+        "tests/data/fixtures/pjsip/auth_challenge.sip",
+        "tests/data/fixtures/pcap-extract/sngrep__aaa__f00620_183.sip",
+    ];
+    let mut with_findings = 0;
+    for f in files {
+        let bytes = std::fs::read(root.join(f)).unwrap();
+        let counts = validate_counting(f, &bytes);
+        if counts[0] > 0 {
+            with_findings += 1;
+        }
+    }
+    assert!(
+        with_findings >= 5,
+        "only {with_findings} files had findings"
+    );
+}
+
+#[test]
+fn validate_into_makes_no_heap_allocation_over_every_response_fixture() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fixtures");
+    let mut n = 0;
+    for dir in std::fs::read_dir(&root).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let path = f.unwrap().path();
+            let bytes = std::fs::read(&path).unwrap();
+            if parse_response(&bytes).is_ok() {
+                validate_counting(&path.display().to_string(), &bytes);
+                n += 1;
+            }
+        }
+    }
+    assert!(n >= 25, "only {n} response fixtures");
 }

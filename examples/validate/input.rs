@@ -18,6 +18,11 @@ pub(crate) struct Item {
     pub(crate) frame: Option<u64>,
     /// Message number within the source, from 1.
     pub(crate) index: usize,
+    /// Byte offset of the message in its source (0 unless it came from a
+    /// stream). Finding spans are shifted by it so that, like the offsets of
+    /// framing errors (which the decoder gives relative to the stream), they
+    /// index the source as a whole.
+    pub(crate) offset: usize,
     pub(crate) transport: Transport,
     pub(crate) src: Option<String>,
     pub(crate) dst: Option<String>,
@@ -103,36 +108,40 @@ pub(crate) fn read_source(path: &Path, transport: Transport) -> Result<Vec<Item>
 /// on TCP/TLS. A stream stops at its first framing error: after it the
 /// boundaries are unknown (RFC 3261 §18.3).
 pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Item> {
-    let item = |index, message| Item {
+    let item = |index, offset, message| Item {
         source: source.to_string(),
         frame: None,
         index,
+        offset,
         transport,
         src: None,
         dst: None,
         message,
     };
     if !transport.is_stream() {
-        return vec![item(1, OwnedMessage::parse(bytes))];
+        return vec![item(1, 0, OwnedMessage::parse(bytes))];
     }
     let mut out = Vec::new();
     let mut dec = MessageDecoder::new(ParseOptions::stream());
     let mut buf = BytesMut::from(&bytes[..]);
     loop {
         match dec.decode(&mut buf) {
-            Ok(Some(m)) => out.push(item(out.len() + 1, Ok(m))),
+            Ok(Some(m)) => {
+                let start = dec.stream_offset() - m.bytes().len();
+                out.push(item(out.len() + 1, start, Ok(m)));
+            }
             Ok(None) => {
                 // Only keep-alives (or nothing) left is a clean end; anything
                 // else is a message the stream cut short.
                 if buf.iter().any(|&b| b != b'\r' && b != b'\n') {
                     let offset = dec.stream_offset() + buf.len();
                     let e = ParseError::new(sip_response::ParseErrorKind::Truncated, offset);
-                    out.push(item(out.len() + 1, Err(e)));
+                    out.push(item(out.len() + 1, dec.stream_offset(), Err(e)));
                 }
                 break;
             }
             Err(e) => {
-                out.push(item(out.len() + 1, Err(e)));
+                out.push(item(out.len() + 1, dec.stream_offset(), Err(e)));
                 break;
             }
         }

@@ -11,8 +11,29 @@
 //! there is one, 2 on a usage or I/O error. Unreadable inputs are reported
 //! and skipped; the run goes on.
 
+/// `println!` for results. A closed stdout (`validate ... | head`) ends the
+/// run quietly with exit code 0, as ripgrep does, instead of the panic
+/// `println!` gives on EPIPE; any other write failure is an I/O error (2).
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(e) = writeln!(std::io::stdout().lock(), $($arg)*) {
+            $crate::stdout_failed(e)
+        }
+    }};
+}
+
 mod input;
 mod report;
+
+/// Ends the process after a failed write to stdout (see `out!`).
+fn stdout_failed(e: std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("validate: writing to stdout: {e}");
+    std::process::exit(2);
+}
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -186,7 +207,7 @@ fn list_rules(format: Format) {
             RuleStatus::NeedsState(what) => ("needs-state", Some(what)),
         };
         match format {
-            Format::Text => println!(
+            Format::Text => out!(
                 "{:<40} {:<7} {:<11} {:<40} {}",
                 r.id,
                 r.default_severity.as_str(),
@@ -194,7 +215,7 @@ fn list_rules(format: Format) {
                 r.cite.to_string(),
                 r.summary
             ),
-            Format::Json => println!(
+            Format::Json => out!(
                 "{}",
                 json!({
                     "id": r.id,

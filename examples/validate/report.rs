@@ -58,12 +58,12 @@ fn cseq_method(msg: &Message<'_>) -> Option<String> {
     v.split_ascii_whitespace().nth(1).map(str::to_string)
 }
 
-fn finding_json(f: &Finding) -> Value {
+fn finding_json(f: &Finding, offset: usize) -> Value {
     json!({
         "rule": f.rule(),
         "severity": f.severity().as_str(),
         "cite": f.cite().to_string(),
-        "span": f.span().map(|s| json!([s.start, s.end])),
+        "span": f.span().map(|s| json!([s.start + offset, s.end + offset])),
         "detail": f.detail().to_string(),
     })
 }
@@ -95,7 +95,7 @@ pub(crate) fn emit(
                         "error".into(),
                         json!({"kind": e.kind().as_str(), "offset": e.offset(), "rule": e.rule(), "detail": e.kind().to_string()}),
                     );
-                    println!("{}", Value::Object(base));
+                    out!("{}", Value::Object(base));
                 }
                 Format::Text => {
                     let (on, off) = if color {
@@ -103,7 +103,7 @@ pub(crate) fn emit(
                     } else {
                         ("", "")
                     };
-                    println!(
+                    out!(
                         "{}#{} {on}parse-error{off} {} at byte {}{}",
                         item.source,
                         item.index,
@@ -117,10 +117,17 @@ pub(crate) fn emit(
         Outcome::Request { msg } => {
             totals.requests += 1;
             if format == Format::Json {
+                // The request line's method, not the CSeq's: they may differ
+                // (RFC 4475 §3.1.2.17 mismatch01), and the request line is the
+                // request's method (RFC 3261 §7.1, §8.1.1.5).
+                let method = match msg {
+                    Message::Request(r) => Some(String::from_utf8_lossy(r.method()).into_owned()),
+                    Message::Response(_) => cseq_method(msg),
+                };
                 base.insert("kind".into(), json!("request"));
-                base.insert("method".into(), json!(cseq_method(msg)));
+                base.insert("method".into(), json!(method));
                 base.insert("findings".into(), json!([]));
-                println!("{}", Value::Object(base));
+                out!("{}", Value::Object(base));
             }
         }
         Outcome::Response { msg, report } => {
@@ -136,9 +143,15 @@ pub(crate) fn emit(
                     base.insert("method".into(), json!(cseq_method(msg)));
                     base.insert(
                         "findings".into(),
-                        Value::Array(report.findings().iter().map(finding_json).collect()),
+                        Value::Array(
+                            report
+                                .findings()
+                                .iter()
+                                .map(|f| finding_json(f, item.offset))
+                                .collect(),
+                        ),
                     );
-                    println!("{}", Value::Object(base));
+                    out!("{}", Value::Object(base));
                 }
                 Format::Text => {
                     for f in report.findings() {
@@ -147,8 +160,11 @@ pub(crate) fn emit(
                         } else {
                             ("", "")
                         };
-                        let span = f.span().map(|s| format!(" @{s}")).unwrap_or_default();
-                        println!(
+                        let span = f
+                            .span()
+                            .map(|s| format!(" @{}", s.shift(item.offset)))
+                            .unwrap_or_default();
+                        out!(
                             "{}#{} {} {on}{}{off} {}{} {}",
                             item.source,
                             item.index,

@@ -1,7 +1,7 @@
 //! Header names: the known headers with their compact forms and list
 //! grammar, and case-insensitive recognition (RFC 3261 §7.3.1, §7.3.3).
 //!
-//! One table ([`known_headers!`]) is the source of truth: the enum, the long
+//! One table (the `known_headers!` macro) is the source of truth: the enum, the long
 //! and compact spellings, the list kind and the lookup are all generated from
 //! it, and the tests loop over the same table.
 
@@ -64,23 +64,43 @@ macro_rules! known_headers {
 
             /// Recognises a name in any case, long or compact form.
             pub fn from_bytes(name: &[u8]) -> Option<KnownHeader> {
-                if name.len() == 1 {
-                    return Self::from_compact(name[0]);
-                }
-                // Longest known name is 27 bytes; longer names are not known.
-                let mut buf = [0u8; 32];
-                if name.len() > buf.len() {
-                    return None;
-                }
-                let lower = &mut buf[..name.len()];
-                lower.copy_from_slice(name);
-                lower.make_ascii_lowercase();
-                match &*lower {
-                    $( $lower => Some(KnownHeader::$variant), )+
-                    _ => None,
+                if crate::lex::is_token_str(name) {
+                    Self::from_token(name)
+                } else {
+                    None
                 }
             }
+
+            /// [`from_bytes`](Self::from_bytes) for a name already known to
+            /// be a token (the scanner's case).
+            ///
+            /// One hash of (length, first byte, last byte) picks at most
+            /// [`BUCKET`] candidates from a table built at compile time; a
+            /// word-at-a-time compare confirms. No copy, no lowercasing.
+            #[inline]
+            pub(crate) fn from_token(name: &[u8]) -> Option<KnownHeader> {
+                let n = name.len();
+                if n == 1 {
+                    return Self::from_compact(name[0]);
+                }
+                if !(2..=MAX_NAME).contains(&n) {
+                    return None;
+                }
+                let slot = &HASHED[name_hash(n, name[0], name[n - 1])];
+                for &i in slot {
+                    if i == EMPTY {
+                        break;
+                    }
+                    if eq_lower_token(name, LOWER[i as usize]) {
+                        return Some(Self::ALL[i as usize]);
+                    }
+                }
+                None
+            }
         }
+
+        /// Lower-case long names, in table order.
+        const LOWER: [&[u8]; KnownHeader::COUNT] = [ $( $lower, )+ ];
     };
 }
 
@@ -253,6 +273,77 @@ known_headers! {
     WwwAuthenticate, "WWW-Authenticate", None, NoSplit, b"www-authenticate";
 }
 
+/// Longest known long name.
+const MAX_NAME: usize = 32;
+/// Hash buckets (a power of two) and candidates per bucket.
+const BUCKETS: usize = 256;
+const BUCKET: usize = 2;
+const EMPTY: u8 = u8::MAX;
+
+/// Hash of a name by its length and first and last bytes, folded to lower case.
+#[inline]
+const fn name_hash(len: usize, first: u8, last: u8) -> usize {
+    let f = (first | 0x20) as usize;
+    let l = (last | 0x20) as usize;
+    (len ^ f ^ l.wrapping_mul(15)) & (BUCKETS - 1)
+}
+
+/// Case-insensitive equality of a token with a lower-case known name.
+///
+/// Known names hold only lower-case letters and `-`. For a token byte `b`,
+/// `b | 0x20` equals such a byte exactly when `b` is that byte or its upper
+/// case (no other token byte maps onto a letter or `-`), so OR-ing eight
+/// bytes at a time with `0x20` is an exact case-folding compare.
+#[inline]
+fn eq_lower_token(name: &[u8], lower: &[u8]) -> bool {
+    if name.len() != lower.len() {
+        return false;
+    }
+    const FOLD: u64 = 0x2020_2020_2020_2020;
+    let mut a = name.chunks_exact(8);
+    let mut b = lower.chunks_exact(8);
+    for (x, y) in (&mut a).zip(&mut b) {
+        let x = u64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]]);
+        let y = u64::from_le_bytes([y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7]]);
+        if x | FOLD != y {
+            return false;
+        }
+    }
+    a.remainder()
+        .iter()
+        .zip(b.remainder())
+        .all(|(&x, &y)| x | 0x20 == y)
+}
+
+/// The name hash table, built at compile time; an overfull bucket or an
+/// overlong name stops the build.
+static HASHED: [[u8; BUCKET]; BUCKETS] = {
+    let mut t = [[EMPTY; BUCKET]; BUCKETS];
+    let mut i = 0;
+    while i < LOWER.len() {
+        let name = LOWER[i];
+        assert!(name.len() >= 2 && name.len() <= MAX_NAME);
+        let mut k = 0;
+        while k < name.len() {
+            // `eq_lower_token` relies on this.
+            assert!(name[k] == b'-' || name[k].is_ascii_lowercase());
+            k += 1;
+        }
+        let h = name_hash(name.len(), name[0], name[name.len() - 1]);
+        let mut j = 0;
+        while t[h][j] != EMPTY {
+            j += 1;
+            assert!(
+                j < BUCKET,
+                "header-name hash bucket overflow: change name_hash"
+            );
+        }
+        t[h][j] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 impl KnownHeader {
     /// The header a compact letter stands for (any case). Only the 19
     /// assigned letters are recognised; `n` (Identity-Info) was withdrawn by
@@ -305,7 +396,7 @@ impl<'a> HeaderName<'a> {
         if !crate::lex::is_token_str(name) {
             return None;
         }
-        Some(match KnownHeader::from_bytes(name) {
+        Some(match KnownHeader::from_token(name) {
             Some(k) => HeaderName::Known(k),
             // Token bytes are ASCII, so this cannot fail.
             None => HeaderName::Other(core::str::from_utf8(name).ok()?),
@@ -386,6 +477,28 @@ mod tests {
                 c as char
             );
         }
+    }
+
+    #[test]
+    fn near_misses_are_not_known() {
+        for near in [
+            &b"Content\rLength"[..],
+            b"Content_Length",
+            b"Content-Lengt",
+            b"Content-Lengthh",
+            b"Contenr-Length",
+            b"Via ",
+            b"V1a",
+            b"\x16ia",
+            b"",
+        ] {
+            assert_eq!(KnownHeader::from_bytes(near), None, "{near:?}");
+        }
+        // Mixed case in every position still matches.
+        assert_eq!(
+            KnownHeader::from_bytes(b"pRoXy-AuThEnTiCaTe"),
+            Some(KnownHeader::ProxyAuthenticate)
+        );
     }
 
     #[test]

@@ -98,7 +98,9 @@ pub enum RuleStatus {
     Checked,
     /// Decidable from one response plus [`Context`](super::Context) (and,
     /// for `req` rules, the matching request once Context carries it), but
-    /// not implemented yet.
+    /// not implemented yet. (`status-code-not-3-digits` is also listed here:
+    /// such a message never parses, and the parser's
+    /// [`ParseError::rule`](crate::ParseError::rule) names this id.)
     Pending,
     /// Needs state one response and its Context cannot give: the text says
     /// what (a proxy's transaction state, other messages, the origin...).
@@ -124,8 +126,8 @@ pub struct RuleInfo {
     /// Whether the crate checks it.
     pub status: RuleStatus,
     /// For rules the spec lowered on purpose (`warning↓`, `info↓`): the
-    /// severity its RFC keyword alone would give. [`Policy::strict`]
-    /// (super::Policy::strict) restores it.
+    /// severity its RFC keyword alone would give. [`Policy::strict`](super::Policy::strict)
+    /// restores it.
     pub lowered_from: Option<Severity>,
 }
 

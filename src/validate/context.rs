@@ -2,15 +2,22 @@
 //!
 //! The spec's context keys map onto it: `transport` is [`Context::transport`],
 //! `proxy-fwd` and `uac` are [`Context::role`], the own sent-by values serve
-//! `via-top-not-ours` and `proxy-stray-response`. The matching request
-//! (`req`) will be an extra field once the parser exposes a request type;
-//! until then `req` rules are skipped, as the spec asks ("Rules about the
-//! request apply only when `req` context is available").
+//! `via-top-not-ours`, and `req` is the matching request
+//! ([`Context::with_request`]), held as an [`OwnedMessage`] so the Context
+//! borrows nothing. Without a request the `req` rules are skipped, as the
+//! spec asks ("Rules about the request apply only when `req` context is
+//! available").
 //!
 //! A Context is built once (per connection or per configuration) and then
 //! borrowed by every `validate` call, which never allocates from it.
 
 use super::policy::Policy;
+use crate::message::{Message, OwnedMessage, Request};
+
+/// [`Context::with_request`] was given a response, not a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the matching request must be a request, not a response")]
+pub struct NotARequest;
 
 /// The transport a response arrived on (RFC 3261 §18; RFC 4168; RFC 7118).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -126,6 +133,7 @@ pub struct Context {
     role: Role,
     own_sent_by: Vec<SentBy>,
     policy: Policy,
+    request: Option<OwnedMessage>,
 }
 
 impl Context {
@@ -158,6 +166,34 @@ impl Context {
     pub fn with_own_sent_by(mut self, host: impl Into<String>, port: Option<u16>) -> Self {
         self.own_sent_by.push(SentBy::new(host, port));
         self
+    }
+
+    /// The request this response answers (spec context `req`): enables the
+    /// rules that compare the two. Give the request as the responder
+    /// received it: proxies on the way add Via and Record-Route values, and
+    /// a copy captured nearer the UAC lacks them (the rules already ignore
+    /// the `received`/`rport` a server adds to the top Via). Cheap to set per
+    /// transaction: the message shares its `Bytes`. Fails when `request` is
+    /// a response.
+    pub fn with_request(mut self, request: OwnedMessage) -> Result<Self, NotARequest> {
+        if request.is_response() {
+            return Err(NotARequest);
+        }
+        self.request = Some(request);
+        Ok(self)
+    }
+
+    /// Removes the request (to reuse a Context for an unmatched response).
+    pub fn clear_request(&mut self) {
+        self.request = None;
+    }
+
+    /// The matching request, if one was given.
+    pub fn request(&self) -> Option<Request<'_>> {
+        match self.request.as_ref()?.view() {
+            Message::Request(r) => Some(r),
+            Message::Response(_) => None,
+        }
     }
 
     /// Uses `policy` for severities and filtering.
@@ -237,6 +273,26 @@ mod tests {
         assert_eq!(c.role(), Role::Proxy);
         assert_eq!(c.own_sent_by().len(), 2);
         assert_eq!(c.own_sent_by()[1].host(), "192.0.2.1");
+        assert!(c.request().is_none());
+    }
+
+    #[test]
+    fn request_slot() {
+        let req = OwnedMessage::parse(bytes::Bytes::from_static(
+            b"OPTIONS sip:b@example.com SIP/2.0\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .unwrap();
+        let mut c = Context::new().with_request(req).unwrap();
+        let r = c.request().unwrap();
+        assert_eq!(r.method(), b"OPTIONS");
+        assert_eq!(r.uri(), b"sip:b@example.com");
+        c.clear_request();
+        assert!(c.request().is_none());
+        let resp = OwnedMessage::parse(bytes::Bytes::from_static(
+            b"SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .unwrap();
+        assert_eq!(Context::new().with_request(resp).err(), Some(NotARequest));
     }
 
     #[test]

@@ -69,7 +69,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.3.2, §27.4"),
         contexts: Contexts::MSG,
         summary: "Status code is not in the IANA registry (treated as x00, or 183 for 1xx).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -114,7 +114,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2"),
         contexts: Contexts::MSG,
         summary: "Reason phrase differs from the registry default (on request only).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -231,7 +231,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.12, §20.2"),
         contexts: Contexts::REQ,
         summary: "Content-Encoding not offered in the request's Accept-Encoding.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -294,7 +294,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2"),
         contexts: Contexts::REQ,
         summary: "From, To, Call-ID, CSeq or Via differ from the request's.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -321,7 +321,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.1.3, §12.1.1"),
         contexts: Contexts::MSG,
         summary: "From has no tag (an RFC 2543-style UAC).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -339,7 +339,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3.1, §20.27, §20.44"),
         contexts: Contexts::MSG,
         summary: "Several auth challenges combined on one row with commas.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -348,7 +348,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3.1"),
         contexts: Contexts::MSG,
         summary: "One parameter name appears twice in a header value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -357,7 +357,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20 (intro), §20.10; RFC 8217 §3"),
         contexts: Contexts::MSG,
         summary: "Bare addr-spec whose URI needs angle brackets.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -366,7 +366,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.16, §25.1"),
         contexts: Contexts::MSG,
         summary: "CSeq is not a number followed by a method.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -375,7 +375,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.16; RFC 4475 §3.1.2.5"),
         contexts: Contexts::MSG,
         summary: "CSeq number does not fit 32 unsigned bits.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -384,7 +384,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.1.5"),
         contexts: Contexts::MSG,
         summary: "CSeq number is 2^31 or larger.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -393,7 +393,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §17 (intro: a response to ACK is a disallowed response)"),
         contexts: Contexts::MSG,
         summary: "CSeq method is ACK, which never gets a response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -402,7 +402,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.16, §25.1 (INVITEm etc.)"),
         contexts: Contexts::MSG,
         summary: "CSeq method is a case variant of a registered method.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -411,7 +411,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §25.1 (extension-method)"),
         contexts: Contexts::MSG,
         summary: "CSeq method is an extension method.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -420,7 +420,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.8, §25.1"),
         contexts: Contexts::MSG,
         summary: "Call-ID is empty or holds whitespace or controls.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -429,7 +429,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.8, §25.1"),
         contexts: Contexts::MSG,
         summary: "Call-ID is not word [\"@\" word].",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -438,7 +438,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.1.7, §20.42, §25.1"),
         contexts: Contexts::MSG,
         summary: "Via sent-protocol is not SIP/2.0/transport.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -447,7 +447,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1"),
         contexts: Contexts::MSG,
         summary: "Via transport is not a registered one.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -456,7 +456,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.1.7, §20.42"),
         contexts: Contexts::MSG,
         summary: "A Via value has no branch.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -465,7 +465,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.1.7, §17.1.3, §17.2.3, §20.42"),
         contexts: Contexts::MSG,
         summary: "Via branch lacks the z9hG4bK prefix.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -474,7 +474,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.1.7; RFC 4475 §3.2.1"),
         contexts: Contexts::MSG,
         summary: "Via branch is just the magic cookie.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -483,7 +483,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §18.2.1, §25.1; RFC 5954 §4; RFC 5118 §4.5"),
         contexts: Contexts::MSG,
         summary: "Via received is not a plain IPv4 or IPv6 address.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -492,7 +492,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §25.1"),
         contexts: Contexts::MSG,
         summary: "Via ttl is outside 0..255.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -501,7 +501,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3581, "RFC 3581 §4"),
         contexts: Contexts::MSG,
         summary: "Top Via rport was not filled in by the server.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -510,7 +510,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43, §25.1; RFC 4475 §3.1.2.5"),
         contexts: Contexts::MSG,
         summary: "Warning value is not code SP agent SP quoted text.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -519,7 +519,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43"),
         contexts: Contexts::MSG,
         summary: "Warning code is not a 3xx SIP warning.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -528,7 +528,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43, §27.2; RFC 5630 (380, 381); RFC 8373 (308)"),
         contexts: Contexts::MSG,
         summary: "Warning code is not a registered 3xx value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -537,7 +537,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.43"),
         contexts: Contexts::MSG,
         summary: "Warning 399 is present: take no automated action.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -546,7 +546,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.33, §25.1"),
         contexts: Contexts::MSG,
         summary: "Retry-After is not delta-seconds with optional comment and params.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -555,7 +555,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4475, "RFC 4475 §3.1.2.5"),
         contexts: Contexts::MSG,
         summary: "Retry-After exceeds 2^32-1.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -564,7 +564,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.33; Table 3"),
         contexts: Contexts::MSG,
         summary: "Retry-After on a code where it has no defined meaning.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -573,7 +573,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.17, §25.1; RFC 4475 §3.1.2.12"),
         contexts: Contexts::MSG,
         summary: "Date is not an RFC 1123 date in GMT.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -582,7 +582,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.19, §20.23, §10.2"),
         contexts: Contexts::MSG,
         summary: "Expires or Min-Expires is not delta-seconds.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -591,7 +591,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.3, §10.2"),
         contexts: Contexts::MSG,
         summary: "Contact expires parameter is not delta-seconds.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -600,7 +600,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §25.1 (qvalue)"),
         contexts: Contexts::MSG,
         summary: "Contact q is not a qvalue.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -609,7 +609,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3, §10.2.2, §20.10"),
         contexts: Contexts::MSG,
         summary: "Contact is the * wildcard in a response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -618,7 +618,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.10"),
         contexts: Contexts::MSG,
         summary: "Contact q/expires where they mean nothing.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -627,7 +627,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.5, §25.1"),
         contexts: Contexts::MSG,
         summary: "Allow is not a comma list of methods.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -636,7 +636,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §19.2, §20.32, §20.37, §20.40, §25.1"),
         contexts: Contexts::MSG,
         summary: "Require/Supported/Unsupported entry is not a token.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -654,7 +654,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.4"),
         contexts: Contexts::REQ,
         summary: "Require names an extension the request did not offer.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -663,7 +663,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3326, "RFC 3326 §2"),
         contexts: Contexts::MSG,
         summary: "Reason value does not match RFC 3326.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -672,7 +672,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3326, "RFC 3326 §2; RFC 9366 §3"),
         contexts: Contexts::MSG,
         summary: "More than one Reason value for SIP or for Q.850.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -681,7 +681,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6432, "RFC 6432 §3"),
         contexts: Contexts::MSG,
         summary: "Reason in a hop-by-hop 100.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -690,7 +690,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3.2; Tables 2–3; RFC 3262 §7; RFC 3329 §2.6; RFC 3515 §2.2"),
         contexts: Contexts::MSG,
         summary: "A request-only header is present.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -699,7 +699,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.3.2, §20.22; Table 2 (\"R\")"),
         contexts: Contexts::MSG,
         summary: "Max-Forwards is present in a response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -708,7 +708,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §8.2.1"),
         contexts: Contexts::MSG,
         summary: "Event header in a response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -717,7 +717,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §8.2.3"),
         contexts: Contexts::MSG,
         summary: "Subscription-State header in a response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -726,7 +726,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §5"),
         contexts: Contexts::MSG,
         summary: "Min-SE in a response other than 422.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -735,7 +735,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §4"),
         contexts: Contexts::MSG,
         summary: "Session-Expires outside a 2xx to INVITE or UPDATE.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -744,7 +744,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3262, "RFC 3262 §3, §7.1"),
         contexts: Contexts::MSG,
         summary: "RSeq in a 100 or a final response.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -753,7 +753,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.30; Table 3"),
         contexts: Contexts::MSG,
         summary: "Record-Route outside 18x and 2xx.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -762,7 +762,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.18; Table 2"),
         contexts: Contexts::MSG,
         summary: "Error-Info in a 1xx or 2xx.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -771,7 +771,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.6; Table 2"),
         contexts: Contexts::MSG,
         summary: "Authentication-Info outside 2xx.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -780,7 +780,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.40; Table 3"),
         contexts: Contexts::MSG,
         summary: "Unsupported outside 420.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -789,7 +789,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.4; RFC 7462 §4.1"),
         contexts: Contexts::MSG,
         summary: "Alert-Info outside a non-100 1xx to INVITE.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -798,7 +798,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.23; Table 2; RFC 3903 §11.1.1"),
         contexts: Contexts::MSG,
         summary: "Min-Expires outside 423.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -807,7 +807,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3329, "RFC 3329 §2.6"),
         contexts: Contexts::MSG,
         summary: "Security-Server outside 421 and 494.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -816,7 +816,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3327, "RFC 3327 §4; RFC 3608 §5; RFC 5626 §5.4, §6"),
         contexts: Contexts::MSG,
         summary: "Path, Service-Route or Flow-Timer outside a 2xx to REGISTER.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -825,7 +825,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6086, "RFC 6086 §5.2.3"),
         contexts: Contexts::REQ,
         summary: "Recv-Info in 1xx/2xx though the request had none.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -834,7 +834,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4320, "RFC 4320 §4.1; RFC 3261 §8.2.6.1; RFC 3262 §3"),
         contexts: Contexts::MSG,
         summary: "Non-100 provisional response to a non-INVITE request.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -861,7 +861,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1, §12.1.1, §13.3.1.1; Table 2"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "Dialog-creating provisional response to INVITE has no Contact.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -870,7 +870,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3262, "RFC 3262 §3, §7.1"),
         contexts: Contexts::MSG,
         summary: "Require 100rel and RSeq do not go together.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -879,7 +879,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3262, "RFC 3262 §3"),
         contexts: Contexts::MSG,
         summary: "A 100 is sent reliably.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -888,7 +888,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3262, "RFC 3262 §3, §7.1, §10"),
         contexts: Contexts::MSG.union(Contexts::TXN),
         summary: "RSeq outside 1..2^32-1 (or first above 2^31-1).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -897,7 +897,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3262, "RFC 3262 §3"),
         contexts: Contexts::REQ,
         summary: "Reliable 1xx though the request did not offer 100rel.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -915,7 +915,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1, §13.3.1.4, §20 (intro); Table 2; RFC 3515 §2.2 (table); RFC 3311 §7 (Table 1); RFC 6665 §4.1.2.1, Appendix B.27; RFC 5839 §7.1"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "Dialog 2xx has no Contact.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -924,7 +924,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1, §12.1.2; §8.1.1.8 (analogous request rule)"),
         contexts: Contexts::MSG,
         summary: "Dialog Contact is not exactly one SIP or SIPS URI.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -933,7 +933,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1"),
         contexts: Contexts::REQ,
         summary: "Dialog Contact is not SIPS although the request was.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -942,7 +942,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1"),
         contexts: Contexts::REQ,
         summary: "Dialog Record-Route is not the request's, in order.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -951,7 +951,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §13.3.1.4; Table 2"),
         contexts: Contexts::MSG,
         summary: "2xx to INVITE lacks Allow or Supported.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -978,7 +978,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.3"),
         contexts: Contexts::REQ,
         summary: "Redirect Contact equals the request URI.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -987,7 +987,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.3.3"),
         contexts: Contexts::MSG,
         summary: "302 without expiry: do not cache the contact.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -996,7 +996,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.3.4"),
         contexts: Contexts::MSG,
         summary: "305 has no Contact naming the proxy.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1014,7 +1014,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.3.5"),
         contexts: Contexts::MSG,
         summary: "380 without a body describing alternatives.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1023,7 +1023,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3"),
         contexts: Contexts::MSG,
         summary: "6xx to a REGISTER.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1032,7 +1032,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 8, §10.2.4"),
         contexts: Contexts::MSG,
         summary: "REGISTER 2xx Contact binding without expires.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1041,7 +1041,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 8"),
         contexts: Contexts::MSG,
         summary: "REGISTER 2xx without Date.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1050,7 +1050,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3"),
         contexts: Contexts::MSG,
         summary: "Record-Route in a response to REGISTER.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1059,7 +1059,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 7"),
         contexts: Contexts::REQ,
         summary: "Registrar granted a longer expiry than asked.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1068,7 +1068,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §3.1.1; RFC 5839 §5.6 (204 carries Expires)"),
         contexts: Contexts::MSG,
         summary: "SUBSCRIBE 2xx without Expires.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1077,7 +1077,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §3.1.1, §4.2.1.1"),
         contexts: Contexts::REQ,
         summary: "SUBSCRIBE 2xx Expires above the requested value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1086,7 +1086,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(5839, "RFC 5839 §7.1"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "204 outside an in-dialog SUBSCRIBE.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1095,7 +1095,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3903, "RFC 3903 §6 step 6"),
         contexts: Contexts::MSG,
         summary: "PUBLISH 2xx lacks Expires or a single SIP-ETag.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1104,7 +1104,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3903, "RFC 3903 §11.1.1"),
         contexts: Contexts::MSG,
         summary: "Contact in a 1xx/2xx to PUBLISH.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -1113,7 +1113,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3903, "RFC 3903 §6, §11.1.1"),
         contexts: Contexts::MSG,
         summary: "Record-Route in a response to PUBLISH.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1122,7 +1122,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3428, "RFC 3428 §7"),
         contexts: Contexts::MSG,
         summary: "MESSAGE 2xx with a body or Contact.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1131,7 +1131,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §8.3.1; RFC 7647 §5; RFC 3428 §7"),
         contexts: Contexts::MSG,
         summary: "202 to SUBSCRIBE, NOTIFY or REFER.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1140,7 +1140,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §11.2; Table 2"),
         contexts: Contexts::MSG.union(Contexts::ORIGIN),
         summary: "OPTIONS 200 lacks capability headers.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1149,7 +1149,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20 (intro); Table 2"),
         contexts: Contexts::MSG,
         summary: "Contact in a 2xx to BYE or CANCEL.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -1158,7 +1158,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §9"),
         contexts: Contexts::MSG,
         summary: "Session-Expires in 2xx has no refresher.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1167,7 +1167,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §4, §9"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "Session-Expires in 2xx below 90 or the request's bounds.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1176,7 +1176,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §9"),
         contexts: Contexts::MSG,
         summary: "refresher=uac without Require timer.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1185,7 +1185,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §9"),
         contexts: Contexts::REQ,
         summary: "refresher=uas without Require timer though offered.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1194,7 +1194,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6086, "RFC 6086 §5.2.3"),
         contexts: Contexts::REQ,
         summary: "Reliable 18x/2xx lacks Recv-Info the request asked for.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1203,7 +1203,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.1"),
         contexts: Contexts::REQ,
         summary: "100 does not copy the request's Timestamp.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1212,7 +1212,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §5, §6"),
         contexts: Contexts::MSG,
         summary: "199 has no To tag.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1230,7 +1230,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §5, §6"),
         contexts: Contexts::MSG,
         summary: "199 carries the 199 option tag.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1239,7 +1239,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §5, §8"),
         contexts: Contexts::MSG,
         summary: "199 carries SDP.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1284,7 +1284,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §22, §22.4; RFC 8760 §2.6"),
         contexts: Contexts::MSG,
         summary: "Challenge uses the Basic scheme.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1293,7 +1293,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §22.4 item 8, §25.1; RFC 8760 §2.6 item 8; RFC 2617 §1.2, §3.2.1; RFC 7616 §3.3"),
         contexts: Contexts::MSG,
         summary: "Digest challenge lacks realm, nonce or qop, or has a bad value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1302,7 +1302,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8760, "RFC 8760 §2.3, §2.5"),
         contexts: Contexts::MSG,
         summary: "Two challenges share realm and algorithm.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -1311,7 +1311,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §22.1; Table 3"),
         contexts: Contexts::MSG,
         summary: "ACK or CANCEL is challenged.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1329,7 +1329,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.4.3"),
         contexts: Contexts::MSG,
         summary: "402 is reserved.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1347,7 +1347,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4320, "RFC 4320 §4.2"),
         contexts: Contexts::MSG.union(Contexts::ORIGIN),
         summary: "408 to a non-INVITE request.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -1356,7 +1356,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.4.11"),
         contexts: Contexts::MSG,
         summary: "413 without Retry-After.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
     },
     RuleInfo {
@@ -1374,7 +1374,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4412, "RFC 4412 §4.6.2"),
         contexts: Contexts::MSG,
         summary: "417 without Accept-Resource-Priority.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1392,7 +1392,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.2.3; RFC 3262 §3"),
         contexts: Contexts::REQ,
         summary: "420 Unsupported lists tags the request did not require.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1410,7 +1410,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.4, §21.4.16"),
         contexts: Contexts::MSG,
         summary: "421 is used at all.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
     },
     RuleInfo {
@@ -1419,7 +1419,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3329, "RFC 3329 §2.3.2"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "Security agreement 421/494 lacks Security-Server or Require sec-agree.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1437,7 +1437,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §5, §8.1, §9"),
         contexts: Contexts::MSG,
         summary: "Min-SE in 422 is not delta-seconds or below 90.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1446,7 +1446,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §4 (Table 1), §6"),
         contexts: Contexts::MSG,
         summary: "422 to a method other than INVITE or UPDATE.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1464,7 +1464,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 7; RFC 6665 §4.2.1.1; RFC 3903 §6 step 4"),
         contexts: Contexts::REQ,
         summary: "423 sent outside the case it is allowed for.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1473,7 +1473,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6442, "RFC 6442 §4.3, §4.4"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "424 lacks exactly one Geolocation-Error.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1482,7 +1482,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8876, "RFC 8876 §5.1, §5.2"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "425 lacks exactly one AlertMsg-Error.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1491,7 +1491,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8224, "RFC 8224 §6.2, §6.2.2"),
         contexts: Contexts::MSG,
         summary: "Identity verification failure code (informational).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1500,7 +1500,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3892, "RFC 3892 §5"),
         contexts: Contexts::MSG,
         summary: "429 Provide Referrer Identity (informational).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1509,7 +1509,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(5626, "RFC 5626 §11.5"),
         contexts: Contexts::UAC,
         summary: "A UA received 430 Flow Failed.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1518,7 +1518,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(5626, "RFC 5626 §6, §11.6"),
         contexts: Contexts::MSG.union(Contexts::REQ),
         summary: "439 to a method other than REGISTER.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1527,7 +1527,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6086, "RFC 6086 §4.2.2"),
         contexts: Contexts::MSG,
         summary: "469 without Recv-Info.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1536,7 +1536,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(5360, "RFC 5360 §5.9.2"),
         contexts: Contexts::MSG,
         summary: "470 without Permission-Missing.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1545,7 +1545,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.4.23"),
         contexts: Contexts::MSG,
         summary: "485 may list alternatives (informational).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1554,7 +1554,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.4.25"),
         contexts: Contexts::MSG,
         summary: "487 to a CANCEL.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1563,7 +1563,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §13.3.1.3, §14.2"),
         contexts: Contexts::MSG,
         summary: "488 to INVITE without Warning.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1599,7 +1599,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.5.4"),
         contexts: Contexts::MSG,
         summary: "503 without Retry-After.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1608,7 +1608,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8599, "RFC 8599 §8.1"),
         contexts: Contexts::MSG,
         summary: "555 to a method other than REGISTER.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1617,7 +1617,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3312, "RFC 3312 §8"),
         contexts: Contexts::MSG,
         summary: "580 without an SDP body.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1626,7 +1626,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §21.6.4"),
         contexts: Contexts::MSG,
         summary: "606 without Warning (informational).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1635,7 +1635,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8197, "RFC 8197 §4"),
         contexts: Contexts::REQ,
         summary: "607 to an in-dialog request.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1644,7 +1644,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8688, "RFC 8688 §3.1"),
         contexts: Contexts::MSG,
         summary: "608 without Call-Info.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -1653,7 +1653,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8688, "RFC 8688 §3.1"),
         contexts: Contexts::MSG,
         summary: "608 Call-Info lacks purpose=jwscard.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1815,7 +1815,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4475, "RFC 4475 §3.3.10"),
         contexts: Contexts::PROXY_FWD,
         summary: "Next Via after the proxy's is a broadcast address.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1833,7 +1833,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.1.3.3"),
         contexts: Contexts::UAC,
         summary: "Response reaching the UAC has more than one Via.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1842,7 +1842,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §18.1.2, §16.11"),
         contexts: Contexts::UAC.union(Contexts::PROXY_FWD),
         summary: "Top Via sent-by is not this element's.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
 ];

@@ -15,6 +15,8 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     sip_version(f, out);
     status_code_class_invalid(f, out);
     status_code_rfc2543_legacy(f, out);
+    status_code_unregistered(f, out);
+    reason_phrase_nondefault(f, out);
     reason_phrase_ctl(f, out);
     reason_phrase_outside_grammar(f, out);
     reason_phrase_bad_utf8(f, out);
@@ -134,6 +136,46 @@ fn status_code_rfc2543_legacy<S: FindingSink + ?Sized>(
             r::STATUS_CODE_RFC2543_LEGACY,
             Some(f.resp.code_span()),
             Detail::with("code dropped by RFC 3261", DetailArg::Number(f.code.into())),
+        );
+    }
+}
+
+/// `status-code-unregistered` — RFC 3261 §8.1.3.2, §27.4: a code in
+/// 100–699 that the IANA registry does not hold is legal but unknown; a UAC
+/// treats it as x00 of its class (183 for an unknown 1xx). Info. Span: the
+/// code.
+fn status_code_unregistered<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let code = f.resp.status();
+    if (100..700).contains(&f.code) && !code.is_registered() {
+        out.emit(
+            r::STATUS_CODE_UNREGISTERED,
+            Some(f.resp.code_span()),
+            Detail::with(
+                "unregistered code, treated as",
+                DetailArg::Number(code.effective().as_u16().into()),
+            ),
+        );
+    }
+}
+
+/// `reason-phrase-nondefault` — RFC 3261 §7.2: implementations may use any
+/// phrase (a localised one, say), so a phrase other than the registry's is
+/// not a violation. Off in the default policy ("report only on request");
+/// compared ignoring ASCII case, and the registry's "(Deprecated)" mark is
+/// not part of the phrase. Span: the phrase.
+fn reason_phrase_nondefault<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if !out.wants(r::REASON_PHRASE_NONDEFAULT) {
+        return;
+    }
+    let Some(default) = f.resp.status().canonical_reason() else {
+        return;
+    };
+    let default = default.trim_end_matches(" (Deprecated)");
+    if !f.resp.reason().eq_ignore_ascii_case(default.as_bytes()) {
+        out.emit(
+            r::REASON_PHRASE_NONDEFAULT,
+            Some(f.resp.reason_span()),
+            Detail::with("the registry phrase is", DetailArg::Word(default)),
         );
     }
 }

@@ -1,19 +1,36 @@
 //! Spec sections 2 and 3: mandatory headers, tags, repeated single-value
 //! headers.
 
+use crate::header::param::scan_params;
 use crate::header::{KnownHeader, ListKind};
-use crate::lex;
+use crate::lex::{self, Cursor};
+use crate::span::Span;
 use crate::validate::catalogue::Rule;
-use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, Facts};
+use super::{addr_params, delta, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     mandatory(f, out);
     to_tag_missing(f, out);
     single_value_header_repeated(f, out);
+    cseq(f, out);
+    call_id(f, out);
+    from_tag_missing(f, out);
+    header_param_repeated(f, out);
+    addr_spec_needs_angle_brackets(f, out);
+    placement(f, out);
+    contact(f, out);
+    option_tag_syntax(f, out);
+    allow_syntax(f, out);
+    expires_syntax(f, out);
+    retry_after(f, out);
+    rseq_range(f, out);
+    reason_header(f, out);
+    warning(f, out);
+    date_syntax(f, out);
 }
 
 /// `via-required`, `from-required`, `to-required`, `call-id-required`,
@@ -77,6 +94,17 @@ const COMMA_IN_GRAMMAR: [KnownHeader; 5] = [
     KnownHeader::UserAgent,
 ];
 
+/// True when a single-value header's row holds several comma-separated
+/// values. Retry-After is only counted when it starts with digits: an
+/// HTTP-date there (`Fri, 31 Dec ...`) is one malformed value, reported by
+/// `retry-after-syntax`, not a list.
+fn comma_joined(k: KnownHeader, v: &[u8]) -> bool {
+    if k == KnownHeader::RetryAfter && !v.first().is_some_and(|b| lex::is_digit(*b)) {
+        return false;
+    }
+    lex::ListSplit::new(v).nth(1).is_some()
+}
+
 /// `single-value-header-repeated` — RFC 3261 §7.3.1: several rows of one
 /// header are allowed if and only if its grammar is a comma-separated list;
 /// the single-value headers (RFC 3261 and the extensions the spec lists,
@@ -107,7 +135,7 @@ fn single_value_header_repeated<S: FindingSink + ?Sized>(
                     Some(h.span()),
                     Detail::with("single-value header repeated", DetailArg::Header(k)),
                 );
-            } else if split && lex::ListSplit::new(h.value()).nth(1).is_some() {
+            } else if split && comma_joined(k, h.value()) {
                 out.emit(
                     rule,
                     Some(h.span()),
@@ -118,5 +146,870 @@ fn single_value_header_repeated<S: FindingSink + ?Sized>(
                 );
             }
         }
+    }
+}
+
+/// The methods of the IANA SIP Methods registry (RFC 3261 §27.4 and the
+/// RFCs that added methods), spelled exactly: methods are case-sensitive.
+pub(super) const REGISTERED_METHODS: [&[u8]; 14] = [
+    b"ACK",
+    b"BYE",
+    b"CANCEL",
+    b"INFO",
+    b"INVITE",
+    b"MESSAGE",
+    b"NOTIFY",
+    b"OPTIONS",
+    b"PRACK",
+    b"PUBLISH",
+    b"REFER",
+    b"REGISTER",
+    b"SUBSCRIBE",
+    b"UPDATE",
+];
+
+/// The CSeq rules, on the first CSeq row (a second one is
+/// `single-value-header-repeated`):
+///
+/// * `cseq-syntax` — RFC 3261 §25.1: `CSeq = "CSeq" HCOLON 1*DIGIT LWS
+///   Method`; nothing may follow the method. Span: the value.
+/// * `cseq-number-overflow` — §20.16: the number MUST be expressible as a
+///   32-bit unsigned integer (RFC 4475 §3.1.2.5). Span: the digits.
+/// * `cseq-number-2-31` — §8.1.1.5: requests MUST use a number below 2^31;
+///   the response only copies it, so the spec lowers this to warning.
+/// * `cseq-method-ack` — §17 (intro): a response to ACK is a "disallowed
+///   response"; ACK is never answered. Span: the method.
+/// * `cseq-method-case` — §20.16, §25.1: methods are case-sensitive, so
+///   `invite` is an unknown extension method and matching fails (warning).
+/// * `cseq-method-unknown` — §25.1 `extension-method`: legal, noted as info.
+///   A case variant of a registered method is only `cseq-method-case`.
+fn cseq<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let Some(h) = f.resp.headers().get(KnownHeader::CSeq) else {
+        return;
+    };
+    let v = h.value();
+    let base = h.value_span().start;
+    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
+    let m = lex::skip_lws(v, digits);
+    let end = lex::token_end(v, m);
+    let well_formed = digits > 0 && m > digits && end > m && lex::skip_lws(v, end) == v.len();
+    if !well_formed {
+        out.emit(
+            r::CSEQ_SYNTAX,
+            Some(h.value_span()),
+            Detail::new("CSeq is not 1*DIGIT LWS Method"),
+        );
+    }
+    if digits > 0 {
+        let n = lex::parse_u64(&v[..digits]).unwrap_or(u64::MAX);
+        let span = Some(Span::new(base, base + digits));
+        if n > u64::from(u32::MAX) {
+            out.emit(
+                r::CSEQ_NUMBER_OVERFLOW,
+                span,
+                Detail::new("CSeq number does not fit 32 bits"),
+            );
+        } else if n >= 1 << 31 {
+            out.emit(
+                r::CSEQ_NUMBER_2_31,
+                span,
+                Detail::with("CSeq number is 2^31 or more", DetailArg::Number(n)),
+            );
+        }
+    }
+    if end > m {
+        let method = &v[m..end];
+        let span = Some(Span::new(base + m, base + end));
+        if method == b"ACK" {
+            out.emit(
+                r::CSEQ_METHOD_ACK,
+                span,
+                Detail::new("a response to ACK is never sent"),
+            );
+        } else if REGISTERED_METHODS.contains(&method) {
+        } else if REGISTERED_METHODS
+            .iter()
+            .any(|k| k.eq_ignore_ascii_case(method))
+        {
+            out.emit(
+                r::CSEQ_METHOD_CASE,
+                span,
+                Detail::new("case variant of a registered method"),
+            );
+        } else {
+            out.emit(
+                r::CSEQ_METHOD_UNKNOWN,
+                span,
+                Detail::new("extension method"),
+            );
+        }
+    }
+}
+
+/// `call-id-empty-or-ws` — RFC 3261 §25.1: `callid = word [ "@" word ]`, so
+/// Call-ID is never empty and holds no white space or control character.
+/// `call-id-chars` — the same production: at most one `@`, and only `word`
+/// characters around it (lowered to warning: base64 `=` is common).
+/// Span: the value (the row when it is empty).
+fn call_id<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let Some(h) = f.resp.headers().get(KnownHeader::CallId) else {
+        return;
+    };
+    let v = h.value();
+    if v.is_empty() || v.iter().any(|&b| b <= 0x20 || b == 0x7f) {
+        let span = if v.is_empty() {
+            h.span()
+        } else {
+            h.value_span()
+        };
+        out.emit(
+            r::CALL_ID_EMPTY_OR_WS,
+            Some(span),
+            Detail::new("Call-ID is empty or holds white space"),
+        );
+        return;
+    }
+    let mut parts = v.split(|b| *b == b'@');
+    let ok = parts
+        .by_ref()
+        .take(2)
+        .all(|w| !w.is_empty() && w.iter().all(|b| lex::is_word(*b)))
+        && parts.next().is_none();
+    if !ok {
+        out.emit(
+            r::CALL_ID_CHARS,
+            Some(h.value_span()),
+            Detail::new("Call-ID is not word [\"@\" word]"),
+        );
+    }
+}
+
+/// `from-tag-missing` — RFC 3261 §8.1.1.3: the UAC MUST add a From tag;
+/// the response mirrors the request's From, so a missing tag flags an
+/// RFC 2543-style UAC (§12.1.1 still accepts the null tag): info.
+/// Span: the From value.
+fn from_tag_missing<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let Some(h) = f.resp.headers().get(KnownHeader::From) else {
+        return;
+    };
+    if let Some(params) = addr_params(h.value(), h.value_span().start) {
+        if !params.contains("tag") {
+            out.emit(
+                r::FROM_TAG_MISSING,
+                Some(h.value_span()),
+                Detail::new("From has no tag"),
+            );
+        }
+    }
+}
+
+/// `header-param-repeated` — RFC 3261 §7.3.1: any given parameter name
+/// MUST NOT appear more than once in one header field value. Checked on
+/// the name-addr headers (From, To, Reply-To, every Contact value); Via is
+/// in `via.rs`. Span: the first repeated parameter.
+fn header_param_repeated<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if !out.wants(r::HEADER_PARAM_REPEATED) {
+        return;
+    }
+    for k in [
+        KnownHeader::From,
+        KnownHeader::To,
+        KnownHeader::ReplyTo,
+        KnownHeader::Contact,
+    ] {
+        for e in f.resp.headers().elements(k) {
+            if let Some(p) = addr_params(e.bytes, e.span.start).and_then(|p| p.first_repeated()) {
+                out.emit(
+                    r::HEADER_PARAM_REPEATED,
+                    Some(p.span()),
+                    Detail::with("parameter repeated", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
+
+/// `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC 3261
+/// §20 intro): the addr-spec form MUST NOT be used when the URI contains a
+/// comma, semicolon or question mark. A `;` after a bare URI is by
+/// definition a header parameter, and a comma splits list values, so the
+/// checkable case is a `?` (URI headers) in a bare From, To, Reply-To or
+/// Contact value. Span: the value.
+fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for k in [
+        KnownHeader::From,
+        KnownHeader::To,
+        KnownHeader::ReplyTo,
+        KnownHeader::Contact,
+    ] {
+        for e in f.resp.headers().elements(k) {
+            let v = e.bytes;
+            if v.contains(&b'<') || v.contains(&b'"') {
+                continue;
+            }
+            let uri_end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
+            if v[..uri_end].contains(&b'?') {
+                out.emit(
+                    r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
+                    Some(e.span),
+                    Detail::with("bare URI with '?' needs <>", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
+
+/// Headers defined for requests only (spec `request-header-in-response`:
+/// RFC 3261 Tables 2–3, RFC 3262 §7, RFC 3329 §2.6, RFC 3515 §2.2 and the
+/// others the spec lists).
+const REQUEST_ONLY: [KnownHeader; 21] = [
+    KnownHeader::Route,
+    KnownHeader::ProxyRequire,
+    KnownHeader::Authorization,
+    KnownHeader::ProxyAuthorization,
+    KnownHeader::Priority,
+    KnownHeader::Subject,
+    KnownHeader::InReplyTo,
+    KnownHeader::RAck,
+    KnownHeader::ReferTo,
+    KnownHeader::ReferredBy,
+    KnownHeader::Replaces,
+    KnownHeader::TargetDialog,
+    KnownHeader::SecurityClient,
+    KnownHeader::SecurityVerify,
+    KnownHeader::MaxBreadth,
+    KnownHeader::SipIfMatch,
+    KnownHeader::InfoPackage,
+    KnownHeader::AcceptContact,
+    KnownHeader::RejectContact,
+    KnownHeader::RequestDisposition,
+    KnownHeader::Identity,
+];
+
+/// Reports `rule` once per row of `k` when `allowed` is false.
+fn rows_where<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+    rule: Rule,
+    k: KnownHeader,
+    allowed: bool,
+    text: &'static str,
+) {
+    if allowed || !f.has(k) {
+        return;
+    }
+    for h in f.resp.headers().get_all(k) {
+        out.emit(
+            rule,
+            Some(h.span()),
+            Detail::with(text, DetailArg::Header(k)),
+        );
+    }
+}
+
+/// Placement rules: a header present where its definition gives it no
+/// place. One finding per row, spanning it. Where the rule depends on the
+/// method and the method is unknown, the rule stays silent.
+///
+/// * `request-header-in-response` — RFC 3261 §7.3.2 and Tables 2–3: a
+///   request-only header in a response MUST be ignored (info).
+/// * `max-forwards-in-response` — §7.3.2, §20.22: ignored in responses (info).
+/// * `event-in-response` — RFC 6665 §8.2.1: Event MUST NOT appear in responses.
+/// * `subscription-state-in-response` — RFC 6665 §8.2.3: MUST NOT appear in
+///   responses.
+/// * `min-se-outside-422` — RFC 4028 §5: Min-SE MUST NOT be used in
+///   responses other than 422.
+/// * `session-expires-placement` — RFC 4028 §4: Session-Expires belongs in
+///   INVITE and UPDATE requests and their 2xx responses (warning).
+/// * `rseq-outside-1xx` — RFC 3262 §3, §7.1: RSeq is for reliable
+///   provisional responses (101–199) only (warning).
+/// * `record-route-unexpected-code` — RFC 3261 §20.30, Table 3: only in 18x
+///   and 2xx (info; responses to REGISTER have their own rule).
+/// * `error-info-unexpected-code` — §20.18, Table 2: defined for 300–699.
+/// * `authentication-info-unexpected-code` — §20.6, Table 2: 2xx only.
+/// * `unsupported-unexpected-code` — §20.40, Table 3: 420 only.
+/// * `alert-info-unexpected-code` — §20.4 and RFC 7462 §4.1: non-100
+///   provisional responses to INVITE only.
+/// * `min-expires-unexpected-code` — §20.23, Table 2; RFC 3903 §11.1.1: 423 only.
+/// * `security-server-unexpected-code` — RFC 3329 §2.6: 421 and 494 only
+///   (warning).
+/// * `register-only-headers-elsewhere` — RFC 3327 §4, RFC 3608 §5, RFC 5626
+///   §5.4: Path, Service-Route and Flow-Timer belong in 2xx to REGISTER.
+/// * `reason-header-in-100` — RFC 6432 §3: a Reason in a 100 serves no
+///   purpose, 100 being hop-by-hop (info).
+fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let c = f.code;
+    let is_2xx = (200..300).contains(&c);
+    for k in REQUEST_ONLY {
+        rows_where(
+            f,
+            out,
+            r::REQUEST_HEADER_IN_RESPONSE,
+            k,
+            false,
+            "request-only header",
+        );
+    }
+    rows_where(
+        f,
+        out,
+        r::MAX_FORWARDS_IN_RESPONSE,
+        KnownHeader::MaxForwards,
+        false,
+        "Max-Forwards means nothing in a response",
+    );
+    rows_where(
+        f,
+        out,
+        r::EVENT_IN_RESPONSE,
+        KnownHeader::Event,
+        false,
+        "Event in a response",
+    );
+    rows_where(
+        f,
+        out,
+        r::SUBSCRIPTION_STATE_IN_RESPONSE,
+        KnownHeader::SubscriptionState,
+        false,
+        "Subscription-State in a response",
+    );
+    rows_where(
+        f,
+        out,
+        r::MIN_SE_OUTSIDE_422,
+        KnownHeader::MinSe,
+        c == 422,
+        "Min-SE outside 422",
+    );
+    let se_ok = match f.method {
+        Some(_) => is_2xx && (f.method_is("INVITE") || f.method_is("UPDATE")),
+        None => is_2xx,
+    };
+    rows_where(
+        f,
+        out,
+        r::SESSION_EXPIRES_PLACEMENT,
+        KnownHeader::SessionExpires,
+        se_ok,
+        "Session-Expires outside a 2xx to INVITE or UPDATE",
+    );
+    rows_where(
+        f,
+        out,
+        r::RSEQ_OUTSIDE_1XX,
+        KnownHeader::RSeq,
+        (101..200).contains(&c),
+        "RSeq outside a reliable provisional response",
+    );
+    rows_where(
+        f,
+        out,
+        r::RECORD_ROUTE_UNEXPECTED_CODE,
+        KnownHeader::RecordRoute,
+        (180..190).contains(&c) || is_2xx || f.method_is("REGISTER"),
+        "Record-Route outside 18x and 2xx",
+    );
+    rows_where(
+        f,
+        out,
+        r::ERROR_INFO_UNEXPECTED_CODE,
+        KnownHeader::ErrorInfo,
+        c >= 300,
+        "Error-Info in a 1xx or 2xx",
+    );
+    rows_where(
+        f,
+        out,
+        r::AUTHENTICATION_INFO_UNEXPECTED_CODE,
+        KnownHeader::AuthenticationInfo,
+        is_2xx,
+        "Authentication-Info outside 2xx",
+    );
+    rows_where(
+        f,
+        out,
+        r::UNSUPPORTED_UNEXPECTED_CODE,
+        KnownHeader::Unsupported,
+        c == 420,
+        "Unsupported outside 420",
+    );
+    let alert_ok = (101..200).contains(&c) && (f.method.is_none() || f.method_is("INVITE"));
+    rows_where(
+        f,
+        out,
+        r::ALERT_INFO_UNEXPECTED_CODE,
+        KnownHeader::AlertInfo,
+        alert_ok,
+        "Alert-Info outside a provisional response to INVITE",
+    );
+    rows_where(
+        f,
+        out,
+        r::MIN_EXPIRES_UNEXPECTED_CODE,
+        KnownHeader::MinExpires,
+        c == 423,
+        "Min-Expires outside 423",
+    );
+    rows_where(
+        f,
+        out,
+        r::SECURITY_SERVER_UNEXPECTED_CODE,
+        KnownHeader::SecurityServer,
+        c == 421 || c == 494,
+        "Security-Server outside 421 and 494",
+    );
+    let reg_ok = is_2xx && (f.method.is_none() || f.method_is("REGISTER"));
+    for k in [
+        KnownHeader::Path,
+        KnownHeader::ServiceRoute,
+        KnownHeader::FlowTimer,
+    ] {
+        rows_where(
+            f,
+            out,
+            r::REGISTER_ONLY_HEADERS_ELSEWHERE,
+            k,
+            reg_ok,
+            "header defined for 2xx to REGISTER",
+        );
+    }
+    rows_where(
+        f,
+        out,
+        r::REASON_HEADER_IN_100,
+        KnownHeader::Reason,
+        c != 100,
+        "Reason in a 100",
+    );
+}
+
+/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`
+/// (RFC 3261 §25.1).
+fn is_qvalue(v: &[u8]) -> bool {
+    let (int, frac) = match v.iter().position(|b| *b == b'.') {
+        Some(i) => (&v[..i], Some(&v[i + 1..])),
+        None => (v, None),
+    };
+    let frac_ok = |d: u8| {
+        frac.map_or(true, |fr| {
+            fr.len() <= 3 && fr.iter().all(|b| lex::is_digit(*b) && *b <= d)
+        })
+    };
+    match int {
+        b"0" => frac_ok(b'9'),
+        b"1" => frac_ok(b'0'),
+        _ => false,
+    }
+}
+
+/// Contact value rules, per value:
+///
+/// * `contact-star` — RFC 3261 §10.2.2, §20.10: `*` exists only for
+///   REGISTER requests with Expires 0; in a response it satisfies nothing
+///   (warning). Span: the value.
+/// * `contact-q-invalid` — §25.1: `q` must be a qvalue. Span: the parameter.
+/// * `contact-expires-param-invalid` — §8.3, §10.2: `expires` must be
+///   delta-seconds (receivers SHOULD treat a bad one as 3600). Span: the
+///   parameter.
+/// * `contact-params-outside-register-3xx` — §20.10: `q` and `expires` have
+///   a meaning only in REGISTER responses and 3xx (info). Silent when the
+///   method is unknown.
+fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let meaningful = (300..400).contains(&f.code) || f.method.is_none() || f.method_is("REGISTER");
+    for e in f.resp.headers().elements(KnownHeader::Contact) {
+        if e.bytes == b"*" {
+            out.emit(
+                r::CONTACT_STAR,
+                Some(e.span),
+                Detail::new("wildcard Contact in a response"),
+            );
+            continue;
+        }
+        let Some(params) = addr_params(e.bytes, e.span.start) else {
+            continue;
+        };
+        for p in params.iter() {
+            let is_q = p.is("q");
+            let is_expires = p.is("expires");
+            if !is_q && !is_expires {
+                continue;
+            }
+            if !meaningful {
+                out.emit(
+                    r::CONTACT_PARAMS_OUTSIDE_REGISTER_3XX,
+                    Some(p.span()),
+                    Detail::new("q/expires have no meaning here"),
+                );
+            }
+            let v = p.value().unwrap_or(b"");
+            if is_q && !is_qvalue(v) {
+                out.emit(
+                    r::CONTACT_Q_INVALID,
+                    Some(p.span()),
+                    Detail::new("q is not a qvalue"),
+                );
+            }
+            if is_expires && delta(v).is_none() {
+                out.emit(
+                    r::CONTACT_EXPIRES_PARAM_INVALID,
+                    Some(p.span()),
+                    Detail::new("expires is not delta-seconds"),
+                );
+            }
+        }
+    }
+}
+
+/// `option-tag-syntax` — RFC 3261 §25.1: `Require = "Require" HCOLON
+/// option-tag *(COMMA option-tag)`, the same for Unsupported, and
+/// `Supported = ... HCOLON [option-tag *(COMMA option-tag)]`, with
+/// `option-tag = token`. An empty Supported is legal; an empty Require or
+/// Unsupported row, or an entry that is not a token, is not. Span: the
+/// entry, or the empty row.
+fn option_tag_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for k in [
+        KnownHeader::Require,
+        KnownHeader::Supported,
+        KnownHeader::Unsupported,
+    ] {
+        for h in f.resp.headers().get_all(k) {
+            if h.value().is_empty() {
+                if k != KnownHeader::Supported {
+                    out.emit(
+                        r::OPTION_TAG_SYNTAX,
+                        Some(h.span()),
+                        Detail::with("no option tag", DetailArg::Header(k)),
+                    );
+                }
+                continue;
+            }
+            for e in h.elements() {
+                if !lex::is_token_str(e.bytes) {
+                    let span = if e.bytes.is_empty() { h.span() } else { e.span };
+                    out.emit(
+                        r::OPTION_TAG_SYNTAX,
+                        Some(span),
+                        Detail::with("option tag is not a token", DetailArg::Header(k)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// `allow-syntax` — RFC 3261 §25.1: `Allow = "Allow" HCOLON [Method
+/// *(COMMA Method)]`, `Method` being a token. An empty Allow is legal.
+/// Span: the offending entry (the row when the entry is empty).
+fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::Allow) {
+        for e in h.elements() {
+            if !lex::is_token_str(e.bytes) {
+                let span = if e.bytes.is_empty() { h.span() } else { e.span };
+                out.emit(
+                    r::ALLOW_SYNTAX,
+                    Some(span),
+                    Detail::new("Allow entry is not a method token"),
+                );
+            }
+        }
+    }
+}
+
+/// `expires-syntax` — RFC 3261 §25.1: `Expires` and `Min-Expires` are
+/// `delta-seconds = 1*DIGIT` (error). §20.19, §20.23 and §10.2 bound the
+/// value by 2^32−1 (receivers may clamp larger ones): a larger value is the
+/// spec's warning case. Span: the value (the row when empty).
+fn expires_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for k in [KnownHeader::Expires, KnownHeader::MinExpires] {
+        for h in f.resp.headers().get_all(k) {
+            match delta(h.value()) {
+                None => {
+                    let span = if h.value().is_empty() {
+                        h.span()
+                    } else {
+                        h.value_span()
+                    };
+                    out.emit(
+                        r::EXPIRES_SYNTAX,
+                        Some(span),
+                        Detail::with("not delta-seconds", DetailArg::Header(k)),
+                    );
+                }
+                Some(n) if n > u64::from(u32::MAX) => out.emit_at(
+                    r::EXPIRES_SYNTAX,
+                    Severity::Warning,
+                    Some(h.value_span()),
+                    Detail::with("larger than 2^32-1", DetailArg::Header(k)),
+                ),
+                Some(_) => {}
+            }
+        }
+    }
+}
+
+/// Codes for which Retry-After has a defined meaning (RFC 3261 §20.33,
+/// Table 3).
+const RETRY_AFTER_CODES: [u16; 8] = [404, 413, 480, 486, 500, 503, 600, 603];
+
+/// Retry-After rules, on each row:
+///
+/// * `retry-after-syntax` — RFC 3261 §25.1: `Retry-After = "Retry-After"
+///   HCOLON delta-seconds [ comment ] *( SEMI retry-param )`, with
+///   `duration` delta-seconds; an HTTP-date is not valid in SIP. Span: the
+///   value.
+/// * `retry-after-overlarge` — RFC 4475 §3.1.2.5 treats a value above
+///   2^32−1 as out of range (warning). Span: the digits.
+/// * `retry-after-unexpected-code` — §20.33 and Table 3 give it a meaning
+///   for 404, 413, 480, 486, 500, 503, 600 and 603 only (info). Span: the row.
+fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::RetryAfter) {
+        if !RETRY_AFTER_CODES.contains(&f.code) {
+            out.emit(
+                r::RETRY_AFTER_UNEXPECTED_CODE,
+                Some(h.span()),
+                Detail::with(
+                    "Retry-After has no meaning for",
+                    DetailArg::Number(f.code.into()),
+                ),
+            );
+        }
+        let v = h.value();
+        let base = h.value_span().start;
+        let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
+        let mut ok = digits > 0;
+        if ok {
+            let n = lex::parse_u64(&v[..digits]).unwrap_or(u64::MAX);
+            if n > u64::from(u32::MAX) {
+                out.emit(
+                    r::RETRY_AFTER_OVERLARGE,
+                    Some(Span::new(base, base + digits)),
+                    Detail::new("Retry-After above 2^32-1"),
+                );
+            }
+            let mut i = lex::skip_lws(v, digits);
+            if v.get(i) == Some(&b'(') {
+                match lex::comment_end(v, i) {
+                    Ok(e) => i = e,
+                    Err(_) => ok = false,
+                }
+            }
+            if ok {
+                let mut cur = Cursor::new(v, base);
+                cur.pos = i;
+                match scan_params(&mut cur) {
+                    Ok(params) => {
+                        cur.skip_lws();
+                        ok = cur.at_end()
+                            && params
+                                .get("duration")
+                                .map_or(true, |p| p.value().and_then(delta).is_some());
+                    }
+                    Err(_) => ok = false,
+                }
+            }
+        }
+        if !ok {
+            out.emit(
+                r::RETRY_AFTER_SYNTAX,
+                Some(h.value_span()),
+                Detail::new("Retry-After is not delta-seconds [comment] *(;param)"),
+            );
+        }
+    }
+}
+
+/// `rseq-range` — RFC 3262 §7.1: `RSeq = "RSeq" HCOLON response-num`,
+/// `response-num = 1*DIGIT`, and §3: the value is between 1 and 2^32−1.
+/// (The "first reliable response at most 2^31−1" half needs the
+/// transaction.) Span: the value.
+fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::RSeq) {
+        let ok = delta(h.value()).is_some_and(|n| (1..=u64::from(u32::MAX)).contains(&n));
+        if !ok {
+            out.emit(
+                r::RSEQ_RANGE,
+                Some(h.value_span()),
+                Detail::new("RSeq is not 1..2^32-1"),
+            );
+        }
+    }
+}
+
+/// Reason rules (RFC 3326 §2, updated by RFC 9366 §3), per value:
+///
+/// * `reason-header-syntax` — `reason-value = protocol *(SEMI
+///   reason-params)`, `protocol = "SIP" / "Q.850" / token`, `cause = "cause"
+///   EQUAL 1*DIGIT`, `reason-text = "text" EQUAL quoted-string`. Span: the
+///   value.
+/// * `reason-header-duplicate-protocol` — at most one value per protocol
+///   (SIP and Q.850 define no multiple values). Span: the later value.
+fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let (mut sip, mut q850) = (0u32, 0u32);
+    for e in f.resp.headers().elements(KnownHeader::Reason) {
+        let v = e.bytes;
+        let end = lex::token_end(v, 0);
+        let proto = &v[..end];
+        let mut cur = Cursor::new(v, e.span.start);
+        cur.pos = end;
+        let ok = end > 0
+            && match scan_params(&mut cur) {
+                Ok(params) => {
+                    cur.skip_lws();
+                    cur.at_end()
+                        && params
+                            .get("cause")
+                            .map_or(true, |p| p.value().and_then(delta).is_some())
+                        && params.get("text").map_or(true, |p| p.is_quoted())
+                }
+                Err(_) => false,
+            };
+        if !ok {
+            out.emit(
+                r::REASON_HEADER_SYNTAX,
+                Some(e.span),
+                Detail::new("Reason value does not match RFC 3326"),
+            );
+        }
+        let counter = if proto.eq_ignore_ascii_case(b"SIP") {
+            &mut sip
+        } else if proto.eq_ignore_ascii_case(b"Q.850") {
+            &mut q850
+        } else {
+            continue;
+        };
+        *counter += 1;
+        if *counter == 2 {
+            out.emit(
+                r::REASON_HEADER_DUPLICATE_PROTOCOL,
+                Some(e.span),
+                Detail::new("second Reason value for one protocol"),
+            );
+        }
+    }
+}
+
+/// Warn-codes registered in the IANA warning-code registry (RFC 3261
+/// §20.43, §27.2; RFC 5630 for 380 and 381; RFC 8373 for 308).
+const WARN_CODES: [u16; 14] = [
+    300, 301, 302, 303, 304, 305, 306, 307, 308, 330, 331, 370, 380, 381,
+];
+
+/// Warning rules, per value (the typed [`Warning`] does the grammar):
+///
+/// * `warning-header-syntax` — RFC 3261 §20.43, §25.1: `warning-value =
+///   warn-code SP warn-agent SP warn-text`, `warn-code = 3DIGIT`, the text
+///   a quoted-string (RFC 4475 §3.1.2.5 discards a 4-digit code).
+///   Span: the value.
+/// * `warning-code-not-3xx` — §20.43: SIP warn-codes are 3xx; 1xx and 2xx
+///   are HTTP's (warning). Span: the code.
+/// * `warning-code-unregistered` — §20.43, §27.2: a 3xx code outside the
+///   registry (info). 399 is registered.
+/// * `warning-399` — §20.43: 399 is a miscellaneous warning; the receiver
+///   MUST NOT take automated action on it (info).
+///
+/// [`Warning`]: crate::header::typed::Warning
+fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    use crate::header::typed::Warning;
+    for e in f.resp.headers().elements(KnownHeader::Warning) {
+        let Ok(w) = e.parse::<Warning<'_>>() else {
+            out.emit(
+                r::WARNING_HEADER_SYNTAX,
+                Some(e.span),
+                Detail::new("not warn-code SP warn-agent SP warn-text"),
+            );
+            continue;
+        };
+        let code = w.code();
+        let span = Some(w.code_span());
+        if code / 100 != 3 {
+            out.emit(
+                r::WARNING_CODE_NOT_3XX,
+                span,
+                Detail::with("warn-code is not 3xx", DetailArg::Number(code.into())),
+            );
+        } else if code == 399 {
+            out.emit(
+                r::WARNING_399,
+                span,
+                Detail::new("399: take no automated action"),
+            );
+        } else if !WARN_CODES.contains(&code) {
+            out.emit(
+                r::WARNING_CODE_UNREGISTERED,
+                span,
+                Detail::with("unregistered warn-code", DetailArg::Number(code.into())),
+            );
+        }
+    }
+}
+
+/// `date-syntax` — RFC 3261 §20.17, §25.1: `Date = "Date" HCOLON
+/// SIP-date`, an RFC 1123 date that MUST be in GMT (RFC 4475 §3.1.2.12
+/// rejects `UT`, numeric zones and RFC 850 forms). Lowered to warning: the
+/// response is only rejected when the date is needed. Span: the value.
+fn date_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    use crate::header::typed::Date;
+    if let Some(h) = f.resp.headers().get(KnownHeader::Date) {
+        if h.elements()
+            .next()
+            .is_some_and(|e| e.parse::<Date<'_>>().is_err())
+        {
+            out.emit(
+                r::DATE_SYNTAX,
+                Some(h.value_span()),
+                Detail::new("Date is not an RFC 1123 date in GMT"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn qvalue_table() {
+        for ok in [
+            &b"0"[..],
+            b"1",
+            b"0.",
+            b"0.5",
+            b"0.123",
+            b"1.0",
+            b"1.000",
+            b"1.",
+        ] {
+            assert!(is_qvalue(ok), "{:?}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b""[..],
+            b"2",
+            b"1.5",
+            b"0.1234",
+            b"1.001",
+            b".5",
+            b"01",
+            b"0,5",
+        ] {
+            assert!(!is_qvalue(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn comma_joined_table() {
+        use KnownHeader as K;
+        assert!(comma_joined(K::Expires, b"60, 3600"));
+        assert!(comma_joined(K::RetryAfter, b"60, 120"));
+        assert!(!comma_joined(
+            K::RetryAfter,
+            b"Fri, 31 Dec 1999 23:59:59 GMT"
+        ));
+        assert!(!comma_joined(K::RetryAfter, b"120 (back soon, really)"));
+        assert!(!comma_joined(K::To, b"\"Doe, John\" <sip:j@x>;tag=1"));
+        assert!(comma_joined(K::To, b"<sip:a@x>, <sip:b@x>"));
     }
 }

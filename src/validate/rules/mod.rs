@@ -1,5 +1,14 @@
 //! The checks, grouped by the class of response they concern.
 //!
+//! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
+//! * `headers.rs` — sections 2–3: mandatory headers, tags, single-value
+//!   headers, CSeq, Call-ID, Contact, option tags, placement, Warning, Date.
+//! * `via.rs` — section 3 Via rules, and the Via reader the others use.
+//! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
+//!   `server_failure.rs` — sections 4–6, by class.
+//! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
+//! * `request.rs` — every rule that compares with the request (`req`).
+//!
 //! Every check is a plain function over [`Facts`] (what every rule needs,
 //! computed once per response) writing to an [`Emitter`]. None allocates:
 //! header values are walked in place with the lexical helpers.
@@ -10,11 +19,16 @@ mod headers;
 mod provisional;
 mod proxy;
 mod redirect;
+mod request;
+mod server_failure;
+mod success;
+mod uac;
+mod via;
 
 use crate::header::param::{scan_params, Params};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
-use crate::message::Response;
+use crate::message::{Request, Response};
 use crate::span::Span;
 
 use super::{Context, Emitter, FindingSink};
@@ -32,6 +46,8 @@ pub(crate) struct Facts<'r, 'a> {
     /// Where a finding about something *missing* points: the status line,
     /// whose code is what demands the header.
     pub(crate) status_line: Span,
+    /// The matching request, when the Context has one (spec context `req`).
+    pub(crate) req: Option<Request<'r>>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
@@ -49,6 +65,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             code: resp.status().as_u16(),
             method,
             status_line: resp.status_line_span(),
+            req: ctx.request(),
         }
     }
 
@@ -78,6 +95,11 @@ pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     redirect::check(f, out);
     client_failure::check(f, out);
     proxy::check(f, out);
+    success::check(f, out);
+    server_failure::check(f, out);
+    via::check(f, out);
+    uac::check(f, out);
+    request::check(f, out);
 }
 
 /// The method of a CSeq value `1*DIGIT LWS Method` (RFC 3261 §20.16), or
@@ -126,4 +148,126 @@ pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     let params = scan_params(&mut cur).ok()?;
     cur.skip_lws();
     cur.at_end().then_some(params)
+}
+
+/// True when some element of list header `k` is the token `tag` (option
+/// tags and event packages compare as tokens, case-insensitively, RFC 3261
+/// §7.3.1).
+pub(crate) fn has_token(resp: &Response<'_>, k: KnownHeader, tag: &[u8]) -> bool {
+    resp.headers()
+        .elements(k)
+        .any(|e| e.bytes.eq_ignore_ascii_case(tag))
+}
+
+/// `1*DIGIT` as a number, `None` when not all digits; `Some(u64::MAX)`
+/// stands for "too large for 64 bits" so range checks still fire.
+pub(crate) fn delta(v: &[u8]) -> Option<u64> {
+    if v.is_empty() || !v.iter().all(|b| lex::is_digit(*b)) {
+        return None;
+    }
+    Some(lex::parse_u64(v).unwrap_or(u64::MAX))
+}
+
+/// True when the To header carries a `tag` parameter (RFC 3261 §8.2.6.2).
+/// `None` when To is absent or unreadable.
+pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
+    headers_to_tag(resp.headers())
+}
+
+/// [`to_has_tag`] on any header section (a request's, too).
+pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
+    let to = h.get(KnownHeader::To)?;
+    addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
+}
+
+/// True when the body is an SDP session description: Content-Type
+/// `application/sdp` (media types are case-insensitive, RFC 3261 §7.4.1)
+/// and a non-empty body.
+pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
+    !resp.body().is_empty()
+        && resp
+            .headers()
+            .get(KnownHeader::ContentType)
+            .is_some_and(|h| {
+                let v = h.value();
+                let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
+                lex::trim_lws(&v[..end]).eq_ignore_ascii_case(b"application/sdp")
+            })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cseq_method_table() {
+        for (v, want) in [
+            (&b"314159 INVITE"[..], Some(&b"INVITE"[..])),
+            (b"1\t BYE", Some(b"BYE")),
+            (b"1 INVITE, 2 INVITE", Some(b"INVITE")),
+            (b"1\r\n BYE", Some(b"BYE")),
+            (b"INVITE", None),
+            (b"1INVITE", None),
+            (b"1 ", None),
+            (b"", None),
+        ] {
+            assert_eq!(cseq_method(v), want, "{:?}", String::from_utf8_lossy(v));
+        }
+    }
+
+    #[test]
+    fn addr_params_finds_header_params_only() {
+        // (value, tag value expected, absolute span of the tag param)
+        type Case = (&'static [u8], Option<&'static [u8]>, Option<(usize, usize)>);
+        let cases: [Case; 6] = [
+            (
+                b"Bob <sip:bob@x;tag=u>;tag=a6",
+                Some(b"a6"),
+                Some((122, 128)),
+            ),
+            (
+                b"\"A; tag=x\" <sip:a@x>;tag=1",
+                Some(b"1"),
+                Some((121, 126)),
+            ),
+            (b"sip:bob@x;tag=9", Some(b"9"), Some((110, 115))),
+            (b"<sip:bob@x>", None, None),
+            (b"sip:bob@x", None, None),
+            (b"Bob <sip:bob@x>;tag=1;tag=2", Some(b"1"), Some((116, 121))),
+        ];
+        for (v, tag, span) in cases {
+            let p = addr_params(v, 100).expect("parses");
+            let got = p.get("tag");
+            assert_eq!(
+                got.and_then(|t| t.value()),
+                tag,
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+            assert_eq!(got.map(|t| (t.span().start, t.span().end)), span);
+        }
+        // Malformed values give None rather than a guess.
+        for v in [
+            &b"Bob <sip:bob@x"[..],
+            b"\"Bob <sip:b@x>",
+            b"<sip:b@x>;=x",
+            b"<sip:b@x> junk",
+        ] {
+            assert!(
+                addr_params(v, 0).is_none(),
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
+
+    #[test]
+    fn delta_table() {
+        assert_eq!(delta(b"0"), Some(0));
+        assert_eq!(delta(b"4294967296"), Some(4_294_967_296));
+        assert_eq!(delta(b"99999999999999999999999"), Some(u64::MAX));
+        for bad in [&b""[..], b"-1", b"1.5", b" 1", b"1h"] {
+            assert_eq!(delta(bad), None);
+        }
+    }
 }

@@ -1,0 +1,418 @@
+//! Spec sections 4 and 5: 2xx responses, method-specific success rules and
+//! the dialog Contact rules shared with provisional responses.
+
+use crate::header::param::scan_params;
+use crate::header::KnownHeader;
+use crate::lex::{self, Cursor};
+use crate::validate::finding::{Detail, DetailArg, Severity};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+use super::{addr_params, delta, has_token, to_has_tag, Facts};
+
+pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let c = f.code;
+    let is_2xx = (200..300).contains(&c);
+    if f.method_is("REGISTER") {
+        register_record_route(f, out);
+    }
+    if f.method_is("PUBLISH") {
+        publish_record_route(f, out);
+        if c < 300 {
+            contact_in_publish(f, out);
+        }
+    }
+    dialog_contact_single_sip_uri(f, out);
+    if c == 202 {
+        deprecated_202(f, out);
+    }
+    if c == 204 && f.method.is_some() && !f.method_is("SUBSCRIBE") {
+        out.emit(
+            r::R_204_SUBSCRIBE_IN_DIALOG,
+            Some(f.status_line),
+            Detail::new("204 to a method other than SUBSCRIBE"),
+        );
+    }
+    if !is_2xx {
+        return;
+    }
+    let m = f.method;
+    match m {
+        Some(b"INVITE") => {
+            dialog_contact(f, out);
+            invite_allow_supported(f, out);
+        }
+        Some(b"REFER") | Some(b"UPDATE") => dialog_contact(f, out),
+        Some(b"REGISTER") => {
+            register_contact_expires(f, out);
+            register_date(f, out);
+        }
+        // RFC 6665 §3.1.1: 200-class responses to SUBSCRIBE MUST contain
+        // an Expires header (`2xx-subscribe-expires`; 202 and 204 too).
+        Some(b"SUBSCRIBE") if !f.has(KnownHeader::Expires) => out.emit(
+            r::R_2XX_SUBSCRIBE_EXPIRES,
+            Some(f.status_line),
+            Detail::new("2xx to SUBSCRIBE without Expires"),
+        ),
+        Some(b"PUBLISH") => publish_expires_etag(f, out),
+        Some(b"MESSAGE") => message_no_body_no_contact(f, out),
+        Some(b"OPTIONS") if c == 200 => options_capabilities(f, out),
+        Some(b"BYE") | Some(b"CANCEL") => contact_in_bye_cancel(f, out),
+        _ => {}
+    }
+    if f.method_is("INVITE") || f.method_is("UPDATE") {
+        session_expires(f, out);
+    }
+    refresher_uac_require_timer(f, out);
+}
+
+/// `2xx-dialog-contact` — RFC 3261 §12.1.1, §13.3.1.4 and Table 2 (`m`),
+/// RFC 3515 §2.2 and RFC 3311 §7 tables: a 2xx to INVITE, REFER or UPDATE
+/// MUST carry a Contact. SUBSCRIBE is bound only for the dialog-creating
+/// 2xx, which needs the request, so it is skipped. Span: the status line.
+fn dialog_contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if !f.has_value(KnownHeader::Contact) {
+        out.emit(
+            r::R_2XX_DIALOG_CONTACT,
+            Some(f.status_line),
+            Detail::new("dialog 2xx without Contact"),
+        );
+    }
+}
+
+/// `2xx-invite-allow-supported` — RFC 3261 §13.3.1.4 and Table 2 (`m*`):
+/// the 2xx to INVITE SHOULD carry Allow and Supported. One finding per
+/// missing header. Span: the status line.
+fn invite_allow_supported<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for k in [KnownHeader::Allow, KnownHeader::Supported] {
+        if !f.has(k) {
+            out.emit(
+                r::R_2XX_INVITE_ALLOW_SUPPORTED,
+                Some(f.status_line),
+                Detail::with("2xx to INVITE lacks", DetailArg::Header(k)),
+            );
+        }
+    }
+}
+
+/// The URI scheme of a name-addr or addr-spec Contact value.
+pub(super) fn contact_scheme(v: &[u8]) -> Option<&[u8]> {
+    let mut i = 0;
+    let mut start = 0;
+    while i < v.len() {
+        match v[i] {
+            b'"' => i = lex::quoted_string_end(v, i).ok()?,
+            b'<' => {
+                start = i + 1;
+                break;
+            }
+            b';' => break,
+            _ => i += 1,
+        }
+    }
+    let rest = &v[start..];
+    let colon = rest.iter().position(|b| *b == b':')?;
+    Some(lex::trim_lws(&rest[..colon]))
+}
+
+/// `dialog-contact-single-sip-uri` — RFC 3261 §12.1.1: the Contact of a
+/// response that establishes a dialog MUST be a SIP or SIPS URI (error).
+/// More than one Contact value is the spec's warning case: the UAC takes
+/// one remote target (§12.1.2), but the "exactly one" MUST of §8.1.1.8
+/// binds requests. Applies to 2xx to INVITE, UPDATE, SUBSCRIBE and REFER,
+/// and to 101–199 to INVITE with a To tag. Span: the offending value.
+fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let c = f.code;
+    let applies = match c {
+        200..=299 => {
+            f.method_is("INVITE")
+                || f.method_is("UPDATE")
+                || f.method_is("SUBSCRIBE")
+                || f.method_is("REFER")
+        }
+        101..=199 => f.method_is("INVITE") && to_has_tag(f.resp) == Some(true),
+        _ => false,
+    };
+    if !applies {
+        return;
+    }
+    for (i, e) in f.resp.headers().elements(KnownHeader::Contact).enumerate() {
+        if e.bytes == b"*" || e.bytes.is_empty() {
+            continue;
+        }
+        if i == 1 {
+            out.emit_at(
+                r::DIALOG_CONTACT_SINGLE_SIP_URI,
+                Severity::Warning,
+                Some(e.span),
+                Detail::new("more than one Contact value"),
+            );
+        }
+        let sip = contact_scheme(e.bytes)
+            .is_some_and(|s| s.eq_ignore_ascii_case(b"sip") || s.eq_ignore_ascii_case(b"sips"));
+        if !sip {
+            out.emit_at(
+                r::DIALOG_CONTACT_SINGLE_SIP_URI,
+                Severity::Error,
+                Some(e.span),
+                Detail::new("dialog Contact is not a SIP or SIPS URI"),
+            );
+        }
+    }
+}
+
+/// `2xx-register-contact-expires` — RFC 3261 §10.3 step 8: each Contact
+/// value of the 2xx to REGISTER MUST feature an `expires` parameter with
+/// the binding's expiry. No Contact at all is fine (no bindings). Span:
+/// each value without it.
+fn register_contact_expires<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for e in f.resp.headers().elements(KnownHeader::Contact) {
+        if e.bytes == b"*" || e.bytes.is_empty() {
+            continue;
+        }
+        if addr_params(e.bytes, e.span.start).is_some_and(|p| !p.contains("expires")) {
+            out.emit(
+                r::R_2XX_REGISTER_CONTACT_EXPIRES,
+                Some(e.span),
+                Detail::new("binding without expires"),
+            );
+        }
+    }
+}
+
+/// `2xx-register-date` — RFC 3261 §10.3 step 8: the 2xx to REGISTER SHOULD
+/// include a Date header. Span: the status line.
+fn register_date<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if !f.has(KnownHeader::Date) {
+        out.emit(
+            r::R_2XX_REGISTER_DATE,
+            Some(f.status_line),
+            Detail::new("2xx to REGISTER without Date"),
+        );
+    }
+}
+
+/// `register-response-record-route` — RFC 3261 §10.3: registrars MUST NOT
+/// include a Record-Route header in any response to REGISTER. Span: each row.
+fn register_record_route<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::RecordRoute) {
+        out.emit(
+            r::REGISTER_RESPONSE_RECORD_ROUTE,
+            Some(h.span()),
+            Detail::new("Record-Route in a response to REGISTER"),
+        );
+    }
+}
+
+/// `publish-response-record-route` — RFC 3903 §6: the ESC MUST NOT include
+/// a Record-Route header in any response to PUBLISH (§11.1.1 table: not
+/// applicable). Span: each row.
+fn publish_record_route<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::RecordRoute) {
+        out.emit(
+            r::PUBLISH_RESPONSE_RECORD_ROUTE,
+            Some(h.span()),
+            Detail::new("Record-Route in a response to PUBLISH"),
+        );
+    }
+}
+
+/// `contact-in-publish-response` — RFC 3903 §11.1.1: Contact is not
+/// applicable in 1xx/2xx to PUBLISH (the sender must not add it, the
+/// receiver ignores it; lowered to warning). Span: each row.
+fn contact_in_publish<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::Contact) {
+        out.emit(
+            r::CONTACT_IN_PUBLISH_RESPONSE,
+            Some(h.span()),
+            Detail::new("Contact in a response to PUBLISH"),
+        );
+    }
+}
+
+/// `2xx-publish-expires-etag` — RFC 3903 §6 step 6: the 2xx to PUBLISH
+/// MUST contain an Expires header and a SIP-ETag with a single entity-tag.
+/// Span: the status line, or the SIP-ETag row holding more than one tag.
+fn publish_expires_etag<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let rule = r::R_2XX_PUBLISH_EXPIRES_ETAG;
+    if !f.has(KnownHeader::Expires) {
+        out.emit(
+            rule,
+            Some(f.status_line),
+            Detail::new("2xx to PUBLISH without Expires"),
+        );
+    }
+    let mut rows = f.resp.headers().get_all(KnownHeader::SipETag);
+    match rows.next() {
+        None => out.emit(
+            rule,
+            Some(f.status_line),
+            Detail::new("2xx to PUBLISH without SIP-ETag"),
+        ),
+        Some(first) => {
+            let single = lex::is_token_str(first.value());
+            if !single {
+                out.emit(
+                    rule,
+                    Some(first.span()),
+                    Detail::new("SIP-ETag is not one entity-tag"),
+                );
+            }
+            for h in rows {
+                out.emit(rule, Some(h.span()), Detail::new("more than one SIP-ETag"));
+            }
+        }
+    }
+}
+
+/// `2xx-message-no-body-no-contact` — RFC 3428 §7: a 2xx to MESSAGE MUST
+/// NOT contain a body, and the UAS MUST NOT insert a Contact. Span: the
+/// body, and each Contact row.
+fn message_no_body_no_contact<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rule = r::R_2XX_MESSAGE_NO_BODY_NO_CONTACT;
+    if !f.resp.body().is_empty() {
+        out.emit(
+            rule,
+            Some(f.resp.body_span()),
+            Detail::new("2xx to MESSAGE with a body"),
+        );
+    }
+    for h in f.resp.headers().get_all(KnownHeader::Contact) {
+        out.emit(
+            rule,
+            Some(h.span()),
+            Detail::new("2xx to MESSAGE with a Contact"),
+        );
+    }
+}
+
+/// `202-deprecated` — RFC 6665 §8.3.1: 202 MUST NOT be sent to SUBSCRIBE
+/// or NOTIFY, and RFC 7647 §5 extends that to REFER: error. MESSAGE relays
+/// still SHOULD answer 202 (RFC 3428 §7): nothing. Any other known method:
+/// info (no meaning defined; treat as 200). Span: the status line.
+fn deprecated_202<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let sev = match f.method {
+        None | Some(b"MESSAGE") => return,
+        Some(b"SUBSCRIBE") | Some(b"NOTIFY") | Some(b"REFER") => Severity::Error,
+        Some(_) => Severity::Info,
+    };
+    out.emit_at(
+        r::R_202_DEPRECATED,
+        sev,
+        Some(f.status_line),
+        Detail::new("202 Accepted is deprecated here"),
+    );
+}
+
+/// `2xx-options-capabilities` — RFC 3261 §11.2 and Table 2 (`m*`): the 200
+/// to OPTIONS SHOULD carry Allow, Accept, Accept-Encoding, Accept-Language
+/// and Supported. One finding per missing header. (The proxy exception
+/// needs `origin`.) Span: the status line.
+fn options_capabilities<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for k in [
+        KnownHeader::Allow,
+        KnownHeader::Accept,
+        KnownHeader::AcceptEncoding,
+        KnownHeader::AcceptLanguage,
+        KnownHeader::Supported,
+    ] {
+        if !f.has(k) {
+            out.emit(
+                r::R_2XX_OPTIONS_CAPABILITIES,
+                Some(f.status_line),
+                Detail::with("200 to OPTIONS lacks", DetailArg::Header(k)),
+            );
+        }
+    }
+}
+
+/// `contact-in-2xx-bye-cancel` — RFC 3261 §20 (intro) and Table 2: Contact
+/// is not applicable in a 2xx to BYE or CANCEL (lowered to warning: the
+/// UAC ignores it). Span: each row.
+fn contact_in_bye_cancel<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for h in f.resp.headers().get_all(KnownHeader::Contact) {
+        out.emit(
+            r::CONTACT_IN_2XX_BYE_CANCEL,
+            Some(h.span()),
+            Detail::new("Contact in a 2xx to BYE or CANCEL"),
+        );
+    }
+}
+
+/// Reads `Session-Expires = delta-seconds *(SEMI se-params)` (RFC 4028 §4):
+/// the interval (None when not digits) and the `refresher` value.
+fn session_expires_value(v: &[u8], base: usize) -> Option<(Option<u64>, Option<&[u8]>)> {
+    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
+    let mut cur = Cursor::new(v, base);
+    cur.pos = digits;
+    let params = scan_params(&mut cur).ok()?;
+    cur.skip_lws();
+    if !cur.at_end() {
+        return None;
+    }
+    let refresher = params.get("refresher").map(|p| p.value().unwrap_or(b""));
+    Some((delta(&v[..digits]), refresher))
+}
+
+/// Session timer rules on a 2xx to INVITE or UPDATE carrying
+/// Session-Expires (`x`):
+///
+/// * `2xx-session-expires-refresher` — RFC 4028 §9: the UAS MUST set the
+///   `refresher` parameter (`uac` or `uas`) in the 2xx. Span: the value.
+/// * `2xx-session-expires-min` — RFC 4028 §4 (the interval MUST NOT be
+///   below 90 seconds) and §9. The bounds from the request need `req`.
+///   Span: the value.
+fn session_expires<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+        return;
+    };
+    let Some((interval, refresher)) = session_expires_value(h.value(), h.value_span().start) else {
+        return;
+    };
+    let valid_refresher =
+        refresher.is_some_and(|v| v.eq_ignore_ascii_case(b"uac") || v.eq_ignore_ascii_case(b"uas"));
+    if !valid_refresher {
+        out.emit(
+            r::R_2XX_SESSION_EXPIRES_REFRESHER,
+            Some(h.value_span()),
+            Detail::new("Session-Expires in 2xx without refresher=uac/uas"),
+        );
+    }
+    if let Some(n) = interval {
+        if n < 90 {
+            out.emit(
+                r::R_2XX_SESSION_EXPIRES_MIN,
+                Some(h.value_span()),
+                Detail::with("Session-Expires below 90", DetailArg::Number(n)),
+            );
+        }
+    }
+}
+
+/// `2xx-refresher-uac-require-timer` — RFC 4028 §9: with `refresher=uac`
+/// in the 2xx the UAS MUST add `timer` to Require (and a proxy inserting
+/// it must too, §8.2). Span: the Session-Expires value.
+fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+        return;
+    };
+    let uac = session_expires_value(h.value(), h.value_span().start)
+        .and_then(|(_, r)| r)
+        .is_some_and(|v| v.eq_ignore_ascii_case(b"uac"));
+    if uac && !has_token(f.resp, KnownHeader::Require, b"timer") {
+        out.emit(
+            r::R_2XX_REFRESHER_UAC_REQUIRE_TIMER,
+            Some(h.value_span()),
+            Detail::new("refresher=uac without Require: timer"),
+        );
+    }
+}

@@ -1,0 +1,79 @@
+//! Spec section 8 (the UAC consuming the response) and the sent-by check
+//! shared with proxies.
+
+use crate::header::KnownHeader;
+use crate::validate::finding::Detail;
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink, Role};
+
+use super::via::parse_via;
+use super::Facts;
+
+pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    match f.ctx.role() {
+        Role::Uac => {
+            via_count(f, out);
+            at_endpoint_430(f, out);
+            via_top_not_ours(f, out);
+        }
+        Role::Proxy => via_top_not_ours(f, out),
+        Role::Observer => {}
+    }
+}
+
+/// `via-count-at-uac` — RFC 3261 §8.1.3.3: if more than one Via value is
+/// present in a response reaching the UAC, it SHOULD discard the message.
+/// Span: the second Via value.
+fn via_count<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if let Some(second) = f.resp.headers().elements(KnownHeader::Via).nth(1) {
+        out.emit(
+            r::VIA_COUNT_AT_UAC,
+            Some(second.span),
+            Detail::new("more than one Via at the UAC"),
+        );
+    }
+}
+
+/// `430-at-endpoint` — RFC 5626 §11.5: 430 (Flow Failed) is meant for an
+/// edge proxy; a UA should never receive it and treats it as 400 (info).
+fn at_endpoint_430<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if f.code == 430 {
+        out.emit(
+            r::R_430_AT_ENDPOINT,
+            Some(f.status_line),
+            Detail::new("430 reached a user agent"),
+        );
+    }
+}
+
+/// `via-top-not-ours` — RFC 3261 §18.1.2: the client transport MUST
+/// silently discard a response whose top Via sent-by does not match the
+/// value it inserted in its requests; §16.11 says the same for a stateless
+/// proxy. Needs the Context's own sent-by values (silent without them).
+/// A missing port means 5060, or 5061 for a TLS/WSS top Via (§18.2.1,
+/// §19.1.2). Span: the top Via value.
+fn via_top_not_ours<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let own = f.ctx.own_sent_by();
+    if own.is_empty() {
+        return;
+    }
+    let Some(top) = f.resp.headers().elements(KnownHeader::Via).next() else {
+        return;
+    };
+    let Ok(via) = parse_via(top.bytes, top.span.start) else {
+        return;
+    };
+    let tls =
+        via.transport.eq_ignore_ascii_case(b"TLS") || via.transport.eq_ignore_ascii_case(b"WSS");
+    let default_port = if tls { 5061 } else { 5060 };
+    if !own
+        .iter()
+        .any(|s| s.matches(via.host, via.port, default_port))
+    {
+        out.emit(
+            r::VIA_TOP_NOT_OURS,
+            Some(top.span),
+            Detail::new("top Via sent-by is not one of ours"),
+        );
+    }
+}

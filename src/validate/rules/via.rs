@@ -1,0 +1,311 @@
+//! Spec section 3, Via rules (RFC 3261 §8.1.1.7, §18.2.1, §20.42, §25.1),
+//! and the Via facts the UAC and proxy rules use.
+//!
+//! A small in-place reader of one Via value: `sent-protocol LWS sent-by
+//! *( SEMI via-params )`. It only finds the pieces the rules need; it is
+//! not the typed Via header, which lives with the other typed values.
+
+use crate::header::param::{scan_params, Params};
+use crate::header::KnownHeader;
+use crate::lex::{self, Cursor};
+use crate::span::Span;
+use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+use super::{delta, Facts};
+
+/// The parts of one Via value the rules need.
+pub(crate) struct ViaLite<'a> {
+    pub(crate) protocol: &'a [u8],
+    pub(crate) version: &'a [u8],
+    pub(crate) transport: &'a [u8],
+    pub(crate) host: &'a [u8],
+    pub(crate) port: Option<u16>,
+    pub(crate) params: Params<'a>,
+}
+
+/// Reads `token SWS "/" SWS` (the last token has no slash).
+fn proto_part<'a>(v: &'a [u8], i: &mut usize, slash: bool) -> Option<&'a [u8]> {
+    let start = lex::skip_lws(v, *i);
+    let end = lex::token_end(v, start);
+    if end == start {
+        return None;
+    }
+    *i = end;
+    if slash {
+        let j = lex::skip_lws(v, end);
+        if v.get(j) != Some(&b'/') {
+            return None;
+        }
+        *i = j + 1;
+    }
+    Some(&v[start..end])
+}
+
+/// Parses one Via value; `Err(())` when it is not `sent-protocol LWS
+/// sent-by *(SEMI param)` in shape (the pieces' own grammars are the
+/// rules' business).
+pub(crate) fn parse_via(v: &[u8], base: usize) -> Result<ViaLite<'_>, ()> {
+    let mut i = 0;
+    let protocol = proto_part(v, &mut i, true).ok_or(())?;
+    let version = proto_part(v, &mut i, true).ok_or(())?;
+    let transport = proto_part(v, &mut i, false).ok_or(())?;
+    let h = lex::skip_lws(v, i);
+    if h == i {
+        return Err(());
+    }
+    let host_end = if v.get(h) == Some(&b'[') {
+        h + v[h..].iter().position(|b| *b == b']').ok_or(())? + 1
+    } else {
+        h + v[h..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'.' || **b == b'-')
+            .count()
+    };
+    if host_end == h {
+        return Err(());
+    }
+    let mut j = lex::skip_lws(v, host_end);
+    let mut port = None;
+    if v.get(j) == Some(&b':') {
+        let p = lex::skip_lws(v, j + 1);
+        let n = v[p..].iter().take_while(|b| lex::is_digit(**b)).count();
+        port = Some(
+            lex::parse_u64(&v[p..p + n])
+                .and_then(|n| u16::try_from(n).ok())
+                .ok_or(())?,
+        );
+        j = p + n;
+    } else {
+        j = host_end;
+    }
+    let mut cur = Cursor::new(v, base);
+    cur.pos = j;
+    let params = scan_params(&mut cur).map_err(|_| ())?;
+    cur.skip_lws();
+    if !cur.at_end() {
+        return Err(());
+    }
+    Ok(ViaLite {
+        protocol,
+        version,
+        transport,
+        host: &v[h..host_end],
+        port,
+        params,
+    })
+}
+
+/// Transports registered for Via (RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1).
+const TRANSPORTS: [&[u8]; 7] = [b"UDP", b"TCP", b"TLS", b"SCTP", b"TLS-SCTP", b"WS", b"WSS"];
+
+/// The RFC 3261 branch magic cookie (§8.1.1.7).
+const COOKIE: &[u8] = b"z9hG4bK";
+
+/// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`
+/// (RFC 3261 §25.1), each part at most 255.
+fn is_ipv4(v: &[u8]) -> bool {
+    let mut n = 0;
+    v.split(|b| *b == b'.').all(|p| {
+        n += 1;
+        (1..=3).contains(&p.len())
+            && p.iter().all(|b| lex::is_digit(*b))
+            && lex::parse_u64(p).is_some_and(|x| x <= 255)
+    }) && n == 4
+}
+
+/// An unbracketed IPv6 address (RFC 3261 §25.1 `IPv6address`).
+fn is_ipv6(v: &[u8]) -> bool {
+    core::str::from_utf8(v)
+        .ok()
+        .and_then(|s| s.parse::<core::net::Ipv6Addr>().ok())
+        .is_some()
+}
+
+pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    for (n, e) in f.resp.headers().elements(KnownHeader::Via).enumerate() {
+        let Ok(via) = parse_via(e.bytes, e.span.start) else {
+            sent_protocol_bad(out, e.span);
+            continue;
+        };
+        check_one(out, &via, e.span, n == 0);
+    }
+}
+
+fn sent_protocol_bad<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, span: Span) {
+    out.emit(
+        r::VIA_SENT_PROTOCOL,
+        Some(span),
+        Detail::new("Via is not SIP/2.0/transport sent-by"),
+    );
+}
+
+/// Rules on one Via value (each spans the value or the parameter):
+///
+/// * `via-sent-protocol` — RFC 3261 §8.1.1.7: the protocol name and version
+///   MUST be SIP and 2.0; §25.1 `sent-protocol = protocol-name SLASH
+///   protocol-version SLASH transport` (a value whose shape cannot be read
+///   is reported here too).
+/// * `via-transport-unknown` — §20.42, RFC 4168, RFC 7118 §5.1: a transport
+///   other than UDP, TCP, TLS, SCTP, TLS-SCTP, WS, WSS (legal; info).
+/// * `via-branch-missing` — §8.1.1.7: the branch MUST be present (on the
+///   element that created the value: warning).
+/// * `via-branch-no-magic-cookie` — §8.1.1.7: the branch MUST start with
+///   `z9hG4bK` (warning; matching falls back to RFC 2543 rules).
+/// * `via-branch-cookie-only` — §8.1.1.7, RFC 4475 §3.2.1: a branch of just
+///   the cookie identifies no transaction (warning).
+/// * `via-received-syntax` — §18.2.1, §25.1: `received = IPv4address /
+///   IPv6address`, without brackets (RFC 5118 §4.5).
+/// * `via-ttl-range` — §25.1: `ttl = 1*3DIGIT ; 0 to 255`.
+/// * `via-rport-empty` — RFC 3581 §4: a server supporting rport MUST fill
+///   in the top Via's `rport`; an empty one means it did not (info).
+/// * `header-param-repeated` — §7.3.1, for Via parameters.
+fn check_one<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    via: &ViaLite<'_>,
+    span: Span,
+    top: bool,
+) {
+    if !via.protocol.eq_ignore_ascii_case(b"SIP") || via.version != b"2.0" {
+        sent_protocol_bad(out, span);
+    }
+    if !TRANSPORTS
+        .iter()
+        .any(|t| t.eq_ignore_ascii_case(via.transport))
+    {
+        out.emit(
+            r::VIA_TRANSPORT_UNKNOWN,
+            Some(span),
+            Detail::new("unregistered Via transport"),
+        );
+    }
+    match via.params.get("branch") {
+        None => out.emit(
+            r::VIA_BRANCH_MISSING,
+            Some(span),
+            Detail::new("Via without branch"),
+        ),
+        Some(p) => {
+            let b = p.value().unwrap_or(b"");
+            if b == COOKIE {
+                out.emit(
+                    r::VIA_BRANCH_COOKIE_ONLY,
+                    Some(p.span()),
+                    Detail::new("branch is only the magic cookie"),
+                );
+            } else if !b.starts_with(COOKIE) {
+                out.emit(
+                    r::VIA_BRANCH_NO_MAGIC_COOKIE,
+                    Some(p.span()),
+                    Detail::new("branch lacks z9hG4bK"),
+                );
+            }
+        }
+    }
+    if let Some(p) = via.params.get("received") {
+        let v = p.value().unwrap_or(b"");
+        if !is_ipv4(v) && !is_ipv6(v) {
+            out.emit(
+                r::VIA_RECEIVED_SYNTAX,
+                Some(p.span()),
+                Detail::new("received is not a plain IPv4 or IPv6 address"),
+            );
+        }
+    }
+    if let Some(p) = via.params.get("ttl") {
+        let v = p.value().unwrap_or(b"");
+        if v.len() > 3 || delta(v).map_or(true, |n| n > 255) {
+            out.emit(
+                r::VIA_TTL_RANGE,
+                Some(p.span()),
+                Detail::new("ttl is not 0..255"),
+            );
+        }
+    }
+    if top {
+        if let Some(p) = via.params.get("rport") {
+            if p.value().is_none() {
+                out.emit(
+                    r::VIA_RPORT_EMPTY,
+                    Some(p.span()),
+                    Detail::new("rport not filled in"),
+                );
+            }
+        }
+    }
+    if let Some(p) = via.params.first_repeated() {
+        out.emit(
+            r::HEADER_PARAM_REPEATED,
+            Some(p.span()),
+            Detail::with("parameter repeated", DetailArg::Header(KnownHeader::Via)),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parse_via_table() {
+        let v = parse_via(
+            b"SIP / 2.0 / UDP [2001:db8::1]:5070 ;branch=z9hG4bK1;rport",
+            10,
+        )
+        .unwrap();
+        assert_eq!(
+            (v.protocol, v.version, v.transport),
+            (&b"SIP"[..], &b"2.0"[..], &b"UDP"[..])
+        );
+        assert_eq!(v.host, b"[2001:db8::1]");
+        assert_eq!(v.port, Some(5070));
+        let b = v.params.get("branch").unwrap();
+        assert_eq!(b.value(), Some(&b"z9hG4bK1"[..]));
+        assert_eq!((b.span().start, b.span().end), (46, 61));
+        assert!(v.params.get("rport").unwrap().value().is_none());
+        let v = parse_via(b"SIP/2.0/TCP host.example.com", 0).unwrap();
+        assert_eq!((v.host, v.port), (&b"host.example.com"[..], None));
+        for bad in [
+            &b""[..],
+            b"SIP/2.0 host",
+            b"SIP/2.0/UDP",
+            b"SIP/2.0/UDP host:99999",
+            b"SIP/2.0/UDP [::1",
+            b"SIP/2.0/UDP host junk",
+            b"SIP/2.0/UDPhost",
+        ] {
+            assert!(
+                parse_via(bad, 0).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    #[test]
+    fn address_checks() {
+        for ok in [
+            &b"192.0.2.1"[..],
+            b"0.0.0.0",
+            b"255.255.255.255",
+            b"001.2.3.4",
+        ] {
+            assert!(is_ipv4(ok), "{:?}", String::from_utf8_lossy(ok));
+        }
+        for bad in [
+            &b"256.1.1.1"[..],
+            b"1.2.3",
+            b"1.2.3.4.5",
+            b"1..2.3",
+            b"1.2.3.0001",
+            b"",
+        ] {
+            assert!(!is_ipv4(bad), "{:?}", String::from_utf8_lossy(bad));
+        }
+        assert!(is_ipv6(b"2001:db8::9:255"));
+        assert!(is_ipv6(b"::ffff:192.0.2.1"));
+        assert!(!is_ipv6(b"[2001:db8::1]"));
+        assert!(!is_ipv6(b"2001:db8:::1"));
+    }
+}

@@ -1,0 +1,1016 @@
+//! End-to-end tests of the `validate` example: the binary is run as a
+//! process on the bundled data and on files written here, and its exit codes,
+//! text output and JSON Lines contract (README, "The `validate` tool") are
+//! checked.
+//!
+//! `cargo test` builds examples before running integration tests; a run
+//! filtered to this test alone (`cargo test --test validate_cli`) does not,
+//! so build it first with `cargo build --example validate`.
+
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+use serde_json::{Map, Value};
+use sip_response::validate::rules;
+
+// ---------------------------------------------------------------------------
+// Harness
+
+/// `target/<profile>/examples/validate[.exe]`, found from this test binary
+/// (`target/<profile>/deps/validate_cli-HASH`), checked once per run.
+fn exe() -> &'static Path {
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(find_exe)
+}
+
+fn find_exe() -> PathBuf {
+    let me = std::env::current_exe().expect("current_exe");
+    let profile_dir = me
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary is not in target/<profile>/deps");
+    let bin = profile_dir
+        .join("examples")
+        .join(format!("validate{}", std::env::consts::EXE_SUFFIX));
+    assert!(
+        bin.is_file(),
+        "the `validate` example binary is missing at {}: run the whole `cargo test` \
+         (which builds examples) or `cargo build --example validate` first",
+        bin.display()
+    );
+    // A filtered run does not rebuild the example either: refuse to test a
+    // binary older than the sources it is built from.
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
+    for dir in ["src", "examples/validate"] {
+        if let Some((path, t)) = newest(&root().join(dir)) {
+            assert!(
+                t <= built,
+                "the `validate` example binary is older than {}: run `cargo build --example validate`",
+                path.display()
+            );
+        }
+    }
+    bin
+}
+
+/// The most recently modified file below `dir`.
+fn newest(dir: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
+    let mut best: Option<(PathBuf, std::time::SystemTime)> = None;
+    for e in std::fs::read_dir(dir).ok()? {
+        let p = e.ok()?.path();
+        let cand = if p.is_dir() {
+            newest(&p)
+        } else {
+            let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
+            Some((p, t))
+        };
+        if let Some(c) = cand {
+            if best.as_ref().map_or(true, |b| c.1 > b.1) {
+                best = Some(c);
+            }
+        }
+    }
+    best
+}
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// What one run of the tool gave.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn lines(&self) -> Vec<&str> {
+        self.stdout.lines().collect()
+    }
+
+    /// Every stdout line parsed as a JSON object (panics on anything else).
+    fn json(&self) -> Vec<Map<String, Value>> {
+        self.stdout
+            .lines()
+            .map(|l| match serde_json::from_str::<Value>(l) {
+                Ok(Value::Object(m)) => m,
+                other => panic!("not a JSON object line: {l:?} ({other:?})\n{self:?}"),
+            })
+            .collect()
+    }
+}
+
+/// Runs the tool in the crate root with `args`, feeding `stdin` if given.
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = Command::new(exe());
+    cmd.args(args)
+        .current_dir(root())
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn validate");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        // A tool that stops early (a usage error) may not read it all.
+        if let Err(e) = pipe.write_all(input) {
+            assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+        }
+        drop(pipe);
+    }
+    let out = child.wait_with_output().unwrap();
+    Run {
+        // A signal death has no code: -1 never matches an expected one.
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None)
+}
+
+/// A file (or directory) in the temp dir with a unique name, removed on drop.
+struct Temp(PathBuf);
+
+impl Temp {
+    fn path_for(name: &str) -> PathBuf {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let n = N.fetch_add(1, Ordering::SeqCst);
+        std::env::temp_dir().join(format!(
+            "sip-response-validate-cli-{}-{n}-{name}",
+            std::process::id()
+        ))
+    }
+
+    fn file(name: &str, bytes: &[u8]) -> Temp {
+        let p = Self::path_for(name);
+        std::fs::write(&p, bytes).unwrap();
+        Temp(p)
+    }
+
+    fn dir(name: &str) -> Temp {
+        let p = Self::path_for(name);
+        std::fs::create_dir_all(&p).unwrap();
+        Temp(p)
+    }
+
+    fn s(&self) -> &str {
+        self.0.to_str().expect("temp path is UTF-8")
+    }
+}
+
+impl Drop for Temp {
+    fn drop(&mut self) {
+        if self.0.is_dir() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        } else {
+            let _ = std::fs::remove_file(&self.0);
+        }
+    }
+}
+
+/// A 200 OK to OPTIONS with every mandatory header and the capabilities
+/// RFC 3261 §11.2 says it should list: no finding at all, not even info
+/// (checked below, `clean_response_exits_0`).
+const CLEAN: &[u8] = b"SIP/2.0 200 OK\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
+To: Bob <sip:bob@biloxi.com>;tag=a6c85cf\r\n\
+From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.com\r\n\
+CSeq: 63104 OPTIONS\r\n\
+Allow: INVITE, ACK, CANCEL, OPTIONS, BYE\r\n\
+Accept: application/sdp\r\n\
+Accept-Encoding: gzip\r\n\
+Accept-Language: en\r\n\
+Supported: replaces\r\n\
+Content-Length: 0\r\n\
+\r\n";
+
+/// A 405 without Allow: RFC 3261 §21.4.6 / §20.5 make Allow a MUST
+/// (rule `405-allow-required`, error).
+const NO_ALLOW_405: &[u8] = b"SIP/2.0 405 Method Not Allowed\r\n\
+Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds\r\n\
+To: Bob <sip:bob@biloxi.com>;tag=a6c85cf\r\n\
+From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
+Call-ID: a84b4c76e66710@pc33.atlanta.com\r\n\
+CSeq: 1 SUBSCRIBE\r\n\
+Content-Length: 0\r\n\
+\r\n";
+
+// ---------------------------------------------------------------------------
+// The JSON Lines contract
+
+fn rule_ids() -> BTreeSet<&'static str> {
+    rules().iter().map(|r| r.id).collect()
+}
+
+fn keys(m: &Map<String, Value>) -> BTreeSet<&str> {
+    m.keys().map(String::as_str).collect()
+}
+
+fn set<'a>(k: &[&'a str]) -> BTreeSet<&'a str> {
+    k.iter().copied().collect()
+}
+
+const TRANSPORTS: &[&str] = &["udp", "tcp", "tls", "sctp", "ws", "wss"];
+
+/// The envelope every object carries (README: `source`, `frame`, `index`,
+/// `transport`, `src`, `dst`).
+fn check_envelope(o: &Map<String, Value>) {
+    assert!(o["source"].is_string(), "{o:?}");
+    assert!(o["frame"].is_null() || o["frame"].is_u64(), "{o:?}");
+    assert!(o["index"].as_u64().is_some_and(|i| i >= 1), "{o:?}");
+    assert!(
+        TRANSPORTS.contains(&o["transport"].as_str().unwrap_or("")),
+        "{o:?}"
+    );
+    assert!(o["src"].is_null() || o["src"].is_string(), "{o:?}");
+    assert!(o["dst"].is_null() || o["dst"].is_string(), "{o:?}");
+}
+
+/// Checks one object against the documented schema, with `len` the byte
+/// length of its source (spans and offsets must lie inside it).
+fn check_object(o: &Map<String, Value>, len: Option<usize>) {
+    check_envelope(o);
+    let envelope = ["source", "frame", "index", "transport", "src", "dst"];
+    if o.contains_key("error") {
+        let mut want = set(&envelope);
+        want.insert("error");
+        assert_eq!(keys(o), want, "{o:?}");
+        let Value::Object(e) = &o["error"] else {
+            panic!("error is not an object: {o:?}")
+        };
+        assert_eq!(keys(e), set(&["kind", "offset", "rule", "detail"]), "{o:?}");
+        assert!(e["kind"].as_str().is_some_and(|k| !k.is_empty()), "{o:?}");
+        let off = e["offset"].as_u64().expect("offset is an int") as usize;
+        if let Some(len) = len {
+            assert!(off <= len, "offset {off} past the input ({len}): {o:?}");
+        }
+        assert!(e["rule"].is_null() || e["rule"].is_string(), "{o:?}");
+        if let Some(r) = e["rule"].as_str() {
+            assert!(rule_ids().contains(r), "unknown rule {r:?}: {o:?}");
+        }
+        assert!(e["detail"].as_str().is_some_and(|d| !d.is_empty()), "{o:?}");
+        return;
+    }
+    let kind = o["kind"].as_str().expect("kind is a string");
+    let findings = o["findings"].as_array().expect("findings is an array");
+    assert!(o["method"].is_null() || o["method"].is_string(), "{o:?}");
+    let mut want = set(&envelope);
+    want.extend(["kind", "method", "findings"]);
+    match kind {
+        "response" => {
+            want.insert("code");
+            let code = o["code"].as_u64().expect("code is an int");
+            assert!((100..=699).contains(&code), "{o:?}");
+        }
+        "request" => assert!(findings.is_empty(), "a request got findings: {o:?}"),
+        other => panic!("kind {other:?}: {o:?}"),
+    }
+    assert_eq!(keys(o), want, "{o:?}");
+    let ids = rule_ids();
+    for f in findings {
+        let Value::Object(f) = f else {
+            panic!("finding is not an object: {o:?}")
+        };
+        assert_eq!(
+            keys(f),
+            set(&["rule", "severity", "cite", "span", "detail"]),
+            "{f:?}"
+        );
+        let rule = f["rule"].as_str().expect("rule is a string");
+        assert!(ids.contains(rule), "not a catalogue id: {rule:?}");
+        assert!(
+            ["error", "warning", "info"].contains(&f["severity"].as_str().unwrap_or("")),
+            "{f:?}"
+        );
+        assert!(
+            f["cite"].as_str().is_some_and(|c| c.starts_with("RFC ")),
+            "{f:?}"
+        );
+        assert!(f["detail"].is_string(), "{f:?}");
+        match &f["span"] {
+            Value::Null => {}
+            Value::Array(a) => {
+                assert_eq!(a.len(), 2, "{f:?}");
+                let (s, e) = (a[0].as_u64().unwrap(), a[1].as_u64().unwrap());
+                assert!(s <= e, "{f:?}");
+                if let Some(len) = len {
+                    assert!(e as usize <= len, "span past the input ({len}): {f:?}");
+                }
+            }
+            other => panic!("span {other:?}"),
+        }
+    }
+}
+
+/// Every finding of every object, as (source, rule, severity).
+fn findings(objs: &[Map<String, Value>]) -> Vec<(String, String, String)> {
+    objs.iter()
+        .flat_map(|o| {
+            let src = o["source"].as_str().unwrap().to_string();
+            o.get("findings")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(move |f| {
+                    (
+                        src.clone(),
+                        f["rule"].as_str().unwrap().to_string(),
+                        f["severity"].as_str().unwrap().to_string(),
+                    )
+                })
+        })
+        .collect()
+}
+
+/// The files a recursive walk of `dir` should find (the tool skips hidden
+/// files and `.md` / `.expect` notes), as paths relative to the crate root.
+fn walk(dir: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    let mut stack = vec![root().join(dir)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".expect") {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.insert(
+                    p.strip_prefix(root())
+                        .unwrap()
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Exit codes
+
+#[test]
+fn clean_response_exits_0() {
+    let f = Temp::file("clean.sip", CLEAN);
+    let text = run(&[f.s()]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert_eq!(text.stdout, "", "a clean response prints no finding line");
+    assert!(
+        text.stderr.contains("1 responses") && text.stderr.contains("0 errors"),
+        "{text:?}"
+    );
+    let json = run(&["--format", "json", f.s()]);
+    assert_eq!(json.code, 0, "{json:?}");
+    let objs = json.json();
+    assert_eq!(objs.len(), 1);
+    check_object(&objs[0], Some(CLEAN.len()));
+    assert_eq!(objs[0]["kind"], "response");
+    assert_eq!(objs[0]["code"], 200);
+    assert_eq!(objs[0]["method"], "OPTIONS");
+    assert_eq!(objs[0]["source"], f.s());
+    assert_eq!(objs[0]["index"], 1);
+    assert_eq!(objs[0]["transport"], "udp");
+    assert_eq!(objs[0]["findings"], Value::Array(vec![]));
+    // Even with every info-level note shown, still nothing.
+    let info = run(&["--format", "json", "--min-severity", "info", f.s()]);
+    assert_eq!(findings(&info.json()), vec![]);
+}
+
+#[test]
+fn error_finding_exits_1() {
+    let f = Temp::file("405.sip", NO_ALLOW_405);
+    let r = run(&[f.s()]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines = r.lines();
+    assert!(
+        lines.iter().any(|l| l.starts_with(&format!("{}#1 ", f.s()))
+            && l.contains(" 405-allow-required ")
+            && l.contains(" error ")
+            && l.contains("RFC 3261")),
+        "{r:?}"
+    );
+    let j = run(&["--format", "json", f.s()]);
+    assert_eq!(j.code, 1);
+    let objs = j.json();
+    check_object(&objs[0], Some(NO_ALLOW_405.len()));
+    assert!(findings(&objs)
+        .iter()
+        .any(|(_, rule, sev)| rule == "405-allow-required" && sev == "error"));
+    // The same response with its Allow back is clean again: the finding is
+    // about Allow, not about something else in the message.
+    let fixed = String::from_utf8(NO_ALLOW_405.to_vec()).unwrap().replace(
+        "CSeq: 1 SUBSCRIBE\r\n",
+        "CSeq: 1 SUBSCRIBE\r\nAllow: INVITE, ACK\r\n",
+    );
+    let g = Temp::file("405-allow.sip", fixed.as_bytes());
+    assert_eq!(run(&[g.s()]).code, 0);
+}
+
+#[test]
+fn framing_error_exits_1_with_located_error_object() {
+    // RFC 4475 §3.1.2.19 bigcode: status code 4294967301.
+    let path = "samples/rfc4475-bigcode.sip";
+    let bytes = std::fs::read(root().join(path)).unwrap();
+    let j = run(&["--format", "json", path]);
+    assert_eq!(j.code, 1, "{j:?}");
+    let objs = j.json();
+    assert_eq!(objs.len(), 1);
+    check_object(&objs[0], Some(bytes.len()));
+    let e = &objs[0]["error"];
+    assert_eq!(e["kind"], "status-code-not-3-digits");
+    let off = e["offset"].as_u64().unwrap() as usize;
+    assert!(bytes[off..].starts_with(b"4294967301"), "offset {off}");
+    let t = run(&[path]);
+    assert_eq!(t.code, 1);
+    assert_eq!(
+        t.lines(),
+        vec![format!(
+            "{path}#1 parse-error status-code-not-3-digits at byte {off} [status-code-not-3-digits]"
+        )]
+    );
+    assert!(t.stderr.contains("1 parse errors"), "{t:?}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let f = Temp::file("clean.sip", CLEAN);
+    let cases: &[(&[&str], &str)] = &[
+        (&["--no-such-flag", f.s()], "--no-such-flag"),
+        (&["--rule", "no-such-rule", f.s()], "no-such-rule"),
+        (&["--skip-rule", "no-such-rule", f.s()], "no-such-rule"),
+        (&["--format", "xml", f.s()], "xml"),
+        (&["--transport", "carrier-pigeon", f.s()], "carrier-pigeon"),
+        (&["--min-severity", "fatal", f.s()], "fatal"),
+        (&["--own-via", "host:notaport", f.s()], "notaport"),
+        (&[], "no input"),
+    ];
+    for (args, said) in cases {
+        let r = run(args);
+        assert_eq!(r.code, 2, "{args:?}: {r:?}");
+        assert_eq!(r.stdout, "", "{args:?}: a usage error reports nothing");
+        assert!(r.stderr.contains(said), "{args:?}: {r:?}");
+    }
+    // Help and version are not errors.
+    assert_eq!(run(&["--help"]).code, 0);
+    assert_eq!(run(&["--version"]).code, 0);
+}
+
+#[test]
+fn unreadable_input_exits_2_and_the_run_goes_on() {
+    let good = Temp::file("405.sip", NO_ALLOW_405);
+    let clean = Temp::file("clean.sip", CLEAN);
+    let missing = Temp::path_for("missing.sip");
+    let missing = missing.to_str().unwrap();
+    for format in ["text", "json"] {
+        let r = run(&["--format", format, missing, good.s(), clean.s()]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.starts_with("validate: ") && l.contains(missing)),
+            "{r:?}"
+        );
+        // The other files were still read and reported.
+        assert!(r.stdout.contains(good.s()), "{r:?}");
+        if format == "json" {
+            let objs = r.json();
+            let sources: Vec<_> = objs.iter().map(|o| o["source"].clone()).collect();
+            assert_eq!(sources, vec![good.s(), clean.s()]);
+        } else {
+            assert!(r.stderr.contains("1 unreadable inputs"), "{r:?}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// JSON Lines over the bundled data
+
+#[test]
+fn json_lines_schema_over_samples_and_corpus() {
+    for dir in ["samples", "tests/data/fixtures", "tests/data/rfc4475"] {
+        let r = run(&["--format", "json", "--min-severity", "info", dir]);
+        assert!(r.code == 0 || r.code == 1, "{dir}: {r:?}");
+        let objs = r.json();
+        let files = walk(dir);
+        assert_eq!(objs.len(), files.len(), "{dir}: one object per file");
+        let mut seen = BTreeSet::new();
+        for o in &objs {
+            let src = o["source"].as_str().unwrap();
+            let len = std::fs::metadata(root().join(src)).unwrap().len() as usize;
+            check_object(o, Some(len));
+            assert_eq!(o["index"], 1);
+            assert_eq!(o["transport"], "udp");
+            assert!(o["frame"].is_null() && o["src"].is_null() && o["dst"].is_null());
+            seen.insert(src.to_string());
+        }
+        assert_eq!(seen, files, "{dir}: the walk found every file once");
+        let errors = objs.iter().any(|o| {
+            o.contains_key("error")
+                || findings(std::slice::from_ref(o))
+                    .iter()
+                    .any(|(_, _, s)| s == "error")
+        });
+        assert_eq!(r.code, i32::from(errors), "{dir}: exit code follows errors");
+    }
+}
+
+#[test]
+fn response_fixture_codes_match_their_names() {
+    // pcap-extract files are named ..._fNNNNN_CODE.sip.
+    let r = run(&["--format", "json", "tests/data/fixtures/pcap-extract"]);
+    let objs = r.json();
+    assert!(objs.len() >= 20);
+    for o in &objs {
+        let src = o["source"].as_str().unwrap();
+        let code: u64 = src
+            .rsplit('_')
+            .next()
+            .unwrap()
+            .trim_end_matches(".sip")
+            .parse()
+            .unwrap();
+        assert_eq!(o["kind"], "response", "{src}");
+        assert_eq!(o["code"], code, "{src}");
+    }
+}
+
+#[test]
+fn requests_are_reported_as_requests_without_findings() {
+    let path = "tests/data/rfc4475/wsinv.dat";
+    let j = run(&["--format", "json", path]);
+    assert_eq!(j.code, 0, "{j:?}");
+    let objs = j.json();
+    assert_eq!(objs.len(), 1);
+    check_object(&objs[0], None);
+    assert_eq!(objs[0]["kind"], "request");
+    assert_eq!(objs[0]["method"], "INVITE");
+    assert!(!objs[0].contains_key("code"));
+    // The method is the request line's, even where CSeq disagrees (RFC 4475
+    // mismatch01: OPTIONS with `CSeq: 8 INVITE`; mismatch02: NEWMETHOD).
+    for (file, method) in [("mismatch01", "OPTIONS"), ("mismatch02", "NEWMETHOD")] {
+        let p = format!("tests/data/rfc4475/{file}.dat");
+        let objs = run(&["--format", "json", &p]).json();
+        assert_eq!(objs[0]["kind"], "request", "{file}");
+        assert_eq!(objs[0]["method"], method, "{file}");
+    }
+    let t = run(&[path]);
+    assert_eq!(t.code, 0);
+    assert_eq!(t.stdout, "");
+    assert!(t.stderr.contains("0 responses, 1 requests"), "{t:?}");
+}
+
+#[test]
+fn tcp_stream_with_pipelined_responses() {
+    let mut stream = b"\r\n\r\n".to_vec(); // keep-alives first (RFC 5626 §3.5.1)
+    stream.extend_from_slice(CLEAN);
+    stream.extend_from_slice(b"\r\n\r\n");
+    stream.extend_from_slice(NO_ALLOW_405);
+    stream.extend_from_slice(b"\r\n");
+    let f = Temp::file("stream.bin", &stream);
+    let j = run(&["--format", "json", "--transport", "tcp", f.s()]);
+    assert_eq!(j.code, 1, "{j:?}");
+    let objs = j.json();
+    assert_eq!(objs.len(), 2, "{j:?}");
+    for (i, (o, code)) in objs.iter().zip([200, 405]).enumerate() {
+        check_object(o, Some(stream.len()));
+        assert_eq!(o["index"], i + 1);
+        assert_eq!(o["transport"], "tcp");
+        assert_eq!(o["code"], code);
+    }
+    assert_eq!(objs[0]["findings"], Value::Array(vec![]));
+    assert_eq!(
+        findings(&objs[1..]),
+        vec![(f.s().into(), "405-allow-required".into(), "error".into())]
+    );
+    // Spans index the source (the stream), like framing-error offsets: the
+    // 405's spans are those of the same message alone, shifted to where it
+    // starts in the stream, and cover the same bytes.
+    let start = stream
+        .windows(11)
+        .position(|w| w == b"SIP/2.0 405")
+        .unwrap();
+    let alone = Temp::file("alone.sip", NO_ALLOW_405);
+    let a = run(&["--format", "json", alone.s()]).json();
+    let span = |f: &Value| -> Option<(usize, usize)> {
+        let a = f["span"].as_array()?;
+        Some((a[0].as_u64()? as usize, a[1].as_u64()? as usize))
+    };
+    let in_stream = objs[1]["findings"].as_array().unwrap();
+    let by_itself = a[0]["findings"].as_array().unwrap();
+    assert_eq!(in_stream.len(), by_itself.len());
+    for (s, m) in in_stream.iter().zip(by_itself) {
+        assert_eq!(s["rule"], m["rule"]);
+        match (span(s), span(m)) {
+            (Some((s0, s1)), Some((m0, m1))) => {
+                assert_eq!((s0, s1), (m0 + start, m1 + start));
+                assert_eq!(stream[s0..s1], NO_ALLOW_405[m0..m1]);
+            }
+            (None, None) => {}
+            other => panic!("{other:?}"),
+        }
+    }
+
+    // A framing error in the second message is located in the stream too.
+    let mut bad = CLEAN.to_vec();
+    bad.extend_from_slice(&std::fs::read(root().join("samples/rfc4475-bigcode.sip")).unwrap());
+    let b = Temp::file("bigcode-stream.bin", &bad);
+    let j = run(&["--format", "json", "--transport", "tcp", b.s()]);
+    let objs_b = j.json();
+    assert_eq!(objs_b.len(), 2, "{j:?}");
+    let off = objs_b[1]["error"]["offset"].as_u64().unwrap() as usize;
+    assert!(bad[off..].starts_with(b"4294967301"), "{off}");
+
+    // The same bytes as one datagram: a single message with trailing junk
+    // or a body, never two.
+    let u = run(&["--format", "json", f.s()]);
+    assert_eq!(u.json().len(), 1);
+
+    // A stream cut inside its second message: the first is reported, then a
+    // truncation error object, and the exit code says so.
+    let cut = &stream[..stream.len() - 40];
+    let g = Temp::file("cut.bin", cut);
+    let j = run(&["--format", "json", "--transport", "tcp", g.s()]);
+    assert_eq!(j.code, 1, "{j:?}");
+    let objs = j.json();
+    assert_eq!(objs.len(), 2, "{j:?}");
+    check_object(&objs[1], Some(cut.len()));
+    assert_eq!(objs[0]["code"], 200);
+    assert_eq!(objs[1]["index"], 2);
+    assert_eq!(objs[1]["error"]["kind"], "truncated");
+}
+
+// ---------------------------------------------------------------------------
+// Rule selection
+
+#[test]
+fn list_rules_lists_the_whole_catalogue() {
+    let catalogue = rules();
+    assert_eq!(catalogue.len(), 204, "the spec's rule count");
+
+    let t = run(&["--list-rules"]);
+    assert_eq!(t.code, 0, "{t:?}");
+    let lines = t.lines();
+    assert_eq!(lines.len(), catalogue.len());
+    for (line, info) in lines.iter().zip(catalogue) {
+        assert_eq!(line.split_whitespace().next(), Some(info.id), "{line}");
+        assert!(line.contains(info.default_severity.as_str()), "{line}");
+        assert!(line.contains(&info.cite.to_string()), "{line}");
+    }
+
+    let j = run(&["--list-rules", "--format", "json"]);
+    assert_eq!(j.code, 0);
+    let objs = j.json();
+    assert_eq!(objs.len(), catalogue.len());
+    for (o, info) in objs.iter().zip(catalogue) {
+        assert_eq!(
+            keys(o),
+            set(&["id", "severity", "cite", "contexts", "status", "needs", "summary"]),
+            "{o:?}"
+        );
+        assert_eq!(o["id"], info.id);
+        assert_eq!(o["severity"], info.default_severity.as_str());
+        assert_eq!(o["cite"], info.cite.to_string());
+        assert!(o["cite"].as_str().unwrap().starts_with("RFC "), "{o:?}");
+        assert_eq!(o["summary"], info.summary);
+        let status = o["status"].as_str().unwrap();
+        assert!(
+            ["checked", "pending", "needs-state"].contains(&status),
+            "{o:?}"
+        );
+        assert_eq!(o["needs"].is_string(), status == "needs-state", "{o:?}");
+        assert!(o["contexts"].is_array(), "{o:?}");
+    }
+    let ids: BTreeSet<_> = objs.iter().map(|o| o["id"].as_str().unwrap()).collect();
+    assert_eq!(ids.len(), catalogue.len(), "ids are unique");
+}
+
+#[test]
+fn rule_skip_rule_and_min_severity_filter_findings() {
+    let all = run(&["--format", "json", "samples"]).json();
+    let base = findings(&all);
+    // The samples hold both errors and warnings, so each filter has work.
+    assert!(base.iter().any(|(_, r, _)| r == "to-tag-missing"));
+    assert!(base.iter().any(|(_, _, s)| s == "warning"));
+    let others = base
+        .iter()
+        .filter(|(_, r, _)| r != "to-tag-missing")
+        .count();
+    assert!(others > 0);
+
+    let only = run(&["--format", "json", "--rule", "to-tag-missing", "samples"]);
+    let got = findings(&only.json());
+    assert!(!got.is_empty());
+    assert!(got.iter().all(|(_, r, _)| r == "to-tag-missing"), "{got:?}");
+    let want: Vec<_> = base
+        .iter()
+        .filter(|(_, r, _)| r == "to-tag-missing")
+        .cloned()
+        .collect();
+    assert_eq!(got, want);
+
+    // Two --rule flags: the union.
+    let two = run(&[
+        "--format",
+        "json",
+        "--rule",
+        "to-tag-missing",
+        "--rule",
+        "content-length-missing-datagram",
+        "samples",
+    ]);
+    let got = findings(&two.json());
+    let want: Vec<_> = base
+        .iter()
+        .filter(|(_, r, _)| r == "to-tag-missing" || r == "content-length-missing-datagram")
+        .cloned()
+        .collect();
+    assert_eq!(got, want);
+
+    let skip = run(&[
+        "--format",
+        "json",
+        "--skip-rule",
+        "to-tag-missing",
+        "samples",
+    ]);
+    let got = findings(&skip.json());
+    let want: Vec<_> = base
+        .iter()
+        .filter(|(_, r, _)| r != "to-tag-missing")
+        .cloned()
+        .collect();
+    assert_eq!(got, want);
+
+    let errors = run(&["--format", "json", "--min-severity", "error", "samples"]);
+    let got = findings(&errors.json());
+    let want: Vec<_> = base
+        .iter()
+        .filter(|(_, _, s)| s == "error")
+        .cloned()
+        .collect();
+    assert!(!want.is_empty());
+    assert_eq!(got, want);
+
+    // A response whose only finding is a warning exits 0.
+    let w = Temp::file(
+        "heplify.sip",
+        &std::fs::read(root().join("samples/heplify__ipip0__f00002_403.sip")).unwrap(),
+    );
+    let r = run(&["--format", "json", w.s()]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_eq!(
+        findings(&r.json()),
+        vec![(
+            w.s().into(),
+            "content-length-missing-datagram".into(),
+            "warning".into()
+        )]
+    );
+    let r = run(&["--min-severity", "error", w.s()]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""));
+    // Selecting away the only error turns exit 1 into 0.
+    let f = Temp::file("405.sip", NO_ALLOW_405);
+    assert_eq!(run(&[f.s()]).code, 1);
+    assert_eq!(run(&["--skip-rule", "405-allow-required", f.s()]).code, 0);
+}
+
+// ---------------------------------------------------------------------------
+// Inputs and text output
+
+#[test]
+fn directory_is_walked_recursively() {
+    let top = Temp::dir("tree");
+    let deep = top.0.join("a").join("b");
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(top.0.join("one.sip"), CLEAN).unwrap();
+    std::fs::write(deep.join("two.sip"), NO_ALLOW_405).unwrap();
+    std::fs::write(top.0.join("notes.md"), b"not a message").unwrap();
+    std::fs::write(top.0.join(".hidden"), b"not a message").unwrap();
+    let r = run(&["--format", "json", top.s()]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let sources: BTreeSet<_> = r
+        .json()
+        .iter()
+        .map(|o| PathBuf::from(o["source"].as_str().unwrap()))
+        .collect();
+    let want: BTreeSet<_> = [top.0.join("one.sip"), deep.join("two.sip")].into();
+    assert_eq!(sources, want);
+
+    // An entry that cannot be read (a dangling symlink) is reported, the
+    // rest of the walk goes on, and the exit code says so.
+    #[cfg(unix)]
+    {
+        let dangling = top.0.join("a").join("gone.sip");
+        std::os::unix::fs::symlink(top.0.join("nowhere"), &dangling).unwrap();
+        let r = run(&["--format", "json", top.s()]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(r.stderr.contains(dangling.to_str().unwrap()), "{r:?}");
+        assert_eq!(r.json().len(), 2, "{r:?}");
+    }
+}
+
+#[test]
+fn dash_reads_stdin() {
+    let r = run_with(&["--format", "json", "-"], Some(NO_ALLOW_405));
+    assert_eq!(r.code, 1, "{r:?}");
+    let objs = r.json();
+    assert_eq!(objs.len(), 1);
+    check_object(&objs[0], Some(NO_ALLOW_405.len()));
+    assert_eq!(objs[0]["source"], "-");
+    assert_eq!(objs[0]["code"], 405);
+    let r = run_with(&["-"], Some(CLEAN));
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{r:?}");
+    // A stream on stdin.
+    let mut two = CLEAN.to_vec();
+    two.extend_from_slice(CLEAN);
+    let r = run_with(&["--format", "json", "--transport", "tls", "-"], Some(&two));
+    let objs = r.json();
+    assert_eq!(objs.len(), 2, "{r:?}");
+    assert_eq!(objs[1]["index"], 2);
+    assert_eq!(objs[1]["transport"], "tls");
+}
+
+#[test]
+fn text_lines_match_json_findings_without_colour() {
+    let t = run(&["--min-severity", "info", "samples"]);
+    let j = run(&["--format", "json", "--min-severity", "info", "samples"]);
+    assert_eq!(t.code, j.code);
+    assert!(!t.stdout.contains('\x1b'), "ANSI colour on a pipe");
+    assert!(!t.stderr.contains('\x1b'), "ANSI colour on a pipe");
+    let objs = j.json();
+    let mut want = Vec::new();
+    for o in &objs {
+        let src = o["source"].as_str().unwrap();
+        let idx = o["index"].as_u64().unwrap();
+        if let Some(e) = o.get("error") {
+            want.push(format!(
+                "{src}#{idx} parse-error {} at byte {}",
+                e["kind"].as_str().unwrap(),
+                e["offset"]
+            ));
+        }
+        for f in o
+            .get("findings")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            want.push(format!(
+                "{src}#{idx} {} {} {}",
+                f["rule"].as_str().unwrap(),
+                f["severity"].as_str().unwrap(),
+                f["cite"].as_str().unwrap()
+            ));
+        }
+    }
+    let lines = t.lines();
+    assert_eq!(lines.len(), want.len(), "one text line per finding\n{t:?}");
+    for (line, w) in lines.iter().zip(&want) {
+        assert!(line.starts_with(w.as_str()), "{line:?} vs {w:?}");
+    }
+}
+
+#[test]
+fn closed_stdout_ends_the_run_quietly() {
+    // `validate ... | head -1`: the reader goes away. The tool must not
+    // panic on EPIPE (what `println!` does); it stops with exit code 0. Each
+    // run writes well over a pipe buffer (64 KiB), so it cannot finish
+    // before the read end is closed, however the threads are scheduled.
+    let json: Vec<&str> = ["--format", "json"]
+        .into_iter()
+        .chain(std::iter::repeat("tests/data/fixtures").take(20))
+        .collect();
+    let text: Vec<&str> = std::iter::once("--min-severity=info")
+        .chain(std::iter::repeat("tests/data/fixtures").take(50))
+        .collect();
+    for args in [&json[..], &text[..]] {
+        let mut child = Command::new(exe())
+            .args(args)
+            .current_dir(root())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take()); // close the read end at once
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {stderr}");
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn failed_write_to_stdout_exits_2() {
+    // /dev/full: every write fails with ENOSPC, an I/O error.
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = Command::new(exe())
+        .args(["--list-rules"])
+        .stdout(full)
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("writing to stdout"), "{stderr}");
+}
+
+#[test]
+fn transport_selects_the_content_length_rules() {
+    // A 403 without Content-Length (RFC 3261 §18.3, §20.14).
+    let path = "samples/heplify__ipip0__f00002_403.sip";
+    let len = std::fs::metadata(root().join(path)).unwrap().len() as usize;
+    for (transport, code, rule) in [
+        // Datagrams: the body runs to the end of the packet (SHOULD).
+        (
+            "udp",
+            0,
+            Some(("content-length-missing-datagram", "warning")),
+        ),
+        (
+            "sctp",
+            0,
+            Some(("content-length-missing-datagram", "warning")),
+        ),
+        // WebSocket frames messages itself (RFC 7118 §5): nothing to say.
+        ("ws", 0, None),
+        ("wss", 0, None),
+    ] {
+        let r = run(&["--format", "json", "--transport", transport, path]);
+        assert_eq!(r.code, code, "{transport}: {r:?}");
+        let objs = r.json();
+        check_object(&objs[0], Some(len));
+        assert_eq!(objs[0]["transport"], transport);
+        let want: Vec<_> = rule
+            .map(|(r, s)| (path.to_string(), r.to_string(), s.to_string()))
+            .into_iter()
+            .collect();
+        assert_eq!(findings(&objs), want, "{transport}");
+    }
+    // Streams: the message cannot be framed at all (MUST), an error object.
+    for transport in ["tcp", "tls"] {
+        let r = run(&["--format", "json", "--transport", transport, path]);
+        assert_eq!(r.code, 1, "{transport}: {r:?}");
+        let objs = r.json();
+        assert_eq!(objs.len(), 1);
+        check_object(&objs[0], Some(len));
+        assert_eq!(objs[0]["error"]["rule"], "content-length-missing-stream");
+    }
+}
+
+#[test]
+fn role_and_own_via() {
+    // A 100 Trying: only a proxy about to forward it breaks a rule (RFC 3261
+    // §16.7 step 5: a 100 is never forwarded).
+    let path = "samples/ndpi__FAX-Call-t38-CA-TDM-SIP-FB-1__f00025_100.sip";
+    let rules_for = |role: &str| -> Vec<String> {
+        findings(&run(&["--format", "json", "--role", role, path]).json())
+            .into_iter()
+            .map(|(_, r, _)| r)
+            .collect()
+    };
+    assert!(!rules_for("observer").contains(&"100-not-forwarded".to_string()));
+    assert!(!rules_for("uac").contains(&"100-not-forwarded".to_string()));
+    assert!(rules_for("proxy").contains(&"100-not-forwarded".to_string()));
+    assert_eq!(run(&["--role", "observer", path]).code, 0);
+    assert_eq!(run(&["--role", "proxy", path]).code, 1);
+    // --own-via takes HOST, HOST:PORT and [IPv6]:PORT, repeatable.
+    let ok = run(&[
+        "--own-via",
+        "p1.example.com",
+        "--own-via",
+        "192.0.2.1:5070",
+        "--own-via",
+        "[2001:db8::1]:5060",
+        "--own-via",
+        "[2001:db8::2]",
+        path,
+    ]);
+    assert_eq!(ok.code, 0, "{ok:?}");
+    for bad in ["[2001:db8::1", "[::1]x", "[::1]:port", "host:70000"] {
+        let r = run(&["--own-via", bad, path]);
+        assert_eq!(r.code, 2, "{bad}: {r:?}");
+        assert!(r.stderr.contains("--own-via"), "{bad}: {r:?}");
+        assert_eq!(r.stdout, "");
+    }
+}

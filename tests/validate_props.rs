@@ -1,0 +1,143 @@
+//! Properties of the validator (STYLE §8, properties 4 and 5):
+//!
+//! * on any bytes that parse, `validate` never panics and every finding's
+//!   span lies inside the buffer;
+//! * changing the case of header names changes no finding (same rules,
+//!   severities and spans: names are case-insensitive, RFC 3261 §7.3.1);
+//! * writing a header in its compact form changes no finding's rule or
+//!   severity (RFC 3261 §7.3.3).
+//!
+//! The messages come from the rule corpus `tests/rules/**.sip`, which holds
+//! a trigger for every checked rule. Case counts stay modest; raise them
+//! with `PROPTEST_CASES`.
+
+use std::path::Path;
+
+use proptest::prelude::*;
+use sip_response::parse_response;
+use sip_response::validate::{validate, Context, Role, Transport};
+
+fn corpus() -> Vec<Vec<u8>> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().is_some_and(|e| e == "sip") {
+                out.push(std::fs::read(p).unwrap());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn contexts() -> [Context; 3] {
+    [
+        Context::default(),
+        Context::new()
+            .with_transport(Transport::Tcp)
+            .with_role(Role::Proxy)
+            .with_own_sent_by("192.0.2.10", Some(5060)),
+        Context::new()
+            .with_transport(Transport::Udp)
+            .with_role(Role::Uac),
+    ]
+}
+
+/// `(rule, severity, span)` of every finding, sorted.
+fn findings(buf: &[u8], ctx: &Context, with_spans: bool) -> Vec<String> {
+    let resp = parse_response(buf).expect("corpus message parses");
+    let mut v: Vec<String> = validate(&resp, ctx)
+        .iter()
+        .map(|f| {
+            let span = match (with_spans, f.span()) {
+                (true, Some(s)) => format!("{s}"),
+                _ => String::new(),
+            };
+            format!("{} {} {span}", f.rule(), f.severity())
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn spans_in_bounds_on_mutated_messages(
+        pick in any::<prop::sample::Index>(),
+        edits in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..8),
+    ) {
+        let all = corpus();
+        let mut buf = all[pick.index(all.len())].clone();
+        for (at, byte) in edits {
+            let i = at.index(buf.len());
+            buf[i] = byte;
+        }
+        if let Ok(resp) = parse_response(&buf) {
+            for ctx in &contexts() {
+                for f in validate(&resp, ctx).iter() {
+                    if let Some(s) = f.span() {
+                        prop_assert!(s.start <= s.end && s.end <= buf.len(), "{f}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn header_name_case_changes_no_finding(
+        pick in any::<prop::sample::Index>(),
+        flips in prop::collection::vec(any::<bool>(), 64),
+    ) {
+        let all = corpus();
+        let buf = &all[pick.index(all.len())];
+        let resp = parse_response(buf).unwrap();
+        let mut changed = buf.clone();
+        let mut k = 0;
+        for h in resp.headers().iter() {
+            for i in h.name_span().range() {
+                if flips[k % flips.len()] {
+                    changed[i] = if changed[i].is_ascii_uppercase() {
+                        changed[i].to_ascii_lowercase()
+                    } else {
+                        changed[i].to_ascii_uppercase()
+                    };
+                }
+                k += 1;
+            }
+        }
+        for ctx in &contexts() {
+            prop_assert_eq!(findings(buf, ctx, true), findings(&changed, ctx, true));
+        }
+    }
+
+    #[test]
+    fn compact_forms_change_no_finding(
+        pick in any::<prop::sample::Index>(),
+        swaps in prop::collection::vec(any::<bool>(), 32),
+    ) {
+        let all = corpus();
+        let buf = &all[pick.index(all.len())];
+        let resp = parse_response(buf).unwrap();
+        // Rebuild the message with some long names replaced by compact ones.
+        let mut changed = Vec::with_capacity(buf.len());
+        let mut last = 0;
+        for (n, h) in resp.headers().iter().enumerate() {
+            let Some(c) = h.known().and_then(|k| k.compact()) else { continue };
+            if !swaps[n % swaps.len()] || h.is_compact() {
+                continue;
+            }
+            let s = h.name_span();
+            changed.extend_from_slice(&buf[last..s.start]);
+            changed.push(c as u8);
+            last = s.end;
+        }
+        changed.extend_from_slice(&buf[last..]);
+        for ctx in &contexts() {
+            prop_assert_eq!(findings(buf, ctx, false), findings(&changed, ctx, false));
+        }
+    }
+}
