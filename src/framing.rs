@@ -205,6 +205,18 @@ impl Scanner {
     pub(crate) fn scan(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
         let limits = self.opts.limits;
         while self.phase != Phase::Done {
+            // The pending row ends as soon as the next line's first byte
+            // shows that line is no continuation (RFC 3261 §7.3.1). Finish
+            // it now, so its own checks (Content-Length, Via count) come
+            // before any check of the next line, whether or not that line
+            // is complete yet: the verdict must not depend on the cut.
+            if self.phase == Phase::Headers && self.row.is_some() {
+                if let Some(&b) = buf.get(self.line_start) {
+                    if !is_ws(b) {
+                        self.finish_row(buf)?;
+                    }
+                }
+            }
             match memchr::memchr(b'\n', &buf[self.pos..]) {
                 Some(i) => {
                     self.scanned += i + 1;

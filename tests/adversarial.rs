@@ -676,6 +676,20 @@ fn limits_do_not_depend_on_where_the_stream_is_cut() {
         (fold(200, 36), Err(LineTooLong)),
         (start_fold(40), Ok(1)),
         (start_fold(41), Err(LineTooLong)),
+        // A row's own checks come before any check of the next line, even
+        // while that line is incomplete (found by `decoder_split`: the
+        // partial next line used to hit LineTooLong first).
+        (
+            format!(
+                "SIP/2.0 200 OK\r\nl: 0\r\nl: 0\r\n{}\r\n\r\n",
+                "c".repeat(60)
+            ),
+            Err(ContentLengthMultiple),
+        ),
+        (
+            format!("SIP/2.0 200 OK\r\nl: +0\r\n{}\r\n\r\n", "c".repeat(60)),
+            Err(ContentLengthSyntax),
+        ),
     ];
     for (wire, want) in cases {
         let name = wire.escape_debug().to_string();
