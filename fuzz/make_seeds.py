@@ -70,12 +70,31 @@ def write(target, name, data):
         f.write(data)
 
 
+def sample(items, n):
+    """Every k-th of the sorted items, at most n of them (deterministic)."""
+    items = sorted(items)
+    if len(items) <= n:
+        return items
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
 def real_messages():
+    """RFC 4475 / 5118 and the fixtures, plus a sample of the capture cuts
+    (one per status code, at most 6), so each target stays near 100 seeds."""
     out = {}
+    captures = {}
     for path in sorted(glob.glob(os.path.join(DATA, "**", "*"), recursive=True)):
-        if os.path.isfile(path) and path.endswith((".dat", ".sip")):
-            rel = os.path.relpath(path, DATA).replace(os.sep, "_")
-            out[rel] = open(path, "rb").read()
+        if not (os.path.isfile(path) and path.endswith((".dat", ".sip"))):
+            continue
+        rel = os.path.relpath(path, DATA).replace(os.sep, "_")
+        if rel.startswith("capture-responses"):
+            code = rel.rsplit("_", 1)[-1]
+            captures.setdefault(code, (rel, path))
+            continue
+        out[rel] = open(path, "rb").read()
+    for rel, path in sample(captures.values(), 6):
+        out[rel] = open(path, "rb").read()
     return out
 
 
@@ -95,9 +114,23 @@ def main():
             # validate: a context selector byte, then the message.
             sel = (len(name) * 37 + sum(data[:64])) & 0xFF
             write("validate", name, bytes([sel]) + data)
+    # forward: byte 0 bit 0 = the proxy owns the top Via, bit 1 = forward
+    # to broadcast; the rest a datagram.
+    fwd = {k: v for k, v in msgs.items() if b"via" in v.lower() or b"\nv:" in v.lower()}
+    for i, name in enumerate(sample(fwd, 60)):
+        data = fwd[name]
+        if data.lstrip(b"\r\n").upper().startswith(b"SIP/"):
+            write("forward", name, bytes([(1, 3, 0, 1)[i % 4]]) + data)
+    write("forward", "crafted-proxy-chain", b"\x01SIP/2.0 180 Ringing\r\n"
+          b"Via: SIP/2.0/UDP p1.example.com;branch=z9hG4bK1,\r\n SIP/2.0/UDP 192.0.2.4:5060;branch=z9hG4bK2\r\n"
+          b"v: SIP/2.0/TCP [2001:db8::1];branch=z9hG4bK3;received=255.255.255.255\r\n"
+          b"To: <sip:b@example.org>;tag=1\r\nl: 0\r\n\r\n")
+    write("forward", "crafted-own-row", b"\x03SIP/2.0 200 OK\r\nVia: SIP/2.0/TLS P1.EXAMPLE.COM:5061;branch=z9hG4bK1\r\n"
+          b"Via: SIP/2.0/UDP 255.255.255.255;branch=z9hG4bK2\r\nl: 0\r\n\r\n")
     # validate: every rule fixture of tests/rules, with its context.
     transports = {"udp": 1, "tcp": 2, "tls": 3, "sctp": 4, "ws": 5, "wss": 6}
-    for sip in sorted(glob.glob(os.path.join(ROOT, "tests", "rules", "*", "*.sip"))):
+    fixtures = glob.glob(os.path.join(ROOT, "tests", "rules", "*", "fail*.sip"))
+    for sip in sample(fixtures, 85):
         sel = 0
         ctx = sip[:-4] + ".ctx"
         if os.path.exists(ctx):

@@ -1337,6 +1337,139 @@ pub fn validate(data: &[u8]) {
     assert_eq!(crate::validate::validate(&owned.view(), &ctx), report);
 }
 
+/// Target `forward`. Input: byte 0 selects the proxy (bit 0: its sent-by
+/// is the top Via's own sent-by, so forwarding usually goes ahead, else a
+/// fixed name; bit 1: forward to broadcast addresses), the rest is a
+/// datagram. For a response that parses, [`crate::forward::ForwardOptions`]
+/// either refuses with located findings from the catalogue, or returns
+/// pieces that are exactly the message minus the removed span, which
+/// parses to the same response with the first Via value gone.
+pub fn forward(data: &[u8]) {
+    use crate::forward::ForwardOptions;
+    use crate::header::Element;
+    use crate::validate::SentBy;
+    use bytes::Buf;
+
+    let Some((&sel, msg)) = data.split_first() else {
+        return;
+    };
+    let Ok(resp) = OwnedResponse::parse(bytes::Bytes::copy_from_slice(msg)) else {
+        return;
+    };
+    let view = resp.view();
+    let len = resp.bytes().len();
+    let non_empty = |it: &mut dyn Iterator<Item = Element<'_>>| -> Vec<Vec<u8>> {
+        it.filter(|e| !e.bytes.is_empty())
+            .map(|e| e.bytes.to_vec())
+            .collect()
+    };
+    let vias = non_empty(&mut view.headers().elements(KnownHeader::Via));
+    let mut own = vec![SentBy::new("p1.example.com", Some(5060))];
+    if sel & 1 != 0 {
+        if let Some(Ok(top)) = view.headers().typed::<Via<'_>>() {
+            let hp = top.sent_by();
+            own.push(SentBy::new(hp.host().as_str(), hp.port()));
+        }
+    }
+    let opts = ForwardOptions::new().forward_broadcast(sel & 2 != 0);
+    match opts.forward(&resp, &own) {
+        Ok(f) => {
+            let msg_span = view.span();
+            let removed = f.removed();
+            let head = view.head_span();
+            assert!(
+                head.start <= removed.start && removed.end <= head.end + 2 && !removed.is_empty(),
+                "removed {removed} outside the head {head}"
+            );
+            assert!(
+                removed.end <= f.next_via_span().start,
+                "next Via before the cut"
+            );
+            let src = resp.bytes();
+            let want = [
+                &src[msg_span.start..removed.start],
+                &src[removed.end..msg_span.end],
+            ]
+            .concat();
+            let got = f.to_vec();
+            assert!(
+                got == want,
+                "forwarded bytes are not the message minus {removed}"
+            );
+            assert_eq!(f.len(), got.len());
+            assert!(!f.is_empty());
+            assert!(f.chunks().iter().all(|c| !c.is_empty()), "empty chunk");
+            assert_eq!(f.chunks().concat(), got, "chunks");
+            let mut written = Vec::new();
+            f.write_to(&mut written).expect("write to a Vec");
+            assert_eq!(written, got, "write_to");
+            let mut chained = f.clone().into_buf();
+            assert_eq!(chained.copy_to_bytes(chained.remaining()), got, "into_buf");
+            assert_eq!(f.clone().into_pieces().concat(), got, "into_pieces");
+            for w in f.findings() {
+                if let Some(sp) = w.span() {
+                    in_bounds("forward warning", sp, len);
+                }
+            }
+            same_bytes(
+                "next via",
+                src,
+                f.next_via_span(),
+                &src[f.next_via_span().range()],
+            );
+            if let Ok(next) = f.next_via() {
+                assert_eq!(next.span(), f.next_via_span(), "next_via span");
+            }
+            // What goes out parses to the same response without our Via.
+            let out = one_shot_response(&got)
+                .unwrap_or_else(|e| panic!("forwarded message does not parse: {e}"));
+            check_response(&got, &out);
+            assert_eq!(out.status(), view.status());
+            assert_eq!(out.reason(), view.reason());
+            assert_eq!(out.body(), view.body(), "forwarded body");
+            let out_vias = non_empty(&mut out.headers().elements(KnownHeader::Via));
+            assert_eq!(out_vias, vias[1..], "forwarded Via values");
+            assert_eq!(
+                out_vias.first().map(Vec::as_slice),
+                Some(&src[f.next_via_span().range()]),
+                "new top Via"
+            );
+            let others = |r: &Response<'_>| -> Vec<(Vec<u8>, Vec<u8>)> {
+                r.headers()
+                    .iter()
+                    .filter(|h| h.known() != Some(KnownHeader::Via))
+                    .map(|h| (h.name_bytes().to_vec(), h.value().to_vec()))
+                    .collect()
+            };
+            assert_eq!(others(&out), others(&view), "rows other than Via changed");
+        }
+        Err(r) => {
+            if let Some(sp) = r.span() {
+                in_bounds("refusal", sp, len);
+            }
+            let mut n = 0;
+            for fi in r.findings() {
+                n += 1;
+                assert_eq!(fi.span(), r.span());
+                assert!(crate::validate::rules().iter().any(|i| i.id == fi.rule()));
+            }
+            assert!(n > 0, "a refusal without a finding");
+            assert_eq!(
+                r.finding().rule(),
+                r.findings().next().map_or("", |f| f.rule())
+            );
+            assert!(!r.to_string().is_empty());
+            if view.status().as_u16() == 100 {
+                assert_eq!(r.reason(), crate::forward::Refusal::Trying);
+            }
+            if vias.len() == 1 && sel & 1 != 0 {
+                // Ours (or malformed) and alone: never forwarded.
+                assert!(!matches!(r.reason(), crate::forward::Refusal::NoVia));
+            }
+        }
+    }
+}
+
 /// A target body: runs over one input, panics when an invariant breaks.
 pub type Target = fn(&[u8]);
 
@@ -1348,4 +1481,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("typed_headers", typed_headers),
     ("roundtrip", roundtrip),
     ("validate", validate),
+    ("forward", forward),
 ];
