@@ -133,6 +133,27 @@ pub(crate) fn parse_lone_number(
     Ok(d)
 }
 
+/// Parses a value that is exactly one `1*DIGIT` whose number must pass
+/// `fit` (a range or width check); a well-formed number that does not fit
+/// is `NumberOutOfRange` at its first digit, so that kind always means
+/// "digits fine, range exceeded". Shared by the bounded scalar headers
+/// (Content-Length, Max-Forwards, RSeq), whose ranges differ but whose
+/// grammar and errors do not.
+pub(crate) fn parse_lone_bounded<T>(
+    value: &[u8],
+    base: usize,
+    fit: impl FnOnce(u64) -> Option<T>,
+) -> Result<(T, Span), HeaderValueError> {
+    let d = parse_lone_number(value, base)?;
+    match d.exact().and_then(fit) {
+        Some(v) => Ok((v, d.span())),
+        None => Err(HeaderValueError::new(
+            HeaderValueErrorKind::NumberOutOfRange,
+            d.span().start,
+        )),
+    }
+}
+
 /// Expires (RFC 3261 §20.19): `delta-seconds`, the relative lifetime of the
 /// message content, registration or subscription.
 ///
@@ -268,17 +289,9 @@ impl<'a> TypedHeader<'a> for RSeq {
     const NAME: KnownHeader = KnownHeader::RSeq;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let d = parse_lone_number(value, base)?;
-        match d.exact().and_then(|v| u32::try_from(v).ok()) {
-            Some(v) if v >= 1 => Ok(RSeq {
-                value: v,
-                span: d.span(),
-            }),
-            _ => Err(HeaderValueError::new(
-                HeaderValueErrorKind::NumberOutOfRange,
-                d.span().start,
-            )),
-        }
+        let (value, span) =
+            parse_lone_bounded(value, base, |v| u32::try_from(v).ok().filter(|&v| v >= 1))?;
+        Ok(RSeq { value, span })
     }
 }
 
