@@ -25,6 +25,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
 use crate::header::typed::name_addr::NameAddr;
+use crate::header::typed::scan::parse_qvalue;
 use crate::header::typed::uri::Uri;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
@@ -47,43 +48,6 @@ fn value_of(p: Param<'_>) -> Result<(&[u8], usize), HeaderValueError> {
             p.name_span().end,
         )),
     }
-}
-
-/// Parses a `qvalue` into thousandths (RFC 3261 §25.1); `at` is the
-/// absolute offset of `v[0]`.
-pub(crate) fn parse_qvalue(v: &[u8], at: usize) -> Result<u16, HeaderValueError> {
-    use HeaderValueErrorKind as K;
-    let err = |k, i: usize| HeaderValueError::new(k, at + i);
-    let int = match v.first() {
-        Some(b'0') => 0u16,
-        Some(b'1') => 1,
-        Some(b) if lex::is_digit(*b) => return Err(err(K::NumberOutOfRange, 0)),
-        _ => return Err(err(K::ExpectedDigits, 0)),
-    };
-    let mut thousandths = int * 1000;
-    match v.get(1) {
-        None => return Ok(thousandths),
-        Some(b'.') => {}
-        Some(b) if lex::is_digit(*b) => return Err(err(K::NumberOutOfRange, 0)),
-        Some(_) => return Err(err(K::UnexpectedChar, 1)),
-    }
-    let frac = &v[2..];
-    let mut scale = 100u16;
-    for (i, &b) in frac.iter().enumerate() {
-        if !lex::is_digit(b) {
-            return Err(err(K::UnexpectedChar, 2 + i));
-        }
-        if i >= 3 {
-            return Err(err(K::NumberOutOfRange, 2 + i));
-        }
-        let d = u16::from(b - b'0');
-        if int == 1 && d != 0 {
-            return Err(err(K::NumberOutOfRange, 2 + i));
-        }
-        thousandths += d * scale;
-        scale /= 10;
-    }
-    Ok(thousandths)
 }
 
 impl<'a> Contact<'a> {

@@ -20,6 +20,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Param, Params};
+use crate::header::typed::scan::qvalue;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -96,31 +97,6 @@ impl<'a> SecurityServer<'a> {
     }
 }
 
-/// `qvalue` (RFC 3261 §25.1) in thousandths, or `None`.
-pub(crate) fn parse_qvalue(v: &[u8]) -> Option<u16> {
-    let (int, frac) = match v.iter().position(|&b| b == b'.') {
-        Some(i) => (&v[..i], Some(&v[i + 1..])),
-        None => (v, None),
-    };
-    let whole = match int {
-        b"0" => 0u16,
-        b"1" => 1,
-        _ => return None,
-    };
-    let frac = frac.unwrap_or(b"");
-    if frac.len() > 3 || !frac.iter().all(|&b| lex::is_digit(b)) {
-        return None;
-    }
-    let mut thousandths = 0u16;
-    for i in 0..3 {
-        thousandths = thousandths * 10 + frac.get(i).map_or(0, |&d| u16::from(d - b'0'));
-    }
-    if whole == 1 && thousandths != 0 {
-        return None;
-    }
-    Some(whole * 1000 + thousandths)
-}
-
 fn bad_at(p: &Param<'_>) -> HeaderValueError {
     HeaderValueError::new(
         HeaderValueErrorKind::BadParam,
@@ -148,7 +124,7 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
         let (mut alg, mut qop, mut ver) = (false, false, false);
         for p in params.iter() {
             if p.is("q") && q.is_none() {
-                q = Some(p.value().and_then(parse_qvalue).ok_or(bad_at(&p))?);
+                q = Some(p.value().and_then(qvalue).ok_or(bad_at(&p))?);
             } else if (p.is("d-alg") && !core::mem::replace(&mut alg, true))
                 || (p.is("d-qop") && !core::mem::replace(&mut qop, true))
             {
@@ -296,7 +272,7 @@ mod tests {
             ("", None),
             ("0.x", None),
         ] {
-            assert_eq!(parse_qvalue(v.as_bytes()), q, "{v}");
+            assert_eq!(qvalue(v.as_bytes()), q, "{v}");
         }
     }
 

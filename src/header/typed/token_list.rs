@@ -13,6 +13,7 @@ use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
 use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::scan::qvalue;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -196,28 +197,6 @@ impl<'a> TypedHeader<'a> for AllowEvents<'a> {
     }
 }
 
-/// Parses a `qvalue` (RFC 3261 §25.1) into thousandths:
-/// `( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`.
-fn parse_qvalue(v: &[u8]) -> Option<u16> {
-    let (first, frac) = match v {
-        [d] => (*d, &[][..]),
-        [d, b'.', rest @ ..] if rest.len() <= 3 => (*d, rest),
-        _ => return None,
-    };
-    if !frac.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut thousandths = 0u16;
-    for i in 0..3 {
-        thousandths = thousandths * 10 + frac.get(i).map_or(0, |d| u16::from(d - b'0'));
-    }
-    match first {
-        b'0' => Some(thousandths),
-        b'1' if thousandths == 0 => Some(1000),
-        _ => None,
-    }
-}
-
 /// Scans `*(SEMI accept-param)` with `accept-param = ("q" EQUAL qvalue) /
 /// generic-param` (RFC 3261 §25.1) and checks every `q`. A malformed `q`
 /// (`q=2`, `q=.5`, `q=0.1234`, `q` alone) is `BadParam` at its value (or
@@ -229,7 +208,7 @@ fn scan_accept_params<'a>(
     let params = scan_params(cur)?;
     let mut q = None;
     for p in params.iter().filter(|p| p.is("q")) {
-        let parsed = p.value().and_then(parse_qvalue);
+        let parsed = p.value().and_then(qvalue);
         match parsed {
             Some(v) => {
                 q.get_or_insert(v);
@@ -728,7 +707,7 @@ mod tests {
             (b"", None),
         ];
         for &(v, q) in table {
-            assert_eq!(parse_qvalue(v), q, "{v:?}");
+            assert_eq!(crate::header::typed::scan::qvalue(v), q, "{v:?}");
         }
     }
 
