@@ -13,10 +13,11 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Params};
+use crate::header::param::Params;
+use crate::header::typed::scan::{parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// The protocol a [`Reason`] cause belongs to (RFC 3326 §2, §3.1).
@@ -114,18 +115,12 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
     const NAME: KnownHeader = KnownHeader::Reason;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        if value.is_empty() {
-            return Err(cur.err(HeaderValueErrorKind::Empty));
-        }
-        let protocol = cur.expect_token()?;
-        let protocol_span = cur.span_from(0);
-        let params = scan_params(&mut cur)?;
-        let end = cur.pos;
-        cur.skip_lws();
-        if !cur.at_end() {
-            return Err(cur.err(HeaderValueErrorKind::Trailing));
-        }
+        let TokenParams {
+            token: protocol,
+            token_span: protocol_span,
+            params,
+            span,
+        } = parse_token_params(value, base)?;
 
         let mut cause = None;
         let mut text = None;
@@ -170,7 +165,7 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
             params,
             cause,
             text,
-            span: Span::new(base, base + end),
+            span,
         })
     }
 }

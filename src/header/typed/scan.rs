@@ -5,7 +5,54 @@
 //! also give the same errors at the same offsets.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::lex;
+use crate::header::param::{scan_params, Params};
+use crate::lex::{self, Cursor};
+use crate::Span;
+
+/// A whole value of the form `token *(SEMI generic-param)`.
+pub(crate) struct TokenParams<'a> {
+    /// The leading token.
+    pub(crate) token: &'a [u8],
+    /// Absolute span of the token.
+    pub(crate) token_span: Span,
+    /// The parameters after it.
+    pub(crate) params: Params<'a>,
+    /// From the token through the last parameter (trailing LWS excluded).
+    pub(crate) span: Span,
+}
+
+/// Parses a whole value that is `token *(SEMI generic-param)`: a Reason
+/// `reason-value` (RFC 3326 §2) and a Security-Server `sec-mechanism`
+/// (RFC 3329 §2.2) have this grammar before their own parameter checks.
+/// The value arrives trimmed ([`TypedHeader::parse`]), so it must begin
+/// with the token: an empty value is `Empty` at `base`, a non-token first
+/// byte `ExpectedToken`; anything but LWS after the parameters is
+/// `Trailing` at its first byte.
+///
+/// [`TypedHeader::parse`]: crate::header::typed::TypedHeader::parse
+pub(crate) fn parse_token_params(
+    value: &[u8],
+    base: usize,
+) -> Result<TokenParams<'_>, HeaderValueError> {
+    let mut cur = Cursor::new(value, base);
+    if value.is_empty() {
+        return Err(cur.err(HeaderValueErrorKind::Empty));
+    }
+    let token = cur.expect_token()?;
+    let token_span = cur.span_from(0);
+    let params = scan_params(&mut cur)?;
+    let end = cur.pos;
+    cur.skip_lws();
+    if !cur.at_end() {
+        return Err(cur.err(HeaderValueErrorKind::Trailing));
+    }
+    Ok(TokenParams {
+        token,
+        token_span,
+        params,
+        span: Span::new(base, base + end),
+    })
+}
 
 /// Parses a `qvalue` into thousandths (RFC 3261 §25.1); `at` is the
 /// absolute offset of `v[0]`.

@@ -19,11 +19,12 @@
 //! (`qvalue` from RFC 3261 §25.1.)
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Param, Params};
+use crate::header::param::{Param, Params};
 use crate::header::typed::scan::qvalue;
+use crate::header::typed::scan::{parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// One `sec-mechanism` a server offers for security agreement (RFC 3329
@@ -108,18 +109,12 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
     const NAME: KnownHeader = KnownHeader::SecurityServer;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        if value.is_empty() {
-            return Err(cur.err(HeaderValueErrorKind::Empty));
-        }
-        let mechanism = cur.expect_token()?;
-        let mechanism_span = cur.span_from(0);
-        let params = scan_params(&mut cur)?;
-        let end = cur.pos;
-        cur.skip_lws();
-        if !cur.at_end() {
-            return Err(cur.err(HeaderValueErrorKind::Trailing));
-        }
+        let TokenParams {
+            token: mechanism,
+            token_span: mechanism_span,
+            params,
+            span,
+        } = parse_token_params(value, base)?;
         let mut q = None;
         let (mut alg, mut qop, mut ver) = (false, false, false);
         for p in params.iter() {
@@ -146,7 +141,7 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
             mechanism_span,
             params,
             q,
-            span: Span::new(base, base + end),
+            span,
         })
     }
 }
