@@ -25,7 +25,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
 use crate::header::typed::name_addr::NameAddr;
-use crate::header::typed::scan::parse_qvalue;
+use crate::header::typed::scan::{bad_param, parse_qvalue};
 use crate::header::typed::uri::Uri;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
@@ -43,10 +43,7 @@ pub struct Contact<'a> {
 fn value_of(p: Param<'_>) -> Result<(&[u8], usize), HeaderValueError> {
     match (p.value(), p.value_span()) {
         (Some(v), Some(s)) => Ok((v, s.start)),
-        _ => Err(HeaderValueError::new(
-            HeaderValueErrorKind::BadParam,
-            p.name_span().end,
-        )),
+        _ => Err(bad_param(&p)),
     }
 }
 

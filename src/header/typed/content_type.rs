@@ -14,6 +14,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::scan::bad_param;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -128,10 +129,7 @@ impl<'a> TypedHeader<'a> for ContentType<'a> {
         let params = scan_params(&mut cur)?;
         finish(&mut cur)?;
         if let Some(p) = params.iter().find(|p| p.value().is_none()) {
-            return Err(HeaderValueError::new(
-                HeaderValueErrorKind::BadParam,
-                p.name_span().end,
-            ));
+            return Err(bad_param(&p));
         }
         Ok(ContentType { pair, params })
     }

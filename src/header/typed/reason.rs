@@ -14,7 +14,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::Params;
-use crate::header::typed::scan::{parse_token_params, TokenParams};
+use crate::header::typed::scan::{bad_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex;
@@ -127,10 +127,7 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
         for p in params.iter() {
             if p.is("cause") && cause.is_none() {
                 let (Some(v), Some(span)) = (p.value(), p.value_span()) else {
-                    return Err(HeaderValueError::new(
-                        HeaderValueErrorKind::BadParam,
-                        p.name_span().end,
-                    ));
+                    return Err(bad_param(&p));
                 };
                 if let Some(i) = v.iter().position(|&b| !lex::is_digit(b)) {
                     return Err(HeaderValueError::new(
@@ -150,12 +147,7 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
                     (Some(t), Some(s)) if p.is_quoted() => {
                         text = Some((t, Span::new(s.start + 1, s.end - 1)));
                     }
-                    (_, s) => {
-                        return Err(HeaderValueError::new(
-                            HeaderValueErrorKind::BadParam,
-                            s.map_or(p.name_span().end, |s| s.start),
-                        ))
-                    }
+                    _ => return Err(bad_param(&p)),
                 }
             }
         }

@@ -13,6 +13,7 @@ use crate::header::param::{scan_params, Params};
 use crate::header::typed::number::{
     delta_accessors, finish, scan_delta, start_value, DeltaSeconds,
 };
+use crate::header::typed::scan::param_value_at;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -123,10 +124,9 @@ impl<'a> TypedHeader<'a> for RetryAfter<'a> {
                 .zip(p.value_span())
                 .and_then(|(v, s)| DeltaSeconds::from_digits(v, s));
             if ok.is_none() {
-                let at = p.value_span().map_or(p.name_span().end, |s| s.start);
                 return Err(HeaderValueError::new(
                     HeaderValueErrorKind::ExpectedDigits,
-                    at,
+                    param_value_at(&p),
                 ));
             }
         }

@@ -5,9 +5,22 @@
 //! also give the same errors at the same offsets.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Params};
+use crate::header::param::{scan_params, Param, Params};
 use crate::lex::{self, Cursor};
 use crate::Span;
+
+/// Where a parameter's value is judged: its first byte, or the end of its
+/// name when it has none (`;q`). Every "bad parameter value" error of the
+/// typed headers points here, so `q=2` and a bare `q` are located the same
+/// way in every header.
+pub(crate) fn param_value_at(p: &Param<'_>) -> usize {
+    p.value_span().map_or(p.name_span().end, |s| s.start)
+}
+
+/// `BadParam` at [`param_value_at`].
+pub(crate) fn bad_param(p: &Param<'_>) -> HeaderValueError {
+    HeaderValueError::new(HeaderValueErrorKind::BadParam, param_value_at(p))
+}
 
 /// A whole value of the form `token *(SEMI generic-param)`.
 pub(crate) struct TokenParams<'a> {

@@ -18,10 +18,10 @@
 //! ```
 //! (`qvalue` from RFC 3261 §25.1.)
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::error::HeaderValueError;
 use crate::header::param::{Param, Params};
 use crate::header::typed::scan::qvalue;
-use crate::header::typed::scan::{parse_token_params, TokenParams};
+use crate::header::typed::scan::{bad_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex;
@@ -41,7 +41,7 @@ use crate::Span;
 /// `generic-param`s. When one of the four known parameters appears twice the
 /// accessors report the first; [`Params::first_repeated`] finds repeats.
 ///
-/// [`BadParam`]: HeaderValueErrorKind::BadParam
+/// [`BadParam`]: crate::error::HeaderValueErrorKind::BadParam
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SecurityServer<'a> {
     mechanism: &'a [u8],
@@ -98,13 +98,6 @@ impl<'a> SecurityServer<'a> {
     }
 }
 
-fn bad_at(p: &Param<'_>) -> HeaderValueError {
-    HeaderValueError::new(
-        HeaderValueErrorKind::BadParam,
-        p.value_span().map_or(p.name_span().end, |s| s.start),
-    )
-}
-
 impl<'a> TypedHeader<'a> for SecurityServer<'a> {
     const NAME: KnownHeader = KnownHeader::SecurityServer;
 
@@ -119,12 +112,12 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
         let (mut alg, mut qop, mut ver) = (false, false, false);
         for p in params.iter() {
             if p.is("q") && q.is_none() {
-                q = Some(p.value().and_then(qvalue).ok_or(bad_at(&p))?);
+                q = Some(p.value().and_then(qvalue).ok_or(bad_param(&p))?);
             } else if (p.is("d-alg") && !core::mem::replace(&mut alg, true))
                 || (p.is("d-qop") && !core::mem::replace(&mut qop, true))
             {
                 if !p.value().is_some_and(lex::is_token_str) {
-                    return Err(bad_at(&p));
+                    return Err(bad_param(&p));
                 }
             } else if p.is("d-ver") && !core::mem::replace(&mut ver, true) {
                 let ok = p.is_quoted()
@@ -132,7 +125,7 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
                         h.len() == 32 && h.iter().all(|&b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
                     });
                 if !ok {
-                    return Err(bad_at(&p));
+                    return Err(bad_param(&p));
                 }
             }
         }
@@ -220,7 +213,7 @@ mod tests {
 
     #[test]
     fn invalid_values_are_located() {
-        use HeaderValueErrorKind as K;
+        use crate::error::HeaderValueErrorKind as K;
         let cases: &[(&str, K, usize)] = &[
             ("", K::Empty, 0),
             (";q=1", K::ExpectedToken, 0),

@@ -13,7 +13,7 @@ use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::qvalue;
+use crate::header::typed::scan::{bad_param, qvalue};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -213,10 +213,7 @@ fn scan_accept_params<'a>(
             Some(v) => {
                 q.get_or_insert(v);
             }
-            None => {
-                let at = p.value_span().map_or(p.name_span().end, |s| s.start);
-                return Err(HeaderValueError::new(HeaderValueErrorKind::BadParam, at));
-            }
+            None => return Err(bad_param(&p)),
         }
     }
     Ok((params, q))
