@@ -14,7 +14,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::bad_param;
+use crate::header::typed::scan::{ascii, bad_param};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -27,11 +27,6 @@ pub(crate) struct MediaPair<'a> {
     pub(crate) ty_span: Span,
     pub(crate) sub: &'a str,
     pub(crate) sub_span: Span,
-}
-
-fn ascii(t: &[u8]) -> &str {
-    // Tokens are ASCII, so this never falls back.
-    core::str::from_utf8(t).unwrap_or("")
 }
 
 /// Scans `token SLASH token` (LWS allowed around the slash, RFC 3261 §25.1

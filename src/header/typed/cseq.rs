@@ -8,6 +8,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::scan::ascii;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -93,8 +94,7 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
         Ok(CSeq {
             number,
             number_span,
-            // A token is ASCII, so this never falls back.
-            method: core::str::from_utf8(method).unwrap_or(""),
+            method: ascii(method),
             method_span,
         })
     }

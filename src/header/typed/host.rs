@@ -27,6 +27,7 @@
 //! - A port is `1*DIGIT` no greater than 65535, else `BadPort`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::typed::scan::ascii;
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -69,7 +70,7 @@ impl<'a> Host<'a> {
 
     /// The host as text (hosts are ASCII by grammar, so this never loses data).
     pub fn as_str(&self) -> &'a str {
-        core::str::from_utf8(self.raw).unwrap_or("")
+        ascii(self.raw)
     }
 
     /// Absolute span of the host (brackets included for IPv6).

@@ -14,7 +14,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::Params;
-use crate::header::typed::scan::{bad_param, parse_token_params, TokenParams};
+use crate::header::typed::scan::{ascii, bad_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex;
@@ -61,7 +61,7 @@ pub struct Reason<'a> {
 impl<'a> Reason<'a> {
     /// The protocol token as sent (`SIP`, `Q.850`, ...).
     pub fn protocol(&self) -> &'a str {
-        core::str::from_utf8(self.protocol).unwrap_or("")
+        ascii(self.protocol)
     }
 
     /// Absolute span of the protocol token.

@@ -9,6 +9,13 @@ use crate::header::param::{scan_params, Param, Params};
 use crate::lex::{self, Cursor};
 use crate::Span;
 
+/// Bytes a scanner already checked to be ASCII (tokens, schemes, hosts) as
+/// `&str`. The grammar makes them ASCII, so the empty fallback is never
+/// taken; it exists so that no accessor can panic.
+pub(crate) fn ascii(t: &[u8]) -> &str {
+    core::str::from_utf8(t).unwrap_or("")
+}
+
 /// Where a parameter's value is judged: its first byte, or the end of its
 /// name when it has none (`;q`). Every "bad parameter value" error of the
 /// typed headers points here, so `q=2` and a bare `q` are located the same

@@ -21,7 +21,7 @@
 use crate::error::HeaderValueError;
 use crate::header::param::{Param, Params};
 use crate::header::typed::scan::qvalue;
-use crate::header::typed::scan::{bad_param, parse_token_params, TokenParams};
+use crate::header::typed::scan::{ascii, bad_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex;
@@ -54,7 +54,7 @@ pub struct SecurityServer<'a> {
 impl<'a> SecurityServer<'a> {
     /// The mechanism name as sent (`digest`, `tls`, `ipsec-3gpp`, ...).
     pub fn mechanism(&self) -> &'a str {
-        core::str::from_utf8(self.mechanism).unwrap_or("")
+        ascii(self.mechanism)
     }
 
     /// Absolute span of the mechanism name.

@@ -13,16 +13,11 @@ use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::{bad_param, qvalue};
+use crate::header::typed::scan::{ascii, bad_param, qvalue};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
 use crate::Span;
-
-fn ascii(t: &[u8]) -> &str {
-    // Tokens are ASCII, so this never falls back.
-    core::str::from_utf8(t).unwrap_or("")
-}
 
 /// Parses an element that is exactly one `token`.
 fn parse_token(value: &[u8], base: usize) -> Result<(&str, Span), HeaderValueError> {

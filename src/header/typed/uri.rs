@@ -33,6 +33,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
+use crate::header::typed::scan::ascii;
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -488,7 +489,7 @@ impl<'a> Uri<'a> {
 
     /// The scheme as sent (case preserved), without the colon.
     pub fn scheme(&self) -> &'a str {
-        core::str::from_utf8(&self.raw[..self.scheme_len]).unwrap_or("")
+        ascii(&self.raw[..self.scheme_len])
     }
 
     /// Absolute span of the scheme.
