@@ -26,7 +26,7 @@ use core::ops::Deref;
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::MAX_PARAMS;
-use crate::header::typed::scan::ascii;
+use crate::header::typed::scan::{ascii, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -90,9 +90,7 @@ impl<'a> AuthParam<'a> {
 
 /// Parses one `auth-param` at the cursor (no leading LWS).
 fn auth_param<'a>(cur: &mut Cursor<'a>) -> Result<AuthParam<'a>, HeaderValueError> {
-    let name_start = cur.pos;
-    let name = cur.expect_token()?;
-    let name_span = cur.span_from(name_start);
+    let (name, name_span) = spanned_token(cur)?;
     cur.skip_lws();
     if !cur.eat(b'=') {
         return Err(cur.err(HeaderValueErrorKind::BadParam));

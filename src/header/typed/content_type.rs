@@ -14,7 +14,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::{ascii, bad_param};
+use crate::header::typed::scan::{ascii, bad_param, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -33,9 +33,7 @@ pub(crate) struct MediaPair<'a> {
 /// `SLASH = SWS "/" SWS`). A missing slash is `Missing` at the end of the
 /// value or `UnexpectedChar` at the offending byte.
 pub(crate) fn scan_media_pair<'a>(cur: &mut Cursor<'a>) -> Result<MediaPair<'a>, HeaderValueError> {
-    let ty_start = cur.pos;
-    let ty = cur.expect_token()?;
-    let ty_span = cur.span_from(ty_start);
+    let (ty, ty_span) = spanned_token(cur)?;
     cur.skip_lws();
     match cur.peek() {
         Some(b'/') => cur.pos += 1,
@@ -43,9 +41,7 @@ pub(crate) fn scan_media_pair<'a>(cur: &mut Cursor<'a>) -> Result<MediaPair<'a>,
         Some(_) => return Err(cur.err(HeaderValueErrorKind::UnexpectedChar)),
     }
     cur.skip_lws();
-    let sub_start = cur.pos;
-    let sub = cur.expect_token()?;
-    let sub_span = cur.span_from(sub_start);
+    let (sub, sub_span) = spanned_token(cur)?;
     Ok(MediaPair {
         ty: ascii(ty),
         ty_span,

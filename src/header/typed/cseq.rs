@@ -8,7 +8,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::ascii;
+use crate::header::typed::scan::{ascii, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -84,9 +84,7 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
         if cur.at_end() {
             return Err(cur.err(HeaderValueErrorKind::Missing));
         }
-        let m_start = cur.pos;
-        let method = cur.expect_token()?;
-        let method_span = cur.span_from(m_start);
+        let (method, method_span) = spanned_token(&mut cur)?;
         finish(&mut cur)?;
         let number = lex::parse_u64(digits)
             .and_then(|n| u32::try_from(n).ok())

@@ -9,6 +9,16 @@ use crate::header::param::{scan_params, Param, Params};
 use crate::lex::{self, Cursor};
 use crate::Span;
 
+/// Takes a non-empty `token` at the cursor with its absolute span; no token
+/// is `ExpectedToken` at the cursor ([`Cursor::expect_token`]).
+pub(crate) fn spanned_token<'a>(
+    cur: &mut Cursor<'a>,
+) -> Result<(&'a [u8], Span), HeaderValueError> {
+    let start = cur.pos;
+    let t = cur.expect_token()?;
+    Ok((t, cur.span_from(start)))
+}
+
 /// Bytes a scanner already checked to be ASCII (tokens, schemes, hosts) as
 /// `&str`. The grammar makes them ASCII, so the empty fallback is never
 /// taken; it exists so that no accessor can panic.
@@ -58,8 +68,7 @@ pub(crate) fn parse_token_params(
     if value.is_empty() {
         return Err(cur.err(HeaderValueErrorKind::Empty));
     }
-    let token = cur.expect_token()?;
-    let token_span = cur.span_from(0);
+    let (token, token_span) = spanned_token(&mut cur)?;
     let params = scan_params(&mut cur)?;
     let end = cur.pos;
     cur.skip_lws();

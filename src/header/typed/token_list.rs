@@ -13,7 +13,7 @@ use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::{ascii, bad_param, qvalue};
+use crate::header::typed::scan::{ascii, bad_param, qvalue, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -23,9 +23,7 @@ use crate::Span;
 fn parse_token(value: &[u8], base: usize) -> Result<(&str, Span), HeaderValueError> {
     let mut cur = Cursor::new(value, base);
     start_value(&mut cur)?;
-    let start = cur.pos;
-    let t = cur.expect_token()?;
-    let span = cur.span_from(start);
+    let (t, span) = spanned_token(&mut cur)?;
     finish(&mut cur)?;
     Ok((ascii(t), span))
 }
@@ -360,9 +358,7 @@ impl<'a> TypedHeader<'a> for AcceptEncoding<'a> {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
         let mut cur = Cursor::new(value, base);
         start_value(&mut cur)?;
-        let start = cur.pos;
-        let coding = cur.expect_token()?;
-        let span = cur.span_from(start);
+        let (coding, span) = spanned_token(&mut cur)?;
         let (params, q) = scan_accept_params(&mut cur)?;
         finish(&mut cur)?;
         Ok(AcceptEncoding {
@@ -461,9 +457,7 @@ impl<'a> TypedHeader<'a> for AcceptLanguage<'a> {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
         let mut cur = Cursor::new(value, base);
         start_value(&mut cur)?;
-        let start = cur.pos;
-        let range = cur.expect_token()?;
-        let span = cur.span_from(start);
+        let (range, span) = spanned_token(&mut cur)?;
         if range != b"*" {
             if let Some(at) = language_range_error(range) {
                 return Err(HeaderValueError::new(
