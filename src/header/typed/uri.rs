@@ -32,6 +32,7 @@
 //!   `unksm2`) are checked only for the `absoluteURI` character set.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::param::param_list_api;
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
 use crate::header::typed::scan::ascii;
 use crate::lex::{self, Cursor};
@@ -174,44 +175,18 @@ impl<'a> UriParams<'a> {
         }
     }
 
-    /// The first parameter named `name` (case-insensitive).
-    pub fn get(&self, name: &str) -> Option<UriParam<'a>> {
-        self.iter().find(|p| p.is(name))
-    }
-
-    /// True when a parameter named `name` is present.
-    pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    /// Number of parameters.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// True when there is no parameter.
-    pub fn is_empty(&self) -> bool {
-        self.s.is_empty()
-    }
-
-    /// Absolute span of the region, from the first `;`.
-    pub fn span(&self) -> Span {
-        Span::new(self.base, self.base + self.s.len())
-    }
-
     /// The raw region, from the first `;`.
     pub fn as_bytes(&self) -> &'a [u8] {
         self.s
     }
 }
 
-impl<'a> IntoIterator for &UriParams<'a> {
-    type Item = UriParam<'a>;
-    type IntoIter = UriParamIter<'a>;
-    fn into_iter(self) -> UriParamIter<'a> {
-        self.iter()
-    }
-}
+param_list_api!(
+    UriParams,
+    UriParamIter,
+    UriParam,
+    span_doc: "Absolute span of the region, from the first `;`."
+);
 
 /// Iterator over [`UriParams`].
 #[derive(Clone, Debug)]
