@@ -29,6 +29,15 @@ pub(crate) struct MediaPair<'a> {
     pub(crate) sub_span: Span,
 }
 
+impl MediaPair<'_> {
+    /// True when the pair is `ty/sub` ignoring ASCII case: media types,
+    /// subtypes and ranges are case-insensitive (RFC 3261 §7.3.1, RFC 2045
+    /// §5.1), for Content-Type and Accept alike.
+    pub(crate) fn is(&self, ty: &str, sub: &str) -> bool {
+        self.ty.eq_ignore_ascii_case(ty) && self.sub.eq_ignore_ascii_case(sub)
+    }
+}
+
 /// Scans `token SLASH token` (LWS allowed around the slash, RFC 3261 §25.1
 /// `SLASH = SWS "/" SWS`). A missing slash is `Missing` at the end of the
 /// value or `UnexpectedChar` at the offending byte.
@@ -90,7 +99,7 @@ impl<'a> ContentType<'a> {
 
     /// True when the media type is `ty/subtype`, ignoring ASCII case.
     pub fn is(&self, ty: &str, subtype: &str) -> bool {
-        self.pair.ty.eq_ignore_ascii_case(ty) && self.pair.sub.eq_ignore_ascii_case(subtype)
+        self.pair.is(ty, subtype)
     }
 
     /// True for `application/sdp`, the session description type of the

@@ -267,7 +267,7 @@ impl<'a> Accept<'a> {
 
     /// True when the range is exactly `ty/subtype`, ignoring ASCII case.
     pub fn is(&self, ty: &str, subtype: &str) -> bool {
-        self.pair.ty.eq_ignore_ascii_case(ty) && self.pair.sub.eq_ignore_ascii_case(subtype)
+        self.pair.is(ty, subtype)
     }
 
     /// True for `*/*`.
