@@ -32,7 +32,7 @@
 //!   `unksm2`) are checked only for the `absoluteURI` character set.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::param_list_api;
+use crate::header::param::{param_item_api, param_list_api};
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
 use crate::header::typed::scan::ascii;
 use crate::lex::{self, Cursor};
@@ -134,28 +134,14 @@ impl<'a> UriParam<'a> {
     pub fn name(&self) -> &'a [u8] {
         self.name
     }
-
-    /// The value as sent, if any.
-    pub fn value(&self) -> Option<&'a [u8]> {
-        self.value
-    }
-
-    /// Case-insensitive name comparison (RFC 3261 §19.1.4: parameter names
-    /// compare case-insensitively).
-    pub fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name.as_bytes())
-    }
-
-    /// Absolute span of the name.
-    pub fn name_span(&self) -> Span {
-        self.name_span
-    }
-
-    /// Absolute span of the value, if any.
-    pub fn value_span(&self) -> Option<Span> {
-        self.value_span
-    }
 }
+
+param_item_api!(
+    UriParam,
+    value_doc: "The value as sent, if any.",
+    is_doc: "Case-insensitive name comparison (RFC 3261 §19.1.4: parameter names
+ compare case-insensitively)."
+);
 
 /// The `uri-parameters` of a SIP or tel URI: a validated region (from the
 /// first `;`), walked lazily so nothing is allocated.
