@@ -12,12 +12,11 @@
 //! reason-extension  =  generic-param
 //! ```
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::error::HeaderValueError;
 use crate::header::param::Params;
-use crate::header::typed::scan::{ascii, bad_param, parse_token_params, TokenParams};
+use crate::header::typed::scan::{ascii, bad_param, digit_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex;
 use crate::Span;
 
 /// The protocol a [`Reason`] cause belongs to (RFC 3326 §2, §3.1).
@@ -45,9 +44,9 @@ pub enum ReasonProtocol {
 ///   the validator can see repeats through [`Params::first_repeated`].
 /// - Other parameters are `generic-param` (RFC 3261 §25.1).
 ///
-/// [`ExpectedDigits`]: HeaderValueErrorKind::ExpectedDigits
-/// [`BadParam`]: HeaderValueErrorKind::BadParam
-/// [`NumberOutOfRange`]: HeaderValueErrorKind::NumberOutOfRange
+/// [`ExpectedDigits`]: crate::error::HeaderValueErrorKind::ExpectedDigits
+/// [`BadParam`]: crate::error::HeaderValueErrorKind::BadParam
+/// [`NumberOutOfRange`]: crate::error::HeaderValueErrorKind::NumberOutOfRange
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reason<'a> {
     protocol: &'a [u8],
@@ -126,22 +125,7 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
         let mut text = None;
         for p in params.iter() {
             if p.is("cause") && cause.is_none() {
-                let (Some(v), Some(span)) = (p.value(), p.value_span()) else {
-                    return Err(bad_param(&p));
-                };
-                if let Some(i) = v.iter().position(|&b| !lex::is_digit(b)) {
-                    return Err(HeaderValueError::new(
-                        HeaderValueErrorKind::ExpectedDigits,
-                        span.start + i,
-                    ));
-                }
-                let n = lex::parse_u64(v)
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or(HeaderValueError::new(
-                        HeaderValueErrorKind::NumberOutOfRange,
-                        span.start,
-                    ))?;
-                cause = Some((n, span));
+                cause = Some(digit_param(&p, |n| u32::try_from(n).ok())?);
             } else if p.is("text") && text.is_none() {
                 match (p.value_unquoted(), p.value_span()) {
                     (Some(t), Some(s)) if p.is_quoted() => {
@@ -270,7 +254,7 @@ mod tests {
 
     #[test]
     fn invalid_values_are_located() {
-        use HeaderValueErrorKind as K;
+        use crate::error::HeaderValueErrorKind as K;
         let cases: &[(&str, K, usize)] = &[
             ("", K::Empty, 0),
             (";cause=1", K::ExpectedToken, 0),

@@ -39,6 +39,42 @@ pub(crate) fn bad_param(p: &Param<'_>) -> HeaderValueError {
     HeaderValueError::new(HeaderValueErrorKind::BadParam, param_value_at(p))
 }
 
+/// A parameter's value with its absolute span; a parameter without one
+/// (`;ttl`) is `BadParam` at the end of its name.
+pub(crate) fn required_value<'a>(p: &Param<'a>) -> Result<(&'a [u8], Span), HeaderValueError> {
+    match (p.value(), p.value_span()) {
+        (Some(v), Some(span)) => Ok((v, span)),
+        _ => Err(bad_param(p)),
+    }
+}
+
+/// A parameter value that must be `1*DIGIT` and whose number must pass
+/// `fit`: Contact `expires` (RFC 3261 §20.10), Via `ttl` (§25.1) and Reason
+/// `cause` (RFC 3326 §2). No value is `BadParam` ([`required_value`]); a
+/// non-digit is `ExpectedDigits` at that byte (an empty value, which the
+/// parameter scanner never yields, at its start); digits that overflow 64
+/// bits or fail `fit` are `NumberOutOfRange` at the value's first byte.
+pub(crate) fn digit_param<T>(
+    p: &Param<'_>,
+    fit: impl FnOnce(u64) -> Option<T>,
+) -> Result<(T, Span), HeaderValueError> {
+    let (v, span) = required_value(p)?;
+    let bad = v.iter().position(|&b| !lex::is_digit(b));
+    if let Some(i) = bad.or(v.is_empty().then_some(0)) {
+        return Err(HeaderValueError::new(
+            HeaderValueErrorKind::ExpectedDigits,
+            span.start + i,
+        ));
+    }
+    match lex::parse_u64(v).and_then(fit) {
+        Some(n) => Ok((n, span)),
+        None => Err(HeaderValueError::new(
+            HeaderValueErrorKind::NumberOutOfRange,
+            span.start,
+        )),
+    }
+}
+
 /// A whole value of the form `token *(SEMI generic-param)`.
 pub(crate) struct TokenParams<'a> {
     /// The leading token.
