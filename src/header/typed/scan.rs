@@ -26,6 +26,14 @@ pub(crate) fn ascii(t: &[u8]) -> &str {
     core::str::from_utf8(t).unwrap_or("")
 }
 
+/// A `port` (RFC 3261 §25.1 `1*DIGIT`, and a port number is 16 bits,
+/// RFC 3261 §19.1.1, RFC 3581 §3): `None` when the bytes are empty, hold a
+/// non-digit or exceed 65535. The callers report `BadPort` at their start
+/// (URI and Via hostports, Via `rport`, the Warning agent).
+pub(crate) fn port(digits: &[u8]) -> Option<u16> {
+    lex::parse_u64(digits).and_then(|p| u16::try_from(p).ok())
+}
+
 /// Where a parameter's value is judged: its first byte, or the end of its
 /// name when it has none (`;q`). Every "bad parameter value" error of the
 /// typed headers points here, so `q=2` and a bare `q` are located the same

@@ -43,7 +43,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
 use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
-use crate::header::typed::scan::digit_param;
+use crate::header::typed::scan::{self, digit_param};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -268,10 +268,8 @@ impl<'a> TypedHeader<'a> for Via<'a> {
             None => None,
             Some(p) => match (p.value(), p.value_span()) {
                 (Some(v), Some(sp)) => {
-                    let port = lex::parse_u64(v)
-                        .filter(|&n| n <= u64::from(u16::MAX))
-                        .ok_or(HeaderValueError::new(K::BadPort, sp.start))?;
-                    Some((p, Some(port as u16)))
+                    let port = scan::port(v).ok_or(HeaderValueError::new(K::BadPort, sp.start))?;
+                    Some((p, Some(port)))
                 }
                 _ => Some((p, None)),
             },
