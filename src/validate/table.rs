@@ -645,7 +645,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §19.2, §20.32, §20.37"),
         contexts: Contexts::MSG,
         summary: "Option tag is not IANA registered.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
