@@ -181,26 +181,32 @@ pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
     addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
 }
 
-/// True when the body is, or holds, an SDP session description: a
-/// non-empty body whose Content-Type is `application/sdp` (media types are
-/// case-insensitive, RFC 3261 §7.4.1), or a `multipart/*` body (RFC 5621
-/// §3: SIP carries several bodies as MIME multipart) one of whose parts
-/// says `Content-Type: application/sdp` (see [`multipart_has_sdp`]).
+/// True when the body is, or holds, an SDP session description (see
+/// [`body_has_type`]).
 pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
-    let body = resp.body();
+    body_has_type(resp.headers(), resp.body(), b"application/sdp")
+}
+
+/// True when a message's body is, or holds, a body of type `media`
+/// (`type/subtype`, lower case): a non-empty body whose Content-Type is
+/// `media` (media types are case-insensitive, RFC 3261 §7.4.1), or a
+/// `multipart/*` body (RFC 5621 §3: SIP carries several bodies as MIME
+/// multipart) one of whose parts says `Content-Type: <media>` (see
+/// [`multipart_has_type`]). Works on a request's headers and body too.
+pub(crate) fn body_has_type(h: &crate::header::Headers<'_>, body: &[u8], media: &[u8]) -> bool {
     if body.is_empty() {
         return false;
     }
-    let Some(h) = resp.headers().get(KnownHeader::ContentType) else {
+    let Some(h) = h.get(KnownHeader::ContentType) else {
         return false;
     };
     let v = h.value();
     let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-    let media = lex::trim_lws(&v[..end]);
-    if media.eq_ignore_ascii_case(b"application/sdp") {
+    let top = lex::trim_lws(&v[..end]);
+    if top.eq_ignore_ascii_case(media) {
         return true;
     }
-    let multipart = media
+    let multipart = top
         .get(..10)
         .is_some_and(|m| m.eq_ignore_ascii_case(b"multipart/"));
     if !multipart {
@@ -215,14 +221,14 @@ pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
             _ => b,
         })
         .filter(|b| !b.is_empty());
-    multipart_has_sdp(body, boundary)
+    multipart_has_type(body, boundary, media)
 }
 
-/// Most body parts [`multipart_has_sdp`] looks at.
+/// Most body parts [`multipart_has_type`] looks at.
 const MAX_PARTS: usize = 64;
 
 /// Whether a multipart body (RFC 2046 §5.1.1) has a part whose header says
-/// `Content-Type: application/sdp`. A bounded heuristic over the part
+/// `Content-Type: <media>`. A bounded heuristic over the part
 /// headers, not a MIME parser: a delimiter is a line `--boundary`
 /// (any line starting with `--` when the boundary is unknown), the part's
 /// header lines follow it up to the first empty line, and only a
@@ -230,7 +236,7 @@ const MAX_PARTS: usize = 64;
 /// in LF with an optional CR; folded part headers are not unfolded; nested
 /// multiparts count through their own delimiter lines only when the
 /// boundary is unknown. At most [`MAX_PARTS`] parts are looked at.
-pub(crate) fn multipart_has_sdp(body: &[u8], boundary: Option<&[u8]>) -> bool {
+pub(crate) fn multipart_has_type(body: &[u8], boundary: Option<&[u8]>, media: &[u8]) -> bool {
     let mut in_headers = false;
     let mut parts = 0;
     for line in body.split(|b| *b == b'\n') {
@@ -268,7 +274,7 @@ pub(crate) fn multipart_has_sdp(body: &[u8], boundary: Option<&[u8]>) -> bool {
             continue;
         }
         let end = value.iter().position(|b| *b == b';').unwrap_or(value.len());
-        if lex::trim_lws(&value[..end]).eq_ignore_ascii_case(b"application/sdp") {
+        if lex::trim_lws(&value[..end]).eq_ignore_ascii_case(media) {
             return true;
         }
     }
@@ -365,7 +371,7 @@ mod tests {
             (b"", b, false),
         ] {
             assert_eq!(
-                multipart_has_sdp(body, boundary),
+                multipart_has_type(body, boundary, b"application/sdp"),
                 want,
                 "{:?}",
                 String::from_utf8_lossy(body)
@@ -378,10 +384,10 @@ mod tests {
         }
         let mut last = many.clone();
         last.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
-        assert!(!multipart_has_sdp(&last, b));
+        assert!(!multipart_has_type(&last, b, b"application/sdp"));
         many.truncate(many.len() - 38);
         many.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
-        assert!(multipart_has_sdp(&many, b));
+        assert!(multipart_has_type(&many, b, b"application/sdp"));
     }
 
     #[test]
