@@ -1,6 +1,7 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
+use crate::header::typed::NameAddr;
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
@@ -509,7 +510,10 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
 /// * `dialog-contact-sips` — RFC 3261 §12.1.1: if the Request-URI, or the
 ///   top Record-Route value, or (with no Record-Route) the Contact of the
 ///   request was a SIPS URI, the response's Contact MUST be a SIPS URI.
-///   Span: the Contact value.
+///   Values are read with the typed [`NameAddr`]: a request value that does
+///   not parse is not taken as SIPS, and a response Contact that does not
+///   parse is skipped (its syntax is not this rule's matter). Span: the
+///   Contact value.
 fn dialog_creating<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
@@ -538,9 +542,8 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             }
         }
     }
-    let is_sips = |v: &[u8]| {
-        super::success::contact_scheme(v).is_some_and(|s| s.eq_ignore_ascii_case(b"sips"))
-    };
+    // A request value that does not parse is not known to be SIPS.
+    let is_sips = |v: &[u8]| NameAddr::parse(v, 0).is_ok_and(|n| n.uri().is_sips());
     let uri_sips = req
         .uri()
         .get(..5)
@@ -554,7 +557,14 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     };
     if uri_sips || route_sips {
         for e in f.resp.headers().elements(KnownHeader::Contact) {
-            if !e.bytes.is_empty() && e.bytes != b"*" && !is_sips(e.bytes) {
+            if e.bytes.is_empty() || e.bytes == b"*" {
+                continue;
+            }
+            // A malformed Contact is a syntax matter, not this rule's.
+            let Ok(contact) = NameAddr::parse(e.bytes, e.span.start) else {
+                continue;
+            };
+            if !contact.uri().is_sips() {
                 out.emit(
                     r::DIALOG_CONTACT_SIPS,
                     Some(e.span),

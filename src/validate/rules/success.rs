@@ -96,26 +96,6 @@ fn invite_allow_supported<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
     }
 }
 
-/// The URI scheme of a name-addr or addr-spec Contact value.
-pub(super) fn contact_scheme(v: &[u8]) -> Option<&[u8]> {
-    let mut i = 0;
-    let mut start = 0;
-    while i < v.len() {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).ok()?,
-            b'<' => {
-                start = i + 1;
-                break;
-            }
-            b';' => break,
-            _ => i += 1,
-        }
-    }
-    let rest = &v[start..];
-    let colon = rest.iter().position(|b| *b == b':')?;
-    Some(lex::trim_lws(&rest[..colon]))
-}
-
 /// `dialog-contact-single-sip-uri` — RFC 3261 §12.1.1: the Contact of a
 /// response that establishes a dialog MUST be a SIP or SIPS URI (error).
 /// More than one Contact value is the spec's warning case: the UAC takes
