@@ -11,7 +11,7 @@
 //!   `Bytes` sharing the buffer.
 //! * [`ResponseDecoder`] / [`MessageDecoder`] frame messages out of a growing
 //!   `BytesMut` on stream transports, resuming where they stopped.
-//! * [`header::typed`] parses header values on demand; [`validate`] checks a
+//! * [`header::typed`] parses header values on demand; [`validate()`] checks a
 //!   response against the rules of RFC 3261 and its extensions.
 //!
 //! A [`ParseError`] means the bytes could not be framed. Everything else
