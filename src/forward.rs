@@ -94,14 +94,13 @@
 
 use core::fmt;
 use std::io::{self, IoSlice, Write};
-use std::net::IpAddr;
 
 use bytes::buf::Chain;
 use bytes::{Buf, Bytes};
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::typed::host::is_ipv4_broadcast;
-use crate::header::typed::{HostKind, HostPort, TypedHeader, Via};
+use crate::header::typed::{TypedHeader, Via};
 use crate::header::{Element, KnownHeader};
 use crate::message::OwnedResponse;
 use crate::validate::{Detail, Finding, Rule, SentBy};
@@ -136,8 +135,9 @@ use crate::Span;
 /// UDP, TCP, SCTP and any other transport; RFC 3261 §18.1.2, §19.1.2), and
 /// the hosts agree: IP addresses as addresses (so `[2001:DB8::1]`,
 /// `[2001:db8:0::1]` and a configured `2001:db8::1` are one host, RFC 4291
-/// §2.2), names ASCII case-insensitively through [`SentBy::matches`]
-/// (RFC 3261 §19.1.4). An empty `own` matches nothing, so every response is
+/// §2.2), names ASCII case-insensitively (RFC 3261 §19.1.4): the one
+/// comparison [`SentBy::matches`], which the validator's `via-top-not-ours`
+/// uses too. An empty `own` matches nothing, so every response is
 /// refused.
 ///
 /// Only the top Via value's syntax is checked: the other values belong to
@@ -204,8 +204,12 @@ impl ForwardOptions {
             .parse::<Via<'_>>()
             .map_err(|e| Refused::new(Refusal::MalformedTopVia(e), Some(top.span)))?;
         let sent_by = via.sent_by();
-        let default_port = default_port(via.transport());
-        if !own.iter().any(|o| is_ours(o, sent_by, default_port)) {
+        let default_port = SentBy::default_port(via.transport());
+        let host = sent_by.host();
+        if !own
+            .iter()
+            .any(|o| o.matches(host.as_bytes(), sent_by.port(), default_port))
+        {
             return Err(Refused::new(Refusal::NotOurs, Some(top.span)));
         }
         // The next value: later in the same row, else in a later row. Empty
@@ -254,40 +258,6 @@ impl ForwardOptions {
             warning,
         })
     }
-}
-
-/// The default port of a Via transport when sent-by has none (RFC 3261
-/// §18.1.2, §19.1.2: 5061 for TLS, 5060 for UDP, TCP and SCTP). WSS runs
-/// over TLS too and gets 5061, as in the validator's `via-top-not-ours`, so
-/// both judge a sent-by alike; every other token gets 5060. RFC 7118 sets
-/// no SIP default for WebSocket: configure such sent-by values with a port.
-fn default_port(transport: &[u8]) -> u16 {
-    if transport.eq_ignore_ascii_case(b"TLS") || transport.eq_ignore_ascii_case(b"WSS") {
-        5061
-    } else {
-        5060
-    }
-}
-
-/// `s` as an IP address, brackets of an IPv6 reference removed.
-fn ip_of(s: &[u8]) -> Option<IpAddr> {
-    let s = match s {
-        [b'[', inner @ .., b']'] => inner,
-        _ => s,
-    };
-    core::str::from_utf8(s).ok()?.parse().ok()
-}
-
-/// Whether the Via `sent_by` names `own` (see [`forward_upstream`]).
-fn is_ours(own: &SentBy, sent_by: HostPort<'_>, default_port: u16) -> bool {
-    let host = sent_by.host();
-    if host.kind() != HostKind::Name {
-        if let (Some(a), Some(b)) = (ip_of(host.as_bytes()), ip_of(own.host().as_bytes())) {
-            return a == b
-                && own.port().unwrap_or(default_port) == sent_by.port().unwrap_or(default_port);
-        }
-    }
-    own.matches(host.as_bytes(), sent_by.port(), default_port)
 }
 
 /// The end of the line ending (CRLF, or the bare LF the parser tolerates)
@@ -1198,49 +1168,5 @@ Content-Length: 0\n\n"
         assert_eq!(buf.copy_to_bytes(expected.len()), expected);
         let [a, b] = fwd.into_pieces();
         assert_eq!([&a[..], &b[..]].concat(), expected);
-    }
-
-    #[test]
-    fn sent_by_matching() {
-        let hp = |s: &'static [u8]| HostPort::parse(s, 0).unwrap();
-        // (own host, own port, via sent-by, default port, ours?)
-        type Row<'a> = (&'a str, Option<u16>, &'a [u8], u16, bool);
-        let rows: &[Row<'_>] = &[
-            ("p.example.com", None, b"P.EXAMPLE.com", 5060, true),
-            ("p.example.com", None, b"p.example.com:5060", 5060, true),
-            ("p.example.com", None, b"p.example.com:5061", 5060, false),
-            ("p.example.com", Some(5061), b"p.example.com", 5061, true),
-            ("p.example.com", Some(5061), b"p.example.com", 5060, false),
-            ("p.example.com", None, b"p.example.co", 5060, false),
-            ("192.0.2.1", None, b"192.0.2.1", 5060, true),
-            ("192.0.2.1", None, b"192.0.2.10", 5060, false),
-            ("[2001:db8::1]", None, b"[2001:DB8::1]", 5060, true),
-            ("2001:db8::1", None, b"[2001:db8:0:0::1]:5060", 5060, true),
-            (
-                "[2001:db8::1]",
-                Some(5070),
-                b"[2001:db8::1]:5060",
-                5060,
-                false,
-            ),
-            ("[2001:db8::1]", None, b"[2001:db8::2]", 5060, false),
-            // A name never equals an address.
-            ("localhost", None, b"127.0.0.1", 5060, false),
-        ];
-        for &(host, port, via, default, want) in rows {
-            let got = is_ours(&SentBy::new(host, port), hp(via), default);
-            assert_eq!(
-                got,
-                want,
-                "{host} {port:?} vs {:?}",
-                String::from_utf8_lossy(via)
-            );
-        }
-        for t in [&b"tls"[..], b"TLS", b"WSS", b"wss"] {
-            assert_eq!(default_port(t), 5061);
-        }
-        for t in [&b"UDP"[..], b"tcp", b"SCTP", b"WS", b"TLS-SCTP", b"X"] {
-            assert_eq!(default_port(t), 5060);
-        }
     }
 }

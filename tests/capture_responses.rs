@@ -27,12 +27,18 @@ fn capture_responses_validate_to_the_reviewed_findings() {
     for rel in &files {
         let bytes = read(rel);
         let msg = sip_response::parse_message(&bytes).unwrap_or_else(|e| panic!("{rel}: {e}"));
-        let Message::Response(resp) = msg else { panic!("{rel}: not a response") };
+        let Message::Response(resp) = msg else {
+            panic!("{rel}: not a response")
+        };
         let report = validate(&resp, &ctx);
         for f in report.findings() {
             let span = match f.span() {
                 Some(s) => {
-                    assert!(s.start <= s.end && s.end <= bytes.len(), "{rel}: {} span {s} out of bounds", f.rule());
+                    assert!(
+                        s.start <= s.end && s.end <= bytes.len(),
+                        "{rel}: {} span {s} out of bounds",
+                        f.rule()
+                    );
                     format!("{}..{}", s.start, s.end)
                 }
                 None => "-".to_string(),

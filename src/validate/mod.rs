@@ -7,7 +7,8 @@
 //! RFC [`Cite`] and a byte [`Span`] into the parsed buffer.
 //!
 //! * [`rules()`] lists every spec rule with its status ([`RuleStatus`]):
-//!   checked, pending, or needing state one response cannot give.
+//!   checked, checked by another API (the parser, the forwarder), pending,
+//!   or needing state one response cannot give.
 //! * [`Context`] says what else is known (transport, role, own sent-by, the
 //!   matching request) and carries the [`Policy`] (overrides, disabled
 //!   rules, presets).

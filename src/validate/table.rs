@@ -51,7 +51,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2, §25.1 (extension-code = 3DIGIT); RFC 4475 §3.1.2.19"),
         contexts: Contexts::MSG,
         summary: "Status code is not exactly three ASCII digits.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::CheckedBy("the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)"),
         lowered_from: None,
     },
     RuleInfo {
@@ -645,7 +645,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §19.2, §20.32, §20.37"),
         contexts: Contexts::MSG,
         summary: "Option tag is not IANA registered.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1671,7 +1671,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 3, §16.11"),
         contexts: Contexts::PROXY_FWD,
         summary: "Forwarded response still has this proxy's Via on top.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::MeantForUs, Refused::findings)"),
         lowered_from: None,
     },
     RuleInfo {
@@ -1680,7 +1680,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6026, "RFC 6026 §7.3, §8.2, §8.3; RFC 3261 §16.11"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy forwarding a response that matches none of its transactions.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)"),
         lowered_from: None,
     },
     RuleInfo {

@@ -26,6 +26,7 @@ mod uac;
 mod via;
 
 use crate::header::param::{scan_params, Params};
+use crate::header::typed::{ContentType, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::message::{Request, Response};
@@ -180,19 +181,104 @@ pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
     addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
 }
 
-/// True when the body is an SDP session description: Content-Type
-/// `application/sdp` (media types are case-insensitive, RFC 3261 §7.4.1)
-/// and a non-empty body.
+/// True when the body is, or holds, an SDP session description (see
+/// [`body_has_type`]).
 pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
-    !resp.body().is_empty()
-        && resp
-            .headers()
-            .get(KnownHeader::ContentType)
-            .is_some_and(|h| {
-                let v = h.value();
-                let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-                lex::trim_lws(&v[..end]).eq_ignore_ascii_case(b"application/sdp")
-            })
+    body_has_type(resp.headers(), resp.body(), b"application/sdp")
+}
+
+/// True when a message's body is, or holds, a body of type `media`
+/// (`type/subtype`, lower case): a non-empty body whose Content-Type is
+/// `media` (media types are case-insensitive, RFC 3261 §7.4.1), or a
+/// `multipart/*` body (RFC 5621 §3: SIP carries several bodies as MIME
+/// multipart) one of whose parts says `Content-Type: <media>` (see
+/// [`multipart_has_type`]). Works on a request's headers and body too.
+pub(crate) fn body_has_type(h: &crate::header::Headers<'_>, body: &[u8], media: &[u8]) -> bool {
+    if body.is_empty() {
+        return false;
+    }
+    let Some(h) = h.get(KnownHeader::ContentType) else {
+        return false;
+    };
+    let v = h.value();
+    let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
+    let top = lex::trim_lws(&v[..end]);
+    if top.eq_ignore_ascii_case(media) {
+        return true;
+    }
+    let multipart = top
+        .get(..10)
+        .is_some_and(|m| m.eq_ignore_ascii_case(b"multipart/"));
+    if !multipart {
+        return false;
+    }
+    let boundary = ContentType::parse(v, h.value_span().start)
+        .ok()
+        .and_then(|ct| ct.params().get("boundary"))
+        .and_then(|p| p.value())
+        .map(|b| match b {
+            [b'"', inner @ .., b'"'] => inner,
+            _ => b,
+        })
+        .filter(|b| !b.is_empty());
+    multipart_has_type(body, boundary, media)
+}
+
+/// Most body parts [`multipart_has_type`] looks at.
+const MAX_PARTS: usize = 64;
+
+/// Whether a multipart body (RFC 2046 §5.1.1) has a part whose header says
+/// `Content-Type: <media>`. A bounded heuristic over the part
+/// headers, not a MIME parser: a delimiter is a line `--boundary`
+/// (any line starting with `--` when the boundary is unknown), the part's
+/// header lines follow it up to the first empty line, and only a
+/// `Content-Type` line there is read (MIME has no compact form). Lines end
+/// in LF with an optional CR; folded part headers are not unfolded; nested
+/// multiparts count through their own delimiter lines only when the
+/// boundary is unknown. At most [`MAX_PARTS`] parts are looked at.
+pub(crate) fn multipart_has_type(body: &[u8], boundary: Option<&[u8]>, media: &[u8]) -> bool {
+    let mut in_headers = false;
+    let mut parts = 0;
+    for line in body.split(|b| *b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if let Some(rest) = line.strip_prefix(b"--") {
+            let after = match boundary {
+                Some(b) => rest.strip_prefix(b),
+                None => Some(rest),
+            };
+            if let Some(after) = after {
+                if boundary.is_some() && after.starts_with(b"--") {
+                    // The close delimiter: no part follows.
+                    return false;
+                }
+                parts += 1;
+                if parts > MAX_PARTS {
+                    return false;
+                }
+                in_headers = true;
+                continue;
+            }
+        }
+        if !in_headers {
+            continue;
+        }
+        if line.is_empty() {
+            in_headers = false;
+            continue;
+        }
+        let Some(colon) = line.iter().position(|b| *b == b':') else {
+            continue;
+        };
+        let (name, value) = (lex::trim_lws(&line[..colon]), &line[colon + 1..]);
+        if !name.eq_ignore_ascii_case(b"content-type") {
+            continue;
+        }
+        let end = value.iter().position(|b| *b == b';').unwrap_or(value.len());
+        if lex::trim_lws(&value[..end]).eq_ignore_ascii_case(media) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -259,6 +345,49 @@ mod tests {
                 String::from_utf8_lossy(v)
             );
         }
+    }
+
+    #[test]
+    fn multipart_sdp_table() {
+        let b = Some(&b"xyz"[..]);
+        for (body, boundary, want) in [
+            (
+                &b"--xyz\r\nContent-Type: text/plain\r\n\r\nhi\r\n--xyz\r\ncontent-type : Application/SDP ; x=1\r\n\r\nv=0\r\n--xyz--\r\n"[..],
+                b,
+                true,
+            ),
+            // LF-only lines, unknown boundary.
+            (b"--a\nContent-Type: application/sdp\n\nv=0\n--a--\n", None, true),
+            // Only text parts.
+            (b"--xyz\r\nContent-Type: text/plain\r\n\r\nv=0\r\n--xyz--\r\n", b, false),
+            // application/sdp in a part's content, not its headers.
+            (b"--xyz\r\n\r\nContent-Type: application/sdp\r\n--xyz--\r\n", b, false),
+            // A part after the close delimiter does not count.
+            (b"--xyz--\r\n--xyz\r\nContent-Type: application/sdp\r\n\r\n", b, false),
+            // Another boundary's delimiter does not start a part.
+            (b"--other\r\nContent-Type: application/sdp\r\n\r\n", b, false),
+            // application/sdpx is another type.
+            (b"--xyz\r\nContent-Type: application/sdpx\r\n\r\n", b, false),
+            (b"", b, false),
+        ] {
+            assert_eq!(
+                multipart_has_type(body, boundary, b"application/sdp"),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // Past MAX_PARTS parts nothing more is read.
+        let mut many = Vec::new();
+        for _ in 0..MAX_PARTS {
+            many.extend_from_slice(b"--xyz\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        let mut last = many.clone();
+        last.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
+        assert!(!multipart_has_type(&last, b, b"application/sdp"));
+        many.truncate(many.len() - 38);
+        many.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
+        assert!(multipart_has_type(&many, b, b"application/sdp"));
     }
 
     #[test]

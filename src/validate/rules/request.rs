@@ -1,6 +1,7 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
+use crate::header::typed::NameAddr;
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
@@ -8,7 +9,7 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, delta, has_token, headers_to_tag, Facts};
+use super::{addr_params, body_has_type, delta, has_token, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(req) = &f.req else {
@@ -32,6 +33,14 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
             r::R_424_GEOLOCATION_ERROR,
             Some(f.status_line),
             Detail::new("424 to a request without Geolocation"),
+        ),
+        415 => accept_415(f, req, out),
+        // RFC 8876 §5.1: a 425 answers a request whose alert (CAP) payload
+        // could not be processed (`425-alertmsg-error`, request part).
+        425 if !body_has_type(req.headers(), req.body(), CAP) => out.emit(
+            r::R_425_ALERTMSG_ERROR,
+            Some(f.status_line),
+            Detail::new("425 to a request without a CAP payload"),
         ),
         439 => outbound_439(f, req, out),
         607 if headers_to_tag(req.headers()) == Some(true) => out.emit(
@@ -501,7 +510,10 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
 /// * `dialog-contact-sips` — RFC 3261 §12.1.1: if the Request-URI, or the
 ///   top Record-Route value, or (with no Record-Route) the Contact of the
 ///   request was a SIPS URI, the response's Contact MUST be a SIPS URI.
-///   Span: the Contact value.
+///   Values are read with the typed [`NameAddr`]: a request value that does
+///   not parse is not taken as SIPS, and a response Contact that does not
+///   parse is skipped (its syntax is not this rule's matter). Span: the
+///   Contact value.
 fn dialog_creating<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
@@ -530,9 +542,8 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             }
         }
     }
-    let is_sips = |v: &[u8]| {
-        super::success::contact_scheme(v).is_some_and(|s| s.eq_ignore_ascii_case(b"sips"))
-    };
+    // A request value that does not parse is not known to be SIPS.
+    let is_sips = |v: &[u8]| NameAddr::parse(v, 0).is_ok_and(|n| n.uri().is_sips());
     let uri_sips = req
         .uri()
         .get(..5)
@@ -546,7 +557,14 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     };
     if uri_sips || route_sips {
         for e in f.resp.headers().elements(KnownHeader::Contact) {
-            if !e.bytes.is_empty() && e.bytes != b"*" && !is_sips(e.bytes) {
+            if e.bytes.is_empty() || e.bytes == b"*" {
+                continue;
+            }
+            // A malformed Contact is a syntax matter, not this rule's.
+            let Ok(contact) = NameAddr::parse(e.bytes, e.span.start) else {
+                continue;
+            };
+            if !contact.uri().is_sips() {
                 out.emit(
                     r::DIALOG_CONTACT_SIPS,
                     Some(e.span),
@@ -612,6 +630,54 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
                 );
             }
         }
+    }
+}
+
+/// The media type of a CAP alert (OASIS CAP 1.2), as RFC 8876 carries it
+/// in SIP (and registers it in its IANA considerations), lower case for
+/// [`body_has_type`]. A multipart body with a CAP part counts.
+const CAP: &[u8] = b"application/common-alerting-protocol+xml";
+
+/// `415-accept-headers` (request part) — RFC 3261 §8.2.3, §21.4.13: the
+/// 415 MUST list what is acceptable in the header matching the failure:
+/// Accept for a body type the UAS does not understand, Accept-Encoding for
+/// a content-coding, Accept-Language for a language. The request shows
+/// which failures were possible: a body with a Content-Type, a
+/// Content-Encoding, a Content-Language. Reported when the 415 has some of
+/// the three headers (none at all is the `msg` part's finding) but none
+/// matching what the request carried; the detail names the first match
+/// the request makes possible. Silent when the request carried none of
+/// them. Span: the status line.
+fn accept_415<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    use KnownHeader as K;
+    if !f.has(K::Accept) && !f.has(K::AcceptEncoding) && !f.has(K::AcceptLanguage) {
+        return;
+    }
+    let rh = req.headers();
+    let possible = [
+        (
+            !req.body().is_empty() && rh.contains(K::ContentType),
+            K::Accept,
+        ),
+        (rh.contains(K::ContentEncoding), K::AcceptEncoding),
+        (rh.contains(K::ContentLanguage), K::AcceptLanguage),
+    ];
+    if possible.iter().any(|(p, k)| *p && f.has(*k)) {
+        return;
+    }
+    if let Some((_, k)) = possible.iter().find(|(p, _)| *p) {
+        out.emit(
+            r::R_415_ACCEPT_HEADERS,
+            Some(f.status_line),
+            Detail::with(
+                "415 lacks the header matching the request",
+                DetailArg::Header(*k),
+            ),
+        );
     }
 }
 
