@@ -111,7 +111,8 @@ fn corpus_and_regressions_pass_every_target() {
 }
 
 #[test]
-fn every_target_has_seeds() {
+fn every_target_has_seeds_a_binary_and_calls_its_function() {
+    let manifest = std::fs::read_to_string(fuzz_dir().join("Cargo.toml")).unwrap();
     for (name, _) in TARGETS {
         let dir = fuzz_dir().join("corpus").join(name);
         assert!(
@@ -119,6 +120,17 @@ fn every_target_has_seeds() {
             "no seed corpus for target {name}"
         );
         let target = fuzz_dir().join("fuzz_targets").join(format!("{name}.rs"));
-        assert!(target.is_file(), "no fuzz target file for {name}");
+        let body = std::fs::read_to_string(&target)
+            .unwrap_or_else(|e| panic!("no fuzz target file for {name}: {e}"));
+        assert!(
+            body.contains(&format!("sip_response::__fuzz::{name}(data)")),
+            "fuzz_targets/{name}.rs does not call __fuzz::{name}"
+        );
+        assert!(
+            manifest.contains(&format!(
+                "name = \"{name}\"\npath = \"fuzz_targets/{name}.rs\""
+            )),
+            "fuzz/Cargo.toml has no [[bin]] for {name}"
+        );
     }
 }
