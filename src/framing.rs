@@ -120,18 +120,44 @@ enum Phase {
     Done,
 }
 
+/// What completing the pending row still has to do. Everything that needs
+/// only the row's first line (the name, the index entry) is done when that
+/// line arrives; only these need the whole row, continuation lines included.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pending {
+    /// No row yet (the line after the start line comes next).
+    NoRow,
+    /// A row with nothing left to do.
+    Nothing,
+    /// Not `name HCOLON value`: counted, and the first one's span recorded.
+    Malformed,
+    /// Content-Length: its value frames the body.
+    ContentLength,
+    /// Via: its values count against `max_via_values`.
+    Via,
+}
+
 /// The row being read (complete only when the next line's first byte is seen).
 #[derive(Clone, Copy, Debug)]
 struct Row {
     start: usize,
-    /// Known header, if the name is one (classified once, at the row start).
-    known: Option<KnownHeader>,
-    well_formed: bool,
-    /// Offset of the colon (meaningful when `well_formed`).
+    /// Offset of the colon (meaningful for well-formed rows).
     colon: usize,
     continuations: usize,
     unfolded_len: usize,
     end: usize,
+    pending: Pending,
+}
+
+impl Row {
+    const NONE: Row = Row {
+        start: 0,
+        colon: 0,
+        continuations: 0,
+        unfolded_len: 0,
+        end: 0,
+        pending: Pending::NoRow,
+    };
 }
 
 /// Resumable scanner over a message's start line and header section.
@@ -144,7 +170,7 @@ pub(crate) struct Scanner {
     line_start: usize,
     phase: Phase,
     start: Option<StartLine>,
-    row: Option<Row>,
+    row: Row,
     headers_start: usize,
     headers_end: usize,
     head_end: usize,
@@ -176,7 +202,7 @@ impl Scanner {
             line_start: msg_start,
             phase: Phase::StartLine,
             start: None,
-            row: None,
+            row: Row::NONE,
             headers_start: msg_start,
             headers_end: msg_start,
             head_end: msg_start,
@@ -198,69 +224,86 @@ impl Scanner {
     /// `buf` is the end of the message (datagram): an unterminated header
     /// section is then accepted and recorded.
     pub(crate) fn scan(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
-        let limits = self.opts.limits;
+        let max_head = self.opts.limits.max_head;
         while self.phase != Phase::Done {
-            match memchr::memchr(b'\n', &buf[self.pos..]) {
-                Some(i) => {
-                    self.scanned += i + 1;
-                    let nl = self.pos + i;
-                    if nl + 1 - self.msg_start > limits.max_head {
-                        return Err(ParseError::new(
-                            ParseErrorKind::HeadTooLarge,
-                            self.msg_start + limits.max_head,
-                        ));
-                    }
-                    let (content_end, bare_lf) = if nl > self.line_start && buf[nl - 1] == b'\r' {
-                        (nl - 1, false)
-                    } else {
-                        (nl, true)
-                    };
-                    if bare_lf {
-                        self.deviations.bare_lf_count += 1;
-                        if self.deviations.bare_lf.is_none() {
-                            self.deviations.bare_lf = Some(Span::new(nl, nl + 1));
-                        }
-                    }
-                    self.line(buf, content_end, nl + 1)?;
-                    self.line_start = nl + 1;
-                    self.pos = nl + 1;
-                }
-                None => {
-                    self.scanned += buf.len() - self.pos;
-                    self.pos = buf.len();
-                    self.check_partial_line(buf)?;
-                    if buf.len() - self.msg_start > limits.max_head {
-                        return Err(ParseError::new(
-                            ParseErrorKind::HeadTooLarge,
-                            self.msg_start + limits.max_head,
-                        ));
-                    }
-                    if !eof {
-                        return Ok(Scan::More);
-                    }
-                    // Datagram end inside the head: take the last line as is.
-                    if self.line_start < buf.len() {
-                        let mut end = buf.len();
-                        if buf[end - 1] == b'\r' {
-                            end -= 1;
-                        }
-                        self.line(buf, end, buf.len())?;
-                        self.line_start = buf.len();
-                    }
-                    if self.phase == Phase::StartLine {
-                        return Err(ParseError::new(ParseErrorKind::Empty, self.msg_start));
-                    }
-                    if self.phase == Phase::Headers {
-                        self.finish_row(buf)?;
-                        self.headers_end = buf.len();
-                        self.head_end = buf.len();
-                        self.deviations.head_unterminated = Some(Span::empty(buf.len()));
-                        self.phase = Phase::Done;
-                    }
-                }
+            let Some(nl) = lex::find_lf(buf, self.pos) else {
+                return self.scan_end(buf, eof);
+            };
+            self.scanned += nl + 1 - self.pos;
+            if nl + 1 - self.msg_start > max_head {
+                return Err(ParseError::new(
+                    ParseErrorKind::HeadTooLarge,
+                    self.msg_start + max_head,
+                ));
             }
+            let content_end = if nl > self.line_start && buf[nl - 1] == b'\r' {
+                nl - 1
+            } else {
+                self.bare_lf(nl);
+                nl
+            };
+            if self.phase == Phase::Headers {
+                self.header_line(buf, content_end, nl + 1)?;
+            } else {
+                self.start_line(buf, content_end, nl + 1)?;
+            }
+            self.line_start = nl + 1;
+            self.pos = nl + 1;
         }
         Ok(Scan::Head)
+    }
+
+    /// A line ended by a bare LF (recorded for `line-ending-not-crlf`).
+    #[cold]
+    fn bare_lf(&mut self, nl: usize) {
+        self.deviations.bare_lf_count += 1;
+        if self.deviations.bare_lf.is_none() {
+            self.deviations.bare_lf = Some(Span::new(nl, nl + 1));
+        }
+    }
+
+    /// No line end in the rest of `buf`: wait for more, or (datagram) take
+    /// the end of `buf` as the end of the head.
+    #[inline(never)]
+    fn scan_end(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
+        let limits = self.opts.limits;
+        self.scanned += buf.len() - self.pos;
+        self.pos = buf.len();
+        self.check_partial_line(buf)?;
+        if buf.len() - self.msg_start > limits.max_head {
+            return Err(ParseError::new(
+                ParseErrorKind::HeadTooLarge,
+                self.msg_start + limits.max_head,
+            ));
+        }
+        if !eof {
+            return Ok(Scan::More);
+        }
+        // Datagram end inside the head: take the last line as is.
+        if self.line_start < buf.len() {
+            let mut end = buf.len();
+            if buf[end - 1] == b'\r' {
+                end -= 1;
+            }
+            if self.phase == Phase::Headers {
+                self.header_line(buf, end, buf.len())?;
+            } else {
+                self.start_line(buf, end, buf.len())?;
+            }
+            self.line_start = buf.len();
+        }
+        match self.phase {
+            Phase::StartLine => Err(ParseError::new(ParseErrorKind::Empty, self.msg_start)),
+            Phase::Headers => {
+                self.finish_row(buf)?;
+                self.headers_end = buf.len();
+                self.head_end = buf.len();
+                self.deviations.head_unterminated = Some(Span::empty(buf.len()));
+                self.phase = Phase::Done;
+                Ok(Scan::Head)
+            }
+            Phase::Done => Ok(Scan::Head),
+        }
     }
 
     /// A line longer than its limit fails before its end arrives.
@@ -274,9 +317,10 @@ impl Scanner {
             )),
             Phase::Headers => {
                 let continuing = len > 0 && is_ws(buf[self.line_start]);
-                let so_far = match (&self.row, continuing) {
-                    (Some(r), true) => r.unfolded_len + len,
-                    _ => len,
+                let so_far = if continuing && self.row.pending != Pending::NoRow {
+                    self.row.unfolded_len + len
+                } else {
+                    len
                 };
                 if so_far > limits.max_line {
                     Err(ParseError::new(ParseErrorKind::LineTooLong, buf.len()))
@@ -288,124 +332,163 @@ impl Scanner {
         }
     }
 
-    /// Handles one complete line `line_start..content_end`; `next` is the
-    /// offset after its line ending.
-    fn line(&mut self, buf: &[u8], content_end: usize, next: usize) -> Result<(), ParseError> {
-        let limits = self.opts.limits;
+    /// The start line `line_start..content_end`; `next` is the offset after
+    /// its line ending. Runs once per message, so kept out of the line loop.
+    #[inline(never)]
+    fn start_line(
+        &mut self,
+        buf: &[u8],
+        content_end: usize,
+        next: usize,
+    ) -> Result<(), ParseError> {
+        debug_assert_eq!(self.phase, Phase::StartLine);
         let ls = self.line_start;
-        let len = content_end - ls;
-        match self.phase {
-            Phase::StartLine => {
-                if len > limits.max_start_line {
-                    return Err(ParseError::new(
-                        ParseErrorKind::StartLineTooLong,
-                        ls + limits.max_start_line,
-                    ));
-                }
-                self.start = Some(start_line::parse(&buf[ls..content_end], ls)?);
-                self.phase = Phase::Headers;
-                self.headers_start = next;
-            }
-            Phase::Headers => {
-                if len == 0 {
-                    self.finish_row(buf)?;
-                    self.headers_end = ls;
-                    self.head_end = next;
-                    self.phase = Phase::Done;
-                } else if is_ws(buf[ls]) {
-                    match &mut self.row {
-                        Some(row) => {
-                            row.continuations += 1;
-                            if row.continuations > limits.max_continuations {
-                                return Err(ParseError::new(
-                                    ParseErrorKind::TooManyContinuations,
-                                    ls,
-                                ));
-                            }
-                            let content = lex::skip_lws(&buf[..content_end], ls) - ls;
-                            row.unfolded_len += 1 + len - content.min(len);
-                            if row.unfolded_len > limits.max_line {
-                                return Err(ParseError::new(
-                                    ParseErrorKind::LineTooLong,
-                                    content_end,
-                                ));
-                            }
-                            row.end = content_end;
-                        }
-                        None => {
-                            // A fold right after the start line (§7.2: the
-                            // start line cannot be folded). Not a header row.
-                            if self.deviations.start_line_folded.is_none() {
-                                self.deviations.start_line_folded =
-                                    Some(Span::new(ls, content_end));
-                            }
-                            self.headers_start = next;
-                        }
-                    }
-                } else {
-                    self.finish_row(buf)?;
-                    self.rows += 1;
-                    if self.rows > limits.max_headers {
-                        return Err(ParseError::new(ParseErrorKind::TooManyHeaders, ls));
-                    }
-                    if len > limits.max_line {
-                        return Err(ParseError::new(
-                            ParseErrorKind::LineTooLong,
-                            ls + limits.max_line,
-                        ));
-                    }
-                    let name_end = lex::token_end(&buf[..content_end], ls);
-                    if name_end - ls > limits.max_header_name {
-                        return Err(ParseError::new(
-                            ParseErrorKind::HeaderNameTooLong,
-                            ls + limits.max_header_name,
-                        ));
-                    }
-                    let mut c = name_end;
-                    while c < content_end && is_ws(buf[c]) {
-                        c += 1;
-                    }
-                    let well_formed = name_end > ls && c < content_end && buf[c] == b':';
-                    let known = if well_formed {
-                        KnownHeader::from_token(&buf[ls..name_end])
-                    } else {
-                        None
-                    };
-                    self.row = Some(Row {
-                        start: ls,
-                        known,
-                        well_formed,
-                        colon: c,
-                        continuations: 0,
-                        unfolded_len: len,
-                        end: content_end,
-                    });
-                }
-            }
-            Phase::Done => {}
+        let max = self.opts.limits.max_start_line;
+        if content_end - ls > max {
+            return Err(ParseError::new(ParseErrorKind::StartLineTooLong, ls + max));
         }
+        self.start = Some(start_line::parse(&buf[ls..content_end], ls)?);
+        self.phase = Phase::Headers;
+        self.headers_start = next;
         Ok(())
     }
 
-    /// Completes the pending row: index it and read what framing needs.
-    fn finish_row(&mut self, buf: &[u8]) -> Result<(), ParseError> {
-        let Some(row) = self.row.take() else {
-            return Ok(());
-        };
-        if !row.well_formed {
-            self.deviations.malformed_lines += 1;
-            if self.deviations.first_malformed.is_none() {
-                self.deviations.first_malformed = Some(Span::new(row.start, row.end));
+    /// Handles one complete line `line_start..content_end` of the header
+    /// section; `next` is the offset after its line ending.
+    #[inline]
+    fn header_line(
+        &mut self,
+        buf: &[u8],
+        content_end: usize,
+        next: usize,
+    ) -> Result<(), ParseError> {
+        let ls = self.line_start;
+        match buf.get(ls) {
+            _ if content_end == ls => {
+                self.finish_row(buf)?;
+                self.headers_end = ls;
+                self.head_end = next;
+                self.phase = Phase::Done;
+                Ok(())
             }
+            Some(&b) if is_ws(b) => self.continuation(buf, content_end, next),
+            _ => self.new_row(buf, content_end),
+        }
+    }
+
+    /// A line starting with SP/HTAB: it continues the pending row.
+    #[inline(never)]
+    fn continuation(
+        &mut self,
+        buf: &[u8],
+        content_end: usize,
+        next: usize,
+    ) -> Result<(), ParseError> {
+        let limits = self.opts.limits;
+        let ls = self.line_start;
+        let len = content_end - ls;
+        if self.row.pending == Pending::NoRow {
+            // A fold right after the start line (§7.2: the start line cannot
+            // be folded). Not a header row.
+            if self.deviations.start_line_folded.is_none() {
+                self.deviations.start_line_folded = Some(Span::new(ls, content_end));
+            }
+            self.headers_start = next;
             return Ok(());
         }
-        let Some(k) = row.known else {
-            return Ok(());
+        let row = &mut self.row;
+        row.continuations += 1;
+        if row.continuations > limits.max_continuations {
+            return Err(ParseError::new(ParseErrorKind::TooManyContinuations, ls));
+        }
+        let content = lex::skip_lws(&buf[..content_end], ls) - ls;
+        row.unfolded_len += 1 + len - content.min(len);
+        if row.unfolded_len > limits.max_line {
+            return Err(ParseError::new(ParseErrorKind::LineTooLong, content_end));
+        }
+        row.end = content_end;
+        Ok(())
+    }
+
+    /// The first line of a header row: completes the previous row, checks
+    /// the row limits, reads the name and the colon, and indexes a known
+    /// header right away (only the framing headers wait for the whole row).
+    #[inline]
+    fn new_row(&mut self, buf: &[u8], content_end: usize) -> Result<(), ParseError> {
+        let limits = self.opts.limits;
+        let ls = self.line_start;
+        let len = content_end - ls;
+        self.finish_row(buf)?;
+        self.rows += 1;
+        if self.rows > limits.max_headers {
+            return Err(ParseError::new(ParseErrorKind::TooManyHeaders, ls));
+        }
+        if len > limits.max_line {
+            return Err(ParseError::new(
+                ParseErrorKind::LineTooLong,
+                ls + limits.max_line,
+            ));
+        }
+        let name_end = lex::token_end(&buf[..content_end], ls);
+        if name_end - ls > limits.max_header_name {
+            return Err(ParseError::new(
+                ParseErrorKind::HeaderNameTooLong,
+                ls + limits.max_header_name,
+            ));
+        }
+        let mut c = name_end;
+        while c < content_end && is_ws(buf[c]) {
+            c += 1;
+        }
+        let pending = if name_end > ls && c < content_end && buf[c] == b':' {
+            match KnownHeader::from_token(&buf[ls..name_end]) {
+                Some(k) => {
+                    self.index.record(k, ls);
+                    match k {
+                        KnownHeader::ContentLength => Pending::ContentLength,
+                        KnownHeader::Via => Pending::Via,
+                        _ => Pending::Nothing,
+                    }
+                }
+                None => Pending::Nothing,
+            }
+        } else {
+            Pending::Malformed
         };
-        self.index.record(k, row.start);
-        match k {
-            KnownHeader::ContentLength => self.content_length_row(buf, row),
-            KnownHeader::Via => {
+        self.row = Row {
+            start: ls,
+            colon: c,
+            continuations: 0,
+            unfolded_len: len,
+            end: content_end,
+            pending,
+        };
+        Ok(())
+    }
+
+    /// Completes the pending row: what needs the whole row (see [`Pending`]).
+    #[inline]
+    fn finish_row(&mut self, buf: &[u8]) -> Result<(), ParseError> {
+        match self.row.pending {
+            Pending::NoRow | Pending::Nothing => Ok(()),
+            _ => self.finish_row_slow(buf),
+        }
+    }
+
+    #[inline(never)]
+    fn finish_row_slow(&mut self, buf: &[u8]) -> Result<(), ParseError> {
+        let row = self.row;
+        self.row.pending = Pending::Nothing;
+        match row.pending {
+            Pending::Malformed => {
+                self.deviations.malformed_lines += 1;
+                if self.deviations.first_malformed.is_none() {
+                    self.deviations.first_malformed = Some(Span::new(row.start, row.end));
+                }
+                Ok(())
+            }
+            Pending::ContentLength => self.content_length_row(buf, row),
+            Pending::Via => {
                 // Most Via rows hold one value: a SIMD search for a comma
                 // settles them; only rows with commas are split properly
                 // (never inside quotes or brackets).
@@ -420,7 +503,7 @@ impl Scanner {
                 }
                 Ok(())
             }
-            _ => Ok(()),
+            Pending::NoRow | Pending::Nothing => Ok(()),
         }
     }
 

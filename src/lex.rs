@@ -134,6 +134,12 @@ pub(crate) fn is_token_str(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_token(b))
 }
 
+/// Index of the first LF in `s` at or after `from`, or `None`.
+#[inline]
+pub(crate) fn find_lf(s: &[u8], from: usize) -> Option<usize> {
+    memchr::memchr(b'\n', s.get(from..)?).map(|p| from + p)
+}
+
 /// Index of the first byte at or after `i` that is not LWS.
 #[inline]
 pub(crate) fn skip_lws(s: &[u8], mut i: usize) -> usize {
