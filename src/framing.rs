@@ -179,8 +179,6 @@ pub(crate) struct Scanner {
     index: HeaderIndex,
     content_length: Option<u64>,
     deviations: Deviations,
-    /// Bytes examined by the line search, for the linear-time tests.
-    scanned: usize,
 }
 
 /// Outcome of a scanning step.
@@ -211,13 +209,17 @@ impl Scanner {
             index: HeaderIndex::new(),
             content_length: None,
             deviations: Deviations::default(),
-            scanned: 0,
         }
     }
 
     /// Bytes the line search has examined so far.
+    ///
+    /// Every byte from the message start up to `pos` has been searched
+    /// exactly once and none after it (`pos` only moves forward, to just past
+    /// a line end or to the end of the buffer), so this is `pos - msg_start`:
+    /// no counter to keep up to date per line.
     pub(crate) fn scanned(&self) -> usize {
-        self.scanned
+        self.pos - self.msg_start
     }
 
     /// Scans `buf` from where the last call stopped. With `eof`, the end of
@@ -229,7 +231,6 @@ impl Scanner {
             let Some(nl) = lex::find_lf(buf, self.pos) else {
                 return self.scan_end(buf, eof);
             };
-            self.scanned += nl + 1 - self.pos;
             if nl + 1 - self.msg_start > max_head {
                 return Err(ParseError::new(
                     ParseErrorKind::HeadTooLarge,
@@ -267,7 +268,6 @@ impl Scanner {
     #[inline(never)]
     fn scan_end(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
         let limits = self.opts.limits;
-        self.scanned += buf.len() - self.pos;
         self.pos = buf.len();
         self.check_partial_line(buf)?;
         if buf.len() - self.msg_start > limits.max_head {
