@@ -493,7 +493,7 @@ impl Scanner {
                 // settles them; only rows with commas are split properly
                 // (never inside quotes or brackets).
                 let value = &buf[row.colon + 1..row.end];
-                self.via_values += if memchr::memchr(b',', value).is_none() {
+                self.via_values += if lex::find_byte(b',', value).is_none() {
                     1
                 } else {
                     ListSplit::new(value).count()

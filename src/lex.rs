@@ -134,25 +134,31 @@ pub(crate) fn is_token_str(s: &[u8]) -> bool {
     !s.is_empty() && s.iter().all(|&b| is_token(b))
 }
 
-/// Index of the first LF in `s` at or after `from`, or `None`.
-///
-/// One call per line of the head, on lines of a few dozen bytes, so the
-/// per-call cost matters more than the per-byte cost. On x86_64 it calls
-/// `memchr`'s SSE2 searcher directly: SSE2 is part of the x86_64 baseline,
-/// so `One::new` always succeeds and the search is inlined, skipping the
-/// generic `memchr`'s runtime CPU dispatch (an indirect call) and the AVX2
-/// set-up that pays off only on long haystacks (measured: about 15
-/// instructions less per line). Elsewhere the generic `memchr`.
+/// Index of the first LF in `s` at or after `from`, or `None`: the line
+/// search of the scanner, one call per line of the head.
 #[inline]
 pub(crate) fn find_lf(s: &[u8], from: usize) -> Option<usize> {
-    let hay = s.get(from..)?;
+    find_byte(b'\n', s.get(from..)?).map(|p| from + p)
+}
+
+/// Index of the first `needle` in `hay`: `memchr` tuned for the short
+/// haystacks of the parse path (header lines and values of a few dozen
+/// bytes), where the per-call cost matters more than the per-byte cost.
+///
+/// On x86_64 it calls `memchr`'s SSE2 searcher directly: SSE2 is part of the
+/// x86_64 baseline, so `One::new` always succeeds and the search inlines,
+/// skipping the generic `memchr`'s runtime CPU dispatch (an indirect call)
+/// and the AVX2 set-up that pays off only on long haystacks (measured: about
+/// 15 instructions less per call). Elsewhere it is the generic `memchr`.
+#[inline]
+pub(crate) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
     #[cfg(target_arch = "x86_64")]
     {
-        if let Some(one) = memchr::arch::x86_64::sse2::memchr::One::new(b'\n') {
-            return one.find(hay).map(|p| from + p);
+        if let Some(one) = memchr::arch::x86_64::sse2::memchr::One::new(needle) {
+            return one.find(hay);
         }
     }
-    memchr::memchr(b'\n', hay).map(|p| from + p)
+    memchr::memchr(needle, hay)
 }
 
 /// Index of the first byte at or after `i` that is not LWS.
