@@ -355,7 +355,7 @@ impl Scanner {
 
     /// Handles one complete line `line_start..content_end` of the header
     /// section; `next` is the offset after its line ending.
-    #[inline]
+    #[inline(always)]
     fn header_line(
         &mut self,
         buf: &[u8],
@@ -413,7 +413,7 @@ impl Scanner {
     /// The first line of a header row: completes the previous row, checks
     /// the row limits, reads the name and the colon, and indexes a known
     /// header right away (only the framing headers wait for the whole row).
-    #[inline]
+    #[inline(always)]
     fn new_row(&mut self, buf: &[u8], content_end: usize) -> Result<(), ParseError> {
         let limits = self.opts.limits;
         let ls = self.line_start;
@@ -429,7 +429,7 @@ impl Scanner {
                 ls + limits.max_line,
             ));
         }
-        let name_end = lex::token_end(&buf[..content_end], ls);
+        let name_end = lex::name_end(&buf[..content_end], ls);
         if name_end - ls > limits.max_header_name {
             return Err(ParseError::new(
                 ParseErrorKind::HeaderNameTooLong,
