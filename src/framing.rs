@@ -226,16 +226,14 @@ impl Scanner {
     /// `buf` is the end of the message (datagram): an unterminated header
     /// section is then accepted and recorded.
     pub(crate) fn scan(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
-        let max_head = self.opts.limits.max_head;
+        // A line ending at `nl` fits the head limit when `nl < head_limit`.
+        let head_limit = self.msg_start.saturating_add(self.opts.limits.max_head);
         while self.phase != Phase::Done {
             let Some(nl) = lex::find_lf(buf, self.pos) else {
                 return self.scan_end(buf, eof);
             };
-            if nl + 1 - self.msg_start > max_head {
-                return Err(ParseError::new(
-                    ParseErrorKind::HeadTooLarge,
-                    self.msg_start + max_head,
-                ));
+            if nl >= head_limit {
+                return Err(ParseError::new(ParseErrorKind::HeadTooLarge, head_limit));
             }
             let content_end = if nl > self.line_start && buf[nl - 1] == b'\r' {
                 nl - 1
