@@ -133,7 +133,7 @@ impl MessageDecoder {
 }
 
 /// Frames responses from a stream: a [`MessageDecoder`] that refuses
-/// requests with [`NotAResponse`](ParseErrorKind::NotAResponse).
+/// requests with [`NotAResponse`](crate::ParseErrorKind::NotAResponse).
 #[derive(Clone, Debug)]
 pub struct ResponseDecoder {
     inner: MessageDecoder,

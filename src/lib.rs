@@ -11,7 +11,7 @@
 //!   `Bytes` sharing the buffer.
 //! * [`ResponseDecoder`] / [`MessageDecoder`] frame messages out of a growing
 //!   `BytesMut` on stream transports, resuming where they stopped.
-//! * [`header::typed`] parses header values on demand; [`validate`] checks a
+//! * [`header::typed`] parses header values on demand; [`validate()`] checks a
 //!   response against the rules of RFC 3261 and its extensions.
 //!
 //! A [`ParseError`] means the bytes could not be framed. Everything else
@@ -25,6 +25,7 @@
 pub mod code;
 pub mod decoder;
 pub mod error;
+pub mod forward;
 mod framing;
 pub mod header;
 mod lex;
@@ -39,6 +40,7 @@ pub use code::StatusCode;
 pub use decoder::DecodeError;
 pub use decoder::{MessageDecoder, ResponseDecoder};
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
+pub use forward::{forward_upstream, ForwardOptions, Forwarded, Refusal, Refused};
 pub use framing::Deviations;
 pub use header::{Header, HeaderName, Headers, KnownHeader};
 pub use message::{

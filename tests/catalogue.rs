@@ -138,3 +138,53 @@ fn spec_copy_is_byte_exact_with_shared_when_available() {
         );
     }
 }
+
+#[test]
+fn rules_checked_elsewhere_are_reported_by_the_named_api() {
+    use sip_response::validate::SentBy;
+    use sip_response::{forward_upstream, parse_response, OwnedResponse};
+
+    let by: Vec<(&str, &str)> = rules()
+        .iter()
+        .filter_map(|i| match i.status {
+            RuleStatus::CheckedBy(api) => Some((i.id, api)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(by.len(), 3, "{by:?}");
+
+    // The parser: RFC 4475 §3.1.2.19 bigcode.
+    let err = parse_response(
+        b"SIP/2.0 4294967301 better not break the receiver\r\nContent-Length: 0\r\n\r\n",
+    )
+    .unwrap_err();
+    assert_eq!(err.rule(), Some("status-code-not-3-digits"));
+
+    // The forwarder.
+    let own = [SentBy::new("proxy.example.com", None)];
+    let msg = |vias: &str| {
+        let text = format!(
+            "SIP/2.0 200 OK\r\n{vias}From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag=2\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        );
+        OwnedResponse::parse(bytes::Bytes::from(text)).unwrap()
+    };
+    let ids = |vias: &str| -> Vec<&'static str> {
+        forward_upstream(&msg(vias), &own)
+            .unwrap_err()
+            .findings()
+            .map(|f| f.rule())
+            .collect()
+    };
+    let only_ours = ids("Via: SIP/2.0/UDP proxy.example.com;branch=z9hG4bK1\r\n");
+    assert_eq!(only_ours, ["proxy-remove-top-via"]);
+    let stray = ids("Via: SIP/2.0/UDP other.example.com;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP a.example.com;branch=z9hG4bK2\r\n");
+    assert_eq!(stray, ["via-top-not-ours", "proxy-stray-response"]);
+    for (id, api) in by {
+        let named = if id == "status-code-not-3-digits" {
+            "ParseError::rule"
+        } else {
+            "forward_upstream"
+        };
+        assert!(api.contains(named), "{id}: {api}");
+    }
+}

@@ -6,7 +6,9 @@
 //! blank lines and `#` comments are ignored. An optional `<name>.ctx` sets the
 //! Context, one `key=value` per line: `transport=udp|tcp|tls|sctp|ws|wss`,
 //! `role=observer|uac|proxy`, `method=<METHOD>`, `sent-by=<host>[:<port>]`,
-//! `enable=<rule-id>` (for rules the default policy leaves off).
+//! `enable=<rule-id>` (for rules the default policy leaves off),
+//! `request=<file>` (the matching request, a `.req` file in the same
+//! directory; spec context `req`).
 //!
 //! Every directory must hold a `fail*.sip` that reports the directory's rule
 //! and a `pass*.sip` that does not. All mismatches are collected and
@@ -16,8 +18,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use sip_response::parse_response;
 use sip_response::validate::{validate, Context, Role, Rule, RuleStatus, Transport};
+use sip_response::{parse_response, OwnedMessage};
 
 fn context(path: &Path) -> Result<Context, String> {
     let mut ctx = Context::default();
@@ -45,6 +47,15 @@ fn context(path: &Path) -> Result<Context, String> {
                 _ => return Err(format!("{}: role {rl:?}", path.display())),
             }),
             ("method", m) => ctx.with_method(m),
+            ("request", file) => {
+                let dir = path.parent().unwrap();
+                let bytes = fs::read(dir.join(file))
+                    .map_err(|e| format!("{}: {file}: {e}", path.display()))?;
+                let req = OwnedMessage::parse(bytes::Bytes::from(bytes))
+                    .map_err(|e| format!("{}: {file}: {e}", path.display()))?;
+                ctx.with_request(req)
+                    .map_err(|e| format!("{}: {e}", path.display()))?
+            }
             ("enable", id) => {
                 ctx.policy_mut()
                     .enable(id)

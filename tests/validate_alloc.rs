@@ -9,8 +9,8 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
-use sip_response::parse_response;
 use sip_response::validate::{validate_into, Context, CountingSink, Policy, Role, Transport};
+use sip_response::{parse_response, OwnedMessage};
 
 struct Counting;
 
@@ -68,6 +68,22 @@ fn validate_into_counting_sink_never_allocates() {
             .with_policy(Policy::strict())
             .with_own_sent_by("192.0.2.10", Some(5060)),
         Context::new().with_policy(Policy::lenient()),
+        // With a matching request: the `req` rules run too.
+        Context::new()
+            .with_request(
+                OwnedMessage::parse(bytes::Bytes::from_static(
+                    b"INVITE sip:bob@example.org SIP/2.0\r\n\
+Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK776asdhds\r\n\
+From: Alice <sip:alice@example.com>;tag=1928301774\r\n\
+To: Bob <sip:bob@example.org>\r\n\
+Call-ID: a84b4c76e66710@pc33.example.com\r\n\
+CSeq: 314159 INVITE\r\n\
+Supported: timer\r\nRecv-Info: foo\r\nTimestamp: 54\r\nExpires: 60\r\n\
+Content-Length: 0\r\n\r\n",
+                ))
+                .unwrap(),
+            )
+            .unwrap(),
     ];
     let mut total_findings = 0;
     for bytes in &files {

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
-use sip_response::validate::rules;
+use sip_response::validate::{rules, RuleStatus};
 
 // ---------------------------------------------------------------------------
 // Harness
@@ -690,10 +690,20 @@ fn list_rules_lists_the_whole_catalogue() {
         assert_eq!(o["summary"], info.summary);
         let status = o["status"].as_str().unwrap();
         assert!(
-            ["checked", "pending", "needs-state"].contains(&status),
+            ["checked", "checked-elsewhere", "pending", "needs-state"].contains(&status),
             "{o:?}"
         );
-        assert_eq!(o["needs"].is_string(), status == "needs-state", "{o:?}");
+        // `needs` names what is missing, or the API that checks the rule.
+        let want_needs = match info.status {
+            RuleStatus::NeedsState(what) | RuleStatus::CheckedBy(what) => Some(what),
+            _ => None,
+        };
+        assert_eq!(o["needs"].as_str(), want_needs, "{o:?}");
+        assert_eq!(
+            status == "checked-elsewhere",
+            matches!(info.status, RuleStatus::CheckedBy(_)),
+            "{o:?}"
+        );
         assert!(o["contexts"].is_array(), "{o:?}");
     }
     let ids: BTreeSet<_> = objs.iter().map(|o| o["id"].as_str().unwrap()).collect();

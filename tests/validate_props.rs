@@ -5,7 +5,9 @@
 //! * changing the case of header names changes no finding (same rules,
 //!   severities and spans: names are case-insensitive, RFC 3261 §7.3.1);
 //! * writing a header in its compact form changes no finding's rule or
-//!   severity (RFC 3261 §7.3.3).
+//!   severity (RFC 3261 §7.3.3);
+//! * splitting a list header's comma-separated values over several rows
+//!   changes no rule found (RFC 3261 §7.3.1: the two forms are equivalent).
 //!
 //! The messages come from the rule corpus `tests/rules/**.sip`, which holds
 //! a trigger for every checked rule. Case counts stay modest; raise them
@@ -15,6 +17,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use sip_response::parse_response;
+use std::collections::BTreeSet;
+
+use sip_response::header::ListKind;
 use sip_response::validate::{validate, Context, Role, Transport};
 
 fn corpus() -> Vec<Vec<u8>> {
@@ -138,6 +143,69 @@ proptest! {
         changed.extend_from_slice(&buf[last..]);
         for ctx in &contexts() {
             prop_assert_eq!(findings(buf, ctx, false), findings(&changed, ctx, false));
+        }
+    }
+
+    #[test]
+    fn splitting_list_values_over_rows_changes_no_rule(
+        pick in any::<prop::sample::Index>(),
+        cuts in prop::collection::vec(any::<bool>(), 64),
+    ) {
+        // Only the messages that have a multi-value list row (about 50).
+        let all: Vec<Vec<u8>> = corpus()
+            .into_iter()
+            .filter(|b| {
+                parse_response(b).unwrap().headers().iter().any(|h| {
+                    h.known().map(|k| k.list_kind()) == Some(ListKind::List) && h.elements().count() >= 2
+                })
+            })
+            .collect();
+        prop_assert!(all.len() >= 40);
+        let buf = &all[pick.index(all.len())];
+        let resp = parse_response(buf).unwrap();
+        // Rebuild the message with some multi-value rows of list headers
+        // split into several rows of the same name, cutting between values
+        // where `cuts` says so.
+        let mut changed = Vec::with_capacity(buf.len() + 64);
+        let mut last = 0;
+        let mut k = 0;
+        for h in resp.headers().iter() {
+            let is_list = h.known().map(|k| k.list_kind()) == Some(ListKind::List);
+            let elems: Vec<_> = h.elements().collect();
+            if !is_list || elems.len() < 2 || elems.iter().any(|e| e.bytes.is_empty()) {
+                continue;
+            }
+            let row = h.span();
+            // Keep the message's own line ending.
+            let eol: &[u8] = if buf.get(row.end) == Some(&b'\r') { b"\r\n" } else { b"\n" };
+            changed.extend_from_slice(&buf[last..row.start]);
+            changed.extend_from_slice(h.name_bytes());
+            changed.extend_from_slice(b": ");
+            for (i, e) in elems.iter().enumerate() {
+                if i > 0 {
+                    if cuts[k % cuts.len()] {
+                        changed.extend_from_slice(eol);
+                        changed.extend_from_slice(h.name_bytes());
+                        changed.extend_from_slice(b": ");
+                    } else {
+                        changed.extend_from_slice(b", ");
+                    }
+                    k += 1;
+                }
+                changed.extend_from_slice(e.bytes);
+            }
+            last = row.end;
+        }
+        changed.extend_from_slice(&buf[last..]);
+        // Rules about the message's size are the only ones a longer head may change.
+        let rules = |b: &[u8], ctx: &Context| -> BTreeSet<String> {
+            findings(b, ctx, false)
+                .into_iter()
+                .filter(|f| !f.starts_with("udp-size-info "))
+                .collect()
+        };
+        for ctx in &contexts() {
+            prop_assert_eq!(rules(buf, ctx), rules(&changed, ctx));
         }
     }
 }

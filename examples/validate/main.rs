@@ -203,12 +203,17 @@ fn list_rules(format: Format) {
     for r in rules() {
         let (status, needs) = match r.status {
             RuleStatus::Checked => ("checked", None),
+            // Checked, but by the API `needs` names (the parser, the
+            // forwarder), not by validation.
+            RuleStatus::CheckedBy(api) => ("checked-elsewhere", Some(api)),
             RuleStatus::Pending => ("pending", None),
             RuleStatus::NeedsState(what) => ("needs-state", Some(what)),
+            // RuleStatus is non-exhaustive.
+            _ => ("unknown", None),
         };
         match format {
             Format::Text => out!(
-                "{:<40} {:<7} {:<11} {:<40} {}",
+                "{:<40} {:<7} {:<17} {:<40} {}",
                 r.id,
                 r.default_severity.as_str(),
                 status,

@@ -2,7 +2,7 @@
 //! (RFC 3261 §7.3).
 //!
 //! The parser does not store rows. It records, for each known header, where
-//! its first row starts and how many rows it has ([`HeaderIndex`], a fixed
+//! its first row starts and how many rows it has (`HeaderIndex`, a fixed
 //! array: no allocation), and re-walks the already validated header section
 //! when rows are asked for. Lookups of known headers start at their first
 //! row; iteration costs one `memchr` per line.

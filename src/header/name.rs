@@ -1,7 +1,7 @@
 //! Header names: the known headers with their compact forms and list
 //! grammar, and case-insensitive recognition (RFC 3261 §7.3.1, §7.3.3).
 //!
-//! One table ([`known_headers!`]) is the source of truth: the enum, the long
+//! One table (the `known_headers!` macro) is the source of truth: the enum, the long
 //! and compact spellings, the list kind and the lookup are all generated from
 //! it, and the tests loop over the same table.
 

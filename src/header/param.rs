@@ -28,11 +28,6 @@ impl<'a> Param<'a> {
         core::str::from_utf8(self.name).unwrap_or("")
     }
 
-    /// The raw value bytes as sent (quotes kept for quoted strings), if any.
-    pub fn value(&self) -> Option<&'a [u8]> {
-        self.value
-    }
-
     /// The value without surrounding double quotes (escapes are kept).
     pub fn value_unquoted(&self) -> Option<&'a [u8]> {
         self.value.map(|v| {
@@ -49,21 +44,6 @@ impl<'a> Param<'a> {
         matches!(self.value, Some(v) if v.first() == Some(&b'"'))
     }
 
-    /// Case-insensitive name comparison (parameter names are case-insensitive).
-    pub fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name.as_bytes())
-    }
-
-    /// Absolute span of the name.
-    pub fn name_span(&self) -> Span {
-        self.name_span
-    }
-
-    /// Absolute span of the value, if any.
-    pub fn value_span(&self) -> Option<Span> {
-        self.value_span
-    }
-
     /// Absolute span of the whole parameter (name through value).
     pub fn span(&self) -> Span {
         Span::new(
@@ -72,6 +52,43 @@ impl<'a> Param<'a> {
         )
     }
 }
+
+/// The accessors a parameter item offers, written once for a
+/// `generic-param` here and a `uri-parameter` of a URI (RFC 3261 §25.1):
+/// both keep `name`, `value` and their absolute spans, and both compare
+/// names ignoring ASCII case (§7.3.1, §19.1.4).
+macro_rules! param_item_api {
+    ($item:ident, value_doc: $value_doc:literal, is_doc: $is_doc:literal) => {
+        impl<'a> $item<'a> {
+            #[doc = $value_doc]
+            pub fn value(&self) -> Option<&'a [u8]> {
+                self.value
+            }
+
+            #[doc = $is_doc]
+            pub fn is(&self, name: &str) -> bool {
+                self.name.eq_ignore_ascii_case(name.as_bytes())
+            }
+
+            /// Absolute span of the name.
+            pub fn name_span(&self) -> Span {
+                self.name_span
+            }
+
+            /// Absolute span of the value, if any.
+            pub fn value_span(&self) -> Option<Span> {
+                self.value_span
+            }
+        }
+    };
+}
+pub(crate) use param_item_api;
+
+param_item_api!(
+    Param,
+    value_doc: "The raw value bytes as sent (quotes kept for quoted strings), if any.",
+    is_doc: "Case-insensitive name comparison (parameter names are case-insensitive)."
+);
 
 /// The parameters of one header value: a validated region, walked lazily.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -91,31 +108,6 @@ impl<'a> Params<'a> {
         }
     }
 
-    /// The first parameter named `name` (case-insensitive).
-    pub fn get(&self, name: &str) -> Option<Param<'a>> {
-        self.iter().find(|p| p.is(name))
-    }
-
-    /// True when a parameter named `name` is present.
-    pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    /// Number of parameters.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// True when there is no parameter.
-    pub fn is_empty(&self) -> bool {
-        self.s.is_empty()
-    }
-
-    /// Absolute span of the whole parameter region (from the first `;`).
-    pub fn span(&self) -> Span {
-        Span::new(self.base, self.base + self.s.len())
-    }
-
     /// The name of the first parameter that appears more than once
     /// (case-insensitive), for rule `header-param-repeated`. Quadratic in the
     /// parameter count, which is bounded by [`MAX_PARAMS`].
@@ -129,13 +121,58 @@ impl<'a> Params<'a> {
     }
 }
 
-impl<'a> IntoIterator for &Params<'a> {
-    type Item = Param<'a>;
-    type IntoIter = ParamIter<'a>;
-    fn into_iter(self) -> ParamIter<'a> {
-        self.iter()
-    }
+/// The lookups a lazily walked parameter list offers, written once for the
+/// `generic-param` lists here and the `uri-parameters` of a URI (RFC 3261
+/// §25.1): both keep a validated region `s` at absolute offset `base` and
+/// an `iter()`, and their items compare names case-insensitively with `is`
+/// (§7.3.1, §19.1.4), so `get`, `contains`, `len` and `span` are the same
+/// code for both.
+macro_rules! param_list_api {
+    ($list:ident, $iter:ident, $item:ident, span_doc: $span_doc:literal) => {
+        impl<'a> $list<'a> {
+            /// The first parameter named `name` (case-insensitive).
+            pub fn get(&self, name: &str) -> Option<$item<'a>> {
+                self.iter().find(|p| p.is(name))
+            }
+
+            /// True when a parameter named `name` is present.
+            pub fn contains(&self, name: &str) -> bool {
+                self.get(name).is_some()
+            }
+
+            /// Number of parameters.
+            pub fn len(&self) -> usize {
+                self.iter().count()
+            }
+
+            /// True when there is no parameter.
+            pub fn is_empty(&self) -> bool {
+                self.s.is_empty()
+            }
+
+            #[doc = $span_doc]
+            pub fn span(&self) -> Span {
+                Span::new(self.base, self.base + self.s.len())
+            }
+        }
+
+        impl<'a> IntoIterator for &$list<'a> {
+            type Item = $item<'a>;
+            type IntoIter = $iter<'a>;
+            fn into_iter(self) -> $iter<'a> {
+                self.iter()
+            }
+        }
+    };
 }
+pub(crate) use param_list_api;
+
+param_list_api!(
+    Params,
+    ParamIter,
+    Param,
+    span_doc: "Absolute span of the whole parameter region (from the first `;`)."
+);
 
 /// Iterator over [`Params`].
 #[derive(Clone, Debug)]

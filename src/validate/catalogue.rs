@@ -92,15 +92,25 @@ impl fmt::Debug for Contexts {
 }
 
 /// Whether, and why not, this crate checks a rule.
+///
+/// Non-exhaustive: a later version may tell more cases apart, so match
+/// with a wildcard arm.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum RuleStatus {
     /// Implemented: `validate` reports it.
     Checked,
+    /// Checked, but by another API than `validate`, because the condition
+    /// stops that API before a response could be validated: the text names
+    /// it. `status-code-not-3-digits` makes the parser fail (a response
+    /// without a three-digit code does not parse, and
+    /// [`ParseError::rule`](crate::ParseError::rule) names this id);
+    /// `proxy-remove-top-via` and `proxy-stray-response` are forwarding
+    /// decisions that [`forward_upstream`](crate::forward::forward_upstream)
+    /// makes ([`Refused::findings`](crate::forward::Refused::findings)).
+    CheckedBy(&'static str),
     /// Decidable from one response plus [`Context`](super::Context) (and,
-    /// for `req` rules, the matching request once Context carries it), but
-    /// not implemented yet. (`status-code-not-3-digits` is also listed here:
-    /// such a message never parses, and the parser's
-    /// [`ParseError::rule`](crate::ParseError::rule) names this id.)
+    /// for `req` rules, the matching request), but not implemented yet.
     Pending,
     /// Needs state one response and its Context cannot give: the text says
     /// what (a proxy's transaction state, other messages, the origin...).
@@ -126,8 +136,8 @@ pub struct RuleInfo {
     /// Whether the crate checks it.
     pub status: RuleStatus,
     /// For rules the spec lowered on purpose (`warning↓`, `info↓`): the
-    /// severity its RFC keyword alone would give. [`Policy::strict`]
-    /// (super::Policy::strict) restores it.
+    /// severity its RFC keyword alone would give. [`Policy::strict`](super::Policy::strict)
+    /// restores it.
     pub lowered_from: Option<Severity>,
 }
 
@@ -250,6 +260,29 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn rules_checked_elsewhere_name_their_api() {
+        let by = |rule: Rule| match rule.info().status {
+            RuleStatus::CheckedBy(api) => Some(api),
+            _ => None,
+        };
+        assert!(by(r::STATUS_CODE_NOT_3_DIGITS).is_some_and(|a| a.contains("ParseError::rule")));
+        for rule in [r::PROXY_REMOVE_TOP_VIA, r::PROXY_STRAY_RESPONSE] {
+            assert!(
+                by(rule).is_some_and(|a| a.contains("forward_upstream")),
+                "{rule}"
+            );
+        }
+        assert_eq!(by(r::VIA_TOP_NOT_OURS), None);
+        assert_eq!(
+            rules()
+                .iter()
+                .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
+                .count(),
+            3
+        );
     }
 
     #[test]

@@ -2,15 +2,24 @@
 //!
 //! The spec's context keys map onto it: `transport` is [`Context::transport`],
 //! `proxy-fwd` and `uac` are [`Context::role`], the own sent-by values serve
-//! `via-top-not-ours` and `proxy-stray-response`. The matching request
-//! (`req`) will be an extra field once the parser exposes a request type;
-//! until then `req` rules are skipped, as the spec asks ("Rules about the
-//! request apply only when `req` context is available").
+//! `via-top-not-ours`, and `req` is the matching request
+//! ([`Context::with_request`]), held as an [`OwnedMessage`] so the Context
+//! borrows nothing. Without a request the `req` rules are skipped, as the
+//! spec asks ("Rules about the request apply only when `req` context is
+//! available").
 //!
 //! A Context is built once (per connection or per configuration) and then
 //! borrowed by every `validate` call, which never allocates from it.
 
+use std::net::IpAddr;
+
 use super::policy::Policy;
+use crate::message::{Message, OwnedMessage, Request};
+
+/// [`Context::with_request`] was given a response, not a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("the matching request must be a request, not a response")]
+pub struct NotARequest;
 
 /// The transport a response arrived on (RFC 3261 §18; RFC 4168; RFC 7118).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -78,7 +87,9 @@ pub enum Role {
 }
 
 /// One `sent-by` value this element puts in its Via (RFC 3261 §18.1.2):
-/// host and optional port, compared case-insensitively on the host.
+/// host and optional port. The validator's `via-top-not-ours` and the
+/// forwarder ([`forward_upstream`](crate::forward::forward_upstream)) both
+/// judge a top Via through [`SentBy::matches`], so they always agree.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct SentBy {
     host: String,
@@ -86,7 +97,8 @@ pub struct SentBy {
 }
 
 impl SentBy {
-    /// A sent-by of `host` (name, IPv4, or bracketed IPv6) and `port`.
+    /// A sent-by of `host` (name, IPv4, or IPv6 with or without brackets)
+    /// and `port`.
     pub fn new(host: impl Into<String>, port: Option<u16>) -> Self {
         SentBy {
             host: host.into(),
@@ -104,14 +116,47 @@ impl SentBy {
         self.port
     }
 
-    /// Whether a Via sent-by `host`/`port` names this value. Hosts compare
-    /// ASCII case-insensitively (RFC 3261 §19.1.4); an absent port means
-    /// the transport default, so it only matches an absent configured port
-    /// or one equal to `default_port`.
-    pub fn matches(&self, host: &[u8], port: Option<u16>, default_port: u16) -> bool {
-        self.host.as_bytes().eq_ignore_ascii_case(host)
-            && self.port.unwrap_or(default_port) == port.unwrap_or(default_port)
+    /// The port a Via sent-by without one stands for, by the Via transport
+    /// token (RFC 3261 §18.1.2, §19.1.2): 5061 for TLS, 5060 for UDP, TCP,
+    /// SCTP and any other token. WSS runs over TLS and gets 5061 too; RFC
+    /// 7118 sets no SIP default for WebSocket, so configure such sent-by
+    /// values with a port. Tokens compare case-insensitively (§7.1).
+    pub fn default_port(transport: &[u8]) -> u16 {
+        if transport.eq_ignore_ascii_case(b"TLS") || transport.eq_ignore_ascii_case(b"WSS") {
+            5061
+        } else {
+            5060
+        }
     }
+
+    /// Whether a Via sent-by `host`/`port` names this value.
+    ///
+    /// The ports must agree, an absent port on either side standing for
+    /// `default_port` (see [`SentBy::default_port`]). The hosts must agree:
+    /// when both are IP addresses, as addresses (so `[2001:DB8::1]`,
+    /// `[2001:db8:0::1]` and a configured `2001:db8::1` are one host, RFC
+    /// 4291 §2.2; IPv6 references may carry brackets, RFC 3261 §25.1);
+    /// otherwise as names, ASCII case-insensitively (RFC 3261 §19.1.4). A
+    /// name never equals an address: no resolution is done. Allocates
+    /// nothing.
+    pub fn matches(&self, host: &[u8], port: Option<u16>, default_port: u16) -> bool {
+        if self.port.unwrap_or(default_port) != port.unwrap_or(default_port) {
+            return false;
+        }
+        match (ip_of(self.host.as_bytes()), ip_of(host)) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.host.as_bytes().eq_ignore_ascii_case(host),
+        }
+    }
+}
+
+/// `s` as an IP address, the brackets of an IPv6 reference removed.
+fn ip_of(s: &[u8]) -> Option<IpAddr> {
+    let s = match s {
+        [b'[', inner @ .., b']'] => inner,
+        _ => s,
+    };
+    core::str::from_utf8(s).ok()?.parse().ok()
 }
 
 /// Everything the validator may use besides the response.
@@ -126,6 +171,7 @@ pub struct Context {
     role: Role,
     own_sent_by: Vec<SentBy>,
     policy: Policy,
+    request: Option<OwnedMessage>,
 }
 
 impl Context {
@@ -158,6 +204,34 @@ impl Context {
     pub fn with_own_sent_by(mut self, host: impl Into<String>, port: Option<u16>) -> Self {
         self.own_sent_by.push(SentBy::new(host, port));
         self
+    }
+
+    /// The request this response answers (spec context `req`): enables the
+    /// rules that compare the two. Give the request as the responder
+    /// received it: proxies on the way add Via and Record-Route values, and
+    /// a copy captured nearer the UAC lacks them (the rules already ignore
+    /// the `received`/`rport` a server adds to the top Via). Cheap to set per
+    /// transaction: the message shares its `Bytes`. Fails when `request` is
+    /// a response.
+    pub fn with_request(mut self, request: OwnedMessage) -> Result<Self, NotARequest> {
+        if request.is_response() {
+            return Err(NotARequest);
+        }
+        self.request = Some(request);
+        Ok(self)
+    }
+
+    /// Removes the request (to reuse a Context for an unmatched response).
+    pub fn clear_request(&mut self) {
+        self.request = None;
+    }
+
+    /// The matching request, if one was given.
+    pub fn request(&self) -> Option<Request<'_>> {
+        match self.request.as_ref()?.view() {
+            Message::Request(r) => Some(r),
+            Message::Response(_) => None,
+        }
     }
 
     /// Uses `policy` for severities and filtering.
@@ -237,18 +311,124 @@ mod tests {
         assert_eq!(c.role(), Role::Proxy);
         assert_eq!(c.own_sent_by().len(), 2);
         assert_eq!(c.own_sent_by()[1].host(), "192.0.2.1");
+        assert!(c.request().is_none());
+    }
+
+    #[test]
+    fn request_slot() {
+        let req = OwnedMessage::parse(bytes::Bytes::from_static(
+            b"OPTIONS sip:b@example.com SIP/2.0\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .unwrap();
+        let mut c = Context::new().with_request(req).unwrap();
+        let r = c.request().unwrap();
+        assert_eq!(r.method(), b"OPTIONS");
+        assert_eq!(r.uri(), b"sip:b@example.com");
+        c.clear_request();
+        assert!(c.request().is_none());
+        let resp = OwnedMessage::parse(bytes::Bytes::from_static(
+            b"SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .unwrap();
+        assert_eq!(Context::new().with_request(resp).err(), Some(NotARequest));
     }
 
     #[test]
     fn sent_by_matching() {
-        let s = SentBy::new("Proxy.Example.com", Some(5060));
-        assert!(s.matches(b"proxy.example.COM", Some(5060), 5060));
-        assert!(s.matches(b"proxy.example.com", None, 5060));
-        assert!(!s.matches(b"proxy.example.com", Some(5061), 5060));
-        assert!(!s.matches(b"proxy.example.co", Some(5060), 5060));
-        let s = SentBy::new("192.0.2.1", None);
-        assert!(s.matches(b"192.0.2.1", None, 5060));
-        assert!(s.matches(b"192.0.2.1", Some(5060), 5060));
-        assert!(!s.matches(b"192.0.2.1", Some(5080), 5060));
+        // (own host, own port, via host, via port, default port, ours?)
+        type Row<'a> = (&'a str, Option<u16>, &'a [u8], Option<u16>, u16, bool);
+        let rows: &[Row<'_>] = &[
+            (
+                "Proxy.Example.com",
+                Some(5060),
+                b"proxy.example.COM",
+                Some(5060),
+                5060,
+                true,
+            ),
+            (
+                "Proxy.Example.com",
+                Some(5060),
+                b"proxy.example.com",
+                None,
+                5060,
+                true,
+            ),
+            (
+                "Proxy.Example.com",
+                Some(5060),
+                b"proxy.example.com",
+                Some(5061),
+                5060,
+                false,
+            ),
+            (
+                "Proxy.Example.com",
+                Some(5060),
+                b"proxy.example.co",
+                Some(5060),
+                5060,
+                false,
+            ),
+            (
+                "p.example.com",
+                Some(5061),
+                b"p.example.com",
+                None,
+                5061,
+                true,
+            ),
+            (
+                "p.example.com",
+                Some(5061),
+                b"p.example.com",
+                None,
+                5060,
+                false,
+            ),
+            ("192.0.2.1", None, b"192.0.2.1", None, 5060, true),
+            ("192.0.2.1", None, b"192.0.2.1", Some(5060), 5060, true),
+            ("192.0.2.1", None, b"192.0.2.1", Some(5080), 5060, false),
+            ("192.0.2.1", None, b"192.0.2.10", None, 5060, false),
+            ("[2001:db8::1]", None, b"[2001:DB8::1]", None, 5060, true),
+            (
+                "2001:db8::1",
+                None,
+                b"[2001:db8:0:0::1]",
+                Some(5060),
+                5060,
+                true,
+            ),
+            (
+                "[2001:db8::1]",
+                Some(5070),
+                b"[2001:db8::1]",
+                Some(5060),
+                5060,
+                false,
+            ),
+            ("[2001:db8::1]", None, b"[2001:db8::2]", None, 5060, false),
+            // An IPv4-mapped IPv6 address is another address family.
+            ("192.0.2.1", None, b"[::ffff:192.0.2.1]", None, 5060, false),
+            // A name never equals an address.
+            ("localhost", None, b"127.0.0.1", None, 5060, false),
+            // Not an address on either side: compared as text.
+            ("[2001:db8::1", None, b"[2001:DB8::1", None, 5060, true),
+        ];
+        for &(host, port, via, via_port, default, want) in rows {
+            let got = SentBy::new(host, port).matches(via, via_port, default);
+            assert_eq!(
+                got,
+                want,
+                "{host} {port:?} vs {:?} {via_port:?}",
+                String::from_utf8_lossy(via)
+            );
+        }
+        for t in [&b"tls"[..], b"TLS", b"WSS", b"wss"] {
+            assert_eq!(SentBy::default_port(t), 5061);
+        }
+        for t in [&b"UDP"[..], b"tcp", b"SCTP", b"WS", b"TLS-SCTP", b"X"] {
+            assert_eq!(SentBy::default_port(t), 5060);
+        }
     }
 }

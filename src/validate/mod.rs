@@ -4,14 +4,38 @@
 //! Findings are data, never errors (the two-tier model of x509-parser's
 //! `validate`): a response that parsed is always fully validated. Each
 //! finding names its rule by the spec id ([`Finding::rule`]), carries the
-//! RFC [`Cite`] and a byte [`Span`](crate::Span) into the parsed buffer.
+//! RFC [`Cite`] and a byte [`Span`] into the parsed buffer.
 //!
 //! * [`rules()`] lists every spec rule with its status ([`RuleStatus`]):
-//!   checked, pending, or needing state one response cannot give.
-//! * [`Context`] says what else is known (transport, role, own sent-by) and
-//!   carries the [`Policy`] (overrides, disabled rules, presets).
+//!   checked, checked by another API (the parser, the forwarder), pending,
+//!   or needing state one response cannot give.
+//! * [`Context`] says what else is known (transport, role, own sent-by, the
+//!   matching request) and carries the [`Policy`] (overrides, disabled
+//!   rules, presets).
 //! * [`FindingSink`] receives findings: a `Vec<Finding>` collects them,
 //!   [`CountingSink`] only counts them and never allocates.
+//!
+//! ```
+//! use sip_response::parse_response;
+//! use sip_response::validate::{validate, Context, Severity};
+//!
+//! let resp = parse_response(
+//!     b"SIP/2.0 405 Method Not Allowed\r\n\
+//! Via: SIP/2.0/UDP 192.0.2.10;branch=z9hG4bK776asdhds\r\n\
+//! From: <sip:alice@example.com>;tag=1928301774\r\n\
+//! To: <sip:bob@example.org>;tag=a6c85cf\r\n\
+//! Call-ID: a84b4c76e66710\r\n\
+//! CSeq: 1 PUBLISH\r\n\
+//! Content-Length: 0\r\n\r\n",
+//! )
+//! .unwrap();
+//! let report = validate(&resp, &Context::default());
+//! let f = &report.findings()[0];
+//! assert_eq!(f.rule(), "405-allow-required");
+//! assert_eq!(f.severity(), Severity::Error);
+//! assert_eq!(f.cite().rfc(), 3261);
+//! assert_eq!(report.worst(), Some(Severity::Error));
+//! ```
 
 mod catalogue;
 mod context;
@@ -21,7 +45,7 @@ mod rules;
 mod table;
 
 pub use catalogue::{rules, Contexts, Rule, RuleInfo, RuleStatus};
-pub use context::{Context, Role, SentBy, Transport};
+pub use context::{Context, NotARequest, Role, SentBy, Transport};
 pub use finding::{Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
 pub use policy::{Policy, UnknownRule};
 

@@ -51,7 +51,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §7.2, §25.1 (extension-code = 3DIGIT); RFC 4475 §3.1.2.19"),
         contexts: Contexts::MSG,
         summary: "Status code is not exactly three ASCII digits.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::CheckedBy("the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)"),
         lowered_from: None,
     },
     RuleInfo {
@@ -231,7 +231,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.12, §20.2"),
         contexts: Contexts::REQ,
         summary: "Content-Encoding not offered in the request's Accept-Encoding.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -294,7 +294,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.2"),
         contexts: Contexts::REQ,
         summary: "From, To, Call-ID, CSeq or Via differ from the request's.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -645,7 +645,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §19.2, §20.32, §20.37"),
         contexts: Contexts::MSG,
         summary: "Option tag is not IANA registered.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -654,7 +654,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.4"),
         contexts: Contexts::REQ,
         summary: "Require names an extension the request did not offer.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -825,7 +825,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6086, "RFC 6086 §5.2.3"),
         contexts: Contexts::REQ,
         summary: "Recv-Info in 1xx/2xx though the request had none.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -897,7 +897,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3262, "RFC 3262 §3"),
         contexts: Contexts::REQ,
         summary: "Reliable 1xx though the request did not offer 100rel.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -933,7 +933,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1"),
         contexts: Contexts::REQ,
         summary: "Dialog Contact is not SIPS although the request was.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -942,7 +942,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §12.1.1"),
         contexts: Contexts::REQ,
         summary: "Dialog Record-Route is not the request's, in order.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -978,7 +978,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.3"),
         contexts: Contexts::REQ,
         summary: "Redirect Contact equals the request URI.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1059,7 +1059,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 7"),
         contexts: Contexts::REQ,
         summary: "Registrar granted a longer expiry than asked.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1077,7 +1077,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §3.1.1, §4.2.1.1"),
         contexts: Contexts::REQ,
         summary: "SUBSCRIBE 2xx Expires above the requested value.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1185,7 +1185,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §9"),
         contexts: Contexts::REQ,
         summary: "refresher=uas without Require timer though offered.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1194,7 +1194,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6086, "RFC 6086 §5.2.3"),
         contexts: Contexts::REQ,
         summary: "Reliable 18x/2xx lacks Recv-Info the request asked for.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1203,7 +1203,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.6.1"),
         contexts: Contexts::REQ,
         summary: "100 does not copy the request's Timestamp.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1392,7 +1392,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §8.2.2.3; RFC 3262 §3"),
         contexts: Contexts::REQ,
         summary: "420 Unsupported lists tags the request did not require.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1464,7 +1464,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §10.3 step 7; RFC 6665 §4.2.1.1; RFC 3903 §6 step 4"),
         contexts: Contexts::REQ,
         summary: "423 sent outside the case it is allowed for.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1635,7 +1635,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(8197, "RFC 8197 §4"),
         contexts: Contexts::REQ,
         summary: "607 to an in-dialog request.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -1671,7 +1671,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 3, §16.11"),
         contexts: Contexts::PROXY_FWD,
         summary: "Forwarded response still has this proxy's Via on top.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::MeantForUs, Refused::findings)"),
         lowered_from: None,
     },
     RuleInfo {
@@ -1680,7 +1680,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6026, "RFC 6026 §7.3, §8.2, §8.3; RFC 3261 §16.11"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy forwarding a response that matches none of its transactions.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)"),
         lowered_from: None,
     },
     RuleInfo {

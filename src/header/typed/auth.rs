@@ -26,6 +26,7 @@ use core::ops::Deref;
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::MAX_PARAMS;
+use crate::header::typed::scan::{ascii, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -43,7 +44,7 @@ pub struct AuthParam<'a> {
 impl<'a> AuthParam<'a> {
     /// The name as sent (a token, so ASCII).
     pub fn name(&self) -> &'a str {
-        core::str::from_utf8(self.name).unwrap_or("")
+        ascii(self.name)
     }
 
     /// Case-insensitive name comparison (auth-param names are
@@ -89,9 +90,7 @@ impl<'a> AuthParam<'a> {
 
 /// Parses one `auth-param` at the cursor (no leading LWS).
 fn auth_param<'a>(cur: &mut Cursor<'a>) -> Result<AuthParam<'a>, HeaderValueError> {
-    let name_start = cur.pos;
-    let name = cur.expect_token()?;
-    let name_span = cur.span_from(name_start);
+    let (name, name_span) = spanned_token(cur)?;
     cur.skip_lws();
     if !cur.eat(b'=') {
         return Err(cur.err(HeaderValueErrorKind::BadParam));
@@ -242,7 +241,7 @@ impl<'a> Challenge<'a> {
 
     /// The auth-scheme as sent (`Digest`, `Basic`, ...).
     pub fn scheme(&self) -> &'a str {
-        core::str::from_utf8(&self.s[..self.scheme_end]).unwrap_or("")
+        ascii(&self.s[..self.scheme_end])
     }
 
     /// Absolute span of the scheme.

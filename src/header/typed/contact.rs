@@ -22,9 +22,10 @@
 //! allowed) is the wildcard. `* <sip:a@b>` is an address whose display name
 //! is the token `*`, and `*;expires=0` is not a Contact value at all.
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::error::HeaderValueError;
 use crate::header::param::{Param, Params};
 use crate::header::typed::name_addr::NameAddr;
+use crate::header::typed::scan::{digit_param, parse_qvalue, required_value};
 use crate::header::typed::uri::Uri;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
@@ -36,54 +37,6 @@ use crate::Span;
 pub struct Contact<'a> {
     span: Span,
     addr: Option<NameAddr<'a>>,
-}
-
-/// The value of a parameter as a located error when it is missing.
-fn value_of(p: Param<'_>) -> Result<(&[u8], usize), HeaderValueError> {
-    match (p.value(), p.value_span()) {
-        (Some(v), Some(s)) => Ok((v, s.start)),
-        _ => Err(HeaderValueError::new(
-            HeaderValueErrorKind::BadParam,
-            p.name_span().end,
-        )),
-    }
-}
-
-/// Parses a `qvalue` into thousandths (RFC 3261 §25.1); `at` is the
-/// absolute offset of `v[0]`.
-pub(crate) fn parse_qvalue(v: &[u8], at: usize) -> Result<u16, HeaderValueError> {
-    use HeaderValueErrorKind as K;
-    let err = |k, i: usize| HeaderValueError::new(k, at + i);
-    let int = match v.first() {
-        Some(b'0') => 0u16,
-        Some(b'1') => 1,
-        Some(b) if lex::is_digit(*b) => return Err(err(K::NumberOutOfRange, 0)),
-        _ => return Err(err(K::ExpectedDigits, 0)),
-    };
-    let mut thousandths = int * 1000;
-    match v.get(1) {
-        None => return Ok(thousandths),
-        Some(b'.') => {}
-        Some(b) if lex::is_digit(*b) => return Err(err(K::NumberOutOfRange, 0)),
-        Some(_) => return Err(err(K::UnexpectedChar, 1)),
-    }
-    let frac = &v[2..];
-    let mut scale = 100u16;
-    for (i, &b) in frac.iter().enumerate() {
-        if !lex::is_digit(b) {
-            return Err(err(K::UnexpectedChar, 2 + i));
-        }
-        if i >= 3 {
-            return Err(err(K::NumberOutOfRange, 2 + i));
-        }
-        let d = u16::from(b - b'0');
-        if int == 1 && d != 0 {
-            return Err(err(K::NumberOutOfRange, 2 + i));
-        }
-        thousandths += d * scale;
-        scale /= 10;
-    }
-    Ok(thousandths)
 }
 
 impl<'a> Contact<'a> {
@@ -124,19 +77,7 @@ impl<'a> Contact<'a> {
     /// the caller's choice).
     pub fn expires(&self) -> Option<Result<u64, HeaderValueError>> {
         let p = self.expires_raw()?;
-        Some(value_of(p).and_then(|(v, at)| {
-            if v.is_empty() || !v.iter().all(|&b| lex::is_digit(b)) {
-                let i = v.iter().position(|&b| !lex::is_digit(b)).unwrap_or(0);
-                return Err(HeaderValueError::new(
-                    HeaderValueErrorKind::ExpectedDigits,
-                    at + i,
-                ));
-            }
-            lex::parse_u64(v).ok_or(HeaderValueError::new(
-                HeaderValueErrorKind::NumberOutOfRange,
-                at,
-            ))
-        }))
+        Some(digit_param(&p, Some).map(|(n, _)| n))
     }
 
     /// The `q` parameter as sent.
@@ -149,7 +90,7 @@ impl<'a> Contact<'a> {
     /// (0 to 1, at most three decimals, RFC 3261 §25.1).
     pub fn q(&self) -> Option<Result<u16, HeaderValueError>> {
         let p = self.q_raw()?;
-        Some(value_of(p).and_then(|(v, at)| parse_qvalue(v, at)))
+        Some(required_value(&p).and_then(|(v, span)| parse_qvalue(v, span.start)))
     }
 }
 
@@ -176,7 +117,7 @@ impl<'a> TypedHeader<'a> for Contact<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use HeaderValueErrorKind as K;
+    use crate::error::HeaderValueErrorKind as K;
 
     const BASE: usize = 300;
 

@@ -4,8 +4,8 @@
 //! Content-Length = ( "Content-Length" / "l" ) HCOLON 1*DIGIT
 //! ```
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::typed::number::parse_lone_number;
+use crate::error::HeaderValueError;
+use crate::header::typed::number::parse_lone_bounded;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::Span;
@@ -40,17 +40,8 @@ impl<'a> TypedHeader<'a> for ContentLength {
     const NAME: KnownHeader = KnownHeader::ContentLength;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let d = parse_lone_number(value, base)?;
-        match d.exact() {
-            Some(value) => Ok(ContentLength {
-                value,
-                span: d.span(),
-            }),
-            None => Err(HeaderValueError::new(
-                HeaderValueErrorKind::NumberOutOfRange,
-                d.span().start,
-            )),
-        }
+        let (value, span) = parse_lone_bounded(value, base, Some)?;
+        Ok(ContentLength { value, span })
     }
 }
 

@@ -14,6 +14,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::scan::{ascii, bad_param, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
@@ -28,18 +29,20 @@ pub(crate) struct MediaPair<'a> {
     pub(crate) sub_span: Span,
 }
 
-fn ascii(t: &[u8]) -> &str {
-    // Tokens are ASCII, so this never falls back.
-    core::str::from_utf8(t).unwrap_or("")
+impl MediaPair<'_> {
+    /// True when the pair is `ty/sub` ignoring ASCII case: media types,
+    /// subtypes and ranges are case-insensitive (RFC 3261 §7.3.1, RFC 2045
+    /// §5.1), for Content-Type and Accept alike.
+    pub(crate) fn is(&self, ty: &str, sub: &str) -> bool {
+        self.ty.eq_ignore_ascii_case(ty) && self.sub.eq_ignore_ascii_case(sub)
+    }
 }
 
 /// Scans `token SLASH token` (LWS allowed around the slash, RFC 3261 §25.1
 /// `SLASH = SWS "/" SWS`). A missing slash is `Missing` at the end of the
 /// value or `UnexpectedChar` at the offending byte.
 pub(crate) fn scan_media_pair<'a>(cur: &mut Cursor<'a>) -> Result<MediaPair<'a>, HeaderValueError> {
-    let ty_start = cur.pos;
-    let ty = cur.expect_token()?;
-    let ty_span = cur.span_from(ty_start);
+    let (ty, ty_span) = spanned_token(cur)?;
     cur.skip_lws();
     match cur.peek() {
         Some(b'/') => cur.pos += 1,
@@ -47,9 +50,7 @@ pub(crate) fn scan_media_pair<'a>(cur: &mut Cursor<'a>) -> Result<MediaPair<'a>,
         Some(_) => return Err(cur.err(HeaderValueErrorKind::UnexpectedChar)),
     }
     cur.skip_lws();
-    let sub_start = cur.pos;
-    let sub = cur.expect_token()?;
-    let sub_span = cur.span_from(sub_start);
+    let (sub, sub_span) = spanned_token(cur)?;
     Ok(MediaPair {
         ty: ascii(ty),
         ty_span,
@@ -98,7 +99,7 @@ impl<'a> ContentType<'a> {
 
     /// True when the media type is `ty/subtype`, ignoring ASCII case.
     pub fn is(&self, ty: &str, subtype: &str) -> bool {
-        self.pair.ty.eq_ignore_ascii_case(ty) && self.pair.sub.eq_ignore_ascii_case(subtype)
+        self.pair.is(ty, subtype)
     }
 
     /// True for `application/sdp`, the session description type of the
@@ -128,10 +129,7 @@ impl<'a> TypedHeader<'a> for ContentType<'a> {
         let params = scan_params(&mut cur)?;
         finish(&mut cur)?;
         if let Some(p) = params.iter().find(|p| p.value().is_none()) {
-            return Err(HeaderValueError::new(
-                HeaderValueErrorKind::BadParam,
-                p.name_span().end,
-            ));
+            return Err(bad_param(&p));
         }
         Ok(ContentType { pair, params })
     }

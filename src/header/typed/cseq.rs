@@ -7,10 +7,11 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::number::{finish, scan_delta, start_value};
+use crate::header::typed::scan::{ascii, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex::Cursor;
 use crate::Span;
 
 /// CSeq (RFC 3261 §20.16): `1*DIGIT LWS Method`.
@@ -68,33 +69,26 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
         let mut cur = Cursor::new(value, base);
         start_value(&mut cur)?;
-        let num_start = cur.pos;
-        let digits = cur.digits();
-        if digits.is_empty() {
-            return Err(cur.err(HeaderValueErrorKind::ExpectedDigits));
-        }
-        let number_span = cur.span_from(num_start);
-        match cur.peek() {
-            None => return Err(cur.err(HeaderValueErrorKind::Missing)),
-            Some(b) if !lex::is_lws(b) => return Err(cur.err(HeaderValueErrorKind::UnexpectedChar)),
-            Some(_) => {}
-        }
+        // `1*DIGIT` then LWS: the shared digit scanner (a byte glued to the
+        // number is `UnexpectedChar`); the end instead of LWS is `Missing`
+        // the method, below.
+        let digits = scan_delta(&mut cur, b"")?;
         cur.skip_lws();
         if cur.at_end() {
             return Err(cur.err(HeaderValueErrorKind::Missing));
         }
-        let m_start = cur.pos;
-        let method = cur.expect_token()?;
-        let method_span = cur.span_from(m_start);
+        let (method, method_span) = spanned_token(&mut cur)?;
         finish(&mut cur)?;
-        let number = lex::parse_u64(digits)
+        let number = digits
+            .exact()
             .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| cur.err_at(HeaderValueErrorKind::NumberOutOfRange, num_start))?;
+            .ok_or_else(|| {
+                HeaderValueError::new(HeaderValueErrorKind::NumberOutOfRange, digits.span().start)
+            })?;
         Ok(CSeq {
             number,
-            number_span,
-            // A token is ASCII, so this never falls back.
-            method: core::str::from_utf8(method).unwrap_or(""),
+            number_span: digits.span(),
+            method: ascii(method),
             method_span,
         })
     }

@@ -27,6 +27,7 @@
 //! - A port is `1*DIGIT` no greater than 65535, else `BadPort`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::typed::scan::{self, ascii};
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -69,7 +70,7 @@ impl<'a> Host<'a> {
 
     /// The host as text (hosts are ASCII by grammar, so this never loses data).
     pub fn as_str(&self) -> &'a str {
-        core::str::from_utf8(self.raw).unwrap_or("")
+        ascii(self.raw)
     }
 
     /// Absolute span of the host (brackets included for IPv6).
@@ -330,16 +331,15 @@ pub(crate) fn scan_hostport<'a>(
     }
     let pstart = cur.pos;
     let digits = cur.digits();
-    let port = lex::parse_u64(digits)
-        .filter(|&p| p <= u64::from(u16::MAX))
-        .ok_or_else(|| cur.err_at(HeaderValueErrorKind::BadPort, pstart))?;
+    let port =
+        scan::port(digits).ok_or_else(|| cur.err_at(HeaderValueErrorKind::BadPort, pstart))?;
     // A port followed by more host-ish bytes (`[::1]:50a`) is not a port.
     if cur.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
         return Err(cur.err_at(HeaderValueErrorKind::BadPort, pstart));
     }
     Ok(HostPort {
         host,
-        port: Some(port as u16),
+        port: Some(port),
         port_span: Some(cur.span_from(pstart)),
     })
 }

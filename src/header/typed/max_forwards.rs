@@ -4,8 +4,8 @@
 //! Max-Forwards = "Max-Forwards" HCOLON 1*DIGIT
 //! ```
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::typed::number::parse_lone_number;
+use crate::error::HeaderValueError;
+use crate::header::typed::number::parse_lone_bounded;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::Span;
@@ -40,17 +40,8 @@ impl<'a> TypedHeader<'a> for MaxForwards {
     const NAME: KnownHeader = KnownHeader::MaxForwards;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let d = parse_lone_number(value, base)?;
-        match d.exact().and_then(|v| u8::try_from(v).ok()) {
-            Some(value) => Ok(MaxForwards {
-                value,
-                span: d.span(),
-            }),
-            None => Err(HeaderValueError::new(
-                HeaderValueErrorKind::NumberOutOfRange,
-                d.span().start,
-            )),
-        }
+        let (value, span) = parse_lone_bounded(value, base, |v| u8::try_from(v).ok())?;
+        Ok(MaxForwards { value, span })
     }
 }
 

@@ -77,3 +77,4 @@ pub mod via;
 pub use via::Via;
 #[cfg(test)]
 mod addr_gen;
+mod scan;

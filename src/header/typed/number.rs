@@ -133,6 +133,71 @@ pub(crate) fn parse_lone_number(
     Ok(d)
 }
 
+/// Parses a value that is exactly one `1*DIGIT` whose number must pass
+/// `fit` (a range or width check); a well-formed number that does not fit
+/// is `NumberOutOfRange` at its first digit, so that kind always means
+/// "digits fine, range exceeded". Shared by the bounded scalar headers
+/// (Content-Length, Max-Forwards, RSeq), whose ranges differ but whose
+/// grammar and errors do not.
+pub(crate) fn parse_lone_bounded<T>(
+    value: &[u8],
+    base: usize,
+    fit: impl FnOnce(u64) -> Option<T>,
+) -> Result<(T, Span), HeaderValueError> {
+    let d = parse_lone_number(value, base)?;
+    match d.exact().and_then(fit) {
+        Some(v) => Ok((v, d.span())),
+        None => Err(HeaderValueError::new(
+            HeaderValueErrorKind::NumberOutOfRange,
+            d.span().start,
+        )),
+    }
+}
+
+/// The four accessors every `delta-seconds` header exposes (`value`,
+/// `exceeds_u32`, `delta`, `span`), written once: `$field` is the
+/// [`DeltaSeconds`] field (`0` or `delta`); the docs of `value` and
+/// `exceeds_u32` say what the number means for that header.
+macro_rules! delta_accessors {
+    ($field:tt, value: $value_doc:literal, exceeds_u32: $exceeds_doc:literal) => {
+        #[doc = $value_doc]
+        pub fn value(&self) -> u64 {
+            self.$field.value()
+        }
+
+        #[doc = $exceeds_doc]
+        pub fn exceeds_u32(&self) -> bool {
+            self.$field.exceeds_u32()
+        }
+
+        /// The parsed number with its overflow facts.
+        pub fn delta(&self) -> DeltaSeconds {
+            self.$field
+        }
+
+        /// Absolute span of the digits.
+        pub fn span(&self) -> Span {
+            self.$field.span()
+        }
+    };
+}
+pub(crate) use delta_accessors;
+
+/// Parses `delta-seconds *(SEMI generic-param)` (Min-SE, RFC 4028 §5, and
+/// Session-Expires, RFC 4028 §4, before its `refresher` is read): the
+/// number must be followed by LWS, `;` or the end.
+pub(crate) fn parse_delta_params(
+    value: &[u8],
+    base: usize,
+) -> Result<(DeltaSeconds, Params<'_>), HeaderValueError> {
+    let mut cur = Cursor::new(value, base);
+    start_value(&mut cur)?;
+    let delta = scan_delta(&mut cur, b";")?;
+    let params = scan_params(&mut cur)?;
+    finish(&mut cur)?;
+    Ok((delta, params))
+}
+
 /// Expires (RFC 3261 §20.19): `delta-seconds`, the relative lifetime of the
 /// message content, registration or subscription.
 ///
@@ -149,26 +214,12 @@ pub struct MinExpires(DeltaSeconds);
 macro_rules! lone_delta_api {
     ($ty:ident, $name:ident) => {
         impl $ty {
-            /// The number of seconds, saturated at `u64::MAX`.
-            pub fn value(&self) -> u64 {
-                self.0.value()
-            }
-
-            /// True when the value is above 2^32−1 (RFC 3261 §10.2: receivers
-            /// may clamp it; rule `expires-syntax` warns).
-            pub fn exceeds_u32(&self) -> bool {
-                self.0.exceeds_u32()
-            }
-
-            /// The parsed number with its overflow facts.
-            pub fn delta(&self) -> DeltaSeconds {
-                self.0
-            }
-
-            /// Absolute span of the digits.
-            pub fn span(&self) -> Span {
-                self.0.span()
-            }
+            delta_accessors!(
+                0,
+                value: "The number of seconds, saturated at `u64::MAX`.",
+                exceeds_u32: "True when the value is above 2^32−1 (RFC 3261 §10.2: receivers
+ may clamp it; rule `expires-syntax` warns)."
+            );
         }
 
         impl<'a> TypedHeader<'a> for $ty {
@@ -193,25 +244,11 @@ pub struct MinSe<'a> {
 }
 
 impl<'a> MinSe<'a> {
-    /// The number of seconds, saturated at `u64::MAX`.
-    pub fn value(&self) -> u64 {
-        self.delta.value()
-    }
-
-    /// True when the value is above 2^32−1.
-    pub fn exceeds_u32(&self) -> bool {
-        self.delta.exceeds_u32()
-    }
-
-    /// The parsed number with its overflow facts.
-    pub fn delta(&self) -> DeltaSeconds {
-        self.delta
-    }
-
-    /// Absolute span of the digits.
-    pub fn span(&self) -> Span {
-        self.delta.span()
-    }
+    delta_accessors!(
+        delta,
+        value: "The number of seconds, saturated at `u64::MAX`.",
+        exceeds_u32: "True when the value is above 2^32−1."
+    );
 
     /// The generic parameters after the number.
     pub fn params(&self) -> Params<'a> {
@@ -223,11 +260,7 @@ impl<'a> TypedHeader<'a> for MinSe<'a> {
     const NAME: KnownHeader = KnownHeader::MinSe;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        start_value(&mut cur)?;
-        let delta = scan_delta(&mut cur, b";")?;
-        let params = scan_params(&mut cur)?;
-        finish(&mut cur)?;
+        let (delta, params) = parse_delta_params(value, base)?;
         Ok(MinSe { delta, params })
     }
 }
@@ -268,17 +301,9 @@ impl<'a> TypedHeader<'a> for RSeq {
     const NAME: KnownHeader = KnownHeader::RSeq;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let d = parse_lone_number(value, base)?;
-        match d.exact().and_then(|v| u32::try_from(v).ok()) {
-            Some(v) if v >= 1 => Ok(RSeq {
-                value: v,
-                span: d.span(),
-            }),
-            _ => Err(HeaderValueError::new(
-                HeaderValueErrorKind::NumberOutOfRange,
-                d.span().start,
-            )),
-        }
+        let (value, span) =
+            parse_lone_bounded(value, base, |v| u32::try_from(v).ok().filter(|&v| v >= 1))?;
+        Ok(RSeq { value, span })
     }
 }
 

@@ -12,11 +12,11 @@
 //! reason-extension  =  generic-param
 //! ```
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Params};
+use crate::error::HeaderValueError;
+use crate::header::param::Params;
+use crate::header::typed::scan::{ascii, bad_param, digit_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
 use crate::Span;
 
 /// The protocol a [`Reason`] cause belongs to (RFC 3326 §2, §3.1).
@@ -44,9 +44,9 @@ pub enum ReasonProtocol {
 ///   the validator can see repeats through [`Params::first_repeated`].
 /// - Other parameters are `generic-param` (RFC 3261 §25.1).
 ///
-/// [`ExpectedDigits`]: HeaderValueErrorKind::ExpectedDigits
-/// [`BadParam`]: HeaderValueErrorKind::BadParam
-/// [`NumberOutOfRange`]: HeaderValueErrorKind::NumberOutOfRange
+/// [`ExpectedDigits`]: crate::error::HeaderValueErrorKind::ExpectedDigits
+/// [`BadParam`]: crate::error::HeaderValueErrorKind::BadParam
+/// [`NumberOutOfRange`]: crate::error::HeaderValueErrorKind::NumberOutOfRange
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reason<'a> {
     protocol: &'a [u8],
@@ -60,7 +60,7 @@ pub struct Reason<'a> {
 impl<'a> Reason<'a> {
     /// The protocol token as sent (`SIP`, `Q.850`, ...).
     pub fn protocol(&self) -> &'a str {
-        core::str::from_utf8(self.protocol).unwrap_or("")
+        ascii(self.protocol)
     }
 
     /// Absolute span of the protocol token.
@@ -114,53 +114,24 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
     const NAME: KnownHeader = KnownHeader::Reason;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        if value.is_empty() {
-            return Err(cur.err(HeaderValueErrorKind::Empty));
-        }
-        let protocol = cur.expect_token()?;
-        let protocol_span = cur.span_from(0);
-        let params = scan_params(&mut cur)?;
-        let end = cur.pos;
-        cur.skip_lws();
-        if !cur.at_end() {
-            return Err(cur.err(HeaderValueErrorKind::Trailing));
-        }
+        let TokenParams {
+            token: protocol,
+            token_span: protocol_span,
+            params,
+            span,
+        } = parse_token_params(value, base)?;
 
         let mut cause = None;
         let mut text = None;
         for p in params.iter() {
             if p.is("cause") && cause.is_none() {
-                let (Some(v), Some(span)) = (p.value(), p.value_span()) else {
-                    return Err(HeaderValueError::new(
-                        HeaderValueErrorKind::BadParam,
-                        p.name_span().end,
-                    ));
-                };
-                if let Some(i) = v.iter().position(|&b| !lex::is_digit(b)) {
-                    return Err(HeaderValueError::new(
-                        HeaderValueErrorKind::ExpectedDigits,
-                        span.start + i,
-                    ));
-                }
-                let n = lex::parse_u64(v)
-                    .and_then(|n| u32::try_from(n).ok())
-                    .ok_or(HeaderValueError::new(
-                        HeaderValueErrorKind::NumberOutOfRange,
-                        span.start,
-                    ))?;
-                cause = Some((n, span));
+                cause = Some(digit_param(&p, |n| u32::try_from(n).ok())?);
             } else if p.is("text") && text.is_none() {
                 match (p.value_unquoted(), p.value_span()) {
                     (Some(t), Some(s)) if p.is_quoted() => {
                         text = Some((t, Span::new(s.start + 1, s.end - 1)));
                     }
-                    (_, s) => {
-                        return Err(HeaderValueError::new(
-                            HeaderValueErrorKind::BadParam,
-                            s.map_or(p.name_span().end, |s| s.start),
-                        ))
-                    }
+                    _ => return Err(bad_param(&p)),
                 }
             }
         }
@@ -170,7 +141,7 @@ impl<'a> TypedHeader<'a> for Reason<'a> {
             params,
             cause,
             text,
-            span: Span::new(base, base + end),
+            span,
         })
     }
 }
@@ -283,7 +254,7 @@ mod tests {
 
     #[test]
     fn invalid_values_are_located() {
-        use HeaderValueErrorKind as K;
+        use crate::error::HeaderValueErrorKind as K;
         let cases: &[(&str, K, usize)] = &[
             ("", K::Empty, 0),
             (";cause=1", K::ExpectedToken, 0),

@@ -10,7 +10,10 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
-use crate::header::typed::number::{finish, scan_delta, start_value, DeltaSeconds};
+use crate::header::typed::number::{
+    delta_accessors, finish, scan_delta, start_value, DeltaSeconds,
+};
+use crate::header::typed::scan::param_value_at;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -41,25 +44,11 @@ pub struct RetryAfter<'a> {
 }
 
 impl<'a> RetryAfter<'a> {
-    /// The number of seconds, saturated at `u64::MAX`.
-    pub fn value(&self) -> u64 {
-        self.delta.value()
-    }
-
-    /// True when the value is above 2^32−1 (rule `retry-after-overlarge`).
-    pub fn exceeds_u32(&self) -> bool {
-        self.delta.exceeds_u32()
-    }
-
-    /// The parsed number with its overflow facts.
-    pub fn delta(&self) -> DeltaSeconds {
-        self.delta
-    }
-
-    /// Absolute span of the digits.
-    pub fn span(&self) -> Span {
-        self.delta.span()
-    }
+    delta_accessors!(
+        delta,
+        value: "The number of seconds, saturated at `u64::MAX`.",
+        exceeds_u32: "True when the value is above 2^32−1 (rule `retry-after-overlarge`)."
+    );
 
     /// The comment's text between the outer parentheses (nested comments
     /// and escapes kept as sent), if there is a comment.
@@ -135,10 +124,9 @@ impl<'a> TypedHeader<'a> for RetryAfter<'a> {
                 .zip(p.value_span())
                 .and_then(|(v, s)| DeltaSeconds::from_digits(v, s));
             if ok.is_none() {
-                let at = p.value_span().map_or(p.name_span().end, |s| s.start);
                 return Err(HeaderValueError::new(
                     HeaderValueErrorKind::ExpectedDigits,
-                    at,
+                    param_value_at(&p),
                 ));
             }
         }

@@ -18,11 +18,13 @@
 //! ```
 //! (`qvalue` from RFC 3261 §25.1.)
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Param, Params};
+use crate::error::HeaderValueError;
+use crate::header::param::{Param, Params};
+use crate::header::typed::scan::qvalue;
+use crate::header::typed::scan::{ascii, bad_param, parse_token_params, TokenParams};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// One `sec-mechanism` a server offers for security agreement (RFC 3329
@@ -39,7 +41,7 @@ use crate::Span;
 /// `generic-param`s. When one of the four known parameters appears twice the
 /// accessors report the first; [`Params::first_repeated`] finds repeats.
 ///
-/// [`BadParam`]: HeaderValueErrorKind::BadParam
+/// [`BadParam`]: crate::error::HeaderValueErrorKind::BadParam
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SecurityServer<'a> {
     mechanism: &'a [u8],
@@ -52,7 +54,7 @@ pub struct SecurityServer<'a> {
 impl<'a> SecurityServer<'a> {
     /// The mechanism name as sent (`digest`, `tls`, `ipsec-3gpp`, ...).
     pub fn mechanism(&self) -> &'a str {
-        core::str::from_utf8(self.mechanism).unwrap_or("")
+        ascii(self.mechanism)
     }
 
     /// Absolute span of the mechanism name.
@@ -96,64 +98,26 @@ impl<'a> SecurityServer<'a> {
     }
 }
 
-/// `qvalue` (RFC 3261 §25.1) in thousandths, or `None`.
-pub(crate) fn parse_qvalue(v: &[u8]) -> Option<u16> {
-    let (int, frac) = match v.iter().position(|&b| b == b'.') {
-        Some(i) => (&v[..i], Some(&v[i + 1..])),
-        None => (v, None),
-    };
-    let whole = match int {
-        b"0" => 0u16,
-        b"1" => 1,
-        _ => return None,
-    };
-    let frac = frac.unwrap_or(b"");
-    if frac.len() > 3 || !frac.iter().all(|&b| lex::is_digit(b)) {
-        return None;
-    }
-    let mut thousandths = 0u16;
-    for i in 0..3 {
-        thousandths = thousandths * 10 + frac.get(i).map_or(0, |&d| u16::from(d - b'0'));
-    }
-    if whole == 1 && thousandths != 0 {
-        return None;
-    }
-    Some(whole * 1000 + thousandths)
-}
-
-fn bad_at(p: &Param<'_>) -> HeaderValueError {
-    HeaderValueError::new(
-        HeaderValueErrorKind::BadParam,
-        p.value_span().map_or(p.name_span().end, |s| s.start),
-    )
-}
-
 impl<'a> TypedHeader<'a> for SecurityServer<'a> {
     const NAME: KnownHeader = KnownHeader::SecurityServer;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        if value.is_empty() {
-            return Err(cur.err(HeaderValueErrorKind::Empty));
-        }
-        let mechanism = cur.expect_token()?;
-        let mechanism_span = cur.span_from(0);
-        let params = scan_params(&mut cur)?;
-        let end = cur.pos;
-        cur.skip_lws();
-        if !cur.at_end() {
-            return Err(cur.err(HeaderValueErrorKind::Trailing));
-        }
+        let TokenParams {
+            token: mechanism,
+            token_span: mechanism_span,
+            params,
+            span,
+        } = parse_token_params(value, base)?;
         let mut q = None;
         let (mut alg, mut qop, mut ver) = (false, false, false);
         for p in params.iter() {
             if p.is("q") && q.is_none() {
-                q = Some(p.value().and_then(parse_qvalue).ok_or(bad_at(&p))?);
+                q = Some(p.value().and_then(qvalue).ok_or(bad_param(&p))?);
             } else if (p.is("d-alg") && !core::mem::replace(&mut alg, true))
                 || (p.is("d-qop") && !core::mem::replace(&mut qop, true))
             {
                 if !p.value().is_some_and(lex::is_token_str) {
-                    return Err(bad_at(&p));
+                    return Err(bad_param(&p));
                 }
             } else if p.is("d-ver") && !core::mem::replace(&mut ver, true) {
                 let ok = p.is_quoted()
@@ -161,7 +125,7 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
                         h.len() == 32 && h.iter().all(|&b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
                     });
                 if !ok {
-                    return Err(bad_at(&p));
+                    return Err(bad_param(&p));
                 }
             }
         }
@@ -170,7 +134,7 @@ impl<'a> TypedHeader<'a> for SecurityServer<'a> {
             mechanism_span,
             params,
             q,
-            span: Span::new(base, base + end),
+            span,
         })
     }
 }
@@ -249,7 +213,7 @@ mod tests {
 
     #[test]
     fn invalid_values_are_located() {
-        use HeaderValueErrorKind as K;
+        use crate::error::HeaderValueErrorKind as K;
         let cases: &[(&str, K, usize)] = &[
             ("", K::Empty, 0),
             (";q=1", K::ExpectedToken, 0),
@@ -296,7 +260,7 @@ mod tests {
             ("", None),
             ("0.x", None),
         ] {
-            assert_eq!(parse_qvalue(v.as_bytes()), q, "{v}");
+            assert_eq!(qvalue(v.as_bytes()), q, "{v}");
         }
     }
 

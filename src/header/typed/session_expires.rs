@@ -7,11 +7,10 @@
 //! ```
 
 use crate::error::HeaderValueError;
-use crate::header::param::{scan_params, Params};
-use crate::header::typed::number::{finish, scan_delta, start_value, DeltaSeconds};
+use crate::header::param::Params;
+use crate::header::typed::number::{delta_accessors, parse_delta_params, DeltaSeconds};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::Cursor;
 use crate::Span;
 
 /// Who refreshes the session (RFC 4028 §4 `refresher-param`).
@@ -43,25 +42,11 @@ impl<'a> SessionExpires<'a> {
     /// The smallest session interval RFC 4028 §4 allows (90 seconds).
     pub const MINIMUM: u64 = 90;
 
-    /// The session interval in seconds, saturated at `u64::MAX`.
-    pub fn value(&self) -> u64 {
-        self.delta.value()
-    }
-
-    /// True when the interval is above 2^32−1.
-    pub fn exceeds_u32(&self) -> bool {
-        self.delta.exceeds_u32()
-    }
-
-    /// The parsed number with its overflow facts.
-    pub fn delta(&self) -> DeltaSeconds {
-        self.delta
-    }
-
-    /// Absolute span of the digits.
-    pub fn span(&self) -> Span {
-        self.delta.span()
-    }
+    delta_accessors!(
+        delta,
+        value: "The session interval in seconds, saturated at `u64::MAX`.",
+        exceeds_u32: "True when the interval is above 2^32−1."
+    );
 
     /// All parameters, `refresher` included.
     pub fn params(&self) -> Params<'a> {
@@ -90,11 +75,7 @@ impl<'a> TypedHeader<'a> for SessionExpires<'a> {
     const NAME: KnownHeader = KnownHeader::SessionExpires;
 
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        start_value(&mut cur)?;
-        let delta = scan_delta(&mut cur, b";")?;
-        let params = scan_params(&mut cur)?;
-        finish(&mut cur)?;
+        let (delta, params) = parse_delta_params(value, base)?;
         Ok(SessionExpires { delta, params })
     }
 }

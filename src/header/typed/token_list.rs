@@ -13,23 +13,17 @@ use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
 use crate::header::typed::number::{finish, start_value};
+use crate::header::typed::scan::{ascii, bad_param, qvalue, spanned_token};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
 use crate::Span;
 
-fn ascii(t: &[u8]) -> &str {
-    // Tokens are ASCII, so this never falls back.
-    core::str::from_utf8(t).unwrap_or("")
-}
-
 /// Parses an element that is exactly one `token`.
 fn parse_token(value: &[u8], base: usize) -> Result<(&str, Span), HeaderValueError> {
     let mut cur = Cursor::new(value, base);
     start_value(&mut cur)?;
-    let start = cur.pos;
-    let t = cur.expect_token()?;
-    let span = cur.span_from(start);
+    let (t, span) = spanned_token(&mut cur)?;
     finish(&mut cur)?;
     Ok((ascii(t), span))
 }
@@ -196,28 +190,6 @@ impl<'a> TypedHeader<'a> for AllowEvents<'a> {
     }
 }
 
-/// Parses a `qvalue` (RFC 3261 §25.1) into thousandths:
-/// `( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`.
-fn parse_qvalue(v: &[u8]) -> Option<u16> {
-    let (first, frac) = match v {
-        [d] => (*d, &[][..]),
-        [d, b'.', rest @ ..] if rest.len() <= 3 => (*d, rest),
-        _ => return None,
-    };
-    if !frac.iter().all(u8::is_ascii_digit) {
-        return None;
-    }
-    let mut thousandths = 0u16;
-    for i in 0..3 {
-        thousandths = thousandths * 10 + frac.get(i).map_or(0, |d| u16::from(d - b'0'));
-    }
-    match first {
-        b'0' => Some(thousandths),
-        b'1' if thousandths == 0 => Some(1000),
-        _ => None,
-    }
-}
-
 /// Scans `*(SEMI accept-param)` with `accept-param = ("q" EQUAL qvalue) /
 /// generic-param` (RFC 3261 §25.1) and checks every `q`. A malformed `q`
 /// (`q=2`, `q=.5`, `q=0.1234`, `q` alone) is `BadParam` at its value (or
@@ -229,15 +201,12 @@ fn scan_accept_params<'a>(
     let params = scan_params(cur)?;
     let mut q = None;
     for p in params.iter().filter(|p| p.is("q")) {
-        let parsed = p.value().and_then(parse_qvalue);
+        let parsed = p.value().and_then(qvalue);
         match parsed {
             Some(v) => {
                 q.get_or_insert(v);
             }
-            None => {
-                let at = p.value_span().map_or(p.name_span().end, |s| s.start);
-                return Err(HeaderValueError::new(HeaderValueErrorKind::BadParam, at));
-            }
+            None => return Err(bad_param(&p)),
         }
     }
     Ok((params, q))
@@ -298,7 +267,7 @@ impl<'a> Accept<'a> {
 
     /// True when the range is exactly `ty/subtype`, ignoring ASCII case.
     pub fn is(&self, ty: &str, subtype: &str) -> bool {
-        self.pair.ty.eq_ignore_ascii_case(ty) && self.pair.sub.eq_ignore_ascii_case(subtype)
+        self.pair.is(ty, subtype)
     }
 
     /// True for `*/*`.
@@ -389,9 +358,7 @@ impl<'a> TypedHeader<'a> for AcceptEncoding<'a> {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
         let mut cur = Cursor::new(value, base);
         start_value(&mut cur)?;
-        let start = cur.pos;
-        let coding = cur.expect_token()?;
-        let span = cur.span_from(start);
+        let (coding, span) = spanned_token(&mut cur)?;
         let (params, q) = scan_accept_params(&mut cur)?;
         finish(&mut cur)?;
         Ok(AcceptEncoding {
@@ -490,9 +457,7 @@ impl<'a> TypedHeader<'a> for AcceptLanguage<'a> {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
         let mut cur = Cursor::new(value, base);
         start_value(&mut cur)?;
-        let start = cur.pos;
-        let range = cur.expect_token()?;
-        let span = cur.span_from(start);
+        let (range, span) = spanned_token(&mut cur)?;
         if range != b"*" {
             if let Some(at) = language_range_error(range) {
                 return Err(HeaderValueError::new(
@@ -728,7 +693,7 @@ mod tests {
             (b"", None),
         ];
         for &(v, q) in table {
-            assert_eq!(parse_qvalue(v), q, "{v:?}");
+            assert_eq!(crate::header::typed::scan::qvalue(v), q, "{v:?}");
         }
     }
 

@@ -32,7 +32,9 @@
 //!   `unksm2`) are checked only for the `absoluteURI` character set.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::param::{param_item_api, param_list_api};
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
+use crate::header::typed::scan::ascii;
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -132,28 +134,14 @@ impl<'a> UriParam<'a> {
     pub fn name(&self) -> &'a [u8] {
         self.name
     }
-
-    /// The value as sent, if any.
-    pub fn value(&self) -> Option<&'a [u8]> {
-        self.value
-    }
-
-    /// Case-insensitive name comparison (RFC 3261 §19.1.4: parameter names
-    /// compare case-insensitively).
-    pub fn is(&self, name: &str) -> bool {
-        self.name.eq_ignore_ascii_case(name.as_bytes())
-    }
-
-    /// Absolute span of the name.
-    pub fn name_span(&self) -> Span {
-        self.name_span
-    }
-
-    /// Absolute span of the value, if any.
-    pub fn value_span(&self) -> Option<Span> {
-        self.value_span
-    }
 }
+
+param_item_api!(
+    UriParam,
+    value_doc: "The value as sent, if any.",
+    is_doc: "Case-insensitive name comparison (RFC 3261 §19.1.4: parameter names
+ compare case-insensitively)."
+);
 
 /// The `uri-parameters` of a SIP or tel URI: a validated region (from the
 /// first `;`), walked lazily so nothing is allocated.
@@ -173,44 +161,18 @@ impl<'a> UriParams<'a> {
         }
     }
 
-    /// The first parameter named `name` (case-insensitive).
-    pub fn get(&self, name: &str) -> Option<UriParam<'a>> {
-        self.iter().find(|p| p.is(name))
-    }
-
-    /// True when a parameter named `name` is present.
-    pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    /// Number of parameters.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// True when there is no parameter.
-    pub fn is_empty(&self) -> bool {
-        self.s.is_empty()
-    }
-
-    /// Absolute span of the region, from the first `;`.
-    pub fn span(&self) -> Span {
-        Span::new(self.base, self.base + self.s.len())
-    }
-
     /// The raw region, from the first `;`.
     pub fn as_bytes(&self) -> &'a [u8] {
         self.s
     }
 }
 
-impl<'a> IntoIterator for &UriParams<'a> {
-    type Item = UriParam<'a>;
-    type IntoIter = UriParamIter<'a>;
-    fn into_iter(self) -> UriParamIter<'a> {
-        self.iter()
-    }
-}
+param_list_api!(
+    UriParams,
+    UriParamIter,
+    UriParam,
+    span_doc: "Absolute span of the region, from the first `;`."
+);
 
 /// Iterator over [`UriParams`].
 #[derive(Clone, Debug)]
@@ -488,7 +450,7 @@ impl<'a> Uri<'a> {
 
     /// The scheme as sent (case preserved), without the colon.
     pub fn scheme(&self) -> &'a str {
-        core::str::from_utf8(&self.raw[..self.scheme_len]).unwrap_or("")
+        ascii(&self.raw[..self.scheme_len])
     }
 
     /// Absolute span of the scheme.

@@ -43,6 +43,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
 use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
+use crate::header::typed::scan::{self, digit_param};
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -194,28 +195,10 @@ impl<'a> Via<'a> {
     /// `None` when absent, a located error otherwise (rule `via-ttl-range`).
     pub fn ttl(&self) -> Option<Result<u8, HeaderValueError>> {
         let p = self.params.get("ttl")?;
-        Some(match (p.value(), p.value_span()) {
-            (Some(v), Some(sp)) => {
-                if let Some(i) = v.iter().position(|&b| !lex::is_digit(b)) {
-                    Err(HeaderValueError::new(
-                        HeaderValueErrorKind::ExpectedDigits,
-                        sp.start + i,
-                    ))
-                } else {
-                    lex::parse_u64(v)
-                        .filter(|&t| v.len() <= 3 && t <= 255)
-                        .map(|t| t as u8)
-                        .ok_or(HeaderValueError::new(
-                            HeaderValueErrorKind::NumberOutOfRange,
-                            sp.start,
-                        ))
-                }
-            }
-            _ => Err(HeaderValueError::new(
-                HeaderValueErrorKind::BadParam,
-                p.name_span().end,
-            )),
-        })
+        // `1*3DIGIT`: a fourth digit is out of range even when it is a
+        // leading zero.
+        let width_ok = p.value().is_some_and(|v| v.len() <= 3);
+        Some(digit_param(&p, |t| u8::try_from(t).ok().filter(|_| width_ok)).map(|(t, _)| t))
     }
 
     /// Absolute span of the whole element.
@@ -285,10 +268,8 @@ impl<'a> TypedHeader<'a> for Via<'a> {
             None => None,
             Some(p) => match (p.value(), p.value_span()) {
                 (Some(v), Some(sp)) => {
-                    let port = lex::parse_u64(v)
-                        .filter(|&n| n <= u64::from(u16::MAX))
-                        .ok_or(HeaderValueError::new(K::BadPort, sp.start))?;
-                    Some((p, Some(port as u16)))
+                    let port = scan::port(v).ok_or(HeaderValueError::new(K::BadPort, sp.start))?;
+                    Some((p, Some(port)))
                 }
                 _ => Some((p, None)),
             },

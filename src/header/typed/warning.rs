@@ -11,6 +11,7 @@
 //! (RFC 3261 §25.1.)
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::header::typed::scan;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
@@ -64,7 +65,7 @@ impl<'a> Warning<'a> {
     /// The warn-agent as sent: `host[:port]`, `[v6][:port]` or a pseudonym.
     /// Always ASCII (it was validated as token / IPv6 reference bytes).
     pub fn agent(&self) -> &'a str {
-        core::str::from_utf8(self.agent).unwrap_or("")
+        scan::ascii(self.agent)
     }
 
     /// The warn-agent bytes as sent.
@@ -141,9 +142,9 @@ fn agent(cur: &mut Cursor<'_>) -> Result<Option<u16>, HeaderValueError> {
     }
     let at = cur.pos;
     let digits = cur.digits();
-    match lex::parse_u64(digits) {
-        Some(p) if p <= 65535 => Ok(Some(p as u16)),
-        _ => Err(cur.err_at(HeaderValueErrorKind::BadPort, at)),
+    match scan::port(digits) {
+        Some(p) => Ok(Some(p)),
+        None => Err(cur.err_at(HeaderValueErrorKind::BadPort, at)),
     }
 }
 

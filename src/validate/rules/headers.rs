@@ -24,6 +24,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     placement(f, out);
     contact(f, out);
     option_tag_syntax(f, out);
+    option_tag_unknown(f, out);
     allow_syntax(f, out);
     expires_syntax(f, out);
     retry_after(f, out);
@@ -701,6 +702,84 @@ fn option_tag_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
     }
 }
 
+/// The IANA "Option Tags" registry (RFC 3261 §27.1: tags are registered
+/// when published in standards-track RFCs), each with the RFC that
+/// registered it. Compared ASCII case-insensitively (RFC 3261 §19.2 makes
+/// tags tokens; `has_token` and the UAs we know compare them so).
+const REGISTERED_OPTION_TAGS: [&str; 36] = [
+    "100rel",                   // RFC 3262 (reliable provisional responses)
+    "199",                      // RFC 6228 (199 Early Dialog Terminated)
+    "answermode",               // RFC 5373 (Answer-Mode)
+    "early-session",            // RFC 3959 (early-session disposition)
+    "eventlist",                // RFC 4662 (resource lists)
+    "explicitsub",              // RFC 7614 (explicit REFER subscription)
+    "from-change",              // RFC 4916 (connected identity)
+    "geolocation-http",         // RFC 6442 (location conveyance)
+    "geolocation-sip",          // RFC 6442
+    "gin",                      // RFC 6140 (registration of multiple numbers)
+    "gruu",                     // RFC 5627 (GRUU)
+    "histinfo",                 // RFC 7044 (History-Info)
+    "ice",                      // RFC 5768 (ICE in SIP)
+    "join",                     // RFC 3911 (Join)
+    "multiple-refer",           // RFC 5368 (REFER with multiple targets)
+    "norefersub",               // RFC 4488 (REFER without subscription)
+    "nosub",                    // RFC 7614
+    "outbound",                 // RFC 5626 (SIP Outbound)
+    "path",                     // RFC 3327 (Path)
+    "policy",                   // RFC 6794 (session policies)
+    "precondition",             // RFC 3312 (preconditions)
+    "pref",                     // RFC 3840 (caller preferences)
+    "privacy",                  // RFC 3323 (Privacy)
+    "recipient-list-invite",    // RFC 5366 (conference via INVITE)
+    "recipient-list-message",   // RFC 5365 (multiple-recipient MESSAGE)
+    "recipient-list-subscribe", // RFC 5367 (subscriptions to lists)
+    "record-aware",             // RFC 7866 (SIPREC)
+    "replaces",                 // RFC 3891 (Replaces)
+    "resource-priority",        // RFC 4412 (Resource-Priority)
+    "sdp-anat",                 // RFC 4092 (ANAT semantics)
+    "sec-agree",                // RFC 3329 (security agreement)
+    "siprec",                   // RFC 7866 (SIPREC)
+    "tdialog",                  // RFC 4538 (Target-Dialog)
+    "timer",                    // RFC 4028 (session timers)
+    "trickle-ice",              // RFC 8840 (Trickle ICE in SIP)
+    "uui",                      // RFC 7433 (User-to-User Information)
+];
+
+/// True when `tag` is in [`REGISTERED_OPTION_TAGS`] (case-insensitive).
+fn is_registered_option_tag(tag: &[u8]) -> bool {
+    REGISTERED_OPTION_TAGS
+        .iter()
+        .any(|t| t.as_bytes().eq_ignore_ascii_case(tag))
+}
+
+/// `option-tag-unknown` — RFC 3261 §19.2, §20.32, §20.37: option tags are
+/// registered with IANA once published in a standards-track RFC, and only
+/// those may be used; a tag outside the registry (a private or draft
+/// extension) is reported as info. Entries that are not tokens are
+/// `option-tag-syntax`'s, not this rule's. Unsupported is included as the
+/// spec says, though there the UAS only echoes the request's tags. Span:
+/// the tag.
+fn option_tag_unknown<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if !out.wants(r::OPTION_TAG_UNKNOWN) {
+        return;
+    }
+    for k in [
+        KnownHeader::Require,
+        KnownHeader::Supported,
+        KnownHeader::Unsupported,
+    ] {
+        for e in f.resp.headers().elements(k) {
+            if lex::is_token_str(e.bytes) && !is_registered_option_tag(e.bytes) {
+                out.emit(
+                    r::OPTION_TAG_UNKNOWN,
+                    Some(e.span),
+                    Detail::with("option tag not in the IANA registry", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
+
 /// `allow-syntax` — RFC 3261 §25.1: `Allow = "Allow" HCOLON [Method
 /// *(COMMA Method)]`, `Method` being a token. An empty Allow is legal.
 /// Span: the offending entry (the row when the entry is empty).
@@ -997,6 +1076,33 @@ mod tests {
         ] {
             assert!(!is_qvalue(bad), "{:?}", String::from_utf8_lossy(bad));
         }
+    }
+
+    #[test]
+    fn registered_option_tags() {
+        for t in [
+            &b"100rel"[..],
+            b"TIMER",
+            b"Replaces",
+            b"199",
+            b"uui",
+            b"trickle-ice",
+        ] {
+            assert!(
+                is_registered_option_tag(t),
+                "{:?}",
+                String::from_utf8_lossy(t)
+            );
+        }
+        for t in [&b"100rel2"[..], b"x-private", b"", b"time", b"timer "] {
+            assert!(
+                !is_registered_option_tag(t),
+                "{:?}",
+                String::from_utf8_lossy(t)
+            );
+        }
+        // Sorted and unique, so the table reads like the registry.
+        assert!(REGISTERED_OPTION_TAGS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

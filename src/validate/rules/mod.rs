@@ -1,5 +1,14 @@
 //! The checks, grouped by the class of response they concern.
 //!
+//! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
+//! * `headers.rs` — sections 2–3: mandatory headers, tags, single-value
+//!   headers, CSeq, Call-ID, Contact, option tags, placement, Warning, Date.
+//! * `via.rs` — section 3 Via rules, and the Via reader the others use.
+//! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
+//!   `server_failure.rs` — sections 4–6, by class.
+//! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
+//! * `request.rs` — every rule that compares with the request (`req`).
+//!
 //! Every check is a plain function over [`Facts`] (what every rule needs,
 //! computed once per response) writing to an [`Emitter`]. None allocates:
 //! header values are walked in place with the lexical helpers.
@@ -10,15 +19,17 @@ mod headers;
 mod provisional;
 mod proxy;
 mod redirect;
+mod request;
 mod server_failure;
 mod success;
 mod uac;
 mod via;
 
 use crate::header::param::{scan_params, Params};
+use crate::header::typed::{ContentType, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
-use crate::message::Response;
+use crate::message::{Request, Response};
 use crate::span::Span;
 
 use super::{Context, Emitter, FindingSink};
@@ -36,6 +47,8 @@ pub(crate) struct Facts<'r, 'a> {
     /// Where a finding about something *missing* points: the status line,
     /// whose code is what demands the header.
     pub(crate) status_line: Span,
+    /// The matching request, when the Context has one (spec context `req`).
+    pub(crate) req: Option<Request<'r>>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
@@ -53,6 +66,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             code: resp.status().as_u16(),
             method,
             status_line: resp.status_line_span(),
+            req: ctx.request(),
         }
     }
 
@@ -86,6 +100,7 @@ pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     server_failure::check(f, out);
     via::check(f, out);
     uac::check(f, out);
+    request::check(f, out);
 }
 
 /// The method of a CSeq value `1*DIGIT LWS Method` (RFC 3261 §20.16), or
@@ -157,23 +172,113 @@ pub(crate) fn delta(v: &[u8]) -> Option<u64> {
 /// True when the To header carries a `tag` parameter (RFC 3261 §8.2.6.2).
 /// `None` when To is absent or unreadable.
 pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
-    let to = resp.headers().get(KnownHeader::To)?;
+    headers_to_tag(resp.headers())
+}
+
+/// [`to_has_tag`] on any header section (a request's, too).
+pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
+    let to = h.get(KnownHeader::To)?;
     addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
 }
 
-/// True when the body is an SDP session description: Content-Type
-/// `application/sdp` (media types are case-insensitive, RFC 3261 §7.4.1)
-/// and a non-empty body.
+/// True when the body is, or holds, an SDP session description (see
+/// [`body_has_type`]).
 pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
-    !resp.body().is_empty()
-        && resp
-            .headers()
-            .get(KnownHeader::ContentType)
-            .is_some_and(|h| {
-                let v = h.value();
-                let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-                lex::trim_lws(&v[..end]).eq_ignore_ascii_case(b"application/sdp")
-            })
+    body_has_type(resp.headers(), resp.body(), b"application/sdp")
+}
+
+/// True when a message's body is, or holds, a body of type `media`
+/// (`type/subtype`, lower case): a non-empty body whose Content-Type is
+/// `media` (media types are case-insensitive, RFC 3261 §7.4.1), or a
+/// `multipart/*` body (RFC 5621 §3: SIP carries several bodies as MIME
+/// multipart) one of whose parts says `Content-Type: <media>` (see
+/// [`multipart_has_type`]). Works on a request's headers and body too.
+pub(crate) fn body_has_type(h: &crate::header::Headers<'_>, body: &[u8], media: &[u8]) -> bool {
+    if body.is_empty() {
+        return false;
+    }
+    let Some(h) = h.get(KnownHeader::ContentType) else {
+        return false;
+    };
+    let v = h.value();
+    let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
+    let top = lex::trim_lws(&v[..end]);
+    if top.eq_ignore_ascii_case(media) {
+        return true;
+    }
+    let multipart = top
+        .get(..10)
+        .is_some_and(|m| m.eq_ignore_ascii_case(b"multipart/"));
+    if !multipart {
+        return false;
+    }
+    let boundary = ContentType::parse(v, h.value_span().start)
+        .ok()
+        .and_then(|ct| ct.params().get("boundary"))
+        .and_then(|p| p.value())
+        .map(|b| match b {
+            [b'"', inner @ .., b'"'] => inner,
+            _ => b,
+        })
+        .filter(|b| !b.is_empty());
+    multipart_has_type(body, boundary, media)
+}
+
+/// Most body parts [`multipart_has_type`] looks at.
+const MAX_PARTS: usize = 64;
+
+/// Whether a multipart body (RFC 2046 §5.1.1) has a part whose header says
+/// `Content-Type: <media>`. A bounded heuristic over the part
+/// headers, not a MIME parser: a delimiter is a line `--boundary`
+/// (any line starting with `--` when the boundary is unknown), the part's
+/// header lines follow it up to the first empty line, and only a
+/// `Content-Type` line there is read (MIME has no compact form). Lines end
+/// in LF with an optional CR; folded part headers are not unfolded; nested
+/// multiparts count through their own delimiter lines only when the
+/// boundary is unknown. At most [`MAX_PARTS`] parts are looked at.
+pub(crate) fn multipart_has_type(body: &[u8], boundary: Option<&[u8]>, media: &[u8]) -> bool {
+    let mut in_headers = false;
+    let mut parts = 0;
+    for line in body.split(|b| *b == b'\n') {
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        if let Some(rest) = line.strip_prefix(b"--") {
+            let after = match boundary {
+                Some(b) => rest.strip_prefix(b),
+                None => Some(rest),
+            };
+            if let Some(after) = after {
+                if boundary.is_some() && after.starts_with(b"--") {
+                    // The close delimiter: no part follows.
+                    return false;
+                }
+                parts += 1;
+                if parts > MAX_PARTS {
+                    return false;
+                }
+                in_headers = true;
+                continue;
+            }
+        }
+        if !in_headers {
+            continue;
+        }
+        if line.is_empty() {
+            in_headers = false;
+            continue;
+        }
+        let Some(colon) = line.iter().position(|b| *b == b':') else {
+            continue;
+        };
+        let (name, value) = (lex::trim_lws(&line[..colon]), &line[colon + 1..]);
+        if !name.eq_ignore_ascii_case(b"content-type") {
+            continue;
+        }
+        let end = value.iter().position(|b| *b == b';').unwrap_or(value.len());
+        if lex::trim_lws(&value[..end]).eq_ignore_ascii_case(media) {
+            return true;
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -240,6 +345,49 @@ mod tests {
                 String::from_utf8_lossy(v)
             );
         }
+    }
+
+    #[test]
+    fn multipart_sdp_table() {
+        let b = Some(&b"xyz"[..]);
+        for (body, boundary, want) in [
+            (
+                &b"--xyz\r\nContent-Type: text/plain\r\n\r\nhi\r\n--xyz\r\ncontent-type : Application/SDP ; x=1\r\n\r\nv=0\r\n--xyz--\r\n"[..],
+                b,
+                true,
+            ),
+            // LF-only lines, unknown boundary.
+            (b"--a\nContent-Type: application/sdp\n\nv=0\n--a--\n", None, true),
+            // Only text parts.
+            (b"--xyz\r\nContent-Type: text/plain\r\n\r\nv=0\r\n--xyz--\r\n", b, false),
+            // application/sdp in a part's content, not its headers.
+            (b"--xyz\r\n\r\nContent-Type: application/sdp\r\n--xyz--\r\n", b, false),
+            // A part after the close delimiter does not count.
+            (b"--xyz--\r\n--xyz\r\nContent-Type: application/sdp\r\n\r\n", b, false),
+            // Another boundary's delimiter does not start a part.
+            (b"--other\r\nContent-Type: application/sdp\r\n\r\n", b, false),
+            // application/sdpx is another type.
+            (b"--xyz\r\nContent-Type: application/sdpx\r\n\r\n", b, false),
+            (b"", b, false),
+        ] {
+            assert_eq!(
+                multipart_has_type(body, boundary, b"application/sdp"),
+                want,
+                "{:?}",
+                String::from_utf8_lossy(body)
+            );
+        }
+        // Past MAX_PARTS parts nothing more is read.
+        let mut many = Vec::new();
+        for _ in 0..MAX_PARTS {
+            many.extend_from_slice(b"--xyz\r\nContent-Type: text/plain\r\n\r\nx\r\n");
+        }
+        let mut last = many.clone();
+        last.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
+        assert!(!multipart_has_type(&last, b, b"application/sdp"));
+        many.truncate(many.len() - 38);
+        many.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
+        assert!(multipart_has_type(&many, b, b"application/sdp"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use crate::validate::finding::{Detail, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{has_sdp_body, has_token, to_has_tag, Facts};
+use super::{has_sdp_body, has_token, headers_to_tag, to_has_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     match f.code {
@@ -44,12 +44,19 @@ fn to_non_invite<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
 /// `1xx-early-dialog-contact` — RFC 3261 §13.3.1.1 applies §12.1.1 to a
 /// provisional response that creates an early dialog: the UAS MUST add a
 /// Contact. Applies to 101–198 to INVITE with a To tag (199 has its own
-/// rules). The request is not available yet, so a re-INVITE's provisional
-/// responses (which create no dialog) cannot be told apart. Span: the
-/// status line.
+/// rules). With the request in the Context, a re-INVITE's provisional
+/// responses (which create no dialog, §12.1) are skipped. Span: the status
+/// line.
 fn early_dialog_contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    // With the request: a re-INVITE (To tag present) creates no dialog
+    // (RFC 3261 §12.1), so its provisional responses are exempt.
+    let in_dialog = f
+        .req
+        .as_ref()
+        .is_some_and(|r| headers_to_tag(r.headers()) == Some(true));
     if f.code <= 198
         && f.method_is("INVITE")
+        && !in_dialog
         && to_has_tag(f.resp) == Some(true)
         && !f.has_value(KnownHeader::Contact)
     {

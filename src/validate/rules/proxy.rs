@@ -7,6 +7,7 @@ use crate::validate::{Emitter, FindingSink, Role};
 
 use super::via::parse_via;
 use super::Facts;
+use crate::header::typed::host::is_ipv4_broadcast;
 use crate::header::KnownHeader;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
@@ -31,9 +32,8 @@ fn broadcast_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
     let Ok(via) = parse_via(next.bytes, next.span.start) else {
         return;
     };
-    const BCAST: &[u8] = b"255.255.255.255";
     let received = via.params.get("received").and_then(|p| p.value());
-    if via.host == BCAST || received == Some(BCAST) {
+    if is_ipv4_broadcast(via.host) || received.is_some_and(is_ipv4_broadcast) {
         out.emit(
             r::PROXY_BROADCAST_VIA,
             Some(next.span),

@@ -54,7 +54,11 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// that would help a malicious caller, which cannot be judged here
 /// (lowered to warning). Span: the status line.
 /// `608-call-info-purpose` — §3.1: a Call-Info in a 608 MUST have
-/// `purpose=jwscard`. Span: each value without it.
+/// `purpose=jwscard`. Span: each value without it. A value whose
+/// parameters do not parse (`info = LAQUOT absoluteURI RAQUOT *( SEMI
+/// info-param)`, RFC 3261 §20.9) is skipped: whether it carries the purpose
+/// cannot be told reliably, and its syntax is not this rule's matter, so it
+/// is never misreported as lacking `purpose=jwscard`.
 fn call_info_608<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !f.has_value(KnownHeader::CallInfo) {
         out.emit(
@@ -65,11 +69,13 @@ fn call_info_608<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
         return;
     }
     for e in f.resp.headers().elements(KnownHeader::CallInfo) {
-        let jws = addr_params(e.bytes, e.span.start).is_some_and(|p| {
-            p.get("purpose")
-                .and_then(|q| q.value())
-                .is_some_and(|v| v.eq_ignore_ascii_case(b"jwscard"))
-        });
+        let Some(params) = addr_params(e.bytes, e.span.start) else {
+            continue;
+        };
+        let jws = params
+            .get("purpose")
+            .and_then(|q| q.value())
+            .is_some_and(|v| v.eq_ignore_ascii_case(b"jwscard"));
         if !jws {
             out.emit(
                 r::R_608_CALL_INFO_PURPOSE,

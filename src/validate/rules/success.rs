@@ -2,6 +2,7 @@
 //! the dialog Contact rules shared with provisional responses.
 
 use crate::header::param::scan_params;
+use crate::header::typed::{Contact, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::validate::finding::{Detail, DetailArg, Severity};
@@ -95,32 +96,17 @@ fn invite_allow_supported<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
     }
 }
 
-/// The URI scheme of a name-addr or addr-spec Contact value.
-fn contact_scheme(v: &[u8]) -> Option<&[u8]> {
-    let mut i = 0;
-    let mut start = 0;
-    while i < v.len() {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).ok()?,
-            b'<' => {
-                start = i + 1;
-                break;
-            }
-            b';' => break,
-            _ => i += 1,
-        }
-    }
-    let rest = &v[start..];
-    let colon = rest.iter().position(|b| *b == b':')?;
-    Some(lex::trim_lws(&rest[..colon]))
-}
-
 /// `dialog-contact-single-sip-uri` — RFC 3261 §12.1.1: the Contact of a
 /// response that establishes a dialog MUST be a SIP or SIPS URI (error).
 /// More than one Contact value is the spec's warning case: the UAC takes
 /// one remote target (§12.1.2), but the "exactly one" MUST of §8.1.1.8
 /// binds requests. Applies to 2xx to INVITE, UPDATE, SUBSCRIBE and REFER,
-/// and to 101–199 to INVITE with a To tag. Span: the offending value.
+/// and to 101–198 to INVITE with a To tag: a 199 terminates an early dialog
+/// and never establishes or refreshes one (RFC 6228 §6), as
+/// `1xx-early-dialog-contact` also excludes it. A Contact value that does
+/// not parse as `name-addr / addr-spec` (RFC 3261 §20.10) is skipped: its
+/// defect is a syntax matter for the Contact syntax rules, not a URI scheme
+/// this rule could judge. Span: the offending value.
 fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -133,7 +119,7 @@ fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
                 || f.method_is("SUBSCRIBE")
                 || f.method_is("REFER")
         }
-        101..=199 => f.method_is("INVITE") && to_has_tag(f.resp) == Some(true),
+        101..=198 => f.method_is("INVITE") && to_has_tag(f.resp) == Some(true),
         _ => false,
     };
     if !applies {
@@ -151,8 +137,10 @@ fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
                 Detail::new("more than one Contact value"),
             );
         }
-        let sip = contact_scheme(e.bytes)
-            .is_some_and(|s| s.eq_ignore_ascii_case(b"sip") || s.eq_ignore_ascii_case(b"sips"));
+        let Ok(contact) = Contact::parse(e.bytes, e.span.start) else {
+            continue;
+        };
+        let sip = contact.uri().is_some_and(|u| u.is_sip() || u.is_sips());
         if !sip {
             out.emit_at(
                 r::DIALOG_CONTACT_SINGLE_SIP_URI,
@@ -253,19 +241,42 @@ fn publish_expires_etag<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
             Detail::new("2xx to PUBLISH without SIP-ETag"),
         ),
         Some(first) => {
-            let single = lex::is_token_str(first.value());
-            if !single {
-                out.emit(
-                    rule,
-                    Some(first.span()),
-                    Detail::new("SIP-ETag is not one entity-tag"),
-                );
+            if let Some(what) = etag_defect(first.value()) {
+                out.emit(rule, Some(first.span()), Detail::new(what));
             }
             for h in rows {
                 out.emit(rule, Some(h.span()), Detail::new("more than one SIP-ETag"));
             }
         }
     }
+}
+
+/// What is wrong with a SIP-ETag value, `None` when it is one entity-tag.
+/// RFC 3903 §11.3.1: `SIP-ETag = "SIP-ETag" HCOLON entity-tag`,
+/// `entity-tag = token`. Unlike HTTP's entity-tag, it is not quoted: a
+/// quoted value is one malformed tag, not several, and the detail says so.
+fn etag_defect(v: &[u8]) -> Option<&'static str> {
+    let v = lex::trim_lws(v);
+    if lex::is_token_str(v) {
+        return None;
+    }
+    if v.is_empty() {
+        return Some("SIP-ETag is empty (entity-tag = token)");
+    }
+    if v.first() == Some(&b'"') {
+        return Some("SIP-ETag is quoted (entity-tag = token, RFC 3903 §11.3.1)");
+    }
+    // Tokens separated by commas or white space: several tags.
+    let sep = |b: &u8| *b == b',' || lex::is_lws(*b);
+    let several = v.iter().any(sep)
+        && v.split(sep)
+            .filter(|p| !p.is_empty())
+            .all(lex::is_token_str);
+    Some(if several {
+        "SIP-ETag holds more than one entity-tag"
+    } else {
+        "SIP-ETag is not a token (entity-tag = token)"
+    })
 }
 
 /// `2xx-message-no-body-no-contact` — RFC 3428 §7: a 2xx to MESSAGE MUST
@@ -414,5 +425,33 @@ fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
             Some(h.value_span()),
             Detail::new("refresher=uac without Require: timer"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn etag_defect_says_what_is_wrong() {
+        for (v, want) in [
+            (&b"dx200xyz"[..], None),
+            (b" dx200xyz ", None),
+            (b"", Some("SIP-ETag is empty (entity-tag = token)")),
+            (
+                b"\"dx200xyz\"",
+                Some("SIP-ETag is quoted (entity-tag = token, RFC 3903 §11.3.1)"),
+            ),
+            (b"a b", Some("SIP-ETag holds more than one entity-tag")),
+            (b"a, b", Some("SIP-ETag holds more than one entity-tag")),
+            (b"a\r\n b", Some("SIP-ETag holds more than one entity-tag")),
+            (b"a/b", Some("SIP-ETag is not a token (entity-tag = token)")),
+            (
+                b"a b/c",
+                Some("SIP-ETag is not a token (entity-tag = token)"),
+            ),
+        ] {
+            assert_eq!(etag_defect(v), want, "{:?}", String::from_utf8_lossy(v));
+        }
     }
 }

@@ -1,12 +1,12 @@
 //! Spec section 8 (the UAC consuming the response) and the sent-by check
 //! shared with proxies.
 
+use crate::header::typed::{TypedHeader, Via};
 use crate::header::KnownHeader;
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
-use crate::validate::{Emitter, FindingSink, Role};
+use crate::validate::{Emitter, FindingSink, Role, SentBy};
 
-use super::via::parse_via;
 use super::Facts;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
@@ -50,8 +50,13 @@ fn at_endpoint_430<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter
 /// silently discard a response whose top Via sent-by does not match the
 /// value it inserted in its requests; §16.11 says the same for a stateless
 /// proxy. Needs the Context's own sent-by values (silent without them).
-/// A missing port means 5060, or 5061 for a TLS/WSS top Via (§18.2.1,
-/// §19.1.2). Span: the top Via value.
+/// Hosts and ports compare through [`SentBy::matches`](crate::validate::SentBy::matches)
+/// (addresses as addresses, names case-insensitively, a missing port being
+/// [`SentBy::default_port`](crate::validate::SentBy::default_port) of the
+/// Via transport), exactly as the forwarder judges them. A top Via value
+/// that does not parse (RFC 3261 §20.42, `via-parm`) cannot be shown to be
+/// ours either: it is reported too, as the forwarder refuses it with this
+/// rule (and `proxy-stray-response`). Span: the top Via value.
 fn via_top_not_ours<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let own = f.ctx.own_sent_by();
     if own.is_empty() {
@@ -60,15 +65,20 @@ fn via_top_not_ours<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     let Some(top) = f.resp.headers().elements(KnownHeader::Via).next() else {
         return;
     };
-    let Ok(via) = parse_via(top.bytes, top.span.start) else {
+    let Ok(via) = Via::parse(top.bytes, top.span.start) else {
+        out.emit(
+            r::VIA_TOP_NOT_OURS,
+            Some(top.span),
+            Detail::new("top Via does not parse, so it is not shown to be ours"),
+        );
         return;
     };
-    let tls =
-        via.transport.eq_ignore_ascii_case(b"TLS") || via.transport.eq_ignore_ascii_case(b"WSS");
-    let default_port = if tls { 5061 } else { 5060 };
+    let sent_by = via.sent_by();
+    let host = sent_by.host();
+    let default_port = SentBy::default_port(via.transport());
     if !own
         .iter()
-        .any(|s| s.matches(via.host, via.port, default_port))
+        .any(|s| s.matches(host.as_bytes(), sent_by.port(), default_port))
     {
         out.emit(
             r::VIA_TOP_NOT_OURS,

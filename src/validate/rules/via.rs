@@ -6,6 +6,7 @@
 //! not the typed Via header, which lives with the other typed values.
 
 use crate::header::param::{scan_params, Params};
+use crate::header::typed::host::is_ipv4;
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::span::Span;
@@ -103,19 +104,12 @@ const TRANSPORTS: [&[u8]; 7] = [b"UDP", b"TCP", b"TLS", b"SCTP", b"TLS-SCTP", b"
 /// The RFC 3261 branch magic cookie (§8.1.1.7).
 const COOKIE: &[u8] = b"z9hG4bK";
 
-/// `IPv4address = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT`
-/// (RFC 3261 §25.1), each part at most 255.
-fn is_ipv4(v: &[u8]) -> bool {
-    let mut n = 0;
-    v.split(|b| *b == b'.').all(|p| {
-        n += 1;
-        (1..=3).contains(&p.len())
-            && p.iter().all(|b| lex::is_digit(*b))
-            && lex::parse_u64(p).is_some_and(|x| x <= 255)
-    }) && n == 4
-}
-
-/// An unbracketed IPv6 address (RFC 3261 §25.1 `IPv6address`).
+/// An unbracketed IPv6 address (RFC 3261 §25.1 `IPv6address`), as the
+/// standard library reads one. Not the typed headers' `host::is_ipv6`: that
+/// one also accepts RFC 3261's three-colon ABNF slip (`2001:db8:::192.0.2.1`,
+/// which RFC 5118 §4.10 asks receivers to tolerate in a URI host), and a
+/// `received` value a server writes has no such excuse, so
+/// `via-received-syntax` stays strict.
 fn is_ipv6(v: &[u8]) -> bool {
     core::str::from_utf8(v)
         .ok()
@@ -307,5 +301,8 @@ mod tests {
         assert!(is_ipv6(b"::ffff:192.0.2.1"));
         assert!(!is_ipv6(b"[2001:db8::1]"));
         assert!(!is_ipv6(b"2001:db8:::1"));
+        // The reason not to use the typed headers' looser is_ipv6.
+        assert!(!is_ipv6(b"2001:db8:::192.0.2.1"));
+        assert!(crate::header::typed::host::is_ipv6(b"2001:db8:::192.0.2.1"));
     }
 }

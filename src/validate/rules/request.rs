@@ -1,0 +1,704 @@
+//! Rules that compare the response with the request it answers (spec
+//! context `req`). All are skipped when the Context holds no request.
+
+use crate::header::typed::NameAddr;
+use crate::header::{Headers, KnownHeader};
+use crate::lex;
+use crate::message::Request;
+use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+use super::{addr_params, body_has_type, delta, has_token, headers_to_tag, Facts};
+
+pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let Some(req) = &f.req else {
+        return;
+    };
+    copied_headers(f, req, out);
+    timestamp_100(f, req, out);
+    require_not_offered(f, req, out);
+    recv_info(f, req, out);
+    reliable_1xx_support(f, req, out);
+    refresher_uas_timer(f, req, out);
+    content_encoding(f, req, out);
+    dialog_creating(f, req, out);
+    match f.code {
+        300..=399 => redirect_to_self(f, req, out),
+        420 => unsupported_matches(f, req, out),
+        423 => min_expires_vs_request(f, req, out),
+        // RFC 6442 §4.3: a 424 MUST NOT answer a request that carried no
+        // Geolocation (`424-geolocation-error`, request part).
+        424 if !req.headers().contains(KnownHeader::Geolocation) => out.emit(
+            r::R_424_GEOLOCATION_ERROR,
+            Some(f.status_line),
+            Detail::new("424 to a request without Geolocation"),
+        ),
+        415 => accept_415(f, req, out),
+        // RFC 8876 §5.1: a 425 answers a request whose alert (CAP) payload
+        // could not be processed (`425-alertmsg-error`, request part).
+        425 if !body_has_type(req.headers(), req.body(), CAP) => out.emit(
+            r::R_425_ALERTMSG_ERROR,
+            Some(f.status_line),
+            Detail::new("425 to a request without a CAP payload"),
+        ),
+        439 => outbound_439(f, req, out),
+        607 if headers_to_tag(req.headers()) == Some(true) => out.emit(
+            r::R_607_OUT_OF_DIALOG,
+            Some(f.status_line),
+            Detail::new("607 to an in-dialog request"),
+        ),
+        200..=299 if f.method_is("SUBSCRIBE") => subscribe_2xx(f, req, out),
+        200..=299 if f.method_is("REGISTER") => register_expires_longer(f, req, out),
+        _ => {}
+    }
+}
+
+/// Compares two header values with every run of LWS (folds included) taken
+/// as one SP, as RFC 3261 §7.3.1 reads them.
+fn eq_lws(a: &[u8], b: &[u8]) -> bool {
+    let mut x = a.split(|c| lex::is_lws(*c)).filter(|w| !w.is_empty());
+    let mut y = b.split(|c| lex::is_lws(*c)).filter(|w| !w.is_empty());
+    loop {
+        match (x.next(), y.next()) {
+            (None, None) => return true,
+            (Some(p), Some(q)) if p == q => {}
+            _ => return false,
+        }
+    }
+}
+
+/// The URI of a name-addr (inside `<>`) or addr-spec (before `;`).
+fn addr_uri(v: &[u8]) -> &[u8] {
+    let mut i = 0;
+    while i < v.len() {
+        match v[i] {
+            b'"' => match lex::quoted_string_end(v, i) {
+                Ok(e) => i = e,
+                Err(_) => return v,
+            },
+            b'<' => {
+                let rest = &v[i + 1..];
+                let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
+                return &rest[..end];
+            }
+            b';' => return lex::trim_lws(&v[..i]),
+            _ => i += 1,
+        }
+    }
+    lex::trim_lws(v)
+}
+
+/// True when two Via values are the same copy: equal sent-protocol and
+/// sent-by, and equal parameters in order, except `received` and `rport`,
+/// which the server transport adds to the top Via of the request it
+/// receives (RFC 3261 §18.2.1, RFC 3581 §4) before the UAS copies it, so a
+/// request captured on the way in lacks them. Unreadable values compare
+/// with LWS normalised.
+fn same_via(a: &[u8], b: &[u8]) -> bool {
+    use super::via::parse_via;
+    let (Ok(x), Ok(y)) = (parse_via(a, 0), parse_via(b, 0)) else {
+        return eq_lws(a, b);
+    };
+    let kept = |p: &crate::header::Param<'_>| !p.is("received") && !p.is("rport");
+    x.protocol.eq_ignore_ascii_case(y.protocol)
+        && x.version == y.version
+        && x.transport.eq_ignore_ascii_case(y.transport)
+        && x.host.eq_ignore_ascii_case(y.host)
+        && x.port == y.port
+        && x.params
+            .iter()
+            .filter(kept)
+            .map(|p| (p.name(), p.value()))
+            .eq(y.params.iter().filter(kept).map(|p| (p.name(), p.value())))
+}
+
+/// `copied-headers-mismatch` — RFC 3261 §8.2.6.2: From, Call-ID and CSeq of
+/// the response MUST equal the request's, the Via values MUST be equal and
+/// in the same order, and To MUST equal the request's To when that had a
+/// tag (otherwise its URI MUST). Values are compared with LWS runs
+/// normalised (§7.3.1); Call-ID byte-wise; Via values ignoring the
+/// `received` and `rport` the UAS side adds (see `same_via`). Span: the response's differing
+/// value (or its status line when a copy is missing).
+fn copied_headers<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !out.wants(r::COPIED_HEADERS_MISMATCH) {
+        return;
+    }
+    let rh = req.headers();
+    let sh = f.resp.headers();
+    for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
+        if let (Some(a), Some(b)) = (rh.get(k), sh.get(k)) {
+            let same = if k == KnownHeader::CallId {
+                a.value() == b.value()
+            } else {
+                eq_lws(a.value(), b.value())
+            };
+            if !same {
+                out.emit(
+                    r::COPIED_HEADERS_MISMATCH,
+                    Some(b.value_span()),
+                    Detail::with("differs from the request", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), sh.get(KnownHeader::To)) {
+        let same = if headers_to_tag(rh) == Some(true) {
+            eq_lws(a.value(), b.value())
+        } else {
+            addr_uri(a.value()) == addr_uri(b.value())
+        };
+        if !same {
+            out.emit(
+                r::COPIED_HEADERS_MISMATCH,
+                Some(b.value_span()),
+                Detail::with(
+                    "differs from the request",
+                    DetailArg::Header(KnownHeader::To),
+                ),
+            );
+        }
+    }
+    let mut rv = rh.elements(KnownHeader::Via);
+    let mut sv = sh.elements(KnownHeader::Via);
+    loop {
+        match (rv.next(), sv.next()) {
+            (None, None) => break,
+            (Some(a), Some(b)) if same_via(a.bytes, b.bytes) => {}
+            (_, b) => {
+                let span = b.map_or(f.status_line, |b| b.span);
+                out.emit(
+                    r::COPIED_HEADERS_MISMATCH,
+                    Some(span),
+                    Detail::with(
+                        "Via values differ from the request's",
+                        DetailArg::Header(KnownHeader::Via),
+                    ),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// `100-timestamp-copied` — RFC 3261 §8.2.6.1: if the request had a
+/// Timestamp, the 100 MUST copy it (a delay may be appended). Reported when
+/// the 100 has no Timestamp or a different time value. Span: the status
+/// line or the Timestamp value.
+fn timestamp_100<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code != 100 {
+        return;
+    }
+    let Some(rt) = req.headers().get(KnownHeader::Timestamp) else {
+        return;
+    };
+    // The time value is the first word; a delay may follow it (§20.38).
+    let time = |v: &[u8]| -> usize { v.iter().position(|b| lex::is_lws(*b)).unwrap_or(v.len()) };
+    match f.resp.headers().get(KnownHeader::Timestamp) {
+        None => out.emit(
+            r::R_100_TIMESTAMP_COPIED,
+            Some(f.status_line),
+            Detail::new("the request's Timestamp is not copied"),
+        ),
+        Some(st) => {
+            let (a, b) = (rt.value(), st.value());
+            if a[..time(a)] != b[..time(b)] {
+                out.emit(
+                    r::R_100_TIMESTAMP_COPIED,
+                    Some(st.value_span()),
+                    Detail::new("Timestamp differs from the request's"),
+                );
+            }
+        }
+    }
+}
+
+/// True when option tag `tag` is listed in `k` of `h` (case-insensitive).
+fn lists(h: &Headers<'_>, k: KnownHeader, tag: &[u8]) -> bool {
+    h.elements(k).any(|e| e.bytes.eq_ignore_ascii_case(tag))
+}
+
+/// `require-tag-not-supported-by-uac` — RFC 3261 §8.2.4: the UAS MUST NOT
+/// apply (and so list in Require) an extension the request did not offer
+/// in Supported or Require. Not for 421, nor 494 (RFC 3329 lists
+/// `sec-agree` there by design). Span: the tag.
+fn require_not_offered<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 421 || f.code == 494 {
+        return;
+    }
+    let rh = req.headers();
+    for e in f.resp.headers().elements(KnownHeader::Require) {
+        if e.bytes.is_empty() {
+            continue;
+        }
+        if !lists(rh, KnownHeader::Supported, e.bytes) && !lists(rh, KnownHeader::Require, e.bytes)
+        {
+            out.emit(
+                r::REQUIRE_TAG_NOT_SUPPORTED_BY_UAC,
+                Some(e.span),
+                Detail::new("Require lists an extension the request did not offer"),
+            );
+        }
+    }
+}
+
+/// `420-unsupported-matches-request` — RFC 3261 §8.2.2.3: the 420 MUST list
+/// in Unsupported the extensions of the request's Require (or, from a
+/// proxy, Proxy-Require, §16.3) it does not support; an empty Unsupported or
+/// a tag the request never required breaks that. Span: the tag or the row.
+fn unsupported_matches<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    for h in f.resp.headers().get_all(KnownHeader::Unsupported) {
+        if h.value().is_empty() {
+            out.emit(
+                r::R_420_UNSUPPORTED_MATCHES_REQUEST,
+                Some(h.span()),
+                Detail::new("empty Unsupported"),
+            );
+        }
+        for e in h.elements() {
+            if !e.bytes.is_empty()
+                && !lists(rh, KnownHeader::Require, e.bytes)
+                && !lists(rh, KnownHeader::ProxyRequire, e.bytes)
+            {
+                out.emit(
+                    r::R_420_UNSUPPORTED_MATCHES_REQUEST,
+                    Some(e.span),
+                    Detail::new("tag the request did not require"),
+                );
+            }
+        }
+    }
+}
+
+/// `recv-info-without-request` — RFC 6086 §5.2.3: a 1xx or 2xx MUST NOT
+/// carry Recv-Info when the request had none (469 is the exception, and
+/// outside this range). Span: each row.
+/// `recv-info-in-18x-2xx` — §5.2.3: when the request carried Recv-Info, a
+/// reliable 18x and the 2xx MUST carry one (empty allowed). Span: the
+/// status line.
+fn recv_info<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !(100..300).contains(&f.code) {
+        return;
+    }
+    let asked = req.headers().contains(KnownHeader::RecvInfo);
+    if !asked {
+        for h in f.resp.headers().get_all(KnownHeader::RecvInfo) {
+            out.emit(
+                r::RECV_INFO_WITHOUT_REQUEST,
+                Some(h.span()),
+                Detail::new("Recv-Info although the request had none"),
+            );
+        }
+        return;
+    }
+    let reliable_18x =
+        (180..190).contains(&f.code) && has_token(f.resp, KnownHeader::Require, b"100rel");
+    if (reliable_18x || f.code >= 200) && !f.has(KnownHeader::RecvInfo) {
+        out.emit(
+            r::RECV_INFO_IN_18X_2XX,
+            Some(f.status_line),
+            Detail::new("no Recv-Info although the request had one"),
+        );
+    }
+}
+
+/// `reliable-1xx-without-request-support` — RFC 3262 §3: a UAS MUST NOT
+/// send a provisional response reliably unless the request listed `100rel`
+/// in Supported or Require. Span: the status line.
+fn reliable_1xx_support<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !(101..200).contains(&f.code) || !has_token(f.resp, KnownHeader::Require, b"100rel") {
+        return;
+    }
+    let rh = req.headers();
+    if !lists(rh, KnownHeader::Supported, b"100rel") && !lists(rh, KnownHeader::Require, b"100rel")
+    {
+        out.emit(
+            r::RELIABLE_1XX_WITHOUT_REQUEST_SUPPORT,
+            Some(f.status_line),
+            Detail::new("reliable 1xx although the request did not offer 100rel"),
+        );
+    }
+}
+
+/// `2xx-refresher-uas-require-timer` — RFC 4028 §9: with `refresher=uas`
+/// and a request whose Supported listed `timer`, the UAS SHOULD put `timer`
+/// in the 2xx's Require. Span: the Session-Expires value.
+fn refresher_uas_timer<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !(200..300).contains(&f.code) {
+        return;
+    }
+    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+        return;
+    };
+    let v = h.value();
+    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
+    let mut cur = lex::Cursor::new(v, h.value_span().start);
+    cur.pos = digits;
+    let uas = crate::header::param::scan_params(&mut cur).is_ok_and(|p| {
+        p.get("refresher")
+            .and_then(|q| q.value())
+            .is_some_and(|x| x.eq_ignore_ascii_case(b"uas"))
+    });
+    if uas
+        && lists(req.headers(), KnownHeader::Supported, b"timer")
+        && !has_token(f.resp, KnownHeader::Require, b"timer")
+    {
+        out.emit(
+            r::R_2XX_REFRESHER_UAS_REQUIRE_TIMER,
+            Some(h.value_span()),
+            Detail::new("refresher=uas without Require: timer"),
+        );
+    }
+}
+
+/// `content-encoding-not-accepted` — RFC 3261 §20.12, §20.2: a response's
+/// content-coding MUST be one the request's Accept-Encoding lists (`*`
+/// accepts any); with no Accept-Encoding, only `identity`. Span: the coding.
+fn content_encoding<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    let accepted = |coding: &[u8]| {
+        if !rh.contains(KnownHeader::AcceptEncoding) {
+            return coding.eq_ignore_ascii_case(b"identity");
+        }
+        rh.elements(KnownHeader::AcceptEncoding).any(|e| {
+            let end = lex::token_end(e.bytes, 0);
+            let c = &e.bytes[..end];
+            c == b"*" || c.eq_ignore_ascii_case(coding)
+        })
+    };
+    for e in f.resp.headers().elements(KnownHeader::ContentEncoding) {
+        if !e.bytes.is_empty() && !accepted(e.bytes) {
+            out.emit(
+                r::CONTENT_ENCODING_NOT_ACCEPTED,
+                Some(e.span),
+                Detail::new("content-coding the request did not accept"),
+            );
+        }
+    }
+}
+
+/// `423-min-expires-vs-request` — RFC 3261 §10.3 step 7, RFC 6665 §4.2.1.1
+/// and RFC 3903 §6 step 4: a 423 is allowed only when the requested
+/// interval is above zero and below the server's minimum (Min-Expires),
+/// and, for REGISTER and SUBSCRIBE, under one hour. The requested interval
+/// is the request's Expires (for REGISTER, else the first Contact
+/// `expires`). Silent when either number is unknown. Span: the status line.
+fn min_expires_vs_request<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    let Some(min) = f
+        .resp
+        .headers()
+        .get(KnownHeader::MinExpires)
+        .and_then(|h| delta(h.value()))
+    else {
+        return;
+    };
+    let asked = rh
+        .get(KnownHeader::Expires)
+        .and_then(|h| delta(h.value()))
+        .or_else(|| {
+            rh.elements(KnownHeader::Contact).find_map(|e| {
+                addr_params(e.bytes, e.span.start)?
+                    .get("expires")?
+                    .value()
+                    .and_then(delta)
+            })
+        });
+    let Some(asked) = asked else {
+        return;
+    };
+    let capped = !req.method().eq(b"PUBLISH");
+    let allowed = asked > 0 && asked < min && (!capped || asked < 3600);
+    if !allowed {
+        out.emit(
+            r::R_423_MIN_EXPIRES_VS_REQUEST,
+            Some(f.status_line),
+            Detail::with("423 for a requested interval of", DetailArg::Number(asked)),
+        );
+    }
+}
+
+/// SUBSCRIBE 2xx rules that need the request:
+///
+/// * `2xx-subscribe-expires-longer` — RFC 6665 §3.1.1, §4.2.1.1: the 2xx's
+///   Expires MUST NOT be greater than the SUBSCRIBE's. Span: the value.
+/// * `2xx-dialog-contact` (SUBSCRIBE part) — RFC 3261 §12.1.1, RFC 6665
+///   §4.1.2.1: the 2xx that creates the dialog (request without To tag)
+///   MUST carry a Contact. Span: the status line.
+/// * `204-subscribe-in-dialog` (request part) — RFC 5839 §7.1: 204 is valid
+///   only for an in-dialog SUBSCRIBE. Span: the status line.
+fn subscribe_2xx<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let asked = req
+        .headers()
+        .get(KnownHeader::Expires)
+        .and_then(|h| delta(h.value()));
+    if let (Some(asked), Some(h)) = (asked, f.resp.headers().get(KnownHeader::Expires)) {
+        if delta(h.value()).is_some_and(|got| got > asked) {
+            out.emit(
+                r::R_2XX_SUBSCRIBE_EXPIRES_LONGER,
+                Some(h.value_span()),
+                Detail::with("Expires above the requested", DetailArg::Number(asked)),
+            );
+        }
+    }
+    let out_of_dialog = headers_to_tag(req.headers()) == Some(false);
+    if out_of_dialog && f.code != 204 && !f.has_value(KnownHeader::Contact) {
+        out.emit(
+            r::R_2XX_DIALOG_CONTACT,
+            Some(f.status_line),
+            Detail::new("dialog-creating 2xx to SUBSCRIBE without Contact"),
+        );
+    }
+    if out_of_dialog && f.code == 204 {
+        out.emit(
+            r::R_204_SUBSCRIBE_IN_DIALOG,
+            Some(f.status_line),
+            Detail::new("204 to a SUBSCRIBE outside a dialog"),
+        );
+    }
+}
+
+/// Rules on a response that creates a dialog: a 101–199 (with To tag) or
+/// 2xx to an INVITE, SUBSCRIBE or REFER that had no To tag (RFC 3261 §12.1;
+/// RFC 6665 §4.1.2.1; RFC 3515 §2.4.1):
+///
+/// * `dialog-record-route-copy` — RFC 3261 §12.1.1: the UAS MUST copy all
+///   Record-Route values from the request into the response, in order and
+///   with all parameters. Compared value by value with LWS normalised.
+///   Span: the first differing value (the status line if one is missing).
+/// * `dialog-contact-sips` — RFC 3261 §12.1.1: if the Request-URI, or the
+///   top Record-Route value, or (with no Record-Route) the Contact of the
+///   request was a SIPS URI, the response's Contact MUST be a SIPS URI.
+///   Values are read with the typed [`NameAddr`]: a request value that does
+///   not parse is not taken as SIPS, and a response Contact that does not
+///   parse is skipped (its syntax is not this rule's matter). Span: the
+///   Contact value.
+fn dialog_creating<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let creating_method = matches!(req.method(), b"INVITE" | b"SUBSCRIBE" | b"REFER");
+    let code_ok = (200..300).contains(&f.code)
+        || ((101..200).contains(&f.code) && super::to_has_tag(f.resp) == Some(true));
+    if !creating_method || !code_ok || headers_to_tag(req.headers()) != Some(false) {
+        return;
+    }
+    let rh = req.headers();
+    let mut rr = rh.elements(KnownHeader::RecordRoute);
+    let mut sr = f.resp.headers().elements(KnownHeader::RecordRoute);
+    loop {
+        match (rr.next(), sr.next()) {
+            (None, None) => break,
+            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) => {}
+            (_, b) => {
+                out.emit(
+                    r::DIALOG_RECORD_ROUTE_COPY,
+                    Some(b.map_or(f.status_line, |b| b.span)),
+                    Detail::new("Record-Route is not the request's, in order"),
+                );
+                break;
+            }
+        }
+    }
+    // A request value that does not parse is not known to be SIPS.
+    let is_sips = |v: &[u8]| NameAddr::parse(v, 0).is_ok_and(|n| n.uri().is_sips());
+    let uri_sips = req
+        .uri()
+        .get(..5)
+        .is_some_and(|s| s.eq_ignore_ascii_case(b"sips:"));
+    let route_sips = match rh.elements(KnownHeader::RecordRoute).next() {
+        Some(top) => is_sips(top.bytes),
+        None => rh
+            .elements(KnownHeader::Contact)
+            .next()
+            .is_some_and(|c| is_sips(c.bytes)),
+    };
+    if uri_sips || route_sips {
+        for e in f.resp.headers().elements(KnownHeader::Contact) {
+            if e.bytes.is_empty() || e.bytes == b"*" {
+                continue;
+            }
+            // A malformed Contact is a syntax matter, not this rule's.
+            let Ok(contact) = NameAddr::parse(e.bytes, e.span.start) else {
+                continue;
+            };
+            if !contact.uri().is_sips() {
+                out.emit(
+                    r::DIALOG_CONTACT_SIPS,
+                    Some(e.span),
+                    Detail::new("Contact is not SIPS although the request was"),
+                );
+            }
+        }
+    }
+}
+
+/// `3xx-redirect-to-self` — RFC 3261 §8.3: a redirect server MUST NOT
+/// redirect a request to a URI equal to its Request-URI. Compared byte for
+/// byte (a conservative reading of §19.1.4 equality: differences the RFC
+/// would ignore, such as host case, are not reported). Span: the Contact.
+fn redirect_to_self<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for e in f.resp.headers().elements(KnownHeader::Contact) {
+        if !e.bytes.is_empty() && addr_uri(e.bytes) == req.uri() {
+            out.emit(
+                r::R_3XX_REDIRECT_TO_SELF,
+                Some(e.span),
+                Detail::new("redirect to the Request-URI itself"),
+            );
+        }
+    }
+}
+
+/// `2xx-register-expires-longer` — RFC 3261 §10.3 step 7: the registrar
+/// may shorten a requested expiry but has no leave to lengthen it (no
+/// keyword: info). For each Contact of the REGISTER, the binding with the
+/// same URI in the 2xx is compared with the requested interval (its
+/// `expires` parameter, else the request's Expires). Span: the binding.
+fn register_expires_longer<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    let default = rh.get(KnownHeader::Expires).and_then(|h| delta(h.value()));
+    let expires_of = |bytes: &[u8], base: usize| {
+        addr_params(bytes, base)?
+            .get("expires")?
+            .value()
+            .and_then(delta)
+    };
+    for asked in rh.elements(KnownHeader::Contact) {
+        let Some(want) = expires_of(asked.bytes, asked.span.start).or(default) else {
+            continue;
+        };
+        let uri = addr_uri(asked.bytes);
+        for got in f.resp.headers().elements(KnownHeader::Contact) {
+            if addr_uri(got.bytes) != uri {
+                continue;
+            }
+            if expires_of(got.bytes, got.span.start).is_some_and(|g| g > want) {
+                out.emit(
+                    r::R_2XX_REGISTER_EXPIRES_LONGER,
+                    Some(got.span),
+                    Detail::with("binding longer than requested", DetailArg::Number(want)),
+                );
+            }
+        }
+    }
+}
+
+/// The media type of a CAP alert (OASIS CAP 1.2), as RFC 8876 carries it
+/// in SIP (and registers it in its IANA considerations), lower case for
+/// [`body_has_type`]. A multipart body with a CAP part counts.
+const CAP: &[u8] = b"application/common-alerting-protocol+xml";
+
+/// `415-accept-headers` (request part) — RFC 3261 §8.2.3, §21.4.13: the
+/// 415 MUST list what is acceptable in the header matching the failure:
+/// Accept for a body type the UAS does not understand, Accept-Encoding for
+/// a content-coding, Accept-Language for a language. The request shows
+/// which failures were possible: a body with a Content-Type, a
+/// Content-Encoding, a Content-Language. Reported when the 415 has some of
+/// the three headers (none at all is the `msg` part's finding) but none
+/// matching what the request carried; the detail names the first match
+/// the request makes possible. Silent when the request carried none of
+/// them. Span: the status line.
+fn accept_415<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    use KnownHeader as K;
+    if !f.has(K::Accept) && !f.has(K::AcceptEncoding) && !f.has(K::AcceptLanguage) {
+        return;
+    }
+    let rh = req.headers();
+    let possible = [
+        (
+            !req.body().is_empty() && rh.contains(K::ContentType),
+            K::Accept,
+        ),
+        (rh.contains(K::ContentEncoding), K::AcceptEncoding),
+        (rh.contains(K::ContentLanguage), K::AcceptLanguage),
+    ];
+    if possible.iter().any(|(p, k)| *p && f.has(*k)) {
+        return;
+    }
+    if let Some((_, k)) = possible.iter().find(|(p, _)| *p) {
+        out.emit(
+            r::R_415_ACCEPT_HEADERS,
+            Some(f.status_line),
+            Detail::with(
+                "415 lacks the header matching the request",
+                DetailArg::Header(*k),
+            ),
+        );
+    }
+}
+
+/// `439-register-only` (request part) — RFC 5626 §6, §11.6: a 439 MUST NOT
+/// be sent unless the REGISTER carried a Contact `reg-id` and Supported
+/// `outbound` (the edge proxy lacks outbound support for such a request).
+/// Span: the status line.
+fn outbound_439<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let rh = req.headers();
+    let reg_id = rh
+        .elements(KnownHeader::Contact)
+        .any(|e| addr_params(e.bytes, e.span.start).is_some_and(|p| p.contains("reg-id")));
+    if !reg_id || !lists(rh, KnownHeader::Supported, b"outbound") {
+        out.emit(
+            r::R_439_REGISTER_ONLY,
+            Some(f.status_line),
+            Detail::new("439 to a request without reg-id and Supported: outbound"),
+        );
+    }
+}
