@@ -131,8 +131,14 @@ fn decoder(c: &mut Criterion) {
 fn pieces(c: &mut Criterion) {
     let mut g = c.benchmark_group("pieces");
     for (name, msg) in [
-        ("status_line_canonical", &b"SIP/2.0 200 OK\r\nl: 0\r\n\r\n"[..]),
-        ("status_line_general", &b"SIP/2.0  200 OK\r\nl: 0\r\n\r\n"[..]),
+        (
+            "status_line_canonical",
+            &b"SIP/2.0 200 OK\r\nl: 0\r\n\r\n"[..],
+        ),
+        (
+            "status_line_general",
+            &b"SIP/2.0  200 OK\r\nl: 0\r\n\r\n"[..],
+        ),
     ] {
         g.bench_with_input(BenchmarkId::new("parse", name), msg, |b, m| {
             b.iter(|| {
