@@ -477,6 +477,19 @@ pub(crate) fn parse_u64(s: &[u8]) -> Option<u64> {
     Some(v)
 }
 
+/// [`parse_u64`] of `s` trimmed of LWS, in one pass: LWS, `1*DIGIT`, LWS
+/// and nothing else (the Content-Length row value, RFC 3261 §20.14).
+pub(crate) fn parse_u64_lws(s: &[u8]) -> Option<u64> {
+    let mut i = skip_lws(s, 0);
+    let start = i;
+    let mut v: u64 = 0;
+    while let Some(&b) = s.get(i).filter(|&&b| is_digit(b)) {
+        v = v.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        i += 1;
+    }
+    (i > start && skip_lws(s, i) == s.len()).then_some(v)
+}
+
 /// ASCII case-insensitive equality.
 #[inline]
 #[allow(dead_code)] // used by the typed header parsers
@@ -601,6 +614,38 @@ mod tests {
             assert_eq!(name_end(s, from), want, "{:?}", String::from_utf8_lossy(s));
             assert_eq!(token_end(s, from), want);
         }
+    }
+
+    #[test]
+    fn u64_parse_with_lws_agrees_with_trim_then_parse() {
+        let cases: &[&[u8]] = &[
+            b"0",
+            b" 0",
+            b"0 ",
+            b" \t146\r\n ",
+            b"",
+            b" ",
+            b"\r\n",
+            b"+5",
+            b"1 2",
+            b"0x10",
+            b"-1",
+            b"007",
+            b"18446744073709551615",
+            b" 18446744073709551616",
+            b"12a",
+            b"a12",
+            b" 1\r\n 2",
+        ];
+        for &s in cases {
+            assert_eq!(
+                parse_u64_lws(s),
+                parse_u64(trim_lws(s)),
+                "{:?}",
+                String::from_utf8_lossy(s)
+            );
+        }
+        assert_eq!(parse_u64_lws(b" \t146\r\n "), Some(146));
     }
 
     #[test]
