@@ -138,6 +138,15 @@ enum Pending {
     Via,
 }
 
+/// What a row of each known header leaves for its completion: one load in
+/// the row loop instead of a chain of compares.
+const PENDING: [Pending; KnownHeader::COUNT] = {
+    let mut t = [Pending::Nothing; KnownHeader::COUNT];
+    t[KnownHeader::ContentLength.index()] = Pending::ContentLength;
+    t[KnownHeader::Via.index()] = Pending::Via;
+    t
+};
+
 /// The row being read (complete only when the next line's first byte is seen).
 #[derive(Clone, Copy, Debug)]
 struct Row {
@@ -448,11 +457,7 @@ impl Scanner {
             match KnownHeader::from_token(&buf[ls..name_end]) {
                 Some(k) => {
                     self.index.record(k, ls);
-                    match k {
-                        KnownHeader::ContentLength => Pending::ContentLength,
-                        KnownHeader::Via => Pending::Via,
-                        _ => Pending::Nothing,
-                    }
+                    PENDING[k.index()]
                 }
                 None => Pending::Nothing,
             }
