@@ -367,6 +367,11 @@ impl Scanner {
 
     /// Handles one complete line `line_start..content_end` of the header
     /// section; `next` is the offset after its line ending.
+    ///
+    /// Inlined into the line loop on purpose (with [`Self::new_row`]): as a
+    /// call per line, saving registers and reloading the scanner's fields
+    /// cost more than the common path itself (measured, see
+    /// `benches/README.md`). The rare paths stay out of line.
     #[inline(always)]
     fn header_line(
         &mut self,
@@ -484,6 +489,8 @@ impl Scanner {
         }
     }
 
+    /// [`Self::finish_row`] for the rows that have work left; out of line,
+    /// as most rows have none.
     #[inline(never)]
     fn finish_row_slow(&mut self, buf: &[u8]) -> Result<(), ParseError> {
         let row = self.row;
@@ -524,7 +531,6 @@ impl Scanner {
         let row_span = Span::new(row.start, row.end);
         let colon = row.colon;
         let raw = &buf[colon + 1..row.end];
-        let value_start = colon + 1 + lex::skip_lws(raw, 0);
         if self.index.count_of(KnownHeader::ContentLength) > 1 {
             if stream {
                 return Err(ParseError::new(
@@ -541,6 +547,7 @@ impl Scanner {
             Some(n) => self.content_length = Some(n),
             None => {
                 if stream {
+                    let value_start = colon + 1 + lex::skip_lws(raw, 0);
                     return Err(ParseError::new(
                         ParseErrorKind::ContentLengthSyntax,
                         value_start,
