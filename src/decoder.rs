@@ -88,6 +88,10 @@ impl MessageDecoder {
     /// Between calls the caller must only append to `buf`.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<OwnedMessage>, ParseError> {
         self.decode_inner(buf).map_err(|e| {
+            // Keep the work done on the failed head in `bytes_scanned`.
+            if let State::Head(sc) = &self.state {
+                self.scanned += sc.scanned();
+            }
             self.state = State::Idle;
             e.shifted(self.stream_offset)
         })
@@ -110,8 +114,9 @@ impl MessageDecoder {
                 State::Head(sc) => match sc.scan(buf, false)? {
                     Scan::More => return Ok(None),
                     Scan::Head => {
-                        self.scanned += sc.scanned();
+                        // On error `decode` adds the scanner's count.
                         let layout = sc.finish(buf)?;
+                        self.scanned += sc.scanned();
                         let total = layout.meta.msg.end;
                         self.state = State::Body { layout, total };
                     }

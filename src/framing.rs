@@ -138,6 +138,17 @@ enum Pending {
     Via,
 }
 
+impl Pending {
+    /// True when completing the row has work to do (see `finish_row_slow`).
+    #[inline]
+    fn needs_finish(self) -> bool {
+        matches!(
+            self,
+            Pending::Malformed | Pending::ContentLength | Pending::Via
+        )
+    }
+}
+
 /// What a row of each known header leaves for its completion: one load in
 /// the row loop instead of a chain of compares.
 const PENDING: [Pending; KnownHeader::COUNT] = {
@@ -189,6 +200,10 @@ pub(crate) struct Scanner {
     index: HeaderIndex,
     content_length: Option<u64>,
     deviations: Deviations,
+    /// Leading white space of the pending partial line, as
+    /// `(line_start, end of the run seen so far)`, so that a continuation
+    /// line arriving piece by piece is measured without rescanning.
+    partial_ws: (usize, usize),
 }
 
 /// Outcome of a scanning step.
@@ -219,6 +234,7 @@ impl Scanner {
             index: HeaderIndex::new(),
             content_length: None,
             deviations: Deviations::default(),
+            partial_ws: (msg_start, msg_start),
         }
     }
 
@@ -239,9 +255,25 @@ impl Scanner {
         // A line ending at `nl` fits the head limit when `nl < head_limit`.
         let head_limit = self.msg_start.saturating_add(self.opts.limits.max_head);
         while self.phase != Phase::Done {
+            // The pending row ends as soon as the next line's first byte
+            // shows that line is no continuation (RFC 3261 §7.3.1). Finish
+            // it now, so its own checks (Content-Length, Via count) come
+            // before any check of the next line, whether or not that line
+            // is complete yet: the verdict must not depend on the cut. Rows
+            // with nothing left to do skip this at the cost of one compare.
+            if self.row.pending.needs_finish() && self.phase == Phase::Headers {
+                if let Some(&b) = buf.get(self.line_start) {
+                    if !is_ws(b) {
+                        self.finish_row_slow(buf)?;
+                    }
+                }
+            }
             let Some(nl) = lex::find_lf(buf, self.pos) else {
                 return self.scan_end(buf, eof);
             };
+            // Searched up to the LF, whatever the checks below decide (the
+            // decoder keeps `bytes_scanned` of a failed head).
+            self.pos = nl + 1;
             if nl >= head_limit {
                 return Err(ParseError::new(ParseErrorKind::HeadTooLarge, head_limit));
             }
@@ -257,7 +289,6 @@ impl Scanner {
                 self.start_line(buf, content_end, nl + 1)?;
             }
             self.line_start = nl + 1;
-            self.pos = nl + 1;
         }
         Ok(Scan::Head)
     }
@@ -299,6 +330,11 @@ impl Scanner {
                 self.start_line(buf, end, buf.len())?;
             }
             self.line_start = buf.len();
+            if self.phase == Phase::Done {
+                // The empty line was a lone CR: the datagram ended
+                // before the CRLF that terminates the head did.
+                self.deviations.head_unterminated = Some(Span::empty(buf.len()));
+            }
         }
         match self.phase {
             Phase::StartLine => Err(ParseError::new(ParseErrorKind::Empty, self.msg_start)),
@@ -315,18 +351,34 @@ impl Scanner {
     }
 
     /// A line longer than its limit fails before its end arrives.
-    fn check_partial_line(&self, buf: &[u8]) -> Result<(), ParseError> {
+    ///
+    /// The partial line is measured exactly as the complete line will be,
+    /// so the verdict never depends on where the input was cut: a trailing
+    /// CR is not counted (it may be the first half of the line's CRLF), and
+    /// a continuation line counts one SP for the fold plus what follows its
+    /// leading white space.
+    fn check_partial_line(&mut self, buf: &[u8]) -> Result<(), ParseError> {
         let limits = self.opts.limits;
-        let len = buf.len() - self.line_start;
+        let raw = buf.len() - self.line_start;
+        let len = raw - usize::from(raw > 0 && buf[buf.len() - 1] == b'\r');
         match self.phase {
             Phase::StartLine if len > limits.max_start_line => Err(ParseError::new(
                 ParseErrorKind::StartLineTooLong,
                 self.line_start + limits.max_start_line,
             )),
             Phase::Headers => {
-                let continuing = len > 0 && is_ws(buf[self.line_start]);
+                let continuing = raw > 0 && is_ws(buf[self.line_start]);
                 let so_far = if continuing && self.row.pending != Pending::NoRow {
-                    self.row.unfolded_len + len
+                    if self.partial_ws.0 != self.line_start {
+                        self.partial_ws = (self.line_start, self.line_start);
+                    }
+                    let mut e = self.partial_ws.1;
+                    while e < buf.len() && lex::is_lws(buf[e]) {
+                        e += 1;
+                    }
+                    self.partial_ws.1 = e;
+                    let lead = (e - self.line_start).min(len);
+                    self.row.unfolded_len + 1 + len - lead
                 } else {
                     len
                 };
@@ -406,7 +458,14 @@ impl Scanner {
         let len = content_end - ls;
         if self.row.pending == Pending::NoRow {
             // A fold right after the start line (§7.2: the start line cannot
-            // be folded). Not a header row.
+            // be folded). Not a header row, but still a line: bounded like
+            // one (and like the partial-line check measures it).
+            if len > limits.max_line {
+                return Err(ParseError::new(
+                    ParseErrorKind::LineTooLong,
+                    ls + limits.max_line,
+                ));
+            }
             if self.deviations.start_line_folded.is_none() {
                 self.deviations.start_line_folded = Some(Span::new(ls, content_end));
             }
@@ -483,9 +542,10 @@ impl Scanner {
     /// Completes the pending row: what needs the whole row (see [`Pending`]).
     #[inline]
     fn finish_row(&mut self, buf: &[u8]) -> Result<(), ParseError> {
-        match self.row.pending {
-            Pending::NoRow | Pending::Nothing => Ok(()),
-            _ => self.finish_row_slow(buf),
+        if self.row.pending.needs_finish() {
+            self.finish_row_slow(buf)
+        } else {
+            Ok(())
         }
     }
 

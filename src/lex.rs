@@ -335,6 +335,13 @@ impl Iterator for ListSplit<'_> {
                 },
                 b'(' if !angle => match comment_end(s, j) {
                     Ok(e) => j = e,
+                    // Unterminated (the search reached the end): like an
+                    // unterminated quote, the rest is one element. Resuming
+                    // at `j + 1` instead would rescan the rest from every
+                    // later `(`, quadratic in the row (`(\(\(\(...`).
+                    Err(at) if at == j => j = s.len(),
+                    // Nested too deep: that search stopped at the offending
+                    // `(`, so resuming after this one stays linear.
                     Err(_) => j += 1,
                 },
                 b'<' => {
@@ -646,6 +653,25 @@ mod tests {
             );
         }
         assert_eq!(parse_u64_lws(b" \t146\r\n "), Some(146));
+    }
+
+    #[test]
+    fn list_split_unclosed_and_too_deep_comments() {
+        let split = |v: &'static [u8]| -> Vec<&'static [u8]> {
+            ListSplit::new(v).map(|(a, b)| &v[a..b]).collect()
+        };
+        // An unclosed comment runs to the end of the value, like an
+        // unclosed quote: one element, which its own parser rejects.
+        assert_eq!(split(b"a, (x, b"), [&b"a"[..], b"(x, b"]);
+        assert_eq!(split(b"(\\(\\(, x"), [&b"(\\(\\(, x"[..]]);
+        // Nested too deep from the first `(`, unclosed from the second.
+        assert_eq!(split(b"(((((((((x, y"), [&b"(((((((((x, y"[..]]);
+        // Too deep but closed further on: the split resumes after the
+        // first `(` and the inner comment hides its comma.
+        assert_eq!(
+            split(b"((((((((((x,y)))))))) , z"),
+            [&b"((((((((((x,y))))))))"[..], b"z"]
+        );
     }
 
     #[test]

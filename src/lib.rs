@@ -22,6 +22,9 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![doc(test(attr(deny(warnings))))]
 
+#[doc(hidden)]
+#[path = "fuzz_support.rs"]
+pub mod __fuzz;
 pub mod code;
 pub mod decoder;
 pub mod error;

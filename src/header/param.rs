@@ -101,6 +101,13 @@ impl<'a> Params<'a> {
     /// No parameters.
     pub const EMPTY: Params<'static> = Params { s: &[], base: 0 };
 
+    /// No parameters, located at absolute offset `at` (so that
+    /// [`Params::span`] stays an absolute, empty span where the parameters
+    /// would have been).
+    pub(crate) const fn empty_at(at: usize) -> Params<'a> {
+        Params { s: &[], base: at }
+    }
+
     /// Iterates the parameters in order.
     pub fn iter(&self) -> ParamIter<'a> {
         ParamIter {

@@ -61,9 +61,11 @@ impl<'a> Contact<'a> {
         self.addr.map(|a| a.uri())
     }
 
-    /// The contact parameters (empty for the wildcard).
+    /// The contact parameters (for the wildcard: none, with an empty span
+    /// at the end of the `*`, so the span is still absolute).
     pub fn params(&self) -> Params<'a> {
-        self.addr.map_or(Params::EMPTY, |a| a.params())
+        self.addr
+            .map_or(Params::empty_at(self.span.end), |a| a.params())
     }
 
     /// The `expires` parameter as sent.
@@ -163,6 +165,8 @@ mod tests {
         assert_eq!(c.span(), Span::new(BASE + 1, BASE + 2));
         assert!(c.uri().is_none() && c.name_addr().is_none());
         assert!(c.params().is_empty() && c.expires().is_none() && c.q().is_none());
+        // Still an absolute span (fuzz regression typed_headers/contact-star-params-span).
+        assert_eq!(c.params().span(), Span::empty(BASE + 2));
         // STAR stands alone (RFC 3261 §20.10); anything else starting with
         // `*` is read as an address, where `*` can only be a display name.
         let e = Contact::parse(b"*;expires=0", BASE).unwrap_err();

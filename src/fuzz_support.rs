@@ -1,0 +1,1485 @@
+//! Fuzz-target bodies, shared by the cargo-fuzz crate (`fuzz/`) and the
+//! stable replay test (`tests/fuzz_replay.rs`).
+//!
+//! Not part of the public API (hidden, no stability promise). Each function
+//! takes arbitrary bytes, runs one part of the library over them and
+//! asserts invariants, panicking with a description when one breaks, so a
+//! fuzzer finds wrong answers and not only crashes:
+//!
+//! - every span a parsed value hands out lies in the buffer (or, for a typed
+//!   header value, in the value's own region), and the slice an accessor
+//!   returns equals the bytes at its span;
+//! - every error offset lies within the input;
+//! - the stream decoder, however the stream is cut, yields the same messages
+//!   and the same error as one-shot parses of the same stream;
+//! - a response re-rendered from its parsed fields parses back to the same
+//!   fields, and rendering is then stable.
+//!
+//! These functions allocate freely (they are test harness code, never on a
+//! parse path).
+
+use bytes::BytesMut;
+
+use crate::error::HeaderValueError;
+use crate::header::typed::{
+    Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, CSeq, CallId, Contact,
+    ContentLength, ContentType, Date, Expires, FromHeader, Host, HostPort, MaxForwards, MinExpires,
+    MinSe, NameAddr, ProxyAuthenticate, ProxyRequire, RSeq, Reason, RecordRoute, Require,
+    RetryAfter, Route, SecurityServer, SessionExpires, Supported, ToHeader, TypedHeader,
+    Unsupported, Uri, UriParams, Via, Warning, WwwAuthenticate,
+};
+use crate::header::{Headers, KnownHeader, Params};
+use crate::{
+    parse_message as one_shot_message, parse_response as one_shot_response, Deviations, Limits,
+    Message, MessageDecoder, OwnedResponse, ParseError, ParseErrorKind, ParseOptions, Progress,
+    Response, ResponseDecoder, Span,
+};
+
+/// Panics unless `s` is a well-formed span within `0..len`.
+fn in_bounds(what: &str, s: Span, len: usize) {
+    assert!(
+        s.start <= s.end && s.end <= len,
+        "{what}: span {s} outside 0..{len}"
+    );
+}
+
+/// Panics unless `s` is in bounds and `got` equals `buf[s]`.
+fn same_bytes(what: &str, buf: &[u8], s: Span, got: &[u8]) {
+    in_bounds(what, s, buf.len());
+    assert!(
+        &buf[s.range()] == got,
+        "{what}: accessor bytes differ from the bytes at {s}"
+    );
+}
+
+/// Panics unless `e` points into the input (`offset <= len`).
+fn error_in_bounds(what: &str, e: &ParseError, len: usize) {
+    assert!(
+        e.offset() <= len,
+        "{what}: error {e} beyond the input ({len} bytes)"
+    );
+}
+
+/// Every span of the deviations record lies in the buffer.
+fn check_deviations(d: &Deviations, len: usize) {
+    let spans = [
+        ("bare_lf", d.bare_lf()),
+        ("start_line_folded", d.start_line_folded()),
+        ("first_malformed", d.first_malformed()),
+        ("head_unterminated", d.head_unterminated()),
+        ("content_length_syntax", d.content_length_syntax()),
+        ("content_length_multiple", d.content_length_multiple()),
+        ("trailing_octets", d.trailing_octets()),
+    ];
+    for (what, s) in spans {
+        if let Some(s) = s {
+            in_bounds(what, s, len);
+        }
+    }
+    assert_eq!(
+        d.malformed_lines() > 0,
+        d.first_malformed().is_some(),
+        "malformed_lines vs first_malformed"
+    );
+    assert_eq!(
+        d.bare_lf_count() > 0,
+        d.bare_lf().is_some(),
+        "bare_lf_count vs bare_lf"
+    );
+}
+
+/// Checks the header section: spans, slices, the index against a walk.
+fn check_headers(buf: &[u8], h: &Headers<'_>, msg: Span) {
+    let hs = h.span();
+    in_bounds("headers", hs, buf.len());
+    assert!(
+        msg.start <= hs.start && hs.end <= msg.end,
+        "headers {hs} outside message {msg}"
+    );
+    let mut rows = 0;
+    let mut prev_end = None;
+    for row in h.iter() {
+        rows += 1;
+        if let Some(p) = prev_end {
+            assert!(row.span().start > p, "rows overlap or go backwards");
+        }
+        prev_end = Some(row.span().end);
+        for (what, s) in [
+            ("row", row.span()),
+            ("name", row.name_span()),
+            ("value", row.value_span()),
+        ] {
+            in_bounds(what, s, buf.len());
+            assert!(
+                hs.start <= s.start && s.end <= hs.end,
+                "{what} {s} outside headers {hs}"
+            );
+        }
+        same_bytes("name", buf, row.name_span(), row.name_bytes());
+        same_bytes("value", buf, row.value_span(), row.value());
+        let v = row.value();
+        assert!(
+            !v.first().is_some_and(|&b| crate::lex::is_lws(b))
+                && !v.last().is_some_and(|&b| crate::lex::is_lws(b)),
+            "value not trimmed of LWS"
+        );
+        assert_eq!(
+            crate::HeaderName::from_bytes(row.name_bytes()),
+            Some(row.name()),
+            "name() vs name bytes"
+        );
+        let unfolded = row.unfolded();
+        assert!(unfolded.len() <= row.value().len(), "unfolding grew");
+        assert_eq!(
+            row.is_folded(),
+            matches!(unfolded, std::borrow::Cow::Owned(_)),
+            "is_folded vs unfolded"
+        );
+        let vs = row.value_span();
+        let mut prev = None;
+        for e in row.elements() {
+            if let Some(p) = prev {
+                assert!(e.span.start > p, "elements overlap or go backwards");
+            }
+            prev = Some(e.span.end);
+            same_bytes("element", buf, e.span, e.bytes);
+            assert!(
+                vs.start <= e.span.start && e.span.end <= vs.end,
+                "element {} outside value {vs}",
+                e.span
+            );
+        }
+    }
+    assert!(rows <= h.len(), "{rows} rows walked, {} counted", h.len());
+    // The index against one walk: counts and first rows of every known header.
+    let mut counts = [0usize; KnownHeader::COUNT];
+    let mut first = [None; KnownHeader::COUNT];
+    for r in h.iter() {
+        if let Some(k) = r.known() {
+            counts[k.index()] += 1;
+            first[k.index()].get_or_insert(r.span());
+        }
+    }
+    for &k in KnownHeader::ALL {
+        let n = counts[k.index()];
+        assert_eq!(h.count(k), n, "index count of {k}");
+        assert_eq!(h.contains(k), n > 0, "contains({k})");
+        assert_eq!(h.get(k).map(|r| r.span()), first[k.index()], "get({k})");
+        if n > 0 {
+            assert_eq!(h.get_all(k).count(), n, "get_all({k})");
+        }
+    }
+    for s in h.malformed() {
+        in_bounds("malformed", s, buf.len());
+    }
+}
+
+/// Checks every span and slice of a parsed message against `buf`.
+pub fn check_message(buf: &[u8], m: &Message<'_>) {
+    let msg = m.span();
+    in_bounds("message", msg, buf.len());
+    check_headers(buf, m.headers(), msg);
+    match m {
+        Message::Response(r) => check_response(buf, r),
+        Message::Request(r) => {
+            same_bytes("message", buf, msg, r.as_bytes());
+            same_bytes("method", buf, r.method_span(), r.method());
+            same_bytes("uri", buf, r.uri_span(), r.uri());
+            same_bytes("body", buf, r.body_span(), r.body());
+            check_deviations(r.deviations(), buf.len());
+            if let Some(s) = r.request_line_odd_ws() {
+                in_bounds("request_line_odd_ws", s, buf.len());
+            }
+            if let Some(s) = r.find_bare_cr() {
+                same_bytes("bare cr", buf, s, b"\r");
+            }
+        }
+    }
+}
+
+/// Checks every span and slice of a parsed response against `buf`.
+pub fn check_response(buf: &[u8], r: &Response<'_>) {
+    let msg = r.span();
+    same_bytes("message", buf, msg, r.as_bytes());
+    assert!(r.source() == buf, "source() is not the parsed buffer");
+    same_bytes("version", buf, r.version_span(), r.version());
+    same_bytes("reason", buf, r.reason_span(), r.reason());
+    same_bytes("body", buf, r.body_span(), r.body());
+    let line = r.status_line_span();
+    in_bounds("status line", line, buf.len());
+    assert_eq!(line, r.start_line_span(), "status vs start line span");
+    for (what, s) in [
+        ("version", r.version_span()),
+        ("code", r.code_span()),
+        ("reason", r.reason_span()),
+    ] {
+        assert!(
+            line.start <= s.start && s.end <= line.end,
+            "{what} {s} outside the status line {line}"
+        );
+    }
+    let code = &buf[r.code_span().range()];
+    assert_eq!(code.len(), 3, "code span is not 3 bytes");
+    assert_eq!(
+        crate::StatusCode::from_digits(code),
+        Some(r.status()),
+        "status() differs from the code digits"
+    );
+    assert!(
+        msg.start <= line.start && r.body_span().end == msg.end,
+        "body does not end the message"
+    );
+    assert!(
+        r.head_span().end <= r.body_span().start,
+        "head overlaps the body"
+    );
+    if let Some(n) = r.content_length() {
+        if r.deviations().body_truncated().is_none() {
+            assert_eq!(n, r.body().len() as u64, "content_length vs body");
+        }
+    }
+    for s in [r.status_line_leading_ws(), r.status_line_odd_ws()]
+        .into_iter()
+        .flatten()
+    {
+        in_bounds("status line ws", s, buf.len());
+    }
+    if let Some(s) = r.find_bare_cr() {
+        same_bytes("bare cr", buf, s, b"\r");
+    }
+    check_deviations(r.deviations(), buf.len());
+}
+
+/// Tight limits, so that inputs of a few hundred bytes reach every limit
+/// (the defaults need tens of kilobytes).
+pub const TIGHT: Limits = Limits {
+    max_message: 512,
+    max_head: 256,
+    max_headers: 8,
+    max_line: 64,
+    max_continuations: 3,
+    max_header_name: 16,
+    max_start_line: 48,
+    max_via_values: 4,
+};
+
+/// Target `parse_response`: the one-shot entry points (datagram, stream,
+/// partial, owned) over `data`, which must agree with each other; once
+/// with the default limits and once with [`TIGHT`] ones.
+pub fn parse_response(data: &[u8]) {
+    response_entry_points(data, Limits::DEFAULT);
+    response_entry_points(data, TIGHT);
+}
+
+fn response_entry_points(data: &[u8], limits: Limits) {
+    let dgram_opts = ParseOptions::datagram().with_limits(limits);
+    let stream_opts = ParseOptions::stream().with_limits(limits);
+    let datagram = dgram_opts.parse_response(data);
+    match &datagram {
+        Ok(r) => {
+            check_response(data, r);
+            let owned = OwnedResponse::parse_with(bytes::Bytes::copy_from_slice(data), &dgram_opts)
+                .expect("OwnedResponse::parse fails where parse_response succeeds");
+            let view = owned.view();
+            check_response(owned.bytes(), &view);
+            assert_eq!(&view, r, "owned view differs from the borrowed parse");
+            let again = r.to_owned_response();
+            assert_eq!(&again.view(), r, "to_owned_response differs");
+        }
+        Err(e) => {
+            error_in_bounds("datagram", e, data.len());
+            assert!(
+                OwnedResponse::parse_with(bytes::Bytes::copy_from_slice(data), &dgram_opts)
+                    .is_err()
+            );
+        }
+    }
+    if limits == Limits::DEFAULT {
+        assert_eq!(
+            datagram,
+            one_shot_response(data),
+            "parse_response() options"
+        );
+    }
+    let stream = stream_opts.parse_response(data);
+    match &stream {
+        Ok(r) => check_response(data, r),
+        Err(e) => error_in_bounds("stream", e, data.len()),
+    }
+    let partial = crate::parse_response_partial(data, &stream_opts);
+    match (&partial, &stream) {
+        (Ok(Progress::Complete { msg, consumed }), Ok(r)) => {
+            check_response(data, msg);
+            assert_eq!(msg, r, "partial and one-shot stream parses differ");
+            assert_eq!(*consumed, msg.span().end, "consumed vs message end");
+        }
+        (Ok(Progress::Incomplete { needed }), Err(e)) => {
+            // "Need more" on a stream; one-shot, the input ended inside the
+            // message, or there was none (only keep-alives, or nothing).
+            assert!(
+                matches!(e.kind(), ParseErrorKind::Truncated | ParseErrorKind::Empty),
+                "incomplete vs {e}"
+            );
+            if let Some(n) = needed {
+                assert!(n.get() > 1, "needed must say more than 1 byte when known");
+            }
+        }
+        (Err(p), Err(s)) => {
+            error_in_bounds("partial", p, data.len());
+            assert_eq!(p, s, "partial and one-shot stream errors differ");
+        }
+        (p, s) => panic!("partial parse {p:?} vs one-shot stream parse {s:?}"),
+    }
+    datagram_vs_stream(data, limits, datagram.as_ref().ok(), stream.as_ref().ok());
+}
+
+/// The rows of a head as (name, value) pairs, for comparing two parses.
+fn rows(r: &Response<'_>) -> Vec<(Vec<u8>, Vec<u8>)> {
+    r.headers()
+        .iter()
+        .map(|h| (h.name_bytes().to_vec(), h.value().to_vec()))
+        .collect()
+}
+
+/// Datagram and stream framing agree wherever both apply: a message the
+/// stream frames is, cut at its end, the same datagram; and a datagram whose
+/// head is terminated and whose single valid Content-Length fits frames on a
+/// stream to the same message.
+fn datagram_vs_stream(
+    data: &[u8],
+    limits: Limits,
+    datagram: Option<&Response<'_>>,
+    stream: Option<&Response<'_>>,
+) {
+    if let Some(s) = stream {
+        let cut = &data[..s.span().end];
+        let d = ParseOptions::datagram()
+            .with_limits(limits)
+            .parse_response(cut)
+            .unwrap_or_else(|e| panic!("stream-framed message fails as a datagram: {e}"));
+        assert_eq!(d.span(), s.span(), "datagram vs stream span");
+        assert_eq!(d.body(), s.body(), "datagram vs stream body");
+        assert_eq!(rows(&d), rows(s), "datagram vs stream rows");
+        assert_eq!(d.content_length(), s.content_length());
+        assert!(d.deviations().trailing_octets().is_none());
+    }
+    if let Some(d) = datagram {
+        let dv = d.deviations();
+        let clean = dv.head_unterminated().is_none()
+            && dv.body_truncated().is_none()
+            && d.content_length().is_some();
+        if clean {
+            let s = stream.unwrap_or_else(|| {
+                panic!(
+                    "datagram with a valid Content-Length fails on a stream: {:?}",
+                    ParseOptions::stream()
+                        .with_limits(limits)
+                        .parse_response(data)
+                )
+            });
+            assert_eq!(s.span(), d.span(), "stream vs datagram span");
+            assert_eq!(s.body(), d.body(), "stream vs datagram body");
+        }
+    }
+}
+
+/// Target `parse_message`: requests and responses, datagram and stream.
+pub fn parse_message(data: &[u8]) {
+    let tight_d = ParseOptions::datagram().with_limits(TIGHT);
+    let tight_s = ParseOptions::stream().with_limits(TIGHT);
+    for opts in [
+        ParseOptions::datagram(),
+        ParseOptions::stream(),
+        tight_d,
+        tight_s,
+    ] {
+        match opts.parse_message(data) {
+            Ok(m) => {
+                check_message(data, &m);
+                let as_response = opts.parse_response(data);
+                match (&m, as_response) {
+                    (Message::Response(a), Ok(b)) => assert_eq!(a, &b),
+                    (Message::Request(q), Err(e)) => {
+                        assert_eq!(e.kind(), ParseErrorKind::NotAResponse);
+                        assert_eq!(e.offset(), q.start_line_span().start);
+                    }
+                    (m, r) => panic!("parse_message {m:?} vs parse_response {r:?}"),
+                }
+            }
+            Err(e) => {
+                error_in_bounds("parse_message", &e, data.len());
+                assert_eq!(
+                    opts.parse_response(data),
+                    Err(e),
+                    "message vs response error"
+                );
+            }
+        }
+        if let Ok(Progress::Complete { msg, consumed }) = opts.parse_message_partial(data) {
+            assert!(consumed <= data.len());
+            check_message(data, &msg);
+        }
+    }
+}
+
+/// Limit kinds: which one fires first may depend on how much of a line has
+/// arrived, so a split stream may report another one than a one-shot parse.
+fn is_limit(kind: ParseErrorKind) -> bool {
+    use ParseErrorKind::*;
+    matches!(
+        kind,
+        StartLineTooLong
+            | HeadTooLarge
+            | MessageTooLarge
+            | TooManyHeaders
+            | LineTooLong
+            | TooManyContinuations
+            | HeaderNameTooLong
+            | TooManyViaValues
+    )
+}
+
+/// What reading a whole stream produced: each message's bytes, then the
+/// error that stopped it (if any).
+type StreamOutcome = (Vec<Vec<u8>>, Option<ParseError>);
+
+/// The reference: one-shot partial parses, one after the other.
+fn reference_stream(wire: &[u8], opts: &ParseOptions) -> StreamOutcome {
+    let mut msgs = Vec::new();
+    let mut pos = 0;
+    loop {
+        let rest = &wire[pos..];
+        match opts.parse_message_partial(rest) {
+            Ok(Progress::Complete { msg, consumed }) => {
+                check_message(rest, &msg);
+                assert!(consumed > 0 && consumed <= rest.len());
+                msgs.push(rest[msg.span().range()].to_vec());
+                pos += consumed;
+            }
+            Ok(Progress::Incomplete { .. }) => return (msgs, None),
+            Err(e) => return (msgs, Some(e.shifted(pos))),
+        }
+    }
+}
+
+/// Target `decoder_split`. Input format: byte 0 = flags (bit 7: use the
+/// `stream_missing_length_is_zero` leniency; bit 6: [`TIGHT`] limits; low
+/// 4 bits: number of cut
+/// lengths `n`), then `n` bytes each giving a cut length (`1 + b`), then the
+/// stream. The stream is fed to a [`MessageDecoder`] and a
+/// [`ResponseDecoder`] in pieces of those lengths (cycling), and the result
+/// must equal one-shot parses of the whole stream.
+pub fn decoder_split(data: &[u8]) {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let n = usize::from(flags & 0x0f).min(rest.len());
+    let (cuts, wire) = rest.split_at(n);
+    let cuts: Vec<usize> = if cuts.is_empty() {
+        vec![wire.len().max(1)]
+    } else {
+        cuts.iter().map(|&b| usize::from(b) + 1).collect()
+    };
+    let limits = if flags & 0x40 != 0 {
+        TIGHT
+    } else {
+        Limits::DEFAULT
+    };
+    let opts = ParseOptions::stream()
+        .with_limits(limits)
+        .stream_missing_length_is_zero(flags & 0x80 != 0);
+    let (want, want_err) = reference_stream(wire, &opts);
+
+    let mut dec = MessageDecoder::new(opts);
+    let mut rdec = ResponseDecoder::new(opts);
+    let mut buf = BytesMut::new();
+    let mut rbuf = BytesMut::new();
+    let mut got = Vec::new();
+    let mut got_err = None;
+    let mut rgot: Vec<Vec<u8>> = Vec::new();
+    let mut rerr: Option<ParseError> = None;
+    let (mut pos, mut k) = (0, 0);
+    while pos < wire.len() && got_err.is_none() {
+        let step = cuts[k % cuts.len()].min(wire.len() - pos);
+        k += 1;
+        buf.extend_from_slice(&wire[pos..pos + step]);
+        if rerr.is_none() {
+            rbuf.extend_from_slice(&wire[pos..pos + step]);
+        }
+        pos += step;
+        loop {
+            match dec.decode(&mut buf) {
+                Ok(Some(m)) => {
+                    let view = m.view();
+                    check_message(m.bytes(), &view);
+                    assert_eq!(view.span().start, 0, "decoded message does not start at 0");
+                    // The owned message equals a one-shot parse of its bytes.
+                    let again = opts
+                        .parse_message(m.bytes())
+                        .expect("a decoded message does not parse one-shot");
+                    assert_eq!(again, view, "decoded vs one-shot view");
+                    assert_eq!(m.is_response(), view.is_response());
+                    got.push(m.bytes().to_vec());
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    assert!(
+                        e.offset() <= pos,
+                        "decoder error {e} beyond {pos} bytes fed"
+                    );
+                    got_err = Some(e);
+                    break;
+                }
+            }
+        }
+        assert!(
+            dec.bytes_scanned() <= pos,
+            "decoder scanned {} bytes of {pos} fed",
+            dec.bytes_scanned()
+        );
+        if got_err.is_none() {
+            assert_eq!(
+                dec.stream_offset() + buf.len(),
+                pos,
+                "stream_offset + buffered != fed"
+            );
+        }
+        while rerr.is_none() {
+            match rdec.decode(&mut rbuf) {
+                Ok(Some(r)) => {
+                    check_response(r.bytes(), &r.view());
+                    rgot.push(r.bytes().to_vec());
+                }
+                Ok(None) => break,
+                Err(e) => rerr = Some(e),
+            }
+        }
+        assert!(rdec.bytes_scanned() <= pos);
+    }
+    assert_eq!(got, want, "split stream vs one-shot messages");
+    match (got_err, want_err) {
+        (None, None) => {}
+        (Some(g), Some(w)) => {
+            if is_limit(g.kind()) && is_limit(w.kind()) {
+                assert!(g.offset() <= wire.len() && w.offset() <= wire.len());
+            } else {
+                assert_eq!(g, w, "split stream vs one-shot error");
+            }
+        }
+        (g, w) => panic!("split stream error {g:?} vs one-shot {w:?}"),
+    }
+    // The response decoder sees the same responses until the first request.
+    let first_request = want.len().min(rgot.len());
+    assert_eq!(
+        rgot[..first_request],
+        got[..first_request],
+        "response decoder vs message decoder"
+    );
+    if let Some(e) = rerr {
+        assert!(e.offset() <= wire.len());
+    }
+}
+
+/// The region a typed value was parsed from: every span and error offset it
+/// reports must fall in `base..base + value.len()`.
+struct Region<'v> {
+    value: &'v [u8],
+    base: usize,
+}
+
+impl Region<'_> {
+    fn span(&self, what: &str, s: Span) {
+        let end = self.base + self.value.len();
+        assert!(
+            s.start <= s.end && self.base <= s.start && s.end <= end,
+            "{what}: span {s} outside the value {}..{end}",
+            self.base
+        );
+    }
+
+    fn bytes(&self, what: &str, s: Span, got: &[u8]) {
+        self.span(what, s);
+        let rel = s.start - self.base..s.end - self.base;
+        assert!(
+            &self.value[rel] == got,
+            "{what}: accessor bytes differ from the bytes at {s}"
+        );
+    }
+
+    fn error(&self, e: &HeaderValueError) {
+        let end = self.base + self.value.len();
+        assert!(
+            self.base <= e.offset() && e.offset() <= end,
+            "error {e} outside the value {}..{end}",
+            self.base
+        );
+    }
+
+    fn params(&self, p: &Params<'_>) {
+        self.span("params", p.span());
+        let mut n = 0;
+        for q in p.iter() {
+            n += 1;
+            self.bytes("param name", q.name_span(), q.name().as_bytes());
+            match (q.value(), q.value_span()) {
+                (Some(v), Some(s)) => self.bytes("param value", s, v),
+                (None, None) => {}
+                _ => panic!("param value and value_span disagree"),
+            }
+            self.span("param", q.span());
+        }
+        assert!(n <= crate::header::param::MAX_PARAMS, "{n} params");
+        assert_eq!(n, p.len());
+        assert_eq!(p.is_empty(), n == 0, "Params::is_empty");
+    }
+}
+
+/// A typed header value whose spans the fuzzer can check.
+trait Inspect<'a>: TypedHeader<'a> {
+    fn inspect(&self, r: &Region<'_>);
+}
+
+impl<'a> Inspect<'a> for Warning<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("warning", self.span());
+        r.span("warn-code", self.code_span());
+        assert!(self.code() <= 999);
+        r.bytes("warn-agent", self.agent_span(), self.agent_bytes());
+        assert_eq!(self.agent().as_bytes(), self.agent_bytes());
+        r.bytes("warn-text", self.text_span(), self.text());
+    }
+}
+
+impl<'a> Inspect<'a> for Date<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("date", self.span(), self.as_bytes());
+        for (what, s) in [
+            ("weekday", self.weekday_span()),
+            ("date", self.date_span()),
+            ("time", self.time_span()),
+            ("zone", self.zone_span()),
+        ] {
+            r.span(what, s);
+        }
+        assert!((1..=12).contains(&self.month()) && (1..=31).contains(&self.day()));
+        assert!(self.hour() < 24 && self.minute() < 60 && self.second() < 60);
+        let _ = (self.weekday_matches(), self.unix_time());
+    }
+}
+
+impl<'a> Inspect<'a> for Reason<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("reason", self.span());
+        r.bytes("protocol", self.protocol_span(), self.protocol().as_bytes());
+        let _ = self.protocol_kind();
+        assert_eq!(self.cause().is_some(), self.cause_span().is_some());
+        if let Some(s) = self.cause_span() {
+            r.span("cause", s);
+        }
+        match (self.text(), self.text_span()) {
+            (Some(t), Some(s)) => r.bytes("text", s, t),
+            (None, None) => {}
+            _ => panic!("text and text_span disagree"),
+        }
+        r.params(&self.params());
+    }
+}
+
+impl<'a> Inspect<'a> for SecurityServer<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("sec-mechanism", self.span());
+        r.bytes(
+            "mechanism",
+            self.mechanism_span(),
+            self.mechanism().as_bytes(),
+        );
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+        r.params(&self.params());
+        for p in [self.q_param(), self.d_alg(), self.d_qop(), self.d_ver()]
+            .into_iter()
+            .flatten()
+        {
+            r.span("security param", p.span());
+        }
+    }
+}
+
+fn inspect_challenge(c: &crate::header::typed::Challenge<'_>, r: &Region<'_>) {
+    let mut c = *c;
+    // Bounded: the row holds finitely many challenges, each at least a token.
+    for _ in 0..=r.value.len() {
+        r.span("challenge", c.span());
+        r.bytes("scheme", c.scheme_span(), c.scheme().as_bytes());
+        let mut n = 0;
+        for p in c.params() {
+            n += 1;
+            r.bytes("auth-param name", p.name_span(), p.name().as_bytes());
+            r.bytes("auth-param value", p.value_span(), p.value());
+            r.span("auth-param", p.span());
+            assert!(
+                p.span().end <= c.span().end,
+                "auth-param past its challenge"
+            );
+        }
+        assert!(n <= crate::header::param::MAX_PARAMS, "{n} auth-params");
+        let _ = (c.realm(), c.nonce(), c.qop(), c.stale(), c.is_basic());
+        match c.next_challenge() {
+            Some(next) => {
+                assert!(c.has_more_challenges());
+                assert!(
+                    next.span().start > c.span().start,
+                    "challenges do not advance"
+                );
+                c = next;
+            }
+            None => {
+                assert!(!c.has_more_challenges(), "next challenge lost");
+                return;
+            }
+        }
+    }
+    panic!("more challenges than bytes");
+}
+
+impl<'a> Inspect<'a> for WwwAuthenticate<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        inspect_challenge(self, r);
+    }
+}
+
+impl<'a> Inspect<'a> for ProxyAuthenticate<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        inspect_challenge(self, r);
+    }
+}
+
+impl Region<'_> {
+    fn opt_bytes(&self, what: &str, s: Option<Span>, got: Option<&[u8]>) {
+        match (s, got) {
+            (Some(s), Some(b)) => self.bytes(what, s, b),
+            (None, None) => {}
+            _ => panic!("{what}: bytes and span disagree"),
+        }
+    }
+
+    fn host(&self, h: &Host<'_>) {
+        self.bytes("host", h.span(), h.as_bytes());
+        assert_eq!(h.as_str().as_bytes(), h.as_bytes());
+        let kinds = [h.is_ipv4(), h.is_ipv6(), h.is_name()];
+        assert_eq!(kinds.iter().filter(|&&k| k).count(), 1, "host kind");
+        if let Some(a) = h.ipv6_address() {
+            assert!(h.is_ipv6());
+            let s = Span::of(h.as_bytes(), a, h.span().start);
+            self.bytes("ipv6 address", s, a);
+        }
+        let _ = h.is_ipv4_broadcast();
+    }
+
+    fn host_port(&self, hp: &HostPort<'_>) {
+        self.span("hostport", hp.span());
+        self.host(&hp.host());
+        assert_eq!(hp.port().is_some(), hp.port_span().is_some(), "port");
+        if let Some(p) = hp.port_span() {
+            self.span("port", p);
+            assert!(p.start >= hp.host().span().end, "port before host");
+        }
+    }
+
+    fn uri_params(&self, p: &UriParams<'_>) {
+        self.bytes("uri params", p.span(), p.as_bytes());
+        let mut n = 0;
+        for q in p.iter() {
+            n += 1;
+            self.bytes("uri param name", q.name_span(), q.name());
+            self.opt_bytes("uri param value", q.value_span(), q.value());
+        }
+        assert_eq!(n, p.len());
+        assert_eq!(p.is_empty(), n == 0, "UriParams::is_empty");
+    }
+
+    fn uri(&self, u: &Uri<'_>) {
+        self.bytes("uri", u.span(), u.as_bytes());
+        self.bytes("scheme", u.scheme_span(), u.scheme().as_bytes());
+        self.span("uri body", u.body_span());
+        self.opt_bytes("user", u.user_span(), u.user());
+        self.opt_bytes("password", u.password_span(), u.password());
+        self.opt_bytes("uri headers", u.headers_span(), u.headers());
+        if let Some(h) = u.host() {
+            self.host(&h);
+        }
+        if let Some(hp) = u.host_port() {
+            self.host_port(&hp);
+        }
+        assert_eq!(u.port().is_some(), u.port_span().is_some());
+        if let Some(s) = u.port_span() {
+            self.span("uri port", s);
+        }
+        for part in [u.tel_number(), u.opaque()].into_iter().flatten() {
+            let s = Span::of(u.as_bytes(), part, u.span().start);
+            self.bytes("uri part", s, part);
+        }
+        self.uri_params(&u.params());
+        let _ = (u.kind(), u.is_sip(), u.is_sips(), u.is_tel());
+    }
+
+    fn name_addr(&self, na: &NameAddr<'_>) {
+        self.bytes("name-addr", na.span(), na.as_bytes());
+        if let Some(a) = na.angle_span() {
+            self.span("angle", a);
+            assert!(na.is_bracketed());
+        }
+        self.opt_bytes("display name", na.display_name_span(), na.display_name());
+        if let (Some(q), Some(s)) = (na.display_name_unquoted(), na.display_name_span()) {
+            let at = Span::of(na.display_name().unwrap_or_default(), q, s.start);
+            self.bytes("display name unquoted", at, q);
+        }
+        self.uri(&na.uri());
+        self.params(&na.params());
+        let _ = na.needs_angle_brackets();
+    }
+}
+
+impl<'a> Inspect<'a> for Via<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("via", self.span());
+        r.bytes(
+            "protocol name",
+            self.protocol_name_span(),
+            self.protocol_name(),
+        );
+        r.bytes(
+            "protocol version",
+            self.protocol_version_span(),
+            self.protocol_version(),
+        );
+        r.bytes("transport", self.transport_span(), self.transport());
+        r.host_port(&self.sent_by());
+        r.params(&self.params());
+        r.opt_bytes("branch", self.branch_span(), self.branch());
+        r.opt_bytes("received", self.received_span(), self.received());
+        r.opt_bytes("maddr", self.maddr_span(), self.maddr());
+        if let Some(s) = self.rport_span() {
+            r.span("rport", s);
+        }
+        if let Some(Err(e)) = self.ttl() {
+            r.error(&e);
+        }
+        let _ = (
+            self.is_sip_2_0(),
+            self.has_magic_cookie(),
+            self.received_is_ip(),
+        );
+        let _ = (self.rport(), self.ttl_raw());
+    }
+}
+
+macro_rules! inspect_addr {
+    ($($ty:ident),*) => {$(
+        impl<'a> Inspect<'a> for $ty<'a> {
+            fn inspect(&self, r: &Region<'_>) {
+                r.span("address", self.span());
+                r.name_addr(self.name_addr());
+                r.params(&self.params());
+                r.uri(&self.uri());
+            }
+        }
+    )*};
+}
+inspect_addr!(FromHeader, ToHeader, Route, RecordRoute);
+
+impl<'a> Inspect<'a> for Contact<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("contact", self.span());
+        assert_eq!(self.is_star(), self.name_addr().is_none(), "star");
+        if let Some(na) = self.name_addr() {
+            r.name_addr(na);
+        }
+        if let Some(u) = self.uri() {
+            r.uri(&u);
+        }
+        r.params(&self.params());
+        for res in [
+            self.expires().map(|x| x.map(|_| ())),
+            self.q().map(|x| x.map(|_| ())),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            if let Err(e) = res {
+                r.error(&e);
+            }
+        }
+        if let Some(Ok(q)) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+    }
+}
+
+impl<'a> Inspect<'a> for CallId<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("call-id", self.span(), self.as_bytes());
+        assert_eq!(self.as_str().as_bytes(), self.as_bytes());
+        if let Some(at) = self.strict_violation() {
+            r.span("strict violation", Span::new(at, at));
+            assert!(at < self.span().end, "violation past the value");
+        }
+        assert_eq!(self.is_strict_word(), self.strict_violation().is_none());
+        let _ = (self.local(), self.host());
+    }
+}
+
+impl<'a> Inspect<'a> for CSeq<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("cseq number", self.number_span());
+        r.bytes("cseq method", self.method_span(), self.method().as_bytes());
+        let _ = self.number();
+    }
+}
+
+macro_rules! inspect_span_only {
+    ($($ty:ident),*) => {$(
+        impl<'a> Inspect<'a> for $ty {
+            fn inspect(&self, r: &Region<'_>) {
+                r.span(stringify!($ty), self.span());
+                let _ = self.value();
+            }
+        }
+    )*};
+}
+inspect_span_only!(ContentLength, MaxForwards, Expires, MinExpires, RSeq);
+
+impl<'a> Inspect<'a> for MinSe<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("min-se", self.span());
+        r.span("delta", self.delta().span());
+        r.params(&self.params());
+        assert_eq!(self.value(), self.delta().value());
+        let _ = self.exceeds_u32();
+    }
+}
+
+impl<'a> Inspect<'a> for SessionExpires<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("session-expires", self.span());
+        r.span("delta", self.delta().span());
+        r.params(&self.params());
+        if let Some(s) = self.refresher_span() {
+            r.span("refresher", s);
+        }
+        let _ = (self.refresher(), self.exceeds_u32(), self.value());
+    }
+}
+
+impl<'a> Inspect<'a> for RetryAfter<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("retry-after", self.span());
+        r.span("delta", self.delta().span());
+        r.opt_bytes("comment", self.comment_span(), self.comment());
+        if let Some(d) = self.duration() {
+            r.span("duration", d.span());
+        }
+        r.params(&self.params());
+        let _ = (self.value(), self.exceeds_u32());
+    }
+}
+
+impl<'a> Inspect<'a> for ContentType<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.span("content-type", self.span());
+        r.bytes(
+            "m-type",
+            self.media_type_span(),
+            self.media_type().as_bytes(),
+        );
+        r.bytes("m-subtype", self.subtype_span(), self.subtype().as_bytes());
+        r.params(&self.params());
+        let _ = self.is_sdp();
+    }
+}
+
+macro_rules! inspect_token {
+    ($($ty:ident),*) => {$(
+        impl<'a> Inspect<'a> for $ty<'a> {
+            fn inspect(&self, r: &Region<'_>) {
+                r.bytes(stringify!($ty), self.span(), self.as_bytes());
+                assert_eq!(self.as_str().as_bytes(), self.as_bytes());
+            }
+        }
+    )*};
+}
+inspect_token!(Allow, Supported, Require, ProxyRequire, Unsupported);
+
+impl<'a> Inspect<'a> for AllowEvents<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("allow-events", self.span(), self.as_str().as_bytes());
+        r.bytes("package", self.package_span(), self.package().as_bytes());
+        assert!(self.templates().count() <= r.value.len());
+    }
+}
+
+impl<'a> Inspect<'a> for Accept<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes(
+            "m-type",
+            self.media_type_span(),
+            self.media_type().as_bytes(),
+        );
+        r.bytes("m-subtype", self.subtype_span(), self.subtype().as_bytes());
+        r.params(&self.params());
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+        let _ = self.is_wildcard();
+    }
+}
+
+impl<'a> Inspect<'a> for AcceptEncoding<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("coding", self.coding_span(), self.coding().as_bytes());
+        r.params(&self.params());
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+    }
+}
+
+impl<'a> Inspect<'a> for AcceptLanguage<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("language-range", self.range_span(), self.range().as_bytes());
+        r.params(&self.params());
+        if let Some(q) = self.q() {
+            assert!(q <= 1000, "q {q}");
+        }
+        let _ = (self.primary(), self.is_wildcard());
+    }
+}
+
+/// The address building blocks have their own `parse` (not `TypedHeader`):
+/// run them over the raw value as well.
+fn address_parts(value: &[u8], base: usize) {
+    let r = Region { value, base };
+    match Host::parse(value, base) {
+        Ok(h) => r.host(&h),
+        Err(e) => r.error(&e),
+    }
+    match HostPort::parse(value, base) {
+        Ok(h) => r.host_port(&h),
+        Err(e) => r.error(&e),
+    }
+    match Uri::parse(value, base) {
+        Ok(u) => r.uri(&u),
+        Err(e) => r.error(&e),
+    }
+    match NameAddr::parse(value, base) {
+        Ok(na) => r.name_addr(&na),
+        Err(e) => r.error(&e),
+    }
+}
+
+/// Parses `value` at `base` as `H` and checks the result or the error.
+fn typed_value<'a, H: Inspect<'a>>(value: &'a [u8], base: usize) {
+    let r = Region { value, base };
+    match H::parse(value, base) {
+        Ok(v) => v.inspect(&r),
+        Err(e) => r.error(&e),
+    }
+}
+
+/// Every element of `H`'s header in `m`, parsed and checked; `typed_all`
+/// must give the same results.
+fn typed_in_message<'a, H: Inspect<'a> + PartialEq + core::fmt::Debug>(h: &Headers<'a>) {
+    let mut direct = Vec::new();
+    for e in h.elements(H::NAME) {
+        typed_value::<H>(e.bytes, e.span.start);
+        direct.push(e.parse::<H>());
+    }
+    let all: Vec<_> = h.typed_all::<H>().collect();
+    assert_eq!(all, direct, "typed_all vs elements of {}", H::NAME);
+    assert_eq!(h.typed::<H>(), direct.into_iter().next(), "typed()");
+}
+
+/// Runs `$f::<T>` for every typed header type of the crate. New typed
+/// headers are added here (and to the `Inspect` impls above).
+macro_rules! for_each_typed {
+    ($f:ident ( $($arg:expr),* )) => {
+        $f::<Warning<'_>>($($arg),*);
+        $f::<Date<'_>>($($arg),*);
+        $f::<Reason<'_>>($($arg),*);
+        $f::<SecurityServer<'_>>($($arg),*);
+        $f::<WwwAuthenticate<'_>>($($arg),*);
+        $f::<ProxyAuthenticate<'_>>($($arg),*);
+        $f::<Via<'_>>($($arg),*);
+        $f::<FromHeader<'_>>($($arg),*);
+        $f::<ToHeader<'_>>($($arg),*);
+        $f::<Contact<'_>>($($arg),*);
+        $f::<Route<'_>>($($arg),*);
+        $f::<RecordRoute<'_>>($($arg),*);
+        $f::<CallId<'_>>($($arg),*);
+        $f::<CSeq<'_>>($($arg),*);
+        $f::<ContentLength>($($arg),*);
+        $f::<MaxForwards>($($arg),*);
+        $f::<Expires>($($arg),*);
+        $f::<MinExpires>($($arg),*);
+        $f::<MinSe<'_>>($($arg),*);
+        $f::<RSeq>($($arg),*);
+        $f::<RetryAfter<'_>>($($arg),*);
+        $f::<SessionExpires<'_>>($($arg),*);
+        $f::<ContentType<'_>>($($arg),*);
+        $f::<Allow<'_>>($($arg),*);
+        $f::<Supported<'_>>($($arg),*);
+        $f::<Require<'_>>($($arg),*);
+        $f::<ProxyRequire<'_>>($($arg),*);
+        $f::<Unsupported<'_>>($($arg),*);
+        $f::<AllowEvents<'_>>($($arg),*);
+        $f::<Accept<'_>>($($arg),*);
+        $f::<AcceptEncoding<'_>>($($arg),*);
+        $f::<AcceptLanguage<'_>>($($arg),*);
+    };
+}
+
+/// Target `typed_headers`: every typed parser over every element of its
+/// header in the parsed message, and over the raw input as one value. For
+/// the raw run the first three bytes (little endian) are the base offset.
+pub fn typed_headers(data: &[u8]) {
+    if let Ok(m) = one_shot_message(data) {
+        check_message(data, &m);
+        let h = m.headers();
+        for_each_typed!(typed_in_message(h));
+    }
+    let (base, value) = match data {
+        [a, b, c, rest @ ..] => (
+            usize::from(*a) | usize::from(*b) << 8 | usize::from(*c) << 16,
+            rest,
+        ),
+        _ => (0, data),
+    };
+    for_each_typed!(typed_value(value, base));
+    address_parts(value, base);
+    // The same bytes trimmed the way the message layer hands values over.
+    let trimmed = crate::lex::trim_lws(value);
+    let at = base + (trimmed.as_ptr() as usize - value.as_ptr() as usize);
+    for_each_typed!(typed_value(trimmed, at));
+    address_parts(trimmed, at);
+}
+
+/// Limits for re-parsing a rendering: room for what rendering adds (one SP
+/// per row, a Content-Length row) to whatever the original was allowed.
+fn roomy_limits() -> Limits {
+    let d = Limits::DEFAULT;
+    Limits {
+        max_message: d.max_message * 2 + 64,
+        max_head: d.max_head * 2 + 64,
+        max_headers: d.max_headers + 1,
+        max_line: d.max_line + 2,
+        max_continuations: d.max_continuations,
+        max_header_name: d.max_header_name,
+        max_start_line: d.max_start_line + 1,
+        max_via_values: d.max_via_values,
+    }
+}
+
+/// The fields the round trip keeps: version, code, reason, every
+/// well-formed row except Content-Length (name as sent, value as sent), body.
+type Fields = (Vec<u8>, u16, Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>, Vec<u8>);
+
+fn fields(r: &Response<'_>) -> Fields {
+    let rows = r
+        .headers()
+        .iter()
+        .filter(|h| h.known() != Some(KnownHeader::ContentLength))
+        .map(|h| (h.name_bytes().to_vec(), h.value().to_vec()))
+        .collect();
+    (
+        r.version().to_vec(),
+        r.status().as_u16(),
+        r.reason().to_vec(),
+        rows,
+        r.body().to_vec(),
+    )
+}
+
+/// Renders a response from its fields, with a Content-Length of its body.
+fn render(r: &Response<'_>) -> Vec<u8> {
+    let mut out = Vec::new();
+    out.extend_from_slice(r.version());
+    out.push(b' ');
+    out.extend_from_slice(r.code_span().slice(r.source()).unwrap_or_default());
+    out.push(b' ');
+    out.extend_from_slice(r.reason());
+    out.extend_from_slice(b"\r\n");
+    for h in r.headers().iter() {
+        if h.known() == Some(KnownHeader::ContentLength) {
+            continue;
+        }
+        out.extend_from_slice(h.name_bytes());
+        out.extend_from_slice(b": ");
+        out.extend_from_slice(h.value());
+        out.extend_from_slice(b"\r\n");
+    }
+    out.extend_from_slice(format!("Content-Length: {}\r\n\r\n", r.body().len()).as_bytes());
+    out.extend_from_slice(r.body());
+    out
+}
+
+/// Target `roundtrip`: a response that parses is re-rendered from its
+/// parsed fields (status line, each row `name: value`, the body with its
+/// Content-Length); the rendering must parse to the same fields, with a
+/// Content-Length equal to the body, and render to the same bytes again.
+pub fn roundtrip(data: &[u8]) {
+    let Ok(r) = one_shot_response(data) else {
+        return;
+    };
+    let wire = render(&r);
+    let opts = ParseOptions::datagram().with_limits(roomy_limits());
+    let back = opts
+        .parse_response(&wire)
+        .unwrap_or_else(|e| panic!("rendering does not parse: {e}"));
+    check_response(&wire, &back);
+    assert_eq!(fields(&back), fields(&r), "round trip changed the fields");
+    assert_eq!(back.content_length(), Some(r.body().len() as u64));
+    assert_eq!(back.span(), Span::new(0, wire.len()), "rendering not whole");
+    // Via values survive whatever the row layout.
+    let vias = |x: &Response<'_>| -> Vec<Vec<u8>> {
+        x.headers()
+            .elements(KnownHeader::Via)
+            .map(|e| e.bytes.to_vec())
+            .collect()
+    };
+    assert_eq!(vias(&back), vias(&r), "Via elements changed");
+    assert_eq!(render(&back), wire, "rendering is not stable");
+    // The stream decoder frames the rendering the same way.
+    let mut dec = ResponseDecoder::new(ParseOptions::stream().with_limits(roomy_limits()));
+    let mut buf = BytesMut::from(&wire[..]);
+    let owned = dec
+        .decode(&mut buf)
+        .unwrap_or_else(|e| panic!("decoder refuses the rendering: {e}"))
+        .expect("decoder wants more of a complete rendering");
+    assert_eq!(owned.view(), back, "decoder vs one-shot on the rendering");
+    assert!(buf.is_empty());
+}
+
+/// The validation context selected by one byte: bits 0-2 the transport
+/// (0 = unknown), bits 3-4 the role, bits 5-7 the request method (0 = unknown).
+fn context(sel: u8) -> crate::validate::Context {
+    use crate::validate::{Context, Role, Transport};
+    let mut ctx = Context::new();
+    let transports = [
+        Transport::Udp,
+        Transport::Tcp,
+        Transport::Tls,
+        Transport::Sctp,
+        Transport::Ws,
+        Transport::Wss,
+    ];
+    if let Some(&t) = transports.get(usize::from(sel & 7).wrapping_sub(1)) {
+        ctx = ctx.with_transport(t);
+    }
+    ctx = match (sel >> 3) & 3 {
+        1 => ctx.with_role(Role::Uac),
+        2 | 3 => ctx
+            .with_role(Role::Proxy)
+            .with_own_sent_by("p1.example.com", Some(5060)),
+        _ => ctx,
+    };
+    let methods = [
+        "INVITE",
+        "REGISTER",
+        "OPTIONS",
+        "BYE",
+        "CANCEL",
+        "SUBSCRIBE",
+        "PRACK",
+    ];
+    if let Some(m) = methods.get(usize::from(sel >> 5).wrapping_sub(1)) {
+        ctx = ctx.with_method(*m);
+    }
+    ctx
+}
+
+/// Target `validate`. Input: byte 0 selects the context (see `context`),
+/// the rest is a datagram. For a response that parses: every finding's
+/// span lies in the buffer, its rule is in the catalogue, the report is
+/// deterministic, and the counting sink sees the same findings.
+pub fn validate(data: &[u8]) {
+    let Some((&sel, msg)) = data.split_first() else {
+        return;
+    };
+    let Ok(r) = one_shot_response(msg) else {
+        return;
+    };
+    let ctx = context(sel);
+    let report = crate::validate::validate(&r, &ctx);
+    for f in report.iter() {
+        if let Some(s) = f.span() {
+            in_bounds(f.rule(), s, msg.len());
+        }
+        assert_eq!(f.rule_info().id, f.rule());
+        assert!(
+            crate::validate::rules().iter().any(|i| i.id == f.rule()),
+            "{} not in the catalogue",
+            f.rule()
+        );
+        assert!(!f.to_string().is_empty());
+    }
+    assert_eq!(
+        crate::validate::validate(&r, &ctx),
+        report,
+        "validation is not deterministic"
+    );
+    let mut counting = crate::validate::CountingSink::new();
+    crate::validate::validate_into(&r, &ctx, &mut counting);
+    assert_eq!(counting.total(), report.len(), "counting sink vs report");
+    assert_eq!(counting.worst(), report.worst(), "worst severity");
+    // The owned copy validates the same (spans index equal bytes).
+    let owned = r.to_owned_response();
+    assert_eq!(crate::validate::validate(&owned.view(), &ctx), report);
+}
+
+/// Target `forward`. Input: byte 0 selects the proxy (bit 0: its sent-by
+/// is the top Via's own sent-by, so forwarding usually goes ahead, else a
+/// fixed name; bit 1: forward to broadcast addresses), the rest is a
+/// datagram. For a response that parses, [`crate::forward::ForwardOptions`]
+/// either refuses with located findings from the catalogue, or returns
+/// pieces that are exactly the message minus the removed span, which
+/// parses to the same response with the first Via value gone.
+pub fn forward(data: &[u8]) {
+    use crate::forward::ForwardOptions;
+    use crate::header::Element;
+    use crate::validate::SentBy;
+    use bytes::Buf;
+
+    let Some((&sel, msg)) = data.split_first() else {
+        return;
+    };
+    let Ok(resp) = OwnedResponse::parse(bytes::Bytes::copy_from_slice(msg)) else {
+        return;
+    };
+    let view = resp.view();
+    let len = resp.bytes().len();
+    let non_empty = |it: &mut dyn Iterator<Item = Element<'_>>| -> Vec<Vec<u8>> {
+        it.filter(|e| !e.bytes.is_empty())
+            .map(|e| e.bytes.to_vec())
+            .collect()
+    };
+    let vias = non_empty(&mut view.headers().elements(KnownHeader::Via));
+    let mut own = vec![SentBy::new("p1.example.com", Some(5060))];
+    if sel & 1 != 0 {
+        if let Some(Ok(top)) = view.headers().typed::<Via<'_>>() {
+            let hp = top.sent_by();
+            own.push(SentBy::new(hp.host().as_str(), hp.port()));
+        }
+    }
+    let opts = ForwardOptions::new().forward_broadcast(sel & 2 != 0);
+    match opts.forward(&resp, &own) {
+        Ok(f) => {
+            let msg_span = view.span();
+            let removed = f.removed();
+            let head = view.head_span();
+            assert!(
+                head.start <= removed.start && removed.end <= head.end + 2 && !removed.is_empty(),
+                "removed {removed} outside the head {head}"
+            );
+            assert!(
+                removed.end <= f.next_via_span().start,
+                "next Via before the cut"
+            );
+            let src = resp.bytes();
+            let want = [
+                &src[msg_span.start..removed.start],
+                &src[removed.end..msg_span.end],
+            ]
+            .concat();
+            let got = f.to_vec();
+            assert!(
+                got == want,
+                "forwarded bytes are not the message minus {removed}"
+            );
+            assert_eq!(f.len(), got.len());
+            assert!(!f.is_empty());
+            assert!(f.chunks().iter().all(|c| !c.is_empty()), "empty chunk");
+            assert_eq!(f.chunks().concat(), got, "chunks");
+            let mut written = Vec::new();
+            f.write_to(&mut written).expect("write to a Vec");
+            assert_eq!(written, got, "write_to");
+            let mut chained = f.clone().into_buf();
+            assert_eq!(chained.copy_to_bytes(chained.remaining()), got, "into_buf");
+            assert_eq!(f.clone().into_pieces().concat(), got, "into_pieces");
+            for w in f.findings() {
+                if let Some(sp) = w.span() {
+                    in_bounds("forward warning", sp, len);
+                }
+            }
+            same_bytes(
+                "next via",
+                src,
+                f.next_via_span(),
+                &src[f.next_via_span().range()],
+            );
+            if let Ok(next) = f.next_via() {
+                assert_eq!(next.span(), f.next_via_span(), "next_via span");
+            }
+            // What goes out parses to the same response without our Via.
+            let out = one_shot_response(&got)
+                .unwrap_or_else(|e| panic!("forwarded message does not parse: {e}"));
+            check_response(&got, &out);
+            assert_eq!(out.status(), view.status());
+            assert_eq!(out.reason(), view.reason());
+            assert_eq!(out.body(), view.body(), "forwarded body");
+            let out_vias = non_empty(&mut out.headers().elements(KnownHeader::Via));
+            assert_eq!(out_vias, vias[1..], "forwarded Via values");
+            assert_eq!(
+                out_vias.first().map(Vec::as_slice),
+                Some(&src[f.next_via_span().range()]),
+                "new top Via"
+            );
+            let others = |r: &Response<'_>| -> Vec<(Vec<u8>, Vec<u8>)> {
+                r.headers()
+                    .iter()
+                    .filter(|h| h.known() != Some(KnownHeader::Via))
+                    .map(|h| (h.name_bytes().to_vec(), h.value().to_vec()))
+                    .collect()
+            };
+            assert_eq!(others(&out), others(&view), "rows other than Via changed");
+        }
+        Err(r) => {
+            if let Some(sp) = r.span() {
+                in_bounds("refusal", sp, len);
+            }
+            let mut n = 0;
+            for fi in r.findings() {
+                n += 1;
+                assert_eq!(fi.span(), r.span());
+                assert!(crate::validate::rules().iter().any(|i| i.id == fi.rule()));
+            }
+            assert!(n > 0, "a refusal without a finding");
+            assert_eq!(
+                r.finding().rule(),
+                r.findings().next().map_or("", |f| f.rule())
+            );
+            assert!(!r.to_string().is_empty());
+            if view.status().as_u16() == 100 {
+                assert_eq!(r.reason(), crate::forward::Refusal::Trying);
+            }
+            if vias.len() == 1 && sel & 1 != 0 {
+                // Ours (or malformed) and alone: never forwarded.
+                assert!(!matches!(r.reason(), crate::forward::Refusal::NoVia));
+            }
+        }
+    }
+}
+
+/// A target body: runs over one input, panics when an invariant breaks.
+pub type Target = fn(&[u8]);
+
+/// Every target by name, in the order of `fuzz/fuzz_targets/`.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("parse_response", parse_response),
+    ("parse_message", parse_message),
+    ("decoder_split", decoder_split),
+    ("typed_headers", typed_headers),
+    ("roundtrip", roundtrip),
+    ("validate", validate),
+    ("forward", forward),
+];
