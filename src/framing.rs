@@ -255,27 +255,11 @@ impl Scanner {
         // A line ending at `nl` fits the head limit when `nl < head_limit`.
         let head_limit = self.msg_start.saturating_add(self.opts.limits.max_head);
         while self.phase != Phase::Done {
-            // The pending row ends as soon as the next line's first byte
-            // shows that line is no continuation (RFC 3261 §7.3.1). Finish
-            // it now, so its own checks (Content-Length, Via count) come
-            // before any check of the next line, whether or not that line
-            // is complete yet: the verdict must not depend on the cut. Rows
-            // with nothing left to do skip this at the cost of one compare.
-            if self.row.pending.needs_finish() && self.phase == Phase::Headers {
-                if let Some(&b) = buf.get(self.line_start) {
-                    if !is_ws(b) {
-                        self.finish_row_slow(buf)?;
-                    }
-                }
-            }
             let Some(nl) = lex::find_lf(buf, self.pos) else {
                 return self.scan_end(buf, eof);
             };
-            // Searched up to the LF, whatever the checks below decide (the
-            // decoder keeps `bytes_scanned` of a failed head).
-            self.pos = nl + 1;
             if nl >= head_limit {
-                return Err(ParseError::new(ParseErrorKind::HeadTooLarge, head_limit));
+                return Err(self.head_too_large(buf, nl, head_limit));
             }
             let content_end = if nl > self.line_start && buf[nl - 1] == b'\r' {
                 nl - 1
@@ -286,11 +270,44 @@ impl Scanner {
             if self.phase == Phase::Headers {
                 self.header_line(buf, content_end, nl + 1)?;
             } else {
+                self.pos = nl + 1;
                 self.start_line(buf, content_end, nl + 1)?;
             }
             self.line_start = nl + 1;
         }
         Ok(Scan::Head)
+    }
+
+    // The order of checks, and `bytes_scanned` after a failure, must not
+    // depend on where a stream was cut. The pending row ends as soon as the
+    // next line's first byte shows that line is no continuation (RFC 3261
+    // §7.3.1), so its own checks (Content-Length, Via count) come before
+    // any check of that next line, complete or not, and a failure there
+    // does not count that line as searched; a failure of the line's own
+    // checks does. On the common path (the next line complete and within
+    // the head limit) `header_line` finishes the row before anything else
+    // and only then moves `pos` past the line; the two other paths, the
+    // head limit and a partial line, finish it first explicitly.
+
+    /// The line ending at `nl` breaks the head limit: finish the pending row
+    /// first (its error comes first), then count the line as searched.
+    #[cold]
+    fn head_too_large(&mut self, buf: &[u8], nl: usize, head_limit: usize) -> ParseError {
+        if let Err(e) = self.finish_row_if_ended(buf) {
+            return e;
+        }
+        self.pos = nl + 1;
+        ParseError::new(ParseErrorKind::HeadTooLarge, head_limit)
+    }
+
+    /// Finishes the pending row once the next line has started with a byte
+    /// other than SP/HTAB (see [`Self::scan`]).
+    #[inline(never)]
+    fn finish_row_if_ended(&mut self, buf: &[u8]) -> Result<(), ParseError> {
+        match buf.get(self.line_start) {
+            Some(&b) if !is_ws(b) && self.phase == Phase::Headers => self.finish_row(buf),
+            _ => Ok(()),
+        }
     }
 
     /// A line ended by a bare LF (recorded for `line-ending-not-crlf`).
@@ -307,6 +324,7 @@ impl Scanner {
     #[inline(never)]
     fn scan_end(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
         let limits = self.opts.limits;
+        self.finish_row_if_ended(buf)?;
         self.pos = buf.len();
         self.check_partial_line(buf)?;
         if buf.len() - self.msg_start > limits.max_head {
@@ -435,13 +453,17 @@ impl Scanner {
         match buf.get(ls) {
             _ if content_end == ls => {
                 self.finish_row(buf)?;
+                self.pos = next;
                 self.headers_end = ls;
                 self.head_end = next;
                 self.phase = Phase::Done;
                 Ok(())
             }
-            Some(&b) if is_ws(b) => self.continuation(buf, content_end, next),
-            _ => self.new_row(buf, content_end),
+            Some(&b) if is_ws(b) => {
+                self.pos = next;
+                self.continuation(buf, content_end, next)
+            }
+            _ => self.new_row(buf, content_end, next),
         }
     }
 
@@ -490,10 +512,11 @@ impl Scanner {
     /// the row limits, reads the name and the colon, and indexes a known
     /// header right away (only the framing headers wait for the whole row).
     #[inline(always)]
-    fn new_row(&mut self, buf: &[u8], content_end: usize) -> Result<(), ParseError> {
+    fn new_row(&mut self, buf: &[u8], content_end: usize, next: usize) -> Result<(), ParseError> {
         let ls = self.line_start;
         let len = content_end - ls;
         self.finish_row(buf)?;
+        self.pos = next;
         // Limits are read where they are compared (not copied out first):
         // fewer registers live across the row, no spills.
         self.rows += 1;
