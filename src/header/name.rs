@@ -284,12 +284,12 @@ const MAX_NAME: usize = 32;
 
 /// ASCII case folding for token bytes, a word at a time.
 ///
-/// Known names hold only lower-case letters and `-`. For a token byte `b`,
-/// `b | 0x20` equals such a byte exactly when `b` is that byte or its upper
-/// case (the only other byte that ORs onto `-` is CR, and onto a letter `@`
-/// and `[\]^` plus control bytes, none of them token bytes), so OR-ing every
-/// byte of a token with `0x20` and comparing with the lower-case name is an
-/// exact case-insensitive compare.
+/// Known names hold only lower-case letters and `-`. Setting bit 5 maps a
+/// byte onto a lower-case letter exactly when it is that letter or its upper
+/// case, and onto `-` (0x2D) exactly when it is `-` or CR (0x0D), which is
+/// not a token byte. So for a token, OR-ing every byte with `0x20` and
+/// comparing with the lower-case name is an exact case-insensitive compare
+/// (the scanner and `from_bytes` only pass tokens).
 const FOLD: u64 = 0x2020_2020_2020_2020;
 
 /// The eight bytes at `at`, little-endian, case-folded (0 if out of range,
