@@ -10,6 +10,7 @@
 
 use bytes::BytesMut;
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use sip_response::header::typed::{CSeq, Via};
 use sip_response::{parse_response, KnownHeader, ParseOptions, ResponseDecoder};
 
 const TRYING: &[u8] = b"SIP/2.0 100 Trying\r\n\
@@ -123,5 +124,48 @@ fn decoder(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, decoder);
+/// The pieces of the parse path on their own: the shortest possible
+/// response (start line, one row, empty line) shows the fixed cost of a
+/// parse; a non-canonical status line (two SPs) takes the general
+/// start-line parser instead of the canonical fast path.
+fn pieces(c: &mut Criterion) {
+    let mut g = c.benchmark_group("pieces");
+    for (name, msg) in [
+        (
+            "status_line_canonical",
+            &b"SIP/2.0 200 OK\r\nl: 0\r\n\r\n"[..],
+        ),
+        (
+            "status_line_general",
+            &b"SIP/2.0  200 OK\r\nl: 0\r\n\r\n"[..],
+        ),
+    ] {
+        g.bench_with_input(BenchmarkId::new("parse", name), msg, |b, m| {
+            b.iter(|| {
+                let r = parse_response(black_box(m)).unwrap();
+                black_box((r.status(), r.body().len()))
+            })
+        });
+    }
+    // Typed reads on an already parsed response: the lookup (index, then
+    // one row walk) plus the value grammar.
+    let r = parse_response(OK_INVITE).unwrap();
+    g.bench_function("typed_via", |b| {
+        b.iter(|| {
+            let h = black_box(&r).headers();
+            let v = h.typed::<Via<'_>>().unwrap().unwrap();
+            black_box((v.branch(), v.transport().len()))
+        })
+    });
+    g.bench_function("typed_cseq", |b| {
+        b.iter(|| {
+            let h = black_box(&r).headers();
+            let c = h.typed::<CSeq<'_>>().unwrap().unwrap();
+            black_box(c)
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, parse, pieces, decoder);
 criterion_main!(benches);

@@ -21,11 +21,15 @@ use crate::error::HeaderValueError;
 use crate::lex::{self, is_ws, ListSplit};
 use crate::Span;
 
-const NONE: u32 = u32::MAX;
+/// "No row" in [`HeaderIndex::first`]. Offset 0 can never start a header
+/// row (the start line and its line ending come first), and an all-zero
+/// index is the cheapest one to create.
+const NONE: u32 = 0;
 
 /// Where each known header's first row starts and how many rows it has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HeaderIndex {
+    /// Offset of the first row, or [`NONE`].
     first: [u32; KnownHeader::COUNT],
     count: [u16; KnownHeader::COUNT],
 }

@@ -74,28 +74,33 @@ macro_rules! known_headers {
             /// [`from_bytes`](Self::from_bytes) for a name already known to
             /// be a token (the scanner's case).
             ///
-            /// One hash of (length, first byte, last byte) picks at most
-            /// [`BUCKET`] candidates from a table built at compile time; a
-            /// word-at-a-time compare confirms. No copy, no lowercasing.
+            /// The name's case-folded [`fingerprint`] (two loads) picks the
+            /// one candidate from a perfect hash table built at compile time,
+            /// and comparing fingerprints and lengths confirms it. No loop
+            /// over bytes, no copy, no lowercasing.
             #[inline]
             pub(crate) fn from_token(name: &[u8]) -> Option<KnownHeader> {
                 let n = name.len();
                 if n == 1 {
                     return Self::from_compact(name[0]);
                 }
-                if !(2..=MAX_NAME).contains(&n) {
+                let fp = fingerprint(name)?;
+                let k = SLOTS[slot(fp)]?;
+                if FINGERPRINTS[k.index()] != fp {
                     return None;
                 }
-                let slot = &HASHED[name_hash(n, name[0], name[n - 1])];
-                for &i in slot {
-                    if i == EMPTY {
-                        break;
-                    }
-                    if eq_lower_token(name, LOWER[i as usize]) {
-                        return Some(Self::ALL[i as usize]);
-                    }
+                // Names longer than 16 bytes need their middle compared too
+                // (bytes 8..16 and n-16..n-8; with n <= 32 the four words
+                // cover the whole name).
+                let lower = LOWER[k.index()];
+                if n <= 16
+                    || (fold8(name, 8) == fold8(lower, 8)
+                        && fold8(name, n - 16) == fold8(lower, n - 16))
+                {
+                    Some(k)
+                } else {
+                    None
                 }
-                None
             }
         }
 
@@ -273,75 +278,148 @@ known_headers! {
     WwwAuthenticate, "WWW-Authenticate", None, NoSplit, b"www-authenticate";
 }
 
-/// Longest known long name.
+/// Longest known long name: [`fingerprint`] plus the middle words of
+/// `from_token` cover at most 32 bytes.
 const MAX_NAME: usize = 32;
-/// Hash buckets (a power of two) and candidates per bucket.
-const BUCKETS: usize = 256;
-const BUCKET: usize = 2;
-const EMPTY: u8 = u8::MAX;
 
-/// Hash of a name by its length and first and last bytes, folded to lower case.
-#[inline]
-const fn name_hash(len: usize, first: u8, last: u8) -> usize {
-    let f = (first | 0x20) as usize;
-    let l = (last | 0x20) as usize;
-    (len ^ f ^ l.wrapping_mul(15)) & (BUCKETS - 1)
-}
-
-/// Case-insensitive equality of a token with a lower-case known name.
+/// ASCII case folding for token bytes, a word at a time.
 ///
-/// Known names hold only lower-case letters and `-`. For a token byte `b`,
-/// `b | 0x20` equals such a byte exactly when `b` is that byte or its upper
-/// case (no other token byte maps onto a letter or `-`), so OR-ing eight
-/// bytes at a time with `0x20` is an exact case-folding compare.
+/// Known names hold only lower-case letters and `-`. Setting bit 5 maps a
+/// byte onto a lower-case letter exactly when it is that letter or its upper
+/// case, and onto `-` (0x2D) exactly when it is `-` or CR (0x0D), which is
+/// not a token byte. So for a token, OR-ing every byte with `0x20` and
+/// comparing with the lower-case name is an exact case-insensitive compare
+/// (the scanner and `from_bytes` only pass tokens).
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
+/// The eight bytes at `at`, little-endian, case-folded (0 if out of range,
+/// which the callers' length checks rule out).
 #[inline]
-fn eq_lower_token(name: &[u8], lower: &[u8]) -> bool {
-    if name.len() != lower.len() {
-        return false;
+const fn fold8(s: &[u8], at: usize) -> u64 {
+    let (_, tail) = s.split_at(if at <= s.len() { at } else { s.len() });
+    match tail.first_chunk::<8>() {
+        Some(w) => u64::from_le_bytes(*w) | FOLD,
+        None => 0,
     }
-    const FOLD: u64 = 0x2020_2020_2020_2020;
-    let mut a = name.chunks_exact(8);
-    let mut b = lower.chunks_exact(8);
-    for (x, y) in (&mut a).zip(&mut b) {
-        let x = u64::from_le_bytes([x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7]]);
-        let y = u64::from_le_bytes([y[0], y[1], y[2], y[3], y[4], y[5], y[6], y[7]]);
-        if x | FOLD != y {
-            return false;
-        }
-    }
-    a.remainder()
-        .iter()
-        .zip(b.remainder())
-        .all(|(&x, &y)| x | 0x20 == y)
 }
 
-/// The name hash table, built at compile time; an overfull bucket or an
-/// overlong name stops the build.
-static HASHED: [[u8; BUCKET]; BUCKETS] = {
-    let mut t = [[EMPTY; BUCKET]; BUCKETS];
+/// A name's identity for lookup: its length and two case-folded loads that
+/// together cover its first 16 bytes. The loads overlap for names shorter
+/// than twice their width: 2..=3 bytes use two `u16` (at 0 and n-2), 4..=7
+/// two `u32` (at 0 and n-4), 8 and more two `u64` (at 0 and n-8). So for
+/// names of at most 16 bytes, equal fingerprints mean equal names (up to
+/// case); longer names also compare their middle (see `from_token`).
+/// `None` for lengths outside 2..=[`MAX_NAME`], which no long name has.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Fingerprint {
+    len: usize,
+    head: u64,
+    tail: u64,
+}
+
+#[inline]
+const fn fingerprint(name: &[u8]) -> Option<Fingerprint> {
+    let n = name.len();
+    let (head, tail) = if n > MAX_NAME {
+        return None;
+    } else if n >= 8 {
+        (fold8(name, 0), fold8(name, n - 8))
+    } else if n >= 4 {
+        match (name.first_chunk::<4>(), name.last_chunk::<4>()) {
+            (Some(a), Some(b)) => (
+                (u32::from_le_bytes(*a) | FOLD as u32) as u64,
+                (u32::from_le_bytes(*b) | FOLD as u32) as u64,
+            ),
+            _ => return None,
+        }
+    } else {
+        match (name.first_chunk::<2>(), name.last_chunk::<2>()) {
+            (Some(a), Some(b)) => (
+                (u16::from_le_bytes(*a) | FOLD as u16) as u64,
+                (u16::from_le_bytes(*b) | FOLD as u16) as u64,
+            ),
+            _ => return None,
+        }
+    };
+    Some(Fingerprint { len: n, head, tail })
+}
+
+/// Slots of the perfect hash table (a power of two). With 83 names in 1024
+/// slots a collision-free multiplier turns up after a few dozen tries.
+const SLOT_BITS: u32 = 10;
+
+/// Multiplicative hash of a fingerprint into `0..1 << SLOT_BITS`.
+#[inline]
+const fn slot_with(fp: Fingerprint, mul: u64) -> usize {
+    let x = fp.head ^ fp.tail.rotate_left(23) ^ fp.len as u64;
+    (x.wrapping_mul(mul) >> (64 - SLOT_BITS)) as usize
+}
+
+#[inline]
+fn slot(fp: Fingerprint) -> usize {
+    slot_with(fp, TABLE.1)
+}
+
+/// Fingerprints of the long names, in table order.
+static FINGERPRINTS: [Fingerprint; KnownHeader::COUNT] = TABLE.2;
+
+/// Slot -> the known header hashed there.
+static SLOTS: [Option<KnownHeader>; 1 << SLOT_BITS] = TABLE.0;
+
+/// The perfect hash table, its multiplier and the fingerprints, built at
+/// compile time: multipliers are tried (odd numbers from the golden-ratio
+/// constant up) until every long name has a slot of its own. A table change
+/// that no multiplier can place, or a name that breaks the fingerprint's
+/// assumptions, stops the build.
+#[allow(clippy::type_complexity)] // a compile-time triple, used only above
+const TABLE: (
+    [Option<KnownHeader>; 1 << SLOT_BITS],
+    u64,
+    [Fingerprint; KnownHeader::COUNT],
+) = {
+    let mut fps = [Fingerprint {
+        len: 0,
+        head: 0,
+        tail: 0,
+    }; KnownHeader::COUNT];
     let mut i = 0;
-    while i < LOWER.len() {
+    while i < KnownHeader::COUNT {
         let name = LOWER[i];
         assert!(name.len() >= 2 && name.len() <= MAX_NAME);
         let mut k = 0;
         while k < name.len() {
-            // `eq_lower_token` relies on this.
+            // The case folding relies on this.
             assert!(name[k] == b'-' || name[k].is_ascii_lowercase());
             k += 1;
         }
-        let h = name_hash(name.len(), name[0], name[name.len() - 1]);
-        let mut j = 0;
-        while t[h][j] != EMPTY {
-            j += 1;
-            assert!(
-                j < BUCKET,
-                "header-name hash bucket overflow: change name_hash"
-            );
-        }
-        t[h][j] = i as u8;
+        fps[i] = match fingerprint(name) {
+            Some(fp) => fp,
+            None => panic!("unreachable: the length was checked"),
+        };
         i += 1;
     }
-    t
+    let mut mul: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut tries = 0;
+    loop {
+        assert!(tries < 10_000, "no perfect hash for the header names");
+        let mut slots = [None; 1 << SLOT_BITS];
+        let mut i = 0;
+        let mut clash = false;
+        while i < KnownHeader::COUNT {
+            let h = slot_with(fps[i], mul);
+            if slots[h].is_some() {
+                clash = true;
+                break;
+            }
+            slots[h] = Some(KnownHeader::ALL[i]);
+            i += 1;
+        }
+        if !clash {
+            break (slots, mul, fps);
+        }
+        mul = mul.wrapping_add(2);
+        tries += 1;
+    }
 };
 
 impl KnownHeader {
@@ -499,6 +577,60 @@ mod tests {
             KnownHeader::from_bytes(b"pRoXy-AuThEnTiCaTe"),
             Some(KnownHeader::ProxyAuthenticate)
         );
+    }
+
+    /// The straightforward lookup the hashed one must agree with.
+    fn reference(name: &[u8]) -> Option<KnownHeader> {
+        if name.len() == 1 {
+            return KnownHeader::from_compact(name[0]);
+        }
+        KnownHeader::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str().as_bytes().eq_ignore_ascii_case(name))
+    }
+
+    #[test]
+    fn hashed_lookup_agrees_with_a_linear_scan_on_near_misses() {
+        // Every known name with each byte replaced, dropped or doubled, and
+        // with a byte added at either end: whatever the hash picks, only an
+        // exact case-insensitive match may come back. Replacing a byte in
+        // the middle of a long name checks the words past the fingerprint.
+        let mut checked = 0;
+        for &k in KnownHeader::ALL {
+            let name = k.as_str().as_bytes();
+            let mut variants: Vec<Vec<u8>> = Vec::new();
+            for i in 0..name.len() {
+                for sub in [b'x', b'Q', b'0', b'-', b'.', b'_'] {
+                    let mut v = name.to_vec();
+                    v[i] = sub;
+                    variants.push(v);
+                }
+                let mut v = name.to_vec();
+                v.remove(i);
+                variants.push(v);
+                let mut v = name.to_vec();
+                v.insert(i, name[i]);
+                variants.push(v);
+            }
+            variants.push([name, b"s"].concat());
+            variants.push([b"x", name].concat());
+            for v in variants {
+                assert_eq!(
+                    KnownHeader::from_bytes(&v),
+                    reference(&v),
+                    "{}",
+                    String::from_utf8_lossy(&v)
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 5_000);
+        // Lengths around the fingerprint's load widths and the 32-byte cap.
+        for n in 0..=40 {
+            let v = vec![b'a'; n];
+            assert_eq!(KnownHeader::from_bytes(&v), reference(&v), "{n}");
+        }
     }
 
     #[test]
