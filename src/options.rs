@@ -54,6 +54,29 @@ impl Limits {
     };
 }
 
+impl Limits {
+    /// Largest `max_message`/`max_head` honoured (1 GiB); see
+    /// [`ParseOptions::with_limits`].
+    pub const MAX_SIZE: usize = 1 << 30;
+
+    /// These limits within what the header index can represent.
+    pub const fn capped(mut self) -> Limits {
+        const fn min(a: usize, b: usize) -> usize {
+            if a < b {
+                a
+            } else {
+                b
+            }
+        }
+        self.max_message = min(self.max_message, Self::MAX_SIZE);
+        self.max_head = min(self.max_head, Self::MAX_SIZE);
+        self.max_line = min(self.max_line, Self::MAX_SIZE);
+        self.max_start_line = min(self.max_start_line, Self::MAX_SIZE);
+        self.max_headers = min(self.max_headers, u16::MAX as usize);
+        self
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Limits::DEFAULT
@@ -95,8 +118,13 @@ impl ParseOptions {
     }
 
     /// These options with other limits.
+    ///
+    /// Sizes are capped at [`Limits::MAX_SIZE`] (1 GiB) and the header-row
+    /// count at `u16::MAX`: the header index keeps 32-bit row offsets and
+    /// 16-bit counts to stay small (it is copied with every parsed message),
+    /// and no SIP message comes near either bound.
     pub const fn with_limits(mut self, limits: Limits) -> Self {
-        self.limits = limits;
+        self.limits = limits.capped();
         self
     }
 
@@ -130,5 +158,27 @@ impl ParseOptions {
     /// The limits.
     pub const fn limits(&self) -> &Limits {
         &self.limits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn huge_limits_are_capped_to_what_the_index_represents() {
+        let huge = Limits {
+            max_message: usize::MAX,
+            max_head: usize::MAX,
+            max_headers: usize::MAX,
+            max_line: usize::MAX,
+            ..Limits::DEFAULT
+        };
+        let l = *ParseOptions::stream().with_limits(huge).limits();
+        assert_eq!(l.max_message, Limits::MAX_SIZE);
+        assert_eq!(l.max_head, Limits::MAX_SIZE);
+        assert_eq!(l.max_line, Limits::MAX_SIZE);
+        assert_eq!(l.max_headers, usize::from(u16::MAX));
+        assert_eq!(Limits::DEFAULT.capped(), Limits::DEFAULT);
     }
 }
