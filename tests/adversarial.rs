@@ -75,10 +75,34 @@ struct Outcome {
     messages: usize,
 }
 
-/// Feeds `stream` to a [`ResponseDecoder`] in `chunk`-byte pieces until it
-/// fails; panics if the whole stream goes through without an error.
-fn feed_response_decoder(mut stream: Lazy, chunk: usize, opts: ParseOptions) -> Outcome {
-    let mut dec = ResponseDecoder::new(opts);
+/// The two stream decoders, as far as these tests need them.
+trait Decoder {
+    /// Decodes one message; `Ok(false)` means more bytes are needed.
+    fn step(&mut self, buf: &mut BytesMut) -> Result<bool, ParseError>;
+    fn scanned(&self) -> usize;
+}
+
+impl Decoder for ResponseDecoder {
+    fn step(&mut self, buf: &mut BytesMut) -> Result<bool, ParseError> {
+        self.decode(buf).map(|m| m.is_some())
+    }
+    fn scanned(&self) -> usize {
+        self.bytes_scanned()
+    }
+}
+
+impl Decoder for MessageDecoder {
+    fn step(&mut self, buf: &mut BytesMut) -> Result<bool, ParseError> {
+        self.decode(buf).map(|m| m.is_some())
+    }
+    fn scanned(&self) -> usize {
+        self.bytes_scanned()
+    }
+}
+
+/// Feeds `stream` to `dec` in `chunk`-byte pieces until it fails; panics if
+/// the whole stream goes through without an error.
+fn feed(mut dec: impl Decoder, mut stream: Lazy, chunk: usize) -> Outcome {
     let mut buf = BytesMut::new();
     let mut fed = 0u64;
     let mut messages = 0;
@@ -86,53 +110,34 @@ fn feed_response_decoder(mut stream: Lazy, chunk: usize, opts: ParseOptions) -> 
         fed += bytes.len() as u64;
         buf.extend_from_slice(&bytes);
         loop {
-            match dec.decode(&mut buf) {
-                Ok(Some(_)) => messages += 1,
-                Ok(None) => break,
+            match dec.step(&mut buf) {
+                Ok(true) => messages += 1,
+                Ok(false) => break,
                 Err(error) => {
                     return Outcome {
                         error,
                         fed,
                         buffered: buf.len(),
-                        scanned: dec.bytes_scanned(),
+                        scanned: dec.scanned(),
                         messages,
                     }
                 }
             }
         }
         // Linear work: the decoder never scans a byte twice.
-        assert!(dec.bytes_scanned() as u64 <= fed);
+        assert!(dec.scanned() as u64 <= fed);
     }
     panic!("{fed} bytes went through without an error");
 }
 
+/// Feeds `stream` to a [`ResponseDecoder`] with `opts`.
+fn feed_response_decoder(stream: Lazy, chunk: usize, opts: ParseOptions) -> Outcome {
+    feed(ResponseDecoder::new(opts), stream, chunk)
+}
+
 /// The same with a [`MessageDecoder`] (requests allowed).
-fn feed_message_decoder(mut stream: Lazy, chunk: usize) -> Outcome {
-    let mut dec = MessageDecoder::default();
-    let mut buf = BytesMut::new();
-    let mut fed = 0u64;
-    let mut messages = 0;
-    while let Some(bytes) = stream.next_chunk(chunk) {
-        fed += bytes.len() as u64;
-        buf.extend_from_slice(&bytes);
-        loop {
-            match dec.decode(&mut buf) {
-                Ok(Some(_)) => messages += 1,
-                Ok(None) => break,
-                Err(error) => {
-                    return Outcome {
-                        error,
-                        fed,
-                        buffered: buf.len(),
-                        scanned: dec.bytes_scanned(),
-                        messages,
-                    }
-                }
-            }
-        }
-        assert!(dec.bytes_scanned() as u64 <= fed);
-    }
-    panic!("{fed} bytes went through without an error");
+fn feed_message_decoder(stream: Lazy, chunk: usize) -> Outcome {
+    feed(MessageDecoder::default(), stream, chunk)
 }
 
 /// Chunk sizes every hostile stream is fed with: byte by byte, an odd
