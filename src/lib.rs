@@ -25,6 +25,7 @@
 #[doc(hidden)]
 #[path = "fuzz_support.rs"]
 pub mod __fuzz;
+pub mod capture;
 pub mod code;
 pub mod decoder;
 pub mod error;

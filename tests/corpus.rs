@@ -193,7 +193,7 @@ const RFC4475: &[(&str, Expect, &str)] = &[
 fn copied_files_are_byte_exact() {
     let rows = manifest();
     let mut checked = 0;
-    for dir in ["rfc4475", "rfc5118", "fixtures"] {
+    for dir in ["rfc4475", "rfc5118", "fixtures", "pcap"] {
         for rel in files_under(dir) {
             let row = rows
                 .iter()
@@ -206,7 +206,7 @@ fn copied_files_are_byte_exact() {
             checked += 1;
         }
     }
-    assert_eq!(checked, 50 + 12 + 29);
+    assert_eq!(checked, 50 + 12 + 29 + 30);
 }
 
 #[test]

@@ -1,0 +1,696 @@
+//! Reading SIP messages out of packet captures (pcap and pcapng).
+//!
+//! [`CaptureReader`] walks a capture file and yields, in capture order, every
+//! SIP message it finds ([`CaptureEvent::Message`]) and every problem met on
+//! the way ([`CaptureEvent::Problem`]): a record the file cannot describe, a
+//! packet cut short, a TCP segment the capture lost. Problems never stop the
+//! walk except when the file itself can no longer be followed.
+//!
+//! The layers, from the bottom:
+//! * [`file`]: pcap / pcapng records to packets (slices of the file: no copy);
+//! * [`layers`]: link layer, IP (with fragment reassembly) and tunnels to
+//!   UDP / TCP / SCTP segments;
+//! * [`tcp`]: TCP reassembly per direction;
+//! * [`websocket`]: SIP over WebSocket (RFC 7118) inside TCP;
+//! * this module: which payloads are SIP, and framing them with the
+//!   library's own parser: a UDP datagram or SCTP message is one message
+//!   (datagram semantics), a TCP direction is a stream cut by
+//!   Content-Length with [`MessageDecoder`].
+//!
+//! Which traffic is SIP is decided by content, not by port (SIP runs on
+//! 5060, 5080, 6060 and whatever else a deployment picks): a datagram is SIP
+//! when its first line mentions `SIP/2.0`; a TCP direction becomes SIP at
+//! the first line that is a SIP start line. After a framing error or a lost
+//! segment, the stream is searched again for the next start line (a stream
+//! parser cannot do this, the message boundaries being lost, but a capture
+//! reader looking at history can, and loses nothing else).
+//!
+//! Memory is bounded by the limits of each layer (fragments, out-of-order
+//! segments, the parser's own limits for a stream's pending message) and by
+//! [`MAX_FLOWS`] TCP directions and SCTP streams followed at once.
+
+pub mod file;
+pub mod layers;
+pub mod tcp;
+pub mod websocket;
+
+use std::collections::{HashMap, VecDeque};
+use std::net::SocketAddr;
+
+use bytes::{Buf, Bytes, BytesMut};
+
+use crate::validate::Transport;
+use crate::{MessageDecoder, OwnedMessage, ParseError, ParseErrorKind, ParseOptions};
+
+use self::file::{LinkType, Packet, PacketReader, Timestamp};
+use self::layers::{Dissector, LayerErrorKind, Proto, Segment};
+use self::tcp::{StreamPiece, TcpReassembler};
+use self::websocket::{WsDecoder, WsEvent};
+
+/// How many TCP directions (and SCTP streams with a message in pieces) are
+/// followed at once; a new one past it is reported and ignored.
+pub const MAX_FLOWS: usize = 65_536;
+
+/// The longest line kept while searching a TCP stream for a SIP start line:
+/// the parser's default start-line limit.
+const MAX_HUNT_LINE: usize = 8 * 1024;
+
+/// The largest SCTP message assembled from DATA chunk fragments.
+const MAX_SCTP_MESSAGE: usize = 1024 * 1024;
+
+/// A problem in a capture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at file offset {offset}{}", frame.map(|f| format!(" (packet {f})")).unwrap_or_default())]
+pub struct CaptureError {
+    /// What is wrong.
+    pub kind: CaptureErrorKind,
+    /// Offset in the capture file where it was found (for stream problems,
+    /// the start of the packet that revealed it).
+    pub offset: u64,
+    /// The packet it concerns, from 1, when there is one.
+    pub frame: Option<u64>,
+}
+
+impl CaptureError {
+    /// True when the file cannot be read past this point.
+    pub fn is_fatal(&self) -> bool {
+        matches!(
+            self.kind,
+            CaptureErrorKind::NotACapture
+                | CaptureErrorKind::Truncated
+                | CaptureErrorKind::RecordPastEnd
+                | CaptureErrorKind::BadBlockLength
+                | CaptureErrorKind::BadByteOrderMagic
+        )
+    }
+}
+
+/// The kinds of [`CaptureError`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CaptureErrorKind {
+    /// The file starts with neither a pcap nor a pcapng magic number.
+    #[error("not a pcap or pcapng file")]
+    NotACapture,
+    /// The file ends inside a record header.
+    #[error("file ends inside a record")]
+    Truncated,
+    /// A record's length runs past the end of the file.
+    #[error("record length runs past the end of the file")]
+    RecordPastEnd,
+    /// A pcapng block length is too small, not a multiple of 4, or differs
+    /// from the trailing copy.
+    #[error("bad pcapng block length")]
+    BadBlockLength,
+    /// A pcapng section header's byte-order magic is neither order.
+    #[error("bad pcapng byte-order magic")]
+    BadByteOrderMagic,
+    /// More pcapng interfaces than [`file`] keeps.
+    #[error("too many pcapng interfaces")]
+    TooManyInterfaces,
+    /// A packet names an interface its section did not describe.
+    #[error("packet names an undescribed interface")]
+    UnknownInterface,
+    /// A packet's link type is not one this reader decodes.
+    #[error("unsupported link type {0}")]
+    UnsupportedLinkType(u32),
+    /// The capture kept fewer octets of a packet than it had (snapshot
+    /// length), and SIP may have been in the part cut off.
+    #[error("packet cut by the capture's snapshot length")]
+    SnapLength,
+    /// A packet's headers are damaged.
+    #[error("packet headers: {0:?}")]
+    Layer(LayerErrorKind),
+    /// The capture lost octets of a TCP stream.
+    #[error("{missing} octets of the TCP stream were not captured")]
+    StreamGap {
+        /// How many.
+        missing: u64,
+    },
+    /// Octets of a SIP stream that were not part of any message were
+    /// skipped while looking for the next start line.
+    #[error("{octets} octets of the stream skipped before the next SIP message")]
+    Skipped {
+        /// How many.
+        octets: u64,
+    },
+    /// A WebSocket connection broke RFC 6455 framing, or a message exceeded
+    /// the size kept; the connection is no longer followed.
+    #[error("WebSocket framing broken or message too large")]
+    WebSocket,
+    /// An SCTP message assembled from fragments grew too large.
+    #[error("SCTP message too large")]
+    SctpTooLarge,
+    /// Too many flows followed at once.
+    #[error("too many concurrent flows")]
+    TooManyFlows,
+}
+
+/// One SIP message found in a capture.
+#[derive(Clone, Debug)]
+pub struct CapturedMessage {
+    /// The packet that completed the message, from 1.
+    pub frame: u64,
+    /// That packet's capture time.
+    pub timestamp: Timestamp,
+    /// The transport it was carried on.
+    pub transport: Transport,
+    /// Sender.
+    pub src: SocketAddr,
+    /// Receiver.
+    pub dst: SocketAddr,
+    /// On TCP and WebSocket: the offset of the message's first octet in its
+    /// direction's byte stream (TCP payload octets); `None` on datagrams.
+    pub stream_offset: Option<u64>,
+    /// The message, or why its octets could not be framed. On a datagram
+    /// error offsets are within the datagram; on a stream, within the
+    /// octets from `stream_offset` on.
+    pub message: Result<OwnedMessage, ParseError>,
+}
+
+/// What a [`CaptureReader`] yields.
+#[derive(Clone, Debug)]
+pub enum CaptureEvent {
+    /// A SIP message (or a message-shaped run of octets that failed to
+    /// frame). Boxed: a parsed message's spans make it large.
+    Message(Box<CapturedMessage>),
+    /// A problem with the capture itself.
+    Problem(CaptureError),
+}
+
+/// The key of one direction of a TCP connection or one SCTP stream.
+type FlowKey = (SocketAddr, SocketAddr, u16);
+
+/// Reads SIP messages out of a pcap or pcapng file. See the module docs.
+#[derive(Debug)]
+pub struct CaptureReader {
+    packets: PacketReader,
+    dissector: Dissector,
+    /// Flows in the order they were first seen (so the end-of-capture flush
+    /// is deterministic), with an index.
+    flows: Vec<TcpFlow>,
+    flow_index: HashMap<FlowKey, usize>,
+    sctp: HashMap<FlowKey, BytesMut>,
+    unsupported: Vec<u32>,
+    queue: VecDeque<CaptureEvent>,
+    finished: bool,
+}
+
+impl CaptureReader {
+    /// Starts reading a capture file's octets.
+    pub fn new(data: Bytes) -> Result<Self, CaptureError> {
+        Ok(CaptureReader {
+            packets: PacketReader::new(data)?,
+            dissector: Dissector::new(),
+            flows: Vec::new(),
+            flow_index: HashMap::new(),
+            sctp: HashMap::new(),
+            unsupported: Vec::new(),
+            queue: VecDeque::new(),
+            finished: false,
+        })
+    }
+
+    fn problem(&mut self, kind: CaptureErrorKind, offset: u64, frame: Option<u64>) {
+        self.queue.push_back(CaptureEvent::Problem(CaptureError {
+            kind,
+            offset,
+            frame,
+        }));
+    }
+
+    fn packet(&mut self, p: Packet) {
+        let supported = matches!(
+            p.link,
+            LinkType::NULL
+                | LinkType::ETHERNET
+                | LinkType::RAW_BSD
+                | LinkType::RAW_OPENBSD
+                | LinkType::RAW
+                | LinkType::LOOP
+                | LinkType::LINUX_SLL
+                | LinkType::IPV4
+                | LinkType::IPV6
+                | LinkType::LINUX_SLL2
+        );
+        if !supported {
+            // Once per link type, not once per packet.
+            if !self.unsupported.contains(&p.link.0) && self.unsupported.len() < 64 {
+                self.unsupported.push(p.link.0);
+                self.problem(
+                    CaptureErrorKind::UnsupportedLinkType(p.link.0),
+                    p.file_offset,
+                    Some(p.number),
+                );
+            }
+            return;
+        }
+        let decoded = self.dissector.decode(p.link, &p.data);
+        for e in &decoded.errors {
+            // A header cut short in a packet the snapshot length cut is the
+            // snapshot length's doing.
+            let kind = if p.is_truncated() && e.kind == LayerErrorKind::Truncated {
+                CaptureErrorKind::SnapLength
+            } else {
+                CaptureErrorKind::Layer(e.kind)
+            };
+            self.problem(kind, p.file_offset + e.offset as u64, Some(p.number));
+        }
+        for seg in decoded.segments {
+            self.segment(&p, seg);
+        }
+    }
+
+    fn segment(&mut self, p: &Packet, seg: Segment) {
+        let at = Here {
+            frame: p.number,
+            timestamp: p.timestamp,
+            offset: p.file_offset,
+            src: seg.src,
+            dst: seg.dst,
+        };
+        match seg.proto {
+            Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload, p.is_truncated()),
+            Proto::Sctp { stream, begin, end } => {
+                let key = (seg.src, seg.dst, stream);
+                if begin && end {
+                    self.sctp.remove(&key);
+                    return self.datagram(&at, Transport::Sctp, seg.payload, p.is_truncated());
+                }
+                if begin {
+                    if self.sctp.len() >= MAX_FLOWS && !self.sctp.contains_key(&key) {
+                        return self.problem(
+                            CaptureErrorKind::TooManyFlows,
+                            at.offset,
+                            Some(at.frame),
+                        );
+                    }
+                    self.sctp.insert(key, BytesMut::new());
+                }
+                let Some(buf) = self.sctp.get_mut(&key) else {
+                    return; // a middle piece of a message whose start was not captured
+                };
+                if buf.len() + seg.payload.len() > MAX_SCTP_MESSAGE {
+                    self.sctp.remove(&key);
+                    return self.problem(CaptureErrorKind::SctpTooLarge, at.offset, Some(at.frame));
+                }
+                buf.extend_from_slice(&seg.payload);
+                if end {
+                    let whole = self.sctp.remove(&key).unwrap_or_default().freeze();
+                    self.datagram(&at, Transport::Sctp, whole, p.is_truncated());
+                }
+            }
+            Proto::Tcp { seq, syn, fin, rst } => {
+                let key = (seg.src, seg.dst, 0);
+                let idx = match self.flow_index.get(&key) {
+                    Some(&i) => i,
+                    None => {
+                        if seg.payload.is_empty() && !syn {
+                            return; // a bare ACK of a connection not followed
+                        }
+                        if self.flows.len() >= MAX_FLOWS {
+                            return self.problem(
+                                CaptureErrorKind::TooManyFlows,
+                                at.offset,
+                                Some(at.frame),
+                            );
+                        }
+                        self.flows.push(TcpFlow::new(seg.src, seg.dst));
+                        self.flow_index.insert(key, self.flows.len() - 1);
+                        self.flows.len() - 1
+                    }
+                };
+                let flow = &mut self.flows[idx];
+                let mut pieces = Vec::new();
+                if syn {
+                    // A new connection on the same addresses starts over.
+                    flow.finish(&at, &mut self.queue);
+                    flow.reasm.syn(seq);
+                    flow.reasm
+                        .segment(seq.wrapping_add(1), seg.payload, &mut pieces);
+                } else {
+                    flow.reasm.segment(seq, seg.payload, &mut pieces);
+                }
+                for piece in pieces {
+                    flow.piece(&at, piece, &mut self.queue);
+                }
+                if (fin || rst) && flow.reasm.is_idle() {
+                    flow.finish(&at, &mut self.queue);
+                }
+            }
+        }
+    }
+
+    /// A UDP datagram or SCTP message: one SIP message when it looks like
+    /// one; keep-alives (CRLFs) and other traffic are passed over.
+    fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes, snapped: bool) {
+        if payload.iter().all(|&b| b == b'\r' || b == b'\n') || !looks_like_sip(&payload) {
+            return;
+        }
+        if snapped {
+            // The message may be missing its end: say so, and still parse
+            // what is there.
+            self.problem(CaptureErrorKind::SnapLength, at.offset, Some(at.frame));
+        }
+        let message = OwnedMessage::parse(payload);
+        self.queue.push_back(at.message(transport, None, message));
+    }
+
+    /// The end of the capture: every stream's pending octets are settled.
+    fn finish(&mut self) {
+        let at_end = |f: &TcpFlow| Here {
+            frame: f.last_frame,
+            timestamp: f.last_time,
+            offset: f.last_offset,
+            src: f.src,
+            dst: f.dst,
+        };
+        for flow in &mut self.flows {
+            let at = at_end(flow);
+            let mut pieces = Vec::new();
+            flow.reasm.finish(&mut pieces);
+            for piece in pieces {
+                flow.piece(&at, piece, &mut self.queue);
+            }
+            flow.finish(&at, &mut self.queue);
+        }
+    }
+}
+
+impl Iterator for CaptureReader {
+    type Item = CaptureEvent;
+
+    fn next(&mut self) -> Option<CaptureEvent> {
+        loop {
+            if let Some(e) = self.queue.pop_front() {
+                return Some(e);
+            }
+            if self.finished {
+                return None;
+            }
+            match self.packets.next() {
+                Some(Ok(p)) => self.packet(p),
+                Some(Err(e)) => self.queue.push_back(CaptureEvent::Problem(e)),
+                None => {
+                    self.finished = true;
+                    self.finish();
+                }
+            }
+        }
+    }
+}
+
+impl std::iter::FusedIterator for CaptureReader {}
+
+/// Where an event happened.
+struct Here {
+    frame: u64,
+    timestamp: Timestamp,
+    offset: u64,
+    src: SocketAddr,
+    dst: SocketAddr,
+}
+
+impl Here {
+    fn message(
+        &self,
+        transport: Transport,
+        stream_offset: Option<u64>,
+        message: Result<OwnedMessage, ParseError>,
+    ) -> CaptureEvent {
+        CaptureEvent::Message(Box::new(CapturedMessage {
+            frame: self.frame,
+            timestamp: self.timestamp,
+            transport,
+            src: self.src,
+            dst: self.dst,
+            stream_offset,
+            message,
+        }))
+    }
+
+    fn problem(&self, kind: CaptureErrorKind) -> CaptureEvent {
+        CaptureEvent::Problem(CaptureError {
+            kind,
+            offset: self.offset,
+            frame: Some(self.frame),
+        })
+    }
+}
+
+/// Does a datagram look like SIP: does its first line (within the parser's
+/// start-line limit) mention `SIP/2.0`? Catches junk before a start line,
+/// which the parser then reports, while RTP, STUN and the like pass by.
+fn looks_like_sip(payload: &[u8]) -> bool {
+    let head = &payload[..payload.len().min(MAX_HUNT_LINE)];
+    let line = match memchr::memchr(b'\n', head) {
+        Some(i) => &head[..i],
+        None => head,
+    };
+    memchr::memmem::find(line, b"SIP/2.0").is_some()
+}
+
+/// Is `line` (without its line end) a SIP start line: `SIP/2.0 ` followed
+/// by a status, or `METHOD SP Request-URI SP SIP/2.0`?
+fn is_start_line(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    if line.starts_with(b"SIP/2.0 ") {
+        return true;
+    }
+    let Some(rest) = line.strip_suffix(b" SIP/2.0") else {
+        return false;
+    };
+    let method_len = rest
+        .iter()
+        .position(|&b| !crate::lex::is_token(b))
+        .unwrap_or(rest.len());
+    method_len > 0 && rest.get(method_len) == Some(&b' ') && rest.len() > method_len + 1
+}
+
+/// What a TCP direction is carrying, as far as we know.
+#[derive(Debug)]
+enum Mode {
+    /// Looking for a SIP start line (or a WebSocket upgrade).
+    Hunting,
+    /// Framing SIP messages; the decoder started at this stream offset.
+    Sip(Box<MessageDecoder>, u64),
+    /// Inside a WebSocket connection.
+    WebSocket(WsDecoder),
+}
+
+/// One direction of a TCP connection.
+#[derive(Debug)]
+struct TcpFlow {
+    src: SocketAddr,
+    dst: SocketAddr,
+    reasm: TcpReassembler,
+    mode: Mode,
+    /// Octets received and not yet consumed.
+    buf: BytesMut,
+    /// Stream offset of `buf[0]` (payload octets since the flow began).
+    pos: u64,
+    /// Has this direction carried SIP (so that skipped octets matter)?
+    seen_sip: bool,
+    /// Is it a WebSocket connection (so that the hunt looks for frames)?
+    websocket: bool,
+    /// Octets skipped and not yet reported.
+    skipped: u64,
+    last_frame: u64,
+    last_time: Timestamp,
+    last_offset: u64,
+}
+
+impl TcpFlow {
+    fn new(src: SocketAddr, dst: SocketAddr) -> Self {
+        TcpFlow {
+            src,
+            dst,
+            reasm: TcpReassembler::new(),
+            mode: Mode::Hunting,
+            buf: BytesMut::new(),
+            pos: 0,
+            seen_sip: false,
+            websocket: false,
+            skipped: 0,
+            last_frame: 0,
+            last_time: Timestamp::default(),
+            last_offset: 0,
+        }
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.buf.advance(n);
+        self.pos += n as u64;
+    }
+
+    fn piece(&mut self, at: &Here, piece: StreamPiece, q: &mut VecDeque<CaptureEvent>) {
+        self.last_frame = at.frame;
+        self.last_time = at.timestamp;
+        self.last_offset = at.offset;
+        match piece {
+            StreamPiece::Data(d) => {
+                self.buf.extend_from_slice(&d);
+                self.run(at, q);
+            }
+            StreamPiece::Gap { missing } => {
+                if self.seen_sip {
+                    q.push_back(at.problem(CaptureErrorKind::StreamGap { missing }));
+                }
+                self.cut(at, q);
+                self.pos += missing;
+            }
+        }
+    }
+
+    /// The stream breaks here (a gap or its end): a message in progress is
+    /// reported as cut short, and the search for a start line begins again.
+    fn cut(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
+        if let Mode::Sip(..) = self.mode {
+            if self.buf.iter().any(|&b| b != b'\r' && b != b'\n') {
+                let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
+                q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+            }
+        }
+        self.report_skipped(at, q);
+        let n = self.buf.len();
+        self.consume(n);
+        // WebSocket frame boundaries are lost with the octets too.
+        self.mode = Mode::Hunting;
+        self.websocket = false;
+    }
+
+    fn report_skipped(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
+        if self.skipped > 0 {
+            q.push_back(at.problem(CaptureErrorKind::Skipped {
+                octets: self.skipped,
+            }));
+            self.skipped = 0;
+        }
+    }
+
+    fn finish(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
+        self.cut(at, q);
+        self.reasm = TcpReassembler::new();
+        self.pos = 0;
+    }
+
+    /// Frames whatever the buffered octets allow.
+    fn run(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
+        loop {
+            match &mut self.mode {
+                Mode::Hunting => {
+                    if !self.hunt(at, q) {
+                        return;
+                    }
+                }
+                Mode::Sip(dec, base) => {
+                    match dec.decode(&mut self.buf) {
+                        Ok(Some(m)) => {
+                            // The decoder consumed any keep-alives before
+                            // the message, then the message.
+                            self.pos = *base + dec.stream_offset() as u64;
+                            let len = m.bytes().len() as u64;
+                            q.push_back(at.message(Transport::Tcp, Some(self.pos - len), Ok(m)));
+                        }
+                        Ok(None) => return,
+                        Err(e) => {
+                            // The decoder leaves the failed message in the
+                            // buffer; its offsets count from the decoder's
+                            // start, ours from the message's.
+                            self.pos = *base + dec.stream_offset() as u64;
+                            let e = ParseError::new(
+                                e.kind(),
+                                e.offset().saturating_sub(dec.stream_offset()),
+                            );
+                            q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+                            // Drop the start line that failed and look for
+                            // the next message.
+                            let skip =
+                                memchr::memchr(b'\n', &self.buf).map_or(self.buf.len(), |i| i + 1);
+                            self.consume(skip);
+                            self.mode = Mode::Hunting;
+                        }
+                    }
+                }
+                Mode::WebSocket(ws) => match ws.decode(&mut self.buf) {
+                    Some(WsEvent::Message(m)) => {
+                        // WebSocket carries other protocols too (the
+                        // subprotocol is only negotiated in the upgrade):
+                        // the same test as for a datagram.
+                        if looks_like_sip(&m) && !m.iter().all(|&b| b == b'\r' || b == b'\n') {
+                            let message = OwnedMessage::parse(m);
+                            q.push_back(at.message(Transport::Ws, Some(self.pos), message));
+                        }
+                    }
+                    Some(WsEvent::TooLarge | WsEvent::Invalid) => {
+                        q.push_back(at.problem(CaptureErrorKind::WebSocket));
+                    }
+                    None => return,
+                },
+            }
+        }
+    }
+
+    /// Looks for a SIP start line (or a WebSocket upgrade) in the buffer.
+    /// Returns true when the mode changed and framing can go on.
+    fn hunt(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) -> bool {
+        // A WebSocket upgrade is only looked for at the very start of the
+        // direction, where HTTP puts it.
+        let http = self.buf.starts_with(b"GET ") || self.buf.starts_with(b"HTTP/1.1 101");
+        if self.pos == 0 && !self.websocket && http {
+            match websocket::upgrade_head(&self.buf) {
+                Some(n) => {
+                    self.consume(n);
+                    self.websocket = true;
+                    self.mode = Mode::WebSocket(WsDecoder::new());
+                    return true;
+                }
+                None if memchr::memmem::find(&self.buf, b"\r\n\r\n").is_none()
+                    && self.buf.len() < MAX_HUNT_LINE =>
+                {
+                    return false; // the HTTP head is not complete yet
+                }
+                None => {}
+            }
+        }
+        let mut line_start = 0;
+        while let Some(nl) = memchr::memchr(b'\n', &self.buf[line_start..]) {
+            let line = &self.buf[line_start..line_start + nl];
+            if is_start_line(line) {
+                self.skip(line_start);
+                self.report_skipped(at, q);
+                self.seen_sip = true;
+                self.mode = Mode::Sip(
+                    Box::new(MessageDecoder::new(ParseOptions::stream())),
+                    self.pos,
+                );
+                return true;
+            }
+            line_start += nl + 1;
+        }
+        // Keep the incomplete last line, unless it is already too long to
+        // be a start line.
+        let keep_from = if self.buf.len() - line_start > MAX_HUNT_LINE {
+            self.buf.len()
+        } else {
+            line_start
+        };
+        self.skip(keep_from);
+        false
+    }
+
+    /// Drops `n` octets found outside any message; on a SIP stream they are
+    /// counted (keep-alive CRLFs aside) to be reported once.
+    fn skip(&mut self, n: usize) {
+        if self.seen_sip {
+            let junk = self.buf[..n]
+                .iter()
+                .filter(|&&b| b != b'\r' && b != b'\n')
+                .count();
+            if junk > 0 {
+                self.skipped += n as u64;
+            }
+        }
+        self.consume(n);
+    }
+}
