@@ -245,7 +245,7 @@ mod tests {
         assert_eq!(upgrade_head(get), Some(get.len() - 1));
         assert_eq!(
             upgrade_head(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: WebSocket\r\n\r\n"),
-            Some(57)
+            Some(56)
         );
         assert_eq!(upgrade_head(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n"), None);
         assert_eq!(upgrade_head(b"INVITE sip:a SIP/2.0\r\n\r\n"), None);
