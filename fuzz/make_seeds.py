@@ -161,6 +161,38 @@ def main():
     for i, name in enumerate(k for k in sorted(reals) if k.startswith("fixtures")):
         data = reals[name]
         write("decoder_split", "fixture-" + name, bytes([0x81 if i % 2 else 0x03, i % 7, 13, 255]) + data + data)
+    for name, data in capture_seeds():
+        write("capture", name, data)
+
+
+def capture_cut(data, limit):
+    """The capture's first records, whole, up to about `limit` octets."""
+    import struct
+    if data[:4] == b"\x0a\x0d\x0d\x0a":
+        e = "<" if data[8:12] == b"\x4d\x3c\x2b\x1a" else ">"
+        off = 0
+        while off + 12 <= len(data):
+            blen = struct.unpack(e + "I", data[off + 4:off + 8])[0]
+            if off + blen > limit and off > 0:
+                break
+            off += blen
+        return data[:off]
+    e = "<" if data[:4] in (b"\xd4\xc3\xb2\xa1", b"\x4d\x3c\xb2\xa1") else ">"
+    off = 24
+    while off + 16 <= len(data):
+        incl = struct.unpack(e + "I", data[off + 8:off + 12])[0]
+        if off + 16 + incl > limit and off > 24:
+            break
+        off += 16 + incl
+    return data[:off]
+
+
+def capture_seeds():
+    """Every corpus capture, cut to its first records within 12 KiB (the
+    target runs with -max_len=16384)."""
+    for path in sorted(glob.glob(os.path.join(DATA, "pcap", "*"))):
+        name = os.path.basename(path).rsplit(".", 1)[0]
+        yield "pcap-" + name, capture_cut(open(path, "rb").read(), 12 * 1024)
 
 
 if __name__ == "__main__":

@@ -1470,6 +1470,112 @@ pub fn forward(data: &[u8]) {
     }
 }
 
+/// Target `capture`: arbitrary bytes as a pcap/pcapng file through
+/// [`crate::capture`]. Invariants: the packet reader hands out slices of the
+/// file at their stated offsets, in increasing packet numbers, and stops
+/// after a fatal error; every problem's offset lies in the file and names a
+/// packet that exists; every layer error lies in its packet; every message
+/// found parses the way the parser alone parses its octets (datagrams) and
+/// passes [`check_message`]; the whole walk is deterministic.
+pub fn capture(data: &[u8]) {
+    use crate::capture::file::PacketReader;
+    use crate::capture::layers::Dissector;
+    use crate::capture::{CaptureEvent, CaptureReader};
+    use crate::OwnedMessage;
+
+    let file = bytes::Bytes::copy_from_slice(data);
+    let len = data.len() as u64;
+    let mut packets = 0u64;
+    match PacketReader::new(file.clone()) {
+        Err(e) => {
+            assert!(e.is_fatal() && e.offset <= len, "bad start error {e:?}");
+            assert!(
+                CaptureReader::new(file).is_err(),
+                "reader and packet reader disagree"
+            );
+            return;
+        }
+        Ok(reader) => {
+            let mut dissector = Dissector::new();
+            let mut fatal = false;
+            for p in reader {
+                assert!(!fatal, "a packet after a fatal error");
+                match p {
+                    Ok(p) => {
+                        packets += 1;
+                        assert_eq!(p.number, packets, "packet numbers skip");
+                        let at = p.file_offset as usize;
+                        assert_eq!(
+                            data.get(at..at + p.data.len()),
+                            Some(&p.data[..]),
+                            "packet {} is not the file's bytes at {at}",
+                            p.number
+                        );
+                        let decoded = dissector.decode(p.link, &p.data);
+                        for e in &decoded.errors {
+                            assert!(
+                                e.offset <= 65_536 + p.data.len(),
+                                "layer error {e:?} too far"
+                            );
+                        }
+                        for seg in &decoded.segments {
+                            assert!(seg.payload.len() <= 65_536 + p.data.len());
+                        }
+                    }
+                    Err(e) => {
+                        assert!(e.offset <= len, "error {e:?} past the file");
+                        if let Some(f) = e.frame {
+                            packets = packets.max(f);
+                        }
+                        fatal = e.is_fatal();
+                    }
+                }
+            }
+        }
+    }
+    let walk = || {
+        let mut summary = Vec::new();
+        for ev in CaptureReader::new(file.clone()).expect("the packet reader accepted it") {
+            match ev {
+                CaptureEvent::Problem(e) => {
+                    assert!(e.offset <= len, "problem {e:?} past the file");
+                    assert!(
+                        e.frame.map_or(true, |f| f >= 1 && f <= packets),
+                        "problem {e:?} names no packet"
+                    );
+                    summary.push(format!("{e:?}"));
+                }
+                CaptureEvent::Message(m) => {
+                    assert!(
+                        m.frame >= 1 && m.frame <= packets,
+                        "message in packet {} of {packets}",
+                        m.frame
+                    );
+                    match &m.message {
+                        Ok(msg) => {
+                            check_message(msg.bytes(), &msg.view());
+                            if m.stream_offset.is_none() {
+                                let again = OwnedMessage::parse(msg.bytes().clone())
+                                    .expect("a datagram message parses again");
+                                assert_eq!(again.bytes(), msg.bytes());
+                            }
+                            summary.push(format!(
+                                "{} {} {:?}",
+                                m.frame,
+                                msg.bytes().len(),
+                                m.stream_offset
+                            ));
+                        }
+                        Err(e) => summary.push(format!("{} {e:?} {:?}", m.frame, m.stream_offset)),
+                    }
+                }
+            }
+        }
+        summary
+    };
+    assert_eq!(walk(), walk(), "two walks of the same file differ");
+}
+
 /// A target body: runs over one input, panics when an invariant breaks.
 pub type Target = fn(&[u8]);
 
@@ -1482,4 +1588,5 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("roundtrip", roundtrip),
     ("validate", validate),
     ("forward", forward),
+    ("capture", capture),
 ];

@@ -446,12 +446,11 @@ impl PacketReader {
             return Err(fail(CaptureErrorKind::Truncated));
         }
         let orig = e.u32(&b[0..4]);
-        let iface = self.iface(0).map_err(|k| fail(k));
-        let iface = match iface {
+        let iface = match self.iface(0) {
             Ok(i) => i,
-            Err(x) => {
+            Err(k) => {
                 self.next_number += 1;
-                return Err(x);
+                return Err(fail(k));
             }
         };
         let data = body.start + 4;
