@@ -8,7 +8,8 @@
 //! `role=observer|uac|proxy`, `method=<METHOD>`, `sent-by=<host>[:<port>]`,
 //! `enable=<rule-id>` (for rules the default policy leaves off),
 //! `request=<file>` (the matching request, a `.req` file in the same
-//! directory; spec context `req`).
+//! directory; spec context `req`), `observed-request=<file>` (the same, as
+//! seen on the response's hop: `Context::with_observed_request`).
 //!
 //! Every directory must hold a `fail*.sip` that reports the directory's rule
 //! and a `pass*.sip` that does not. All mismatches are collected and
@@ -47,14 +48,18 @@ fn context(path: &Path) -> Result<Context, String> {
                 _ => return Err(format!("{}: role {rl:?}", path.display())),
             }),
             ("method", m) => ctx.with_method(m),
-            ("request", file) => {
+            ("request" | "observed-request", file) => {
                 let dir = path.parent().unwrap();
                 let bytes = fs::read(dir.join(file))
                     .map_err(|e| format!("{}: {file}: {e}", path.display()))?;
                 let req = OwnedMessage::parse(bytes::Bytes::from(bytes))
                     .map_err(|e| format!("{}: {file}: {e}", path.display()))?;
-                ctx.with_request(req)
-                    .map_err(|e| format!("{}: {e}", path.display()))?
+                let ctx = if k == "request" {
+                    ctx.with_request(req)
+                } else {
+                    ctx.with_observed_request(req)
+                };
+                ctx.map_err(|e| format!("{}: {e}", path.display()))?
             }
             ("enable", id) => {
                 ctx.policy_mut()

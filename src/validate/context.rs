@@ -172,6 +172,9 @@ pub struct Context {
     own_sent_by: Vec<SentBy>,
     policy: Policy,
     request: Option<OwnedMessage>,
+    /// The request was seen on the response's hop, not necessarily as the
+    /// UAS received it ([`Context::with_observed_request`]).
+    request_observed: bool,
 }
 
 impl Context {
@@ -218,12 +221,36 @@ impl Context {
             return Err(NotARequest);
         }
         self.request = Some(request);
+        self.request_observed = false;
         Ok(self)
+    }
+
+    /// The request this response answers, as an observer saw it on the same
+    /// hop as the response (matched by transaction in a capture), which is
+    /// not necessarily how the UAS received it: proxies between this hop
+    /// and the UAS may have record-routed. The rules compare as with
+    /// [`Context::with_request`], except `dialog-record-route-copy`, which
+    /// then checks that the request's Record-Route values are the last ones
+    /// of the response's, in order (downstream proxies add theirs on top,
+    /// RFC 3261 §16.6 step 4, and the UAS copies them all, §12.1.1).
+    /// Via, From, To, Call-ID and CSeq compare exactly: a proxy forwards
+    /// them unchanged, and removes its own Via from the response (§16.7
+    /// step 3), so on any hop the response mirrors that hop's request.
+    pub fn with_observed_request(self, request: OwnedMessage) -> Result<Self, NotARequest> {
+        let mut ctx = self.with_request(request)?;
+        ctx.request_observed = true;
+        Ok(ctx)
+    }
+
+    /// True when the request was given by [`Context::with_observed_request`].
+    pub fn request_is_observed(&self) -> bool {
+        self.request.is_some() && self.request_observed
     }
 
     /// Removes the request (to reuse a Context for an unmatched response).
     pub fn clear_request(&mut self) {
         self.request = None;
+        self.request_observed = false;
     }
 
     /// The matching request, if one was given.

@@ -89,8 +89,29 @@ fn addr_uri(v: &[u8]) -> &[u8] {
     lex::trim_lws(v)
 }
 
+/// True when the parameters of `a` and `b`, leaving out those `skip`
+/// picks, are the same set: names case-insensitive, values exact, order
+/// not significant (RFC 3261 §20.20 compares From "parameters", not their
+/// order; parameter order carries no meaning anywhere in SIP). At most 64
+/// parameters each (the typed parsers' cap), so the quadratic walk is
+/// bounded.
+fn same_params<'a>(
+    a: impl Iterator<Item = crate::header::Param<'a>> + Clone,
+    b: impl Iterator<Item = crate::header::Param<'a>> + Clone,
+    skip: impl Fn(&crate::header::Param<'a>) -> bool,
+) -> bool {
+    let kept_a = a.filter(|p| !skip(p));
+    let kept_b = b.filter(|p| !skip(p));
+    let same = |p: &crate::header::Param<'a>, q: &crate::header::Param<'a>| {
+        q.name().eq_ignore_ascii_case(p.name()) && q.value() == p.value()
+    };
+    kept_a.clone().count() == kept_b.clone().count()
+        && kept_a.clone().all(|p| kept_b.clone().any(|q| same(&p, &q)))
+        && kept_b.clone().all(|q| kept_a.clone().any(|p| same(&p, &q)))
+}
+
 /// True when two Via values are the same copy: equal sent-protocol and
-/// sent-by, and equal parameters in order, except `received` and `rport`,
+/// sent-by, and the same parameters, except `received` and `rport`,
 /// which the server transport adds to the top Via of the request it
 /// receives (RFC 3261 §18.2.1, RFC 3581 §4) before the UAS copies it, so a
 /// request captured on the way in lacks them. Unreadable values compare
@@ -100,25 +121,36 @@ fn same_via(a: &[u8], b: &[u8]) -> bool {
     let (Ok(x), Ok(y)) = (parse_via(a, 0), parse_via(b, 0)) else {
         return eq_lws(a, b);
     };
-    let kept = |p: &crate::header::Param<'_>| !p.is("received") && !p.is("rport");
+    let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
     x.protocol.eq_ignore_ascii_case(y.protocol)
         && x.version == y.version
         && x.transport.eq_ignore_ascii_case(y.transport)
         && x.host.eq_ignore_ascii_case(y.host)
         && x.port == y.port
-        && x.params
-            .iter()
-            .filter(kept)
-            .map(|p| (p.name(), p.value()))
-            .eq(y.params.iter().filter(kept).map(|p| (p.name(), p.value())))
+        && same_params(x.params.iter(), y.params.iter(), added)
+}
+
+/// True when two From (or To) values are equivalent (RFC 3261 §20.20,
+/// §20.39): the same URI and the same parameters. The display name and the
+/// white space around it are not compared. The URIs compare byte for byte,
+/// except that ASCII case is ignored: stricter than §19.1.4 only where the
+/// user part differs in case alone, which this rule then misses rather
+/// than report wrongly. Unreadable values compare with LWS normalised.
+fn same_addr(a: &[u8], b: &[u8]) -> bool {
+    let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), NameAddr::parse(b, 0)) else {
+        return eq_lws(a, b);
+    };
+    x.uri().as_bytes().eq_ignore_ascii_case(y.uri().as_bytes())
+        && same_params(x.params().iter(), y.params().iter(), |_| false)
 }
 
 /// `copied-headers-mismatch` — RFC 3261 §8.2.6.2: From, Call-ID and CSeq of
 /// the response MUST equal the request's, the Via values MUST be equal and
 /// in the same order, and To MUST equal the request's To when that had a
-/// tag (otherwise its URI MUST). Values are compared with LWS runs
-/// normalised (§7.3.1); Call-ID byte-wise; Via values ignoring the
-/// `received` and `rport` the UAS side adds (see `same_via`). Span: the response's differing
+/// tag (otherwise its URI MUST). From and To compare as §20.20 defines
+/// (URI and parameters, see `same_addr`); CSeq with LWS runs normalised
+/// (§7.3.1); Call-ID byte-wise; Via values ignoring the `received` and
+/// `rport` the UAS side adds and the order of parameters (see `same_via`). Span: the response's differing
 /// value (or its status line when a copy is missing).
 fn copied_headers<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
@@ -132,10 +164,10 @@ fn copied_headers<S: FindingSink + ?Sized>(
     let sh = f.resp.headers();
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
         if let (Some(a), Some(b)) = (rh.get(k), sh.get(k)) {
-            let same = if k == KnownHeader::CallId {
-                a.value() == b.value()
-            } else {
-                eq_lws(a.value(), b.value())
+            let same = match k {
+                KnownHeader::CallId => a.value() == b.value(),
+                KnownHeader::From => same_addr(a.value(), b.value()),
+                _ => eq_lws(a.value(), b.value()),
             };
             if !same {
                 out.emit(
@@ -148,7 +180,7 @@ fn copied_headers<S: FindingSink + ?Sized>(
     }
     if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), sh.get(KnownHeader::To)) {
         let same = if headers_to_tag(rh) == Some(true) {
-            eq_lws(a.value(), b.value())
+            same_addr(a.value(), b.value())
         } else {
             addr_uri(a.value()) == addr_uri(b.value())
         };
@@ -507,6 +539,9 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
 ///   Record-Route values from the request into the response, in order and
 ///   with all parameters. Compared value by value with LWS normalised.
 ///   Span: the first differing value (the status line if one is missing).
+///   With a request observed on an upstream hop
+///   ([`Context::with_observed_request`](crate::validate::Context::with_observed_request)),
+///   the request's values must be the response's last ones.
 /// * `dialog-contact-sips` — RFC 3261 §12.1.1: if the Request-URI, or the
 ///   top Record-Route value, or (with no Record-Route) the Contact of the
 ///   request was a SIPS URI, the response's Contact MUST be a SIPS URI.
@@ -528,6 +563,26 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     let rh = req.headers();
     let mut rr = rh.elements(KnownHeader::RecordRoute);
     let mut sr = f.resp.headers().elements(KnownHeader::RecordRoute);
+    if f.ctx.request_is_observed() {
+        // Seen on an upstream hop: proxies further on may have added
+        // values on top. The request's must be the response's last ones.
+        let resp_rr = f.resp.headers().elements(KnownHeader::RecordRoute).count();
+        let extra = resp_rr.checked_sub(rh.elements(KnownHeader::RecordRoute).count());
+        match extra {
+            Some(n) => {
+                for _ in 0..n {
+                    sr.next();
+                }
+            }
+            None => {
+                return out.emit(
+                    r::DIALOG_RECORD_ROUTE_COPY,
+                    Some(f.status_line),
+                    Detail::new("Record-Route lacks values the request had"),
+                )
+            }
+        }
+    }
     loop {
         match (rr.next(), sr.next()) {
             (None, None) => break,
