@@ -243,7 +243,31 @@ fn check_envelope(o: &Map<String, Value>) {
 /// length of its source (spans and offsets must lie inside it).
 fn check_object(o: &Map<String, Value>, len: Option<usize>) {
     check_envelope(o);
-    let envelope = ["source", "frame", "index", "transport", "src", "dst"];
+    let mut envelope = vec!["source", "frame", "index", "transport", "src", "dst"];
+    if o.contains_key("stream_offset") {
+        // Only messages from a capture's TCP or WebSocket streams have it.
+        assert!(o["stream_offset"].is_u64() && o["frame"].is_u64(), "{o:?}");
+        envelope.push("stream_offset");
+    }
+    if o.get("kind").and_then(Value::as_str) == Some("capture-problem") {
+        let mut want = set(&envelope);
+        want.extend(["kind", "error"]);
+        assert_eq!(keys(o), want, "{o:?}");
+        let Value::Object(e) = &o["error"] else {
+            panic!("error is not an object: {o:?}")
+        };
+        assert_eq!(
+            keys(e),
+            set(&["kind", "offset", "fatal", "detail"]),
+            "{o:?}"
+        );
+        let off = e["offset"].as_u64().expect("offset is an int") as usize;
+        if let Some(len) = len {
+            assert!(off <= len, "offset {off} past the capture ({len}): {o:?}");
+        }
+        assert!(e["fatal"].is_boolean(), "{o:?}");
+        return;
+    }
     if o.contains_key("error") {
         let mut want = set(&envelope);
         want.insert("error");
@@ -508,7 +532,23 @@ fn json_lines_schema_over_samples_and_corpus() {
         assert!(r.code == 0 || r.code == 1, "{dir}: {r:?}");
         let objs = r.json();
         let files = walk(dir);
-        assert_eq!(objs.len(), files.len(), "{dir}: one object per file");
+        let (captures, objs): (Vec<_>, Vec<_>) = objs
+            .into_iter()
+            .partition(|o| o["source"].as_str().unwrap().ends_with(".pcap"));
+        for o in &captures {
+            // Spans are relative to the message, not known here.
+            check_object(o, None);
+            assert!(o["frame"].is_u64(), "{o:?}");
+        }
+        let files: BTreeSet<String> = files
+            .into_iter()
+            .filter(|f| !f.ends_with(".pcap"))
+            .collect();
+        assert_eq!(
+            objs.len(),
+            files.len(),
+            "{dir}: one object per message file"
+        );
         let mut seen = BTreeSet::new();
         for o in &objs {
             let src = o["source"].as_str().unwrap();
@@ -520,7 +560,7 @@ fn json_lines_schema_over_samples_and_corpus() {
             seen.insert(src.to_string());
         }
         assert_eq!(seen, files, "{dir}: the walk found every file once");
-        let errors = objs.iter().any(|o| {
+        let errors = objs.iter().chain(&captures).any(|o| {
             o.contains_key("error")
                 || findings(std::slice::from_ref(o))
                     .iter()
@@ -868,9 +908,20 @@ fn text_lines_match_json_findings_without_colour() {
     for o in &objs {
         let src = o["source"].as_str().unwrap();
         let idx = o["index"].as_u64().unwrap();
-        if let Some(e) = o.get("error") {
+        // A message of a capture is located by packet, transport and
+        // addresses too.
+        let here = match (&o["frame"], o["src"].as_str(), o["dst"].as_str()) {
+            (Value::Number(f), Some(a), Some(b)) => format!(
+                "{src}#{idx} [packet {f} {} {a} -> {b}]",
+                o["transport"].as_str().unwrap().to_ascii_uppercase()
+            ),
+            _ => format!("{src}#{idx}"),
+        };
+        if o.get("kind").and_then(Value::as_str) == Some("capture-problem") {
+            want.push(format!("{here} capture-problem"));
+        } else if let Some(e) = o.get("error") {
             want.push(format!(
-                "{src}#{idx} parse-error {} at byte {}",
+                "{here} parse-error {} at byte {}",
                 e["kind"].as_str().unwrap(),
                 e["offset"]
             ));
@@ -882,7 +933,7 @@ fn text_lines_match_json_findings_without_colour() {
             .flatten()
         {
             want.push(format!(
-                "{src}#{idx} {} {} {}",
+                "{here} {} {} {}",
                 f["rule"].as_str().unwrap(),
                 f["severity"].as_str().unwrap(),
                 f["cite"].as_str().unwrap()
@@ -1023,4 +1074,70 @@ fn role_and_own_via() {
         assert!(r.stderr.contains("--own-via"), "{bad}: {r:?}");
         assert_eq!(r.stdout, "");
     }
+}
+
+// ---------------------------------------------------------------------------
+// Captures
+
+#[test]
+fn captures_give_each_message_its_transport_addresses_and_request() {
+    // Two requests and two responses over TCP, one leg inside IP-in-IP;
+    // the responder rewrote From and To (a synthetic test capture).
+    let r = run(&["--format", "json", "tests/data/pcap/sngrep__ipip.pcap"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    let objs = r.json();
+    assert_eq!(objs.len(), 4, "{r:?}");
+    for o in &objs {
+        check_object(o, None);
+        assert_eq!(o["transport"], "tcp", "{o:?}");
+        assert!(o["frame"].is_u64() && o["stream_offset"].is_u64(), "{o:?}");
+        assert!(o["src"].as_str().unwrap().contains(':'), "{o:?}");
+    }
+    let kinds: Vec<_> = objs.iter().map(|o| o["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["request", "response", "response", "request"]);
+    // Only a matched request can tell that the copies differ.
+    let rules: BTreeSet<_> = findings(&objs).into_iter().map(|(_, r, _)| r).collect();
+    assert!(rules.contains("copied-headers-mismatch"), "{rules:?}");
+
+    // WebSocket messages keep their transport.
+    let r = run(&[
+        "--format",
+        "json",
+        "tests/data/pcap/heplifyv1__sip_tcp_websocket.pcap",
+    ]);
+    let objs = r.json();
+    assert_eq!(
+        objs.len(),
+        15 + 24,
+        "TShark counts 15 requests, 24 responses"
+    );
+    assert!(objs.iter().any(|o| o["transport"] == "ws"));
+    assert!(objs.iter().any(|o| o["transport"] == "udp"));
+}
+
+#[test]
+fn damaged_capture_is_reported_and_what_precedes_the_damage_is_kept() {
+    let whole = std::fs::read(root().join("tests/data/pcap/sngrep__aaa.pcap")).unwrap();
+    // Cut inside a record: the walk cannot go on after it.
+    let f = Temp::file("cut.pcap", &whole[..whole.len() / 2 + 7]);
+    let r = run(&["--format", "json", f.s()]);
+    assert!(
+        r.code == 0 || r.code == 1,
+        "a damaged capture is not an I/O error: {r:?}"
+    );
+    let objs = r.json();
+    let last = objs.last().unwrap();
+    assert_eq!(last["kind"], "capture-problem", "{last:?}");
+    assert_eq!(last["error"]["fatal"], true, "{last:?}");
+    assert!(last["error"]["offset"].as_u64().unwrap() <= whole.len() as u64 / 2 + 7);
+    let messages = objs
+        .iter()
+        .filter(|o| o["kind"] != "capture-problem")
+        .count();
+    assert!(
+        messages > 20,
+        "the messages before the cut are validated: {messages}"
+    );
+    let t = run(&[f.s()]);
+    assert!(t.stderr.contains("1 capture problems"), "{t:?}");
 }

@@ -1,14 +1,20 @@
 //! Reading inputs: files, directories (recursively) and stdin, each turned
-//! into SIP messages by the framing its transport implies. Capture files
-//! (pcap/pcapng) will slot in here as another kind of source; the reporting
-//! side only sees [`Item`]s.
+//! into SIP messages. Raw message files are framed as their transport
+//! implies; capture files (pcap/pcapng, recognised by their magic number,
+//! not their name) go through [`sip_response::capture`], which knows each
+//! message's own transport and addresses. The reporting side only sees
+//! [`Item`]s.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use std::collections::{HashMap, VecDeque};
+
 use bytes::{Bytes, BytesMut};
+use sip_response::capture::{CaptureError, CaptureEvent, CaptureReader};
+use sip_response::header::typed::{CSeq, CallId, Via};
 use sip_response::validate::Transport;
-use sip_response::{MessageDecoder, OwnedMessage, ParseError, ParseOptions};
+use sip_response::{Message, MessageDecoder, OwnedMessage, ParseError, ParseOptions};
 
 /// One message (or one framing failure) found in a source.
 pub(crate) struct Item {
@@ -26,7 +32,33 @@ pub(crate) struct Item {
     pub(crate) transport: Transport,
     pub(crate) src: Option<String>,
     pub(crate) dst: Option<String>,
-    pub(crate) message: Result<OwnedMessage, ParseError>,
+    /// In a capture: the message's offset in its TCP direction's stream.
+    pub(crate) stream_offset: Option<u64>,
+    pub(crate) content: Content,
+    /// In a capture: the request this response answers, when the capture
+    /// holds it (same Call-ID, CSeq and top Via branch), so the rules that
+    /// compare the two can run.
+    pub(crate) request: Option<OwnedMessage>,
+}
+
+/// What an [`Item`] holds.
+pub(crate) enum Content {
+    /// A framed message.
+    Message(Box<OwnedMessage>),
+    /// Octets that could not be framed as a message.
+    ParseError(ParseError),
+    /// A problem with the capture file itself (a damaged record, a lost TCP
+    /// segment); the messages around it are still reported.
+    CaptureProblem(CaptureError),
+}
+
+impl From<Result<OwnedMessage, ParseError>> for Content {
+    fn from(r: Result<OwnedMessage, ParseError>) -> Self {
+        match r {
+            Ok(m) => Content::Message(Box::new(m)),
+            Err(e) => Content::ParseError(e),
+        }
+    }
 }
 
 /// An input that could not be read at all.
@@ -100,7 +132,122 @@ pub(crate) fn read_source(path: &Path, transport: Transport) -> Result<Vec<Item>
             error,
         })?
     };
-    Ok(frame(&source, Bytes::from(bytes), transport))
+    let bytes = Bytes::from(bytes);
+    if is_capture(&bytes) {
+        return Ok(capture(&source, bytes));
+    }
+    Ok(frame(&source, bytes, transport))
+}
+
+/// Does the file start with a pcap (either byte order, micro- or
+/// nanosecond) or pcapng magic number?
+fn is_capture(bytes: &[u8]) -> bool {
+    matches!(
+        bytes.get(..4),
+        Some(
+            [0xd4, 0xc3, 0xb2, 0xa1]
+                | [0xa1, 0xb2, 0xc3, 0xd4]
+                | [0x4d, 0x3c, 0xb2, 0xa1]
+                | [0xa1, 0xb2, 0x3c, 0x4d]
+                | [0x0a, 0x0d, 0x0d, 0x0a]
+        )
+    )
+}
+
+/// How many requests a capture remembers for matching responses to them;
+/// past it the oldest is forgotten (a response that late goes unmatched).
+const MAX_REMEMBERED_REQUESTS: usize = 100_000;
+
+/// The transaction a message belongs to, as far as matching a response to
+/// its request needs (RFC 3261 §17.1.3: top Via branch and CSeq method;
+/// Call-ID and CSeq number as well, since branches are not always unique
+/// in practice, e.g. from pre-RFC 3261 elements without the magic cookie).
+fn transaction_key(m: &Message<'_>) -> Option<(Vec<u8>, u32, String, Vec<u8>)> {
+    let h = m.headers();
+    let call_id = h.typed::<CallId<'_>>()?.ok()?;
+    let cseq = h.typed::<CSeq<'_>>()?.ok()?;
+    let branch = h
+        .typed::<Via<'_>>()
+        .and_then(Result::ok)
+        .and_then(|v| v.branch().map(<[u8]>::to_vec))
+        .unwrap_or_default();
+    Some((
+        call_id.as_bytes().to_vec(),
+        cseq.number(),
+        cseq.method().to_string(),
+        branch,
+    ))
+}
+
+/// An item reporting a problem with the capture file. Its transport is
+/// not known (the JSON envelope needs one: `udp`, the default).
+fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
+    Item {
+        source: source.to_string(),
+        frame: e.frame,
+        index,
+        offset: 0,
+        transport: Transport::Udp,
+        src: None,
+        dst: None,
+        stream_offset: None,
+        content: Content::CaptureProblem(e),
+        request: None,
+    }
+}
+
+/// Reads the SIP messages of a capture file, matching each response to the
+/// request it answers when the capture holds that request.
+fn capture(source: &str, bytes: Bytes) -> Vec<Item> {
+    let reader = match CaptureReader::new(bytes) {
+        Ok(r) => r,
+        Err(e) => {
+            return vec![problem_item(source, 1, e)];
+        }
+    };
+    let mut requests: HashMap<_, OwnedMessage> = HashMap::new();
+    let mut order = VecDeque::new();
+    let mut out = Vec::new();
+    for event in reader {
+        let index = out.len() + 1;
+        let item = match event {
+            CaptureEvent::Problem(e) => problem_item(source, index, e),
+            CaptureEvent::Message(m) => {
+                let mut request = None;
+                if let Ok(msg) = &m.message {
+                    let view = msg.view();
+                    if let Some(key) = transaction_key(&view) {
+                        if view.is_response() {
+                            request = requests.get(&key).cloned();
+                        } else if !requests.contains_key(&key) {
+                            // The first copy: a retransmission is the same.
+                            if order.len() == MAX_REMEMBERED_REQUESTS {
+                                if let Some(old) = order.pop_front() {
+                                    requests.remove(&old);
+                                }
+                            }
+                            order.push_back(key.clone());
+                            requests.insert(key, msg.clone());
+                        }
+                    }
+                }
+                Item {
+                    source: source.to_string(),
+                    frame: Some(m.frame),
+                    index,
+                    offset: 0,
+                    transport: m.transport,
+                    src: Some(m.src.to_string()),
+                    dst: Some(m.dst.to_string()),
+                    stream_offset: m.stream_offset,
+                    content: m.message.into(),
+                    request,
+                }
+            }
+        };
+        out.push(item);
+    }
+    out
 }
 
 /// Frames `bytes`: one message per file on datagram transports (and
@@ -116,7 +263,9 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
         transport,
         src: None,
         dst: None,
-        message,
+        stream_offset: None,
+        content: Content::from(message),
+        request: None,
     };
     if !transport.is_stream() {
         return vec![item(1, 0, OwnedMessage::parse(bytes))];

@@ -24,6 +24,7 @@ macro_rules! out {
 }
 
 mod input;
+use input::Content;
 mod report;
 
 /// Ends the process after a failed write to stdout (see `out!`).
@@ -280,15 +281,35 @@ fn main() -> ExitCode {
             }
         };
         for item in &items {
-            match &item.message {
-                Err(e) => report::emit(args.format, color, item, Outcome::Error(*e), &mut totals),
-                Ok(owned) => {
+            match &item.content {
+                Content::CaptureProblem(e) => {
+                    report::emit(args.format, color, item, Outcome::Capture(*e), &mut totals)
+                }
+                Content::ParseError(e) => {
+                    report::emit(args.format, color, item, Outcome::Error(*e), &mut totals)
+                }
+                Content::Message(owned) => {
                     let msg = owned.view();
                     let outcome = match &msg {
-                        Message::Response(r) => Outcome::Response {
-                            msg: &msg,
-                            report: validate(r, &ctx),
-                        },
+                        Message::Response(r) => {
+                            // A capture supplies the transport, and the
+                            // request when it holds it.
+                            let mut c = ctx.clone().with_transport(item.transport);
+                            if let Some(req) = &item.request {
+                                // Seen on this hop, not necessarily as the
+                                // UAS received it. Only requests are kept
+                                // for matching, so this cannot fail; if it
+                                // did, the rules about the request would
+                                // just stay silent.
+                                if let Ok(with) = c.clone().with_observed_request(req.clone()) {
+                                    c = with;
+                                }
+                            }
+                            Outcome::Response {
+                                msg: &msg,
+                                report: validate(r, &c),
+                            }
+                        }
                         Message::Request(_) => Outcome::Request { msg: &msg },
                     };
                     report::emit(args.format, color, item, outcome, &mut totals);

@@ -2,6 +2,7 @@
 //! and JSON Lines (one object per message, the documented contract).
 
 use serde_json::{json, Value};
+use sip_response::capture::CaptureError;
 use sip_response::validate::{Finding, Report, Severity};
 use sip_response::{KnownHeader, Message, ParseError};
 
@@ -23,6 +24,9 @@ pub(crate) struct Totals {
     pub(crate) requests: usize,
     pub(crate) parse_errors: usize,
     pub(crate) io_errors: usize,
+    /// Problems with capture files (damaged records, lost TCP segments):
+    /// reported, but not SIP findings, so they leave the exit code alone.
+    pub(crate) capture_problems: usize,
     pub(crate) by_severity: [usize; 3],
 }
 
@@ -42,6 +46,22 @@ pub(crate) enum Outcome<'a> {
         msg: &'a Message<'a>,
     },
     Error(ParseError),
+    Capture(CaptureError),
+}
+
+/// Where a message is, for the text format: `FILE#N`, and for a capture
+/// also the packet and the addresses.
+fn locator(item: &Item) -> String {
+    match (item.frame, &item.src, &item.dst) {
+        (Some(f), Some(src), Some(dst)) => format!(
+            "{}#{} [packet {f} {} {src} -> {dst}]",
+            item.source,
+            item.index,
+            item.transport.as_str()
+        ),
+        (Some(f), _, _) => format!("{}#{} [packet {f}]", item.source, item.index),
+        _ => format!("{}#{}", item.source, item.index),
+    }
 }
 
 fn colour(sev: Severity) -> &'static str {
@@ -86,7 +106,32 @@ pub(crate) fn emit(
     );
     base.insert("src".into(), json!(item.src));
     base.insert("dst".into(), json!(item.dst));
+    if let Some(o) = item.stream_offset {
+        base.insert("stream_offset".into(), json!(o));
+    }
+    let here = locator(item);
     match outcome {
+        Outcome::Capture(e) => {
+            totals.capture_problems += 1;
+            match format {
+                Format::Json => {
+                    base.insert("kind".into(), json!("capture-problem"));
+                    base.insert(
+                        "error".into(),
+                        json!({"kind": format!("{:?}", e.kind), "offset": e.offset, "fatal": e.is_fatal(), "detail": e.kind.to_string()}),
+                    );
+                    out!("{}", Value::Object(base));
+                }
+                Format::Text => {
+                    out!(
+                        "{} capture-problem {} at file offset {}",
+                        here,
+                        e.kind,
+                        e.offset
+                    );
+                }
+            }
+        }
         Outcome::Error(e) => {
             totals.parse_errors += 1;
             match format {
@@ -104,9 +149,8 @@ pub(crate) fn emit(
                         ("", "")
                     };
                     out!(
-                        "{}#{} {on}parse-error{off} {} at byte {}{}",
-                        item.source,
-                        item.index,
+                        "{} {on}parse-error{off} {} at byte {}{}",
+                        here,
                         e.kind().as_str(),
                         e.offset(),
                         e.rule().map(|r| format!(" [{r}]")).unwrap_or_default()
@@ -165,9 +209,8 @@ pub(crate) fn emit(
                             .map(|s| format!(" @{}", s.shift(item.offset)))
                             .unwrap_or_default();
                         out!(
-                            "{}#{} {} {on}{}{off} {}{} {}",
-                            item.source,
-                            item.index,
+                            "{} {} {on}{}{off} {}{} {}",
+                            here,
                             f.rule(),
                             f.severity(),
                             f.cite(),
@@ -184,11 +227,12 @@ pub(crate) fn emit(
 /// The closing summary (text mode).
 pub(crate) fn summary(t: &Totals) {
     eprintln!(
-        "{} responses, {} requests, {} parse errors, {} unreadable inputs; findings: {} errors, {} warnings, {} info",
+        "{} responses, {} requests, {} parse errors, {} unreadable inputs, {} capture problems; findings: {} errors, {} warnings, {} info",
         t.responses,
         t.requests,
         t.parse_errors,
         t.io_errors,
+        t.capture_problems,
         t.by_severity[Severity::Error as usize],
         t.by_severity[Severity::Warning as usize],
         t.by_severity[Severity::Info as usize],
