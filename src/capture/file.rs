@@ -238,9 +238,11 @@ impl PacketReader {
                 offset: reader.data.len() as u64,
                 frame: None,
             })?;
-            // Bytes 20..24 hold the link type; the upper bits of that field
-            // carry FCS flags in newer files, which we do not need.
-            reader.pcap_iface.link = LinkType(endian.u32(&header[20..24]) & 0x0fff_ffff);
+            // Bytes 20..24 hold the link type in their low 16 bits; the
+            // upper half carries the FCS length and its presence flag (bit
+            // 26) in newer files, which we do not need (libpcap's
+            // LT_LINKTYPE).
+            reader.pcap_iface.link = LinkType(endian.u32(&header[20..24]) & 0xffff);
             reader.pos = 24;
         }
         Ok(reader)
