@@ -174,9 +174,12 @@ const MAX_INTERFACES: usize = 4096;
 
 /// Iterates over the packets of a pcap or pcapng file.
 ///
-/// Yields `Err` once, for the first record that cannot be read, and then
-/// stops. Records of pcapng block types it does not know are skipped, as the
-/// format asks.
+/// An error after which the next record cannot be found
+/// ([`CaptureError::is_fatal`]) is yielded once, and the walk stops there. A
+/// pcapng packet that cannot be used inside a sound block (an undescribed
+/// interface, a damaged packet block) is yielded as an error and the walk
+/// goes on. Records of pcapng block types it does not know are skipped, as
+/// the format asks.
 #[derive(Debug)]
 pub struct PacketReader {
     data: Bytes,
@@ -412,7 +415,7 @@ impl PacketReader {
         let n = self.next_number;
         if b.len() < 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::Truncated, body.start, n));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start, n));
         }
         let ticks = (u64::from(e.u32(&b[4..8])) << 32) | u64::from(e.u32(&b[8..12]));
         let cap = e.u32(&b[12..16]) as usize;
@@ -427,7 +430,7 @@ impl PacketReader {
         let data = body.start + 20;
         if cap > b.len() - 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::RecordPastEnd, body.start + 12, n));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start + 12, n));
         }
         Ok(self.packet(data, data + cap, iface, ticks, orig))
     }
@@ -445,7 +448,7 @@ impl PacketReader {
         };
         if b.len() < 4 {
             self.next_number += 1;
-            return Err(fail(CaptureErrorKind::Truncated));
+            return Err(fail(CaptureErrorKind::BadPacketBlock));
         }
         let orig = e.u32(&b[0..4]);
         let iface = self.iface(0).map_err(|k| fail(k));
@@ -476,7 +479,7 @@ impl PacketReader {
         };
         if b.len() < 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::Truncated, body.start));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start));
         }
         let iface = match self.iface(u32::from(e.u16(&b[0..2]))) {
             Ok(i) => i,
@@ -490,7 +493,7 @@ impl PacketReader {
         let orig = e.u32(&b[16..20]);
         if cap > b.len() - 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::RecordPastEnd, body.start + 12));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start + 12));
         }
         let data = body.start + 20;
         Ok(self.packet(data, data + cap, iface, ticks, orig))

@@ -105,6 +105,11 @@ pub enum CaptureErrorKind {
     /// A pcapng section header's byte-order magic is neither order.
     #[error("bad pcapng byte-order magic")]
     BadByteOrderMagic,
+    /// A pcapng packet block is too short for its own fields, or its
+    /// captured length runs past the block. The block's length is sound,
+    /// so only this packet is lost and the walk goes on.
+    #[error("pcapng packet block damaged")]
+    BadPacketBlock,
     /// More pcapng interfaces than [`file`] keeps.
     #[error("too many pcapng interfaces")]
     TooManyInterfaces,
