@@ -91,6 +91,8 @@ struct Interface {
     link: LinkType,
     /// Timestamp units per second.
     units: TsUnits,
+    /// pcapng: the most octets of a packet kept (0: no limit).
+    snaplen: u32,
 }
 
 /// Timestamp resolution: `10^-n` or `2^-n` seconds.
@@ -230,6 +232,7 @@ impl PacketReader {
             pcap_iface: Interface {
                 link: LinkType::ETHERNET,
                 units: TsUnits::Pow10(if nanos { 9 } else { 6 }),
+                snaplen: 0,
             },
             interfaces: Vec::new(),
             next_number: 1,
@@ -375,6 +378,7 @@ impl PacketReader {
             return Err(CaptureErrorKind::TooManyInterfaces);
         }
         let link = LinkType(u32::from(e.u16(&b[0..2])));
+        let snaplen = e.u32(&b[4..8]);
         let mut units = TsUnits::Pow10(6);
         // Options: code (2), length (2), value padded to 4.
         let mut o = 8;
@@ -392,7 +396,11 @@ impl PacketReader {
             }
             o = v + ((len + 3) & !3);
         }
-        self.interfaces.push(Interface { link, units });
+        self.interfaces.push(Interface {
+            link,
+            units,
+            snaplen,
+        });
         Ok(())
     }
 
@@ -436,7 +444,8 @@ impl PacketReader {
     }
 
     /// Simple Packet Block: interface 0, no timestamp; the captured length is
-    /// what the block holds, up to the original length.
+    /// the original length, cut to the interface's snap length (the block
+    /// pads the data to 4 octets, so what it holds may be longer).
     fn simple(&mut self, body: std::ops::Range<usize>) -> Result<Packet, CaptureError> {
         let e = self.endian;
         let n = self.next_number;
@@ -460,7 +469,10 @@ impl PacketReader {
             }
         };
         let data = body.start + 4;
-        let len = (orig as usize).min(b.len() - 4);
+        let mut len = (orig as usize).min(b.len() - 4);
+        if iface.snaplen != 0 {
+            len = len.min(iface.snaplen as usize);
+        }
         let mut p = self.packet(data, data + len, iface, 0, orig);
         p.timestamp = Timestamp::default();
         Ok(p)
