@@ -354,11 +354,20 @@ impl PacketReader {
             let body = start + 8..end - 4;
             match btype {
                 PCAPNG_SHB => {}
-                1 => {
-                    if let Err(k) = self.interface(body.clone()) {
-                        return self.fail(k, body.start);
+                1 => match self.interface(body.clone()) {
+                    Ok(()) => {}
+                    // Interfaces past the cap are not kept, and numbering
+                    // stays right for those before it: packets naming one
+                    // are reported (UnknownInterface) and the walk goes on.
+                    Err(CaptureErrorKind::TooManyInterfaces) => {
+                        return Some(Err(CaptureError {
+                            kind: CaptureErrorKind::TooManyInterfaces,
+                            offset: body.start as u64,
+                            frame: None,
+                        }))
                     }
-                }
+                    Err(k) => return self.fail(k, body.start),
+                },
                 6 => return Some(self.enhanced(body)),
                 3 => return Some(self.simple(body)),
                 2 => return Some(self.obsolete(body)),
