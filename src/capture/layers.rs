@@ -131,6 +131,10 @@ struct Walk<'a> {
     /// The packet as captured: errors in a buffer sliced from it are placed
     /// by where that slice starts.
     packet: &'a Bytes,
+    /// The capture kept only the start of the packet (snapshot length).
+    cut: bool,
+    /// The cut has been reported.
+    cut_reported: bool,
 }
 
 impl Walk<'_> {
@@ -151,6 +155,23 @@ impl Walk<'_> {
             kind,
             offset: base + at,
         });
+    }
+
+    /// A length field of `buf` runs past the octets present. In a packet
+    /// the snapshot length cut that is expected: it is reported once
+    /// (`Truncated` at the end of the octets kept) and the caller goes on
+    /// with what is there (true). Otherwise the packet is damaged: reported,
+    /// and the caller stops (false).
+    fn past_end(&mut self, buf: &Bytes) -> bool {
+        if !self.cut {
+            self.err(LayerErrorKind::Truncated, buf, buf.len());
+            return false;
+        }
+        if !self.cut_reported {
+            self.cut_reported = true;
+            self.err(LayerErrorKind::Truncated, buf, buf.len());
+        }
+        true
     }
 }
 
@@ -173,10 +194,24 @@ impl Dissector {
 
     /// Decodes one packet of link type `link`.
     pub fn decode(&mut self, link: LinkType, data: &Bytes) -> Decoded {
+        self.decode_cut(link, data, false)
+    }
+
+    /// Decodes one packet of which the capture may have kept only the start
+    /// (`cut`: the snapshot length cut it). In a cut packet, IP and UDP
+    /// lengths running past the octets kept are expected: the layers are
+    /// read as far as they go, one `Truncated` error at the end of the
+    /// octets says the packet was cut, and the transport payload is what was
+    /// kept (a fragment of a cut datagram is not filed for reassembly: where
+    /// it ends is unknown). Headers themselves cut short are errors as in
+    /// [`decode`](Self::decode).
+    pub fn decode_cut(&mut self, link: LinkType, data: &Bytes, cut: bool) -> Decoded {
         let mut out = Decoded::default();
         let mut w = Walk {
             out: &mut out,
             packet: data,
+            cut,
+            cut_reported: false,
         };
         self.link(&mut w, link, data.clone());
         out
@@ -331,14 +366,20 @@ impl Dissector {
                 return w.err(LayerErrorKind::BadIpHeader, &p, at);
             }
         }
-        let end = if total == 0 { p.len() } else { at + total };
-        if end > p.len() || at + ihl > end {
+        let mut end = if total == 0 { p.len() } else { at + total };
+        let offset = usize::from(frag & 0x1fff) * 8;
+        let more = frag & 0x2000 != 0;
+        if at + ihl > p.len().min(end) {
             return w.err(LayerErrorKind::Truncated, &p, p.len());
+        }
+        if end > p.len() {
+            if !w.past_end(&p) || offset != 0 || more {
+                return;
+            }
+            end = p.len();
         }
         // Trailing octets past `total` are link padding.
         let body = p.slice(at + ihl..end);
-        let offset = usize::from(frag & 0x1fff) * 8;
-        let more = frag & 0x2000 != 0;
         if offset == 0 && !more {
             return self.ip_payload(w, proto, src, dst, body, depth);
         }
@@ -369,9 +410,13 @@ impl Dissector {
             <[u8; 16]>::try_from(&h[24..40]).unwrap_or_default(),
         ));
         // A zero payload length means a jumbogram (or offload): take the frame.
-        let end = if plen == 0 { p.len() } else { at + 40 + plen };
-        if end > p.len() {
-            return w.err(LayerErrorKind::Truncated, &p, p.len());
+        let mut end = if plen == 0 { p.len() } else { at + 40 + plen };
+        let cut = end > p.len();
+        if cut {
+            if !w.past_end(&p) {
+                return;
+            }
+            end = p.len();
         }
         let mut i = at + 40;
         // Extension headers: hop-by-hop, routing, destination options
@@ -410,6 +455,9 @@ impl Dissector {
                         next = nh;
                         i += 8;
                         continue;
+                    }
+                    if cut {
+                        return; // a cut fragment cannot be placed
                     }
                     let key = FragKey {
                         src,
@@ -535,9 +583,15 @@ impl Dissector {
         let dport = be16(&h[2..4]);
         let len = usize::from(be16(&h[4..6]));
         // Zero is a jumbogram's (or offload's) length: take what is there.
-        let end = if len == 0 { p.len() } else { len };
-        if end < 8 || end > p.len() {
+        let mut end = if len == 0 { p.len() } else { len };
+        if end < 8 {
             return w.err(LayerErrorKind::Truncated, &p, p.len());
+        }
+        if end > p.len() {
+            if !w.past_end(&p) {
+                return;
+            }
+            end = p.len();
         }
         const GTP_U: u16 = 2152;
         if sport == GTP_U || dport == GTP_U {

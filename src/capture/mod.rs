@@ -250,7 +250,10 @@ impl CaptureReader {
             }
             return;
         }
-        let decoded = self.dissector.decode(p.link, &p.data);
+        // A cut packet's lengths run past what was kept: the layers go on
+        // with what is there, so a datagram cut short is still parsed (and
+        // its parse error says where it ends).
+        let decoded = self.dissector.decode_cut(p.link, &p.data, p.is_truncated());
         for e in &decoded.errors {
             // A header cut short in a packet the snapshot length cut is the
             // snapshot length's doing.
@@ -275,12 +278,12 @@ impl CaptureReader {
             dst: seg.dst,
         };
         match seg.proto {
-            Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload, p.is_truncated()),
+            Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload),
             Proto::Sctp { stream, begin, end } => {
                 let key = (seg.src, seg.dst, stream);
                 if begin && end {
                     self.sctp.remove(&key);
-                    return self.datagram(&at, Transport::Sctp, seg.payload, p.is_truncated());
+                    return self.datagram(&at, Transport::Sctp, seg.payload);
                 }
                 if begin {
                     if self.sctp.len() >= MAX_FLOWS && !self.sctp.contains_key(&key) {
@@ -302,7 +305,7 @@ impl CaptureReader {
                 buf.extend_from_slice(&seg.payload);
                 if end {
                     let whole = self.sctp.remove(&key).unwrap_or_default().freeze();
-                    self.datagram(&at, Transport::Sctp, whole, p.is_truncated());
+                    self.datagram(&at, Transport::Sctp, whole);
                 }
             }
             Proto::Tcp { seq, syn, fin, rst } => {
@@ -347,15 +350,11 @@ impl CaptureReader {
     }
 
     /// A UDP datagram or SCTP message: one SIP message when it looks like
-    /// one; keep-alives (CRLFs) and other traffic are passed over.
-    fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes, snapped: bool) {
+    /// one; keep-alives (CRLFs) and other traffic are passed over. (When the
+    /// snapshot length cut it, the layers have said so.)
+    fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes) {
         if payload.iter().all(|&b| b == b'\r' || b == b'\n') || !looks_like_sip(&payload) {
             return;
-        }
-        if snapped {
-            // The message may be missing its end: say so, and still parse
-            // what is there.
-            self.problem(CaptureErrorKind::SnapLength, at.offset, Some(at.frame));
         }
         let message = OwnedMessage::parse(payload);
         self.queue.push_back(at.message(transport, None, message));
