@@ -549,11 +549,16 @@ impl TcpFlow {
     /// The stream breaks here (a gap or its end): a message in progress is
     /// reported as cut short, and the search for a start line begins again.
     fn cut(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
-        if let Mode::Sip(..) = self.mode {
-            if self.buf.iter().any(|&b| b != b'\r' && b != b'\n') {
-                let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
-                q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+        match self.mode {
+            Mode::Sip(..) => {
+                if self.buf.iter().any(|&b| b != b'\r' && b != b'\n') {
+                    let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
+                    q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+                }
             }
+            // An incomplete line kept while hunting is lost too.
+            Mode::Hunting => self.skip(self.buf.len()),
+            Mode::WebSocket(..) => {}
         }
         self.report_skipped(at, q);
         let n = self.buf.len();
@@ -595,6 +600,10 @@ impl TcpFlow {
                             self.pos = *base + dec.stream_offset() as u64;
                             let len = m.bytes().len() as u64;
                             q.push_back(at.message(Transport::Tcp, Some(self.pos - len), Ok(m)));
+                            // The next message must begin with a start
+                            // line: octets that do not are skipped (and
+                            // counted), not taken for a broken message.
+                            self.mode = Mode::Hunting;
                         }
                         Ok(None) => return,
                         Err(e) => {
