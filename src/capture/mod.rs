@@ -329,6 +329,15 @@ impl CaptureReader {
                     }
                 };
                 let flow = &mut self.flows[idx];
+                if !seg.payload.is_empty() {
+                    // Octets held out of order are delivered later (or at
+                    // the end of the capture, after a gap): what they
+                    // complete belongs to the latest packet that brought
+                    // data, not to the last one that was delivered.
+                    flow.last_frame = at.frame;
+                    flow.last_time = at.timestamp;
+                    flow.last_offset = at.offset;
+                }
                 let mut pieces = Vec::new();
                 if syn {
                     // A new connection on the same addresses starts over.
@@ -499,6 +508,8 @@ struct TcpFlow {
     websocket: bool,
     /// Octets skipped and not yet reported.
     skipped: u64,
+    /// The latest packet that brought this direction data: what the end of
+    /// the capture settles is placed there.
     last_frame: u64,
     last_time: Timestamp,
     last_offset: u64,
