@@ -165,7 +165,8 @@ pub struct CapturedMessage {
     /// Receiver.
     pub dst: SocketAddr,
     /// On TCP and WebSocket: the offset of the message's first octet in its
-    /// direction's byte stream (TCP payload octets); `None` on datagrams.
+    /// direction's byte stream (TCP payload octets; on WebSocket, the first
+    /// octet of the message's first frame); `None` on datagrams.
     pub stream_offset: Option<u64>,
     /// The message, or why its octets could not be framed. On a datagram
     /// error offsets are within the datagram; on a stream, within the
@@ -487,8 +488,9 @@ enum Mode {
     Hunting,
     /// Framing SIP messages; the decoder started at this stream offset.
     Sip(Box<MessageDecoder>, u64),
-    /// Inside a WebSocket connection.
-    WebSocket(WsDecoder),
+    /// Inside a WebSocket connection; the decoder started at this stream
+    /// offset.
+    WebSocket(WsDecoder, u64),
 }
 
 /// One direction of a TCP connection.
@@ -636,21 +638,27 @@ impl TcpFlow {
                         }
                     }
                 }
-                Mode::WebSocket(ws) => match ws.decode(&mut self.buf) {
-                    Some(WsEvent::Message(m)) => {
-                        // WebSocket carries other protocols too (the
-                        // subprotocol is only negotiated in the upgrade):
-                        // the same test as for a datagram.
-                        if looks_like_sip(&m) && !m.iter().all(|&b| b == b'\r' || b == b'\n') {
-                            let message = OwnedMessage::parse(m);
-                            q.push_back(at.message(Transport::Ws, Some(self.pos), message));
+                Mode::WebSocket(ws, base) => {
+                    let event = ws.decode(&mut self.buf);
+                    // The decoder consumes the buffer itself.
+                    self.pos = *base + ws.consumed();
+                    match event {
+                        Some(WsEvent::Message(m)) => {
+                            // WebSocket carries other protocols too (the
+                            // subprotocol is only negotiated in the
+                            // upgrade): the same test as for a datagram.
+                            if looks_like_sip(&m) && !m.iter().all(|&b| b == b'\r' || b == b'\n') {
+                                let message = OwnedMessage::parse(m);
+                                let offset = *base + ws.message_start();
+                                q.push_back(at.message(Transport::Ws, Some(offset), message));
+                            }
                         }
+                        Some(WsEvent::TooLarge | WsEvent::Invalid) => {
+                            q.push_back(at.problem(CaptureErrorKind::WebSocket));
+                        }
+                        None => return,
                     }
-                    Some(WsEvent::TooLarge | WsEvent::Invalid) => {
-                        q.push_back(at.problem(CaptureErrorKind::WebSocket));
-                    }
-                    None => return,
-                },
+                }
             }
         }
     }
@@ -666,7 +674,7 @@ impl TcpFlow {
                 Some(n) => {
                     self.consume(n);
                     self.websocket = true;
-                    self.mode = Mode::WebSocket(WsDecoder::new());
+                    self.mode = Mode::WebSocket(WsDecoder::new(), self.pos);
                     return true;
                 }
                 None if memchr::memmem::find(&self.buf, b"\r\n\r\n").is_none()
