@@ -192,10 +192,12 @@ type FlowKey = (SocketAddr, SocketAddr, u16);
 pub struct CaptureReader {
     packets: PacketReader,
     dissector: Dissector,
-    /// Flows in the order they were first seen (so the end-of-capture flush
-    /// is deterministic), with an index.
-    flows: Vec<TcpFlow>,
-    flow_index: HashMap<FlowKey, usize>,
+    /// TCP directions being followed; a direction is forgotten when its
+    /// connection closes (FIN or RST with nothing held out of order).
+    flows: HashMap<FlowKey, TcpFlow>,
+    /// How many directions have been started (their order, so that the
+    /// end-of-capture flush is deterministic).
+    flows_started: u64,
     sctp: HashMap<FlowKey, BytesMut>,
     unsupported: Vec<u32>,
     queue: VecDeque<CaptureEvent>,
@@ -208,8 +210,8 @@ impl CaptureReader {
         Ok(CaptureReader {
             packets: PacketReader::new(data)?,
             dissector: Dissector::new(),
-            flows: Vec::new(),
-            flow_index: HashMap::new(),
+            flows: HashMap::new(),
+            flows_started: 0,
             sctp: HashMap::new(),
             unsupported: Vec::new(),
             queue: VecDeque::new(),
@@ -311,25 +313,24 @@ impl CaptureReader {
             }
             Proto::Tcp { seq, syn, fin, rst } => {
                 let key = (seg.src, seg.dst, 0);
-                let idx = match self.flow_index.get(&key) {
-                    Some(&i) => i,
-                    None => {
-                        if seg.payload.is_empty() && !syn {
-                            return; // a bare ACK of a connection not followed
-                        }
-                        if self.flows.len() >= MAX_FLOWS {
-                            return self.problem(
-                                CaptureErrorKind::TooManyFlows,
-                                at.offset,
-                                Some(at.frame),
-                            );
-                        }
-                        self.flows.push(TcpFlow::new(seg.src, seg.dst));
-                        self.flow_index.insert(key, self.flows.len() - 1);
-                        self.flows.len() - 1
+                if !self.flows.contains_key(&key) {
+                    if seg.payload.is_empty() && !syn {
+                        return; // a bare ACK of a connection not followed
                     }
+                    if self.flows.len() >= MAX_FLOWS {
+                        return self.problem(
+                            CaptureErrorKind::TooManyFlows,
+                            at.offset,
+                            Some(at.frame),
+                        );
+                    }
+                    let flow = TcpFlow::new(seg.src, seg.dst, self.flows_started);
+                    self.flows_started += 1;
+                    self.flows.insert(key, flow);
+                }
+                let Some(flow) = self.flows.get_mut(&key) else {
+                    return;
                 };
-                let flow = &mut self.flows[idx];
                 if !seg.payload.is_empty() {
                     // Octets held out of order are delivered later (or at
                     // the end of the capture, after a gap): what they
@@ -354,6 +355,9 @@ impl CaptureReader {
                 }
                 if (fin || rst) && flow.reasm.is_idle() {
                     flow.finish(&at, &mut self.queue);
+                    // Closed: no longer followed, and no longer counted
+                    // against MAX_FLOWS.
+                    self.flows.remove(&key);
                 }
             }
         }
@@ -379,7 +383,9 @@ impl CaptureReader {
             src: f.src,
             dst: f.dst,
         };
-        for flow in &mut self.flows {
+        let mut flows: Vec<TcpFlow> = self.flows.drain().map(|(_, f)| f).collect();
+        flows.sort_by_key(|f| f.order);
+        for flow in &mut flows {
             let at = at_end(flow);
             let mut pieces = Vec::new();
             flow.reasm.finish(&mut pieces);
@@ -498,6 +504,8 @@ enum Mode {
 struct TcpFlow {
     src: SocketAddr,
     dst: SocketAddr,
+    /// When it started, among the directions of the capture.
+    order: u64,
     reasm: TcpReassembler,
     mode: Mode,
     /// Octets received and not yet consumed.
@@ -518,10 +526,11 @@ struct TcpFlow {
 }
 
 impl TcpFlow {
-    fn new(src: SocketAddr, dst: SocketAddr) -> Self {
+    fn new(src: SocketAddr, dst: SocketAddr, order: u64) -> Self {
         TcpFlow {
             src,
             dst,
+            order,
             reasm: TcpReassembler::new(),
             mode: Mode::Hunting,
             buf: BytesMut::new(),
