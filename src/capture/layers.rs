@@ -144,6 +144,13 @@ impl Walk<'_> {
     /// reassembled datagram, whose octets come from several packets, the
     /// offset is within that datagram.
     fn err(&mut self, kind: LayerErrorKind, buf: &Bytes, at: usize) {
+        // In a cut packet every truncation is the cut's doing: said once.
+        if self.cut && kind == LayerErrorKind::Truncated {
+            if self.cut_reported {
+                return;
+            }
+            self.cut_reported = true;
+        }
         let outer = self.packet.as_ptr() as usize;
         let inner = buf.as_ptr() as usize;
         let base = if inner >= outer && inner <= outer + self.packet.len() {
@@ -157,21 +164,14 @@ impl Walk<'_> {
         });
     }
 
-    /// A length field of `buf` runs past the octets present. In a packet
-    /// the snapshot length cut that is expected: it is reported once
-    /// (`Truncated` at the end of the octets kept) and the caller goes on
-    /// with what is there (true). Otherwise the packet is damaged: reported,
-    /// and the caller stops (false).
+    /// A length field of `buf` runs past the octets present: reported
+    /// (`Truncated` at the end of the octets kept). In a packet the snapshot
+    /// length cut that is expected, and the caller goes on with what is
+    /// there (true); otherwise the packet is damaged and the caller stops
+    /// (false).
     fn past_end(&mut self, buf: &Bytes) -> bool {
-        if !self.cut {
-            self.err(LayerErrorKind::Truncated, buf, buf.len());
-            return false;
-        }
-        if !self.cut_reported {
-            self.cut_reported = true;
-            self.err(LayerErrorKind::Truncated, buf, buf.len());
-        }
-        true
+        self.err(LayerErrorKind::Truncated, buf, buf.len());
+        self.cut
     }
 }
 
