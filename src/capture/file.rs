@@ -469,7 +469,7 @@ impl PacketReader {
             return Err(fail(CaptureErrorKind::BadPacketBlock));
         }
         let orig = e.u32(&b[0..4]);
-        let iface = self.iface(0).map_err(|k| fail(k));
+        let iface = self.iface(0).map_err(fail);
         let iface = match iface {
             Ok(i) => i,
             Err(x) => {
