@@ -835,7 +835,7 @@ mod tests {
         v.extend_from_slice(&40000u16.to_be_bytes());
         v.extend_from_slice(&seq.to_be_bytes());
         v.extend_from_slice(&[0; 4]);
-        v.push(((20 + options.len()) / 4 << 4) as u8);
+        v.push((((20 + options.len()) / 4) << 4) as u8);
         v.push(flags);
         v.extend_from_slice(&[0xff, 0xff, 0, 0, 0, 0]);
         v.extend_from_slice(options);
@@ -1539,6 +1539,86 @@ mod tests {
         // offset counts from the frame's first octet.
         let p = eth(0x0800, &ipv4(4, &ipv4(17, &[0, 1, 2])));
         truncated_at(&decode(LinkType::ETHERNET, &p), p.len());
+    }
+
+    // ---- packets cut by the snapshot length ----
+
+    fn decode_cut(link: LinkType, p: &[u8]) -> Decoded {
+        Dissector::new().decode_cut(link, &Bytes::copy_from_slice(p), true)
+    }
+
+    #[test]
+    fn cut_datagrams_give_what_was_kept_and_one_error() {
+        let full = eth(0x0800, &ipv4(17, &sip_udp()));
+        let kept = &full[..full.len() - 4];
+        let d = decode_cut(LinkType::ETHERNET, kept);
+        assert_eq!(
+            d.errors,
+            vec![LayerError {
+                kind: LayerErrorKind::Truncated,
+                offset: kept.len()
+            }]
+        );
+        assert_eq!(d.segments.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 20");
+        // Not known to be cut: a damaged packet, nothing comes out.
+        truncated_at(&decode(LinkType::ETHERNET, kept), kept.len());
+        // IPv6.
+        let full = ipv6(17, &sip_udp());
+        let d = decode_cut(LinkType::RAW, &full[..full.len() - 1]);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200 O");
+        // TCP.
+        let full = ipv4(6, &tcp(9, 0x18, &[], b"SIP/2.0 200 OK"));
+        let d = decode_cut(LinkType::RAW, &full[..full.len() - 3]);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200");
+        // Inside GTP-U: four lengths run past the end, one error.
+        let full = ipv4(17, &udp(2152, 2152, &gtp(0x30, &[], &ipv4(17, &sip_udp()))));
+        let d = decode_cut(LinkType::RAW, &full[..full.len() - 2]);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200 ");
+    }
+
+    #[test]
+    fn cut_headers_are_still_errors() {
+        let full = eth(0x0800, &ipv4(17, &sip_udp()));
+        // Inside the IPv4 header.
+        truncated_at(&decode_cut(LinkType::ETHERNET, &full[..30]), 30);
+        // Inside the UDP header.
+        truncated_at(&decode_cut(LinkType::ETHERNET, &full[..38]), 38);
+        // Only link padding cut, the datagram whole: no error at all.
+        assert_sip_v4(&decode_cut(LinkType::ETHERNET, &full));
+    }
+
+    #[test]
+    fn cut_fragments_are_not_filed() {
+        let (_, [a, _, c]) = v4_fragments(5);
+        let mut d = Dissector::new();
+        let out = d.decode_cut(
+            LinkType::ETHERNET,
+            &Bytes::copy_from_slice(&a[..a.len() - 4]),
+            true,
+        );
+        assert_eq!(only_error(&out).kind, LayerErrorKind::Truncated);
+        let out = d.decode_cut(
+            LinkType::ETHERNET,
+            &Bytes::copy_from_slice(&c[..c.len() - 4]),
+            true,
+        );
+        assert_eq!(only_error(&out).kind, LayerErrorKind::Truncated);
+        assert!(d.pending.is_empty());
+        // IPv6.
+        let mut rest = vec![17, 0, 0, 1, 0, 0, 0, 9];
+        rest.extend_from_slice(&[0; 16]);
+        let p = ipv6(44, &rest);
+        let out = d.decode_cut(
+            LinkType::RAW,
+            &Bytes::copy_from_slice(&p[..p.len() - 4]),
+            true,
+        );
+        assert_eq!(only_error(&out).kind, LayerErrorKind::Truncated);
+        assert!(d.pending.is_empty());
     }
 
     // ---- transports ----
