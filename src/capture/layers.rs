@@ -135,14 +135,25 @@ struct Walk<'a> {
     cut: bool,
     /// The cut has been reported.
     cut_reported: bool,
+    /// Where, in the packet, the payload of the fragment that completed the
+    /// reassembled datagram being read starts.
+    reassembled_at: usize,
 }
 
 impl Walk<'_> {
-    /// Records an error at offset `at` of `buf`. `buf` is the packet or a
-    /// slice of it (a `Bytes::slice` shares the packet's memory, so the
-    /// distance between the two starts is the slice's offset); inside a
-    /// reassembled datagram, whose octets come from several packets, the
-    /// offset is within that datagram.
+    /// Where `buf` starts in the packet, when it is a slice of it (a
+    /// `Bytes::slice` shares the packet's memory, so the distance between
+    /// the two starts is the slice's offset).
+    fn place(&self, buf: &Bytes) -> Option<usize> {
+        let outer = self.packet.as_ptr() as usize;
+        let inner = buf.as_ptr() as usize;
+        (inner >= outer && inner <= outer + self.packet.len()).then(|| inner - outer)
+    }
+
+    /// Records an error at offset `at` of `buf`, placed in the packet. `buf`
+    /// is the packet or a slice of it; inside a reassembled datagram, whose
+    /// octets come from several packets, the error is placed at the start
+    /// of the payload of the fragment (in this packet) that completed it.
     fn err(&mut self, kind: LayerErrorKind, buf: &Bytes, at: usize) {
         // In a cut packet every truncation is the cut's doing: said once.
         if self.cut && kind == LayerErrorKind::Truncated {
@@ -151,17 +162,11 @@ impl Walk<'_> {
             }
             self.cut_reported = true;
         }
-        let outer = self.packet.as_ptr() as usize;
-        let inner = buf.as_ptr() as usize;
-        let base = if inner >= outer && inner <= outer + self.packet.len() {
-            inner - outer
-        } else {
-            0
+        let offset = match self.place(buf) {
+            Some(base) => base + at,
+            None => self.reassembled_at,
         };
-        self.out.errors.push(LayerError {
-            kind,
-            offset: base + at,
-        });
+        self.out.errors.push(LayerError { kind, offset });
     }
 
     /// A length field of `buf` runs past the octets present: reported
@@ -212,6 +217,7 @@ impl Dissector {
             packet: data,
             cut,
             cut_reported: false,
+            reassembled_at: 0,
         };
         self.link(&mut w, link, data.clone());
         out
@@ -491,6 +497,7 @@ impl Dissector {
         body: Bytes,
     ) -> Option<(Bytes, u8)> {
         const MAX_DATAGRAM: usize = 65_535;
+        let here = w.place(&body);
         if offset + body.len() > MAX_DATAGRAM || (more && body.is_empty()) {
             self.pending.remove(&key);
             w.err(LayerErrorKind::FragmentDropped, &body, 0);
@@ -543,6 +550,9 @@ impl Dissector {
             return None;
         }
         let entry = self.pending.remove(&key)?;
+        if let Some(at) = here {
+            w.reassembled_at = at;
+        }
         let mut whole = BytesMut::with_capacity(total);
         for (o, b) in &entry.pieces {
             let have = whole.len();
@@ -1145,6 +1155,28 @@ mod tests {
         // The datagram is gone: the other pieces no longer complete it.
         assert!(run(&a).segments.is_empty());
         assert!(run(&b).segments.is_empty());
+    }
+
+    #[test]
+    fn errors_in_a_reassembled_datagram_are_placed_in_the_last_piece() {
+        // The reassembled UDP datagram claims 8 octets more than it has.
+        let (_, [a, b, mut c]) = v4_fragments(11);
+        let udp_at = 14 + 20;
+        let mut a = a;
+        a[udp_at + 5] += 8; // the UDP length's low octet
+        c.extend_from_slice(&[0; 6]); // padding: the piece is not at the end
+        let mut d = Dissector::new();
+        for p in [&a, &b] {
+            d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p));
+        }
+        let out = d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(&c));
+        assert_eq!(
+            only_error(&out),
+            LayerError {
+                kind: LayerErrorKind::Truncated,
+                offset: 34
+            }
+        );
     }
 
     #[test]
