@@ -442,6 +442,36 @@ fn fragmented_udp_message() {
 }
 
 #[test]
+fn damage_inside_a_reassembled_datagram_is_placed_in_the_last_piece() {
+    // A UDP length 8 octets longer than the reassembled datagram: the
+    // problem is placed where the completing piece's payload starts, in
+    // the file, not at an offset of the datagram added to the packet's.
+    let resp = response(200, 33, &"y".repeat(1000));
+    let mut dgram = udp_header(UAS.1, UAC.1, &resp);
+    let ulen = u16::from_be_bytes([dgram[4], dgram[5]]) + 8;
+    dgram[4..6].copy_from_slice(&ulen.to_be_bytes());
+    let mut cap = Pcap::ethernet();
+    cap.add(&ipv4_fragment(78, 0, true, &dgram[..1000]));
+    let last = cap.buf.len() as u64 + 16;
+    cap.add(&ipv4_fragment(78, 1000, false, &dgram[1000..]));
+    let file_len = cap.buf.len() as u64;
+    let events = cap.read();
+    let ps = problems(&events);
+    assert_eq!(ps.len(), 1, "{events:?}");
+    assert_eq!(
+        ps[0].kind,
+        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+    );
+    assert!(
+        ps[0].offset < file_len,
+        "{:?} past the file ({file_len})",
+        ps[0]
+    );
+    assert_eq!(ps[0].offset, last + 34);
+    assert_eq!(ps[0].frame, Some(2));
+}
+
+#[test]
 fn pcapng_capture_with_two_link_types() {
     let resp = response(200, 28, "");
     let raw = ipv4(17, UAS.0, UAC.0, &udp_header(UAS.1, UAC.1, &resp));
