@@ -91,6 +91,8 @@ struct Interface {
     link: LinkType,
     /// Timestamp units per second.
     units: TsUnits,
+    /// pcapng: the most octets of a packet kept (0: no limit).
+    snaplen: u32,
 }
 
 /// Timestamp resolution: `10^-n` or `2^-n` seconds.
@@ -174,9 +176,12 @@ const MAX_INTERFACES: usize = 4096;
 
 /// Iterates over the packets of a pcap or pcapng file.
 ///
-/// Yields `Err` once, for the first record that cannot be read, and then
-/// stops. Records of pcapng block types it does not know are skipped, as the
-/// format asks.
+/// An error after which the next record cannot be found
+/// ([`CaptureError::is_fatal`]) is yielded once, and the walk stops there. A
+/// pcapng packet that cannot be used inside a sound block (an undescribed
+/// interface, a damaged packet block) is yielded as an error and the walk
+/// goes on. Records of pcapng block types it does not know are skipped, as
+/// the format asks.
 #[derive(Debug)]
 pub struct PacketReader {
     data: Bytes,
@@ -227,6 +232,7 @@ impl PacketReader {
             pcap_iface: Interface {
                 link: LinkType::ETHERNET,
                 units: TsUnits::Pow10(if nanos { 9 } else { 6 }),
+                snaplen: 0,
             },
             interfaces: Vec::new(),
             next_number: 1,
@@ -238,9 +244,11 @@ impl PacketReader {
                 offset: reader.data.len() as u64,
                 frame: None,
             })?;
-            // Bytes 20..24 hold the link type; the upper bits of that field
-            // carry FCS flags in newer files, which we do not need.
-            reader.pcap_iface.link = LinkType(endian.u32(&header[20..24]) & 0x0fff_ffff);
+            // Bytes 20..24 hold the link type in their low 16 bits; the
+            // upper half carries the FCS length and its presence flag (bit
+            // 26) in newer files, which we do not need (libpcap's
+            // LT_LINKTYPE).
+            reader.pcap_iface.link = LinkType(endian.u32(&header[20..24]) & 0xffff);
             reader.pos = 24;
         }
         Ok(reader)
@@ -346,11 +354,20 @@ impl PacketReader {
             let body = start + 8..end - 4;
             match btype {
                 PCAPNG_SHB => {}
-                1 => {
-                    if let Err(k) = self.interface(body.clone()) {
-                        return self.fail(k, body.start);
+                1 => match self.interface(body.clone()) {
+                    Ok(()) => {}
+                    // Interfaces past the cap are not kept, and numbering
+                    // stays right for those before it: packets naming one
+                    // are reported (UnknownInterface) and the walk goes on.
+                    Err(CaptureErrorKind::TooManyInterfaces) => {
+                        return Some(Err(CaptureError {
+                            kind: CaptureErrorKind::TooManyInterfaces,
+                            offset: body.start as u64,
+                            frame: None,
+                        }))
                     }
-                }
+                    Err(k) => return self.fail(k, body.start),
+                },
                 6 => return Some(self.enhanced(body)),
                 3 => return Some(self.simple(body)),
                 2 => return Some(self.obsolete(body)),
@@ -370,6 +387,7 @@ impl PacketReader {
             return Err(CaptureErrorKind::TooManyInterfaces);
         }
         let link = LinkType(u32::from(e.u16(&b[0..2])));
+        let snaplen = e.u32(&b[4..8]);
         let mut units = TsUnits::Pow10(6);
         // Options: code (2), length (2), value padded to 4.
         let mut o = 8;
@@ -387,7 +405,11 @@ impl PacketReader {
             }
             o = v + ((len + 3) & !3);
         }
-        self.interfaces.push(Interface { link, units });
+        self.interfaces.push(Interface {
+            link,
+            units,
+            snaplen,
+        });
         Ok(())
     }
 
@@ -410,7 +432,7 @@ impl PacketReader {
         let n = self.next_number;
         if b.len() < 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::Truncated, body.start, n));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start, n));
         }
         let ticks = (u64::from(e.u32(&b[4..8])) << 32) | u64::from(e.u32(&b[8..12]));
         let cap = e.u32(&b[12..16]) as usize;
@@ -425,13 +447,14 @@ impl PacketReader {
         let data = body.start + 20;
         if cap > b.len() - 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::RecordPastEnd, body.start + 12, n));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start + 12, n));
         }
         Ok(self.packet(data, data + cap, iface, ticks, orig))
     }
 
     /// Simple Packet Block: interface 0, no timestamp; the captured length is
-    /// what the block holds, up to the original length.
+    /// the original length, cut to the interface's snap length (the block
+    /// pads the data to 4 octets, so what it holds may be longer).
     fn simple(&mut self, body: std::ops::Range<usize>) -> Result<Packet, CaptureError> {
         let e = self.endian;
         let n = self.next_number;
@@ -443,7 +466,7 @@ impl PacketReader {
         };
         if b.len() < 4 {
             self.next_number += 1;
-            return Err(fail(CaptureErrorKind::Truncated));
+            return Err(fail(CaptureErrorKind::BadPacketBlock));
         }
         let orig = e.u32(&b[0..4]);
         let iface = match self.iface(0) {
@@ -454,7 +477,10 @@ impl PacketReader {
             }
         };
         let data = body.start + 4;
-        let len = (orig as usize).min(b.len() - 4);
+        let mut len = (orig as usize).min(b.len() - 4);
+        if iface.snaplen != 0 {
+            len = len.min(iface.snaplen as usize);
+        }
         let mut p = self.packet(data, data + len, iface, 0, orig);
         p.timestamp = Timestamp::default();
         Ok(p)
@@ -473,7 +499,7 @@ impl PacketReader {
         };
         if b.len() < 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::Truncated, body.start));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start));
         }
         let iface = match self.iface(u32::from(e.u16(&b[0..2]))) {
             Ok(i) => i,
@@ -487,7 +513,7 @@ impl PacketReader {
         let orig = e.u32(&b[16..20]);
         if cap > b.len() - 20 {
             self.next_number += 1;
-            return Err(err(CaptureErrorKind::RecordPastEnd, body.start + 12));
+            return Err(err(CaptureErrorKind::BadPacketBlock, body.start + 12));
         }
         let data = body.start + 20;
         Ok(self.packet(data, data + cap, iface, ticks, orig))
@@ -516,3 +542,605 @@ impl Iterator for PacketReader {
 }
 
 impl std::iter::FusedIterator for PacketReader {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ---- builders ----
+
+    fn u16b(be: bool, v: u16) -> [u8; 2] {
+        if be {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    }
+
+    fn u32b(be: bool, v: u32) -> [u8; 4] {
+        if be {
+            v.to_be_bytes()
+        } else {
+            v.to_le_bytes()
+        }
+    }
+
+    /// A pcap global header.
+    fn pcap_header(be: bool, nanos: bool, link: u32) -> Vec<u8> {
+        let magic: u32 = if nanos { 0xa1b2_3c4d } else { 0xa1b2_c3d4 };
+        let mut v = Vec::new();
+        v.extend_from_slice(&u32b(be, magic));
+        v.extend_from_slice(&u16b(be, 2));
+        v.extend_from_slice(&u16b(be, 4));
+        v.extend_from_slice(&u32b(be, 0)); // thiszone
+        v.extend_from_slice(&u32b(be, 0)); // sigfigs
+        v.extend_from_slice(&u32b(be, 65535)); // snaplen
+        v.extend_from_slice(&u32b(be, link));
+        v
+    }
+
+    fn pcap_record(v: &mut Vec<u8>, be: bool, secs: u32, frac: u32, data: &[u8], orig: u32) {
+        v.extend_from_slice(&u32b(be, secs));
+        v.extend_from_slice(&u32b(be, frac));
+        v.extend_from_slice(&u32b(be, data.len() as u32));
+        v.extend_from_slice(&u32b(be, orig));
+        v.extend_from_slice(data);
+    }
+
+    /// A pcapng block: type, total length, body padded to 4, length again.
+    fn block(be: bool, btype: u32, body: &[u8]) -> Vec<u8> {
+        let padded = (body.len() + 3) & !3;
+        let total = (12 + padded) as u32;
+        let mut v = Vec::new();
+        v.extend_from_slice(&u32b(be, btype));
+        v.extend_from_slice(&u32b(be, total));
+        v.extend_from_slice(body);
+        v.resize(8 + padded, 0);
+        v.extend_from_slice(&u32b(be, total));
+        v
+    }
+
+    fn shb(be: bool) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend_from_slice(&u32b(be, PCAPNG_BOM));
+        body.extend_from_slice(&u16b(be, 1));
+        body.extend_from_slice(&u16b(be, 0));
+        body.extend_from_slice(&u32b(be, u32::MAX)); // section length: unknown
+        body.extend_from_slice(&u32b(be, u32::MAX));
+        block(be, PCAPNG_SHB, &body)
+    }
+
+    /// An IDB; `options` are (code, value) pairs, ended by opt_endofopt.
+    fn idb(be: bool, link: u16, snaplen: u32, options: &[(u16, &[u8])]) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend_from_slice(&u16b(be, link));
+        body.extend_from_slice(&u16b(be, 0));
+        body.extend_from_slice(&u32b(be, snaplen));
+        for (code, value) in options {
+            body.extend_from_slice(&u16b(be, *code));
+            body.extend_from_slice(&u16b(be, value.len() as u16));
+            body.extend_from_slice(value);
+            body.resize((body.len() + 3) & !3, 0);
+        }
+        if !options.is_empty() {
+            body.extend_from_slice(&[0; 4]);
+        }
+        block(be, 1, &body)
+    }
+
+    fn epb(be: bool, iface: u32, ticks: u64, data: &[u8], orig: u32) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend_from_slice(&u32b(be, iface));
+        body.extend_from_slice(&u32b(be, (ticks >> 32) as u32));
+        body.extend_from_slice(&u32b(be, ticks as u32));
+        body.extend_from_slice(&u32b(be, data.len() as u32));
+        body.extend_from_slice(&u32b(be, orig));
+        body.extend_from_slice(data);
+        block(be, 6, &body)
+    }
+
+    fn spb(be: bool, orig: u32, data: &[u8]) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend_from_slice(&u32b(be, orig));
+        body.extend_from_slice(data);
+        block(be, 3, &body)
+    }
+
+    fn opb(be: bool, iface: u16, ticks: u64, data: &[u8], orig: u32) -> Vec<u8> {
+        let mut body = Vec::new();
+        body.extend_from_slice(&u16b(be, iface));
+        body.extend_from_slice(&u16b(be, 0)); // drops
+        body.extend_from_slice(&u32b(be, (ticks >> 32) as u32));
+        body.extend_from_slice(&u32b(be, ticks as u32));
+        body.extend_from_slice(&u32b(be, data.len() as u32));
+        body.extend_from_slice(&u32b(be, orig));
+        body.extend_from_slice(data);
+        block(be, 2, &body)
+    }
+
+    fn reader(file: &[u8]) -> PacketReader {
+        PacketReader::new(Bytes::copy_from_slice(file)).expect("a capture")
+    }
+
+    fn all(file: &[u8]) -> Vec<Result<Packet, CaptureError>> {
+        reader(file).collect()
+    }
+
+    fn ok(r: &Result<Packet, CaptureError>) -> &Packet {
+        r.as_ref().expect("a packet")
+    }
+
+    fn err(r: &Result<Packet, CaptureError>) -> CaptureError {
+        *r.as_ref().expect_err("an error")
+    }
+
+    fn ts(secs: u64, nanos: u32) -> Timestamp {
+        Timestamp { secs, nanos }
+    }
+
+    fn new_err(file: &[u8]) -> CaptureError {
+        PacketReader::new(Bytes::copy_from_slice(file)).expect_err("not a capture")
+    }
+
+    /// Asserts the walk yields exactly one error, after `packets` good
+    /// packets, and that it ends there even though octets remain.
+    fn fatal_after(file: &[u8], packets: usize) -> CaptureError {
+        let mut r = reader(file);
+        for _ in 0..packets {
+            ok(&r.next().expect("a packet"));
+        }
+        let e = err(&r.next().expect("an error"));
+        assert!(
+            e.is_fatal(),
+            "{e:?} ends the walk, so it must say it is fatal"
+        );
+        assert!(r.next().is_none(), "the walk ends after {e:?}");
+        assert!(r.next().is_none());
+        e
+    }
+
+    // ---- classic pcap ----
+
+    #[test]
+    fn pcap_big_endian_microseconds() {
+        let mut f = pcap_header(true, false, 1);
+        pcap_record(&mut f, true, 1_600_000_000, 250_000, b"abc", 3);
+        pcap_record(&mut f, true, 1_600_000_001, 999_999, b"defg", 60);
+        let r = reader(&f);
+        assert_eq!(r.format(), Format::Pcap);
+        let got = all(&f);
+        assert_eq!(got.len(), 2);
+        let (a, b) = (ok(&got[0]), ok(&got[1]));
+        assert_eq!(a.number, 1);
+        assert_eq!(a.file_offset, 40);
+        assert_eq!(a.timestamp, ts(1_600_000_000, 250_000_000));
+        assert_eq!(a.link, LinkType::ETHERNET);
+        assert_eq!(&a.data[..], b"abc");
+        assert!(!a.is_truncated());
+        assert_eq!(b.number, 2);
+        assert_eq!(b.file_offset, 40 + 3 + 16);
+        assert_eq!(b.timestamp, ts(1_600_000_001, 999_999_000));
+        assert_eq!(&b.data[..], b"defg");
+        assert_eq!(b.orig_len, 60);
+        assert!(b.is_truncated());
+    }
+
+    #[test]
+    fn pcap_nanosecond_magic_in_both_orders() {
+        for be in [false, true] {
+            let mut f = pcap_header(be, true, 101);
+            pcap_record(&mut f, be, 7, 123_456_789, b"x", 1);
+            let got = all(&f);
+            let p = ok(&got[0]);
+            assert_eq!(p.timestamp, ts(7, 123_456_789), "big endian: {be}");
+            assert_eq!(p.link, LinkType::RAW);
+        }
+    }
+
+    #[test]
+    fn pcap_little_endian_microseconds() {
+        let mut f = pcap_header(false, false, 113);
+        pcap_record(&mut f, false, 3, 1, b"x", 1);
+        let got = all(&f);
+        assert_eq!(ok(&got[0]).timestamp, ts(3, 1_000));
+        assert_eq!(ok(&got[0]).link, LinkType::LINUX_SLL);
+    }
+
+    #[test]
+    fn pcap_link_type_ignores_the_fcs_bits() {
+        // libpcap's LT_FCS_DATALINK_EXT: FCS length (in 16-bit words) in
+        // the top 4 bits, a presence flag at bit 26; the link type is the
+        // low 16 bits (LT_LINKTYPE).
+        let mut f = pcap_header(false, false, 0x2400_0001);
+        pcap_record(&mut f, false, 0, 0, b"x", 1);
+        assert_eq!(ok(&all(&f)[0]).link, LinkType::ETHERNET);
+    }
+
+    #[test]
+    fn pcap_header_only_yields_nothing() {
+        let f = pcap_header(false, false, 1);
+        assert_eq!(f.len(), 24);
+        let mut r = reader(&f);
+        assert!(r.next().is_none());
+        assert!(r.next().is_none());
+    }
+
+    #[test]
+    fn not_a_capture() {
+        for f in [
+            &b""[..],
+            b"\xd4\xc3",
+            b"\x00\x01\x02\x03 and more",
+            b"GIF89a",
+        ] {
+            let e = new_err(f);
+            assert_eq!(e.kind, CaptureErrorKind::NotACapture, "{f:?}");
+            assert_eq!(e.offset, 0);
+            assert_eq!(e.frame, None);
+            assert!(e.is_fatal());
+        }
+    }
+
+    #[test]
+    fn pcap_truncated_global_header() {
+        let f = &pcap_header(true, false, 1)[..14];
+        let e = new_err(f);
+        assert_eq!(e.kind, CaptureErrorKind::Truncated);
+        assert_eq!(e.offset, 14);
+        assert!(e.is_fatal());
+    }
+
+    #[test]
+    fn pcap_truncated_record_header() {
+        let mut f = pcap_header(false, false, 1);
+        pcap_record(&mut f, false, 0, 0, b"ab", 2);
+        let full = f.len();
+        pcap_record(&mut f, false, 0, 0, b"cd", 2);
+        f.truncate(full + 10);
+        let e = fatal_after(&f, 1);
+        assert_eq!(e.kind, CaptureErrorKind::Truncated);
+        assert_eq!(e.offset, f.len() as u64);
+        assert_eq!(e.frame, Some(2));
+    }
+
+    #[test]
+    fn pcap_record_past_end() {
+        let mut f = pcap_header(false, false, 1);
+        pcap_record(&mut f, false, 0, 0, b"ab", 2);
+        let second = f.len();
+        pcap_record(&mut f, false, 0, 0, b"cdef", 4);
+        f.truncate(f.len() - 1);
+        let e = fatal_after(&f, 1);
+        assert_eq!(e.kind, CaptureErrorKind::RecordPastEnd);
+        assert_eq!(e.offset, second as u64);
+        assert_eq!(e.frame, Some(2));
+
+        // A length that overflows when added to the offset.
+        let mut f = pcap_header(false, false, 1);
+        f.extend_from_slice(&[0; 8]);
+        f.extend_from_slice(&u32::MAX.to_le_bytes());
+        f.extend_from_slice(&u32::MAX.to_le_bytes());
+        let e = fatal_after(&f, 0);
+        assert_eq!((e.kind, e.offset), (CaptureErrorKind::RecordPastEnd, 24));
+    }
+
+    // ---- pcapng ----
+
+    #[test]
+    fn pcapng_big_endian_section_with_nanosecond_resolution() {
+        let mut f = shb(true);
+        f.extend(idb(true, 101, 0, &[(9, &[9])]));
+        let at = f.len();
+        f.extend(epb(true, 0, 1_600_000_000_123_456_789, b"hello", 5));
+        let r = reader(&f);
+        assert_eq!(r.format(), Format::Pcapng);
+        let got = all(&f);
+        assert_eq!(got.len(), 1);
+        let p = ok(&got[0]);
+        assert_eq!(p.number, 1);
+        assert_eq!(p.link, LinkType::RAW);
+        assert_eq!(p.timestamp, ts(1_600_000_000, 123_456_789));
+        assert_eq!(p.file_offset, (at + 28) as u64);
+        assert_eq!(&p.data[..], b"hello");
+        assert!(!p.is_truncated());
+    }
+
+    #[test]
+    fn pcapng_default_resolution_is_microseconds() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        f.extend(epb(false, 0, 5_000_001, b"x", 1));
+        assert_eq!(ok(&all(&f)[0]).timestamp, ts(5, 1_000));
+    }
+
+    #[test]
+    fn pcapng_power_of_two_resolution_after_another_option() {
+        // if_name "eth" (3 octets, padded to 4), then if_tsresol 2^-10.
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[(2, b"eth"), (9, &[0x80 | 10])]));
+        f.extend(epb(false, 0, 7 * 1024 + 256, b"x", 1));
+        assert_eq!(ok(&all(&f)[0]).timestamp, ts(7, 250_000_000));
+    }
+
+    #[test]
+    fn pcapng_coarse_and_fine_decimal_resolutions() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[(9, &[3])])); // milliseconds
+        f.extend(idb(false, 1, 0, &[(9, &[12])])); // picoseconds
+        f.extend(epb(false, 0, 2_500, b"x", 1));
+        f.extend(epb(false, 1, 3_000_000_000_007, b"y", 1));
+        let got = all(&f);
+        assert_eq!(ok(&got[0]).timestamp, ts(2, 500_000_000));
+        assert_eq!(ok(&got[1]).timestamp, ts(3, 0));
+    }
+
+    #[test]
+    fn pcapng_second_section_resets_interfaces() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        f.extend(idb(false, 101, 0, &[]));
+        f.extend(epb(false, 1, 0, b"a", 1));
+        f.extend(shb(true));
+        f.extend(idb(true, 0, 0, &[]));
+        let stale = f.len();
+        f.extend(epb(true, 1, 0, b"b", 1));
+        f.extend(epb(true, 0, 0, b"c", 1));
+        let got = all(&f);
+        assert_eq!(got.len(), 3);
+        let a = ok(&got[0]);
+        assert_eq!((a.number, a.link), (1, LinkType::RAW));
+        let e = err(&got[1]);
+        assert_eq!(e.kind, CaptureErrorKind::UnknownInterface);
+        assert_eq!(e.offset, (stale + 8) as u64);
+        assert_eq!(e.frame, Some(2));
+        assert!(!e.is_fatal());
+        let c = ok(&got[2]);
+        assert_eq!((c.number, c.link), (3, LinkType::NULL));
+        assert_eq!(&c.data[..], b"c");
+    }
+
+    #[test]
+    fn pcapng_simple_packet_block() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        let at = f.len();
+        f.extend(spb(false, 5, b"abcde")); // padded to 8 in the block
+        let got = all(&f);
+        let p = ok(&got[0]);
+        assert_eq!(&p.data[..], b"abcde");
+        assert_eq!(p.file_offset, (at + 12) as u64);
+        assert_eq!(p.timestamp, Timestamp::default());
+        assert!(!p.is_truncated());
+    }
+
+    #[test]
+    fn pcapng_simple_packet_block_cut_by_the_snap_length() {
+        // Captured length = min(original length, the interface's snap
+        // length): the block's padding is not packet data.
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 6, &[]));
+        f.extend(spb(false, 100, b"abcdef")); // padded to 8
+        let got = all(&f);
+        let p = ok(&got[0]);
+        assert_eq!(&p.data[..], b"abcdef");
+        assert_eq!(p.orig_len, 100);
+        assert!(p.is_truncated());
+    }
+
+    #[test]
+    fn pcapng_simple_packet_block_without_an_interface() {
+        let mut f = shb(false);
+        f.extend(spb(false, 1, b"a"));
+        let got = all(&f);
+        assert_eq!(got.len(), 1);
+        assert_eq!(err(&got[0]).kind, CaptureErrorKind::UnknownInterface);
+    }
+
+    #[test]
+    fn pcapng_obsolete_packet_block() {
+        let mut f = shb(true);
+        f.extend(idb(true, 1, 0, &[]));
+        f.extend(idb(true, 228, 0, &[(9, &[9])]));
+        let at = f.len();
+        f.extend(opb(true, 1, 4_000_000_005, b"xyz", 9));
+        let got = all(&f);
+        let p = ok(&got[0]);
+        assert_eq!(p.link, LinkType::IPV4);
+        assert_eq!(p.timestamp, ts(4, 5));
+        assert_eq!(&p.data[..], b"xyz");
+        assert_eq!(p.orig_len, 9);
+        assert_eq!(p.file_offset, (at + 28) as u64);
+    }
+
+    #[test]
+    fn pcapng_unknown_blocks_are_skipped() {
+        let mut f = shb(false);
+        f.extend(block(false, 0x0000_0BAD, b"whatever"));
+        f.extend(idb(false, 1, 0, &[]));
+        f.extend(block(false, 5, &[0; 12])); // interface statistics
+        f.extend(block(false, 0x8000_0001, b"")); // custom, empty body
+        f.extend(epb(false, 0, 0, b"a", 1));
+        f.extend(block(false, 4, &[0; 8])); // name resolution
+        let got = all(&f);
+        assert_eq!(got.len(), 1);
+        assert_eq!(ok(&got[0]).number, 1);
+    }
+
+    #[test]
+    fn pcapng_section_header_only_yields_nothing() {
+        assert!(all(&shb(false)).is_empty());
+        assert!(all(&shb(true)).is_empty());
+    }
+
+    #[test]
+    fn pcapng_truncated_block_header() {
+        let mut f = shb(false);
+        f.extend_from_slice(&[6, 0, 0, 0, 32, 0]);
+        let e = fatal_after(&f, 0);
+        assert_eq!(e.kind, CaptureErrorKind::Truncated);
+        assert_eq!(e.offset, f.len() as u64);
+        // The magic alone.
+        let e = fatal_after(&[0x0a, 0x0d, 0x0d, 0x0a], 0);
+        assert_eq!((e.kind, e.offset), (CaptureErrorKind::Truncated, 4));
+    }
+
+    #[test]
+    fn pcapng_bad_block_lengths() {
+        for bad in [0u32, 8, 13, 30] {
+            let mut f = shb(false);
+            f.extend(idb(false, 1, 0, &[]));
+            f.extend(epb(false, 0, 0, b"a", 1));
+            let at = f.len();
+            f.extend(epb(false, 0, 0, b"b", 1));
+            f[at + 4..at + 8].copy_from_slice(&bad.to_le_bytes());
+            f.extend(epb(false, 0, 0, b"c", 1));
+            let e = fatal_after(&f, 1);
+            assert_eq!(e.kind, CaptureErrorKind::BadBlockLength, "length {bad}");
+            assert_eq!(e.offset, (at + 4) as u64, "length {bad}");
+        }
+    }
+
+    #[test]
+    fn pcapng_trailing_length_mismatch() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        let at = f.len();
+        f.extend(epb(false, 0, 0, b"b", 1));
+        let end = f.len();
+        f[end - 4..end].copy_from_slice(&40u32.to_le_bytes());
+        f.extend(epb(false, 0, 0, b"c", 1));
+        let e = fatal_after(&f, 0);
+        assert_eq!(e.kind, CaptureErrorKind::BadBlockLength);
+        assert_eq!(e.offset, (end - 4) as u64);
+        assert!(e.offset > at as u64);
+    }
+
+    #[test]
+    fn pcapng_block_past_end() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        let at = f.len();
+        f.extend(epb(false, 0, 0, b"b", 1));
+        f.truncate(f.len() - 4);
+        let e = fatal_after(&f, 0);
+        assert_eq!(e.kind, CaptureErrorKind::RecordPastEnd);
+        assert_eq!(e.offset, (at + 4) as u64);
+        // A length near usize::MAX does not wrap around.
+        let mut f = shb(false);
+        let at = f.len();
+        f.extend_from_slice(&6u32.to_le_bytes());
+        f.extend_from_slice(&0xffff_fffcu32.to_le_bytes());
+        f.extend_from_slice(&[0; 8]);
+        let e = fatal_after(&f, 0);
+        assert_eq!(
+            (e.kind, e.offset),
+            (CaptureErrorKind::RecordPastEnd, (at + 4) as u64)
+        );
+    }
+
+    #[test]
+    fn pcapng_bad_byte_order_magic() {
+        let mut f = shb(false);
+        f[8..12].copy_from_slice(&[1, 2, 3, 4]);
+        let e = fatal_after(&f, 0);
+        assert_eq!((e.kind, e.offset), (CaptureErrorKind::BadByteOrderMagic, 8));
+
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        f.extend(epb(false, 0, 0, b"a", 1));
+        let at = f.len();
+        f.extend(shb(true));
+        f[at + 8..at + 12].copy_from_slice(&[0x4d, 0x3c, 0x2b, 0x00]);
+        f.extend(idb(true, 1, 0, &[]));
+        f.extend(epb(true, 0, 0, b"b", 1));
+        let e = fatal_after(&f, 1);
+        assert_eq!(e.kind, CaptureErrorKind::BadByteOrderMagic);
+        assert_eq!(e.offset, (at + 8) as u64);
+    }
+
+    #[test]
+    fn pcapng_truncated_interface_block_is_fatal() {
+        let mut f = shb(false);
+        let at = f.len();
+        f.extend(block(false, 1, &[1, 0, 0, 0]));
+        f.extend(idb(false, 1, 0, &[]));
+        f.extend(epb(false, 0, 0, b"a", 1));
+        let e = fatal_after(&f, 0);
+        assert_eq!(
+            (e.kind, e.offset),
+            (CaptureErrorKind::Truncated, (at + 8) as u64)
+        );
+    }
+
+    /// A packet block whose own fields do not fit in it: the block length
+    /// is sound, so the next block is found and the walk goes on; the
+    /// error must then not claim to be fatal.
+    #[test]
+    fn pcapng_damaged_packet_blocks_are_skipped() {
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[]));
+        // EPB whose captured length runs past its block.
+        let a = f.len();
+        let mut bad = epb(false, 0, 0, b"abcd", 4);
+        bad[20..24].copy_from_slice(&5u32.to_le_bytes());
+        f.extend(bad);
+        // EPB too short for its fixed fields.
+        let b = f.len();
+        f.extend(block(false, 6, &[0; 16]));
+        // Obsolete packet block whose captured length runs past it.
+        let c = f.len();
+        let mut bad = opb(false, 0, 0, b"abcd", 4);
+        bad[20..24].copy_from_slice(&100u32.to_le_bytes());
+        f.extend(bad);
+        // SPB too short for its original length field.
+        let d = f.len();
+        f.extend(block(false, 3, &[]));
+        f.extend(epb(false, 0, 0, b"ok", 2));
+        let got = all(&f);
+        assert_eq!(got.len(), 5);
+        let offsets = [a + 8 + 12, b + 8, c + 8 + 12, d + 8];
+        for (i, at) in offsets.into_iter().enumerate() {
+            let e = err(&got[i]);
+            assert!(!e.is_fatal(), "{e:?}: the walk goes on after it");
+            assert_eq!(e.offset, at as u64, "{e:?}");
+            assert_eq!(e.frame, Some(i as u64 + 1));
+        }
+        let p = ok(&got[4]);
+        assert_eq!((p.number, &p.data[..]), (5, &b"ok"[..]));
+    }
+
+    #[test]
+    fn pcapng_too_many_interfaces() {
+        let mut f = shb(false);
+        for _ in 0..MAX_INTERFACES {
+            f.extend(idb(false, 1, 0, &[]));
+        }
+        let at = f.len();
+        f.extend(idb(false, 101, 0, &[]));
+        f.extend(epb(false, MAX_INTERFACES as u32, 0, b"lost", 4));
+        f.extend(epb(false, MAX_INTERFACES as u32 - 1, 0, b"a", 1));
+        let got = all(&f);
+        assert_eq!(got.len(), 3);
+        let e = err(&got[0]);
+        assert_eq!(e.kind, CaptureErrorKind::TooManyInterfaces);
+        assert_eq!(e.offset, (at + 8) as u64);
+        assert!(!e.is_fatal());
+        assert_eq!(err(&got[1]).kind, CaptureErrorKind::UnknownInterface);
+        let p = ok(&got[2]);
+        assert_eq!(
+            (p.number, p.link, &p.data[..]),
+            (2, LinkType::ETHERNET, &b"a"[..])
+        );
+    }
+
+    #[test]
+    fn timestamp_units_at_the_extremes() {
+        assert_eq!(TsUnits::Pow10(0).split(5), ts(5, 0));
+        assert_eq!(TsUnits::Pow10(19).split(u64::MAX), ts(1, 844_674_407));
+        assert_eq!(TsUnits::Pow2(0).split(5), ts(5, 0));
+        assert_eq!(TsUnits::Pow2(63).split(3 << 62), ts(1, 500_000_000));
+        assert_eq!(TsUnits::Pow2(30).split((1 << 30) - 1), ts(0, 999_999_999));
+        assert!(TsUnits::from_option(20).is_none());
+        assert!(TsUnits::from_option(0x80 | 64).is_none());
+    }
+}

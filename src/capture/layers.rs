@@ -131,26 +131,52 @@ struct Walk<'a> {
     /// The packet as captured: errors in a buffer sliced from it are placed
     /// by where that slice starts.
     packet: &'a Bytes,
+    /// The capture kept only the start of the packet (snapshot length).
+    cut: bool,
+    /// The cut has been reported.
+    cut_reported: bool,
+    /// Where, in the packet, the payload of the fragment that completed the
+    /// reassembled datagram being read starts.
+    reassembled_at: usize,
 }
 
 impl Walk<'_> {
-    /// Records an error at offset `at` of `buf`. `buf` is the packet or a
-    /// slice of it (a `Bytes::slice` shares the packet's memory, so the
-    /// distance between the two starts is the slice's offset); inside a
-    /// reassembled datagram, whose octets come from several packets, the
-    /// offset is within that datagram.
-    fn err(&mut self, kind: LayerErrorKind, buf: &Bytes, at: usize) {
+    /// Where `buf` starts in the packet, when it is a slice of it (a
+    /// `Bytes::slice` shares the packet's memory, so the distance between
+    /// the two starts is the slice's offset).
+    fn place(&self, buf: &Bytes) -> Option<usize> {
         let outer = self.packet.as_ptr() as usize;
         let inner = buf.as_ptr() as usize;
-        let base = if inner >= outer && inner <= outer + self.packet.len() {
-            inner - outer
-        } else {
-            0
+        (inner >= outer && inner <= outer + self.packet.len()).then(|| inner - outer)
+    }
+
+    /// Records an error at offset `at` of `buf`, placed in the packet. `buf`
+    /// is the packet or a slice of it; inside a reassembled datagram, whose
+    /// octets come from several packets, the error is placed at the start
+    /// of the payload of the fragment (in this packet) that completed it.
+    fn err(&mut self, kind: LayerErrorKind, buf: &Bytes, at: usize) {
+        // In a cut packet every truncation is the cut's doing: said once.
+        if self.cut && kind == LayerErrorKind::Truncated {
+            if self.cut_reported {
+                return;
+            }
+            self.cut_reported = true;
+        }
+        let offset = match self.place(buf) {
+            Some(base) => base + at,
+            None => self.reassembled_at,
         };
-        self.out.errors.push(LayerError {
-            kind,
-            offset: base + at,
-        });
+        self.out.errors.push(LayerError { kind, offset });
+    }
+
+    /// A length field of `buf` runs past the octets present: reported
+    /// (`Truncated` at the end of the octets kept). In a packet the snapshot
+    /// length cut that is expected, and the caller goes on with what is
+    /// there (true); otherwise the packet is damaged and the caller stops
+    /// (false).
+    fn past_end(&mut self, buf: &Bytes) -> bool {
+        self.err(LayerErrorKind::Truncated, buf, buf.len());
+        self.cut
     }
 }
 
@@ -173,10 +199,25 @@ impl Dissector {
 
     /// Decodes one packet of link type `link`.
     pub fn decode(&mut self, link: LinkType, data: &Bytes) -> Decoded {
+        self.decode_cut(link, data, false)
+    }
+
+    /// Decodes one packet of which the capture may have kept only the start
+    /// (`cut`: the snapshot length cut it). In a cut packet, IP and UDP
+    /// lengths running past the octets kept are expected: the layers are
+    /// read as far as they go, one `Truncated` error at the end of the
+    /// octets says the packet was cut, and the transport payload is what was
+    /// kept (a fragment of a cut datagram is not filed for reassembly: where
+    /// it ends is unknown). Headers themselves cut short are errors as in
+    /// [`decode`](Self::decode).
+    pub fn decode_cut(&mut self, link: LinkType, data: &Bytes, cut: bool) -> Decoded {
         let mut out = Decoded::default();
         let mut w = Walk {
             out: &mut out,
             packet: data,
+            cut,
+            cut_reported: false,
+            reassembled_at: 0,
         };
         self.link(&mut w, link, data.clone());
         out
@@ -331,14 +372,20 @@ impl Dissector {
                 return w.err(LayerErrorKind::BadIpHeader, &p, at);
             }
         }
-        let end = if total == 0 { p.len() } else { at + total };
-        if end > p.len() || at + ihl > end {
+        let mut end = if total == 0 { p.len() } else { at + total };
+        let offset = usize::from(frag & 0x1fff) * 8;
+        let more = frag & 0x2000 != 0;
+        if at + ihl > p.len().min(end) {
             return w.err(LayerErrorKind::Truncated, &p, p.len());
+        }
+        if end > p.len() {
+            if !w.past_end(&p) || offset != 0 || more {
+                return;
+            }
+            end = p.len();
         }
         // Trailing octets past `total` are link padding.
         let body = p.slice(at + ihl..end);
-        let offset = usize::from(frag & 0x1fff) * 8;
-        let more = frag & 0x2000 != 0;
         if offset == 0 && !more {
             return self.ip_payload(w, proto, src, dst, body, depth);
         }
@@ -369,9 +416,13 @@ impl Dissector {
             <[u8; 16]>::try_from(&h[24..40]).unwrap_or_default(),
         ));
         // A zero payload length means a jumbogram (or offload): take the frame.
-        let end = if plen == 0 { p.len() } else { at + 40 + plen };
-        if end > p.len() {
-            return w.err(LayerErrorKind::Truncated, &p, p.len());
+        let mut end = if plen == 0 { p.len() } else { at + 40 + plen };
+        let cut = end > p.len();
+        if cut {
+            if !w.past_end(&p) {
+                return;
+            }
+            end = p.len();
         }
         let mut i = at + 40;
         // Extension headers: hop-by-hop, routing, destination options
@@ -411,6 +462,9 @@ impl Dissector {
                         i += 8;
                         continue;
                     }
+                    if cut {
+                        return; // a cut fragment cannot be placed
+                    }
                     let key = FragKey {
                         src,
                         dst,
@@ -443,6 +497,7 @@ impl Dissector {
         body: Bytes,
     ) -> Option<(Bytes, u8)> {
         const MAX_DATAGRAM: usize = 65_535;
+        let here = w.place(&body);
         if offset + body.len() > MAX_DATAGRAM || (more && body.is_empty()) {
             self.pending.remove(&key);
             w.err(LayerErrorKind::FragmentDropped, &body, 0);
@@ -495,6 +550,9 @@ impl Dissector {
             return None;
         }
         let entry = self.pending.remove(&key)?;
+        if let Some(at) = here {
+            w.reassembled_at = at;
+        }
         let mut whole = BytesMut::with_capacity(total);
         for (o, b) in &entry.pieces {
             let have = whole.len();
@@ -535,9 +593,15 @@ impl Dissector {
         let dport = be16(&h[2..4]);
         let len = usize::from(be16(&h[4..6]));
         // Zero is a jumbogram's (or offload's) length: take what is there.
-        let end = if len == 0 { p.len() } else { len };
-        if end < 8 || end > p.len() {
+        let mut end = if len == 0 { p.len() } else { len };
+        if end < 8 {
             return w.err(LayerErrorKind::Truncated, &p, p.len());
+        }
+        if end > p.len() {
+            if !w.past_end(&p) {
+                return;
+            }
+            end = p.len();
         }
         const GTP_U: u16 = 2152;
         if sport == GTP_U || dport == GTP_U {
@@ -700,4 +764,966 @@ fn sctp(w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes) {
 
 fn be16(b: &[u8]) -> u16 {
     u16::from_be_bytes([b[0], b[1]])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // ---- builders (checksums left at zero) ----
+
+    const A4: [u8; 4] = [10, 0, 0, 1];
+    const B4: [u8; 4] = [10, 0, 0, 2];
+
+    fn a6() -> [u8; 16] {
+        let mut a = [0; 16];
+        a[0] = 0x20;
+        a[1] = 0x01;
+        a[15] = 1;
+        a
+    }
+
+    fn b6() -> [u8; 16] {
+        let mut a = a6();
+        a[15] = 2;
+        a
+    }
+
+    fn eth(et: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+        v.extend_from_slice(&et.to_be_bytes());
+        v.extend_from_slice(payload);
+        v
+    }
+
+    /// An IPv4 header (with `options`, a multiple of 4) and payload.
+    fn ipv4_full(proto: u8, id: u16, frag: u16, options: &[u8], payload: &[u8]) -> Vec<u8> {
+        assert_eq!(options.len() % 4, 0);
+        let ihl = 20 + options.len();
+        let total = (ihl + payload.len()) as u16;
+        let mut v = vec![0x40 | (ihl / 4) as u8, 0];
+        v.extend_from_slice(&total.to_be_bytes());
+        v.extend_from_slice(&id.to_be_bytes());
+        v.extend_from_slice(&frag.to_be_bytes());
+        v.extend_from_slice(&[64, proto, 0, 0]);
+        v.extend_from_slice(&A4);
+        v.extend_from_slice(&B4);
+        v.extend_from_slice(options);
+        v.extend_from_slice(payload);
+        v
+    }
+
+    fn ipv4(proto: u8, payload: &[u8]) -> Vec<u8> {
+        ipv4_full(proto, 1, 0, &[], payload)
+    }
+
+    /// An IPv6 header; `rest` is extension headers and payload.
+    fn ipv6(next: u8, rest: &[u8]) -> Vec<u8> {
+        let mut v = vec![0x60, 0, 0, 0];
+        v.extend_from_slice(&(rest.len() as u16).to_be_bytes());
+        v.extend_from_slice(&[next, 64]);
+        v.extend_from_slice(&a6());
+        v.extend_from_slice(&b6());
+        v.extend_from_slice(rest);
+        v
+    }
+
+    fn udp(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&sport.to_be_bytes());
+        v.extend_from_slice(&dport.to_be_bytes());
+        v.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+        v.extend_from_slice(&[0, 0]);
+        v.extend_from_slice(payload);
+        v
+    }
+
+    fn tcp(seq: u32, flags: u8, options: &[u8], payload: &[u8]) -> Vec<u8> {
+        assert_eq!(options.len() % 4, 0);
+        let mut v = Vec::new();
+        v.extend_from_slice(&5060u16.to_be_bytes());
+        v.extend_from_slice(&40000u16.to_be_bytes());
+        v.extend_from_slice(&seq.to_be_bytes());
+        v.extend_from_slice(&[0; 4]);
+        v.push((((20 + options.len()) / 4) << 4) as u8);
+        v.push(flags);
+        v.extend_from_slice(&[0xff, 0xff, 0, 0, 0, 0]);
+        v.extend_from_slice(options);
+        v.extend_from_slice(payload);
+        v
+    }
+
+    /// An SCTP DATA chunk (padded).
+    fn data_chunk(flags: u8, stream: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = vec![0, flags];
+        v.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
+        v.extend_from_slice(&[0, 0, 0, 1]); // TSN
+        v.extend_from_slice(&stream.to_be_bytes());
+        v.extend_from_slice(&[0, 0, 0, 0, 0, 0]); // SSN, PPID
+        v.extend_from_slice(payload);
+        v.resize((v.len() + 3) & !3, 0);
+        v
+    }
+
+    fn sctp(chunks: &[Vec<u8>]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&5060u16.to_be_bytes());
+        v.extend_from_slice(&5061u16.to_be_bytes());
+        v.extend_from_slice(&[0; 8]);
+        for c in chunks {
+            v.extend_from_slice(c);
+        }
+        v
+    }
+
+    fn sip_udp() -> Vec<u8> {
+        udp(5060, 5062, b"SIP/2.0 200 OK")
+    }
+
+    fn decode(link: LinkType, p: &[u8]) -> Decoded {
+        Dissector::new().decode(link, &Bytes::copy_from_slice(p))
+    }
+
+    /// Exactly one UDP segment 10.0.0.1:5060 -> 10.0.0.2:5062 with
+    /// `SIP/2.0 200 OK`, and no error.
+    fn assert_sip_v4(d: &Decoded) {
+        assert_eq!(d.errors, vec![], "{d:?}");
+        assert_eq!(d.segments.len(), 1, "{d:?}");
+        let s = &d.segments[0];
+        assert_eq!(s.src, "10.0.0.1:5060".parse().unwrap());
+        assert_eq!(s.dst, "10.0.0.2:5062".parse().unwrap());
+        assert_eq!(s.proto, Proto::Udp);
+        assert_eq!(&s.payload[..], b"SIP/2.0 200 OK");
+    }
+
+    fn assert_sip_v6(d: &Decoded) {
+        assert_eq!(d.errors, vec![], "{d:?}");
+        assert_eq!(d.segments.len(), 1, "{d:?}");
+        let s = &d.segments[0];
+        assert_eq!(s.src, "[2001::1]:5060".parse().unwrap());
+        assert_eq!(s.dst, "[2001::2]:5062".parse().unwrap());
+        assert_eq!(&s.payload[..], b"SIP/2.0 200 OK");
+    }
+
+    fn only_error(d: &Decoded) -> LayerError {
+        assert!(d.segments.is_empty(), "{d:?}");
+        assert_eq!(d.errors.len(), 1, "{d:?}");
+        d.errors[0]
+    }
+
+    fn truncated_at(d: &Decoded, offset: usize) {
+        assert_eq!(
+            only_error(d),
+            LayerError {
+                kind: LayerErrorKind::Truncated,
+                offset
+            }
+        );
+    }
+
+    // ---- link layers ----
+
+    #[test]
+    fn ethernet_ipv4_udp() {
+        assert_sip_v4(&decode(
+            LinkType::ETHERNET,
+            &eth(0x0800, &ipv4(17, &sip_udp())),
+        ));
+        // An 802.3 length, not a type: nothing inside, no error.
+        let d = decode(LinkType::ETHERNET, &eth(0x0040, &ipv4(17, &sip_udp())));
+        assert!(d.segments.is_empty() && d.errors.is_empty());
+    }
+
+    #[test]
+    fn vlan_and_qinq() {
+        let ip = ipv4(17, &sip_udp());
+        let mut tag = vec![0x00, 0x64, 0x08, 0x00];
+        tag.extend_from_slice(&ip);
+        assert_sip_v4(&decode(LinkType::ETHERNET, &eth(0x8100, &tag)));
+        for outer in [0x88A8u16, 0x9100] {
+            let mut tags = vec![0x00, 0x0a, 0x81, 0x00, 0x00, 0x64, 0x86, 0xdd];
+            tags.extend_from_slice(&ipv6(17, &sip_udp()));
+            assert_sip_v6(&decode(LinkType::ETHERNET, &eth(outer, &tags)));
+        }
+    }
+
+    #[test]
+    fn mpls_label_stack() {
+        // Two labels, the second with the bottom-of-stack bit.
+        let mut v = vec![0x00, 0x01, 0x00, 0x40, 0x00, 0x02, 0x01, 0x40];
+        v.extend_from_slice(&ipv4(17, &sip_udp()));
+        assert_sip_v4(&decode(LinkType::ETHERNET, &eth(0x8847, &v)));
+        let mut v = vec![0x00, 0x01, 0x01, 0x40];
+        v.extend_from_slice(&ipv6(17, &sip_udp()));
+        assert_sip_v6(&decode(LinkType::ETHERNET, &eth(0x8847, &v)));
+        // No bottom of stack before the end.
+        let p = eth(0x8847, &[0, 1, 0, 0, 0, 2, 0, 0, 0]);
+        truncated_at(&decode(LinkType::ETHERNET, &p), p.len());
+    }
+
+    #[test]
+    fn linux_cooked_v1_and_v2() {
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 2, 0, 0, 0, 0, 1, 0, 0, 0x08, 0x00];
+        sll.extend_from_slice(&ipv4(17, &sip_udp()));
+        assert_sip_v4(&decode(LinkType::LINUX_SLL, &sll));
+        let mut sll2 = vec![0x86, 0xdd, 0, 0, 0, 0, 0, 2, 0, 1, 0, 6];
+        sll2.extend_from_slice(&[2, 0, 0, 0, 0, 1, 0, 0]);
+        assert_eq!(sll2.len(), 20);
+        sll2.extend_from_slice(&ipv6(17, &sip_udp()));
+        assert_sip_v6(&decode(LinkType::LINUX_SLL2, &sll2));
+        truncated_at(&decode(LinkType::LINUX_SLL, &sll[..15]), 15);
+        truncated_at(&decode(LinkType::LINUX_SLL2, &sll2[..19]), 19);
+    }
+
+    #[test]
+    fn null_and_loop_in_both_byte_orders() {
+        let v4 = ipv4(17, &sip_udp());
+        let v6 = ipv6(17, &sip_udp());
+        for (link, fam, ip) in [
+            (LinkType::NULL, [2, 0, 0, 0], &v4),
+            (LinkType::NULL, [0, 0, 0, 2], &v4),
+            (LinkType::LOOP, [0, 0, 0, 2], &v4),
+            (LinkType::NULL, [30, 0, 0, 0], &v6),
+            (LinkType::NULL, [0, 0, 0, 24], &v6),
+            (LinkType::NULL, [28, 0, 0, 0], &v6),
+            (LinkType::NULL, [10, 0, 0, 0], &v6),
+        ] {
+            let mut p = fam.to_vec();
+            p.extend_from_slice(ip);
+            let d = decode(link, &p);
+            assert_eq!(d.segments.len(), 1, "{link:?} {fam:?}");
+            assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200 OK");
+        }
+        // An unknown family: nothing, quietly.
+        let mut p = vec![7, 0, 0, 0];
+        p.extend_from_slice(&v4);
+        let d = decode(LinkType::NULL, &p);
+        assert!(d.segments.is_empty() && d.errors.is_empty());
+        truncated_at(&decode(LinkType::NULL, &[2, 0, 0]), 3);
+    }
+
+    #[test]
+    fn raw_ip_link_types() {
+        for link in [
+            LinkType::RAW,
+            LinkType::RAW_BSD,
+            LinkType::RAW_OPENBSD,
+            LinkType::IPV4,
+        ] {
+            assert_sip_v4(&decode(link, &ipv4(17, &sip_udp())));
+        }
+        for link in [LinkType::RAW, LinkType::IPV6] {
+            assert_sip_v6(&decode(link, &ipv6(17, &sip_udp())));
+        }
+        // Neither version: nothing.
+        let d = decode(LinkType::RAW, &[0x50; 40]);
+        assert!(d.segments.is_empty() && d.errors.is_empty());
+    }
+
+    // ---- IPv4 ----
+
+    #[test]
+    fn ipv4_with_options() {
+        let p = ipv4_full(17, 1, 0, &[1, 1, 1, 0, 0x44, 4, 5, 0], &sip_udp());
+        assert_eq!(p[0], 0x47);
+        assert_sip_v4(&decode(LinkType::RAW, &p));
+    }
+
+    #[test]
+    fn ipv4_padding_after_the_total_length_is_ignored() {
+        // UDP length 0 takes what the IP layer hands over: the Ethernet
+        // padding must not be part of it.
+        let mut u = udp(5060, 5062, b"SIP/2.0 200 OK");
+        u[4] = 0;
+        u[5] = 0;
+        let mut f = eth(0x0800, &ipv4(17, &u));
+        f.extend_from_slice(&[0; 6]);
+        assert_sip_v4(&decode(LinkType::ETHERNET, &f));
+    }
+
+    #[test]
+    fn ipv4_total_length_zero_takes_the_frame() {
+        // What TCP segmentation offload leaves on the sending host.
+        let mut p = ipv4(17, &sip_udp());
+        p[2] = 0;
+        p[3] = 0;
+        assert_sip_v4(&decode(LinkType::RAW, &p));
+    }
+
+    #[test]
+    fn ipv4_bad_headers() {
+        let good = eth(0x0800, &ipv4(17, &sip_udp()));
+        // Version 5 behind the IPv4 EtherType.
+        let mut p = good.clone();
+        p[14] = 0x55;
+        assert_eq!(
+            only_error(&decode(LinkType::ETHERNET, &p)),
+            LayerError {
+                kind: LayerErrorKind::BadIpHeader,
+                offset: 14
+            }
+        );
+        // IHL below 5.
+        let mut p = good.clone();
+        p[14] = 0x44;
+        assert_eq!(
+            only_error(&decode(LinkType::ETHERNET, &p)).kind,
+            LayerErrorKind::BadIpHeader
+        );
+        // Total length below the header length.
+        let mut p = good.clone();
+        p[17] = 10;
+        assert_eq!(
+            only_error(&decode(LinkType::ETHERNET, &p)).kind,
+            LayerErrorKind::BadIpHeader
+        );
+        // IHL past the total length (15 * 4 = 60 > 42).
+        let mut p = good;
+        p[14] = 0x4f;
+        assert_eq!(
+            only_error(&decode(LinkType::ETHERNET, &p)).kind,
+            LayerErrorKind::BadIpHeader
+        );
+    }
+
+    /// A 48-octet UDP datagram in three 16-octet IPv4 fragments.
+    fn v4_fragments(id: u16) -> (Vec<u8>, [Vec<u8>; 3]) {
+        let payload: Vec<u8> = b"SIP/2.0 200 OK\r\n".repeat(3)[..40].to_vec();
+        let dgram = udp(5060, 5062, &payload);
+        assert_eq!(dgram.len(), 48);
+        let piece = |i: usize, more: bool| {
+            let frag = ((i * 16 / 8) as u16) | if more { 0x2000 } else { 0 };
+            eth(
+                0x0800,
+                &ipv4_full(17, id, frag, &[], &dgram[i * 16..i * 16 + 16]),
+            )
+        };
+        (payload, [piece(0, true), piece(1, true), piece(2, false)])
+    }
+
+    #[test]
+    fn ipv4_fragments_out_of_order_with_a_duplicate() {
+        let (payload, [a, b, c]) = v4_fragments(7);
+        let mut d = Dissector::new();
+        let mut run = |p: &Vec<u8>| d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p));
+        for p in [&b, &c, &b] {
+            let out = run(p);
+            assert!(out.segments.is_empty() && out.errors.is_empty(), "{out:?}");
+        }
+        let out = run(&a);
+        assert_eq!(out.errors, vec![]);
+        assert_eq!(out.segments.len(), 1);
+        assert_eq!(&out.segments[0].payload[..], &payload[..]);
+        assert_eq!(out.segments[0].dst, "10.0.0.2:5062".parse().unwrap());
+        assert!(d.pending.is_empty());
+    }
+
+    #[test]
+    fn ipv4_fragments_of_different_datagrams_do_not_mix() {
+        let (payload, [a, b, c]) = v4_fragments(1);
+        let (_, [x, y, _]) = v4_fragments(2);
+        let mut d = Dissector::new();
+        let mut segs = Vec::new();
+        for p in [&a, &x, &b, &y, &c] {
+            segs.extend(
+                d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p))
+                    .segments,
+            );
+        }
+        assert_eq!(segs.len(), 1);
+        assert_eq!(&segs[0].payload[..], &payload[..]);
+        assert_eq!(d.pending.len(), 1);
+    }
+
+    #[test]
+    fn inconsistent_last_fragment_is_dropped() {
+        let (_, [a, b, c]) = v4_fragments(9);
+        // A second "last" piece that ends elsewhere (offset 40, 16 octets).
+        let mut other = c.clone();
+        other[14 + 7] = 5; // fragment offset 5 * 8 = 40
+        let mut d = Dissector::new();
+        let mut run = |p: &Vec<u8>| d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p));
+        assert!(run(&c).errors.is_empty());
+        let out = run(&other);
+        assert_eq!(
+            only_error(&out),
+            LayerError {
+                kind: LayerErrorKind::FragmentDropped,
+                offset: 34
+            }
+        );
+        // The datagram is gone: the other pieces no longer complete it.
+        assert!(run(&a).segments.is_empty());
+        assert!(run(&b).segments.is_empty());
+    }
+
+    #[test]
+    fn errors_in_a_reassembled_datagram_are_placed_in_the_last_piece() {
+        // The reassembled UDP datagram claims 8 octets more than it has.
+        let (_, [a, b, mut c]) = v4_fragments(11);
+        let udp_at = 14 + 20;
+        let mut a = a;
+        a[udp_at + 5] += 8; // the UDP length's low octet
+        c.extend_from_slice(&[0; 6]); // padding: the piece is not at the end
+        let mut d = Dissector::new();
+        for p in [&a, &b] {
+            d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p));
+        }
+        let out = d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(&c));
+        assert_eq!(
+            only_error(&out),
+            LayerError {
+                kind: LayerErrorKind::Truncated,
+                offset: 34
+            }
+        );
+    }
+
+    #[test]
+    fn empty_middle_fragment_and_oversized_datagram_are_dropped() {
+        let mut d = Dissector::new();
+        let p = eth(0x0800, &ipv4_full(17, 3, 0x2000 | 1, &[], &[]));
+        let out = d.decode(LinkType::ETHERNET, &Bytes::from(p));
+        assert_eq!(only_error(&out).kind, LayerErrorKind::FragmentDropped);
+        // The last piece at offset 8191 * 8 with 16 octets: past 64 KiB.
+        let p = eth(0x0800, &ipv4_full(17, 4, 0x1fff, &[], &[0; 16]));
+        let out = d.decode(LinkType::ETHERNET, &Bytes::from(p));
+        assert_eq!(only_error(&out).kind, LayerErrorKind::FragmentDropped);
+        assert!(d.pending.is_empty());
+    }
+
+    #[test]
+    fn pending_fragments_are_bounded_and_the_oldest_is_evicted() {
+        let mut d = Dissector::new();
+        let firsts: Vec<_> = (0..=MAX_PENDING_FRAGMENTS as u16)
+            .map(|id| v4_fragments(id).1)
+            .collect();
+        for (id, [a, _, _]) in firsts.iter().enumerate() {
+            let out = d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(a));
+            assert!(out.segments.is_empty());
+            if id < MAX_PENDING_FRAGMENTS {
+                assert!(out.errors.is_empty(), "{id}: {out:?}");
+            } else {
+                assert_eq!(
+                    only_error(&out),
+                    LayerError {
+                        kind: LayerErrorKind::FragmentDropped,
+                        offset: 34
+                    }
+                );
+            }
+            assert!(d.pending.len() <= MAX_PENDING_FRAGMENTS);
+        }
+        assert_eq!(d.pending.len(), MAX_PENDING_FRAGMENTS);
+        // Datagram 0 was the oldest: its first piece is gone, so its other
+        // pieces start over (evicting datagram 1) and do not complete.
+        let [_, b0, c0] = &firsts[0];
+        let mut segs = Vec::new();
+        let mut errs = Vec::new();
+        for p in [b0, c0] {
+            let out = d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p));
+            segs.extend(out.segments);
+            errs.extend(out.errors);
+        }
+        assert!(segs.is_empty());
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].kind, LayerErrorKind::FragmentDropped);
+        // Datagram 2 is still whole.
+        let [_, b2, c2] = &firsts[2];
+        d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(b2));
+        let out = d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(c2));
+        assert_eq!(out.segments.len(), 1);
+        assert_eq!(d.pending.len(), MAX_PENDING_FRAGMENTS - 1);
+    }
+
+    // ---- IPv6 ----
+
+    #[test]
+    fn ipv6_extension_headers() {
+        // Hop-by-hop (8), routing (16), destination options (8), AH (12).
+        let mut rest = vec![43, 0, 1, 4, 0, 0, 0, 0];
+        rest.extend_from_slice(&[60, 1, 0, 0, 0, 0, 0, 0]);
+        rest.extend_from_slice(&[0; 8]);
+        rest.extend_from_slice(&[51, 0, 1, 4, 0, 0, 0, 0]);
+        rest.extend_from_slice(&[17, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        rest.extend_from_slice(&sip_udp());
+        assert_sip_v6(&decode(LinkType::RAW, &ipv6(0, &rest)));
+        // Hop-by-hop alone.
+        let mut rest = vec![17, 0, 1, 4, 0, 0, 0, 0];
+        rest.extend_from_slice(&sip_udp());
+        assert_sip_v6(&decode(LinkType::ETHERNET, &eth(0x86dd, &ipv6(0, &rest))));
+    }
+
+    #[test]
+    fn ipv6_extension_header_past_the_payload() {
+        // A hop-by-hop header claiming 16 octets where 8 remain.
+        let p = ipv6(0, &[17, 1, 0, 0, 0, 0, 0, 0]);
+        truncated_at(&decode(LinkType::RAW, &p), 48);
+        // Not even its first 8 octets.
+        let p = ipv6(0, &[17, 0, 0, 0]);
+        truncated_at(&decode(LinkType::RAW, &p), 44);
+    }
+
+    #[test]
+    fn ipv6_fragments() {
+        let payload = b"SIP/2.0 200 OK\r\nVia: x\r\n\r\n";
+        let dgram = udp(5060, 5062, payload);
+        let frag = |off: usize, more: bool, part: &[u8]| {
+            // Hop-by-hop first, then the fragment header.
+            let mut rest = vec![44, 0, 1, 4, 0, 0, 0, 0];
+            let fo = off as u16 | u16::from(more);
+            rest.extend_from_slice(&[17, 0]);
+            rest.extend_from_slice(&fo.to_be_bytes());
+            rest.extend_from_slice(&0xdead_beefu32.to_be_bytes());
+            rest.extend_from_slice(part);
+            ipv6(0, &rest)
+        };
+        let first = frag(0, true, &dgram[..16]);
+        let last = frag(16, false, &dgram[16..]);
+        let mut d = Dissector::new();
+        let out = d.decode(LinkType::RAW, &Bytes::from(last));
+        assert!(out.segments.is_empty() && out.errors.is_empty());
+        let out = d.decode(LinkType::RAW, &Bytes::from(first));
+        assert_eq!(out.errors, vec![]);
+        assert_eq!(out.segments.len(), 1);
+        assert_eq!(&out.segments[0].payload[..], payload);
+        assert_eq!(out.segments[0].src, "[2001::1]:5060".parse().unwrap());
+        // An atomic fragment (offset 0, no more) is just a header.
+        let mut rest = vec![17, 0, 0, 0, 0, 0, 0, 1];
+        rest.extend_from_slice(&sip_udp());
+        assert_sip_v6(&decode(LinkType::RAW, &ipv6(44, &rest)));
+    }
+
+    #[test]
+    fn ipv6_payload_length_zero_takes_the_frame() {
+        let mut p = ipv6(17, &sip_udp());
+        p[4] = 0;
+        p[5] = 0;
+        assert_sip_v6(&decode(LinkType::RAW, &p));
+        // A wrong version behind the IPv6 EtherType.
+        let mut p = eth(0x86dd, &ipv6(17, &sip_udp()));
+        p[14] = 0x45;
+        assert_eq!(
+            only_error(&decode(LinkType::ETHERNET, &p)),
+            LayerError {
+                kind: LayerErrorKind::BadIpHeader,
+                offset: 14
+            }
+        );
+    }
+
+    // ---- tunnels ----
+
+    #[test]
+    fn ip_in_ip() {
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(4, &ipv4(17, &sip_udp()))));
+        assert_sip_v6(&decode(LinkType::RAW, &ipv4(41, &ipv6(17, &sip_udp()))));
+        assert_sip_v4(&decode(LinkType::RAW, &ipv6(4, &ipv4(17, &sip_udp()))));
+    }
+
+    fn gre(flags: u16, proto: u16, fields: &[u8], payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        v.extend_from_slice(&flags.to_be_bytes());
+        v.extend_from_slice(&proto.to_be_bytes());
+        v.extend_from_slice(fields);
+        v.extend_from_slice(payload);
+        v
+    }
+
+    #[test]
+    fn gre_with_key_and_sequence() {
+        let inner = ipv4(17, &sip_udp());
+        let g = gre(0x3000, 0x0800, &[0, 0, 0, 42, 0, 0, 0, 1], &inner);
+        assert_sip_v4(&decode(LinkType::ETHERNET, &eth(0x0800, &ipv4(47, &g))));
+        // With the checksum too.
+        let g = gre(0xb000, 0x86dd, &[0; 12], &ipv6(17, &sip_udp()));
+        assert_sip_v6(&decode(LinkType::RAW, &ipv4(47, &g)));
+        // Plain, carrying bridged Ethernet.
+        let g = gre(0, 0x6558, &[], &eth(0x0800, &inner));
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(47, &g)));
+        // Flags promise 12 octets of fields; 6 are there.
+        let p = ipv4(47, &gre(0xb000, 0x0800, &[0; 2], &[]));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+    }
+
+    #[test]
+    fn gre_version_1_ppp() {
+        // PPTP: K (payload length + call id), S, A, version 1.
+        let mut ppp = vec![0xff, 0x03, 0x00, 0x21];
+        ppp.extend_from_slice(&ipv4(17, &sip_udp()));
+        let fields = [0, ppp.len() as u8, 0, 7, 0, 0, 0, 5, 0, 0, 0, 4];
+        let g = gre(0x3081, 0x880b, &fields, &ppp);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(47, &g)));
+        // Without S and address/control, with a compressed protocol field.
+        let mut ppp = vec![0x21];
+        ppp.extend_from_slice(&ipv4(17, &sip_udp()));
+        let g = gre(0x2001, 0x880b, &[0, 0, 0, 7], &ppp);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(47, &g)));
+        // PPP protocol 0x0057: IPv6.
+        let mut ppp = vec![0xff, 0x03, 0x00, 0x57];
+        ppp.extend_from_slice(&ipv6(17, &sip_udp()));
+        let g = gre(0x2001, 0x880b, &[0, 0, 0, 7], &ppp);
+        assert_sip_v6(&decode(LinkType::RAW, &ipv4(47, &g)));
+    }
+
+    #[test]
+    fn erspan_type_2_and_3() {
+        let frame = eth(0x0800, &ipv4(17, &sip_udp()));
+        // Type II: GRE with S, 8-octet ERSPAN header.
+        let mut payload = vec![0x10, 0x64, 0, 1, 0, 0, 0, 0];
+        payload.extend_from_slice(&frame);
+        let g = gre(0x1000, 0x88be, &[0, 0, 0, 9], &payload);
+        assert_sip_v4(&decode(LinkType::ETHERNET, &eth(0x0800, &ipv4(47, &g))));
+        // Type I: no sequence number, no ERSPAN header.
+        let g = gre(0, 0x88be, &[], &frame);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(47, &g)));
+        // Type III with the platform subheader (O flag).
+        let mut payload = vec![0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1];
+        payload.extend_from_slice(&[0; 8]);
+        payload.extend_from_slice(&frame);
+        let g = gre(0x1000, 0x22eb, &[0, 0, 0, 9], &payload);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(47, &g)));
+        // Type III without it.
+        let mut payload = vec![0x20, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+        payload.extend_from_slice(&frame);
+        let g = gre(0x1000, 0x22eb, &[0, 0, 0, 9], &payload);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(47, &g)));
+    }
+
+    fn gtp(flags: u8, extra: &[u8], inner: &[u8]) -> Vec<u8> {
+        let mut v = vec![flags, 0xff];
+        v.extend_from_slice(&((extra.len() + inner.len()) as u16).to_be_bytes());
+        v.extend_from_slice(&[0, 0, 0, 1]); // TEID
+        v.extend_from_slice(extra);
+        v.extend_from_slice(inner);
+        v
+    }
+
+    #[test]
+    fn gtp_u() {
+        let inner = ipv4(17, &sip_udp());
+        // Plain G-PDU.
+        let g = gtp(0x30, &[], &inner);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(17, &udp(2152, 2152, &g))));
+        // With a sequence number only.
+        let g = gtp(0x32, &[0, 1, 0, 0], &inner);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(17, &udp(40000, 2152, &g))));
+        // With two extension headers (PDU session container, then one of
+        // 8 octets).
+        let mut extra = vec![0, 1, 0, 0x85];
+        extra.extend_from_slice(&[1, 0x10, 0x09, 0x40]);
+        extra.extend_from_slice(&[2, 1, 2, 3, 4, 5, 6, 0]);
+        let g = gtp(0x34, &extra, &ipv6(17, &sip_udp()));
+        assert_sip_v6(&decode(LinkType::RAW, &ipv4(17, &udp(2152, 40000, &g))));
+        // An extension header running past the packet.
+        let g = gtp(0x34, &[0, 1, 0, 0x85, 3, 0, 0, 0], &[]);
+        let p = ipv4(17, &udp(2152, 2152, &g));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+        // An extension header of length 0 (would never advance).
+        let g = gtp(0x34, &[0, 1, 0, 0x85, 0, 0, 0, 0], &inner);
+        let p = ipv4(17, &udp(2152, 2152, &g));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+        // Not a G-PDU (echo request): nothing.
+        let mut g = gtp(0x32, &[0, 1, 0, 0], &[]);
+        g[1] = 1;
+        let d = decode(LinkType::RAW, &ipv4(17, &udp(2152, 2152, &g)));
+        assert!(d.segments.is_empty() && d.errors.is_empty());
+    }
+
+    #[test]
+    fn nesting_past_max_depth_is_refused() {
+        // IPv4 in IPv4, 3000 deep (60 kB): far past MAX_DEPTH, and deep
+        // enough to overflow the stack were the depth not bounded.
+        let mut p = sip_udp();
+        p = ipv4(17, &p);
+        for _ in 0..3000 {
+            p = ipv4(4, &p);
+        }
+        let d = decode(LinkType::RAW, &p);
+        assert_eq!(
+            only_error(&d),
+            LayerError {
+                kind: LayerErrorKind::TooDeep,
+                offset: 20 * MAX_DEPTH
+            }
+        );
+        // Exactly MAX_DEPTH encapsulations still decode.
+        let mut p = ipv4(17, &sip_udp());
+        for _ in 0..MAX_DEPTH {
+            p = ipv4(4, &p);
+        }
+        assert_eq!(
+            only_error(&decode(LinkType::RAW, &p)).kind,
+            LayerErrorKind::TooDeep
+        );
+        let mut p = ipv4(17, &sip_udp());
+        for _ in 0..MAX_DEPTH - 1 {
+            p = ipv4(4, &p);
+        }
+        assert_sip_v4(&decode(LinkType::RAW, &p));
+        // VLAN tags count too.
+        let mut tags = Vec::new();
+        for _ in 0..1000 {
+            tags.extend_from_slice(&[0, 1, 0x81, 0x00]);
+        }
+        let d = decode(LinkType::ETHERNET, &eth(0x8100, &tags));
+        assert_eq!(
+            only_error(&d),
+            LayerError {
+                kind: LayerErrorKind::TooDeep,
+                offset: 14 + 4 * MAX_DEPTH
+            }
+        );
+        // GRE in GRE.
+        let mut p = ipv4(17, &sip_udp());
+        for _ in 0..100 {
+            p = ipv4(47, &gre(0, 0x0800, &[], &p));
+        }
+        assert_eq!(
+            only_error(&decode(LinkType::RAW, &p)).kind,
+            LayerErrorKind::TooDeep
+        );
+        // GTP-U in GTP-U.
+        let mut p = ipv4(17, &sip_udp());
+        for _ in 0..100 {
+            p = ipv4(17, &udp(2152, 2152, &gtp(0x30, &[], &p)));
+        }
+        assert_eq!(
+            only_error(&decode(LinkType::RAW, &p)).kind,
+            LayerErrorKind::TooDeep
+        );
+    }
+
+    // ---- truncation at each layer ----
+
+    #[test]
+    fn truncated_headers_at_each_layer() {
+        let full = eth(0x0800, &ipv4(17, &sip_udp()));
+        // Ethernet header.
+        truncated_at(&decode(LinkType::ETHERNET, &full[..10]), 10);
+        // VLAN tag.
+        truncated_at(&decode(LinkType::ETHERNET, &eth(0x8100, &[0, 1])), 16);
+        // IPv4 header.
+        truncated_at(&decode(LinkType::ETHERNET, &full[..24]), 24);
+        // IPv4 total length past the frame.
+        truncated_at(&decode(LinkType::ETHERNET, &full[..40]), 40);
+        // IPv6 header.
+        let v6 = eth(0x86dd, &ipv6(17, &sip_udp()));
+        truncated_at(&decode(LinkType::ETHERNET, &v6[..50]), 50);
+        // IPv6 payload length past the frame.
+        truncated_at(
+            &decode(LinkType::ETHERNET, &v6[..v6.len() - 1]),
+            v6.len() - 1,
+        );
+        // UDP header (IP consistent, 4 octets of UDP).
+        let p = eth(0x0800, &ipv4(17, &[0x13, 0xc4, 0x13, 0xc6]));
+        truncated_at(&decode(LinkType::ETHERNET, &p), 38);
+        // UDP length past the IP payload.
+        let mut u = sip_udp();
+        u[5] += 1;
+        let p = eth(0x0800, &ipv4(17, &u));
+        truncated_at(&decode(LinkType::ETHERNET, &p), p.len());
+        // UDP length below its own header.
+        let mut u = sip_udp();
+        u[5] = 7;
+        let p = eth(0x0800, &ipv4(17, &u));
+        truncated_at(&decode(LinkType::ETHERNET, &p), p.len());
+        // TCP header.
+        let p = eth(0x0800, &ipv4(6, &[0; 12]));
+        truncated_at(&decode(LinkType::ETHERNET, &p), 46);
+        // TCP data offset past the segment.
+        let mut t = tcp(1, 0x18, &[], b"");
+        t[12] = 0xf0;
+        let p = eth(0x0800, &ipv4(6, &t));
+        truncated_at(&decode(LinkType::ETHERNET, &p), p.len());
+        // SCTP common header.
+        let p = eth(0x0800, &ipv4(132, &[0; 8]));
+        truncated_at(&decode(LinkType::ETHERNET, &p), 42);
+        // SCTP chunk length past the packet: the chunk's length field.
+        let mut c = data_chunk(3, 0, b"SIP/2.0 200 OK");
+        c[3] += 8;
+        let p = eth(0x0800, &ipv4(132, &sctp(&[c])));
+        truncated_at(&decode(LinkType::ETHERNET, &p), 34 + 12 + 2);
+        // SCTP DATA chunk shorter than its header.
+        let c = vec![0, 3, 0, 8, 0, 0, 0, 0];
+        let p = eth(0x0800, &ipv4(132, &sctp(&[c])));
+        truncated_at(&decode(LinkType::ETHERNET, &p), 34 + 12 + 2);
+        // GRE header.
+        let p = ipv4(47, &[0, 0]);
+        truncated_at(&decode(LinkType::RAW, &p), 22);
+        // ERSPAN III header.
+        let p = ipv4(47, &gre(0, 0x22eb, &[], &[0; 6]));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+        // Ethernet inside ERSPAN.
+        let p = ipv4(47, &gre(0, 0x88be, &[], &[0; 6]));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+        // PPP protocol field.
+        let p = ipv4(47, &gre(0x2001, 0x880b, &[0, 0, 0, 7], &[0xff, 0x03, 0x00]));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+        // GTP-U optional fields.
+        let p = ipv4(17, &udp(2152, 2152, &gtp(0x32, &[0, 1], &[])));
+        truncated_at(&decode(LinkType::RAW, &p), p.len());
+    }
+
+    #[test]
+    fn errors_in_tunnels_are_placed_in_the_outer_packet() {
+        // A truncated UDP header inside IP-in-IP inside Ethernet: the
+        // offset counts from the frame's first octet.
+        let p = eth(0x0800, &ipv4(4, &ipv4(17, &[0, 1, 2])));
+        truncated_at(&decode(LinkType::ETHERNET, &p), p.len());
+    }
+
+    // ---- packets cut by the snapshot length ----
+
+    fn decode_cut(link: LinkType, p: &[u8]) -> Decoded {
+        Dissector::new().decode_cut(link, &Bytes::copy_from_slice(p), true)
+    }
+
+    #[test]
+    fn cut_datagrams_give_what_was_kept_and_one_error() {
+        let full = eth(0x0800, &ipv4(17, &sip_udp()));
+        let kept = &full[..full.len() - 4];
+        let d = decode_cut(LinkType::ETHERNET, kept);
+        assert_eq!(
+            d.errors,
+            vec![LayerError {
+                kind: LayerErrorKind::Truncated,
+                offset: kept.len()
+            }]
+        );
+        assert_eq!(d.segments.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 20");
+        // Not known to be cut: a damaged packet, nothing comes out.
+        truncated_at(&decode(LinkType::ETHERNET, kept), kept.len());
+        // IPv6.
+        let full = ipv6(17, &sip_udp());
+        let d = decode_cut(LinkType::RAW, &full[..full.len() - 1]);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200 O");
+        // TCP.
+        let full = ipv4(6, &tcp(9, 0x18, &[], b"SIP/2.0 200 OK"));
+        let d = decode_cut(LinkType::RAW, &full[..full.len() - 3]);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200");
+        // Inside GTP-U: four lengths run past the end, one error.
+        let full = ipv4(17, &udp(2152, 2152, &gtp(0x30, &[], &ipv4(17, &sip_udp()))));
+        let d = decode_cut(LinkType::RAW, &full[..full.len() - 2]);
+        assert_eq!(d.errors.len(), 1);
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200 ");
+    }
+
+    #[test]
+    fn cut_headers_are_still_errors() {
+        let full = eth(0x0800, &ipv4(17, &sip_udp()));
+        // Inside the IPv4 header.
+        truncated_at(&decode_cut(LinkType::ETHERNET, &full[..30]), 30);
+        // Inside the UDP header.
+        truncated_at(&decode_cut(LinkType::ETHERNET, &full[..38]), 38);
+        // Only link padding cut, the datagram whole: no error at all.
+        assert_sip_v4(&decode_cut(LinkType::ETHERNET, &full));
+    }
+
+    #[test]
+    fn cut_fragments_are_not_filed() {
+        let (_, [a, _, c]) = v4_fragments(5);
+        let mut d = Dissector::new();
+        let out = d.decode_cut(
+            LinkType::ETHERNET,
+            &Bytes::copy_from_slice(&a[..a.len() - 4]),
+            true,
+        );
+        assert_eq!(only_error(&out).kind, LayerErrorKind::Truncated);
+        let out = d.decode_cut(
+            LinkType::ETHERNET,
+            &Bytes::copy_from_slice(&c[..c.len() - 4]),
+            true,
+        );
+        assert_eq!(only_error(&out).kind, LayerErrorKind::Truncated);
+        assert!(d.pending.is_empty());
+        // IPv6.
+        let mut rest = vec![17, 0, 0, 1, 0, 0, 0, 9];
+        rest.extend_from_slice(&[0; 16]);
+        let p = ipv6(44, &rest);
+        let out = d.decode_cut(
+            LinkType::RAW,
+            &Bytes::copy_from_slice(&p[..p.len() - 4]),
+            true,
+        );
+        assert_eq!(only_error(&out).kind, LayerErrorKind::Truncated);
+        assert!(d.pending.is_empty());
+    }
+
+    // ---- transports ----
+
+    #[test]
+    fn udp_length_zero_and_shorter_than_the_payload() {
+        let mut u = sip_udp();
+        u[4] = 0;
+        u[5] = 0;
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(17, &u)));
+        // A UDP length shorter than the IP payload: the rest is not data.
+        let mut u = sip_udp();
+        u.extend_from_slice(b"junk");
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(17, &u)));
+        // An empty datagram.
+        let d = decode(LinkType::RAW, &ipv4(17, &udp(1, 2, b"")));
+        assert_eq!(d.segments.len(), 1);
+        assert!(d.segments[0].payload.is_empty());
+    }
+
+    #[test]
+    fn tcp_segment_with_options_and_flags() {
+        let t = tcp(
+            0xfffffff0,
+            0x03,
+            &[1, 1, 8, 10, 0, 0, 0, 0, 0, 0, 0, 0],
+            b"abc",
+        );
+        let d = decode(LinkType::RAW, &ipv4(6, &t));
+        assert_eq!(d.errors, vec![]);
+        let s = &d.segments[0];
+        assert_eq!(
+            s.proto,
+            Proto::Tcp {
+                seq: 0xfffffff0,
+                syn: true,
+                fin: true,
+                rst: false
+            }
+        );
+        assert_eq!(&s.payload[..], b"abc");
+        assert_eq!(s.src, "10.0.0.1:5060".parse().unwrap());
+        assert_eq!(s.dst, "10.0.0.2:40000".parse().unwrap());
+        let d = decode(LinkType::RAW, &ipv4(6, &tcp(5, 0x04, &[], b"")));
+        assert!(matches!(d.segments[0].proto, Proto::Tcp { rst: true, .. }));
+    }
+
+    #[test]
+    fn sctp_bundled_chunks() {
+        let sack = vec![3, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        let chunks = [
+            data_chunk(0x02, 1, b"SIP/2.0 "),
+            sack,
+            data_chunk(0x01, 1, b"200 OK"),
+            data_chunk(0x03, 7, b"whole"),
+        ];
+        let d = decode(LinkType::RAW, &ipv6(132, &sctp(&chunks)));
+        assert_eq!(d.errors, vec![]);
+        let got: Vec<_> = d
+            .segments
+            .iter()
+            .map(|s| (s.proto, &s.payload[..]))
+            .collect();
+        let p = |stream, begin, end| Proto::Sctp { stream, begin, end };
+        assert_eq!(
+            got,
+            vec![
+                (p(1, true, false), &b"SIP/2.0 "[..]),
+                (p(1, false, true), &b"200 OK"[..]),
+                (p(7, true, true), &b"whole"[..]),
+            ]
+        );
+        assert_eq!(d.segments[0].src, "[2001::1]:5060".parse().unwrap());
+        assert_eq!(d.segments[0].dst, "[2001::2]:5061".parse().unwrap());
+    }
 }

@@ -105,6 +105,11 @@ pub enum CaptureErrorKind {
     /// A pcapng section header's byte-order magic is neither order.
     #[error("bad pcapng byte-order magic")]
     BadByteOrderMagic,
+    /// A pcapng packet block is too short for its own fields, or its
+    /// captured length runs past the block. The block's length is sound,
+    /// so only this packet is lost and the walk goes on.
+    #[error("pcapng packet block damaged")]
+    BadPacketBlock,
     /// More pcapng interfaces than [`file`] keeps.
     #[error("too many pcapng interfaces")]
     TooManyInterfaces,
@@ -160,7 +165,8 @@ pub struct CapturedMessage {
     /// Receiver.
     pub dst: SocketAddr,
     /// On TCP and WebSocket: the offset of the message's first octet in its
-    /// direction's byte stream (TCP payload octets); `None` on datagrams.
+    /// direction's byte stream (TCP payload octets; on WebSocket, the first
+    /// octet of the message's first frame); `None` on datagrams.
     pub stream_offset: Option<u64>,
     /// The message, or why its octets could not be framed. On a datagram
     /// error offsets are within the datagram; on a stream, within the
@@ -186,10 +192,12 @@ type FlowKey = (SocketAddr, SocketAddr, u16);
 pub struct CaptureReader {
     packets: PacketReader,
     dissector: Dissector,
-    /// Flows in the order they were first seen (so the end-of-capture flush
-    /// is deterministic), with an index.
-    flows: Vec<TcpFlow>,
-    flow_index: HashMap<FlowKey, usize>,
+    /// TCP directions being followed; a direction is forgotten when its
+    /// connection closes (FIN or RST with nothing held out of order).
+    flows: HashMap<FlowKey, TcpFlow>,
+    /// How many directions have been started (their order, so that the
+    /// end-of-capture flush is deterministic).
+    flows_started: u64,
     sctp: HashMap<FlowKey, BytesMut>,
     unsupported: Vec<u32>,
     queue: VecDeque<CaptureEvent>,
@@ -202,8 +210,8 @@ impl CaptureReader {
         Ok(CaptureReader {
             packets: PacketReader::new(data)?,
             dissector: Dissector::new(),
-            flows: Vec::new(),
-            flow_index: HashMap::new(),
+            flows: HashMap::new(),
+            flows_started: 0,
             sctp: HashMap::new(),
             unsupported: Vec::new(),
             queue: VecDeque::new(),
@@ -245,7 +253,10 @@ impl CaptureReader {
             }
             return;
         }
-        let decoded = self.dissector.decode(p.link, &p.data);
+        // A cut packet's lengths run past what was kept: the layers go on
+        // with what is there, so a datagram cut short is still parsed (and
+        // its parse error says where it ends).
+        let decoded = self.dissector.decode_cut(p.link, &p.data, p.is_truncated());
         for e in &decoded.errors {
             // A header cut short in a packet the snapshot length cut is the
             // snapshot length's doing.
@@ -270,12 +281,12 @@ impl CaptureReader {
             dst: seg.dst,
         };
         match seg.proto {
-            Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload, p.is_truncated()),
+            Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload),
             Proto::Sctp { stream, begin, end } => {
                 let key = (seg.src, seg.dst, stream);
                 if begin && end {
                     self.sctp.remove(&key);
-                    return self.datagram(&at, Transport::Sctp, seg.payload, p.is_truncated());
+                    return self.datagram(&at, Transport::Sctp, seg.payload);
                 }
                 if begin {
                     if self.sctp.len() >= MAX_FLOWS && !self.sctp.contains_key(&key) {
@@ -297,30 +308,38 @@ impl CaptureReader {
                 buf.extend_from_slice(&seg.payload);
                 if end {
                     let whole = self.sctp.remove(&key).unwrap_or_default().freeze();
-                    self.datagram(&at, Transport::Sctp, whole, p.is_truncated());
+                    self.datagram(&at, Transport::Sctp, whole);
                 }
             }
             Proto::Tcp { seq, syn, fin, rst } => {
                 let key = (seg.src, seg.dst, 0);
-                let idx = match self.flow_index.get(&key) {
-                    Some(&i) => i,
-                    None => {
-                        if seg.payload.is_empty() && !syn {
-                            return; // a bare ACK of a connection not followed
-                        }
-                        if self.flows.len() >= MAX_FLOWS {
-                            return self.problem(
-                                CaptureErrorKind::TooManyFlows,
-                                at.offset,
-                                Some(at.frame),
-                            );
-                        }
-                        self.flows.push(TcpFlow::new(seg.src, seg.dst));
-                        self.flow_index.insert(key, self.flows.len() - 1);
-                        self.flows.len() - 1
+                if !self.flows.contains_key(&key) {
+                    if seg.payload.is_empty() && !syn {
+                        return; // a bare ACK of a connection not followed
                     }
+                    if self.flows.len() >= MAX_FLOWS {
+                        return self.problem(
+                            CaptureErrorKind::TooManyFlows,
+                            at.offset,
+                            Some(at.frame),
+                        );
+                    }
+                    let flow = TcpFlow::new(seg.src, seg.dst, self.flows_started);
+                    self.flows_started += 1;
+                    self.flows.insert(key, flow);
+                }
+                let Some(flow) = self.flows.get_mut(&key) else {
+                    return;
                 };
-                let flow = &mut self.flows[idx];
+                if !seg.payload.is_empty() {
+                    // Octets held out of order are delivered later (or at
+                    // the end of the capture, after a gap): what they
+                    // complete belongs to the latest packet that brought
+                    // data, not to the last one that was delivered.
+                    flow.last_frame = at.frame;
+                    flow.last_time = at.timestamp;
+                    flow.last_offset = at.offset;
+                }
                 let mut pieces = Vec::new();
                 if syn {
                     // A new connection on the same addresses starts over.
@@ -336,21 +355,20 @@ impl CaptureReader {
                 }
                 if (fin || rst) && flow.reasm.is_idle() {
                     flow.finish(&at, &mut self.queue);
+                    // Closed: no longer followed, and no longer counted
+                    // against MAX_FLOWS.
+                    self.flows.remove(&key);
                 }
             }
         }
     }
 
     /// A UDP datagram or SCTP message: one SIP message when it looks like
-    /// one; keep-alives (CRLFs) and other traffic are passed over.
-    fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes, snapped: bool) {
+    /// one; keep-alives (CRLFs) and other traffic are passed over. (When the
+    /// snapshot length cut it, the layers have said so.)
+    fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes) {
         if payload.iter().all(|&b| b == b'\r' || b == b'\n') || !looks_like_sip(&payload) {
             return;
-        }
-        if snapped {
-            // The message may be missing its end: say so, and still parse
-            // what is there.
-            self.problem(CaptureErrorKind::SnapLength, at.offset, Some(at.frame));
         }
         let message = OwnedMessage::parse(payload);
         self.queue.push_back(at.message(transport, None, message));
@@ -365,7 +383,9 @@ impl CaptureReader {
             src: f.src,
             dst: f.dst,
         };
-        for flow in &mut self.flows {
+        let mut flows: Vec<TcpFlow> = self.flows.drain().map(|(_, f)| f).collect();
+        flows.sort_by_key(|f| f.order);
+        for flow in &mut flows {
             let at = at_end(flow);
             let mut pieces = Vec::new();
             flow.reasm.finish(&mut pieces);
@@ -474,8 +494,9 @@ enum Mode {
     Hunting,
     /// Framing SIP messages; the decoder started at this stream offset.
     Sip(Box<MessageDecoder>, u64),
-    /// Inside a WebSocket connection.
-    WebSocket(WsDecoder),
+    /// Inside a WebSocket connection; the decoder started at this stream
+    /// offset.
+    WebSocket(WsDecoder, u64),
 }
 
 /// One direction of a TCP connection.
@@ -483,6 +504,8 @@ enum Mode {
 struct TcpFlow {
     src: SocketAddr,
     dst: SocketAddr,
+    /// When it started, among the directions of the capture.
+    order: u64,
     reasm: TcpReassembler,
     mode: Mode,
     /// Octets received and not yet consumed.
@@ -495,16 +518,19 @@ struct TcpFlow {
     websocket: bool,
     /// Octets skipped and not yet reported.
     skipped: u64,
+    /// The latest packet that brought this direction data: what the end of
+    /// the capture settles is placed there.
     last_frame: u64,
     last_time: Timestamp,
     last_offset: u64,
 }
 
 impl TcpFlow {
-    fn new(src: SocketAddr, dst: SocketAddr) -> Self {
+    fn new(src: SocketAddr, dst: SocketAddr, order: u64) -> Self {
         TcpFlow {
             src,
             dst,
+            order,
             reasm: TcpReassembler::new(),
             mode: Mode::Hunting,
             buf: BytesMut::new(),
@@ -545,11 +571,16 @@ impl TcpFlow {
     /// The stream breaks here (a gap or its end): a message in progress is
     /// reported as cut short, and the search for a start line begins again.
     fn cut(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
-        if let Mode::Sip(..) = self.mode {
-            if self.buf.iter().any(|&b| b != b'\r' && b != b'\n') {
-                let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
-                q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+        match self.mode {
+            Mode::Sip(..) => {
+                if self.buf.iter().any(|&b| b != b'\r' && b != b'\n') {
+                    let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
+                    q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+                }
             }
+            // An incomplete line kept while hunting is lost too.
+            Mode::Hunting => self.skip(self.buf.len()),
+            Mode::WebSocket(..) => {}
         }
         self.report_skipped(at, q);
         let n = self.buf.len();
@@ -591,6 +622,10 @@ impl TcpFlow {
                             self.pos = *base + dec.stream_offset() as u64;
                             let len = m.bytes().len() as u64;
                             q.push_back(at.message(Transport::Tcp, Some(self.pos - len), Ok(m)));
+                            // The next message must begin with a start
+                            // line: octets that do not are skipped (and
+                            // counted), not taken for a broken message.
+                            self.mode = Mode::Hunting;
                         }
                         Ok(None) => return,
                         Err(e) => {
@@ -612,21 +647,27 @@ impl TcpFlow {
                         }
                     }
                 }
-                Mode::WebSocket(ws) => match ws.decode(&mut self.buf) {
-                    Some(WsEvent::Message(m)) => {
-                        // WebSocket carries other protocols too (the
-                        // subprotocol is only negotiated in the upgrade):
-                        // the same test as for a datagram.
-                        if looks_like_sip(&m) && !m.iter().all(|&b| b == b'\r' || b == b'\n') {
-                            let message = OwnedMessage::parse(m);
-                            q.push_back(at.message(Transport::Ws, Some(self.pos), message));
+                Mode::WebSocket(ws, base) => {
+                    let event = ws.decode(&mut self.buf);
+                    // The decoder consumes the buffer itself.
+                    self.pos = *base + ws.consumed();
+                    match event {
+                        Some(WsEvent::Message(m)) => {
+                            // WebSocket carries other protocols too (the
+                            // subprotocol is only negotiated in the
+                            // upgrade): the same test as for a datagram.
+                            if looks_like_sip(&m) && !m.iter().all(|&b| b == b'\r' || b == b'\n') {
+                                let message = OwnedMessage::parse(m);
+                                let offset = *base + ws.message_start();
+                                q.push_back(at.message(Transport::Ws, Some(offset), message));
+                            }
                         }
+                        Some(WsEvent::TooLarge | WsEvent::Invalid) => {
+                            q.push_back(at.problem(CaptureErrorKind::WebSocket));
+                        }
+                        None => return,
                     }
-                    Some(WsEvent::TooLarge | WsEvent::Invalid) => {
-                        q.push_back(at.problem(CaptureErrorKind::WebSocket));
-                    }
-                    None => return,
-                },
+                }
             }
         }
     }
@@ -642,7 +683,7 @@ impl TcpFlow {
                 Some(n) => {
                     self.consume(n);
                     self.websocket = true;
-                    self.mode = Mode::WebSocket(WsDecoder::new());
+                    self.mode = Mode::WebSocket(WsDecoder::new(), self.pos);
                     return true;
                 }
                 None if memchr::memmem::find(&self.buf, b"\r\n\r\n").is_none()

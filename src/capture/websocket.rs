@@ -50,6 +50,12 @@ pub struct WsDecoder {
     /// Dropping the rest of a message that grew too large.
     dropping: bool,
     failed: bool,
+    /// Octets taken from the buffers handed to `decode`, over the decoder's
+    /// life.
+    consumed: u64,
+    /// Where, in those octets, the first frame of the current (or last)
+    /// message began.
+    message_start: u64,
 }
 
 impl WsDecoder {
@@ -58,11 +64,23 @@ impl WsDecoder {
         Self::default()
     }
 
+    /// How many octets `decode` has taken from its buffers so far.
+    pub fn consumed(&self) -> u64 {
+        self.consumed
+    }
+
+    /// Where the first frame of the message last returned (or being
+    /// assembled) began, counted in the octets `decode` has taken.
+    pub fn message_start(&self) -> u64 {
+        self.message_start
+    }
+
     /// Takes the frames complete in `buf` (consuming them); returns the
     /// first event, or `None` when more octets are needed.
     pub fn decode(&mut self, buf: &mut BytesMut) -> Option<WsEvent> {
         loop {
             if self.failed {
+                self.consumed += buf.len() as u64;
                 buf.clear();
                 return None;
             }
@@ -82,6 +100,8 @@ impl WsDecoder {
             if buf.len() < header + len {
                 return None;
             }
+            let frame_start = self.consumed;
+            self.consumed += (header + len) as u64;
             buf.advance(header);
             let mut payload = buf.split_to(len);
             if let Some(key) = mask {
@@ -101,6 +121,7 @@ impl WsDecoder {
                     self.in_message = true;
                     self.dropping = false;
                     self.message.clear();
+                    self.message_start = frame_start;
                 }
                 0x0 if self.in_message => {}
                 _ => {
@@ -225,6 +246,43 @@ mod tests {
             ))]
         );
         assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn offsets_of_messages_in_the_octets_taken() {
+        let mut buf = BytesMut::new();
+        let one = frame(true, 1, None, b"one");
+        let ping = frame(true, 9, None, b"p");
+        let two_a = frame(false, 2, Some([1, 1, 1, 1]), b"tw");
+        let two_b = frame(true, 0, None, b"o");
+        buf.extend_from_slice(&one);
+        buf.extend_from_slice(&ping);
+        buf.extend_from_slice(&two_a);
+        let mut d = WsDecoder::new();
+        assert_eq!(
+            d.decode(&mut buf),
+            Some(WsEvent::Message(Bytes::from_static(b"one")))
+        );
+        assert_eq!(d.message_start(), 0);
+        assert_eq!(d.consumed(), one.len() as u64);
+        // The second message's first fragment is taken, then more is needed.
+        assert_eq!(d.decode(&mut buf), None);
+        let two_at = (one.len() + ping.len()) as u64;
+        assert_eq!(d.consumed(), two_at + two_a.len() as u64);
+        buf.extend_from_slice(&two_b);
+        assert_eq!(
+            d.decode(&mut buf),
+            Some(WsEvent::Message(Bytes::from_static(b"two")))
+        );
+        assert_eq!(d.message_start(), two_at);
+        assert_eq!(d.consumed(), two_at + (two_a.len() + two_b.len()) as u64);
+        // After a broken frame, what is dropped counts as taken.
+        buf.extend_from_slice(&frame(true, 3, None, b"bad"));
+        buf.extend_from_slice(b"rest");
+        let before = d.consumed();
+        assert_eq!(d.decode(&mut buf), Some(WsEvent::Invalid));
+        assert_eq!(d.decode(&mut buf), None);
+        assert_eq!(d.consumed(), before + 5 + 4);
     }
 
     #[test]

@@ -1,0 +1,959 @@
+//! The capture reader over small captures built in code: the behaviour the
+//! real corpus captures (tests/capture_responses.rs) do not reach, each case
+//! with exact frames, addresses, stream offsets and problems.
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use sip_response::capture::{
+    CaptureError, CaptureErrorKind, CaptureEvent, CaptureReader, CapturedMessage, MAX_FLOWS,
+};
+use sip_response::validate::Transport;
+use sip_response::ParseErrorKind;
+
+// ---------------------------------------------------------------- builders
+
+/// A classic pcap file, little-endian, microseconds.
+struct Pcap {
+    buf: Vec<u8>,
+    frames: u32,
+}
+
+impl Pcap {
+    fn new(link: u32) -> Self {
+        let mut buf = Vec::new();
+        buf.extend_from_slice(&0xa1b2_c3d4u32.to_le_bytes());
+        buf.extend_from_slice(&2u16.to_le_bytes());
+        buf.extend_from_slice(&4u16.to_le_bytes());
+        buf.extend_from_slice(&[0; 8]);
+        buf.extend_from_slice(&65535u32.to_le_bytes());
+        buf.extend_from_slice(&link.to_le_bytes());
+        Pcap { buf, frames: 0 }
+    }
+
+    fn ethernet() -> Self {
+        Pcap::new(1)
+    }
+
+    /// Adds a packet; frame numbers count from 1, frame n at second n.
+    fn add(&mut self, data: &[u8]) -> &mut Self {
+        self.add_cut(data, data.len())
+    }
+
+    /// Adds a packet of which only the first `keep` octets were captured.
+    fn add_cut(&mut self, data: &[u8], keep: usize) -> &mut Self {
+        self.frames += 1;
+        self.buf
+            .extend_from_slice(&(1_700_000_000 + self.frames).to_le_bytes());
+        self.buf.extend_from_slice(&500_000u32.to_le_bytes());
+        self.buf.extend_from_slice(&(keep as u32).to_le_bytes());
+        self.buf
+            .extend_from_slice(&(data.len() as u32).to_le_bytes());
+        self.buf.extend_from_slice(&data[..keep]);
+        self
+    }
+
+    fn read(&self) -> Vec<CaptureEvent> {
+        CaptureReader::new(Bytes::from(self.buf.clone()))
+            .expect("a capture")
+            .collect()
+    }
+}
+
+/// A pcapng file, little-endian: one section, interfaces of the given link
+/// types (microsecond timestamps).
+struct Pcapng {
+    buf: Vec<u8>,
+}
+
+impl Pcapng {
+    fn block(&mut self, btype: u32, body: &[u8]) {
+        let padded = (body.len() + 3) & !3;
+        let total = (12 + padded) as u32;
+        self.buf.extend_from_slice(&btype.to_le_bytes());
+        self.buf.extend_from_slice(&total.to_le_bytes());
+        self.buf.extend_from_slice(body);
+        self.buf.resize(self.buf.len() + padded - body.len(), 0);
+        self.buf.extend_from_slice(&total.to_le_bytes());
+    }
+
+    fn new(links: &[u16]) -> Self {
+        let mut f = Pcapng { buf: Vec::new() };
+        let mut shb = 0x1a2b_3c4du32.to_le_bytes().to_vec();
+        shb.extend_from_slice(&[1, 0, 0, 0]);
+        shb.extend_from_slice(&[0xff; 8]);
+        f.block(0x0a0d_0d0a, &shb);
+        for link in links {
+            let mut idb = link.to_le_bytes().to_vec();
+            idb.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+            f.block(1, &idb);
+        }
+        f
+    }
+
+    /// An Enhanced Packet Block on `iface` at `usecs`.
+    fn add(&mut self, iface: u32, usecs: u64, data: &[u8]) -> &mut Self {
+        let mut body = iface.to_le_bytes().to_vec();
+        body.extend_from_slice(&((usecs >> 32) as u32).to_le_bytes());
+        body.extend_from_slice(&(usecs as u32).to_le_bytes());
+        body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        body.extend_from_slice(&(data.len() as u32).to_le_bytes());
+        body.extend_from_slice(data);
+        self.block(6, &body);
+        self
+    }
+
+    fn read(&self) -> Vec<CaptureEvent> {
+        CaptureReader::new(Bytes::from(self.buf.clone()))
+            .expect("a capture")
+            .collect()
+    }
+}
+
+type Ep = ([u8; 4], u16);
+
+const UAS: Ep = ([10, 0, 0, 1], 5060);
+const UAC: Ep = ([10, 0, 0, 2], 40000);
+
+fn sa(ep: Ep) -> SocketAddr {
+    SocketAddr::from(ep)
+}
+
+fn eth(et: u16, payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1];
+    v.extend_from_slice(&et.to_be_bytes());
+    v.extend_from_slice(payload);
+    v
+}
+
+fn ipv4(proto: u8, src: [u8; 4], dst: [u8; 4], payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![0x45, 0];
+    v.extend_from_slice(&((20 + payload.len()) as u16).to_be_bytes());
+    v.extend_from_slice(&[0, 1, 0, 0, 64, proto, 0, 0]);
+    v.extend_from_slice(&src);
+    v.extend_from_slice(&dst);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// An IPv4 fragment (`offset` in octets, a multiple of 8).
+fn ipv4_fragment(id: u16, offset: usize, more: bool, part: &[u8]) -> Vec<u8> {
+    let mut v = ipv4(17, UAS.0, UAC.0, part);
+    let frag = (offset / 8) as u16 | if more { 0x2000 } else { 0 };
+    v[4..6].copy_from_slice(&id.to_be_bytes());
+    v[6..8].copy_from_slice(&frag.to_be_bytes());
+    eth(0x0800, &v)
+}
+
+fn ipv6(next: u8, src: [u8; 16], dst: [u8; 16], payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![0x60, 0, 0, 0];
+    v.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    v.extend_from_slice(&[next, 64]);
+    v.extend_from_slice(&src);
+    v.extend_from_slice(&dst);
+    v.extend_from_slice(payload);
+    v
+}
+
+fn udp_header(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+    let mut v = Vec::new();
+    v.extend_from_slice(&sport.to_be_bytes());
+    v.extend_from_slice(&dport.to_be_bytes());
+    v.extend_from_slice(&((8 + payload.len()) as u16).to_be_bytes());
+    v.extend_from_slice(&[0, 0]);
+    v.extend_from_slice(payload);
+    v
+}
+
+/// An Ethernet/IPv4/UDP frame.
+fn udp(src: Ep, dst: Ep, payload: &[u8]) -> Vec<u8> {
+    eth(
+        0x0800,
+        &ipv4(17, src.0, dst.0, &udp_header(src.1, dst.1, payload)),
+    )
+}
+
+const SYN: u8 = 0x02;
+const FIN: u8 = 0x01;
+const ACK: u8 = 0x10;
+const PSH: u8 = 0x08;
+
+/// An Ethernet/IPv4/TCP frame.
+fn tcp(src: Ep, dst: Ep, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+    let mut t = Vec::new();
+    t.extend_from_slice(&src.1.to_be_bytes());
+    t.extend_from_slice(&dst.1.to_be_bytes());
+    t.extend_from_slice(&seq.to_be_bytes());
+    t.extend_from_slice(&[0; 4]);
+    t.extend_from_slice(&[0x50, flags, 0xff, 0xff, 0, 0, 0, 0]);
+    t.extend_from_slice(payload);
+    eth(0x0800, &ipv4(6, src.0, dst.0, &t))
+}
+
+/// An SCTP DATA chunk with B/E flags.
+fn data_chunk(begin: bool, end: bool, stream: u16, tsn: u32, payload: &[u8]) -> Vec<u8> {
+    let flags = (u8::from(begin) << 1) | u8::from(end);
+    let mut v = vec![0, flags];
+    v.extend_from_slice(&((16 + payload.len()) as u16).to_be_bytes());
+    v.extend_from_slice(&tsn.to_be_bytes());
+    v.extend_from_slice(&stream.to_be_bytes());
+    v.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+    v.extend_from_slice(payload);
+    v.resize((v.len() + 3) & !3, 0);
+    v
+}
+
+/// An Ethernet/IPv4/SCTP frame.
+fn sctp(src: Ep, dst: Ep, chunks: &[Vec<u8>]) -> Vec<u8> {
+    let mut s = Vec::new();
+    s.extend_from_slice(&src.1.to_be_bytes());
+    s.extend_from_slice(&dst.1.to_be_bytes());
+    s.extend_from_slice(&[0; 8]);
+    for c in chunks {
+        s.extend_from_slice(c);
+    }
+    eth(0x0800, &ipv4(132, src.0, dst.0, &s))
+}
+
+/// A SIP response with `body`.
+fn response(code: u16, cseq: u32, body: &str) -> Vec<u8> {
+    format!(
+        "SIP/2.0 {code} Whatever\r\n\
+         Via: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK{cseq}\r\n\
+         From: <sip:a@example.com>;tag=1\r\n\
+         To: <sip:b@example.com>;tag=2\r\n\
+         Call-ID: {cseq}@example.com\r\n\
+         CSeq: {cseq} INVITE\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+fn request() -> Vec<u8> {
+    b"OPTIONS sip:b@example.com SIP/2.0\r\n\
+      Via: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bKo\r\n\
+      From: <sip:a@example.com>;tag=1\r\n\
+      To: <sip:b@example.com>\r\n\
+      Call-ID: o@example.com\r\n\
+      CSeq: 1 OPTIONS\r\n\
+      Max-Forwards: 70\r\n\
+      Content-Length: 0\r\n\r\n"
+        .to_vec()
+}
+
+// ---------------------------------------------------------------- reading
+
+fn messages(events: &[CaptureEvent]) -> Vec<&CapturedMessage> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            CaptureEvent::Message(m) => Some(&**m),
+            CaptureEvent::Problem(_) => None,
+        })
+        .collect()
+}
+
+fn problems(events: &[CaptureEvent]) -> Vec<CaptureError> {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            CaptureEvent::Problem(p) => Some(*p),
+            CaptureEvent::Message(_) => None,
+        })
+        .collect()
+}
+
+/// A compact picture of the events, to compare whole sequences.
+#[derive(Debug, PartialEq, Eq)]
+enum Ev {
+    /// Frame, stream offset, the message's octets.
+    Ok(u64, Option<u64>, String),
+    /// Frame, stream offset, error kind.
+    Err(u64, Option<u64>, ParseErrorKind),
+    Problem(CaptureErrorKind),
+}
+
+fn picture(events: &[CaptureEvent]) -> Vec<Ev> {
+    events
+        .iter()
+        .map(|e| match e {
+            CaptureEvent::Message(m) => match &m.message {
+                Ok(msg) => Ev::Ok(m.frame, m.stream_offset, text(msg.bytes())),
+                Err(e) => Ev::Err(m.frame, m.stream_offset, e.kind()),
+            },
+            CaptureEvent::Problem(p) => Ev::Problem(p.kind),
+        })
+        .collect()
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+fn ok_bytes(m: &CapturedMessage) -> &[u8] {
+    m.message.as_ref().expect("a framed message").bytes()
+}
+
+// ---------------------------------------------------------------- UDP
+
+#[test]
+fn udp_response_is_a_message() {
+    let resp = response(200, 1, "");
+    let events = Pcap::ethernet()
+        .add(&udp(UAC, UAS, &request()))
+        .add(&udp(UAS, UAC, &resp))
+        .read();
+    assert!(problems(&events).is_empty(), "{events:?}");
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 2);
+    let m = ms[1];
+    assert_eq!(m.frame, 2);
+    assert_eq!(m.transport, Transport::Udp);
+    assert_eq!(m.src, sa(UAS));
+    assert_eq!(m.dst, sa(UAC));
+    assert_eq!(m.stream_offset, None);
+    assert_eq!(m.timestamp.secs, 1_700_000_002);
+    assert_eq!(m.timestamp.nanos, 500_000_000);
+    assert_eq!(ok_bytes(m), &resp[..]);
+    assert!(m.message.as_ref().unwrap().is_response());
+    // The request is reported too, from its own frame.
+    assert_eq!(ms[0].frame, 1);
+    assert!(!ms[0].message.as_ref().unwrap().is_response());
+}
+
+#[test]
+fn udp_over_ipv6() {
+    let mut a = [0u8; 16];
+    a[0] = 0xfe;
+    a[1] = 0x80;
+    a[15] = 1;
+    let mut b = a;
+    b[15] = 2;
+    let resp = response(180, 2, "");
+    let frame = eth(0x86dd, &ipv6(17, a, b, &udp_header(5060, 5070, &resp)));
+    let events = Pcap::ethernet().add(&frame).read();
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ms[0].src, "[fe80::1]:5060".parse().unwrap());
+    assert_eq!(ms[0].dst, "[fe80::2]:5070".parse().unwrap());
+    assert_eq!(ok_bytes(ms[0]), &resp[..]);
+}
+
+#[test]
+fn rtp_stun_and_keepalives_produce_nothing() {
+    let mut rtp = vec![0x80, 0x00, 0x12, 0x34, 0, 0, 0, 160, 0xde, 0xad, 0xbe, 0xef];
+    rtp.extend_from_slice(&[0xd5; 160]);
+    let stun = [
+        0, 1, 0, 0, 0x21, 0x12, 0xa4, 0x42, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12,
+    ];
+    let events = Pcap::ethernet()
+        .add(&udp(UAC, UAS, &rtp))
+        .add(&udp(UAC, UAS, b"\r\n\r\n"))
+        .add(&udp(UAS, UAC, b"\r\n"))
+        .add(&udp(UAC, UAS, &stun))
+        .add(&udp(UAC, UAS, b""))
+        .add(&udp(UAC, UAS, b"hello, not SIP\r\nSIP/2.0 200 OK\r\n\r\n"))
+        .read();
+    assert!(events.is_empty(), "{events:?}");
+}
+
+#[test]
+fn junk_before_a_udp_start_line_is_reported_as_a_parse_error() {
+    // The first line mentions SIP/2.0, so it is SIP traffic, but broken.
+    let events = Pcap::ethernet()
+        .add(&udp(
+            UAS,
+            UAC,
+            b"xx SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .read();
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 1);
+    assert!(ms[0].message.is_err());
+}
+
+#[test]
+fn snap_length_cut_udp_still_gives_a_message() {
+    let resp = response(200, 3, "v=0\r\no=- 1 1 IN IP4 10.0.0.1\r\ns=-\r\n");
+    let frame = udp(UAS, UAC, &resp);
+    let keep = frame.len() - 10; // the body's last 10 octets are lost
+    let events = Pcap::ethernet().add_cut(&frame, keep).read();
+    let ps = problems(&events);
+    assert_eq!(ps.len(), 1, "{events:?}");
+    assert_eq!(ps[0].kind, CaptureErrorKind::SnapLength);
+    assert_eq!(ps[0].frame, Some(1));
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 1, "{events:?}");
+    assert_eq!(ms[0].transport, Transport::Udp);
+    assert_eq!(ms[0].src, sa(UAS));
+    // What is there is the message cut short (datagram parsing takes a
+    // body shorter than its Content-Length; the validator flags it).
+    assert_eq!(ok_bytes(ms[0]), &resp[..resp.len() - 10]);
+}
+
+#[test]
+fn snap_length_inside_the_headers_is_one_problem() {
+    let frame = udp(UAS, UAC, &response(200, 26, ""));
+    let mut cap = Pcap::ethernet();
+    for _ in 0..3 {
+        cap.add_cut(&frame, 38); // inside the UDP header
+    }
+    let events = cap.read();
+    let got: Vec<_> = problems(&events)
+        .iter()
+        .map(|p| (p.kind, p.offset, p.frame))
+        .collect();
+    let at = |n: u64| 24 + 16 * n + 38 * (n - 1) + 38;
+    assert_eq!(
+        got,
+        vec![
+            (CaptureErrorKind::SnapLength, at(1), Some(1)),
+            (CaptureErrorKind::SnapLength, at(2), Some(2)),
+            (CaptureErrorKind::SnapLength, at(3), Some(3)),
+        ]
+    );
+    assert_eq!(events.len(), 3);
+}
+
+#[test]
+fn snap_length_cutting_only_link_padding_is_not_a_problem() {
+    let resp = response(200, 4, "");
+    let mut frame = udp(UAS, UAC, &resp);
+    let whole = frame.len();
+    frame.extend_from_slice(&[0; 4]); // e.g. an FCS the capture left out
+    let events = Pcap::ethernet().add_cut(&frame, whole).read();
+    assert!(problems(&events).is_empty(), "{events:?}");
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 1);
+    assert_eq!(ok_bytes(ms[0]), &resp[..]);
+}
+
+#[test]
+fn fragmented_udp_message() {
+    let resp = response(200, 27, &"x".repeat(100));
+    let dgram = udp_header(UAS.1, UAC.1, &resp);
+    let events = Pcap::ethernet()
+        .add(&ipv4_fragment(77, 80, false, &dgram[80..]))
+        .add(&ipv4_fragment(77, 0, true, &dgram[..80]))
+        .read();
+    assert_eq!(picture(&events), vec![Ev::Ok(2, None, text(&resp))]);
+    assert_eq!(messages(&events)[0].src, sa(UAS));
+}
+
+#[test]
+fn damage_inside_a_reassembled_datagram_is_placed_in_the_last_piece() {
+    // A UDP length 8 octets longer than the reassembled datagram: the
+    // problem is placed where the completing piece's payload starts, in
+    // the file, not at an offset of the datagram added to the packet's.
+    let resp = response(200, 33, &"y".repeat(1000));
+    let mut dgram = udp_header(UAS.1, UAC.1, &resp);
+    let ulen = u16::from_be_bytes([dgram[4], dgram[5]]) + 8;
+    dgram[4..6].copy_from_slice(&ulen.to_be_bytes());
+    let mut cap = Pcap::ethernet();
+    cap.add(&ipv4_fragment(78, 0, true, &dgram[..1000]));
+    let last = cap.buf.len() as u64 + 16;
+    cap.add(&ipv4_fragment(78, 1000, false, &dgram[1000..]));
+    let file_len = cap.buf.len() as u64;
+    let events = cap.read();
+    let ps = problems(&events);
+    assert_eq!(ps.len(), 1, "{events:?}");
+    assert_eq!(
+        ps[0].kind,
+        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+    );
+    assert!(
+        ps[0].offset < file_len,
+        "{:?} past the file ({file_len})",
+        ps[0]
+    );
+    assert_eq!(ps[0].offset, last + 34);
+    assert_eq!(ps[0].frame, Some(2));
+}
+
+#[test]
+fn pcapng_capture_with_two_link_types() {
+    let resp = response(200, 28, "");
+    let raw = ipv4(17, UAS.0, UAC.0, &udp_header(UAS.1, UAC.1, &resp));
+    let mut cap = Pcapng::new(&[1, 101, 105]);
+    cap.add(0, 1_000_001, &udp(UAS, UAC, &resp))
+        .add(1, 2_000_002, &raw)
+        .add(3, 3_000_003, &raw) // no interface 3
+        .add(2, 4_000_004, &raw) // 802.11
+        .add(2, 5_000_005, &raw)
+        .add(1, 6_000_006, &raw);
+    let events = cap.read();
+    let t = text(&resp);
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Ok(1, None, t.clone()),
+            Ev::Ok(2, None, t.clone()),
+            Ev::Problem(CaptureErrorKind::UnknownInterface),
+            Ev::Problem(CaptureErrorKind::UnsupportedLinkType(105)),
+            Ev::Ok(6, None, t),
+        ]
+    );
+    let ms = messages(&events);
+    assert_eq!((ms[1].timestamp.secs, ms[1].timestamp.nanos), (2, 2_000));
+    assert!(problems(&events).iter().all(|p| !p.is_fatal()));
+}
+
+#[test]
+fn unsupported_link_type_is_reported_once() {
+    let mut cap = Pcap::new(105); // IEEE 802.11
+    for _ in 0..5 {
+        cap.add(&[0; 40]);
+    }
+    let events = cap.read();
+    let ps = problems(&events);
+    assert_eq!(ps.len(), 1, "{events:?}");
+    assert_eq!(ps[0].kind, CaptureErrorKind::UnsupportedLinkType(105));
+    assert_eq!(ps[0].frame, Some(1));
+    assert_eq!(ps[0].offset, 40);
+    assert!(!ps[0].is_fatal());
+    assert_eq!(events.len(), 1);
+}
+
+#[test]
+fn damaged_headers_are_placed_in_the_file() {
+    // A UDP header cut short inside a consistent IPv4 packet: the problem's
+    // offset is the file offset of the packet plus the offset inside it.
+    let frame = eth(0x0800, &ipv4(17, UAS.0, UAC.0, &[0x13, 0xc4, 0x9c]));
+    let events = Pcap::ethernet().add(&frame).read();
+    let ps = problems(&events);
+    assert_eq!(ps.len(), 1);
+    assert_eq!(
+        ps[0].kind,
+        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+    );
+    assert_eq!(ps[0].offset, 40 + frame.len() as u64);
+    assert_eq!(ps[0].frame, Some(1));
+}
+
+#[test]
+fn fatal_file_errors_end_the_events() {
+    let mut cap = Pcap::ethernet();
+    cap.add(&udp(UAS, UAC, &response(200, 5, "")));
+    cap.buf.extend_from_slice(&[0; 10]); // half a record header
+    let events = cap.read();
+    assert_eq!(events.len(), 2, "{events:?}");
+    assert_eq!(messages(&events).len(), 1);
+    let p = problems(&events)[0];
+    assert_eq!(p.kind, CaptureErrorKind::Truncated);
+    assert!(p.is_fatal());
+    // Not a capture at all.
+    let e = CaptureReader::new(Bytes::from_static(b"")).unwrap_err();
+    assert_eq!(e.kind, CaptureErrorKind::NotACapture);
+    // Only a header.
+    assert!(Pcap::ethernet().read().is_empty());
+}
+
+// ---------------------------------------------------------------- TCP
+
+#[test]
+fn tcp_response_in_three_segments_out_of_order() {
+    let resp = response(200, 6, "hello body");
+    let (a, rest) = resp.split_at(20);
+    let (b, c) = rest.split_at(50);
+    let isn = 999u32;
+    let s = isn + 1;
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, isn, SYN | ACK, b""))
+        .add(&tcp(UAS, UAC, s + 70, ACK | PSH, c))
+        .add(&tcp(UAS, UAC, s, ACK | PSH, a))
+        .add(&tcp(UAC, UAS, 1, ACK, b""))
+        .add(&tcp(UAS, UAC, s + 20, ACK | PSH, b))
+        .read();
+    assert_eq!(picture(&events), vec![Ev::Ok(5, Some(0), text(&resp))]);
+    let m = messages(&events)[0];
+    assert_eq!(m.transport, Transport::Tcp);
+    assert_eq!((m.src, m.dst), (sa(UAS), sa(UAC)));
+}
+
+#[test]
+fn tcp_pipelined_responses_in_one_segment() {
+    let r1 = response(100, 7, "");
+    let r2 = response(200, 7, "body");
+    let mut seg = r1.clone();
+    seg.extend_from_slice(&r2);
+    seg.extend_from_slice(b"\r\n\r\n"); // keep-alive
+    let r3 = response(200, 8, "");
+    seg.extend_from_slice(&r3);
+    let events = Pcap::ethernet().add(&tcp(UAS, UAC, 5, PSH, &seg)).read();
+    let l1 = r1.len() as u64;
+    let l2 = r2.len() as u64;
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Ok(1, Some(0), text(&r1)),
+            Ev::Ok(1, Some(l1), text(&r2)),
+            Ev::Ok(1, Some(l1 + l2 + 4), text(&r3)),
+        ]
+    );
+}
+
+#[test]
+fn tcp_lost_segment_gap_then_the_next_message() {
+    let r1 = response(200, 9, "0123456789");
+    let r2 = response(200, 10, "");
+    let s = 7000u32;
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, s, PSH, &r1[..40])) // frame 1
+        // r1[40..] is never captured
+        .add(&tcp(UAC, UAS, 1, ACK, b"")) // frame 2
+        .add(&tcp(UAS, UAC, s + r1.len() as u32, PSH, &r2)) // frame 3
+        .read();
+    let missing = (r1.len() - 40) as u64;
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Problem(CaptureErrorKind::StreamGap { missing }),
+            Ev::Err(3, Some(0), ParseErrorKind::Truncated),
+            Ev::Ok(3, Some(r1.len() as u64), text(&r2)),
+        ],
+        "{events:?}"
+    );
+    let gap = problems(&events)[0];
+    assert_eq!(gap.frame, Some(3));
+}
+
+#[test]
+fn tcp_fin_in_the_middle_of_a_message() {
+    let r1 = response(200, 11, "");
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1, PSH, &r1[..30]))
+        .add(&tcp(UAS, UAC, 31, FIN | ACK, b""))
+        .read();
+    assert_eq!(
+        picture(&events),
+        vec![Ev::Err(2, Some(0), ParseErrorKind::Truncated)]
+    );
+}
+
+#[test]
+fn tcp_garbage_between_messages_is_skipped() {
+    let r1 = response(200, 12, "");
+    let r2 = response(486, 13, "");
+    let mut seg = r1.clone();
+    seg.extend_from_slice(b"some garbage\r\n");
+    seg.extend_from_slice(&r2);
+    let events = Pcap::ethernet().add(&tcp(UAS, UAC, 1, PSH, &seg)).read();
+    let l1 = r1.len() as u64;
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Ok(1, Some(0), text(&r1)),
+            Ev::Problem(CaptureErrorKind::Skipped { octets: 14 }),
+            Ev::Ok(1, Some(l1 + 14), text(&r2)),
+        ],
+        "{events:?}"
+    );
+}
+
+#[test]
+fn tcp_junk_before_the_first_message_is_not_reported() {
+    // Until a direction has carried SIP it is not known to be SIP: what
+    // comes before the first start line is passed over quietly.
+    let r1 = response(200, 14, "");
+    let mut seg = b"HTTP/1.1 200 OK\r\nServer: x\r\n\r\n".to_vec();
+    let junk = seg.len() as u64;
+    seg.extend_from_slice(&r1);
+    let events = Pcap::ethernet().add(&tcp(UAS, UAC, 1, PSH, &seg)).read();
+    assert_eq!(picture(&events), vec![Ev::Ok(1, Some(junk), text(&r1))]);
+}
+
+#[test]
+fn tcp_framing_error_then_the_next_message() {
+    let bad = b"SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nContent-Length: abc\r\n\r\n".to_vec();
+    let r2 = response(200, 15, "");
+    let mut seg = bad.clone();
+    seg.extend_from_slice(&r2);
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1, PSH, &seg[..10]))
+        .add(&tcp(UAS, UAC, 11, PSH, &seg[10..]))
+        .read();
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 2, "{events:?}");
+    let e = ms[0].message.as_ref().expect_err("a framing error");
+    assert_eq!(e.kind(), ParseErrorKind::ContentLengthSyntax);
+    assert_eq!(ms[0].stream_offset, Some(0));
+    // The error's offset is within the failed message.
+    let cl = bad.windows(3).position(|w| w == b"abc").unwrap();
+    assert!(
+        e.offset() >= 32 && e.offset() <= cl + 3,
+        "offset {} not in the Content-Length line",
+        e.offset()
+    );
+    assert_eq!(ms[1].stream_offset, Some(bad.len() as u64));
+    assert_eq!(ok_bytes(ms[1]), &r2[..]);
+    assert_eq!(ms[1].frame, 2);
+    // The failed message's other lines are passed over, and counted.
+    let start_line = b"SIP/2.0 200 OK\r\n".len() as u64;
+    assert_eq!(
+        problems(&events),
+        vec![CaptureError {
+            kind: CaptureErrorKind::Skipped {
+                octets: bad.len() as u64 - start_line
+            },
+            offset: 24 + 16 + (54 + 10) + 16, // frame 2, past its headers
+            frame: Some(2)
+        }]
+    );
+}
+
+#[test]
+fn tcp_stream_ending_inside_a_start_line() {
+    // The stream ends (FIN) after a message and half the next start line:
+    // the half line is reported as skipped, not dropped silently.
+    let r1 = response(200, 24, "");
+    let mut seg = r1.clone();
+    seg.extend_from_slice(b"SIP/2.0 18");
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1, PSH, &seg))
+        .add(&tcp(UAS, UAC, 1 + seg.len() as u32, FIN, b""))
+        .read();
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Ok(1, Some(0), text(&r1)),
+            Ev::Problem(CaptureErrorKind::Skipped { octets: 10 }),
+        ]
+    );
+}
+
+#[test]
+fn tcp_connection_reused_after_close() {
+    let r1 = response(200, 29, "");
+    let r2 = response(200, 30, "");
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 100, SYN | ACK, b""))
+        .add(&tcp(UAS, UAC, 101, PSH, &r1))
+        .add(&tcp(UAS, UAC, 101 + r1.len() as u32, FIN, b""))
+        .add(&tcp(UAS, UAC, 5_000, SYN | ACK, b""))
+        .add(&tcp(UAS, UAC, 5_001, PSH, &r2))
+        .read();
+    assert_eq!(
+        picture(&events),
+        vec![Ev::Ok(2, Some(0), text(&r1)), Ev::Ok(5, Some(0), text(&r2))]
+    );
+}
+
+#[test]
+fn tcp_rst_in_the_middle_of_a_message() {
+    let r1 = response(200, 31, "");
+    let r2 = response(200, 32, "");
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1, PSH, &r1[..50]))
+        .add(&tcp(UAS, UAC, 51, 0x04, b"")) // RST
+        .add(&tcp(UAS, UAC, 9_000, PSH, &r2)) // a new connection, no SYN seen
+        .read();
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Err(2, Some(0), ParseErrorKind::Truncated),
+            Ev::Ok(3, Some(0), text(&r2)),
+        ]
+    );
+}
+
+#[test]
+fn tcp_directions_are_separate_streams() {
+    let req = request();
+    let resp = response(200, 16, "");
+    let events = Pcap::ethernet()
+        .add(&tcp(UAC, UAS, 100, PSH, &req[..25]))
+        .add(&tcp(UAS, UAC, 900, PSH, &resp))
+        .add(&tcp(UAC, UAS, 125, PSH, &req[25..]))
+        .read();
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Ok(2, Some(0), text(&resp)),
+            Ev::Ok(3, Some(0), text(&req))
+        ]
+    );
+    let ms = messages(&events);
+    assert_eq!((ms[1].src, ms[1].dst), (sa(UAC), sa(UAS)));
+}
+
+#[test]
+fn tcp_connections_that_closed_do_not_count_against_the_flow_limit() {
+    // MAX_FLOWS is how many directions are followed at once: a long
+    // capture of short connections must not run out.
+    let mut cap = Pcap::ethernet();
+    let n = MAX_FLOWS as u32 + 1;
+    for i in 0..n {
+        let client = ([10, 1, (i >> 8) as u8, i as u8], 1024 + (i >> 16) as u16);
+        cap.add(&tcp(client, UAS, 0, SYN, b""));
+        cap.add(&tcp(client, UAS, 1, FIN | ACK, b""));
+    }
+    let resp = response(200, 17, "");
+    cap.add(&tcp(UAS, UAC, 1, PSH, &resp));
+    let events = cap.read();
+    assert!(
+        problems(&events).is_empty(),
+        "{:?}",
+        problems(&events).first()
+    );
+    assert_eq!(
+        picture(&events),
+        vec![Ev::Ok(2 * n as u64 + 1, Some(0), text(&resp))]
+    );
+}
+
+#[test]
+fn tcp_flow_limit_holds_for_open_connections() {
+    let mut cap = Pcap::ethernet();
+    let client = |i: u32| ([10, 2, (i >> 8) as u8, i as u8], 1024 + (i >> 16) as u16);
+    for i in 0..MAX_FLOWS as u32 {
+        cap.add(&tcp(client(i), UAS, 0, SYN, b""));
+    }
+    let resp = response(200, 25, "");
+    cap.add(&tcp(UAS, UAC, 1, PSH, &resp)); // refused: too many
+    cap.add(&tcp(client(7), UAS, 1, FIN, b"")); // one closes
+    cap.add(&tcp(UAS, UAC, 1, PSH, &resp)); // now followed
+    let events = cap.read();
+    let n = MAX_FLOWS as u64;
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Problem(CaptureErrorKind::TooManyFlows),
+            Ev::Ok(n + 3, Some(0), text(&resp)),
+        ]
+    );
+    assert_eq!(problems(&events)[0].frame, Some(n + 1));
+}
+
+// ---------------------------------------------------------------- SCTP
+
+#[test]
+fn sctp_message_in_fragments() {
+    let resp = response(200, 18, "some body");
+    let (a, rest) = resp.split_at(30);
+    let (b, c) = rest.split_at(40);
+    let whole = response(100, 19, "");
+    let events = Pcap::ethernet()
+        .add(&sctp(UAS, UAC, &[data_chunk(true, false, 3, 1, a)]))
+        // Another stream's complete message between the pieces.
+        .add(&sctp(
+            UAS,
+            UAC,
+            &[
+                data_chunk(false, false, 3, 2, b),
+                data_chunk(true, true, 4, 3, &whole),
+            ],
+        ))
+        .add(&sctp(UAS, UAC, &[data_chunk(false, true, 3, 4, c)]))
+        .read();
+    assert_eq!(
+        picture(&events),
+        vec![Ev::Ok(2, None, text(&whole)), Ev::Ok(3, None, text(&resp))]
+    );
+    let ms = messages(&events);
+    assert!(ms.iter().all(|m| m.transport == Transport::Sctp));
+    assert_eq!((ms[1].src, ms[1].dst), (sa(UAS), sa(UAC)));
+}
+
+#[test]
+fn sctp_middle_piece_without_a_start_is_ignored() {
+    let events = Pcap::ethernet()
+        .add(&sctp(
+            UAS,
+            UAC,
+            &[data_chunk(false, true, 3, 4, b"SIP/2.0 200 OK\r\n\r\n")],
+        ))
+        .read();
+    assert!(events.is_empty(), "{events:?}");
+}
+
+// ---------------------------------------------------------------- WebSocket
+
+fn ws_frame(opcode: u8, mask: Option<[u8; 4]>, payload: &[u8]) -> Vec<u8> {
+    let mut v = vec![0x80 | opcode];
+    let m = if mask.is_some() { 0x80 } else { 0 };
+    if payload.len() < 126 {
+        v.push(m | payload.len() as u8);
+    } else {
+        v.push(m | 126);
+        v.extend_from_slice(&(payload.len() as u16).to_be_bytes());
+    }
+    match mask {
+        Some(k) => {
+            v.extend_from_slice(&k);
+            v.extend(payload.iter().enumerate().map(|(i, b)| b ^ k[i % 4]));
+        }
+        None => v.extend_from_slice(payload),
+    }
+    v
+}
+
+#[test]
+fn websocket_upgrade_then_masked_frames() {
+    let get = b"GET /sip HTTP/1.1\r\nHost: example.com\r\nUpgrade: websocket\r\n\
+                Connection: Upgrade\r\nSec-WebSocket-Protocol: sip\r\n\r\n"
+        .to_vec();
+    let resp = response(200, 20, "");
+    let f1 = ws_frame(1, Some([1, 2, 3, 4]), &resp);
+    let f2 = ws_frame(1, Some([5, 6, 7, 8]), &request());
+    let mut seg2 = f1.clone();
+    seg2.extend_from_slice(&f2);
+    let events = Pcap::ethernet()
+        .add(&tcp(UAC, UAS, 0, SYN, b""))
+        .add(&tcp(UAC, UAS, 1, PSH, &get))
+        .add(&tcp(UAC, UAS, 1 + get.len() as u32, PSH, &seg2))
+        .read();
+    let head = get.len() as u64;
+    assert_eq!(
+        picture(&events),
+        vec![
+            Ev::Ok(3, Some(head), text(&resp)),
+            Ev::Ok(3, Some(head + f1.len() as u64), text(&request())),
+        ],
+        "{events:?}"
+    );
+    let ms = messages(&events);
+    assert!(ms.iter().all(|m| m.transport == Transport::Ws));
+    assert_eq!((ms[0].src, ms[0].dst), (sa(UAC), sa(UAS)));
+}
+
+#[test]
+fn websocket_server_side_unmasked_and_non_sip_messages() {
+    let head = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\
+                 Connection: Upgrade\r\n\r\n"
+        .to_vec();
+    let json = ws_frame(1, None, br#"{"not":"sip"}"#);
+    let resp = response(180, 21, "");
+    let f = ws_frame(2, None, &resp);
+    let mut seg = head.clone();
+    seg.extend_from_slice(&json);
+    seg.extend_from_slice(&ws_frame(9, None, b"ping"));
+    seg.extend_from_slice(&f);
+    let events = Pcap::ethernet().add(&tcp(UAS, UAC, 1, PSH, &seg)).read();
+    let at = (head.len() + json.len() + 6) as u64;
+    assert_eq!(
+        picture(&events),
+        vec![Ev::Ok(1, Some(at), text(&resp))],
+        "{events:?}"
+    );
+}
+
+#[test]
+fn websocket_offsets_stay_right_after_a_gap() {
+    // A WebSocket connection, a lost segment, then plain SIP on the same
+    // direction (the hunt resumes): the SIP message's offset counts every
+    // octet of the direction.
+    let mut seg = b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n".to_vec();
+    seg.extend_from_slice(&ws_frame(1, None, &response(200, 22, "")));
+    let lost = 100u32;
+    let r = response(200, 23, "");
+    let after = 1 + (seg.len() as u32) + lost;
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1, PSH, &seg))
+        .add(&tcp(UAS, UAC, after, PSH, &r))
+        .read();
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 2, "{events:?}");
+    assert_eq!(ms[1].transport, Transport::Tcp);
+    assert_eq!(ms[1].stream_offset, Some(u64::from(after - 1)));
+}
