@@ -604,7 +604,11 @@ impl Dissector {
             end = p.len();
         }
         const GTP_U: u16 = 2152;
-        if sport == GTP_U || dport == GTP_U {
+        // Only a G-PDU (version 1, message type 255) is taken for GTP-U: any
+        // other datagram on the port (SIP sent from port 2152, GTP echo) is
+        // an ordinary UDP payload.
+        let g_pdu = p.get(8..10).is_some_and(|h| h[0] >> 5 == 1 && h[1] == 0xff);
+        if (sport == GTP_U || dport == GTP_U) && g_pdu {
             return self.gtp(w, p.slice(8..end), depth + 1);
         }
         w.out.segments.push(Segment {
@@ -1423,11 +1427,18 @@ mod tests {
         let g = gtp(0x34, &[0, 1, 0, 0x85, 0, 0, 0, 0], &inner);
         let p = ipv4(17, &udp(2152, 2152, &g));
         truncated_at(&decode(LinkType::RAW, &p), p.len());
-        // Not a G-PDU (echo request): nothing.
+        // Not a G-PDU (echo request): an ordinary UDP datagram.
         let mut g = gtp(0x32, &[0, 1, 0, 0], &[]);
         g[1] = 1;
         let d = decode(LinkType::RAW, &ipv4(17, &udp(2152, 2152, &g)));
-        assert!(d.segments.is_empty() && d.errors.is_empty());
+        assert_eq!(d.segments.len(), 1);
+        assert!(d.errors.is_empty());
+        // SIP sent from port 2152 is SIP, not GTP.
+        let d = decode(
+            LinkType::RAW,
+            &ipv4(17, &udp(2152, 5060, b"SIP/2.0 200 OK\r\n\r\n")),
+        );
+        assert_eq!(&d.segments[0].payload[..], b"SIP/2.0 200 OK\r\n\r\n");
     }
 
     #[test]
