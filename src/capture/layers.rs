@@ -531,9 +531,13 @@ impl Dissector {
             }
             entry.total = Some(total);
         }
-        // A retransmitted piece (same offset) keeps the first copy.
-        if !entry.pieces.iter().any(|(o, _)| *o == offset) {
-            entry.pieces.push((offset, body));
+        // A piece at an offset already held: a retransmitted copy is
+        // dropped, but a longer one (a sender that re-fragmented
+        // differently) replaces it, or the datagram could never complete.
+        match entry.pieces.iter_mut().find(|(o, _)| *o == offset) {
+            None => entry.pieces.push((offset, body)),
+            Some((_, held)) if body.len() > held.len() => *held = body,
+            Some(_) => {}
         }
         let total = entry.total?;
         let proto = entry.proto?;
@@ -1120,6 +1124,21 @@ mod tests {
         assert_eq!(&out.segments[0].payload[..], &payload[..]);
         assert_eq!(out.segments[0].dst, "10.0.0.2:5062".parse().unwrap());
         assert!(d.pending.is_empty());
+    }
+
+    #[test]
+    fn longer_refragmented_piece_replaces_a_shorter_one() {
+        let (payload, [a, _, c]) = v4_fragments(9);
+        let dgram = udp(5060, 5062, &payload);
+        // The first 32 octets again, as one piece at offset 0.
+        let ab = eth(0x0800, &ipv4_full(17, 9, 0x2000, &[], &dgram[..32]));
+        let mut d = Dissector::new();
+        let mut run = |p: &Vec<u8>| d.decode(LinkType::ETHERNET, &Bytes::copy_from_slice(p));
+        assert!(run(&a).segments.is_empty());
+        assert!(run(&c).segments.is_empty());
+        let out = run(&ab);
+        assert_eq!(out.segments.len(), 1, "{out:?}");
+        assert_eq!(&out.segments[0].payload[..], &payload[..]);
     }
 
     #[test]
