@@ -835,16 +835,19 @@ fn sctp_message_in_fragments() {
     let whole = response(100, 19, "");
     let events = Pcap::ethernet()
         .add(&sctp(UAS, UAC, &[data_chunk(true, false, 3, 1, a)]))
-        // Another stream's complete message between the pieces.
+        // Another stream's complete message between the pieces. A
+        // message's fragments take consecutive TSNs (RFC 9260 §6.9), so the
+        // other message has TSN 4: the last fragment (TSN 3) arrives after
+        // it, out of order.
         .add(&sctp(
             UAS,
             UAC,
             &[
                 data_chunk(false, false, 3, 2, b),
-                data_chunk(true, true, 4, 3, &whole),
+                data_chunk(true, true, 4, 4, &whole),
             ],
         ))
-        .add(&sctp(UAS, UAC, &[data_chunk(false, true, 3, 4, c)]))
+        .add(&sctp(UAS, UAC, &[data_chunk(false, true, 3, 3, c)]))
         .read();
     assert_eq!(
         picture(&events),

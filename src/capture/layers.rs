@@ -82,6 +82,8 @@ pub enum Proto {
     Sctp {
         /// Stream identifier.
         stream: u16,
+        /// Transmission sequence number: orders the fragments of a message.
+        tsn: u32,
         /// B (first fragment) flag.
         begin: bool,
         /// E (last fragment) flag.
@@ -760,6 +762,7 @@ fn sctp(w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes) {
                 dst: SocketAddr::new(dst, dport),
                 proto: Proto::Sctp {
                     stream: be16(&p[i + 8..i + 10]),
+                    tsn: u32::from_be_bytes([p[i + 4], p[i + 5], p[i + 6], p[i + 7]]),
                     begin: cflags & 0x02 != 0,
                     end: cflags & 0x01 != 0,
                 },
@@ -1744,7 +1747,13 @@ mod tests {
             .iter()
             .map(|s| (s.proto, &s.payload[..]))
             .collect();
-        let p = |stream, begin, end| Proto::Sctp { stream, begin, end };
+        // Every test chunk carries TSN 1.
+        let p = |stream, begin, end| Proto::Sctp {
+            stream,
+            tsn: 1,
+            begin,
+            end,
+        };
         assert_eq!(
             got,
             vec![

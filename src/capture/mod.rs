@@ -10,7 +10,8 @@
 //! * [`file`]: pcap / pcapng records to packets (slices of the file: no copy);
 //! * [`layers`]: link layer, IP (with fragment reassembly) and tunnels to
 //!   UDP / TCP / SCTP segments;
-//! * [`tcp`]: TCP reassembly per direction;
+//! * [`tcp`]: TCP reassembly per direction; [`sctp`]: SCTP messages from
+//!   DATA chunk fragments;
 //! * [`websocket`]: SIP over WebSocket (RFC 7118) inside TCP;
 //! * this module: which payloads are SIP, and framing them with the
 //!   library's own parser: a UDP datagram or SCTP message is one message
@@ -31,6 +32,7 @@
 
 pub mod file;
 pub mod layers;
+pub mod sctp;
 pub mod tcp;
 pub mod websocket;
 
@@ -54,9 +56,6 @@ pub const MAX_FLOWS: usize = 65_536;
 /// The longest line kept while searching a TCP stream for a SIP start line:
 /// the parser's default start-line limit.
 const MAX_HUNT_LINE: usize = 8 * 1024;
-
-/// The largest SCTP message assembled from DATA chunk fragments.
-const MAX_SCTP_MESSAGE: usize = 1024 * 1024;
 
 /// A problem in a capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -143,7 +142,8 @@ pub enum CaptureErrorKind {
     /// the size kept; the connection is no longer followed.
     #[error("WebSocket framing broken or message too large")]
     WebSocket,
-    /// An SCTP message assembled from fragments grew too large.
+    /// An SCTP stream's waiting fragments grew too large or too many
+    /// ([`sctp::MAX_MESSAGE`], [`sctp::MAX_PIECES`]); they were dropped.
     #[error("SCTP message too large")]
     SctpTooLarge,
     /// Too many flows followed at once.
@@ -198,7 +198,7 @@ pub struct CaptureReader {
     /// How many directions have been started (their order, so that the
     /// end-of-capture flush is deterministic).
     flows_started: u64,
-    sctp: HashMap<FlowKey, BytesMut>,
+    sctp: HashMap<FlowKey, sctp::Assembler>,
     unsupported: Vec<u32>,
     queue: VecDeque<CaptureEvent>,
     finished: bool,
@@ -282,33 +282,39 @@ impl CaptureReader {
         };
         match seg.proto {
             Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload),
-            Proto::Sctp { stream, begin, end } => {
+            Proto::Sctp {
+                stream,
+                tsn,
+                begin,
+                end,
+            } => {
                 let key = (seg.src, seg.dst, stream);
-                if begin && end {
-                    self.sctp.remove(&key);
-                    return self.datagram(&at, Transport::Sctp, seg.payload);
-                }
-                if begin {
-                    if self.sctp.len() >= MAX_FLOWS && !self.sctp.contains_key(&key) {
+                let fragment = !(begin && end);
+                if fragment && !self.sctp.contains_key(&key) && self.sctp.len() >= MAX_FLOWS {
+                    // Drop streams with nothing waiting before refusing.
+                    self.sctp.retain(|_, a| !a.is_empty());
+                    if self.sctp.len() >= MAX_FLOWS {
                         return self.problem(
                             CaptureErrorKind::TooManyFlows,
                             at.offset,
                             Some(at.frame),
                         );
                     }
-                    self.sctp.insert(key, BytesMut::new());
                 }
-                let Some(buf) = self.sctp.get_mut(&key) else {
-                    return; // a middle piece of a message whose start was not captured
+                let assembled = if !fragment {
+                    sctp::Assembled::Message(seg.payload)
+                } else {
+                    self.sctp
+                        .entry(key)
+                        .or_default()
+                        .piece(tsn, begin, end, seg.payload)
                 };
-                if buf.len() + seg.payload.len() > MAX_SCTP_MESSAGE {
-                    self.sctp.remove(&key);
-                    return self.problem(CaptureErrorKind::SctpTooLarge, at.offset, Some(at.frame));
-                }
-                buf.extend_from_slice(&seg.payload);
-                if end {
-                    let whole = self.sctp.remove(&key).unwrap_or_default().freeze();
-                    self.datagram(&at, Transport::Sctp, whole);
+                match assembled {
+                    sctp::Assembled::Pending => {}
+                    sctp::Assembled::Message(m) => self.datagram(&at, Transport::Sctp, m),
+                    sctp::Assembled::Overflow => {
+                        self.problem(CaptureErrorKind::SctpTooLarge, at.offset, Some(at.frame))
+                    }
                 }
             }
             Proto::Tcp { seq, syn, fin, rst } => {
