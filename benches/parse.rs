@@ -167,5 +167,32 @@ fn pieces(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, parse, pieces, decoder);
+/// The capture reader over real captures: a UDP one (mostly SIP), a TCP one
+/// with segmented messages, and one that is mostly RTP (how fast non-SIP
+/// traffic is passed over). Throughput is capture-file octets.
+fn capture(c: &mut Criterion) {
+    use sip_response::capture::{CaptureEvent, CaptureReader};
+    let mut g = c.benchmark_group("capture");
+    for name in [
+        "sngrep__aaa.pcap",
+        "heplifyv1__sip_ipv4_tcp_fragmented.pcap",
+        "heplifyv1__rtp_rtcp_sip_ipv4_udp.pcap",
+    ] {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/pcap/").to_string() + name;
+        let file = bytes::Bytes::from(std::fs::read(&path).expect("the corpus capture"));
+        g.throughput(Throughput::Bytes(file.len() as u64));
+        g.bench_with_input(BenchmarkId::from_parameter(name), &file, |b, file| {
+            b.iter(|| {
+                let reader = CaptureReader::new(file.clone()).unwrap();
+                let n = reader
+                    .filter(|e| matches!(e, CaptureEvent::Message(m) if m.message.is_ok()))
+                    .count();
+                black_box(n)
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, parse, pieces, decoder, capture);
 criterion_main!(benches);
