@@ -287,7 +287,7 @@ impl PacketReader {
         let orig = e.u32(&rec[12..16]);
         let body = start + 16;
         let Some(end) = body.checked_add(incl).filter(|&end| end <= self.data.len()) else {
-            return self.fail(CaptureErrorKind::RecordPastEnd, start);
+            return self.fail(CaptureErrorKind::RecordPastEnd, start + 8);
         };
         self.pos = end;
         let ticks = u64::from(secs) * per_second(self.pcap_iface.units) + u64::from(frac);
@@ -812,7 +812,8 @@ mod tests {
         f.truncate(f.len() - 1);
         let e = fatal_after(&f, 1);
         assert_eq!(e.kind, CaptureErrorKind::RecordPastEnd);
-        assert_eq!(e.offset, second as u64);
+        // The record's captured-length field.
+        assert_eq!(e.offset, second as u64 + 8);
         assert_eq!(e.frame, Some(2));
 
         // A length that overflows when added to the offset.
@@ -821,7 +822,7 @@ mod tests {
         f.extend_from_slice(&u32::MAX.to_le_bytes());
         f.extend_from_slice(&u32::MAX.to_le_bytes());
         let e = fatal_after(&f, 0);
-        assert_eq!((e.kind, e.offset), (CaptureErrorKind::RecordPastEnd, 24));
+        assert_eq!((e.kind, e.offset), (CaptureErrorKind::RecordPastEnd, 24 + 8));
     }
 
     // ---- pcapng ----

@@ -63,8 +63,10 @@ const MAX_HUNT_LINE: usize = 8 * 1024;
 pub struct CaptureError {
     /// What is wrong.
     pub kind: CaptureErrorKind,
-    /// Offset in the capture file where it was found (for stream problems,
-    /// the start of the packet that revealed it).
+    /// Offset in the capture file where it was found: the field at fault
+    /// in a record or block header, the end of the file when the file ends
+    /// early, the header at fault inside a packet, and for stream problems
+    /// the start of the packet that revealed it.
     pub offset: u64,
     /// The packet it concerns, from 1, when there is one.
     pub frame: Option<u64>,
@@ -131,8 +133,10 @@ pub enum CaptureErrorKind {
         /// How many.
         missing: u64,
     },
-    /// Octets of a SIP stream that were not part of any message were
-    /// skipped while looking for the next start line.
+    /// Octets of a SIP stream that were not framed as a message were
+    /// skipped while looking for the next start line: junk between
+    /// messages, or the rest of a message that failed to frame (reported
+    /// itself as a message error).
     #[error("{octets} octets of the stream skipped before the next SIP message")]
     Skipped {
         /// How many.
