@@ -142,6 +142,18 @@ def main():
                     sel |= {"uac": 1, "proxy": 2}.get(v.lower(), 0) << 3
         rule = os.path.basename(os.path.dirname(sip))
         write("validate", "rule-%s-%s" % (rule, os.path.basename(sip)[:-4]), bytes([sel]) + open(sip, "rb").read())
+    # validate with the request first: byte 0 (bit 0: the request is
+    # observed on the hop), the request, then the response.
+    for ctx in sorted(glob.glob(os.path.join(ROOT, "tests", "rules", "*", "*.ctx"))):
+        lines = open(ctx).read().split()
+        reqs = [l.split("=", 1)[1] for l in lines if l.startswith(("request=", "observed-request="))]
+        sip = ctx[:-4] + ".sip"
+        if not reqs or not os.path.exists(sip):
+            continue
+        sel = 1 if any(l.startswith("observed-request=") for l in lines) else 0
+        d = os.path.dirname(ctx)
+        data = bytes([sel]) + open(os.path.join(d, reqs[0]), "rb").read() + open(sip, "rb").read()
+        write("validate", "req-%s-%s" % (os.path.basename(d), os.path.basename(ctx)[:-4]), data)
     for name, v in TYPED_VALUES.items():
         write("typed_headers", "value-" + name, b"\x10\x00\x00" + v)
     # decoder_split: flags, cut lengths - 1, then the stream.

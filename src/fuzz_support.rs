@@ -1298,22 +1298,17 @@ fn context(sel: u8) -> crate::validate::Context {
     ctx
 }
 
-/// Target `validate`. Input: byte 0 selects the context (see `context`),
-/// the rest is a datagram. For a response that parses: every finding's
-/// span lies in the buffer, its rule is in the catalogue, the report is
-/// deterministic, and the counting sink sees the same findings.
-pub fn validate(data: &[u8]) {
-    let Some((&sel, msg)) = data.split_first() else {
-        return;
-    };
-    let Ok(r) = one_shot_response(msg) else {
-        return;
-    };
-    let ctx = context(sel);
-    let report = crate::validate::validate(&r, &ctx);
-    for f in report.iter() {
+/// A sink that checks each finding as it comes: span in the buffer, rule
+/// in the catalogue and equal to its own `rule_info`, printable.
+struct CheckingSink {
+    len: usize,
+    count: usize,
+}
+
+impl crate::validate::FindingSink for CheckingSink {
+    fn report(&mut self, f: crate::validate::Finding) {
         if let Some(s) = f.span() {
-            in_bounds(f.rule(), s, msg.len());
+            in_bounds(f.rule(), s, self.len);
         }
         assert_eq!(f.rule_info().id, f.rule());
         assert!(
@@ -1322,7 +1317,81 @@ pub fn validate(data: &[u8]) {
             f.rule()
         );
         assert!(!f.to_string().is_empty());
+        self.count += 1;
     }
+}
+
+/// Target `validate`. Input: byte 0 selects a context (see `context`); the
+/// rest is the response as a datagram, optionally preceded by the request it
+/// answers (a request that the stream framing cuts off the front). For a
+/// response that parses, it is validated in every role and every transport
+/// (and with none), with the request, if any, given both as received by the
+/// UAS and as observed on the hop: every finding's span lies in the buffer
+/// and its rule is in the catalogue. In the context byte 0 selects, the
+/// report is also deterministic, the counting sink sees the same findings,
+/// and the owned copy validates the same.
+pub fn validate(data: &[u8]) {
+    use crate::validate::{Role, Transport};
+    use crate::OwnedMessage;
+    let Some((&sel, rest)) = data.split_first() else {
+        return;
+    };
+    let stream = ParseOptions::stream();
+    let (request, msg) = match stream.parse_message_partial(rest) {
+        Ok(Progress::Complete {
+            msg: Message::Request(_),
+            consumed,
+        }) => {
+            // (Leading keep-alives may keep the one-shot parse from taking
+            // it back; then there is no request.)
+            let bytes = bytes::Bytes::copy_from_slice(&rest[..consumed]);
+            match OwnedMessage::parse_with(bytes, &stream) {
+                Ok(req) => (Some(req), &rest[consumed..]),
+                Err(_) => (None, rest),
+            }
+        }
+        _ => (None, rest),
+    };
+    let Ok(r) = one_shot_response(msg) else {
+        return;
+    };
+    let with_request = |ctx: crate::validate::Context, observed: bool| match &request {
+        None => ctx,
+        Some(req) if observed => ctx.with_observed_request(req.clone()).expect("a request"),
+        Some(req) => ctx.with_request(req.clone()).expect("a request"),
+    };
+    let transports = [
+        None,
+        Some(Transport::Udp),
+        Some(Transport::Tcp),
+        Some(Transport::Tls),
+        Some(Transport::Sctp),
+        Some(Transport::Ws),
+        Some(Transport::Wss),
+    ];
+    for role in [Role::Observer, Role::Uac, Role::Proxy] {
+        for t in transports {
+            for observed in [false, true] {
+                if observed && request.is_none() {
+                    continue;
+                }
+                let mut ctx = crate::validate::Context::new()
+                    .with_role(role)
+                    .with_own_sent_by("p1.example.com", Some(5060));
+                if let Some(t) = t {
+                    ctx = ctx.with_transport(t);
+                }
+                let ctx = with_request(ctx, observed);
+                let mut sink = CheckingSink {
+                    len: msg.len(),
+                    count: 0,
+                };
+                crate::validate::validate_into(&r, &ctx, &mut sink);
+            }
+        }
+    }
+    let ctx = with_request(context(sel), sel & 1 == 1);
+    let report = crate::validate::validate(&r, &ctx);
     assert_eq!(
         crate::validate::validate(&r, &ctx),
         report,

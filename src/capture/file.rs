@@ -822,7 +822,10 @@ mod tests {
         f.extend_from_slice(&u32::MAX.to_le_bytes());
         f.extend_from_slice(&u32::MAX.to_le_bytes());
         let e = fatal_after(&f, 0);
-        assert_eq!((e.kind, e.offset), (CaptureErrorKind::RecordPastEnd, 24 + 8));
+        assert_eq!(
+            (e.kind, e.offset),
+            (CaptureErrorKind::RecordPastEnd, 24 + 8)
+        );
     }
 
     // ---- pcapng ----
