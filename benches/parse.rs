@@ -5,7 +5,9 @@
 //! grammar wants `HTTP/1.x`: its copy of each message has the version token
 //! swapped (`SIP/2.0` → `HTTP/1.1`, one byte longer) and is otherwise
 //! identical. httparse does less work (it neither classifies header names
-//! nor frames the body), so it is the floor to measure against.
+//! nor frames the body), so it is the floor to measure against. The same
+//! group runs the other Rust SIP parsers of crates.io (rsip, sipmsg) on
+//! the SIP messages themselves.
 #![allow(missing_docs)] // criterion's macros generate undocumented items
 
 use bytes::BytesMut;
@@ -76,6 +78,23 @@ fn parse(c: &mut Criterion) {
                 })
             },
         );
+        // The other Rust SIP parsers on crates.io, each to a parsed message
+        // with its status code and header list: rsip 0.4 (nom, copies into
+        // owned strings, headers untyped until asked) and sipmsg 0.2 (nom,
+        // borrows, but parses known headers' parameters eagerly).
+        g.bench_with_input(BenchmarkId::new("rsip", name), msg, |b, m| {
+            b.iter(|| {
+                let r = rsip::Response::try_from(black_box(m)).unwrap();
+                black_box((r.status_code.code(), r.headers.iter().count()))
+            })
+        });
+        g.bench_with_input(BenchmarkId::new("sipmsg", name), msg, |b, m| {
+            use sipmsg::NomParser;
+            b.iter(|| {
+                let (_, r) = sipmsg::SipResponse::parse(black_box(m)).unwrap();
+                black_box((r.sl.status_code, r.body.map(<[u8]>::len)))
+            })
+        });
         let http = as_http(msg);
         g.bench_with_input(BenchmarkId::new("httparse", name), &http, |b, m| {
             b.iter(|| {
