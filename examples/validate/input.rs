@@ -179,8 +179,8 @@ fn transaction_key(m: &Message<'_>) -> Option<(Vec<u8>, u32, String, Vec<u8>)> {
     ))
 }
 
-/// An item reporting a problem with the capture file. Its transport is
-/// not known (the JSON envelope needs one: `udp`, the default).
+/// An item reporting a problem with the capture file. It has no transport
+/// (the report prints none); `Udp` fills the field.
 fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
     Item {
         source: source.to_string(),

@@ -115,6 +115,8 @@ pub(crate) fn emit(
             totals.capture_problems += 1;
             match format {
                 Format::Json => {
+                    // A problem with the file has no transport of its own.
+                    base.insert("transport".into(), Value::Null);
                     base.insert("kind".into(), json!("capture-problem"));
                     base.insert(
                         "error".into(),
