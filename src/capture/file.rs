@@ -51,6 +51,17 @@ pub struct Timestamp {
     pub nanos: u32,
 }
 
+impl Timestamp {
+    /// Shifted by `secs` seconds (pcapng `if_tsoffset`), saturating at the
+    /// ends of the range.
+    fn offset_by(self, secs: i64) -> Timestamp {
+        Timestamp {
+            secs: self.secs.saturating_add_signed(secs),
+            nanos: self.nanos,
+        }
+    }
+}
+
 /// One captured packet, as stored in the file.
 #[derive(Clone, Debug)]
 pub struct Packet {
@@ -93,6 +104,8 @@ struct Interface {
     units: TsUnits,
     /// pcapng: the most octets of a packet kept (0: no limit).
     snaplen: u32,
+    /// pcapng `if_tsoffset`: seconds to add to every timestamp.
+    ts_offset: i64,
 }
 
 /// Timestamp resolution: `10^-n` or `2^-n` seconds.
@@ -233,6 +246,7 @@ impl PacketReader {
                 link: LinkType::ETHERNET,
                 units: TsUnits::Pow10(if nanos { 9 } else { 6 }),
                 snaplen: 0,
+                ts_offset: 0,
             },
             interfaces: Vec::new(),
             next_number: 1,
@@ -307,7 +321,7 @@ impl PacketReader {
         Packet {
             number,
             file_offset: body as u64,
-            timestamp: iface.units.split(ticks),
+            timestamp: iface.units.split(ticks).offset_by(iface.ts_offset),
             link: iface.link,
             data: self.data.slice(body..end),
             orig_len: orig.max((end - body).min(u32::MAX as usize) as u32),
@@ -389,6 +403,7 @@ impl PacketReader {
         let link = LinkType(u32::from(e.u16(&b[0..2])));
         let snaplen = e.u32(&b[4..8]);
         let mut units = TsUnits::Pow10(6);
+        let mut ts_offset = 0i64;
         // Options: code (2), length (2), value padded to 4.
         let mut o = 8;
         while o + 4 <= b.len() {
@@ -403,12 +418,23 @@ impl PacketReader {
                     units = u;
                 }
             }
+            if code == 14 && len == 8 {
+                let hi = u64::from(e.u32(&b[v..v + 4]));
+                let lo = u64::from(e.u32(&b[v + 4..v + 8]));
+                // Written as one 64-bit value in the section's byte order.
+                let raw = match e {
+                    Endian::Little => (lo << 32) | hi,
+                    Endian::Big => (hi << 32) | lo,
+                };
+                ts_offset = raw as i64;
+            }
             o = v + ((len + 3) & !3);
         }
         self.interfaces.push(Interface {
             link,
             units,
             snaplen,
+            ts_offset,
         });
         Ok(())
     }
@@ -864,6 +890,31 @@ mod tests {
         f.extend(idb(false, 1, 0, &[(2, b"eth"), (9, &[0x80 | 10])]));
         f.extend(epb(false, 0, 7 * 1024 + 256, b"x", 1));
         assert_eq!(ok(&all(&f)[0]).timestamp, ts(7, 250_000_000));
+    }
+
+    #[test]
+    fn pcapng_timestamp_offset_in_either_byte_order() {
+        for be in [false, true] {
+            let off: i64 = 1_000_000_000;
+            let v = if be {
+                off.to_be_bytes()
+            } else {
+                off.to_le_bytes()
+            };
+            let mut f = shb(be);
+            f.extend(idb(be, 1, 0, &[(14, &v)]));
+            f.extend(epb(be, 0, 5_000_001, b"x", 1));
+            assert_eq!(
+                ok(&all(&f)[0]).timestamp,
+                ts(1_000_000_005, 1_000),
+                "be={be}"
+            );
+        }
+        // A negative offset saturates at the epoch.
+        let mut f = shb(false);
+        f.extend(idb(false, 1, 0, &[(14, &(-10i64).to_le_bytes())]));
+        f.extend(epb(false, 0, 5_000_001, b"x", 1));
+        assert_eq!(ok(&all(&f)[0]).timestamp, ts(0, 1_000));
     }
 
     #[test]
