@@ -13,6 +13,9 @@
 //!   `BytesMut` on stream transports, resuming where they stopped.
 //! * [`header::typed`] parses header values on demand; [`validate()`] checks a
 //!   response against the rules of RFC 3261 and its extensions.
+//! * [`capture::CaptureReader`] finds the SIP messages of a pcap or pcapng
+//!   file (UDP, TCP, SCTP, WebSocket, through the usual tunnels) and frames
+//!   them with the same parser.
 //!
 //! A [`ParseError`] means the bytes could not be framed. Everything else
 //! (including what the parser accepted leniently, see [`Deviations`]) is a

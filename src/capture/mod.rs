@@ -26,9 +26,14 @@
 //! parser cannot do this, the message boundaries being lost, but a capture
 //! reader looking at history can, and loses nothing else).
 //!
-//! Memory is bounded by the limits of each layer (fragments, out-of-order
-//! segments, the parser's own limits for a stream's pending message) and by
-//! [`MAX_FLOWS`] TCP directions and SCTP streams followed at once.
+//! Memory: what waits (IP fragments, out-of-order TCP segments, a stream's
+//! search for a start line, SCTP fragments) is held up to a fixed bound per
+//! layer, and as slices of the file where it can be; what is followed (a
+//! pending message per TCP direction, within the parser's limits) grows at
+//! most linearly with the capture, for at most [`MAX_FLOWS`] TCP directions
+//! and SCTP streams at once (`tests/capture_alloc.rs` measures both). The
+//! whole file is held in memory (a [`Bytes`]): reading a capture as a
+//! stream is not supported yet.
 
 pub mod file;
 pub mod layers;
