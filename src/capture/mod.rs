@@ -7,7 +7,7 @@
 //! walk except when the file itself can no longer be followed.
 //!
 //! The layers, from the bottom:
-//! * [`file`]: pcap / pcapng records to packets (slices of the file: no copy);
+//! * [`file`](mod@file): pcap / pcapng records to packets (slices of the file: no copy);
 //! * [`layers`]: link layer, IP (with fragment reassembly) and tunnels to
 //!   UDP / TCP / SCTP segments;
 //! * [`tcp`]: TCP reassembly per direction; [`sctp`]: SCTP messages from
@@ -116,7 +116,7 @@ pub enum CaptureErrorKind {
     /// so only this packet is lost and the walk goes on.
     #[error("pcapng packet block damaged")]
     BadPacketBlock,
-    /// More pcapng interfaces than [`file`] keeps.
+    /// More pcapng interfaces than [`file`](mod@file) keeps.
     #[error("too many pcapng interfaces")]
     TooManyInterfaces,
     /// A packet names an interface its section did not describe.
