@@ -6,62 +6,12 @@
 //!
 //! Its own test binary, because it installs a counting global allocator
 //! that only counts while a flag is set around the library call.
-#![allow(unsafe_code)] // a counting `GlobalAlloc` cannot be written without it
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use bytes::BytesMut;
 use sip_response::{Limits, MessageDecoder, ParseErrorKind, ParseOptions};
 
-struct Counting;
-
-thread_local! {
-    // Per thread, so tests running in parallel do not count each other.
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-    static BYTES: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note(size: usize) {
-    // `try_with`: the thread-locals may already be gone at thread exit.
-    let _ = COUNTING.try_with(|c| {
-        if c.get() {
-            let _ = ALLOCS.try_with(|a| a.set(a.get() + 1));
-            let _ = BYTES.try_with(|b| b.set(b.get() + size));
-        }
-    });
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size());
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-/// Runs `f` counting the allocations it makes: (result, count, bytes).
-fn counted<T>(f: impl FnOnce() -> T) -> (T, usize, usize) {
-    ALLOCS.with(|a| a.set(0));
-    BYTES.with(|b| b.set(0));
-    COUNTING.with(|c| c.set(true));
-    let out = std::hint::black_box(f());
-    COUNTING.with(|c| c.set(false));
-    (out, ALLOCS.with(Cell::get), BYTES.with(Cell::get))
-}
+mod counting_alloc;
+use counting_alloc::measure;
 
 /// What the decoder allocated while reading a stream.
 #[derive(Debug)]
@@ -100,7 +50,8 @@ fn decode_counting(prefix: &[u8], unit: &[u8], total: usize) -> Spent {
         }
         buf.extend_from_slice(&chunk);
         loop {
-            let (res, n, b) = counted(|| dec.decode(&mut buf));
+            let (res, m) = measure(|| dec.decode(&mut buf));
+            let (n, b) = (m.allocs, m.bytes);
             allocs += n;
             bytes += b;
             match res {
@@ -225,7 +176,8 @@ fn one_shot_parse_allocates_nothing_even_on_hostile_input() {
     ];
     for (what, input) in cases {
         for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
-            let (res, n, _) = counted(|| opts.parse_message(input).map(|m| m.headers().len()));
+            let (res, m) = measure(|| opts.parse_message(input).map(|m| m.headers().len()));
+            let n = m.allocs;
             assert_eq!(n, 0, "{what}: {res:?}");
         }
     }

@@ -2,10 +2,6 @@
 //! headers and validating it into a non-allocating sink make no heap
 //! allocation. Its own test binary, because it installs a counting global
 //! allocator.
-#![allow(unsafe_code)] // a counting `GlobalAlloc` cannot be written without it
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use sip_response::header::typed::{CSeq, ContentLength, ToHeader, Via};
 use sip_response::validate::{
@@ -13,47 +9,8 @@ use sip_response::validate::{
 };
 use sip_response::{parse_response, KnownHeader};
 
-struct Counting;
-
-// Per thread, so that tests running in parallel (and the harness's own
-// threads) do not count each other's allocations. `const` thread-locals of
-// `Cell`s need no allocation and no destructor, so touching them from the
-// allocator cannot recurse.
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn note_alloc() {
-    if COUNTING.try_with(Cell::get).unwrap_or(false) {
-        let _ = ALLOCS.try_with(|a| a.set(a.get() + 1));
-    }
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note_alloc();
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        note_alloc();
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc_zeroed(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note_alloc();
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+mod counting_alloc;
+use counting_alloc::count;
 
 /// A 200 OK to INVITE with 20 header rows and an SDP body, about 700 bytes.
 const RESPONSE: &[u8] = b"SIP/2.0 200 OK\r\n\
@@ -83,15 +40,6 @@ o=bob 2890844527 2890844527 IN IP4 192.0.2.4\r\n\
 s=-\r\n\
 t=0 0\r\n\
 m=audio 3456 RTP/AVP 0\r\n";
-
-/// Runs `f` and counts the heap allocations it makes on this thread.
-fn count<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    ALLOCS.with(|a| a.set(0));
-    COUNTING.with(|c| c.set(true));
-    let out = std::hint::black_box(f());
-    COUNTING.with(|c| c.set(false));
-    (out, ALLOCS.with(Cell::get))
-}
 
 #[test]
 fn parse_response_makes_no_heap_allocation() {

@@ -10,81 +10,37 @@
 //!   most linearly with the capture: no amplification.
 //!
 //! Its own test binary, because it installs a global allocator.
-#![allow(unsafe_code)] // a counting `GlobalAlloc` cannot be written without it
 
 mod capture_builders;
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+mod counting_alloc;
 
 use bytes::Bytes;
 use capture_builders::*;
+use counting_alloc::measure;
 use sip_response::capture::layers::LayerErrorKind;
 use sip_response::capture::{CaptureErrorKind, CaptureEvent, CaptureReader};
-
-struct Counting;
-
-thread_local! {
-    static COUNTING: Cell<bool> = const { Cell::new(false) };
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn note(delta: isize) {
-    let _ = COUNTING.try_with(|c| {
-        if c.get() {
-            let _ = LIVE.try_with(|l| {
-                let now = l.get() + delta;
-                l.set(now);
-                let _ = PEAK.try_with(|p| p.set(p.get().max(now)));
-            });
-        }
-    });
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size() as isize);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note(-(layout.size() as isize));
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size as isize - layout.size() as isize);
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
 
 /// Walks `file`, dropping each event as it comes (as a streaming consumer
 /// would); returns the problems' kinds, the number of messages, and the
 /// peak heap the walk held.
 fn walk(file: &[u8]) -> (Vec<CaptureErrorKind>, usize, usize) {
     let file = Bytes::copy_from_slice(file);
-    LIVE.with(|l| l.set(0));
-    PEAK.with(|p| p.set(0));
-    COUNTING.with(|c| c.set(true));
-    let mut problems = Vec::new();
-    let mut messages = 0;
-    for ev in CaptureReader::new(file).unwrap() {
-        match ev {
-            CaptureEvent::Problem(p) => {
-                if problems.len() < 16 {
-                    problems.push(p.kind);
+    let ((problems, messages), m) = measure(|| {
+        let mut problems = Vec::new();
+        let mut messages = 0;
+        for ev in CaptureReader::new(file).unwrap() {
+            match ev {
+                CaptureEvent::Problem(p) => {
+                    if problems.len() < 16 {
+                        problems.push(p.kind);
+                    }
                 }
+                CaptureEvent::Message(_) => messages += 1,
             }
-            CaptureEvent::Message(_) => messages += 1,
         }
-    }
-    COUNTING.with(|c| c.set(false));
-    (problems, messages, PEAK.with(Cell::get) as usize)
+        (problems, messages)
+    });
+    (problems, messages, m.peak)
 }
 
 const KIB: usize = 1024;

@@ -1,51 +1,13 @@
 //! Allocation counting for the proxy forwarding helper: forwarding (and
 //! refusing) makes no heap allocation once the buffer is shared. Its own
 //! test binary, because it installs a counting global allocator.
-#![allow(unsafe_code)] // a counting `GlobalAlloc` cannot be written without it
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use bytes::Bytes;
 use sip_response::validate::SentBy;
 use sip_response::{forward_upstream, OwnedResponse, Refusal};
 
-struct Counting;
-
-static COUNTING: AtomicBool = AtomicBool::new(false);
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        if COUNTING.load(Ordering::SeqCst) {
-            ALLOCS.fetch_add(1, Ordering::SeqCst);
-        }
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn count<T>(f: impl FnOnce() -> T) -> (T, usize) {
-    ALLOCS.store(0, Ordering::SeqCst);
-    COUNTING.store(true, Ordering::SeqCst);
-    let out = std::hint::black_box(f());
-    COUNTING.store(false, Ordering::SeqCst);
-    (out, ALLOCS.load(Ordering::SeqCst))
-}
+mod counting_alloc;
+use counting_alloc::count;
 
 const RESPONSE: &[u8] = b"SIP/2.0 200 OK\r\n\
 Via: SIP/2.0/UDP proxy.example.com;branch=z9hG4bK1,\r\n SIP/2.0/UDP [2001:db8::9]:5060;branch=z9hG4bK2\r\n\

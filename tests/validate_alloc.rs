@@ -4,45 +4,12 @@
 //! rule corpus is parsed first (parsing is allowed to be checked elsewhere),
 //! then validated into a `CountingSink` while allocations are counted.
 //! Its own test binary, because it installs a counting global allocator.
-#![allow(unsafe_code)] // a counting `GlobalAlloc` cannot be written without it
-
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 
 use sip_response::validate::{validate_into, Context, CountingSink, Policy, Role, Transport};
 use sip_response::{parse_response, OwnedMessage};
 
-struct Counting;
-
-thread_local! {
-    static COUNT: Cell<usize> = const { Cell::new(0) };
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        COUNT.with(|c| c.set(c.get() + 1));
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.alloc(layout) }
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        COUNT.with(|c| c.set(c.get() + 1));
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn allocations<R>(f: impl FnOnce() -> R) -> (usize, R) {
-    let before = COUNT.with(Cell::get);
-    let r = f();
-    (COUNT.with(Cell::get) - before, r)
-}
+mod counting_alloc;
+use counting_alloc::count;
 
 #[test]
 fn validate_into_counting_sink_never_allocates() {
@@ -90,7 +57,7 @@ Content-Length: 0\r\n\r\n",
         let resp = parse_response(bytes).unwrap();
         for ctx in &contexts {
             let mut sink = CountingSink::new();
-            let (n, ()) = allocations(|| validate_into(&resp, ctx, &mut sink));
+            let ((), n) = count(|| validate_into(&resp, ctx, &mut sink));
             assert_eq!(n, 0, "validate_into allocated on {:?}", resp);
             total_findings += sink.total();
         }
