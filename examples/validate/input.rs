@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::collections::{HashMap, VecDeque};
 
 use bytes::{Bytes, BytesMut};
+use sip_response::capture::file::Format;
 use sip_response::capture::{CaptureError, CaptureEvent, CaptureReader};
 use sip_response::header::typed::{CSeq, CallId, Via};
 use sip_response::validate::Transport;
@@ -133,25 +134,10 @@ pub(crate) fn read_source(path: &Path, transport: Transport) -> Result<Vec<Item>
         })?
     };
     let bytes = Bytes::from(bytes);
-    if is_capture(&bytes) {
+    if Format::detect(&bytes).is_some() {
         return Ok(capture(&source, bytes));
     }
     Ok(frame(&source, bytes, transport))
-}
-
-/// Does the file start with a pcap (either byte order, micro- or
-/// nanosecond) or pcapng magic number?
-fn is_capture(bytes: &[u8]) -> bool {
-    matches!(
-        bytes.get(..4),
-        Some(
-            [0xd4, 0xc3, 0xb2, 0xa1]
-                | [0xa1, 0xb2, 0xc3, 0xd4]
-                | [0x4d, 0x3c, 0xb2, 0xa1]
-                | [0xa1, 0xb2, 0x3c, 0x4d]
-                | [0x0a, 0x0d, 0x0d, 0x0a]
-        )
-    )
 }
 
 /// How many requests a capture remembers for matching responses to them;

@@ -96,6 +96,29 @@ pub enum Format {
     Pcapng,
 }
 
+impl Format {
+    /// The container `bytes` start with, read from its magic number
+    /// (pcap in either byte order, micro- or nanosecond; pcapng); `None`
+    /// for anything else.
+    pub fn detect(bytes: &[u8]) -> Option<Format> {
+        magic(bytes).map(|(format, _, _)| format)
+    }
+}
+
+/// The container, byte order and (pcap) nanosecond flag a magic number
+/// gives. A pcapng section's byte order is read later, from its header.
+fn magic(bytes: &[u8]) -> Option<(Format, Endian, bool)> {
+    let pcap = |endian, nanos| Some((Format::Pcap, endian, nanos));
+    match bytes.get(..4)? {
+        [0xd4, 0xc3, 0xb2, 0xa1] => pcap(Endian::Little, false),
+        [0xa1, 0xb2, 0xc3, 0xd4] => pcap(Endian::Big, false),
+        [0x4d, 0x3c, 0xb2, 0xa1] => pcap(Endian::Little, true),
+        [0xa1, 0xb2, 0x3c, 0x4d] => pcap(Endian::Big, true),
+        [0x0a, 0x0d, 0x0d, 0x0a] => Some((Format::Pcapng, Endian::Little, false)),
+        _ => None,
+    }
+}
+
 /// A pcapng interface: its link type and timestamp unit.
 #[derive(Clone, Copy, Debug)]
 struct Interface {
@@ -216,26 +239,12 @@ impl PacketReader {
     /// Starts reading `data`, which must begin with a pcap or pcapng magic
     /// number.
     pub fn new(data: Bytes) -> Result<Self, CaptureError> {
-        let magic = data.get(..4).ok_or(CaptureError {
-            kind: CaptureErrorKind::NotACapture,
-            offset: 0,
-            frame: None,
-        })?;
-        let magic = [magic[0], magic[1], magic[2], magic[3]];
-        let pcap = |endian, nanos| (Format::Pcap, endian, nanos);
-        let (format, endian, nanos) = match magic {
-            [0xd4, 0xc3, 0xb2, 0xa1] => pcap(Endian::Little, false),
-            [0xa1, 0xb2, 0xc3, 0xd4] => pcap(Endian::Big, false),
-            [0x4d, 0x3c, 0xb2, 0xa1] => pcap(Endian::Little, true),
-            [0xa1, 0xb2, 0x3c, 0x4d] => pcap(Endian::Big, true),
-            [0x0a, 0x0d, 0x0d, 0x0a] => (Format::Pcapng, Endian::Little, false),
-            _ => {
-                return Err(CaptureError {
-                    kind: CaptureErrorKind::NotACapture,
-                    offset: 0,
-                    frame: None,
-                })
-            }
+        let Some((format, endian, nanos)) = magic(&data) else {
+            return Err(CaptureError {
+                kind: CaptureErrorKind::NotACapture,
+                offset: 0,
+                frame: None,
+            });
         };
         let mut reader = PacketReader {
             data,
