@@ -98,6 +98,9 @@ pub struct Decoded {
     pub segments: Vec<Segment>,
     /// Problems met on the way (the packet may still have given segments).
     pub errors: Vec<LayerError>,
+    /// The packet's link type is not one this dissector reads: nothing was
+    /// looked at.
+    pub unsupported_link: bool,
 }
 
 /// Key of a fragmented IP datagram.
@@ -227,7 +230,7 @@ impl Dissector {
 
     fn link(&mut self, w: &mut Walk<'_>, link: LinkType, p: Bytes) {
         match link {
-            LinkType::ETHERNET => self.ether(w, p, 0),
+            LinkType::ETHERNET => self.ether(w, p, 0, 0),
             LinkType::LINUX_SLL => {
                 if p.len() < 16 {
                     return w.err(LayerErrorKind::Truncated, &p, p.len());
@@ -261,7 +264,7 @@ impl Dissector {
             LinkType::RAW | LinkType::RAW_BSD | LinkType::RAW_OPENBSD => self.raw_ip(w, p, 0, 0),
             LinkType::IPV4 => self.ethertype(w, ETH_IPV4, p, 0, 0),
             LinkType::IPV6 => self.ethertype(w, ETH_IPV6, p, 0, 0),
-            _ => {}
+            _ => w.out.unsupported_link = true,
         }
     }
 
@@ -273,14 +276,16 @@ impl Dissector {
         }
     }
 
-    fn ether(&mut self, w: &mut Walk<'_>, p: Bytes, at: usize) {
+    /// An Ethernet header at `at` (the link layer, bridged Ethernet in GRE,
+    /// ERSPAN's mirrored frame); its payload is dispatched at `depth`.
+    fn ether(&mut self, w: &mut Walk<'_>, p: Bytes, at: usize, depth: usize) {
         if p.len() < at + 14 {
             return w.err(LayerErrorKind::Truncated, &p, p.len());
         }
         let et = be16(&p[at + 12..at + 14]);
         // 802.3 frames carry a length here, not a type: no IP inside.
         if et >= 0x0600 {
-            self.ethertype(w, et, p, at + 14, 0);
+            self.ethertype(w, et, p, at + 14, depth);
         }
     }
 
@@ -315,15 +320,7 @@ impl Dissector {
                 }
                 self.raw_ip(w, p, i, depth + 1);
             }
-            ETH_BRIDGING => {
-                if p.len() < at + 14 {
-                    return w.err(LayerErrorKind::Truncated, &p, p.len());
-                }
-                let inner = be16(&p[at + 12..at + 14]);
-                if inner >= 0x0600 {
-                    self.ethertype(w, inner, p, at + 14, depth + 1);
-                }
-            }
+            ETH_BRIDGING => self.ether(w, p, at, depth + 1),
             ETH_PPP => self.ppp(w, p, at, depth + 1),
             _ => {}
         }
@@ -688,26 +685,16 @@ impl Dissector {
         match et {
             // ERSPAN type II: an 8-octet header; type III: 12, plus an
             // 8-octet platform subheader when its O flag is set.
-            ETH_ERSPAN2 if flags & 0x1000 != 0 => self.ether_at(w, p, i + 8, depth),
-            ETH_ERSPAN2 => self.ether_at(w, p, i, depth),
+            ETH_ERSPAN2 if flags & 0x1000 != 0 => self.ether(w, p, i + 8, depth + 1),
+            ETH_ERSPAN2 => self.ether(w, p, i, depth + 1),
             ETH_ERSPAN3 => {
                 let Some(e) = p.get(i..i + 12) else {
                     return w.err(LayerErrorKind::Truncated, &p, p.len());
                 };
                 let sub = if e[11] & 1 == 1 { 8 } else { 0 };
-                self.ether_at(w, p, i + 12 + sub, depth)
+                self.ether(w, p, i + 12 + sub, depth + 1)
             }
             _ => self.ethertype(w, et, p, i, depth),
-        }
-    }
-
-    fn ether_at(&mut self, w: &mut Walk<'_>, p: Bytes, at: usize, depth: usize) {
-        if p.len() < at + 14 {
-            return w.err(LayerErrorKind::Truncated, &p, p.len());
-        }
-        let et = be16(&p[at + 12..at + 14]);
-        if et >= 0x0600 {
-            self.ethertype(w, et, p, at + 14, depth + 1);
         }
     }
 }

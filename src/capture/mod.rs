@@ -49,7 +49,7 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::validate::Transport;
 use crate::{MessageDecoder, OwnedMessage, ParseError, ParseErrorKind, ParseOptions};
 
-use self::file::{LinkType, Packet, PacketReader, Timestamp};
+use self::file::{Packet, PacketReader, Timestamp};
 use self::layers::{Dissector, LayerErrorKind, Proto, Segment};
 use self::tcp::{StreamPiece, TcpReassembler};
 use self::websocket::{WsDecoder, WsEvent};
@@ -237,20 +237,11 @@ impl CaptureReader {
     }
 
     fn packet(&mut self, p: Packet) {
-        let supported = matches!(
-            p.link,
-            LinkType::NULL
-                | LinkType::ETHERNET
-                | LinkType::RAW_BSD
-                | LinkType::RAW_OPENBSD
-                | LinkType::RAW
-                | LinkType::LOOP
-                | LinkType::LINUX_SLL
-                | LinkType::IPV4
-                | LinkType::IPV6
-                | LinkType::LINUX_SLL2
-        );
-        if !supported {
+        // A cut packet's lengths run past what was kept: the layers go on
+        // with what is there, so a datagram cut short is still parsed (and
+        // its parse error says where it ends).
+        let decoded = self.dissector.decode_cut(p.link, &p.data, p.is_truncated());
+        if decoded.unsupported_link {
             // Once per link type, not once per packet.
             if !self.unsupported.contains(&p.link.0) && self.unsupported.len() < 64 {
                 self.unsupported.push(p.link.0);
@@ -262,10 +253,6 @@ impl CaptureReader {
             }
             return;
         }
-        // A cut packet's lengths run past what was kept: the layers go on
-        // with what is there, so a datagram cut short is still parsed (and
-        // its parse error says where it ends).
-        let decoded = self.dissector.decode_cut(p.link, &p.data, p.is_truncated());
         for e in &decoded.errors {
             // A header cut short in a packet the snapshot length cut is the
             // snapshot length's doing.
@@ -382,7 +369,8 @@ impl CaptureReader {
     /// one; keep-alives (CRLFs) and other traffic are passed over. (When the
     /// snapshot length cut it, the layers have said so.)
     fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes) {
-        if payload.iter().all(|&b| b == b'\r' || b == b'\n') || !looks_like_sip(&payload) {
+        // (Keep-alives have no `SIP/2.0`: they are passed over here too.)
+        if !looks_like_sip(&payload) {
             return;
         }
         let message = OwnedMessage::parse(payload);
@@ -483,6 +471,12 @@ fn looks_like_sip(payload: &[u8]) -> bool {
         None => head,
     };
     memchr::memmem::find(line, b"SIP/2.0").is_some()
+}
+
+/// True when `b` holds nothing but CR and LF octets (keep-alives, or
+/// nothing at all).
+fn only_line_ends(b: &[u8]) -> bool {
+    b.iter().all(|&c| c == b'\r' || c == b'\n')
 }
 
 /// Is `line` (without its line end) a SIP start line: `SIP/2.0 ` followed
@@ -588,7 +582,7 @@ impl TcpFlow {
     fn cut(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
         match self.mode {
             Mode::Sip(..) => {
-                if self.buf.iter().any(|&b| b != b'\r' && b != b'\n') {
+                if !only_line_ends(&self.buf) {
                     let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
                     q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
                 }
@@ -671,7 +665,7 @@ impl TcpFlow {
                             // WebSocket carries other protocols too (the
                             // subprotocol is only negotiated in the
                             // upgrade): the same test as for a datagram.
-                            if looks_like_sip(&m) && !m.iter().all(|&b| b == b'\r' || b == b'\n') {
+                            if looks_like_sip(&m) {
                                 let message = OwnedMessage::parse(m);
                                 let offset = *base + ws.message_start();
                                 q.push_back(at.message(Transport::Ws, Some(offset), message));
@@ -738,14 +732,8 @@ impl TcpFlow {
     /// Drops `n` octets found outside any message; on a SIP stream they are
     /// counted (keep-alive CRLFs aside) to be reported once.
     fn skip(&mut self, n: usize) {
-        if self.seen_sip {
-            let junk = self.buf[..n]
-                .iter()
-                .filter(|&&b| b != b'\r' && b != b'\n')
-                .count();
-            if junk > 0 {
-                self.skipped += n as u64;
-            }
+        if self.seen_sip && !only_line_ends(&self.buf[..n]) {
+            self.skipped += n as u64;
         }
         self.consume(n);
     }
