@@ -5,31 +5,15 @@
 mod common;
 
 use bytes::BytesMut;
-use common::read;
+use common::{read, RFC4475_VALID};
 use sip_response::{parse_message, MessageDecoder, ParseErrorKind, ParseOptions, ResponseDecoder};
-
-const VALID: &[&str] = &[
-    "wsinv",
-    "intmeth",
-    "esc01",
-    "escnull",
-    "esc02",
-    "lwsdisp",
-    "longreq",
-    "dblreq",
-    "semiuri",
-    "transports",
-    "mpart01",
-    "unreason",
-    "noreason",
-];
 
 /// Each valid message's framed bytes (for `dblreq`, without the 450 octets
 /// RFC 4475 §3.1.1.8 says to discard), with keep-alives between some.
 fn stream_of_valid_messages() -> (Vec<u8>, Vec<Vec<u8>>) {
     let mut wire = Vec::new();
     let mut expected = Vec::new();
-    for (i, name) in VALID.iter().enumerate() {
+    for (i, name) in RFC4475_VALID.iter().enumerate() {
         let file = read(&format!("rfc4475/{name}.dat"));
         let msg = parse_message(&file).unwrap().span();
         let bytes = file[msg.range()].to_vec();

@@ -10,7 +10,7 @@ mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use common::{files_under, read};
+use common::{files_under, read, RFC4475_VALID};
 use sip_response::header::typed::*;
 use sip_response::{
     parse_message, HeaderValueError, HeaderValueErrorKind as K, Headers, KnownHeader, Span,
@@ -113,23 +113,6 @@ fn check_all(file: &str, buf: &[u8], headers: &Headers<'_>) -> Outcome {
     );
     out
 }
-
-/// RFC 4475 §3.1.1: the messages every element must accept.
-const RFC4475_VALID: &[&str] = &[
-    "wsinv",
-    "intmeth",
-    "esc01",
-    "escnull",
-    "esc02",
-    "lwsdisp",
-    "longreq",
-    "dblreq",
-    "semiuri",
-    "transports",
-    "mpart01",
-    "unreason",
-    "noreason",
-];
 
 /// Values in the accepted corpus that are invalid on purpose, and must
 /// stay errors: (file, header, value, error kind, why).

@@ -74,3 +74,20 @@ pub fn files_under(dir: &str) -> Vec<String> {
     out.sort();
     out
 }
+
+/// RFC 4475 §3.1.1: the messages every element must accept (archive names).
+pub const RFC4475_VALID: &[&str] = &[
+    "wsinv",
+    "intmeth",
+    "esc01",
+    "escnull",
+    "esc02",
+    "lwsdisp",
+    "longreq",
+    "dblreq",
+    "semiuri",
+    "transports",
+    "mpart01",
+    "unreason",
+    "noreason",
+];
