@@ -25,6 +25,10 @@
 #![deny(rustdoc::broken_intra_doc_links)]
 #![doc(test(attr(deny(warnings))))]
 
+/// The fuzz targets' bodies and invariants, shared by `fuzz/` (libFuzzer) and
+/// `tests/fuzz_replay.rs` (stable). Only built with the `fuzzing` feature, so a
+/// normal build of the library carries none of it.
+#[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 #[path = "fuzz_support.rs"]
 pub mod __fuzz;
