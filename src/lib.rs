@@ -44,6 +44,7 @@ mod message;
 mod options;
 mod span;
 mod start_line;
+mod transport;
 pub mod validate;
 
 pub use code::StatusCode;
@@ -60,6 +61,7 @@ pub use message::{
 };
 pub use options::{Framing, Limits, ParseOptions};
 pub use span::Span;
+pub use transport::Transport;
 /// The validator's entry points at the crate root (the documented contract:
 /// `sip_response::validate(&Response, &Context) -> Report`).
 pub use validate::{validate, validate_into};
