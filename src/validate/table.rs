@@ -447,7 +447,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.42, §25.1"),
         contexts: Contexts::MSG,
         summary: "Via sent-by is missing or not host [\":\" port].",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -510,7 +510,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.42, §25.1; RFC 3581 §5"),
         contexts: Contexts::MSG,
         summary: "A Via parameter breaks its production (branch not a token, bad maddr/rport, not a generic-param).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -528,7 +528,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.20, §20.30, §20.31, §20.34, §20.39, §25.1"),
         contexts: Contexts::MSG,
         summary: "From/To/Reply-To/Record-Route/Route value does not match its name-addr grammar.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -537,7 +537,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §19.3, §20.20, §20.39, §25.1"),
         contexts: Contexts::MSG,
         summary: "From/To tag parameter has no value; the header counts as untagged.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -636,7 +636,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.10, §25.1"),
         contexts: Contexts::MSG,
         summary: "Contact value is neither * nor a name-addr/addr-spec with generic parameters.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {

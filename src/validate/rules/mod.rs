@@ -13,6 +13,7 @@
 //! computed once per response) writing to an [`Emitter`]. None allocates:
 //! header values are walked in place with the lexical helpers.
 
+mod addr;
 mod client_failure;
 mod common;
 mod headers;
@@ -21,14 +22,15 @@ mod proxy;
 mod redirect;
 mod request;
 mod server_failure;
+mod single;
 mod success;
 mod uac;
 mod via;
 
-use crate::header::param::{scan_params, Params};
-use crate::header::typed::{ContentType, TypedHeader};
+use crate::header::param::Params;
+use crate::header::typed::{ContentType, NameAddr, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::message::{Request, Response};
 use crate::span::Span;
 
@@ -92,6 +94,8 @@ impl<'r, 'a> Facts<'r, 'a> {
 pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     common::check(f, out);
     headers::check(f, out);
+    single::check(f, out);
+    addr::check(f, out);
     provisional::check(f, out);
     redirect::check(f, out);
     client_failure::check(f, out);
@@ -121,34 +125,11 @@ pub(crate) fn cseq_method(v: &[u8]) -> Option<&[u8]> {
 
 /// The header parameters of a `name-addr / addr-spec` value followed by
 /// `*(SEMI param)` (From, To, Contact, Reply-To: RFC 3261 §20.10, §20.20,
-/// §20.39). With the addr-spec form every `;` after the URI starts a header
-/// parameter (RFC 3261 §20 intro; RFC 8217 §3). `None` when the value is
-/// malformed (unterminated quote or `<`, or bad parameters): the syntax
-/// rules report those, and presence rules stay silent rather than guess.
+/// §20.39), as the typed [`NameAddr`] reads them. `None` when the value
+/// does not parse: its syntax rule reports it, and the rules that read the
+/// parameters stay silent rather than guess.
 pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
-    let mut i = 0;
-    let mut after = None;
-    while i < v.len() {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).ok()?,
-            b'<' => {
-                let close = v[i..].iter().position(|b| *b == b'>')?;
-                after = Some(i + close + 1);
-                break;
-            }
-            b';' => {
-                after = Some(i);
-                break;
-            }
-            _ => i += 1,
-        }
-    }
-    let start = after.unwrap_or(v.len());
-    let mut cur = Cursor::new(v, base);
-    cur.pos = start;
-    let params = scan_params(&mut cur).ok()?;
-    cur.skip_lws();
-    cur.at_end().then_some(params)
+    NameAddr::parse(v, base).ok().map(|n| n.params())
 }
 
 /// True when some element of list header `k` is the token `tag` (option
@@ -169,16 +150,16 @@ pub(crate) fn delta(v: &[u8]) -> Option<u64> {
     Some(lex::parse_u64(v).unwrap_or(u64::MAX))
 }
 
-/// True when the To header carries a `tag` parameter (RFC 3261 §8.2.6.2).
-/// `None` when To is absent or unreadable.
+/// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an empty
+/// `tag` (`tag-param-empty`) is no tag. `None` when To is absent or does
+/// not parse.
 pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
     headers_to_tag(resp.headers())
 }
 
 /// [`to_has_tag`] on any header section (a request's, too).
 pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
-    let to = h.get(KnownHeader::To)?;
-    addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
+    addr::to_tag(h)
 }
 
 /// True when the body is, or holds, an SDP session description (see
