@@ -627,7 +627,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.38, §25.1"),
         contexts: Contexts::MSG,
         summary: "Timestamp is not digits [\".\" digits] with an optional delay.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
     },
     RuleInfo {
@@ -690,7 +690,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6665, "RFC 6665 §8.2.2, §8.4"),
         contexts: Contexts::MSG,
         summary: "Allow-Events row is empty or an entry is not an event-type.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -699,7 +699,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.1, §25.1"),
         contexts: Contexts::MSG,
         summary: "Accept entry is not a media-range with accept-params.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -708,7 +708,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.2, §25.1"),
         contexts: Contexts::MSG,
         summary: "Accept-Encoding entry is not a content-coding (or *) with accept-params.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -717,7 +717,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.3, §25.1"),
         contexts: Contexts::MSG,
         summary: "Accept-Language entry is not a language-range with accept-params.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -726,7 +726,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.15, §25.1"),
         contexts: Contexts::MSG,
         summary: "Content-Type is not type/subtype with attribute=value parameters.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -735,7 +735,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.12, §25.1"),
         contexts: Contexts::MSG,
         summary: "Content-Encoding row is empty or an entry is not a token.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -789,7 +789,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4028, "RFC 4028 §4"),
         contexts: Contexts::MSG,
         summary: "Session-Expires is not delta-seconds with se-params (refresher uas/uac).",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -798,7 +798,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3329, "RFC 3329 §2.2"),
         contexts: Contexts::MSG,
         summary: "Security-Server row is empty or a mechanism/parameter breaks its production.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -807,7 +807,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.27, §20.44, §25.1"),
         contexts: Contexts::MSG,
         summary: "WWW-/Proxy-Authenticate row is not one well-formed challenge.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {
@@ -816,7 +816,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §20.9, §25.1"),
         contexts: Contexts::MSG,
         summary: "Call-Info entry is not <absoluteURI> with info-params.",
-        status: RuleStatus::Pending,
+        status: RuleStatus::Checked,
         lowered_from: None,
     },
     RuleInfo {

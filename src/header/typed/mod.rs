@@ -77,6 +77,8 @@ pub mod via;
 pub use via::Via;
 pub mod call_info;
 pub use call_info::CallInfo;
+pub mod content_encoding;
+pub use content_encoding::ContentEncoding;
 pub mod timestamp;
 pub use timestamp::Timestamp;
 #[cfg(test)]

@@ -24,6 +24,7 @@ mod request;
 mod server_failure;
 mod single;
 mod success;
+mod syntax;
 mod uac;
 mod via;
 
@@ -96,6 +97,7 @@ pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     headers::check(f, out);
     single::check(f, out);
     addr::check(f, out);
+    syntax::check(f, out);
     provisional::check(f, out);
     redirect::check(f, out);
     client_failure::check(f, out);
@@ -162,47 +164,48 @@ pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
     addr::to_tag(h)
 }
 
-/// True when the body is, or holds, an SDP session description (see
-/// [`body_has_type`]).
-pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
+/// Whether the body is, or holds, an SDP session description (see
+/// [`body_has_type`]); `None` when its Content-Type does not parse.
+pub(crate) fn has_sdp_body(resp: &Response<'_>) -> Option<bool> {
     body_has_type(resp.headers(), resp.body(), b"application/sdp")
 }
 
-/// True when a message's body is, or holds, a body of type `media`
-/// (`type/subtype`, lower case): a non-empty body whose Content-Type is
-/// `media` (media types are case-insensitive, RFC 3261 §7.4.1), or a
-/// `multipart/*` body (RFC 5621 §3: SIP carries several bodies as MIME
-/// multipart) one of whose parts says `Content-Type: <media>` (see
-/// [`multipart_has_type`]). Works on a request's headers and body too.
-pub(crate) fn body_has_type(h: &crate::header::Headers<'_>, body: &[u8], media: &[u8]) -> bool {
+/// Whether a message's body is, or holds, a body of type `media`
+/// (`type/subtype`, lower case): a non-empty body whose Content-Type, read
+/// by the typed [`ContentType`], is `media` (media types are
+/// case-insensitive, RFC 3261 §7.4.1), or a `multipart/*` body (RFC 5621
+/// §3: SIP carries several bodies as MIME multipart) one of whose parts
+/// says `Content-Type: <media>` (see [`multipart_has_type`]). `None` when
+/// the body is not empty and its Content-Type does not parse: that is
+/// `content-type-syntax`'s, and the rules reading the body's type stay
+/// silent. Works on a request's headers and body too.
+pub(crate) fn body_has_type(
+    h: &crate::header::Headers<'_>,
+    body: &[u8],
+    media: &[u8],
+) -> Option<bool> {
     if body.is_empty() {
-        return false;
+        return Some(false);
     }
     let Some(h) = h.get(KnownHeader::ContentType) else {
-        return false;
+        return Some(false);
     };
-    let v = h.value();
-    let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-    let top = lex::trim_lws(&v[..end]);
-    if top.eq_ignore_ascii_case(media) {
-        return true;
+    let ct = ContentType::parse(h.value(), h.value_span().start).ok()?;
+    let slash = media.iter().position(|b| *b == b'/').unwrap_or(media.len());
+    let (ty, sub) = (&media[..slash], media.get(slash + 1..).unwrap_or(&[]));
+    let same = |a: &str, b: &[u8]| a.as_bytes().eq_ignore_ascii_case(b);
+    if same(ct.media_type(), ty) && same(ct.subtype(), sub) {
+        return Some(true);
     }
-    let multipart = top
-        .get(..10)
-        .is_some_and(|m| m.eq_ignore_ascii_case(b"multipart/"));
-    if !multipart {
-        return false;
+    if !same(ct.media_type(), b"multipart") {
+        return Some(false);
     }
-    let boundary = ContentType::parse(v, h.value_span().start)
-        .ok()
-        .and_then(|ct| ct.params().get("boundary"))
-        .and_then(|p| p.value())
-        .map(|b| match b {
-            [b'"', inner @ .., b'"'] => inner,
-            _ => b,
-        })
+    let boundary = ct
+        .params()
+        .get("boundary")
+        .and_then(|p| p.value_unquoted())
         .filter(|b| !b.is_empty());
-    multipart_has_type(body, boundary, media)
+    Some(multipart_has_type(body, boundary, media))
 }
 
 /// Most body parts [`multipart_has_type`] looks at.
