@@ -5,7 +5,7 @@ use super::catalogue::{Contexts, Rule, RuleInfo, RuleStatus};
 use super::finding::{Cite, Severity};
 
 /// Number of rules in the spec (sections 1 to 8).
-pub(crate) const RULE_COUNT: usize = 204;
+pub(crate) const RULE_COUNT: usize = 220;
 
 /// Every rule of the spec, in spec order.
 pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
@@ -327,7 +327,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
     RuleInfo {
         id: "single-value-header-repeated",
         default_severity: Severity::Error,
-        cite: Cite::new(3261, "RFC 3261 §7.3, §7.3.1, §25.1; RFC 3262 §7.1; RFC 4028 §4-§5; RFC 3903 §6; RFC 6442 §4.4; RFC 8876 §5.2; RFC 4475 §3.3.8"),
+        cite: Cite::new(3261, "RFC 3261 §7.3, §7.3.1, §25.1, §28.1; RFC 3262 §7.1; RFC 4028 §4-§5; RFC 3903 §6; RFC 6442 §4.4; RFC 8876 §5.2; RFC 4475 §3.3.8"),
         contexts: Contexts::MSG,
         summary: "A header that is not a list appears twice or holds comma-joined values.",
         status: RuleStatus::Checked,
@@ -442,6 +442,15 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         lowered_from: None,
     },
     RuleInfo {
+        id: "via-sent-by-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.42, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Via sent-by is missing or not host [\":\" port].",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
         id: "via-transport-unknown",
         default_severity: Severity::Info,
         cite: Cite::new(3261, "RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1"),
@@ -475,7 +484,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         contexts: Contexts::MSG,
         summary: "Via branch is just the magic cookie.",
         status: RuleStatus::Checked,
-        lowered_from: None,
+        lowered_from: Some(Severity::Error),
     },
     RuleInfo {
         id: "via-received-syntax",
@@ -496,11 +505,38 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         lowered_from: None,
     },
     RuleInfo {
+        id: "via-param-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.42, §25.1; RFC 3581 §5"),
+        contexts: Contexts::MSG,
+        summary: "A Via parameter breaks its production (branch not a token, bad maddr/rport, not a generic-param).",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
         id: "via-rport-empty",
         default_severity: Severity::Info,
         cite: Cite::new(3581, "RFC 3581 §4"),
         contexts: Contexts::MSG,
         summary: "Top Via rport was not filled in by the server.",
+        status: RuleStatus::Checked,
+        lowered_from: Some(Severity::Error),
+    },
+    RuleInfo {
+        id: "name-addr-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.20, §20.30, §20.31, §20.34, §20.39, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "From/To/Reply-To/Record-Route/Route value does not match its name-addr grammar.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "tag-param-empty",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §19.3, §20.20, §20.39, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "From/To tag parameter has no value; the header counts as untagged.",
         status: RuleStatus::Checked,
         lowered_from: None,
     },
@@ -586,13 +622,31 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         lowered_from: None,
     },
     RuleInfo {
+        id: "timestamp-syntax",
+        default_severity: Severity::Warning,
+        cite: Cite::new(3261, "RFC 3261 §20.38, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Timestamp is not digits [\".\" digits] with an optional delay.",
+        status: RuleStatus::Checked,
+        lowered_from: Some(Severity::Error),
+    },
+    RuleInfo {
+        id: "contact-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.10, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Contact value is neither * nor a name-addr/addr-spec with generic parameters.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
         id: "contact-expires-param-invalid",
         default_severity: Severity::Warning,
-        cite: Cite::new(3261, "RFC 3261 §8.3, §10.2"),
+        cite: Cite::new(3261, "RFC 3261 §8.3, §10.2, §25.1"),
         contexts: Contexts::MSG,
         summary: "Contact expires parameter is not delta-seconds.",
         status: RuleStatus::Checked,
-        lowered_from: None,
+        lowered_from: Some(Severity::Error),
     },
     RuleInfo {
         id: "contact-q-invalid",
@@ -631,6 +685,60 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         lowered_from: None,
     },
     RuleInfo {
+        id: "allow-events-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(6665, "RFC 6665 §8.2.2, §8.4"),
+        contexts: Contexts::MSG,
+        summary: "Allow-Events row is empty or an entry is not an event-type.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "accept-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.1, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Accept entry is not a media-range with accept-params.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "accept-encoding-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.2, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Accept-Encoding entry is not a content-coding (or *) with accept-params.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "accept-language-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.3, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Accept-Language entry is not a language-range with accept-params.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "content-type-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.15, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Content-Type is not type/subtype with attribute=value parameters.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "content-encoding-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.12, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Content-Encoding row is empty or an entry is not a token.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
         id: "option-tag-syntax",
         default_severity: Severity::Error,
         cite: Cite::new(3261, "RFC 3261 §19.2, §20.32, §20.37, §20.40, §25.1"),
@@ -646,7 +754,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         contexts: Contexts::MSG,
         summary: "Option tag is not IANA registered.",
         status: RuleStatus::Checked,
-        lowered_from: None,
+        lowered_from: Some(Severity::Error),
     },
     RuleInfo {
         id: "require-tag-not-supported-by-uac",
@@ -672,6 +780,42 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3326, "RFC 3326 §2; RFC 9366 §3"),
         contexts: Contexts::MSG,
         summary: "More than one Reason value for SIP or for Q.850.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "session-expires-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(4028, "RFC 4028 §4"),
+        contexts: Contexts::MSG,
+        summary: "Session-Expires is not delta-seconds with se-params (refresher uas/uac).",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "security-server-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3329, "RFC 3329 §2.2"),
+        contexts: Contexts::MSG,
+        summary: "Security-Server row is empty or a mechanism/parameter breaks its production.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "auth-challenge-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.27, §20.44, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "WWW-/Proxy-Authenticate row is not one well-formed challenge.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+    },
+    RuleInfo {
+        id: "call-info-syntax",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §20.9, §25.1"),
+        contexts: Contexts::MSG,
+        summary: "Call-Info entry is not <absoluteURI> with info-params.",
         status: RuleStatus::Checked,
         lowered_from: None,
     },
@@ -704,21 +848,21 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
     },
     RuleInfo {
         id: "event-in-response",
-        default_severity: Severity::Error,
-        cite: Cite::new(6665, "RFC 6665 §8.2.1"),
+        default_severity: Severity::Warning,
+        cite: Cite::new(3261, "RFC 3261 §7.3.2, §20 (intro); RFC 6665 §8.2.1; RFC 3265 §7.2"),
         contexts: Contexts::MSG,
         summary: "Event header in a response.",
         status: RuleStatus::Checked,
-        lowered_from: None,
+        lowered_from: Some(Severity::Error),
     },
     RuleInfo {
         id: "subscription-state-in-response",
-        default_severity: Severity::Error,
-        cite: Cite::new(6665, "RFC 6665 §8.2.3"),
+        default_severity: Severity::Warning,
+        cite: Cite::new(3261, "RFC 3261 §7.3.2, §20 (intro); RFC 6665 §8.2.3; RFC 3265 §7.2"),
         contexts: Contexts::MSG,
         summary: "Subscription-State header in a response.",
         status: RuleStatus::Checked,
-        lowered_from: None,
+        lowered_from: Some(Severity::Error),
     },
     RuleInfo {
         id: "min-se-outside-422",
@@ -1173,7 +1317,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
     RuleInfo {
         id: "2xx-refresher-uac-require-timer",
         default_severity: Severity::Error,
-        cite: Cite::new(4028, "RFC 4028 §9"),
+        cite: Cite::new(4028, "RFC 4028 §4, §9"),
         contexts: Contexts::MSG,
         summary: "refresher=uac without Require timer.",
         status: RuleStatus::Checked,
@@ -1996,471 +2140,519 @@ pub(crate) mod r {
     /// `via-sent-protocol`
     pub(crate) const VIA_SENT_PROTOCOL: Rule = Rule::from_index(47);
 
+    /// `via-sent-by-syntax`
+    pub(crate) const VIA_SENT_BY_SYNTAX: Rule = Rule::from_index(48);
+
     /// `via-transport-unknown`
-    pub(crate) const VIA_TRANSPORT_UNKNOWN: Rule = Rule::from_index(48);
+    pub(crate) const VIA_TRANSPORT_UNKNOWN: Rule = Rule::from_index(49);
 
     /// `via-branch-missing`
-    pub(crate) const VIA_BRANCH_MISSING: Rule = Rule::from_index(49);
+    pub(crate) const VIA_BRANCH_MISSING: Rule = Rule::from_index(50);
 
     /// `via-branch-no-magic-cookie`
-    pub(crate) const VIA_BRANCH_NO_MAGIC_COOKIE: Rule = Rule::from_index(50);
+    pub(crate) const VIA_BRANCH_NO_MAGIC_COOKIE: Rule = Rule::from_index(51);
 
     /// `via-branch-cookie-only`
-    pub(crate) const VIA_BRANCH_COOKIE_ONLY: Rule = Rule::from_index(51);
+    pub(crate) const VIA_BRANCH_COOKIE_ONLY: Rule = Rule::from_index(52);
 
     /// `via-received-syntax`
-    pub(crate) const VIA_RECEIVED_SYNTAX: Rule = Rule::from_index(52);
+    pub(crate) const VIA_RECEIVED_SYNTAX: Rule = Rule::from_index(53);
 
     /// `via-ttl-range`
-    pub(crate) const VIA_TTL_RANGE: Rule = Rule::from_index(53);
+    pub(crate) const VIA_TTL_RANGE: Rule = Rule::from_index(54);
+
+    /// `via-param-syntax`
+    pub(crate) const VIA_PARAM_SYNTAX: Rule = Rule::from_index(55);
 
     /// `via-rport-empty`
-    pub(crate) const VIA_RPORT_EMPTY: Rule = Rule::from_index(54);
+    pub(crate) const VIA_RPORT_EMPTY: Rule = Rule::from_index(56);
+
+    /// `name-addr-syntax`
+    pub(crate) const NAME_ADDR_SYNTAX: Rule = Rule::from_index(57);
+
+    /// `tag-param-empty`
+    pub(crate) const TAG_PARAM_EMPTY: Rule = Rule::from_index(58);
 
     /// `warning-header-syntax`
-    pub(crate) const WARNING_HEADER_SYNTAX: Rule = Rule::from_index(55);
+    pub(crate) const WARNING_HEADER_SYNTAX: Rule = Rule::from_index(59);
 
     /// `warning-code-not-3xx`
-    pub(crate) const WARNING_CODE_NOT_3XX: Rule = Rule::from_index(56);
+    pub(crate) const WARNING_CODE_NOT_3XX: Rule = Rule::from_index(60);
 
     /// `warning-code-unregistered`
-    pub(crate) const WARNING_CODE_UNREGISTERED: Rule = Rule::from_index(57);
+    pub(crate) const WARNING_CODE_UNREGISTERED: Rule = Rule::from_index(61);
 
     /// `warning-399`
-    pub(crate) const WARNING_399: Rule = Rule::from_index(58);
+    pub(crate) const WARNING_399: Rule = Rule::from_index(62);
 
     /// `retry-after-syntax`
-    pub(crate) const RETRY_AFTER_SYNTAX: Rule = Rule::from_index(59);
+    pub(crate) const RETRY_AFTER_SYNTAX: Rule = Rule::from_index(63);
 
     /// `retry-after-overlarge`
-    pub(crate) const RETRY_AFTER_OVERLARGE: Rule = Rule::from_index(60);
+    pub(crate) const RETRY_AFTER_OVERLARGE: Rule = Rule::from_index(64);
 
     /// `retry-after-unexpected-code`
-    pub(crate) const RETRY_AFTER_UNEXPECTED_CODE: Rule = Rule::from_index(61);
+    pub(crate) const RETRY_AFTER_UNEXPECTED_CODE: Rule = Rule::from_index(65);
 
     /// `date-syntax`
-    pub(crate) const DATE_SYNTAX: Rule = Rule::from_index(62);
+    pub(crate) const DATE_SYNTAX: Rule = Rule::from_index(66);
 
     /// `expires-syntax`
-    pub(crate) const EXPIRES_SYNTAX: Rule = Rule::from_index(63);
+    pub(crate) const EXPIRES_SYNTAX: Rule = Rule::from_index(67);
+
+    /// `timestamp-syntax`
+    pub(crate) const TIMESTAMP_SYNTAX: Rule = Rule::from_index(68);
+
+    /// `contact-syntax`
+    pub(crate) const CONTACT_SYNTAX: Rule = Rule::from_index(69);
 
     /// `contact-expires-param-invalid`
-    pub(crate) const CONTACT_EXPIRES_PARAM_INVALID: Rule = Rule::from_index(64);
+    pub(crate) const CONTACT_EXPIRES_PARAM_INVALID: Rule = Rule::from_index(70);
 
     /// `contact-q-invalid`
-    pub(crate) const CONTACT_Q_INVALID: Rule = Rule::from_index(65);
+    pub(crate) const CONTACT_Q_INVALID: Rule = Rule::from_index(71);
 
     /// `contact-star`
-    pub(crate) const CONTACT_STAR: Rule = Rule::from_index(66);
+    pub(crate) const CONTACT_STAR: Rule = Rule::from_index(72);
 
     /// `contact-params-outside-register-3xx`
-    pub(crate) const CONTACT_PARAMS_OUTSIDE_REGISTER_3XX: Rule = Rule::from_index(67);
+    pub(crate) const CONTACT_PARAMS_OUTSIDE_REGISTER_3XX: Rule = Rule::from_index(73);
 
     /// `allow-syntax`
-    pub(crate) const ALLOW_SYNTAX: Rule = Rule::from_index(68);
+    pub(crate) const ALLOW_SYNTAX: Rule = Rule::from_index(74);
+
+    /// `allow-events-syntax`
+    pub(crate) const ALLOW_EVENTS_SYNTAX: Rule = Rule::from_index(75);
+
+    /// `accept-syntax`
+    pub(crate) const ACCEPT_SYNTAX: Rule = Rule::from_index(76);
+
+    /// `accept-encoding-syntax`
+    pub(crate) const ACCEPT_ENCODING_SYNTAX: Rule = Rule::from_index(77);
+
+    /// `accept-language-syntax`
+    pub(crate) const ACCEPT_LANGUAGE_SYNTAX: Rule = Rule::from_index(78);
+
+    /// `content-type-syntax`
+    pub(crate) const CONTENT_TYPE_SYNTAX: Rule = Rule::from_index(79);
+
+    /// `content-encoding-syntax`
+    pub(crate) const CONTENT_ENCODING_SYNTAX: Rule = Rule::from_index(80);
 
     /// `option-tag-syntax`
-    pub(crate) const OPTION_TAG_SYNTAX: Rule = Rule::from_index(69);
+    pub(crate) const OPTION_TAG_SYNTAX: Rule = Rule::from_index(81);
 
     /// `option-tag-unknown`
-    pub(crate) const OPTION_TAG_UNKNOWN: Rule = Rule::from_index(70);
+    pub(crate) const OPTION_TAG_UNKNOWN: Rule = Rule::from_index(82);
 
     /// `require-tag-not-supported-by-uac`
-    pub(crate) const REQUIRE_TAG_NOT_SUPPORTED_BY_UAC: Rule = Rule::from_index(71);
+    pub(crate) const REQUIRE_TAG_NOT_SUPPORTED_BY_UAC: Rule = Rule::from_index(83);
 
     /// `reason-header-syntax`
-    pub(crate) const REASON_HEADER_SYNTAX: Rule = Rule::from_index(72);
+    pub(crate) const REASON_HEADER_SYNTAX: Rule = Rule::from_index(84);
 
     /// `reason-header-duplicate-protocol`
-    pub(crate) const REASON_HEADER_DUPLICATE_PROTOCOL: Rule = Rule::from_index(73);
+    pub(crate) const REASON_HEADER_DUPLICATE_PROTOCOL: Rule = Rule::from_index(85);
+
+    /// `session-expires-syntax`
+    pub(crate) const SESSION_EXPIRES_SYNTAX: Rule = Rule::from_index(86);
+
+    /// `security-server-syntax`
+    pub(crate) const SECURITY_SERVER_SYNTAX: Rule = Rule::from_index(87);
+
+    /// `auth-challenge-syntax`
+    pub(crate) const AUTH_CHALLENGE_SYNTAX: Rule = Rule::from_index(88);
+
+    /// `call-info-syntax`
+    pub(crate) const CALL_INFO_SYNTAX: Rule = Rule::from_index(89);
 
     /// `reason-header-in-100`
-    pub(crate) const REASON_HEADER_IN_100: Rule = Rule::from_index(74);
+    pub(crate) const REASON_HEADER_IN_100: Rule = Rule::from_index(90);
 
     /// `request-header-in-response`
-    pub(crate) const REQUEST_HEADER_IN_RESPONSE: Rule = Rule::from_index(75);
+    pub(crate) const REQUEST_HEADER_IN_RESPONSE: Rule = Rule::from_index(91);
 
     /// `max-forwards-in-response`
-    pub(crate) const MAX_FORWARDS_IN_RESPONSE: Rule = Rule::from_index(76);
+    pub(crate) const MAX_FORWARDS_IN_RESPONSE: Rule = Rule::from_index(92);
 
     /// `event-in-response`
-    pub(crate) const EVENT_IN_RESPONSE: Rule = Rule::from_index(77);
+    pub(crate) const EVENT_IN_RESPONSE: Rule = Rule::from_index(93);
 
     /// `subscription-state-in-response`
-    pub(crate) const SUBSCRIPTION_STATE_IN_RESPONSE: Rule = Rule::from_index(78);
+    pub(crate) const SUBSCRIPTION_STATE_IN_RESPONSE: Rule = Rule::from_index(94);
 
     /// `min-se-outside-422`
-    pub(crate) const MIN_SE_OUTSIDE_422: Rule = Rule::from_index(79);
+    pub(crate) const MIN_SE_OUTSIDE_422: Rule = Rule::from_index(95);
 
     /// `session-expires-placement`
-    pub(crate) const SESSION_EXPIRES_PLACEMENT: Rule = Rule::from_index(80);
+    pub(crate) const SESSION_EXPIRES_PLACEMENT: Rule = Rule::from_index(96);
 
     /// `rseq-outside-1xx`
-    pub(crate) const RSEQ_OUTSIDE_1XX: Rule = Rule::from_index(81);
+    pub(crate) const RSEQ_OUTSIDE_1XX: Rule = Rule::from_index(97);
 
     /// `record-route-unexpected-code`
-    pub(crate) const RECORD_ROUTE_UNEXPECTED_CODE: Rule = Rule::from_index(82);
+    pub(crate) const RECORD_ROUTE_UNEXPECTED_CODE: Rule = Rule::from_index(98);
 
     /// `error-info-unexpected-code`
-    pub(crate) const ERROR_INFO_UNEXPECTED_CODE: Rule = Rule::from_index(83);
+    pub(crate) const ERROR_INFO_UNEXPECTED_CODE: Rule = Rule::from_index(99);
 
     /// `authentication-info-unexpected-code`
-    pub(crate) const AUTHENTICATION_INFO_UNEXPECTED_CODE: Rule = Rule::from_index(84);
+    pub(crate) const AUTHENTICATION_INFO_UNEXPECTED_CODE: Rule = Rule::from_index(100);
 
     /// `unsupported-unexpected-code`
-    pub(crate) const UNSUPPORTED_UNEXPECTED_CODE: Rule = Rule::from_index(85);
+    pub(crate) const UNSUPPORTED_UNEXPECTED_CODE: Rule = Rule::from_index(101);
 
     /// `alert-info-unexpected-code`
-    pub(crate) const ALERT_INFO_UNEXPECTED_CODE: Rule = Rule::from_index(86);
+    pub(crate) const ALERT_INFO_UNEXPECTED_CODE: Rule = Rule::from_index(102);
 
     /// `min-expires-unexpected-code`
-    pub(crate) const MIN_EXPIRES_UNEXPECTED_CODE: Rule = Rule::from_index(87);
+    pub(crate) const MIN_EXPIRES_UNEXPECTED_CODE: Rule = Rule::from_index(103);
 
     /// `security-server-unexpected-code`
-    pub(crate) const SECURITY_SERVER_UNEXPECTED_CODE: Rule = Rule::from_index(88);
+    pub(crate) const SECURITY_SERVER_UNEXPECTED_CODE: Rule = Rule::from_index(104);
 
     /// `register-only-headers-elsewhere`
-    pub(crate) const REGISTER_ONLY_HEADERS_ELSEWHERE: Rule = Rule::from_index(89);
+    pub(crate) const REGISTER_ONLY_HEADERS_ELSEWHERE: Rule = Rule::from_index(105);
 
     /// `recv-info-without-request`
-    pub(crate) const RECV_INFO_WITHOUT_REQUEST: Rule = Rule::from_index(90);
+    pub(crate) const RECV_INFO_WITHOUT_REQUEST: Rule = Rule::from_index(106);
 
     /// `1xx-to-non-invite`
-    pub(crate) const R_1XX_TO_NON_INVITE: Rule = Rule::from_index(91);
+    pub(crate) const R_1XX_TO_NON_INVITE: Rule = Rule::from_index(107);
 
     /// `100-non-invite-udp-early`
-    pub(crate) const R_100_NON_INVITE_UDP_EARLY: Rule = Rule::from_index(92);
+    pub(crate) const R_100_NON_INVITE_UDP_EARLY: Rule = Rule::from_index(108);
 
     /// `1xx-from-stateless-uas`
-    pub(crate) const R_1XX_FROM_STATELESS_UAS: Rule = Rule::from_index(93);
+    pub(crate) const R_1XX_FROM_STATELESS_UAS: Rule = Rule::from_index(109);
 
     /// `1xx-early-dialog-contact`
-    pub(crate) const R_1XX_EARLY_DIALOG_CONTACT: Rule = Rule::from_index(94);
+    pub(crate) const R_1XX_EARLY_DIALOG_CONTACT: Rule = Rule::from_index(110);
 
     /// `1xx-100rel-consistency`
-    pub(crate) const R_1XX_100REL_CONSISTENCY: Rule = Rule::from_index(95);
+    pub(crate) const R_1XX_100REL_CONSISTENCY: Rule = Rule::from_index(111);
 
     /// `100-not-reliable`
-    pub(crate) const R_100_NOT_RELIABLE: Rule = Rule::from_index(96);
+    pub(crate) const R_100_NOT_RELIABLE: Rule = Rule::from_index(112);
 
     /// `rseq-range`
-    pub(crate) const RSEQ_RANGE: Rule = Rule::from_index(97);
+    pub(crate) const RSEQ_RANGE: Rule = Rule::from_index(113);
 
     /// `reliable-1xx-without-request-support`
-    pub(crate) const RELIABLE_1XX_WITHOUT_REQUEST_SUPPORT: Rule = Rule::from_index(98);
+    pub(crate) const RELIABLE_1XX_WITHOUT_REQUEST_SUPPORT: Rule = Rule::from_index(114);
 
     /// `invite-provisional-refresh`
-    pub(crate) const INVITE_PROVISIONAL_REFRESH: Rule = Rule::from_index(99);
+    pub(crate) const INVITE_PROVISIONAL_REFRESH: Rule = Rule::from_index(115);
 
     /// `2xx-dialog-contact`
-    pub(crate) const R_2XX_DIALOG_CONTACT: Rule = Rule::from_index(100);
+    pub(crate) const R_2XX_DIALOG_CONTACT: Rule = Rule::from_index(116);
 
     /// `dialog-contact-single-sip-uri`
-    pub(crate) const DIALOG_CONTACT_SINGLE_SIP_URI: Rule = Rule::from_index(101);
+    pub(crate) const DIALOG_CONTACT_SINGLE_SIP_URI: Rule = Rule::from_index(117);
 
     /// `dialog-contact-sips`
-    pub(crate) const DIALOG_CONTACT_SIPS: Rule = Rule::from_index(102);
+    pub(crate) const DIALOG_CONTACT_SIPS: Rule = Rule::from_index(118);
 
     /// `dialog-record-route-copy`
-    pub(crate) const DIALOG_RECORD_ROUTE_COPY: Rule = Rule::from_index(103);
+    pub(crate) const DIALOG_RECORD_ROUTE_COPY: Rule = Rule::from_index(119);
 
     /// `2xx-invite-allow-supported`
-    pub(crate) const R_2XX_INVITE_ALLOW_SUPPORTED: Rule = Rule::from_index(104);
+    pub(crate) const R_2XX_INVITE_ALLOW_SUPPORTED: Rule = Rule::from_index(120);
 
     /// `2xx-invite-sdp`
-    pub(crate) const R_2XX_INVITE_SDP: Rule = Rule::from_index(105);
+    pub(crate) const R_2XX_INVITE_SDP: Rule = Rule::from_index(121);
 
     /// `3xx-contact-expected`
-    pub(crate) const R_3XX_CONTACT_EXPECTED: Rule = Rule::from_index(106);
+    pub(crate) const R_3XX_CONTACT_EXPECTED: Rule = Rule::from_index(122);
 
     /// `3xx-redirect-to-self`
-    pub(crate) const R_3XX_REDIRECT_TO_SELF: Rule = Rule::from_index(107);
+    pub(crate) const R_3XX_REDIRECT_TO_SELF: Rule = Rule::from_index(123);
 
     /// `302-no-expiry-no-cache`
-    pub(crate) const R_302_NO_EXPIRY_NO_CACHE: Rule = Rule::from_index(108);
+    pub(crate) const R_302_NO_EXPIRY_NO_CACHE: Rule = Rule::from_index(124);
 
     /// `305-contact-proxy`
-    pub(crate) const R_305_CONTACT_PROXY: Rule = Rule::from_index(109);
+    pub(crate) const R_305_CONTACT_PROXY: Rule = Rule::from_index(125);
 
     /// `305-uas-only`
-    pub(crate) const R_305_UAS_ONLY: Rule = Rule::from_index(110);
+    pub(crate) const R_305_UAS_ONLY: Rule = Rule::from_index(126);
 
     /// `380-body-expected`
-    pub(crate) const R_380_BODY_EXPECTED: Rule = Rule::from_index(111);
+    pub(crate) const R_380_BODY_EXPECTED: Rule = Rule::from_index(127);
 
     /// `6xx-from-registrar`
-    pub(crate) const R_6XX_FROM_REGISTRAR: Rule = Rule::from_index(112);
+    pub(crate) const R_6XX_FROM_REGISTRAR: Rule = Rule::from_index(128);
 
     /// `2xx-register-contact-expires`
-    pub(crate) const R_2XX_REGISTER_CONTACT_EXPIRES: Rule = Rule::from_index(113);
+    pub(crate) const R_2XX_REGISTER_CONTACT_EXPIRES: Rule = Rule::from_index(129);
 
     /// `2xx-register-date`
-    pub(crate) const R_2XX_REGISTER_DATE: Rule = Rule::from_index(114);
+    pub(crate) const R_2XX_REGISTER_DATE: Rule = Rule::from_index(130);
 
     /// `register-response-record-route`
-    pub(crate) const REGISTER_RESPONSE_RECORD_ROUTE: Rule = Rule::from_index(115);
+    pub(crate) const REGISTER_RESPONSE_RECORD_ROUTE: Rule = Rule::from_index(131);
 
     /// `2xx-register-expires-longer`
-    pub(crate) const R_2XX_REGISTER_EXPIRES_LONGER: Rule = Rule::from_index(116);
+    pub(crate) const R_2XX_REGISTER_EXPIRES_LONGER: Rule = Rule::from_index(132);
 
     /// `2xx-subscribe-expires`
-    pub(crate) const R_2XX_SUBSCRIBE_EXPIRES: Rule = Rule::from_index(117);
+    pub(crate) const R_2XX_SUBSCRIBE_EXPIRES: Rule = Rule::from_index(133);
 
     /// `2xx-subscribe-expires-longer`
-    pub(crate) const R_2XX_SUBSCRIBE_EXPIRES_LONGER: Rule = Rule::from_index(118);
+    pub(crate) const R_2XX_SUBSCRIBE_EXPIRES_LONGER: Rule = Rule::from_index(134);
 
     /// `204-subscribe-in-dialog`
-    pub(crate) const R_204_SUBSCRIBE_IN_DIALOG: Rule = Rule::from_index(119);
+    pub(crate) const R_204_SUBSCRIBE_IN_DIALOG: Rule = Rule::from_index(135);
 
     /// `2xx-publish-expires-etag`
-    pub(crate) const R_2XX_PUBLISH_EXPIRES_ETAG: Rule = Rule::from_index(120);
+    pub(crate) const R_2XX_PUBLISH_EXPIRES_ETAG: Rule = Rule::from_index(136);
 
     /// `contact-in-publish-response`
-    pub(crate) const CONTACT_IN_PUBLISH_RESPONSE: Rule = Rule::from_index(121);
+    pub(crate) const CONTACT_IN_PUBLISH_RESPONSE: Rule = Rule::from_index(137);
 
     /// `publish-response-record-route`
-    pub(crate) const PUBLISH_RESPONSE_RECORD_ROUTE: Rule = Rule::from_index(122);
+    pub(crate) const PUBLISH_RESPONSE_RECORD_ROUTE: Rule = Rule::from_index(138);
 
     /// `2xx-message-no-body-no-contact`
-    pub(crate) const R_2XX_MESSAGE_NO_BODY_NO_CONTACT: Rule = Rule::from_index(123);
+    pub(crate) const R_2XX_MESSAGE_NO_BODY_NO_CONTACT: Rule = Rule::from_index(139);
 
     /// `202-deprecated`
-    pub(crate) const R_202_DEPRECATED: Rule = Rule::from_index(124);
+    pub(crate) const R_202_DEPRECATED: Rule = Rule::from_index(140);
 
     /// `2xx-options-capabilities`
-    pub(crate) const R_2XX_OPTIONS_CAPABILITIES: Rule = Rule::from_index(125);
+    pub(crate) const R_2XX_OPTIONS_CAPABILITIES: Rule = Rule::from_index(141);
 
     /// `contact-in-2xx-bye-cancel`
-    pub(crate) const CONTACT_IN_2XX_BYE_CANCEL: Rule = Rule::from_index(126);
+    pub(crate) const CONTACT_IN_2XX_BYE_CANCEL: Rule = Rule::from_index(142);
 
     /// `2xx-session-expires-refresher`
-    pub(crate) const R_2XX_SESSION_EXPIRES_REFRESHER: Rule = Rule::from_index(127);
+    pub(crate) const R_2XX_SESSION_EXPIRES_REFRESHER: Rule = Rule::from_index(143);
 
     /// `2xx-session-expires-min`
-    pub(crate) const R_2XX_SESSION_EXPIRES_MIN: Rule = Rule::from_index(128);
+    pub(crate) const R_2XX_SESSION_EXPIRES_MIN: Rule = Rule::from_index(144);
 
     /// `2xx-refresher-uac-require-timer`
-    pub(crate) const R_2XX_REFRESHER_UAC_REQUIRE_TIMER: Rule = Rule::from_index(129);
+    pub(crate) const R_2XX_REFRESHER_UAC_REQUIRE_TIMER: Rule = Rule::from_index(145);
 
     /// `2xx-refresher-uas-require-timer`
-    pub(crate) const R_2XX_REFRESHER_UAS_REQUIRE_TIMER: Rule = Rule::from_index(130);
+    pub(crate) const R_2XX_REFRESHER_UAS_REQUIRE_TIMER: Rule = Rule::from_index(146);
 
     /// `recv-info-in-18x-2xx`
-    pub(crate) const RECV_INFO_IN_18X_2XX: Rule = Rule::from_index(131);
+    pub(crate) const RECV_INFO_IN_18X_2XX: Rule = Rule::from_index(147);
 
     /// `100-timestamp-copied`
-    pub(crate) const R_100_TIMESTAMP_COPIED: Rule = Rule::from_index(132);
+    pub(crate) const R_100_TIMESTAMP_COPIED: Rule = Rule::from_index(148);
 
     /// `199-to-tag`
-    pub(crate) const R_199_TO_TAG: Rule = Rule::from_index(133);
+    pub(crate) const R_199_TO_TAG: Rule = Rule::from_index(149);
 
     /// `199-reason-required`
-    pub(crate) const R_199_REASON_REQUIRED: Rule = Rule::from_index(134);
+    pub(crate) const R_199_REASON_REQUIRED: Rule = Rule::from_index(150);
 
     /// `199-no-199-option-tag`
-    pub(crate) const R_199_NO_199_OPTION_TAG: Rule = Rule::from_index(135);
+    pub(crate) const R_199_NO_199_OPTION_TAG: Rule = Rule::from_index(151);
 
     /// `199-no-sdp`
-    pub(crate) const R_199_NO_SDP: Rule = Rule::from_index(136);
+    pub(crate) const R_199_NO_SDP: Rule = Rule::from_index(152);
 
     /// `199-proxy-no-contact-rr`
-    pub(crate) const R_199_PROXY_NO_CONTACT_RR: Rule = Rule::from_index(137);
+    pub(crate) const R_199_PROXY_NO_CONTACT_RR: Rule = Rule::from_index(153);
 
     /// `199-requires-uac-support`
-    pub(crate) const R_199_REQUIRES_UAC_SUPPORT: Rule = Rule::from_index(138);
+    pub(crate) const R_199_REQUIRES_UAC_SUPPORT: Rule = Rule::from_index(154);
 
     /// `401-www-authenticate`
-    pub(crate) const R_401_WWW_AUTHENTICATE: Rule = Rule::from_index(139);
+    pub(crate) const R_401_WWW_AUTHENTICATE: Rule = Rule::from_index(155);
 
     /// `407-proxy-authenticate`
-    pub(crate) const R_407_PROXY_AUTHENTICATE: Rule = Rule::from_index(140);
+    pub(crate) const R_407_PROXY_AUTHENTICATE: Rule = Rule::from_index(156);
 
     /// `auth-challenge-no-basic`
-    pub(crate) const AUTH_CHALLENGE_NO_BASIC: Rule = Rule::from_index(141);
+    pub(crate) const AUTH_CHALLENGE_NO_BASIC: Rule = Rule::from_index(157);
 
     /// `auth-digest-params`
-    pub(crate) const AUTH_DIGEST_PARAMS: Rule = Rule::from_index(142);
+    pub(crate) const AUTH_DIGEST_PARAMS: Rule = Rule::from_index(158);
 
     /// `auth-same-realm-distinct-algorithms`
-    pub(crate) const AUTH_SAME_REALM_DISTINCT_ALGORITHMS: Rule = Rule::from_index(143);
+    pub(crate) const AUTH_SAME_REALM_DISTINCT_ALGORITHMS: Rule = Rule::from_index(159);
 
     /// `auth-challenge-to-ack-cancel`
-    pub(crate) const AUTH_CHALLENGE_TO_ACK_CANCEL: Rule = Rule::from_index(144);
+    pub(crate) const AUTH_CHALLENGE_TO_ACK_CANCEL: Rule = Rule::from_index(160);
 
     /// `401-from-proxy`
-    pub(crate) const R_401_FROM_PROXY: Rule = Rule::from_index(145);
+    pub(crate) const R_401_FROM_PROXY: Rule = Rule::from_index(161);
 
     /// `402-reserved`
-    pub(crate) const R_402_RESERVED: Rule = Rule::from_index(146);
+    pub(crate) const R_402_RESERVED: Rule = Rule::from_index(162);
 
     /// `405-allow-required`
-    pub(crate) const R_405_ALLOW_REQUIRED: Rule = Rule::from_index(147);
+    pub(crate) const R_405_ALLOW_REQUIRED: Rule = Rule::from_index(163);
 
     /// `408-non-invite`
-    pub(crate) const R_408_NON_INVITE: Rule = Rule::from_index(148);
+    pub(crate) const R_408_NON_INVITE: Rule = Rule::from_index(164);
 
     /// `413-retry-after`
-    pub(crate) const R_413_RETRY_AFTER: Rule = Rule::from_index(149);
+    pub(crate) const R_413_RETRY_AFTER: Rule = Rule::from_index(165);
 
     /// `415-accept-headers`
-    pub(crate) const R_415_ACCEPT_HEADERS: Rule = Rule::from_index(150);
+    pub(crate) const R_415_ACCEPT_HEADERS: Rule = Rule::from_index(166);
 
     /// `417-accept-resource-priority`
-    pub(crate) const R_417_ACCEPT_RESOURCE_PRIORITY: Rule = Rule::from_index(151);
+    pub(crate) const R_417_ACCEPT_RESOURCE_PRIORITY: Rule = Rule::from_index(167);
 
     /// `420-unsupported-required`
-    pub(crate) const R_420_UNSUPPORTED_REQUIRED: Rule = Rule::from_index(152);
+    pub(crate) const R_420_UNSUPPORTED_REQUIRED: Rule = Rule::from_index(168);
 
     /// `420-unsupported-matches-request`
-    pub(crate) const R_420_UNSUPPORTED_MATCHES_REQUEST: Rule = Rule::from_index(153);
+    pub(crate) const R_420_UNSUPPORTED_MATCHES_REQUEST: Rule = Rule::from_index(169);
 
     /// `421-require-required`
-    pub(crate) const R_421_REQUIRE_REQUIRED: Rule = Rule::from_index(154);
+    pub(crate) const R_421_REQUIRE_REQUIRED: Rule = Rule::from_index(170);
 
     /// `421-not-recommended`
-    pub(crate) const R_421_NOT_RECOMMENDED: Rule = Rule::from_index(155);
+    pub(crate) const R_421_NOT_RECOMMENDED: Rule = Rule::from_index(171);
 
     /// `sec-agree-policy-require`
-    pub(crate) const SEC_AGREE_POLICY_REQUIRE: Rule = Rule::from_index(156);
+    pub(crate) const SEC_AGREE_POLICY_REQUIRE: Rule = Rule::from_index(172);
 
     /// `422-min-se-required`
-    pub(crate) const R_422_MIN_SE_REQUIRED: Rule = Rule::from_index(157);
+    pub(crate) const R_422_MIN_SE_REQUIRED: Rule = Rule::from_index(173);
 
     /// `min-se-value`
-    pub(crate) const MIN_SE_VALUE: Rule = Rule::from_index(158);
+    pub(crate) const MIN_SE_VALUE: Rule = Rule::from_index(174);
 
     /// `422-method`
-    pub(crate) const R_422_METHOD: Rule = Rule::from_index(159);
+    pub(crate) const R_422_METHOD: Rule = Rule::from_index(175);
 
     /// `423-min-expires-required`
-    pub(crate) const R_423_MIN_EXPIRES_REQUIRED: Rule = Rule::from_index(160);
+    pub(crate) const R_423_MIN_EXPIRES_REQUIRED: Rule = Rule::from_index(176);
 
     /// `423-min-expires-vs-request`
-    pub(crate) const R_423_MIN_EXPIRES_VS_REQUEST: Rule = Rule::from_index(161);
+    pub(crate) const R_423_MIN_EXPIRES_VS_REQUEST: Rule = Rule::from_index(177);
 
     /// `424-geolocation-error`
-    pub(crate) const R_424_GEOLOCATION_ERROR: Rule = Rule::from_index(162);
+    pub(crate) const R_424_GEOLOCATION_ERROR: Rule = Rule::from_index(178);
 
     /// `425-alertmsg-error`
-    pub(crate) const R_425_ALERTMSG_ERROR: Rule = Rule::from_index(163);
+    pub(crate) const R_425_ALERTMSG_ERROR: Rule = Rule::from_index(179);
 
     /// `identity-4xx-info`
-    pub(crate) const IDENTITY_4XX_INFO: Rule = Rule::from_index(164);
+    pub(crate) const IDENTITY_4XX_INFO: Rule = Rule::from_index(180);
 
     /// `429-info`
-    pub(crate) const R_429_INFO: Rule = Rule::from_index(165);
+    pub(crate) const R_429_INFO: Rule = Rule::from_index(181);
 
     /// `430-at-endpoint`
-    pub(crate) const R_430_AT_ENDPOINT: Rule = Rule::from_index(166);
+    pub(crate) const R_430_AT_ENDPOINT: Rule = Rule::from_index(182);
 
     /// `439-register-only`
-    pub(crate) const R_439_REGISTER_ONLY: Rule = Rule::from_index(167);
+    pub(crate) const R_439_REGISTER_ONLY: Rule = Rule::from_index(183);
 
     /// `469-recv-info`
-    pub(crate) const R_469_RECV_INFO: Rule = Rule::from_index(168);
+    pub(crate) const R_469_RECV_INFO: Rule = Rule::from_index(184);
 
     /// `470-permission-missing`
-    pub(crate) const R_470_PERMISSION_MISSING: Rule = Rule::from_index(169);
+    pub(crate) const R_470_PERMISSION_MISSING: Rule = Rule::from_index(185);
 
     /// `485-contact-list`
-    pub(crate) const R_485_CONTACT_LIST: Rule = Rule::from_index(170);
+    pub(crate) const R_485_CONTACT_LIST: Rule = Rule::from_index(186);
 
     /// `487-not-for-cancel`
-    pub(crate) const R_487_NOT_FOR_CANCEL: Rule = Rule::from_index(171);
+    pub(crate) const R_487_NOT_FOR_CANCEL: Rule = Rule::from_index(187);
 
     /// `488-warning`
-    pub(crate) const R_488_WARNING: Rule = Rule::from_index(172);
+    pub(crate) const R_488_WARNING: Rule = Rule::from_index(188);
 
     /// `489-allow-events`
-    pub(crate) const R_489_ALLOW_EVENTS: Rule = Rule::from_index(173);
+    pub(crate) const R_489_ALLOW_EVENTS: Rule = Rule::from_index(189);
 
     /// `494-security-server`
-    pub(crate) const R_494_SECURITY_SERVER: Rule = Rule::from_index(174);
+    pub(crate) const R_494_SECURITY_SERVER: Rule = Rule::from_index(190);
 
     /// `500-reinvite-retry-after`
-    pub(crate) const R_500_REINVITE_RETRY_AFTER: Rule = Rule::from_index(175);
+    pub(crate) const R_500_REINVITE_RETRY_AFTER: Rule = Rule::from_index(191);
 
     /// `503-retry-after`
-    pub(crate) const R_503_RETRY_AFTER: Rule = Rule::from_index(176);
+    pub(crate) const R_503_RETRY_AFTER: Rule = Rule::from_index(192);
 
     /// `555-register-only`
-    pub(crate) const R_555_REGISTER_ONLY: Rule = Rule::from_index(177);
+    pub(crate) const R_555_REGISTER_ONLY: Rule = Rule::from_index(193);
 
     /// `580-sdp-body`
-    pub(crate) const R_580_SDP_BODY: Rule = Rule::from_index(178);
+    pub(crate) const R_580_SDP_BODY: Rule = Rule::from_index(194);
 
     /// `606-warning`
-    pub(crate) const R_606_WARNING: Rule = Rule::from_index(179);
+    pub(crate) const R_606_WARNING: Rule = Rule::from_index(195);
 
     /// `607-out-of-dialog`
-    pub(crate) const R_607_OUT_OF_DIALOG: Rule = Rule::from_index(180);
+    pub(crate) const R_607_OUT_OF_DIALOG: Rule = Rule::from_index(196);
 
     /// `608-call-info`
-    pub(crate) const R_608_CALL_INFO: Rule = Rule::from_index(181);
+    pub(crate) const R_608_CALL_INFO: Rule = Rule::from_index(197);
 
     /// `608-call-info-purpose`
-    pub(crate) const R_608_CALL_INFO_PURPOSE: Rule = Rule::from_index(182);
+    pub(crate) const R_608_CALL_INFO_PURPOSE: Rule = Rule::from_index(198);
 
     /// `100-not-forwarded`
-    pub(crate) const R_100_NOT_FORWARDED: Rule = Rule::from_index(183);
+    pub(crate) const R_100_NOT_FORWARDED: Rule = Rule::from_index(199);
 
     /// `proxy-remove-top-via`
-    pub(crate) const PROXY_REMOVE_TOP_VIA: Rule = Rule::from_index(184);
+    pub(crate) const PROXY_REMOVE_TOP_VIA: Rule = Rule::from_index(200);
 
     /// `proxy-stray-response`
-    pub(crate) const PROXY_STRAY_RESPONSE: Rule = Rule::from_index(185);
+    pub(crate) const PROXY_STRAY_RESPONSE: Rule = Rule::from_index(201);
 
     /// `proxy-late-non-invite`
-    pub(crate) const PROXY_LATE_NON_INVITE: Rule = Rule::from_index(186);
+    pub(crate) const PROXY_LATE_NON_INVITE: Rule = Rule::from_index(202);
 
     /// `proxy-forward-timing`
-    pub(crate) const PROXY_FORWARD_TIMING: Rule = Rule::from_index(187);
+    pub(crate) const PROXY_FORWARD_TIMING: Rule = Rule::from_index(203);
 
     /// `proxy-no-body-change`
-    pub(crate) const PROXY_NO_BODY_CHANGE: Rule = Rule::from_index(188);
+    pub(crate) const PROXY_NO_BODY_CHANGE: Rule = Rule::from_index(204);
 
     /// `proxy-to-tag-immutable`
-    pub(crate) const PROXY_TO_TAG_IMMUTABLE: Rule = Rule::from_index(189);
+    pub(crate) const PROXY_TO_TAG_IMMUTABLE: Rule = Rule::from_index(205);
 
     /// `proxy-auth-aggregation`
-    pub(crate) const PROXY_AUTH_AGGREGATION: Rule = Rule::from_index(190);
+    pub(crate) const PROXY_AUTH_AGGREGATION: Rule = Rule::from_index(206);
 
     /// `proxy-record-route-tls-rewrite`
-    pub(crate) const PROXY_RECORD_ROUTE_TLS_REWRITE: Rule = Rule::from_index(191);
+    pub(crate) const PROXY_RECORD_ROUTE_TLS_REWRITE: Rule = Rule::from_index(207);
 
     /// `proxy-best-response`
-    pub(crate) const PROXY_BEST_RESPONSE: Rule = Rule::from_index(192);
+    pub(crate) const PROXY_BEST_RESPONSE: Rule = Rule::from_index(208);
 
     /// `proxy-3xx-recursion`
-    pub(crate) const PROXY_3XX_RECURSION: Rule = Rule::from_index(193);
+    pub(crate) const PROXY_3XX_RECURSION: Rule = Rule::from_index(209);
 
     /// `proxy-503-forward`
-    pub(crate) const PROXY_503_FORWARD: Rule = Rule::from_index(194);
+    pub(crate) const PROXY_503_FORWARD: Rule = Rule::from_index(210);
 
     /// `proxy-6xx-handling`
-    pub(crate) const PROXY_6XX_HANDLING: Rule = Rule::from_index(195);
+    pub(crate) const PROXY_6XX_HANDLING: Rule = Rule::from_index(211);
 
     /// `proxy-199-forward`
-    pub(crate) const PROXY_199_FORWARD: Rule = Rule::from_index(196);
+    pub(crate) const PROXY_199_FORWARD: Rule = Rule::from_index(212);
 
     /// `proxy-424-unchanged`
-    pub(crate) const PROXY_424_UNCHANGED: Rule = Rule::from_index(197);
+    pub(crate) const PROXY_424_UNCHANGED: Rule = Rule::from_index(213);
 
     /// `proxy-allow-events-insert`
-    pub(crate) const PROXY_ALLOW_EVENTS_INSERT: Rule = Rule::from_index(198);
+    pub(crate) const PROXY_ALLOW_EVENTS_INSERT: Rule = Rule::from_index(214);
 
     /// `proxy-path-service-route-unaltered`
-    pub(crate) const PROXY_PATH_SERVICE_ROUTE_UNALTERED: Rule = Rule::from_index(199);
+    pub(crate) const PROXY_PATH_SERVICE_ROUTE_UNALTERED: Rule = Rule::from_index(215);
 
     /// `proxy-broadcast-via`
-    pub(crate) const PROXY_BROADCAST_VIA: Rule = Rule::from_index(200);
+    pub(crate) const PROXY_BROADCAST_VIA: Rule = Rule::from_index(216);
 
     /// `416-proxy-recurse`
-    pub(crate) const R_416_PROXY_RECURSE: Rule = Rule::from_index(201);
+    pub(crate) const R_416_PROXY_RECURSE: Rule = Rule::from_index(217);
 
     /// `via-count-at-uac`
-    pub(crate) const VIA_COUNT_AT_UAC: Rule = Rule::from_index(202);
+    pub(crate) const VIA_COUNT_AT_UAC: Rule = Rule::from_index(218);
 
     /// `via-top-not-ours`
-    pub(crate) const VIA_TOP_NOT_OURS: Rule = Rule::from_index(203);
+    pub(crate) const VIA_TOP_NOT_OURS: Rule = Rule::from_index(219);
 }

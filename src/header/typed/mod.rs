@@ -75,6 +75,12 @@ pub mod route;
 pub use route::{RecordRoute, Route};
 pub mod via;
 pub use via::Via;
+pub mod call_info;
+pub use call_info::CallInfo;
+pub mod content_encoding;
+pub use content_encoding::ContentEncoding;
+pub mod timestamp;
+pub use timestamp::Timestamp;
 #[cfg(test)]
 mod addr_gen;
 mod scan;

@@ -8,7 +8,11 @@ use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{delta, Facts};
+use crate::error::HeaderValueError;
+use crate::header::typed::{Challenge, MinSe, ProxyAuthenticate, TypedHeader, WwwAuthenticate};
+
+use super::single::comma_joined;
+use super::Facts;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     match f.code {
@@ -148,10 +152,11 @@ fn min_expires_423<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter
 /// `489-allow-events` — RFC 3903 §11.1.1 (the PUBLISH header table marks
 /// Allow-Events mandatory in 489): error for PUBLISH. For SUBSCRIBE, NOTIFY
 /// and any other or unknown method RFC 6665 §4.4.4 leaves a SHOULD (it
-/// dropped RFC 3265's table): warning. Compact form `u` counts. Span: the
-/// status line.
+/// dropped RFC 3265's table): warning. Compact form `u` counts; a row
+/// with no event type does not (it is `allow-events-syntax`), while a
+/// malformed entry still counts as present. Span: the status line.
 fn allow_events_489<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.has(KnownHeader::AllowEvents) {
+    if f.has_value(KnownHeader::AllowEvents) {
         return;
     }
     let sev = if f.method_is("PUBLISH") {
@@ -167,105 +172,65 @@ fn allow_events_489<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     );
 }
 
-/// One `name = value` item of a challenge (RFC 3261 §25.1 `auth-param`),
-/// or a new challenge starting after a comma (`scheme LWS auth-param`).
-struct AuthItem<'a> {
-    /// The scheme when the item starts a new challenge.
-    scheme: Option<&'a [u8]>,
-    name: &'a [u8],
-    /// The value, quotes removed (`None` when there is no `=`).
-    value: Option<&'a [u8]>,
-    quoted: bool,
-    span: Span,
-}
-
-/// Reads `[scheme LWS] name [= value]` at the start of `v`.
-fn auth_item(v: &[u8], span: Span, first: bool) -> AuthItem<'_> {
-    let t = lex::token_end(v, 0);
-    let after = lex::skip_lws(v, t);
-    // `scheme LWS name =` starts a challenge; `name =` is an auth-param.
-    let new_challenge = first
-        || (after > t && v.get(after) != Some(&b'=') && {
-            let n = lex::token_end(v, after);
-            n > after && v.get(lex::skip_lws(v, n)) == Some(&b'=')
-        });
-    let (scheme, ns) = if new_challenge {
-        (Some(&v[..t]), after)
+/// The challenge of a WWW-Authenticate (`www`) or Proxy-Authenticate row,
+/// read by the typed parser: the whole row must be one or more
+/// well-formed challenges.
+fn read_challenge<'a>(www: bool, h: &Header<'a>) -> Result<Challenge<'a>, HeaderValueError> {
+    let (v, base) = (h.value(), h.value_span().start);
+    if www {
+        WwwAuthenticate::parse(v, base).map(|c| c.challenge())
     } else {
-        (None, 0)
-    };
-    let ne = lex::token_end(v, ns);
-    let eq = lex::skip_lws(v, ne);
-    let (value, quoted) = if v.get(eq) == Some(&b'=') {
-        let vs = lex::skip_lws(v, eq + 1);
-        if v.get(vs) == Some(&b'"') {
-            match lex::quoted_string_end(v, vs) {
-                Ok(e) => (Some(&v[vs + 1..e - 1]), true),
-                Err(_) => (None, false),
-            }
-        } else {
-            (Some(lex::trim_lws(&v[vs..])), false)
-        }
-    } else {
-        (None, false)
-    };
-    AuthItem {
-        scheme,
-        name: &v[ns..ne],
-        value,
-        quoted,
-        span,
+        ProxyAuthenticate::parse(v, base).map(|c| c.challenge())
     }
 }
 
-/// The items of one challenge row, split on commas outside quotes.
-fn auth_items<'a>(h: &Header<'a>) -> impl Iterator<Item = AuthItem<'a>> + 'a {
-    let v = h.value();
-    let base = h.value_span().start;
+/// The comma-separated item of row `h` that holds the absolute offset
+/// `at`: the failing part of a challenge (its scheme and first parameter,
+/// or a later parameter). The row's span when the value is empty.
+fn failing_item(h: &Header<'_>, at: usize) -> Span {
+    let (v, base) = (h.value(), h.value_span().start);
+    if v.is_empty() {
+        return h.span();
+    }
     lex::ListSplit::new(v)
-        .enumerate()
-        .map(move |(i, (a, b))| auth_item(&v[a..b], Span::new(base + a, base + b), i == 0))
+        .map(|(a, b)| Span::new(base + a, base + b))
+        .find(|s| at <= s.end)
+        .unwrap_or(h.value_span())
 }
 
-/// The realm and algorithm of a Digest challenge on `h` (the first
-/// challenge of the row), `None` when the row is not Digest.
-fn realm_algorithm<'a>(h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])> {
-    let mut items = auth_items(h);
-    let first = items.next()?;
-    if !first.scheme?.eq_ignore_ascii_case(b"Digest") {
-        return None;
-    }
-    let mut realm: &[u8] = b"";
-    let mut alg: &[u8] = b"MD5";
-    for it in core::iter::once(first).chain(items.take_while(|i| i.scheme.is_none())) {
-        if it.name.eq_ignore_ascii_case(b"realm") {
-            realm = it.value.unwrap_or(b"");
-        } else if it.name.eq_ignore_ascii_case(b"algorithm") {
-            alg = it.value.unwrap_or(b"");
-        }
-    }
-    Some((realm, alg))
+/// The realm and algorithm of a Digest challenge (missing `algorithm`
+/// means MD5, RFC 8760 §2.3), `None` when the row does not parse or is not
+/// Digest.
+fn realm_algorithm<'a>(www: bool, h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])> {
+    let c = read_challenge(www, h).ok()?;
+    c.is_digest()
+        .then(|| (c.realm().unwrap_or(b""), c.algorithm().unwrap_or(b"MD5")))
 }
 
 /// Challenge rules on every WWW-Authenticate (401) or Proxy-Authenticate
-/// (407) row:
+/// (407) row, each read by the typed [`WwwAuthenticate`] /
+/// [`ProxyAuthenticate`]:
 ///
 /// * `auth-challenge-to-ack-cancel` — RFC 3261 §22.1: servers MUST NOT
 ///   challenge ACK or CANCEL. Span: the status line.
+/// * `auth-challenge-syntax` — §20.27, §20.44, §25.1: the row is not one
+///   challenge (`auth-scheme LWS auth-param *(COMMA auth-param)`, each
+///   `name EQUAL (token / quoted-string)`). Span: the failing item. The
+///   other rules stay silent about such a row.
 /// * `auth-challenge-no-basic` — RFC 3261 §22.4 and RFC 8760 §2.6: the
 ///   Basic scheme MUST NOT be used. Span: the row.
 /// * `auth-challenge-comma-combined` — RFC 3261 §7.3.1: these headers MUST
-///   NOT be combined into one row; a comma followed by `scheme auth-param`
-///   starts a second challenge. Span: where it starts.
+///   NOT be combined into one row. Span: the second challenge.
 /// * `auth-digest-params` — RFC 3261 §22.4 item 8 and §25.1, RFC 8760 §2.6:
 ///   a Digest challenge needs `realm` and `nonce`, and servers MUST always
 ///   send `qop`; `stale` is `true`/`false` and `qop-options` is quoted.
-///   Span: the row (or the bad parameter).
+///   Span: the row (or the bad parameter). Only the row's first challenge.
 /// * `auth-same-realm-distinct-algorithms` — RFC 8760 §2.3: one realm
 ///   offers each algorithm once (missing `algorithm` means MD5); lowered to
 ///   warning because of proxy aggregation (§2.5). Span: the later row.
 fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let k = if f.code == 401 {
+    let www = f.code == 401;
+    let k = if www {
         KnownHeader::WwwAuthenticate
     } else {
         KnownHeader::ProxyAuthenticate
@@ -279,79 +244,37 @@ fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, 
     }
     let headers = f.resp.headers();
     for (i, h) in headers.get_all(k).enumerate() {
-        let mut digest = false;
-        let (mut realm, mut nonce, mut qop) = (false, false, false);
-        for (n, it) in auth_items(&h).enumerate() {
-            if let Some(scheme) = it.scheme {
-                if n > 0 {
-                    out.emit(
-                        r::AUTH_CHALLENGE_COMMA_COMBINED,
-                        Some(it.span),
-                        Detail::new("second challenge on one row"),
-                    );
-                    break;
-                }
-                if scheme.eq_ignore_ascii_case(b"Basic") {
-                    out.emit(
-                        r::AUTH_CHALLENGE_NO_BASIC,
-                        Some(h.span()),
-                        Detail::new("Basic authentication"),
-                    );
-                }
-                digest = scheme.eq_ignore_ascii_case(b"Digest");
-            }
-            if !digest {
+        let c = match read_challenge(www, &h) {
+            Ok(c) => c,
+            Err(e) => {
+                out.emit(
+                    r::AUTH_CHALLENGE_SYNTAX,
+                    Some(failing_item(&h, e.offset())),
+                    Detail::with("challenge does not match its grammar", DetailArg::Header(k)),
+                );
                 continue;
             }
-            let name = it.name;
-            if name.eq_ignore_ascii_case(b"realm") {
-                realm = true;
-            } else if name.eq_ignore_ascii_case(b"nonce") {
-                nonce = true;
-            } else if name.eq_ignore_ascii_case(b"qop") {
-                qop = true;
-                if !it.quoted {
-                    out.emit(
-                        r::AUTH_DIGEST_PARAMS,
-                        Some(it.span),
-                        Detail::new("qop-options is not a quoted string"),
-                    );
-                }
-            } else if name.eq_ignore_ascii_case(b"stale") {
-                let ok = it.value.is_some_and(|v| {
-                    v.eq_ignore_ascii_case(b"true") || v.eq_ignore_ascii_case(b"false")
-                });
-                if !ok || it.quoted {
-                    out.emit(
-                        r::AUTH_DIGEST_PARAMS,
-                        Some(it.span),
-                        Detail::new("stale is not true or false"),
-                    );
-                }
-            } else if name.eq_ignore_ascii_case(b"algorithm")
-                && !it.value.is_some_and(lex::is_token_str)
-            {
-                out.emit(
-                    r::AUTH_DIGEST_PARAMS,
-                    Some(it.span),
-                    Detail::new("algorithm is not a token"),
-                );
-            }
+        };
+        if let Some(next) = c.next_challenge() {
+            out.emit(
+                r::AUTH_CHALLENGE_COMMA_COMBINED,
+                Some(next.span()),
+                Detail::new("second challenge on one row"),
+            );
         }
-        if digest {
-            for (present, what) in [(realm, "realm"), (nonce, "nonce"), (qop, "qop")] {
-                if !present {
-                    out.emit(
-                        r::AUTH_DIGEST_PARAMS,
-                        Some(h.span()),
-                        Detail::with("Digest challenge lacks", DetailArg::Word(what)),
-                    );
-                }
-            }
+        if c.is_basic() {
+            out.emit(
+                r::AUTH_CHALLENGE_NO_BASIC,
+                Some(h.span()),
+                Detail::new("Basic authentication"),
+            );
         }
-        if let Some((realm, alg)) = realm_algorithm(&h) {
+        if c.is_digest() {
+            digest_params(&c, &h, out);
+        }
+        if let Some((realm, alg)) = realm_algorithm(www, &h) {
             let dup = headers.get_all(k).take(i).any(|prev| {
-                realm_algorithm(&prev)
+                realm_algorithm(www, &prev)
                     .is_some_and(|(r2, a2)| r2 == realm && a2.eq_ignore_ascii_case(alg))
             });
             if dup {
@@ -361,6 +284,44 @@ fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, 
                     Detail::new("same realm and algorithm challenged twice"),
                 );
             }
+        }
+    }
+}
+
+/// `auth-digest-params` on one well-formed Digest challenge (see
+/// [`challenges`]).
+fn digest_params<S: FindingSink + ?Sized>(
+    c: &Challenge<'_>,
+    h: &Header<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for p in c.params() {
+        let bad = if p.is("qop") {
+            (!p.is_quoted()).then_some("qop-options is not a quoted string")
+        } else if p.is("stale") {
+            let v = p.value();
+            let ok = v.eq_ignore_ascii_case(b"true") || v.eq_ignore_ascii_case(b"false");
+            (!ok).then_some("stale is not true or false")
+        } else if p.is("algorithm") {
+            (!lex::is_token_str(p.value_unquoted())).then_some("algorithm is not a token")
+        } else {
+            None
+        };
+        if let Some(text) = bad {
+            out.emit(r::AUTH_DIGEST_PARAMS, Some(p.span()), Detail::new(text));
+        }
+    }
+    for (present, what) in [
+        (c.realm().is_some(), "realm"),
+        (c.nonce().is_some(), "nonce"),
+        (c.qop().is_some(), "qop"),
+    ] {
+        if !present {
+            out.emit(
+                r::AUTH_DIGEST_PARAMS,
+                Some(h.span()),
+                Detail::with("Digest challenge lacks", DetailArg::Word(what)),
+            );
         }
     }
 }
@@ -444,10 +405,9 @@ fn per_code<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>
                 );
             }
             for h in f.resp.headers().get_all(KnownHeader::MinSe) {
-                let v = h.value();
-                let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-                let ok = delta(lex::trim_lws(&v[..end])).is_some_and(|n| n >= 90);
-                if !ok {
+                let (v, base) = (h.value(), h.value_span().start);
+                let ok = MinSe::parse(v, base).is_ok_and(|m| m.value() >= 90);
+                if !ok && !comma_joined(KnownHeader::MinSe, v, base) {
                     out.emit(
                         r::MIN_SE_VALUE,
                         Some(h.value_span()),
@@ -561,32 +521,5 @@ fn sec_agree_policy<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
             Some(f.status_line),
             Detail::new("sec-agree 421 without Security-Server"),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn auth_item_table() {
-        let s = Span::new(0, 0);
-        let it = auth_item(b"Digest realm=\"a, b\"", s, true);
-        assert_eq!(it.scheme, Some(&b"Digest"[..]));
-        assert_eq!(it.name, b"realm");
-        assert_eq!(it.value, Some(&b"a, b"[..]));
-        assert!(it.quoted);
-        let it = auth_item(b"nonce = abc", s, false);
-        assert_eq!(
-            (it.scheme, it.name, it.value),
-            (None, &b"nonce"[..], Some(&b"abc"[..]))
-        );
-        assert!(!it.quoted);
-        // `scheme LWS name=` after a comma starts a second challenge.
-        let it = auth_item(b"Basic realm=\"x\"", s, false);
-        assert_eq!(it.scheme, Some(&b"Basic"[..]));
-        assert_eq!(it.name, b"realm");
-        let it = auth_item(b"stale", s, false);
-        assert_eq!((it.scheme, it.value), (None, None));
     }
 }

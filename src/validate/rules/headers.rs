@@ -2,7 +2,7 @@
 //! headers.
 
 use crate::header::param::scan_params;
-use crate::header::{KnownHeader, ListKind};
+use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::span::Span;
 use crate::validate::catalogue::Rule;
@@ -10,15 +10,15 @@ use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
+use crate::header::typed::Contact;
+
+use super::single::comma_joined;
 use super::{addr_params, delta, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     mandatory(f, out);
-    to_tag_missing(f, out);
-    single_value_header_repeated(f, out);
     cseq(f, out);
     call_id(f, out);
-    from_tag_missing(f, out);
     header_param_repeated(f, out);
     addr_spec_needs_angle_brackets(f, out);
     placement(f, out);
@@ -54,98 +54,6 @@ fn mandatory<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S
                 Some(f.status_line),
                 Detail::with("mandatory header missing", DetailArg::Header(k)),
             );
-        }
-    }
-}
-
-/// `to-tag-missing` — RFC 3261 §8.2.6.2: the UAS MUST add a tag to the To
-/// header of every response except 100 (Trying), where it MAY. Any element
-/// answering a request acts as a UAS (§16.3), and proxies MUST NOT add tags
-/// when forwarding (§16.7 step 6), so every non-100 response must carry
-/// one. Applies to codes 101–699. Silent when To is absent (`to-required`)
-/// or unparsable (its syntax rule's business). Span: the To value.
-fn to_tag_missing<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if !(101..700).contains(&f.code) {
-        return;
-    }
-    let Some(to) = f.resp.headers().get(KnownHeader::To) else {
-        return;
-    };
-    let Some(params) = addr_params(to.value(), to.value_span().start) else {
-        return;
-    };
-    if !params.contains("tag") {
-        out.emit(
-            r::TO_TAG_MISSING,
-            Some(to.value_span()),
-            Detail::new("To has no tag"),
-        );
-    }
-}
-
-/// Single-value headers whose grammar itself contains commas (a date, free
-/// text, comments), so a comma there is never a second value (spec
-/// `single-value-header-repeated`; RFC 3261 §25.1 `rfc1123-date`, `TEXT-UTF8`,
-/// `comment`).
-const COMMA_IN_GRAMMAR: [KnownHeader; 5] = [
-    KnownHeader::Date,
-    KnownHeader::Subject,
-    KnownHeader::Organization,
-    KnownHeader::Server,
-    KnownHeader::UserAgent,
-];
-
-/// True when a single-value header's row holds several comma-separated
-/// values. Retry-After is only counted when it starts with digits: an
-/// HTTP-date there (`Fri, 31 Dec ...`) is one malformed value, reported by
-/// `retry-after-syntax`, not a list.
-fn comma_joined(k: KnownHeader, v: &[u8]) -> bool {
-    if k == KnownHeader::RetryAfter && !v.first().is_some_and(|b| lex::is_digit(*b)) {
-        return false;
-    }
-    lex::ListSplit::new(v).nth(1).is_some()
-}
-
-/// `single-value-header-repeated` — RFC 3261 §7.3.1: several rows of one
-/// header are allowed if and only if its grammar is a comma-separated list;
-/// the single-value headers (RFC 3261 and the extensions the spec lists,
-/// [`ListKind::Single`]) may not repeat, nor hold comma-joined values
-/// (RFC 4475 §3.3.8). Commas the header's own grammar allows never count:
-/// Date, Subject, Organization, Server and User-Agent are not split at all,
-/// and for the others a comma inside a quoted string, `<...>` or a comment
-/// is not a separator. Span: each extra row, or the row holding several
-/// values.
-fn single_value_header_repeated<S: FindingSink + ?Sized>(
-    f: &Facts<'_, '_>,
-    out: &mut Emitter<'_, S>,
-) {
-    let rule = r::SINGLE_VALUE_HEADER_REPEATED;
-    if !out.wants(rule) {
-        return;
-    }
-    let headers = f.resp.headers();
-    for &k in KnownHeader::ALL {
-        if k.list_kind() != ListKind::Single || !headers.contains(k) {
-            continue;
-        }
-        let split = !COMMA_IN_GRAMMAR.contains(&k);
-        for (i, h) in headers.get_all(k).enumerate() {
-            if i > 0 {
-                out.emit(
-                    rule,
-                    Some(h.span()),
-                    Detail::with("single-value header repeated", DetailArg::Header(k)),
-                );
-            } else if split && comma_joined(k, h.value()) {
-                out.emit(
-                    rule,
-                    Some(h.span()),
-                    Detail::with(
-                        "comma-joined values in a single-value header",
-                        DetailArg::Header(k),
-                    ),
-                );
-            }
         }
     }
 }
@@ -194,7 +102,7 @@ fn cseq<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let m = lex::skip_lws(v, digits);
     let end = lex::token_end(v, m);
     let well_formed = digits > 0 && m > digits && end > m && lex::skip_lws(v, end) == v.len();
-    if !well_formed {
+    if !well_formed && !comma_joined(KnownHeader::CSeq, v, base) {
         out.emit(
             r::CSEQ_SYNTAX,
             Some(h.value_span()),
@@ -257,6 +165,9 @@ fn call_id<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>)
         return;
     };
     let v = h.value();
+    if comma_joined(KnownHeader::CallId, v, h.value_span().start) {
+        return;
+    }
     if v.is_empty() || v.iter().any(|&b| b <= 0x20 || b == 0x7f) {
         let span = if v.is_empty() {
             h.span()
@@ -282,25 +193,6 @@ fn call_id<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>)
             Some(h.value_span()),
             Detail::new("Call-ID is not word [\"@\" word]"),
         );
-    }
-}
-
-/// `from-tag-missing` — RFC 3261 §8.1.1.3: the UAC MUST add a From tag;
-/// the response mirrors the request's From, so a missing tag flags an
-/// RFC 2543-style UAC (§12.1.1 still accepts the null tag): info.
-/// Span: the From value.
-fn from_tag_missing<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let Some(h) = f.resp.headers().get(KnownHeader::From) else {
-        return;
-    };
-    if let Some(params) = addr_params(h.value(), h.value_span().start) {
-        if !params.contains("tag") {
-            out.emit(
-                r::FROM_TAG_MISSING,
-                Some(h.value_span()),
-                Detail::new("From has no tag"),
-            );
-        }
     }
 }
 
@@ -588,25 +480,6 @@ fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S
     );
 }
 
-/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )`
-/// (RFC 3261 §25.1).
-fn is_qvalue(v: &[u8]) -> bool {
-    let (int, frac) = match v.iter().position(|b| *b == b'.') {
-        Some(i) => (&v[..i], Some(&v[i + 1..])),
-        None => (v, None),
-    };
-    let frac_ok = |d: u8| {
-        frac.map_or(true, |fr| {
-            fr.len() <= 3 && fr.iter().all(|b| lex::is_digit(*b) && *b <= d)
-        })
-    };
-    match int {
-        b"0" => frac_ok(b'9'),
-        b"1" => frac_ok(b'0'),
-        _ => false,
-    }
-}
-
 /// Contact value rules, per value:
 ///
 /// * `contact-star` — RFC 3261 §10.2.2, §20.10: `*` exists only for
@@ -621,8 +494,17 @@ fn is_qvalue(v: &[u8]) -> bool {
 ///   method is unknown.
 fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let meaningful = (300..400).contains(&f.code) || f.method.is_none() || f.method_is("REGISTER");
+    let values = f.resp.headers().elements(KnownHeader::Contact).count();
     for e in f.resp.headers().elements(KnownHeader::Contact) {
-        if e.bytes == b"*" {
+        let Ok(c) = e.parse::<Contact<'_>>() else {
+            // `contact-syntax` (or the q / expires rule) reports it.
+            continue;
+        };
+        if c.is_star() && values > 1 {
+            // STAR stands alone: `contact-syntax` reports it.
+            continue;
+        }
+        if c.is_star() {
             out.emit(
                 r::CONTACT_STAR,
                 Some(e.span),
@@ -630,10 +512,7 @@ fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>)
             );
             continue;
         }
-        let Some(params) = addr_params(e.bytes, e.span.start) else {
-            continue;
-        };
-        for p in params.iter() {
+        for p in c.params().iter() {
             let is_q = p.is("q");
             let is_expires = p.is("expires");
             if !is_q && !is_expires {
@@ -646,15 +525,16 @@ fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>)
                     Detail::new("q/expires have no meaning here"),
                 );
             }
-            let v = p.value().unwrap_or(b"");
-            if is_q && !is_qvalue(v) {
-                out.emit(
-                    r::CONTACT_Q_INVALID,
-                    Some(p.span()),
-                    Detail::new("q is not a qvalue"),
-                );
-            }
-            if is_expires && delta(v).is_none() {
+        }
+        if let Some(Err(_)) = c.q() {
+            out.emit(
+                r::CONTACT_Q_INVALID,
+                c.q_raw().map(|p| p.span()),
+                Detail::new("q is not a qvalue"),
+            );
+        }
+        if let Some(p) = c.expires_raw() {
+            if p.value().and_then(delta).is_none() {
                 out.emit(
                     r::CONTACT_EXPIRES_PARAM_INVALID,
                     Some(p.span()),
@@ -805,6 +685,9 @@ fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
 fn expires_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for k in [KnownHeader::Expires, KnownHeader::MinExpires] {
         for h in f.resp.headers().get_all(k) {
+            if comma_joined(k, h.value(), h.value_span().start) {
+                continue;
+            }
             match delta(h.value()) {
                 None => {
                     let span = if h.value().is_empty() {
@@ -891,7 +774,7 @@ fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_,
                 }
             }
         }
-        if !ok {
+        if !ok && !comma_joined(KnownHeader::RetryAfter, v, base) {
             out.emit(
                 r::RETRY_AFTER_SYNTAX,
                 Some(h.value_span()),
@@ -908,7 +791,7 @@ fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_,
 fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for h in f.resp.headers().get_all(KnownHeader::RSeq) {
         let ok = delta(h.value()).is_some_and(|n| (1..=u64::from(u32::MAX)).contains(&n));
-        if !ok {
+        if !ok && !comma_joined(KnownHeader::RSeq, h.value(), h.value_span().start) {
             out.emit(
                 r::RSEQ_RANGE,
                 Some(h.value_span()),
@@ -1051,34 +934,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn qvalue_table() {
-        for ok in [
-            &b"0"[..],
-            b"1",
-            b"0.",
-            b"0.5",
-            b"0.123",
-            b"1.0",
-            b"1.000",
-            b"1.",
-        ] {
-            assert!(is_qvalue(ok), "{:?}", String::from_utf8_lossy(ok));
-        }
-        for bad in [
-            &b""[..],
-            b"2",
-            b"1.5",
-            b"0.1234",
-            b"1.001",
-            b".5",
-            b"01",
-            b"0,5",
-        ] {
-            assert!(!is_qvalue(bad), "{:?}", String::from_utf8_lossy(bad));
-        }
-    }
-
-    #[test]
     fn registered_option_tags() {
         for t in [
             &b"100rel"[..],
@@ -1103,19 +958,5 @@ mod tests {
         }
         // Sorted and unique, so the table reads like the registry.
         assert!(REGISTERED_OPTION_TAGS.windows(2).all(|w| w[0] < w[1]));
-    }
-
-    #[test]
-    fn comma_joined_table() {
-        use KnownHeader as K;
-        assert!(comma_joined(K::Expires, b"60, 3600"));
-        assert!(comma_joined(K::RetryAfter, b"60, 120"));
-        assert!(!comma_joined(
-            K::RetryAfter,
-            b"Fri, 31 Dec 1999 23:59:59 GMT"
-        ));
-        assert!(!comma_joined(K::RetryAfter, b"120 (back soon, really)"));
-        assert!(!comma_joined(K::To, b"\"Doe, John\" <sip:j@x>;tag=1"));
-        assert!(comma_joined(K::To, b"<sip:a@x>, <sip:b@x>"));
     }
 }

@@ -13,6 +13,7 @@
 //! computed once per response) writing to an [`Emitter`]. None allocates:
 //! header values are walked in place with the lexical helpers.
 
+mod addr;
 mod client_failure;
 mod common;
 mod headers;
@@ -21,14 +22,16 @@ mod proxy;
 mod redirect;
 mod request;
 mod server_failure;
+mod single;
 mod success;
+mod syntax;
 mod uac;
 mod via;
 
-use crate::header::param::{scan_params, Params};
-use crate::header::typed::{ContentType, TypedHeader};
+use crate::header::param::Params;
+use crate::header::typed::{ContentType, NameAddr, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::message::{Request, Response};
 use crate::span::Span;
 
@@ -92,6 +95,9 @@ impl<'r, 'a> Facts<'r, 'a> {
 pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     common::check(f, out);
     headers::check(f, out);
+    single::check(f, out);
+    addr::check(f, out);
+    syntax::check(f, out);
     provisional::check(f, out);
     redirect::check(f, out);
     client_failure::check(f, out);
@@ -121,34 +127,11 @@ pub(crate) fn cseq_method(v: &[u8]) -> Option<&[u8]> {
 
 /// The header parameters of a `name-addr / addr-spec` value followed by
 /// `*(SEMI param)` (From, To, Contact, Reply-To: RFC 3261 §20.10, §20.20,
-/// §20.39). With the addr-spec form every `;` after the URI starts a header
-/// parameter (RFC 3261 §20 intro; RFC 8217 §3). `None` when the value is
-/// malformed (unterminated quote or `<`, or bad parameters): the syntax
-/// rules report those, and presence rules stay silent rather than guess.
+/// §20.39), as the typed [`NameAddr`] reads them. `None` when the value
+/// does not parse: its syntax rule reports it, and the rules that read the
+/// parameters stay silent rather than guess.
 pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
-    let mut i = 0;
-    let mut after = None;
-    while i < v.len() {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).ok()?,
-            b'<' => {
-                let close = v[i..].iter().position(|b| *b == b'>')?;
-                after = Some(i + close + 1);
-                break;
-            }
-            b';' => {
-                after = Some(i);
-                break;
-            }
-            _ => i += 1,
-        }
-    }
-    let start = after.unwrap_or(v.len());
-    let mut cur = Cursor::new(v, base);
-    cur.pos = start;
-    let params = scan_params(&mut cur).ok()?;
-    cur.skip_lws();
-    cur.at_end().then_some(params)
+    NameAddr::parse(v, base).ok().map(|n| n.params())
 }
 
 /// True when some element of list header `k` is the token `tag` (option
@@ -169,59 +152,60 @@ pub(crate) fn delta(v: &[u8]) -> Option<u64> {
     Some(lex::parse_u64(v).unwrap_or(u64::MAX))
 }
 
-/// True when the To header carries a `tag` parameter (RFC 3261 §8.2.6.2).
-/// `None` when To is absent or unreadable.
+/// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an empty
+/// `tag` (`tag-param-empty`) is no tag. `None` when To is absent or does
+/// not parse.
 pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
     headers_to_tag(resp.headers())
 }
 
 /// [`to_has_tag`] on any header section (a request's, too).
 pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
-    let to = h.get(KnownHeader::To)?;
-    addr_params(to.value(), to.value_span().start).map(|p| p.contains("tag"))
+    addr::to_tag(h)
 }
 
-/// True when the body is, or holds, an SDP session description (see
-/// [`body_has_type`]).
-pub(crate) fn has_sdp_body(resp: &Response<'_>) -> bool {
+/// Whether the body is, or holds, an SDP session description (see
+/// [`body_has_type`]); `None` when its Content-Type does not parse.
+pub(crate) fn has_sdp_body(resp: &Response<'_>) -> Option<bool> {
     body_has_type(resp.headers(), resp.body(), b"application/sdp")
 }
 
-/// True when a message's body is, or holds, a body of type `media`
-/// (`type/subtype`, lower case): a non-empty body whose Content-Type is
-/// `media` (media types are case-insensitive, RFC 3261 §7.4.1), or a
-/// `multipart/*` body (RFC 5621 §3: SIP carries several bodies as MIME
-/// multipart) one of whose parts says `Content-Type: <media>` (see
-/// [`multipart_has_type`]). Works on a request's headers and body too.
-pub(crate) fn body_has_type(h: &crate::header::Headers<'_>, body: &[u8], media: &[u8]) -> bool {
+/// Whether a message's body is, or holds, a body of type `media`
+/// (`type/subtype`, lower case): a non-empty body whose Content-Type, read
+/// by the typed [`ContentType`], is `media` (media types are
+/// case-insensitive, RFC 3261 §7.4.1), or a `multipart/*` body (RFC 5621
+/// §3: SIP carries several bodies as MIME multipart) one of whose parts
+/// says `Content-Type: <media>` (see [`multipart_has_type`]). `None` when
+/// the body is not empty and its Content-Type does not parse: that is
+/// `content-type-syntax`'s, and the rules reading the body's type stay
+/// silent. Works on a request's headers and body too.
+pub(crate) fn body_has_type(
+    h: &crate::header::Headers<'_>,
+    body: &[u8],
+    media: &[u8],
+) -> Option<bool> {
     if body.is_empty() {
-        return false;
+        return Some(false);
     }
     let Some(h) = h.get(KnownHeader::ContentType) else {
-        return false;
+        return Some(false);
     };
-    let v = h.value();
-    let end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-    let top = lex::trim_lws(&v[..end]);
-    if top.eq_ignore_ascii_case(media) {
-        return true;
+    let ct = ContentType::parse(h.value(), h.value_span().start).ok()?;
+    let slash = media.iter().position(|b| *b == b'/').unwrap_or(media.len());
+    let (ty, sub) = (&media[..slash], media.get(slash + 1..).unwrap_or(&[]));
+    let same = |a: &str, b: &[u8]| a.as_bytes().eq_ignore_ascii_case(b);
+    if same(ct.media_type(), ty) && same(ct.subtype(), sub) {
+        return Some(true);
     }
-    let multipart = top
-        .get(..10)
-        .is_some_and(|m| m.eq_ignore_ascii_case(b"multipart/"));
-    if !multipart {
-        return false;
+    if !same(ct.media_type(), b"multipart") {
+        return Some(false);
     }
-    let boundary = ContentType::parse(v, h.value_span().start)
-        .ok()
-        .and_then(|ct| ct.params().get("boundary"))
-        .and_then(|p| p.value())
-        .map(|b| match b {
-            [b'"', inner @ .., b'"'] => inner,
-            _ => b,
-        })
+    let boundary = ct
+        .params()
+        .get("boundary")
+        .and_then(|p| p.value_unquoted())
         .filter(|b| !b.is_empty());
-    multipart_has_type(body, boundary, media)
+    Some(multipart_has_type(body, boundary, media))
 }
 
 /// Most body parts [`multipart_has_type`] looks at.

@@ -186,7 +186,7 @@ fn no_199_option_tag<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
 /// `199-no-sdp` — RFC 6228 §5, §8: a 199 SHOULD NOT contain an SDP offer
 /// or answer. Span: the body.
 fn no_sdp_199<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if has_sdp_body(f.resp) {
+    if has_sdp_body(f.resp) == Some(true) {
         out.emit(
             r::R_199_NO_SDP,
             Some(f.resp.body_span()),

@@ -1,7 +1,7 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
-use crate::header::typed::NameAddr;
+use crate::header::typed::{ContentEncoding, NameAddr, Timestamp, TypedHeader};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
@@ -37,7 +37,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         415 => accept_415(f, req, out),
         // RFC 8876 §5.1: a 425 answers a request whose alert (CAP) payload
         // could not be processed (`425-alertmsg-error`, request part).
-        425 if !body_has_type(req.headers(), req.body(), CAP) => out.emit(
+        425 if body_has_type(req.headers(), req.body(), CAP) == Some(false) => out.emit(
             r::R_425_ALERTMSG_ERROR,
             Some(f.status_line),
             Detail::new("425 to a request without a CAP payload"),
@@ -219,7 +219,8 @@ fn copied_headers<S: FindingSink + ?Sized>(
 
 /// `100-timestamp-copied` — RFC 3261 §8.2.6.1: if the request had a
 /// Timestamp, the 100 MUST copy it (a delay may be appended). Reported when
-/// the 100 has no Timestamp or a different time value. Span: the status
+/// the 100 has no Timestamp or a different time value (the typed
+/// [`Timestamp`]; silent when either does not parse). Span: the status
 /// line or the Timestamp value.
 fn timestamp_100<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
@@ -232,8 +233,10 @@ fn timestamp_100<S: FindingSink + ?Sized>(
     let Some(rt) = req.headers().get(KnownHeader::Timestamp) else {
         return;
     };
-    // The time value is the first word; a delay may follow it (§20.38).
-    let time = |v: &[u8]| -> usize { v.iter().position(|b| lex::is_lws(*b)).unwrap_or(v.len()) };
+    // A request Timestamp that does not parse: skipped, as without `req`.
+    let Ok(asked) = Timestamp::parse(rt.value(), rt.value_span().start) else {
+        return;
+    };
     match f.resp.headers().get(KnownHeader::Timestamp) {
         None => out.emit(
             r::R_100_TIMESTAMP_COPIED,
@@ -241,8 +244,11 @@ fn timestamp_100<S: FindingSink + ?Sized>(
             Detail::new("the request's Timestamp is not copied"),
         ),
         Some(st) => {
-            let (a, b) = (rt.value(), st.value());
-            if a[..time(a)] != b[..time(b)] {
+            // One that does not parse is `timestamp-syntax`'s.
+            let Ok(got) = Timestamp::parse(st.value(), st.value_span().start) else {
+                return;
+            };
+            if asked.time() != got.time() {
                 out.emit(
                     r::R_100_TIMESTAMP_COPIED,
                     Some(st.value_span()),
@@ -379,27 +385,22 @@ fn reliable_1xx_support<S: FindingSink + ?Sized>(
 
 /// `2xx-refresher-uas-require-timer` — RFC 4028 §9: with `refresher=uas`
 /// and a request whose Supported listed `timer`, the UAS SHOULD put `timer`
-/// in the 2xx's Require. Span: the Session-Expires value.
+/// in the 2xx's Require. Scoped like `2xx-refresher-uac-require-timer`
+/// (2xx to INVITE or UPDATE), and silent about a Session-Expires that does
+/// not parse. Span: the Session-Expires value.
 fn refresher_uas_timer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    if !(200..300).contains(&f.code) {
+    if !(200..300).contains(&f.code) || !(f.method_is("INVITE") || f.method_is("UPDATE")) {
         return;
     }
     let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
         return;
     };
-    let v = h.value();
-    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
-    let mut cur = lex::Cursor::new(v, h.value_span().start);
-    cur.pos = digits;
-    let uas = crate::header::param::scan_params(&mut cur).is_ok_and(|p| {
-        p.get("refresher")
-            .and_then(|q| q.value())
-            .is_some_and(|x| x.eq_ignore_ascii_case(b"uas"))
-    });
+    let uas = super::syntax::session_expires(h.value(), h.value_span().start)
+        .is_some_and(|se| se.refresher() == Some(crate::header::typed::Refresher::Uas));
     if uas
         && lists(req.headers(), KnownHeader::Supported, b"timer")
         && !has_token(f.resp, KnownHeader::Require, b"timer")
@@ -432,7 +433,11 @@ fn content_encoding<S: FindingSink + ?Sized>(
         })
     };
     for e in f.resp.headers().elements(KnownHeader::ContentEncoding) {
-        if !e.bytes.is_empty() && !accepted(e.bytes) {
+        // An entry that does not parse is `content-encoding-syntax`'s.
+        let Ok(coding) = e.parse::<ContentEncoding<'_>>() else {
+            continue;
+        };
+        if !accepted(coding.as_bytes()) {
             out.emit(
                 r::CONTENT_ENCODING_NOT_ACCEPTED,
                 Some(e.span),

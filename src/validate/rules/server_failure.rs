@@ -1,11 +1,12 @@
 //! Spec section 6: 5xx and 6xx rules.
 
+use crate::header::typed::CallInfo;
 use crate::header::KnownHeader;
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, has_sdp_body, Facts};
+use super::{has_sdp_body, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let line = Some(f.status_line);
@@ -26,7 +27,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         ),
         // RFC 3312 §8: a 580 SHOULD carry an SDP body showing which
         // desired status failed (`580-sdp-body`).
-        580 if !has_sdp_body(f.resp) => out.emit(
+        580 if has_sdp_body(f.resp) == Some(false) => out.emit(
             r::R_580_SDP_BODY,
             line,
             Detail::new("580 without an SDP body"),
@@ -54,11 +55,10 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// that would help a malicious caller, which cannot be judged here
 /// (lowered to warning). Span: the status line.
 /// `608-call-info-purpose` — §3.1: a Call-Info in a 608 MUST have
-/// `purpose=jwscard`. Span: each value without it. A value whose
-/// parameters do not parse (`info = LAQUOT absoluteURI RAQUOT *( SEMI
-/// info-param)`, RFC 3261 §20.9) is skipped: whether it carries the purpose
-/// cannot be told reliably, and its syntax is not this rule's matter, so it
-/// is never misreported as lacking `purpose=jwscard`.
+/// `purpose=jwscard`. Span: each value without it. A value that the typed
+/// [`CallInfo`] refuses (`info = LAQUOT absoluteURI RAQUOT *( SEMI
+/// info-param)`, RFC 3261 §20.9) is `call-info-syntax`'s and skipped here,
+/// so it is never misreported as lacking `purpose=jwscard`.
 fn call_info_608<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !f.has_value(KnownHeader::CallInfo) {
         out.emit(
@@ -69,12 +69,12 @@ fn call_info_608<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
         return;
     }
     for e in f.resp.headers().elements(KnownHeader::CallInfo) {
-        let Some(params) = addr_params(e.bytes, e.span.start) else {
+        // A value that does not parse is `call-info-syntax`'s.
+        let Ok(info) = e.parse::<CallInfo<'_>>() else {
             continue;
         };
-        let jws = params
-            .get("purpose")
-            .and_then(|q| q.value())
+        let jws = info
+            .purpose()
             .is_some_and(|v| v.eq_ignore_ascii_case(b"jwscard"));
         if !jws {
             out.emit(

@@ -1,15 +1,15 @@
 //! Spec sections 4 and 5: 2xx responses, method-specific success rules and
 //! the dialog Contact rules shared with provisional responses.
 
-use crate::header::param::scan_params;
-use crate::header::typed::{Contact, TypedHeader};
+use crate::header::typed::{Contact, Refresher, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, delta, has_token, to_has_tag, Facts};
+use super::syntax::session_expires as read_session_expires;
+use super::{addr_params, has_token, to_has_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let c = f.code;
@@ -63,8 +63,8 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     }
     if f.method_is("INVITE") || f.method_is("UPDATE") {
         session_expires(f, out);
+        refresher_uac_require_timer(f, out);
     }
-    refresher_uac_require_timer(f, out);
 }
 
 /// `2xx-dialog-contact` — RFC 3261 §12.1.1, §13.3.1.4 and Table 2 (`m`),
@@ -323,11 +323,15 @@ fn deprecated_202<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
 
 /// `2xx-options-capabilities` — RFC 3261 §11.2 and Table 2 (`m*`): the 200
 /// to OPTIONS SHOULD carry Allow, Accept, Accept-Encoding, Accept-Language
-/// and Supported. One finding per missing header. (The proxy exception
-/// needs `origin`.) Span: the status line.
+/// and Supported. One finding per missing header. §11.2 also tells a proxy
+/// that answers an OPTIONS itself to leave Allow out, and one response does
+/// not show whether a UAS or a proxy built it: the spec makes a missing
+/// Allow a finding only when `origin` says a UAS generated the 200, and
+/// the [`Context`](crate::validate::Context) has no `origin`, so Allow is
+/// not judged. A malformed header counts as present (its syntax rule
+/// reports it). Span: the status line.
 fn options_capabilities<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for k in [
-        KnownHeader::Allow,
         KnownHeader::Accept,
         KnownHeader::AcceptEncoding,
         KnownHeader::AcceptLanguage,
@@ -356,21 +360,6 @@ fn contact_in_bye_cancel<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
     }
 }
 
-/// Reads `Session-Expires = delta-seconds *(SEMI se-params)` (RFC 4028 §4):
-/// the interval (None when not digits) and the `refresher` value.
-fn session_expires_value(v: &[u8], base: usize) -> Option<(Option<u64>, Option<&[u8]>)> {
-    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
-    let mut cur = Cursor::new(v, base);
-    cur.pos = digits;
-    let params = scan_params(&mut cur).ok()?;
-    cur.skip_lws();
-    if !cur.at_end() {
-        return None;
-    }
-    let refresher = params.get("refresher").map(|p| p.value().unwrap_or(b""));
-    Some((delta(&v[..digits]), refresher))
-}
-
 /// Session timer rules on a 2xx to INVITE or UPDATE carrying
 /// Session-Expires (`x`):
 ///
@@ -383,32 +372,32 @@ fn session_expires<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter
     let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
         return;
     };
-    let Some((interval, refresher)) = session_expires_value(h.value(), h.value_span().start) else {
+    // A value that does not parse is `session-expires-syntax`'s.
+    let Some(se) = read_session_expires(h.value(), h.value_span().start) else {
         return;
     };
-    let valid_refresher =
-        refresher.is_some_and(|v| v.eq_ignore_ascii_case(b"uac") || v.eq_ignore_ascii_case(b"uas"));
-    if !valid_refresher {
+    if se.refresher().is_none() {
         out.emit(
             r::R_2XX_SESSION_EXPIRES_REFRESHER,
             Some(h.value_span()),
             Detail::new("Session-Expires in 2xx without refresher=uac/uas"),
         );
     }
-    if let Some(n) = interval {
-        if n < 90 {
-            out.emit(
-                r::R_2XX_SESSION_EXPIRES_MIN,
-                Some(h.value_span()),
-                Detail::with("Session-Expires below 90", DetailArg::Number(n)),
-            );
-        }
+    if se.value() < 90 {
+        out.emit(
+            r::R_2XX_SESSION_EXPIRES_MIN,
+            Some(h.value_span()),
+            Detail::with("Session-Expires below 90", DetailArg::Number(se.value())),
+        );
     }
 }
 
 /// `2xx-refresher-uac-require-timer` — RFC 4028 §9: with `refresher=uac`
 /// in the 2xx the UAS MUST add `timer` to Require (and a proxy inserting
-/// it must too, §8.2). Span: the Session-Expires value.
+/// it must too, §8.2). Only for 2xx to INVITE or UPDATE (§4: the session
+/// timer lives in those; elsewhere the header is
+/// `session-expires-placement` alone), and silent about a Session-Expires
+/// that does not parse. Span: the Session-Expires value.
 fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -416,9 +405,8 @@ fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
         return;
     };
-    let uac = session_expires_value(h.value(), h.value_span().start)
-        .and_then(|(_, r)| r)
-        .is_some_and(|v| v.eq_ignore_ascii_case(b"uac"));
+    let uac = read_session_expires(h.value(), h.value_span().start)
+        .is_some_and(|se| se.refresher() == Some(Refresher::Uac));
     if uac && !has_token(f.resp, KnownHeader::Require, b"timer") {
         out.emit(
             r::R_2XX_REFRESHER_UAC_REQUIRE_TIMER,

@@ -1,0 +1,202 @@
+//! The syntax rules of the list and value headers that other rules read
+//! (spec section 3, review §12.2): each reports a value that its typed
+//! parser refuses, once, at the failing entry, so that the rules reading
+//! the header can stay silent about it (spec "How to read").
+//!
+//! * `allow-events-syntax` — RFC 6665 §8.4 `event-type *(COMMA
+//!   event-type)`; an empty row is a finding ([`AllowEvents`]).
+//! * `accept-syntax`, `accept-encoding-syntax`, `accept-language-syntax` —
+//!   RFC 3261 §20.1–§20.3, §25.1; an empty row is legal ([`Accept`],
+//!   [`AcceptEncoding`], [`AcceptLanguage`]).
+//! * `content-encoding-syntax` — §20.12 `content-coding *(COMMA
+//!   content-coding)`; an empty row is a finding ([`ContentEncoding`]).
+//! * `security-server-syntax` — RFC 3329 §2.2 `sec-mechanism *(COMMA
+//!   sec-mechanism)`; an empty row is a finding ([`SecurityServer`]).
+//! * `call-info-syntax` — §20.9 `info *(COMMA info)`; an empty row is a
+//!   finding ([`CallInfo`]).
+//! * `content-type-syntax` — §20.15 `media-type` ([`ContentType`]).
+//! * `timestamp-syntax` — §20.38 ([`Timestamp`]; warning↓).
+//! * `session-expires-syntax` — RFC 4028 §4 `delta-seconds *(SEMI
+//!   se-params)`, with `refresher` only `uas` or `uac`
+//!   ([`SessionExpires`]).
+//!
+//! The single-value headers (Content-Type, Timestamp, Session-Expires) are
+//! read on every row; a comma-joined row is
+//! `single-value-header-repeated`'s, not theirs.
+//!
+//! Span: the empty row, or the failing entry (for a single-value header,
+//! the value).
+
+use crate::header::typed::{
+    Accept, AcceptEncoding, AcceptLanguage, AllowEvents, CallInfo, ContentEncoding, ContentType,
+    Refresher, SecurityServer, SessionExpires, Timestamp, TypedHeader,
+};
+use crate::header::{Header, KnownHeader};
+use crate::lex;
+use crate::span::Span;
+use crate::validate::catalogue::Rule;
+use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+use super::single::comma_joined;
+use super::Facts;
+
+pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    use KnownHeader as H;
+    list(
+        f,
+        out,
+        r::ALLOW_EVENTS_SYNTAX,
+        H::AllowEvents,
+        false,
+        |v, b| AllowEvents::parse(v, b).is_ok(),
+    );
+    list(f, out, r::ACCEPT_SYNTAX, H::Accept, true, |v, b| {
+        Accept::parse(v, b).is_ok()
+    });
+    list(
+        f,
+        out,
+        r::ACCEPT_ENCODING_SYNTAX,
+        H::AcceptEncoding,
+        true,
+        |v, b| AcceptEncoding::parse(v, b).is_ok(),
+    );
+    list(
+        f,
+        out,
+        r::ACCEPT_LANGUAGE_SYNTAX,
+        H::AcceptLanguage,
+        true,
+        |v, b| AcceptLanguage::parse(v, b).is_ok_and(|l| rfc3261_range(l.range())),
+    );
+    list(
+        f,
+        out,
+        r::CONTENT_ENCODING_SYNTAX,
+        H::ContentEncoding,
+        false,
+        |v, b| ContentEncoding::parse(v, b).is_ok(),
+    );
+    list(
+        f,
+        out,
+        r::SECURITY_SERVER_SYNTAX,
+        H::SecurityServer,
+        false,
+        |v, b| SecurityServer::parse(v, b).is_ok(),
+    );
+    list(f, out, r::CALL_INFO_SYNTAX, H::CallInfo, false, |v, b| {
+        CallInfo::parse(v, b).is_ok()
+    });
+    single(f, out, r::CONTENT_TYPE_SYNTAX, H::ContentType, |v, b| {
+        ContentType::parse(v, b).is_ok()
+    });
+    single(f, out, r::TIMESTAMP_SYNTAX, H::Timestamp, |v, b| {
+        Timestamp::parse(v, b).is_ok()
+    });
+    single(
+        f,
+        out,
+        r::SESSION_EXPIRES_SYNTAX,
+        H::SessionExpires,
+        |v, b| session_expires(v, b).is_some(),
+    );
+}
+
+/// RFC 3261 §25.1 `language-range = ((1*8ALPHA *("-" 1*8ALPHA)) / "*")`.
+/// The typed [`AcceptLanguage`] also takes digits in later subtags
+/// (`es-419`, RFC 4647 §2.1) so as to read what is deployed; the spec
+/// reports them (`accept-language-syntax`), so the rule is stricter here.
+fn rfc3261_range(range: &str) -> bool {
+    range == "*"
+        || range
+            .split('-')
+            .all(|t| (1..=8).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphabetic()))
+}
+
+/// A Session-Expires value as RFC 4028 §4 reads it: the typed value, and
+/// `refresher` (when present) only `uas` or `uac`. `None` when it does not
+/// parse.
+pub(crate) fn session_expires(v: &[u8], base: usize) -> Option<SessionExpires<'_>> {
+    let se = SessionExpires::parse(v, base).ok()?;
+    match se.refresher() {
+        Some(Refresher::Other(_)) => None,
+        _ => Some(se),
+    }
+}
+
+/// The list-header rule `rule` on every row of `k`: an empty row (when
+/// the grammar needs an entry) and every entry that `ok` (the typed
+/// parser) refuses.
+fn list<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+    rule: Rule,
+    k: KnownHeader,
+    empty_ok: bool,
+    ok: impl Fn(&[u8], usize) -> bool,
+) {
+    if !out.wants(rule) {
+        return;
+    }
+    for h in f.resp.headers().get_all(k) {
+        if lex::trim_lws(h.value()).is_empty() {
+            if !empty_ok {
+                bad(out, rule, k, h.span(), "empty row");
+            }
+            continue;
+        }
+        for e in h.elements() {
+            if e.bytes.is_empty() {
+                bad(out, rule, k, h.span(), "empty entry");
+            } else if !ok(e.bytes, e.span.start) {
+                bad(out, rule, k, e.span, "entry does not match the grammar");
+            }
+        }
+    }
+}
+
+fn bad<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    rule: Rule,
+    k: KnownHeader,
+    span: Span,
+    text: &'static str,
+) {
+    out.emit(rule, Some(span), Detail::with(text, DetailArg::Header(k)));
+}
+
+/// The single-value-header rule `rule` on every row of `k` that `ok`
+/// refuses, except a comma-joined one.
+fn single<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+    rule: Rule,
+    k: KnownHeader,
+    ok: impl Fn(&[u8], usize) -> bool,
+) {
+    for h in f.resp.headers().get_all(k) {
+        let (v, base) = (h.value(), h.value_span().start);
+        if ok(v, base) || comma_joined(k, v, base) {
+            continue;
+        }
+        bad(
+            out,
+            rule,
+            k,
+            value_or_row(&h),
+            "value does not match the grammar",
+        );
+    }
+}
+
+/// The value's span, or the row's when the value is empty.
+fn value_or_row(h: &Header<'_>) -> Span {
+    if h.value().is_empty() {
+        h.span()
+    } else {
+        h.value_span()
+    }
+}
