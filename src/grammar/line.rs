@@ -32,6 +32,18 @@ pub fn line(i: &[u8]) -> PResult<'_, (&[u8], bool)> {
     }
 }
 
+/// The bytes before the first LF, streaming, and the input after that LF:
+/// the line search of the row scanner, which keeps its own note of a CR
+/// that arrived in an earlier piece of the stream. No LF yet is
+/// `Err::Incomplete`.
+#[inline]
+pub fn until_lf(i: &[u8]) -> PResult<'_, &[u8]> {
+    match lex::find_byte(b'\n', i) {
+        Some(nl) => Ok((&i[nl + 1..], &i[..nl])),
+        None => Err(Err::Incomplete(Needed::Unknown)),
+    }
+}
+
 /// The longest run of token bytes at the start of a row (possibly empty):
 /// the field name as far as it goes. Reads eight bytes at a time while they
 /// are letters and `-` (the crate's `lex::name_end`), the shape of nearly every name.
@@ -83,6 +95,8 @@ mod tests {
         assert!(matches!(line(b"abc\r"), Err(Err::Incomplete(_))));
         assert!(matches!(line(b""), Err(Err::Incomplete(_))));
         assert_eq!(line(b"a\rb\r\n").unwrap().1 .0, b"a\rb");
+        assert_eq!(until_lf(b"a\r\nb"), Ok((&b"b"[..], &b"a\r"[..])));
+        assert!(matches!(until_lf(b"a\r"), Err(Err::Incomplete(_))));
     }
 
     #[test]
