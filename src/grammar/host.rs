@@ -93,6 +93,10 @@ pub fn hostport(
             (&j[1..], &[][..])
         };
         match port(k) {
+            // A port followed by more host-ish bytes (`[::1]:50a`) is not a port.
+            Ok((rest, _)) if rest.first().is_some_and(u8::is_ascii_alphanumeric) => {
+                fail(k, ErrorKind::Digit)
+            }
             Ok((rest, p)) => Ok((rest, (h, Some(p)))),
             Err(_) => fail(k, ErrorKind::Digit),
         }
@@ -155,6 +159,8 @@ mod tests {
         let s = b"h:70000";
         let e = hostport(false)(s).unwrap_err();
         assert_eq!(error_offset(s, &e), 2);
+        let s = b"[::1]:50a";
+        assert_eq!(error_offset(s, &hostport(false)(s).unwrap_err()), 6);
         let s = b"h: x";
         assert_eq!(error_offset(s, &hostport(true)(s).unwrap_err()), 3);
     }
