@@ -10,6 +10,7 @@
 
 use crate::code::StatusCode;
 use crate::error::{ParseError, ParseErrorKind};
+use crate::grammar::line::{colon_after_name, name_run, until_lf};
 use crate::header::{HeadLayout, HeaderIndex, KnownHeader};
 use crate::lex::{self, is_ws, ListSplit};
 use crate::options::{Framing, ParseOptions};
@@ -255,9 +256,13 @@ impl Scanner {
         // A line ending at `nl` fits the head limit when `nl < head_limit`.
         let head_limit = self.msg_start.saturating_add(self.opts.limits.max_head);
         while self.phase != Phase::Done {
-            let Some(nl) = lex::find_lf(buf, self.pos) else {
+            // The grammar's streaming line taker: `Incomplete` until a LF
+            // has arrived (the CR before it may have come in an earlier
+            // piece, so the scanner checks that itself).
+            let Ok((rest, _)) = until_lf(&buf[self.pos..]) else {
                 return self.scan_end(buf, eof);
             };
+            let nl = buf.len() - rest.len() - 1;
             if nl >= head_limit {
                 return Err(self.head_too_large(buf, nl, head_limit));
             }
@@ -529,31 +534,34 @@ impl Scanner {
                 ls + self.opts.limits.max_line,
             ));
         }
-        let name_end = lex::name_end(&buf[..content_end], ls);
-        if name_end - ls > self.opts.limits.max_header_name {
+        // `field-name *(SP / HTAB) ":"` with the grammar's productions: the
+        // name run first (its length is limited even when no colon follows).
+        let (after_name, name) = match name_run(&buf[ls..content_end]) {
+            Ok(r) => r,
+            Err(_) => (&buf[content_end..content_end], &buf[ls..ls]),
+        };
+        if name.len() > self.opts.limits.max_header_name {
             return Err(ParseError::new(
                 ParseErrorKind::HeaderNameTooLong,
                 ls + self.opts.limits.max_header_name,
             ));
         }
-        let mut c = name_end;
-        while c < content_end && is_ws(buf[c]) {
-            c += 1;
-        }
-        let pending = if name_end > ls && c < content_end && buf[c] == b':' {
-            match KnownHeader::from_token(&buf[ls..name_end]) {
-                Some(k) => {
-                    self.index.record(k, ls);
-                    PENDING[k.index()]
-                }
-                None => Pending::Nothing,
-            }
-        } else {
-            Pending::Malformed
+        let (colon, pending) = match colon_after_name(after_name) {
+            Ok((value, _)) if !name.is_empty() => (
+                content_end - value.len() - 1,
+                match KnownHeader::from_token(name) {
+                    Some(k) => {
+                        self.index.record(k, ls);
+                        PENDING[k.index()]
+                    }
+                    None => Pending::Nothing,
+                },
+            ),
+            _ => (content_end, Pending::Malformed),
         };
         self.row = Row {
             start: ls,
-            colon: c,
+            colon,
             continuations: 0,
             unfolded_len: len,
             end: content_end,

@@ -180,13 +180,6 @@ const fn not_letter_or_dash(w: u64) -> u64 {
     !((letter | dash) & !w) & HI
 }
 
-/// Index of the first LF in `s` at or after `from`, or `None`: the line
-/// search of the scanner, one call per line of the head.
-#[inline]
-pub(crate) fn find_lf(s: &[u8], from: usize) -> Option<usize> {
-    find_byte(b'\n', s.get(from..)?).map(|p| from + p)
-}
-
 /// Index of the first `needle` in `hay`: `memchr` tuned for the short
 /// haystacks of the parse path (header lines and values of a few dozen
 /// bytes), where the per-call cost matters more than the per-byte cost.
@@ -543,6 +536,13 @@ mod tests {
         );
         assert_eq!(ListSplit::new(b"").count(), 0);
         assert_eq!(ListSplit::new(b" , ").count(), 2);
+    }
+
+    /// The scanner's line search: the grammar's streaming line taker from
+    /// `from`.
+    fn find_lf(s: &[u8], from: usize) -> Option<usize> {
+        let rest = crate::grammar::line::until_lf(s.get(from..)?).ok()?.0;
+        Some(s.len() - rest.len() - 1)
     }
 
     #[test]

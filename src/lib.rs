@@ -38,6 +38,7 @@ pub mod decoder;
 pub mod error;
 pub mod forward;
 mod framing;
+pub mod grammar;
 pub mod header;
 mod lex;
 mod message;

@@ -11,11 +11,21 @@
 //! SP or HTAB and may be empty (RFC 4475 `noreason`). Whitespace oddities are
 //! accepted and recorded so the validator can report `status-line-syntax`
 //! and `status-line-missing-reason-sp`.
+//!
+//! Written with the grammar's nom productions ([`crate::grammar`]); the
+//! status line as nearly every response sends it takes a shorter path in
+//! the scanner (`framing::canonical_status_line`), which a unit test holds
+//! to the same result.
 
 use crate::code::StatusCode;
 use crate::error::{ParseError, ParseErrorKind};
+use crate::grammar::text::{byte, digits, token, wsp0, wsp1};
+use crate::grammar::{offset, PResult};
 use crate::lex::{is_token, is_ws};
 use crate::Span;
+use nom::bytes::complete::{tag_no_case, take_till, take_while};
+use nom::combinator::recognize;
+use nom::Parser;
 
 /// Layout of a status line, as absolute spans.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -61,89 +71,74 @@ impl StartLine {
     }
 }
 
-/// True for `SIP/` in any case.
-#[inline]
-fn starts_with_sip_slash(s: &[u8]) -> bool {
-    s.len() >= 4 && s[..4].eq_ignore_ascii_case(b"SIP/")
+/// `SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT` ("SIP" in any case).
+pub(crate) fn sip_version(i: &[u8]) -> PResult<'_, &[u8]> {
+    recognize((tag_no_case(&b"SIP/"[..]), digits, byte(b'.'), digits)).parse(i)
 }
 
-/// Checks `"SIP" "/" 1*DIGIT "." 1*DIGIT` (any case for "SIP").
+/// Checks that all of `v` is a `SIP-Version`.
 pub(crate) fn is_version(v: &[u8]) -> bool {
-    if !starts_with_sip_slash(v) {
-        return false;
-    }
-    let rest = &v[4..];
-    let Some(dot) = rest.iter().position(|&b| b == b'.') else {
-        return false;
-    };
-    let (major, minor) = (&rest[..dot], &rest[dot + 1..]);
-    !major.is_empty()
-        && !minor.is_empty()
-        && major.iter().all(u8::is_ascii_digit)
-        && minor.iter().all(u8::is_ascii_digit)
+    matches!(sip_version(v), Ok((&[], _)))
 }
 
-/// Index of the first SP/HTAB at or after `i`, or `s.len()`.
+/// A run of bytes that are not SP/HTAB (possibly empty): one word of a
+/// start line.
 #[inline]
-fn ws_or_end(s: &[u8], mut i: usize) -> usize {
-    while i < s.len() && !is_ws(s[i]) {
-        i += 1;
-    }
-    i
-}
-
-/// Index of the first non-SP/HTAB at or after `i`.
-#[inline]
-fn skip_ws(s: &[u8], mut i: usize) -> usize {
-    while i < s.len() && is_ws(s[i]) {
-        i += 1;
-    }
-    i
+fn word(i: &[u8]) -> PResult<'_, &[u8]> {
+    take_till(is_ws).parse(i)
 }
 
 /// Parses the start line `line` (without its line ending), which starts at
 /// absolute offset `base`.
 pub(crate) fn parse(line: &[u8], base: usize) -> Result<StartLine, ParseError> {
-    let err = |kind, at: usize| ParseError::new(kind, base + at);
-    let first = skip_ws(line, 0);
+    let err = |kind, rest: &[u8]| ParseError::new(kind, base + offset(line, rest));
+    let (r, lead) = ok(wsp0(line));
+    let first = lead.len();
     let leading_ws = (first > 0).then(|| Span::new(base, base + first));
-    if starts_with_sip_slash(&line[first..]) {
-        return parse_status(line, base, first, leading_ws);
+    if tag_no_case::<_, _, nom::error::Error<&[u8]>>(&b"SIP/"[..])
+        .parse(r)
+        .is_ok()
+    {
+        return parse_status(line, base, r, leading_ws);
     }
     // Request-Line: the method is a token, and a token cannot hold '/', so a
     // line starting with "SIP/" is never a request.
-    let method_end = {
-        let mut i = first;
-        while i < line.len() && is_token(line[i]) {
-            i += 1;
-        }
-        i
+    let Ok((after_method, _)) = (token, wsp1).parse(r) else {
+        let (stop, _) = ok(take_while(is_token).parse(r));
+        return Err(err(ParseErrorKind::StartLineMalformed, stop));
     };
-    if method_end == first || method_end >= line.len() || !is_ws(line[method_end]) {
-        return Err(err(ParseErrorKind::StartLineMalformed, method_end));
-    }
+    let method_end = offset(line, r) + token(r).map_or(0, |(_, m)| m.len());
     // The version is the last whitespace-separated word; everything between
     // is the Request-URI (which keeps any embedded LWS, RFC 4475 `lwsruri`,
-    // for the URI's own checks).
-    let mut end = line.len();
-    while end > method_end && is_ws(line[end - 1]) {
-        end -= 1;
-    }
-    let mut vstart = end;
-    while vstart > method_end && !is_ws(line[vstart - 1]) {
-        vstart -= 1;
-    }
-    let uri_start = skip_ws(line, method_end);
-    let mut uri_end = vstart;
-    while uri_end > uri_start && is_ws(line[uri_end - 1]) {
-        uri_end -= 1;
-    }
+    // for the URI's own checks). Read from the right: trailing white space,
+    // then the last word.
+    let body = &line[method_end..];
+    let end = method_end + body.iter().rposition(|&b| !is_ws(b)).map_or(0, |p| p + 1);
+    let vstart = method_end
+        + line[method_end..end]
+            .iter()
+            .rposition(|&b| is_ws(b))
+            .map_or(0, |p| p + 1);
+    let uri_start = offset(line, after_method);
+    let uri_end = uri_start.max(
+        method_end
+            + line[method_end..vstart]
+                .iter()
+                .rposition(|&b| !is_ws(b))
+                .map_or(0, |p| p + 1),
+    );
     if uri_start >= uri_end {
         // Only two words: no Request-URI or no version (RFC 4475 `test.dat`).
-        return Err(err(ParseErrorKind::StartLineMalformed, vstart));
+        return Err(ParseError::new(
+            ParseErrorKind::StartLineMalformed,
+            base + vstart,
+        ));
     }
     if !is_version(&line[vstart..end]) {
-        return Err(err(ParseErrorKind::VersionSyntax, vstart));
+        return Err(ParseError::new(
+            ParseErrorKind::VersionSyntax,
+            base + vstart,
+        ));
     }
     let odd = if leading_ws.is_some() {
         leading_ws
@@ -165,46 +160,53 @@ pub(crate) fn parse(line: &[u8], base: usize) -> Result<StartLine, ParseError> {
     }))
 }
 
+/// The output of a production that cannot fail (a `*` run).
+#[inline]
+fn ok<'a, O>(r: PResult<'a, O>) -> (&'a [u8], O)
+where
+    O: Default,
+{
+    r.unwrap_or((&[], O::default()))
+}
+
+/// `SIP-Version SP Status-Code SP Reason-Phrase`, from the version at `v`.
 fn parse_status(
     line: &[u8],
     base: usize,
-    vstart: usize,
+    v: &[u8],
     leading_ws: Option<Span>,
 ) -> Result<StartLine, ParseError> {
-    let err = |kind, at: usize| ParseError::new(kind, base + at);
-    let vend = ws_or_end(line, vstart);
-    if !is_version(&line[vstart..vend]) {
-        return Err(err(ParseErrorKind::VersionSyntax, vstart));
+    let at = |rest: &[u8]| base + offset(line, rest);
+    let err = |kind, rest: &[u8]| ParseError::new(kind, at(rest));
+    let (after_version, version) = ok(word(v));
+    if !is_version(version) {
+        return Err(err(ParseErrorKind::VersionSyntax, v));
     }
-    if vend == line.len() {
-        // "SIP/2.0" alone: no code at all.
-        return Err(err(ParseErrorKind::StatusCodeNot3Digits, vend));
-    }
-    let cstart = skip_ws(line, vend);
-    let mut odd_ws =
-        (cstart != vend + 1 || line[vend] != b' ').then(|| Span::new(base + vend, base + cstart));
-    let mut cend = cstart;
-    while cend < line.len() && line[cend].is_ascii_digit() {
-        cend += 1;
-    }
+    // "SIP/2.0" alone: no code at all.
+    let Ok((c, gap)) = wsp1(after_version) else {
+        return Err(err(ParseErrorKind::StatusCodeNot3Digits, after_version));
+    };
+    let mut odd_ws = (gap != b" ").then(|| Span::new(at(after_version), at(c)));
     // Exactly three digits, then SP/HTAB or the end of the line: `20`,
     // `2000`, `2OO` and `4294967301` are not codes.
-    let code = StatusCode::from_digits(&line[cstart..cend])
-        .filter(|_| cend == line.len() || is_ws(line[cend]))
-        .ok_or_else(|| err(ParseErrorKind::StatusCodeNot3Digits, cstart))?;
-    let (reason, missing_reason_sp) = if cend == line.len() {
-        (Span::empty(base + cend), true)
-    } else {
-        if line[cend] != b' ' && odd_ws.is_none() {
-            odd_ws = Some(Span::new(base + cend, base + cend + 1));
+    let (after_code, code_digits) = ok(take_while(|b: u8| b.is_ascii_digit()).parse(c));
+    let code = StatusCode::from_digits(code_digits)
+        .filter(|_| after_code.first().map_or(true, |&b| is_ws(b)))
+        .ok_or_else(|| err(ParseErrorKind::StatusCodeNot3Digits, c))?;
+    let (reason, missing_reason_sp) = match after_code.split_first() {
+        None => (Span::empty(at(after_code)), true),
+        Some((&sp, phrase)) => {
+            if sp != b' ' && odd_ws.is_none() {
+                odd_ws = Some(Span::new(at(after_code), at(phrase)));
+            }
+            (Span::new(at(phrase), base + line.len()), false)
         }
-        (Span::new(base + cend + 1, base + line.len()), false)
     };
     Ok(StartLine::Status(StatusLine {
         line: Span::new(base, base + line.len()),
-        version: Span::new(base + vstart, base + vend),
+        version: Span::new(at(v), at(after_version)),
         code,
-        code_span: Span::new(base + cstart, base + cend),
+        code_span: Span::new(at(c), at(after_code)),
         reason,
         leading_ws,
         odd_ws,

@@ -7,7 +7,8 @@
 //! no parameter list is ever allocated.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::lex::{self, Cursor};
+use crate::grammar;
+use crate::lex::Cursor;
 use crate::Span;
 
 /// Most parameters accepted on one header value (grammar notes: limits).
@@ -199,52 +200,31 @@ impl<'a> Iterator for ParamIter<'a> {
     }
 }
 
-/// Parses one parameter after its `;`.
+/// Parses one parameter after its `;` with the grammar's
+/// [`generic_param`](grammar::param::generic_param): a missing name or
+/// value is `BadParam` where it should be, an unterminated quoted value
+/// `UnterminatedQuote` at its quote (or at a backslash escaping CR/LF).
 fn parse_one<'a>(cur: &mut Cursor<'a>) -> Result<Param<'a>, HeaderValueError> {
     cur.skip_lws();
-    let name_start = cur.pos;
-    let name = cur.token();
-    if name.is_empty() {
-        return Err(cur.err(HeaderValueErrorKind::BadParam));
-    }
-    let name_span = cur.span_from(name_start);
-    let save = cur.pos;
-    cur.skip_lws();
-    if !cur.eat(b'=') {
-        cur.pos = save;
-        return Ok(Param {
-            name,
-            value: None,
-            name_span,
-            value_span: None,
-        });
-    }
-    cur.skip_lws();
-    let vstart = cur.pos;
-    match cur.peek() {
-        Some(b'"') => match lex::quoted_string_end(cur.s, cur.pos) {
-            Ok(end) => cur.pos = end,
-            Err(at) => return Err(cur.err_at(HeaderValueErrorKind::UnterminatedQuote, at)),
-        },
-        Some(b'[') => match cur.rest().iter().position(|&b| b == b']') {
-            Some(i) => cur.pos += i + 1,
-            None => return Err(cur.err(HeaderValueErrorKind::BadParam)),
-        },
-        _ => {
-            while cur.peek().is_some_and(lex::is_param_value) {
-                cur.pos += 1;
-            }
+    let start = cur.pos;
+    let i = cur.rest();
+    match grammar::param::generic_param(i) {
+        Ok((rest, (name, value))) => {
+            let end = start + grammar::offset(i, rest);
+            cur.pos = end;
+            let abs = cur.base + start;
+            Ok(Param {
+                name,
+                value,
+                name_span: Span::new(abs, abs + name.len()),
+                value_span: value.map(|v| Span::new(cur.base + end - v.len(), cur.base + end)),
+            })
         }
+        Err(e) => Err(cur.err_at(
+            grammar::param::param_error_kind(&e),
+            start + grammar::error_offset(i, &e),
+        )),
     }
-    if cur.pos == vstart {
-        return Err(cur.err(HeaderValueErrorKind::BadParam));
-    }
-    Ok(Param {
-        name,
-        value: Some(&cur.s[vstart..cur.pos]),
-        name_span,
-        value_span: Some(cur.span_from(vstart)),
-    })
 }
 
 /// Validates `*( SEMI generic-param )` starting at the cursor (LWS first is

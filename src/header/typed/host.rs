@@ -27,7 +27,8 @@
 //! - A port is `1*DIGIT` no greater than 65535, else `BadPort`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::typed::scan::{self, ascii};
+use crate::grammar;
+use crate::header::typed::scan::ascii;
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -245,7 +246,7 @@ pub fn is_ipv6(s: &[u8]) -> bool {
 }
 
 /// True when `s` is a `hostname` (RFC 3261 §25.1), trailing dot allowed.
-fn is_hostname(s: &[u8]) -> bool {
+pub(crate) fn is_hostname(s: &[u8]) -> bool {
     let s = s.strip_suffix(b".").unwrap_or(s);
     if s.is_empty() {
         return false;
@@ -266,39 +267,15 @@ fn is_hostname(s: &[u8]) -> bool {
     last.first().is_some_and(u8::is_ascii_alphabetic)
 }
 
-/// Scans one `host` at the cursor; stops at the first byte that cannot be
-/// part of it.
+/// Scans one `host` at the cursor (the grammar's [`host`](grammar::host::host)
+/// production); stops at the first byte that cannot be part of it. A bad
+/// host is `BadHost` at its first byte.
 pub(crate) fn scan_host<'a>(cur: &mut Cursor<'a>) -> Result<Host<'a>, HeaderValueError> {
     let start = cur.pos;
-    if cur.eat(b'[') {
-        let rest = cur.rest();
-        let Some(close) = rest.iter().position(|&b| b == b']') else {
-            return Err(cur.err_at(HeaderValueErrorKind::BadHost, start));
-        };
-        if !is_ipv6(&rest[..close]) {
-            return Err(cur.err_at(HeaderValueErrorKind::BadHost, start));
-        }
-        cur.pos += close + 1;
-        return Ok(Host {
-            raw: &cur.s[start..cur.pos],
-            span: cur.span_from(start),
-            kind: HostKind::Ipv6,
-        });
-    }
-    while cur
-        .peek()
-        .is_some_and(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.')
-    {
-        cur.pos += 1;
-    }
-    let raw = &cur.s[start..cur.pos];
-    let kind = if is_ipv4(raw) {
-        HostKind::Ipv4
-    } else if is_hostname(raw) {
-        HostKind::Name
-    } else {
-        return Err(cur.err_at(HeaderValueErrorKind::BadHost, start));
-    };
+    let i = cur.rest();
+    let (rest, (kind, raw)) =
+        grammar::host::host(i).map_err(|_| cur.err_at(HeaderValueErrorKind::BadHost, start))?;
+    cur.pos = start + grammar::offset(i, rest);
     Ok(Host {
         raw,
         span: cur.span_from(start),
@@ -306,41 +283,39 @@ pub(crate) fn scan_host<'a>(cur: &mut Cursor<'a>) -> Result<Host<'a>, HeaderValu
     })
 }
 
-/// Scans `host [ ":" port ]`. With `lws`, LWS is allowed around the colon
-/// (Via `sent-by` uses `COLON = SWS ":" SWS`, RFC 3261 §25.1); a URI allows
-/// none.
+/// Scans `host [ ":" port ]` (the grammar's
+/// [`hostport`](grammar::host::hostport)). With `lws`, LWS is allowed
+/// around the colon (Via `sent-by` uses `COLON = SWS ":" SWS`, RFC 3261
+/// §25.1); a URI allows none. A bad port is `BadPort` at its first byte.
 pub(crate) fn scan_hostport<'a>(
     cur: &mut Cursor<'a>,
     lws: bool,
 ) -> Result<HostPort<'a>, HeaderValueError> {
-    let host = scan_host(cur)?;
-    let save = cur.pos;
-    if lws {
-        cur.skip_lws();
-    }
-    if !cur.eat(b':') {
-        cur.pos = save;
-        return Ok(HostPort {
-            host,
-            port: None,
-            port_span: None,
-        });
-    }
-    if lws {
-        cur.skip_lws();
-    }
-    let pstart = cur.pos;
-    let digits = cur.digits();
-    let port =
-        scan::port(digits).ok_or_else(|| cur.err_at(HeaderValueErrorKind::BadPort, pstart))?;
-    // A port followed by more host-ish bytes (`[::1]:50a`) is not a port.
-    if cur.peek().is_some_and(|b| b.is_ascii_alphanumeric()) {
-        return Err(cur.err_at(HeaderValueErrorKind::BadPort, pstart));
-    }
+    let start = cur.pos;
+    let i = cur.rest();
+    let (rest, ((kind, raw), port)) = match grammar::host::hostport(lws)(i) {
+        Ok(r) => r,
+        Err(e) => {
+            // The host is read first: an error at the start is the host's.
+            let at = grammar::error_offset(i, &e);
+            let kind = if at == 0 {
+                HeaderValueErrorKind::BadHost
+            } else {
+                HeaderValueErrorKind::BadPort
+            };
+            return Err(cur.err_at(kind, start + at));
+        }
+    };
+    let host = Host {
+        raw,
+        span: Span::new(cur.base + start, cur.base + start + raw.len()),
+        kind,
+    };
+    cur.pos = start + grammar::offset(i, rest);
     Ok(HostPort {
         host,
-        port: Some(port),
-        port_span: Some(cur.span_from(pstart)),
+        port: port.map(|p| p.0),
+        port_span: port.map(|(_, d)| Span::new(cur.base + cur.pos - d.len(), cur.base + cur.pos)),
     })
 }
 

@@ -32,6 +32,7 @@
 //!   `unksm2`) are checked only for the `absoluteURI` character set.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::uri::{is_hnv_char, is_paramchar, is_password_char, is_uric, is_user_char};
 use crate::header::param::{param_item_api, param_list_api};
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
 use crate::header::typed::scan::ascii;
@@ -49,52 +50,6 @@ pub enum UriKind {
     Tel,
     /// Any other scheme, kept opaque (RFC 3261 §25.1 `absoluteURI`).
     Other,
-}
-
-/// `unreserved = alphanum / mark` (RFC 3261 §25.1).
-fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-        )
-}
-
-fn is_user_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/')
-}
-
-fn is_password_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'&' | b'=' | b'+' | b'$' | b',')
-}
-
-fn is_paramchar(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$')
-}
-
-fn is_hnv_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$')
-}
-
-/// `uric` of RFC 2396 (reserved / unreserved / escaped), plus `[` `]` for
-/// IPv6 literals (RFC 3986 §3.2.2) and `#` for fragments.
-fn is_uric(b: u8) -> bool {
-    is_unreserved(b)
-        || matches!(
-            b,
-            b';' | b'/'
-                | b'?'
-                | b':'
-                | b'@'
-                | b'&'
-                | b'='
-                | b'+'
-                | b'$'
-                | b','
-                | b'['
-                | b']'
-                | b'#'
-        )
 }
 
 /// Validates `s[from..to]` as a run of `class` bytes and `%HH` escapes;

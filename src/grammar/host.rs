@@ -1,0 +1,200 @@
+//! Hosts and ports (RFC 3261 §25.1, RFC 5118):
+//!
+//! ```text
+//! hostport      = host [ ":" port ]
+//! host          = hostname / IPv4address / IPv6reference
+//! hostname      = *( domainlabel "." ) toplabel [ "." ]
+//! IPv4address   = 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT "." 1*3DIGIT
+//! IPv6reference = "[" IPv6address "]"
+//! ```
+//!
+//! The host takes the longest run of host bytes and then decides what it
+//! is (so `1.2.3.4.example.com` is a name, not an address followed by
+//! garbage). IPv4 octets must be at most 255; RFC 3261's three-colon IPv6
+//! form tolerated by RFC 5118 §4.10 is accepted.
+
+use nom::error::ErrorKind;
+
+use super::number::port;
+use super::text::sws;
+use super::{fail, PResult};
+use crate::header::typed::host::{is_hostname, is_ipv4, is_ipv6};
+use crate::header::typed::HostKind;
+
+/// `host`: the bytes and what they are. A bad host fails at its first byte.
+pub fn host(i: &[u8]) -> PResult<'_, (HostKind, &[u8])> {
+    if i.first() == Some(&b'[') {
+        return match i.iter().position(|&b| b == b']') {
+            Some(close) if is_ipv6(&i[1..close]) => {
+                Ok((&i[close + 1..], (HostKind::Ipv6, &i[..close + 1])))
+            }
+            _ => fail(i, ErrorKind::Verify),
+        };
+    }
+    let n = i
+        .iter()
+        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
+        .unwrap_or(i.len());
+    let raw = &i[..n];
+    if is_ipv4(raw) {
+        Ok((&i[n..], (HostKind::Ipv4, raw)))
+    } else if is_hostname(raw) {
+        Ok((&i[n..], (HostKind::Name, raw)))
+    } else {
+        fail(i, ErrorKind::Verify)
+    }
+}
+
+/// `IPv4address`.
+pub fn ipv4address(i: &[u8]) -> PResult<'_, &[u8]> {
+    match host(i) {
+        Ok((rest, (HostKind::Ipv4, raw))) => Ok((rest, raw)),
+        _ => fail(i, ErrorKind::Verify),
+    }
+}
+
+/// `IPv6reference` (brackets included).
+pub fn ipv6reference(i: &[u8]) -> PResult<'_, &[u8]> {
+    match host(i) {
+        Ok((rest, (HostKind::Ipv6, raw))) => Ok((rest, raw)),
+        _ => fail(i, ErrorKind::Verify),
+    }
+}
+
+/// `hostname`.
+pub fn hostname(i: &[u8]) -> PResult<'_, &[u8]> {
+    match host(i) {
+        Ok((rest, (HostKind::Name, raw))) => Ok((rest, raw)),
+        _ => fail(i, ErrorKind::Verify),
+    }
+}
+
+/// A host and, when a colon follows, its port. `lws` allows LWS around the
+/// colon (Via `sent-by`: `COLON = SWS ":" SWS`); a URI allows none. A colon
+/// not followed by a valid port fails at the first byte after the colon
+/// (and its LWS).
+#[allow(clippy::type_complexity)]
+pub fn hostport(
+    lws: bool,
+) -> impl Fn(&[u8]) -> PResult<'_, ((HostKind, &[u8]), Option<(u16, &[u8])>)> {
+    move |i: &[u8]| {
+        let (after_host, h) = host(i)?;
+        let (j, _) = if lws {
+            sws(after_host)?
+        } else {
+            (after_host, &[][..])
+        };
+        if j.first() != Some(&b':') {
+            return Ok((after_host, (h, None)));
+        }
+        let (k, _) = if lws {
+            sws(&j[1..])?
+        } else {
+            (&j[1..], &[][..])
+        };
+        match port(k) {
+            // A port followed by more host-ish bytes (`[::1]:50a`) is not a port.
+            Ok((rest, _)) if rest.first().is_some_and(u8::is_ascii_alphanumeric) => {
+                fail(k, ErrorKind::Digit)
+            }
+            Ok((rest, p)) => Ok((rest, (h, Some(p)))),
+            Err(_) => fail(k, ErrorKind::Digit),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::type_complexity)] // test tables
+mod tests {
+    use super::*;
+    use crate::grammar::error_offset;
+
+    #[test]
+    fn hosts() {
+        use HostKind::*;
+        let table: &[(&[u8], Option<(HostKind, &[u8], &[u8])>)] = &[
+            (b"example.com;x", Some((Name, b"example.com", b";x"))),
+            (b"example.com.", Some((Name, b"example.com.", b""))),
+            (b"192.0.2.1:5060", Some((Ipv4, b"192.0.2.1", b":5060"))),
+            (
+                b"[2001:db8::1]:5060",
+                Some((Ipv6, b"[2001:db8::1]", b":5060")),
+            ),
+            (
+                b"[::ffff:192.0.2.10]",
+                Some((Ipv6, b"[::ffff:192.0.2.10]", b"")),
+            ),
+            (
+                b"1.2.3.4.example.com",
+                Some((Name, b"1.2.3.4.example.com", b"")),
+            ),
+            (b"256.0.0.1", None),
+            (b"1.2.3", None),
+            (b"-a.com", None),
+            (b"[2001:db8::1", None),
+            (b"[zz]", None),
+            (b"", None),
+            (b"2001:db8::1", None),
+        ];
+        for &(i, want) in table {
+            let got = host(i).ok().map(|(r, (k, h))| (k, h, r));
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(i));
+        }
+        assert_eq!(ipv4address(b"10.0.0.1;").map(|r| r.1), Ok(&b"10.0.0.1"[..]));
+        assert!(ipv4address(b"a.b").is_err());
+        assert!(ipv6reference(b"[::1]").is_ok());
+        assert!(hostname(b"[::1]").is_err());
+    }
+
+    #[test]
+    fn hostports() {
+        let (rest, (h, p)) = hostport(true)(b"h.example.com \r\n : 5060;x").unwrap();
+        assert_eq!(
+            (h.1, p.map(|p| p.0), rest),
+            (&b"h.example.com"[..], Some(5060), &b";x"[..])
+        );
+        // Without LWS leave the white space alone.
+        let (rest, (_, p)) = hostport(false)(b"h :5060").unwrap();
+        assert_eq!((p, rest), (None, &b" :5060"[..]));
+        let s = b"h:70000";
+        let e = hostport(false)(s).unwrap_err();
+        assert_eq!(error_offset(s, &e), 2);
+        let s = b"[::1]:50a";
+        assert_eq!(error_offset(s, &hostport(false)(s).unwrap_err()), 6);
+        let s = b"h: x";
+        assert_eq!(error_offset(s, &hostport(true)(s).unwrap_err()), 3);
+    }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            #[test]
+            fn ipv4_round_trips(a in any::<[u8; 4]>(), tail in "[;:>, ]?") {
+                let s = format!("{}.{}.{}.{}{tail}", a[0], a[1], a[2], a[3]);
+                let (rest, (k, h)) = host(s.as_bytes()).unwrap();
+                prop_assert_eq!(k, HostKind::Ipv4);
+                prop_assert_eq!(h.len() + rest.len(), s.len());
+                prop_assert_eq!(rest, tail.as_bytes());
+            }
+
+            #[test]
+            fn ipv6_round_trips(a in any::<[u16; 8]>()) {
+                let addr = std::net::Ipv6Addr::from(a);
+                let s = format!("[{addr}]:1");
+                let (rest, (h, p)) = hostport(false)(s.as_bytes()).unwrap();
+                prop_assert_eq!(h.0, HostKind::Ipv6);
+                prop_assert_eq!(p.map(|p| p.0), Some(1));
+                prop_assert!(rest.is_empty());
+            }
+
+            #[test]
+            fn never_panics(s in proptest::collection::vec(any::<u8>(), 0..30)) {
+                if let Ok((rest, (_, h))) = host(&s) {
+                    prop_assert_eq!(h.len() + rest.len(), s.len());
+                }
+            }
+        }
+    }
+}
