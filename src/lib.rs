@@ -38,6 +38,8 @@ pub mod header;
 mod lex;
 mod message;
 mod options;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod span;
 mod start_line;
 pub mod validate;
