@@ -47,7 +47,9 @@ pub mod validate;
 pub use code::StatusCode;
 #[cfg(feature = "tokio-codec")]
 pub use decoder::DecodeError;
-pub use decoder::{MessageDecoder, ResponseDecoder};
+pub use decoder::{
+    parse_datagram, parse_datagram_with, Frame, KeepAlive, MessageDecoder, ResponseDecoder,
+};
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
 pub use forward::{forward_upstream, ForwardOptions, Forwarded, Refusal, Refused};
 pub use framing::Deviations;
