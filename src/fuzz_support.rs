@@ -1534,7 +1534,7 @@ pub fn forward(data: &[u8]) {
             assert!(n > 0, "a refusal without a finding");
             assert_eq!(
                 r.finding().rule(),
-                r.findings().next().map_or("", |f| f.rule())
+                r.findings().first().map_or("", |f| f.rule())
             );
             assert!(!r.to_string().is_empty());
             if view.status().as_u16() == 100 {
