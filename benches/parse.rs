@@ -120,7 +120,7 @@ fn decoder(c: &mut Criterion) {
             let mut dec = ResponseDecoder::new(ParseOptions::stream());
             let mut buf = BytesMut::from(&wire[..]);
             let mut n = 0;
-            while let Some(r) = dec.decode(&mut buf).unwrap() {
+            while let Some(r) = dec.decode_message(&mut buf).unwrap() {
                 n += r.view().body().len();
             }
             black_box(n)
@@ -133,7 +133,7 @@ fn decoder(c: &mut Criterion) {
             let mut n = 0;
             for &byte in OK_INVITE {
                 buf.extend_from_slice(&[byte]);
-                if let Some(r) = dec.decode(&mut buf).unwrap() {
+                if let Some(r) = dec.decode_message(&mut buf).unwrap() {
                     n += r.view().body().len();
                 }
             }

@@ -1,14 +1,24 @@
-//! Stream decoders (TCP, TLS): frame messages out of a growing `BytesMut`.
+//! Stream decoders (TCP, TLS): frame messages out of a growing `BytesMut`;
+//! and the datagram counterpart [`parse_datagram`] (UDP, SCTP, WebSocket
+//! messages). Both tell a keep-alive (RFC 5626 §3.5.1, §4.4.1: a CRLFCRLF
+//! "ping", a CRLF "pong") apart from a message: [`Frame::KeepAlive`], an
+//! `Ok` outcome like a message, never an error.
 //!
 //! The decoder owns no buffer. The caller appends what it reads and calls
-//! `decode` in a loop; each complete message is split off the front of the
-//! buffer as a frozen `Bytes` (no copy) with its spans. The decoder remembers
+//! [`ResponseDecoder::decode_frame`] (keep-alives reported) or
+//! [`ResponseDecoder::decode_message`] (keep-alives skipped) in a loop;
+//! each complete message is split off the front of the buffer as a frozen
+//! `Bytes` (no copy) with its spans. With the `tokio-codec` feature both
+//! decoders are `tokio_util::codec::Decoder`s (items: [`Frame`]s) and
+//! `Encoder`s (of [`Forwarded`](crate::Forwarded), responses and
+//! keep-alives), so a `Framed` connection reads and writes. The decoder remembers
 //! how far it has scanned, so input arriving one byte at a time is still
 //! scanned once: the work is linear in the input. After an error the
 //! stream's framing is lost (RFC 3261 §18.3): close the connection.
 //!
 //! ```
 //! use bytes::BytesMut;
+//! use sip_response::decoder::{Frame, KeepAlive};
 //! use sip_response::{ParseOptions, ResponseDecoder};
 //!
 //! let mut dec = ResponseDecoder::new(ParseOptions::stream());
@@ -17,19 +27,141 @@
 //! let mut codes = Vec::new();
 //! for chunk in wire.chunks(7) {
 //!     buf.extend_from_slice(chunk); // what a socket read would do
-//!     while let Some(resp) = dec.decode(&mut buf).unwrap() {
-//!         codes.push(resp.view().status().as_u16());
+//!     while let Some(frame) = dec.decode_frame(&mut buf).unwrap() {
+//!         match frame {
+//!             Frame::Message(resp) => codes.push(resp.view().status().as_u16()),
+//!             Frame::KeepAlive(ka) => {
+//!                 // A ping asks for a pong on the same connection.
+//!                 assert_eq!(ka, KeepAlive::Ping);
+//!                 assert_eq!(ka.reply(), Some(KeepAlive::Pong));
+//!             }
+//!         }
 //!     }
 //! }
 //! assert_eq!(codes, [100, 180]);
 //! ```
 
-use bytes::{Buf, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::ParseError;
-use crate::framing::{skip_keepalives, Layout, Scan, Scanner};
+use crate::framing::{Layout, Scan, Scanner};
 use crate::message::{OwnedMessage, OwnedResponse};
 use crate::options::{Framing, ParseOptions};
+
+/// What a read yields: a message, or a keep-alive between messages.
+///
+/// For every transport: [`parse_datagram`] gives one per datagram, the
+/// stream decoders one per call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Frame<T> {
+    /// A SIP message.
+    Message(T),
+    /// A keep-alive (RFC 5626 §3.5.1, §4.4.1), not a message.
+    KeepAlive(KeepAlive),
+}
+
+impl<T> Frame<T> {
+    /// The message, if this is one.
+    pub fn into_message(self) -> Option<T> {
+        match self {
+            Frame::Message(m) => Some(m),
+            Frame::KeepAlive(_) => None,
+        }
+    }
+
+    /// The message, by reference, if this is one.
+    pub fn message(&self) -> Option<&T> {
+        match self {
+            Frame::Message(m) => Some(m),
+            Frame::KeepAlive(_) => None,
+        }
+    }
+
+    /// The keep-alive, if this is one.
+    pub fn keep_alive(&self) -> Option<KeepAlive> {
+        match self {
+            Frame::Message(_) => None,
+            Frame::KeepAlive(k) => Some(*k),
+        }
+    }
+}
+
+/// The CRLF keep-alive of RFC 5626 §3.5.1 (for any transport that carries
+/// it: streams always, and the UDP peers that send it instead of STUN).
+///
+/// The client pings with a double CRLF; the server answers with a single
+/// CRLF. A line end is CRLF or, leniently, a bare LF (RFC 3261 §7.5 lets
+/// receivers ignore CRLFs before a start line).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeepAlive {
+    /// `CRLF CRLF`: expects a [`Pong`](KeepAlive::Pong) back.
+    Ping,
+    /// `CRLF`: the answer to a ping.
+    Pong,
+}
+
+impl KeepAlive {
+    /// The canonical bytes (`"\r\n\r\n"` or `"\r\n"`).
+    pub const fn as_bytes(self) -> &'static [u8] {
+        match self {
+            KeepAlive::Ping => b"\r\n\r\n",
+            KeepAlive::Pong => b"\r\n",
+        }
+    }
+
+    /// What to send back: a pong for a ping (RFC 5626 §4.4.1), nothing for
+    /// a pong.
+    pub const fn reply(self) -> Option<KeepAlive> {
+        match self {
+            KeepAlive::Ping => Some(KeepAlive::Pong),
+            KeepAlive::Pong => None,
+        }
+    }
+}
+
+/// Length of the line end (CRLF or bare LF) at `buf[i..]`, if there is one.
+fn line_end_at(buf: &[u8], i: usize) -> Option<usize> {
+    match buf.get(i..i + 2) {
+        Some(b"\r\n") => Some(2),
+        _ if buf.get(i) == Some(&b'\n') => Some(1),
+        _ => None,
+    }
+}
+
+/// A datagram made only of line ends (one: a pong; more: a ping), or `None`.
+fn datagram_keepalive(buf: &[u8]) -> Option<KeepAlive> {
+    let (mut i, mut n) = (0, 0usize);
+    while i < buf.len() {
+        i += line_end_at(buf, i)?;
+        n += 1;
+    }
+    match n {
+        0 => None,
+        1 => Some(KeepAlive::Pong),
+        _ => Some(KeepAlive::Ping),
+    }
+}
+
+/// Parses one datagram (UDP, SCTP, a WebSocket message) received by a
+/// proxy or UAC: a response, or a keep-alive (a datagram of line ends only:
+/// one for a pong, more for a ping), never `Err(Empty)` for a keep-alive.
+/// An empty datagram is still [`ParseErrorKind::Empty`](crate::ParseErrorKind::Empty). Zero-copy: the
+/// response keeps `bytes`.
+pub fn parse_datagram(bytes: Bytes) -> Result<Frame<OwnedResponse>, ParseError> {
+    parse_datagram_with(bytes, &ParseOptions::datagram())
+}
+
+/// [`parse_datagram`] with `opts` (the framing mode is forced to datagram).
+pub fn parse_datagram_with(
+    bytes: Bytes,
+    opts: &ParseOptions,
+) -> Result<Frame<OwnedResponse>, ParseError> {
+    if let Some(k) = datagram_keepalive(&bytes) {
+        return Ok(Frame::KeepAlive(k));
+    }
+    let opts = opts.with_framing(Framing::Datagram);
+    OwnedResponse::parse_with(bytes, &opts).map(Frame::Message)
+}
 
 /// Where the decoder is within the current message. One per connection, so
 /// the large `Body` variant costs nothing worth boxing.
@@ -83,10 +215,16 @@ impl MessageDecoder {
         self.stream_offset
     }
 
-    /// Decodes the next message from the front of `buf`, removing it (and any
-    /// keep-alives before it) from the buffer. `Ok(None)`: more bytes needed.
-    /// Between calls the caller must only append to `buf`.
-    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<OwnedMessage>, ParseError> {
+    /// Decodes the next frame from the front of `buf`, removing it from the
+    /// buffer: a message, or a keep-alive between messages (two line ends
+    /// are a [`KeepAlive::Ping`], one followed by anything else, or by
+    /// nothing yet, a [`KeepAlive::Pong`]; so a ping split after its first
+    /// CRLF reads as two pongs). `Ok(None)`: more bytes needed. Between calls
+    /// the caller must only append to `buf`.
+    pub fn decode_frame(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<Frame<OwnedMessage>>, ParseError> {
         self.decode_inner(buf).map_err(|e| {
             // Keep the work done on the failed head in `bytes_scanned`.
             if let State::Head(sc) = &self.state {
@@ -97,14 +235,39 @@ impl MessageDecoder {
         })
     }
 
-    fn decode_inner(&mut self, buf: &mut BytesMut) -> Result<Option<OwnedMessage>, ParseError> {
+    /// Decodes the next message, skipping (consuming) keep-alives: the
+    /// frames of [`decode_frame`](Self::decode_frame) that are messages.
+    pub fn decode_message(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<OwnedMessage>, ParseError> {
+        while let Some(frame) = self.decode_frame(buf)? {
+            if let Frame::Message(m) = frame {
+                return Ok(Some(m));
+            }
+        }
+        Ok(None)
+    }
+
+    fn decode_inner(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<Frame<OwnedMessage>>, ParseError> {
         loop {
             match &mut self.state {
                 State::Idle => {
-                    let skip = skip_keepalives(buf, 0);
-                    if skip > 0 {
-                        buf.advance(skip);
-                        self.stream_offset += skip;
+                    if let Some(first) = line_end_at(buf, 0) {
+                        let (len, kind) = match line_end_at(buf, first) {
+                            Some(second) => (first + second, KeepAlive::Ping),
+                            // `\r\n\r`: the second CRLF may be coming.
+                            None if buf.len() == first + 1 && buf[first] == b'\r' => {
+                                return Ok(None)
+                            }
+                            None => (first, KeepAlive::Pong),
+                        };
+                        buf.advance(len);
+                        self.stream_offset += len;
+                        return Ok(Some(Frame::KeepAlive(kind)));
                     }
                     if buf.is_empty() || buf[..] == b"\r"[..] {
                         return Ok(None);
@@ -130,7 +293,9 @@ impl MessageDecoder {
                     let bytes = buf.split_to(total).freeze();
                     self.stream_offset += total;
                     self.state = State::Idle;
-                    return Ok(Some(OwnedMessage::from_parts(bytes, layout)));
+                    return Ok(Some(Frame::Message(OwnedMessage::from_parts(
+                        bytes, layout,
+                    ))));
                 }
             }
         }
@@ -152,13 +317,41 @@ impl ResponseDecoder {
         }
     }
 
-    /// Decodes the next response; see [`MessageDecoder::decode`].
-    pub fn decode(&mut self, buf: &mut BytesMut) -> Result<Option<OwnedResponse>, ParseError> {
+    /// Decodes the next response or keep-alive; see
+    /// [`MessageDecoder::decode_frame`]. A request is
+    /// [`NotAResponse`](crate::ParseErrorKind::NotAResponse).
+    pub fn decode_frame(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<Frame<OwnedResponse>>, ParseError> {
         let offset = self.inner.stream_offset();
-        match self.inner.decode(buf)? {
+        match self.inner.decode_frame(buf)? {
             None => Ok(None),
-            Some(m) => m.into_response().map(Some).map_err(|e| e.shifted(offset)),
+            Some(Frame::KeepAlive(k)) => Ok(Some(Frame::KeepAlive(k))),
+            Some(Frame::Message(m)) => m
+                .into_response()
+                .map(|r| Some(Frame::Message(r)))
+                .map_err(|e| e.shifted(offset)),
         }
+    }
+
+    /// Decodes the next response, skipping keep-alives; see
+    /// [`MessageDecoder::decode_message`].
+    pub fn decode_message(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<OwnedResponse>, ParseError> {
+        while let Some(frame) = self.decode_frame(buf)? {
+            if let Frame::Message(m) = frame {
+                return Ok(Some(m));
+            }
+        }
+        Ok(None)
+    }
+
+    /// See [`MessageDecoder::stream_offset`].
+    pub fn stream_offset(&self) -> usize {
+        self.inner.stream_offset()
     }
 
     /// See [`MessageDecoder::bytes_scanned`].
@@ -188,27 +381,203 @@ pub enum DecodeError {
     /// The stream's bytes could not be framed.
     #[error(transparent)]
     Parse(#[from] ParseError),
-    /// Reading the transport failed.
+    /// Reading or writing the transport failed.
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
 #[cfg(feature = "tokio-codec")]
-impl tokio_util::codec::Decoder for ResponseDecoder {
-    type Item = OwnedResponse;
-    type Error = DecodeError;
+mod codec {
+    //! `tokio_util::codec` for both stream decoders: reading yields
+    //! [`Frame`]s; writing takes a [`Forwarded`], a response (or message),
+    //! or a [`KeepAlive`].
+    //!
+    //! `Encoder` writes into the `BytesMut` that `FramedWrite` then sends, so
+    //! each piece is copied once, straight from the received buffer into the
+    //! write buffer (no intermediate message is assembled). To send without
+    //! even that copy, write [`Forwarded::into_buf`] with
+    //! `AsyncWriteExt::write_all_buf` (vectored).
 
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedResponse>, DecodeError> {
-        Ok(ResponseDecoder::decode(self, src)?)
+    use bytes::BytesMut;
+    use tokio_util::codec::{Decoder, Encoder};
+
+    use super::{DecodeError, Frame, KeepAlive, MessageDecoder, ResponseDecoder};
+    use crate::forward::Forwarded;
+    use crate::message::{OwnedMessage, OwnedResponse};
+
+    impl Decoder for ResponseDecoder {
+        type Item = Frame<OwnedResponse>;
+        type Error = DecodeError;
+
+        fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, DecodeError> {
+            Ok(self.decode_frame(src)?)
+        }
+    }
+
+    impl Decoder for MessageDecoder {
+        type Item = Frame<OwnedMessage>;
+        type Error = DecodeError;
+
+        fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, DecodeError> {
+            Ok(self.decode_frame(src)?)
+        }
+    }
+
+    fn put_all(dst: &mut BytesMut, parts: &[&[u8]]) {
+        dst.reserve(parts.iter().map(|p| p.len()).sum());
+        for p in parts {
+            dst.extend_from_slice(p);
+        }
+    }
+
+    /// The message of `bytes` without what framing left around it
+    /// (keep-alives before, octets after a datagram's Content-Length).
+    fn message_bytes(bytes: &[u8], span: crate::Span) -> &[u8] {
+        span.slice(bytes).unwrap_or(bytes)
+    }
+
+    macro_rules! encoders {
+        ($($codec:ty),+) => {$(
+            impl Encoder<Forwarded> for $codec {
+                type Error = DecodeError;
+                fn encode(&mut self, item: Forwarded, dst: &mut BytesMut) -> Result<(), DecodeError> {
+                    self.encode(&item, dst)
+                }
+            }
+
+            impl Encoder<&Forwarded> for $codec {
+                type Error = DecodeError;
+                fn encode(&mut self, item: &Forwarded, dst: &mut BytesMut) -> Result<(), DecodeError> {
+                    let mut parts: [&[u8]; 2] = [&[], &[]];
+                    for (slot, chunk) in parts.iter_mut().zip(item.chunks()) {
+                        *slot = chunk;
+                    }
+                    put_all(dst, &parts);
+                    Ok(())
+                }
+            }
+
+            impl Encoder<OwnedResponse> for $codec {
+                type Error = DecodeError;
+                fn encode(&mut self, item: OwnedResponse, dst: &mut BytesMut) -> Result<(), DecodeError> {
+                    self.encode(&item, dst)
+                }
+            }
+
+            impl Encoder<&OwnedResponse> for $codec {
+                type Error = DecodeError;
+                fn encode(&mut self, item: &OwnedResponse, dst: &mut BytesMut) -> Result<(), DecodeError> {
+                    put_all(dst, &[message_bytes(item.bytes(), item.view().span())]);
+                    Ok(())
+                }
+            }
+
+            impl Encoder<KeepAlive> for $codec {
+                type Error = DecodeError;
+                fn encode(&mut self, item: KeepAlive, dst: &mut BytesMut) -> Result<(), DecodeError> {
+                    put_all(dst, &[item.as_bytes()]);
+                    Ok(())
+                }
+            }
+        )+};
+    }
+
+    encoders!(ResponseDecoder, MessageDecoder);
+
+    impl Encoder<OwnedMessage> for MessageDecoder {
+        type Error = DecodeError;
+        fn encode(&mut self, item: OwnedMessage, dst: &mut BytesMut) -> Result<(), DecodeError> {
+            let span = item.view().span();
+            put_all(dst, &[message_bytes(item.bytes(), span)]);
+            Ok(())
+        }
     }
 }
 
-#[cfg(feature = "tokio-codec")]
-impl tokio_util::codec::Decoder for MessageDecoder {
-    type Item = OwnedMessage;
-    type Error = DecodeError;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ParseErrorKind;
 
-    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<OwnedMessage>, DecodeError> {
-        Ok(MessageDecoder::decode(self, src)?)
+    fn frames(dec: &mut ResponseDecoder, wire: &[u8]) -> Vec<Frame<u16>> {
+        let mut buf = BytesMut::from(wire);
+        let mut out = Vec::new();
+        while let Some(f) = dec.decode_frame(&mut buf).unwrap() {
+            out.push(match f {
+                Frame::Message(r) => Frame::Message(r.view().status().as_u16()),
+                Frame::KeepAlive(k) => Frame::KeepAlive(k),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn stream_keepalives_are_frames() {
+        use Frame::{KeepAlive as K, Message as M};
+        use KeepAlive::{Ping, Pong};
+        let msg = "SIP/2.0 180 Ringing\r\nl: 0\r\n\r\n";
+        let cases: &[(String, Vec<Frame<u16>>)] = &[
+            ("\r\n\r\n".into(), vec![K(Ping)]),
+            ("\r\n".into(), vec![K(Pong)]),
+            ("\n".into(), vec![K(Pong)]),
+            ("\n\n".into(), vec![K(Ping)]),
+            ("\r\n\r".into(), vec![]),
+            ("\r".into(), vec![]),
+            ("\r\n\r\n\r\n".into(), vec![K(Ping), K(Pong)]),
+            (format!("\r\n\r\n{msg}\r\n"), vec![K(Ping), M(180), K(Pong)]),
+            (format!("\r\n{msg}{msg}"), vec![K(Pong), M(180), M(180)]),
+        ];
+        for (wire, want) in cases {
+            let mut dec = ResponseDecoder::default();
+            assert_eq!(&frames(&mut dec, wire.as_bytes()), want, "{wire:?}");
+        }
+        // Byte by byte: a ping still reads as a ping when its second CRLF
+        // arrives in the same read as the first's LF.
+        let mut dec = ResponseDecoder::default();
+        let mut buf = BytesMut::new();
+        let mut got = Vec::new();
+        for b in b"\r\n\r\n" {
+            buf.extend_from_slice(&[*b]);
+            while let Some(f) = dec.decode_frame(&mut buf).unwrap() {
+                got.push(f.keep_alive().unwrap());
+            }
+        }
+        assert_eq!(got, [Pong, Pong]);
+        assert_eq!(dec.stream_offset(), 4);
+        // decode_message skips them.
+        let mut buf = BytesMut::from(format!("\r\n\r\n{msg}\r\n").as_bytes());
+        let mut dec = ResponseDecoder::default();
+        assert!(dec.decode_message(&mut buf).unwrap().is_some());
+        assert!(dec.decode_message(&mut buf).unwrap().is_none());
+        assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn datagram_keepalives_are_frames() {
+        for (d, want) in [
+            (&b"\r\n\r\n"[..], Some(KeepAlive::Ping)),
+            (b"\r\n", Some(KeepAlive::Pong)),
+            (b"\r\n\r\n\r\n", Some(KeepAlive::Ping)),
+            (b"\n", Some(KeepAlive::Pong)),
+        ] {
+            let f = parse_datagram(Bytes::from_static(d)).unwrap();
+            assert_eq!(f.keep_alive(), want, "{d:?}");
+            assert!(f.message().is_none());
+        }
+        let e = parse_datagram(Bytes::new()).unwrap_err();
+        assert_eq!(e.kind(), ParseErrorKind::Empty);
+        // Not only line ends: not a keep-alive, and not a response either.
+        for d in [&b"\r"[..], b"\r\n\r", b" \r\n", b"\r\nxyz"] {
+            assert!(parse_datagram(Bytes::from_static(d)).is_err(), "{d:?}");
+        }
+        let r = parse_datagram(Bytes::from_static(
+            b"SIP/2.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        ))
+        .unwrap()
+        .into_message()
+        .unwrap();
+        assert_eq!(r.view().status().as_u16(), 200);
+        assert_eq!(KeepAlive::Ping.as_bytes(), b"\r\n\r\n");
+        assert_eq!(KeepAlive::Pong.reply(), None);
     }
 }

@@ -19,7 +19,10 @@
 //!    [`Role::Proxy`](crate::validate::Role::Proxy) role. Findings are data,
 //!    not errors: the proxy decides, by severity or rule id, what it drops,
 //!    logs or forwards anyway (a proxy must not repair what it forwards,
-//!    RFC 3261 §16.7 step 9).
+//!    RFC 3261 §16.7 step 9). The [`Report`](crate::validate::Report) keeps
+//!    the response's defects apart from the forwarding verdicts (the rows of
+//!    the table below), so `has_errors()` means "this response is broken",
+//!    never "this is a 100".
 //! 3. **Forward** with [`forward_upstream`], passing the same context's own
 //!    sent-by values. A refusal says why, with the spec rule id; a
 //!    [`Forwarded`] is written to the socket without copying the message.
@@ -28,15 +31,15 @@
 //!
 //! | Response | Rule id | Why |
 //! |---|---|---|
-//! | a 100 (Trying) | `100-not-forwarded` | hop-by-hop, RFC 3261 §16.7 step 5 |
-//! | no Via value | `via-required` | nothing to check, nowhere to send |
+//! | a 100 (Trying) | `100-not-forwarded` | hop-by-hop, RFC 3261 §16.7 step 5: absorbed ([`Refused::is_absorbed`]) |
+//! | no Via value | `via-required` (a defect, the only one here) | nothing to check, nowhere to send |
 //! | top Via not ours, or unreadable | `via-top-not-ours`, `proxy-stray-response` | RFC 3261 §18.1.2, §16.11; RFC 6026 §8.2 |
 //! | ours is the only Via | `proxy-remove-top-via` | meant for this proxy, RFC 3261 §16.7 step 3 |
 //! | next Via sent-by or `received` is `255.255.255.255` | `proxy-broadcast-via` (warning) | RFC 4475 §3.3.10; [`ForwardOptions::forward_broadcast`] lets it through |
 //!
 //! ```
 //! use bytes::Bytes;
-//! use sip_response::validate::{validate, Context, Role, Severity};
+//! use sip_response::validate::{validate, Context, Role};
 //! use sip_response::{forward_upstream, OwnedResponse};
 //!
 //! // Configured once: this proxy puts `proxy.example.com` (any port: the
@@ -63,8 +66,8 @@
 //! // 2. Validate: a proxy typically drops what breaks a MUST.
 //! let report = validate(&resp.view(), &ctx);
 //! assert_eq!(report.worst(), None);
-//! if report.worst() == Some(Severity::Error) {
-//!     return Ok(()); // drop (and log `report`)
+//! if report.has_errors() {
+//!     return Ok(()); // drop (and log `report.defects()`)
 //! }
 //!
 //! // 3. Forward: our Via value is removed, the rest goes out untouched.
@@ -81,9 +84,10 @@
 //!             b"SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP 192.0.2.4:5060;"
 //!         ));
 //!     }
+//!     Err(refused) if refused.is_absorbed() => {} // a 100: normal, nothing to log
 //!     Err(refused) => {
-//!         // A 100, a stray response, one meant for this proxy...:
-//!         // drop it silently, as RFC 3261 §16.11 and §18.1.2 say.
+//!         // A stray response, one meant for this proxy...: drop it
+//!         // silently, as RFC 3261 §16.11 and §18.1.2 say.
 //!         for finding in refused.findings() {
 //!             eprintln!("not forwarded: {finding}");
 //!         }
@@ -101,8 +105,8 @@ use bytes::{Buf, Bytes};
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::typed::host::is_ipv4_broadcast;
 use crate::header::typed::{TypedHeader, Via};
-use crate::header::{Element, KnownHeader};
-use crate::message::OwnedResponse;
+use crate::header::{Element, Elements, Header, HeaderIter, Headers, KnownHeader};
+use crate::message::{OwnedResponse, Response};
 use crate::validate::{Detail, Finding, Rule, SentBy};
 use crate::Span;
 
@@ -144,6 +148,7 @@ use crate::Span;
 /// other elements, and a proxy must not remove or repair them (RFC 3261
 /// §16.7 step 9). Use [`Forwarded::next_via`] to read where the response
 /// goes.
+#[allow(clippy::result_large_err)] // `Refused` holds its findings: no allocation
 pub fn forward_upstream(resp: &OwnedResponse, own: &[SentBy]) -> Result<Forwarded, Refused> {
     ForwardOptions::new().forward(resp, own)
 }
@@ -179,66 +184,36 @@ impl ForwardOptions {
     }
 
     /// [`forward_upstream`] with these options.
+    #[allow(clippy::result_large_err)] // `Refused` holds its findings: no allocation
     pub fn forward(&self, resp: &OwnedResponse, own: &[SentBy]) -> Result<Forwarded, Refused> {
         let view = resp.view();
-        if view.status().as_u16() == 100 {
-            return Err(Refused::new(Refusal::Trying, Some(view.status_line_span())));
+        if let Some(span) = trying_verdict(&view) {
+            return Err(Refused::new(Refusal::Trying, Some(span)));
         }
         let headers = view.headers();
-        let mut rows = headers.get_all(KnownHeader::Via);
-        // The top Via value is the first element of the first Via row that
-        // has one (RFC 3261 §7.3.1: rows of one name form one list, in order).
-        let (row, mut rest, top) = loop {
-            let Some(row) = rows.next() else {
-                return Err(Refused::new(
-                    Refusal::NoVia,
-                    Some(Span::empty(headers.span().end)),
-                ));
-            };
-            let mut elements = row.elements();
-            if let Some(top) = elements.next() {
-                break (row, elements, top);
-            }
+        let Some(top) = TopVia::find(headers) else {
+            return Err(Refused::new(
+                Refusal::NoVia,
+                Some(Span::empty(headers.span().end)),
+            ));
         };
-        let via = top
-            .parse::<Via<'_>>()
-            .map_err(|e| Refused::new(Refusal::MalformedTopVia(e), Some(top.span)))?;
-        let sent_by = via.sent_by();
-        let default_port = SentBy::default_port(via.transport());
-        let host = sent_by.host();
-        if !own
-            .iter()
-            .any(|o| o.matches(host.as_bytes(), sent_by.port(), default_port))
-        {
-            return Err(Refused::new(Refusal::NotOurs, Some(top.span)));
-        }
-        // The next value: later in the same row, else in a later row. Empty
-        // elements (`ours, , theirs`) carry no value and go with ours.
-        let same_row = rest.find(|e| !e.bytes.is_empty());
-        let next = match same_row {
-            Some(e) => e,
-            None => match rows
-                .flat_map(|h| h.elements())
-                .find(|e| !e.bytes.is_empty())
-            {
-                Some(e) => e,
-                None => {
-                    return Err(Refused::new(Refusal::MeantForUs, Some(top.span)));
-                }
-            },
+        top.judge(own)
+            .map_err(|reason| Refused::new(reason, Some(top.top.span)))?;
+        let top_span = top.top.span;
+        let row_span = top.row.span();
+        let Some((next, same_row)) = top.next_value() else {
+            return Err(Refused::new(Refusal::MeantForUs, Some(top_span)));
         };
-        let removed = match same_row {
+        let removed = if same_row {
             // `Via: ours, theirs` → `Via: theirs`: the value, its comma and
             // the LWS (folds included) up to the next value.
-            Some(e) => Span::new(top.span.start, e.span.start),
+            Span::new(top_span.start, next.span.start)
+        } else {
             // Ours alone on its row: the whole row with its line ending.
-            None => {
-                let row_span = row.span();
-                Span::new(
-                    row_span.start,
-                    line_end(resp.bytes(), row_span.end, headers.span().end),
-                )
-            }
+            Span::new(
+                row_span.start,
+                line_end(resp.bytes(), row_span.end, headers.span().end),
+            )
         };
         let mut warning = None;
         if is_broadcast(&next) {
@@ -260,6 +235,78 @@ impl ForwardOptions {
     }
 }
 
+/// The `100-not-forwarded` verdict (RFC 3261 §16.7 step 5): the status line
+/// of a 100, which a proxy absorbs. One implementation for the forwarder and
+/// the validator's proxy rule.
+pub(crate) fn trying_verdict(view: &Response<'_>) -> Option<Span> {
+    (view.status().as_u16() == 100).then(|| view.status_line_span())
+}
+
+/// The top Via value of a response and where it sits: the first element of
+/// the first Via row that has one (RFC 3261 §7.3.1: rows of one name form
+/// one list, in order). The forwarder and the validator's proxy rules walk
+/// the Via list through it, so they agree on "top" and "next".
+pub(crate) struct TopVia<'a> {
+    row: Header<'a>,
+    rest: Elements<'a>,
+    rows: HeaderIter<'a>,
+    pub(crate) top: Element<'a>,
+}
+
+impl<'a> TopVia<'a> {
+    /// The top Via value, or `None` when there is no Via value at all.
+    pub(crate) fn find(headers: &Headers<'a>) -> Option<Self> {
+        let mut rows = headers.get_all(KnownHeader::Via);
+        loop {
+            let row = rows.next()?;
+            let mut rest = row.elements();
+            if let Some(top) = rest.next() {
+                return Some(TopVia {
+                    row,
+                    rest,
+                    rows,
+                    top,
+                });
+            }
+        }
+    }
+
+    /// The `via-top-not-ours` / `proxy-stray-response` verdict: `Ok` when
+    /// the top value parses and its sent-by is one of `own` (through
+    /// [`SentBy::matches`]).
+    pub(crate) fn judge(&self, own: &[SentBy]) -> Result<(), Refusal> {
+        let via = self
+            .top
+            .parse::<Via<'_>>()
+            .map_err(Refusal::MalformedTopVia)?;
+        let sent_by = via.sent_by();
+        let default_port = SentBy::default_port(via.transport());
+        let host = sent_by.host();
+        if own
+            .iter()
+            .any(|o| o.matches(host.as_bytes(), sent_by.port(), default_port))
+        {
+            Ok(())
+        } else {
+            Err(Refusal::NotOurs)
+        }
+    }
+
+    /// The value after the top one (where the response goes next), and
+    /// whether it is on the top's row: later in the same row, else in a
+    /// later row. Empty elements (`ours, , theirs`) carry no value and are
+    /// skipped. `None`: the top value was the only one.
+    pub(crate) fn next_value(self) -> Option<(Element<'a>, bool)> {
+        let TopVia { mut rest, rows, .. } = self;
+        if let Some(e) = rest.find(|e| !e.bytes.is_empty()) {
+            return Some((e, true));
+        }
+        rows.flat_map(|h| h.elements())
+            .find(|e| !e.bytes.is_empty())
+            .map(|e| (e, false))
+    }
+}
+
 /// The end of the line ending (CRLF, or the bare LF the parser tolerates)
 /// that follows a row ending at `end`; `end` itself when the header section
 /// stops there.
@@ -274,13 +321,14 @@ fn line_end(src: &[u8], end: usize, head_end: usize) -> usize {
     }
 }
 
-/// Whether `next` sends the response to the IPv4 limited broadcast address
-/// (RFC 4475 §3.3.10): its sent-by host, or its `received` address, which
-/// replaces the host when the response is sent (RFC 3261 §18.2.2), is
-/// `255.255.255.255`. The validator's `proxy-broadcast-via` checks the same.
-/// A value that does not parse is not judged. A directed broadcast would
-/// need the subnet, which is not known here.
-fn is_broadcast(next: &Element<'_>) -> bool {
+/// The `proxy-broadcast-via` verdict: whether `next` sends the response to
+/// the IPv4 limited broadcast address (RFC 4475 §3.3.10): its sent-by host,
+/// or its `received` address, which replaces the host when the response is
+/// sent (RFC 3261 §18.2.2), is `255.255.255.255`. The validator's
+/// `proxy-broadcast-via` calls this very function. A value that does not
+/// parse is not judged. A directed broadcast would need the subnet, which is
+/// not known here.
+pub(crate) fn is_broadcast(next: &Element<'_>) -> bool {
     let Ok(via) = next.parse::<Via<'_>>() else {
         return false;
     };
@@ -453,7 +501,7 @@ impl Refusal {
         }
     }
 
-    const fn detail(self) -> &'static str {
+    pub(crate) const fn detail_text(self) -> &'static str {
         match self {
             Refusal::Trying => "a 100 is hop-by-hop and never forwarded upstream",
             Refusal::NoVia => "no Via value: nothing to check, nowhere to send",
@@ -474,7 +522,7 @@ impl Refusal {
             rule,
             rule.info().default_severity,
             span,
-            Detail::new(self.detail()),
+            Detail::new(self.detail_text()),
         ))
     }
 
@@ -487,22 +535,46 @@ impl Refusal {
 }
 
 /// A response [`forward_upstream`] will not forward, with the reason and
-/// the spec findings. Small and `Copy`: refusing allocates nothing, which
-/// matters because a proxy refuses every 100 it receives.
+/// the spec findings. `Copy`, and refusing allocates nothing, which matters
+/// because a proxy refuses (absorbs) every 100 it receives.
+///
+/// For a proxy, any transport. Most refusals are verdicts
+/// ([`Finding::is_verdict`]): the response is fine, it is just not to be
+/// forwarded. Only `via-required` (no Via at all) is a defect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Refused {
     reason: Refusal,
     span: Option<Span>,
+    findings: [Finding; 2],
+    len: u8,
 }
 
 impl Refused {
     fn new(reason: Refusal, span: Option<Span>) -> Self {
-        Refused { reason, span }
+        let first = reason.finding(span);
+        let mut findings = [first; 2];
+        let mut len = 1;
+        if let Some(second) = reason.nth_finding(1, span) {
+            findings[1] = second;
+            len = 2;
+        }
+        Refused {
+            reason,
+            span,
+            findings,
+            len,
+        }
     }
 
     /// Why.
     pub const fn reason(&self) -> Refusal {
         self.reason
+    }
+
+    /// True for the normal fate of a 100 (Trying): a proxy absorbs it
+    /// (RFC 3261 §16.7 step 5). Nothing is wrong; there is nothing to log.
+    pub const fn is_absorbed(&self) -> bool {
+        matches!(self.reason, Refusal::Trying)
     }
 
     /// Where, in the parsed buffer: the status line of a 100, the top Via
@@ -514,23 +586,24 @@ impl Refused {
     }
 
     /// The findings (one or two, see [`Refusal::rule_ids`]), at their
-    /// catalogue default severities. A proxy that re-grades rules can pass
+    /// catalogue default severities: a slice, as
+    /// [`Report::findings`](crate::validate::Report::findings) and
+    /// [`Forwarded::findings`]. A proxy that re-grades rules can pass
     /// them through [`Policy::apply`](crate::validate::Policy::apply).
-    pub fn findings(&self) -> impl Iterator<Item = Finding> {
-        let (reason, span) = (self.reason, self.span);
-        (0..reason.rule_ids().len()).filter_map(move |i| reason.nth_finding(i, span))
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings[..usize::from(self.len)]
     }
 
     /// The first (most specific) finding.
     pub fn finding(&self) -> Finding {
-        self.reason.finding(self.span)
+        self.findings[0]
     }
 }
 
 impl fmt::Display for Refused {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let id = self.reason.rule_ids().first().copied().unwrap_or("");
-        write!(f, "not forwarded ({id}): {}", self.reason.detail())?;
+        write!(f, "not forwarded ({id}): {}", self.reason.detail_text())?;
         if let Refusal::MalformedTopVia(e) = self.reason {
             write!(f, " ({e})")?;
         }
@@ -994,7 +1067,7 @@ Content-Length: 0\n\n"
             let err = forward_upstream(&resp, &own_list).unwrap_err();
             assert_eq!(err.reason(), reason, "{vias:?}");
             assert_eq!(reason.rule_ids(), ids);
-            let got: Vec<_> = err.findings().map(|f| f.rule()).collect();
+            let got: Vec<_> = err.findings().iter().map(|f| f.rule()).collect();
             assert_eq!(got, ids, "{vias:?}");
             assert_eq!(err.finding().rule(), ids[0]);
             let span = err.span().unwrap();
@@ -1049,7 +1122,7 @@ Content-Length: 0\n\n"
                 assert!(Rule::from_id(id).is_some(), "{id}");
             }
             assert_eq!(r.finding(None).severity(), sev, "{r:?}");
-            assert_eq!(Refused::new(r, None).findings().count(), r.rule_ids().len());
+            assert_eq!(Refused::new(r, None).findings().len(), r.rule_ids().len());
         }
     }
 

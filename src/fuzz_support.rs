@@ -508,7 +508,7 @@ pub fn decoder_split(data: &[u8]) {
         }
         pos += step;
         loop {
-            match dec.decode(&mut buf) {
+            match dec.decode_message(&mut buf) {
                 Ok(Some(m)) => {
                     let view = m.view();
                     check_message(m.bytes(), &view);
@@ -545,7 +545,7 @@ pub fn decoder_split(data: &[u8]) {
             );
         }
         while rerr.is_none() {
-            match rdec.decode(&mut rbuf) {
+            match rdec.decode_message(&mut rbuf) {
                 Ok(Some(r)) => {
                     check_response(r.bytes(), &r.view());
                     rgot.push(r.bytes().to_vec());
@@ -1253,7 +1253,7 @@ pub fn roundtrip(data: &[u8]) {
     let mut dec = ResponseDecoder::new(ParseOptions::stream().with_limits(roomy_limits()));
     let mut buf = BytesMut::from(&wire[..]);
     let owned = dec
-        .decode(&mut buf)
+        .decode_message(&mut buf)
         .unwrap_or_else(|e| panic!("decoder refuses the rendering: {e}"))
         .expect("decoder wants more of a complete rendering");
     assert_eq!(owned.view(), back, "decoder vs one-shot on the rendering");
@@ -1534,7 +1534,7 @@ pub fn forward(data: &[u8]) {
             assert!(n > 0, "a refusal without a finding");
             assert_eq!(
                 r.finding().rule(),
-                r.findings().next().map_or("", |f| f.rule())
+                r.findings().first().map_or("", |f| f.rule())
             );
             assert!(!r.to_string().is_empty());
             if view.status().as_u16() == 100 {

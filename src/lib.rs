@@ -43,6 +43,8 @@ pub mod header;
 mod lex;
 mod message;
 mod options;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod span;
 mod start_line;
 mod transport;
@@ -51,7 +53,9 @@ pub mod validate;
 pub use code::StatusCode;
 #[cfg(feature = "tokio-codec")]
 pub use decoder::DecodeError;
-pub use decoder::{MessageDecoder, ResponseDecoder};
+pub use decoder::{
+    parse_datagram, parse_datagram_with, Frame, KeepAlive, MessageDecoder, ResponseDecoder,
+};
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
 pub use forward::{forward_upstream, ForwardOptions, Forwarded, Refusal, Refused};
 pub use framing::Deviations;

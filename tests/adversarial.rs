@@ -84,7 +84,7 @@ trait Decoder {
 
 impl Decoder for ResponseDecoder {
     fn step(&mut self, buf: &mut BytesMut) -> Result<bool, ParseError> {
-        self.decode(buf).map(|m| m.is_some())
+        self.decode_message(buf).map(|m| m.is_some())
     }
     fn scanned(&self) -> usize {
         self.bytes_scanned()
@@ -93,7 +93,7 @@ impl Decoder for ResponseDecoder {
 
 impl Decoder for MessageDecoder {
     fn step(&mut self, buf: &mut BytesMut) -> Result<bool, ParseError> {
-        self.decode(buf).map(|m| m.is_some())
+        self.decode_message(buf).map(|m| m.is_some())
     }
     fn scanned(&self) -> usize {
         self.bytes_scanned()
@@ -293,7 +293,7 @@ fn a_huge_content_length_fails_before_the_body_is_buffered() {
     let mut n = 0;
     while let Some(c) = s.next_chunk(4096) {
         buf.extend_from_slice(&c);
-        if dec.decode(&mut buf).unwrap().is_some() {
+        if dec.decode_message(&mut buf).unwrap().is_some() {
             n += 1;
         }
     }
@@ -371,7 +371,7 @@ fn an_unclosed_comment_runs_to_the_end_of_its_row() {
     // The stream decoder frames it the same way.
     let mut buf = BytesMut::from(&msg[..]);
     let owned = ResponseDecoder::default()
-        .decode(&mut buf)
+        .decode_message(&mut buf)
         .unwrap()
         .unwrap();
     assert_eq!(owned.view(), r);
@@ -420,7 +420,7 @@ fn valid_messages_one_byte_at_a_time_scan_linearly() {
     let mut n = 0;
     for (fed, b) in wire.iter().enumerate() {
         buf.extend_from_slice(&[*b]);
-        while let Some(m) = dec.decode(&mut buf).unwrap() {
+        while let Some(m) = dec.decode_message(&mut buf).unwrap() {
             assert_eq!(m.bytes()[..], msg[..]);
             n += 1;
         }
@@ -641,7 +641,7 @@ fn decode_in_pieces(
     let mut n = 0;
     for piece in wire.chunks(chunk) {
         buf.extend_from_slice(piece);
-        while let Some(_m) = dec.decode(&mut buf).map_err(|e| e.kind())? {
+        while let Some(_m) = dec.decode_message(&mut buf).map_err(|e| e.kind())? {
             n += 1;
         }
     }

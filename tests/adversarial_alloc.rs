@@ -50,7 +50,7 @@ fn decode_counting(prefix: &[u8], unit: &[u8], total: usize) -> Spent {
         }
         buf.extend_from_slice(&chunk);
         loop {
-            let (res, m) = measure(|| dec.decode(&mut buf));
+            let (res, m) = measure(|| dec.decode_message(&mut buf));
             let (n, b) = (m.allocs, m.bytes);
             allocs += n;
             bytes += b;

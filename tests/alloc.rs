@@ -149,12 +149,13 @@ fn validate_counting(name: &str, bytes: &[u8]) -> Vec<usize> {
                 assert_eq!(
                     sink.count(s),
                     report
-                        .findings()
+                        .defects()
                         .iter()
                         .filter(|f| f.severity() == s)
                         .count()
                 );
             }
+            assert_eq!(sink.verdicts(), report.verdicts().len());
             sink.total()
         })
         .collect()

@@ -172,6 +172,7 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
         forward_upstream(&msg(vias), &own)
             .unwrap_err()
             .findings()
+            .iter()
             .map(|f| f.rule())
             .collect()
     };

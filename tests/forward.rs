@@ -253,11 +253,35 @@ proptest! {
                 .and_then(Result::ok)
                 .map(|v| SentBy::new(v.sent_by().host().as_str(), v.sent_by().port()));
             let own: Vec<SentBy> = top.into_iter().chain([SentBy::new(host.clone(), port)]).collect();
+            // The validator, as the same proxy, reaches the forwarder's
+            // verdicts (one implementation each), and keeps them apart.
+            let ctx = own.iter().fold(Context::new().with_role(Role::Proxy), |c, o| {
+                c.with_own_sent_by(o.host(), o.port())
+            });
+            let report = validate(&resp.view(), &ctx);
+            prop_assert!(report.verdicts().iter().all(|f| f.is_verdict()));
+            prop_assert!(report.defects().iter().all(|f| !f.is_verdict()));
+            let n = |id: &str| report.by_rule(id).count();
+            match forward_upstream(&resp, &own) {
+                Ok(_) => {
+                    prop_assert_eq!(n("100-not-forwarded") + n("via-top-not-ours"), 0);
+                    prop_assert_eq!(n("proxy-broadcast-via"), 0);
+                }
+                Err(e) => match e.reason() {
+                    Refusal::Trying => prop_assert_eq!(n("100-not-forwarded"), 1),
+                    Refusal::NotOurs | Refusal::MalformedTopVia(_) => {
+                        prop_assert_eq!(n("via-top-not-ours"), 1)
+                    }
+                    Refusal::BroadcastNextVia => prop_assert_eq!(n("proxy-broadcast-via"), 1),
+                    Refusal::NoVia => prop_assert_eq!(n("via-required"), 1),
+                    _ => {}
+                },
+            }
             for opts in [ForwardOptions::new(), ForwardOptions::new().forward_broadcast(true)] {
                 match opts.forward(&resp, &own) {
                     Ok(fwd) => check_forward(&resp, &fwd),
                     Err(e) => {
-                        let n = e.findings().count();
+                        let n = e.findings().len();
                         prop_assert_eq!(n, e.reason().rule_ids().len());
                         if let Some(span) = e.span() {
                             prop_assert!(span.end <= resp.bytes().len());

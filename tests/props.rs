@@ -196,7 +196,7 @@ proptest! {
         }
         let mut dec = MessageDecoder::default();
         let mut b = BytesMut::from(&buf[..]);
-        while let Ok(Some(m)) = dec.decode(&mut b) {
+        while let Ok(Some(m)) = dec.decode_message(&mut b) {
             check_spans(m.bytes(), &m.view());
         }
     }
@@ -253,7 +253,7 @@ proptest! {
             k += 1;
             buf.extend_from_slice(&wire[pos..pos + n]);
             pos += n;
-            while let Some(m) = dec.decode(&mut buf).unwrap() {
+            while let Some(m) = dec.decode_message(&mut buf).unwrap() {
                 let Message::Response(r) = m.view() else { panic!("request") };
                 got.push((r.status(), r.headers().len(), r.body().to_vec(), m.bytes().to_vec()));
             }

@@ -34,7 +34,7 @@ fn one_byte_at_a_time_yields_each_message_once() {
     let mut got = Vec::new();
     for &b in &wire {
         buf.extend_from_slice(&[b]);
-        while let Some(m) = dec.decode(&mut buf).unwrap() {
+        while let Some(m) = dec.decode_message(&mut buf).unwrap() {
             got.push(m.bytes().to_vec());
         }
     }
@@ -60,7 +60,7 @@ fn pipelined_messages_split_exactly() {
     let mut dec = MessageDecoder::default();
     let mut buf = BytesMut::from(&wire[..]);
     let mut n = 0;
-    while let Some(m) = dec.decode(&mut buf).unwrap() {
+    while let Some(m) = dec.decode_message(&mut buf).unwrap() {
         assert_eq!(m.bytes()[..], expected[n][..]);
         // The view's spans index the owned bytes.
         assert_eq!(m.view().span().start, 0);
@@ -76,7 +76,7 @@ fn response_decoder_refuses_requests_and_reports_stream_offsets() {
         &b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\nOPTIONS sip:a SIP/2.0\r\nl: 0\r\n\r\n"[..],
     );
     assert_eq!(
-        dec.decode(&mut buf)
+        dec.decode_message(&mut buf)
             .unwrap()
             .unwrap()
             .view()
@@ -84,7 +84,7 @@ fn response_decoder_refuses_requests_and_reports_stream_offsets() {
             .as_u16(),
         100
     );
-    let e = dec.decode(&mut buf).unwrap_err();
+    let e = dec.decode_message(&mut buf).unwrap_err();
     assert_eq!((e.kind(), e.offset()), (ParseErrorKind::NotAResponse, 28));
 }
 
@@ -93,9 +93,9 @@ fn body_waits_for_content_length_and_owned_values_share_the_buffer() {
     let mut dec = ResponseDecoder::default();
     let mut buf =
         BytesMut::from(&b"SIP/2.0 200 OK\r\nCall-ID: abc\r\nContent-Length: 5\r\n\r\nhel"[..]);
-    assert!(dec.decode(&mut buf).unwrap().is_none());
+    assert!(dec.decode_message(&mut buf).unwrap().is_none());
     buf.extend_from_slice(b"lo\r\n");
-    let r = dec.decode(&mut buf).unwrap().unwrap();
+    let r = dec.decode_message(&mut buf).unwrap().unwrap();
     assert_eq!(&buf[..], b"\r\n");
     let view = r.view();
     assert_eq!(view.body(), b"hello");
@@ -117,6 +117,6 @@ fn body_waits_for_content_length_and_owned_values_share_the_buffer() {
 fn oversized_content_length_fails_before_buffering() {
     let mut dec = ResponseDecoder::default();
     let mut buf = BytesMut::from(&b"SIP/2.0 200 OK\r\nContent-Length: 10000000\r\n\r\nshort"[..]);
-    let e = dec.decode(&mut buf).unwrap_err();
+    let e = dec.decode_message(&mut buf).unwrap_err();
     assert_eq!(e.kind(), ParseErrorKind::MessageTooLarge);
 }

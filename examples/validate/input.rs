@@ -260,7 +260,7 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
     let mut dec = MessageDecoder::new(ParseOptions::stream());
     let mut buf = BytesMut::from(&bytes[..]);
     loop {
-        match dec.decode(&mut buf) {
+        match dec.decode_message(&mut buf) {
             Ok(Some(m)) => {
                 let start = dec.stream_offset() - m.bytes().len();
                 out.push(item(out.len() + 1, start, Ok(m)));

@@ -624,7 +624,7 @@ impl TcpFlow {
                     }
                 }
                 Mode::Sip(dec, base) => {
-                    match dec.decode(&mut self.buf) {
+                    match dec.decode_message(&mut self.buf) {
                         Ok(Some(m)) => {
                             // The decoder consumed any keep-alives before
                             // the message, then the message.

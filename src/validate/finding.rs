@@ -228,6 +228,45 @@ impl Finding {
     pub const fn detail(&self) -> Detail {
         self.detail
     }
+
+    /// True when the finding is a verdict on what the receiving element
+    /// does with the response (discard it, do not forward it), not a defect
+    /// of the response: see [`is_verdict_rule`]. A [`Report`](super::Report)
+    /// keeps verdicts apart, so that its
+    /// [`has_errors`](super::Report::has_errors) means "this response is
+    /// broken".
+    pub fn is_verdict(&self) -> bool {
+        is_verdict_rule(self.rule)
+    }
+}
+
+/// The forwarding and delivery verdicts: rules whose finding says what the
+/// element in [`Role::Proxy`](super::Role::Proxy) or
+/// [`Role::Uac`](super::Role::Uac) must do with a response, not that the
+/// response is malformed or breaks a rule of its sender.
+///
+/// * `100-not-forwarded`: a 100 is hop-by-hop; the proxy absorbs it
+///   (RFC 3261 §16.7 step 5). Receiving a 100 is normal.
+/// * `via-top-not-ours`, `proxy-stray-response`: the response is not for
+///   this element; discard it silently (RFC 3261 §18.1.2, §16.11; RFC 6026
+///   §8.2).
+/// * `proxy-remove-top-via`: this proxy's Via was the only one, so the
+///   response was meant for it (RFC 3261 §16.7 step 3).
+/// * `proxy-broadcast-via`: forwarding would flood the broadcast address;
+///   drop it (RFC 4475 §3.3.10).
+///
+/// [`forward_upstream`](crate::forward_upstream) reaches the same verdicts
+/// through the same code as the validator.
+pub fn is_verdict_rule(rule: Rule) -> bool {
+    use super::table::r;
+    [
+        r::R_100_NOT_FORWARDED,
+        r::VIA_TOP_NOT_OURS,
+        r::PROXY_STRAY_RESPONSE,
+        r::PROXY_REMOVE_TOP_VIA,
+        r::PROXY_BROADCAST_VIA,
+    ]
+    .contains(&rule)
 }
 
 impl fmt::Display for Finding {

@@ -46,7 +46,7 @@ mod table;
 
 pub use catalogue::{rules, Contexts, Rule, RuleInfo, RuleStatus};
 pub use context::{Context, NotARequest, Role, SentBy, Transport};
-pub use finding::{Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
+pub use finding::{is_verdict_rule, Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
 pub use policy::{Policy, UnknownRule};
 
 use crate::message::Response;
@@ -94,28 +94,41 @@ impl<S: FindingSink + ?Sized> FindingSink for &mut S {
 
 /// A sink that only counts findings per severity: no allocation at all, for
 /// proxies that just want to drop or flag non-conformant responses.
+///
+/// Like [`Report`], it counts the response's defects by severity and the
+/// verdicts ([`Finding::is_verdict`]) apart: [`has_errors`](Self::has_errors)
+/// means "this response is broken", not "this proxy will not forward it".
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct CountingSink {
     counts: [usize; 3],
+    verdicts: usize,
 }
 
 impl CountingSink {
     /// An empty counter.
     pub const fn new() -> Self {
-        CountingSink { counts: [0; 3] }
+        CountingSink {
+            counts: [0; 3],
+            verdicts: 0,
+        }
     }
 
-    /// Findings seen at `severity`.
+    /// Defects (findings that are not verdicts) seen at `severity`.
     pub const fn count(&self, severity: Severity) -> usize {
         self.counts[severity as usize]
     }
 
-    /// Findings seen in all.
-    pub const fn total(&self) -> usize {
-        self.counts[0] + self.counts[1] + self.counts[2]
+    /// Verdicts seen ([`Finding::is_verdict`]), of any severity.
+    pub const fn verdicts(&self) -> usize {
+        self.verdicts
     }
 
-    /// The worst severity seen, if any.
+    /// Findings seen in all, defects and verdicts.
+    pub const fn total(&self) -> usize {
+        self.counts[0] + self.counts[1] + self.counts[2] + self.verdicts
+    }
+
+    /// The worst severity of the defects seen, if any.
     pub fn worst(&self) -> Option<Severity> {
         Severity::ALL
             .into_iter()
@@ -123,71 +136,118 @@ impl CountingSink {
             .find(|s| self.counts[*s as usize] > 0)
     }
 
-    /// True when at least one error was seen.
+    /// True when at least one defect of severity error was seen.
     pub const fn has_errors(&self) -> bool {
         self.counts[Severity::Error as usize] > 0
     }
 
     /// Back to zero, to reuse the counter for the next message.
     pub fn clear(&mut self) {
-        self.counts = [0; 3];
+        *self = CountingSink::new();
     }
 }
 
 impl FindingSink for CountingSink {
     fn report(&mut self, finding: Finding) {
-        self.counts[finding.severity() as usize] += 1;
+        if finding.is_verdict() {
+            self.verdicts += 1;
+        } else {
+            self.counts[finding.severity() as usize] += 1;
+        }
     }
 }
 
-/// All findings of one response, in the order the rules produced them.
+/// All findings of one response, in two groups: the response's defects
+/// (it breaks a rule of its sender, a grammar or a MUST), then the verdicts
+/// of the validating element's role (a proxy must not forward it, a UAC
+/// discards it: [`Finding::is_verdict`]). Within a group, in the order the
+/// rules produced them.
+///
+/// [`has_errors`](Self::has_errors) and [`worst`](Self::worst) look at the
+/// defects only, so "drop and log when `has_errors()`" drops broken
+/// responses, not the 100 (Trying) every proxy absorbs.
+/// [`findings`](Self::findings) and [`iter`](Self::iter) give both groups,
+/// as `&[Finding]` and `&Finding` like
+/// [`Refused::findings`](crate::Refused::findings) and
+/// [`Forwarded::findings`](crate::Forwarded::findings).
+///
+/// For any transport and role; built by [`validate`].
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Report {
+    /// Defects first (`..defects`), then verdicts.
     findings: Vec<Finding>,
+    defects: usize,
 }
 
 impl Report {
-    /// A report holding `findings`.
+    /// A report holding `findings`, put into the two groups (each keeps its
+    /// order).
     pub fn from_findings(findings: Vec<Finding>) -> Self {
-        Report { findings }
+        let mut report = Report {
+            findings: Vec::with_capacity(findings.len()),
+            defects: 0,
+        };
+        for f in findings {
+            report.report(f);
+        }
+        report
     }
 
-    /// Every finding.
+    /// Every finding: the defects, then the verdicts.
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
 
-    /// The worst severity, or `None` for a clean response.
-    pub fn worst(&self) -> Option<Severity> {
-        self.findings.iter().map(Finding::severity).max()
+    /// The findings about the response itself (not verdicts).
+    pub fn defects(&self) -> &[Finding] {
+        &self.findings[..self.defects]
     }
 
-    /// True when any finding is an error (a MUST or grammar violation).
+    /// The verdicts of the validating role ([`Finding::is_verdict`]): why a
+    /// proxy must not forward the response, or a UAC discards it.
+    pub fn verdicts(&self) -> &[Finding] {
+        &self.findings[self.defects..]
+    }
+
+    /// The worst severity among the defects, or `None` when the response
+    /// has none (verdicts aside).
+    pub fn worst(&self) -> Option<Severity> {
+        self.defects().iter().map(Finding::severity).max()
+    }
+
+    /// True when a defect is an error (a MUST or grammar violation): the
+    /// response is broken. Verdicts never count here.
     pub fn has_errors(&self) -> bool {
         self.worst() == Some(Severity::Error)
     }
 
-    /// True when there is no finding.
+    /// True when a verdict says the response must not go further (a proxy
+    /// must not forward it, a UAC discards it).
+    pub fn has_verdicts(&self) -> bool {
+        self.defects < self.findings.len()
+    }
+
+    /// True when there is no finding, of either group.
     pub fn is_empty(&self) -> bool {
         self.findings.is_empty()
     }
 
-    /// Number of findings.
+    /// Number of findings, of both groups.
     pub fn len(&self) -> usize {
         self.findings.len()
     }
 
-    /// Findings of rule `id` (exact spec id).
+    /// Findings of rule `id` (exact spec id), of both groups.
     pub fn by_rule<'r>(&'r self, id: &'r str) -> impl Iterator<Item = &'r Finding> + 'r {
         self.findings.iter().filter(move |f| f.rule() == id)
     }
 
-    /// Iterates over the findings.
+    /// Iterates over every finding: the defects, then the verdicts.
     pub fn iter(&self) -> core::slice::Iter<'_, Finding> {
         self.findings.iter()
     }
 
-    /// The findings, by value.
+    /// Every finding by value: the defects, then the verdicts.
     pub fn into_findings(self) -> Vec<Finding> {
         self.findings
     }
@@ -213,7 +273,12 @@ impl IntoIterator for Report {
 
 impl FindingSink for Report {
     fn report(&mut self, finding: Finding) {
-        self.findings.push(finding);
+        if finding.is_verdict() {
+            self.findings.push(finding);
+        } else {
+            self.findings.insert(self.defects, finding);
+            self.defects += 1;
+        }
     }
 }
 
@@ -287,6 +352,57 @@ mod tests {
             ]
         );
         assert_eq!(rep.into_iter().count(), 3);
+    }
+
+    #[test]
+    fn verdicts_are_kept_apart_from_defects() {
+        let mut rep = Report::default();
+        rep.report(f(r::R_100_NOT_FORWARDED, Severity::Error));
+        assert!(!rep.has_errors() && rep.has_verdicts());
+        assert_eq!(rep.worst(), None);
+        rep.report(f(r::CSEQ_METHOD_CASE, Severity::Warning));
+        rep.report(f(r::VIA_TOP_NOT_OURS, Severity::Error));
+        rep.report(f(r::VIA_REQUIRED, Severity::Error));
+        let ids = |s: &[Finding]| s.iter().map(Finding::rule).collect::<Vec<_>>();
+        assert_eq!(ids(rep.defects()), ["cseq-method-case", "via-required"]);
+        assert_eq!(
+            ids(rep.verdicts()),
+            ["100-not-forwarded", "via-top-not-ours"]
+        );
+        assert_eq!(
+            ids(rep.findings()),
+            [
+                "cseq-method-case",
+                "via-required",
+                "100-not-forwarded",
+                "via-top-not-ours"
+            ]
+        );
+        assert!(rep.has_errors());
+        assert_eq!(Report::from_findings(rep.findings().to_vec()), rep);
+        let mut c = CountingSink::new();
+        for x in &rep {
+            c.report(*x);
+        }
+        assert_eq!(
+            (c.verdicts(), c.count(Severity::Error), c.total()),
+            (2, 1, 4)
+        );
+        for rule in Rule::all() {
+            let verdict = is_verdict_rule(rule);
+            assert_eq!(
+                verdict,
+                [
+                    "100-not-forwarded",
+                    "via-top-not-ours",
+                    "proxy-stray-response",
+                    "proxy-remove-top-via",
+                    "proxy-broadcast-via"
+                ]
+                .contains(&rule.id()),
+                "{rule}"
+            );
+        }
     }
 
     #[test]

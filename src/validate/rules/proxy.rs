@@ -1,14 +1,18 @@
 //! Spec section 7: a proxy about to forward the response (Context role
 //! [`Role::Proxy`](crate::validate::Role::Proxy)).
+//!
+//! These rules are forwarding verdicts ([`Finding::is_verdict`](crate::validate::Finding::is_verdict)):
+//! the [`Report`](crate::validate::Report) keeps them apart from the
+//! response's defects. Each calls the very function
+//! [`forward_upstream`](crate::forward_upstream) decides by, so the
+//! validator and the forwarder cannot disagree.
 
+use crate::forward::{is_broadcast, trying_verdict, Refusal, TopVia};
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink, Role};
 
-use super::via::parse_via;
 use super::Facts;
-use crate::header::typed::host::is_ipv4_broadcast;
-use crate::header::KnownHeader;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if f.ctx.role() != Role::Proxy {
@@ -20,38 +24,37 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 
 /// `proxy-broadcast-via` — RFC 4475 §3.3.10 (`bcast`): when the Via left
 /// after the proxy removes its own names a broadcast address, forwarding
-/// would flood it; the proxy should drop the response. Checked on the
-/// second Via value (the one the proxy would send to) for the limited
-/// broadcast address 255.255.255.255, in its host or `received`; a
-/// directed broadcast needs the subnet, which is not known here.
-/// Span: that Via value.
+/// would flood it; the proxy should drop the response. Checked on the Via
+/// value after the top one (the one the proxy would send to, empty elements
+/// skipped) for the limited broadcast address 255.255.255.255, in its host
+/// or `received`; a directed broadcast needs the subnet, which is not known
+/// here. Span: that Via value.
 fn broadcast_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let Some(next) = f.resp.headers().elements(KnownHeader::Via).nth(1) else {
+    if !out.wants(r::PROXY_BROADCAST_VIA) {
+        return;
+    }
+    let Some((next, _)) = TopVia::find(f.resp.headers()).and_then(TopVia::next_value) else {
         return;
     };
-    let Ok(via) = parse_via(next.bytes, next.span.start) else {
-        return;
-    };
-    let received = via.params.get("received").and_then(|p| p.value());
-    if is_ipv4_broadcast(via.host) || received.is_some_and(is_ipv4_broadcast) {
+    if is_broadcast(&next) {
         out.emit(
             r::PROXY_BROADCAST_VIA,
             Some(next.span),
-            Detail::new("next Via is a broadcast address"),
+            Detail::new(Refusal::BroadcastNextVia.detail_text()),
         );
     }
 }
 
 /// `100-not-forwarded` — RFC 3261 §16.7 step 5: a stateful proxy MUST NOT
-/// forward a 100 (Trying) response; it is hop-by-hop (§21.1.1). Reported
-/// whenever a proxy validates a 100 it is about to forward. Span: the
+/// forward a 100 (Trying) response; it is hop-by-hop (§21.1.1). A verdict,
+/// not a defect: receiving a 100 is normal, the proxy absorbs it. Span: the
 /// status line.
 fn not_forwarded_100<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.code == 100 {
+    if let Some(span) = trying_verdict(f.resp) {
         out.emit(
             r::R_100_NOT_FORWARDED,
-            Some(f.status_line),
-            Detail::new("a 100 is never forwarded upstream"),
+            Some(span),
+            Detail::new(Refusal::Trying.detail_text()),
         );
     }
 }
