@@ -230,7 +230,7 @@ fn damage_inside_a_reassembled_datagram_is_placed_in_the_last_piece() {
     assert_eq!(ps.len(), 1, "{events:?}");
     assert_eq!(
         ps[0].kind,
-        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+        CaptureErrorKind::Layer(sip_response::capture::LayerErrorKind::Truncated)
     );
     assert!(
         ps[0].offset < file_len,
@@ -295,7 +295,7 @@ fn damaged_headers_are_placed_in_the_file() {
     assert_eq!(ps.len(), 1);
     assert_eq!(
         ps[0].kind,
-        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+        CaptureErrorKind::Layer(sip_response::capture::LayerErrorKind::Truncated)
     );
     assert_eq!(ps[0].offset, 40 + frame.len() as u64);
     assert_eq!(ps[0].frame, Some(1));

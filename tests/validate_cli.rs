@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+
+mod capture_builders;
 use sip_response::validate::{rules, RuleStatus};
 
 // ---------------------------------------------------------------------------
@@ -250,6 +252,15 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
         // Only messages from a capture's TCP or WebSocket streams have it.
         assert!(o["stream_offset"].is_u64() && o["frame"].is_u64(), "{o:?}");
         envelope.push("stream_offset");
+    }
+    if let Some(t) = o.get("time") {
+        // Messages from a capture: the capture time, RFC 3339 UTC.
+        let t = t.as_str().expect("time is a string");
+        assert!(
+            t.len() == 27 && t.ends_with('Z') && t.as_bytes()[10] == b'T',
+            "{o:?}"
+        );
+        envelope.push("time");
     }
     if o.get("kind").and_then(Value::as_str) == Some("capture-problem") {
         let mut want = set(&envelope);
@@ -1143,4 +1154,65 @@ fn damaged_capture_is_reported_and_what_precedes_the_damage_is_kept() {
     );
     let t = run(&[f.s()]);
     assert!(t.stderr.contains("1 capture problems"), "{t:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Live
+
+/// Reads stdout lines of `child` on a thread, so that a test can wait for
+/// the next one with a deadline.
+fn line_reader(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn a_capture_on_a_pipe_is_reported_as_it_arrives() {
+    use capture_builders::{response, udp, Pcap, UAC, UAS};
+    let mut cap = Pcap::ethernet();
+    cap.add(&udp(UAS, UAC, &response(200, 1, "")));
+    let half = cap.buf.len();
+    cap.add(&udp(UAS, UAC, &response(486, 2, "")));
+    let mut child = Command::new(exe())
+        .args(["--format", "json", "-"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn validate");
+    let lines = line_reader(&mut child);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&cap.buf[..half]).unwrap();
+    stdin.flush().unwrap();
+    // The first packet's result comes while the pipe is still open and
+    // the second half unsent (a generous deadline for a loaded machine:
+    // this is about order, not speed).
+    let first = lines
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the first result before the rest of the capture");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(
+        (first["frame"].as_u64(), first["code"].as_u64()),
+        (Some(1), Some(200))
+    );
+    stdin.write_all(&cap.buf[half..]).unwrap();
+    drop(stdin);
+    let rest: Vec<String> = lines.iter().collect();
+    assert!(child.wait().unwrap().code().is_some());
+    let second: Value = serde_json::from_str(&rest[0]).unwrap();
+    assert_eq!(
+        (second["frame"].as_u64(), second["code"].as_u64()),
+        (Some(2), Some(486))
+    );
 }

@@ -237,6 +237,43 @@ fn list_rules(format: Format) {
     }
 }
 
+/// Validates one item and reports it.
+fn check(args: &Args, ctx: &Context, color: bool, item: &input::Item, totals: &mut Totals) {
+    match &item.content {
+        Content::CaptureProblem(e) => {
+            report::emit(args.format, color, item, Outcome::Capture(*e), totals)
+        }
+        Content::ParseError(e) => {
+            report::emit(args.format, color, item, Outcome::Error(*e), totals)
+        }
+        Content::Message(owned) => {
+            let msg = owned.view();
+            let outcome = match &msg {
+                Message::Response(r) => {
+                    // A capture supplies the transport, and the request
+                    // when it holds it.
+                    let mut c = ctx.clone().with_transport(item.transport);
+                    if let Some(req) = &item.request {
+                        // Seen on this hop, not necessarily as the UAS
+                        // received it. Only requests are kept for matching,
+                        // so this cannot fail; if it did, the rules about
+                        // the request would just stay silent.
+                        if let Ok(with) = c.clone().with_observed_request(req.clone()) {
+                            c = with;
+                        }
+                    }
+                    Outcome::Response {
+                        msg: &msg,
+                        report: validate(r, &c),
+                    }
+                }
+                Message::Request(_) => Outcome::Request { msg: &msg },
+            };
+            report::emit(args.format, color, item, outcome, totals);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
@@ -272,49 +309,11 @@ fn main() -> ExitCode {
         report_failure(f, &mut totals);
     }
     let transport: Transport = args.transport.into();
+    let correlation = input::Correlation::default();
     for path in files {
-        let items = match input::read_source(&path, transport) {
-            Ok(items) => items,
-            Err(f) => {
-                report_failure(f, &mut totals);
-                continue;
-            }
-        };
-        for item in &items {
-            match &item.content {
-                Content::CaptureProblem(e) => {
-                    report::emit(args.format, color, item, Outcome::Capture(*e), &mut totals)
-                }
-                Content::ParseError(e) => {
-                    report::emit(args.format, color, item, Outcome::Error(*e), &mut totals)
-                }
-                Content::Message(owned) => {
-                    let msg = owned.view();
-                    let outcome = match &msg {
-                        Message::Response(r) => {
-                            // A capture supplies the transport, and the
-                            // request when it holds it.
-                            let mut c = ctx.clone().with_transport(item.transport);
-                            if let Some(req) = &item.request {
-                                // Seen on this hop, not necessarily as the
-                                // UAS received it. Only requests are kept
-                                // for matching, so this cannot fail; if it
-                                // did, the rules about the request would
-                                // just stay silent.
-                                if let Ok(with) = c.clone().with_observed_request(req.clone()) {
-                                    c = with;
-                                }
-                            }
-                            Outcome::Response {
-                                msg: &msg,
-                                report: validate(r, &c),
-                            }
-                        }
-                        Message::Request(_) => Outcome::Request { msg: &msg },
-                    };
-                    report::emit(args.format, color, item, outcome, &mut totals);
-                }
-            }
+        let mut handle = |item: input::Item| check(&args, &ctx, color, &item, &mut totals);
+        if let Err(f) = input::read_source(&path, transport, correlation, &mut handle) {
+            report_failure(f, &mut totals);
         }
     }
     if args.format == Format::Text {
