@@ -1216,3 +1216,76 @@ fn a_capture_on_a_pipe_is_reported_as_it_arrives() {
         (Some(2), Some(486))
     );
 }
+
+#[test]
+fn hep_listener_audits_what_agents_send_live() {
+    use capture_builders::{hep2, hep3, request, response, UAC, UAS};
+    let mut child = Command::new(exe())
+        .args(["--format", "json", "--hep-listen", "127.0.0.1:0"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn validate");
+    // The port it got, from its first stderr line.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    let addr = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let lines = line_reader(&mut child);
+    let agent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let wait = std::time::Duration::from_secs(60);
+    let mut got = Vec::new();
+    // A request, its response (HEP3, as heplify and Kamailio send), a
+    // HEPv2 response and a damaged HEP3 packet; one at a time, each result
+    // read before the next is sent: a live audit.
+    let mut damaged = hep3(UAS, UAC, 17, 0, 0, &response(200, 9, ""));
+    damaged[10] = 0xff;
+    for packet in [
+        hep3(UAC, UAS, 17, 1_700_000_000, 0, &request()),
+        hep3(UAS, UAC, 17, 1_700_000_000, 5_000, &response(405, 1, "")),
+        hep2(UAS, UAC, 6, 1_700_000_001, 0, &response(200, 2, "")),
+        damaged,
+    ] {
+        agent.send_to(&packet, addr).unwrap();
+        let line = lines.recv_timeout(wait).expect("a result for each packet");
+        got.push(serde_json::from_str::<Map<String, Value>>(&line).unwrap());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for o in &got {
+        check_object(o, None);
+    }
+    assert_eq!(got[0]["kind"], "request");
+    assert_eq!(got[0]["src"], "10.0.0.2:40000");
+    assert_eq!(got[1]["code"], 405);
+    assert_eq!(
+        (got[1]["src"].as_str(), got[1]["transport"].as_str()),
+        (Some("10.0.0.1:5060"), Some("udp"))
+    );
+    assert_eq!(got[1]["time"], "2023-11-14T22:13:20.005000Z");
+    // Validated like any other response: a 405 without Allow.
+    let rules: Vec<_> = got[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].clone())
+        .collect();
+    assert!(
+        rules.contains(&Value::from("405-allow-required")),
+        "{:?}",
+        got[1]
+    );
+    assert_eq!(
+        (got[2]["code"].as_u64(), got[2]["transport"].as_str()),
+        (Some(200), Some("tcp"))
+    );
+    assert_eq!(got[3]["kind"], "capture-problem");
+    assert_eq!(got[3]["frame"], 4);
+}

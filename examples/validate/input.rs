@@ -309,31 +309,36 @@ fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
     }
 }
 
-/// Reads the SIP messages of a capture as a stream, matching each response
-/// to the request it answers when the capture holds that request.
-fn capture(
-    source: &str,
-    input: impl Read + Send + 'static,
-    correlation: Correlation,
-    sink: &mut dyn FnMut(Item),
-) {
-    let reader = match CaptureReader::from_read(input, CaptureOptions::default()) {
-        Ok(r) => r,
-        Err(e) => return sink(problem_item(source, 1, e)),
-    };
-    let mut transactions = Transactions::new(correlation);
-    for (n, event) in reader.enumerate() {
-        let index = n + 1;
-        let item = match event {
-            CaptureEvent::Problem(e) => problem_item(source, index, e),
+/// Turns a capture's events into items, matching each response to the
+/// request it answers when the capture holds that request.
+pub(crate) struct CaptureItems {
+    source: String,
+    transactions: Transactions,
+    index: usize,
+}
+
+impl CaptureItems {
+    pub(crate) fn new(source: &str, correlation: Correlation) -> Self {
+        CaptureItems {
+            source: source.to_string(),
+            transactions: Transactions::new(correlation),
+            index: 0,
+        }
+    }
+
+    pub(crate) fn item(&mut self, event: CaptureEvent) -> Item {
+        self.index += 1;
+        let index = self.index;
+        match event {
+            CaptureEvent::Problem(e) => problem_item(&self.source, index, e),
             CaptureEvent::Message(m) => {
                 let at = Duration::new(m.timestamp.secs, m.timestamp.nanos);
                 let request = match &m.message {
-                    Ok(msg) => transactions.observe(msg, at),
+                    Ok(msg) => self.transactions.observe(msg, at),
                     Err(_) => None,
                 };
                 Item {
-                    source: source.to_string(),
+                    source: self.source.clone(),
                     frame: Some(m.frame),
                     index,
                     offset: 0,
@@ -346,8 +351,24 @@ fn capture(
                     request,
                 }
             }
-        };
-        sink(item);
+        }
+    }
+}
+
+/// Reads the SIP messages of a capture as a stream.
+fn capture(
+    source: &str,
+    input: impl Read + Send + 'static,
+    correlation: Correlation,
+    sink: &mut dyn FnMut(Item),
+) {
+    let reader = match CaptureReader::from_read(input, CaptureOptions::default()) {
+        Ok(r) => r,
+        Err(e) => return sink(problem_item(source, 1, e)),
+    };
+    let mut items = CaptureItems::new(source, correlation);
+    for event in reader {
+        sink(items.item(event));
     }
 }
 

@@ -25,6 +25,7 @@ macro_rules! out {
 
 mod input;
 use input::Content;
+mod listen;
 mod report;
 
 /// Ends the process after a failed write to stdout (see `out!`).
@@ -127,6 +128,15 @@ struct Args {
     /// Do not run these rules (repeatable).
     #[arg(long = "skip-rule", value_name = "ID")]
     skip_rules: Vec<String>,
+    /// Receive HEP (v1, v2, v3) over UDP on this address and audit what it
+    /// carries live, until interrupted.
+    #[arg(long, value_name = "ADDR:PORT")]
+    hep_listen: Option<String>,
+    /// Forget a transaction kept for matching responses to their request
+    /// this long (capture time, seconds) after its last message
+    /// (default 32: 64·T1, RFC 3261 Timers B, F and H).
+    #[arg(long, value_name = "SECONDS", default_value_t = 32.0)]
+    transaction_timeout: f64,
     /// Print the rule catalogue (text or JSON Lines, per --format) and exit.
     #[arg(long)]
     list_rules: bool,
@@ -287,7 +297,7 @@ fn main() -> ExitCode {
         list_rules(args.format);
         return ExitCode::SUCCESS;
     }
-    if args.inputs.is_empty() {
+    if args.inputs.is_empty() && args.hep_listen.is_none() {
         eprintln!("validate: no input given (a file, a directory, or - for stdin); see --help");
         return ExitCode::from(2);
     }
@@ -309,7 +319,21 @@ fn main() -> ExitCode {
         report_failure(f, &mut totals);
     }
     let transport: Transport = args.transport.into();
-    let correlation = input::Correlation::default();
+    if !(args.transaction_timeout >= 0.0 && args.transaction_timeout <= 86_400.0) {
+        eprintln!("validate: --transaction-timeout must be between 0 and 86400 seconds");
+        return ExitCode::from(2);
+    }
+    let correlation = input::Correlation {
+        expiry: std::time::Duration::from_secs_f64(args.transaction_timeout),
+        ..input::Correlation::default()
+    };
+    if let Some(addr) = &args.hep_listen {
+        let mut handle = |item: input::Item| check(&args, &ctx, color, &item, &mut totals);
+        if let Err(e) = listen::listen(addr, correlation, &mut handle) {
+            eprintln!("validate: --hep-listen {addr}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     for path in files {
         let mut handle = |item: input::Item| check(&args, &ctx, color, &item, &mut totals);
         if let Err(f) = input::read_source(&path, transport, correlation, &mut handle) {

@@ -54,6 +54,15 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
+    /// Later by `micros` microseconds (carrying whole seconds over).
+    pub(crate) fn plus_micros(self, micros: u32) -> Timestamp {
+        let nanos = u64::from(self.nanos) + u64::from(micros) * 1_000;
+        Timestamp {
+            secs: self.secs.saturating_add(nanos / 1_000_000_000),
+            nanos: (nanos % 1_000_000_000) as u32,
+        }
+    }
+
     /// Shifted by `secs` seconds (pcapng `if_tsoffset`), saturating at the
     /// ends of the range.
     fn offset_by(self, secs: i64) -> Timestamp {

@@ -34,7 +34,7 @@ pub(crate) struct LayerError {
     pub offset: usize,
 }
 
-/// The kinds of [`LayerError`].
+/// What was wrong with a packet's headers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerErrorKind {
@@ -42,7 +42,7 @@ pub enum LayerErrorKind {
     Truncated,
     /// An IP header's length fields contradict each other.
     BadIpHeader,
-    /// Encapsulation nested deeper than [`MAX_DEPTH`].
+    /// Encapsulation nested deeper than 16 levels.
     TooDeep,
     /// A fragmented datagram was dropped: too many others were pending, or
     /// its pieces overlap inconsistently or exceed 64 KiB.

@@ -40,12 +40,14 @@
 //! (`tests/capture_alloc.rs` measures both).
 
 pub(crate) mod file;
+mod hep;
 pub(crate) mod layers;
 mod sctp;
 mod tcp;
 mod websocket;
 
 pub use self::file::{Format, LinkType, Timestamp, DEFAULT_BUFFER, MIN_BUFFER};
+pub use self::hep::{decode_hep, Hep, HepError};
 pub use self::layers::LayerErrorKind;
 
 use std::collections::{HashMap, VecDeque};
@@ -200,6 +202,10 @@ pub enum CaptureErrorKind {
     /// Too many flows followed at once.
     #[error("too many concurrent flows")]
     TooManyFlows,
+    /// A HEP packet (recognised by its content) that cannot be read; the
+    /// message it carried is lost.
+    #[error("{0}")]
+    Hep(HepError),
 }
 
 /// One SIP message found in a capture.
@@ -433,6 +439,19 @@ impl CaptureReader {
     /// one; keep-alives (CRLFs) and other traffic are passed over. (When the
     /// snapshot length cut it, the layers have said so.)
     fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes) {
+        // HEP, from a capture agent to a collector: the message inside is
+        // placed where the agent saw it.
+        if let Some(hep) = decode_hep(&payload) {
+            match hep {
+                Ok(h) if h.is_sip() => {
+                    let m = h.into_message(at.frame, at.timestamp);
+                    self.queue.push_back(CaptureEvent::Message(Box::new(m)));
+                }
+                Ok(_) => {} // RTCP reports, logs and the like
+                Err(e) => self.problem(CaptureErrorKind::Hep(e), at.offset, Some(at.frame)),
+            }
+            return;
+        }
         // (Keep-alives have no `SIP/2.0`: they are passed over here too.)
         if !looks_like_sip(&payload) {
             return;
@@ -570,6 +589,9 @@ enum Mode {
     /// Inside a WebSocket connection; the decoder started at this stream
     /// offset.
     WebSocket(WsDecoder, u64),
+    /// A HEP connection (an agent sending to a collector over TCP): HEP3
+    /// packets one after another, each cut by its length field.
+    Hep,
 }
 
 /// One direction of a TCP connection.
@@ -653,7 +675,7 @@ impl TcpFlow {
             }
             // An incomplete line kept while hunting is lost too.
             Mode::Hunting => self.skip(self.buf.len()),
-            Mode::WebSocket(..) => {}
+            Mode::WebSocket(..) | Mode::Hep => {}
         }
         self.report_skipped(at, q);
         let n = self.buf.len();
@@ -720,6 +742,32 @@ impl TcpFlow {
                         }
                     }
                 }
+                Mode::Hep => {
+                    let Some(head) = self.buf.get(..6) else {
+                        return;
+                    };
+                    let total = usize::from(u16::from_be_bytes([head[4], head[5]]));
+                    if !head.starts_with(b"HEP3") || total < 6 {
+                        // Lost the packet boundaries: look for SIP again.
+                        q.push_back(at.problem(CaptureErrorKind::Hep(HepError::BadChunk)));
+                        self.mode = Mode::Hunting;
+                        continue;
+                    }
+                    if self.buf.len() < total {
+                        return;
+                    }
+                    let packet = self.buf.split_to(total).freeze();
+                    self.pos += total as u64;
+                    match decode_hep(&packet) {
+                        Some(Ok(h)) if h.is_sip() => {
+                            let m = h.into_message(at.frame, at.timestamp);
+                            q.push_back(CaptureEvent::Message(Box::new(m)));
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(e)) => q.push_back(at.problem(CaptureErrorKind::Hep(e))),
+                        None => q.push_back(at.problem(CaptureErrorKind::Hep(HepError::BadChunk))),
+                    }
+                }
                 Mode::WebSocket(ws, base) => {
                     let event = ws.decode(&mut self.buf);
                     // The decoder consumes the buffer itself.
@@ -766,6 +814,11 @@ impl TcpFlow {
                 }
                 None => {}
             }
+        }
+        // HEP over TCP is recognised at the start of the direction.
+        if self.pos == 0 && self.buf.starts_with(b"HEP3") {
+            self.mode = Mode::Hep;
+            return true;
         }
         let mut line_start = 0;
         while let Some(nl) = memchr::memchr(b'\n', &self.buf[line_start..]) {
