@@ -73,21 +73,51 @@ pub(crate) struct ReadFailure {
 }
 
 /// Expands the command-line inputs: directories are walked recursively (in
-/// name order, so runs are reproducible), `-` is stdin.
-pub(crate) fn expand(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadFailure>) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
+/// name order, so runs are reproducible), `-` is stdin. A file named on the
+/// command line is always read; in a directory only captures (by their
+/// magic number) and message files (`.sip`, `.msg`, and `.dat`, RFC 4475's
+/// torture messages) are, and the rest is listed in `skipped` (hidden
+/// files aside).
+pub(crate) fn expand(inputs: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
     for input in inputs {
         if input.as_os_str() == "-" {
-            files.push(input.clone());
+            out.files.push(input.clone());
         } else {
-            walk(input, &mut files, &mut failures);
+            walk(input, true, &mut out);
         }
     }
-    (files, failures)
+    out
 }
 
-fn walk(path: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<ReadFailure>) {
+/// What the command line names, once directories are walked.
+#[derive(Default)]
+pub(crate) struct Expanded {
+    pub(crate) files: Vec<PathBuf>,
+    pub(crate) failures: Vec<ReadFailure>,
+    pub(crate) skipped: Vec<PathBuf>,
+}
+
+/// The extensions of message files a directory walk reads.
+const MESSAGE_EXTENSIONS: [&str; 3] = ["sip", "msg", "dat"];
+
+/// Is `path` (met in a directory walk) worth reading: a message file by
+/// its extension, or a capture by its magic number?
+fn is_input(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if MESSAGE_EXTENSIONS
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(ext))
+    {
+        return true;
+    }
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| Format::detect(&head).is_some())
+}
+
+fn walk(path: &Path, named: bool, out: &mut Expanded) {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => match std::fs::read_dir(path) {
             Ok(entries) => {
@@ -95,24 +125,22 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<ReadFailure>) 
                     entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
                 children.sort();
                 for c in children {
-                    // Skip hidden files and our own notes next to the data.
-                    let name = c
+                    let hidden = c
                         .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".expect") {
-                        continue;
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                    if !hidden {
+                        walk(&c, false, out);
                     }
-                    walk(&c, files, failures);
                 }
             }
-            Err(error) => failures.push(ReadFailure {
+            Err(error) => out.failures.push(ReadFailure {
                 source: path.display().to_string(),
                 error,
             }),
         },
-        Ok(_) => files.push(path.to_path_buf()),
-        Err(error) => failures.push(ReadFailure {
+        Ok(_) if named || is_input(path) => out.files.push(path.to_path_buf()),
+        Ok(_) => out.skipped.push(path.to_path_buf()),
+        Err(error) => out.failures.push(ReadFailure {
             source: path.display().to_string(),
             error,
         }),

@@ -208,6 +208,39 @@ pub enum CaptureErrorKind {
     Hep(HepError),
 }
 
+impl CaptureErrorKind {
+    /// A stable kebab-case id for the kind (`"stream-gap"`), for machine
+    /// output; the detail is in its `Display`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            CaptureErrorKind::Read => "read",
+            CaptureErrorKind::RecordTooLarge => "record-too-large",
+            CaptureErrorKind::NotACapture => "not-a-capture",
+            CaptureErrorKind::Truncated => "truncated",
+            CaptureErrorKind::RecordPastEnd => "record-past-end",
+            CaptureErrorKind::BadBlockLength => "bad-block-length",
+            CaptureErrorKind::BadByteOrderMagic => "bad-byte-order-magic",
+            CaptureErrorKind::BadPacketBlock => "bad-packet-block",
+            CaptureErrorKind::TooManyInterfaces => "too-many-interfaces",
+            CaptureErrorKind::UnknownInterface => "unknown-interface",
+            CaptureErrorKind::UnsupportedLinkType(_) => "unsupported-link-type",
+            CaptureErrorKind::SnapLength => "snap-length",
+            CaptureErrorKind::Layer(LayerErrorKind::Truncated) => "headers-truncated",
+            CaptureErrorKind::Layer(LayerErrorKind::BadIpHeader) => "bad-ip-header",
+            CaptureErrorKind::Layer(LayerErrorKind::TooDeep) => "encapsulation-too-deep",
+            CaptureErrorKind::Layer(LayerErrorKind::FragmentDropped) => "fragment-dropped",
+            CaptureErrorKind::StreamGap { .. } => "stream-gap",
+            CaptureErrorKind::Skipped { .. } => "skipped",
+            CaptureErrorKind::WebSocket => "websocket",
+            CaptureErrorKind::SctpTooLarge => "sctp-too-large",
+            CaptureErrorKind::TooManyFlows => "too-many-flows",
+            CaptureErrorKind::Hep(HepError::BadChunk) => "hep-bad-chunk",
+            CaptureErrorKind::Hep(HepError::Incomplete) => "hep-incomplete",
+            CaptureErrorKind::Hep(HepError::Compressed) => "hep-compressed",
+        }
+    }
+}
+
 /// One SIP message found in a capture.
 #[derive(Clone, Debug)]
 pub struct CapturedMessage {
