@@ -1548,6 +1548,7 @@ pub fn forward(data: &[u8]) {
     }
 }
 
+#[cfg(feature = "capture")]
 /// Target `capture`: arbitrary bytes as a pcap/pcapng file through
 /// [`crate::capture`]. Invariants: the packet reader hands out slices of the
 /// file at their stated offsets, in increasing packet numbers, and stops
@@ -1666,5 +1667,6 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("roundtrip", roundtrip),
     ("validate", validate),
     ("forward", forward),
+    #[cfg(feature = "capture")]
     ("capture", capture),
 ];

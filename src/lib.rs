@@ -13,9 +13,11 @@
 //!   `BytesMut` on stream transports, resuming where they stopped.
 //! * [`header::typed`] parses header values on demand; [`validate()`] checks a
 //!   response against the rules of RFC 3261 and its extensions.
-//! * [`capture::CaptureReader`] finds the SIP messages of a pcap or pcapng
-//!   file (UDP, TCP, SCTP, WebSocket, through the usual tunnels) and frames
-//!   them with the same parser.
+//! * `capture::CaptureReader` (cargo feature `capture`, on by default)
+//!   finds the SIP messages of a pcap or pcapng capture read as a stream
+//!   (UDP, TCP, SCTP, WebSocket, HEP, through the usual tunnels) and frames
+//!   them with the same parser. A proxy that only parses and validates
+//!   builds without it (`default-features = false`).
 //!
 //! A [`ParseError`] means the bytes could not be framed. Everything else
 //! (including what the parser accepted leniently, see [`Deviations`]) is a
@@ -32,6 +34,7 @@
 #[doc(hidden)]
 #[path = "fuzz_support.rs"]
 pub mod __fuzz;
+#[cfg(feature = "capture")]
 pub mod capture;
 pub mod code;
 pub mod decoder;

@@ -4,7 +4,8 @@
 
 use bytes::Bytes;
 use sip_response::capture::{
-    CaptureError, CaptureErrorKind, CaptureEvent, CaptureReader, CapturedMessage, MAX_FLOWS,
+    CaptureError, CaptureErrorKind, CaptureEvent, CaptureReader, CapturedMessage, HepError,
+    MAX_FLOWS,
 };
 use sip_response::validate::Transport;
 use sip_response::ParseErrorKind;
@@ -230,7 +231,7 @@ fn damage_inside_a_reassembled_datagram_is_placed_in_the_last_piece() {
     assert_eq!(ps.len(), 1, "{events:?}");
     assert_eq!(
         ps[0].kind,
-        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+        CaptureErrorKind::Layer(sip_response::capture::LayerErrorKind::Truncated)
     );
     assert!(
         ps[0].offset < file_len,
@@ -295,7 +296,7 @@ fn damaged_headers_are_placed_in_the_file() {
     assert_eq!(ps.len(), 1);
     assert_eq!(
         ps[0].kind,
-        CaptureErrorKind::Layer(sip_response::capture::layers::LayerErrorKind::Truncated)
+        CaptureErrorKind::Layer(sip_response::capture::LayerErrorKind::Truncated)
     );
     assert_eq!(ps[0].offset, 40 + frame.len() as u64);
     assert_eq!(ps[0].frame, Some(1));
@@ -317,6 +318,100 @@ fn fatal_file_errors_end_the_events() {
     assert_eq!(e.kind, CaptureErrorKind::NotACapture);
     // Only a header.
     assert!(Pcap::ethernet().read().is_empty());
+}
+
+// ---------------------------------------------------------------- HEP
+
+/// The agent and the collector the HEP packets travel between; the SIP
+/// inside was seen between UAS and UAC.
+const AGENT: Ep = ([192, 168, 7, 1], 41000);
+const COLLECTOR: Ep = ([192, 168, 7, 9], 9999);
+
+#[test]
+fn hep3_over_udp_on_any_port_is_unwrapped_with_its_own_addresses_and_time() {
+    let resp = response(180, 3, "");
+    let events = Pcap::ethernet()
+        .add(&udp(
+            AGENT,
+            COLLECTOR,
+            &hep3(UAS, UAC, 6, 1_600_000_000, 250, &resp),
+        ))
+        .read();
+    assert!(problems(&events).is_empty(), "{events:?}");
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 1);
+    let m = ms[0];
+    assert_eq!(m.frame, 1);
+    assert_eq!((m.src, m.dst), (sa(UAS), sa(UAC)));
+    assert_eq!(m.transport, Transport::Tcp, "HEP's IP protocol, not UDP");
+    assert_eq!(
+        (m.timestamp.secs, m.timestamp.nanos),
+        (1_600_000_000, 250_000)
+    );
+    assert_eq!(ok_bytes(m), &resp[..]);
+}
+
+#[test]
+fn hep2_over_udp_is_unwrapped() {
+    let resp = response(200, 4, "");
+    let events = Pcap::ethernet()
+        .add(&udp(
+            AGENT,
+            COLLECTOR,
+            &hep2(UAS, UAC, 17, 1_600_000_001, 7, &resp),
+        ))
+        .read();
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 1, "{events:?}");
+    assert_eq!((ms[0].src, ms[0].dst), (sa(UAS), sa(UAC)));
+    assert_eq!(ms[0].transport, Transport::Udp);
+    assert_eq!(ms[0].timestamp.secs, 1_600_000_001);
+    assert_eq!(ok_bytes(ms[0]), &resp[..]);
+}
+
+#[test]
+fn hep3_over_tcp_is_cut_by_its_length_fields() {
+    let a = hep3(UAC, UAS, 17, 1_600_000_000, 0, &request());
+    let b = hep3(UAS, UAC, 17, 1_600_000_000, 9, &response(200, 5, ""));
+    let mut stream = a.clone();
+    stream.extend_from_slice(&b);
+    // Cut inside the second packet's header.
+    let (first, second) = stream.split_at(a.len() + 3);
+    let events = Pcap::ethernet()
+        .add(&tcp(AGENT, COLLECTOR, 1, PSH, first))
+        .add(&tcp(AGENT, COLLECTOR, 1 + first.len() as u32, PSH, second))
+        .read();
+    assert!(problems(&events).is_empty(), "{events:?}");
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 2, "{events:?}");
+    assert_eq!((ms[0].frame, ms[0].src), (1, sa(UAC)));
+    assert_eq!((ms[1].frame, ms[1].src), (2, sa(UAS)));
+    assert!(ms[1].message.as_ref().unwrap().is_response());
+}
+
+#[test]
+fn damaged_hep_is_a_problem_and_rtcp_in_hep_is_passed_over() {
+    let mut bad = hep3(UAS, UAC, 17, 0, 0, &response(200, 6, ""));
+    // The first chunk's length past the packet.
+    bad[10] = 0xff;
+    let mut rtcp = hep3(UAS, UAC, 17, 0, 0, b"\x80\xc8\x00\x06");
+    // Payload type chunk (11): 5 = RTCP.
+    let at = rtcp
+        .windows(7)
+        .position(|w| w == [0, 0, 0, 11, 0, 7, 1])
+        .unwrap();
+    rtcp[at + 6] = 5;
+    let events = Pcap::ethernet()
+        .add(&udp(AGENT, COLLECTOR, &bad))
+        .add(&udp(AGENT, COLLECTOR, &rtcp))
+        .read();
+    assert!(messages(&events).is_empty(), "{events:?}");
+    let ps = problems(&events);
+    assert_eq!(ps.len(), 1, "{events:?}");
+    assert_eq!(
+        (ps[0].kind, ps[0].frame),
+        (CaptureErrorKind::Hep(HepError::BadChunk), Some(1))
+    );
 }
 
 // ---------------------------------------------------------------- TCP

@@ -55,6 +55,9 @@ fn replay(root: &Path, failures: &mut Vec<String>) -> usize {
             .as_os_str()
             .to_string_lossy()
             .into_owned();
+        if target == "capture" && !cfg!(feature = "capture") {
+            continue; // built without the capture reader
+        }
         let Some((_, run)) = TARGETS.iter().find(|(name, _)| *name == target) else {
             failures.push(format!("{}: no target named {target}", path.display()));
             continue;

@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;
 
 use serde_json::{Map, Value};
+
+mod capture_builders;
 use sip_response::validate::{rules, RuleStatus};
 
 // ---------------------------------------------------------------------------
@@ -90,12 +92,52 @@ struct Run {
 }
 
 impl Run {
+    /// The finding lines of the text format (the per-rule summary that
+    /// follows them left out).
     fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
+        self.stdout
+            .lines()
+            .take_while(|l| !is_summary_head(l))
+            .collect()
     }
 
-    /// Every stdout line parsed as a JSON object (panics on anything else).
+    /// The per-rule summary of the text format: (rule, severity, count,
+    /// first), without its head line.
+    fn summary_lines(&self) -> Vec<(String, String, usize, String)> {
+        self.stdout
+            .lines()
+            .skip_while(|l| !is_summary_head(l))
+            .skip(1)
+            .map(|l| {
+                let mut w = l.split_whitespace();
+                let rule = w.next().unwrap().to_string();
+                let sev = w.next().unwrap().to_string();
+                let count = w.next().unwrap().parse().unwrap();
+                (rule, sev, count, w.collect::<Vec<_>>().join(" "))
+            })
+            .collect()
+    }
+
+    /// Every stdout line parsed as a JSON object (panics on anything else),
+    /// the closing summary record left out (checked and returned by
+    /// [`Run::summary`]).
     fn json(&self) -> Vec<Map<String, Value>> {
+        let mut all = self.json_all();
+        let last = all
+            .pop()
+            .unwrap_or_else(|| panic!("no summary record\n{self:?}"));
+        check_summary(&last);
+        all
+    }
+
+    /// The closing `{"kind":"summary",…}` record.
+    fn summary(&self) -> Map<String, Value> {
+        let last = self.json_all().pop().expect("a summary record");
+        check_summary(&last);
+        last
+    }
+
+    fn json_all(&self) -> Vec<Map<String, Value>> {
         self.stdout
             .lines()
             .map(|l| match serde_json::from_str::<Value>(l) {
@@ -104,6 +146,60 @@ impl Run {
             })
             .collect()
     }
+}
+
+fn is_summary_head(l: &str) -> bool {
+    l.split_whitespace().collect::<Vec<_>>() == ["rule", "severity", "count", "first"]
+}
+
+/// The summary record's schema: totals and per-rule counts, rules being
+/// catalogue ids.
+fn check_summary(o: &Map<String, Value>) {
+    assert_eq!(
+        o["kind"], "summary",
+        "the last record is the summary: {o:?}"
+    );
+    assert_eq!(
+        keys(o),
+        set(&[
+            "kind",
+            "responses",
+            "requests",
+            "parse_errors",
+            "unreadable_inputs",
+            "capture_problems",
+            "findings",
+            "rules"
+        ]),
+        "{o:?}"
+    );
+    assert_eq!(
+        keys(o["findings"].as_object().unwrap()),
+        set(&["error", "warning", "info"])
+    );
+    let ids = rule_ids();
+    let mut total = 0;
+    for r in o["rules"].as_array().unwrap() {
+        let r = r.as_object().unwrap();
+        assert_eq!(
+            keys(r),
+            set(&["rule", "severity", "count", "first"]),
+            "{r:?}"
+        );
+        assert!(ids.contains(r["rule"].as_str().unwrap()), "{r:?}");
+        assert!(r["count"].as_u64().unwrap() >= 1);
+        assert_eq!(
+            keys(r["first"].as_object().unwrap()),
+            set(&["source", "frame", "index"])
+        );
+        total += r["count"].as_u64().unwrap();
+    }
+    let f = &o["findings"];
+    assert_eq!(
+        total,
+        f["error"].as_u64().unwrap() + f["warning"].as_u64().unwrap() + f["info"].as_u64().unwrap(),
+        "per-rule counts add up to the totals: {o:?}"
+    );
 }
 
 /// Runs the tool in the crate root with `args`, feeding `stdin` if given.
@@ -251,6 +347,15 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
         assert!(o["stream_offset"].is_u64() && o["frame"].is_u64(), "{o:?}");
         envelope.push("stream_offset");
     }
+    if let Some(t) = o.get("time") {
+        // Messages from a capture: the capture time, RFC 3339 UTC.
+        let t = t.as_str().expect("time is a string");
+        assert!(
+            t.len() == 27 && t.ends_with('Z') && t.as_bytes()[10] == b'T',
+            "{o:?}"
+        );
+        envelope.push("time");
+    }
     if o.get("kind").and_then(Value::as_str) == Some("capture-problem") {
         let mut want = set(&envelope);
         want.extend(["kind", "error"]);
@@ -262,6 +367,14 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
             keys(e),
             set(&["kind", "offset", "fatal", "detail"]),
             "{o:?}"
+        );
+        let id = e["kind"].as_str().expect("kind is a string");
+        assert!(
+            !id.is_empty()
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "a kebab-case id: {o:?}"
         );
         let off = e["offset"].as_u64().expect("offset is an int") as usize;
         if let Some(len) = len {
@@ -294,10 +407,14 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
     let findings = o["findings"].as_array().expect("findings is an array");
     assert!(o["method"].is_null() || o["method"].is_string(), "{o:?}");
     let mut want = set(&envelope);
-    want.extend(["kind", "method", "findings"]);
+    want.extend(["kind", "method", "findings", "cseq", "call_id"]);
+    for k in ["cseq", "call_id"] {
+        assert!(o[k].is_null() || o[k].is_string(), "{o:?}");
+    }
     match kind {
         "response" => {
-            want.insert("code");
+            want.extend(["code", "reason"]);
+            assert!(o["reason"].is_string(), "{o:?}");
             let code = o["code"].as_u64().expect("code is an int");
             assert!((100..=699).contains(&code), "{o:?}");
         }
@@ -480,6 +597,13 @@ fn usage_errors_exit_2() {
         (&["--no-such-flag", f.s()], "--no-such-flag"),
         (&["--rule", "no-such-rule", f.s()], "no-such-rule"),
         (&["--skip-rule", "no-such-rule", f.s()], "no-such-rule"),
+        // Rules that can never report in this run: not checked by
+        // validation, or another role's.
+        (&["--rule", "199-requires-uac-support", f.s()], "never runs"),
+        (
+            &["--skip-rule", "199-requires-uac-support", f.s()],
+            "never runs",
+        ),
         (&["--format", "xml", f.s()], "xml"),
         (&["--transport", "carrier-pigeon", f.s()], "carrier-pigeon"),
         (&["--min-severity", "fatal", f.s()], "fatal"),
@@ -717,7 +841,7 @@ fn list_rules_lists_the_whole_catalogue() {
 
     let j = run(&["--list-rules", "--format", "json"]);
     assert_eq!(j.code, 0);
-    let objs = j.json();
+    let objs = j.json_all();
     assert_eq!(objs.len(), catalogue.len());
     for (o, info) in objs.iter().zip(catalogue) {
         assert_eq!(
@@ -854,15 +978,33 @@ fn directory_is_walked_recursively() {
     std::fs::write(deep.join("two.sip"), NO_ALLOW_405).unwrap();
     std::fs::write(top.0.join("notes.md"), b"not a message").unwrap();
     std::fs::write(top.0.join(".hidden"), b"not a message").unwrap();
+    std::fs::write(deep.join("tcpdump.log"), b"listening on eth0\n").unwrap();
+    let cap = std::fs::read(root().join("tests/data/pcap/sngrep__ipip.pcap")).unwrap();
+    // A capture is known by its magic number, whatever its name.
+    std::fs::write(deep.join("ring-buffer.0001"), &cap).unwrap();
     let r = run(&["--format", "json", top.s()]);
     assert_eq!(r.code, 1, "{r:?}");
+    // What it passed over is said, and is not an error.
+    assert!(
+        r.stderr.contains("skipped 2 files")
+            && r.stderr.contains("notes.md")
+            && r.stderr.contains("tcpdump.log")
+            && !r.stderr.contains(".hidden"),
+        "{r:?}"
+    );
     let sources: BTreeSet<_> = r
         .json()
         .iter()
         .map(|o| PathBuf::from(o["source"].as_str().unwrap()))
         .collect();
-    let want: BTreeSet<_> = [top.0.join("one.sip"), deep.join("two.sip")].into();
+    let want: BTreeSet<_> = [
+        top.0.join("one.sip"),
+        deep.join("two.sip"),
+        deep.join("ring-buffer.0001"),
+    ]
+    .into();
     assert_eq!(sources, want);
+    std::fs::remove_file(deep.join("ring-buffer.0001")).unwrap();
 
     // An entry that cannot be read (a dangling symlink) is reported, the
     // rest of the walk goes on, and the exit code says so.
@@ -910,15 +1052,29 @@ fn text_lines_match_json_findings_without_colour() {
     for o in &objs {
         let src = o["source"].as_str().unwrap();
         let idx = o["index"].as_u64().unwrap();
-        // A message of a capture is located by packet, transport and
-        // addresses too.
-        let here = match (&o["frame"], o["src"].as_str(), o["dst"].as_str()) {
+        // A message of a capture is located by packet, time, transport
+        // and addresses too.
+        let mut here = match (&o["frame"], o["src"].as_str(), o["dst"].as_str()) {
             (Value::Number(f), Some(a), Some(b)) => format!(
-                "{src}#{idx} [packet {f} {} {a} -> {b}]",
+                "{src}#{idx} [packet {f} {} {} {a} -> {b}]",
+                o["time"].as_str().unwrap(),
                 o["transport"].as_str().unwrap().to_ascii_uppercase()
             ),
             _ => format!("{src}#{idx}"),
         };
+        // A response's findings say which call: status, CSeq, Call-ID.
+        if o.get("kind").and_then(Value::as_str) == Some("response") {
+            let mut call = vec![format!("{} {}", o["code"], o["reason"].as_str().unwrap())
+                .trim_end()
+                .to_string()];
+            if let Some(c) = o["cseq"].as_str() {
+                call.push(format!("CSeq {c}"));
+            }
+            if let Some(c) = o["call_id"].as_str() {
+                call.push(format!("Call-ID {c}"));
+            }
+            here = format!("{here} {{{}}}", call.join("; "));
+        }
         if o.get("kind").and_then(Value::as_str) == Some("capture-problem") {
             want.push(format!("{here} capture-problem"));
         } else if let Some(e) = o.get("error") {
@@ -947,6 +1103,31 @@ fn text_lines_match_json_findings_without_colour() {
     for (line, w) in lines.iter().zip(&want) {
         assert!(line.starts_with(w.as_str()), "{line:?} vs {w:?}");
     }
+    // The per-rule summary that follows says the same as the JSON one.
+    let summary: Vec<_> = j.summary()["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let f = &r["first"];
+            let first = match f["frame"].as_u64() {
+                Some(n) => format!(
+                    "{}#{} [packet {n}]",
+                    f["source"].as_str().unwrap(),
+                    f["index"]
+                ),
+                None => format!("{}#{}", f["source"].as_str().unwrap(), f["index"]),
+            };
+            (
+                r["rule"].as_str().unwrap().to_string(),
+                r["severity"].as_str().unwrap().to_string(),
+                r["count"].as_u64().unwrap() as usize,
+                first,
+            )
+        })
+        .collect();
+    assert_eq!(t.summary_lines(), summary);
+    assert!(!summary.is_empty());
 }
 
 #[test]
@@ -1143,4 +1324,258 @@ fn damaged_capture_is_reported_and_what_precedes_the_damage_is_kept() {
     );
     let t = run(&[f.s()]);
     assert!(t.stderr.contains("1 capture problems"), "{t:?}");
+}
+
+// ---------------------------------------------------------------------------
+// Live
+
+/// Reads stdout lines of `child` on a thread, so that a test can wait for
+/// the next one with a deadline.
+fn line_reader(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let out = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+#[test]
+fn a_capture_on_a_pipe_is_reported_as_it_arrives() {
+    use capture_builders::{response, udp, Pcap, UAC, UAS};
+    let mut cap = Pcap::ethernet();
+    cap.add(&udp(UAS, UAC, &response(200, 1, "")));
+    let half = cap.buf.len();
+    cap.add(&udp(UAS, UAC, &response(486, 2, "")));
+    let mut child = Command::new(exe())
+        .args(["--format", "json", "-"])
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn validate");
+    let lines = line_reader(&mut child);
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&cap.buf[..half]).unwrap();
+    stdin.flush().unwrap();
+    // The first packet's result comes while the pipe is still open and
+    // the second half unsent (a generous deadline for a loaded machine:
+    // this is about order, not speed).
+    let first = lines
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the first result before the rest of the capture");
+    let first: Value = serde_json::from_str(&first).unwrap();
+    assert_eq!(
+        (first["frame"].as_u64(), first["code"].as_u64()),
+        (Some(1), Some(200))
+    );
+    stdin.write_all(&cap.buf[half..]).unwrap();
+    drop(stdin);
+    let rest: Vec<String> = lines.iter().collect();
+    assert!(child.wait().unwrap().code().is_some());
+    let second: Value = serde_json::from_str(&rest[0]).unwrap();
+    assert_eq!(
+        (second["frame"].as_u64(), second["code"].as_u64()),
+        (Some(2), Some(486))
+    );
+}
+
+#[test]
+fn hep_listener_audits_what_agents_send_live() {
+    use capture_builders::{hep2, hep3, request, response, UAC, UAS};
+    let mut child = Command::new(exe())
+        .args(["--format", "json", "--hep-listen", "127.0.0.1:0"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn validate");
+    // The port it got, from its first stderr line.
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    let addr = first
+        .trim()
+        .rsplit(' ')
+        .next()
+        .and_then(|a| a.parse::<std::net::SocketAddr>().ok())
+        .unwrap_or_else(|| panic!("no address in {first:?}"));
+    let lines = line_reader(&mut child);
+    let agent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let wait = std::time::Duration::from_secs(60);
+    let mut got = Vec::new();
+    // A request, its response (HEP3, as heplify and Kamailio send), a
+    // HEPv2 response and a damaged HEP3 packet; one at a time, each result
+    // read before the next is sent: a live audit.
+    let mut damaged = hep3(UAS, UAC, 17, 0, 0, &response(200, 9, ""));
+    damaged[10] = 0xff;
+    for packet in [
+        hep3(UAC, UAS, 17, 1_700_000_000, 0, &request()),
+        hep3(UAS, UAC, 17, 1_700_000_000, 5_000, &response(405, 1, "")),
+        hep2(UAS, UAC, 6, 1_700_000_001, 0, &response(200, 2, "")),
+        damaged,
+    ] {
+        agent.send_to(&packet, addr).unwrap();
+        let line = lines.recv_timeout(wait).expect("a result for each packet");
+        got.push(serde_json::from_str::<Map<String, Value>>(&line).unwrap());
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    for o in &got {
+        check_object(o, None);
+    }
+    assert_eq!(got[0]["kind"], "request");
+    assert_eq!(got[0]["src"], "10.0.0.2:40000");
+    assert_eq!(got[1]["code"], 405);
+    assert_eq!(
+        (got[1]["src"].as_str(), got[1]["transport"].as_str()),
+        (Some("10.0.0.1:5060"), Some("udp"))
+    );
+    assert_eq!(got[1]["time"], "2023-11-14T22:13:20.005000Z");
+    // Validated like any other response: a 405 without Allow.
+    let rules: Vec<_> = got[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].clone())
+        .collect();
+    assert!(
+        rules.contains(&Value::from("405-allow-required")),
+        "{:?}",
+        got[1]
+    );
+    assert_eq!(
+        (got[2]["code"].as_u64(), got[2]["transport"].as_str()),
+        (Some(200), Some("tcp"))
+    );
+    assert_eq!(got[3]["kind"], "capture-problem");
+    assert_eq!(got[3]["frame"], 4);
+}
+
+// ---------------------------------------------------------------------------
+// The operator's report
+
+#[test]
+fn summary_alone_and_at_the_end() {
+    let path = "tests/data/pcap/sngrep__aaa.pcap";
+    let j = run(&["--format", "json", path]);
+    let objs = j.json();
+    let summary = j.summary();
+    // The totals count what the records say.
+    let responses = objs.iter().filter(|o| o["kind"] == "response").count();
+    assert_eq!(summary["responses"].as_u64(), Some(responses as u64));
+    let mut per_rule = std::collections::BTreeMap::new();
+    let mut first = std::collections::BTreeMap::new();
+    for o in &objs {
+        for f in o["findings"].as_array().unwrap() {
+            let rule = f["rule"].as_str().unwrap().to_string();
+            *per_rule.entry(rule.clone()).or_insert(0u64) += 1;
+            first.entry(rule).or_insert(o["frame"].as_u64().unwrap());
+        }
+    }
+    for r in summary["rules"].as_array().unwrap() {
+        let rule = r["rule"].as_str().unwrap();
+        assert_eq!(r["count"].as_u64(), per_rule.get(rule).copied(), "{r:?}");
+        assert_eq!(
+            r["first"]["frame"].as_u64(),
+            first.get(rule).copied(),
+            "{r:?}"
+        );
+    }
+    assert_eq!(summary["rules"].as_array().unwrap().len(), per_rule.len());
+    // --summary: only that record (JSON), only the table (text).
+    let s = run(&["--format", "json", "--summary", path]);
+    assert_eq!(s.code, j.code);
+    assert_eq!(s.json_all().len(), 1, "{s:?}");
+    assert_eq!(s.summary(), summary);
+    let t = run(&["--summary", path]);
+    assert!(t.lines().is_empty(), "{t:?}");
+    assert_eq!(t.summary_lines().len(), per_rule.len(), "{t:?}");
+    assert!(
+        t.stderr.contains(&format!("{responses} responses")),
+        "{t:?}"
+    );
+}
+
+#[test]
+fn each_finding_names_its_call_and_the_filters_find_it() {
+    let path = "tests/data/pcap/sngrep__aaa.pcap";
+    let all = run(&["--format", "json", path]).json();
+    let resp = all
+        .iter()
+        .find(|o| o["kind"] == "response" && !o["findings"].as_array().unwrap().is_empty())
+        .unwrap();
+    let call_id = resp["call_id"].as_str().expect("a Call-ID");
+    assert!(
+        resp["cseq"].as_str().is_some_and(|c| c.contains(' ')),
+        "{resp:?}"
+    );
+    assert!(
+        resp["reason"].as_str().is_some_and(|r| !r.is_empty()),
+        "{resp:?}"
+    );
+    assert!(
+        resp["time"].as_str().is_some_and(|t| t.starts_with("20")),
+        "{resp:?}"
+    );
+    // --call-id: that call only, every message of it.
+    let only = run(&["--format", "json", "--call-id", call_id, path]).json();
+    let want = all.iter().filter(|o| o["call_id"] == call_id).count();
+    assert!(want >= 2 && only.len() == want, "{} of {want}", only.len());
+    assert!(only.iter().all(|o| o["call_id"] == call_id));
+    // The text line carries it too.
+    let t = run(&["--call-id", call_id, path]);
+    assert!(!t.lines().is_empty());
+    assert!(
+        t.lines()
+            .iter()
+            .all(|l| l.contains(&format!("Call-ID {call_id}}}"))),
+        "{t:?}"
+    );
+    // --addr: either end, with or without a port.
+    let src = resp["src"].as_str().unwrap();
+    let ip = src.rsplit_once(':').unwrap().0;
+    for filter in [src, ip] {
+        let got = run(&["--format", "json", "--addr", filter, path]).json();
+        assert!(!got.is_empty());
+        assert!(
+            got.iter().all(|o| {
+                let ends = [o["src"].as_str().unwrap(), o["dst"].as_str().unwrap()];
+                ends.iter()
+                    .any(|e| *e == filter || e.rsplit_once(':').unwrap().0 == filter)
+            }),
+            "{filter}"
+        );
+        assert!(got.len() < all.len() || filter == ip, "{filter}");
+    }
+    let none = run(&["--format", "json", "--addr", "203.0.113.9", path]);
+    assert!(none.json().is_empty());
+    assert_eq!(run(&["--addr", "not-an-address", path]).code, 2);
+}
+
+#[test]
+fn requests_are_forgotten_on_capture_time() {
+    // The responses of this capture come after their requests: matched
+    // with the default 32 s, forgotten with a 0 s transaction timeout.
+    let path = "tests/data/pcap/sngrep__ipip.pcap";
+    let rules = |extra: &[&str]| -> BTreeSet<String> {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(path);
+        findings(&run(&args).json())
+            .into_iter()
+            .map(|(_, r, _)| r)
+            .collect()
+    };
+    assert!(rules(&[]).contains("copied-headers-mismatch"));
+    assert!(!rules(&["--transaction-timeout", "0"]).contains("copied-headers-mismatch"));
+    assert_eq!(run(&["--transaction-timeout", "-1", path]).code, 2);
 }

@@ -7,12 +7,14 @@
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use std::collections::{HashMap, VecDeque};
 
 use bytes::{Bytes, BytesMut};
-use sip_response::capture::file::Format;
-use sip_response::capture::{CaptureError, CaptureEvent, CaptureReader};
+use sip_response::capture::{
+    CaptureError, CaptureEvent, CaptureOptions, CaptureReader, Format, Timestamp,
+};
 use sip_response::header::typed::{CSeq, CallId, Via};
 use sip_response::validate::Transport;
 use sip_response::{Message, MessageDecoder, OwnedMessage, ParseError, ParseOptions};
@@ -35,6 +37,8 @@ pub(crate) struct Item {
     pub(crate) dst: Option<String>,
     /// In a capture: the message's offset in its TCP direction's stream.
     pub(crate) stream_offset: Option<u64>,
+    /// In a capture: when the packet that completed it was captured.
+    pub(crate) timestamp: Option<Timestamp>,
     pub(crate) content: Content,
     /// In a capture: the request this response answers, when the capture
     /// holds it (same Call-ID, CSeq and top Via branch), so the rules that
@@ -69,21 +73,51 @@ pub(crate) struct ReadFailure {
 }
 
 /// Expands the command-line inputs: directories are walked recursively (in
-/// name order, so runs are reproducible), `-` is stdin.
-pub(crate) fn expand(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<ReadFailure>) {
-    let mut files = Vec::new();
-    let mut failures = Vec::new();
+/// name order, so runs are reproducible), `-` is stdin. A file named on the
+/// command line is always read; in a directory only captures (by their
+/// magic number) and message files (`.sip`, `.msg`, and `.dat`, RFC 4475's
+/// torture messages) are, and the rest is listed in `skipped` (hidden
+/// files aside).
+pub(crate) fn expand(inputs: &[PathBuf]) -> Expanded {
+    let mut out = Expanded::default();
     for input in inputs {
         if input.as_os_str() == "-" {
-            files.push(input.clone());
+            out.files.push(input.clone());
         } else {
-            walk(input, &mut files, &mut failures);
+            walk(input, true, &mut out);
         }
     }
-    (files, failures)
+    out
 }
 
-fn walk(path: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<ReadFailure>) {
+/// What the command line names, once directories are walked.
+#[derive(Default)]
+pub(crate) struct Expanded {
+    pub(crate) files: Vec<PathBuf>,
+    pub(crate) failures: Vec<ReadFailure>,
+    pub(crate) skipped: Vec<PathBuf>,
+}
+
+/// The extensions of message files a directory walk reads.
+const MESSAGE_EXTENSIONS: [&str; 3] = ["sip", "msg", "dat"];
+
+/// Is `path` (met in a directory walk) worth reading: a message file by
+/// its extension, or a capture by its magic number?
+fn is_input(path: &Path) -> bool {
+    let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    if MESSAGE_EXTENSIONS
+        .iter()
+        .any(|m| m.eq_ignore_ascii_case(ext))
+    {
+        return true;
+    }
+    let mut head = [0u8; 4];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok_and(|()| Format::detect(&head).is_some())
+}
+
+fn walk(path: &Path, named: bool, out: &mut Expanded) {
     match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => match std::fs::read_dir(path) {
             Ok(entries) => {
@@ -91,57 +125,96 @@ fn walk(path: &Path, files: &mut Vec<PathBuf>, failures: &mut Vec<ReadFailure>) 
                     entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
                 children.sort();
                 for c in children {
-                    // Skip hidden files and our own notes next to the data.
-                    let name = c
+                    let hidden = c
                         .file_name()
-                        .map(|n| n.to_string_lossy().into_owned())
-                        .unwrap_or_default();
-                    if name.starts_with('.') || name.ends_with(".md") || name.ends_with(".expect") {
-                        continue;
+                        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+                    if !hidden {
+                        walk(&c, false, out);
                     }
-                    walk(&c, files, failures);
                 }
             }
-            Err(error) => failures.push(ReadFailure {
+            Err(error) => out.failures.push(ReadFailure {
                 source: path.display().to_string(),
                 error,
             }),
         },
-        Ok(_) => files.push(path.to_path_buf()),
-        Err(error) => failures.push(ReadFailure {
+        Ok(_) if named || is_input(path) => out.files.push(path.to_path_buf()),
+        Ok(_) => out.skipped.push(path.to_path_buf()),
+        Err(error) => out.failures.push(ReadFailure {
             source: path.display().to_string(),
             error,
         }),
     }
 }
 
-/// Reads one source and frames its messages.
-pub(crate) fn read_source(path: &Path, transport: Transport) -> Result<Vec<Item>, ReadFailure> {
-    let source = path.display().to_string();
-    let bytes = if path.as_os_str() == "-" {
-        let mut v = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut v)
-            .map_err(|error| ReadFailure {
-                source: source.clone(),
-                error,
-            })?;
-        v
-    } else {
-        std::fs::read(path).map_err(|error| ReadFailure {
-            source: source.clone(),
-            error,
-        })?
-    };
-    let bytes = Bytes::from(bytes);
-    if Format::detect(&bytes).is_some() {
-        return Ok(capture(&source, bytes));
-    }
-    Ok(frame(&source, bytes, transport))
+/// How long a request is remembered for matching responses to it, and how
+/// many at most.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Correlation {
+    /// A transaction is forgotten this long (capture time) after its last
+    /// message: 64·T1 (RFC 3261 Timer F for non-INVITE, Timers B and H for
+    /// INVITE, all 32 s with the default T1 of 500 ms).
+    pub(crate) expiry: Duration,
+    /// A hard cap past which the oldest is forgotten.
+    pub(crate) max: usize,
 }
 
-/// How many requests a capture remembers for matching responses to them;
-/// past it the oldest is forgotten (a response that late goes unmatched).
+impl Default for Correlation {
+    fn default() -> Self {
+        Correlation {
+            expiry: Duration::from_millis(64 * 500),
+            max: MAX_REMEMBERED_REQUESTS,
+        }
+    }
+}
+
+/// Reads one source and hands its messages to `sink` as they are framed:
+/// a capture is read as a stream (so `-` on a pipe gives results as packets
+/// arrive); a message file is read whole.
+pub(crate) fn read_source(
+    path: &Path,
+    transport: Transport,
+    correlation: Correlation,
+    sink: &mut dyn FnMut(Item),
+) -> Result<(), ReadFailure> {
+    let source = path.display().to_string();
+    let fail = |error| ReadFailure {
+        source: source.clone(),
+        error,
+    };
+    let mut input: Box<dyn Read + Send> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdin())
+    } else {
+        Box::new(std::fs::File::open(path).map_err(fail)?)
+    };
+    // The magic number says whether it is a capture.
+    let mut head = Vec::with_capacity(4);
+    while head.len() < 4 {
+        let mut b = [0u8; 4];
+        match input.read(&mut b[..4 - head.len()]) {
+            Ok(0) => break,
+            Ok(n) => head.extend_from_slice(&b[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(fail(e)),
+        }
+    }
+    let rest = std::io::Cursor::new(head.clone()).chain(input);
+    if Format::detect(&head).is_some() {
+        capture(&source, rest, correlation, sink);
+        return Ok(());
+    }
+    let mut bytes = Vec::new();
+    let mut rest = rest;
+    rest.read_to_end(&mut bytes).map_err(fail)?;
+    for item in frame(&source, Bytes::from(bytes), transport) {
+        sink(item);
+    }
+    Ok(())
+}
+
+/// How many requests a capture remembers for matching responses to them
+/// at most; past it the oldest is forgotten (a response that late goes
+/// unmatched).
 const MAX_REMEMBERED_REQUESTS: usize = 100_000;
 
 /// The transaction a message belongs to, as far as matching a response to
@@ -165,6 +238,87 @@ fn transaction_key(m: &Message<'_>) -> Option<(Vec<u8>, u32, String, Vec<u8>)> {
     ))
 }
 
+type TxKey = (Vec<u8>, u32, String, Vec<u8>);
+
+/// The requests of a capture's open transactions, forgotten on capture
+/// time as a stateful observer would (see [`Correlation`]).
+struct Transactions {
+    config: Correlation,
+    /// The request and the capture time of the transaction's last message.
+    open: HashMap<TxKey, (OwnedMessage, Duration)>,
+    /// When each key may expire, in the order the times were set (a key
+    /// seen again gets a later entry; the earlier one is then stale).
+    deadlines: VecDeque<(Duration, TxKey)>,
+    /// The latest capture time seen (captures are not always in order).
+    now: Duration,
+}
+
+impl Transactions {
+    fn new(config: Correlation) -> Self {
+        Transactions {
+            config,
+            open: HashMap::new(),
+            deadlines: VecDeque::new(),
+            now: Duration::ZERO,
+        }
+    }
+
+    fn tick(&mut self, at: Duration) {
+        self.now = self.now.max(at);
+        while let Some((deadline, _)) = self.deadlines.front() {
+            if *deadline > self.now && self.open.len() <= self.config.max {
+                break;
+            }
+            let Some((_, key)) = self.deadlines.pop_front() else {
+                break;
+            };
+            // Forget it unless it was seen again since (a later deadline).
+            let stale = self
+                .open
+                .get(&key)
+                .is_some_and(|(_, last)| *last + self.config.expiry > self.now)
+                && self.open.len() <= self.config.max;
+            if !stale {
+                self.open.remove(&key);
+            }
+        }
+    }
+
+    /// A message seen at `at`: a request opens (or refreshes) its
+    /// transaction; a response refreshes it and gets its request.
+    fn observe(&mut self, msg: &OwnedMessage, at: Duration) -> Option<OwnedMessage> {
+        self.tick(at);
+        let view = msg.view();
+        let key = transaction_key(&view)?;
+        let deadline = self.now + self.config.expiry;
+        let found = if view.is_response() {
+            let (req, last) = self.open.get_mut(&key)?;
+            *last = self.now;
+            Some(req.clone())
+        } else {
+            match self.open.get_mut(&key) {
+                // A retransmission: the first copy is kept.
+                Some((_, last)) => *last = self.now,
+                None => {
+                    self.open.insert(key.clone(), (msg.clone(), self.now));
+                }
+            }
+            None
+        };
+        self.deadlines.push_back((deadline, key));
+        // The hard cap: the oldest deadlines go first.
+        while self.open.len() > self.config.max {
+            match self.deadlines.pop_front() {
+                Some((_, k)) => {
+                    self.open.remove(&k);
+                }
+                None => break,
+            }
+        }
+        found
+    }
+}
+
 /// An item reporting a problem with the capture file. It has no transport
 /// (the report prints none); `Udp` fills the field.
 fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
@@ -177,48 +331,42 @@ fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
         src: None,
         dst: None,
         stream_offset: None,
+        timestamp: None,
         content: Content::CaptureProblem(e),
         request: None,
     }
 }
 
-/// Reads the SIP messages of a capture file, matching each response to the
+/// Turns a capture's events into items, matching each response to the
 /// request it answers when the capture holds that request.
-fn capture(source: &str, bytes: Bytes) -> Vec<Item> {
-    let reader = match CaptureReader::new(bytes) {
-        Ok(r) => r,
-        Err(e) => {
-            return vec![problem_item(source, 1, e)];
+pub(crate) struct CaptureItems {
+    source: String,
+    transactions: Transactions,
+    index: usize,
+}
+
+impl CaptureItems {
+    pub(crate) fn new(source: &str, correlation: Correlation) -> Self {
+        CaptureItems {
+            source: source.to_string(),
+            transactions: Transactions::new(correlation),
+            index: 0,
         }
-    };
-    let mut requests: HashMap<_, OwnedMessage> = HashMap::new();
-    let mut order = VecDeque::new();
-    let mut out = Vec::new();
-    for event in reader {
-        let index = out.len() + 1;
-        let item = match event {
-            CaptureEvent::Problem(e) => problem_item(source, index, e),
+    }
+
+    pub(crate) fn item(&mut self, event: CaptureEvent) -> Item {
+        self.index += 1;
+        let index = self.index;
+        match event {
+            CaptureEvent::Problem(e) => problem_item(&self.source, index, e),
             CaptureEvent::Message(m) => {
-                let mut request = None;
-                if let Ok(msg) = &m.message {
-                    let view = msg.view();
-                    if let Some(key) = transaction_key(&view) {
-                        if view.is_response() {
-                            request = requests.get(&key).cloned();
-                        } else if !requests.contains_key(&key) {
-                            // The first copy: a retransmission is the same.
-                            if order.len() == MAX_REMEMBERED_REQUESTS {
-                                if let Some(old) = order.pop_front() {
-                                    requests.remove(&old);
-                                }
-                            }
-                            order.push_back(key.clone());
-                            requests.insert(key, msg.clone());
-                        }
-                    }
-                }
+                let at = Duration::new(m.timestamp.secs, m.timestamp.nanos);
+                let request = match &m.message {
+                    Ok(msg) => self.transactions.observe(msg, at),
+                    Err(_) => None,
+                };
                 Item {
-                    source: source.to_string(),
+                    source: self.source.clone(),
                     frame: Some(m.frame),
                     index,
                     offset: 0,
@@ -226,14 +374,30 @@ fn capture(source: &str, bytes: Bytes) -> Vec<Item> {
                     src: Some(m.src.to_string()),
                     dst: Some(m.dst.to_string()),
                     stream_offset: m.stream_offset,
+                    timestamp: Some(m.timestamp),
                     content: m.message.into(),
                     request,
                 }
             }
-        };
-        out.push(item);
+        }
     }
-    out
+}
+
+/// Reads the SIP messages of a capture as a stream.
+fn capture(
+    source: &str,
+    input: impl Read + Send + 'static,
+    correlation: Correlation,
+    sink: &mut dyn FnMut(Item),
+) {
+    let reader = match CaptureReader::from_read(input, CaptureOptions::default()) {
+        Ok(r) => r,
+        Err(e) => return sink(problem_item(source, 1, e)),
+    };
+    let mut items = CaptureItems::new(source, correlation);
+    for event in reader {
+        sink(items.item(event));
+    }
 }
 
 /// Frames `bytes`: one message per file on datagram transports (and
@@ -250,6 +414,7 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
         src: None,
         dst: None,
         stream_offset: None,
+        timestamp: None,
         content: Content::from(message),
         request: None,
     };

@@ -25,6 +25,7 @@ macro_rules! out {
 
 mod input;
 use input::Content;
+mod listen;
 mod report;
 
 /// Ends the process after a failed write to stdout (see `out!`).
@@ -37,6 +38,7 @@ fn stdout_failed(e: std::io::Error) -> ! {
 }
 
 use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -127,6 +129,26 @@ struct Args {
     /// Do not run these rules (repeatable).
     #[arg(long = "skip-rule", value_name = "ID")]
     skip_rules: Vec<String>,
+    /// Receive HEP (v1, v2, v3) over UDP on this address and audit what it
+    /// carries live, until interrupted.
+    #[arg(long, value_name = "ADDR:PORT")]
+    hep_listen: Option<String>,
+    /// Forget a transaction kept for matching responses to their request
+    /// this long (capture time, seconds) after its last message
+    /// (default 32: 64·T1, RFC 3261 Timers B, F and H).
+    #[arg(long, value_name = "SECONDS", default_value_t = 32.0)]
+    transaction_timeout: f64,
+    /// Print only the per-rule summary (rule, severity, count, first
+    /// occurrence) and the totals, not each message.
+    #[arg(long)]
+    summary: bool,
+    /// Only messages of this call (their Call-ID); repeatable.
+    #[arg(long = "call-id", value_name = "CALL-ID")]
+    call_ids: Vec<String>,
+    /// Only messages to or from this address (IP or IP:PORT, either end);
+    /// repeatable.
+    #[arg(long = "addr", value_name = "IP[:PORT]")]
+    addrs: Vec<String>,
     /// Print the rule catalogue (text or JSON Lines, per --format) and exit.
     #[arg(long)]
     list_rules: bool,
@@ -165,12 +187,25 @@ fn build_context(args: &Args) -> Result<Context, String> {
     if let Some(s) = args.min_severity {
         policy.set_min_severity(s.into());
     }
-    if !args.rules.is_empty() {
-        for id in &args.rules {
-            if sip_response::validate::Rule::from_id(id).is_none() {
-                return Err(format!("unknown rule id {id:?} (see --list-rules)"));
-            }
+    let role = match args.role {
+        RoleArg::Uac => Role::Uac,
+        RoleArg::Proxy => Role::Proxy,
+        RoleArg::Observer => Role::Observer,
+    };
+    for (flag, id) in args
+        .rules
+        .iter()
+        .map(|r| ("--rule", r))
+        .chain(args.skip_rules.iter().map(|r| ("--skip-rule", r)))
+    {
+        let Some(info) = rules().iter().find(|r| r.id == id) else {
+            return Err(format!("{flag} {id:?}: unknown rule id (see --list-rules)"));
+        };
+        if let Some(why) = cannot_run(info, role) {
+            return Err(format!("{flag} {id:?}: this rule never runs here: {why}"));
         }
+    }
+    if !args.rules.is_empty() {
         for info in rules() {
             if !args.rules.iter().any(|r| r == info.id) {
                 policy
@@ -184,11 +219,6 @@ fn build_context(args: &Args) -> Result<Context, String> {
             .disable(id)
             .map_err(|_| format!("unknown rule id {id:?} (see --list-rules)"))?;
     }
-    let role = match args.role {
-        RoleArg::Uac => Role::Uac,
-        RoleArg::Proxy => Role::Proxy,
-        RoleArg::Observer => Role::Observer,
-    };
     let mut ctx = Context::new()
         .with_transport(args.transport.into())
         .with_role(role)
@@ -198,6 +228,26 @@ fn build_context(args: &Args) -> Result<Context, String> {
         ctx = ctx.with_own_sent_by(host, port);
     }
     Ok(ctx)
+}
+
+/// Why `rule` can never report anything in a run with this role, if so:
+/// it is not checked by validation at all, or it belongs to another role.
+fn cannot_run(rule: &sip_response::validate::RuleInfo, role: Role) -> Option<String> {
+    use sip_response::validate::Contexts;
+    match rule.status {
+        RuleStatus::Checked => {}
+        RuleStatus::CheckedBy(api) => return Some(format!("it is checked by {api}")),
+        RuleStatus::Pending => return Some("it is not implemented yet".into()),
+        RuleStatus::NeedsState(what) => return Some(format!("it needs {what}")),
+        _ => return Some("it is not checked".into()),
+    }
+    if rule.contexts.contains(Contexts::PROXY_FWD) && role != Role::Proxy {
+        return Some("it is a proxy's check (--role proxy)".into());
+    }
+    if rule.contexts.contains(Contexts::UAC) && role != Role::Uac {
+        return Some("it is the UAC's check (--role uac)".into());
+    }
+    None
 }
 
 fn list_rules(format: Format) {
@@ -237,6 +287,121 @@ fn list_rules(format: Format) {
     }
 }
 
+/// An `--addr`: a whole socket address, or an IP address on any port.
+#[derive(Clone, Copy, Debug)]
+enum AddrFilter {
+    Socket(SocketAddr),
+    Ip(IpAddr),
+}
+
+fn parse_addr(s: &str) -> Result<AddrFilter, String> {
+    if let Ok(a) = s.parse::<SocketAddr>() {
+        return Ok(AddrFilter::Socket(a));
+    }
+    let bare = s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .unwrap_or(s);
+    bare.parse::<IpAddr>()
+        .map(AddrFilter::Ip)
+        .map_err(|_| format!("bad --addr {s:?} (IP or IP:PORT)"))
+}
+
+/// Is `item` one the filters let through? Problems with a capture file
+/// and framing failures belong to no call: a `--call-id` filter drops
+/// them, as `--addr` drops what has no addresses.
+fn wanted(args: &Args, addrs: &[AddrFilter], item: &input::Item) -> bool {
+    if !args.call_ids.is_empty() {
+        let Content::Message(m) = &item.content else {
+            return false;
+        };
+        let view = m.view();
+        let Some(id) = view
+            .headers()
+            .get(sip_response::KnownHeader::CallId)
+            .and_then(|h| h.value_str())
+        else {
+            return false;
+        };
+        if !args.call_ids.iter().any(|c| c == id.trim()) {
+            return false;
+        }
+    }
+    if !addrs.is_empty() {
+        let ends = [&item.src, &item.dst];
+        let hit = ends
+            .iter()
+            .filter_map(|e| e.as_ref()?.parse::<SocketAddr>().ok())
+            .any(|end| {
+                addrs.iter().any(|f| match f {
+                    AddrFilter::Socket(a) => *a == end,
+                    AddrFilter::Ip(ip) => *ip == end.ip(),
+                })
+            });
+        if !hit {
+            return false;
+        }
+    }
+    true
+}
+
+/// Validates one item and reports it.
+fn check(
+    args: &Args,
+    addrs: &[AddrFilter],
+    ctx: &Context,
+    color: bool,
+    item: &input::Item,
+    totals: &mut Totals,
+) {
+    if !wanted(args, addrs, item) {
+        return;
+    }
+    match &item.content {
+        Content::CaptureProblem(e) => report::emit(
+            args.format,
+            color,
+            args.summary,
+            item,
+            Outcome::Capture(*e),
+            totals,
+        ),
+        Content::ParseError(e) => report::emit(
+            args.format,
+            color,
+            args.summary,
+            item,
+            Outcome::Error(*e),
+            totals,
+        ),
+        Content::Message(owned) => {
+            let msg = owned.view();
+            let outcome = match &msg {
+                Message::Response(r) => {
+                    // A capture supplies the transport, and the request
+                    // when it holds it.
+                    let mut c = ctx.clone().with_transport(item.transport);
+                    if let Some(req) = &item.request {
+                        // Seen on this hop, not necessarily as the UAS
+                        // received it. Only requests are kept for matching,
+                        // so this cannot fail; if it did, the rules about
+                        // the request would just stay silent.
+                        if let Ok(with) = c.clone().with_observed_request(req.clone()) {
+                            c = with;
+                        }
+                    }
+                    Outcome::Response {
+                        msg: &msg,
+                        report: validate(r, &c),
+                    }
+                }
+                Message::Request(_) => Outcome::Request { msg: &msg },
+            };
+            report::emit(args.format, color, args.summary, item, outcome, totals);
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args = match Args::try_parse() {
         Ok(a) => a,
@@ -250,7 +415,7 @@ fn main() -> ExitCode {
         list_rules(args.format);
         return ExitCode::SUCCESS;
     }
-    if args.inputs.is_empty() {
+    if args.inputs.is_empty() && args.hep_listen.is_none() {
         eprintln!("validate: no input given (a file, a directory, or - for stdin); see --help");
         return ExitCode::from(2);
     }
@@ -261,9 +426,40 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    let addrs = match args
+        .addrs
+        .iter()
+        .map(|a| parse_addr(a))
+        .collect::<Result<Vec<_>, _>>()
+    {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("validate: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let color = args.format == Format::Text && std::io::stdout().is_terminal();
     let mut totals = Totals::default();
-    let (files, failures) = input::expand(&args.inputs);
+    let input::Expanded {
+        files,
+        failures,
+        skipped,
+    } = input::expand(&args.inputs);
+    if !skipped.is_empty() {
+        let names: Vec<String> = skipped
+            .iter()
+            .take(5)
+            .map(|p| p.display().to_string())
+            .collect();
+        let more = skipped.len().saturating_sub(names.len());
+        eprintln!(
+            "validate: skipped {} file{} in the directories given, neither captures nor .sip/.msg/.dat messages: {}{}",
+            skipped.len(),
+            if skipped.len() == 1 { "" } else { "s" },
+            names.join(", "),
+            if more > 0 { format!(" and {more} more") } else { String::new() }
+        );
+    }
     let report_failure = |f: input::ReadFailure, totals: &mut Totals| {
         totals.io_errors += 1;
         eprintln!("validate: {}: {}", f.source, f.error);
@@ -272,53 +468,30 @@ fn main() -> ExitCode {
         report_failure(f, &mut totals);
     }
     let transport: Transport = args.transport.into();
-    for path in files {
-        let items = match input::read_source(&path, transport) {
-            Ok(items) => items,
-            Err(f) => {
-                report_failure(f, &mut totals);
-                continue;
-            }
-        };
-        for item in &items {
-            match &item.content {
-                Content::CaptureProblem(e) => {
-                    report::emit(args.format, color, item, Outcome::Capture(*e), &mut totals)
-                }
-                Content::ParseError(e) => {
-                    report::emit(args.format, color, item, Outcome::Error(*e), &mut totals)
-                }
-                Content::Message(owned) => {
-                    let msg = owned.view();
-                    let outcome = match &msg {
-                        Message::Response(r) => {
-                            // A capture supplies the transport, and the
-                            // request when it holds it.
-                            let mut c = ctx.clone().with_transport(item.transport);
-                            if let Some(req) = &item.request {
-                                // Seen on this hop, not necessarily as the
-                                // UAS received it. Only requests are kept
-                                // for matching, so this cannot fail; if it
-                                // did, the rules about the request would
-                                // just stay silent.
-                                if let Ok(with) = c.clone().with_observed_request(req.clone()) {
-                                    c = with;
-                                }
-                            }
-                            Outcome::Response {
-                                msg: &msg,
-                                report: validate(r, &c),
-                            }
-                        }
-                        Message::Request(_) => Outcome::Request { msg: &msg },
-                    };
-                    report::emit(args.format, color, item, outcome, &mut totals);
-                }
-            }
+    if !(args.transaction_timeout >= 0.0 && args.transaction_timeout <= 86_400.0) {
+        eprintln!("validate: --transaction-timeout must be between 0 and 86400 seconds");
+        return ExitCode::from(2);
+    }
+    let correlation = input::Correlation {
+        expiry: std::time::Duration::from_secs_f64(args.transaction_timeout),
+        ..input::Correlation::default()
+    };
+    if let Some(addr) = &args.hep_listen {
+        let mut handle = |item: input::Item| check(&args, &addrs, &ctx, color, &item, &mut totals);
+        if let Err(e) = listen::listen(addr, correlation, &mut handle) {
+            eprintln!("validate: --hep-listen {addr}: {e}");
+            return ExitCode::from(2);
         }
     }
+    for path in files {
+        let mut handle = |item: input::Item| check(&args, &addrs, &ctx, color, &item, &mut totals);
+        if let Err(f) = input::read_source(&path, transport, correlation, &mut handle) {
+            report_failure(f, &mut totals);
+        }
+    }
+    report::rule_summary(args.format, &totals);
     if args.format == Format::Text {
-        report::summary(&totals);
+        report::totals_line(&totals);
     }
     if totals.io_errors > 0 {
         ExitCode::from(2)

@@ -2,7 +2,7 @@
 //! and JSON Lines (one object per message, the documented contract).
 
 use serde_json::{json, Value};
-use sip_response::capture::CaptureError;
+use sip_response::capture::{CaptureError, Timestamp};
 use sip_response::validate::{Finding, Report, Severity};
 use sip_response::{KnownHeader, Message, ParseError};
 
@@ -28,11 +28,97 @@ pub(crate) struct Totals {
     /// reported, but not SIP findings, so they leave the exit code alone.
     pub(crate) capture_problems: usize,
     pub(crate) by_severity: [usize; 3],
+    /// Per rule, in the order each was first met.
+    pub(crate) rules: Vec<RuleCount>,
+    rule_index: std::collections::HashMap<&'static str, usize>,
+}
+
+/// One rule's line in the summary.
+pub(crate) struct RuleCount {
+    pub(crate) rule: &'static str,
+    pub(crate) severity: Severity,
+    pub(crate) count: usize,
+    /// Where it was first met: source, packet (captures), message index.
+    pub(crate) first: (String, Option<u64>, usize),
 }
 
 impl Totals {
     pub(crate) fn has_errors(&self) -> bool {
         self.parse_errors > 0 || self.by_severity[Severity::Error as usize] > 0
+    }
+
+    fn count(&mut self, f: &Finding, item: &Item) {
+        self.by_severity[f.severity() as usize] += 1;
+        let at = *self.rule_index.entry(f.rule()).or_insert_with(|| {
+            self.rules.push(RuleCount {
+                rule: f.rule(),
+                severity: f.severity(),
+                count: 0,
+                first: (item.source.clone(), item.frame, item.index),
+            });
+            self.rules.len() - 1
+        });
+        let r = &mut self.rules[at];
+        r.count += 1;
+        // A rule whose severity depends on the case is summed under the
+        // worst it reached.
+        if f.severity() > r.severity {
+            r.severity = f.severity();
+        }
+    }
+}
+
+/// What identifies a message to an operator: the status line, the CSeq and
+/// the Call-ID (any of them may be missing from a broken message).
+#[derive(Default)]
+struct CallInfo {
+    code: Option<u16>,
+    reason: Option<String>,
+    cseq: Option<String>,
+    call_id: Option<String>,
+}
+
+fn call_info(msg: &Message<'_>) -> CallInfo {
+    let header = |h: KnownHeader| {
+        msg.headers()
+            .get(h)
+            .and_then(|v| v.value_str())
+            .map(|v| v.trim().to_string())
+    };
+    let (code, reason) = match msg {
+        Message::Response(r) => (
+            Some(r.status().as_u16()),
+            Some(String::from_utf8_lossy(r.reason()).into_owned()),
+        ),
+        Message::Request(_) => (None, None),
+    };
+    CallInfo {
+        code,
+        reason,
+        cseq: header(KnownHeader::CSeq),
+        call_id: header(KnownHeader::CallId),
+    }
+}
+
+impl CallInfo {
+    /// `486 Busy Here; CSeq 1 INVITE; Call-ID a84b4c76e66710`, for the text
+    /// format.
+    fn text(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(c) = self.code {
+            parts.push(
+                format!("{c} {}", self.reason.as_deref().unwrap_or(""))
+                    .trim_end()
+                    .to_string(),
+            );
+        }
+        if let Some(c) = &self.cseq {
+            parts.push(format!("CSeq {c}"));
+        }
+        if let Some(c) = &self.call_id {
+            parts.push(format!("Call-ID {c}"));
+        }
+        parts.join("; ")
     }
 }
 
@@ -49,14 +135,42 @@ pub(crate) enum Outcome<'a> {
     Capture(CaptureError),
 }
 
+/// A capture time as RFC 3339 UTC with microseconds
+/// (`2023-11-14T22:13:21.500000Z`).
+pub(crate) fn utc(t: Timestamp) -> String {
+    // Days since the epoch to a civil date (the proleptic Gregorian
+    // calendar; Howard Hinnant's days-to-civil algorithm).
+    let days = (t.secs / 86_400) as i64;
+    let rem = t.secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        t.nanos / 1000
+    )
+}
+
 /// Where a message is, for the text format: `FILE#N`, and for a capture
-/// also the packet and the addresses.
+/// also the packet, its time and the addresses.
 fn locator(item: &Item) -> String {
     match (item.frame, &item.src, &item.dst) {
         (Some(f), Some(src), Some(dst)) => format!(
-            "{}#{} [packet {f} {} {src} -> {dst}]",
+            "{}#{} [packet {f}{} {} {src} -> {dst}]",
             item.source,
             item.index,
+            item.timestamp
+                .map(|t| format!(" {}", utc(t)))
+                .unwrap_or_default(),
             item.transport.as_str()
         ),
         (Some(f), _, _) => format!("{}#{} [packet {f}]", item.source, item.index),
@@ -88,10 +202,12 @@ fn finding_json(f: &Finding, offset: usize) -> Value {
     })
 }
 
-/// Prints one message's outcome and adds it to the totals.
+/// Prints one message's outcome and adds it to the totals; `quiet` (for
+/// `--summary`) only counts.
 pub(crate) fn emit(
     format: Format,
     color: bool,
+    quiet: bool,
     item: &Item,
     outcome: Outcome<'_>,
     totals: &mut Totals,
@@ -109,10 +225,16 @@ pub(crate) fn emit(
     if let Some(o) = item.stream_offset {
         base.insert("stream_offset".into(), json!(o));
     }
+    if let Some(t) = item.timestamp {
+        base.insert("time".into(), json!(utc(t)));
+    }
     let here = locator(item);
     match outcome {
         Outcome::Capture(e) => {
             totals.capture_problems += 1;
+            if quiet {
+                return;
+            }
             match format {
                 Format::Json => {
                     // A problem with the file has no transport of its own.
@@ -120,7 +242,7 @@ pub(crate) fn emit(
                     base.insert("kind".into(), json!("capture-problem"));
                     base.insert(
                         "error".into(),
-                        json!({"kind": format!("{:?}", e.kind), "offset": e.offset, "fatal": e.is_fatal(), "detail": e.kind.to_string()}),
+                        json!({"kind": e.kind.id(), "offset": e.offset, "fatal": e.is_fatal(), "detail": e.kind.to_string()}),
                     );
                     out!("{}", Value::Object(base));
                 }
@@ -136,6 +258,9 @@ pub(crate) fn emit(
         }
         Outcome::Error(e) => {
             totals.parse_errors += 1;
+            if quiet {
+                return;
+            }
             match format {
                 Format::Json => {
                     base.insert(
@@ -162,7 +287,10 @@ pub(crate) fn emit(
         }
         Outcome::Request { msg } => {
             totals.requests += 1;
-            if format == Format::Json {
+            if format == Format::Json && !quiet {
+                let call = call_info(msg);
+                base.insert("cseq".into(), json!(call.cseq));
+                base.insert("call_id".into(), json!(call.call_id));
                 // The request line's method, not the CSeq's: they may differ
                 // (RFC 4475 §3.1.2.17 mismatch01), and the request line is the
                 // request's method (RFC 3261 §7.1, §8.1.1.5).
@@ -179,14 +307,21 @@ pub(crate) fn emit(
         Outcome::Response { msg, report } => {
             totals.responses += 1;
             for f in report.findings() {
-                totals.by_severity[f.severity() as usize] += 1;
+                totals.count(f, item);
             }
             let Message::Response(resp) = msg else { return };
+            if quiet {
+                return;
+            }
+            let call = call_info(msg);
             match format {
                 Format::Json => {
                     base.insert("kind".into(), json!("response"));
                     base.insert("code".into(), json!(resp.status().as_u16()));
+                    base.insert("reason".into(), json!(call.reason));
                     base.insert("method".into(), json!(cseq_method(msg)));
+                    base.insert("cseq".into(), json!(call.cseq));
+                    base.insert("call_id".into(), json!(call.call_id));
                     base.insert(
                         "findings".into(),
                         Value::Array(
@@ -200,6 +335,7 @@ pub(crate) fn emit(
                     out!("{}", Value::Object(base));
                 }
                 Format::Text => {
+                    let here = format!("{} {{{}}}", here, call.text());
                     for f in report.findings() {
                         let (on, off) = if color {
                             (colour(f.severity()), "\x1b[0m")
@@ -226,8 +362,8 @@ pub(crate) fn emit(
     }
 }
 
-/// The closing summary (text mode).
-pub(crate) fn summary(t: &Totals) {
+/// The closing summary line (text mode, on stderr).
+pub(crate) fn totals_line(t: &Totals) {
     eprintln!(
         "{} responses, {} requests, {} parse errors, {} unreadable inputs, {} capture problems; findings: {} errors, {} warnings, {} info",
         t.responses,
@@ -239,4 +375,65 @@ pub(crate) fn summary(t: &Totals) {
         t.by_severity[Severity::Warning as usize],
         t.by_severity[Severity::Info as usize],
     );
+}
+
+fn first_text(first: &(String, Option<u64>, usize)) -> String {
+    match first.1 {
+        Some(f) => format!("{}#{} [packet {f}]", first.0, first.2),
+        None => format!("{}#{}", first.0, first.2),
+    }
+}
+
+/// The per-rule summary (like `tshark -z expert`): rule, severity, count
+/// and where it was first met, worst severity first, then most frequent.
+pub(crate) fn rule_summary(format: Format, t: &Totals) {
+    let mut rules: Vec<&RuleCount> = t.rules.iter().collect();
+    rules.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.count.cmp(&a.count)));
+    match format {
+        Format::Text => {
+            if rules.is_empty() {
+                return;
+            }
+            out!("{:<40} {:<8} {:>8}  first", "rule", "severity", "count");
+            for r in rules {
+                out!(
+                    "{:<40} {:<8} {:>8}  {}",
+                    r.rule,
+                    r.severity.as_str(),
+                    r.count,
+                    first_text(&r.first)
+                );
+            }
+        }
+        Format::Json => {
+            let rules: Vec<Value> = rules
+                .iter()
+                .map(|r| {
+                    json!({
+                        "rule": r.rule,
+                        "severity": r.severity.as_str(),
+                        "count": r.count,
+                        "first": {"source": r.first.0, "frame": r.first.1, "index": r.first.2},
+                    })
+                })
+                .collect();
+            out!(
+                "{}",
+                json!({
+                    "kind": "summary",
+                    "responses": t.responses,
+                    "requests": t.requests,
+                    "parse_errors": t.parse_errors,
+                    "unreadable_inputs": t.io_errors,
+                    "capture_problems": t.capture_problems,
+                    "findings": {
+                        "error": t.by_severity[Severity::Error as usize],
+                        "warning": t.by_severity[Severity::Warning as usize],
+                        "info": t.by_severity[Severity::Info as usize],
+                    },
+                    "rules": rules,
+                })
+            );
+        }
+    }
 }

@@ -9,6 +9,8 @@
 //! length that is not a multiple of 4) ends the walk with an error: after it
 //! the next record boundary is unknown, like a framing error on a stream.
 
+use std::io::Read as _;
+
 use bytes::Bytes;
 
 use super::{CaptureError, CaptureErrorKind};
@@ -52,6 +54,15 @@ pub struct Timestamp {
 }
 
 impl Timestamp {
+    /// Later by `micros` microseconds (carrying whole seconds over).
+    pub(crate) fn plus_micros(self, micros: u32) -> Timestamp {
+        let nanos = u64::from(self.nanos) + u64::from(micros) * 1_000;
+        Timestamp {
+            secs: self.secs.saturating_add(nanos / 1_000_000_000),
+            nanos: (nanos % 1_000_000_000) as u32,
+        }
+    }
+
     /// Shifted by `secs` seconds (pcapng `if_tsoffset`), saturating at the
     /// ends of the range.
     fn offset_by(self, secs: i64) -> Timestamp {
@@ -64,7 +75,7 @@ impl Timestamp {
 
 /// One captured packet, as stored in the file.
 #[derive(Clone, Debug)]
-pub struct Packet {
+pub(crate) struct Packet {
     /// Packet number in the file, from 1 (what Wireshark calls the frame).
     pub number: u64,
     /// Offset of the packet's first octet in the file.
@@ -82,7 +93,7 @@ pub struct Packet {
 
 impl Packet {
     /// True when the capture kept fewer octets than the wire carried.
-    pub fn is_truncated(&self) -> bool {
+    pub(crate) fn is_truncated(&self) -> bool {
         (self.orig_len as usize) > self.data.len()
     }
 }
@@ -210,18 +221,51 @@ impl Endian {
 /// than any real capture needs.
 const MAX_INTERFACES: usize = 4096;
 
-/// Iterates over the packets of a pcap or pcapng file.
+/// The read buffer a capture is streamed through unless told otherwise: it
+/// holds at least one whole record, so it also bounds the largest record
+/// read (a larger one is skipped and reported).
+pub const DEFAULT_BUFFER: usize = 1024 * 1024;
+
+/// The smallest read buffer accepted (a smaller request is raised to it).
+pub const MIN_BUFFER: usize = 4096;
+
+const PCAPNG_SHB: u32 = 0x0A0D_0D0A;
+const PCAPNG_BOM: u32 = 0x1A2B_3C4D;
+
+/// A byte source the reader streams from.
+pub(crate) type Source = Box<dyn std::io::Read + Send>;
+
+/// pcap-parser's streaming reader, whichever the container.
+type Inner = Box<dyn pcap_parser::traits::PcapReaderIterator + Send>;
+
+/// What the head of the buffered octets holds.
+enum Head {
+    /// Not even a whole record header yet.
+    More,
+    /// A record header that cannot be trusted: its offset from the head.
+    Bad(CaptureErrorKind, usize),
+    /// A record of this many octets, of this pcapng block type (0 for pcap).
+    Record { len: usize, btype: u32 },
+}
+
+/// Iterates over the packets of a pcap or pcapng capture, read as a stream
+/// from any [`std::io::Read`] through pcap-parser's circular buffer: memory
+/// is the buffer (fixed when the reader is made) and the packet being
+/// handed out, whatever the size of the capture.
 ///
-/// An error after which the next record cannot be found
-/// ([`CaptureError::is_fatal`]) is yielded once, and the walk stops there. A
-/// pcapng packet that cannot be used inside a sound block (an undescribed
+/// This reader frames every record itself before pcap-parser decodes it,
+/// so that a damaged record is placed at the field at fault: an error
+/// after which the next record cannot be found
+/// ([`CaptureError::is_fatal`]) is yielded once, and the walk stops there.
+/// A pcapng packet that cannot be used inside a sound block (an undescribed
 /// interface, a damaged packet block) is yielded as an error and the walk
 /// goes on. Records of pcapng block types it does not know are skipped, as
-/// the format asks.
-#[derive(Debug)]
-pub struct PacketReader {
-    data: Bytes,
-    pos: usize,
+/// the format asks; a record larger than the buffer is skipped and
+/// reported.
+pub(crate) struct PacketReader {
+    /// `None` after a fatal error met while starting (yielded first).
+    inner: Option<Inner>,
+    capacity: usize,
     format: Format,
     endian: Endian,
     /// Classic pcap: the one link type and timestamp unit of the file.
@@ -229,26 +273,84 @@ pub struct PacketReader {
     /// pcapng: the interfaces of the current section.
     interfaces: Vec<Interface>,
     next_number: u64,
+    /// An error to yield before anything else (a broken first block).
+    pending: Option<CaptureError>,
     done: bool,
 }
 
-const PCAPNG_SHB: u32 = 0x0A0D_0D0A;
-const PCAPNG_BOM: u32 = 0x1A2B_3C4D;
+impl std::fmt::Debug for PacketReader {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PacketReader")
+            .field("format", &self.format)
+            .field("capacity", &self.capacity)
+            .field("next_number", &self.next_number)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Reads until `buf` holds `want` octets or the source ends; read errors
+/// other than interruptions end it too (returned).
+fn read_up_to(r: &mut Source, buf: &mut Vec<u8>, want: usize) -> std::io::Result<()> {
+    while buf.len() < want {
+        let at = buf.len();
+        buf.resize(want, 0);
+        match r.read(&mut buf[at..]) {
+            Ok(0) => {
+                buf.truncate(at);
+                return Ok(());
+            }
+            Ok(n) => buf.truncate(at + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => buf.truncate(at),
+            Err(e) => {
+                buf.truncate(at);
+                return Err(e);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A source that retries interrupted reads, since pcap-parser takes any
+/// read error as the end.
+struct Retrying(Source);
+
+impl std::io::Read for Retrying {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        loop {
+            match self.0.read(buf) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                other => return other,
+            }
+        }
+    }
+}
 
 impl PacketReader {
-    /// Starts reading `data`, which must begin with a pcap or pcapng magic
-    /// number.
-    pub fn new(data: Bytes) -> Result<Self, CaptureError> {
-        let Some((format, endian, nanos)) = magic(&data) else {
-            return Err(CaptureError {
-                kind: CaptureErrorKind::NotACapture,
-                offset: 0,
-                frame: None,
-            });
+    /// Starts reading a capture held in memory.
+    pub(crate) fn new(data: Bytes) -> Result<Self, CaptureError> {
+        let capacity = data.len().clamp(MIN_BUFFER, DEFAULT_BUFFER);
+        Self::from_read(Box::new(std::io::Cursor::new(data)), capacity)
+    }
+
+    /// Starts reading a capture from `source` through a buffer of
+    /// `capacity` octets (at least [`MIN_BUFFER`]). Reads the file header
+    /// (pcap) or the first block (pcapng) at once; a source that is not a
+    /// capture is refused here.
+    pub(crate) fn from_read(mut source: Source, capacity: usize) -> Result<Self, CaptureError> {
+        let capacity = capacity.max(MIN_BUFFER);
+        let start_err = |kind, offset: usize| CaptureError {
+            kind,
+            offset: offset as u64,
+            frame: None,
+        };
+        let mut head = Vec::new();
+        read_up_to(&mut source, &mut head, 4).map_err(|_| start_err(CaptureErrorKind::Read, 0))?;
+        let Some((format, endian, nanos)) = magic(&head) else {
+            return Err(start_err(CaptureErrorKind::NotACapture, 0));
         };
         let mut reader = PacketReader {
-            data,
-            pos: 0,
+            inner: None,
+            capacity,
             format,
             endian,
             pcap_iface: Interface {
@@ -259,193 +361,371 @@ impl PacketReader {
             },
             interfaces: Vec::new(),
             next_number: 1,
+            pending: None,
             done: false,
         };
-        if format == Format::Pcap {
-            let header = reader.data.get(..24).ok_or(CaptureError {
-                kind: CaptureErrorKind::Truncated,
-                offset: reader.data.len() as u64,
-                frame: None,
-            })?;
-            // Bytes 20..24 hold the link type in their low 16 bits; the
-            // upper half carries the FCS length and its presence flag (bit
-            // 26) in newer files, which we do not need (libpcap's
-            // LT_LINKTYPE).
-            reader.pcap_iface.link = LinkType(endian.u32(&header[20..24]) & 0xffff);
-            reader.pos = 24;
+        let read_err = |head: &Vec<u8>| start_err(CaptureErrorKind::Read, head.len());
+        match format {
+            Format::Pcap => {
+                read_up_to(&mut source, &mut head, 24).map_err(|_| read_err(&head))?;
+                if head.len() < 24 {
+                    return Err(start_err(CaptureErrorKind::Truncated, head.len()));
+                }
+                // Bytes 20..24 hold the link type in their low 16 bits; the
+                // upper half carries the FCS length and its presence flag
+                // (bit 26) in newer files, which we do not need (libpcap's
+                // LT_LINKTYPE).
+                reader.pcap_iface.link = LinkType(endian.u32(&head[20..24]) & 0xffff);
+            }
+            Format::Pcapng => {
+                // The first block whole, so that pcap-parser's reader
+                // starts on a sound section header; a broken one is
+                // yielded by the first `next`, like any later one.
+                read_up_to(&mut source, &mut head, 12).map_err(|_| read_err(&head))?;
+                let mut endian = reader.endian;
+                let problem = match frame_pcapng(&head, &mut endian) {
+                    Head::More => Some((CaptureErrorKind::Truncated, head.len())),
+                    Head::Bad(kind, at) => Some((kind, at)),
+                    Head::Record { len, .. } if len > capacity => {
+                        Some((CaptureErrorKind::RecordTooLarge, 4))
+                    }
+                    Head::Record { len, .. } => {
+                        read_up_to(&mut source, &mut head, len).map_err(|_| read_err(&head))?;
+                        if head.len() < len {
+                            Some((CaptureErrorKind::RecordPastEnd, 4))
+                        } else if endian.u32(&head[len - 4..len]) as usize != len {
+                            Some((CaptureErrorKind::BadBlockLength, len - 4))
+                        } else {
+                            None
+                        }
+                    }
+                };
+                reader.endian = endian;
+                if let Some((kind, at)) = problem {
+                    reader.pending = Some(CaptureError {
+                        kind,
+                        offset: at as u64,
+                        frame: Some(1),
+                    });
+                    return Ok(reader);
+                }
+            }
+        }
+        let stream = Retrying(Box::new(std::io::Cursor::new(head).chain(source)));
+        let inner: Result<Inner, _> = match format {
+            Format::Pcap => {
+                pcap_parser::LegacyPcapReader::new(capacity, stream).map(|r| Box::new(r) as Inner)
+            }
+            Format::Pcapng => {
+                pcap_parser::PcapNGReader::new(capacity, stream).map(|r| Box::new(r) as Inner)
+            }
+        };
+        match inner {
+            Ok(mut inner) => {
+                if format == Format::Pcap {
+                    // pcap-parser hands out the file header first.
+                    if let Ok((n, _)) = inner.next() {
+                        inner.consume(n);
+                    }
+                }
+                reader.inner = Some(inner);
+            }
+            Err(_) => {
+                // A section header pcap-parser cannot read although its
+                // framing is sound (a body too short for its fields).
+                reader.pending = Some(CaptureError {
+                    kind: CaptureErrorKind::BadBlockLength,
+                    offset: 4,
+                    frame: Some(1),
+                });
+            }
         }
         Ok(reader)
     }
 
     /// The container format.
-    pub fn format(&self) -> Format {
+    pub(crate) fn format(&self) -> Format {
         self.format
     }
 
     fn fail(
         &mut self,
         kind: CaptureErrorKind,
-        offset: usize,
+        offset: u64,
     ) -> Option<Result<Packet, CaptureError>> {
         self.done = true;
         Some(Err(CaptureError {
             kind,
-            offset: offset as u64,
+            offset,
             frame: Some(self.next_number),
         }))
     }
 
-    fn next_pcap(&mut self) -> Option<Result<Packet, CaptureError>> {
-        let start = self.pos;
-        if start == self.data.len() {
-            return None;
+    /// The next packet (or problem), reading more of the source as needed.
+    fn next_record(&mut self) -> Option<Result<Packet, CaptureError>> {
+        let mut inner = self.inner.take()?;
+        let r = self.next_record_in(&mut inner);
+        if !self.done {
+            self.inner = Some(inner);
         }
-        let Some(rec) = self.data.get(start..start + 16) else {
-            return self.fail(CaptureErrorKind::Truncated, self.data.len());
-        };
-        let e = self.endian;
-        let secs = e.u32(&rec[0..4]);
-        let frac = e.u32(&rec[4..8]);
-        let incl = e.u32(&rec[8..12]) as usize;
-        let orig = e.u32(&rec[12..16]);
-        let body = start + 16;
-        let Some(end) = body.checked_add(incl).filter(|&end| end <= self.data.len()) else {
-            return self.fail(CaptureErrorKind::RecordPastEnd, start + 8);
-        };
-        self.pos = end;
-        let ticks = u64::from(secs) * per_second(self.pcap_iface.units) + u64::from(frac);
-        Some(Ok(self.packet(body, end, self.pcap_iface, ticks, orig)))
+        r
     }
 
-    fn packet(
+    fn next_record_in(&mut self, inner: &mut Inner) -> Option<Result<Packet, CaptureError>> {
+        loop {
+            let data = inner.data();
+            let base = inner.consumed() as u64;
+            let head = match self.format {
+                Format::Pcap => frame_pcap(data, self.endian),
+                Format::Pcapng => frame_pcapng(data, &mut self.endian),
+            };
+            let (len, btype) = match head {
+                Head::More if inner.reader_exhausted() => {
+                    if data.is_empty() {
+                        self.done = true;
+                        return None;
+                    }
+                    let end = base + data.len() as u64;
+                    return self.fail(CaptureErrorKind::Truncated, end);
+                }
+                Head::More => {
+                    if inner.refill().is_err() {
+                        let end = base + inner.data().len() as u64;
+                        return self.fail(CaptureErrorKind::Read, end);
+                    }
+                    continue;
+                }
+                Head::Bad(kind, at) => return self.fail(kind, base + at as u64),
+                Head::Record { len, btype } => (len, btype),
+            };
+            // The record's length field, where a record running past the
+            // end is placed.
+            let length_field = base + if self.format == Format::Pcap { 8 } else { 4 };
+            if len > data.len() {
+                if inner.reader_exhausted() {
+                    return self.fail(CaptureErrorKind::RecordPastEnd, length_field);
+                }
+                if len > self.capacity {
+                    return self.skip_record(inner, len, btype, length_field);
+                }
+                if inner.refill().is_err() {
+                    let end = base + inner.data().len() as u64;
+                    return self.fail(CaptureErrorKind::Read, end);
+                }
+                continue;
+            }
+            if self.format == Format::Pcapng && self.endian.u32(&data[len - 4..len]) as usize != len
+            {
+                return self.fail(CaptureErrorKind::BadBlockLength, base + len as u64 - 4);
+            }
+            let result = match self.format {
+                Format::Pcap => Some(self.pcap_record(inner, base)),
+                Format::Pcapng => self.pcapng_block(inner, base, len, btype),
+            };
+            if self.done {
+                return result;
+            }
+            inner.consume(len);
+            if result.is_some() {
+                return result;
+            }
+        }
+    }
+
+    /// A record larger than the buffer: its octets are read and dropped
+    /// (reported), or the end of the source is a record past the end.
+    fn skip_record(
         &mut self,
-        body: usize,
-        end: usize,
-        iface: Interface,
-        ticks: u64,
-        orig: u32,
-    ) -> Packet {
+        inner: &mut Inner,
+        len: usize,
+        btype: u32,
+        length_field: u64,
+    ) -> Option<Result<Packet, CaptureError>> {
+        let mut left = len;
+        loop {
+            let n = inner.data().len().min(left);
+            inner.consume(n);
+            left -= n;
+            if left == 0 {
+                break;
+            }
+            if inner.refill().is_err() {
+                return self.fail(CaptureErrorKind::Read, length_field);
+            }
+            if inner.data().is_empty() && inner.reader_exhausted() {
+                return self.fail(CaptureErrorKind::RecordPastEnd, length_field);
+            }
+        }
+        let frame = self.next_number;
+        if self.format == Format::Pcap || matches!(btype, 2 | 3 | 6) {
+            self.next_number += 1;
+        }
+        Some(Err(CaptureError {
+            kind: CaptureErrorKind::RecordTooLarge,
+            offset: length_field,
+            frame: Some(frame),
+        }))
+    }
+
+    fn pcap_record(&mut self, inner: &mut Inner, base: u64) -> Result<Packet, CaptureError> {
         let number = self.next_number;
         self.next_number += 1;
-        Packet {
-            number,
-            file_offset: body as u64,
-            timestamp: iface.units.split(ticks).offset_by(iface.ts_offset),
-            link: iface.link,
-            data: self.data.slice(body..end),
-            orig_len: orig.max((end - body).min(u32::MAX as usize) as u32),
+        let iface = self.pcap_iface;
+        match inner.next() {
+            Ok((_, pcap_parser::PcapBlockOwned::Legacy(b))) => {
+                let ticks = u64::from(b.ts_sec) * per_second(iface.units) + u64::from(b.ts_usec);
+                Ok(packet(number, base + 16, iface, ticks, b.origlen, b.data))
+            }
+            // Framed above, so pcap-parser reads it; should it not, the
+            // record is lost, not the walk.
+            _ => Err(CaptureError {
+                kind: CaptureErrorKind::BadPacketBlock,
+                offset: base + 8,
+                frame: Some(number),
+            }),
         }
     }
 
-    fn next_pcapng(&mut self) -> Option<Result<Packet, CaptureError>> {
-        loop {
-            let start = self.pos;
-            if start == self.data.len() {
-                return None;
-            }
-            let Some(head) = self.data.get(start..start + 12) else {
-                return self.fail(CaptureErrorKind::Truncated, self.data.len());
-            };
-            let mut e = self.endian;
-            let raw_type = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
-            if raw_type == PCAPNG_SHB {
-                // A new section sets its own byte order (the type reads the
-                // same both ways); interfaces start over.
-                e = match Endian::Little.u32(&head[8..12]) {
-                    PCAPNG_BOM => Endian::Little,
-                    v if v.swap_bytes() == PCAPNG_BOM => Endian::Big,
-                    _ => return self.fail(CaptureErrorKind::BadByteOrderMagic, start + 8),
-                };
-                self.endian = e;
+    /// One whole, soundly framed pcapng block at the head of the buffer.
+    /// `None` when it holds no packet (the walk goes on).
+    fn pcapng_block(
+        &mut self,
+        inner: &mut Inner,
+        base: u64,
+        len: usize,
+        btype: u32,
+    ) -> Option<Result<Packet, CaptureError>> {
+        use pcap_parser::{Block, PcapBlockOwned};
+        let e = self.endian;
+        let body_at = base + 8;
+        let body_len = len - 12;
+        let n = self.next_number;
+        let err = |kind, offset: u64| CaptureError {
+            kind,
+            offset,
+            frame: Some(n),
+        };
+        match btype {
+            PCAPNG_SHB => {
+                // pcap-parser learns the section's byte order from it.
                 self.interfaces.clear();
+                if inner.next().is_err() {
+                    return self.fail(CaptureErrorKind::BadBlockLength, base + 4);
+                }
+                None
             }
-            let btype = e.u32(&head[0..4]);
-            let blen = e.u32(&head[4..8]) as usize;
-            if blen < 12 || blen % 4 != 0 {
-                return self.fail(CaptureErrorKind::BadBlockLength, start + 4);
-            }
-            let Some(end) = start
-                .checked_add(blen)
-                .filter(|&end| end <= self.data.len())
-            else {
-                return self.fail(CaptureErrorKind::RecordPastEnd, start + 4);
-            };
-            if e.u32(&self.data[end - 4..end]) as usize != blen {
-                return self.fail(CaptureErrorKind::BadBlockLength, end - 4);
-            }
-            self.pos = end;
-            let body = start + 8..end - 4;
-            match btype {
-                PCAPNG_SHB => {}
-                1 => match self.interface(body.clone()) {
-                    Ok(()) => {}
+            1 => {
+                if body_len < 8 {
+                    return self.fail(CaptureErrorKind::Truncated, body_at);
+                }
+                if self.interfaces.len() >= MAX_INTERFACES {
                     // Interfaces past the cap are not kept, and numbering
                     // stays right for those before it: packets naming one
                     // are reported (UnknownInterface) and the walk goes on.
-                    Err(CaptureErrorKind::TooManyInterfaces) => {
-                        return Some(Err(CaptureError {
-                            kind: CaptureErrorKind::TooManyInterfaces,
-                            offset: body.start as u64,
-                            frame: None,
-                        }))
+                    return Some(Err(CaptureError {
+                        kind: CaptureErrorKind::TooManyInterfaces,
+                        offset: body_at,
+                        frame: None,
+                    }));
+                }
+                let iface = match inner.next() {
+                    Ok((_, PcapBlockOwned::NG(Block::InterfaceDescription(idb)))) => Interface {
+                        link: LinkType(idb.linktype.0 as u32 & 0xffff),
+                        units: TsUnits::from_option(idb.if_tsresol).unwrap_or(TsUnits::Pow10(6)),
+                        snaplen: idb.snaplen,
+                        // Read here: one 64-bit value in the section's
+                        // byte order (pcap-parser swaps the halves of a
+                        // big-endian one).
+                        ts_offset: idb
+                            .options
+                            .iter()
+                            .find(|o| o.code == pcap_parser::OptionCode::IfTsoffset)
+                            .and_then(|o| o.as_bytes().ok())
+                            .and_then(|v| <[u8; 8]>::try_from(v).ok())
+                            .map_or(0, |v| match e {
+                                Endian::Little => i64::from_le_bytes(v),
+                                Endian::Big => i64::from_be_bytes(v),
+                            }),
+                    },
+                    // Options pcap-parser cannot follow: the fixed fields
+                    // are enough.
+                    _ => {
+                        let b = &inner.data()[8..16];
+                        Interface {
+                            link: LinkType(u32::from(e.u16(&b[0..2]))),
+                            units: TsUnits::Pow10(6),
+                            snaplen: e.u32(&b[4..8]),
+                            ts_offset: 0,
+                        }
                     }
-                    Err(k) => return self.fail(k, body.start),
-                },
-                6 => return Some(self.enhanced(body)),
-                3 => return Some(self.simple(body)),
-                2 => return Some(self.obsolete(body)),
-                _ => {}
+                };
+                self.interfaces.push(iface);
+                None
             }
-        }
-    }
-
-    /// Interface Description Block: link type, snap length, options.
-    fn interface(&mut self, body: std::ops::Range<usize>) -> Result<(), CaptureErrorKind> {
-        let e = self.endian;
-        let b = &self.data[body];
-        if b.len() < 8 {
-            return Err(CaptureErrorKind::Truncated);
-        }
-        if self.interfaces.len() >= MAX_INTERFACES {
-            return Err(CaptureErrorKind::TooManyInterfaces);
-        }
-        let link = LinkType(u32::from(e.u16(&b[0..2])));
-        let snaplen = e.u32(&b[4..8]);
-        let mut units = TsUnits::Pow10(6);
-        let mut ts_offset = 0i64;
-        // Options: code (2), length (2), value padded to 4.
-        let mut o = 8;
-        while o + 4 <= b.len() {
-            let code = e.u16(&b[o..o + 2]);
-            let len = usize::from(e.u16(&b[o + 2..o + 4]));
-            let v = o + 4;
-            if code == 0 || v + len > b.len() {
-                break;
-            }
-            if code == 9 && len >= 1 {
-                if let Some(u) = TsUnits::from_option(b[v]) {
-                    units = u;
+            6 | 2 => {
+                // Enhanced (6) and the obsolete Packet Block (2): interface
+                // (32 or 16 bits), 64-bit timestamp, lengths, data.
+                self.next_number += 1;
+                let b = &inner.data()[8..len - 4];
+                if b.len() < 20 {
+                    return Some(Err(err(CaptureErrorKind::BadPacketBlock, body_at)));
+                }
+                let id = if btype == 6 {
+                    e.u32(&b[0..4])
+                } else {
+                    u32::from(e.u16(&b[0..2]))
+                };
+                let iface = match self.iface(id) {
+                    Ok(i) => i,
+                    Err(k) => return Some(Err(err(k, body_at))),
+                };
+                let ticks = (u64::from(e.u32(&b[4..8])) << 32) | u64::from(e.u32(&b[8..12]));
+                let cap = e.u32(&b[12..16]) as usize;
+                let orig = e.u32(&b[16..20]);
+                if cap > b.len() - 20 {
+                    return Some(Err(err(CaptureErrorKind::BadPacketBlock, body_at + 12)));
+                }
+                if btype == 2 {
+                    // pcap-parser has no decoder for the obsolete block.
+                    let data = &b[20..20 + cap];
+                    return Some(Ok(packet(n, body_at + 20, iface, ticks, orig, data)));
+                }
+                match inner.next() {
+                    Ok((_, PcapBlockOwned::NG(Block::EnhancedPacket(epb)))) => {
+                        let data = &epb.data[..(epb.caplen as usize).min(epb.data.len())];
+                        Some(Ok(packet(n, body_at + 20, iface, ticks, orig, data)))
+                    }
+                    _ => Some(Err(err(CaptureErrorKind::BadPacketBlock, body_at))),
                 }
             }
-            if code == 14 && len == 8 {
-                let hi = u64::from(e.u32(&b[v..v + 4]));
-                let lo = u64::from(e.u32(&b[v + 4..v + 8]));
-                // Written as one 64-bit value in the section's byte order.
-                let raw = match e {
-                    Endian::Little => (lo << 32) | hi,
-                    Endian::Big => (hi << 32) | lo,
+            3 => {
+                // Simple Packet Block: interface 0, no timestamp; the
+                // captured length is the original length, cut to the
+                // interface's snap length (the block pads the data to 4
+                // octets, so what it holds may be longer).
+                self.next_number += 1;
+                if body_len < 4 {
+                    return Some(Err(err(CaptureErrorKind::BadPacketBlock, body_at)));
+                }
+                let iface = match self.iface(0) {
+                    Ok(i) => i,
+                    Err(k) => return Some(Err(err(k, body_at))),
                 };
-                ts_offset = raw as i64;
+                match inner.next() {
+                    Ok((_, PcapBlockOwned::NG(Block::SimplePacket(spb)))) => {
+                        let mut len = (spb.origlen as usize).min(spb.data.len());
+                        if iface.snaplen != 0 {
+                            len = len.min(iface.snaplen as usize);
+                        }
+                        let mut p = packet(n, body_at + 4, iface, 0, spb.origlen, &spb.data[..len]);
+                        p.timestamp = Timestamp::default();
+                        Some(Ok(p))
+                    }
+                    _ => Some(Err(err(CaptureErrorKind::BadPacketBlock, body_at))),
+                }
             }
-            o = v + ((len + 3) & !3);
+            _ => None,
         }
-        self.interfaces.push(Interface {
-            link,
-            units,
-            snaplen,
-            ts_offset,
-        });
-        Ok(())
     }
 
     fn iface(&self, id: u32) -> Result<Interface, CaptureErrorKind> {
@@ -454,105 +734,60 @@ impl PacketReader {
             .copied()
             .ok_or(CaptureErrorKind::UnknownInterface)
     }
+}
 
-    /// Enhanced Packet Block: interface, 64-bit timestamp, lengths, data.
-    fn enhanced(&mut self, body: std::ops::Range<usize>) -> Result<Packet, CaptureError> {
-        let e = self.endian;
-        let b = &self.data[body.clone()];
-        let err = |kind, offset: usize, n| CaptureError {
-            kind,
-            offset: offset as u64,
-            frame: Some(n),
-        };
-        let n = self.next_number;
-        if b.len() < 20 {
-            self.next_number += 1;
-            return Err(err(CaptureErrorKind::BadPacketBlock, body.start, n));
-        }
-        let ticks = (u64::from(e.u32(&b[4..8])) << 32) | u64::from(e.u32(&b[8..12]));
-        let cap = e.u32(&b[12..16]) as usize;
-        let orig = e.u32(&b[16..20]);
-        let iface = match self.iface(e.u32(&b[0..4])) {
-            Ok(i) => i,
-            Err(k) => {
-                self.next_number += 1;
-                return Err(err(k, body.start, n));
-            }
-        };
-        let data = body.start + 20;
-        if cap > b.len() - 20 {
-            self.next_number += 1;
-            return Err(err(CaptureErrorKind::BadPacketBlock, body.start + 12, n));
-        }
-        Ok(self.packet(data, data + cap, iface, ticks, orig))
+/// A packet copied out of the read buffer.
+fn packet(
+    number: u64,
+    file_offset: u64,
+    iface: Interface,
+    ticks: u64,
+    orig: u32,
+    data: &[u8],
+) -> Packet {
+    Packet {
+        number,
+        file_offset,
+        timestamp: iface.units.split(ticks).offset_by(iface.ts_offset),
+        link: iface.link,
+        data: Bytes::copy_from_slice(data),
+        orig_len: orig.max(data.len().min(u32::MAX as usize) as u32),
     }
+}
 
-    /// Simple Packet Block: interface 0, no timestamp; the captured length is
-    /// the original length, cut to the interface's snap length (the block
-    /// pads the data to 4 octets, so what it holds may be longer).
-    fn simple(&mut self, body: std::ops::Range<usize>) -> Result<Packet, CaptureError> {
-        let e = self.endian;
-        let n = self.next_number;
-        let b = &self.data[body.clone()];
-        let fail = |kind| CaptureError {
-            kind,
-            offset: body.start as u64,
-            frame: Some(n),
-        };
-        if b.len() < 4 {
-            self.next_number += 1;
-            return Err(fail(CaptureErrorKind::BadPacketBlock));
-        }
-        let orig = e.u32(&b[0..4]);
-        let iface = match self.iface(0) {
-            Ok(i) => i,
-            Err(k) => {
-                self.next_number += 1;
-                return Err(fail(k));
-            }
-        };
-        let data = body.start + 4;
-        let mut len = (orig as usize).min(b.len() - 4);
-        if iface.snaplen != 0 {
-            len = len.min(iface.snaplen as usize);
-        }
-        let mut p = self.packet(data, data + len, iface, 0, orig);
-        p.timestamp = Timestamp::default();
-        Ok(p)
+/// Frames the pcap record at the head of `data`.
+fn frame_pcap(data: &[u8], e: Endian) -> Head {
+    let Some(rec) = data.get(..16) else {
+        return Head::More;
+    };
+    let incl = e.u32(&rec[8..12]) as usize;
+    Head::Record {
+        len: 16usize.saturating_add(incl),
+        btype: 0,
     }
+}
 
-    /// Obsolete Packet Block (type 2): like the Enhanced one with a 16-bit
-    /// interface id and a drops counter.
-    fn obsolete(&mut self, body: std::ops::Range<usize>) -> Result<Packet, CaptureError> {
-        let e = self.endian;
-        let n = self.next_number;
-        let b = &self.data[body.clone()];
-        let err = |kind, offset: usize| CaptureError {
-            kind,
-            offset: offset as u64,
-            frame: Some(n),
+/// Frames the pcapng block at the head of `data`; a section header sets
+/// `endian` (its type reads the same both ways).
+fn frame_pcapng(data: &[u8], endian: &mut Endian) -> Head {
+    let Some(head) = data.get(..12) else {
+        return Head::More;
+    };
+    let raw_type = u32::from_le_bytes([head[0], head[1], head[2], head[3]]);
+    if raw_type == PCAPNG_SHB {
+        *endian = match Endian::Little.u32(&head[8..12]) {
+            PCAPNG_BOM => Endian::Little,
+            v if v.swap_bytes() == PCAPNG_BOM => Endian::Big,
+            _ => return Head::Bad(CaptureErrorKind::BadByteOrderMagic, 8),
         };
-        if b.len() < 20 {
-            self.next_number += 1;
-            return Err(err(CaptureErrorKind::BadPacketBlock, body.start));
-        }
-        let iface = match self.iface(u32::from(e.u16(&b[0..2]))) {
-            Ok(i) => i,
-            Err(k) => {
-                self.next_number += 1;
-                return Err(err(k, body.start));
-            }
-        };
-        let ticks = (u64::from(e.u32(&b[4..8])) << 32) | u64::from(e.u32(&b[8..12]));
-        let cap = e.u32(&b[12..16]) as usize;
-        let orig = e.u32(&b[16..20]);
-        if cap > b.len() - 20 {
-            self.next_number += 1;
-            return Err(err(CaptureErrorKind::BadPacketBlock, body.start + 12));
-        }
-        let data = body.start + 20;
-        Ok(self.packet(data, data + cap, iface, ticks, orig))
     }
+    let e = *endian;
+    let btype = e.u32(&head[0..4]);
+    let blen = e.u32(&head[4..8]) as usize;
+    if blen < 12 || blen % 4 != 0 {
+        return Head::Bad(CaptureErrorKind::BadBlockLength, 4);
+    }
+    Head::Record { len: blen, btype }
 }
 
 fn per_second(u: TsUnits) -> u64 {
@@ -566,13 +801,14 @@ impl Iterator for PacketReader {
     type Item = Result<Packet, CaptureError>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        if let Some(e) = self.pending.take() {
+            self.done = true;
+            return Some(Err(e));
+        }
         if self.done {
             return None;
         }
-        match self.format {
-            Format::Pcap => self.next_pcap(),
-            Format::Pcapng => self.next_pcapng(),
-        }
+        self.next_record()
     }
 }
 

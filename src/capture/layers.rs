@@ -18,23 +18,23 @@ use super::file::LinkType;
 
 /// How many encapsulations (IP in IP, GRE, GTP-U, VLAN tags count
 /// separately) one packet may nest. Real captures nest three or four.
-pub const MAX_DEPTH: usize = 16;
+pub(crate) const MAX_DEPTH: usize = 16;
 
 /// How many fragmented IP datagrams may be awaiting their missing pieces at
 /// once; past it the oldest is dropped (and reported).
-pub const MAX_PENDING_FRAGMENTS: usize = 256;
+pub(crate) const MAX_PENDING_FRAGMENTS: usize = 256;
 
 /// Why a packet's layers could not be read. The offset is from the start of
 /// the packet's link-layer data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct LayerError {
+pub(crate) struct LayerError {
     /// What was wrong.
     pub kind: LayerErrorKind,
     /// Offset in the packet where it was found.
     pub offset: usize,
 }
 
-/// The kinds of [`LayerError`].
+/// What was wrong with a packet's headers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum LayerErrorKind {
@@ -42,7 +42,7 @@ pub enum LayerErrorKind {
     Truncated,
     /// An IP header's length fields contradict each other.
     BadIpHeader,
-    /// Encapsulation nested deeper than [`MAX_DEPTH`].
+    /// Encapsulation nested deeper than 16 levels.
     TooDeep,
     /// A fragmented datagram was dropped: too many others were pending, or
     /// its pieces overlap inconsistently or exceed 64 KiB.
@@ -51,7 +51,7 @@ pub enum LayerErrorKind {
 
 /// A transport-layer segment found in a packet.
 #[derive(Clone, Debug)]
-pub struct Segment {
+pub(crate) struct Segment {
     /// Source address and port.
     pub src: SocketAddr,
     /// Destination address and port.
@@ -64,7 +64,7 @@ pub struct Segment {
 
 /// The transport of a [`Segment`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Proto {
+pub(crate) enum Proto {
     /// A UDP datagram.
     Udp,
     /// A TCP segment: its sequence number and flags.
@@ -93,7 +93,7 @@ pub enum Proto {
 
 /// What one packet held.
 #[derive(Debug, Default)]
-pub struct Decoded {
+pub(crate) struct Decoded {
     /// Transport segments, in packet order (SCTP may bundle several).
     pub segments: Vec<Segment>,
     /// Problems met on the way (the packet may still have given segments).
@@ -126,7 +126,7 @@ struct Pending {
 
 /// Decodes packets, keeping the IP fragment reassembly state between them.
 #[derive(Debug, Default)]
-pub struct Dissector {
+pub(crate) struct Dissector {
     pending: HashMap<FragKey, Pending>,
     clock: u64,
 }
@@ -198,12 +198,12 @@ const ETH_MPLS: u16 = 0x8847;
 
 impl Dissector {
     /// A dissector with no pending fragments.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Self::default()
     }
 
     /// Decodes one packet of link type `link`.
-    pub fn decode(&mut self, link: LinkType, data: &Bytes) -> Decoded {
+    pub(crate) fn decode(&mut self, link: LinkType, data: &Bytes) -> Decoded {
         self.decode_cut(link, data, false)
     }
 
@@ -215,7 +215,7 @@ impl Dissector {
     /// kept (a fragment of a cut datagram is not filed for reassembly: where
     /// it ends is unknown). Headers themselves cut short are errors as in
     /// [`decode`](Self::decode).
-    pub fn decode_cut(&mut self, link: LinkType, data: &Bytes, cut: bool) -> Decoded {
+    pub(crate) fn decode_cut(&mut self, link: LinkType, data: &Bytes, cut: bool) -> Decoded {
         let mut out = Decoded::default();
         let mut w = Walk {
             out: &mut out,

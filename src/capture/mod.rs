@@ -7,12 +7,14 @@
 //! walk except when the file itself can no longer be followed.
 //!
 //! The layers, from the bottom:
-//! * [`file`](mod@file): pcap / pcapng records to packets (slices of the file: no copy);
-//! * [`layers`]: link layer, IP (with fragment reassembly) and tunnels to
+//! * `file`: pcap / pcapng records to packets, read with pcap-parser's
+//!   streaming readers after this module has framed each record (so that a
+//!   damaged one is placed at the field at fault);
+//! * `layers`: link layer, IP (with fragment reassembly) and tunnels to
 //!   UDP / TCP / SCTP segments;
-//! * [`tcp`]: TCP reassembly per direction; [`sctp`]: SCTP messages from
+//! * `tcp`: TCP reassembly per direction; `sctp`: SCTP messages from
 //!   DATA chunk fragments;
-//! * [`websocket`]: SIP over WebSocket (RFC 7118) inside TCP;
+//! * `websocket`: SIP over WebSocket (RFC 7118) inside TCP;
 //! * this module: which payloads are SIP, and framing them with the
 //!   library's own parser: a UDP datagram or SCTP message is one message
 //!   (datagram semantics), a TCP direction is a stream cut by
@@ -26,20 +28,27 @@
 //! parser cannot do this, the message boundaries being lost, but a capture
 //! reader looking at history can, and loses nothing else).
 //!
-//! Memory: what waits (IP fragments, out-of-order TCP segments, a stream's
-//! search for a start line, SCTP fragments) is held up to a fixed bound per
-//! layer, and as slices of the file where it can be; what is followed (a
-//! pending message per TCP direction, within the parser's limits) grows at
-//! most linearly with the capture, for at most [`MAX_FLOWS`] TCP directions
-//! and SCTP streams at once (`tests/capture_alloc.rs` measures both). The
-//! whole file is held in memory (a [`Bytes`]): reading a capture as a
-//! stream is not supported yet.
+//! Memory: the capture is read as a stream ([`CaptureReader::from_read`]:
+//! a file, a pipe, stdin) through pcap-parser's circular buffer of
+//! [`CaptureOptions::buffer`] octets, so the file side holds that buffer and
+//! the packet in hand whatever the capture's size. What waits (IP
+//! fragments, out-of-order TCP segments, a stream's search for a start
+//! line, SCTP fragments) is held up to a fixed bound per layer; what is
+//! followed (a pending message per TCP direction, within the parser's
+//! limits) grows at most linearly with the capture, for at most
+//! [`MAX_FLOWS`] TCP directions and SCTP streams at once
+//! (`tests/capture_alloc.rs` measures both).
 
-pub mod file;
-pub mod layers;
-pub mod sctp;
-pub mod tcp;
-pub mod websocket;
+pub(crate) mod file;
+mod hep;
+pub(crate) mod layers;
+mod sctp;
+mod tcp;
+mod websocket;
+
+pub use self::file::{Format, LinkType, Timestamp, DEFAULT_BUFFER, MIN_BUFFER};
+pub use self::hep::{decode_hep, Hep, HepError};
+pub use self::layers::LayerErrorKind;
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -49,8 +58,8 @@ use bytes::{Buf, Bytes, BytesMut};
 use crate::validate::Transport;
 use crate::{MessageDecoder, OwnedMessage, ParseError, ParseErrorKind, ParseOptions};
 
-use self::file::{Packet, PacketReader, Timestamp};
-use self::layers::{Dissector, LayerErrorKind, Proto, Segment};
+use self::file::{Packet, PacketReader};
+use self::layers::{Dissector, Proto, Segment};
 use self::tcp::{StreamPiece, TcpReassembler};
 use self::websocket::{WsDecoder, WsEvent};
 
@@ -61,6 +70,33 @@ pub const MAX_FLOWS: usize = 65_536;
 /// The longest line kept while searching a TCP stream for a SIP start line:
 /// the parser's default start-line limit.
 const MAX_HUNT_LINE: usize = 8 * 1024;
+
+/// How a [`CaptureReader`] reads a stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CaptureOptions {
+    /// The read buffer, in octets: the memory the file side of the reader
+    /// holds, and the largest record it reads (a larger one is skipped and
+    /// reported as [`CaptureErrorKind::RecordTooLarge`]). Raised to
+    /// [`MIN_BUFFER`]; [`DEFAULT_BUFFER`] by default.
+    pub buffer: usize,
+}
+
+impl Default for CaptureOptions {
+    fn default() -> Self {
+        CaptureOptions {
+            buffer: DEFAULT_BUFFER,
+        }
+    }
+}
+
+impl CaptureOptions {
+    /// With a read buffer of `octets`.
+    pub fn buffer(mut self, octets: usize) -> Self {
+        self.buffer = octets;
+        self
+    }
+}
 
 /// A problem in a capture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
@@ -83,6 +119,7 @@ impl CaptureError {
         matches!(
             self.kind,
             CaptureErrorKind::NotACapture
+                | CaptureErrorKind::Read
                 | CaptureErrorKind::Truncated
                 | CaptureErrorKind::RecordPastEnd
                 | CaptureErrorKind::BadBlockLength
@@ -98,6 +135,13 @@ pub enum CaptureErrorKind {
     /// The file starts with neither a pcap nor a pcapng magic number.
     #[error("not a pcap or pcapng file")]
     NotACapture,
+    /// Reading the capture's source failed (an I/O error); the walk ends.
+    #[error("reading the capture failed")]
+    Read,
+    /// A record is larger than the read buffer
+    /// ([`CaptureOptions::buffer`]); it was read past and dropped.
+    #[error("record larger than the read buffer")]
+    RecordTooLarge,
     /// The file ends inside a record header.
     #[error("file ends inside a record")]
     Truncated,
@@ -116,7 +160,7 @@ pub enum CaptureErrorKind {
     /// so only this packet is lost and the walk goes on.
     #[error("pcapng packet block damaged")]
     BadPacketBlock,
-    /// More pcapng interfaces than [`file`](mod@file) keeps.
+    /// More pcapng interfaces than the reader keeps (4 096 per section).
     #[error("too many pcapng interfaces")]
     TooManyInterfaces,
     /// A packet names an interface its section did not describe.
@@ -152,12 +196,49 @@ pub enum CaptureErrorKind {
     #[error("WebSocket framing broken or message too large")]
     WebSocket,
     /// An SCTP stream's waiting fragments grew too large or too many
-    /// ([`sctp::MAX_MESSAGE`], [`sctp::MAX_PIECES`]); they were dropped.
+    /// (a message of 1 MiB, 1 024 pieces); they were dropped.
     #[error("SCTP message too large")]
     SctpTooLarge,
     /// Too many flows followed at once.
     #[error("too many concurrent flows")]
     TooManyFlows,
+    /// A HEP packet (recognised by its content) that cannot be read; the
+    /// message it carried is lost.
+    #[error("{0}")]
+    Hep(HepError),
+}
+
+impl CaptureErrorKind {
+    /// A stable kebab-case id for the kind (`"stream-gap"`), for machine
+    /// output; the detail is in its `Display`.
+    pub fn id(&self) -> &'static str {
+        match self {
+            CaptureErrorKind::Read => "read",
+            CaptureErrorKind::RecordTooLarge => "record-too-large",
+            CaptureErrorKind::NotACapture => "not-a-capture",
+            CaptureErrorKind::Truncated => "truncated",
+            CaptureErrorKind::RecordPastEnd => "record-past-end",
+            CaptureErrorKind::BadBlockLength => "bad-block-length",
+            CaptureErrorKind::BadByteOrderMagic => "bad-byte-order-magic",
+            CaptureErrorKind::BadPacketBlock => "bad-packet-block",
+            CaptureErrorKind::TooManyInterfaces => "too-many-interfaces",
+            CaptureErrorKind::UnknownInterface => "unknown-interface",
+            CaptureErrorKind::UnsupportedLinkType(_) => "unsupported-link-type",
+            CaptureErrorKind::SnapLength => "snap-length",
+            CaptureErrorKind::Layer(LayerErrorKind::Truncated) => "headers-truncated",
+            CaptureErrorKind::Layer(LayerErrorKind::BadIpHeader) => "bad-ip-header",
+            CaptureErrorKind::Layer(LayerErrorKind::TooDeep) => "encapsulation-too-deep",
+            CaptureErrorKind::Layer(LayerErrorKind::FragmentDropped) => "fragment-dropped",
+            CaptureErrorKind::StreamGap { .. } => "stream-gap",
+            CaptureErrorKind::Skipped { .. } => "skipped",
+            CaptureErrorKind::WebSocket => "websocket",
+            CaptureErrorKind::SctpTooLarge => "sctp-too-large",
+            CaptureErrorKind::TooManyFlows => "too-many-flows",
+            CaptureErrorKind::Hep(HepError::BadChunk) => "hep-bad-chunk",
+            CaptureErrorKind::Hep(HepError::Incomplete) => "hep-incomplete",
+            CaptureErrorKind::Hep(HepError::Compressed) => "hep-compressed",
+        }
+    }
 }
 
 /// One SIP message found in a capture.
@@ -214,10 +295,32 @@ pub struct CaptureReader {
 }
 
 impl CaptureReader {
-    /// Starts reading a capture file's octets.
+    /// Starts reading a capture file held in memory.
     pub fn new(data: Bytes) -> Result<Self, CaptureError> {
-        Ok(CaptureReader {
-            packets: PacketReader::new(data)?,
+        Ok(Self::with_packets(PacketReader::new(data)?))
+    }
+
+    /// Starts reading a capture from a file, a pipe or stdin, as a stream:
+    /// packets are read as they are needed, and what is held is bounded by
+    /// `options`, not by the size of the capture. Reads the file header (or
+    /// pcapng's first block) at once: a source that is not a capture is
+    /// refused here ([`CaptureErrorKind::NotACapture`]).
+    pub fn from_read<R: std::io::Read + Send + 'static>(
+        source: R,
+        options: CaptureOptions,
+    ) -> Result<Self, CaptureError> {
+        let packets = PacketReader::from_read(Box::new(source), options.buffer)?;
+        Ok(Self::with_packets(packets))
+    }
+
+    /// The container being read.
+    pub fn format(&self) -> Format {
+        self.packets.format()
+    }
+
+    fn with_packets(packets: PacketReader) -> Self {
+        CaptureReader {
+            packets,
             dissector: Dissector::new(),
             flows: HashMap::new(),
             flows_started: 0,
@@ -225,7 +328,7 @@ impl CaptureReader {
             unsupported: Vec::new(),
             queue: VecDeque::new(),
             finished: false,
-        })
+        }
     }
 
     fn problem(&mut self, kind: CaptureErrorKind, offset: u64, frame: Option<u64>) {
@@ -369,6 +472,19 @@ impl CaptureReader {
     /// one; keep-alives (CRLFs) and other traffic are passed over. (When the
     /// snapshot length cut it, the layers have said so.)
     fn datagram(&mut self, at: &Here, transport: Transport, payload: Bytes) {
+        // HEP, from a capture agent to a collector: the message inside is
+        // placed where the agent saw it.
+        if let Some(hep) = decode_hep(&payload) {
+            match hep {
+                Ok(h) if h.is_sip() => {
+                    let m = h.into_message(at.frame, at.timestamp);
+                    self.queue.push_back(CaptureEvent::Message(Box::new(m)));
+                }
+                Ok(_) => {} // RTCP reports, logs and the like
+                Err(e) => self.problem(CaptureErrorKind::Hep(e), at.offset, Some(at.frame)),
+            }
+            return;
+        }
         // (Keep-alives have no `SIP/2.0`: they are passed over here too.)
         if !looks_like_sip(&payload) {
             return;
@@ -506,6 +622,9 @@ enum Mode {
     /// Inside a WebSocket connection; the decoder started at this stream
     /// offset.
     WebSocket(WsDecoder, u64),
+    /// A HEP connection (an agent sending to a collector over TCP): HEP3
+    /// packets one after another, each cut by its length field.
+    Hep,
 }
 
 /// One direction of a TCP connection.
@@ -589,7 +708,7 @@ impl TcpFlow {
             }
             // An incomplete line kept while hunting is lost too.
             Mode::Hunting => self.skip(self.buf.len()),
-            Mode::WebSocket(..) => {}
+            Mode::WebSocket(..) | Mode::Hep => {}
         }
         self.report_skipped(at, q);
         let n = self.buf.len();
@@ -656,6 +775,32 @@ impl TcpFlow {
                         }
                     }
                 }
+                Mode::Hep => {
+                    let Some(head) = self.buf.get(..6) else {
+                        return;
+                    };
+                    let total = usize::from(u16::from_be_bytes([head[4], head[5]]));
+                    if !head.starts_with(b"HEP3") || total < 6 {
+                        // Lost the packet boundaries: look for SIP again.
+                        q.push_back(at.problem(CaptureErrorKind::Hep(HepError::BadChunk)));
+                        self.mode = Mode::Hunting;
+                        continue;
+                    }
+                    if self.buf.len() < total {
+                        return;
+                    }
+                    let packet = self.buf.split_to(total).freeze();
+                    self.pos += total as u64;
+                    match decode_hep(&packet) {
+                        Some(Ok(h)) if h.is_sip() => {
+                            let m = h.into_message(at.frame, at.timestamp);
+                            q.push_back(CaptureEvent::Message(Box::new(m)));
+                        }
+                        Some(Ok(_)) => {}
+                        Some(Err(e)) => q.push_back(at.problem(CaptureErrorKind::Hep(e))),
+                        None => q.push_back(at.problem(CaptureErrorKind::Hep(HepError::BadChunk))),
+                    }
+                }
                 Mode::WebSocket(ws, base) => {
                     let event = ws.decode(&mut self.buf);
                     // The decoder consumes the buffer itself.
@@ -702,6 +847,11 @@ impl TcpFlow {
                 }
                 None => {}
             }
+        }
+        // HEP over TCP is recognised at the start of the direction.
+        if self.pos == 0 && self.buf.starts_with(b"HEP3") {
+            self.mode = Mode::Hep;
+            return true;
         }
         let mut line_start = 0;
         while let Some(nl) = memchr::memchr(b'\n', &self.buf[line_start..]) {

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use bytes::{Bytes, BytesMut};
 
 /// The largest message assembled from fragments.
-pub const MAX_MESSAGE: usize = 1024 * 1024;
+pub(super) const MAX_MESSAGE: usize = 1024 * 1024;
 
 /// Fragments one stream may hold while waiting for the rest of a message.
-pub const MAX_PIECES: usize = 1024;
+pub(super) const MAX_PIECES: usize = 1024;
 
 /// One DATA chunk's fragment.
 #[derive(Debug)]
@@ -27,7 +27,7 @@ struct Piece {
 
 /// What [`Assembler::piece`] found.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Assembled {
+pub(super) enum Assembled {
     /// Nothing complete yet.
     Pending,
     /// A whole message.
@@ -38,25 +38,26 @@ pub enum Assembled {
 
 /// The fragments of one SCTP stream (one direction of an association).
 #[derive(Debug, Default)]
-pub struct Assembler {
+pub(super) struct Assembler {
     pieces: HashMap<u32, Piece>,
     octets: usize,
 }
 
 impl Assembler {
+    #[cfg(test)]
     /// An empty assembler.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::default()
     }
 
     /// True when no fragment waits.
-    pub fn is_empty(&self) -> bool {
+    pub(super) fn is_empty(&self) -> bool {
         self.pieces.is_empty()
     }
 
     /// Files one fragment (`begin` and `end` are the chunk's B and E flags;
     /// both set is an unfragmented message and is returned as is).
-    pub fn piece(&mut self, tsn: u32, begin: bool, end: bool, data: Bytes) -> Assembled {
+    pub(super) fn piece(&mut self, tsn: u32, begin: bool, end: bool, data: Bytes) -> Assembled {
         if begin && end {
             return Assembled::Message(data);
         }

@@ -12,15 +12,15 @@ use bytes::Bytes;
 
 /// Octets of out-of-order data one direction may hold before the oldest
 /// hole is given up as lost.
-pub const MAX_OUT_OF_ORDER: usize = 256 * 1024;
+pub(super) const MAX_OUT_OF_ORDER: usize = 256 * 1024;
 
 /// Segments one direction may hold out of order (so that the linear scans
 /// over them stay cheap however small the segments are).
-pub const MAX_OUT_OF_ORDER_SEGMENTS: usize = 512;
+pub(super) const MAX_OUT_OF_ORDER_SEGMENTS: usize = 512;
 
 /// What the reassembler delivers, in stream order.
 #[derive(Debug, PartialEq, Eq)]
-pub enum StreamPiece {
+pub(super) enum StreamPiece {
     /// The next octets of the stream.
     Data(Bytes),
     /// `missing` octets were never captured; the next `Data` follows them.
@@ -32,7 +32,7 @@ pub enum StreamPiece {
 
 /// One direction of a TCP connection.
 #[derive(Debug, Default)]
-pub struct TcpReassembler {
+pub(super) struct TcpReassembler {
     /// Sequence number of the next octet to deliver; `None` before the
     /// first segment.
     next: Option<u32>,
@@ -48,17 +48,17 @@ fn dist(a: u32, b: u32) -> i64 {
 
 impl TcpReassembler {
     /// A reassembler that has seen nothing.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::default()
     }
 
     /// True when no segment is waiting for a hole to fill.
-    pub fn is_idle(&self) -> bool {
+    pub(super) fn is_idle(&self) -> bool {
         self.ahead.is_empty()
     }
 
     /// Sees a SYN with sequence number `seq`: data starts at `seq + 1`.
-    pub fn syn(&mut self, seq: u32) {
+    pub(super) fn syn(&mut self, seq: u32) {
         self.next = Some(seq.wrapping_add(1));
         self.ahead.clear();
         self.ahead_octets = 0;
@@ -66,7 +66,7 @@ impl TcpReassembler {
 
     /// Takes one segment's payload; appends what can now be delivered to
     /// `out`.
-    pub fn segment(&mut self, seq: u32, payload: Bytes, out: &mut Vec<StreamPiece>) {
+    pub(super) fn segment(&mut self, seq: u32, payload: Bytes, out: &mut Vec<StreamPiece>) {
         if payload.is_empty() {
             return;
         }
@@ -130,7 +130,7 @@ impl TcpReassembler {
 
     /// The connection ended (FIN, RST or the end of the capture): whatever
     /// waits is delivered, with the gaps before it.
-    pub fn finish(&mut self, out: &mut Vec<StreamPiece>) {
+    pub(super) fn finish(&mut self, out: &mut Vec<StreamPiece>) {
         while !self.ahead.is_empty() {
             self.skip_hole(out);
         }

@@ -8,12 +8,12 @@ use bytes::{Buf, Bytes, BytesMut};
 /// The largest WebSocket message kept; a longer one is reported and
 /// skipped. Far above any SIP message (the parser's own default limit on a
 /// message is 64 KiB).
-pub const MAX_MESSAGE: usize = 1024 * 1024;
+pub(super) const MAX_MESSAGE: usize = 1024 * 1024;
 
 /// Is `head` (the start of a TCP direction) an HTTP request or response
 /// that upgrades the connection to WebSocket? Returns the length of the
 /// HTTP head (through its blank line) when it is.
-pub fn upgrade_head(head: &[u8]) -> Option<usize> {
+pub(super) fn upgrade_head(head: &[u8]) -> Option<usize> {
     let end = memchr::memmem::find(head, b"\r\n\r\n")? + 4;
     let h = &head[..end];
     let first_line_end = memchr::memchr(b'\n', h)?;
@@ -31,7 +31,7 @@ pub fn upgrade_head(head: &[u8]) -> Option<usize> {
 
 /// What [`WsDecoder::decode`] found.
 #[derive(Debug, PartialEq, Eq)]
-pub enum WsEvent {
+pub(super) enum WsEvent {
     /// A complete text or binary message.
     Message(Bytes),
     /// A message over [`MAX_MESSAGE`] was dropped.
@@ -43,7 +43,7 @@ pub enum WsEvent {
 
 /// Cuts WebSocket frames out of one direction of a connection.
 #[derive(Debug, Default)]
-pub struct WsDecoder {
+pub(super) struct WsDecoder {
     /// The message being assembled from fragments.
     message: BytesMut,
     in_message: bool,
@@ -60,24 +60,24 @@ pub struct WsDecoder {
 
 impl WsDecoder {
     /// A decoder at a frame boundary.
-    pub fn new() -> Self {
+    pub(super) fn new() -> Self {
         Self::default()
     }
 
     /// How many octets `decode` has taken from its buffers so far.
-    pub fn consumed(&self) -> u64 {
+    pub(super) fn consumed(&self) -> u64 {
         self.consumed
     }
 
     /// Where the first frame of the message last returned (or being
     /// assembled) began, counted in the octets `decode` has taken.
-    pub fn message_start(&self) -> u64 {
+    pub(super) fn message_start(&self) -> u64 {
         self.message_start
     }
 
     /// Takes the frames complete in `buf` (consuming them); returns the
     /// first event, or `None` when more octets are needed.
-    pub fn decode(&mut self, buf: &mut BytesMut) -> Option<WsEvent> {
+    pub(super) fn decode(&mut self, buf: &mut BytesMut) -> Option<WsEvent> {
         loop {
             if self.failed {
                 self.consumed += buf.len() as u64;

@@ -235,3 +235,47 @@ pub fn request() -> Vec<u8> {
       Content-Length: 0\r\n\r\n"
         .to_vec()
 }
+
+/// A HEP3 packet built per the HEP3 specification: generic chunks (vendor
+/// 0) for IPv4 family, IP protocol, addresses, ports, time, payload type
+/// SIP, capture id and the payload.
+pub fn hep3(src: Ep, dst: Ep, ip_proto: u8, secs: u32, micros: u32, payload: &[u8]) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: u16, v: &[u8]) {
+        out.extend_from_slice(&0u16.to_be_bytes());
+        out.extend_from_slice(&kind.to_be_bytes());
+        out.extend_from_slice(&((v.len() + 6) as u16).to_be_bytes());
+        out.extend_from_slice(v);
+    }
+    let mut c = Vec::new();
+    chunk(&mut c, 1, &[2]);
+    chunk(&mut c, 2, &[ip_proto]);
+    chunk(&mut c, 3, &src.0);
+    chunk(&mut c, 4, &dst.0);
+    chunk(&mut c, 7, &src.1.to_be_bytes());
+    chunk(&mut c, 8, &dst.1.to_be_bytes());
+    chunk(&mut c, 9, &secs.to_be_bytes());
+    chunk(&mut c, 10, &micros.to_be_bytes());
+    chunk(&mut c, 11, &[1]);
+    chunk(&mut c, 12, &2001u32.to_be_bytes());
+    chunk(&mut c, 15, payload);
+    let mut p = b"HEP3".to_vec();
+    p.extend_from_slice(&((c.len() + 6) as u16).to_be_bytes());
+    p.extend_from_slice(&c);
+    p
+}
+
+/// A HEPv2 header (IPv4) before `payload`: ports and addresses in network
+/// order, time and capture id in the agent's (little-endian) order.
+pub fn hep2(src: Ep, dst: Ep, ip_proto: u8, secs: u32, micros: u32, payload: &[u8]) -> Vec<u8> {
+    let mut p = vec![2, 28, 2, ip_proto];
+    p.extend_from_slice(&src.1.to_be_bytes());
+    p.extend_from_slice(&dst.1.to_be_bytes());
+    p.extend_from_slice(&src.0);
+    p.extend_from_slice(&dst.0);
+    p.extend_from_slice(&secs.to_le_bytes());
+    p.extend_from_slice(&micros.to_le_bytes());
+    p.extend_from_slice(&7u16.to_le_bytes());
+    p.extend_from_slice(&[0, 0]);
+    p.extend_from_slice(payload);
+    p
+}
