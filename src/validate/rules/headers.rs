@@ -10,7 +10,7 @@ use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use crate::header::typed::Contact;
+use crate::header::typed::{Contact, NameAddr};
 
 use super::single::comma_joined;
 use super::{addr_params, delta, Facts};
@@ -224,10 +224,10 @@ fn header_param_repeated<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
 
 /// `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC 3261
 /// §20 intro): the addr-spec form MUST NOT be used when the URI contains a
-/// comma, semicolon or question mark. A `;` after a bare URI is by
-/// definition a header parameter, and a comma splits list values, so the
-/// checkable case is a `?` (URI headers) in a bare From, To, Reply-To or
-/// Contact value. Span: the value.
+/// comma, semicolon or question mark. Read with the typed [`NameAddr`]
+/// ([`NameAddr::needs_angle_brackets`]) on every From, To, Reply-To and
+/// Contact value; a value that does not parse is its syntax rule's.
+/// Span: the value.
 fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -239,16 +239,11 @@ fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
         KnownHeader::Contact,
     ] {
         for e in f.resp.headers().elements(k) {
-            let v = e.bytes;
-            if v.contains(&b'<') || v.contains(&b'"') {
-                continue;
-            }
-            let uri_end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-            if v[..uri_end].contains(&b'?') {
+            if NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.needs_angle_brackets()) {
                 out.emit(
                     r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
                     Some(e.span),
-                    Detail::with("bare URI with '?' needs <>", DetailArg::Header(k)),
+                    Detail::with("bare URI needs <>", DetailArg::Header(k)),
                 );
             }
         }

@@ -1,7 +1,7 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
-use crate::header::typed::{ContentEncoding, NameAddr, Timestamp, TypedHeader};
+use crate::header::typed::{ContentEncoding, NameAddr, Timestamp, TypedHeader, Via};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
@@ -68,25 +68,11 @@ fn eq_lws(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The URI of a name-addr (inside `<>`) or addr-spec (before `;`).
-fn addr_uri(v: &[u8]) -> &[u8] {
-    let mut i = 0;
-    while i < v.len() {
-        match v[i] {
-            b'"' => match lex::quoted_string_end(v, i) {
-                Ok(e) => i = e,
-                Err(_) => return v,
-            },
-            b'<' => {
-                let rest = &v[i + 1..];
-                let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
-                return &rest[..end];
-            }
-            b';' => return lex::trim_lws(&v[..i]),
-            _ => i += 1,
-        }
-    }
-    lex::trim_lws(v)
+/// The URI of a `name-addr / addr-spec` value, as the typed [`NameAddr`]
+/// reads it; `None` when the value does not parse (its syntax rule, or for
+/// a request nobody, speaks for it, and the comparing rules stay silent).
+fn addr_uri(v: &[u8]) -> Option<&[u8]> {
+    NameAddr::parse(v, 0).ok().map(|n| n.uri().as_bytes())
 }
 
 /// True when the parameters of `a` and `b`, leaving out those `skip`
@@ -114,20 +100,24 @@ fn same_params<'a>(
 /// sent-by, and the same parameters, except `received` and `rport`,
 /// which the server transport adds to the top Via of the request it
 /// receives (RFC 3261 §18.2.1, RFC 3581 §4) before the UAS copies it, so a
-/// request captured on the way in lacks them. Unreadable values compare
-/// with LWS normalised.
+/// request captured on the way in lacks them. Read with the typed [`Via`];
+/// a value that does not parse counts as the same (the Via syntax rules
+/// report the response's, and a request's is skipped, as without `req`).
 fn same_via(a: &[u8], b: &[u8]) -> bool {
-    use super::via::parse_via;
-    let (Ok(x), Ok(y)) = (parse_via(a, 0), parse_via(b, 0)) else {
-        return eq_lws(a, b);
+    let (Ok(x), Ok(y)) = (Via::parse(a, 0), Via::parse(b, 0)) else {
+        return true;
     };
     let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
-    x.protocol.eq_ignore_ascii_case(y.protocol)
-        && x.version == y.version
-        && x.transport.eq_ignore_ascii_case(y.transport)
-        && x.host.eq_ignore_ascii_case(y.host)
-        && x.port == y.port
-        && same_params(x.params.iter(), y.params.iter(), added)
+    let (hx, hy) = (x.sent_by(), y.sent_by());
+    x.protocol_name().eq_ignore_ascii_case(y.protocol_name())
+        && x.protocol_version() == y.protocol_version()
+        && x.transport().eq_ignore_ascii_case(y.transport())
+        && hx
+            .host()
+            .as_bytes()
+            .eq_ignore_ascii_case(hy.host().as_bytes())
+        && hx.port() == hy.port()
+        && same_params(x.params().iter(), y.params().iter(), added)
 }
 
 /// True when two From (or To) values are equivalent (RFC 3261 §20.20,
@@ -135,10 +125,13 @@ fn same_via(a: &[u8], b: &[u8]) -> bool {
 /// white space around it are not compared. The URIs compare byte for byte,
 /// except that ASCII case is ignored: stricter than §19.1.4 only where the
 /// user part differs in case alone, which this rule then misses rather
-/// than report wrongly. Unreadable values compare with LWS normalised.
+/// than report wrongly. A value that does not parse counts as the same:
+/// its syntax rule reports it.
 fn same_addr(a: &[u8], b: &[u8]) -> bool {
     let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), NameAddr::parse(b, 0)) else {
-        return eq_lws(a, b);
+        // `name-addr-syntax` reports the response's; a request value that
+        // does not parse is skipped, as without `req`.
+        return true;
     };
     x.uri().as_bytes().eq_ignore_ascii_case(y.uri().as_bytes())
         && same_params(x.params().iter(), y.params().iter(), |_| false)
@@ -182,7 +175,10 @@ fn copied_headers<S: FindingSink + ?Sized>(
         let same = if headers_to_tag(rh) == Some(true) {
             same_addr(a.value(), b.value())
         } else {
-            addr_uri(a.value()) == addr_uri(b.value())
+            match (addr_uri(a.value()), addr_uri(b.value())) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            }
         };
         if !same {
             out.emit(
@@ -645,7 +641,7 @@ fn redirect_to_self<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     for e in f.resp.headers().elements(KnownHeader::Contact) {
-        if !e.bytes.is_empty() && addr_uri(e.bytes) == req.uri() {
+        if !e.bytes.is_empty() && addr_uri(e.bytes) == Some(req.uri()) {
             out.emit(
                 r::R_3XX_REDIRECT_TO_SELF,
                 Some(e.span),
@@ -677,9 +673,11 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
         let Some(want) = expires_of(asked.bytes, asked.span.start).or(default) else {
             continue;
         };
-        let uri = addr_uri(asked.bytes);
+        let Some(uri) = addr_uri(asked.bytes) else {
+            continue;
+        };
         for got in f.resp.headers().elements(KnownHeader::Contact) {
-            if addr_uri(got.bytes) != uri {
+            if addr_uri(got.bytes) != Some(uri) {
                 continue;
             }
             if expires_of(got.bytes, got.span.start).is_some_and(|g| g > want) {
