@@ -1,7 +1,9 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
-use crate::header::typed::{ContentEncoding, NameAddr, Timestamp, TypedHeader, Via};
+use crate::header::typed::{
+    AcceptEncoding, ContentEncoding, NameAddr, RecordRoute, Timestamp, TypedHeader, Via,
+};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
@@ -418,15 +420,21 @@ fn content_encoding<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let rh = req.headers();
+    // A request Accept-Encoding that does not parse: skipped, as without
+    // `req`.
+    if rh
+        .elements(KnownHeader::AcceptEncoding)
+        .any(|e| e.parse::<AcceptEncoding<'_>>().is_err())
+    {
+        return;
+    }
     let accepted = |coding: &[u8]| {
         if !rh.contains(KnownHeader::AcceptEncoding) {
             return coding.eq_ignore_ascii_case(b"identity");
         }
-        rh.elements(KnownHeader::AcceptEncoding).any(|e| {
-            let end = lex::token_end(e.bytes, 0);
-            let c = &e.bytes[..end];
-            c == b"*" || c.eq_ignore_ascii_case(coding)
-        })
+        rh.typed_all::<AcceptEncoding<'_>>()
+            .flatten()
+            .any(|a| a.is_wildcard() || a.coding().as_bytes().eq_ignore_ascii_case(coding))
     };
     for e in f.resp.headers().elements(KnownHeader::ContentEncoding) {
         // An entry that does not parse is `content-encoding-syntax`'s.
@@ -584,10 +592,13 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             }
         }
     }
+    // A value that does not parse, on either side, is not compared: the
+    // response's is `name-addr-syntax`'s, the request's is skipped.
+    let unreadable = |e: &crate::header::Element<'_>| e.parse::<RecordRoute<'_>>().is_err();
     loop {
         match (rr.next(), sr.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) => {}
+            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) || unreadable(&a) || unreadable(&b) => {}
             (_, b) => {
                 out.emit(
                     r::DIALOG_RECORD_ROUTE_COPY,
