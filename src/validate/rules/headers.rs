@@ -1,5 +1,7 @@
-//! Spec sections 2 and 3: mandatory headers, tags, repeated single-value
-//! headers.
+//! Spec sections 2 and 3: mandatory headers, CSeq, Call-ID, Contact
+//! parameters, option tags, placement and the value headers (Expires,
+//! Retry-After, RSeq, Reason, Warning, Date), each read with its typed
+//! parser.
 
 use crate::header::KnownHeader;
 use crate::span::Span;
@@ -322,9 +324,10 @@ fn rows_where<S: FindingSink + ?Sized>(
 /// * `request-header-in-response` — RFC 3261 §7.3.2 and Tables 2–3: a
 ///   request-only header in a response MUST be ignored (info).
 /// * `max-forwards-in-response` — §7.3.2, §20.22: ignored in responses (info).
-/// * `event-in-response` — RFC 6665 §8.2.1: Event MUST NOT appear in responses.
-/// * `subscription-state-in-response` — RFC 6665 §8.2.3: MUST NOT appear in
-///   responses.
+/// * `event-in-response`, `subscription-state-in-response` — RFC 3261 §20
+///   (intro), §7.3.2: request header fields, not applicable in a response
+///   (the UAS must not place them, the UAC ignores them); lowered to
+///   warning (spec §12.1).
 /// * `min-se-outside-422` — RFC 4028 §5: Min-SE MUST NOT be used in
 ///   responses other than 422.
 /// * `session-expires-placement` — RFC 4028 §4: Session-Expires belongs in

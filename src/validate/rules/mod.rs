@@ -1,17 +1,33 @@
-//! The checks, grouped by the class of response they concern.
+//! The checks, grouped by the class of response they concern, with the
+//! syntax rules grouped by header.
 //!
 //! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
-//! * `headers.rs` — sections 2–3: mandatory headers, tags, single-value
-//!   headers, CSeq, Call-ID, Contact, option tags, placement, Warning, Date.
-//! * `via.rs` — section 3 Via rules, and the Via reader the others use.
+//! * `headers.rs` — sections 2–3: mandatory headers, CSeq, Call-ID, Contact
+//!   parameters, option tags, placement, Expires, Retry-After, RSeq,
+//!   Reason, Warning, Date.
+//! * `single.rs` — `single-value-header-repeated`, and the "comma-joined"
+//!   test the single-value syntax rules share.
+//! * `addr.rs` — From, To, Reply-To, Record-Route, Route and Contact
+//!   syntax (`name-addr-syntax`, `tag-param-empty`, `contact-syntax`) and
+//!   the tag facts (`to-tag-missing`, `from-tag-missing`).
+//! * `syntax.rs` — the syntax rules of the list and value headers that
+//!   other rules read (Allow-Events, Accept*, Content-Type,
+//!   Content-Encoding, Timestamp, Session-Expires, Security-Server,
+//!   Call-Info).
+//! * `via.rs` — section 3 Via rules, one syntax rule per part.
 //! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
 //!   `server_failure.rs` — sections 4–6, by class.
 //! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
 //! * `request.rs` — every rule that compares with the request (`req`).
 //!
 //! Every check is a plain function over [`Facts`] (what every rule needs,
-//! computed once per response) writing to an [`Emitter`]. None allocates:
-//! header values are walked in place with the lexical helpers.
+//! computed once per response) writing to an [`Emitter`]. None allocates.
+//! Header values are read with the typed parsers of
+//! [`crate::header::typed`]; when a value fails its grammar, exactly one
+//! finding reports it (that header's syntax rule, at the failing part) and
+//! the rules that need the value stay silent (spec "How to read"). The few
+//! places that still locate a failing part by hand are marked `second
+//! reader`.
 
 mod addr;
 mod client_failure;

@@ -2,7 +2,8 @@
 //! context `req`). All are skipped when the Context holds no request.
 
 use crate::header::typed::{
-    AcceptEncoding, ContentEncoding, NameAddr, RecordRoute, Timestamp, TypedHeader, Via,
+    AcceptEncoding, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute, Timestamp,
+    TypedHeader, Via,
 };
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
@@ -54,6 +55,16 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         200..=299 if f.method_is("REGISTER") => register_expires_longer(f, req, out),
         _ => {}
     }
+}
+
+/// The value of an Expires row, read by the typed [`Expires`]; `None` when
+/// there is none or it does not parse (`expires-syntax` reports the
+/// response's; a request's is skipped, as without `req`).
+fn expires(h: Option<crate::header::Header<'_>>) -> Option<u64> {
+    let h = h?;
+    Expires::parse(h.value(), h.value_span().start)
+        .ok()
+        .map(|e| e.value())
 }
 
 /// Compares two header values with every run of LWS (folds included) taken
@@ -467,21 +478,19 @@ fn min_expires_vs_request<S: FindingSink + ?Sized>(
         .resp
         .headers()
         .get(KnownHeader::MinExpires)
-        .and_then(|h| delta(h.value()))
+        .and_then(|h| MinExpires::parse(h.value(), h.value_span().start).ok())
+        .map(|m| m.value())
     else {
         return;
     };
-    let asked = rh
-        .get(KnownHeader::Expires)
-        .and_then(|h| delta(h.value()))
-        .or_else(|| {
-            rh.elements(KnownHeader::Contact).find_map(|e| {
-                addr_params(e.bytes, e.span.start)?
-                    .get("expires")?
-                    .value()
-                    .and_then(delta)
-            })
-        });
+    let asked = expires(rh.get(KnownHeader::Expires)).or_else(|| {
+        rh.elements(KnownHeader::Contact).find_map(|e| {
+            addr_params(e.bytes, e.span.start)?
+                .get("expires")?
+                .value()
+                .and_then(delta)
+        })
+    });
     let Some(asked) = asked else {
         return;
     };
@@ -510,12 +519,9 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    let asked = req
-        .headers()
-        .get(KnownHeader::Expires)
-        .and_then(|h| delta(h.value()));
+    let asked = expires(req.headers().get(KnownHeader::Expires));
     if let (Some(asked), Some(h)) = (asked, f.resp.headers().get(KnownHeader::Expires)) {
-        if delta(h.value()).is_some_and(|got| got > asked) {
+        if expires(Some(h)).is_some_and(|got| got > asked) {
             out.emit(
                 r::R_2XX_SUBSCRIBE_EXPIRES_LONGER,
                 Some(h.value_span()),
@@ -673,7 +679,7 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let rh = req.headers();
-    let default = rh.get(KnownHeader::Expires).and_then(|h| delta(h.value()));
+    let default = expires(rh.get(KnownHeader::Expires));
     let expires_of = |bytes: &[u8], base: usize| {
         addr_params(bytes, base)?
             .get("expires")?
