@@ -110,9 +110,15 @@ fn via_failure(v: &[u8], base: usize, at: usize) -> (Rule, Span, &'static str) {
     cur.skip_lws();
     let by_start = cur.pos;
     let by_end = param_segment_end(v, by_start);
+    // A missing sent-by has no bytes of its own: the span is the value.
+    let by_span = if by_end > by_start {
+        Span::new(base + by_start, base + by_end)
+    } else {
+        whole
+    };
     let sent_by = (
         r::VIA_SENT_BY_SYNTAX,
-        Span::new(base + by_start, base + by_end),
+        by_span,
         "Via sent-by is not host [\":\" port]",
     );
     if scan_hostport(&mut cur, true).is_err() {
@@ -364,6 +370,12 @@ mod tests {
                 r::VIA_RECEIVED_SYNTAX,
                 b"received=",
             ),
+            (
+                b"SIP/2.0/UDP ;branch=z9hG4bK1",
+                r::VIA_SENT_BY_SYNTAX,
+                b"SIP/2.0/UDP ;branch=z9hG4bK1",
+            ),
+            (b"SIP/2.0/UDP", r::VIA_SENT_BY_SYNTAX, b"SIP/2.0/UDP"),
         ] {
             let err = Via::parse(v, 100).unwrap_err();
             let (got, span, _) = via_failure(v, 100, err.offset());
