@@ -2,8 +2,8 @@
 //! context `req`). All are skipped when the Context holds no request.
 
 use crate::header::typed::{
-    AcceptEncoding, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute, Timestamp,
-    TypedHeader, Via,
+    AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute,
+    Supported, Timestamp, TypedHeader, Via,
 };
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
@@ -170,11 +170,23 @@ fn copied_headers<S: FindingSink + ?Sized>(
     let sh = f.resp.headers();
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
         if let (Some(a), Some(b)) = (rh.get(k), sh.get(k)) {
-            let same = match k {
-                KnownHeader::CallId => a.value() == b.value(),
-                KnownHeader::From => same_addr(a.value(), b.value()),
-                _ => eq_lws(a.value(), b.value()),
+            // A value that does not parse is its syntax rule's (or, in the
+            // request, skipped): not compared.
+            let parses = |h: &crate::header::Header<'_>| {
+                let (v, base) = (h.value(), h.value_span().start);
+                match k {
+                    KnownHeader::CallId => CallId::parse(v, base).is_ok(),
+                    KnownHeader::CSeq => CSeq::parse(v, base).is_ok(),
+                    _ => true,
+                }
             };
+            let same = !parses(&a)
+                || !parses(&b)
+                || match k {
+                    KnownHeader::CallId => a.value() == b.value(),
+                    KnownHeader::From => same_addr(a.value(), b.value()),
+                    _ => eq_lws(a.value(), b.value()),
+                };
             if !same {
                 out.emit(
                     r::COPIED_HEADERS_MISMATCH,
@@ -268,9 +280,12 @@ fn timestamp_100<S: FindingSink + ?Sized>(
     }
 }
 
-/// True when option tag `tag` is listed in `k` of `h` (case-insensitive).
+/// True when option tag `tag` is listed in `k` of `h` (case-insensitive):
+/// an element that is an `option-tag` (a token, as the typed
+/// [`Supported`] reads one) equal to `tag`.
 fn lists(h: &Headers<'_>, k: KnownHeader, tag: &[u8]) -> bool {
-    h.elements(k).any(|e| e.bytes.eq_ignore_ascii_case(tag))
+    h.elements(k)
+        .any(|e| e.parse::<Supported<'_>>().is_ok() && e.bytes.eq_ignore_ascii_case(tag))
 }
 
 /// `require-tag-not-supported-by-uac` — RFC 3261 §8.2.4: the UAS MUST NOT
