@@ -73,16 +73,21 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// * `494-security-server` — RFC 3329 §2.3.1: the 494 MUST carry a
 ///   Security-Server header, even with no common mechanism.
 ///
-/// An empty row counts as present (an empty Allow is legal, RFC 3261
-/// §25.1); whether its content is right is other rules' business. Span: the
-/// status line.
+/// An empty row counts as present where the grammar allows it (an empty
+/// Allow is legal, RFC 3261 §25.1, and an empty single-value header is
+/// that header's syntax rule's). An Unsupported or Security-Server row with
+/// no item counts as absent, as the spec's "How to read" has it for a list
+/// header whose grammar needs one; a malformed item still counts as
+/// present. Span: the status line.
 fn require<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
     rule: Rule,
     k: KnownHeader,
 ) {
-    if !f.has(k) {
+    let needs_item = matches!(k, KnownHeader::Unsupported | KnownHeader::SecurityServer);
+    let present = if needs_item { f.has_value(k) } else { f.has(k) };
+    if !present {
         out.emit(
             rule,
             Some(f.status_line),
@@ -187,6 +192,7 @@ fn read_challenge<'a>(www: bool, h: &Header<'a>) -> Result<Challenge<'a>, Header
 /// The comma-separated item of row `h` that holds the absolute offset
 /// `at`: the failing part of a challenge (its scheme and first parameter,
 /// or a later parameter). The row's span when the value is empty.
+// second reader: replace with typed lax reading
 fn failing_item(h: &Header<'_>, at: usize) -> Span {
     let (v, base) = (h.value(), h.value_span().start);
     if v.is_empty() {
@@ -515,7 +521,7 @@ fn sec_agree_policy<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
             Some(f.status_line),
             Detail::new("494 without Require: sec-agree"),
         );
-    } else if f.code == 421 && sec_agree && !f.has(KnownHeader::SecurityServer) {
+    } else if f.code == 421 && sec_agree && !f.has_value(KnownHeader::SecurityServer) {
         out.emit(
             r::SEC_AGREE_POLICY_REQUIRE,
             Some(f.status_line),

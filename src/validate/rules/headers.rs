@@ -1,16 +1,21 @@
-//! Spec sections 2 and 3: mandatory headers, tags, repeated single-value
-//! headers.
+//! Spec sections 2 and 3: mandatory headers, CSeq, Call-ID, Contact
+//! parameters, option tags, placement and the value headers (Expires,
+//! Retry-After, RSeq, Reason, Warning, Date), each read with its typed
+//! parser.
 
-use crate::header::param::scan_params;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
 use crate::span::Span;
 use crate::validate::catalogue::Rule;
 use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use crate::header::typed::Contact;
+use crate::error::HeaderValueErrorKind;
+use crate::header::typed::{
+    Allow, CSeq, CallId, Contact, Expires, MinExpires, NameAddr, RSeq, Reason, ReasonProtocol,
+    Require, RetryAfter, Supported, TypedHeader, Unsupported,
+};
+use crate::header::{Element, Header};
 
 use super::single::comma_joined;
 use super::{addr_params, delta, Facts};
@@ -77,13 +82,14 @@ pub(super) const REGISTERED_METHODS: [&[u8]; 14] = [
     b"UPDATE",
 ];
 
-/// The CSeq rules, on the first CSeq row (a second one is
-/// `single-value-header-repeated`):
+/// The CSeq rules, on the first CSeq row (a second one, or a comma-joined
+/// row, is `single-value-header-repeated`), read by the typed [`CSeq`]:
 ///
 /// * `cseq-syntax` — RFC 3261 §25.1: `CSeq = "CSeq" HCOLON 1*DIGIT LWS
 ///   Method`; nothing may follow the method. Span: the value.
 /// * `cseq-number-overflow` — §20.16: the number MUST be expressible as a
-///   32-bit unsigned integer (RFC 4475 §3.1.2.5). Span: the digits.
+///   32-bit unsigned integer (RFC 4475 §3.1.2.5). Span: the digits. The
+///   value is then not read further (the method rules stay silent).
 /// * `cseq-number-2-31` — §8.1.1.5: requests MUST use a number below 2^31;
 ///   the response only copies it, so the spec lowers this to warning.
 /// * `cseq-method-ack` — §17 (intro): a response to ACK is a "disallowed
@@ -96,62 +102,75 @@ fn cseq<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(h) = f.resp.headers().get(KnownHeader::CSeq) else {
         return;
     };
-    let v = h.value();
-    let base = h.value_span().start;
-    let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
-    let m = lex::skip_lws(v, digits);
-    let end = lex::token_end(v, m);
-    let well_formed = digits > 0 && m > digits && end > m && lex::skip_lws(v, end) == v.len();
-    if !well_formed && !comma_joined(KnownHeader::CSeq, v, base) {
-        out.emit(
-            r::CSEQ_SYNTAX,
-            Some(h.value_span()),
-            Detail::new("CSeq is not 1*DIGIT LWS Method"),
-        );
-    }
-    if digits > 0 {
-        let n = lex::parse_u64(&v[..digits]).unwrap_or(u64::MAX);
-        let span = Some(Span::new(base, base + digits));
-        if n > u64::from(u32::MAX) {
+    let (v, base) = (h.value(), h.value_span().start);
+    let c = match CSeq::parse(v, base) {
+        Ok(c) => c,
+        Err(e) if e.kind() == HeaderValueErrorKind::NumberOutOfRange => {
+            // The grammar holds and the number does not fit 32 bits; the
+            // digits start at the error.
+            let at = e.offset() - base;
+            let n = v[at..].iter().take_while(|b| b.is_ascii_digit()).count();
             out.emit(
                 r::CSEQ_NUMBER_OVERFLOW,
-                span,
+                Some(Span::new(e.offset(), e.offset() + n)),
                 Detail::new("CSeq number does not fit 32 bits"),
             );
-        } else if n >= 1 << 31 {
-            out.emit(
-                r::CSEQ_NUMBER_2_31,
-                span,
-                Detail::with("CSeq number is 2^31 or more", DetailArg::Number(n)),
-            );
+            return;
         }
+        Err(_) => {
+            if !comma_joined(KnownHeader::CSeq, v, base) {
+                out.emit(
+                    r::CSEQ_SYNTAX,
+                    Some(value_or_row(&h)),
+                    Detail::new("CSeq is not 1*DIGIT LWS Method"),
+                );
+            }
+            return;
+        }
+    };
+    if c.number() >= 1 << 31 {
+        out.emit(
+            r::CSEQ_NUMBER_2_31,
+            Some(c.number_span()),
+            Detail::with(
+                "CSeq number is 2^31 or more",
+                DetailArg::Number(c.number().into()),
+            ),
+        );
     }
-    if end > m {
-        let method = &v[m..end];
-        let span = Some(Span::new(base + m, base + end));
-        if method == b"ACK" {
-            out.emit(
-                r::CSEQ_METHOD_ACK,
-                span,
-                Detail::new("a response to ACK is never sent"),
-            );
-        } else if REGISTERED_METHODS.contains(&method) {
-        } else if REGISTERED_METHODS
-            .iter()
-            .any(|k| k.eq_ignore_ascii_case(method))
-        {
-            out.emit(
-                r::CSEQ_METHOD_CASE,
-                span,
-                Detail::new("case variant of a registered method"),
-            );
-        } else {
-            out.emit(
-                r::CSEQ_METHOD_UNKNOWN,
-                span,
-                Detail::new("extension method"),
-            );
-        }
+    let method = c.method().as_bytes();
+    let span = Some(c.method_span());
+    if method == b"ACK" {
+        out.emit(
+            r::CSEQ_METHOD_ACK,
+            span,
+            Detail::new("a response to ACK is never sent"),
+        );
+    } else if REGISTERED_METHODS.contains(&method) {
+    } else if REGISTERED_METHODS
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(method))
+    {
+        out.emit(
+            r::CSEQ_METHOD_CASE,
+            span,
+            Detail::new("case variant of a registered method"),
+        );
+    } else {
+        out.emit(
+            r::CSEQ_METHOD_UNKNOWN,
+            span,
+            Detail::new("extension method"),
+        );
+    }
+}
+
+/// The value's span, or the row's when the value is empty.
+fn value_or_row(h: &Header<'_>) -> Span {
+    if h.value().is_empty() {
+        h.span()
+    } else {
+        h.value_span()
     }
 }
 
@@ -159,40 +178,40 @@ fn cseq<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
 /// Call-ID is never empty and holds no white space or control character.
 /// `call-id-chars` — the same production: at most one `@`, and only `word`
 /// characters around it (lowered to warning: base64 `=` is common).
-/// Span: the value (the row when it is empty).
+/// Read by the typed [`CallId`] (liberal parse, then the strict `word`
+/// check). Span: the value (the row when it is empty).
 fn call_id<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(h) = f.resp.headers().get(KnownHeader::CallId) else {
         return;
     };
-    let v = h.value();
-    if comma_joined(KnownHeader::CallId, v, h.value_span().start) {
+    let (v, base) = (h.value(), h.value_span().start);
+    if comma_joined(KnownHeader::CallId, v, base) {
         return;
     }
-    if v.is_empty() || v.iter().any(|&b| b <= 0x20 || b == 0x7f) {
-        let span = if v.is_empty() {
-            h.span()
-        } else {
-            h.value_span()
-        };
-        out.emit(
+    match CallId::parse(v, base) {
+        // The typed parse also refuses bytes that are not UTF-8; those are
+        // outside `word`, so `call-id-chars`, not white space.
+        Err(e)
+            if v.get(e.offset() - base)
+                .is_some_and(|b| *b > 0x20 && *b != 0x7f) =>
+        {
+            out.emit(
+                r::CALL_ID_CHARS,
+                Some(h.value_span()),
+                Detail::new("Call-ID is not word [\"@\" word]"),
+            )
+        }
+        Err(_) => out.emit(
             r::CALL_ID_EMPTY_OR_WS,
-            Some(span),
+            Some(value_or_row(&h)),
             Detail::new("Call-ID is empty or holds white space"),
-        );
-        return;
-    }
-    let mut parts = v.split(|b| *b == b'@');
-    let ok = parts
-        .by_ref()
-        .take(2)
-        .all(|w| !w.is_empty() && w.iter().all(|b| lex::is_word(*b)))
-        && parts.next().is_none();
-    if !ok {
-        out.emit(
+        ),
+        Ok(c) if !c.is_strict_word() => out.emit(
             r::CALL_ID_CHARS,
             Some(h.value_span()),
             Detail::new("Call-ID is not word [\"@\" word]"),
-        );
+        ),
+        Ok(_) => {}
     }
 }
 
@@ -224,10 +243,10 @@ fn header_param_repeated<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
 
 /// `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC 3261
 /// §20 intro): the addr-spec form MUST NOT be used when the URI contains a
-/// comma, semicolon or question mark. A `;` after a bare URI is by
-/// definition a header parameter, and a comma splits list values, so the
-/// checkable case is a `?` (URI headers) in a bare From, To, Reply-To or
-/// Contact value. Span: the value.
+/// comma, semicolon or question mark. Read with the typed [`NameAddr`]
+/// ([`NameAddr::needs_angle_brackets`]) on every From, To, Reply-To and
+/// Contact value; a value that does not parse is its syntax rule's.
+/// Span: the value.
 fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -239,16 +258,11 @@ fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
         KnownHeader::Contact,
     ] {
         for e in f.resp.headers().elements(k) {
-            let v = e.bytes;
-            if v.contains(&b'<') || v.contains(&b'"') {
-                continue;
-            }
-            let uri_end = v.iter().position(|b| *b == b';').unwrap_or(v.len());
-            if v[..uri_end].contains(&b'?') {
+            if NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.needs_angle_brackets()) {
                 out.emit(
                     r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
                     Some(e.span),
-                    Detail::with("bare URI with '?' needs <>", DetailArg::Header(k)),
+                    Detail::with("bare URI needs <>", DetailArg::Header(k)),
                 );
             }
         }
@@ -310,9 +324,10 @@ fn rows_where<S: FindingSink + ?Sized>(
 /// * `request-header-in-response` — RFC 3261 §7.3.2 and Tables 2–3: a
 ///   request-only header in a response MUST be ignored (info).
 /// * `max-forwards-in-response` — §7.3.2, §20.22: ignored in responses (info).
-/// * `event-in-response` — RFC 6665 §8.2.1: Event MUST NOT appear in responses.
-/// * `subscription-state-in-response` — RFC 6665 §8.2.3: MUST NOT appear in
-///   responses.
+/// * `event-in-response`, `subscription-state-in-response` — RFC 3261 §20
+///   (intro), §7.3.2: request header fields, not applicable in a response
+///   (the UAS must not place them, the UAC ignores them); lowered to
+///   warning (spec §12.1).
 /// * `min-se-outside-422` — RFC 4028 §5: Min-SE MUST NOT be used in
 ///   responses other than 422.
 /// * `session-expires-placement` — RFC 4028 §4: Session-Expires belongs in
@@ -569,7 +584,7 @@ fn option_tag_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
                 continue;
             }
             for e in h.elements() {
-                if !lex::is_token_str(e.bytes) {
+                if !option_tag_parses(k, e) {
                     let span = if e.bytes.is_empty() { h.span() } else { e.span };
                     out.emit(
                         r::OPTION_TAG_SYNTAX,
@@ -579,6 +594,16 @@ fn option_tag_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
                 }
             }
         }
+    }
+}
+
+/// True when element `e` of Require, Supported or Unsupported is an
+/// `option-tag` (a token), as the typed parsers read it.
+fn option_tag_parses(k: KnownHeader, e: Element<'_>) -> bool {
+    match k {
+        KnownHeader::Require => e.parse::<Require<'_>>().is_ok(),
+        KnownHeader::Supported => e.parse::<Supported<'_>>().is_ok(),
+        _ => e.parse::<Unsupported<'_>>().is_ok(),
     }
 }
 
@@ -649,7 +674,7 @@ fn option_tag_unknown<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
         KnownHeader::Unsupported,
     ] {
         for e in f.resp.headers().elements(k) {
-            if lex::is_token_str(e.bytes) && !is_registered_option_tag(e.bytes) {
+            if option_tag_parses(k, e) && !is_registered_option_tag(e.bytes) {
                 out.emit(
                     r::OPTION_TAG_UNKNOWN,
                     Some(e.span),
@@ -666,7 +691,7 @@ fn option_tag_unknown<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
 fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for h in f.resp.headers().get_all(KnownHeader::Allow) {
         for e in h.elements() {
-            if !lex::is_token_str(e.bytes) {
+            if e.parse::<Allow<'_>>().is_err() {
                 let span = if e.bytes.is_empty() { h.span() } else { e.span };
                 out.emit(
                     r::ALLOW_SYNTAX,
@@ -685,29 +710,28 @@ fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
 fn expires_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for k in [KnownHeader::Expires, KnownHeader::MinExpires] {
         for h in f.resp.headers().get_all(k) {
-            if comma_joined(k, h.value(), h.value_span().start) {
+            let (v, base) = (h.value(), h.value_span().start);
+            if comma_joined(k, v, base) {
                 continue;
             }
-            match delta(h.value()) {
-                None => {
-                    let span = if h.value().is_empty() {
-                        h.span()
-                    } else {
-                        h.value_span()
-                    };
-                    out.emit(
-                        r::EXPIRES_SYNTAX,
-                        Some(span),
-                        Detail::with("not delta-seconds", DetailArg::Header(k)),
-                    );
-                }
-                Some(n) if n > u64::from(u32::MAX) => out.emit_at(
+            let parsed = if k == KnownHeader::Expires {
+                Expires::parse(v, base).map(|e| e.delta())
+            } else {
+                MinExpires::parse(v, base).map(|e| e.delta())
+            };
+            match parsed {
+                Err(_) => out.emit(
+                    r::EXPIRES_SYNTAX,
+                    Some(value_or_row(&h)),
+                    Detail::with("not delta-seconds", DetailArg::Header(k)),
+                ),
+                Ok(d) if d.exceeds_u32() => out.emit_at(
                     r::EXPIRES_SYNTAX,
                     Severity::Warning,
                     Some(h.value_span()),
                     Detail::with("larger than 2^32-1", DetailArg::Header(k)),
                 ),
-                Some(_) => {}
+                Ok(_) => {}
             }
         }
     }
@@ -739,47 +763,20 @@ fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_,
                 ),
             );
         }
-        let v = h.value();
-        let base = h.value_span().start;
-        let digits = v.iter().take_while(|b| lex::is_digit(**b)).count();
-        let mut ok = digits > 0;
-        if ok {
-            let n = lex::parse_u64(&v[..digits]).unwrap_or(u64::MAX);
-            if n > u64::from(u32::MAX) {
-                out.emit(
-                    r::RETRY_AFTER_OVERLARGE,
-                    Some(Span::new(base, base + digits)),
-                    Detail::new("Retry-After above 2^32-1"),
-                );
-            }
-            let mut i = lex::skip_lws(v, digits);
-            if v.get(i) == Some(&b'(') {
-                match lex::comment_end(v, i) {
-                    Ok(e) => i = e,
-                    Err(_) => ok = false,
-                }
-            }
-            if ok {
-                let mut cur = Cursor::new(v, base);
-                cur.pos = i;
-                match scan_params(&mut cur) {
-                    Ok(params) => {
-                        cur.skip_lws();
-                        ok = cur.at_end()
-                            && params
-                                .get("duration")
-                                .map_or(true, |p| p.value().and_then(delta).is_some());
-                    }
-                    Err(_) => ok = false,
-                }
-            }
-        }
-        if !ok && !comma_joined(KnownHeader::RetryAfter, v, base) {
-            out.emit(
+        let (v, base) = (h.value(), h.value_span().start);
+        match RetryAfter::parse(v, base) {
+            Ok(ra) if ra.exceeds_u32() => out.emit(
+                r::RETRY_AFTER_OVERLARGE,
+                Some(ra.span()),
+                Detail::new("Retry-After above 2^32-1"),
+            ),
+            Ok(_) => {}
+            Err(_) if comma_joined(KnownHeader::RetryAfter, v, base) => {}
+            Err(_) => out.emit(
                 r::RETRY_AFTER_SYNTAX,
-                Some(h.value_span()),
+                Some(value_or_row(&h)),
                 Detail::new("Retry-After is not delta-seconds [comment] *(;param)"),
-            );
+            ),
         }
     }
 }
@@ -790,11 +787,11 @@ fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_,
 /// transaction.) Span: the value.
 fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for h in f.resp.headers().get_all(KnownHeader::RSeq) {
-        let ok = delta(h.value()).is_some_and(|n| (1..=u64::from(u32::MAX)).contains(&n));
-        if !ok && !comma_joined(KnownHeader::RSeq, h.value(), h.value_span().start) {
+        let (v, base) = (h.value(), h.value_span().start);
+        if RSeq::parse(v, base).is_err() && !comma_joined(KnownHeader::RSeq, v, base) {
             out.emit(
                 r::RSEQ_RANGE,
-                Some(h.value_span()),
+                Some(value_or_row(&h)),
                 Detail::new("RSeq is not 1..2^32-1"),
             );
         }
@@ -812,36 +809,18 @@ fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, 
 fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let (mut sip, mut q850) = (0u32, 0u32);
     for e in f.resp.headers().elements(KnownHeader::Reason) {
-        let v = e.bytes;
-        let end = lex::token_end(v, 0);
-        let proto = &v[..end];
-        let mut cur = Cursor::new(v, e.span.start);
-        cur.pos = end;
-        let ok = end > 0
-            && match scan_params(&mut cur) {
-                Ok(params) => {
-                    cur.skip_lws();
-                    cur.at_end()
-                        && params
-                            .get("cause")
-                            .map_or(true, |p| p.value().and_then(delta).is_some())
-                        && params.get("text").map_or(true, |p| p.is_quoted())
-                }
-                Err(_) => false,
-            };
-        if !ok {
+        let Ok(reason) = e.parse::<Reason<'_>>() else {
             out.emit(
                 r::REASON_HEADER_SYNTAX,
                 Some(e.span),
                 Detail::new("Reason value does not match RFC 3326"),
             );
-        }
-        let counter = if proto.eq_ignore_ascii_case(b"SIP") {
-            &mut sip
-        } else if proto.eq_ignore_ascii_case(b"Q.850") {
-            &mut q850
-        } else {
             continue;
+        };
+        let counter = match reason.protocol_kind() {
+            ReasonProtocol::Sip => &mut sip,
+            ReasonProtocol::Q850 => &mut q850,
+            ReasonProtocol::Other => continue,
         };
         *counter += 1;
         if *counter == 2 {

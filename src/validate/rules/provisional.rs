@@ -1,8 +1,8 @@
 //! Spec sections 4 and 6: provisional (1xx) responses.
 
-use crate::header::param::scan_params;
-use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::header::typed::{Reason, ReasonProtocol};
+use crate::header::{Element, KnownHeader};
+
 use crate::validate::finding::{Detail, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -106,24 +106,15 @@ fn not_reliable_100<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     }
 }
 
-/// True when one Reason value (RFC 3326 §2: `reason-value = protocol
-/// *(SEMI reason-params)`) has protocol `SIP` (a token, so compared without
-/// case) and a `cause` of a final response code, 200–699.
-fn is_sip_final_cause(v: &[u8], base: usize) -> bool {
-    let end = lex::token_end(v, 0);
-    if !v[..end].eq_ignore_ascii_case(b"SIP") {
-        return false;
-    }
-    let mut cur = Cursor::new(v, base);
-    cur.pos = end;
-    let Ok(params) = scan_params(&mut cur) else {
-        return false;
-    };
-    params
-        .get("cause")
-        .and_then(|p| p.value())
-        .and_then(lex::parse_u64)
-        .is_some_and(|c| (200..700).contains(&c))
+/// True when one Reason value, read by the typed [`Reason`] (RFC 3326 §2:
+/// `reason-value = protocol *(SEMI reason-params)`), has protocol `SIP`
+/// and a `cause` of a final response code, 200–699. A value that does not
+/// parse is `reason-header-syntax`'s and counts as no such Reason.
+fn is_sip_final_cause(e: Element<'_>) -> bool {
+    e.parse::<Reason<'_>>().is_ok_and(|r| {
+        r.protocol_kind() == ReasonProtocol::Sip
+            && r.cause().is_some_and(|c| (200..700).contains(&c))
+    })
 }
 
 /// `199-reason-required` — RFC 6228 §5 (UAS) and §6 (proxy): a 199 MUST
@@ -135,7 +126,7 @@ fn reason_required_199<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emi
         .resp
         .headers()
         .elements(KnownHeader::Reason)
-        .any(|e| is_sip_final_cause(e.bytes, e.span.start));
+        .any(is_sip_final_cause);
     if !ok {
         out.emit(
             r::R_199_REASON_REQUIRED,

@@ -1,7 +1,10 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
-use crate::header::typed::{ContentEncoding, NameAddr, Timestamp, TypedHeader};
+use crate::header::typed::{
+    AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute,
+    Supported, Timestamp, TypedHeader, Via,
+};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
@@ -54,6 +57,16 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     }
 }
 
+/// The value of an Expires row, read by the typed [`Expires`]; `None` when
+/// there is none or it does not parse (`expires-syntax` reports the
+/// response's; a request's is skipped, as without `req`).
+fn expires(h: Option<crate::header::Header<'_>>) -> Option<u64> {
+    let h = h?;
+    Expires::parse(h.value(), h.value_span().start)
+        .ok()
+        .map(|e| e.value())
+}
+
 /// Compares two header values with every run of LWS (folds included) taken
 /// as one SP, as RFC 3261 §7.3.1 reads them.
 fn eq_lws(a: &[u8], b: &[u8]) -> bool {
@@ -68,25 +81,11 @@ fn eq_lws(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// The URI of a name-addr (inside `<>`) or addr-spec (before `;`).
-fn addr_uri(v: &[u8]) -> &[u8] {
-    let mut i = 0;
-    while i < v.len() {
-        match v[i] {
-            b'"' => match lex::quoted_string_end(v, i) {
-                Ok(e) => i = e,
-                Err(_) => return v,
-            },
-            b'<' => {
-                let rest = &v[i + 1..];
-                let end = rest.iter().position(|b| *b == b'>').unwrap_or(rest.len());
-                return &rest[..end];
-            }
-            b';' => return lex::trim_lws(&v[..i]),
-            _ => i += 1,
-        }
-    }
-    lex::trim_lws(v)
+/// The URI of a `name-addr / addr-spec` value, as the typed [`NameAddr`]
+/// reads it; `None` when the value does not parse (its syntax rule, or for
+/// a request nobody, speaks for it, and the comparing rules stay silent).
+fn addr_uri(v: &[u8]) -> Option<&[u8]> {
+    NameAddr::parse(v, 0).ok().map(|n| n.uri().as_bytes())
 }
 
 /// True when the parameters of `a` and `b`, leaving out those `skip`
@@ -114,20 +113,24 @@ fn same_params<'a>(
 /// sent-by, and the same parameters, except `received` and `rport`,
 /// which the server transport adds to the top Via of the request it
 /// receives (RFC 3261 §18.2.1, RFC 3581 §4) before the UAS copies it, so a
-/// request captured on the way in lacks them. Unreadable values compare
-/// with LWS normalised.
+/// request captured on the way in lacks them. Read with the typed [`Via`];
+/// a value that does not parse counts as the same (the Via syntax rules
+/// report the response's, and a request's is skipped, as without `req`).
 fn same_via(a: &[u8], b: &[u8]) -> bool {
-    use super::via::parse_via;
-    let (Ok(x), Ok(y)) = (parse_via(a, 0), parse_via(b, 0)) else {
-        return eq_lws(a, b);
+    let (Ok(x), Ok(y)) = (Via::parse(a, 0), Via::parse(b, 0)) else {
+        return true;
     };
     let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
-    x.protocol.eq_ignore_ascii_case(y.protocol)
-        && x.version == y.version
-        && x.transport.eq_ignore_ascii_case(y.transport)
-        && x.host.eq_ignore_ascii_case(y.host)
-        && x.port == y.port
-        && same_params(x.params.iter(), y.params.iter(), added)
+    let (hx, hy) = (x.sent_by(), y.sent_by());
+    x.protocol_name().eq_ignore_ascii_case(y.protocol_name())
+        && x.protocol_version() == y.protocol_version()
+        && x.transport().eq_ignore_ascii_case(y.transport())
+        && hx
+            .host()
+            .as_bytes()
+            .eq_ignore_ascii_case(hy.host().as_bytes())
+        && hx.port() == hy.port()
+        && same_params(x.params().iter(), y.params().iter(), added)
 }
 
 /// True when two From (or To) values are equivalent (RFC 3261 §20.20,
@@ -135,10 +138,13 @@ fn same_via(a: &[u8], b: &[u8]) -> bool {
 /// white space around it are not compared. The URIs compare byte for byte,
 /// except that ASCII case is ignored: stricter than §19.1.4 only where the
 /// user part differs in case alone, which this rule then misses rather
-/// than report wrongly. Unreadable values compare with LWS normalised.
+/// than report wrongly. A value that does not parse counts as the same:
+/// its syntax rule reports it.
 fn same_addr(a: &[u8], b: &[u8]) -> bool {
     let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), NameAddr::parse(b, 0)) else {
-        return eq_lws(a, b);
+        // `name-addr-syntax` reports the response's; a request value that
+        // does not parse is skipped, as without `req`.
+        return true;
     };
     x.uri().as_bytes().eq_ignore_ascii_case(y.uri().as_bytes())
         && same_params(x.params().iter(), y.params().iter(), |_| false)
@@ -164,11 +170,23 @@ fn copied_headers<S: FindingSink + ?Sized>(
     let sh = f.resp.headers();
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
         if let (Some(a), Some(b)) = (rh.get(k), sh.get(k)) {
-            let same = match k {
-                KnownHeader::CallId => a.value() == b.value(),
-                KnownHeader::From => same_addr(a.value(), b.value()),
-                _ => eq_lws(a.value(), b.value()),
+            // A value that does not parse is its syntax rule's (or, in the
+            // request, skipped): not compared.
+            let parses = |h: &crate::header::Header<'_>| {
+                let (v, base) = (h.value(), h.value_span().start);
+                match k {
+                    KnownHeader::CallId => CallId::parse(v, base).is_ok(),
+                    KnownHeader::CSeq => CSeq::parse(v, base).is_ok(),
+                    _ => true,
+                }
             };
+            let same = !parses(&a)
+                || !parses(&b)
+                || match k {
+                    KnownHeader::CallId => a.value() == b.value(),
+                    KnownHeader::From => same_addr(a.value(), b.value()),
+                    _ => eq_lws(a.value(), b.value()),
+                };
             if !same {
                 out.emit(
                     r::COPIED_HEADERS_MISMATCH,
@@ -182,7 +200,10 @@ fn copied_headers<S: FindingSink + ?Sized>(
         let same = if headers_to_tag(rh) == Some(true) {
             same_addr(a.value(), b.value())
         } else {
-            addr_uri(a.value()) == addr_uri(b.value())
+            match (addr_uri(a.value()), addr_uri(b.value())) {
+                (Some(x), Some(y)) => x == y,
+                _ => true,
+            }
         };
         if !same {
             out.emit(
@@ -259,9 +280,12 @@ fn timestamp_100<S: FindingSink + ?Sized>(
     }
 }
 
-/// True when option tag `tag` is listed in `k` of `h` (case-insensitive).
+/// True when option tag `tag` is listed in `k` of `h` (case-insensitive):
+/// an element that is an `option-tag` (a token, as the typed
+/// [`Supported`] reads one) equal to `tag`.
 fn lists(h: &Headers<'_>, k: KnownHeader, tag: &[u8]) -> bool {
-    h.elements(k).any(|e| e.bytes.eq_ignore_ascii_case(tag))
+    h.elements(k)
+        .any(|e| e.parse::<Supported<'_>>().is_ok() && e.bytes.eq_ignore_ascii_case(tag))
 }
 
 /// `require-tag-not-supported-by-uac` — RFC 3261 §8.2.4: the UAS MUST NOT
@@ -422,15 +446,21 @@ fn content_encoding<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let rh = req.headers();
+    // A request Accept-Encoding that does not parse: skipped, as without
+    // `req`.
+    if rh
+        .elements(KnownHeader::AcceptEncoding)
+        .any(|e| e.parse::<AcceptEncoding<'_>>().is_err())
+    {
+        return;
+    }
     let accepted = |coding: &[u8]| {
         if !rh.contains(KnownHeader::AcceptEncoding) {
             return coding.eq_ignore_ascii_case(b"identity");
         }
-        rh.elements(KnownHeader::AcceptEncoding).any(|e| {
-            let end = lex::token_end(e.bytes, 0);
-            let c = &e.bytes[..end];
-            c == b"*" || c.eq_ignore_ascii_case(coding)
-        })
+        rh.typed_all::<AcceptEncoding<'_>>()
+            .flatten()
+            .any(|a| a.is_wildcard() || a.coding().as_bytes().eq_ignore_ascii_case(coding))
     };
     for e in f.resp.headers().elements(KnownHeader::ContentEncoding) {
         // An entry that does not parse is `content-encoding-syntax`'s.
@@ -463,21 +493,19 @@ fn min_expires_vs_request<S: FindingSink + ?Sized>(
         .resp
         .headers()
         .get(KnownHeader::MinExpires)
-        .and_then(|h| delta(h.value()))
+        .and_then(|h| MinExpires::parse(h.value(), h.value_span().start).ok())
+        .map(|m| m.value())
     else {
         return;
     };
-    let asked = rh
-        .get(KnownHeader::Expires)
-        .and_then(|h| delta(h.value()))
-        .or_else(|| {
-            rh.elements(KnownHeader::Contact).find_map(|e| {
-                addr_params(e.bytes, e.span.start)?
-                    .get("expires")?
-                    .value()
-                    .and_then(delta)
-            })
-        });
+    let asked = expires(rh.get(KnownHeader::Expires)).or_else(|| {
+        rh.elements(KnownHeader::Contact).find_map(|e| {
+            addr_params(e.bytes, e.span.start)?
+                .get("expires")?
+                .value()
+                .and_then(delta)
+        })
+    });
     let Some(asked) = asked else {
         return;
     };
@@ -506,12 +534,9 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    let asked = req
-        .headers()
-        .get(KnownHeader::Expires)
-        .and_then(|h| delta(h.value()));
+    let asked = expires(req.headers().get(KnownHeader::Expires));
     if let (Some(asked), Some(h)) = (asked, f.resp.headers().get(KnownHeader::Expires)) {
-        if delta(h.value()).is_some_and(|got| got > asked) {
+        if expires(Some(h)).is_some_and(|got| got > asked) {
             out.emit(
                 r::R_2XX_SUBSCRIBE_EXPIRES_LONGER,
                 Some(h.value_span()),
@@ -588,10 +613,13 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             }
         }
     }
+    // A value that does not parse, on either side, is not compared: the
+    // response's is `name-addr-syntax`'s, the request's is skipped.
+    let unreadable = |e: &crate::header::Element<'_>| e.parse::<RecordRoute<'_>>().is_err();
     loop {
         match (rr.next(), sr.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) => {}
+            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) || unreadable(&a) || unreadable(&b) => {}
             (_, b) => {
                 out.emit(
                     r::DIALOG_RECORD_ROUTE_COPY,
@@ -645,7 +673,7 @@ fn redirect_to_self<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     for e in f.resp.headers().elements(KnownHeader::Contact) {
-        if !e.bytes.is_empty() && addr_uri(e.bytes) == req.uri() {
+        if !e.bytes.is_empty() && addr_uri(e.bytes) == Some(req.uri()) {
             out.emit(
                 r::R_3XX_REDIRECT_TO_SELF,
                 Some(e.span),
@@ -666,7 +694,7 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let rh = req.headers();
-    let default = rh.get(KnownHeader::Expires).and_then(|h| delta(h.value()));
+    let default = expires(rh.get(KnownHeader::Expires));
     let expires_of = |bytes: &[u8], base: usize| {
         addr_params(bytes, base)?
             .get("expires")?
@@ -677,9 +705,11 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
         let Some(want) = expires_of(asked.bytes, asked.span.start).or(default) else {
             continue;
         };
-        let uri = addr_uri(asked.bytes);
+        let Some(uri) = addr_uri(asked.bytes) else {
+            continue;
+        };
         for got in f.resp.headers().elements(KnownHeader::Contact) {
-            if addr_uri(got.bytes) != uri {
+            if addr_uri(got.bytes) != Some(uri) {
                 continue;
             }
             if expires_of(got.bytes, got.span.start).is_some_and(|g| g > want) {

@@ -79,8 +79,13 @@ pub(crate) fn comma_joined(k: KnownHeader, v: &[u8], base: usize) -> bool {
     if COMMA_IN_GRAMMAR.contains(&k) {
         return false;
     }
+    let split = lex::ListSplit::new(v);
+    if split.clone().nth(1).is_none() {
+        // One part: nothing is joined (and nothing needs parsing here).
+        return false;
+    }
     let mut parts = 0;
-    for (a, b) in lex::ListSplit::new(v) {
+    for (a, b) in split {
         if !valid_value(k, &v[a..b], base + a) {
             return false;
         }

@@ -5,9 +5,9 @@
 //! *( SEMI via-params )`. It only finds the pieces the rules need; it is
 //! not the typed Via header, which lives with the other typed values.
 
-use crate::header::param::{scan_params, Params};
+use crate::header::param::Params;
 use crate::header::typed::host::{is_ipv4, scan_hostport};
-use crate::header::typed::{Host, Via};
+use crate::header::typed::{Host, TypedHeader, Via};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::span::Span;
@@ -18,87 +18,20 @@ use crate::validate::{Emitter, FindingSink};
 
 use super::Facts;
 
-/// The parts of one Via value the rules need.
+/// The parts of one Via value the proxy rules need.
 pub(crate) struct ViaLite<'a> {
-    pub(crate) protocol: &'a [u8],
-    pub(crate) version: &'a [u8],
-    pub(crate) transport: &'a [u8],
     pub(crate) host: &'a [u8],
-    pub(crate) port: Option<u16>,
     pub(crate) params: Params<'a>,
 }
 
-/// Reads `token SWS "/" SWS` (the last token has no slash).
-fn proto_part<'a>(v: &'a [u8], i: &mut usize, slash: bool) -> Option<&'a [u8]> {
-    let start = lex::skip_lws(v, *i);
-    let end = lex::token_end(v, start);
-    if end == start {
-        return None;
-    }
-    *i = end;
-    if slash {
-        let j = lex::skip_lws(v, end);
-        if v.get(j) != Some(&b'/') {
-            return None;
-        }
-        *i = j + 1;
-    }
-    Some(&v[start..end])
-}
-
-/// Parses one Via value (for the proxy and `req` rules, which compare
-/// Vias); `Err(())` when it is not `sent-protocol LWS
-/// sent-by *(SEMI param)` in shape (the pieces' own grammars are the
-/// rules' business).
-// second reader: replace with typed lax reading
+/// Reads one Via value with the typed [`Via`] for the proxy rules: its
+/// sent-by host and its parameters. `Err(())` when it does not parse (the
+/// Via syntax rules report it, and the rules that read it stay silent).
 pub(crate) fn parse_via(v: &[u8], base: usize) -> Result<ViaLite<'_>, ()> {
-    let mut i = 0;
-    let protocol = proto_part(v, &mut i, true).ok_or(())?;
-    let version = proto_part(v, &mut i, true).ok_or(())?;
-    let transport = proto_part(v, &mut i, false).ok_or(())?;
-    let h = lex::skip_lws(v, i);
-    if h == i {
-        return Err(());
-    }
-    let host_end = if v.get(h) == Some(&b'[') {
-        h + v[h..].iter().position(|b| *b == b']').ok_or(())? + 1
-    } else {
-        h + v[h..]
-            .iter()
-            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'.' || **b == b'-')
-            .count()
-    };
-    if host_end == h {
-        return Err(());
-    }
-    let mut j = lex::skip_lws(v, host_end);
-    let mut port = None;
-    if v.get(j) == Some(&b':') {
-        let p = lex::skip_lws(v, j + 1);
-        let n = v[p..].iter().take_while(|b| lex::is_digit(**b)).count();
-        port = Some(
-            lex::parse_u64(&v[p..p + n])
-                .and_then(|n| u16::try_from(n).ok())
-                .ok_or(())?,
-        );
-        j = p + n;
-    } else {
-        j = host_end;
-    }
-    let mut cur = Cursor::new(v, base);
-    cur.pos = j;
-    let params = scan_params(&mut cur).map_err(|_| ())?;
-    cur.skip_lws();
-    if !cur.at_end() {
-        return Err(());
-    }
+    let via = Via::parse(v, base).map_err(|_| ())?;
     Ok(ViaLite {
-        protocol,
-        version,
-        transport,
-        host: &v[h..host_end],
-        port,
-        params,
+        host: via.sent_by().host().as_bytes(),
+        params: via.params(),
     })
 }
 
@@ -177,9 +110,15 @@ fn via_failure(v: &[u8], base: usize, at: usize) -> (Rule, Span, &'static str) {
     cur.skip_lws();
     let by_start = cur.pos;
     let by_end = param_segment_end(v, by_start);
+    // A missing sent-by has no bytes of its own: the span is the value.
+    let by_span = if by_end > by_start {
+        Span::new(base + by_start, base + by_end)
+    } else {
+        whole
+    };
     let sent_by = (
         r::VIA_SENT_BY_SYNTAX,
-        Span::new(base + by_start, base + by_end),
+        by_span,
         "Via sent-by is not host [\":\" port]",
     );
     if scan_hostport(&mut cur, true).is_err() {
@@ -376,18 +315,11 @@ mod tests {
             10,
         )
         .unwrap();
-        assert_eq!(
-            (v.protocol, v.version, v.transport),
-            (&b"SIP"[..], &b"2.0"[..], &b"UDP"[..])
-        );
         assert_eq!(v.host, b"[2001:db8::1]");
-        assert_eq!(v.port, Some(5070));
         let b = v.params.get("branch").unwrap();
         assert_eq!(b.value(), Some(&b"z9hG4bK1"[..]));
         assert_eq!((b.span().start, b.span().end), (46, 61));
         assert!(v.params.get("rport").unwrap().value().is_none());
-        let v = parse_via(b"SIP/2.0/TCP host.example.com", 0).unwrap();
-        assert_eq!((v.host, v.port), (&b"host.example.com"[..], None));
         for bad in [
             &b""[..],
             b"SIP/2.0 host",
@@ -402,6 +334,54 @@ mod tests {
                 "{:?}",
                 String::from_utf8_lossy(bad)
             );
+        }
+    }
+
+    #[test]
+    fn via_failure_names_the_part() {
+        for (v, rule, part) in [
+            (
+                &b"SIP/2.0 host;branch=z9hG4bK1"[..],
+                r::VIA_SENT_PROTOCOL,
+                &b"SIP/2.0 host;branch=z9hG4bK1"[..],
+            ),
+            (
+                b"SIP/2.0/UDP host:5061&branch=z9hG4bK1",
+                r::VIA_SENT_BY_SYNTAX,
+                b"host:5061&branch=z9hG4bK1",
+            ),
+            (
+                b"SIP/2.0/UDP 2001:db8::1;branch=z9hG4bK1",
+                r::VIA_SENT_BY_SYNTAX,
+                b"2001:db8::1",
+            ),
+            (
+                b"SIP/2.0/UDP h;branch=z9hG4bK+a/b=",
+                r::VIA_PARAM_SYNTAX,
+                b"branch=z9hG4bK+a/b=",
+            ),
+            (
+                b"SIP/2.0/UDP h;rport=x;branch=z9hG4bK1",
+                r::VIA_PARAM_SYNTAX,
+                b"rport=x",
+            ),
+            (
+                b"SIP/2.0/UDP h;received=;branch=z9hG4bK1",
+                r::VIA_RECEIVED_SYNTAX,
+                b"received=",
+            ),
+            (
+                b"SIP/2.0/UDP ;branch=z9hG4bK1",
+                r::VIA_SENT_BY_SYNTAX,
+                b"SIP/2.0/UDP ;branch=z9hG4bK1",
+            ),
+            (b"SIP/2.0/UDP", r::VIA_SENT_BY_SYNTAX, b"SIP/2.0/UDP"),
+        ] {
+            let err = Via::parse(v, 100).unwrap_err();
+            let (got, span, _) = via_failure(v, 100, err.offset());
+            let text = String::from_utf8_lossy(v);
+            assert_eq!(got, rule, "{text}");
+            assert_eq!(&v[span.start - 100..span.end - 100], part, "{text}");
         }
     }
 
