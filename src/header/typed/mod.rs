@@ -23,6 +23,25 @@ pub trait TypedHeader<'a>: Sized {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError>;
 }
 
+/// A typed header that also has a lax reading: every part that reads plus
+/// the located [`Defects`](crate::grammar::Defects) of the parts that do
+/// not, so one defect never hides the rest of the value (see
+/// [`crate::grammar::defect`]).
+pub trait LaxHeader<'a>: TypedHeader<'a> {
+    /// What the lax reading yields.
+    type Lax: LaxReading;
+
+    /// Reads one value laxly (same input contract as [`TypedHeader::parse`]).
+    /// Never fails and never allocates.
+    fn parse_lax(value: &'a [u8], base: usize) -> Self::Lax;
+}
+
+/// The result of a lax reading.
+pub trait LaxReading {
+    /// The defects found, in the order of the value (empty: the value is valid).
+    fn defects(&self) -> &crate::grammar::Defects;
+}
+
 pub mod warning;
 pub use warning::Warning;
 
@@ -74,7 +93,7 @@ pub use contact::Contact;
 pub mod route;
 pub use route::{RecordRoute, Route};
 pub mod via;
-pub use via::Via;
+pub use via::{Via, ViaLax};
 #[cfg(test)]
 mod addr_gen;
 mod scan;
