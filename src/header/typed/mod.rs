@@ -85,7 +85,7 @@ pub use host::{Host, HostKind, HostPort};
 pub mod uri;
 pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
 pub mod name_addr;
-pub use name_addr::NameAddr;
+pub use name_addr::{NameAddr, NameAddrLax};
 pub mod from_to;
 pub use from_to::{FromHeader, ToHeader};
 pub mod contact;
