@@ -70,7 +70,7 @@ pub mod token_list;
 pub use call_id::CallId;
 pub use content_length::ContentLength;
 pub use content_type::ContentType;
-pub use cseq::CSeq;
+pub use cseq::{CSeq, CSeqLax};
 pub use max_forwards::MaxForwards;
 pub use number::{DeltaSeconds, Expires, MinExpires, MinSe, RSeq};
 pub use retry_after::RetryAfter;
