@@ -77,7 +77,7 @@ pub use retry_after::RetryAfter;
 pub use session_expires::{Refresher, SessionExpires};
 pub use token_list::{
     Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
-    Unsupported,
+    TokenListLax, Unsupported,
 };
 // Addresses: hosts, URIs, name-addr and the headers built on them.
 pub mod host;
