@@ -15,7 +15,9 @@
 //! (RFC 3261 §25.1.)
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::typed::TypedHeader;
+use crate::grammar::Part;
+use crate::header::typed::scan::ValueLax;
+use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::Span;
 
@@ -196,6 +198,26 @@ fn digits(v: &[u8], at: usize, n: usize) -> Result<u16, usize> {
     Ok(x)
 }
 
+impl<'a> Date<'a> {
+    /// Reads the value laxly: the date, or one located [`Part::Date`]
+    /// defect spanning the value, at the first byte that breaks `SIP-date`.
+    pub fn parse_lax(value: &'a [u8], base: usize) -> ValueLax<Date<'a>> {
+        ValueLax::from_result(
+            <Date<'a> as TypedHeader<'a>>::parse(value, base),
+            Part::Date,
+            value,
+            base,
+        )
+    }
+}
+
+impl<'a> LaxHeader<'a> for Date<'a> {
+    type Lax = ValueLax<Date<'a>>;
+    fn parse_lax(value: &'a [u8], base: usize) -> ValueLax<Date<'a>> {
+        Date::parse_lax(value, base)
+    }
+}
+
 impl<'a> TypedHeader<'a> for Date<'a> {
     const NAME: KnownHeader = KnownHeader::Date;
 
@@ -263,6 +285,17 @@ impl<'a> TypedHeader<'a> for Date<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lax_date() {
+        let ok = Date::parse_lax(b"Sat, 13 Nov 2010 23:29:00 GMT", 0);
+        assert_eq!(ok.value().map(Date::year), Some(2010));
+        assert!(ok.defects().is_empty());
+        let bad = Date::parse_lax(b"Sat, 13 Nov 2010 23:29:00 UTC", 4);
+        let d = bad.defects().first().unwrap();
+        assert_eq!((d.part, d.span.range()), (Part::Date, 4..33));
+        assert!(d.at > d.span.start);
+    }
     use proptest::prelude::*;
 
     const PREFIX: &str = "Date: ";

@@ -69,12 +69,12 @@ pub mod token_list;
 
 pub use call_id::CallId;
 pub use content_length::ContentLength;
-pub use content_type::ContentType;
+pub use content_type::{ContentType, ContentTypeLax};
 pub use cseq::{CSeq, CSeqLax};
 pub use max_forwards::MaxForwards;
 pub use number::{DeltaSeconds, Expires, MinExpires, MinSe, RSeq};
 pub use retry_after::RetryAfter;
-pub use session_expires::{Refresher, SessionExpires};
+pub use session_expires::{Refresher, SessionExpires, SessionExpiresLax};
 pub use token_list::{
     Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
     TokenListLax, Unsupported,
@@ -97,3 +97,4 @@ pub use via::{Via, ViaLax};
 #[cfg(test)]
 mod addr_gen;
 mod scan;
+pub use scan::ValueLax;
