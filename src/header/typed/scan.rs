@@ -166,12 +166,16 @@ pub(crate) fn parse_qvalue(v: &[u8], at: usize) -> Result<u16, HeaderValueError>
     Ok(thousandths)
 }
 
-/// [`parse_qvalue`] without the error: `Some(thousandths)` for a valid
-/// `qvalue`, for the callers (Accept's `accept-param`, RFC 3261 §20.1;
-/// Security-Server's `preference`, RFC 3329 §2.2) that report any bad `q`
-/// as one `BadParam` at the value.
+/// A whole `qvalue` by the grammar's production, without the error:
+/// `Some(thousandths)` for a valid `qvalue`, for the callers (Accept's
+/// `accept-param`, RFC 3261 §20.1; Security-Server's `preference`,
+/// RFC 3329 §2.2) that report any bad `q` as one `BadParam` at the value.
+/// Agrees with [`parse_qvalue`] (unit test).
 pub(crate) fn qvalue(v: &[u8]) -> Option<u16> {
-    parse_qvalue(v, 0).ok()
+    match crate::grammar::number::qvalue(v) {
+        Ok((&[], q)) => Some(q),
+        _ => None,
+    }
 }
 
 /// A lax reading of a value that is one part only (Expires, Date, ...):
@@ -290,5 +294,18 @@ pub(crate) fn read_head_params_lax<'a, H>(
         head,
         params,
         defects,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn grammar_qvalue_agrees_with_the_located_reader(v in "[0-9.]{0,7}") {
+            prop_assert_eq!(qvalue(v.as_bytes()), parse_qvalue(v.as_bytes(), 0).ok());
+        }
     }
 }
