@@ -23,7 +23,9 @@ pub enum Part {
     SentProtocol,
     /// Via `sent-by` (host and port).
     SentBy,
-    /// A parameter that is not a `generic-param` (`;`, `;=x`, `;a="x`).
+    /// A parameter that is not a `generic-param` (`;`, `;=x`, `;a="x`), or
+    /// an `auth-param` of a challenge that is not `name EQUAL (token /
+    /// quoted-string)`.
     Param,
     /// The Via `branch` parameter (`"branch" EQUAL token`).
     Branch,
@@ -58,6 +60,8 @@ pub enum Part {
     Refresher,
     /// A `SIP-date` (Date).
     Date,
+    /// The auth-scheme of a challenge (WWW-Authenticate, Proxy-Authenticate).
+    Scheme,
 }
 
 /// One located defect: `part` failed its production with `kind`; `span` is

@@ -55,7 +55,9 @@ pub mod security;
 pub use security::SecurityServer;
 
 pub mod auth;
-pub use auth::{AuthParam, AuthParams, Challenge, ProxyAuthenticate, WwwAuthenticate};
+pub use auth::{
+    AuthParam, AuthParams, Challenge, ChallengeLax, ProxyAuthenticate, WwwAuthenticate,
+};
 // Scalar and token-list headers (branch typed-scalar).
 pub mod call_id;
 pub mod content_length;

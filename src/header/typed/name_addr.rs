@@ -231,7 +231,7 @@ impl<'a> NameAddr<'a> {
 /// parameters ([`NameAddr::parse_lax`], and the From, To and Contact
 /// readings built on it): the display name, the URI and each parameter are
 /// read on their own; every part that fails its production is one located
-/// [`Defect`](crate::grammar::Defect): `DisplayName`, `Uri`, `Param`, the
+/// [`Defect`]: `DisplayName`, `Uri`, `Param`, the
 /// known parameters (`Tag`, `Q`, `Expires`) or `Value`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct NameAddrLax<'a> {
@@ -393,8 +393,9 @@ impl<'a> NameAddr<'a> {
         lax
     }
 
-    /// [`NameAddr::parse_lax_with`] for a value whose only known header
-    /// parameter is `tag` (the From and To readings).
+    /// Reads `( name-addr / addr-spec ) *( SEMI generic-param )` laxly,
+    /// with `tag` as the one header parameter checked against its own
+    /// production (the From and To readings; see [`NameAddrLax`]).
     pub fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
         Self::parse_lax_with(value, base, &[("tag", Part::Tag)], false)
     }

@@ -466,7 +466,7 @@ impl<'a> Via<'a> {
     /// Reads one Via element laxly: sent-protocol, sent-by and each
     /// parameter are read on their own, so a defect in one does not hide
     /// the others. Every part that fails its production is one
-    /// [`Defect`](crate::grammar::Defect) (see [`Part`]): `SentProtocol`,
+    /// [`Defect`] (see [`Part`]): `SentProtocol`,
     /// `SentBy`, `Param` (not a generic-param), `Branch`, `Received`,
     /// `Rport`, `Ttl`, `Maddr`, or `Value` (empty, or trailing bytes).
     /// Never allocates.
