@@ -67,6 +67,65 @@ fn parse_response_makes_no_heap_allocation() {
 }
 
 #[test]
+fn lax_readings_make_no_heap_allocation() {
+    use sip_response::header::typed::{
+        AllowEvents, Contact, ContentType, Date, Expires, FromHeader, SessionExpires,
+    };
+    let r = parse_response(RESPONSE).unwrap();
+    let h = r.headers();
+    let bad_via = b"SIP/2.0/UDP h;branch=z9hG4bKD+ta2mJ+C+VV/L50aPO1lFJnrag=;;x=\"open";
+    let (n, allocs) = count(|| {
+        let mut n = 0;
+        n += h
+            .typed_lax_all::<Via<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<ToHeader<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<FromHeader<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<Contact<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<CSeq<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<SessionExpires<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<ContentType<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += h
+            .typed_lax_all::<Date<'_>>()
+            .map(|v| v.defects().len())
+            .sum::<usize>();
+        n += Via::parse_lax(bad_via, 0).defects().len();
+        n += Via::parse_lax(bad_via, 0).params().len();
+        n += Contact::parse_lax(b"sip: 172.17.2.2:5060", 0)
+            .defects()
+            .len();
+        n += AllowEvents::parse_row_lax(b"", 0).defects().len();
+        n += Expires::parse_lax(b"Thu, 25 Mar 2004 15:49:29 GMT", 0)
+            .defects()
+            .len();
+        n
+    });
+    // The bad Via: three defects (branch, `;;`, the open quote), no
+    // well-formed parameter; one each for the three other hostile values.
+    assert_eq!(n, 3 + 1 + 1 + 1, "defects of the hostile values only");
+    assert_eq!(allocs, 0, "a lax reading allocated");
+}
+
+#[test]
 fn the_counter_counts() {
     // Guards the tests below against a counter that never counts.
     let (v, allocs) = count(|| vec![1u8; 100]);

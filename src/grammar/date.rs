@@ -7,16 +7,17 @@
 //! ```
 //!
 //! Names compare case-insensitively (RFC 5234 §2.3). The production checks
-//! the field ranges the ABNF states (hour ≤ 23, minute and second ≤ 59,
-//! day 1..=31); whether the day exists in its month is
-//! [`crate::header::typed::Date`]'s check.
+//! the field ranges the ABNF states (hour ≤ 23, minute and second ≤ 59) and
+//! that the day exists in its month (Gregorian leap years); the weekday is
+//! not checked against the date. [`crate::header::typed::Date`] is read
+//! with it.
 
 use nom::error::ErrorKind;
 
 use super::{fail, PResult};
 
-const WKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
-const MONTHS: [&[u8; 3]; 12] = [
+pub(crate) const WKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
+pub(crate) const MONTHS: [&[u8; 3]; 12] = [
     b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
 ];
 
@@ -64,44 +65,58 @@ fn num(i: &[u8], at: usize, n: usize, max: u16) -> Result<u16, usize> {
     Ok(v)
 }
 
-/// `SIP-date`: the fields; a byte that breaks the grammar fails there.
+/// Days in `month` (1..=12) of `year`, Gregorian leap years.
+pub fn days_in_month(year: u16, month: u8) -> u8 {
+    match month {
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
+    }
+}
+
+/// `SIP-date`: the fields; the first byte that breaks the grammar fails
+/// there (a day that does not exist in its month fails at the day, once
+/// the year is known).
 pub fn sip_date(i: &[u8]) -> PResult<'_, SipDate> {
     let at = |k: usize| &i[k.min(i.len())..];
-    let lit = |k: usize, b: &[u8]| {
-        i.get(k..k + b.len())
-            .is_some_and(|v| v.eq_ignore_ascii_case(b))
-    };
+    let lit = |k: usize, b: u8| i.get(k) == Some(&b);
     let Some(wkday) = name(i, &WKDAYS) else {
         return fail(i, ErrorKind::Tag);
     };
-    if !lit(3, b", ") {
-        return fail(at(3), ErrorKind::Char);
+    for (k, b) in [(3, b','), (4, b' ')] {
+        if !lit(k, b) {
+            return fail(at(k), ErrorKind::Char);
+        }
     }
-    let day = match num(i, 5, 2, 31) {
-        Ok(d) if d > 0 => d as u8,
-        Ok(_) => return fail(at(5), ErrorKind::Verify),
+    let day = match num(i, 5, 2, 99) {
+        Ok(d) => d as u8,
         Err(k) => return fail(at(k), ErrorKind::Digit),
     };
-    if !lit(7, b" ") {
+    if !lit(7, b' ') {
         return fail(at(7), ErrorKind::Char);
     }
     let Some(month) = name(at(8), &MONTHS) else {
         return fail(at(8), ErrorKind::Tag);
     };
-    if !lit(11, b" ") {
+    let month = month + 1;
+    if !lit(11, b' ') {
         return fail(at(11), ErrorKind::Char);
     }
     let year = match num(i, 12, 4, 9999) {
         Ok(y) => y,
         Err(k) => return fail(at(k), ErrorKind::Digit),
     };
+    if day == 0 || day > days_in_month(year, month) {
+        return fail(at(5), ErrorKind::Verify);
+    }
     let mut fields = [0u8; 3];
     for (f, (pos, max, sep)) in
         fields
             .iter_mut()
             .zip([(17, 23, b' '), (20, 59, b':'), (23, 59, b':')])
     {
-        if !lit(pos - 1, &[sep]) {
+        if !lit(pos - 1, sep) {
             return fail(at(pos - 1), ErrorKind::Char);
         }
         *f = match num(i, pos, 2, max) {
@@ -109,15 +124,22 @@ pub fn sip_date(i: &[u8]) -> PResult<'_, SipDate> {
             Err(k) => return fail(at(k), ErrorKind::Digit),
         };
     }
-    if !lit(25, b" GMT") {
-        return fail(at(25), ErrorKind::Tag);
+    if !lit(25, b' ') {
+        return fail(at(25), ErrorKind::Char);
+    }
+    // "GMT" is an ABNF string literal: case-insensitive (RFC 5234 §2.3).
+    if !i
+        .get(26..29)
+        .is_some_and(|z| z.eq_ignore_ascii_case(b"GMT"))
+    {
+        return fail(at(26), ErrorKind::Tag);
     }
     Ok((
         at(SIP_DATE_LEN),
         SipDate {
             wkday,
             day,
-            month: month + 1,
+            month,
             year,
             hour: fields[0],
             minute: fields[1],
@@ -150,7 +172,10 @@ mod tests {
         );
         assert!(sip_date(b"thu, 01 jan 1970 00:00:00 gmt").is_ok());
         let bad: &[(&[u8], usize)] = &[
-            (b"Thu, 25 Mar 2004 15:49:29 UTC", 25),
+            (b"Thu, 25 Mar 2004 15:49:29 UTC", 26),
+            (b"Thu,25 Mar 2004 15:49:29 GMT", 4),
+            (b"Thu, 29 Feb 2100 15:49:29 GMT", 5),
+            (b"Thu, 31 Apr 2010 24:49:29 GMT", 5),
             (b"Thursday, 25 Mar 2004", 3),
             (b"Thu, 32 Mar 2004 15:49:29 GMT", 5),
             (b"Thu, 00 Mar 2004 15:49:29 GMT", 5),
@@ -175,7 +200,7 @@ mod tests {
         proptest! {
             #[test]
             fn rendered_dates_round_trip(
-                w in 0u8..7, day in 1u8..=31, m in 1u8..=12, y in 0u16..=9999,
+                w in 0u8..7, day in 1u8..=28, m in 1u8..=12, y in 0u16..=9999,
                 h in 0u8..24, mi in 0u8..60, s in 0u8..60,
             ) {
                 let text = format!(

@@ -23,7 +23,9 @@ pub enum Part {
     SentProtocol,
     /// Via `sent-by` (host and port).
     SentBy,
-    /// A parameter that is not a `generic-param` (`;`, `;=x`, `;a="x`).
+    /// A parameter that is not a `generic-param` (`;`, `;=x`, `;a="x`), or
+    /// an `auth-param` of a challenge that is not `name EQUAL (token /
+    /// quoted-string)`.
     Param,
     /// The Via `branch` parameter (`"branch" EQUAL token`).
     Branch,
@@ -45,12 +47,21 @@ pub enum Part {
     Q,
     /// The Contact `expires` parameter (`delta-seconds`).
     Expires,
-    /// The CSeq sequence number (`1*DIGIT`, below 2^31).
+    /// A number: the CSeq sequence number (`1*DIGIT`, 32 bits), the
+    /// `delta-seconds` of Expires or Session-Expires.
     Number,
     /// The CSeq method (`Method`, a token).
     Method,
     /// One element of a list (an empty element, or one that is not a token).
     Item,
+    /// A Content-Type `m-type SLASH m-subtype`.
+    MediaType,
+    /// The Session-Expires `refresher` parameter (`"uac" / "uas"`).
+    Refresher,
+    /// A `SIP-date` (Date).
+    Date,
+    /// The auth-scheme of a challenge (WWW-Authenticate, Proxy-Authenticate).
+    Scheme,
 }
 
 /// One located defect: `part` failed its production with `kind`; `span` is

@@ -14,7 +14,7 @@ pub mod typed;
 use std::borrow::Cow;
 
 pub use name::{HeaderName, KnownHeader, ListKind};
-pub use param::{Param, ParamIter, Params};
+pub use param::{LaxParamIter, LaxParams, Param, ParamIter, Params};
 pub use typed::TypedHeader;
 
 use crate::error::HeaderValueError;
@@ -254,6 +254,12 @@ impl<'a> Element<'a> {
     pub fn parse<H: TypedHeader<'a>>(&self) -> Result<H, HeaderValueError> {
         H::parse(self.bytes, self.span.start)
     }
+
+    /// Reads the element laxly as `H` (every readable part plus located
+    /// defects, see [`typed::LaxHeader`]).
+    pub fn parse_lax<H: typed::LaxHeader<'a>>(&self) -> H::Lax {
+        H::parse_lax(self.bytes, self.span.start)
+    }
 }
 
 /// Iterator over the elements of one row (see [`Header::elements`]).
@@ -415,6 +421,12 @@ impl<'a> Headers<'a> {
         &self,
     ) -> impl Iterator<Item = Result<H, HeaderValueError>> + 'a {
         self.elements(H::NAME).map(|e| e.parse::<H>())
+    }
+
+    /// Every value of header `H` across all its rows, each read laxly (every
+    /// readable part plus located defects, see [`typed::LaxHeader`]).
+    pub fn typed_lax_all<H: typed::LaxHeader<'a>>(&self) -> impl Iterator<Item = H::Lax> + 'a {
+        self.elements(H::NAME).map(|e| e.parse_lax::<H>())
     }
 
     /// Rows that are not `header-name HCOLON value` (no colon, a non-token

@@ -7,7 +7,7 @@
 //! no parameter list is ever allocated.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::grammar;
+use crate::grammar::{self, Defect, Defects, Part};
 use crate::lex::Cursor;
 use crate::Span;
 
@@ -264,6 +264,213 @@ pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, Header
         s: &cur.s[region_start..end],
         base: cur.base + region_start,
     })
+}
+
+/// The parameters of one header value read laxly: the region from the first
+/// `;` to where the parameter list ends, malformed parameters included
+/// (each was recorded as a [`Defect`] when the value was read). Iterating
+/// yields the well-formed parameters only, walking the region again, so
+/// nothing is allocated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct LaxParams<'a> {
+    s: &'a [u8],
+    base: usize,
+}
+
+impl<'a> LaxParams<'a> {
+    /// Iterates the well-formed parameters in order (malformed ones are
+    /// skipped up to the next `;`).
+    pub fn iter(&self) -> LaxParamIter<'a> {
+        LaxParamIter {
+            cur: Cursor::new(self.s, self.base),
+        }
+    }
+
+    /// The first well-formed parameter named `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<Param<'a>> {
+        self.iter().find(|p| p.is(name))
+    }
+
+    /// The first well-formed parameter named `name` whose value also matches
+    /// that name's own production (`tag`, `branch`, `received`, ...; see
+    /// [`known_param`](grammar::param::known_param)): what a reader may use.
+    pub fn get_valid(&self, name: &str) -> Option<Param<'a>> {
+        self.get(name)
+            .filter(|p| grammar::param::known_param(p.name, p.value).is_none())
+    }
+
+    /// True when a well-formed parameter named `name` is present.
+    pub fn contains(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// Number of well-formed parameters.
+    pub fn len(&self) -> usize {
+        self.iter().count()
+    }
+
+    /// True when there is no parameter region at all.
+    pub fn is_empty(&self) -> bool {
+        self.s.is_empty()
+    }
+
+    /// Absolute span of the region (from the first `;`).
+    pub fn span(&self) -> Span {
+        Span::new(self.base, self.base + self.s.len())
+    }
+}
+
+impl<'a> IntoIterator for &LaxParams<'a> {
+    type Item = Param<'a>;
+    type IntoIter = LaxParamIter<'a>;
+    fn into_iter(self) -> LaxParamIter<'a> {
+        self.iter()
+    }
+}
+
+/// Iterator over [`LaxParams`].
+#[derive(Clone, Debug)]
+pub struct LaxParamIter<'a> {
+    cur: Cursor<'a>,
+}
+
+impl<'a> Iterator for LaxParamIter<'a> {
+    type Item = Param<'a>;
+    fn next(&mut self) -> Option<Param<'a>> {
+        loop {
+            self.cur.skip_lws();
+            if !self.cur.eat(b';') {
+                return None;
+            }
+            let save = self.cur.pos;
+            // A parameter with bytes glued to its value is malformed as a
+            // whole (see `scan_params_lax`): skipped like one that fails.
+            let glued = |c: &Cursor<'_>| {
+                c.peek()
+                    .is_some_and(|b| !crate::lex::is_lws(b) && b != b';' && b != b',')
+            };
+            match parse_one(&mut self.cur) {
+                Ok(p) if p.value.is_none() || !glued(&self.cur) => return Some(p),
+                _ => {
+                    self.cur.pos = save;
+                    let (rest, _) = grammar::param::skip_param(self.cur.rest()).ok()?;
+                    self.cur.pos = self.cur.s.len() - rest.len();
+                }
+            }
+        }
+    }
+}
+
+/// Reads `*( SEMI generic-param )` laxly at the cursor: every parameter
+/// that is not a `generic-param` is recorded in `defects` (as
+/// [`Part::Param`], or as the part `known` names for its name, so `;tag=`
+/// is a [`Part::Tag`] defect) and skipped to the next `;`; every
+/// well-formed parameter named in `known` is checked against its own
+/// production ([`known_param`](grammar::param::known_param)). Stops,
+/// without consuming, at the first byte after LWS that is not `;`.
+pub(crate) fn scan_params_lax<'a>(
+    cur: &mut Cursor<'a>,
+    known: &[(&str, Part)],
+    defects: &mut Defects,
+) -> LaxParams<'a> {
+    let part_of = |name: &[u8]| {
+        known
+            .iter()
+            .find(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()))
+            .map(|&(_, p)| p)
+    };
+    let save = cur.pos;
+    cur.skip_lws();
+    if cur.peek() != Some(b';') {
+        cur.pos = save;
+        return LaxParams {
+            s: &[],
+            base: cur.base + save,
+        };
+    }
+    let region_start = cur.pos;
+    let mut count = 0;
+    loop {
+        let save = cur.pos;
+        cur.skip_lws();
+        if !cur.eat(b';') {
+            cur.pos = save;
+            break;
+        }
+        count += 1;
+        if count > MAX_PARAMS {
+            let at = cur.pos - 1;
+            defects.push(Defect::new(
+                Part::Param,
+                Span::new(cur.base + at, cur.base + cur.s.len()),
+                HeaderValueErrorKind::TooManyParams,
+            ));
+            cur.pos = cur.s.len();
+            break;
+        }
+        cur.skip_lws();
+        let start = cur.pos;
+        let i = cur.rest();
+        match grammar::param::generic_param(i) {
+            Ok((rest, (name, value))) => {
+                let end = start + grammar::offset(i, rest);
+                cur.pos = end;
+                // Bytes glued to the value (`branch=ab/c+d=`: the `=`) make
+                // the whole run up to the next `;` this parameter's value,
+                // which then fails its production.
+                if let (Some(v), Some(&b)) = (value, rest.first()) {
+                    if !crate::lex::is_lws(b) && b != b';' && b != b',' {
+                        let skipped =
+                            grammar::param::skip_param(i).map_or(i.len(), |(_, s)| s.len());
+                        let vstart = end - v.len();
+                        let vend = start + crate::lex::trim_lws(&i[..skipped]).len();
+                        let kind = grammar::param::known_param(name, Some(&cur.s[vstart..vend]))
+                            .map_or(HeaderValueErrorKind::BadParam, |(k, _)| k);
+                        defects.push(
+                            Defect::new(
+                                part_of(name).unwrap_or(Part::Param),
+                                Span::new(cur.base + vstart, cur.base + vend),
+                                kind,
+                            )
+                            .at(cur.base + end),
+                        );
+                        cur.pos = start + skipped;
+                        continue;
+                    }
+                }
+                let Some(part) = part_of(name) else { continue };
+                if let Some((kind, off)) = grammar::param::known_param(name, value) {
+                    let span = match value {
+                        Some(v) => Span::new(cur.base + end - v.len(), cur.base + end),
+                        None => Span::new(cur.base + start, cur.base + start + name.len()),
+                    };
+                    defects.push(Defect::new(part, span, kind).at(span.start + off));
+                }
+            }
+            Err(e) => {
+                let part = grammar::text::token(i)
+                    .ok()
+                    .and_then(|(_, n)| part_of(n))
+                    .unwrap_or(Part::Param);
+                let skipped = grammar::param::skip_param(i).map_or(i.len(), |(_, s)| s.len());
+                let trimmed = crate::lex::trim_lws(&i[..skipped]).len();
+                defects.push(
+                    Defect::new(
+                        part,
+                        Span::new(cur.base + start, cur.base + start + trimmed),
+                        grammar::param::param_error_kind(&e),
+                    )
+                    .at(cur.base + start + grammar::error_offset(i, &e)),
+                );
+                cur.pos = start + skipped;
+            }
+        }
+    }
+    let end = cur.pos;
+    LaxParams {
+        s: &cur.s[region_start..end],
+        base: cur.base + region_start,
+    }
 }
 
 #[cfg(test)]

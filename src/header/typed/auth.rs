@@ -25,9 +25,10 @@
 use core::ops::Deref;
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::{Defect, Defects, Part};
 use crate::header::param::MAX_PARAMS;
 use crate::header::typed::scan::{ascii, spanned_token};
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::Span;
@@ -369,6 +370,243 @@ impl<'a> Iterator for AuthParams<'a> {
     }
 }
 
+/// A lax reading of one challenge ([`WwwAuthenticate::parse_lax`],
+/// [`ProxyAuthenticate::parse_lax`]): the scheme and each auth-param on
+/// their own. A scheme that is no token is a [`Part::Scheme`] defect; an
+/// auth-param that is not `name EQUAL (token / quoted-string)` is a
+/// [`Part::Param`] defect spanning it up to the next comma, and the others
+/// stay readable. A row holding several challenges is read one challenge at
+/// a time ([`ChallengeLax::next_challenge`]), each with its own defects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ChallengeLax<'a> {
+    /// The row value from this challenge's first byte to the end of the row.
+    s: &'a [u8],
+    base: usize,
+    scheme_end: Option<usize>,
+    params: (usize, usize),
+    next: Option<usize>,
+    defects: Defects,
+}
+
+impl<'a> ChallengeLax<'a> {
+    /// The defects of this challenge (empty: it is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+
+    /// The auth-scheme, when it is a token.
+    pub fn scheme(&self) -> Option<&'a str> {
+        self.scheme_end.map(|e| ascii(&self.s[..e]))
+    }
+
+    /// Absolute span of the scheme.
+    pub fn scheme_span(&self) -> Option<Span> {
+        self.scheme_end.map(|e| Span::new(self.base, self.base + e))
+    }
+
+    /// True for the Digest scheme (case-insensitive).
+    pub fn is_digest(&self) -> bool {
+        self.scheme()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Digest"))
+    }
+
+    /// True for the Basic scheme (forbidden in SIP, RFC 3261 §22.4).
+    pub fn is_basic(&self) -> bool {
+        self.scheme()
+            .is_some_and(|s| s.eq_ignore_ascii_case("Basic"))
+    }
+
+    /// The well-formed auth-params, in order (malformed ones are skipped to
+    /// the next comma).
+    pub fn params(&self) -> impl Iterator<Item = AuthParam<'a>> + 'a {
+        let (a, b) = self.params;
+        let mut cur = Cursor::new(&self.s[..b], self.base);
+        cur.pos = a;
+        core::iter::from_fn(move || loop {
+            cur.skip_lws();
+            if cur.at_end() {
+                return None;
+            }
+            let start = cur.pos;
+            match auth_param(&mut cur) {
+                Ok(p) if after_param_ok(&cur) => {
+                    cur.skip_lws();
+                    cur.eat(b',');
+                    return Some(p);
+                }
+                _ => {
+                    cur.pos = start;
+                    skip_to_comma(&mut cur);
+                    cur.eat(b',');
+                }
+            }
+        })
+    }
+
+    /// The first well-formed auth-param named `name` (case-insensitive).
+    pub fn get(&self, name: &str) -> Option<AuthParam<'a>> {
+        self.params().find(|p| p.is(name))
+    }
+
+    /// `realm` without quotes, when well-formed.
+    pub fn realm(&self) -> Option<&'a [u8]> {
+        self.get("realm").map(|p| p.value_unquoted())
+    }
+
+    /// `nonce` without quotes, when well-formed.
+    pub fn nonce(&self) -> Option<&'a [u8]> {
+        self.get("nonce").map(|p| p.value_unquoted())
+    }
+
+    /// True when the row holds another challenge after this one.
+    pub fn has_more_challenges(&self) -> bool {
+        self.next.is_some()
+    }
+
+    /// The next challenge of the row, read laxly.
+    pub fn next_challenge(&self) -> Option<ChallengeLax<'a>> {
+        let at = self.next?;
+        Some(read_challenge_lax(&self.s[at..], self.base + at))
+    }
+
+    /// Absolute span of this challenge, scheme through its last parameter.
+    pub fn span(&self) -> Span {
+        Span::new(self.base, self.base + self.params.1)
+    }
+}
+
+impl LaxReading for ChallengeLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+/// After an auth-param: LWS, then the end or a comma.
+fn after_param_ok(cur: &Cursor<'_>) -> bool {
+    let mut c = *cur;
+    c.skip_lws();
+    matches!(c.peek(), None | Some(b','))
+}
+
+/// Skips to the next comma outside a quoted string, or the end.
+fn skip_to_comma(cur: &mut Cursor<'_>) {
+    while let Some(b) = cur.peek() {
+        match b {
+            b',' => return,
+            b'"' => cur.pos = lex::quoted_string_end(cur.s, cur.pos).unwrap_or(cur.s.len()),
+            _ => cur.pos += 1,
+        }
+    }
+}
+
+/// Reads the challenge that starts `s` (the rest of the row) laxly.
+fn read_challenge_lax(s: &[u8], base: usize) -> ChallengeLax<'_> {
+    use HeaderValueErrorKind as K;
+    let mut lax = ChallengeLax {
+        s,
+        base,
+        scheme_end: None,
+        params: (0, 0),
+        next: None,
+        defects: Defects::new(),
+    };
+    let mut cur = Cursor::new(s, base);
+    cur.skip_lws();
+    if cur.at_end() {
+        lax.defects
+            .push(Defect::new(Part::Value, cur.span_from(cur.pos), K::Empty));
+        return lax;
+    }
+    let start = cur.pos;
+    let t = cur.token();
+    let lws_after = cur.peek().is_some_and(lex::is_lws);
+    if !t.is_empty() && (lws_after || cur.at_end()) {
+        lax.scheme_end = Some(cur.pos);
+    } else {
+        // Not `token LWS`: the scheme is the first word.
+        while cur.peek().is_some_and(|b| !lex::is_lws(b)) {
+            cur.pos += 1;
+        }
+        let at = if t.is_empty() { start } else { start + t.len() };
+        lax.defects.push(
+            Defect::new(
+                Part::Scheme,
+                cur.span_from(start),
+                if t.is_empty() {
+                    K::ExpectedToken
+                } else {
+                    K::UnexpectedChar
+                },
+            )
+            .at(base + at),
+        );
+    }
+    cur.skip_lws();
+    if cur.at_end() {
+        // RFC 3261 needs at least one auth-param after the scheme.
+        lax.defects
+            .push(Defect::new(Part::Param, cur.span_from(cur.pos), K::Missing));
+        lax.params = (cur.pos, cur.pos);
+        return lax;
+    }
+    let params_start = cur.pos;
+    let mut params_end;
+    let mut count = 0;
+    loop {
+        count += 1;
+        if count > MAX_PARAMS {
+            lax.defects.push(Defect::new(
+                Part::Param,
+                Span::new(base + cur.pos, base + s.len()),
+                K::TooManyParams,
+            ));
+            params_end = s.len();
+            break;
+        }
+        let pstart = cur.pos;
+        match auth_param(&mut cur) {
+            Ok(_) if after_param_ok(&cur) => {}
+            r => {
+                let at = match r {
+                    Err(e) => e.offset(),
+                    Ok(_) => {
+                        let mut c = cur;
+                        c.skip_lws();
+                        base + c.pos
+                    }
+                };
+                let kind = match r {
+                    Err(e) => e.kind(),
+                    Ok(_) => K::Trailing,
+                };
+                cur.pos = pstart;
+                skip_to_comma(&mut cur);
+                let end = pstart + lex::trim_lws(&s[pstart..cur.pos]).len();
+                lax.defects.push(
+                    Defect::new(Part::Param, Span::new(base + pstart, base + end), kind).at(at),
+                );
+            }
+        }
+        params_end = cur.pos;
+        cur.skip_lws();
+        if cur.at_end() || !cur.eat(b',') {
+            break;
+        }
+        cur.skip_lws();
+        if starts_challenge(s, cur.pos) {
+            lax.next = Some(cur.pos);
+            break;
+        }
+        if cur.at_end() {
+            lax.defects
+                .push(Defect::new(Part::Param, cur.span_from(cur.pos), K::Empty));
+            break;
+        }
+    }
+    lax.params = (params_start, params_end);
+    lax
+}
+
 macro_rules! challenge_header {
     ($(#[$doc:meta])* $ty:ident, $name:ident) => {
         $(#[$doc])*
@@ -396,6 +634,22 @@ macro_rules! challenge_header {
                 Challenge::parse_row(value, base).map($ty)
             }
         }
+
+        impl<'a> $ty<'a> {
+            /// Reads the row's first challenge laxly (see [`ChallengeLax`]);
+            /// further challenges of the row through
+            /// [`ChallengeLax::next_challenge`].
+            pub fn parse_lax(value: &'a [u8], base: usize) -> ChallengeLax<'a> {
+                read_challenge_lax(value, base)
+            }
+        }
+
+        impl<'a> LaxHeader<'a> for $ty<'a> {
+            type Lax = ChallengeLax<'a>;
+            fn parse_lax(value: &'a [u8], base: usize) -> ChallengeLax<'a> {
+                read_challenge_lax(value, base)
+            }
+        }
     };
 }
 
@@ -415,6 +669,88 @@ challenge_header! {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn lax_challenges() {
+        use crate::grammar::Part as P;
+        use HeaderValueErrorKind as K;
+        type Row<'a> = (
+            &'a [u8],
+            Option<&'a str>,
+            Option<&'a [u8]>,
+            &'a [(P, K, &'a [u8])],
+        );
+        let table: &[Row<'_>] = &[
+            (
+                b"Digest realm=\"a.com\", nonce=\"xyz\", qop=\"auth\"",
+                Some("Digest"),
+                Some(b"a.com"),
+                &[],
+            ),
+            (
+                b"Digest realm=\"a.com\", nonce=, qop=\"auth\"",
+                Some("Digest"),
+                Some(b"a.com"),
+                &[(P::Param, K::BadParam, b"nonce=")],
+            ),
+            (
+                b"Digest realm=\"a.com\", nonce=\"open, qop=x",
+                Some("Digest"),
+                Some(b"a.com"),
+                &[(P::Param, K::UnterminatedQuote, b"nonce=\"open, qop=x")],
+            ),
+            (
+                b"Digest realm=a b, nonce=1",
+                Some("Digest"),
+                None,
+                &[(P::Param, K::Trailing, b"realm=a b")],
+            ),
+            (
+                b"Digest",
+                Some("Digest"),
+                None,
+                &[(P::Param, K::Missing, b"")],
+            ),
+            (
+                b"Dig@est realm=x",
+                None,
+                Some(b"x"),
+                &[(P::Scheme, K::UnexpectedChar, b"Dig@est")],
+            ),
+            (
+                b"Digest realm=x,",
+                Some("Digest"),
+                Some(b"x"),
+                &[(P::Param, K::Empty, b"")],
+            ),
+            (b"", None, None, &[(P::Value, K::Empty, b"")]),
+        ];
+        for &(s, scheme, realm, want) in table {
+            let name = String::from_utf8_lossy(s);
+            let c = WwwAuthenticate::parse_lax(s, 9);
+            assert_eq!((c.scheme(), c.realm()), (scheme, realm), "{name}");
+            let got: Vec<(P, K, &[u8])> = c
+                .defects()
+                .iter()
+                .map(|d| (d.part, d.kind, &s[d.span.start - 9..d.span.end - 9]))
+                .collect();
+            assert_eq!(got, want, "{name}");
+            assert_eq!(
+                c.defects().is_empty(),
+                WwwAuthenticate::parse(s, 9).is_ok(),
+                "{name}"
+            );
+        }
+        let row = b"Digest realm=\"a\", nonce=\"1\", Basic realm=, x=1";
+        let first = ProxyAuthenticate::parse_lax(row, 0);
+        assert!(first.defects().is_empty() && first.has_more_challenges() && first.is_digest());
+        assert_eq!(first.params().count(), 2);
+        let second = first.next_challenge().unwrap();
+        assert!(second.is_basic());
+        assert_eq!(second.defects().first().map(|d| d.part), Some(P::Param));
+        assert_eq!(second.get("x").map(|p| p.value()), Some(&b"1"[..]));
+        assert!(second.next_challenge().is_none());
+    }
 
     const PREFIX: &str = "WWW-Authenticate: ";
 
@@ -665,6 +1001,24 @@ mod tests {
                 prop_assert_eq!(&b[p.value_span().range()], v.as_bytes());
                 prop_assert_eq!(&b[p.name_span().range()], n.as_bytes());
             }
+        }
+
+        #[test]
+        fn lax_agrees_with_strict(v in "[a-zA-Z=\", ]{0,40}", base in 0usize..1000) {
+            let strict = WwwAuthenticate::parse(v.as_bytes(), base);
+            let mut lax = Some(WwwAuthenticate::parse_lax(v.as_bytes(), base));
+            let mut clean = true;
+            let mut n = 0;
+            while let Some(c) = lax {
+                for d in c.defects() {
+                    prop_assert!(d.span.start >= base && d.span.end <= base + v.len());
+                }
+                clean &= c.defects().is_empty();
+                lax = c.next_challenge();
+                n += 1;
+                prop_assert!(n <= v.len() + 1);
+            }
+            prop_assert_eq!(clean, strict.is_ok());
         }
 
         #[test]

@@ -23,11 +23,12 @@
 //! is the token `*`, and `*;expires=0` is not a Contact value at all.
 
 use crate::error::HeaderValueError;
+use crate::grammar::Part;
 use crate::header::param::{Param, Params};
-use crate::header::typed::name_addr::NameAddr;
+use crate::header::typed::name_addr::{NameAddr, NameAddrLax};
 use crate::header::typed::scan::{digit_param, parse_qvalue, required_value};
 use crate::header::typed::uri::Uri;
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex;
 use crate::Span;
@@ -93,6 +94,38 @@ impl<'a> Contact<'a> {
     pub fn q(&self) -> Option<Result<u16, HeaderValueError>> {
         let p = self.q_raw()?;
         Some(required_value(&p).and_then(|(v, span)| parse_qvalue(v, span.start)))
+    }
+}
+
+impl<'a> Contact<'a> {
+    /// Reads one Contact element laxly: `*` (with any parameters), or the
+    /// display name, URI and every parameter on their own; a `q` that is no
+    /// `qvalue` and an `expires` that is no `delta-seconds` are
+    /// [`Part::Q`]/[`Part::Expires`] defects, a URI that does not read
+    /// (`x`, `sip: 172.17.2.2:5060`) a [`Part::Uri`] defect.
+    ///
+    /// ```
+    /// use sip_response::grammar::Part;
+    /// use sip_response::header::typed::Contact;
+    ///
+    /// let c = Contact::parse_lax(b"sip: 172.17.2.2:5060;expires=60", 0);
+    /// assert_eq!(c.defects().first().map(|d| (d.part, d.span.range())), Some((Part::Uri, 0..20)));
+    /// assert_eq!((c.uri(), c.expires()), (None, Some(60)));
+    /// ```
+    pub fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+        NameAddr::parse_lax_with(
+            value,
+            base,
+            &[("q", Part::Q), ("expires", Part::Expires)],
+            true,
+        )
+    }
+}
+
+impl<'a> LaxHeader<'a> for Contact<'a> {
+    type Lax = NameAddrLax<'a>;
+    fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+        Contact::parse_lax(value, base)
     }
 }
 

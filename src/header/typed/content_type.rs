@@ -12,10 +12,11 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Params};
+use crate::grammar::{Defects, Part};
+use crate::header::param::{scan_params, LaxParams, Params};
 use crate::header::typed::number::{finish, start_value};
-use crate::header::typed::scan::{ascii, bad_param, spanned_token};
-use crate::header::typed::TypedHeader;
+use crate::header::typed::scan::{ascii, bad_param, read_head_params_lax, spanned_token};
+use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::Cursor;
 use crate::Span;
@@ -119,6 +120,74 @@ impl<'a> ContentType<'a> {
     }
 }
 
+/// A lax reading of Content-Type ([`ContentType::parse_lax`]): the media
+/// type and each parameter on their own; a bad `type/subtype` is a
+/// [`Part::MediaType`] defect, a malformed parameter a [`Part::Param`] one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ContentTypeLax<'a> {
+    pair: Option<MediaPair<'a>>,
+    params: LaxParams<'a>,
+    defects: Defects,
+}
+
+impl<'a> ContentTypeLax<'a> {
+    /// The media type (`application`), when `type/subtype` reads.
+    pub fn media_type(&self) -> Option<&'a str> {
+        self.pair.map(|p| p.ty)
+    }
+
+    /// The subtype (`sdp`), when `type/subtype` reads.
+    pub fn subtype(&self) -> Option<&'a str> {
+        self.pair.map(|p| p.sub)
+    }
+
+    /// Absolute span of `type/subtype`.
+    pub fn media_span(&self) -> Option<Span> {
+        self.pair
+            .map(|p| Span::new(p.ty_span.start, p.sub_span.end))
+    }
+
+    /// True when the media type is `ty/sub` (ignoring ASCII case).
+    pub fn is(&self, ty: &str, sub: &str) -> bool {
+        self.pair.is_some_and(|p| p.is(ty, sub))
+    }
+
+    /// The well-formed parameters.
+    pub fn params(&self) -> LaxParams<'a> {
+        self.params
+    }
+
+    /// The defects found (empty: the value is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+impl LaxReading for ContentTypeLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+impl<'a> ContentType<'a> {
+    /// Reads the value laxly (see [`ContentTypeLax`]).
+    pub fn parse_lax(value: &'a [u8], base: usize) -> ContentTypeLax<'a> {
+        let r = read_head_params_lax(value, base, Part::MediaType, &[], scan_media_pair);
+        ContentTypeLax {
+            pair: r.head,
+            params: r.params,
+            defects: r.defects,
+        }
+    }
+}
+
+impl<'a> LaxHeader<'a> for ContentType<'a> {
+    type Lax = ContentTypeLax<'a>;
+    fn parse_lax(value: &'a [u8], base: usize) -> ContentTypeLax<'a> {
+        ContentType::parse_lax(value, base)
+    }
+}
+
 impl<'a> TypedHeader<'a> for ContentType<'a> {
     const NAME: KnownHeader = KnownHeader::ContentType;
 
@@ -138,6 +207,38 @@ impl<'a> TypedHeader<'a> for ContentType<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lax_content_type() {
+        use crate::error::HeaderValueErrorKind as K;
+        let c = ContentType::parse_lax(b"application/sdp;charset=utf-8", 0);
+        assert!(c.is("APPLICATION", "SDP") && c.defects().is_empty());
+        assert_eq!(
+            c.params().get("charset").and_then(|p| p.value()),
+            Some(&b"utf-8"[..])
+        );
+        assert_eq!(c.media_span(), Some(Span::new(0, 15)));
+        let c = ContentType::parse_lax(b"application;charset=utf-8", 5);
+        assert_eq!(c.media_type(), None);
+        let d = c.defects().first().unwrap();
+        assert_eq!(
+            (d.part, d.kind, d.span.range()),
+            (Part::MediaType, K::UnexpectedChar, 5..16)
+        );
+        assert_eq!(c.params().len(), 1, "the parameters still read");
+        let c = ContentType::parse_lax(b"text/plain;=x;a=1 z", 0);
+        let parts: Vec<Part> = c.defects().iter().map(|d| d.part).collect();
+        assert_eq!(parts, [Part::Param, Part::Value]);
+        assert_eq!(c.subtype(), Some("plain"));
+        for v in [&b"a/b"[..], b"a/b;c=d", b"a", b"/b", b"a/b;", b""] {
+            assert_eq!(
+                ContentType::parse_lax(v, 0).defects().is_empty(),
+                ContentType::parse(v, 0).is_ok(),
+                "{:?}",
+                String::from_utf8_lossy(v)
+            );
+        }
+    }
     use crate::error::HeaderValueErrorKind as K;
     use proptest::prelude::*;
 

@@ -7,11 +7,12 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::{self, Defect, Defects, Part};
 use crate::header::typed::number::{finish, scan_delta, start_value};
 use crate::header::typed::scan::{ascii, spanned_token};
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::Cursor;
+use crate::lex::{self, Cursor};
 use crate::Span;
 
 /// CSeq (RFC 3261 §20.16): `1*DIGIT LWS Method`.
@@ -94,6 +95,140 @@ impl<'a> TypedHeader<'a> for CSeq<'a> {
     }
 }
 
+/// A lax reading of CSeq ([`CSeq::parse_lax`]): the number and the method
+/// read on their own; a defect in one leaves the other readable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CSeqLax<'a> {
+    number: Option<(u32, Span)>,
+    method: Option<(&'a str, Span)>,
+    defects: Defects,
+}
+
+impl<'a> CSeqLax<'a> {
+    /// The defects found (empty: the value is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+
+    /// The sequence number, when it is `1*DIGIT` and fits 32 bits.
+    pub fn number(&self) -> Option<u32> {
+        self.number.map(|n| n.0)
+    }
+
+    /// Absolute span of the valid number.
+    pub fn number_span(&self) -> Option<Span> {
+        self.number.map(|n| n.1)
+    }
+
+    /// The method, when it is a token.
+    pub fn method(&self) -> Option<&'a str> {
+        self.method.map(|m| m.0)
+    }
+
+    /// Absolute span of the valid method.
+    pub fn method_span(&self) -> Option<Span> {
+        self.method.map(|m| m.1)
+    }
+}
+
+impl LaxReading for CSeqLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+/// End of the word (run of non-LWS bytes) starting at `i`.
+fn word_end(v: &[u8], mut i: usize) -> usize {
+    while i < v.len() && !lex::is_lws(v[i]) {
+        i += 1;
+    }
+    i
+}
+
+impl<'a> CSeq<'a> {
+    /// Reads CSeq laxly: `1*DIGIT` (a [`Part::Number`] defect when it is no
+    /// number or does not fit 32 bits) and `Method` (a [`Part::Method`]
+    /// defect when it is missing or no token) on their own; bytes after the
+    /// method are a [`Part::Value`] defect.
+    ///
+    /// ```
+    /// use sip_response::grammar::Part;
+    /// use sip_response::header::typed::CSeq;
+    ///
+    /// let c = CSeq::parse_lax(b"4294967296 INVITE", 0);
+    /// assert_eq!((c.number(), c.method()), (None, Some("INVITE")));
+    /// assert_eq!(c.defects().first().map(|d| d.part), Some(Part::Number));
+    /// ```
+    pub fn parse_lax(value: &'a [u8], base: usize) -> CSeqLax<'a> {
+        use HeaderValueErrorKind as K;
+        let mut lax = CSeqLax {
+            number: None,
+            method: None,
+            defects: Defects::new(),
+        };
+        let span = |a: usize, b: usize| Span::new(base + a, base + b);
+        let start = lex::skip_lws(value, 0);
+        if start == value.len() {
+            lax.defects
+                .push(Defect::new(Part::Value, span(start, start), K::Empty));
+            return lax;
+        }
+        let nend = word_end(value, start);
+        match grammar::number::delta_seconds(&value[start..nend]) {
+            Ok((&[], (_, n))) => match n.and_then(|n| u32::try_from(n).ok()) {
+                Some(n) => lax.number = Some((n, span(start, nend))),
+                None => lax.defects.push(Defect::new(
+                    Part::Number,
+                    span(start, nend),
+                    K::NumberOutOfRange,
+                )),
+            },
+            Ok((rest, _)) => lax.defects.push(
+                Defect::new(Part::Number, span(start, nend), K::UnexpectedChar)
+                    .at(base + nend - rest.len()),
+            ),
+            Err(_) => lax.defects.push(Defect::new(
+                Part::Number,
+                span(start, nend),
+                K::ExpectedDigits,
+            )),
+        }
+        let mstart = lex::skip_lws(value, nend);
+        if mstart == value.len() {
+            lax.defects
+                .push(Defect::new(Part::Method, span(mstart, mstart), K::Missing));
+            return lax;
+        }
+        let mend = word_end(value, mstart);
+        match grammar::text::token(&value[mstart..mend]) {
+            Ok((&[], m)) => lax.method = Some((ascii(m), span(mstart, mend))),
+            Ok((rest, _)) => lax.defects.push(
+                Defect::new(Part::Method, span(mstart, mend), K::UnexpectedChar)
+                    .at(base + mend - rest.len()),
+            ),
+            Err(_) => lax.defects.push(Defect::new(
+                Part::Method,
+                span(mstart, mend),
+                K::ExpectedToken,
+            )),
+        }
+        let tail = lex::skip_lws(value, mend);
+        if tail < value.len() {
+            let end = start + lex::trim_lws(&value[start..]).len();
+            lax.defects
+                .push(Defect::new(Part::Value, span(tail, end), K::Trailing));
+        }
+        lax
+    }
+}
+
+impl<'a> LaxHeader<'a> for CSeq<'a> {
+    type Lax = CSeqLax<'a>;
+    fn parse_lax(value: &'a [u8], base: usize) -> CSeqLax<'a> {
+        CSeq::parse_lax(value, base)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +244,72 @@ mod tests {
     );
 
     const BASE: usize = 300;
+
+    #[test]
+    fn lax_table() {
+        use crate::grammar::Part as P;
+        type LaxRow<'a> = (
+            &'a [u8],
+            Option<u32>,
+            Option<&'a str>,
+            &'a [(P, K, &'a [u8])],
+        );
+        let table: &[LaxRow<'_>] = &[
+            (b"314159 INVITE", Some(314159), Some("INVITE"), &[]),
+            (b"0009\r\n  INVITE", Some(9), Some("INVITE"), &[]),
+            (
+                b"4294967296 INVITE",
+                None,
+                Some("INVITE"),
+                &[(P::Number, K::NumberOutOfRange, b"4294967296")],
+            ),
+            (
+                b"12a INVITE",
+                None,
+                Some("INVITE"),
+                &[(P::Number, K::UnexpectedChar, b"12a")],
+            ),
+            (
+                b"INVITE",
+                None,
+                None,
+                &[
+                    (P::Number, K::ExpectedDigits, b"INVITE"),
+                    (P::Method, K::Missing, b""),
+                ],
+            ),
+            (b"1", Some(1), None, &[(P::Method, K::Missing, b"")]),
+            (
+                b"1 INV@ITE",
+                Some(1),
+                None,
+                &[(P::Method, K::UnexpectedChar, b"INV@ITE")],
+            ),
+            (
+                b"1 INVITE 2",
+                Some(1),
+                Some("INVITE"),
+                &[(P::Value, K::Trailing, b"2")],
+            ),
+            (b"  ", None, None, &[(P::Value, K::Empty, b"")]),
+        ];
+        for &(s, n, m, want) in table {
+            let c = CSeq::parse_lax(s, BASE);
+            let name = String::from_utf8_lossy(s);
+            assert_eq!((c.number(), c.method()), (n, m), "{name}");
+            let got: Vec<(P, K, &[u8])> = c
+                .defects()
+                .iter()
+                .map(|d| (d.part, d.kind, &s[d.span.start - BASE..d.span.end - BASE]))
+                .collect();
+            assert_eq!(got, want, "{name}");
+            assert_eq!(
+                c.defects().is_empty(),
+                CSeq::parse(s, BASE).is_ok(),
+                "{name}"
+            );
+        }
+    }
 
     #[test]
     fn valid_table() {
@@ -200,6 +401,24 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn lax_agrees_with_strict(s in "[0-9 a-zA-Z\r\n\t@]{0,16}", base in 0usize..1000) {
+            let lax = CSeq::parse_lax(s.as_bytes(), base);
+            match CSeq::parse(s.as_bytes(), base) {
+                Ok(c) => {
+                    prop_assert!(lax.defects().is_empty());
+                    prop_assert_eq!(lax.number(), Some(c.number()));
+                    prop_assert_eq!(lax.method(), Some(c.method()));
+                    prop_assert_eq!(lax.number_span(), Some(c.number_span()));
+                    prop_assert_eq!(lax.method_span(), Some(c.method_span()));
+                }
+                Err(_) => prop_assert!(!lax.defects().is_empty()),
+            }
+            for d in lax.defects() {
+                prop_assert!(d.span.start >= base && d.span.end <= base + s.len());
+            }
+        }
+
         #[test]
         fn prop_roundtrip(
             n in any::<u32>(),

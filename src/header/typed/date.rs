@@ -15,14 +15,15 @@
 //! (RFC 3261 §25.1.)
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::typed::TypedHeader;
+use crate::grammar::date::SipDate;
+use crate::grammar::{self, Part};
+use crate::header::typed::scan::ValueLax;
+use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::Span;
 
-const WKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
-const MONTHS: [&[u8; 3]; 12] = [
-    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
-];
+#[cfg(test)]
+use crate::grammar::date::{MONTHS, WKDAYS};
 
 /// A `Date` value: an RFC 1123 date, always in GMT (RFC 3261 §20.17).
 ///
@@ -60,11 +61,7 @@ pub struct Date<'a> {
 // Offsets of each field in the fixed-width `Sun, 06 Nov 1994 08:49:37 GMT`.
 const WKDAY_AT: usize = 0;
 const DAY_AT: usize = 5;
-const MONTH_AT: usize = 8;
-const YEAR_AT: usize = 12;
 const HOUR_AT: usize = 17;
-const MIN_AT: usize = 20;
-const SEC_AT: usize = 23;
 const ZONE_AT: usize = 26;
 const LEN: usize = 29;
 
@@ -166,34 +163,24 @@ fn days_from_civil(y: u16, m: u8, d: u8) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
-fn days_in_month(year: u16, month: u8) -> u8 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
+impl<'a> Date<'a> {
+    /// Reads the value laxly: the date, or one located [`Part::Date`]
+    /// defect spanning the value, at the first byte that breaks `SIP-date`.
+    pub fn parse_lax(value: &'a [u8], base: usize) -> ValueLax<Date<'a>> {
+        ValueLax::from_result(
+            <Date<'a> as TypedHeader<'a>>::parse(value, base),
+            Part::Date,
+            value,
+            base,
+        )
     }
 }
 
-/// Index of `name` in `table`, case-insensitively.
-fn name_index(v: &[u8], at: usize, table: &[&[u8; 3]]) -> Option<u8> {
-    let name = v.get(at..at + 3)?;
-    table
-        .iter()
-        .position(|t| name.eq_ignore_ascii_case(&t[..]))
-        .map(|i| i as u8)
-}
-
-/// `n` ASCII digits at `at` as a number; `Err(offset of the first non-digit)`.
-fn digits(v: &[u8], at: usize, n: usize) -> Result<u16, usize> {
-    let mut x = 0u16;
-    for i in at..at + n {
-        match v.get(i) {
-            Some(&b) if b.is_ascii_digit() => x = x * 10 + u16::from(b - b'0'),
-            _ => return Err(i),
-        }
+impl<'a> LaxHeader<'a> for Date<'a> {
+    type Lax = ValueLax<Date<'a>>;
+    fn parse_lax(value: &'a [u8], base: usize) -> ValueLax<Date<'a>> {
+        Date::parse_lax(value, base)
     }
-    Ok(x)
 }
 
 impl<'a> TypedHeader<'a> for Date<'a> {
@@ -204,48 +191,21 @@ impl<'a> TypedHeader<'a> for Date<'a> {
         if value.is_empty() {
             return Err(HeaderValueError::new(HeaderValueErrorKind::Empty, base));
         }
-        let lit = |at: usize, b: u8| {
-            if value.get(at) == Some(&b) {
-                Ok(())
-            } else {
-                Err(bad(at))
-            }
-        };
-        let wkday = name_index(value, WKDAY_AT, &WKDAYS).ok_or(bad(WKDAY_AT))?;
-        lit(3, b',')?;
-        lit(4, b' ')?;
-        let day = digits(value, DAY_AT, 2).map_err(bad)? as u8;
-        lit(7, b' ')?;
-        let month = name_index(value, MONTH_AT, &MONTHS).ok_or(bad(MONTH_AT))? + 1;
-        lit(11, b' ')?;
-        let year = digits(value, YEAR_AT, 4).map_err(bad)?;
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(bad(DAY_AT));
-        }
-        lit(16, b' ')?;
-        let hour = digits(value, HOUR_AT, 2).map_err(bad)? as u8;
-        if hour > 23 {
-            return Err(bad(HOUR_AT));
-        }
-        lit(19, b':')?;
-        let minute = digits(value, MIN_AT, 2).map_err(bad)? as u8;
-        if minute > 59 {
-            return Err(bad(MIN_AT));
-        }
-        lit(22, b':')?;
-        let second = digits(value, SEC_AT, 2).map_err(bad)? as u8;
-        if second > 59 {
-            return Err(bad(SEC_AT));
-        }
-        lit(25, b' ')?;
-        // "GMT" is an ABNF string literal: case-insensitive (RFC 5234 §2.3).
-        match value.get(ZONE_AT..LEN) {
-            Some(z) if z.eq_ignore_ascii_case(b"GMT") => {}
-            _ => return Err(bad(ZONE_AT)),
-        }
-        if value.len() > LEN {
+        // The grammar's `SIP-date` production; anything after it is bad.
+        let (rest, d) =
+            grammar::date::sip_date(value).map_err(|e| bad(grammar::error_offset(value, &e)))?;
+        if !rest.is_empty() {
             return Err(bad(LEN));
         }
+        let SipDate {
+            wkday,
+            day,
+            month,
+            year,
+            hour,
+            minute,
+            second,
+        } = d;
         Ok(Date {
             raw: value,
             base,
@@ -263,6 +223,17 @@ impl<'a> TypedHeader<'a> for Date<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lax_date() {
+        let ok = Date::parse_lax(b"Sat, 13 Nov 2010 23:29:00 GMT", 0);
+        assert_eq!(ok.value().map(Date::year), Some(2010));
+        assert!(ok.defects().is_empty());
+        let bad = Date::parse_lax(b"Sat, 13 Nov 2010 23:29:00 UTC", 4);
+        let d = bad.defects().first().unwrap();
+        assert_eq!((d.part, d.span.range()), (Part::Date, 4..33));
+        assert!(d.at > d.span.start);
+    }
     use proptest::prelude::*;
 
     const PREFIX: &str = "Date: ";

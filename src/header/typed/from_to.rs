@@ -31,9 +31,9 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::header::param::{Param, Params};
-use crate::header::typed::name_addr::NameAddr;
+use crate::header::typed::name_addr::{NameAddr, NameAddrLax};
 use crate::header::typed::uri::Uri;
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex;
 use crate::Span;
@@ -98,6 +98,23 @@ macro_rules! from_to {
             }
         }
 
+        impl<'a> $ty<'a> {
+            /// Reads the value laxly: display name, URI and every parameter
+            /// on their own, each failing part a located defect; `;tag` and
+            /// `;tag=` are a [`Part::Tag`](crate::grammar::Part::Tag)
+            /// defect and mean "no tag" ([`NameAddrLax::tag`] is `None`).
+            pub fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+                NameAddr::parse_lax(value, base)
+            }
+        }
+
+        impl<'a> LaxHeader<'a> for $ty<'a> {
+            type Lax = NameAddrLax<'a>;
+            fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+                NameAddr::parse_lax(value, base)
+            }
+        }
+
         impl<'a> TypedHeader<'a> for $ty<'a> {
             const NAME: KnownHeader = $name;
 
@@ -127,6 +144,34 @@ from_to!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lax_tags() {
+        use crate::grammar::Part;
+        for (v, tag, defect) in [
+            (
+                &b"<sip:a@b>;tag=1928301774"[..],
+                Some(&b"1928301774"[..]),
+                None,
+            ),
+            (b"<sip:a@b>;tag", None, Some(Part::Tag)),
+            (b"<sip:c@d>;tag=", None, Some(Part::Tag)),
+            (b"<sip:c@d>", None, None),
+            (b"<sip:c@d ;x>;tag=5", Some(b"5"), Some(Part::Uri)),
+        ] {
+            let f = FromHeader::parse_lax(v, 0);
+            let t = <ToHeader<'_> as LaxHeader<'_>>::parse_lax(v, 0);
+            assert_eq!(f, t);
+            assert_eq!(f.tag(), tag, "{:?}", String::from_utf8_lossy(v));
+            assert_eq!(f.defects().first().map(|d| d.part), defect);
+            if defect == Some(Part::Tag) {
+                assert!(
+                    FromHeader::parse(v, 0).is_err(),
+                    "the strict reading rejects it too"
+                );
+            }
+        }
+    }
     use HeaderValueErrorKind as K;
 
     const BASE: usize = 40;

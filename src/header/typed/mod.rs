@@ -23,6 +23,25 @@ pub trait TypedHeader<'a>: Sized {
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError>;
 }
 
+/// A typed header that also has a lax reading: every part that reads plus
+/// the located [`Defects`](crate::grammar::Defects) of the parts that do
+/// not, so one defect never hides the rest of the value (see
+/// [`crate::grammar::defect`]).
+pub trait LaxHeader<'a>: TypedHeader<'a> {
+    /// What the lax reading yields.
+    type Lax: LaxReading;
+
+    /// Reads one value laxly (same input contract as [`TypedHeader::parse`]).
+    /// Never fails and never allocates.
+    fn parse_lax(value: &'a [u8], base: usize) -> Self::Lax;
+}
+
+/// The result of a lax reading.
+pub trait LaxReading {
+    /// The defects found, in the order of the value (empty: the value is valid).
+    fn defects(&self) -> &crate::grammar::Defects;
+}
+
 pub mod warning;
 pub use warning::Warning;
 
@@ -36,7 +55,9 @@ pub mod security;
 pub use security::SecurityServer;
 
 pub mod auth;
-pub use auth::{AuthParam, AuthParams, Challenge, ProxyAuthenticate, WwwAuthenticate};
+pub use auth::{
+    AuthParam, AuthParams, Challenge, ChallengeLax, ProxyAuthenticate, WwwAuthenticate,
+};
 // Scalar and token-list headers (branch typed-scalar).
 pub mod call_id;
 pub mod content_length;
@@ -50,15 +71,15 @@ pub mod token_list;
 
 pub use call_id::CallId;
 pub use content_length::ContentLength;
-pub use content_type::ContentType;
-pub use cseq::CSeq;
+pub use content_type::{ContentType, ContentTypeLax};
+pub use cseq::{CSeq, CSeqLax};
 pub use max_forwards::MaxForwards;
 pub use number::{DeltaSeconds, Expires, MinExpires, MinSe, RSeq};
 pub use retry_after::RetryAfter;
-pub use session_expires::{Refresher, SessionExpires};
+pub use session_expires::{Refresher, SessionExpires, SessionExpiresLax};
 pub use token_list::{
     Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, ProxyRequire, Require, Supported,
-    Unsupported,
+    TokenListLax, Unsupported,
 };
 // Addresses: hosts, URIs, name-addr and the headers built on them.
 pub mod host;
@@ -66,7 +87,7 @@ pub use host::{Host, HostKind, HostPort};
 pub mod uri;
 pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
 pub mod name_addr;
-pub use name_addr::NameAddr;
+pub use name_addr::{NameAddr, NameAddrLax};
 pub mod from_to;
 pub use from_to::{FromHeader, ToHeader};
 pub mod contact;
@@ -74,7 +95,7 @@ pub use contact::Contact;
 pub mod route;
 pub use route::{RecordRoute, Route};
 pub mod via;
-pub use via::Via;
+pub use via::{Via, ViaLax};
 pub mod call_info;
 pub use call_info::CallInfo;
 pub mod content_encoding;
@@ -84,3 +105,4 @@ pub use timestamp::Timestamp;
 #[cfg(test)]
 mod addr_gen;
 mod scan;
+pub use scan::ValueLax;

@@ -32,8 +32,10 @@
 //!   `addr-spec-needs-angle-brackets`, RFC 4475 §3.1.2.13 `regbadct`).
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Param, Params};
+use crate::grammar::{self, Defect, Defects, Part};
+use crate::header::param::{scan_params, scan_params_lax, LaxParams, Param, Params};
 use crate::header::typed::uri::Uri;
+use crate::header::typed::LaxReading;
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -225,6 +227,333 @@ impl<'a> NameAddr<'a> {
     }
 }
 
+/// A lax reading of a `name-addr` / `addr-spec` value and its header
+/// parameters ([`NameAddr::parse_lax`], and the From, To and Contact
+/// readings built on it): the display name, the URI and each parameter are
+/// read on their own; every part that fails its production is one located
+/// [`Defect`]: `DisplayName`, `Uri`, `Param`, the
+/// known parameters (`Tag`, `Q`, `Expires`) or `Value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NameAddrLax<'a> {
+    raw: &'a [u8],
+    base: usize,
+    star: bool,
+    display: Option<(usize, usize)>,
+    display_quoted: bool,
+    angle: Option<(usize, usize)>,
+    uri_span: Option<Span>,
+    uri: Option<Uri<'a>>,
+    params: LaxParams<'a>,
+    defects: Defects,
+}
+
+impl<'a> NameAddrLax<'a> {
+    /// The defects found, in the order of the value (empty: the value is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+
+    /// True for a Contact `*` (then there is no address).
+    pub fn is_star(&self) -> bool {
+        self.star
+    }
+
+    /// The display name as sent, when one was read.
+    pub fn display_name(&self) -> Option<&'a [u8]> {
+        self.display.and_then(|(a, b)| self.raw.get(a..b))
+    }
+
+    /// Absolute span of the display name.
+    pub fn display_name_span(&self) -> Option<Span> {
+        self.display
+            .map(|(a, b)| Span::new(self.base + a, self.base + b))
+    }
+
+    /// True when the display name is a quoted-string.
+    pub fn display_name_is_quoted(&self) -> bool {
+        self.display_quoted
+    }
+
+    /// True for the bracketed form (`<...>`).
+    pub fn is_bracketed(&self) -> bool {
+        self.angle.is_some()
+    }
+
+    /// Absolute span of `<...>`, brackets included.
+    pub fn angle_span(&self) -> Option<Span> {
+        self.angle
+            .map(|(a, b)| Span::new(self.base + a, self.base + b))
+    }
+
+    /// The URI, when it matches its grammar.
+    pub fn uri(&self) -> Option<Uri<'a>> {
+        self.uri
+    }
+
+    /// Absolute span of the URI's bytes as found (valid or not).
+    pub fn uri_span(&self) -> Option<Span> {
+        self.uri_span
+    }
+
+    /// The well-formed header parameters.
+    pub fn params(&self) -> LaxParams<'a> {
+        self.params
+    }
+
+    /// The `tag` value when present and a token (`;tag` and `;tag=` are a
+    /// [`Part::Tag`] defect and mean no tag).
+    pub fn tag(&self) -> Option<&'a [u8]> {
+        self.params.get_valid("tag").and_then(|p| p.value())
+    }
+
+    /// Absolute span of the valid `tag` value.
+    pub fn tag_span(&self) -> Option<Span> {
+        self.params.get_valid("tag").and_then(|p| p.value_span())
+    }
+
+    /// The `q` parameter in thousandths, when present and a `qvalue`.
+    pub fn q(&self) -> Option<u16> {
+        let v = self.params.get_valid("q")?.value()?;
+        grammar::number::qvalue(v).ok().map(|(_, q)| q)
+    }
+
+    /// The `expires` parameter, when present and `delta-seconds` that fits
+    /// 64 bits.
+    pub fn expires(&self) -> Option<u64> {
+        lex::parse_u64(self.params.get_valid("expires")?.value()?)
+    }
+
+    /// Absolute span of the whole value (LWS trimmed).
+    pub fn span(&self) -> Span {
+        let t = lex::trim_lws(self.raw);
+        let start = lex::skip_lws(self.raw, 0);
+        Span::new(self.base + start, self.base + start + t.len())
+    }
+}
+
+impl LaxReading for NameAddrLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+impl<'a> NameAddr<'a> {
+    /// Reads `( name-addr / addr-spec ) *( SEMI generic-param )` laxly;
+    /// `known` names the header parameters with a production of their own
+    /// and the part their defects are filed under (From/To: `tag`;
+    /// Contact: `q`, `expires`). With `star`, a lone `*` (and its
+    /// parameters) is the Contact wildcard. Never fails, never allocates.
+    pub(crate) fn parse_lax_with(
+        value: &'a [u8],
+        base: usize,
+        known: &[(&str, Part)],
+        star: bool,
+    ) -> NameAddrLax<'a> {
+        use HeaderValueErrorKind as K;
+        let mut lax = NameAddrLax {
+            raw: value,
+            base,
+            star: false,
+            display: None,
+            display_quoted: false,
+            angle: None,
+            uri_span: None,
+            uri: None,
+            params: LaxParams::default(),
+            defects: Defects::new(),
+        };
+        let mut cur = Cursor::new(value, base);
+        cur.skip_lws();
+        if cur.at_end() {
+            lax.defects
+                .push(Defect::new(Part::Value, cur.span_from(cur.pos), K::Empty));
+            return lax;
+        }
+        let start = cur.pos;
+        if star
+            && cur.peek() == Some(b'*')
+            && value
+                .get(start + 1)
+                .map_or(true, |&b| lex::is_lws(b) || b == b';')
+        {
+            lax.star = true;
+            cur.pos += 1;
+        } else {
+            lax.read_addr(&mut cur, start);
+        }
+        lax.params = scan_params_lax(&mut cur, known, &mut lax.defects);
+        cur.skip_lws();
+        if !cur.at_end() {
+            lax.defects.push(Defect::new(
+                Part::Value,
+                Span::new(base + cur.pos, base + value.len()),
+                K::Trailing,
+            ));
+        }
+        lax
+    }
+
+    /// Reads `( name-addr / addr-spec ) *( SEMI generic-param )` laxly,
+    /// with `tag` as the one header parameter checked against its own
+    /// production (the From and To readings; see [`NameAddrLax`]).
+    pub fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+        Self::parse_lax_with(value, base, &[("tag", Part::Tag)], false)
+    }
+}
+
+impl<'a> NameAddrLax<'a> {
+    /// Reads the display name and the address at `start`, leaving the
+    /// cursor after them (before the header parameters).
+    fn read_addr(&mut self, cur: &mut Cursor<'a>, start: usize) {
+        use HeaderValueErrorKind as K;
+        let value = cur.s;
+        let base = cur.base;
+        let i = &value[start..];
+        // The first `<` outside a quoted string, if any.
+        let first_angle = || {
+            let mut j = start;
+            while j < value.len() {
+                match value[j] {
+                    b'<' => return Some(j),
+                    b'"' => j = lex::quoted_string_end(value, j).unwrap_or(value.len()),
+                    b';' => return None,
+                    _ => j += 1,
+                }
+            }
+            None
+        };
+        let mut from = start;
+        match grammar::addr::addr(i) {
+            Ok((_, a)) if a.angle.is_none() && first_angle().is_some() => {
+                // A display name with bytes that are neither token nor LWS
+                // (`Bell, Alexander <sip:...>`): a display-name defect, and
+                // the address is read from the `<`.
+                let lt = first_angle().unwrap_or(start);
+                let mut end = lt;
+                while end > start && lex::is_lws(value[end - 1]) {
+                    end -= 1;
+                }
+                let bad = (start..end)
+                    .find(|&k| !lex::is_token(value[k]) && !lex::is_lws(value[k]))
+                    .unwrap_or(start);
+                self.defects.push(
+                    Defect::new(
+                        Part::DisplayName,
+                        Span::new(base + start, base + end),
+                        K::UnexpectedChar,
+                    )
+                    .at(base + bad),
+                );
+                from = lt;
+            }
+            Err(nom::Err::Error(e)) if e.code == nom::error::ErrorKind::Escaped => {
+                // Unterminated quoted display name: it runs to the end.
+                self.defects.push(
+                    Defect::new(
+                        Part::DisplayName,
+                        Span::new(base + start, base + value.len()),
+                        K::UnterminatedQuote,
+                    )
+                    .at(base + start + grammar::offset(i, e.input)),
+                );
+                cur.pos = value.len();
+                return;
+            }
+            Err(nom::Err::Error(e))
+                if i.first() == Some(&b'"') && e.input.first() != Some(&b'<') =>
+            {
+                // A quoted display name not followed by `<`: the address
+                // lacks its brackets; read it bare.
+                let d_end =
+                    grammar::addr::display_name(i).map_or(start, |(_, (d, _))| start + d.len());
+                self.display = Some((start, d_end));
+                self.display_quoted = true;
+                let at = start + grammar::offset(i, e.input);
+                if at >= value.len() {
+                    self.defects
+                        .push(Defect::new(Part::Uri, Span::empty(base + at), K::Missing));
+                    cur.pos = value.len();
+                    return;
+                }
+                self.defects.push(
+                    Defect::new(
+                        Part::Uri,
+                        Span::new(base + at, base + at),
+                        K::UnexpectedChar,
+                    )
+                    .at(base + at),
+                );
+                from = at;
+            }
+            _ => {}
+        }
+        let i = &value[from..];
+        match grammar::addr::addr(i) {
+            Ok((rest, a)) => {
+                if from == start {
+                    if let Some((d, quoted)) = a.display {
+                        self.display = Some((start, start + d.len()));
+                        self.display_quoted = quoted;
+                    }
+                }
+                let mut end = from + grammar::offset(i, rest);
+                let (ustart, mut uend) = match a.angle {
+                    Some(angle) => {
+                        let lt = end - angle.len();
+                        self.angle = Some((lt, end));
+                        (lt + 1, end - 1)
+                    }
+                    None => (end - a.uri.len(), end),
+                };
+                // A bare URI broken by LWS (`sip: 172.17.2.2:5060`): the
+                // rest up to the parameters belongs to it.
+                if a.angle.is_none() {
+                    let j = lex::skip_lws(value, end);
+                    if j < value.len() && value[j] != b';' {
+                        end = value[j..]
+                            .iter()
+                            .position(|&b| b == b';')
+                            .map_or(value.len(), |k| j + k);
+                        uend = end;
+                        while uend > ustart && lex::is_lws(value[uend - 1]) {
+                            uend -= 1;
+                        }
+                    }
+                }
+                self.uri_span = Some(Span::new(base + ustart, base + uend));
+                let uri_bytes = &value[ustart..uend];
+                match uri_bytes.iter().position(|&b| lex::is_lws(b)) {
+                    Some(ws) => self.defects.push(
+                        Defect::new(
+                            Part::Uri,
+                            Span::new(base + ustart, base + uend),
+                            K::UnexpectedChar,
+                        )
+                        .at(base + ustart + ws),
+                    ),
+                    None => match Uri::parse(uri_bytes, base + ustart) {
+                        Ok(u) => self.uri = Some(u),
+                        Err(e) => self.defects.push(
+                            Defect::new(Part::Uri, Span::new(base + ustart, base + uend), e.kind())
+                                .at(e.offset()),
+                        ),
+                    },
+                }
+                cur.pos = end;
+            }
+            Err(_) => {
+                // `<` with no `>`: the rest is the unterminated address.
+                self.defects.push(Defect::new(
+                    Part::Uri,
+                    Span::new(base + from, base + value.len()),
+                    K::UnterminatedAngle,
+                ));
+                cur.pos = value.len();
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,12 +741,183 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lax_reading_keeps_every_readable_part() {
+        use crate::grammar::Part as P;
+        // (value, known, uri, tag, [(part, kind, defect text)])
+        type Row<'a> = (
+            &'a [u8],
+            bool,
+            Option<&'a [u8]>,
+            Option<&'a [u8]>,
+            &'a [(P, K, &'a [u8])],
+        );
+        let table: &[Row<'_>] = &[
+            (
+                b"Bob <sip:bob@biloxi.com>;tag=a6c85cf",
+                false,
+                Some(b"sip:bob@biloxi.com"),
+                Some(b"a6c85cf"),
+                &[],
+            ),
+            (
+                b"<sip:a@b>;tag",
+                false,
+                Some(b"sip:a@b"),
+                None,
+                &[(P::Tag, K::BadParam, b"tag")],
+            ),
+            (
+                b"<sip:c@d>;tag=",
+                false,
+                Some(b"sip:c@d"),
+                None,
+                &[(P::Tag, K::BadParam, b"tag=")],
+            ),
+            (
+                b"<sip:c@d>;tag=\"x\"",
+                false,
+                Some(b"sip:c@d"),
+                None,
+                &[(P::Tag, K::BadParam, b"\"x\"")],
+            ),
+            (b"x", true, None, None, &[(P::Uri, K::BadUri, b"x")]),
+            (
+                b"sip: 172.17.2.2:5060",
+                true,
+                None,
+                None,
+                &[(P::Uri, K::UnexpectedChar, b"sip: 172.17.2.2:5060")],
+            ),
+            (
+                b"<sip:a@b c>;tag=1",
+                false,
+                None,
+                Some(b"1"),
+                &[(P::Uri, K::UnexpectedChar, b"sip:a@b c")],
+            ),
+            (
+                b"<sip:a@b;tag=1",
+                false,
+                None,
+                None,
+                &[(P::Uri, K::UnterminatedAngle, b"<sip:a@b;tag=1")],
+            ),
+            (
+                b"\"Bob <sip:a@b>;tag=1",
+                false,
+                None,
+                None,
+                &[(
+                    P::DisplayName,
+                    K::UnterminatedQuote,
+                    b"\"Bob <sip:a@b>;tag=1",
+                )],
+            ),
+            (
+                b"Bell, Alexander <sip:a.g.bell@bell-tel.com>;tag=43",
+                false,
+                Some(b"sip:a.g.bell@bell-tel.com"),
+                Some(b"43"),
+                &[(P::DisplayName, K::UnexpectedChar, b"Bell, Alexander")],
+            ),
+            (
+                b"\"A\" sip:a@b;tag=2",
+                false,
+                Some(b"sip:a@b"),
+                Some(b"2"),
+                &[(P::Uri, K::UnexpectedChar, b"")],
+            ),
+            (
+                b"<sip:a@b>;q=2;expires=x1;tag=3",
+                true,
+                Some(b"sip:a@b"),
+                Some(b"3"),
+                &[
+                    (P::Q, K::NumberOutOfRange, b"2"),
+                    (P::Expires, K::ExpectedDigits, b"x1"),
+                ],
+            ),
+            (
+                b"<sip:a@b> junk",
+                false,
+                Some(b"sip:a@b"),
+                None,
+                &[(P::Value, K::Trailing, b"junk")],
+            ),
+            (b"", false, None, None, &[(P::Value, K::Empty, b"")]),
+        ];
+        for &(s, contact, uri, tag, want) in table {
+            let name = String::from_utf8_lossy(s);
+            let known: &[(&str, P)] = if contact {
+                &[("q", P::Q), ("expires", P::Expires)]
+            } else {
+                &[("tag", P::Tag)]
+            };
+            let v = NameAddr::parse_lax_with(s, BASE, known, contact);
+            assert_eq!(v.uri().map(|u| u.as_bytes()), uri, "{name}");
+            assert_eq!(v.tag(), tag, "{name}");
+            let got: Vec<(P, K, &[u8])> = v
+                .defects()
+                .iter()
+                .map(|d| (d.part, d.kind, &s[d.span.start - BASE..d.span.end - BASE]))
+                .collect();
+            assert_eq!(got, want, "{name}");
+            if v.defects().is_empty() && !contact {
+                assert!(NameAddr::parse(s, BASE).is_ok(), "{name}");
+            }
+        }
+        let c = NameAddr::parse_lax_with(b"* ;expires=0", 0, &[("expires", P::Expires)], true);
+        assert!(c.is_star() && c.defects().is_empty());
+        assert_eq!(c.expires(), Some(0));
+        let c = NameAddr::parse_lax_with(b"<sip:a@b>;q=0.7;expires=60", 0, &[], true);
+        assert_eq!(
+            (c.q(), c.expires(), c.is_star()),
+            (Some(700), Some(60), false)
+        );
+        let f = NameAddr::parse_lax(b"Alice <sip:alice@atlanta.com>;tag=1928301774", 7);
+        assert_eq!(f.display_name(), Some(&b"Alice"[..]));
+        assert_eq!(f.display_name_span(), Some(Span::new(7, 12)));
+        assert_eq!(f.angle_span(), Some(Span::new(13, 36)));
+        assert_eq!(f.tag_span(), Some(Span::new(41, 51)));
+    }
+
     mod props {
         use super::*;
         use crate::header::typed::addr_gen::*;
         use proptest::prelude::*;
 
         proptest! {
+            #[test]
+            fn lax_agrees_with_strict(c in addr_case(&[]), base in 0usize..10_000) {
+                let s = c.text.as_bytes();
+                let na = NameAddr::parse(s, base).unwrap();
+                let lax = NameAddr::parse_lax_with(s, base, &[], false);
+                prop_assert!(lax.defects().is_empty(), "{:?}", lax.defects());
+                prop_assert_eq!(lax.uri(), Some(na.uri()));
+                prop_assert_eq!(lax.display_name(), na.display_name());
+                prop_assert_eq!(lax.display_name_span(), na.display_name_span());
+                prop_assert_eq!(lax.angle_span(), na.angle_span());
+                prop_assert_eq!(lax.params().len(), na.params().len());
+            }
+
+            #[test]
+            fn lax_never_panics_and_stays_in_bounds(s in addrish_bytes(), base in 0usize..1000) {
+                let lax = NameAddr::parse_lax_with(&s, base, &[("tag", Part::Tag)], true);
+                for d in lax.defects() {
+                    prop_assert!(in_bounds(d.span, base, s.len()), "{:?}", d);
+                    prop_assert!(d.at >= base && d.at <= base + s.len());
+                }
+                if let Ok(na) = NameAddr::parse(&s, base) {
+                    if !lax.is_star() {
+                        prop_assert_eq!(lax.uri(), Some(na.uri()));
+                    }
+                }
+                if lax.defects().is_empty() && !lax.is_star() {
+                    prop_assert!(NameAddr::parse(&s, base).is_ok());
+                }
+            }
+
             #[test]
             fn generated_values_round_trip(c in addr_case(&[]), base in 0usize..10_000) {
                 let s = c.text.as_bytes();

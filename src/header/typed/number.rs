@@ -21,8 +21,10 @@
 //! with `NumberOutOfRange`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Part;
 use crate::header::param::{scan_params, Params};
-use crate::header::typed::TypedHeader;
+use crate::header::typed::scan::ValueLax;
+use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::Span;
@@ -229,6 +231,28 @@ macro_rules! lone_delta_api {
                 parse_lone_number(value, base).map($ty)
             }
         }
+
+        impl $ty {
+            /// Reads the value laxly: the number, or one located
+            /// [`Part::Number`] defect (a date where seconds belong, as in
+            /// `Expires: Thu, 25 Mar 2004 15:49:29 GMT`, is one defect of
+            /// the whole value, never a second value).
+            pub fn parse_lax(value: &[u8], base: usize) -> ValueLax<$ty> {
+                ValueLax::from_result(
+                    <$ty as TypedHeader<'_>>::parse(value, base),
+                    Part::Number,
+                    value,
+                    base,
+                )
+            }
+        }
+
+        impl<'a> LaxHeader<'a> for $ty {
+            type Lax = ValueLax<$ty>;
+            fn parse_lax(value: &'a [u8], base: usize) -> ValueLax<$ty> {
+                $ty::parse_lax(value, base)
+            }
+        }
     };
 }
 
@@ -310,6 +334,24 @@ impl<'a> TypedHeader<'a> for RSeq {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lax_expires() {
+        let e = Expires::parse_lax(b" 3600 ", 10);
+        assert_eq!(e.value().map(Expires::value), Some(3600));
+        assert!(e.defects().is_empty());
+        let v = b"Thu, 25 Mar 2004 15:49:29 GMT";
+        let e = Expires::parse_lax(v, 10);
+        assert!(e.value().is_none());
+        assert_eq!(e.defects().len(), 1);
+        let d = e.defects().first().unwrap();
+        assert_eq!(
+            (d.part, d.span),
+            (Part::Number, Span::new(10, 10 + v.len()))
+        );
+        assert_eq!(d.to_error(), Expires::parse(v, 10).unwrap_err());
+        assert!(MinExpires::parse_lax(b"", 0).defects().first().is_some());
+    }
     use crate::error::HeaderValueErrorKind as K;
     use proptest::prelude::*;
 

@@ -15,9 +15,9 @@
 
 use crate::error::HeaderValueError;
 use crate::header::param::Params;
-use crate::header::typed::name_addr::NameAddr;
+use crate::header::typed::name_addr::{NameAddr, NameAddrLax};
 use crate::header::typed::uri::Uri;
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::Span;
 
@@ -64,6 +64,22 @@ macro_rules! route_type {
             }
         }
 
+        impl<'a> $ty<'a> {
+            /// Reads one element laxly: display name, URI and every
+            /// `rr-param` on their own (see [`NameAddrLax`]); a bare
+            /// `addr-spec` reads, and [`NameAddrLax::is_bracketed`] says so.
+            pub fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+                NameAddr::parse_lax_with(value, base, &[], false)
+            }
+        }
+
+        impl<'a> LaxHeader<'a> for $ty<'a> {
+            type Lax = NameAddrLax<'a>;
+            fn parse_lax(value: &'a [u8], base: usize) -> NameAddrLax<'a> {
+                NameAddr::parse_lax_with(value, base, &[], false)
+            }
+        }
+
         impl<'a> TypedHeader<'a> for $ty<'a> {
             const NAME: KnownHeader = $name;
 
@@ -94,6 +110,20 @@ route_type!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lax_routes() {
+        let r = RecordRoute::parse_lax(b"<sip:p1.example.com;lr>;x=1", 0);
+        assert!(r.defects().is_empty() && r.is_bracketed());
+        assert!(r.uri().is_some_and(|u| u.params().contains("lr")));
+        let r = Route::parse_lax(b"<sip:p1.example.com;lr>;=", 0);
+        assert_eq!(
+            r.defects().first().map(|d| d.part),
+            Some(crate::grammar::Part::Param)
+        );
+        assert!(r.uri().is_some(), "the URI still reads");
+        assert!(!RecordRoute::parse_lax(b"sip:p1.example.com", 0).is_bracketed());
+    }
     use crate::HeaderValueErrorKind as K;
 
     const BASE: usize = 7;

@@ -5,7 +5,9 @@
 //! also give the same errors at the same offsets.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{scan_params, Param, Params};
+use crate::grammar::{Defect, Defects, Part};
+use crate::header::param::{scan_params, scan_params_lax, LaxParams, Param, Params};
+use crate::header::typed::LaxReading;
 use crate::lex::{self, Cursor};
 use crate::Span;
 
@@ -164,10 +166,146 @@ pub(crate) fn parse_qvalue(v: &[u8], at: usize) -> Result<u16, HeaderValueError>
     Ok(thousandths)
 }
 
-/// [`parse_qvalue`] without the error: `Some(thousandths)` for a valid
-/// `qvalue`, for the callers (Accept's `accept-param`, RFC 3261 §20.1;
-/// Security-Server's `preference`, RFC 3329 §2.2) that report any bad `q`
-/// as one `BadParam` at the value.
+/// A whole `qvalue` by the grammar's production, without the error:
+/// `Some(thousandths)` for a valid `qvalue`, for the callers (Accept's
+/// `accept-param`, RFC 3261 §20.1; Security-Server's `preference`,
+/// RFC 3329 §2.2) that report any bad `q` as one `BadParam` at the value.
+/// Agrees with [`parse_qvalue`] (unit test).
 pub(crate) fn qvalue(v: &[u8]) -> Option<u16> {
-    parse_qvalue(v, 0).ok()
+    match crate::grammar::number::qvalue(v) {
+        Ok((&[], q)) => Some(q),
+        _ => None,
+    }
+}
+
+/// A lax reading of a value that is one part only (Expires, Date, ...):
+/// the value when it reads, otherwise one located defect of that part.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValueLax<T> {
+    value: Option<T>,
+    defects: Defects,
+}
+
+impl<T> ValueLax<T> {
+    /// The value, when it matches its grammar.
+    pub fn value(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+
+    /// The defects found (at most one; empty: the value is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+
+    /// The strict result seen as a lax reading: an error is a defect of
+    /// `part` spanning the value (LWS trimmed), at the error's offset.
+    pub(crate) fn from_result(
+        r: Result<T, HeaderValueError>,
+        part: Part,
+        value: &[u8],
+        base: usize,
+    ) -> Self {
+        let mut defects = Defects::new();
+        let value = match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let start = lex::skip_lws(value, 0);
+                let end = start + lex::trim_lws(value).len();
+                defects.push(
+                    Defect::new(part, Span::new(base + start, base + end), e.kind()).at(e.offset()),
+                );
+                None
+            }
+        };
+        ValueLax { value, defects }
+    }
+}
+
+impl<T> LaxReading for ValueLax<T> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+/// What [`read_head_params_lax`] read: the leading part, the well-formed
+/// parameters and the defects.
+pub(crate) struct HeadParamsLax<'a, H> {
+    pub(crate) head: Option<H>,
+    pub(crate) params: LaxParams<'a>,
+    pub(crate) defects: Defects,
+}
+
+/// Reads `head *(SEMI generic-param)` laxly: `head` reads the leading
+/// part (a failure is one defect of `head_part`, and reading resumes at the
+/// next `;`), the parameters are read by
+/// [`scan_params_lax`](crate::header::param::scan_params_lax) with `known`,
+/// and bytes after them are a [`Part::Value`] `Trailing` defect.
+pub(crate) fn read_head_params_lax<'a, H>(
+    value: &'a [u8],
+    base: usize,
+    head_part: Part,
+    known: &[(&str, Part)],
+    head: impl FnOnce(&mut Cursor<'a>) -> Result<H, HeaderValueError>,
+) -> HeadParamsLax<'a, H> {
+    let mut defects = Defects::new();
+    let mut cur = Cursor::new(value, base);
+    cur.skip_lws();
+    if cur.at_end() {
+        defects.push(Defect::new(
+            Part::Value,
+            cur.span_from(cur.pos),
+            HeaderValueErrorKind::Empty,
+        ));
+        return HeadParamsLax {
+            head: None,
+            params: LaxParams::default(),
+            defects,
+        };
+    }
+    let start = cur.pos;
+    let mut probe = cur;
+    let head = match head(&mut probe) {
+        Ok(h) => {
+            cur = probe;
+            Some(h)
+        }
+        Err(e) => {
+            while cur.peek().is_some_and(|b| b != b';') {
+                cur.pos += 1;
+            }
+            let end = start + lex::trim_lws(&value[start..cur.pos]).len();
+            defects.push(
+                Defect::new(head_part, Span::new(base + start, base + end), e.kind())
+                    .at(e.offset()),
+            );
+            None
+        }
+    };
+    let params = scan_params_lax(&mut cur, known, &mut defects);
+    cur.skip_lws();
+    if !cur.at_end() {
+        defects.push(Defect::new(
+            Part::Value,
+            Span::new(base + cur.pos, base + value.len()),
+            HeaderValueErrorKind::Trailing,
+        ));
+    }
+    HeadParamsLax {
+        head,
+        params,
+        defects,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn grammar_qvalue_agrees_with_the_located_reader(v in "[0-9.]{0,7}") {
+            prop_assert_eq!(qvalue(v.as_bytes()), parse_qvalue(v.as_bytes(), 0).ok());
+        }
+    }
 }

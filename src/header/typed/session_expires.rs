@@ -7,9 +7,11 @@
 //! ```
 
 use crate::error::HeaderValueError;
-use crate::header::param::Params;
-use crate::header::typed::number::{delta_accessors, parse_delta_params, DeltaSeconds};
-use crate::header::typed::TypedHeader;
+use crate::grammar::{Defects, Part};
+use crate::header::param::{LaxParams, Params};
+use crate::header::typed::number::{delta_accessors, parse_delta_params, scan_delta, DeltaSeconds};
+use crate::header::typed::scan::read_head_params_lax;
+use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
 use crate::Span;
 
@@ -68,6 +70,86 @@ impl<'a> SessionExpires<'a> {
     /// Absolute span of the `refresher` parameter (name through value).
     pub fn refresher_span(&self) -> Option<Span> {
         self.params.get("refresher").map(|p| p.span())
+    }
+}
+
+/// A lax reading of Session-Expires ([`SessionExpires::parse_lax`]): the
+/// interval and each parameter on their own; a `refresher` that is not
+/// `uac`/`uas` is a [`Part::Refresher`] defect, a bad interval a
+/// [`Part::Number`] defect.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SessionExpiresLax<'a> {
+    delta: Option<DeltaSeconds>,
+    params: LaxParams<'a>,
+    defects: Defects,
+}
+
+impl<'a> SessionExpiresLax<'a> {
+    /// The interval, when it is `delta-seconds`.
+    pub fn delta(&self) -> Option<DeltaSeconds> {
+        self.delta
+    }
+
+    /// The well-formed parameters.
+    pub fn params(&self) -> LaxParams<'a> {
+        self.params
+    }
+
+    /// The refresher, when the parameter is present and `uac` or `uas`.
+    pub fn refresher(&self) -> Option<Refresher<'a>> {
+        let v = self.params.get_valid("refresher")?.value()?;
+        Some(if v.eq_ignore_ascii_case(b"uac") {
+            Refresher::Uac
+        } else {
+            Refresher::Uas
+        })
+    }
+
+    /// The defects found (empty: the value is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+impl LaxReading for SessionExpiresLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+impl<'a> SessionExpires<'a> {
+    /// Reads the value laxly (see [`SessionExpiresLax`]).
+    ///
+    /// ```
+    /// use sip_response::grammar::Part;
+    /// use sip_response::header::typed::{Refresher, SessionExpires};
+    ///
+    /// let s = SessionExpires::parse_lax(b"1800;refresher=proxy;x", 0);
+    /// assert_eq!(s.delta().map(|d| d.value()), Some(1800));
+    /// assert_eq!(s.refresher(), None);
+    /// assert_eq!(s.defects().first().map(|d| (d.part, d.span.range())), Some((Part::Refresher, 15..20)));
+    /// assert_eq!(SessionExpires::parse_lax(b"90;refresher=UAS", 0).refresher(), Some(Refresher::Uas));
+    /// ```
+    pub fn parse_lax(value: &'a [u8], base: usize) -> SessionExpiresLax<'a> {
+        let r = read_head_params_lax(
+            value,
+            base,
+            Part::Number,
+            &[("refresher", Part::Refresher)],
+            |cur| scan_delta(cur, b";"),
+        );
+        SessionExpiresLax {
+            delta: r.head,
+            params: r.params,
+            defects: r.defects,
+        }
+    }
+}
+
+impl<'a> LaxHeader<'a> for SessionExpires<'a> {
+    type Lax = SessionExpiresLax<'a>;
+    fn parse_lax(value: &'a [u8], base: usize) -> SessionExpiresLax<'a> {
+        SessionExpires::parse_lax(value, base)
     }
 }
 

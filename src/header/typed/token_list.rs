@@ -10,13 +10,14 @@
 //! two commas (`a,,b`) and fails with `Empty`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::{self, Defect, Defects, Part};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
 use crate::header::typed::number::{finish, start_value};
 use crate::header::typed::scan::{ascii, bad_param, qvalue, spanned_token};
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::Cursor;
+use crate::lex::{self, Cursor, ListSplit};
 use crate::Span;
 
 /// Parses an element that is exactly one `token`.
@@ -189,6 +190,130 @@ impl<'a> TypedHeader<'a> for AllowEvents<'a> {
         Ok(AllowEvents { value, span })
     }
 }
+
+/// A lax reading of one whole row of a token-list header (Allow,
+/// Supported, Require, Proxy-Require, Unsupported, Allow-Events): each
+/// element is checked on its own, every element that is empty or not a
+/// token (for Allow-Events: not an `event-type`) is one [`Part::Item`]
+/// defect with its span, and a row with no element where the grammar needs
+/// one (`Require`, `Proxy-Require`, `Unsupported`, `Allow-Events`) is one
+/// [`Part::Value`] `Empty` defect. [`TokenListLax::items`] yields the valid
+/// elements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenListLax<'a> {
+    value: &'a [u8],
+    base: usize,
+    event_type: bool,
+    defects: Defects,
+}
+
+impl<'a> TokenListLax<'a> {
+    /// The defects found (empty: the row is valid).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+
+    /// The valid elements with their absolute spans, in order.
+    pub fn items(&self) -> impl Iterator<Item = (&'a str, Span)> + 'a {
+        let (value, base, event_type) = (self.value, self.base, self.event_type);
+        ListSplit::new(value).filter_map(move |(a, b)| {
+            let item = &value[a..b];
+            item_defect(item, event_type)
+                .is_none()
+                .then(|| (ascii(item), Span::new(base + a, base + b)))
+        })
+    }
+
+    /// True when the row holds no valid element.
+    pub fn is_empty(&self) -> bool {
+        self.items().next().is_none()
+    }
+}
+
+impl LaxReading for TokenListLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+/// What is wrong with one element, and where (relative): an empty element,
+/// a byte that is not a token byte, or (for an `event-type`) a dot without
+/// a part on each side.
+fn item_defect(item: &[u8], event_type: bool) -> Option<(HeaderValueErrorKind, usize)> {
+    use HeaderValueErrorKind as K;
+    if item.is_empty() {
+        return Some((K::Empty, 0));
+    }
+    match grammar::text::token(item) {
+        Err(_) => return Some((K::ExpectedToken, 0)),
+        Ok((rest, _)) if !rest.is_empty() => {
+            return Some((K::UnexpectedChar, item.len() - rest.len()))
+        }
+        Ok(_) => {}
+    }
+    if event_type {
+        let bad = item.iter().enumerate().position(|(i, &c)| {
+            c == b'.' && (i == 0 || matches!(item.get(i + 1), None | Some(b'.')))
+        });
+        if let Some(i) = bad {
+            return Some((K::UnexpectedChar, i));
+        }
+    }
+    None
+}
+
+/// Reads a token-list row laxly (see [`TokenListLax`]).
+fn read_token_list(
+    value: &[u8],
+    base: usize,
+    at_least_one: bool,
+    event_type: bool,
+) -> TokenListLax<'_> {
+    let mut defects = Defects::new();
+    if lex::trim_lws(value).is_empty() {
+        if at_least_one {
+            let at = base + lex::skip_lws(value, 0);
+            defects.push(Defect::new(
+                Part::Value,
+                Span::empty(at),
+                HeaderValueErrorKind::Empty,
+            ));
+        }
+    } else {
+        for (a, b) in ListSplit::new(value) {
+            if let Some((kind, off)) = item_defect(&value[a..b], event_type) {
+                defects.push(
+                    Defect::new(Part::Item, Span::new(base + a, base + b), kind).at(base + a + off),
+                );
+            }
+        }
+    }
+    TokenListLax {
+        value,
+        base,
+        event_type,
+        defects,
+    }
+}
+
+macro_rules! row_lax {
+    ($ty:ident, $at_least_one:expr, $event_type:expr) => {
+        impl<'a> $ty<'a> {
+            /// Reads one whole row of this header laxly: every element
+            /// checked on its own (see [`TokenListLax`]).
+            pub fn parse_row_lax(value: &'a [u8], base: usize) -> TokenListLax<'a> {
+                read_token_list(value, base, $at_least_one, $event_type)
+            }
+        }
+    };
+}
+
+row_lax!(Allow, false, false);
+row_lax!(Supported, false, false);
+row_lax!(Require, true, false);
+row_lax!(ProxyRequire, true, false);
+row_lax!(Unsupported, true, false);
+row_lax!(AllowEvents, true, true);
 
 /// Scans `*(SEMI accept-param)` with `accept-param = ("q" EQUAL qvalue) /
 /// generic-param` (RFC 3261 §25.1) and checks every `q`. A malformed `q`
@@ -480,6 +605,63 @@ impl<'a> TypedHeader<'a> for AcceptLanguage<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn token_list_rows_read_laxly() {
+        use crate::grammar::Part as P;
+        use HeaderValueErrorKind as K;
+        type Row<'a> = (&'a [u8], &'a [&'a str], &'a [(P, K, &'a [u8])]);
+        let events: &[Row<'_>] = &[
+            (b"presence, dialog", &["presence", "dialog"], &[]),
+            (b"", &[], &[(P::Value, K::Empty, b"")]),
+            (b"  ", &[], &[(P::Value, K::Empty, b"")]),
+            (
+                b"presence,,x..y, a@b",
+                &["presence"],
+                &[
+                    (P::Item, K::Empty, b""),
+                    (P::Item, K::UnexpectedChar, b"x..y"),
+                    (P::Item, K::UnexpectedChar, b"a@b"),
+                ],
+            ),
+            (b"presence.winfo", &["presence.winfo"], &[]),
+        ];
+        for &(s, items, want) in events {
+            let l = AllowEvents::parse_row_lax(s, 50);
+            let got: Vec<(P, K, &[u8])> = l
+                .defects()
+                .iter()
+                .map(|d| (d.part, d.kind, &s[d.span.start - 50..d.span.end - 50]))
+                .collect();
+            assert_eq!(got, want, "{:?}", String::from_utf8_lossy(s));
+            assert_eq!(l.items().map(|(t, _)| t).collect::<Vec<_>>(), items);
+            for (t, sp) in l.items() {
+                assert_eq!(&s[sp.start - 50..sp.end - 50], t.as_bytes());
+            }
+        }
+        assert!(
+            Allow::parse_row_lax(b"", 0).defects().is_empty(),
+            "Allow may be empty"
+        );
+        assert!(Supported::parse_row_lax(b"", 0).is_empty());
+        assert_eq!(Require::parse_row_lax(b"", 0).defects().len(), 1);
+        assert_eq!(Unsupported::parse_row_lax(b"100rel", 0).items().count(), 1);
+        assert_eq!(
+            ProxyRequire::parse_row_lax(b"a b", 0)
+                .defects()
+                .first()
+                .map(|d| d.at),
+            Some(1)
+        );
+        // Each valid element is what the strict element parser accepts.
+        for (a, b) in ListSplit::new(b"presence, x..y, ,dialog.winfo") {
+            let v = &b"presence, x..y, ,dialog.winfo"[a..b];
+            assert_eq!(
+                item_defect(v, true).is_none(),
+                AllowEvents::parse(v, 0).is_ok()
+            );
+        }
+    }
     use crate::error::HeaderValueErrorKind as K;
     use proptest::prelude::*;
 
@@ -503,7 +685,7 @@ mod tests {
 
     /// Splits a whole row as the message layer does and parses each element.
     fn row<'a, T: TypedHeader<'a>>(value: &'a [u8]) -> Vec<Result<(T, Span), HeaderValueError>> {
-        crate::lex::ListSplit::new(value)
+        ListSplit::new(value)
             .map(|(a, b)| {
                 T::parse(&value[a..b], BASE + a).map(|t| (t, Span::new(BASE + a, BASE + b)))
             })
@@ -870,6 +1052,20 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn prop_row_lax_partitions_the_elements(s in "[a-z.@ ,]{0,24}", base in 0usize..1000) {
+            let l = AllowEvents::parse_row_lax(s.as_bytes(), base);
+            let elements = if lex::trim_lws(s.as_bytes()).is_empty() { 0 } else { ListSplit::new(s.as_bytes()).count() };
+            let items = l.items().count();
+            if elements > 0 {
+                prop_assert_eq!(items + l.defects().len(), elements);
+            }
+            prop_assert_eq!(l.defects().of(Part::Value).is_some(), elements == 0);
+            for (t, sp) in l.items() {
+                prop_assert!(AllowEvents::parse(t.as_bytes(), sp.start).is_ok());
+            }
+        }
+
         #[test]
         fn prop_token_roundtrip(t in "[A-Za-z0-9.!%*_+`'~-]{1,16}", a in lws(), b in lws()) {
             let s = format!("{a}{t}{b}");

@@ -41,10 +41,11 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{Param, Params};
+use crate::grammar::{self, Defect, Defects, Part};
+use crate::header::param::{scan_params_lax, LaxParams, Param, Params};
 use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
 use crate::header::typed::scan::{self, digit_param};
-use crate::header::typed::TypedHeader;
+use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::Span;
@@ -285,6 +286,312 @@ impl<'a> TypedHeader<'a> for Via<'a> {
             branch,
             rport,
         })
+    }
+}
+
+/// The parameters of a Via with a production of their own, and the part
+/// a defect of each is filed under.
+const VIA_KNOWN: &[(&str, Part)] = &[
+    ("branch", Part::Branch),
+    ("received", Part::Received),
+    ("rport", Part::Rport),
+    ("ttl", Part::Ttl),
+    ("maddr", Part::Maddr),
+];
+
+/// A lax reading of one Via element ([`Via::parse_lax`]): every part that
+/// reads, and the located [`Defects`] of the others. A `branch` that is not
+/// a token leaves sent-protocol, sent-by and the other parameters readable,
+/// and is one [`Part::Branch`] defect with the span of its value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ViaLax<'a> {
+    raw: &'a [u8],
+    base: usize,
+    /// name, version, transport (relative ranges), when sent-protocol reads.
+    protocol: Option<[(usize, usize); 3]>,
+    sent_by: Option<HostPort<'a>>,
+    params: LaxParams<'a>,
+    defects: Defects,
+}
+
+impl<'a> ViaLax<'a> {
+    fn part(&self, k: usize) -> Option<&'a [u8]> {
+        self.protocol.and_then(|p| self.raw.get(p[k].0..p[k].1))
+    }
+
+    fn span_of(&self, k: usize) -> Option<Span> {
+        self.protocol
+            .map(|p| Span::new(self.base + p[k].0, self.base + p[k].1))
+    }
+
+    /// The defects found, in the order of the value (empty for a valid Via).
+    pub fn defects(&self) -> &Defects {
+        &self.defects
+    }
+
+    /// The protocol name (`SIP`), when sent-protocol reads.
+    pub fn protocol_name(&self) -> Option<&'a [u8]> {
+        self.part(0)
+    }
+
+    /// The protocol version (`2.0`), when sent-protocol reads.
+    pub fn protocol_version(&self) -> Option<&'a [u8]> {
+        self.part(1)
+    }
+
+    /// The transport, when sent-protocol reads.
+    pub fn transport(&self) -> Option<&'a [u8]> {
+        self.part(2)
+    }
+
+    /// Absolute span of the transport.
+    pub fn transport_span(&self) -> Option<Span> {
+        self.span_of(2)
+    }
+
+    /// Absolute span of the whole sent-protocol (`SIP/2.0/UDP`), when it reads.
+    pub fn sent_protocol_span(&self) -> Option<Span> {
+        Some(Span::new(self.span_of(0)?.start, self.span_of(2)?.end))
+    }
+
+    /// `Some(true)` when sent-protocol is `SIP/2.0/...` (see
+    /// [`Via::is_sip_2_0`]); `None` when it does not read.
+    pub fn is_sip_2_0(&self) -> Option<bool> {
+        Some(
+            self.protocol_name()?.eq_ignore_ascii_case(b"SIP")
+                && self.protocol_version()? == b"2.0",
+        )
+    }
+
+    /// The sent-by host and port, when they read.
+    pub fn sent_by(&self) -> Option<HostPort<'a>> {
+        self.sent_by
+    }
+
+    /// The well-formed parameters (malformed ones are defects).
+    pub fn params(&self) -> LaxParams<'a> {
+        self.params
+    }
+
+    /// The `branch` value, when present and a token.
+    pub fn branch(&self) -> Option<&'a [u8]> {
+        self.params.get_valid("branch").and_then(|p| p.value())
+    }
+
+    /// Absolute span of the valid `branch` value.
+    pub fn branch_span(&self) -> Option<Span> {
+        self.params.get_valid("branch").and_then(|p| p.value_span())
+    }
+
+    /// True when the valid branch starts with `z9hG4bK` (case-sensitive).
+    pub fn has_magic_cookie(&self) -> bool {
+        self.branch().is_some_and(|b| b.starts_with(MAGIC_COOKIE))
+    }
+
+    /// The `received` value when it is a bare IP address.
+    pub fn received(&self) -> Option<&'a [u8]> {
+        self.params.get_valid("received").and_then(|p| p.value())
+    }
+
+    /// The `rport` parameter: `None` absent (or invalid, a defect),
+    /// `Some(None)` without a value, `Some(Some(port))` with one.
+    pub fn rport(&self) -> Option<Option<u16>> {
+        let p = self.params.get_valid("rport")?;
+        Some(p.value().and_then(scan::port))
+    }
+
+    /// The `ttl` value (0..=255) when present and valid.
+    pub fn ttl(&self) -> Option<u8> {
+        let v = self.params.get_valid("ttl")?.value()?;
+        lex::parse_u64(v).and_then(|t| u8::try_from(t).ok())
+    }
+
+    /// The `maddr` value when present and a host.
+    pub fn maddr(&self) -> Option<&'a [u8]> {
+        self.params.get_valid("maddr").and_then(|p| p.value())
+    }
+
+    /// Absolute span of the whole element.
+    pub fn span(&self) -> Span {
+        Span::new(self.base, self.base + self.raw.len())
+    }
+}
+
+/// `sent-protocol = protocol-name SLASH protocol-version SLASH transport`
+/// with the grammar's productions: the three tokens as ranges relative to
+/// `i`.
+fn sent_protocol(i: &[u8]) -> grammar::PResult<'_, [(usize, usize); 3]> {
+    use grammar::text::{slash, token};
+    let at = |rest: &[u8], t: &[u8]| {
+        let start = grammar::offset(i, rest);
+        (start, start + t.len())
+    };
+    let (r1, name) = token(i)?;
+    let (r2, _) = slash(r1)?;
+    let (r3, version) = token(r2)?;
+    let (r4, _) = slash(r3)?;
+    let (r5, transport) = token(r4)?;
+    Ok((r5, [at(i, name), at(r2, version), at(r4, transport)]))
+}
+
+impl LaxReading for ViaLax<'_> {
+    fn defects(&self) -> &Defects {
+        &self.defects
+    }
+}
+
+impl<'a> LaxHeader<'a> for Via<'a> {
+    type Lax = ViaLax<'a>;
+    fn parse_lax(value: &'a [u8], base: usize) -> ViaLax<'a> {
+        Via::parse_lax(value, base)
+    }
+}
+
+/// Skips to the next LWS or `;` (a lax reader's resynchronisation after a
+/// part that does not read).
+fn skip_to_lws_or_semi(cur: &mut Cursor<'_>) {
+    while cur.peek().is_some_and(|b| !lex::is_lws(b) && b != b';') {
+        cur.pos += 1;
+    }
+}
+
+/// Skips to the next `;` or the end.
+fn skip_to_semi(cur: &mut Cursor<'_>) {
+    while cur.peek().is_some_and(|b| b != b';') {
+        cur.pos += 1;
+    }
+}
+
+impl<'a> Via<'a> {
+    /// Reads one Via element laxly: sent-protocol, sent-by and each
+    /// parameter are read on their own, so a defect in one does not hide
+    /// the others. Every part that fails its production is one
+    /// [`Defect`] (see [`Part`]): `SentProtocol`,
+    /// `SentBy`, `Param` (not a generic-param), `Branch`, `Received`,
+    /// `Rport`, `Ttl`, `Maddr`, or `Value` (empty, or trailing bytes).
+    /// Never allocates.
+    ///
+    /// ```
+    /// use sip_response::grammar::Part;
+    /// use sip_response::header::typed::Via;
+    ///
+    /// let v = Via::parse_lax(b"SIP/2.0/UDP h:5060;branch=z9hG4bKD+ta/L50=;rport", 10);
+    /// assert_eq!(v.transport(), Some(&b"UDP"[..]));
+    /// assert_eq!(v.sent_by().unwrap().port(), Some(5060));
+    /// assert_eq!(v.rport(), Some(None));
+    /// assert_eq!(v.branch(), None);
+    /// let d = v.defects().first().unwrap();
+    /// assert_eq!((d.part, d.span.start, d.span.end), (Part::Branch, 10 + 26, 10 + 42));
+    /// ```
+    pub fn parse_lax(value: &'a [u8], base: usize) -> ViaLax<'a> {
+        use HeaderValueErrorKind as K;
+        let mut defects = Defects::new();
+        let mut cur = Cursor::new(value, base);
+        cur.skip_lws();
+        let mut lax = ViaLax {
+            raw: value,
+            base,
+            protocol: None,
+            sent_by: None,
+            params: LaxParams::default(),
+            defects,
+        };
+        if cur.at_end() {
+            lax.defects
+                .push(Defect::new(Part::Value, cur.span_from(cur.pos), K::Empty));
+            return lax;
+        }
+        // sent-protocol = protocol-name SLASH protocol-version SLASH transport
+        let pstart = cur.pos;
+        let i = cur.rest();
+        match sent_protocol(i) {
+            Ok((rest, ranges)) => {
+                lax.protocol = Some(ranges.map(|(a, b)| (pstart + a, pstart + b)));
+                cur.pos = pstart + grammar::offset(i, rest);
+            }
+            Err(e) => {
+                let at = pstart + grammar::error_offset(i, &e);
+                let slash_missing =
+                    matches!(&e, nom::Err::Error(x) if x.code == nom::error::ErrorKind::Char);
+                let kind = if at >= value.len() {
+                    K::Missing
+                } else if slash_missing {
+                    K::UnexpectedChar
+                } else {
+                    K::ExpectedToken
+                };
+                // A sent-protocol cut short (`SIP/2.0 host`): it ends before
+                // the LWS, and sent-by is read from there. Otherwise skip the
+                // whole word.
+                let mut end = at;
+                while end > pstart && lex::is_lws(value[end - 1]) {
+                    end -= 1;
+                }
+                if slash_missing && end < at {
+                    cur.pos = end;
+                } else {
+                    cur.pos = at;
+                    skip_to_lws_or_semi(&mut cur);
+                    end = cur.pos;
+                }
+                defects.push(
+                    Defect::new(
+                        Part::SentProtocol,
+                        Span::new(base + pstart, base + end),
+                        kind,
+                    )
+                    .at(base + at),
+                );
+            }
+        }
+        // LWS sent-by
+        let before = cur.pos;
+        cur.skip_lws();
+        if cur.at_end() || cur.peek() == Some(b';') {
+            defects.push(Defect::new(
+                Part::SentBy,
+                cur.span_from(cur.pos),
+                K::Missing,
+            ));
+        } else if cur.pos == before {
+            defects.push(Defect::new(
+                Part::SentBy,
+                cur.span_from(cur.pos),
+                K::UnexpectedChar,
+            ));
+            skip_to_semi(&mut cur);
+        } else {
+            let sstart = cur.pos;
+            let mut probe = cur;
+            match scan_hostport(&mut probe, true) {
+                Ok(hp) => {
+                    cur = probe;
+                    lax.sent_by = Some(hp);
+                }
+                Err(e) => {
+                    skip_to_semi(&mut cur);
+                    let mut end = cur.pos;
+                    while end > sstart && lex::is_lws(value[end - 1]) {
+                        end -= 1;
+                    }
+                    defects.push(
+                        Defect::new(Part::SentBy, Span::new(base + sstart, base + end), e.kind())
+                            .at(e.offset()),
+                    );
+                }
+            }
+        }
+        lax.params = scan_params_lax(&mut cur, VIA_KNOWN, &mut defects);
+        cur.skip_lws();
+        if !cur.at_end() {
+            defects.push(Defect::new(
+                Part::Value,
+                Span::new(base + cur.pos, base + value.len()),
+                K::Trailing,
+            ));
+        }
+        lax.defects = defects;
+        lax
     }
 }
 
@@ -555,6 +862,154 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lax_reading_keeps_every_readable_part() {
+        use crate::grammar::Part as P;
+        // (value, transport, host, branch, [(part, kind, defect text)])
+        type Row<'a> = (
+            &'a [u8],
+            Option<&'a [u8]>,
+            Option<&'a [u8]>,
+            Option<&'a [u8]>,
+            &'a [(P, K, &'a [u8])],
+        );
+        let table: &[Row<'_>] = &[
+            (
+                b"SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKD+ta2mJ+C+VV/L50aPO1lFJnrag=;rport",
+                Some(b"UDP"),
+                Some(b"192.0.2.1"),
+                None,
+                &[(
+                    P::Branch,
+                    K::BadParam,
+                    b"z9hG4bKD+ta2mJ+C+VV/L50aPO1lFJnrag=",
+                )],
+            ),
+            (
+                b"SIP/2.0/UDP h;branch=z9hG4bKD+ta2mJ+C+VV/L50aPO1lFJnrag=",
+                Some(b"UDP"),
+                Some(b"h"),
+                None,
+                &[(
+                    P::Branch,
+                    K::BadParam,
+                    b"z9hG4bKD+ta2mJ+C+VV/L50aPO1lFJnrag=",
+                )],
+            ),
+            (
+                b"SIP/2.0/UDP h;branch=z9hG4bK1",
+                Some(b"UDP"),
+                Some(b"h"),
+                Some(b"z9hG4bK1"),
+                &[],
+            ),
+            (
+                b"SIP/2.0/UDP h;branch",
+                Some(b"UDP"),
+                Some(b"h"),
+                None,
+                &[(P::Branch, K::BadParam, b"branch")],
+            ),
+            (
+                b"SIP/2.0/UDP h;branch=",
+                Some(b"UDP"),
+                Some(b"h"),
+                None,
+                &[(P::Branch, K::BadParam, b"branch=")],
+            ),
+            (
+                b"SIP/2.0/UDP h;received=[2001:db8::1];ttl=300;branch=z9hG4bK2",
+                Some(b"UDP"),
+                Some(b"h"),
+                Some(b"z9hG4bK2"),
+                &[
+                    (P::Received, K::BadHost, b"[2001:db8::1]"),
+                    (P::Ttl, K::NumberOutOfRange, b"300"),
+                ],
+            ),
+            (
+                b"SIP/2.0/UDP h:70000;branch=z9hG4bK3",
+                Some(b"UDP"),
+                None,
+                Some(b"z9hG4bK3"),
+                &[(P::SentBy, K::BadPort, b"h:70000")],
+            ),
+            (
+                b"SIP/2.0 h;branch=z9hG4bK4",
+                None,
+                Some(b"h"),
+                Some(b"z9hG4bK4"),
+                &[(P::SentProtocol, K::UnexpectedChar, b"SIP/2.0")],
+            ),
+            (
+                b"SIP//UDP h;branch=z9hG4bK5",
+                None,
+                Some(b"h"),
+                Some(b"z9hG4bK5"),
+                &[(P::SentProtocol, K::ExpectedToken, b"SIP//UDP")],
+            ),
+            (
+                b"SIP/2.0/UDP h;;x=\"open;rport=x",
+                Some(b"UDP"),
+                Some(b"h"),
+                None,
+                &[
+                    (P::Param, K::BadParam, b""),
+                    (P::Param, K::UnterminatedQuote, b"x=\"open;rport=x"),
+                ],
+            ),
+            (
+                b"SIP/2.0/UDP h x",
+                Some(b"UDP"),
+                Some(b"h"),
+                None,
+                &[(P::Value, K::Trailing, b"x")],
+            ),
+            (b"", None, None, None, &[(P::Value, K::Empty, b"")]),
+            (
+                b"SIP/2.0/UDP",
+                Some(b"UDP"),
+                None,
+                None,
+                &[(P::SentBy, K::Missing, b"")],
+            ),
+        ];
+        for &(s, transport, host, branch, want) in table {
+            let name = String::from_utf8_lossy(s);
+            let v = Via::parse_lax(s, BASE);
+            assert_eq!(v.transport(), transport, "{name}");
+            assert_eq!(v.sent_by().map(|h| h.host().as_bytes()), host, "{name}");
+            assert_eq!(v.branch(), branch, "{name}");
+            let got: Vec<(P, K, &[u8])> = v
+                .defects()
+                .iter()
+                .map(|d| (d.part, d.kind, &s[d.span.start - BASE..d.span.end - BASE]))
+                .collect();
+            assert_eq!(got, want, "{name}");
+            for d in v.defects() {
+                assert!(
+                    d.at >= d.span.start && d.at <= BASE + s.len(),
+                    "{name}: {d:?}"
+                );
+            }
+            // A value the strict parser takes has no defect that would make
+            // it fail; one with no defect at all is taken.
+            if v.defects().is_empty() {
+                assert!(Via::parse(s, BASE).is_ok(), "{name}");
+            }
+        }
+        let v = Via::parse_lax(
+            b"SIP/2.0/TCP [2001:db8::1]:5061;rport=5062;ttl=1;maddr=224.0.0.1",
+            0,
+        );
+        assert_eq!(v.is_sip_2_0(), Some(true));
+        assert_eq!(v.sent_protocol_span(), Some(Span::new(0, 11)));
+        assert_eq!(v.rport(), Some(Some(5062)));
+        assert_eq!((v.ttl(), v.maddr()), (Some(1), Some(&b"224.0.0.1"[..])));
+        assert_eq!(v.params().len(), 3);
+        assert!(v.defects().is_empty());
+    }
+
     mod props {
         use super::*;
         use crate::header::typed::addr_gen::*;
@@ -730,6 +1185,38 @@ mod tests {
                         }
                     }
                     Err(e) => prop_assert!(e.offset() >= base && e.offset() <= base + n),
+                }
+            }
+
+            #[test]
+            fn lax_agrees_with_strict(c in via_case(), base in 0usize..10_000) {
+                let s = c.text.as_bytes();
+                let v = Via::parse_lax(s, base);
+                prop_assert!(v.defects().is_empty(), "{:?}", v.defects());
+                let strict = Via::parse(s, base).unwrap();
+                prop_assert_eq!(v.transport(), Some(strict.transport()));
+                prop_assert_eq!(v.transport_span(), Some(strict.transport_span()));
+                prop_assert_eq!(v.sent_by(), Some(strict.sent_by()));
+                prop_assert_eq!(v.branch(), strict.branch());
+                prop_assert_eq!(v.branch_span(), strict.branch_span());
+                prop_assert_eq!(v.rport(), strict.rport());
+                prop_assert_eq!(v.params().len(), strict.params().len());
+            }
+
+            #[test]
+            fn lax_never_panics_and_stays_in_bounds(s in addrish_bytes(), base in 0usize..1000) {
+                let v = Via::parse_lax(&s, base);
+                let n = s.len();
+                for d in v.defects() {
+                    prop_assert!(in_bounds(d.span, base, n));
+                    prop_assert!(d.at >= base && d.at <= base + n);
+                }
+                if v.defects().is_empty() {
+                    prop_assert!(Via::parse(&s, base).is_ok());
+                }
+                if let Ok(strict) = Via::parse(&s, base) {
+                    prop_assert_eq!(v.sent_by(), Some(strict.sent_by()));
+                    prop_assert_eq!(v.transport(), Some(strict.transport()));
                 }
             }
 
