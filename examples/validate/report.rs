@@ -54,7 +54,7 @@ impl Totals {
                 rule: f.rule(),
                 severity: f.severity(),
                 count: 0,
-                first: (item.source.clone(), item.frame, item.index),
+                first: (item.source.to_string(), item.frame, item.index),
             });
             self.rules.len() - 1
         });
@@ -212,23 +212,27 @@ pub(crate) fn emit(
     outcome: Outcome<'_>,
     totals: &mut Totals,
 ) {
-    let mut base = serde_json::Map::new();
-    base.insert("source".into(), json!(item.source));
-    base.insert("frame".into(), json!(item.frame));
-    base.insert("index".into(), json!(item.index));
-    base.insert(
-        "transport".into(),
-        json!(item.transport.as_str().to_ascii_lowercase()),
-    );
-    base.insert("src".into(), json!(item.src));
-    base.insert("dst".into(), json!(item.dst));
-    if let Some(o) = item.stream_offset {
-        base.insert("stream_offset".into(), json!(o));
-    }
-    if let Some(t) = item.timestamp {
-        base.insert("time".into(), json!(utc(t)));
-    }
-    let here = locator(item);
+    // What every message's JSON object and text line start with; built
+    // only when something is printed.
+    let envelope = || {
+        let mut base = serde_json::Map::new();
+        base.insert("source".into(), json!(&*item.source));
+        base.insert("frame".into(), json!(item.frame));
+        base.insert("index".into(), json!(item.index));
+        base.insert(
+            "transport".into(),
+            json!(item.transport.as_str().to_ascii_lowercase()),
+        );
+        base.insert("src".into(), json!(item.src.map(|a| a.to_string())));
+        base.insert("dst".into(), json!(item.dst.map(|a| a.to_string())));
+        if let Some(o) = item.stream_offset {
+            base.insert("stream_offset".into(), json!(o));
+        }
+        if let Some(t) = item.timestamp {
+            base.insert("time".into(), json!(utc(t)));
+        }
+        base
+    };
     match outcome {
         Outcome::Capture(e) => {
             totals.capture_problems += 1;
@@ -237,6 +241,7 @@ pub(crate) fn emit(
             }
             match format {
                 Format::Json => {
+                    let mut base = envelope();
                     // A problem with the file has no transport of its own.
                     base.insert("transport".into(), Value::Null);
                     base.insert("kind".into(), json!("capture-problem"));
@@ -249,7 +254,7 @@ pub(crate) fn emit(
                 Format::Text => {
                     out!(
                         "{} capture-problem {} at file offset {}",
-                        here,
+                        locator(item),
                         e.kind,
                         e.offset
                     );
@@ -263,6 +268,7 @@ pub(crate) fn emit(
             }
             match format {
                 Format::Json => {
+                    let mut base = envelope();
                     base.insert(
                         "error".into(),
                         json!({"kind": e.kind().as_str(), "offset": e.offset(), "rule": e.rule(), "detail": e.kind().to_string()}),
@@ -277,7 +283,7 @@ pub(crate) fn emit(
                     };
                     out!(
                         "{} {on}parse-error{off} {} at byte {}{}",
-                        here,
+                        locator(item),
                         e.kind().as_str(),
                         e.offset(),
                         e.rule().map(|r| format!(" [{r}]")).unwrap_or_default()
@@ -288,6 +294,7 @@ pub(crate) fn emit(
         Outcome::Request { msg } => {
             totals.requests += 1;
             if format == Format::Json && !quiet {
+                let mut base = envelope();
                 let call = call_info(msg);
                 base.insert("cseq".into(), json!(call.cseq));
                 base.insert("call_id".into(), json!(call.call_id));
@@ -310,12 +317,13 @@ pub(crate) fn emit(
                 totals.count(f, item);
             }
             let Message::Response(resp) = msg else { return };
-            if quiet {
+            if quiet || (format == Format::Text && report.findings().is_empty()) {
                 return;
             }
             let call = call_info(msg);
             match format {
                 Format::Json => {
+                    let mut base = envelope();
                     base.insert("kind".into(), json!("response"));
                     base.insert("code".into(), json!(resp.status().as_u16()));
                     base.insert("reason".into(), json!(call.reason));
@@ -335,7 +343,7 @@ pub(crate) fn emit(
                     out!("{}", Value::Object(base));
                 }
                 Format::Text => {
-                    let here = format!("{} {{{}}}", here, call.text());
+                    let here = format!("{} {{{}}}", locator(item), call.text());
                     for f in report.findings() {
                         let (on, off) = if color {
                             (colour(f.severity()), "\x1b[0m")
