@@ -1579,3 +1579,22 @@ fn requests_are_forgotten_on_capture_time() {
     assert!(!rules(&["--transaction-timeout", "0"]).contains("copied-headers-mismatch"));
     assert_eq!(run(&["--transaction-timeout", "-1", path]).code, 2);
 }
+
+#[test]
+fn color_is_asked_for_or_follows_the_terminal() {
+    let f = Temp::file("405-color.sip", NO_ALLOW_405);
+    let always = run(&["--color", "always", f.s()]);
+    assert!(always.stdout.contains("\x1b[31m"), "{always:?}");
+    // On a pipe, auto gives none, as does never.
+    for args in [
+        &["--color", "auto", f.s()][..],
+        &["--color", "never", f.s()],
+    ] {
+        let r = run(args);
+        assert!(!r.stdout.contains('\x1b') && r.code == 1, "{args:?}: {r:?}");
+    }
+    // JSON is never coloured.
+    let j = run(&["--color", "always", "--format", "json", f.s()]);
+    assert!(!j.stdout.contains('\x1b'));
+    assert_eq!(run(&["--color", "sometimes", f.s()]).code, 2);
+}

@@ -170,13 +170,19 @@ impl Default for Correlation {
     }
 }
 
+/// Files smaller than this are read without a progress bar: they take
+/// but a moment.
+const PROGRESS_FROM: u64 = 32 * 1024 * 1024;
+
 /// Reads one source and hands its messages to `sink` as they are framed:
 /// a capture is read as a stream (so `-` on a pipe gives results as packets
-/// arrive); a message file is read whole.
+/// arrive); a message file is read whole. With `progress`, a large file
+/// shows a progress bar on stderr.
 pub(crate) fn read_source(
     path: &Path,
     transport: Transport,
     correlation: Correlation,
+    progress: bool,
     sink: &mut dyn FnMut(Item),
 ) -> Result<(), ReadFailure> {
     let source = path.display().to_string();
@@ -184,10 +190,26 @@ pub(crate) fn read_source(
         source: source.clone(),
         error,
     };
+    let mut bar = None;
     let mut input: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
-        Box::new(std::fs::File::open(path).map_err(fail)?)
+        let file = std::fs::File::open(path).map_err(fail)?;
+        match file.metadata() {
+            Ok(m) if progress && m.is_file() && m.len() >= PROGRESS_FROM => {
+                let pb = indicatif::ProgressBar::new(m.len()).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                pb.set_message(source.clone());
+                bar = Some(pb.clone());
+                Box::new(pb.wrap_read(file))
+            }
+            _ => Box::new(file),
+        }
     };
     // The magic number says whether it is a capture.
     let mut head = Vec::with_capacity(4);
@@ -203,6 +225,9 @@ pub(crate) fn read_source(
     let rest = std::io::Cursor::new(head.clone()).chain(input);
     if Format::detect(&head).is_some() {
         capture(&source, rest, correlation, sink);
+        if let Some(pb) = bar {
+            pb.finish_and_clear();
+        }
         return Ok(());
     }
     let mut bytes = Vec::new();

@@ -80,6 +80,14 @@ impl From<TransportArg> for Transport {
     }
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    Always,
+    Never,
+}
+
 #[derive(Clone, Copy, Debug, ValueEnum)]
 enum RoleArg {
     /// The final consumer of the responses.
@@ -144,6 +152,9 @@ struct Args {
     /// (default 32: 64·T1, RFC 3261 Timers B, F and H).
     #[arg(long, value_name = "SECONDS", default_value_t = 32.0)]
     transaction_timeout: f64,
+    /// Colour the severities of the text format.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorArg,
     /// Print only the per-rule summary (rule, severity, count, first
     /// occurrence) and the totals, not each message.
     #[arg(long)]
@@ -503,7 +514,17 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let color = args.format == Format::Text && std::io::stdout().is_terminal();
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let color = args.format == Format::Text
+        && match args.color {
+            ColorArg::Always => true,
+            ColorArg::Never => false,
+            ColorArg::Auto => std::io::stdout().is_terminal() && !no_color,
+        };
+    // A progress bar on stderr when it is a terminal, unless the results
+    // go to the same terminal (their lines would tear it).
+    let progress =
+        std::io::stderr().is_terminal() && (!std::io::stdout().is_terminal() || args.summary);
     let mut totals = Totals::default();
     let input::Expanded {
         files,
@@ -557,7 +578,7 @@ fn main() -> ExitCode {
     }
     for path in files {
         let read = pipeline(&args, &addrs, &ctx, &out, &mut totals, |sink| {
-            input::read_source(&path, transport, correlation, sink)
+            input::read_source(&path, transport, correlation, progress, sink)
         });
         if let Err(f) = read {
             report_failure(f, &mut totals);
