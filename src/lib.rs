@@ -41,6 +41,8 @@ pub mod header;
 mod lex;
 mod message;
 mod options;
+#[cfg(feature = "serde")]
+pub mod record;
 mod span;
 mod start_line;
 pub mod validate;

@@ -122,6 +122,13 @@ impl Run {
     /// the closing summary record left out (checked and returned by
     /// [`Run::summary`]).
     fn json(&self) -> Vec<Map<String, Value>> {
+        // Every line is one of the library's records, the one type that
+        // defines the schema.
+        for l in self.stdout.lines() {
+            if let Err(e) = serde_json::from_str::<sip_response::record::Record>(l) {
+                panic!("not a record: {l:?}: {e}");
+            }
+        }
         let mut all = self.json_all();
         let last = all
             .pop()
@@ -384,8 +391,9 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
         return;
     }
     if o.contains_key("error") {
+        assert_eq!(o["kind"], "parse-error", "{o:?}");
         let mut want = set(&envelope);
-        want.insert("error");
+        want.extend(["kind", "error"]);
         assert_eq!(keys(o), want, "{o:?}");
         let Value::Object(e) = &o["error"] else {
             panic!("error is not an object: {o:?}")
