@@ -1435,8 +1435,22 @@ fn hep_listener_audits_what_agents_send_live() {
         let line = lines.recv_timeout(wait).expect("a result for each packet");
         got.push(serde_json::from_str::<Map<String, Value>>(&line).unwrap());
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Interrupted, it ends as any run does: the summary record, then the
+    // exit code of what it found (the 405 is an error).
+    let pid = child.id().to_string();
+    let signalled = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(signalled.success());
+    let rest: Vec<String> = lines.iter().collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{rest:?}");
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    let summary: Map<String, Value> = serde_json::from_str(&rest[0]).unwrap();
+    check_summary(&summary);
+    assert_eq!(
+        (summary["responses"].as_u64(), summary["requests"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(summary["capture_problems"], 1);
     for o in &got {
         check_object(o, None);
     }

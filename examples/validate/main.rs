@@ -568,8 +568,17 @@ fn main() -> ExitCode {
         quiet: args.summary,
     };
     if let Some(addr) = &args.hep_listen {
+        // Interrupted, the listener stops and the run ends with its
+        // summary.
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let flag = stop.clone();
+        if let Err(e) =
+            ctrlc::set_handler(move || flag.store(true, std::sync::atomic::Ordering::Relaxed))
+        {
+            eprintln!("validate: cannot catch interrupts: {e}");
+        }
         let listened = pipeline(&args, &addrs, &ctx, &out, &mut totals, |sink| {
-            listen::listen(addr, correlation, sink)
+            listen::listen(&stop, addr, correlation, sink)
         });
         if let Err(e) = listened {
             eprintln!("validate: --hep-listen {addr}: {e}");
