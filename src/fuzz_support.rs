@@ -1550,8 +1550,8 @@ pub fn forward(data: &[u8]) {
 
 #[cfg(feature = "capture")]
 /// Target `capture`: arbitrary bytes as a pcap/pcapng file through
-/// [`crate::capture`]. Invariants: the packet reader hands out slices of the
-/// file at their stated offsets, in increasing packet numbers, and stops
+/// [`crate::capture`], read as a stream. Invariants: the packet reader hands
+/// out the file's octets at their stated offsets, in increasing packet numbers, and stops
 /// after a fatal error; every problem's offset lies in the file and names a
 /// packet that exists; every layer error lies in its packet; every message
 /// found parses the way the parser alone parses its octets (datagrams) and

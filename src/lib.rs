@@ -48,6 +48,7 @@ mod message;
 mod options;
 #[cfg(feature = "serde")]
 mod serde_impls;
+pub mod record;
 mod span;
 mod start_line;
 mod transport;

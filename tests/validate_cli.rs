@@ -122,6 +122,13 @@ impl Run {
     /// the closing summary record left out (checked and returned by
     /// [`Run::summary`]).
     fn json(&self) -> Vec<Map<String, Value>> {
+        // Every line is one of the library's records, the one type that
+        // defines the schema.
+        for l in self.stdout.lines() {
+            if let Err(e) = serde_json::from_str::<sip_response::record::Record>(l) {
+                panic!("not a record: {l:?}: {e}");
+            }
+        }
         let mut all = self.json_all();
         let last = all
             .pop()
@@ -384,8 +391,9 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
         return;
     }
     if o.contains_key("error") {
+        assert_eq!(o["kind"], "parse-error", "{o:?}");
         let mut want = set(&envelope);
-        want.insert("error");
+        want.extend(["kind", "error"]);
         assert_eq!(keys(o), want, "{o:?}");
         let Value::Object(e) = &o["error"] else {
             panic!("error is not an object: {o:?}")
@@ -1427,8 +1435,22 @@ fn hep_listener_audits_what_agents_send_live() {
         let line = lines.recv_timeout(wait).expect("a result for each packet");
         got.push(serde_json::from_str::<Map<String, Value>>(&line).unwrap());
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    // Interrupted, it ends as any run does: the summary record, then the
+    // exit code of what it found (the 405 is an error).
+    let pid = child.id().to_string();
+    let signalled = Command::new("kill").args(["-INT", &pid]).status().unwrap();
+    assert!(signalled.success());
+    let rest: Vec<String> = lines.iter().collect();
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(1), "{rest:?}");
+    assert_eq!(rest.len(), 1, "{rest:?}");
+    let summary: Map<String, Value> = serde_json::from_str(&rest[0]).unwrap();
+    check_summary(&summary);
+    assert_eq!(
+        (summary["responses"].as_u64(), summary["requests"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(summary["capture_problems"], 1);
     for o in &got {
         check_object(o, None);
     }
@@ -1578,4 +1600,23 @@ fn requests_are_forgotten_on_capture_time() {
     assert!(rules(&[]).contains("copied-headers-mismatch"));
     assert!(!rules(&["--transaction-timeout", "0"]).contains("copied-headers-mismatch"));
     assert_eq!(run(&["--transaction-timeout", "-1", path]).code, 2);
+}
+
+#[test]
+fn color_is_asked_for_or_follows_the_terminal() {
+    let f = Temp::file("405-color.sip", NO_ALLOW_405);
+    let always = run(&["--color", "always", f.s()]);
+    assert!(always.stdout.contains("\x1b[31m"), "{always:?}");
+    // On a pipe, auto gives none, as does never.
+    for args in [
+        &["--color", "auto", f.s()][..],
+        &["--color", "never", f.s()],
+    ] {
+        let r = run(args);
+        assert!(!r.stdout.contains('\x1b') && r.code == 1, "{args:?}: {r:?}");
+    }
+    // JSON is never coloured.
+    let j = run(&["--color", "always", "--format", "json", f.s()]);
+    assert!(!j.stdout.contains('\x1b'));
+    assert_eq!(run(&["--color", "sometimes", f.s()]).code, 2);
 }

@@ -6,10 +6,12 @@
 //! [`Item`]s.
 
 use std::io::Read;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use bytes::{Bytes, BytesMut};
 use sip_response::capture::{
@@ -21,8 +23,8 @@ use sip_response::{Message, MessageDecoder, OwnedMessage, ParseError, ParseOptio
 
 /// One message (or one framing failure) found in a source.
 pub(crate) struct Item {
-    /// The file path, or `-` for stdin.
-    pub(crate) source: String,
+    /// The file path, or `-` for stdin (shared by the items of a source).
+    pub(crate) source: Arc<str>,
     /// Packet number in a capture; `None` for raw message files.
     pub(crate) frame: Option<u64>,
     /// Message number within the source, from 1.
@@ -33,8 +35,8 @@ pub(crate) struct Item {
     /// index the source as a whole.
     pub(crate) offset: usize,
     pub(crate) transport: Transport,
-    pub(crate) src: Option<String>,
-    pub(crate) dst: Option<String>,
+    pub(crate) src: Option<SocketAddr>,
+    pub(crate) dst: Option<SocketAddr>,
     /// In a capture: the message's offset in its TCP direction's stream.
     pub(crate) stream_offset: Option<u64>,
     /// In a capture: when the packet that completed it was captured.
@@ -168,13 +170,19 @@ impl Default for Correlation {
     }
 }
 
+/// Files smaller than this are read without a progress bar: they take
+/// but a moment.
+const PROGRESS_FROM: u64 = 32 * 1024 * 1024;
+
 /// Reads one source and hands its messages to `sink` as they are framed:
 /// a capture is read as a stream (so `-` on a pipe gives results as packets
-/// arrive); a message file is read whole.
+/// arrive); a message file is read whole. With `progress`, a large file
+/// shows a progress bar on stderr.
 pub(crate) fn read_source(
     path: &Path,
     transport: Transport,
     correlation: Correlation,
+    progress: bool,
     sink: &mut dyn FnMut(Item),
 ) -> Result<(), ReadFailure> {
     let source = path.display().to_string();
@@ -182,10 +190,26 @@ pub(crate) fn read_source(
         source: source.clone(),
         error,
     };
+    let mut bar = None;
     let mut input: Box<dyn Read + Send> = if path.as_os_str() == "-" {
         Box::new(std::io::stdin())
     } else {
-        Box::new(std::fs::File::open(path).map_err(fail)?)
+        let file = std::fs::File::open(path).map_err(fail)?;
+        match file.metadata() {
+            Ok(m) if progress && m.is_file() && m.len() >= PROGRESS_FROM => {
+                let pb = indicatif::ProgressBar::new(m.len()).with_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{msg} [{bar:40}] {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar())
+                    .progress_chars("=> "),
+                );
+                pb.set_message(source.clone());
+                bar = Some(pb.clone());
+                Box::new(pb.wrap_read(file))
+            }
+            _ => Box::new(file),
+        }
     };
     // The magic number says whether it is a capture.
     let mut head = Vec::with_capacity(4);
@@ -201,6 +225,9 @@ pub(crate) fn read_source(
     let rest = std::io::Cursor::new(head.clone()).chain(input);
     if Format::detect(&head).is_some() {
         capture(&source, rest, correlation, sink);
+        if let Some(pb) = bar {
+            pb.finish_and_clear();
+        }
         return Ok(());
     }
     let mut bytes = Vec::new();
@@ -244,8 +271,10 @@ type TxKey = (Vec<u8>, u32, String, Vec<u8>);
 /// time as a stateful observer would (see [`Correlation`]).
 struct Transactions {
     config: Correlation,
-    /// The request and the capture time of the transaction's last message.
-    open: HashMap<TxKey, (OwnedMessage, Duration)>,
+    /// The request's octets (parsed again when a response needs it: the
+    /// octets are a fraction of a parsed message's size) and the capture
+    /// time of the transaction's last message.
+    open: rustc_hash::FxHashMap<TxKey, (Bytes, Duration)>,
     /// When each key may expire, in the order the times were set (a key
     /// seen again gets a later entry; the earlier one is then stale).
     deadlines: VecDeque<(Duration, TxKey)>,
@@ -257,7 +286,7 @@ impl Transactions {
     fn new(config: Correlation) -> Self {
         Transactions {
             config,
-            open: HashMap::new(),
+            open: rustc_hash::FxHashMap::default(),
             deadlines: VecDeque::new(),
             now: Duration::ZERO,
         }
@@ -294,13 +323,14 @@ impl Transactions {
         let found = if view.is_response() {
             let (req, last) = self.open.get_mut(&key)?;
             *last = self.now;
-            Some(req.clone())
+            OwnedMessage::parse(req.clone()).ok()
         } else {
             match self.open.get_mut(&key) {
                 // A retransmission: the first copy is kept.
                 Some((_, last)) => *last = self.now,
                 None => {
-                    self.open.insert(key.clone(), (msg.clone(), self.now));
+                    self.open
+                        .insert(key.clone(), (msg.bytes().clone(), self.now));
                 }
             }
             None
@@ -323,7 +353,7 @@ impl Transactions {
 /// (the report prints none); `Udp` fills the field.
 fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
     Item {
-        source: source.to_string(),
+        source: source.into(),
         frame: e.frame,
         index,
         offset: 0,
@@ -340,7 +370,7 @@ fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
 /// Turns a capture's events into items, matching each response to the
 /// request it answers when the capture holds that request.
 pub(crate) struct CaptureItems {
-    source: String,
+    source: Arc<str>,
     transactions: Transactions,
     index: usize,
 }
@@ -348,7 +378,7 @@ pub(crate) struct CaptureItems {
 impl CaptureItems {
     pub(crate) fn new(source: &str, correlation: Correlation) -> Self {
         CaptureItems {
-            source: source.to_string(),
+            source: source.into(),
             transactions: Transactions::new(correlation),
             index: 0,
         }
@@ -371,8 +401,8 @@ impl CaptureItems {
                     index,
                     offset: 0,
                     transport: m.transport,
-                    src: Some(m.src.to_string()),
-                    dst: Some(m.dst.to_string()),
+                    src: Some(m.src),
+                    dst: Some(m.dst),
                     stream_offset: m.stream_offset,
                     timestamp: Some(m.timestamp),
                     content: m.message.into(),
@@ -405,8 +435,9 @@ fn capture(
 /// on TCP/TLS. A stream stops at its first framing error: after it the
 /// boundaries are unknown (RFC 3261 §18.3).
 pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Item> {
+    let source: Arc<str> = source.into();
     let item = |index, offset, message| Item {
-        source: source.to_string(),
+        source: source.clone(),
         frame: None,
         index,
         offset,

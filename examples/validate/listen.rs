@@ -1,9 +1,12 @@
 //! `--hep-listen`: a live audit of what capture agents (heplify, Kamailio
 //! `siptrace`, OpenSIPS, FreeSWITCH, Asterisk) send to a Homer collector,
-//! received as HEP over UDP and reported as it arrives, until interrupted.
+//! received as HEP over UDP and reported as it arrives, until interrupted
+//! (SIGINT or SIGTERM: the run then ends as any other, with its summary).
 
+use std::io::ErrorKind;
 use std::net::UdpSocket;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use sip_response::capture::{decode_hep, CaptureError, CaptureErrorKind, CaptureEvent, Timestamp};
@@ -13,8 +16,10 @@ use crate::input::{CaptureItems, Correlation, Item};
 /// Receives HEP datagrams on `addr` and hands each SIP message (or each
 /// damaged HEP packet, as a capture problem) to `sink`. Packets are
 /// numbered from 1 in arrival order; a packet with no time of its own is
-/// placed at its arrival. Returns only on a socket error.
+/// placed at its arrival. Returns on a socket error, or `Ok` once `stop`
+/// is set (looked at least every 200 ms).
 pub(crate) fn listen(
+    stop: &AtomicBool,
     addr: &str,
     correlation: Correlation,
     sink: &mut dyn FnMut(Item),
@@ -26,10 +31,22 @@ pub(crate) fn listen(
         socket.local_addr()?
     );
     let mut items = CaptureItems::new(&format!("hep:{}", socket.local_addr()?), correlation);
+    socket.set_read_timeout(Some(Duration::from_millis(200)))?;
     let mut buf = vec![0u8; 65_536];
     let mut frame = 0u64;
-    loop {
-        let (n, _from) = socket.recv_from(&mut buf)?;
+    while !stop.load(Ordering::Relaxed) {
+        let n = match socket.recv_from(&mut buf) {
+            Ok((n, _from)) => n,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    ErrorKind::WouldBlock | ErrorKind::TimedOut | ErrorKind::Interrupted
+                ) =>
+            {
+                continue
+            }
+            Err(e) => return Err(e),
+        };
         frame += 1;
         let packet = Bytes::copy_from_slice(&buf[..n]);
         let event = match decode_hep(&packet) {
@@ -42,6 +59,7 @@ pub(crate) fn listen(
         };
         sink(items.item(event));
     }
+    Ok(())
 }
 
 fn problem(kind: CaptureErrorKind, frame: u64) -> CaptureEvent {

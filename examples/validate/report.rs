@@ -1,8 +1,8 @@
 //! Reporting: human text (one line per finding, colour only on a terminal)
 //! and JSON Lines (one object per message, the documented contract).
 
-use serde_json::{json, Value};
 use sip_response::capture::{CaptureError, Timestamp};
+use sip_response::record::{self, Record};
 use sip_response::validate::{Finding, Report, Severity};
 use sip_response::{KnownHeader, Message, ParseError};
 
@@ -54,7 +54,7 @@ impl Totals {
                 rule: f.rule(),
                 severity: f.severity(),
                 count: 0,
-                first: (item.source.clone(), item.frame, item.index),
+                first: (item.source.to_string(), item.frame, item.index),
             });
             self.rules.len() - 1
         });
@@ -192,16 +192,6 @@ fn cseq_method(msg: &Message<'_>) -> Option<String> {
     v.split_ascii_whitespace().nth(1).map(str::to_string)
 }
 
-fn finding_json(f: &Finding, offset: usize) -> Value {
-    json!({
-        "rule": f.rule(),
-        "severity": f.severity().as_str(),
-        "cite": f.cite().to_string(),
-        "span": f.span().map(|s| json!([s.start + offset, s.end + offset])),
-        "detail": f.detail().to_string(),
-    })
-}
-
 /// Prints one message's outcome and adds it to the totals; `quiet` (for
 /// `--summary`) only counts.
 pub(crate) fn emit(
@@ -212,23 +202,18 @@ pub(crate) fn emit(
     outcome: Outcome<'_>,
     totals: &mut Totals,
 ) {
-    let mut base = serde_json::Map::new();
-    base.insert("source".into(), json!(item.source));
-    base.insert("frame".into(), json!(item.frame));
-    base.insert("index".into(), json!(item.index));
-    base.insert(
-        "transport".into(),
-        json!(item.transport.as_str().to_ascii_lowercase()),
-    );
-    base.insert("src".into(), json!(item.src));
-    base.insert("dst".into(), json!(item.dst));
-    if let Some(o) = item.stream_offset {
-        base.insert("stream_offset".into(), json!(o));
-    }
-    if let Some(t) = item.timestamp {
-        base.insert("time".into(), json!(utc(t)));
-    }
-    let here = locator(item);
+    // What every message's JSON object and text line start with; built
+    // only when something is printed.
+    let envelope = || record::Envelope {
+        source: item.source.to_string(),
+        frame: item.frame,
+        index: item.index,
+        transport: Some(item.transport.as_str().to_ascii_lowercase()),
+        src: item.src.map(|a| a.to_string()),
+        dst: item.dst.map(|a| a.to_string()),
+        time: item.timestamp.map(utc),
+        stream_offset: item.stream_offset,
+    };
     match outcome {
         Outcome::Capture(e) => {
             totals.capture_problems += 1;
@@ -238,18 +223,19 @@ pub(crate) fn emit(
             match format {
                 Format::Json => {
                     // A problem with the file has no transport of its own.
-                    base.insert("transport".into(), Value::Null);
-                    base.insert("kind".into(), json!("capture-problem"));
-                    base.insert(
-                        "error".into(),
-                        json!({"kind": e.kind.id(), "offset": e.offset, "fatal": e.is_fatal(), "detail": e.kind.to_string()}),
-                    );
-                    out!("{}", Value::Object(base));
+                    let envelope = record::Envelope {
+                        transport: None,
+                        ..envelope()
+                    };
+                    print(&Record::CaptureProblem(record::CaptureProblemRecord {
+                        envelope,
+                        error: (&e).into(),
+                    }));
                 }
                 Format::Text => {
                     out!(
                         "{} capture-problem {} at file offset {}",
-                        here,
+                        locator(item),
                         e.kind,
                         e.offset
                     );
@@ -262,13 +248,10 @@ pub(crate) fn emit(
                 return;
             }
             match format {
-                Format::Json => {
-                    base.insert(
-                        "error".into(),
-                        json!({"kind": e.kind().as_str(), "offset": e.offset(), "rule": e.rule(), "detail": e.kind().to_string()}),
-                    );
-                    out!("{}", Value::Object(base));
-                }
+                Format::Json => print(&Record::ParseError(record::ParseErrorRecord {
+                    envelope: envelope(),
+                    error: (&e).into(),
+                })),
                 Format::Text => {
                     let (on, off) = if color {
                         ("\x1b[31m", "\x1b[0m")
@@ -277,7 +260,7 @@ pub(crate) fn emit(
                     };
                     out!(
                         "{} {on}parse-error{off} {} at byte {}{}",
-                        here,
+                        locator(item),
                         e.kind().as_str(),
                         e.offset(),
                         e.rule().map(|r| format!(" [{r}]")).unwrap_or_default()
@@ -289,8 +272,6 @@ pub(crate) fn emit(
             totals.requests += 1;
             if format == Format::Json && !quiet {
                 let call = call_info(msg);
-                base.insert("cseq".into(), json!(call.cseq));
-                base.insert("call_id".into(), json!(call.call_id));
                 // The request line's method, not the CSeq's: they may differ
                 // (RFC 4475 §3.1.2.17 mismatch01), and the request line is the
                 // request's method (RFC 3261 §7.1, §8.1.1.5).
@@ -298,10 +279,15 @@ pub(crate) fn emit(
                     Message::Request(r) => Some(String::from_utf8_lossy(r.method()).into_owned()),
                     Message::Response(_) => cseq_method(msg),
                 };
-                base.insert("kind".into(), json!("request"));
-                base.insert("method".into(), json!(method));
-                base.insert("findings".into(), json!([]));
-                out!("{}", Value::Object(base));
+                print(&Record::Request(record::MessageRecord {
+                    envelope: envelope(),
+                    code: None,
+                    reason: None,
+                    method,
+                    cseq: call.cseq,
+                    call_id: call.call_id,
+                    findings: Vec::new(),
+                }));
             }
         }
         Outcome::Response { msg, report } => {
@@ -310,32 +296,26 @@ pub(crate) fn emit(
                 totals.count(f, item);
             }
             let Message::Response(resp) = msg else { return };
-            if quiet {
+            if quiet || (format == Format::Text && report.findings().is_empty()) {
                 return;
             }
             let call = call_info(msg);
             match format {
-                Format::Json => {
-                    base.insert("kind".into(), json!("response"));
-                    base.insert("code".into(), json!(resp.status().as_u16()));
-                    base.insert("reason".into(), json!(call.reason));
-                    base.insert("method".into(), json!(cseq_method(msg)));
-                    base.insert("cseq".into(), json!(call.cseq));
-                    base.insert("call_id".into(), json!(call.call_id));
-                    base.insert(
-                        "findings".into(),
-                        Value::Array(
-                            report
-                                .findings()
-                                .iter()
-                                .map(|f| finding_json(f, item.offset))
-                                .collect(),
-                        ),
-                    );
-                    out!("{}", Value::Object(base));
-                }
+                Format::Json => print(&Record::Response(record::MessageRecord {
+                    envelope: envelope(),
+                    code: Some(resp.status().as_u16()),
+                    reason: call.reason,
+                    method: cseq_method(msg),
+                    cseq: call.cseq,
+                    call_id: call.call_id,
+                    findings: report
+                        .findings()
+                        .iter()
+                        .map(|f| record::FindingRecord::new(f, item.offset))
+                        .collect(),
+                })),
                 Format::Text => {
-                    let here = format!("{} {{{}}}", here, call.text());
+                    let here = format!("{} {{{}}}", locator(item), call.text());
                     for f in report.findings() {
                         let (on, off) = if color {
                             (colour(f.severity()), "\x1b[0m")
@@ -405,35 +385,39 @@ pub(crate) fn rule_summary(format: Format, t: &Totals) {
                 );
             }
         }
-        Format::Json => {
-            let rules: Vec<Value> = rules
+        Format::Json => print(&Record::Summary(record::SummaryRecord {
+            responses: t.responses,
+            requests: t.requests,
+            parse_errors: t.parse_errors,
+            unreadable_inputs: t.io_errors,
+            capture_problems: t.capture_problems,
+            findings: record::SeverityCounts {
+                error: t.by_severity[Severity::Error as usize],
+                warning: t.by_severity[Severity::Warning as usize],
+                info: t.by_severity[Severity::Info as usize],
+            },
+            rules: rules
                 .iter()
-                .map(|r| {
-                    json!({
-                        "rule": r.rule,
-                        "severity": r.severity.as_str(),
-                        "count": r.count,
-                        "first": {"source": r.first.0, "frame": r.first.1, "index": r.first.2},
-                    })
-                })
-                .collect();
-            out!(
-                "{}",
-                json!({
-                    "kind": "summary",
-                    "responses": t.responses,
-                    "requests": t.requests,
-                    "parse_errors": t.parse_errors,
-                    "unreadable_inputs": t.io_errors,
-                    "capture_problems": t.capture_problems,
-                    "findings": {
-                        "error": t.by_severity[Severity::Error as usize],
-                        "warning": t.by_severity[Severity::Warning as usize],
-                        "info": t.by_severity[Severity::Info as usize],
+                .map(|r| record::RuleSummary {
+                    rule: r.rule.to_string(),
+                    severity: r.severity.as_str().to_string(),
+                    count: r.count,
+                    first: record::FirstSeen {
+                        source: r.first.0.clone(),
+                        frame: r.first.1,
+                        index: r.first.2,
                     },
-                    "rules": rules,
                 })
-            );
-        }
+                .collect(),
+        })),
+    }
+}
+
+/// Prints one JSON Lines record.
+fn print(r: &Record) {
+    match serde_json::to_string(r) {
+        Ok(line) => out!("{line}"),
+        // Plain strings and numbers always serialise.
+        Err(e) => unreachable!("a record did not serialise: {e}"),
     }
 }

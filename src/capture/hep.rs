@@ -371,3 +371,52 @@ mod tests {
         assert_eq!(decode_hep(&Bytes::from(rtp)), None);
     }
 }
+
+#[cfg(test)]
+mod id_tests {
+    use super::super::{CaptureErrorKind as K, LayerErrorKind as L};
+    use super::HepError;
+
+    #[test]
+    fn capture_problem_ids_are_kebab_case_and_distinct() {
+        let kinds = [
+            K::Read,
+            K::RecordTooLarge,
+            K::NotACapture,
+            K::Truncated,
+            K::RecordPastEnd,
+            K::BadBlockLength,
+            K::BadByteOrderMagic,
+            K::BadPacketBlock,
+            K::TooManyInterfaces,
+            K::UnknownInterface,
+            K::UnsupportedLinkType(9),
+            K::SnapLength,
+            K::Layer(L::Truncated),
+            K::Layer(L::BadIpHeader),
+            K::Layer(L::TooDeep),
+            K::Layer(L::FragmentDropped),
+            K::StreamGap { missing: 1 },
+            K::Skipped { octets: 1 },
+            K::WebSocket,
+            K::SctpTooLarge,
+            K::TooManyFlows,
+            K::Hep(HepError::BadChunk),
+            K::Hep(HepError::Incomplete),
+            K::Hep(HepError::Compressed),
+        ];
+        let mut ids: Vec<&str> = kinds.iter().map(K::id).collect();
+        for id in &ids {
+            assert!(
+                !id.is_empty()
+                    && id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !id.starts_with('-')
+                    && !id.ends_with('-'),
+                "{id}"
+            );
+        }
+        ids.sort_unstable();
+        ids.dedup();
+        assert_eq!(ids.len(), kinds.len(), "ids are distinct");
+    }
+}

@@ -589,12 +589,13 @@ impl Dissector {
     }
 
     fn udp(&mut self, w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes, depth: usize) {
-        let Some(h) = p.get(..8) else {
+        // etherparse reads the header; what its length field means for a
+        // capture (zero, past the packet) is decided here.
+        let Ok(h) = etherparse::UdpHeaderSlice::from_slice(&p) else {
             return w.err(LayerErrorKind::Truncated, &p, p.len());
         };
-        let sport = be16(&h[0..2]);
-        let dport = be16(&h[2..4]);
-        let len = usize::from(be16(&h[4..6]));
+        let (sport, dport) = (h.source_port(), h.destination_port());
+        let len = usize::from(h.length());
         // Zero is a jumbogram's (or offload's) length: take what is there.
         let mut end = if len == 0 { p.len() } else { len };
         if end < 8 {
@@ -700,25 +701,20 @@ impl Dissector {
 }
 
 fn tcp(w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes) {
-    let Some(h) = p.get(..20) else {
+    // etherparse reads the header, options included; a header cut short or
+    // a data offset under five words is a header we cannot use.
+    let Ok(h) = etherparse::TcpHeaderSlice::from_slice(&p) else {
         return w.err(LayerErrorKind::Truncated, &p, p.len());
     };
-    let sport = be16(&h[0..2]);
-    let dport = be16(&h[2..4]);
-    let seq = u32::from_be_bytes([h[4], h[5], h[6], h[7]]);
-    let off = usize::from(h[12] >> 4) * 4;
-    let flags = h[13];
-    if off < 20 || off > p.len() {
-        return w.err(LayerErrorKind::Truncated, &p, p.len());
-    }
+    let off = usize::from(h.data_offset()) * 4;
     w.out.segments.push(Segment {
-        src: SocketAddr::new(src, sport),
-        dst: SocketAddr::new(dst, dport),
+        src: SocketAddr::new(src, h.source_port()),
+        dst: SocketAddr::new(dst, h.destination_port()),
         proto: Proto::Tcp {
-            seq,
-            syn: flags & 0x02 != 0,
-            fin: flags & 0x01 != 0,
-            rst: flags & 0x04 != 0,
+            seq: h.sequence_number(),
+            syn: h.syn(),
+            fin: h.fin(),
+            rst: h.rst(),
         },
         payload: p.slice(off..),
     });

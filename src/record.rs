@@ -1,0 +1,287 @@
+//! The JSON Lines records the `validate` tool prints, as one type
+//! ([`Record`]), so that a program reading them and the tool agree on the
+//! schema (cargo feature `serde`).
+//!
+//! Every record is an object with a `kind` (`request`, `response`,
+//! `parse-error`, `capture-problem`, `summary`); all but the summary share
+//! the [`Envelope`] saying where the message was found. Ids (kinds, rule
+//! ids, error kinds, severities) are kebab-case; keys are snake_case.
+//! Fields are plain strings and numbers: a record is built from the
+//! library's values by the constructors here and read back without them.
+
+use serde::{Deserialize, Serialize};
+
+use crate::validate::{Finding, Severity};
+use crate::ParseError;
+
+/// One line of the tool's JSON Lines output.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Record {
+    /// A request (validated only as the context of its responses).
+    Request(MessageRecord),
+    /// A response and its findings.
+    Response(MessageRecord),
+    /// Octets that could not be framed as a message.
+    ParseError(ParseErrorRecord),
+    /// A problem with a capture file itself.
+    CaptureProblem(CaptureProblemRecord),
+    /// The totals, last.
+    Summary(SummaryRecord),
+}
+
+/// Where a message was found.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Envelope {
+    /// The file path, `-` for stdin, `hep:ADDR` for a HEP listener.
+    pub source: String,
+    /// The packet, in a capture (from 1).
+    pub frame: Option<u64>,
+    /// The message's number in its source, from 1.
+    pub index: usize,
+    /// `udp`, `tcp`, `tls`, `sctp`, `ws`, `wss`; null for a capture
+    /// problem.
+    pub transport: Option<String>,
+    /// Sender, `IP:PORT` (captures).
+    pub src: Option<String>,
+    /// Receiver, `IP:PORT` (captures).
+    pub dst: Option<String>,
+    /// Capture time, RFC 3339 UTC (captures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// The message's offset in its TCP or WebSocket stream (captures).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stream_offset: Option<u64>,
+}
+
+/// A request or a response.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MessageRecord {
+    /// Where it was found.
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// Status code (responses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u16>,
+    /// Reason phrase (responses).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// A request's method; a response's CSeq method.
+    pub method: Option<String>,
+    /// The CSeq header's value, `1 INVITE`.
+    pub cseq: Option<String>,
+    /// The Call-ID.
+    pub call_id: Option<String>,
+    /// What validation found (empty for requests).
+    pub findings: Vec<FindingRecord>,
+}
+
+/// One finding.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FindingRecord {
+    /// The rule's catalogue id.
+    pub rule: String,
+    /// `error`, `warning`, `info`.
+    pub severity: String,
+    /// The RFC reference.
+    pub cite: String,
+    /// Byte range in the source, when the finding points at octets.
+    pub span: Option<[usize; 2]>,
+    /// What was wrong, in words.
+    pub detail: String,
+}
+
+impl FindingRecord {
+    /// `f`, its span shifted by `offset` (the message's offset in its
+    /// source).
+    pub fn new(f: &Finding, offset: usize) -> Self {
+        FindingRecord {
+            rule: f.rule().to_string(),
+            severity: f.severity().as_str().to_string(),
+            cite: f.cite().to_string(),
+            span: f.span().map(|s| [s.start + offset, s.end + offset]),
+            detail: f.detail().to_string(),
+        }
+    }
+}
+
+/// Octets that could not be framed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseErrorRecord {
+    /// Where they were found.
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// Why.
+    pub error: ParseErrorDetail,
+}
+
+/// A parse error, as a record carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ParseErrorDetail {
+    /// The error kind's id.
+    pub kind: String,
+    /// Byte offset.
+    pub offset: usize,
+    /// The rule it breaks, when one names it.
+    pub rule: Option<String>,
+    /// In words.
+    pub detail: String,
+}
+
+impl From<&ParseError> for ParseErrorDetail {
+    fn from(e: &ParseError) -> Self {
+        ParseErrorDetail {
+            kind: e.kind().as_str().to_string(),
+            offset: e.offset(),
+            rule: e.rule().map(str::to_string),
+            detail: e.kind().to_string(),
+        }
+    }
+}
+
+/// A problem with a capture file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureProblemRecord {
+    /// Where (its transport null).
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    /// What.
+    pub error: CaptureProblemDetail,
+}
+
+/// A capture problem, as a record carries it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureProblemDetail {
+    /// A kebab-case id (`stream-gap`).
+    pub kind: String,
+    /// Offset in the file.
+    pub offset: u64,
+    /// Whether the file could not be read past it.
+    pub fatal: bool,
+    /// In words.
+    pub detail: String,
+}
+
+#[cfg(feature = "capture")]
+impl From<&crate::capture::CaptureError> for CaptureProblemDetail {
+    fn from(e: &crate::capture::CaptureError) -> Self {
+        CaptureProblemDetail {
+            kind: e.kind.id().to_string(),
+            offset: e.offset,
+            fatal: e.is_fatal(),
+            detail: e.kind.to_string(),
+        }
+    }
+}
+
+/// The totals of a run, and per rule (like `tshark -z expert`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SummaryRecord {
+    /// Responses validated.
+    pub responses: usize,
+    /// Requests seen.
+    pub requests: usize,
+    /// Octets that could not be framed.
+    pub parse_errors: usize,
+    /// Inputs that could not be read.
+    pub unreadable_inputs: usize,
+    /// Problems with capture files.
+    pub capture_problems: usize,
+    /// Findings by severity.
+    pub findings: SeverityCounts,
+    /// Per rule, worst severity first, then most frequent.
+    pub rules: Vec<RuleSummary>,
+}
+
+/// Findings by severity.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SeverityCounts {
+    /// MUST-level.
+    pub error: usize,
+    /// SHOULD-level.
+    pub warning: usize,
+    /// MAY-level and notes.
+    pub info: usize,
+}
+
+impl SeverityCounts {
+    /// One more of `s`.
+    pub fn add(&mut self, s: Severity) {
+        match s {
+            Severity::Error => self.error += 1,
+            Severity::Warning => self.warning += 1,
+            Severity::Info => self.info += 1,
+        }
+    }
+}
+
+/// One rule's line of the summary.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSummary {
+    /// The rule's catalogue id.
+    pub rule: String,
+    /// The worst severity it was reported at.
+    pub severity: String,
+    /// How often.
+    pub count: usize,
+    /// Where first.
+    pub first: FirstSeen,
+}
+
+/// Where a rule was first met.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstSeen {
+    /// The source.
+    pub source: String,
+    /// The packet, in a capture.
+    pub frame: Option<u64>,
+    /// The message's number in its source.
+    pub index: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_carry_their_kind_and_flatten_the_envelope() {
+        let env = Envelope {
+            source: "x.pcap".into(),
+            frame: Some(3),
+            index: 2,
+            transport: Some("udp".into()),
+            time: Some("2023-11-14T22:13:20.000000Z".into()),
+            ..Envelope::default()
+        };
+        let r = Record::Response(MessageRecord {
+            envelope: env.clone(),
+            code: Some(486),
+            reason: Some("Busy Here".into()),
+            method: Some("INVITE".into()),
+            cseq: Some("1 INVITE".into()),
+            call_id: Some("a@b".into()),
+            findings: vec![],
+        });
+        let v = serde_json::to_value(&r).unwrap();
+        assert_eq!(v["kind"], "response");
+        assert_eq!(v["source"], "x.pcap");
+        assert_eq!(v["code"], 486);
+        assert!(v.get("stream_offset").is_none());
+        assert_eq!(serde_json::from_value::<Record>(v).unwrap(), r);
+        let p = Record::CaptureProblem(CaptureProblemRecord {
+            envelope: env,
+            error: CaptureProblemDetail {
+                kind: "stream-gap".into(),
+                offset: 9,
+                fatal: false,
+                detail: "gap".into(),
+            },
+        });
+        let v = serde_json::to_value(&p).unwrap();
+        assert_eq!(v["kind"], "capture-problem");
+        assert_eq!(v["error"]["kind"], "stream-gap");
+        let s = serde_json::to_value(Record::Summary(SummaryRecord::default())).unwrap();
+        assert_eq!(s["kind"], "summary");
+        assert_eq!(s["findings"]["error"], 0);
+    }
+}
