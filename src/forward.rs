@@ -107,6 +107,7 @@ use crate::header::typed::host::is_ipv4_broadcast;
 use crate::header::typed::{TypedHeader, Via};
 use crate::header::{Element, Elements, Header, HeaderIter, Headers, KnownHeader};
 use crate::message::{OwnedResponse, Response};
+pub use crate::next_hop::{HopHost, HopSource, NextHop};
 use crate::validate::{Detail, Finding, Rule, SentBy};
 use crate::Span;
 
@@ -456,6 +457,41 @@ impl Forwarded {
                 self.next_via.start,
             ))?;
         Via::parse(bytes, self.next_via.start)
+    }
+
+    /// Where the response goes: the destination the new top Via names, per
+    /// RFC 3261 §18.2.2 and RFC 3581 (`received`, `rport`, `maddr`, default
+    /// ports, IPv6 brackets removed; a host name is left for the caller's
+    /// resolver). See [`NextHop`]. Fails when that Via value does not parse.
+    pub fn next_hop(&self) -> Result<NextHop<'_>, HeaderValueError> {
+        Ok(NextHop::from_via(&self.next_via()?))
+    }
+
+    /// Sends the message as one UDP datagram to `addr`, both pieces in one
+    /// vectored `sendmsg` (`socket2`'s `send_to_vectored`): nothing is
+    /// copied in user space. `socket` is any UDP socket `socket2` can borrow
+    /// (`std::net::UdpSocket`, or `tokio::net::UdpSocket` inside its
+    /// `try_io`). A datagram is sent whole or not at all; a short count is
+    /// reported as `WriteZero`. Feature `socket2`.
+    ///
+    /// For UDP senders. On streams use [`write_to`](Self::write_to), or the
+    /// `tokio-codec` `Encoder`.
+    #[cfg(feature = "socket2")]
+    pub fn send_to<'s, S>(&self, socket: &'s S, addr: std::net::SocketAddr) -> io::Result<usize>
+    where
+        socket2::SockRef<'s>: From<&'s S>,
+    {
+        let sock = socket2::SockRef::from(socket);
+        let chunks = self.chunks();
+        let bufs = [
+            IoSlice::new(&chunks[0]),
+            IoSlice::new(chunks.get(1).map_or(&[][..], |c| &c[..])),
+        ];
+        let n = sock.send_to_vectored(&bufs[..chunks.len()], &addr.into())?;
+        if n != self.len() {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        Ok(n)
     }
 
     /// Findings that did not block the forward: the `proxy-broadcast-via`

@@ -37,6 +37,7 @@ mod framing;
 pub mod header;
 mod lex;
 mod message;
+mod next_hop;
 mod options;
 #[cfg(feature = "serde")]
 mod serde_impls;
@@ -51,7 +52,7 @@ pub use decoder::{
     parse_datagram, parse_datagram_with, Frame, KeepAlive, MessageDecoder, ResponseDecoder,
 };
 pub use error::{HeaderValueError, HeaderValueErrorKind, ParseError, ParseErrorKind};
-pub use forward::{forward_upstream, ForwardOptions, Forwarded, Refusal, Refused};
+pub use forward::{forward_upstream, ForwardOptions, Forwarded, NextHop, Refusal, Refused};
 pub use framing::Deviations;
 pub use header::{Header, HeaderName, Headers, KnownHeader};
 pub use message::{
