@@ -42,8 +42,10 @@
 //! use sip_response::validate::{validate, Context, Role};
 //! use sip_response::{forward_upstream, OwnedResponse};
 //!
-//! // Configured once: this proxy puts `proxy.example.com` (any port: the
-//! // transport default) in the Via of the requests it forwards.
+//! // Configured once: this proxy puts `proxy.example.com` without a port in
+//! // the Via of the requests it forwards. No port configured means the
+//! // transport's default port (5060, or 5061 for TLS and WSS), exactly as in
+//! // a Via: `proxy.example.com:5070` is not ours (`SentBy::matches`).
 //! let ctx = Context::new()
 //!     .with_role(Role::Proxy)
 //!     .with_own_sent_by("proxy.example.com", None);

@@ -30,6 +30,7 @@
 pub mod __fuzz;
 pub mod capture;
 pub mod code;
+mod conversions;
 pub mod decoder;
 pub mod error;
 pub mod forward;
@@ -46,6 +47,7 @@ mod start_line;
 pub mod validate;
 
 pub use code::StatusCode;
+pub use conversions::{AsResponse, HeaderKey, InvalidSentBy, Lookup, UnknownHeader};
 #[cfg(feature = "tokio-codec")]
 pub use decoder::DecodeError;
 pub use decoder::{
