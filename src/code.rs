@@ -21,6 +21,7 @@ use core::fmt;
 use core::str::FromStr;
 
 /// A SIP Status-Code: any three ASCII digits (`extension-code = 3DIGIT`).
+/// Any transport and role.
 ///
 /// Like `http::StatusCode`, a `Copy` newtype over the numeric value. Codes
 /// outside the six classes (000–099, 700–999) are representable, so the

@@ -21,6 +21,7 @@ use crate::validate::SentBy;
 /// Anything that gives a [`Response`] view: a `Response` itself, an
 /// [`OwnedResponse`], or a reference to either. [`validate`](crate::validate())
 /// takes `&impl AsResponse`, so `validate(&owned, &ctx)` needs no `.view()`.
+/// Any transport and role.
 ///
 /// This is the crate's `AsRef`, by value. Why not `Deref` or `AsRef`: both
 /// must return a *reference* to a `Response` stored somewhere, but a
@@ -97,7 +98,8 @@ impl OwnedResponse {
 // ---------------------------------------------------------------------------
 // SentBy
 
-/// Text that is not a `sent-by` (`host [":" port]`, RFC 3261 §25.1).
+/// Text that is not a `sent-by` (`host [":" port]`, RFC 3261 §25.1): the
+/// error of configuring a proxy's or UAC's own sent-by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("not a sent-by (host, IPv4, [IPv6] or bare IPv6, with an optional :port)")]
 pub struct InvalidSentBy;
@@ -135,7 +137,7 @@ impl From<SocketAddr> for SentBy {
 // ---------------------------------------------------------------------------
 // KnownHeader
 
-/// A name that is none of the [`KnownHeader`]s.
+/// A name that is none of the [`KnownHeader`]s. Any transport and role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("not a known header name")]
 pub struct UnknownHeader;
@@ -155,6 +157,7 @@ impl FromStr for KnownHeader {
 /// What [`Headers::lookup`] takes: a [`KnownHeader`], a [`HeaderName`], or
 /// a name as text (any case; a known header's long or compact form finds
 /// all its rows through the index, other names are compared row by row).
+/// Any transport and role.
 pub trait HeaderKey<'k> {
     /// The known header this key names, if any.
     fn known(&self) -> Option<KnownHeader>;
@@ -201,7 +204,7 @@ impl<'k> HeaderKey<'k> for HeaderName<'k> {
     }
 }
 
-/// The rows [`Headers::lookup`] finds, in order.
+/// The rows [`Headers::lookup`] finds, in order. Any transport and role.
 #[derive(Clone, Debug)]
 pub struct Lookup<'a, 'k> {
     rows: HeaderIter<'a>,

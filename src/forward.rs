@@ -157,6 +157,7 @@ pub fn forward_upstream(resp: &OwnedResponse, own: &[SentBy]) -> Result<Forwarde
 }
 
 /// Choices a proxy can make about forwarding (see [`forward_upstream`]).
+/// For a proxy, any transport.
 ///
 /// Only the SHOULD-level drop is a choice; the MUST-level refusals are not.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -342,6 +343,11 @@ pub(crate) fn is_broadcast(next: &Element<'_>) -> bool {
 /// proxy's Via value, as (at most) two [`Bytes`] pieces of the buffer the
 /// response was parsed from, to be sent one after the other.
 ///
+/// For a proxy, over any transport: [`send_to`](Self::send_to) sends it as
+/// one UDP datagram (feature `socket2`), [`write_to`](Self::write_to) or the
+/// `tokio-codec` `Encoder` on a stream; [`next_hop`](Self::next_hop) says
+/// where.
+///
 /// The pieces are `Bytes::slice`s of [`OwnedResponse::bytes`]: the message
 /// is never copied. Making them costs two reference-count increments; only
 /// when the buffer is a `Bytes` built from a `Vec` that was never shared does
@@ -503,7 +509,8 @@ impl Forwarded {
     }
 }
 
-/// Why a response was not forwarded (see [`forward_upstream`]).
+/// Why a response was not forwarded (see [`forward_upstream`]). For a
+/// proxy, any transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Refusal {

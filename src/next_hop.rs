@@ -13,7 +13,8 @@ use std::net::{IpAddr, SocketAddr};
 use crate::header::typed::Via;
 use crate::validate::SentBy;
 
-/// The host part of a [`NextHop`].
+/// The host part of a [`NextHop`]. For a proxy or server sending a
+/// response, any transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HopHost<'a> {
     /// An IPv4 or IPv6 address (brackets removed).
@@ -33,7 +34,8 @@ impl fmt::Display for HopHost<'_> {
     }
 }
 
-/// Which part of the Via value gave the [`NextHop`] its host.
+/// Which part of the Via value gave the [`NextHop`] its host. For a proxy
+/// or server sending a response, any transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum HopSource {
     /// The `received` parameter: the source address of the request

@@ -98,7 +98,8 @@ impl<S: FindingSink + ?Sized> FindingSink for &mut S {
 }
 
 /// A sink that only counts findings per severity: no allocation at all, for
-/// proxies that just want to drop or flag non-conformant responses.
+/// proxies that just want to drop or flag non-conformant responses. Any
+/// transport and role.
 ///
 /// Like [`Report`], it counts the response's defects by severity and the
 /// verdicts ([`Finding::is_verdict`]) apart: [`has_errors`](Self::has_errors)
