@@ -40,8 +40,8 @@ use sip_response::decoder::{Frame, KeepAlive};
 use sip_response::header::typed::Via;
 use sip_response::validate::{validate, Context, Report, Role, SentBy, Transport};
 use sip_response::{
-    forward_upstream, parse_datagram, Forwarded, MessageDecoder, OwnedMessage, OwnedResponse,
-    ParseErrorKind, ResponseDecoder,
+    forward_upstream, parse_datagram, Forwarded, KnownHeader, MessageDecoder, OwnedMessage,
+    OwnedResponse, ParseErrorKind, ResponseDecoder, Span,
 };
 use tokio::io::AsyncWriteExt;
 use tokio::net::{TcpListener, TcpStream};
@@ -142,9 +142,30 @@ impl Relay {
 
     /// The request with this relay's Via on top (RFC 3261 §16.6 step 8), the
     /// branch a hash of the request's own top branch (§16.11), so that a
-    /// retransmission, its CANCEL and a non-2xx ACK get the same one.
+    /// retransmission, its CANCEL and a non-2xx ACK get the same one, and
+    /// Max-Forwards decremented (§16.6 step 3; `None`, not forwarded, at 0:
+    /// a full proxy would answer 483).
     fn request(&self, req: &OwnedMessage) -> Option<Vec<u8>> {
-        let wire = &req.bytes()[req.view().span().range()];
+        let msg = req.view().span();
+        let src = &req.bytes()[..msg.end];
+        // Max-Forwards: the value replaced by one less, or 70 added.
+        let (mf_span, mf_value) = match req.view().headers().get(KnownHeader::MaxForwards) {
+            Some(h) => {
+                let n: u32 = h.value_str()?.trim().parse().ok()?;
+                (h.value_span(), n.checked_sub(1)?.to_string())
+            }
+            None => (Span::empty(msg.start), String::new()),
+        };
+        let wire = if mf_value.is_empty() {
+            src[msg.start..].to_vec()
+        } else {
+            [
+                &src[msg.start..mf_span.start],
+                mf_value.as_bytes(),
+                &src[mf_span.end..],
+            ]
+            .concat()
+        };
         let line_end = wire.windows(2).position(|w| w == b"\r\n")? + 2;
         let branch = req
             .view()
@@ -162,7 +183,20 @@ impl Relay {
             self.own.host(),
             h.finish()
         );
-        Some([&wire[..line_end], via.as_bytes(), &wire[line_end..]].concat())
+        let max_forwards = if mf_value.is_empty() {
+            "Max-Forwards: 70\r\n"
+        } else {
+            ""
+        };
+        Some(
+            [
+                &wire[..line_end],
+                via.as_bytes(),
+                max_forwards.as_bytes(),
+                &wire[line_end..],
+            ]
+            .concat(),
+        )
     }
 }
 
