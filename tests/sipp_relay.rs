@@ -38,7 +38,13 @@ fn sipp() -> Option<PathBuf> {
             !ci,
             "sipp is not installed, and CI=true: .ci/run must install sip-tester"
         );
-        eprintln!("sipp_relay: skipped: `sipp` not found (apt-get install sip-tester)");
+        // Straight to the process's stderr: libtest captures `eprintln!`,
+        // and a skip must be visible.
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "sipp_relay: SKIPPED: `sipp` not found (apt-get install sip-tester)"
+        );
     }
     found
 }
@@ -106,19 +112,36 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
+/// Starts the relay and waits (at most 10 s) for its "listening" line, so
+/// that both its UDP socket and its TCP listener are bound.
 fn start_relay(dir: &Path, listen: u16, uas: u16) -> (Proc, PathBuf) {
+    use std::io::{BufRead, BufReader};
     let log = dir.join("relay.jsonl");
-    let child = Command::new(relay_exe())
+    let mut child = Command::new(relay_exe())
         .args(["--listen", &format!("127.0.0.1:{listen}")])
         .args(["--uas", &format!("127.0.0.1:{uas}")])
         .arg("--log")
         .arg(&log)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::piped())
         .spawn()
         .expect("start the relay");
-    (Proc(child), log)
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("listening") {
+                let _ = tx.send(());
+            } else {
+                eprintln!("{line}");
+            }
+        }
+    });
+    let proc = Proc(child);
+    rx.recv_timeout(Duration::from_secs(10))
+        .expect("the relay did not start listening");
+    (proc, log)
 }
 
 /// SIPp with `args`, in `dir`, its screen into `dir/<name>.out`.
@@ -135,18 +158,6 @@ fn start_sipp(sipp: &Path, dir: &Path, name: &str, args: &[String]) -> Proc {
         .spawn()
         .expect("start sipp");
     Proc(child)
-}
-
-/// Waits until the relay is listening on `port` (TCP accepts).
-fn wait_listening(port: u16) {
-    let end = Instant::now() + Duration::from_secs(10);
-    while Instant::now() < end {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("relay not listening on {port}");
 }
 
 fn log_lines(log: &Path) -> Vec<serde_json::Value> {
@@ -173,7 +184,6 @@ fn calls_complete(sipp: &Path, tcp: bool) {
     let (relay_port, uas_port, uac_port) = (free_port(), free_port(), free_port());
     let t = sipp_transport(tcp).to_string();
     let (_relay, log) = start_relay(&dir, relay_port, uas_port);
-    wait_listening(relay_port);
     let _uas = start_sipp(
         sipp,
         &dir,
@@ -254,7 +264,6 @@ fn a_broken_response_is_dropped_with_its_rule() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sipp/uas_405_no_allow.xml");
     let (relay_port, uas_port, uac_port) = (free_port(), free_port(), free_port());
     let (_relay, log) = start_relay(&dir, relay_port, uas_port);
-    wait_listening(relay_port);
     let _uas = start_sipp(
         &sipp,
         &dir,
