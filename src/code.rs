@@ -21,6 +21,7 @@ use core::fmt;
 use core::str::FromStr;
 
 /// A SIP Status-Code: any three ASCII digits (`extension-code = 3DIGIT`).
+/// Any transport and role.
 ///
 /// Like `http::StatusCode`, a `Copy` newtype over the numeric value. Codes
 /// outside the six classes (000–099, 700–999) are representable, so the
@@ -215,13 +216,25 @@ impl StatusCode {
         }
     }
 
-    /// IANA's reason phrase for a registered code, exactly as the registry
-    /// lists it (202 gives `"Accepted (Deprecated)"`); `None` for any code the
+    /// The reason phrase to put on the wire for a registered code: IANA's
+    /// phrase without the registry's annotations (202 gives `"Accepted"`,
+    /// which the registry lists as `"Accepted (Deprecated)"`: see
+    /// [`registry_reason`](Self::registry_reason)); `None` for any code the
     /// registry does not hold, including the legacy 409 (see the module docs).
     ///
     /// The phrase is only a suggestion: RFC 3261 §21 lets a sender use any
     /// phrase, and receivers act on the code alone.
     pub const fn canonical_reason(self) -> Option<&'static str> {
+        match self.registry_reason() {
+            Some(r) => Some(wire_phrase(r)),
+            None => None,
+        }
+    }
+
+    /// IANA's text for a registered code, exactly as the registry lists it,
+    /// annotations included (202 gives `"Accepted (Deprecated)"`); `None`
+    /// for codes the registry does not hold.
+    pub const fn registry_reason(self) -> Option<&'static str> {
         match lookup(self.0) {
             Some(e) if e.registered => Some(e.reason),
             _ => None,
@@ -333,6 +346,28 @@ impl StatusCode {
     }
 }
 
+/// `reason` without a trailing registry annotation `" (...)"` such as
+/// `" (Deprecated)"`: no reason phrase of the table ends in `)` otherwise.
+const fn wire_phrase(reason: &'static str) -> &'static str {
+    let b = reason.as_bytes();
+    if b.is_empty() || b[b.len() - 1] != b')' {
+        return reason;
+    }
+    let mut i = b.len() - 1;
+    while i > 0 {
+        i -= 1;
+        if b[i] == b'(' {
+            let cut = if i > 0 && b[i - 1] == b' ' { i - 1 } else { i };
+            let (head, _) = b.split_at(cut);
+            return match core::str::from_utf8(head) {
+                Ok(s) => s,
+                Err(_) => reason,
+            };
+        }
+    }
+    reason
+}
+
 impl TryFrom<u16> for StatusCode {
     type Error = InvalidStatusCode;
 
@@ -376,8 +411,15 @@ impl fmt::Debug for StatusCode {
 }
 
 impl fmt::Display for StatusCode {
+    /// Like `http::StatusCode`: the three digits and the
+    /// [`canonical_reason`](StatusCode::canonical_reason) (`200 OK`,
+    /// `202 Accepted`), or the digits alone when the code has none (`299`,
+    /// the legacy `409`). `{:#}` prints the digits alone for any code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:03}", self.0)
+        match self.canonical_reason() {
+            Some(r) if !f.alternate() => write!(f, "{:03} {r}", self.0),
+            _ => write!(f, "{:03}", self.0),
+        }
     }
 }
 
@@ -391,7 +433,7 @@ mod tests {
             (StatusCode::TRYING, 100, Some("Trying")),
             (StatusCode::RINGING, 180, Some("Ringing")),
             (StatusCode::OK, 200, Some("OK")),
-            (StatusCode::ACCEPTED, 202, Some("Accepted (Deprecated)")),
+            (StatusCode::ACCEPTED, 202, Some("Accepted")),
             (StatusCode::NO_NOTIFICATION, 204, Some("No Notification")),
             (StatusCode::CONFLICT, 409, None),
             (StatusCode::NOT_ACCEPTABLE, 406, Some("Not Acceptable")),
@@ -465,6 +507,18 @@ mod tests {
     fn parsing_and_display() {
         assert_eq!("007".parse::<StatusCode>().unwrap().as_u16(), 7);
         assert_eq!(StatusCode(7).to_string(), "007");
+        assert_eq!(StatusCode::OK.to_string(), "200 OK");
+        assert_eq!(StatusCode::ACCEPTED.to_string(), "202 Accepted");
+        assert_eq!(format!("{:#}", StatusCode::OK), "200");
+        assert_eq!(StatusCode::CONFLICT.to_string(), "409");
+        assert_eq!(StatusCode(299).to_string(), "299");
+        assert_eq!(
+            StatusCode::ACCEPTED.registry_reason(),
+            Some("Accepted (Deprecated)")
+        );
+        assert_eq!(wire_phrase("x (y)"), "x");
+        assert_eq!(wire_phrase("x"), "x");
+        assert_eq!(wire_phrase("(y)"), "");
         for bad in ["", "1", "20", "2000", " 200", "+20", "2a0", "-10", "２００"] {
             assert!(bad.parse::<StatusCode>().is_err(), "{bad:?}");
         }

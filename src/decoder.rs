@@ -177,6 +177,10 @@ enum State {
 }
 
 /// Frames requests and responses from a stream.
+///
+/// For stream transports (TCP, TLS; a WebSocket message is a datagram, see
+/// [`parse_datagram`]), in any role: a proxy or UAS reading requests, a
+/// capture tool following a TCP stream.
 #[derive(Clone, Debug)]
 pub struct MessageDecoder {
     opts: ParseOptions,
@@ -304,6 +308,11 @@ impl MessageDecoder {
 
 /// Frames responses from a stream: a [`MessageDecoder`] that refuses
 /// requests with [`NotAResponse`](crate::ParseErrorKind::NotAResponse).
+///
+/// For stream transports (TCP, TLS), on the side that receives responses:
+/// a proxy's or UAC's connection towards the UAS. With `tokio-codec` it is
+/// also the `Encoder` that writes [`Forwarded`](crate::Forwarded) responses
+/// upstream.
 #[derive(Clone, Debug)]
 pub struct ResponseDecoder {
     inner: MessageDecoder,
@@ -373,7 +382,7 @@ impl Default for MessageDecoder {
 }
 
 /// Error of the `tokio_util` codec: a framing error or an I/O error from the
-/// transport.
+/// transport. Stream transports (TCP, TLS), any role.
 #[cfg(feature = "tokio-codec")]
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -42,8 +42,10 @@
 //! use sip_response::validate::{validate, Context, Role};
 //! use sip_response::{forward_upstream, OwnedResponse};
 //!
-//! // Configured once: this proxy puts `proxy.example.com` (any port: the
-//! // transport default) in the Via of the requests it forwards.
+//! // Configured once: this proxy puts `proxy.example.com` without a port in
+//! // the Via of the requests it forwards. No port configured means the
+//! // transport's default port (5060, or 5061 for TLS and WSS), exactly as in
+//! // a Via: `proxy.example.com:5070` is not ours (`SentBy::matches`).
 //! let ctx = Context::new()
 //!     .with_role(Role::Proxy)
 //!     .with_own_sent_by("proxy.example.com", None);
@@ -107,6 +109,7 @@ use crate::header::typed::host::is_ipv4_broadcast;
 use crate::header::typed::{TypedHeader, Via};
 use crate::header::{Element, Elements, Header, HeaderIter, Headers, KnownHeader};
 use crate::message::{OwnedResponse, Response};
+pub use crate::next_hop::{HopHost, HopSource, NextHop};
 use crate::validate::{Detail, Finding, Rule, SentBy};
 use crate::Span;
 
@@ -154,6 +157,7 @@ pub fn forward_upstream(resp: &OwnedResponse, own: &[SentBy]) -> Result<Forwarde
 }
 
 /// Choices a proxy can make about forwarding (see [`forward_upstream`]).
+/// For a proxy, any transport.
 ///
 /// Only the SHOULD-level drop is a choice; the MUST-level refusals are not.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -339,6 +343,11 @@ pub(crate) fn is_broadcast(next: &Element<'_>) -> bool {
 /// proxy's Via value, as (at most) two [`Bytes`] pieces of the buffer the
 /// response was parsed from, to be sent one after the other.
 ///
+/// For a proxy, over any transport: [`send_to`](Self::send_to) sends it as
+/// one UDP datagram (feature `socket2`), [`write_to`](Self::write_to) or the
+/// `tokio-codec` `Encoder` on a stream; [`next_hop`](Self::next_hop) says
+/// where.
+///
 /// The pieces are `Bytes::slice`s of [`OwnedResponse::bytes`]: the message
 /// is never copied. Making them costs two reference-count increments; only
 /// when the buffer is a `Bytes` built from a `Vec` that was never shared does
@@ -458,6 +467,41 @@ impl Forwarded {
         Via::parse(bytes, self.next_via.start)
     }
 
+    /// Where the response goes: the destination the new top Via names, per
+    /// RFC 3261 §18.2.2 and RFC 3581 (`received`, `rport`, `maddr`, default
+    /// ports, IPv6 brackets removed; a host name is left for the caller's
+    /// resolver). See [`NextHop`]. Fails when that Via value does not parse.
+    pub fn next_hop(&self) -> Result<NextHop<'_>, HeaderValueError> {
+        Ok(NextHop::from_via(&self.next_via()?))
+    }
+
+    /// Sends the message as one UDP datagram to `addr`, both pieces in one
+    /// vectored `sendmsg` (`socket2`'s `send_to_vectored`): nothing is
+    /// copied in user space. `socket` is any UDP socket `socket2` can borrow
+    /// (`std::net::UdpSocket`, or `tokio::net::UdpSocket` inside its
+    /// `try_io`). A datagram is sent whole or not at all; a short count is
+    /// reported as `WriteZero`. Feature `socket2`.
+    ///
+    /// For UDP senders. On streams use [`write_to`](Self::write_to), or the
+    /// `tokio-codec` `Encoder`.
+    #[cfg(feature = "socket2")]
+    pub fn send_to<'s, S>(&self, socket: &'s S, addr: std::net::SocketAddr) -> io::Result<usize>
+    where
+        socket2::SockRef<'s>: From<&'s S>,
+    {
+        let sock = socket2::SockRef::from(socket);
+        let chunks = self.chunks();
+        let bufs = [
+            IoSlice::new(&chunks[0]),
+            IoSlice::new(chunks.get(1).map_or(&[][..], |c| &c[..])),
+        ];
+        let n = sock.send_to_vectored(&bufs[..chunks.len()], &addr.into())?;
+        if n != self.len() {
+            return Err(io::ErrorKind::WriteZero.into());
+        }
+        Ok(n)
+    }
+
     /// Findings that did not block the forward: the `proxy-broadcast-via`
     /// warning when [`ForwardOptions::forward_broadcast`] let it through.
     pub fn findings(&self) -> &[Finding] {
@@ -465,7 +509,8 @@ impl Forwarded {
     }
 }
 
-/// Why a response was not forwarded (see [`forward_upstream`]).
+/// Why a response was not forwarded (see [`forward_upstream`]). For a
+/// proxy, any transport.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Refusal {

@@ -3,6 +3,7 @@
 use core::ops::Range;
 
 /// A half-open byte range `start..end` into the buffer given to the parser.
+/// Any transport and role.
 ///
 /// Every span the crate hands out indexes the *caller's* buffer (the slice
 /// passed to [`parse_response`](crate::parse_response), or the `Bytes` of an

@@ -337,3 +337,37 @@ fn corpus_responses() {
     assert!(seen >= 33, "{seen}");
     assert!(forwarded >= 10, "{forwarded}");
 }
+
+/// `Forwarded::send_to` puts the whole forward in one datagram, sent to the
+/// destination `next_hop` resolves (RFC 3581: received + rport).
+#[cfg(feature = "socket2")]
+#[test]
+fn udp_send_to_next_hop() {
+    use std::net::UdpSocket;
+    let upstream = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = upstream.local_addr().unwrap().port();
+    let wire = format!(
+        "SIP/2.0 180 Ringing\r\n\
+Via: SIP/2.0/UDP p.example.com;branch=z9hG4bKp\r\n\
+Via: SIP/2.0/UDP uac.example.com;branch=z9hG4bKa;rport={port};received=127.0.0.1\r\n\
+To: <sip:b@example.org>;tag=1\r\nFrom: <sip:a@example.com>;tag=2\r\n\
+Call-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"
+    );
+    let resp = OwnedResponse::parse(Bytes::from(wire)).unwrap();
+    let fwd = forward_upstream(&resp, &[SentBy::new("p.example.com", None)]).unwrap();
+    let hop = fwd.next_hop().unwrap();
+    assert_eq!(hop.socket_addr(), Some(upstream.local_addr().unwrap()));
+    let out = UdpSocket::bind("127.0.0.1:0").unwrap();
+    assert_eq!(
+        fwd.send_to(&out, hop.socket_addr().unwrap()).unwrap(),
+        fwd.len()
+    );
+    let mut buf = [0u8; 2048];
+    upstream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .unwrap();
+    let (n, from) = upstream.recv_from(&mut buf).unwrap();
+    assert_eq!(from, out.local_addr().unwrap());
+    assert_eq!(&buf[..n], &fwd.to_vec()[..]);
+    assert!(!buf[..n].windows(13).any(|w| w == b"p.example.com"));
+}

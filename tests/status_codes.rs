@@ -74,7 +74,11 @@ fn every_tsv_row_matches_the_table() {
         assert_eq!(c.defining_rfc(), Some(r.rfc), "{}", r.code);
         assert_eq!(c.is_registered(), r.registered, "{}", r.code);
         let expected = if r.registered { Some(r.reason) } else { None };
-        assert_eq!(c.canonical_reason(), expected, "{}", r.code);
+        assert_eq!(c.registry_reason(), expected, "{}", r.code);
+        // The wire phrase is the registry text without its annotation.
+        let wire = expected.map(|t| t.strip_suffix(" (Deprecated)").unwrap_or(t));
+        assert_eq!(c.canonical_reason(), wire, "{}", r.code);
+        assert!(!wire.is_some_and(|w| w.contains('(')), "{}", r.code);
         assert_eq!(
             r.class.as_bytes()[0] - b'0',
             (r.code / 100) as u8,
@@ -105,9 +109,14 @@ fn every_value_000_to_999() {
         let c = StatusCode::from_u16(n).unwrap();
         assert_eq!(StatusCode::try_from(n).unwrap(), c);
         assert_eq!(c.as_u16(), n);
-        let text = c.to_string();
+        let text = format!("{c:#}");
         assert_eq!(text, format!("{n:03}"));
         assert_eq!(format!("{c:?}"), text);
+        // Display as `http` does: the phrase when there is one.
+        match c.canonical_reason() {
+            Some(r) => assert_eq!(c.to_string(), format!("{n:03} {r}")),
+            None => assert_eq!(c.to_string(), text),
+        }
         assert_eq!(text.parse::<StatusCode>().unwrap(), c);
         assert_eq!(StatusCode::from_digits(text.as_bytes()), Some(c));
 
@@ -131,7 +140,7 @@ fn every_value_000_to_999() {
         let registered = row.is_some_and(|r| r.registered);
         assert_eq!(c.is_registered(), registered, "{n}");
         assert_eq!(
-            c.canonical_reason(),
+            c.registry_reason(),
             row.filter(|r| r.registered).map(|r| r.reason),
             "{n}"
         );
@@ -158,7 +167,7 @@ proptest! {
     #[test]
     fn three_digits_round_trip(s in "[0-9]{3}") {
         let c: StatusCode = s.parse().unwrap();
-        prop_assert_eq!(c.to_string(), s);
+        prop_assert_eq!(format!("{c:#}"), s);
     }
 
     #[test]

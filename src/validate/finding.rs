@@ -14,6 +14,7 @@ use crate::span::Span;
 use super::catalogue::{Rule, RuleInfo};
 
 /// How serious a finding is, following RFC 2119 (spec "How to read").
+/// Any transport and role.
 ///
 /// MUST / MUST NOT / ABNF give [`Severity::Error`], SHOULD / SHOULD NOT give
 /// [`Severity::Warning`], MAY and notes give [`Severity::Info`]. The order is
@@ -67,7 +68,7 @@ impl FromStr for Severity {
 }
 
 /// Where a rule comes from: the RFC(s) and section(s) of the spec's
-/// Reference column, e.g. `RFC 3261 §21.4.6`.
+/// Reference column, e.g. `RFC 3261 §21.4.6`. Any transport and role.
 ///
 /// Kept as static text plus the number of the first RFC it names, so it can
 /// be printed and filtered on without allocating.
@@ -124,6 +125,7 @@ pub enum DetailArg {
 
 /// A short human explanation: static text plus an optional small argument,
 /// rendered only when displayed, so building a finding never allocates.
+/// Any transport and role.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Detail {
     text: &'static str,
@@ -167,7 +169,10 @@ impl fmt::Display for Detail {
     }
 }
 
-/// One rule broken by one response: which rule, how serious, where.
+/// One rule broken by one response: which rule, how serious, where. Any
+/// transport and role; from [`validate`](crate::validate()), and from the
+/// forwarder ([`Refused::findings`](crate::Refused::findings),
+/// [`Forwarded::findings`](crate::Forwarded::findings)) for a proxy.
 ///
 /// The severity is the one after [`Policy`](super::Policy) overrides, and for
 /// rules with condition-specific severities (spec rows like `error / warning`)

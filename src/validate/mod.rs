@@ -49,7 +49,7 @@ pub use context::{Context, NotARequest, Role, SentBy, Transport};
 pub use finding::{is_verdict_rule, Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
 pub use policy::{Policy, UnknownRule};
 
-use crate::message::Response;
+use crate::conversions::AsResponse;
 use crate::span::Span;
 
 /// Validates `resp` against every checked rule and collects the findings.
@@ -57,7 +57,11 @@ use crate::span::Span;
 /// Rules that need what `ctx` does not provide (the transport, a role, the
 /// request) are skipped, as the spec asks. Allocates only the report's
 /// vector; use [`validate_into`] with a non-allocating sink to avoid that.
-pub fn validate(resp: &Response<'_>, ctx: &Context) -> Report {
+///
+/// `resp` is a `&`[`Response`](crate::Response) or a
+/// `&`[`OwnedResponse`](crate::OwnedResponse) (no `.view()` needed):
+/// anything [`AsResponse`].
+pub fn validate<R: AsResponse + ?Sized>(resp: &R, ctx: &Context) -> Report {
     let mut report = Report::default();
     validate_into(resp, ctx, &mut report);
     report
@@ -66,8 +70,9 @@ pub fn validate(resp: &Response<'_>, ctx: &Context) -> Report {
 /// Validates `resp` and hands each finding to `sink`, after the context's
 /// [`Policy`] has filtered and re-graded it. Makes no allocation of its own:
 /// with a sink such as [`CountingSink`] the whole call allocates nothing.
-pub fn validate_into(resp: &Response<'_>, ctx: &Context, sink: &mut impl FindingSink) {
-    let facts = rules::Facts::new(resp, ctx);
+pub fn validate_into<R: AsResponse + ?Sized>(resp: &R, ctx: &Context, sink: &mut impl FindingSink) {
+    let resp = resp.as_response();
+    let facts = rules::Facts::new(&resp, ctx);
     let mut out = Emitter::new(ctx.policy(), sink);
     rules::run(&facts, &mut out);
 }
@@ -93,7 +98,8 @@ impl<S: FindingSink + ?Sized> FindingSink for &mut S {
 }
 
 /// A sink that only counts findings per severity: no allocation at all, for
-/// proxies that just want to drop or flag non-conformant responses.
+/// proxies that just want to drop or flag non-conformant responses. Any
+/// transport and role.
 ///
 /// Like [`Report`], it counts the response's defects by severity and the
 /// verdicts ([`Finding::is_verdict`]) apart: [`has_errors`](Self::has_errors)
