@@ -119,8 +119,9 @@ mod message;
 mod next_hop;
 mod options;
 #[cfg(feature = "serde")]
-mod serde_impls;
 pub mod record;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod span;
 mod start_line;
 mod transport;
