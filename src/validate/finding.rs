@@ -260,8 +260,10 @@ impl Finding {
 /// * `proxy-broadcast-via`: forwarding would flood the broadcast address;
 ///   drop it (RFC 4475 §3.3.10).
 ///
-/// [`forward_upstream`](crate::forward_upstream) reaches the same verdicts
-/// through the same code as the validator.
+/// [`forward_upstream`](crate::forward_upstream) reaches the same verdicts:
+/// `100-not-forwarded` and `proxy-broadcast-via` through the very functions
+/// the validator calls, `via-top-not-ours` through the same
+/// [`SentBy::matches`](super::SentBy::matches).
 pub fn is_verdict_rule(rule: Rule) -> bool {
     use super::table::r;
     [
