@@ -603,6 +603,11 @@ impl Refused {
             findings[1] = second;
             len = 2;
         }
+        // A 100 the proxy absorbs draws no finding at all (spec row
+        // `100-not-forwarded`): absorbing it is the normal, correct outcome.
+        if matches!(reason, Refusal::Trying) {
+            len = 0;
+        }
         Refused {
             reason,
             span,
@@ -630,8 +635,9 @@ impl Refused {
         self.span
     }
 
-    /// The findings (one or two, see [`Refusal::rule_ids`]), at their
-    /// catalogue default severities: a slice, as
+    /// The findings (one or two, see [`Refusal::rule_ids`]; none for an
+    /// absorbed 100, see [`Refused::is_absorbed`]), at their catalogue
+    /// default severities: a slice, as
     /// [`Report::findings`](crate::validate::Report::findings) and
     /// [`Forwarded::findings`]. A proxy that re-grades rules can pass
     /// them through [`Policy::apply`](crate::validate::Policy::apply).
@@ -639,9 +645,9 @@ impl Refused {
         &self.findings[..usize::from(self.len)]
     }
 
-    /// The first (most specific) finding.
-    pub fn finding(&self) -> Finding {
-        self.findings[0]
+    /// The first (most specific) finding; `None` for an absorbed 100.
+    pub fn finding(&self) -> Option<Finding> {
+        self.findings().first().copied()
     }
 }
 
@@ -1113,8 +1119,13 @@ Content-Length: 0\n\n"
             assert_eq!(err.reason(), reason, "{vias:?}");
             assert_eq!(reason.rule_ids(), ids);
             let got: Vec<_> = err.findings().iter().map(|f| f.rule()).collect();
-            assert_eq!(got, ids, "{vias:?}");
-            assert_eq!(err.finding().rule(), ids[0]);
+            if err.is_absorbed() {
+                assert!(got.is_empty(), "an absorbed 100 draws no finding");
+                assert!(err.finding().is_none());
+            } else {
+                assert_eq!(got, ids, "{vias:?}");
+                assert_eq!(err.finding().map(|f| f.rule()), Some(ids[0]));
+            }
             let span = err.span().unwrap();
             assert_eq!(&input[span.range()], span_text.as_bytes(), "{vias:?}");
             for f in err.findings() {
@@ -1167,7 +1178,13 @@ Content-Length: 0\n\n"
                 assert!(Rule::from_id(id).is_some(), "{id}");
             }
             assert_eq!(r.finding(None).severity(), sev, "{r:?}");
-            assert_eq!(Refused::new(r, None).findings().len(), r.rule_ids().len());
+            let refused = Refused::new(r, None);
+            let want = if refused.is_absorbed() {
+                0
+            } else {
+                r.rule_ids().len()
+            };
+            assert_eq!(refused.findings().len(), want);
         }
     }
 
@@ -1179,7 +1196,7 @@ Content-Length: 0\n\n"
         let ours = own(&[("192.0.2.198", None)]);
         let err = forward_upstream(&resp, &ours).unwrap_err();
         assert_eq!(err.reason(), Refusal::BroadcastNextVia);
-        let f = err.finding();
+        let f = err.finding().unwrap();
         assert_eq!(f.rule(), "proxy-broadcast-via");
         assert_eq!(f.severity(), Severity::Warning);
         let span = err.span().unwrap();
