@@ -9,7 +9,9 @@
 //!   extraction (`tools/pcap2sip.py`, kept in `tests/data/capture-responses/`)
 //!   cut from the same captures;
 //! - it reports no problem on undamaged captures, and on the damaged one
-//!   every problem names a packet of the file.
+//!   every problem names a packet of the file;
+//! - read as a stream that gives a few octets per read, each gives the
+//!   same events as read whole.
 
 mod common;
 
@@ -177,4 +179,51 @@ fn responses_equal_the_independent_extraction() {
     }
     // 502 extracted, less the 5 damaged ones refused, plus the GRE one.
     assert_eq!(total, 502 - 5 + 1);
+}
+
+/// A source that hands out at most a few octets per read (1, 2, … 7 in
+/// turn), as a slow pipe may.
+struct Trickle {
+    data: Vec<u8>,
+    at: usize,
+    turn: usize,
+}
+
+impl std::io::Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.turn = self.turn % 7 + 1;
+        let n = self.turn.min(buf.len()).min(self.data.len() - self.at);
+        buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_stream_read_a_few_octets_at_a_time_gives_the_same_events() {
+    // Every corpus capture, read whole and read as a trickling stream
+    // through a small buffer: the same events, problems and offsets
+    // included (the streaming reader frames each record whatever the reads
+    // give it).
+    let mut checked = 0;
+    for rel in files_under("pcap") {
+        let data = read(&rel);
+        let whole: Vec<String> = CaptureReader::new(Bytes::from(data.clone()))
+            .unwrap()
+            .map(|e| format!("{e:?}"))
+            .collect();
+        let source = Trickle {
+            data,
+            at: 0,
+            turn: 0,
+        };
+        let options = sip_response::capture::CaptureOptions::default().buffer(256 * 1024);
+        let streamed: Vec<String> = CaptureReader::from_read(source, options)
+            .unwrap()
+            .map(|e| format!("{e:?}"))
+            .collect();
+        assert_eq!(whole, streamed, "{rel}");
+        checked += 1;
+    }
+    assert_eq!(checked, 30);
 }

@@ -42,10 +42,11 @@ pub(crate) struct Item {
     /// In a capture: when the packet that completed it was captured.
     pub(crate) timestamp: Option<Timestamp>,
     pub(crate) content: Content,
-    /// In a capture: the request this response answers, when the capture
-    /// holds it (same Call-ID, CSeq and top Via branch), so the rules that
-    /// compare the two can run.
-    pub(crate) request: Option<OwnedMessage>,
+    /// In a capture: the octets of the request this response answers,
+    /// when the capture holds it (same Call-ID, CSeq and top Via branch),
+    /// so the rules that compare the two can run; parsed again where the
+    /// response is validated.
+    pub(crate) request: Option<Bytes>,
 }
 
 /// What an [`Item`] holds.
@@ -248,24 +249,27 @@ const MAX_REMEMBERED_REQUESTS: usize = 100_000;
 /// its request needs (RFC 3261 §17.1.3: top Via branch and CSeq method;
 /// Call-ID and CSeq number as well, since branches are not always unique
 /// in practice, e.g. from pre-RFC 3261 elements without the magic cookie).
-fn transaction_key(m: &Message<'_>) -> Option<(Vec<u8>, u32, String, Vec<u8>)> {
+/// The key is one shared allocation (the table and its queue of deadlines
+/// hold it both): Call-ID, NUL, CSeq number and method, NUL, branch.
+fn transaction_key(m: &Message<'_>) -> Option<TxKey> {
     let h = m.headers();
     let call_id = h.typed::<CallId<'_>>()?.ok()?;
     let cseq = h.typed::<CSeq<'_>>()?.ok()?;
-    let branch = h
-        .typed::<Via<'_>>()
-        .and_then(Result::ok)
-        .and_then(|v| v.branch().map(<[u8]>::to_vec))
-        .unwrap_or_default();
-    Some((
-        call_id.as_bytes().to_vec(),
-        cseq.number(),
-        cseq.method().to_string(),
-        branch,
-    ))
+    let via = h.typed::<Via<'_>>().and_then(Result::ok);
+    let branch = via.as_ref().and_then(|v| v.branch()).unwrap_or_default();
+    let number = cseq.number().to_string();
+    let mut key = Vec::with_capacity(call_id.as_bytes().len() + number.len() + 16 + branch.len());
+    key.extend_from_slice(call_id.as_bytes());
+    key.push(0);
+    key.extend_from_slice(number.as_bytes());
+    key.push(b' ');
+    key.extend_from_slice(cseq.method().as_bytes());
+    key.push(0);
+    key.extend_from_slice(branch);
+    Some(key.into())
 }
 
-type TxKey = (Vec<u8>, u32, String, Vec<u8>);
+type TxKey = Arc<[u8]>;
 
 /// The requests of a capture's open transactions, forgotten on capture
 /// time as a stateful observer would (see [`Correlation`]).
@@ -315,15 +319,21 @@ impl Transactions {
 
     /// A message seen at `at`: a request opens (or refreshes) its
     /// transaction; a response refreshes it and gets its request.
-    fn observe(&mut self, msg: &OwnedMessage, at: Duration) -> Option<OwnedMessage> {
+    fn observe(&mut self, msg: &OwnedMessage, at: Duration) -> Option<Bytes> {
         self.tick(at);
         let view = msg.view();
+        // An ACK gets no response: nothing to keep it for.
+        if let Message::Request(r) = &view {
+            if r.method() == b"ACK" {
+                return None;
+            }
+        }
         let key = transaction_key(&view)?;
         let deadline = self.now + self.config.expiry;
         let found = if view.is_response() {
             let (req, last) = self.open.get_mut(&key)?;
             *last = self.now;
-            OwnedMessage::parse(req.clone()).ok()
+            Some(req.clone())
         } else {
             match self.open.get_mut(&key) {
                 // A retransmission: the first copy is kept.

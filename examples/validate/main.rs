@@ -53,7 +53,7 @@ use serde_json::json;
 use sip_response::validate::{
     rules, validate, Context, Policy, Report, Role, RuleStatus, Severity, Transport,
 };
-use sip_response::Message;
+use sip_response::{Message, OwnedMessage};
 
 use report::{Format, Outcome, Totals};
 
@@ -379,11 +379,15 @@ fn validate_item(args: &Args, addrs: &[AddrFilter], ctx: &Context, item: &input:
     };
     // A capture supplies the transport, and the request when it holds it.
     let mut c = ctx.clone().with_transport(item.transport);
-    if let Some(req) = &item.request {
+    if let Some(req) = item
+        .request
+        .as_ref()
+        .and_then(|b| OwnedMessage::parse(b.clone()).ok())
+    {
         // Seen on this hop, not necessarily as the UAS received it. Only
         // requests are kept for matching, so this cannot fail; if it did,
         // the rules about the request would just stay silent.
-        if let Ok(with) = c.clone().with_observed_request(req.clone()) {
+        if let Ok(with) = c.clone().with_observed_request(req) {
             c = with;
         }
     }
