@@ -202,7 +202,9 @@ impl Dissector {
         Self::default()
     }
 
-    /// Decodes one packet of link type `link`.
+    /// Decodes one packet of link type `link` (the tests' shorthand for an
+    /// uncut packet; the reader calls `decode_cut`).
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn decode(&mut self, link: LinkType, data: &Bytes) -> Decoded {
         self.decode_cut(link, data, false)
     }
