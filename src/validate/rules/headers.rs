@@ -12,13 +12,13 @@ use crate::validate::{Emitter, FindingSink};
 
 use crate::error::HeaderValueErrorKind;
 use crate::header::typed::{
-    Allow, CSeq, CallId, Contact, Expires, MinExpires, NameAddr, RSeq, Reason, ReasonProtocol,
-    Require, RetryAfter, Supported, TypedHeader, Unsupported,
+    Allow, CSeq, CallId, Expires, MinExpires, RSeq, Reason, ReasonProtocol, Require, RetryAfter,
+    Supported, TypedHeader, Unsupported,
 };
 use crate::header::{Element, Header};
 
 use super::single::comma_joined;
-use super::{addr_params, delta, Facts};
+use super::{delta, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     mandatory(f, out);
@@ -99,7 +99,7 @@ pub(super) const REGISTERED_METHODS: [&[u8]; 14] = [
 /// * `cseq-method-unknown` — §25.1 `extension-method`: legal, noted as info.
 ///   A case variant of a registered method is only `cseq-method-case`.
 fn cseq<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let Some(h) = f.resp.headers().get(KnownHeader::CSeq) else {
+    let Some(h) = f.first(KnownHeader::CSeq) else {
         return;
     };
     let (v, base) = (h.value(), h.value_span().start);
@@ -181,7 +181,7 @@ fn value_or_row(h: &Header<'_>) -> Span {
 /// Read by the typed [`CallId`] (liberal parse, then the strict `word`
 /// check). Span: the value (the row when it is empty).
 fn call_id<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let Some(h) = f.resp.headers().get(KnownHeader::CallId) else {
+    let Some(h) = f.first(KnownHeader::CallId) else {
         return;
     };
     let (v, base) = (h.value(), h.value_span().start);
@@ -229,8 +229,11 @@ fn header_param_repeated<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
         KnownHeader::ReplyTo,
         KnownHeader::Contact,
     ] {
-        for e in f.resp.headers().elements(k) {
-            if let Some(p) = addr_params(e.bytes, e.span.start).and_then(|p| p.first_repeated()) {
+        for e in f.elements(k) {
+            if let Some(p) = f
+                .addr_params(e.bytes, e.span.start)
+                .and_then(|p| p.first_repeated())
+            {
                 out.emit(
                     r::HEADER_PARAM_REPEATED,
                     Some(p.span()),
@@ -257,8 +260,11 @@ fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
         KnownHeader::ReplyTo,
         KnownHeader::Contact,
     ] {
-        for e in f.resp.headers().elements(k) {
-            if NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.needs_angle_brackets()) {
+        for e in f.elements(k) {
+            if f.sheet
+                .name_addr(e.bytes, e.span.start)
+                .is_ok_and(|n| n.needs_angle_brackets())
+            {
                 out.emit(
                     r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
                     Some(e.span),
@@ -308,7 +314,7 @@ fn rows_where<S: FindingSink + ?Sized>(
     if allowed || !f.has(k) {
         return;
     }
-    for h in f.resp.headers().get_all(k) {
+    for h in f.rows(k) {
         out.emit(
             rule,
             Some(h.span()),
@@ -509,9 +515,9 @@ fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S
 ///   method is unknown.
 fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let meaningful = (300..400).contains(&f.code) || f.method.is_none() || f.method_is("REGISTER");
-    let values = f.resp.headers().elements(KnownHeader::Contact).count();
-    for e in f.resp.headers().elements(KnownHeader::Contact) {
-        let Ok(c) = e.parse::<Contact<'_>>() else {
+    let values = f.elements(KnownHeader::Contact).count();
+    for e in f.elements(KnownHeader::Contact) {
+        let Ok(c) = f.sheet.contact(e.bytes, e.span.start) else {
             // `contact-syntax` (or the q / expires rule) reports it.
             continue;
         };
@@ -572,7 +578,7 @@ fn option_tag_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
         KnownHeader::Supported,
         KnownHeader::Unsupported,
     ] {
-        for h in f.resp.headers().get_all(k) {
+        for h in f.rows(k) {
             if h.value().is_empty() {
                 if k != KnownHeader::Supported {
                     out.emit(
@@ -673,7 +679,7 @@ fn option_tag_unknown<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
         KnownHeader::Supported,
         KnownHeader::Unsupported,
     ] {
-        for e in f.resp.headers().elements(k) {
+        for e in f.elements(k) {
             if option_tag_parses(k, e) && !is_registered_option_tag(e.bytes) {
                 out.emit(
                     r::OPTION_TAG_UNKNOWN,
@@ -689,7 +695,7 @@ fn option_tag_unknown<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
 /// *(COMMA Method)]`, `Method` being a token. An empty Allow is legal.
 /// Span: the offending entry (the row when the entry is empty).
 fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::Allow) {
+    for h in f.rows(KnownHeader::Allow) {
         for e in h.elements() {
             if e.parse::<Allow<'_>>().is_err() {
                 let span = if e.bytes.is_empty() { h.span() } else { e.span };
@@ -709,7 +715,7 @@ fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
 /// spec's warning case. Span: the value (the row when empty).
 fn expires_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for k in [KnownHeader::Expires, KnownHeader::MinExpires] {
-        for h in f.resp.headers().get_all(k) {
+        for h in f.rows(k) {
             let (v, base) = (h.value(), h.value_span().start);
             if comma_joined(k, v, base) {
                 continue;
@@ -752,7 +758,7 @@ const RETRY_AFTER_CODES: [u16; 8] = [404, 413, 480, 486, 500, 503, 600, 603];
 /// * `retry-after-unexpected-code` — §20.33 and Table 3 give it a meaning
 ///   for 404, 413, 480, 486, 500, 503, 600 and 603 only (info). Span: the row.
 fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::RetryAfter) {
+    for h in f.rows(KnownHeader::RetryAfter) {
         if !RETRY_AFTER_CODES.contains(&f.code) {
             out.emit(
                 r::RETRY_AFTER_UNEXPECTED_CODE,
@@ -786,7 +792,7 @@ fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_,
 /// (The "first reliable response at most 2^31−1" half needs the
 /// transaction.) Span: the value.
 fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::RSeq) {
+    for h in f.rows(KnownHeader::RSeq) {
         let (v, base) = (h.value(), h.value_span().start);
         if RSeq::parse(v, base).is_err() && !comma_joined(KnownHeader::RSeq, v, base) {
             out.emit(
@@ -808,7 +814,7 @@ fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, 
 ///   (SIP and Q.850 define no multiple values). Span: the later value.
 fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let (mut sip, mut q850) = (0u32, 0u32);
-    for e in f.resp.headers().elements(KnownHeader::Reason) {
+    for e in f.elements(KnownHeader::Reason) {
         let Ok(reason) = e.parse::<Reason<'_>>() else {
             out.emit(
                 r::REASON_HEADER_SYNTAX,
@@ -855,7 +861,7 @@ const WARN_CODES: [u16; 14] = [
 /// [`Warning`]: crate::header::typed::Warning
 fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     use crate::header::typed::Warning;
-    for e in f.resp.headers().elements(KnownHeader::Warning) {
+    for e in f.elements(KnownHeader::Warning) {
         let Ok(w) = e.parse::<Warning<'_>>() else {
             out.emit(
                 r::WARNING_HEADER_SYNTAX,
@@ -894,7 +900,7 @@ fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>)
 /// response is only rejected when the date is needed. Span: the value.
 fn date_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     use crate::header::typed::Date;
-    if let Some(h) = f.resp.headers().get(KnownHeader::Date) {
+    if let Some(h) = f.first(KnownHeader::Date) {
         if h.elements()
             .next()
             .is_some_and(|e| e.parse::<Date<'_>>().is_err())

@@ -29,6 +29,9 @@
 //! places that still locate a failing part by hand are marked `second
 //! reader`.
 
+#[path = "../facts.rs"]
+pub(crate) mod facts;
+
 mod addr;
 mod client_failure;
 mod common;
@@ -46,14 +49,24 @@ mod via;
 
 use crate::header::param::Params;
 use crate::header::typed::{CSeq, ContentType, NameAddr, TypedHeader};
-use crate::header::KnownHeader;
+use crate::header::{Element, Header, KnownHeader};
 use crate::lex;
 use crate::message::{Request, Response};
 use crate::span::Span;
 
 use super::{Context, Emitter, FindingSink};
 
-/// What most rules need, read once from the response and the context.
+/// What `validate_into` hands to [`run`]: the response and the context.
+/// [`run`] builds the [`Facts`] from it on its own stack frame, so the fact
+/// sheet (some kilobytes of memo slots) is never moved.
+pub(crate) struct Seed<'r, 'a> {
+    resp: &'r Response<'a>,
+    ctx: &'r Context,
+}
+
+/// What the rules read: the response, the context, and the fact sheet
+/// that locates and parses each header once ([`facts`]). Every rule is a
+/// function over it.
 pub(crate) struct Facts<'r, 'a> {
     pub(crate) resp: &'r Response<'a>,
     pub(crate) ctx: &'r Context,
@@ -68,18 +81,25 @@ pub(crate) struct Facts<'r, 'a> {
     pub(crate) status_line: Span,
     /// The matching request, when the Context has one (spec context `req`).
     pub(crate) req: Option<Request<'r>>,
+    /// The response's headers, located and parsed once ([`facts`]).
+    pub(crate) sheet: &'r facts::Sheet<'a>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
-    pub(crate) fn new(resp: &'r Response<'a>, ctx: &'r Context) -> Self {
+    /// What [`run`] needs to build the facts (`validate_into` calls this).
+    #[allow(clippy::new_ret_no_self)]
+    pub(crate) fn new(resp: &'r Response<'a>, ctx: &'r Context) -> Seed<'r, 'a> {
+        Seed { resp, ctx }
+    }
+
+    fn build(resp: &'r Response<'a>, ctx: &'r Context, sheet: &'r facts::Sheet<'a>) -> Self {
         let method = match ctx.method() {
             Some(m) => Some(m.as_bytes()),
             // Read by the typed CSeq: a CSeq that does not parse (or a
             // comma-joined one) gives no method, and the method rules stay
             // silent.
-            None => resp
-                .headers()
-                .get(KnownHeader::CSeq)
+            None => sheet
+                .first(KnownHeader::CSeq)
                 .and_then(|h| CSeq::parse(h.value(), h.value_span().start).ok())
                 .map(|c| c.method().as_bytes()),
         };
@@ -90,6 +110,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             method,
             status_line: resp.status_line_span(),
             req: ctx.request(),
+            sheet,
         }
     }
 
@@ -102,17 +123,55 @@ impl<'r, 'a> Facts<'r, 'a> {
     /// True when at least one row of `k` is present (an empty row counts:
     /// several headers may legally be empty, grammar notes).
     pub(crate) fn has(&self, k: KnownHeader) -> bool {
-        self.resp.headers().contains(k)
+        self.sheet.has(k)
     }
 
     /// True when `k` has at least one non-empty element.
     pub(crate) fn has_value(&self, k: KnownHeader) -> bool {
-        self.resp.headers().elements(k).any(|e| !e.bytes.is_empty())
+        self.sheet.has_value(k)
+    }
+
+    /// The first row of `k` (located once per response).
+    pub(crate) fn first(&self, k: KnownHeader) -> Option<Header<'a>> {
+        self.sheet.first(k)
+    }
+
+    /// Every row of `k`, in order.
+    pub(crate) fn rows(&self, k: KnownHeader) -> facts::Rows<'a> {
+        self.sheet.rows(k)
+    }
+
+    /// Every element of every row of `k`.
+    pub(crate) fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.sheet.elements(k)
+    }
+
+    /// The header parameters of an address value (see [`addr_params`]),
+    /// read once.
+    pub(crate) fn addr_params(&self, v: &'a [u8], base: usize) -> Option<Params<'a>> {
+        self.sheet.name_addr(v, base).ok().map(|n| n.params())
+    }
+
+    /// True when some element of list header `k` is the token `tag` (option
+    /// tags and event packages compare as tokens, case-insensitively, RFC
+    /// 3261 §7.3.1).
+    pub(crate) fn has_token(&self, k: KnownHeader, tag: &[u8]) -> bool {
+        self.elements(k).any(|e| e.bytes.eq_ignore_ascii_case(tag))
+    }
+
+    /// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an
+    /// empty `tag` (`tag-param-empty`) is no tag. `None` when To is absent
+    /// or does not parse. Read once.
+    pub(crate) fn to_has_tag(&self) -> Option<bool> {
+        addr::sheet_to_tag(self.sheet)
     }
 }
 
 /// Runs every implemented rule.
-pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitter<'_, S>) {
+    let sheet = facts::Sheet::new(*seed.resp.headers());
+    let facts = Facts::build(seed.resp, seed.ctx, &sheet);
+    let f = &facts;
     common::check(f, out);
     headers::check(f, out);
     single::check(f, out);
@@ -138,15 +197,6 @@ pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     NameAddr::parse(v, base).ok().map(|n| n.params())
 }
 
-/// True when some element of list header `k` is the token `tag` (option
-/// tags and event packages compare as tokens, case-insensitively, RFC 3261
-/// §7.3.1).
-pub(crate) fn has_token(resp: &Response<'_>, k: KnownHeader, tag: &[u8]) -> bool {
-    resp.headers()
-        .elements(k)
-        .any(|e| e.bytes.eq_ignore_ascii_case(tag))
-}
-
 /// `1*DIGIT` as a number, `None` when not all digits; `Some(u64::MAX)`
 /// stands for "too large for 64 bits" so range checks still fire.
 pub(crate) fn delta(v: &[u8]) -> Option<u64> {
@@ -156,14 +206,8 @@ pub(crate) fn delta(v: &[u8]) -> Option<u64> {
     Some(lex::parse_u64(v).unwrap_or(u64::MAX))
 }
 
-/// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an empty
-/// `tag` (`tag-param-empty`) is no tag. `None` when To is absent or does
-/// not parse.
-pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
-    headers_to_tag(resp.headers())
-}
-
-/// [`to_has_tag`] on any header section (a request's, too).
+/// Whether a header section's To carries a tag (see
+/// [`Facts::to_has_tag`]); used on a request's headers.
 pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
     addr::to_tag(h)
 }

@@ -12,7 +12,7 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, body_has_type, delta, has_token, headers_to_tag, Facts};
+use super::{addr_params, body_has_type, delta, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(req) = &f.req else {
@@ -258,7 +258,7 @@ fn timestamp_100<S: FindingSink + ?Sized>(
     let Ok(asked) = Timestamp::parse(rt.value(), rt.value_span().start) else {
         return;
     };
-    match f.resp.headers().get(KnownHeader::Timestamp) {
+    match f.first(KnownHeader::Timestamp) {
         None => out.emit(
             r::R_100_TIMESTAMP_COPIED,
             Some(f.status_line),
@@ -301,7 +301,7 @@ fn require_not_offered<S: FindingSink + ?Sized>(
         return;
     }
     let rh = req.headers();
-    for e in f.resp.headers().elements(KnownHeader::Require) {
+    for e in f.elements(KnownHeader::Require) {
         if e.bytes.is_empty() {
             continue;
         }
@@ -326,7 +326,7 @@ fn unsupported_matches<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let rh = req.headers();
-    for h in f.resp.headers().get_all(KnownHeader::Unsupported) {
+    for h in f.rows(KnownHeader::Unsupported) {
         if h.value().is_empty() {
             out.emit(
                 r::R_420_UNSUPPORTED_MATCHES_REQUEST,
@@ -365,7 +365,7 @@ fn recv_info<S: FindingSink + ?Sized>(
     }
     let asked = req.headers().contains(KnownHeader::RecvInfo);
     if !asked {
-        for h in f.resp.headers().get_all(KnownHeader::RecvInfo) {
+        for h in f.rows(KnownHeader::RecvInfo) {
             out.emit(
                 r::RECV_INFO_WITHOUT_REQUEST,
                 Some(h.span()),
@@ -374,8 +374,7 @@ fn recv_info<S: FindingSink + ?Sized>(
         }
         return;
     }
-    let reliable_18x =
-        (180..190).contains(&f.code) && has_token(f.resp, KnownHeader::Require, b"100rel");
+    let reliable_18x = (180..190).contains(&f.code) && f.has_token(KnownHeader::Require, b"100rel");
     if (reliable_18x || f.code >= 200) && !f.has(KnownHeader::RecvInfo) {
         out.emit(
             r::RECV_INFO_IN_18X_2XX,
@@ -393,7 +392,7 @@ fn reliable_1xx_support<S: FindingSink + ?Sized>(
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    if !(101..200).contains(&f.code) || !has_token(f.resp, KnownHeader::Require, b"100rel") {
+    if !(101..200).contains(&f.code) || !f.has_token(KnownHeader::Require, b"100rel") {
         return;
     }
     let rh = req.headers();
@@ -420,14 +419,14 @@ fn refresher_uas_timer<S: FindingSink + ?Sized>(
     if !(200..300).contains(&f.code) || !(f.method_is("INVITE") || f.method_is("UPDATE")) {
         return;
     }
-    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+    let Some(h) = f.first(KnownHeader::SessionExpires) else {
         return;
     };
     let uas = super::syntax::session_expires(h.value(), h.value_span().start)
         .is_some_and(|se| se.refresher() == Some(crate::header::typed::Refresher::Uas));
     if uas
         && lists(req.headers(), KnownHeader::Supported, b"timer")
-        && !has_token(f.resp, KnownHeader::Require, b"timer")
+        && !f.has_token(KnownHeader::Require, b"timer")
     {
         out.emit(
             r::R_2XX_REFRESHER_UAS_REQUIRE_TIMER,
@@ -462,7 +461,7 @@ fn content_encoding<S: FindingSink + ?Sized>(
             .flatten()
             .any(|a| a.is_wildcard() || a.coding().as_bytes().eq_ignore_ascii_case(coding))
     };
-    for e in f.resp.headers().elements(KnownHeader::ContentEncoding) {
+    for e in f.elements(KnownHeader::ContentEncoding) {
         // An entry that does not parse is `content-encoding-syntax`'s.
         let Ok(coding) = e.parse::<ContentEncoding<'_>>() else {
             continue;
@@ -490,9 +489,7 @@ fn min_expires_vs_request<S: FindingSink + ?Sized>(
 ) {
     let rh = req.headers();
     let Some(min) = f
-        .resp
-        .headers()
-        .get(KnownHeader::MinExpires)
+        .first(KnownHeader::MinExpires)
         .and_then(|h| MinExpires::parse(h.value(), h.value_span().start).ok())
         .map(|m| m.value())
     else {
@@ -535,7 +532,7 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let asked = expires(req.headers().get(KnownHeader::Expires));
-    if let (Some(asked), Some(h)) = (asked, f.resp.headers().get(KnownHeader::Expires)) {
+    if let (Some(asked), Some(h)) = (asked, f.first(KnownHeader::Expires)) {
         if expires(Some(h)).is_some_and(|got| got > asked) {
             out.emit(
                 r::R_2XX_SUBSCRIBE_EXPIRES_LONGER,
@@ -586,17 +583,17 @@ fn dialog_creating<S: FindingSink + ?Sized>(
 ) {
     let creating_method = matches!(req.method(), b"INVITE" | b"SUBSCRIBE" | b"REFER");
     let code_ok = (200..300).contains(&f.code)
-        || ((101..200).contains(&f.code) && super::to_has_tag(f.resp) == Some(true));
+        || ((101..200).contains(&f.code) && f.to_has_tag() == Some(true));
     if !creating_method || !code_ok || headers_to_tag(req.headers()) != Some(false) {
         return;
     }
     let rh = req.headers();
     let mut rr = rh.elements(KnownHeader::RecordRoute);
-    let mut sr = f.resp.headers().elements(KnownHeader::RecordRoute);
+    let mut sr = f.elements(KnownHeader::RecordRoute);
     if f.ctx.request_is_observed() {
         // Seen on an upstream hop: proxies further on may have added
         // values on top. The request's must be the response's last ones.
-        let resp_rr = f.resp.headers().elements(KnownHeader::RecordRoute).count();
+        let resp_rr = f.elements(KnownHeader::RecordRoute).count();
         let extra = resp_rr.checked_sub(rh.elements(KnownHeader::RecordRoute).count());
         match extra {
             Some(n) => {
@@ -644,12 +641,12 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             .is_some_and(|c| is_sips(c.bytes)),
     };
     if uri_sips || route_sips {
-        for e in f.resp.headers().elements(KnownHeader::Contact) {
+        for e in f.elements(KnownHeader::Contact) {
             if e.bytes.is_empty() || e.bytes == b"*" {
                 continue;
             }
             // A malformed Contact is a syntax matter, not this rule's.
-            let Ok(contact) = NameAddr::parse(e.bytes, e.span.start) else {
+            let Ok(contact) = f.sheet.name_addr(e.bytes, e.span.start) else {
                 continue;
             };
             if !contact.uri().is_sips() {
@@ -672,7 +669,7 @@ fn redirect_to_self<S: FindingSink + ?Sized>(
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    for e in f.resp.headers().elements(KnownHeader::Contact) {
+    for e in f.elements(KnownHeader::Contact) {
         if !e.bytes.is_empty() && addr_uri(e.bytes) == Some(req.uri()) {
             out.emit(
                 r::R_3XX_REDIRECT_TO_SELF,
@@ -708,7 +705,7 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
         let Some(uri) = addr_uri(asked.bytes) else {
             continue;
         };
-        for got in f.resp.headers().elements(KnownHeader::Contact) {
+        for got in f.elements(KnownHeader::Contact) {
             if addr_uri(got.bytes) != Some(uri) {
                 continue;
             }

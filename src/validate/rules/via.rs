@@ -5,9 +5,8 @@
 //! *( SEMI via-params )`. It only finds the pieces the rules need; it is
 //! not the typed Via header, which lives with the other typed values.
 
-use crate::header::param::Params;
 use crate::header::typed::host::{is_ipv4, scan_hostport};
-use crate::header::typed::{Host, TypedHeader, Via};
+use crate::header::typed::{Host, Via};
 use crate::header::KnownHeader;
 use crate::lex::{self, Cursor};
 use crate::span::Span;
@@ -17,23 +16,6 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::Facts;
-
-/// The parts of one Via value the proxy rules need.
-pub(crate) struct ViaLite<'a> {
-    pub(crate) host: &'a [u8],
-    pub(crate) params: Params<'a>,
-}
-
-/// Reads one Via value with the typed [`Via`] for the proxy rules: its
-/// sent-by host and its parameters. `Err(())` when it does not parse (the
-/// Via syntax rules report it, and the rules that read it stay silent).
-pub(crate) fn parse_via(v: &[u8], base: usize) -> Result<ViaLite<'_>, ()> {
-    let via = Via::parse(v, base).map_err(|_| ())?;
-    Ok(ViaLite {
-        host: via.sent_by().host().as_bytes(),
-        params: via.params(),
-    })
-}
 
 /// Transports registered for Via (RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1).
 const TRANSPORTS: [&[u8]; 7] = [b"UDP", b"TCP", b"TLS", b"SCTP", b"TLS-SCTP", b"WS", b"WSS"];
@@ -55,8 +37,8 @@ fn is_ipv6(v: &[u8]) -> bool {
 }
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for (n, e) in f.resp.headers().elements(KnownHeader::Via).enumerate() {
-        match e.parse::<Via<'_>>() {
+    for (n, e) in f.elements(KnownHeader::Via).enumerate() {
+        match f.sheet.via(e.bytes, e.span.start) {
             Ok(via) => check_one(out, &via, n == 0),
             Err(err) => {
                 let (rule, span, text) = via_failure(e.bytes, e.span.start, err.offset());
@@ -307,35 +289,7 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn parse_via_table() {
-        let v = parse_via(
-            b"SIP / 2.0 / UDP [2001:db8::1]:5070 ;branch=z9hG4bK1;rport",
-            10,
-        )
-        .unwrap();
-        assert_eq!(v.host, b"[2001:db8::1]");
-        let b = v.params.get("branch").unwrap();
-        assert_eq!(b.value(), Some(&b"z9hG4bK1"[..]));
-        assert_eq!((b.span().start, b.span().end), (46, 61));
-        assert!(v.params.get("rport").unwrap().value().is_none());
-        for bad in [
-            &b""[..],
-            b"SIP/2.0 host",
-            b"SIP/2.0/UDP",
-            b"SIP/2.0/UDP host:99999",
-            b"SIP/2.0/UDP [::1",
-            b"SIP/2.0/UDP host junk",
-            b"SIP/2.0/UDPhost",
-        ] {
-            assert!(
-                parse_via(bad, 0).is_err(),
-                "{:?}",
-                String::from_utf8_lossy(bad)
-            );
-        }
-    }
+    use crate::header::typed::TypedHeader;
 
     #[test]
     fn via_failure_names_the_part() {
