@@ -232,7 +232,7 @@ fn header_param_repeated<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
         for e in f.elements(k) {
             if let Some(p) = f
                 .addr_params(e.bytes, e.span.start)
-                .and_then(|p| p.first_repeated())
+                .and_then(super::facts::first_repeated)
             {
                 out.emit(
                     r::HEADER_PARAM_REPEATED,
