@@ -29,7 +29,7 @@ use crate::header::{Element, Header, HeaderIter, Headers, KnownHeader, Param, Pa
 /// hit and never moved while scanning.
 pub(crate) struct Memo<T: Copy, const N: usize> {
     len: Cell<usize>,
-    keys: [Cell<u32>; N],
+    keys: [Cell<u64>; N],
     vals: [OnceCell<T>; N],
 }
 
@@ -42,14 +42,15 @@ impl<T: Copy, const N: usize> Memo<T, N> {
         }
     }
 
-    /// The value stored under `key`, else `make()`, stored when a slot is
-    /// free.
+    /// The value stored under `key` (a value's start and length, or a
+    /// header index and 0), else `make()`, stored when a slot is free.
     #[inline]
-    pub(crate) fn get_or(&self, key: usize, make: impl FnOnce() -> T) -> T {
+    pub(crate) fn get_or(&self, key: (usize, usize), make: impl FnOnce() -> T) -> T {
         let len = self.len.get();
-        let Ok(key) = u32::try_from(key) else {
+        let (Ok(a), Ok(b)) = (u32::try_from(key.0), u32::try_from(key.1)) else {
             return make();
         };
+        let key = u64::from(a) << 32 | u64::from(b);
         for (k, v) in self.keys[..len].iter().zip(&self.vals) {
             if k.get() == key {
                 if let Some(v) = v.get() {
@@ -83,7 +84,6 @@ type Parsed<T> = Result<T, HeaderValueError>;
 pub(crate) struct Sheet<'a> {
     headers: Headers<'a>,
     first: Memo<Option<Header<'a>>, ROW_SLOTS>,
-    name_addr: Memo<Parsed<NameAddr<'a>>, ADDR_SLOTS>,
     contact: Memo<Parsed<Contact<'a>>, ADDR_SLOTS>,
     record_route: Memo<Parsed<RecordRoute<'a>>, ADDR_SLOTS>,
     from: Memo<Parsed<FromHeader<'a>>, 1>,
@@ -116,7 +116,6 @@ impl<'a> Sheet<'a> {
         Sheet {
             headers,
             first: Memo::new(),
-            name_addr: Memo::new(),
             contact: Memo::new(),
             record_route: Memo::new(),
             from: Memo::new(),
@@ -136,7 +135,7 @@ impl<'a> Sheet<'a> {
         if !self.headers.contains(k) {
             return None;
         }
-        self.first.get_or(k.index(), || self.headers.get(k))
+        self.first.get_or((k.index(), 0), || self.headers.get(k))
     }
 
     /// Every row of `k`, in order.
@@ -160,39 +159,65 @@ impl<'a> Sheet<'a> {
 
     /// `v` (at absolute offset `base`) read as `name-addr / addr-spec`
     /// followed by header parameters.
+    ///
+    /// One reading serves every header: the From or To reading when `v` is
+    /// that row's value and it parses, else the Contact reading (for any
+    /// value but `*`, `Contact::parse` is exactly this parse).
     pub(crate) fn name_addr(&self, v: &'a [u8], base: usize) -> Parsed<NameAddr<'a>> {
-        self.name_addr.get_or(base, || NameAddr::parse(v, base))
+        for k in [KnownHeader::From, KnownHeader::To] {
+            let Some(h) = self.first(k) else { continue };
+            if h.value_span().start != base || h.value().len() != v.len() {
+                continue;
+            }
+            let read = if k == KnownHeader::From {
+                self.read_from(v, base).map(|x| *x.name_addr())
+            } else {
+                self.read_to(v, base).map(|x| *x.name_addr())
+            };
+            if read.is_ok() {
+                return read;
+            }
+        }
+        match self.contact(v, base) {
+            Ok(c) => match c.name_addr() {
+                Some(n) => Ok(*n),
+                None => NameAddr::parse(v, base),
+            },
+            Err(e) => Err(e),
+        }
     }
 
     /// `v` read as one Contact value.
     pub(crate) fn contact(&self, v: &'a [u8], base: usize) -> Parsed<Contact<'a>> {
         use crate::header::typed::TypedHeader;
-        self.contact.get_or(base, || Contact::parse(v, base))
+        self.contact
+            .get_or((base, v.len()), || Contact::parse(v, base))
     }
 
     /// `v` read as one Record-Route value.
     pub(crate) fn record_route(&self, v: &'a [u8], base: usize) -> Parsed<RecordRoute<'a>> {
         use crate::header::typed::TypedHeader;
         self.record_route
-            .get_or(base, || RecordRoute::parse(v, base))
+            .get_or((base, v.len()), || RecordRoute::parse(v, base))
     }
 
     /// `v` read as a From value.
     pub(crate) fn read_from(&self, v: &'a [u8], base: usize) -> Parsed<FromHeader<'a>> {
         use crate::header::typed::TypedHeader;
-        self.from.get_or(base, || FromHeader::parse(v, base))
+        self.from
+            .get_or((base, v.len()), || FromHeader::parse(v, base))
     }
 
     /// `v` read as a To value.
     pub(crate) fn read_to(&self, v: &'a [u8], base: usize) -> Parsed<ToHeader<'a>> {
         use crate::header::typed::TypedHeader;
-        self.to.get_or(base, || ToHeader::parse(v, base))
+        self.to.get_or((base, v.len()), || ToHeader::parse(v, base))
     }
 
     /// `v` read as one Via value.
     pub(crate) fn via(&self, v: &'a [u8], base: usize) -> Parsed<Via<'a>> {
         use crate::header::typed::TypedHeader;
-        self.via.get_or(base, || Via::parse(v, base))
+        self.via.get_or((base, v.len()), || Via::parse(v, base))
     }
 }
 
@@ -238,15 +263,17 @@ mod tests {
             calls.set(calls.get() + 1);
             v
         };
-        assert_eq!(m.get_or(10, || make(1)), 1);
-        assert_eq!(m.get_or(10, || make(99)), 1);
-        assert_eq!(m.get_or(20, || make(2)), 2);
+        assert_eq!(m.get_or((10, 1), || make(1)), 1);
+        assert_eq!(m.get_or((10, 1), || make(99)), 1);
+        assert_eq!(m.get_or((20, 1), || make(2)), 2);
         assert_eq!(calls.get(), 2);
         // Full: computed every time, still right.
-        assert_eq!(m.get_or(30, || make(3)), 3);
-        assert_eq!(m.get_or(30, || make(3)), 3);
+        assert_eq!(m.get_or((30, 1), || make(3)), 3);
+        assert_eq!(m.get_or((30, 1), || make(3)), 3);
         assert_eq!(calls.get(), 4);
-        assert_eq!(m.get_or(20, || make(99)), 2);
+        assert_eq!(m.get_or((20, 1), || make(99)), 2);
+        // Same start, another length: another value.
+        assert_eq!(m.get_or((10, 2), || make(5)), 5);
     }
 
     #[test]
@@ -288,5 +315,15 @@ mod tests {
         let (v, base) = (to.value(), to.value_span().start);
         assert_eq!(s.read_to(v, base), s.read_to(v, base));
         assert!(s.read_to(v, base).unwrap().tag().is_some());
+        // The name-addr reading of a From/To value or a Contact is the
+        // typed NameAddr's.
+        for (v, base) in [
+            (v, base),
+            (&b"<sip:c@d>;x"[..], 3),
+            (&b"*"[..], 0),
+            (&b"<sip:"[..], 0),
+        ] {
+            assert_eq!(s.name_addr(v, base), NameAddr::parse(v, base));
+        }
     }
 }
