@@ -1,10 +1,19 @@
-//! The checks, grouped by the class of response they concern, with the
-//! syntax rules grouped by header.
+//! The checks, one file per subject: the header, or the part of the
+//! message, whose content a rule judges. The axis is the subject, not the
+//! status class, because a reader arrives with a finding about a header
+//! ("what is wrong with this Via?") and the typed value it reads decides
+//! the check; the status code is only a condition inside it. The
+//! catalogue ([`crate::validate::rules`], field `file`) names the file of
+//! every rule, found from the code by `tools/gen_catalogue.py`.
 //!
-//! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
-//! * `headers.rs` — sections 2–3: mandatory headers, CSeq, Call-ID, Contact
-//!   parameters, option tags, placement, Expires, Retry-After, RSeq,
-//!   Reason, Warning, Date.
+//! * `common.rs` — the start line, reason phrase, framing and body.
+//! * `presence.rs` — which headers a response carries (mandatory ones,
+//!   request-only ones, placement).
+//! * `cseq.rs`, `call_id.rs`, `contact.rs`, `allow.rs`, `expires.rs`,
+//!   `retry_after.rs`, `rseq.rs`, `reason.rs`, `warning.rs`, `date.rs` —
+//!   one header each.
+//! * `option_tags.rs` — Require, Supported, Unsupported option tags.
+//! * `addr_params.rs` — parameters and form of address values.
 //! * `single.rs` — `single-value-header-repeated`, and the "comma-joined"
 //!   test the single-value syntax rules share.
 //! * `addr.rs` — From, To, Reply-To, Record-Route, Route and Contact
@@ -14,14 +23,17 @@
 //!   other rules read (Allow-Events, Accept*, Content-Type,
 //!   Content-Encoding, Timestamp, Session-Expires, Security-Server,
 //!   Call-Info).
-//! * `via.rs` — section 3 Via rules, one syntax rule per part.
+//! * `via.rs` — the Via rules, one syntax rule per part.
 //! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
-//!   `server_failure.rs` — sections 4–6, by class.
-//! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
+//!   `server_failure.rs` — what a response of one class must carry (spec
+//!   sections 4–6); still the old class files, to be split by subject.
+//! * `proxy.rs`, `uac.rs` — the verdicts of a role (sections 7–8).
 //! * `request.rs` — every rule that compares with the request (`req`).
 //!
-//! Every check is a plain function over [`Facts`] (what every rule needs,
-//! computed once per response) writing to an [`Emitter`]. None allocates.
+//! Every check is a plain function over [`Facts`] writing to an
+//! [`Emitter`]; [`run`] calls them in a fixed order (the order of the
+//! findings). [`Facts`] carries the fact sheet ([`facts::Sheet`]): each
+//! header a rule needs is located and parsed at most once per response. None allocates.
 //! Header values are read with the typed parsers of
 //! [`crate::header::typed`]; when a value fails its grammar, exactly one
 //! finding reports it (that header's syntax rule, at the failing part) and
@@ -33,19 +45,31 @@
 pub(crate) mod facts;
 
 mod addr;
+mod addr_params;
+mod allow;
+mod call_id;
 mod client_failure;
 mod common;
-mod headers;
+mod contact;
+mod cseq;
+mod date;
+mod expires;
+mod option_tags;
+mod presence;
 mod provisional;
 mod proxy;
+mod reason;
 mod redirect;
 mod request;
+mod retry_after;
+mod rseq;
 mod server_failure;
 mod single;
 mod success;
 mod syntax;
 mod uac;
 mod via;
+mod warning;
 
 use crate::header::param::Params;
 use crate::header::typed::{CSeq, ContentType, NameAddr, TypedHeader};
@@ -173,7 +197,22 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     let facts = Facts::build(seed.resp, seed.ctx, &sheet);
     let f = &facts;
     common::check(f, out);
-    headers::check(f, out);
+    presence::mandatory(f, out);
+    cseq::cseq(f, out);
+    call_id::call_id(f, out);
+    addr_params::header_param_repeated(f, out);
+    addr_params::addr_spec_needs_angle_brackets(f, out);
+    presence::placement(f, out);
+    contact::contact(f, out);
+    option_tags::option_tag_syntax(f, out);
+    option_tags::option_tag_unknown(f, out);
+    allow::allow_syntax(f, out);
+    expires::expires_syntax(f, out);
+    retry_after::retry_after(f, out);
+    rseq::rseq_range(f, out);
+    reason::reason_header(f, out);
+    warning::warning(f, out);
+    date::date_syntax(f, out);
     single::check(f, out);
     addr::check(f, out);
     syntax::check(f, out);
@@ -195,6 +234,15 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
 /// parameters stay silent rather than guess.
 pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     NameAddr::parse(v, base).ok().map(|n| n.params())
+}
+
+/// The value's span, or the row's when the value is empty.
+pub(crate) fn value_or_row(h: &Header<'_>) -> Span {
+    if h.value().is_empty() {
+        h.span()
+    } else {
+        h.value_span()
+    }
 }
 
 /// `1*DIGIT` as a number, `None` when not all digits; `Some(u64::MAX)`
