@@ -1,6 +1,7 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
+use crate::error::HeaderValueError;
 use crate::header::typed::{
     AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute,
     Supported, Timestamp, TypedHeader, Via,
@@ -116,8 +117,10 @@ fn same_params<'a>(
 /// request captured on the way in lacks them. Read with the typed [`Via`];
 /// a value that does not parse counts as the same (the Via syntax rules
 /// report the response's, and a request's is skipped, as without `req`).
-fn same_via(a: &[u8], b: &[u8]) -> bool {
-    let (Ok(x), Ok(y)) = (Via::parse(a, 0), Via::parse(b, 0)) else {
+///
+/// `b` is the response's value as the fact sheet read it.
+fn same_via(a: &[u8], b: Result<Via<'_>, HeaderValueError>) -> bool {
+    let (Ok(x), Ok(y)) = (Via::parse(a, 0), b) else {
         return true;
     };
     let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
@@ -140,8 +143,10 @@ fn same_via(a: &[u8], b: &[u8]) -> bool {
 /// user part differs in case alone, which this rule then misses rather
 /// than report wrongly. A value that does not parse counts as the same:
 /// its syntax rule reports it.
-fn same_addr(a: &[u8], b: &[u8]) -> bool {
-    let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), NameAddr::parse(b, 0)) else {
+///
+/// `b` is the response's value as the fact sheet read it.
+fn same_addr(a: &[u8], b: Result<NameAddr<'_>, HeaderValueError>) -> bool {
+    let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), b) else {
         // `name-addr-syntax` reports the response's; a request value that
         // does not parse is skipped, as without `req`.
         return true;
@@ -167,9 +172,8 @@ fn copied_headers<S: FindingSink + ?Sized>(
         return;
     }
     let rh = req.headers();
-    let sh = f.resp.headers();
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
-        if let (Some(a), Some(b)) = (rh.get(k), sh.get(k)) {
+        if let (Some(a), Some(b)) = (rh.get(k), f.first(k)) {
             // A value that does not parse is its syntax rule's (or, in the
             // request, skipped): not compared.
             let parses = |h: &crate::header::Header<'_>| {
@@ -184,7 +188,10 @@ fn copied_headers<S: FindingSink + ?Sized>(
                 || !parses(&b)
                 || match k {
                     KnownHeader::CallId => a.value() == b.value(),
-                    KnownHeader::From => same_addr(a.value(), b.value()),
+                    KnownHeader::From => same_addr(
+                        a.value(),
+                        f.sheet.name_addr(b.value(), b.value_span().start),
+                    ),
                     _ => eq_lws(a.value(), b.value()),
                 };
             if !same {
@@ -196,11 +203,19 @@ fn copied_headers<S: FindingSink + ?Sized>(
             }
         }
     }
-    if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), sh.get(KnownHeader::To)) {
+    if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), f.first(KnownHeader::To)) {
         let same = if headers_to_tag(rh) == Some(true) {
-            same_addr(a.value(), b.value())
+            same_addr(
+                a.value(),
+                f.sheet.name_addr(b.value(), b.value_span().start),
+            )
         } else {
-            match (addr_uri(a.value()), addr_uri(b.value())) {
+            let resp_uri = f
+                .sheet
+                .name_addr(b.value(), b.value_span().start)
+                .ok()
+                .map(|n| n.uri().as_bytes());
+            match (addr_uri(a.value()), resp_uri) {
                 (Some(x), Some(y)) => x == y,
                 _ => true,
             }
@@ -217,11 +232,11 @@ fn copied_headers<S: FindingSink + ?Sized>(
         }
     }
     let mut rv = rh.elements(KnownHeader::Via);
-    let mut sv = sh.elements(KnownHeader::Via);
+    let mut sv = f.elements(KnownHeader::Via);
     loop {
         match (rv.next(), sv.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if same_via(a.bytes, b.bytes) => {}
+            (Some(a), Some(b)) if same_via(a.bytes, f.sheet.via(b.bytes, b.span.start)) => {}
             (_, b) => {
                 let span = b.map_or(f.status_line, |b| b.span);
                 out.emit(
