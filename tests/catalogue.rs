@@ -189,3 +189,35 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
         assert!(api.contains(named), "{id}: {api}");
     }
 }
+
+/// Every rule `validate` checks names the file that reports it, and that
+/// file exists and names the rule's handle (`r::CONST`): a reader goes from
+/// an id to its code without grep. The catalogue shown in the rustdoc
+/// (`src/validate/catalogue.md`) lists the same file.
+#[test]
+fn checked_rules_name_their_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let md = std::fs::read_to_string(root.join("src/validate/catalogue.md")).unwrap();
+    for info in rules() {
+        if info.status != RuleStatus::Checked {
+            continue;
+        }
+        assert!(!info.file.is_empty(), "{}: no file", info.id);
+        let mut constant = info.id.to_ascii_uppercase().replace('-', "_");
+        if constant.as_bytes()[0].is_ascii_digit() {
+            constant.insert_str(0, "R_");
+        }
+        for file in info.file.split(", ") {
+            let text = std::fs::read_to_string(root.join(file))
+                .unwrap_or_else(|e| panic!("{}: {file}: {e}", info.id));
+            assert!(
+                text.contains(&format!("r::{constant}")),
+                "{}: {file} does not name r::{constant}",
+                info.id
+            );
+        }
+        let row = format!("| `{}` |", info.id);
+        let line = md.lines().find(|l| l.starts_with(&row)).unwrap();
+        assert!(line.contains(info.file), "{}: catalogue.md row", info.id);
+    }
+}

@@ -1,11 +1,12 @@
-//! The rule catalogue: every rule of `spec/response-rules.md` (sections 1
-//! to 8), with its default severity, RFC cite, needed context and whether
-//! this crate checks it yet.
+//! The rule catalogue: every rule of the SIP response rule table (sections
+//! 1 to 8), with its default severity, RFC cite, needed context, whether
+//! this crate checks it yet and the file that does; [`rules`] shows it.
 //!
 //! Rule ids are public API: users filter and override findings by id, so an
 //! id is spelled exactly as in the spec and never renamed. The table itself
-//! lives in the generated `table.rs` (see `tools/gen_catalogue.py`);
-//! `tests/catalogue.rs` checks it against a byte-exact copy of the spec.
+//! is generated (`table.rs` and `catalogue.md`, by `tools/gen_catalogue.py`
+//! from the repository's `tests/data/response-rules.md`), and
+//! `tests/catalogue.rs` checks it against that copy of the spec.
 
 use core::fmt;
 
@@ -139,6 +140,11 @@ pub struct RuleInfo {
     /// severity its RFC keyword alone would give. [`Policy::strict`](super::Policy::strict)
     /// restores it.
     pub lowered_from: Option<Severity>,
+    /// The source file(s) of this crate that check the rule (paths from
+    /// the crate root, comma-separated when several), found by
+    /// `tools/gen_catalogue.py` from the code itself; empty for a rule no
+    /// code here reports (pending, needing state, or the parser's).
+    pub file: &'static str,
 }
 
 /// A handle to one catalogue rule: a small `Copy` index, so findings stay
@@ -194,6 +200,12 @@ impl fmt::Display for Rule {
 }
 
 /// Every rule of the spec (sections 1 to 8), in spec order.
+///
+/// The catalogue, generated from the spec table by `tools/gen_catalogue.py`
+/// (status as of this version; "Checked in" is the file that reports the
+/// rule):
+///
+#[doc = include_str!("catalogue.md")]
 pub fn rules() -> &'static [RuleInfo] {
     &RULES
 }

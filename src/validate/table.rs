@@ -17,6 +17,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Status line is not exactly version SP code SP phrase CRLF.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "status-line-missing-reason-sp",
@@ -26,6 +27,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Status code is followed by CRLF with no SP before the (empty) phrase.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "sip-version-not-2-0",
@@ -35,6 +37,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "SIP-Version is something other than SIP/2.0.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "sip-version-not-uppercase",
@@ -44,6 +47,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "SIP-Version is SIP/2.0 only when case is ignored.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "status-code-not-3-digits",
@@ -53,6 +57,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Status code is not exactly three ASCII digits.",
         status: RuleStatus::CheckedBy("the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "status-code-class-invalid",
@@ -62,6 +67,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Status code's first digit is outside 1..6.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "status-code-unregistered",
@@ -71,6 +77,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Status code is not in the IANA registry (treated as x00, or 183 for 1xx).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "status-code-rfc2543-legacy",
@@ -80,6 +87,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Status code 409 or 411 exists only in RFC 2543.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "reason-phrase-ctl",
@@ -89,6 +97,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason phrase contains a control octet other than HTAB.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "reason-phrase-outside-grammar",
@@ -98,6 +107,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason phrase contains a printable character the grammar excludes.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "reason-phrase-bad-utf8",
@@ -107,6 +117,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason phrase is not valid UTF-8.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "reason-phrase-nondefault",
@@ -116,6 +127,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason phrase differs from the registry default (on request only).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "reason-phrase-specific",
@@ -125,6 +137,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason phrase of 400/480/484 is only the generic default text.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "line-ending-not-crlf",
@@ -134,6 +147,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A head line ends in a bare LF or bare CR.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "header-block-unterminated",
@@ -143,6 +157,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No empty line ends the header section.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "header-line-malformed",
@@ -152,6 +167,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A header line is not name HCOLON value.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-length-missing-stream",
@@ -161,6 +177,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No Content-Length on a TCP or TLS connection.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-length-missing-datagram",
@@ -170,6 +187,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No Content-Length on UDP or SCTP.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-length-syntax",
@@ -179,6 +197,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Content-Length value is not plain digits that fit an integer.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-length-multiple",
@@ -188,6 +207,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "More than one Content-Length value or row.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-length-exceeds-body",
@@ -197,6 +217,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Content-Length is larger than the octets after the empty line.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-length-short",
@@ -206,6 +227,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A datagram carries octets beyond Content-Length.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-type-missing",
@@ -215,6 +237,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Non-empty body without Content-Type.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "chunked-encoding",
@@ -224,6 +247,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "HTTP chunked transfer coding is used.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "content-encoding-not-accepted",
@@ -233,6 +257,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Content-Encoding not offered in the request's Accept-Encoding.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "udp-size-info",
@@ -242,6 +267,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Message over UDP is large enough to risk IP fragmentation.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/common.rs",
     },
     RuleInfo {
         id: "via-required",
@@ -251,6 +277,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No Via header.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "from-required",
@@ -260,6 +287,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No From header.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "to-required",
@@ -269,6 +297,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No To header.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "call-id-required",
@@ -278,6 +307,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No Call-ID header.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "cseq-required",
@@ -287,6 +317,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "No CSeq header.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "copied-headers-mismatch",
@@ -296,6 +327,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "From, To, Call-ID, CSeq or Via differ from the request's.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "to-tag-missing",
@@ -305,6 +337,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A response other than 100 has no To tag.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr.rs",
     },
     RuleInfo {
         id: "to-tag-inconsistent",
@@ -314,6 +347,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "One UAS used different To tags for one request.",
         status: RuleStatus::NeedsState("other responses from the same UAS to the same request"),
         lowered_from: Some(Severity::Error),
+        file: "",
     },
     RuleInfo {
         id: "from-tag-missing",
@@ -323,6 +357,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "From has no tag (an RFC 2543-style UAC).",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/addr.rs",
     },
     RuleInfo {
         id: "single-value-header-repeated",
@@ -332,6 +367,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A header that is not a list appears twice or holds comma-joined values.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/single.rs",
     },
     RuleInfo {
         id: "auth-challenge-comma-combined",
@@ -341,6 +377,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Several auth challenges combined on one row with commas.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "header-param-repeated",
@@ -350,6 +387,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "One parameter name appears twice in a header value.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr_params.rs, src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "addr-spec-needs-angle-brackets",
@@ -359,6 +397,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Bare addr-spec whose URI needs angle brackets.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr_params.rs",
     },
     RuleInfo {
         id: "cseq-syntax",
@@ -368,6 +407,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "CSeq is not a number followed by a method.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/cseq.rs",
     },
     RuleInfo {
         id: "cseq-number-overflow",
@@ -377,6 +417,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "CSeq number does not fit 32 unsigned bits.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/cseq.rs",
     },
     RuleInfo {
         id: "cseq-number-2-31",
@@ -386,6 +427,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "CSeq number is 2^31 or larger.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/cseq.rs",
     },
     RuleInfo {
         id: "cseq-method-ack",
@@ -395,6 +437,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "CSeq method is ACK, which never gets a response.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/cseq.rs",
     },
     RuleInfo {
         id: "cseq-method-case",
@@ -404,6 +447,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "CSeq method is a case variant of a registered method.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/cseq.rs",
     },
     RuleInfo {
         id: "cseq-method-unknown",
@@ -413,6 +457,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "CSeq method is an extension method.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/cseq.rs",
     },
     RuleInfo {
         id: "call-id-empty-or-ws",
@@ -422,6 +467,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Call-ID is empty or holds whitespace or controls.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/call_id.rs",
     },
     RuleInfo {
         id: "call-id-chars",
@@ -431,6 +477,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Call-ID is not word [\"@\" word].",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/call_id.rs",
     },
     RuleInfo {
         id: "via-sent-protocol",
@@ -440,6 +487,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via sent-protocol is not SIP/2.0/transport.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-sent-by-syntax",
@@ -449,6 +497,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via sent-by is missing or not host [\":\" port].",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-transport-unknown",
@@ -458,6 +507,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via transport is not a registered one.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-branch-missing",
@@ -467,6 +517,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A Via value has no branch.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-branch-no-magic-cookie",
@@ -476,6 +527,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via branch lacks the z9hG4bK prefix.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-branch-cookie-only",
@@ -485,6 +537,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via branch is just the magic cookie.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-received-syntax",
@@ -494,6 +547,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via received is not a plain IPv4 or IPv6 address.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-ttl-range",
@@ -503,6 +557,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Via ttl is outside 0..255.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-param-syntax",
@@ -512,6 +567,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A Via parameter breaks its production (branch not a token, bad maddr/rport, not a generic-param).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "via-rport-empty",
@@ -521,6 +577,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Top Via rport was not filled in by the server.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/via.rs",
     },
     RuleInfo {
         id: "name-addr-syntax",
@@ -530,6 +587,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "From/To/Reply-To/Record-Route/Route value does not match its name-addr grammar.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr.rs",
     },
     RuleInfo {
         id: "tag-param-empty",
@@ -539,6 +597,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "From/To tag parameter has no value; the header counts as untagged.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr.rs",
     },
     RuleInfo {
         id: "warning-header-syntax",
@@ -548,6 +607,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Warning value is not code SP agent SP quoted text.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/warning.rs",
     },
     RuleInfo {
         id: "warning-code-not-3xx",
@@ -557,6 +617,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Warning code is not a 3xx SIP warning.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/warning.rs",
     },
     RuleInfo {
         id: "warning-code-unregistered",
@@ -566,6 +627,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Warning code is not a registered 3xx value.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/warning.rs",
     },
     RuleInfo {
         id: "warning-399",
@@ -575,6 +637,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Warning 399 is present: take no automated action.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/warning.rs",
     },
     RuleInfo {
         id: "retry-after-syntax",
@@ -584,6 +647,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Retry-After is not delta-seconds with optional comment and params.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/retry_after.rs",
     },
     RuleInfo {
         id: "retry-after-overlarge",
@@ -593,6 +657,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Retry-After exceeds 2^32-1.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/retry_after.rs",
     },
     RuleInfo {
         id: "retry-after-unexpected-code",
@@ -602,6 +667,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Retry-After on a code where it has no defined meaning.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/retry_after.rs",
     },
     RuleInfo {
         id: "date-syntax",
@@ -611,6 +677,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Date is not an RFC 1123 date in GMT.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/date.rs",
     },
     RuleInfo {
         id: "expires-syntax",
@@ -620,6 +687,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Expires or Min-Expires is not delta-seconds.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/expires.rs",
     },
     RuleInfo {
         id: "timestamp-syntax",
@@ -629,6 +697,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Timestamp is not digits [\".\" digits] with an optional delay.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "contact-syntax",
@@ -638,6 +707,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact value is neither * nor a name-addr/addr-spec with generic parameters.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr.rs",
     },
     RuleInfo {
         id: "contact-expires-param-invalid",
@@ -647,6 +717,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact expires parameter is not delta-seconds.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/addr.rs, src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "contact-q-invalid",
@@ -656,6 +727,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact q is not a qvalue.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/addr.rs, src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "contact-star",
@@ -665,6 +737,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact is the * wildcard in a response.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "contact-params-outside-register-3xx",
@@ -674,6 +747,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact q/expires where they mean nothing.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "allow-syntax",
@@ -683,6 +757,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Allow is not a comma list of methods.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/allow.rs",
     },
     RuleInfo {
         id: "allow-events-syntax",
@@ -692,6 +767,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Allow-Events row is empty or an entry is not an event-type.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "accept-syntax",
@@ -701,6 +777,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Accept entry is not a media-range with accept-params.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "accept-encoding-syntax",
@@ -710,6 +787,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Accept-Encoding entry is not a content-coding (or *) with accept-params.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "accept-language-syntax",
@@ -719,6 +797,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Accept-Language entry is not a language-range with accept-params.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "content-type-syntax",
@@ -728,6 +807,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Content-Type is not type/subtype with attribute=value parameters.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "content-encoding-syntax",
@@ -737,6 +817,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Content-Encoding row is empty or an entry is not a token.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "option-tag-syntax",
@@ -746,6 +827,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Require/Supported/Unsupported entry is not a token.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/option_tags.rs",
     },
     RuleInfo {
         id: "option-tag-unknown",
@@ -755,6 +837,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Option tag is not IANA registered.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/option_tags.rs",
     },
     RuleInfo {
         id: "require-tag-not-supported-by-uac",
@@ -764,6 +847,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Require names an extension the request did not offer.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "reason-header-syntax",
@@ -773,6 +857,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason value does not match RFC 3326.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/reason.rs",
     },
     RuleInfo {
         id: "reason-header-duplicate-protocol",
@@ -782,6 +867,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "More than one Reason value for SIP or for Q.850.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/reason.rs",
     },
     RuleInfo {
         id: "session-expires-syntax",
@@ -791,6 +877,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Session-Expires is not delta-seconds with se-params (refresher uas/uac).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "security-server-syntax",
@@ -800,6 +887,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Security-Server row is empty or a mechanism/parameter breaks its production.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "auth-challenge-syntax",
@@ -809,6 +897,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "WWW-/Proxy-Authenticate row is not one well-formed challenge.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "call-info-syntax",
@@ -818,6 +907,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Call-Info entry is not <absoluteURI> with info-params.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/syntax.rs",
     },
     RuleInfo {
         id: "reason-header-in-100",
@@ -827,6 +917,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reason in a hop-by-hop 100.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "request-header-in-response",
@@ -836,6 +927,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A request-only header is present.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "max-forwards-in-response",
@@ -845,6 +937,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Max-Forwards is present in a response.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "event-in-response",
@@ -854,6 +947,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Event header in a response.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "subscription-state-in-response",
@@ -863,6 +957,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Subscription-State header in a response.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "min-se-outside-422",
@@ -872,6 +967,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Min-SE in a response other than 422.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "session-expires-placement",
@@ -881,6 +977,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Session-Expires outside a 2xx to INVITE or UPDATE.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "rseq-outside-1xx",
@@ -890,6 +987,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "RSeq in a 100 or a final response.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "record-route-unexpected-code",
@@ -899,6 +997,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Record-Route outside 18x and 2xx.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "error-info-unexpected-code",
@@ -908,6 +1007,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Error-Info in a 1xx or 2xx.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "authentication-info-unexpected-code",
@@ -917,6 +1017,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Authentication-Info outside 2xx.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "unsupported-unexpected-code",
@@ -926,6 +1027,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Unsupported outside 420.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "alert-info-unexpected-code",
@@ -935,6 +1037,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Alert-Info outside a non-100 1xx to INVITE.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "min-expires-unexpected-code",
@@ -944,6 +1047,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Min-Expires outside 423.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "security-server-unexpected-code",
@@ -953,6 +1057,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Security-Server outside 421 and 494.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "register-only-headers-elsewhere",
@@ -962,6 +1067,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Path, Service-Route or Flow-Timer outside a 2xx to REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/presence.rs",
     },
     RuleInfo {
         id: "recv-info-without-request",
@@ -971,6 +1077,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Recv-Info in 1xx/2xx though the request had none.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "1xx-to-non-invite",
@@ -980,6 +1087,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Non-100 provisional response to a non-INVITE request.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "100-non-invite-udp-early",
@@ -989,6 +1097,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "100 to a non-INVITE over UDP sent too early.",
         status: RuleStatus::NeedsState("capture timing of the request and the 100 (Timer E)"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "1xx-from-stateless-uas",
@@ -998,6 +1107,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Provisional response from a stateless element.",
         status: RuleStatus::NeedsState("knowledge of whether the responder acted statelessly"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "1xx-early-dialog-contact",
@@ -1007,6 +1117,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog-creating provisional response to INVITE has no Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "1xx-100rel-consistency",
@@ -1016,6 +1127,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Require 100rel and RSeq do not go together.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "100-not-reliable",
@@ -1025,6 +1137,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A 100 is sent reliably.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "rseq-range",
@@ -1034,6 +1147,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "RSeq outside 1..2^32-1 (or first above 2^31-1).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/rseq.rs",
     },
     RuleInfo {
         id: "reliable-1xx-without-request-support",
@@ -1043,6 +1157,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reliable 1xx though the request did not offer 100rel.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "invite-provisional-refresh",
@@ -1052,6 +1167,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "INVITE pending over a minute without a provisional.",
         status: RuleStatus::NeedsState("timing of the provisional responses of the INVITE transaction"),
         lowered_from: Some(Severity::Error),
+        file: "",
     },
     RuleInfo {
         id: "2xx-dialog-contact",
@@ -1061,6 +1177,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog 2xx has no Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs, src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "dialog-contact-single-sip-uri",
@@ -1070,6 +1187,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog Contact is not exactly one SIP or SIPS URI.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "dialog-contact-sips",
@@ -1079,6 +1197,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog Contact is not SIPS although the request was.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "dialog-record-route-copy",
@@ -1088,6 +1207,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog Record-Route is not the request's, in order.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "2xx-invite-allow-supported",
@@ -1097,6 +1217,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "2xx to INVITE lacks Allow or Supported.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-invite-sdp",
@@ -1106,6 +1227,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "2xx to INVITE lacks the offer or answer it owes.",
         status: RuleStatus::NeedsState("the request and earlier responses (offer/answer state)"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "3xx-contact-expected",
@@ -1115,6 +1237,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "300/301/302 lists no Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/redirect.rs",
     },
     RuleInfo {
         id: "3xx-redirect-to-self",
@@ -1124,6 +1247,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Redirect Contact equals the request URI.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "302-no-expiry-no-cache",
@@ -1133,6 +1257,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "302 without expiry: do not cache the contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/redirect.rs",
     },
     RuleInfo {
         id: "305-contact-proxy",
@@ -1142,6 +1267,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "305 has no Contact naming the proxy.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/redirect.rs",
     },
     RuleInfo {
         id: "305-uas-only",
@@ -1151,6 +1277,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "305 generated by a proxy.",
         status: RuleStatus::NeedsState("knowledge of whether a proxy generated the 305"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "380-body-expected",
@@ -1160,6 +1287,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "380 without a body describing alternatives.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/redirect.rs",
     },
     RuleInfo {
         id: "6xx-from-registrar",
@@ -1169,6 +1297,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "6xx to a REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "2xx-register-contact-expires",
@@ -1178,6 +1307,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "REGISTER 2xx Contact binding without expires.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-register-date",
@@ -1187,6 +1317,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "REGISTER 2xx without Date.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "register-response-record-route",
@@ -1196,6 +1327,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Record-Route in a response to REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-register-expires-longer",
@@ -1205,6 +1337,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Registrar granted a longer expiry than asked.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "2xx-subscribe-expires",
@@ -1214,6 +1347,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "SUBSCRIBE 2xx without Expires.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-subscribe-expires-longer",
@@ -1223,6 +1357,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "SUBSCRIBE 2xx Expires above the requested value.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "204-subscribe-in-dialog",
@@ -1232,6 +1367,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "204 outside an in-dialog SUBSCRIBE.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs, src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-publish-expires-etag",
@@ -1241,6 +1377,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "PUBLISH 2xx lacks Expires or a single SIP-ETag.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "contact-in-publish-response",
@@ -1250,6 +1387,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact in a 1xx/2xx to PUBLISH.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "publish-response-record-route",
@@ -1259,6 +1397,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Record-Route in a response to PUBLISH.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-message-no-body-no-contact",
@@ -1268,6 +1407,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "MESSAGE 2xx with a body or Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "202-deprecated",
@@ -1277,6 +1417,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "202 to SUBSCRIBE, NOTIFY or REFER.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-options-capabilities",
@@ -1286,6 +1427,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "OPTIONS 200 lacks capability headers.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "contact-in-2xx-bye-cancel",
@@ -1295,6 +1437,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact in a 2xx to BYE or CANCEL.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-session-expires-refresher",
@@ -1304,6 +1447,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Session-Expires in 2xx has no refresher.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-session-expires-min",
@@ -1313,6 +1457,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Session-Expires in 2xx below 90 or the request's bounds.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-refresher-uac-require-timer",
@@ -1322,6 +1467,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "refresher=uac without Require timer.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/success.rs",
     },
     RuleInfo {
         id: "2xx-refresher-uas-require-timer",
@@ -1331,6 +1477,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "refresher=uas without Require timer though offered.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "recv-info-in-18x-2xx",
@@ -1340,6 +1487,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Reliable 18x/2xx lacks Recv-Info the request asked for.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "100-timestamp-copied",
@@ -1349,6 +1497,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "100 does not copy the request's Timestamp.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "199-to-tag",
@@ -1358,6 +1507,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 has no To tag.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "199-reason-required",
@@ -1367,6 +1517,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 lacks a SIP Reason naming the final response.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "199-no-199-option-tag",
@@ -1376,6 +1527,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 carries the 199 option tag.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "199-no-sdp",
@@ -1385,6 +1537,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 carries SDP.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/provisional.rs",
     },
     RuleInfo {
         id: "199-proxy-no-contact-rr",
@@ -1394,6 +1547,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy-generated 199 has Contact or Record-Route.",
         status: RuleStatus::NeedsState("knowledge of whether a proxy generated the 199"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "199-requires-uac-support",
@@ -1403,6 +1557,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 sent though the request did not allow it.",
         status: RuleStatus::NeedsState("the request plus knowledge of who generated the 199"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "401-www-authenticate",
@@ -1412,6 +1567,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "401 without WWW-Authenticate.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "407-proxy-authenticate",
@@ -1421,6 +1577,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "407 without Proxy-Authenticate.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "auth-challenge-no-basic",
@@ -1430,6 +1587,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Challenge uses the Basic scheme.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "auth-digest-params",
@@ -1439,6 +1597,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Digest challenge lacks realm, nonce or qop, or has a bad value.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "auth-same-realm-distinct-algorithms",
@@ -1448,6 +1607,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Two challenges share realm and algorithm.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "auth-challenge-to-ack-cancel",
@@ -1457,6 +1617,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "ACK or CANCEL is challenged.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "401-from-proxy",
@@ -1466,6 +1627,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A proxy sent 401 instead of 407.",
         status: RuleStatus::NeedsState("knowledge of whether a proxy generated the 401"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "402-reserved",
@@ -1475,6 +1637,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "402 is reserved.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "405-allow-required",
@@ -1484,6 +1647,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "405 without Allow.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "408-non-invite",
@@ -1493,6 +1657,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "408 to a non-INVITE request.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "413-retry-after",
@@ -1502,6 +1667,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "413 without Retry-After.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "415-accept-headers",
@@ -1511,6 +1677,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "415 without Accept, Accept-Encoding or Accept-Language.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "417-accept-resource-priority",
@@ -1520,6 +1687,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "417 without Accept-Resource-Priority.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "420-unsupported-required",
@@ -1529,6 +1697,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "420 without Unsupported.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "420-unsupported-matches-request",
@@ -1538,6 +1707,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "420 Unsupported lists tags the request did not require.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "421-require-required",
@@ -1547,6 +1717,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "421 without Require.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "421-not-recommended",
@@ -1556,6 +1727,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "421 is used at all.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "sec-agree-policy-require",
@@ -1565,6 +1737,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Security agreement 421/494 lacks Security-Server or Require sec-agree.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "422-min-se-required",
@@ -1574,6 +1747,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "422 without Min-SE.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "min-se-value",
@@ -1583,6 +1757,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Min-SE in 422 is not delta-seconds or below 90.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "422-method",
@@ -1592,6 +1767,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "422 to a method other than INVITE or UPDATE.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "423-min-expires-required",
@@ -1601,6 +1777,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "423 without Min-Expires.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "423-min-expires-vs-request",
@@ -1610,6 +1787,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "423 sent outside the case it is allowed for.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "424-geolocation-error",
@@ -1619,6 +1797,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "424 lacks exactly one Geolocation-Error.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "425-alertmsg-error",
@@ -1628,6 +1807,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "425 lacks exactly one AlertMsg-Error.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "identity-4xx-info",
@@ -1637,6 +1817,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Identity verification failure code (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "429-info",
@@ -1646,6 +1827,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "429 Provide Referrer Identity (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "430-at-endpoint",
@@ -1655,6 +1837,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A UA received 430 Flow Failed.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/uac.rs",
     },
     RuleInfo {
         id: "439-register-only",
@@ -1664,6 +1847,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "439 to a method other than REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "469-recv-info",
@@ -1673,6 +1857,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "469 without Recv-Info.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "470-permission-missing",
@@ -1682,6 +1867,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "470 without Permission-Missing.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "485-contact-list",
@@ -1691,6 +1877,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "485 may list alternatives (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "487-not-for-cancel",
@@ -1700,6 +1887,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "487 to a CANCEL.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "488-warning",
@@ -1709,6 +1897,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "488 to INVITE without Warning.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "489-allow-events",
@@ -1718,6 +1907,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "489 without Allow-Events.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "494-security-server",
@@ -1727,6 +1917,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "494 without Security-Server.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/client_failure.rs",
     },
     RuleInfo {
         id: "500-reinvite-retry-after",
@@ -1736,6 +1927,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "500 to an overlapping re-INVITE lacks Retry-After 0..10.",
         status: RuleStatus::NeedsState("the request and whether an earlier INVITE was still pending"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "503-retry-after",
@@ -1745,6 +1937,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "503 without Retry-After.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "555-register-only",
@@ -1754,6 +1947,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "555 to a method other than REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "580-sdp-body",
@@ -1763,6 +1957,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "580 without an SDP body.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "606-warning",
@@ -1772,6 +1967,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "606 without Warning (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "607-out-of-dialog",
@@ -1781,6 +1977,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "607 to an in-dialog request.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "608-call-info",
@@ -1790,6 +1987,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "608 without Call-Info.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "608-call-info-purpose",
@@ -1799,6 +1997,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "608 Call-Info lacks purpose=jwscard.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/server_failure.rs",
     },
     RuleInfo {
         id: "100-not-forwarded",
@@ -1808,6 +2007,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Stateful proxy about to forward a 100.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-remove-top-via",
@@ -1817,6 +2017,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Forwarded response still has this proxy's Via on top.",
         status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::MeantForUs, Refused::findings)"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-stray-response",
@@ -1826,6 +2027,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy forwarding a response that matches none of its transactions.",
         status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-late-non-invite",
@@ -1835,6 +2037,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy forwarding a late non-INVITE response.",
         status: RuleStatus::NeedsState("the proxy's server transaction state"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-forward-timing",
@@ -1844,6 +2047,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy forwarding a response at the wrong time.",
         status: RuleStatus::NeedsState("the proxy's response context (final response already sent?)"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-no-body-change",
@@ -1853,6 +2057,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy changed the body or removed headers.",
         status: RuleStatus::NeedsState("the response as received from downstream"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-to-tag-immutable",
@@ -1862,6 +2067,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy added or changed the To tag of a 1xx/2xx.",
         status: RuleStatus::NeedsState("the response as received from downstream"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-auth-aggregation",
@@ -1871,6 +2077,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy lost or reordered collected challenges.",
         status: RuleStatus::NeedsState("the other 401/407 responses of the response context"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-record-route-tls-rewrite",
@@ -1880,6 +2087,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy did not rewrite its Record-Route scheme across TLS.",
         status: RuleStatus::NeedsState("the transports the request arrived and left on"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-best-response",
@@ -1889,6 +2097,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy chose the wrong final response.",
         status: RuleStatus::NeedsState("every response of the proxy's response context"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-3xx-recursion",
@@ -1898,6 +2107,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy kept a recursed contact in the 3xx.",
         status: RuleStatus::NeedsState("the proxy's recursion decisions"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-503-forward",
@@ -1907,6 +2117,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy forwards a downstream 503.",
         status: RuleStatus::NeedsState("whether all of the proxy's branches would fail"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-6xx-handling",
@@ -1916,6 +2127,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy mishandled a 6xx.",
         status: RuleStatus::NeedsState("the branch state of the proxy's response context"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-199-forward",
@@ -1925,6 +2137,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy dropped or absorbed a 199.",
         status: RuleStatus::NeedsState("what the proxy did with a received 199"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-424-unchanged",
@@ -1934,6 +2147,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy altered location data in a forwarded 424.",
         status: RuleStatus::NeedsState("the 424 as received from downstream"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-allow-events-insert",
@@ -1943,6 +2157,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy inserted Allow-Events.",
         status: RuleStatus::NeedsState("the response as received from downstream"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-path-service-route-unaltered",
@@ -1952,6 +2167,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy changed Path or Service-Route.",
         status: RuleStatus::NeedsState("the response as received from downstream"),
         lowered_from: None,
+        file: "",
     },
     RuleInfo {
         id: "proxy-broadcast-via",
@@ -1961,6 +2177,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Next Via after the proxy's is a broadcast address.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "416-proxy-recurse",
@@ -1970,6 +2187,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy did not recurse on a 416 as it should.",
         status: RuleStatus::NeedsState("the proxy's recursion decisions"),
         lowered_from: Some(Severity::Warning),
+        file: "",
     },
     RuleInfo {
         id: "via-count-at-uac",
@@ -1979,6 +2197,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Response reaching the UAC has more than one Via.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/uac.rs",
     },
     RuleInfo {
         id: "via-top-not-ours",
@@ -1988,6 +2207,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Top Via sent-by is not this element's.",
         status: RuleStatus::Checked,
         lowered_from: None,
+        file: "src/validate/rules/uac.rs",
     },
 ];
 

@@ -9,9 +9,7 @@
 //! empty `tag` (`;tag`, `;tag=`): `tag-param-empty` reports it and the
 //! header then reads as untagged for every tag and dialog rule.
 
-use crate::header::typed::{
-    Contact, FromHeader, NameAddr, RecordRoute, Route, ToHeader, TypedHeader,
-};
+use crate::header::typed::{FromHeader, NameAddr, Route, ToHeader, TypedHeader};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::span::Span;
@@ -20,6 +18,7 @@ use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
+use super::facts::Sheet;
 use super::single::comma_joined;
 use super::via::param_at;
 use super::Facts;
@@ -57,6 +56,27 @@ pub(crate) fn read_tag(k: KnownHeader, v: &[u8], base: usize) -> Tagged {
     } else {
         ToHeader::parse(v, base).map(|h| h.tag().is_some())
     };
+    tagged(v, base, parsed)
+}
+
+/// [`read_tag`] through a fact sheet: each From/To value is parsed once.
+pub(crate) fn sheet_read_tag<'a>(
+    s: &Sheet<'a>,
+    k: KnownHeader,
+    v: &'a [u8],
+    base: usize,
+) -> Tagged {
+    let parsed = if k == KnownHeader::From {
+        s.read_from(v, base).map(|h| h.tag().is_some())
+    } else {
+        s.read_to(v, base).map(|h| h.tag().is_some())
+    };
+    tagged(v, base, parsed)
+}
+
+/// How a From/To reading (`Ok(has a tag)` or its error) reads for the tag
+/// rules.
+fn tagged(v: &[u8], base: usize, parsed: Result<bool, crate::error::HeaderValueError>) -> Tagged {
     match parsed {
         Ok(t) => Tagged::Parsed(t),
         Err(e) => {
@@ -147,6 +167,12 @@ pub(crate) fn to_tag(h: &Headers<'_>) -> Option<bool> {
     read_tag(KnownHeader::To, to.value(), to.value_span().start).has_tag()
 }
 
+/// [`to_tag`] through a fact sheet.
+pub(crate) fn sheet_to_tag(s: &Sheet<'_>) -> Option<bool> {
+    let to = s.first(KnownHeader::To)?;
+    sheet_read_tag(s, KnownHeader::To, to.value(), to.value_span().start).has_tag()
+}
+
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     from_to(f, out);
     reply_to(f, out);
@@ -173,13 +199,13 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// missing-tag findings: the value.
 fn from_to<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for k in [KnownHeader::From, KnownHeader::To] {
-        let Some(h) = f.resp.headers().get(k) else {
+        let Some(h) = f.first(k) else {
             continue;
         };
         if comma_joined(k, h.value(), h.value_span().start) {
             continue;
         }
-        let read = read_tag(k, h.value(), h.value_span().start);
+        let read = sheet_read_tag(f.sheet, k, h.value(), h.value_span().start);
         match read {
             Tagged::EmptyTag(span) => out.emit(
                 r::TAG_PARAM_EMPTY,
@@ -230,7 +256,7 @@ fn name_addr_bad<S: FindingSink + ?Sized>(
 /// the failing part.
 fn reply_to<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let k = KnownHeader::ReplyTo;
-    let Some(h) = f.resp.headers().get(k) else {
+    let Some(h) = f.first(k) else {
         return;
     };
     let (v, base) = (h.value(), h.value_span().start);
@@ -254,9 +280,11 @@ fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
         (KnownHeader::RecordRoute, Severity::Error),
         (KnownHeader::Route, Severity::Info),
     ] {
-        for e in f.resp.headers().elements(k) {
+        for e in f.elements(k) {
             let bare = if k == KnownHeader::RecordRoute {
-                e.parse::<RecordRoute<'_>>().map(|r| r.brackets_missing())
+                f.sheet
+                    .record_route(e.bytes, e.span.start)
+                    .map(|r| r.brackets_missing())
             } else {
                 e.parse::<Route<'_>>().map(|r| r.brackets_missing())
             };
@@ -281,8 +309,8 @@ fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
 /// the row when empty, else the failing value or parameter.
 fn contact_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let k = KnownHeader::Contact;
-    let values = f.resp.headers().elements(k).count();
-    for h in f.resp.headers().get_all(k) {
+    let values = f.elements(k).count();
+    for h in f.rows(k) {
         if lex::trim_lws(h.value()).is_empty() {
             out.emit(
                 r::CONTACT_SYNTAX,
@@ -292,7 +320,7 @@ fn contact_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
             continue;
         }
         for e in h.elements() {
-            match e.parse::<Contact<'_>>() {
+            match f.sheet.contact(e.bytes, e.span.start) {
                 Ok(c) if c.is_star() && values > 1 => out.emit(
                     r::CONTACT_SYNTAX,
                     Some(e.span),

@@ -120,9 +120,7 @@ fn accept_headers_415<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
 fn require_listing_421<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !f.has_value(KnownHeader::Require) {
         let span = f
-            .resp
-            .headers()
-            .get(KnownHeader::Require)
+            .first(KnownHeader::Require)
             .map_or(f.status_line, |h| h.span());
         out.emit(
             r::R_421_REQUIRE_REQUIRED,
@@ -335,7 +333,7 @@ fn digest_params<S: FindingSink + ?Sized>(
 /// True when the single-value header `k` has more than one value (rows or
 /// comma-joined).
 fn several_values(f: &Facts<'_, '_>, k: KnownHeader) -> Option<Span> {
-    let mut rows = f.resp.headers().get_all(k);
+    let mut rows = f.rows(k);
     let first = rows.next()?;
     if let Some(second) = rows.next() {
         return Some(second.span());
@@ -410,7 +408,7 @@ fn per_code<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>
                     Detail::new("422 to a method other than INVITE or UPDATE"),
                 );
             }
-            for h in f.resp.headers().get_all(KnownHeader::MinSe) {
+            for h in f.rows(KnownHeader::MinSe) {
                 let (v, base) = (h.value(), h.value_span().start);
                 let ok = MinSe::parse(v, base).is_ok_and(|m| m.value() >= 90);
                 if !ok && !comma_joined(KnownHeader::MinSe, v, base) {
@@ -514,7 +512,7 @@ fn exactly_one<S: FindingSink + ?Sized>(
 /// more is known. For 494 a missing Security-Server is left to
 /// `494-security-server`. Span: the status line.
 fn sec_agree_policy<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let sec_agree = super::has_token(f.resp, KnownHeader::Require, b"sec-agree");
+    let sec_agree = f.has_token(KnownHeader::Require, b"sec-agree");
     if f.code == 494 && !sec_agree {
         out.emit(
             r::SEC_AGREE_POLICY_REQUIRE,

@@ -366,9 +366,7 @@ fn content_length_syntax_multiple<S: FindingSink + ?Sized>(
     if let Some(span) = dev.content_length_syntax() {
         // Find the row: its value decides between "several values" and syntax.
         let row = f
-            .resp
-            .headers()
-            .get_all(KnownHeader::ContentLength)
+            .rows(KnownHeader::ContentLength)
             .find(|h| h.span() == span);
         let several = row.is_some_and(|h| {
             let v = h.value();
@@ -411,9 +409,7 @@ fn content_length_exceeds_body<S: FindingSink + ?Sized>(
 ) {
     if let Some((declared, _available)) = f.resp.deviations().body_truncated() {
         let span = f
-            .resp
-            .headers()
-            .get(KnownHeader::ContentLength)
+            .first(KnownHeader::ContentLength)
             .map_or(f.status_line, |h| h.value_span());
         out.emit(
             r::CONTENT_LENGTH_EXCEEDS_BODY,
@@ -463,7 +459,7 @@ fn content_type_missing<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
 /// HTTP/1.1 chunked transfer coding. Reported for a Transfer-Encoding row
 /// listing `chunked` (case-insensitive, RFC 3261 §7.3.1 tokens).
 fn chunked_encoding<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::TransferEncoding) {
+    for h in f.rows(KnownHeader::TransferEncoding) {
         if h.elements().any(|e| {
             let end = lex::token_end(e.bytes, 0);
             e.bytes[..end].eq_ignore_ascii_case(b"chunked")

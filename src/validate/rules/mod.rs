@@ -1,10 +1,19 @@
-//! The checks, grouped by the class of response they concern, with the
-//! syntax rules grouped by header.
+//! The checks, one file per subject: the header, or the part of the
+//! message, whose content a rule judges. The axis is the subject, not the
+//! status class, because a reader arrives with a finding about a header
+//! ("what is wrong with this Via?") and the typed value it reads decides
+//! the check; the status code is only a condition inside it. The
+//! catalogue ([`crate::validate::rules`], field `file`) names the file of
+//! every rule, found from the code by `tools/gen_catalogue.py`.
 //!
-//! * `common.rs` — spec section 1: start line, reason phrase, framing, body.
-//! * `headers.rs` — sections 2–3: mandatory headers, CSeq, Call-ID, Contact
-//!   parameters, option tags, placement, Expires, Retry-After, RSeq,
-//!   Reason, Warning, Date.
+//! * `common.rs` — the start line, reason phrase, framing and body.
+//! * `presence.rs` — which headers a response carries (mandatory ones,
+//!   request-only ones, placement).
+//! * `cseq.rs`, `call_id.rs`, `contact.rs`, `allow.rs`, `expires.rs`,
+//!   `retry_after.rs`, `rseq.rs`, `reason.rs`, `warning.rs`, `date.rs` —
+//!   one header each.
+//! * `option_tags.rs` — Require, Supported, Unsupported option tags.
+//! * `addr_params.rs` — parameters and form of address values.
 //! * `single.rs` — `single-value-header-repeated`, and the "comma-joined"
 //!   test the single-value syntax rules share.
 //! * `addr.rs` — From, To, Reply-To, Record-Route, Route and Contact
@@ -14,14 +23,17 @@
 //!   other rules read (Allow-Events, Accept*, Content-Type,
 //!   Content-Encoding, Timestamp, Session-Expires, Security-Server,
 //!   Call-Info).
-//! * `via.rs` — section 3 Via rules, one syntax rule per part.
+//! * `via.rs` — the Via rules, one syntax rule per part.
 //! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
-//!   `server_failure.rs` — sections 4–6, by class.
-//! * `proxy.rs`, `uac.rs` — sections 7–8 (role-bound).
+//!   `server_failure.rs` — what a response of one class must carry (spec
+//!   sections 4–6); still the old class files, to be split by subject.
+//! * `proxy.rs`, `uac.rs` — the verdicts of a role (sections 7–8).
 //! * `request.rs` — every rule that compares with the request (`req`).
 //!
-//! Every check is a plain function over [`Facts`] (what every rule needs,
-//! computed once per response) writing to an [`Emitter`]. None allocates.
+//! Every check is a plain function over [`Facts`] writing to an
+//! [`Emitter`]; [`run`] calls them in a fixed order (the order of the
+//! findings). [`Facts`] carries the fact sheet ([`facts::Sheet`]): each
+//! header a rule needs is located and parsed at most once per response. None allocates.
 //! Header values are read with the typed parsers of
 //! [`crate::header::typed`]; when a value fails its grammar, exactly one
 //! finding reports it (that header's syntax rule, at the failing part) and
@@ -29,31 +41,56 @@
 //! places that still locate a failing part by hand are marked `second
 //! reader`.
 
+#[path = "../facts.rs"]
+pub(crate) mod facts;
+
 mod addr;
+mod addr_params;
+mod allow;
+mod call_id;
 mod client_failure;
 mod common;
-mod headers;
+mod contact;
+mod cseq;
+mod date;
+mod expires;
+mod option_tags;
+mod presence;
 mod provisional;
 mod proxy;
+mod reason;
 mod redirect;
 mod request;
+mod retry_after;
+mod rseq;
 mod server_failure;
 mod single;
 mod success;
 mod syntax;
 mod uac;
 mod via;
+mod warning;
 
 use crate::header::param::Params;
 use crate::header::typed::{CSeq, ContentType, NameAddr, TypedHeader};
-use crate::header::KnownHeader;
+use crate::header::{Element, Header, KnownHeader};
 use crate::lex;
 use crate::message::{Request, Response};
 use crate::span::Span;
 
 use super::{Context, Emitter, FindingSink};
 
-/// What most rules need, read once from the response and the context.
+/// What `validate_into` hands to [`run`]: the response and the context.
+/// [`run`] builds the [`Facts`] from it on its own stack frame, so the fact
+/// sheet (some kilobytes of memo slots) is never moved.
+pub(crate) struct Seed<'r, 'a> {
+    resp: &'r Response<'a>,
+    ctx: &'r Context,
+}
+
+/// What the rules read: the response, the context, and the fact sheet
+/// that locates and parses each header once ([`facts`]). Every rule is a
+/// function over it.
 pub(crate) struct Facts<'r, 'a> {
     pub(crate) resp: &'r Response<'a>,
     pub(crate) ctx: &'r Context,
@@ -68,18 +105,25 @@ pub(crate) struct Facts<'r, 'a> {
     pub(crate) status_line: Span,
     /// The matching request, when the Context has one (spec context `req`).
     pub(crate) req: Option<Request<'r>>,
+    /// The response's headers, located and parsed once ([`facts`]).
+    pub(crate) sheet: &'r facts::Sheet<'a>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
-    pub(crate) fn new(resp: &'r Response<'a>, ctx: &'r Context) -> Self {
+    /// What [`run`] needs to build the facts (`validate_into` calls this).
+    #[allow(clippy::new_ret_no_self)]
+    pub(crate) fn new(resp: &'r Response<'a>, ctx: &'r Context) -> Seed<'r, 'a> {
+        Seed { resp, ctx }
+    }
+
+    fn build(resp: &'r Response<'a>, ctx: &'r Context, sheet: &'r facts::Sheet<'a>) -> Self {
         let method = match ctx.method() {
             Some(m) => Some(m.as_bytes()),
             // Read by the typed CSeq: a CSeq that does not parse (or a
             // comma-joined one) gives no method, and the method rules stay
             // silent.
-            None => resp
-                .headers()
-                .get(KnownHeader::CSeq)
+            None => sheet
+                .first(KnownHeader::CSeq)
                 .and_then(|h| CSeq::parse(h.value(), h.value_span().start).ok())
                 .map(|c| c.method().as_bytes()),
         };
@@ -90,6 +134,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             method,
             status_line: resp.status_line_span(),
             req: ctx.request(),
+            sheet,
         }
     }
 
@@ -102,19 +147,72 @@ impl<'r, 'a> Facts<'r, 'a> {
     /// True when at least one row of `k` is present (an empty row counts:
     /// several headers may legally be empty, grammar notes).
     pub(crate) fn has(&self, k: KnownHeader) -> bool {
-        self.resp.headers().contains(k)
+        self.sheet.has(k)
     }
 
     /// True when `k` has at least one non-empty element.
     pub(crate) fn has_value(&self, k: KnownHeader) -> bool {
-        self.resp.headers().elements(k).any(|e| !e.bytes.is_empty())
+        self.sheet.has_value(k)
+    }
+
+    /// The first row of `k` (located once per response).
+    pub(crate) fn first(&self, k: KnownHeader) -> Option<Header<'a>> {
+        self.sheet.first(k)
+    }
+
+    /// Every row of `k`, in order.
+    pub(crate) fn rows(&self, k: KnownHeader) -> facts::Rows<'a> {
+        self.sheet.rows(k)
+    }
+
+    /// Every element of every row of `k`.
+    pub(crate) fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.sheet.elements(k)
+    }
+
+    /// The header parameters of an address value (see [`addr_params`]),
+    /// read once.
+    pub(crate) fn addr_params(&self, v: &'a [u8], base: usize) -> Option<Params<'a>> {
+        self.sheet.name_addr(v, base).ok().map(|n| n.params())
+    }
+
+    /// True when some element of list header `k` is the token `tag` (option
+    /// tags and event packages compare as tokens, case-insensitively, RFC
+    /// 3261 §7.3.1).
+    pub(crate) fn has_token(&self, k: KnownHeader, tag: &[u8]) -> bool {
+        self.elements(k).any(|e| e.bytes.eq_ignore_ascii_case(tag))
+    }
+
+    /// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an
+    /// empty `tag` (`tag-param-empty`) is no tag. `None` when To is absent
+    /// or does not parse. Read once.
+    pub(crate) fn to_has_tag(&self) -> Option<bool> {
+        addr::sheet_to_tag(self.sheet)
     }
 }
 
 /// Runs every implemented rule.
-pub(crate) fn run<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitter<'_, S>) {
+    let sheet = facts::Sheet::new(*seed.resp.headers());
+    let facts = Facts::build(seed.resp, seed.ctx, &sheet);
+    let f = &facts;
     common::check(f, out);
-    headers::check(f, out);
+    presence::mandatory(f, out);
+    cseq::cseq(f, out);
+    call_id::call_id(f, out);
+    addr_params::header_param_repeated(f, out);
+    addr_params::addr_spec_needs_angle_brackets(f, out);
+    presence::placement(f, out);
+    contact::contact(f, out);
+    option_tags::option_tag_syntax(f, out);
+    option_tags::option_tag_unknown(f, out);
+    allow::allow_syntax(f, out);
+    expires::expires_syntax(f, out);
+    retry_after::retry_after(f, out);
+    rseq::rseq_range(f, out);
+    reason::reason_header(f, out);
+    warning::warning(f, out);
+    date::date_syntax(f, out);
     single::check(f, out);
     addr::check(f, out);
     syntax::check(f, out);
@@ -138,13 +236,13 @@ pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     NameAddr::parse(v, base).ok().map(|n| n.params())
 }
 
-/// True when some element of list header `k` is the token `tag` (option
-/// tags and event packages compare as tokens, case-insensitively, RFC 3261
-/// §7.3.1).
-pub(crate) fn has_token(resp: &Response<'_>, k: KnownHeader, tag: &[u8]) -> bool {
-    resp.headers()
-        .elements(k)
-        .any(|e| e.bytes.eq_ignore_ascii_case(tag))
+/// The value's span, or the row's when the value is empty.
+pub(crate) fn value_or_row(h: &Header<'_>) -> Span {
+    if h.value().is_empty() {
+        h.span()
+    } else {
+        h.value_span()
+    }
 }
 
 /// `1*DIGIT` as a number, `None` when not all digits; `Some(u64::MAX)`
@@ -156,14 +254,8 @@ pub(crate) fn delta(v: &[u8]) -> Option<u64> {
     Some(lex::parse_u64(v).unwrap_or(u64::MAX))
 }
 
-/// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an empty
-/// `tag` (`tag-param-empty`) is no tag. `None` when To is absent or does
-/// not parse.
-pub(crate) fn to_has_tag(resp: &Response<'_>) -> Option<bool> {
-    headers_to_tag(resp.headers())
-}
-
-/// [`to_has_tag`] on any header section (a request's, too).
+/// Whether a header section's To carries a tag (see
+/// [`Facts::to_has_tag`]); used on a request's headers.
 pub(crate) fn headers_to_tag(h: &crate::header::Headers<'_>) -> Option<bool> {
     addr::to_tag(h)
 }

@@ -7,7 +7,7 @@ use crate::validate::finding::{Detail, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{has_sdp_body, has_token, headers_to_tag, to_has_tag, Facts};
+use super::{has_sdp_body, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     match f.code {
@@ -57,7 +57,7 @@ fn early_dialog_contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
     if f.code <= 198
         && f.method_is("INVITE")
         && !in_dialog
-        && to_has_tag(f.resp) == Some(true)
+        && f.to_has_tag() == Some(true)
         && !f.has_value(KnownHeader::Contact)
     {
         out.emit(
@@ -74,7 +74,7 @@ fn early_dialog_contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
 /// response unreliable and its RSeq meaningless (§7.1), but no sentence
 /// forbids it: warning (the spec's split severity). Span: the status line.
 fn rel_consistency<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let rel = has_token(f.resp, KnownHeader::Require, b"100rel");
+    let rel = f.has_token(KnownHeader::Require, b"100rel");
     let rseq = f.has(KnownHeader::RSeq);
     if rel && !rseq {
         out.emit_at(
@@ -97,7 +97,7 @@ fn rel_consistency<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter
 /// 100 (Trying) reliably; RSeq or Require 100rel in a 100 is that attempt.
 /// Span: the status line.
 fn not_reliable_100<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.has(KnownHeader::RSeq) || has_token(f.resp, KnownHeader::Require, b"100rel") {
+    if f.has(KnownHeader::RSeq) || f.has_token(KnownHeader::Require, b"100rel") {
         out.emit(
             r::R_100_NOT_RELIABLE,
             Some(f.status_line),
@@ -122,11 +122,7 @@ fn is_sip_final_cause(e: Element<'_>) -> bool {
 /// response code of the final response that terminated the early dialog.
 /// Any final code (200–699) is accepted as the cause. Span: the status line.
 fn reason_required_199<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let ok = f
-        .resp
-        .headers()
-        .elements(KnownHeader::Reason)
-        .any(is_sip_final_cause);
+    let ok = f.elements(KnownHeader::Reason).any(is_sip_final_cause);
     if !ok {
         out.emit(
             r::R_199_REASON_REQUIRED,
@@ -140,11 +136,9 @@ fn reason_required_199<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emi
 /// early dialog it terminates. Span: the To value (the status line when To
 /// is missing).
 fn to_tag_199<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if to_has_tag(f.resp) != Some(true) {
+    if f.to_has_tag() != Some(true) {
         let span = f
-            .resp
-            .headers()
-            .get(KnownHeader::To)
+            .first(KnownHeader::To)
             .map_or(f.status_line, |h| h.value_span());
         out.emit(
             r::R_199_TO_TAG,
@@ -162,7 +156,7 @@ fn no_199_option_tag<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
         KnownHeader::Require,
         KnownHeader::ProxyRequire,
     ] {
-        for h in f.resp.headers().get_all(k) {
+        for h in f.rows(k) {
             if h.elements().any(|e| e.bytes.eq_ignore_ascii_case(b"199")) {
                 out.emit(
                     r::R_199_NO_199_OPTION_TAG,

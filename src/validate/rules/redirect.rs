@@ -5,7 +5,7 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, Facts};
+use super::Facts;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     contact_expected(f, out);
@@ -40,11 +40,10 @@ fn no_expiry_302<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
     if f.has(KnownHeader::Expires) {
         return;
     }
-    let any_expires = f
-        .resp
-        .headers()
-        .elements(KnownHeader::Contact)
-        .any(|e| addr_params(e.bytes, e.span.start).is_some_and(|p| p.contains("expires")));
+    let any_expires = f.elements(KnownHeader::Contact).any(|e| {
+        f.addr_params(e.bytes, e.span.start)
+            .is_some_and(|p| p.contains("expires"))
+    });
     if !any_expires {
         out.emit(
             r::R_302_NO_EXPIRY_NO_CACHE,

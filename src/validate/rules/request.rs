@@ -1,6 +1,7 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
 
+use crate::error::HeaderValueError;
 use crate::header::typed::{
     AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute,
     Supported, Timestamp, TypedHeader, Via,
@@ -12,7 +13,7 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::{addr_params, body_has_type, delta, has_token, headers_to_tag, Facts};
+use super::{addr_params, body_has_type, delta, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(req) = &f.req else {
@@ -116,8 +117,10 @@ fn same_params<'a>(
 /// request captured on the way in lacks them. Read with the typed [`Via`];
 /// a value that does not parse counts as the same (the Via syntax rules
 /// report the response's, and a request's is skipped, as without `req`).
-fn same_via(a: &[u8], b: &[u8]) -> bool {
-    let (Ok(x), Ok(y)) = (Via::parse(a, 0), Via::parse(b, 0)) else {
+///
+/// `b` is the response's value as the fact sheet read it.
+fn same_via(a: &[u8], b: Result<Via<'_>, HeaderValueError>) -> bool {
+    let (Ok(x), Ok(y)) = (Via::parse(a, 0), b) else {
         return true;
     };
     let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
@@ -140,8 +143,10 @@ fn same_via(a: &[u8], b: &[u8]) -> bool {
 /// user part differs in case alone, which this rule then misses rather
 /// than report wrongly. A value that does not parse counts as the same:
 /// its syntax rule reports it.
-fn same_addr(a: &[u8], b: &[u8]) -> bool {
-    let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), NameAddr::parse(b, 0)) else {
+///
+/// `b` is the response's value as the fact sheet read it.
+fn same_addr(a: &[u8], b: Result<NameAddr<'_>, HeaderValueError>) -> bool {
+    let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), b) else {
         // `name-addr-syntax` reports the response's; a request value that
         // does not parse is skipped, as without `req`.
         return true;
@@ -167,9 +172,8 @@ fn copied_headers<S: FindingSink + ?Sized>(
         return;
     }
     let rh = req.headers();
-    let sh = f.resp.headers();
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
-        if let (Some(a), Some(b)) = (rh.get(k), sh.get(k)) {
+        if let (Some(a), Some(b)) = (rh.get(k), f.first(k)) {
             // A value that does not parse is its syntax rule's (or, in the
             // request, skipped): not compared.
             let parses = |h: &crate::header::Header<'_>| {
@@ -184,7 +188,10 @@ fn copied_headers<S: FindingSink + ?Sized>(
                 || !parses(&b)
                 || match k {
                     KnownHeader::CallId => a.value() == b.value(),
-                    KnownHeader::From => same_addr(a.value(), b.value()),
+                    KnownHeader::From => same_addr(
+                        a.value(),
+                        f.sheet.name_addr(b.value(), b.value_span().start),
+                    ),
                     _ => eq_lws(a.value(), b.value()),
                 };
             if !same {
@@ -196,11 +203,19 @@ fn copied_headers<S: FindingSink + ?Sized>(
             }
         }
     }
-    if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), sh.get(KnownHeader::To)) {
+    if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), f.first(KnownHeader::To)) {
         let same = if headers_to_tag(rh) == Some(true) {
-            same_addr(a.value(), b.value())
+            same_addr(
+                a.value(),
+                f.sheet.name_addr(b.value(), b.value_span().start),
+            )
         } else {
-            match (addr_uri(a.value()), addr_uri(b.value())) {
+            let resp_uri = f
+                .sheet
+                .name_addr(b.value(), b.value_span().start)
+                .ok()
+                .map(|n| n.uri().as_bytes());
+            match (addr_uri(a.value()), resp_uri) {
                 (Some(x), Some(y)) => x == y,
                 _ => true,
             }
@@ -217,11 +232,11 @@ fn copied_headers<S: FindingSink + ?Sized>(
         }
     }
     let mut rv = rh.elements(KnownHeader::Via);
-    let mut sv = sh.elements(KnownHeader::Via);
+    let mut sv = f.elements(KnownHeader::Via);
     loop {
         match (rv.next(), sv.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if same_via(a.bytes, b.bytes) => {}
+            (Some(a), Some(b)) if same_via(a.bytes, f.sheet.via(b.bytes, b.span.start)) => {}
             (_, b) => {
                 let span = b.map_or(f.status_line, |b| b.span);
                 out.emit(
@@ -258,7 +273,7 @@ fn timestamp_100<S: FindingSink + ?Sized>(
     let Ok(asked) = Timestamp::parse(rt.value(), rt.value_span().start) else {
         return;
     };
-    match f.resp.headers().get(KnownHeader::Timestamp) {
+    match f.first(KnownHeader::Timestamp) {
         None => out.emit(
             r::R_100_TIMESTAMP_COPIED,
             Some(f.status_line),
@@ -301,7 +316,7 @@ fn require_not_offered<S: FindingSink + ?Sized>(
         return;
     }
     let rh = req.headers();
-    for e in f.resp.headers().elements(KnownHeader::Require) {
+    for e in f.elements(KnownHeader::Require) {
         if e.bytes.is_empty() {
             continue;
         }
@@ -326,7 +341,7 @@ fn unsupported_matches<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let rh = req.headers();
-    for h in f.resp.headers().get_all(KnownHeader::Unsupported) {
+    for h in f.rows(KnownHeader::Unsupported) {
         if h.value().is_empty() {
             out.emit(
                 r::R_420_UNSUPPORTED_MATCHES_REQUEST,
@@ -365,7 +380,7 @@ fn recv_info<S: FindingSink + ?Sized>(
     }
     let asked = req.headers().contains(KnownHeader::RecvInfo);
     if !asked {
-        for h in f.resp.headers().get_all(KnownHeader::RecvInfo) {
+        for h in f.rows(KnownHeader::RecvInfo) {
             out.emit(
                 r::RECV_INFO_WITHOUT_REQUEST,
                 Some(h.span()),
@@ -374,8 +389,7 @@ fn recv_info<S: FindingSink + ?Sized>(
         }
         return;
     }
-    let reliable_18x =
-        (180..190).contains(&f.code) && has_token(f.resp, KnownHeader::Require, b"100rel");
+    let reliable_18x = (180..190).contains(&f.code) && f.has_token(KnownHeader::Require, b"100rel");
     if (reliable_18x || f.code >= 200) && !f.has(KnownHeader::RecvInfo) {
         out.emit(
             r::RECV_INFO_IN_18X_2XX,
@@ -393,7 +407,7 @@ fn reliable_1xx_support<S: FindingSink + ?Sized>(
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    if !(101..200).contains(&f.code) || !has_token(f.resp, KnownHeader::Require, b"100rel") {
+    if !(101..200).contains(&f.code) || !f.has_token(KnownHeader::Require, b"100rel") {
         return;
     }
     let rh = req.headers();
@@ -420,14 +434,14 @@ fn refresher_uas_timer<S: FindingSink + ?Sized>(
     if !(200..300).contains(&f.code) || !(f.method_is("INVITE") || f.method_is("UPDATE")) {
         return;
     }
-    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+    let Some(h) = f.first(KnownHeader::SessionExpires) else {
         return;
     };
     let uas = super::syntax::session_expires(h.value(), h.value_span().start)
         .is_some_and(|se| se.refresher() == Some(crate::header::typed::Refresher::Uas));
     if uas
         && lists(req.headers(), KnownHeader::Supported, b"timer")
-        && !has_token(f.resp, KnownHeader::Require, b"timer")
+        && !f.has_token(KnownHeader::Require, b"timer")
     {
         out.emit(
             r::R_2XX_REFRESHER_UAS_REQUIRE_TIMER,
@@ -462,7 +476,7 @@ fn content_encoding<S: FindingSink + ?Sized>(
             .flatten()
             .any(|a| a.is_wildcard() || a.coding().as_bytes().eq_ignore_ascii_case(coding))
     };
-    for e in f.resp.headers().elements(KnownHeader::ContentEncoding) {
+    for e in f.elements(KnownHeader::ContentEncoding) {
         // An entry that does not parse is `content-encoding-syntax`'s.
         let Ok(coding) = e.parse::<ContentEncoding<'_>>() else {
             continue;
@@ -490,9 +504,7 @@ fn min_expires_vs_request<S: FindingSink + ?Sized>(
 ) {
     let rh = req.headers();
     let Some(min) = f
-        .resp
-        .headers()
-        .get(KnownHeader::MinExpires)
+        .first(KnownHeader::MinExpires)
         .and_then(|h| MinExpires::parse(h.value(), h.value_span().start).ok())
         .map(|m| m.value())
     else {
@@ -535,7 +547,7 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
 ) {
     let asked = expires(req.headers().get(KnownHeader::Expires));
-    if let (Some(asked), Some(h)) = (asked, f.resp.headers().get(KnownHeader::Expires)) {
+    if let (Some(asked), Some(h)) = (asked, f.first(KnownHeader::Expires)) {
         if expires(Some(h)).is_some_and(|got| got > asked) {
             out.emit(
                 r::R_2XX_SUBSCRIBE_EXPIRES_LONGER,
@@ -586,17 +598,17 @@ fn dialog_creating<S: FindingSink + ?Sized>(
 ) {
     let creating_method = matches!(req.method(), b"INVITE" | b"SUBSCRIBE" | b"REFER");
     let code_ok = (200..300).contains(&f.code)
-        || ((101..200).contains(&f.code) && super::to_has_tag(f.resp) == Some(true));
+        || ((101..200).contains(&f.code) && f.to_has_tag() == Some(true));
     if !creating_method || !code_ok || headers_to_tag(req.headers()) != Some(false) {
         return;
     }
     let rh = req.headers();
     let mut rr = rh.elements(KnownHeader::RecordRoute);
-    let mut sr = f.resp.headers().elements(KnownHeader::RecordRoute);
+    let mut sr = f.elements(KnownHeader::RecordRoute);
     if f.ctx.request_is_observed() {
         // Seen on an upstream hop: proxies further on may have added
         // values on top. The request's must be the response's last ones.
-        let resp_rr = f.resp.headers().elements(KnownHeader::RecordRoute).count();
+        let resp_rr = f.elements(KnownHeader::RecordRoute).count();
         let extra = resp_rr.checked_sub(rh.elements(KnownHeader::RecordRoute).count());
         match extra {
             Some(n) => {
@@ -644,12 +656,12 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             .is_some_and(|c| is_sips(c.bytes)),
     };
     if uri_sips || route_sips {
-        for e in f.resp.headers().elements(KnownHeader::Contact) {
+        for e in f.elements(KnownHeader::Contact) {
             if e.bytes.is_empty() || e.bytes == b"*" {
                 continue;
             }
             // A malformed Contact is a syntax matter, not this rule's.
-            let Ok(contact) = NameAddr::parse(e.bytes, e.span.start) else {
+            let Ok(contact) = f.sheet.name_addr(e.bytes, e.span.start) else {
                 continue;
             };
             if !contact.uri().is_sips() {
@@ -672,7 +684,7 @@ fn redirect_to_self<S: FindingSink + ?Sized>(
     req: &Request<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    for e in f.resp.headers().elements(KnownHeader::Contact) {
+    for e in f.elements(KnownHeader::Contact) {
         if !e.bytes.is_empty() && addr_uri(e.bytes) == Some(req.uri()) {
             out.emit(
                 r::R_3XX_REDIRECT_TO_SELF,
@@ -708,7 +720,7 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
         let Some(uri) = addr_uri(asked.bytes) else {
             continue;
         };
-        for got in f.resp.headers().elements(KnownHeader::Contact) {
+        for got in f.elements(KnownHeader::Contact) {
             if addr_uri(got.bytes) != Some(uri) {
                 continue;
             }

@@ -68,7 +68,7 @@ fn call_info_608<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
         );
         return;
     }
-    for e in f.resp.headers().elements(KnownHeader::CallInfo) {
+    for e in f.elements(KnownHeader::CallInfo) {
         // A value that does not parse is `call-info-syntax`'s.
         let Ok(info) = e.parse::<CallInfo<'_>>() else {
             continue;

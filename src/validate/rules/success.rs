@@ -1,7 +1,7 @@
 //! Spec sections 4 and 5: 2xx responses, method-specific success rules and
 //! the dialog Contact rules shared with provisional responses.
 
-use crate::header::typed::{Contact, Refresher, TypedHeader};
+use crate::header::typed::Refresher;
 use crate::header::KnownHeader;
 use crate::lex;
 use crate::validate::finding::{Detail, DetailArg, Severity};
@@ -9,7 +9,7 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::syntax::session_expires as read_session_expires;
-use super::{addr_params, has_token, to_has_tag, Facts};
+use super::Facts;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let c = f.code;
@@ -119,13 +119,13 @@ fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
                 || f.method_is("SUBSCRIBE")
                 || f.method_is("REFER")
         }
-        101..=198 => f.method_is("INVITE") && to_has_tag(f.resp) == Some(true),
+        101..=198 => f.method_is("INVITE") && f.to_has_tag() == Some(true),
         _ => false,
     };
     if !applies {
         return;
     }
-    for (i, e) in f.resp.headers().elements(KnownHeader::Contact).enumerate() {
+    for (i, e) in f.elements(KnownHeader::Contact).enumerate() {
         if e.bytes == b"*" || e.bytes.is_empty() {
             continue;
         }
@@ -137,7 +137,7 @@ fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
                 Detail::new("more than one Contact value"),
             );
         }
-        let Ok(contact) = Contact::parse(e.bytes, e.span.start) else {
+        let Ok(contact) = f.sheet.contact(e.bytes, e.span.start) else {
             continue;
         };
         let sip = contact.uri().is_some_and(|u| u.is_sip() || u.is_sips());
@@ -157,11 +157,13 @@ fn dialog_contact_single_sip_uri<S: FindingSink + ?Sized>(
 /// the binding's expiry. No Contact at all is fine (no bindings). Span:
 /// each value without it.
 fn register_contact_expires<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for e in f.resp.headers().elements(KnownHeader::Contact) {
+    for e in f.elements(KnownHeader::Contact) {
         if e.bytes == b"*" || e.bytes.is_empty() {
             continue;
         }
-        if addr_params(e.bytes, e.span.start).is_some_and(|p| !p.contains("expires")) {
+        if f.addr_params(e.bytes, e.span.start)
+            .is_some_and(|p| !p.contains("expires"))
+        {
             out.emit(
                 r::R_2XX_REGISTER_CONTACT_EXPIRES,
                 Some(e.span),
@@ -186,7 +188,7 @@ fn register_date<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
 /// `register-response-record-route` — RFC 3261 §10.3: registrars MUST NOT
 /// include a Record-Route header in any response to REGISTER. Span: each row.
 fn register_record_route<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::RecordRoute) {
+    for h in f.rows(KnownHeader::RecordRoute) {
         out.emit(
             r::REGISTER_RESPONSE_RECORD_ROUTE,
             Some(h.span()),
@@ -199,7 +201,7 @@ fn register_record_route<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
 /// a Record-Route header in any response to PUBLISH (§11.1.1 table: not
 /// applicable). Span: each row.
 fn publish_record_route<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::RecordRoute) {
+    for h in f.rows(KnownHeader::RecordRoute) {
         out.emit(
             r::PUBLISH_RESPONSE_RECORD_ROUTE,
             Some(h.span()),
@@ -212,7 +214,7 @@ fn publish_record_route<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
 /// applicable in 1xx/2xx to PUBLISH (the sender must not add it, the
 /// receiver ignores it; lowered to warning). Span: each row.
 fn contact_in_publish<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::Contact) {
+    for h in f.rows(KnownHeader::Contact) {
         out.emit(
             r::CONTACT_IN_PUBLISH_RESPONSE,
             Some(h.span()),
@@ -233,7 +235,7 @@ fn publish_expires_etag<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
             Detail::new("2xx to PUBLISH without Expires"),
         );
     }
-    let mut rows = f.resp.headers().get_all(KnownHeader::SipETag);
+    let mut rows = f.rows(KnownHeader::SipETag);
     match rows.next() {
         None => out.emit(
             rule,
@@ -297,7 +299,7 @@ fn message_no_body_no_contact<S: FindingSink + ?Sized>(
             Detail::new("2xx to MESSAGE with a body"),
         );
     }
-    for h in f.resp.headers().get_all(KnownHeader::Contact) {
+    for h in f.rows(KnownHeader::Contact) {
         out.emit(
             rule,
             Some(h.span()),
@@ -354,7 +356,7 @@ fn options_capabilities<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
 /// is not applicable in a 2xx to BYE or CANCEL (lowered to warning: the
 /// UAC ignores it). Span: each row.
 fn contact_in_bye_cancel<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.resp.headers().get_all(KnownHeader::Contact) {
+    for h in f.rows(KnownHeader::Contact) {
         out.emit(
             r::CONTACT_IN_2XX_BYE_CANCEL,
             Some(h.span()),
@@ -372,7 +374,7 @@ fn contact_in_bye_cancel<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
 ///   below 90 seconds) and §9. The bounds from the request need `req`.
 ///   Span: the value.
 fn session_expires<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+    let Some(h) = f.first(KnownHeader::SessionExpires) else {
         return;
     };
     // A value that does not parse is `session-expires-syntax`'s.
@@ -405,12 +407,12 @@ fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
 ) {
-    let Some(h) = f.resp.headers().get(KnownHeader::SessionExpires) else {
+    let Some(h) = f.first(KnownHeader::SessionExpires) else {
         return;
     };
     let uac = read_session_expires(h.value(), h.value_span().start)
         .is_some_and(|se| se.refresher() == Some(Refresher::Uac));
-    if uac && !has_token(f.resp, KnownHeader::Require, b"timer") {
+    if uac && !f.has_token(KnownHeader::Require, b"timer") {
         out.emit(
             r::R_2XX_REFRESHER_UAC_REQUIRE_TIMER,
             Some(h.value_span()),

@@ -141,7 +141,7 @@ fn list<S: FindingSink + ?Sized>(
     if !out.wants(rule) {
         return;
     }
-    for h in f.resp.headers().get_all(k) {
+    for h in f.rows(k) {
         if lex::trim_lws(h.value()).is_empty() {
             if !empty_ok {
                 bad(out, rule, k, h.span(), "empty row");
@@ -177,7 +177,7 @@ fn single<S: FindingSink + ?Sized>(
     k: KnownHeader,
     ok: impl Fn(&[u8], usize) -> bool,
 ) {
-    for h in f.resp.headers().get_all(k) {
+    for h in f.rows(k) {
         let (v, base) = (h.value(), h.value_span().start);
         if ok(v, base) || comma_joined(k, v, base) {
             continue;

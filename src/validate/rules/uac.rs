@@ -1,7 +1,6 @@
 //! Spec section 8 (the UAC consuming the response) and the sent-by check
 //! shared with proxies.
 
-use crate::header::typed::{TypedHeader, Via};
 use crate::header::KnownHeader;
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
@@ -25,7 +24,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// present in a response reaching the UAC, it SHOULD discard the message.
 /// Span: the second Via value.
 fn via_count<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if let Some(second) = f.resp.headers().elements(KnownHeader::Via).nth(1) {
+    if let Some(second) = f.elements(KnownHeader::Via).nth(1) {
         out.emit(
             r::VIA_COUNT_AT_UAC,
             Some(second.span),
@@ -62,10 +61,10 @@ fn via_top_not_ours<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     if own.is_empty() {
         return;
     }
-    let Some(top) = f.resp.headers().elements(KnownHeader::Via).next() else {
+    let Some(top) = f.elements(KnownHeader::Via).next() else {
         return;
     };
-    let Ok(via) = Via::parse(top.bytes, top.span.start) else {
+    let Ok(via) = f.sheet.via(top.bytes, top.span.start) else {
         out.emit(
             r::VIA_TOP_NOT_OURS,
             Some(top.span),

@@ -15,6 +15,7 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
+use super::facts::{repeated_index, PARAM_WALK};
 use super::Facts;
 
 /// Transports registered for Via (RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1).
@@ -37,8 +38,8 @@ fn is_ipv6(v: &[u8]) -> bool {
 }
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for (n, e) in f.resp.headers().elements(KnownHeader::Via).enumerate() {
-        match e.parse::<Via<'_>>() {
+    for (n, e) in f.elements(KnownHeader::Via).enumerate() {
+        match f.sheet.via(e.bytes, e.span.start) {
             Ok(via) => check_one(out, &via, n == 0),
             Err(err) => {
                 let (rule, span, text) = via_failure(e.bytes, e.span.start, err.offset());
@@ -220,7 +221,29 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
             Detail::new("unregistered Via transport"),
         );
     }
-    match via.param("branch") {
+    // One walk of the parameters: the first of each name the checks read
+    // (what `Params::get` would find) and every name, for
+    // `header-param-repeated`.
+    let (mut branch, mut maddr, mut received, mut ttl) = (None, None, None, false);
+    let mut names = [""; PARAM_WALK];
+    let mut n = 0;
+    let mut long = false;
+    for p in via.params().iter() {
+        match () {
+            _ if branch.is_none() && p.is("branch") => branch = Some(p),
+            _ if maddr.is_none() && p.is("maddr") => maddr = Some(p),
+            _ if received.is_none() && p.is("received") => received = Some(p),
+            _ if p.is("ttl") => ttl = true,
+            _ => {}
+        }
+        if n < PARAM_WALK {
+            names[n] = p.name();
+            n += 1;
+        } else {
+            long = true;
+        }
+    }
+    match branch {
         None => out.emit(
             r::VIA_BRANCH_MISSING,
             Some(span),
@@ -243,7 +266,7 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
             }
         }
     }
-    if let Some(p) = via.param("maddr") {
+    if let Some(p) = maddr {
         let ok = match (p.value(), p.value_span()) {
             (Some(v), Some(s)) => Host::parse(v, s.start).is_ok(),
             _ => false,
@@ -256,7 +279,7 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
             );
         }
     }
-    if let Some(p) = via.param("received") {
+    if let Some(p) = received {
         let v = p.value().unwrap_or(b"");
         if !is_ipv4(v) && !is_ipv6(v) {
             out.emit(
@@ -266,9 +289,11 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
             );
         }
     }
-    if let Some(Err(_)) = via.ttl() {
-        let p = via.param("ttl").map_or(span, |p| p.span());
-        out.emit(r::VIA_TTL_RANGE, Some(p), Detail::new("ttl is not 0..255"));
+    if ttl {
+        if let Some(Err(_)) = via.ttl() {
+            let p = via.param("ttl").map_or(span, |p| p.span());
+            out.emit(r::VIA_TTL_RANGE, Some(p), Detail::new("ttl is not 0..255"));
+        }
     }
     if top && via.rport() == Some(None) {
         out.emit(
@@ -277,7 +302,12 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
             Detail::new("rport not filled in"),
         );
     }
-    if let Some(p) = via.params().first_repeated() {
+    let repeated = if long {
+        via.params().first_repeated()
+    } else {
+        repeated_index(&names[..n]).and_then(|i| via.params().iter().nth(i))
+    };
+    if let Some(p) = repeated {
         out.emit(
             r::HEADER_PARAM_REPEATED,
             Some(p.span()),

@@ -1,0 +1,329 @@
+//! The fact sheet of one message: what the rules read, located and parsed
+//! at most once.
+//!
+//! The parsed [`Headers`] keep no rows, only where each known header's
+//! first row starts; every `get`/`get_all`/`elements` call walks the header
+//! section again from there, and every typed parse reads the value again.
+//! The rules ask for the same few headers (From, To, Contact, Via, CSeq,
+//! Record-Route) many times each, so a [`Sheet`] memoises:
+//!
+//! * the first row of each known header asked for (a header with one row,
+//!   the usual case, is never walked again);
+//! * the typed reading of each address and Via value, keyed by where the
+//!   value starts in the buffer (one value has one reading).
+//!
+//! Everything is filled lazily, on first use, into fixed-size slots
+//! ([`Memo`]): no heap allocation. When the slots are full (a message
+//! with more distinct values than a slot array holds), the value is parsed
+//! again rather than stored: the answer is the same, only slower.
+
+use core::cell::{Cell, OnceCell};
+
+use crate::error::HeaderValueError;
+use crate::header::typed::{Contact, FromHeader, NameAddr, RecordRoute, ToHeader, Via};
+use crate::header::{Element, Header, HeaderIter, Headers, KnownHeader, Param, Params};
+
+/// A small write-once map from a key (a header index, a value's start) to
+/// a `Copy` value, in `N` slots. Lookups scan the keys only (`N` is
+/// small); the values, some hundreds of bytes each, are copied once on a
+/// hit and never moved while scanning.
+pub(crate) struct Memo<T: Copy, const N: usize> {
+    len: Cell<usize>,
+    keys: [Cell<u64>; N],
+    vals: [OnceCell<T>; N],
+}
+
+impl<T: Copy, const N: usize> Memo<T, N> {
+    pub(crate) const fn new() -> Self {
+        Memo {
+            len: Cell::new(0),
+            keys: [const { Cell::new(0) }; N],
+            vals: [const { OnceCell::new() }; N],
+        }
+    }
+
+    /// The value stored under `key` (a value's start and length, or a
+    /// header index and 0), else `make()`, stored when a slot is free.
+    #[inline]
+    pub(crate) fn get_or(&self, key: (usize, usize), make: impl FnOnce() -> T) -> T {
+        let len = self.len.get();
+        let (Ok(a), Ok(b)) = (u32::try_from(key.0), u32::try_from(key.1)) else {
+            return make();
+        };
+        let key = u64::from(a) << 32 | u64::from(b);
+        for (k, v) in self.keys[..len].iter().zip(&self.vals) {
+            if k.get() == key {
+                if let Some(v) = v.get() {
+                    return *v;
+                }
+            }
+        }
+        let v = make();
+        if len < N {
+            self.keys[len].set(key);
+            if self.vals[len].set(v).is_ok() {
+                self.len.set(len + 1);
+            }
+        }
+        v
+    }
+}
+
+/// Distinct headers whose first row is remembered.
+const ROW_SLOTS: usize = 16;
+/// Distinct address values (name-addr, Contact, Record-Route elements)
+/// remembered per reading.
+const ADDR_SLOTS: usize = 4;
+/// Distinct Via values remembered.
+const VIA_SLOTS: usize = 4;
+
+type Parsed<T> = Result<T, HeaderValueError>;
+
+/// The memoised facts of one header section (a response's, or the
+/// matching request's). See the module docs.
+pub(crate) struct Sheet<'a> {
+    headers: Headers<'a>,
+    first: Memo<Option<Header<'a>>, ROW_SLOTS>,
+    contact: Memo<Parsed<Contact<'a>>, ADDR_SLOTS>,
+    record_route: Memo<Parsed<RecordRoute<'a>>, ADDR_SLOTS>,
+    from: Memo<Parsed<FromHeader<'a>>, 1>,
+    to: Memo<Parsed<ToHeader<'a>>, 1>,
+    via: Memo<Parsed<Via<'a>>, VIA_SLOTS>,
+}
+
+/// The rows of one known header: the remembered single row, or a walk.
+pub(crate) enum Rows<'a> {
+    /// The header has at most one row.
+    One(Option<Header<'a>>),
+    /// Several rows: walked from the first one.
+    Many(HeaderIter<'a>),
+}
+
+impl<'a> Iterator for Rows<'a> {
+    type Item = Header<'a>;
+    #[inline]
+    fn next(&mut self) -> Option<Header<'a>> {
+        match self {
+            Rows::One(h) => h.take(),
+            Rows::Many(it) => it.next(),
+        }
+    }
+}
+
+impl<'a> Sheet<'a> {
+    /// An empty sheet over `headers`: nothing is read until asked for.
+    pub(crate) fn new(headers: Headers<'a>) -> Self {
+        Sheet {
+            headers,
+            first: Memo::new(),
+            contact: Memo::new(),
+            record_route: Memo::new(),
+            from: Memo::new(),
+            to: Memo::new(),
+            via: Memo::new(),
+        }
+    }
+
+    /// True when at least one row of `k` is present.
+    #[inline]
+    pub(crate) fn has(&self, k: KnownHeader) -> bool {
+        self.headers.contains(k)
+    }
+
+    /// The first row of `k`, located once.
+    pub(crate) fn first(&self, k: KnownHeader) -> Option<Header<'a>> {
+        if !self.headers.contains(k) {
+            return None;
+        }
+        self.first.get_or((k.index(), 0), || self.headers.get(k))
+    }
+
+    /// Every row of `k`, in order.
+    pub(crate) fn rows(&self, k: KnownHeader) -> Rows<'a> {
+        match self.headers.count(k) {
+            0 => Rows::One(None),
+            1 => Rows::One(self.first(k)),
+            _ => Rows::Many(self.headers.get_all(k)),
+        }
+    }
+
+    /// Every element of every row of `k` (see [`Header::elements`]).
+    pub(crate) fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'a {
+        self.rows(k).flat_map(|h| h.elements())
+    }
+
+    /// True when `k` has at least one non-empty element.
+    pub(crate) fn has_value(&self, k: KnownHeader) -> bool {
+        self.elements(k).any(|e| !e.bytes.is_empty())
+    }
+
+    /// `v` (at absolute offset `base`) read as `name-addr / addr-spec`
+    /// followed by header parameters.
+    ///
+    /// One reading serves every header: the From or To reading when `v` is
+    /// that row's value and it parses, else the Contact reading (for any
+    /// value but `*`, `Contact::parse` is exactly this parse).
+    pub(crate) fn name_addr(&self, v: &'a [u8], base: usize) -> Parsed<NameAddr<'a>> {
+        for k in [KnownHeader::From, KnownHeader::To] {
+            let Some(h) = self.first(k) else { continue };
+            if h.value_span().start != base || h.value().len() != v.len() {
+                continue;
+            }
+            let read = if k == KnownHeader::From {
+                self.read_from(v, base).map(|x| *x.name_addr())
+            } else {
+                self.read_to(v, base).map(|x| *x.name_addr())
+            };
+            if read.is_ok() {
+                return read;
+            }
+        }
+        match self.contact(v, base) {
+            Ok(c) => match c.name_addr() {
+                Some(n) => Ok(*n),
+                None => NameAddr::parse(v, base),
+            },
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `v` read as one Contact value.
+    pub(crate) fn contact(&self, v: &'a [u8], base: usize) -> Parsed<Contact<'a>> {
+        use crate::header::typed::TypedHeader;
+        self.contact
+            .get_or((base, v.len()), || Contact::parse(v, base))
+    }
+
+    /// `v` read as one Record-Route value.
+    pub(crate) fn record_route(&self, v: &'a [u8], base: usize) -> Parsed<RecordRoute<'a>> {
+        use crate::header::typed::TypedHeader;
+        self.record_route
+            .get_or((base, v.len()), || RecordRoute::parse(v, base))
+    }
+
+    /// `v` read as a From value.
+    pub(crate) fn read_from(&self, v: &'a [u8], base: usize) -> Parsed<FromHeader<'a>> {
+        use crate::header::typed::TypedHeader;
+        self.from
+            .get_or((base, v.len()), || FromHeader::parse(v, base))
+    }
+
+    /// `v` read as a To value.
+    pub(crate) fn read_to(&self, v: &'a [u8], base: usize) -> Parsed<ToHeader<'a>> {
+        use crate::header::typed::TypedHeader;
+        self.to.get_or((base, v.len()), || ToHeader::parse(v, base))
+    }
+
+    /// `v` read as one Via value.
+    pub(crate) fn via(&self, v: &'a [u8], base: usize) -> Parsed<Via<'a>> {
+        use crate::header::typed::TypedHeader;
+        self.via.get_or((base, v.len()), || Via::parse(v, base))
+    }
+}
+
+/// Parameters [`first_repeated`] compares in one walk; a longer list
+/// falls back to [`Params::first_repeated`] (same answer, more walks).
+pub(crate) const PARAM_WALK: usize = 16;
+
+/// The index of the first name in `names` that appears again later
+/// (case-insensitive, RFC 3261 §7.3.1).
+pub(crate) fn repeated_index(names: &[&str]) -> Option<usize> {
+    (0..names.len()).find(|&i| {
+        names[i + 1..]
+            .iter()
+            .any(|n| n.eq_ignore_ascii_case(names[i]))
+    })
+}
+
+/// [`Params::first_repeated`] with one walk of the list: the lazily
+/// parsed list is read once instead of once per parameter.
+pub(crate) fn first_repeated<'a>(params: Params<'a>) -> Option<Param<'a>> {
+    let mut names = [""; PARAM_WALK];
+    let mut n = 0;
+    for p in params.iter() {
+        if n == PARAM_WALK {
+            return params.first_repeated();
+        }
+        names[n] = p.name();
+        n += 1;
+    }
+    let i = repeated_index(&names[..n])?;
+    params.iter().nth(i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn memo_stores_once_and_falls_back_when_full() {
+        let m: Memo<u32, 2> = Memo::new();
+        let calls = Cell::new(0);
+        let make = |v| {
+            calls.set(calls.get() + 1);
+            v
+        };
+        assert_eq!(m.get_or((10, 1), || make(1)), 1);
+        assert_eq!(m.get_or((10, 1), || make(99)), 1);
+        assert_eq!(m.get_or((20, 1), || make(2)), 2);
+        assert_eq!(calls.get(), 2);
+        // Full: computed every time, still right.
+        assert_eq!(m.get_or((30, 1), || make(3)), 3);
+        assert_eq!(m.get_or((30, 1), || make(3)), 3);
+        assert_eq!(calls.get(), 4);
+        assert_eq!(m.get_or((20, 1), || make(99)), 2);
+        // Same start, another length: another value.
+        assert_eq!(m.get_or((10, 2), || make(5)), 5);
+    }
+
+    #[test]
+    fn first_repeated_matches_params() {
+        use crate::header::typed::NameAddr;
+        let many: String = (0..20).map(|i| format!(";p{i}")).collect::<String>() + ";P3";
+        for v in [
+            "<sip:a@b>".to_string(),
+            "<sip:a@b>;tag=1;x;TAG=2;x".to_string(),
+            "<sip:a@b>;a;b;c;B;a".to_string(),
+            format!("<sip:a@b>{many}"),
+        ] {
+            let n = NameAddr::parse(v.as_bytes(), 7).unwrap();
+            assert_eq!(
+                first_repeated(n.params()),
+                n.params().first_repeated(),
+                "{v}"
+            );
+        }
+        assert_eq!(repeated_index(&["a", "b", "B", "a"]), Some(0));
+        assert_eq!(repeated_index(&["a", "b", "c"]), None);
+    }
+
+    #[test]
+    fn sheet_rows_match_headers() {
+        let msg = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nTo: <sip:b@x>;tag=1\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2, SIP/2.0/UDP c\r\nContent-Length: 0\r\n\r\n";
+        let r = crate::parse_response(msg).unwrap();
+        let s = Sheet::new(*r.headers());
+        for k in [KnownHeader::Via, KnownHeader::To, KnownHeader::From] {
+            let a: Vec<_> = s.rows(k).collect();
+            let b: Vec<_> = r.headers().get_all(k).collect();
+            assert_eq!(a, b);
+            let a: Vec<_> = s.elements(k).collect();
+            let b: Vec<_> = r.headers().elements(k).collect();
+            assert_eq!(a, b);
+            assert_eq!(s.first(k), r.headers().get(k));
+        }
+        let to = s.first(KnownHeader::To).unwrap();
+        let (v, base) = (to.value(), to.value_span().start);
+        assert_eq!(s.read_to(v, base), s.read_to(v, base));
+        assert!(s.read_to(v, base).unwrap().tag().is_some());
+        // The name-addr reading of a From/To value or a Contact is the
+        // typed NameAddr's.
+        for (v, base) in [
+            (v, base),
+            (&b"<sip:c@d>;x"[..], 3),
+            (&b"*"[..], 0),
+            (&b"<sip:"[..], 0),
+        ] {
+            assert_eq!(s.name_addr(v, base), NameAddr::parse(v, base));
+        }
+    }
+}

@@ -1,0 +1,71 @@
+//! The parameters and form of address values (From, To, Contact, Reply-To): a repeated parameter, an addr-spec that needs angle brackets.
+
+use crate::header::KnownHeader;
+use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+use super::Facts;
+
+/// `header-param-repeated` — RFC 3261 §7.3.1: any given parameter name
+/// MUST NOT appear more than once in one header field value. Checked on
+/// the name-addr headers (From, To, Reply-To, every Contact value); Via is
+/// in `via.rs`. Span: the first repeated parameter.
+pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !out.wants(r::HEADER_PARAM_REPEATED) {
+        return;
+    }
+    for k in [
+        KnownHeader::From,
+        KnownHeader::To,
+        KnownHeader::ReplyTo,
+        KnownHeader::Contact,
+    ] {
+        for e in f.elements(k) {
+            if let Some(p) = f
+                .addr_params(e.bytes, e.span.start)
+                .and_then(super::facts::first_repeated)
+            {
+                out.emit(
+                    r::HEADER_PARAM_REPEATED,
+                    Some(p.span()),
+                    Detail::with("parameter repeated", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
+
+/// `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC 3261
+/// §20 intro): the addr-spec form MUST NOT be used when the URI contains a
+/// comma, semicolon or question mark. Read with the typed [`NameAddr`]
+/// ([`NameAddr::needs_angle_brackets`]) on every From, To, Reply-To and
+/// Contact value; a value that does not parse is its syntax rule's.
+/// Span: the value.
+pub(super) fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for k in [
+        KnownHeader::From,
+        KnownHeader::To,
+        KnownHeader::ReplyTo,
+        KnownHeader::Contact,
+    ] {
+        for e in f.elements(k) {
+            if f.sheet
+                .name_addr(e.bytes, e.span.start)
+                .is_ok_and(|n| n.needs_angle_brackets())
+            {
+                out.emit(
+                    r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
+                    Some(e.span),
+                    Detail::with("bare URI needs <>", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
