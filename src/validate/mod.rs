@@ -36,9 +36,18 @@
 //! assert_eq!(f.cite().rfc(), 3261);
 //! assert_eq!(report.worst(), Some(Severity::Error));
 //! ```
+//!
+//! # The rule catalogue
+//!
+//! Every rule of the table (`tests/data/response-rules.md` in the
+//! repository, generated into this page): its id, default severity,
+//! status, the file that checks it, the RFC and a summary.
+//!
+#![doc = include_str!("catalogue.md")]
 
 mod catalogue;
 mod context;
+pub(crate) mod facts;
 mod finding;
 mod policy;
 mod rules;

@@ -18,10 +18,10 @@ use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::facts::Sheet;
 use super::single::comma_joined;
 use super::via::param_at;
 use super::Facts;
+use crate::validate::facts::Sheet;
 
 /// How a From or To value reads for the tag rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -27,7 +27,7 @@ pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
         for e in f.elements(k) {
             if let Some(p) = f
                 .addr_params(e.bytes, e.span.start)
-                .and_then(super::facts::first_repeated)
+                .and_then(crate::validate::facts::first_repeated)
             {
                 out.emit(
                     r::HEADER_PARAM_REPEATED,

@@ -41,8 +41,7 @@
 //! places that still locate a failing part by hand are marked `second
 //! reader`.
 
-#[path = "../facts.rs"]
-pub(crate) mod facts;
+use crate::validate::facts;
 
 mod addr;
 mod addr_params;

@@ -15,8 +15,8 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::facts::{repeated_index, PARAM_WALK};
 use super::Facts;
+use crate::validate::facts::{repeated_index, PARAM_WALK};
 
 /// Transports registered for Via (RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1).
 const TRANSPORTS: [&[u8]; 7] = [b"UDP", b"TCP", b"TLS", b"SCTP", b"TLS-SCTP", b"WS", b"WSS"];
