@@ -246,6 +246,18 @@ pub(crate) fn trying_verdict(view: &Response<'_>) -> Option<Span> {
     (view.status().as_u16() == 100).then(|| view.status_line_span())
 }
 
+/// True when a parsed Via's sent-by is one of `own` (RFC 3261 §18.2.2:
+/// the transport's default port stands in for a missing one, through
+/// [`SentBy::matches`]). The one test behind `via-top-not-ours`, for the
+/// forwarder ([`TopVia::judge`]) and the validator's proxy rule alike.
+pub(crate) fn via_is_ours(via: &Via<'_>, own: &[SentBy]) -> bool {
+    let sent_by = via.sent_by();
+    let default_port = SentBy::default_port(via.transport());
+    let host = sent_by.host();
+    own.iter()
+        .any(|o| o.matches(host.as_bytes(), sent_by.port(), default_port))
+}
+
 /// The top Via value of a response and where it sits: the first element of
 /// the first Via row that has one (RFC 3261 §7.3.1: rows of one name form
 /// one list, in order). The forwarder and the validator's proxy rules walk
@@ -283,13 +295,7 @@ impl<'a> TopVia<'a> {
             .top
             .parse::<Via<'_>>()
             .map_err(Refusal::MalformedTopVia)?;
-        let sent_by = via.sent_by();
-        let default_port = SentBy::default_port(via.transport());
-        let host = sent_by.host();
-        if own
-            .iter()
-            .any(|o| o.matches(host.as_bytes(), sent_by.port(), default_port))
-        {
+        if via_is_ours(&via, own) {
             Ok(())
         } else {
             Err(Refusal::NotOurs)

@@ -4,7 +4,7 @@
 use crate::header::KnownHeader;
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
-use crate::validate::{Emitter, FindingSink, Role, SentBy};
+use crate::validate::{Emitter, FindingSink, Role};
 
 use super::Facts;
 
@@ -72,13 +72,7 @@ fn via_top_not_ours<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         );
         return;
     };
-    let sent_by = via.sent_by();
-    let host = sent_by.host();
-    let default_port = SentBy::default_port(via.transport());
-    if !own
-        .iter()
-        .any(|s| s.matches(host.as_bytes(), sent_by.port(), default_port))
-    {
+    if !crate::forward::via_is_ours(&via, own) {
         out.emit(
             r::VIA_TOP_NOT_OURS,
             Some(top.span),
