@@ -29,8 +29,8 @@ use crate::header::typed::{
     Unsupported, Uri, UriParams, Via, Warning, WwwAuthenticate,
 };
 use crate::header::typed::{
-    CSeqLax, ChallengeLax, ContentTypeLax, LaxHeader, LaxReading, NameAddrLax, SessionExpiresLax,
-    ValueLax, ViaLax,
+    CSeqLax, CallInfo, ChallengeLax, ContentEncoding, ContentTypeLax, LaxHeader, LaxReading,
+    NameAddrLax, SessionExpiresLax, Timestamp, ValueLax, ViaLax,
 };
 use crate::header::{Headers, KnownHeader, Params};
 use crate::{
@@ -1296,7 +1296,10 @@ one_part_lax_agree!(
     SecurityServer<'a>,
     Accept<'a>,
     AcceptEncoding<'a>,
-    AcceptLanguage<'a>
+    AcceptLanguage<'a>,
+    CallInfo<'a>,
+    ContentEncoding<'a>,
+    Timestamp<'a>
 );
 
 /// Lax reading of one value: never panics, every defect inside the value,
@@ -1357,6 +1360,9 @@ macro_rules! for_each_lax {
         $f::<Accept<'_>>($($arg),*);
         $f::<AcceptEncoding<'_>>($($arg),*);
         $f::<AcceptLanguage<'_>>($($arg),*);
+        $f::<CallInfo<'_>>($($arg),*);
+        $f::<ContentEncoding<'_>>($($arg),*);
+        $f::<Timestamp<'_>>($($arg),*);
     };
 }
 
