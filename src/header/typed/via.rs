@@ -208,27 +208,48 @@ impl<'a> Via<'a> {
     }
 }
 
-/// `SWS "/" SWS`.
-fn slash(cur: &mut Cursor<'_>) -> Result<(), HeaderValueError> {
-    cur.skip_lws();
-    if !cur.eat(b'/') {
-        return Err(cur.err(if cur.at_end() {
-            HeaderValueErrorKind::Missing
-        } else {
-            HeaderValueErrorKind::UnexpectedChar
-        }));
+/// Reads `sent-protocol` at the cursor with the grammar's production
+/// ([`sent_protocol`]): the name, version and transport as ranges of the
+/// value. The strict parser and the lax reading both read it here, and a
+/// failure is told the same way to both (see [`sent_protocol_error`]).
+fn read_sent_protocol(
+    cur: &mut Cursor<'_>,
+) -> Result<[(usize, usize); 3], nom::Err<nom::error::Error<usize>>> {
+    let pstart = cur.pos;
+    let i = cur.rest();
+    match sent_protocol(i) {
+        Ok((rest, ranges)) => {
+            cur.pos = pstart + grammar::offset(i, rest);
+            Ok(ranges.map(|(a, b)| (pstart + a, pstart + b)))
+        }
+        Err(e) => {
+            Err(e.map(|x| nom::error::Error::new(pstart + grammar::offset(i, x.input), x.code)))
+        }
     }
-    cur.skip_lws();
-    Ok(())
 }
 
-fn token_range(cur: &mut Cursor<'_>) -> Result<(usize, usize), HeaderValueError> {
-    let start = cur.pos;
-    if cur.at_end() {
-        return Err(cur.err(HeaderValueErrorKind::Missing));
-    }
-    cur.expect_token()?;
-    Ok((start, cur.pos))
+/// What a failed sent-protocol is, and where (relative to `value`): a
+/// missing piece at the end is `Missing`, a missing `/` is
+/// `UnexpectedChar`, a piece that is not a token `ExpectedToken`.
+fn sent_protocol_error(
+    value: &[u8],
+    e: &nom::Err<nom::error::Error<usize>>,
+) -> (HeaderValueErrorKind, usize, bool) {
+    use HeaderValueErrorKind as K;
+    let (at, slash_missing) = match e {
+        nom::Err::Error(x) | nom::Err::Failure(x) => {
+            (x.input, x.code == nom::error::ErrorKind::Char)
+        }
+        nom::Err::Incomplete(_) => (value.len(), false),
+    };
+    let kind = if at >= value.len() {
+        K::Missing
+    } else if slash_missing {
+        K::UnexpectedChar
+    } else {
+        K::ExpectedToken
+    };
+    (kind, at, slash_missing)
 }
 
 impl<'a> TypedHeader<'a> for Via<'a> {
@@ -241,11 +262,10 @@ impl<'a> TypedHeader<'a> for Via<'a> {
         if cur.at_end() {
             return Err(cur.err(K::Empty));
         }
-        let name = token_range(&mut cur)?;
-        slash(&mut cur)?;
-        let version = token_range(&mut cur)?;
-        slash(&mut cur)?;
-        let transport = token_range(&mut cur)?;
+        let [name, version, transport] = read_sent_protocol(&mut cur).map_err(|e| {
+            let (kind, at, _) = sent_protocol_error(value, &e);
+            HeaderValueError::new(kind, base + at)
+        })?;
         let before = cur.pos;
         cur.skip_lws();
         if cur.at_end() {
@@ -528,23 +548,10 @@ impl<'a> Via<'a> {
         }
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport
         let pstart = cur.pos;
-        let i = cur.rest();
-        match sent_protocol(i) {
-            Ok((rest, ranges)) => {
-                lax.protocol = Some(ranges.map(|(a, b)| (pstart + a, pstart + b)));
-                cur.pos = pstart + grammar::offset(i, rest);
-            }
+        match read_sent_protocol(&mut cur) {
+            Ok(ranges) => lax.protocol = Some(ranges),
             Err(e) => {
-                let at = pstart + grammar::error_offset(i, &e);
-                let slash_missing =
-                    matches!(&e, nom::Err::Error(x) if x.code == nom::error::ErrorKind::Char);
-                let kind = if at >= value.len() {
-                    K::Missing
-                } else if slash_missing {
-                    K::UnexpectedChar
-                } else {
-                    K::ExpectedToken
-                };
+                let (kind, at, slash_missing) = sent_protocol_error(value, &e);
                 // A sent-protocol cut short (`SIP/2.0 host`): it ends before
                 // the LWS, and sent-by is read from there. Otherwise skip the
                 // whole word.
