@@ -373,7 +373,7 @@ pub(crate) fn scan_params_lax<'a>(
     known: &[(&str, Part)],
     defects: &mut Defects,
 ) -> LaxParams<'a> {
-    scan_params_lax_noting(cur, known, defects, &mut [])
+    scan_params_lax_noting(cur, known, defects, &[], &mut [])
 }
 
 /// What a lax scan noted of the first well-formed parameter with one of the
@@ -399,11 +399,13 @@ impl KnownParam {
 }
 
 /// [`scan_params_lax`], also noting in `first[k]` the first well-formed
-/// parameter named `known[k].0` (for `k < first.len()`).
+/// parameter named `note[k]` (for `k < first.len()`), checked against
+/// that name's production as [`LaxParams::get_valid`] checks it.
 pub(crate) fn scan_params_lax_noting<'a>(
     cur: &mut Cursor<'a>,
     known: &[(&str, Part)],
     defects: &mut Defects,
+    note: &[&str],
     first: &mut [KnownParam],
 ) -> LaxParams<'a> {
     let index_of = |name: &[u8]| {
@@ -471,16 +473,23 @@ pub(crate) fn scan_params_lax_noting<'a>(
                         continue;
                     }
                 }
-                let Some(k) = index_of(name) else { continue };
+                let k = index_of(name);
+                let n = note
+                    .iter()
+                    .position(|n| name.eq_ignore_ascii_case(n.as_bytes()));
+                if k.is_none() && n.is_none() {
+                    continue;
+                }
                 let bad = grammar::param::known_param(name, value);
                 let value_span = value.map(|v| Span::new(cur.base + end - v.len(), cur.base + end));
-                if let Some(note) = first.get_mut(k).filter(|n| !n.present) {
+                if let Some(note) = n.and_then(|n| first.get_mut(n)).filter(|n| !n.present) {
                     *note = KnownParam {
                         present: true,
                         valid: bad.is_none(),
                         value: value_span,
                     };
                 }
+                let Some(k) = k else { continue };
                 if let Some((kind, off)) = bad {
                     let span = value_span
                         .unwrap_or(Span::new(cur.base + start, cur.base + start + name.len()));
