@@ -399,8 +399,13 @@ impl<'a> NameAddr<'a> {
         } else {
             lax.read_addr(&mut cur, start);
         }
-        lax.params =
-            scan_params_lax_noting(&mut cur, known, &mut lax.defects, &NOTED, &mut lax.noted);
+        lax.params = scan_params_lax_noting(
+            &mut cur,
+            known,
+            &mut lax.defects,
+            Some(&NOTED),
+            &mut lax.noted,
+        );
         cur.skip_lws();
         if !cur.at_end() {
             lax.defects.push(Defect::new(
