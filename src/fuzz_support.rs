@@ -28,6 +28,10 @@ use crate::header::typed::{
     RetryAfter, Route, SecurityServer, SessionExpires, Supported, ToHeader, TypedHeader,
     Unsupported, Uri, UriParams, Via, Warning, WwwAuthenticate,
 };
+use crate::header::typed::{
+    CSeqLax, CallInfo, ChallengeLax, ContentEncoding, ContentTypeLax, LaxHeader, LaxReading,
+    NameAddrLax, SessionExpiresLax, Timestamp, ValueLax, ViaLax,
+};
 use crate::header::{Headers, KnownHeader, Params};
 use crate::{
     parse_message as one_shot_message, parse_response as one_shot_response, Deviations, Limits,
@@ -1139,8 +1143,233 @@ macro_rules! for_each_typed {
     };
 }
 
+/// A typed header with a lax reading, and how its lax accessors must agree
+/// with the strict parse of the same bytes.
+trait LaxAgree<'a>: LaxHeader<'a> {
+    /// True when the lax reading found no defect in the bytes the strict
+    /// parser reads (for a challenge row: in every challenge of the row).
+    fn clean(lax: &Self::Lax) -> bool {
+        lax.defects().is_empty()
+    }
+    /// Both succeeded: the accessors the two share must agree.
+    fn agree(strict: &Self, lax: &Self::Lax);
+}
+
+impl<'a> LaxAgree<'a> for Via<'a> {
+    fn agree(v: &Self, l: &ViaLax<'a>) {
+        assert_eq!(l.protocol_name(), Some(v.protocol_name()));
+        assert_eq!(l.protocol_version(), Some(v.protocol_version()));
+        assert_eq!(l.transport(), Some(v.transport()));
+        assert_eq!(l.transport_span(), Some(v.transport_span()));
+        assert_eq!(l.sent_by(), Some(v.sent_by()));
+        assert_eq!(l.branch(), v.branch());
+        assert_eq!(l.branch_span(), v.branch_span());
+        assert_eq!(l.has_magic_cookie(), v.has_magic_cookie());
+        assert_eq!(l.rport(), v.rport());
+        assert_eq!(l.maddr(), v.maddr());
+        assert_eq!(l.ttl(), v.ttl().and_then(Result::ok));
+        if v.received_is_ip() == Some(true) {
+            assert_eq!(l.received(), v.received());
+        }
+        assert_eq!(l.span(), v.span());
+    }
+}
+
+fn name_addr_agree(n: &NameAddr<'_>, l: &NameAddrLax<'_>) {
+    assert!(!l.is_star());
+    assert_eq!(l.display_name(), n.display_name());
+    assert_eq!(l.display_name_span(), n.display_name_span());
+    assert_eq!(l.is_bracketed(), n.is_bracketed());
+    assert_eq!(l.angle_span(), n.angle_span());
+    assert_eq!(l.uri(), Some(n.uri()));
+    assert_eq!(l.span(), n.span());
+}
+
+macro_rules! name_addr_lax_agree {
+    ($($ty:ident),*) => {$(
+        impl<'a> LaxAgree<'a> for $ty<'a> {
+            fn agree(v: &Self, l: &NameAddrLax<'a>) {
+                name_addr_agree(v.name_addr(), l);
+            }
+        }
+    )*};
+}
+name_addr_lax_agree!(Route, RecordRoute);
+
+macro_rules! tagged_lax_agree {
+    ($($ty:ident),*) => {$(
+        impl<'a> LaxAgree<'a> for $ty<'a> {
+            fn agree(v: &Self, l: &NameAddrLax<'a>) {
+                name_addr_agree(v.name_addr(), l);
+                assert_eq!(l.tag(), v.tag());
+                assert_eq!(l.tag_span(), v.tag_span());
+            }
+        }
+    )*};
+}
+tagged_lax_agree!(FromHeader, ToHeader);
+
+impl<'a> LaxAgree<'a> for Contact<'a> {
+    fn agree(v: &Self, l: &NameAddrLax<'a>) {
+        assert_eq!(l.is_star(), v.is_star());
+        if let Some(n) = v.name_addr() {
+            name_addr_agree(n, l);
+        }
+        assert_eq!(l.q(), v.q().and_then(Result::ok));
+        assert_eq!(l.expires(), v.expires().and_then(Result::ok));
+    }
+}
+
+impl<'a> LaxAgree<'a> for CSeq<'a> {
+    fn agree(v: &Self, l: &CSeqLax<'a>) {
+        assert_eq!(l.number(), Some(v.number()));
+        assert_eq!(l.number_span(), Some(v.number_span()));
+        assert_eq!(l.method(), Some(v.method()));
+        assert_eq!(l.method_span(), Some(v.method_span()));
+    }
+}
+
+impl<'a> LaxAgree<'a> for ContentType<'a> {
+    fn agree(v: &Self, l: &ContentTypeLax<'a>) {
+        assert_eq!(l.media_type(), Some(v.media_type()));
+        assert_eq!(l.subtype(), Some(v.subtype()));
+    }
+}
+
+impl<'a> LaxAgree<'a> for SessionExpires<'a> {
+    fn agree(v: &Self, l: &SessionExpiresLax<'a>) {
+        assert_eq!(l.refresher(), v.refresher());
+    }
+}
+
+macro_rules! challenge_lax_agree {
+    ($($ty:ident),*) => {$(
+        impl<'a> LaxAgree<'a> for $ty<'a> {
+            fn clean(l: &ChallengeLax<'a>) -> bool {
+                // The strict parser reads the whole row; the lax reading
+                // one challenge, the next ones on request.
+                let mut next = Some(*l);
+                let mut n = 0;
+                while let Some(c) = next {
+                    if !c.defects().is_empty() {
+                        return false;
+                    }
+                    n += 1;
+                    assert!(n <= 1 + l.span().len(), "challenge chain does not end");
+                    next = c.next_challenge();
+                }
+                true
+            }
+            fn agree(v: &Self, l: &ChallengeLax<'a>) {
+                let c = v.challenge();
+                assert_eq!(l.scheme(), Some(c.scheme()));
+                assert_eq!(l.scheme_span(), Some(c.scheme_span()));
+                assert_eq!(l.realm(), c.realm());
+                assert_eq!(l.nonce(), c.nonce());
+            }
+        }
+    )*};
+}
+challenge_lax_agree!(WwwAuthenticate, ProxyAuthenticate);
+
+macro_rules! one_part_lax_agree {
+    ($($ty:ty),*) => {$(
+        impl<'a> LaxAgree<'a> for $ty {
+            fn agree(v: &Self, l: &ValueLax<$ty>) {
+                assert_eq!(l.value(), Some(v));
+            }
+        }
+    )*};
+}
+one_part_lax_agree!(
+    Date<'a>,
+    Expires,
+    MinExpires,
+    CallId<'a>,
+    MaxForwards,
+    ContentLength,
+    RSeq,
+    MinSe<'a>,
+    RetryAfter<'a>,
+    Reason<'a>,
+    Warning<'a>,
+    SecurityServer<'a>,
+    Accept<'a>,
+    AcceptEncoding<'a>,
+    AcceptLanguage<'a>,
+    CallInfo<'a>,
+    ContentEncoding<'a>,
+    Timestamp<'a>
+);
+
+/// Lax reading of one value: never panics, every defect inside the value,
+/// `strict Ok ⇔ no defect`, and the accessors agree with the strict parse
+/// when both read.
+fn lax_value<'a, H: LaxAgree<'a>>(value: &'a [u8], base: usize) {
+    let r = Region { value, base };
+    let lax = H::parse_lax(value, base);
+    let end = base + value.len();
+    for d in lax.defects().iter() {
+        r.span("defect", d.span);
+        assert!(
+            base <= d.at && d.at <= end,
+            "defect {d:?} offset outside the value {base}..{end}"
+        );
+    }
+    let clean = H::clean(&lax);
+    match H::parse(value, base) {
+        Ok(v) => {
+            assert!(
+                clean,
+                "{}: strict Ok, lax defects {:?}",
+                H::NAME,
+                lax.defects()
+            );
+            H::agree(&v, &lax);
+        }
+        Err(e) => assert!(!clean, "{}: strict {e}, lax without defect", H::NAME),
+    }
+}
+
+/// Runs `$f::<T>` for every typed header with a lax reading.
+macro_rules! for_each_lax {
+    ($f:ident ( $($arg:expr),* )) => {
+        $f::<Via<'_>>($($arg),*);
+        $f::<FromHeader<'_>>($($arg),*);
+        $f::<ToHeader<'_>>($($arg),*);
+        $f::<Contact<'_>>($($arg),*);
+        $f::<Route<'_>>($($arg),*);
+        $f::<RecordRoute<'_>>($($arg),*);
+        $f::<CSeq<'_>>($($arg),*);
+        $f::<ContentType<'_>>($($arg),*);
+        $f::<SessionExpires<'_>>($($arg),*);
+        $f::<WwwAuthenticate<'_>>($($arg),*);
+        $f::<ProxyAuthenticate<'_>>($($arg),*);
+        $f::<Date<'_>>($($arg),*);
+        $f::<Expires>($($arg),*);
+        $f::<MinExpires>($($arg),*);
+        $f::<CallId<'_>>($($arg),*);
+        $f::<MaxForwards>($($arg),*);
+        $f::<ContentLength>($($arg),*);
+        $f::<RSeq>($($arg),*);
+        $f::<MinSe<'_>>($($arg),*);
+        $f::<RetryAfter<'_>>($($arg),*);
+        $f::<Reason<'_>>($($arg),*);
+        $f::<Warning<'_>>($($arg),*);
+        $f::<SecurityServer<'_>>($($arg),*);
+        $f::<Accept<'_>>($($arg),*);
+        $f::<AcceptEncoding<'_>>($($arg),*);
+        $f::<AcceptLanguage<'_>>($($arg),*);
+        $f::<CallInfo<'_>>($($arg),*);
+        $f::<ContentEncoding<'_>>($($arg),*);
+        $f::<Timestamp<'_>>($($arg),*);
+    };
+}
+
 /// Target `typed_headers`: every typed parser over every element of its
-/// header in the parsed message, and over the raw input as one value. For
+/// header in the parsed message, and over the raw input as one value; every
+/// lax reading over the raw input, checked against the strict parser
+/// (`lax_value`). For
 /// the raw run the first three bytes (little endian) are the base offset.
 pub fn typed_headers(data: &[u8]) {
     if let Ok(m) = one_shot_message(data) {
@@ -1156,11 +1385,13 @@ pub fn typed_headers(data: &[u8]) {
         _ => (0, data),
     };
     for_each_typed!(typed_value(value, base));
+    for_each_lax!(lax_value(value, base));
     address_parts(value, base);
     // The same bytes trimmed the way the message layer hands values over.
     let trimmed = crate::lex::trim_lws(value);
     let at = base + (trimmed.as_ptr() as usize - value.as_ptr() as usize);
     for_each_typed!(typed_value(trimmed, at));
+    for_each_lax!(lax_value(trimmed, at));
     address_parts(trimmed, at);
 }
 

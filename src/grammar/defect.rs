@@ -17,7 +17,9 @@ use crate::Span;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Part {
-    /// The value as a whole (empty, or bytes after its end).
+    /// The value as a whole: empty, bytes after its end, or (for the
+    /// headers read as one part: Call-ID, Reason, Warning, Accept, ...) the
+    /// whole value failing its grammar.
     Value,
     /// Via `sent-protocol` (`SIP/2.0/UDP`).
     SentProtocol,
@@ -48,7 +50,8 @@ pub enum Part {
     /// The Contact `expires` parameter (`delta-seconds`).
     Expires,
     /// A number: the CSeq sequence number (`1*DIGIT`, 32 bits), the
-    /// `delta-seconds` of Expires or Session-Expires.
+    /// `delta-seconds` of Expires or Session-Expires, the value of
+    /// Content-Length, Max-Forwards or RSeq.
     Number,
     /// The CSeq method (`Method`, a token).
     Method,

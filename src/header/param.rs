@@ -373,12 +373,49 @@ pub(crate) fn scan_params_lax<'a>(
     known: &[(&str, Part)],
     defects: &mut Defects,
 ) -> LaxParams<'a> {
-    let part_of = |name: &[u8]| {
+    scan_params_lax_noting(cur, known, defects, Some(&[]), &mut [])
+}
+
+/// What a lax scan noted of the first well-formed parameter with one of the
+/// `known` names: what [`LaxParams::get`] and [`LaxParams::get_valid`]
+/// would find, kept so that a reader's accessors do not walk the
+/// parameters again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct KnownParam {
+    /// A well-formed parameter of this name is present.
+    pub(crate) present: bool,
+    /// Its value also matches the name's own production.
+    pub(crate) valid: bool,
+    /// Absolute span of its value, when it has one.
+    pub(crate) value: Option<Span>,
+}
+
+impl KnownParam {
+    /// The value span of a present and valid parameter: `Some(None)` when
+    /// it has no value (what `get_valid(..).map(|p| p.value_span())` gives).
+    pub(crate) fn valid_value(&self) -> Option<Option<Span>> {
+        (self.present && self.valid).then_some(self.value)
+    }
+}
+
+/// [`scan_params_lax`], also noting in `first[k]` the first well-formed
+/// parameter named `note[k]` (for `k < first.len()`), checked against
+/// that name's production as [`LaxParams::get_valid`] checks it. `None`
+/// notes the `known` names themselves (one name lookup per parameter
+/// instead of two).
+pub(crate) fn scan_params_lax_noting<'a>(
+    cur: &mut Cursor<'a>,
+    known: &[(&str, Part)],
+    defects: &mut Defects,
+    note: Option<&[&str]>,
+    first: &mut [KnownParam],
+) -> LaxParams<'a> {
+    let index_of = |name: &[u8]| {
         known
             .iter()
-            .find(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()))
-            .map(|&(_, p)| p)
+            .position(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()))
     };
+    let part_of = |name: &[u8]| index_of(name).map(|k| known[k].1);
     let save = cur.pos;
     cur.skip_lws();
     if cur.peek() != Some(b';') {
@@ -438,13 +475,30 @@ pub(crate) fn scan_params_lax<'a>(
                         continue;
                     }
                 }
-                let Some(part) = part_of(name) else { continue };
-                if let Some((kind, off)) = grammar::param::known_param(name, value) {
-                    let span = match value {
-                        Some(v) => Span::new(cur.base + end - v.len(), cur.base + end),
-                        None => Span::new(cur.base + start, cur.base + start + name.len()),
+                let k = index_of(name);
+                let n = match note {
+                    None => k,
+                    Some(note) => note
+                        .iter()
+                        .position(|n| name.eq_ignore_ascii_case(n.as_bytes())),
+                };
+                if k.is_none() && n.is_none() {
+                    continue;
+                }
+                let bad = grammar::param::known_param(name, value);
+                let value_span = value.map(|v| Span::new(cur.base + end - v.len(), cur.base + end));
+                if let Some(note) = n.and_then(|n| first.get_mut(n)).filter(|n| !n.present) {
+                    *note = KnownParam {
+                        present: true,
+                        valid: bad.is_none(),
+                        value: value_span,
                     };
-                    defects.push(Defect::new(part, span, kind).at(span.start + off));
+                }
+                let Some(k) = k else { continue };
+                if let Some((kind, off)) = bad {
+                    let span = value_span
+                        .unwrap_or(Span::new(cur.base + start, cur.base + start + name.len()));
+                    defects.push(Defect::new(known[k].1, span, kind).at(span.start + off));
                 }
             }
             Err(e) => {

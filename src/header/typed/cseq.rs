@@ -8,11 +8,10 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::{self, Defect, Defects, Part};
-use crate::header::typed::number::{finish, scan_delta, start_value};
-use crate::header::typed::scan::{ascii, spanned_token};
+use crate::header::typed::scan::ascii;
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// CSeq (RFC 3261 §20.16): `1*DIGIT LWS Method`.
@@ -67,31 +66,36 @@ impl<'a> CSeq<'a> {
 impl<'a> TypedHeader<'a> for CSeq<'a> {
     const NAME: KnownHeader = KnownHeader::CSeq;
 
+    /// The lax reading ([`CSeq::parse_lax`]) with no defect: CSeq has one
+    /// grammar, read in one place. Its first defect is the error, with two
+    /// strict-parser conventions: a method followed by bytes that are not
+    /// part of a token is `Trailing` at those bytes, and a number out of
+    /// range is reported only when nothing else is wrong.
     fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let mut cur = Cursor::new(value, base);
-        start_value(&mut cur)?;
-        // `1*DIGIT` then LWS: the shared digit scanner (a byte glued to the
-        // number is `UnexpectedChar`); the end instead of LWS is `Missing`
-        // the method, below.
-        let digits = scan_delta(&mut cur, b"")?;
-        cur.skip_lws();
-        if cur.at_end() {
-            return Err(cur.err(HeaderValueErrorKind::Missing));
+        use HeaderValueErrorKind as K;
+        let lax = CSeq::parse_lax(value, base);
+        let first = lax
+            .defects
+            .iter()
+            .find(|d| d.kind != K::NumberOutOfRange)
+            .or(lax.defects.first());
+        if let Some(d) = first {
+            let kind = match (d.part, d.kind) {
+                (Part::Method, K::UnexpectedChar) => K::Trailing,
+                (_, k) => k,
+            };
+            return Err(HeaderValueError::new(kind, d.at));
         }
-        let (method, method_span) = spanned_token(&mut cur)?;
-        finish(&mut cur)?;
-        let number = digits
-            .exact()
-            .and_then(|n| u32::try_from(n).ok())
-            .ok_or_else(|| {
-                HeaderValueError::new(HeaderValueErrorKind::NumberOutOfRange, digits.span().start)
-            })?;
-        Ok(CSeq {
-            number,
-            number_span: digits.span(),
-            method: ascii(method),
-            method_span,
-        })
+        match (lax.number, lax.method) {
+            (Some((number, number_span)), Some((method, method_span))) => Ok(CSeq {
+                number,
+                number_span,
+                method,
+                method_span,
+            }),
+            // A reading without defects has both parts.
+            _ => Err(HeaderValueError::new(K::Empty, base)),
+        }
     }
 }
 

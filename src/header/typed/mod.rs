@@ -106,3 +106,4 @@ pub use timestamp::Timestamp;
 mod addr_gen;
 mod scan;
 pub use scan::ValueLax;
+mod one_part_lax;

@@ -33,7 +33,9 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::{self, Defect, Defects, Part};
-use crate::header::param::{scan_params, scan_params_lax, LaxParams, Param, Params};
+use crate::header::param::{
+    scan_params, scan_params_lax_noting, KnownParam, LaxParams, Param, Params,
+};
 use crate::header::typed::uri::Uri;
 use crate::header::typed::LaxReading;
 use crate::lex::{self, Cursor};
@@ -244,8 +246,17 @@ pub struct NameAddrLax<'a> {
     uri_span: Option<Span>,
     uri: Option<Uri<'a>>,
     params: LaxParams<'a>,
+    /// The first `tag`, `q` and `expires` ([`NOTED`]'s order), noted by the
+    /// one scan of the parameters so the accessors do not read them again.
+    noted: [KnownParam; NOTED.len()],
     defects: Defects,
 }
+
+/// The parameters a [`NameAddrLax`] notes while scanning.
+const NOTED: [&str; 3] = ["tag", "q", "expires"];
+const TAG: usize = 0;
+const Q: usize = 1;
+const EXPIRES: usize = 2;
 
 impl<'a> NameAddrLax<'a> {
     /// The defects found, in the order of the value (empty: the value is valid).
@@ -303,24 +314,30 @@ impl<'a> NameAddrLax<'a> {
     /// The `tag` value when present and a token (`;tag` and `;tag=` are a
     /// [`Part::Tag`] defect and mean no tag).
     pub fn tag(&self) -> Option<&'a [u8]> {
-        self.params.get_valid("tag").and_then(|p| p.value())
+        self.noted_value(TAG)
+    }
+
+    /// The bytes of the noted parameter `k`'s valid value.
+    fn noted_value(&self, k: usize) -> Option<&'a [u8]> {
+        let sp = self.noted[k].valid_value()??;
+        self.raw.get(sp.start - self.base..sp.end - self.base)
     }
 
     /// Absolute span of the valid `tag` value.
     pub fn tag_span(&self) -> Option<Span> {
-        self.params.get_valid("tag").and_then(|p| p.value_span())
+        self.noted[TAG].valid_value()?
     }
 
     /// The `q` parameter in thousandths, when present and a `qvalue`.
     pub fn q(&self) -> Option<u16> {
-        let v = self.params.get_valid("q")?.value()?;
+        let v = self.noted_value(Q)?;
         grammar::number::qvalue(v).ok().map(|(_, q)| q)
     }
 
     /// The `expires` parameter, when present and `delta-seconds` that fits
     /// 64 bits.
     pub fn expires(&self) -> Option<u64> {
-        lex::parse_u64(self.params.get_valid("expires")?.value()?)
+        lex::parse_u64(self.noted_value(EXPIRES)?)
     }
 
     /// Absolute span of the whole value (LWS trimmed).
@@ -360,6 +377,7 @@ impl<'a> NameAddr<'a> {
             uri_span: None,
             uri: None,
             params: LaxParams::default(),
+            noted: [KnownParam::default(); NOTED.len()],
             defects: Defects::new(),
         };
         let mut cur = Cursor::new(value, base);
@@ -381,7 +399,13 @@ impl<'a> NameAddr<'a> {
         } else {
             lax.read_addr(&mut cur, start);
         }
-        lax.params = scan_params_lax(&mut cur, known, &mut lax.defects);
+        lax.params = scan_params_lax_noting(
+            &mut cur,
+            known,
+            &mut lax.defects,
+            Some(&NOTED),
+            &mut lax.noted,
+        );
         cur.skip_lws();
         if !cur.at_end() {
             lax.defects.push(Defect::new(
@@ -564,6 +588,54 @@ mod tests {
     fn at(s: &[u8], part: &[u8]) -> Span {
         let i = s.windows(part.len()).position(|w| w == part).unwrap();
         Span::new(BASE + i, BASE + i + part.len())
+    }
+
+    /// `tag`, `q` and `expires` are read from what the scan noted; walking
+    /// the parameters again must give the same answers, also for repeated,
+    /// invalid and glued ones, whichever names the reading checks.
+    #[test]
+    fn noted_params_agree_with_a_walk() {
+        let cases: &[&[u8]] = &[
+            b"<sip:a@b>;tag=1;q=0.5;expires=60",
+            b"<sip:a@b>;TAG=x;tag=y;Q=1;q=0.2;expires=a;EXPIRES=5",
+            b"<sip:a@b>;tag;q=2;expires=;tag=z",
+            b"<sip:a@b>;tag=a/b=;q=0.1x;expires=1",
+            b"sip:a@b ; tag = t ; q = 0.25",
+            b"* ;expires=0",
+            b"\"x\" <sip:a@b>;;=;tag=\"q\"",
+            b"",
+        ];
+        let knowns: [&[(&str, Part)]; 3] = [
+            &[],
+            &[("tag", Part::Tag)],
+            &[("q", Part::Q), ("expires", Part::Expires)],
+        ];
+        for &c in cases {
+            for known in knowns {
+                for base in [0, 77] {
+                    let l = NameAddr::parse_lax_with(c, base, known, true);
+                    let p = l.params();
+                    let val = |n: &str| p.get_valid(n).and_then(|q| q.value());
+                    let ctx = String::from_utf8_lossy(c);
+                    assert_eq!(l.tag(), val("tag"), "{ctx}");
+                    assert_eq!(
+                        l.tag_span(),
+                        p.get_valid("tag").and_then(|q| q.value_span()),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        l.q(),
+                        val("q").and_then(|v| grammar::number::qvalue(v).ok().map(|(_, q)| q)),
+                        "{ctx}"
+                    );
+                    assert_eq!(
+                        l.expires(),
+                        val("expires").and_then(lex::parse_u64),
+                        "{ctx}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

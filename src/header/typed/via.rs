@@ -42,7 +42,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::{self, Defect, Defects, Part};
-use crate::header::param::{scan_params_lax, LaxParams, Param, Params};
+use crate::header::param::{scan_params_lax_noting, KnownParam, LaxParams, Param, Params};
 use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
 use crate::header::typed::scan::{self, digit_param};
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
@@ -208,27 +208,48 @@ impl<'a> Via<'a> {
     }
 }
 
-/// `SWS "/" SWS`.
-fn slash(cur: &mut Cursor<'_>) -> Result<(), HeaderValueError> {
-    cur.skip_lws();
-    if !cur.eat(b'/') {
-        return Err(cur.err(if cur.at_end() {
-            HeaderValueErrorKind::Missing
-        } else {
-            HeaderValueErrorKind::UnexpectedChar
-        }));
+/// Reads `sent-protocol` at the cursor with the grammar's production
+/// ([`sent_protocol`]): the name, version and transport as ranges of the
+/// value. The strict parser and the lax reading both read it here, and a
+/// failure is told the same way to both (see [`sent_protocol_error`]).
+fn read_sent_protocol(
+    cur: &mut Cursor<'_>,
+) -> Result<[(usize, usize); 3], nom::Err<nom::error::Error<usize>>> {
+    let pstart = cur.pos;
+    let i = cur.rest();
+    match sent_protocol(i) {
+        Ok((rest, ranges)) => {
+            cur.pos = pstart + grammar::offset(i, rest);
+            Ok(ranges.map(|(a, b)| (pstart + a, pstart + b)))
+        }
+        Err(e) => {
+            Err(e.map(|x| nom::error::Error::new(pstart + grammar::offset(i, x.input), x.code)))
+        }
     }
-    cur.skip_lws();
-    Ok(())
 }
 
-fn token_range(cur: &mut Cursor<'_>) -> Result<(usize, usize), HeaderValueError> {
-    let start = cur.pos;
-    if cur.at_end() {
-        return Err(cur.err(HeaderValueErrorKind::Missing));
-    }
-    cur.expect_token()?;
-    Ok((start, cur.pos))
+/// What a failed sent-protocol is, and where (relative to `value`): a
+/// missing piece at the end is `Missing`, a missing `/` is
+/// `UnexpectedChar`, a piece that is not a token `ExpectedToken`.
+fn sent_protocol_error(
+    value: &[u8],
+    e: &nom::Err<nom::error::Error<usize>>,
+) -> (HeaderValueErrorKind, usize, bool) {
+    use HeaderValueErrorKind as K;
+    let (at, slash_missing) = match e {
+        nom::Err::Error(x) | nom::Err::Failure(x) => {
+            (x.input, x.code == nom::error::ErrorKind::Char)
+        }
+        nom::Err::Incomplete(_) => (value.len(), false),
+    };
+    let kind = if at >= value.len() {
+        K::Missing
+    } else if slash_missing {
+        K::UnexpectedChar
+    } else {
+        K::ExpectedToken
+    };
+    (kind, at, slash_missing)
 }
 
 impl<'a> TypedHeader<'a> for Via<'a> {
@@ -241,11 +262,10 @@ impl<'a> TypedHeader<'a> for Via<'a> {
         if cur.at_end() {
             return Err(cur.err(K::Empty));
         }
-        let name = token_range(&mut cur)?;
-        slash(&mut cur)?;
-        let version = token_range(&mut cur)?;
-        slash(&mut cur)?;
-        let transport = token_range(&mut cur)?;
+        let [name, version, transport] = read_sent_protocol(&mut cur).map_err(|e| {
+            let (kind, at, _) = sent_protocol_error(value, &e);
+            HeaderValueError::new(kind, base + at)
+        })?;
         let before = cur.pos;
         cur.skip_lws();
         if cur.at_end() {
@@ -290,7 +310,8 @@ impl<'a> TypedHeader<'a> for Via<'a> {
 }
 
 /// The parameters of a Via with a production of their own, and the part
-/// a defect of each is filed under.
+/// a defect of each is filed under. The lax reading notes the first of
+/// each in [`ViaLax`]'s `known`, in this order.
 const VIA_KNOWN: &[(&str, Part)] = &[
     ("branch", Part::Branch),
     ("received", Part::Received),
@@ -311,10 +332,33 @@ pub struct ViaLax<'a> {
     protocol: Option<[(usize, usize); 3]>,
     sent_by: Option<HostPort<'a>>,
     params: LaxParams<'a>,
+    /// The first branch, received, rport, ttl, maddr ([`VIA_KNOWN`]'s
+    /// order), noted by the one scan of the parameters so the accessors do
+    /// not read them again.
+    known: [KnownParam; VIA_KNOWN.len()],
     defects: Defects,
 }
 
+/// Indexes into [`ViaLax`]'s `known` (the order of [`VIA_KNOWN`]).
+const BRANCH: usize = 0;
+const RECEIVED: usize = 1;
+const RPORT: usize = 2;
+const TTL: usize = 3;
+const MADDR: usize = 4;
+
 impl<'a> ViaLax<'a> {
+    /// The value span of the known parameter `k` when it is present and
+    /// valid (`Some(None)`: present without a value).
+    fn known_span(&self, k: usize) -> Option<Option<Span>> {
+        self.known[k].valid_value()
+    }
+
+    /// The bytes of the known parameter `k`'s valid value.
+    fn known_value(&self, k: usize) -> Option<&'a [u8]> {
+        let sp = self.known_span(k)??;
+        self.raw.get(sp.start - self.base..sp.end - self.base)
+    }
+
     fn part(&self, k: usize) -> Option<&'a [u8]> {
         self.protocol.and_then(|p| self.raw.get(p[k].0..p[k].1))
     }
@@ -375,12 +419,12 @@ impl<'a> ViaLax<'a> {
 
     /// The `branch` value, when present and a token.
     pub fn branch(&self) -> Option<&'a [u8]> {
-        self.params.get_valid("branch").and_then(|p| p.value())
+        self.known_value(BRANCH)
     }
 
     /// Absolute span of the valid `branch` value.
     pub fn branch_span(&self) -> Option<Span> {
-        self.params.get_valid("branch").and_then(|p| p.value_span())
+        self.known_span(BRANCH)?
     }
 
     /// True when the valid branch starts with `z9hG4bK` (case-sensitive).
@@ -390,25 +434,25 @@ impl<'a> ViaLax<'a> {
 
     /// The `received` value when it is a bare IP address.
     pub fn received(&self) -> Option<&'a [u8]> {
-        self.params.get_valid("received").and_then(|p| p.value())
+        self.known_value(RECEIVED)
     }
 
     /// The `rport` parameter: `None` absent (or invalid, a defect),
     /// `Some(None)` without a value, `Some(Some(port))` with one.
     pub fn rport(&self) -> Option<Option<u16>> {
-        let p = self.params.get_valid("rport")?;
-        Some(p.value().and_then(scan::port))
+        self.known_span(RPORT)?;
+        Some(self.known_value(RPORT).and_then(scan::port))
     }
 
     /// The `ttl` value (0..=255) when present and valid.
     pub fn ttl(&self) -> Option<u8> {
-        let v = self.params.get_valid("ttl")?.value()?;
+        let v = self.known_value(TTL)?;
         lex::parse_u64(v).and_then(|t| u8::try_from(t).ok())
     }
 
     /// The `maddr` value when present and a host.
     pub fn maddr(&self) -> Option<&'a [u8]> {
-        self.params.get_valid("maddr").and_then(|p| p.value())
+        self.known_value(MADDR)
     }
 
     /// Absolute span of the whole element.
@@ -494,6 +538,7 @@ impl<'a> Via<'a> {
             protocol: None,
             sent_by: None,
             params: LaxParams::default(),
+            known: [KnownParam::default(); VIA_KNOWN.len()],
             defects,
         };
         if cur.at_end() {
@@ -503,23 +548,10 @@ impl<'a> Via<'a> {
         }
         // sent-protocol = protocol-name SLASH protocol-version SLASH transport
         let pstart = cur.pos;
-        let i = cur.rest();
-        match sent_protocol(i) {
-            Ok((rest, ranges)) => {
-                lax.protocol = Some(ranges.map(|(a, b)| (pstart + a, pstart + b)));
-                cur.pos = pstart + grammar::offset(i, rest);
-            }
+        match read_sent_protocol(&mut cur) {
+            Ok(ranges) => lax.protocol = Some(ranges),
             Err(e) => {
-                let at = pstart + grammar::error_offset(i, &e);
-                let slash_missing =
-                    matches!(&e, nom::Err::Error(x) if x.code == nom::error::ErrorKind::Char);
-                let kind = if at >= value.len() {
-                    K::Missing
-                } else if slash_missing {
-                    K::UnexpectedChar
-                } else {
-                    K::ExpectedToken
-                };
+                let (kind, at, slash_missing) = sent_protocol_error(value, &e);
                 // A sent-protocol cut short (`SIP/2.0 host`): it ends before
                 // the LWS, and sent-by is read from there. Otherwise skip the
                 // whole word.
@@ -581,7 +613,8 @@ impl<'a> Via<'a> {
                 }
             }
         }
-        lax.params = scan_params_lax(&mut cur, VIA_KNOWN, &mut defects);
+        lax.params =
+            scan_params_lax_noting(&mut cur, VIA_KNOWN, &mut defects, None, &mut lax.known);
         cur.skip_lws();
         if !cur.at_end() {
             defects.push(Defect::new(
@@ -859,6 +892,58 @@ mod tests {
                 "{}",
                 String::from_utf8_lossy(s)
             );
+        }
+    }
+
+    /// The accessors read what the scan noted; walking the parameters
+    /// again (`params().get_valid`) must give the same answers, also for
+    /// repeated, invalid and glued parameters.
+    #[test]
+    fn lax_noted_params_agree_with_a_walk() {
+        assert_eq!(
+            [
+                VIA_KNOWN[BRANCH].0,
+                VIA_KNOWN[RECEIVED].0,
+                VIA_KNOWN[RPORT].0
+            ],
+            ["branch", "received", "rport"]
+        );
+        assert_eq!([VIA_KNOWN[TTL].0, VIA_KNOWN[MADDR].0], ["ttl", "maddr"]);
+        let cases: &[&[u8]] = &[
+            b"SIP/2.0/UDP h;branch=z9hG4bK1;received=192.0.2.1;rport=5060;ttl=16;maddr=m.x",
+            b"SIP/2.0/UDP h;BRANCH=a;branch=b;rport;RPORT=7",
+            b"SIP/2.0/UDP h;branch=a+b=;branch=c;received=h.x;received=192.0.2.9",
+            b"SIP/2.0/UDP h;branch=\"q\";ttl=256;ttl=1;maddr=;maddr=m;rport=70000",
+            b"SIP/2.0/UDP h;branch;received;ttl;maddr;rport=",
+            b"SIP/2.0/UDP h ; branch = z9hG4bKx ; rport = 1 ; ;=;x",
+            b"SIP/2.0 h;branch=x",
+            b"",
+        ];
+        for &c in cases {
+            for base in [0, 1000] {
+                let v = Via::parse_lax(c, base);
+                let p = v.params();
+                let val = |n: &str| p.get_valid(n).and_then(|q| q.value());
+                let ctx = String::from_utf8_lossy(c);
+                assert_eq!(v.branch(), val("branch"), "{ctx}");
+                assert_eq!(
+                    v.branch_span(),
+                    p.get_valid("branch").and_then(|q| q.value_span()),
+                    "{ctx}"
+                );
+                assert_eq!(v.received(), val("received"), "{ctx}");
+                assert_eq!(
+                    v.rport(),
+                    p.get_valid("rport").map(|q| q.value().and_then(scan::port)),
+                    "{ctx}"
+                );
+                assert_eq!(
+                    v.ttl(),
+                    val("ttl").and_then(|t| lex::parse_u64(t).and_then(|t| u8::try_from(t).ok())),
+                    "{ctx}"
+                );
+                assert_eq!(v.maddr(), val("maddr"), "{ctx}");
+            }
         }
     }
 
