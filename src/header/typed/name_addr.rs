@@ -340,11 +340,11 @@ impl<'a> NameAddrLax<'a> {
         lex::parse_u64(self.noted_value(EXPIRES)?)
     }
 
-    /// Absolute span of the whole value (LWS trimmed).
+    /// Absolute span of the whole value as given (the message layer hands
+    /// values over trimmed of LWS; the same span the strict
+    /// [`NameAddr::span`] gives, whatever the input).
     pub fn span(&self) -> Span {
-        let t = lex::trim_lws(self.raw);
-        let start = lex::skip_lws(self.raw, 0);
-        Span::new(self.base + start, self.base + start + t.len())
+        Span::new(self.base, self.base + self.raw.len())
     }
 }
 
