@@ -316,7 +316,7 @@ fn header_line_malformed<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
     if !out.wants(r::HEADER_LINE_MALFORMED) {
         return;
     }
-    for span in f.resp.headers().malformed() {
+    for span in f.sheet.malformed() {
         out.emit(
             r::HEADER_LINE_MALFORMED,
             Some(span),

@@ -160,12 +160,12 @@ impl<'r, 'a> Facts<'r, 'a> {
     }
 
     /// Every row of `k`, in order.
-    pub(crate) fn rows(&self, k: KnownHeader) -> facts::Rows<'a> {
+    pub(crate) fn rows(&self, k: KnownHeader) -> facts::Rows<'r, 'a> {
         self.sheet.rows(k)
     }
 
     /// Every element of every row of `k`.
-    pub(crate) fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'a {
+    pub(crate) fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'r {
         self.sheet.elements(k)
     }
 
