@@ -12,7 +12,7 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::grammar::{Defects, Part};
+use crate::grammar::{Defect, Defects, Part};
 use crate::header::param::{scan_params, LaxParams, Params};
 use crate::header::typed::number::{finish, start_value};
 use crate::header::typed::scan::{ascii, bad_param, read_head_params_lax, spanned_token};
@@ -172,7 +172,13 @@ impl LaxReading for ContentTypeLax<'_> {
 impl<'a> ContentType<'a> {
     /// Reads the value laxly (see [`ContentTypeLax`]).
     pub fn parse_lax(value: &'a [u8], base: usize) -> ContentTypeLax<'a> {
-        let r = read_head_params_lax(value, base, Part::MediaType, &[], scan_media_pair);
+        let mut r = read_head_params_lax(value, base, Part::MediaType, &[], scan_media_pair);
+        // `m-parameter = m-attribute EQUAL m-value`: unlike a generic-param,
+        // a media-type parameter needs its value (the strict reading's rule).
+        for p in r.params.iter().filter(|p| p.value().is_none()) {
+            let e = bad_param(&p);
+            r.defects.push(Defect::new(Part::Param, p.span(), e.kind()));
+        }
         ContentTypeLax {
             pair: r.head,
             params: r.params,
