@@ -292,6 +292,9 @@ pub(crate) struct ListSplit<'a> {
     s: &'a [u8],
     pos: usize,
     done: bool,
+    /// No `"`, `(` or `<` in the value: every comma separates, so the
+    /// elements are found with a vectorised comma search alone.
+    plain: bool,
 }
 
 impl<'a> ListSplit<'a> {
@@ -300,6 +303,7 @@ impl<'a> ListSplit<'a> {
             s,
             pos: 0,
             done: s.is_empty(),
+            plain: memchr::memchr3(b'"', b'(', b'<', s).is_none(),
         }
     }
 }
@@ -315,41 +319,54 @@ impl Iterator for ListSplit<'_> {
         let start = self.pos;
         let mut j = start;
         let mut angle = false;
-        let end = loop {
-            if j >= s.len() {
-                self.done = true;
-                break s.len();
+        let end = if self.plain {
+            match memchr::memchr(b',', &s[start..]) {
+                Some(k) => {
+                    self.pos = start + k + 1;
+                    start + k
+                }
+                None => {
+                    self.done = true;
+                    s.len()
+                }
             }
-            match s[j] {
-                b'"' => match quoted_string_end(s, j) {
-                    Ok(e) => j = e,
-                    // Unterminated: the rest is one element; its own parser reports it.
-                    Err(_) => j = s.len(),
-                },
-                b'(' if !angle => match comment_end(s, j) {
-                    Ok(e) => j = e,
-                    // Unterminated (the search reached the end): like an
-                    // unterminated quote, the rest is one element. Resuming
-                    // at `j + 1` instead would rescan the rest from every
-                    // later `(`, quadratic in the row (`(\(\(\(...`).
-                    Err(at) if at == j => j = s.len(),
-                    // Nested too deep: that search stopped at the offending
-                    // `(`, so resuming after this one stays linear.
-                    Err(_) => j += 1,
-                },
-                b'<' => {
-                    angle = true;
-                    j += 1;
+        } else {
+            loop {
+                if j >= s.len() {
+                    self.done = true;
+                    break s.len();
                 }
-                b'>' => {
-                    angle = false;
-                    j += 1;
+                match s[j] {
+                    b'"' => match quoted_string_end(s, j) {
+                        Ok(e) => j = e,
+                        // Unterminated: the rest is one element; its own parser reports it.
+                        Err(_) => j = s.len(),
+                    },
+                    b'(' if !angle => match comment_end(s, j) {
+                        Ok(e) => j = e,
+                        // Unterminated (the search reached the end): like an
+                        // unterminated quote, the rest is one element. Resuming
+                        // at `j + 1` instead would rescan the rest from every
+                        // later `(`, quadratic in the row (`(\(\(\(...`).
+                        Err(at) if at == j => j = s.len(),
+                        // Nested too deep: that search stopped at the offending
+                        // `(`, so resuming after this one stays linear.
+                        Err(_) => j += 1,
+                    },
+                    b'<' => {
+                        angle = true;
+                        j += 1;
+                    }
+                    b'>' => {
+                        angle = false;
+                        j += 1;
+                    }
+                    b',' if !angle => {
+                        self.pos = j + 1;
+                        break j;
+                    }
+                    _ => j += 1,
                 }
-                b',' if !angle => {
-                    self.pos = j + 1;
-                    break j;
-                }
-                _ => j += 1,
             }
         };
         // Trim LWS on both sides.

@@ -18,7 +18,7 @@ use nom::error::ErrorKind;
 use super::number::port;
 use super::text::sws;
 use super::{fail, PResult};
-use crate::header::typed::host::{is_hostname, is_ipv4, is_ipv6};
+use crate::header::typed::host::is_ipv6;
 use crate::header::typed::HostKind;
 
 /// `host`: the bytes and what they are. A bad host fails at its first byte.
@@ -31,18 +31,109 @@ pub fn host(i: &[u8]) -> PResult<'_, (HostKind, &[u8])> {
             _ => fail(i, ErrorKind::Verify),
         };
     }
-    let n = i
-        .iter()
-        .position(|&b| !(b.is_ascii_alphanumeric() || b == b'-' || b == b'.'))
-        .unwrap_or(i.len());
-    let raw = &i[..n];
-    if is_ipv4(raw) {
-        Ok((&i[n..], (HostKind::Ipv4, raw)))
-    } else if is_hostname(raw) {
-        Ok((&i[n..], (HostKind::Name, raw)))
-    } else {
-        fail(i, ErrorKind::Verify)
+    match classify(i) {
+        (n, Some(kind)) => Ok((&i[n..], (kind, &i[..n]))),
+        (_, None) => fail(i, ErrorKind::Verify),
     }
+}
+
+/// Byte classes of [`classify`]: a digit, a letter, `-`, `.`; 0 ends the
+/// host.
+const DIGIT: u8 = 1;
+const ALPHA: u8 = 2;
+const HYPHEN: u8 = 4;
+const DOT: u8 = 8;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_digit() {
+            DIGIT
+        } else if c.is_ascii_alphabetic() {
+            ALPHA
+        } else if c == b'-' {
+            HYPHEN
+        } else if c == b'.' {
+            DOT
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+
+/// The longest run of host bytes (letters, digits, `-`, `.`) at the start
+/// of `i`, and what it is: an `IPv4address` (four dot-separated decimal
+/// octets of at most three digits, each at most 255), else a `hostname`
+/// (labels of letters, digits and inner hyphens, the last one starting
+/// with a letter, an optional final dot), else nothing. One pass: this
+/// runs for every URI and Via of every message the validator reads.
+fn classify(i: &[u8]) -> (usize, Option<HostKind>) {
+    let mut n = 0;
+    // The whole run so far: only digits and dots.
+    let mut numeric = true;
+    // Every finished label is a valid `domainlabel`.
+    let mut labels_ok = true;
+    let (mut dots, mut label_len, mut octet) = (0usize, 0usize, 0u32);
+    let (mut label_first, mut prev) = (0u8, 0u8);
+    // Class of the first byte of the last non-empty label.
+    let mut last_label_first = 0u8;
+    while let Some(&b) = i.get(n) {
+        let c = CLASS[usize::from(b)];
+        if c & (DIGIT | ALPHA) != 0 {
+            // Letters and digits are most of a host: the inner step.
+            if label_len == 0 {
+                label_first = c;
+            }
+            label_len += 1;
+            if c == DIGIT {
+                // Only while still numeric: `octet` stays at most 2559.
+                if numeric {
+                    octet = octet * 10 + u32::from(b - b'0');
+                    numeric = octet <= 255;
+                }
+            } else {
+                numeric = false;
+            }
+        } else if c == DOT {
+            labels_ok &= label_len > 0 && prev != HYPHEN && label_first != HYPHEN;
+            numeric &= label_len > 0 && label_len <= 3;
+            if label_len > 0 {
+                last_label_first = label_first;
+            }
+            dots += 1;
+            label_len = 0;
+            octet = 0;
+        } else if c == HYPHEN {
+            if label_len == 0 {
+                label_first = c;
+            }
+            label_len += 1;
+            numeric = false;
+        } else {
+            break;
+        }
+        prev = c;
+        n += 1;
+    }
+    if n == 0 {
+        return (0, None);
+    }
+    if numeric && dots == 3 && label_len > 0 && label_len <= 3 {
+        return (n, Some(HostKind::Ipv4));
+    }
+    // A final dot is allowed (`toplabel [ "." ]`): the last label is then
+    // the one before it.
+    let name = if label_len == 0 {
+        // Ends in a dot: the run must not be the dot alone, and no label
+        // may be empty (`a..b`, caught above as a label of length 0).
+        labels_ok && dots > 0 && n > 1 && last_label_first == ALPHA
+    } else {
+        labels_ok && prev != HYPHEN && label_first == ALPHA
+    };
+    (n, name.then_some(HostKind::Name))
 }
 
 /// `IPv4address`.
@@ -187,6 +278,18 @@ mod tests {
                 prop_assert_eq!(h.0, HostKind::Ipv6);
                 prop_assert_eq!(p.map(|p| p.0), Some(1));
                 prop_assert!(rest.is_empty());
+            }
+
+            #[test]
+            fn one_pass_agrees_with_the_productions(s in prop_oneof!["[a-z0-9.-]{0,12}[;:]?", "[0-9.]{1,16}", "[0-9]{1,4}(\\.[0-9]{0,4}){0,4}\\.?", "[a-zA-Z0-9-]{1,4}(\\.[a-z0-9-]{0,4}){0,4}\\.?"]) {
+                use crate::header::typed::host::{is_hostname, is_ipv4};
+                let b = s.as_bytes();
+                let n = b.iter().position(|c| !(c.is_ascii_alphanumeric() || *c == b'-' || *c == b'.')).unwrap_or(b.len());
+                let raw = &b[..n];
+                let want = if raw.is_empty() { None } else if is_ipv4(raw) { Some(HostKind::Ipv4) } else if is_hostname(raw) { Some(HostKind::Name) } else { None };
+                let (m, got) = classify(b);
+                prop_assert_eq!(got, want, "{:?}", s);
+                if got.is_some() { prop_assert_eq!(m, n); }
             }
 
             #[test]

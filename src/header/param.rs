@@ -232,6 +232,18 @@ fn parse_one<'a>(cur: &mut Cursor<'a>) -> Result<Param<'a>, HeaderValueError> {
 /// byte after LWS that is not `;`. At most [`MAX_PARAMS`] parameters.
 #[allow(dead_code)] // used by the typed header parsers
 pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, HeaderValueError> {
+    scan_params_noting(cur, &[], &mut [])
+}
+
+/// [`scan_params`], noting in `notes[i]` the first parameter named
+/// `names[i]` (case-insensitive) met on the way, so that a typed header
+/// reads the parameters it cares about in the one walk that validates
+/// them rather than walking the list again per name.
+pub(crate) fn scan_params_noting<'a>(
+    cur: &mut Cursor<'a>,
+    names: &[&str],
+    notes: &mut [Option<Param<'a>>],
+) -> Result<Params<'a>, HeaderValueError> {
     let region_start = {
         let save = cur.pos;
         cur.skip_lws();
@@ -257,7 +269,12 @@ pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, Header
         if count > MAX_PARAMS {
             return Err(cur.err(HeaderValueErrorKind::TooManyParams));
         }
-        parse_one(cur)?;
+        let p = parse_one(cur)?;
+        for (name, note) in names.iter().zip(notes.iter_mut()) {
+            if note.is_none() && p.is(name) {
+                *note = Some(p);
+            }
+        }
         end = cur.pos;
     }
     Ok(Params {

@@ -7,13 +7,13 @@
 //! The rules ask for the same few headers (From, To, Contact, Via, CSeq,
 //! Record-Route) many times each, so a [`Sheet`] memoises:
 //!
-//! * a row table: every well-formed row and its known name, found in one
-//!   pass over the header section on first use (up to 16 rows; a longer
-//!   section falls back to walking [`Headers`] from each first row). The
-//!   same pass notes whether anything but well-formed rows and line endings
-//!   lies between them, so `header-line-malformed` walks nothing on a clean
-//!   message. The table is small on purpose: the sheet is built per message,
-//!   and 32 slots measured slower than the walks it saves;
+//! * the first row of each header asked for, read once from where the
+//!   parser's header index says it starts (one row, not a walk). Headers
+//!   with several rows are walked from their first row; the parser already
+//!   counted the malformed rows, so `header-line-malformed` walks nothing
+//!   on a clean message. (A table of every row, built in one walk on first
+//!   use, measured slower: walking all rows costs more than reading the
+//!   dozen first rows the rules ask for.)
 //! * the typed reading of each address and Via value, keyed by where the
 //!   value starts in the buffer (one value has one reading).
 //!
@@ -74,16 +74,6 @@ impl<T: Copy, const N: usize> Memo<T, N> {
     }
 }
 
-/// Rows the row table holds; a header section with more well-formed rows
-/// is walked through [`Headers`] instead (same answers, slower).
-const TABLE_ROWS: usize = 16;
-/// Row table not built yet.
-const TABLE_EMPTY: u8 = 0;
-/// Row table built and complete.
-const TABLE_READY: u8 = 1;
-/// More rows than [`TABLE_ROWS`]: every lookup walks [`Headers`].
-const TABLE_OVERFLOW: u8 = 2;
-
 /// Distinct headers whose first row is remembered.
 const ROW_SLOTS: usize = 16;
 /// Distinct address values (name-addr, Contact, Record-Route elements)
@@ -98,16 +88,8 @@ type Parsed<T> = Result<T, HeaderValueError>;
 /// matching request's). See the module docs.
 pub(crate) struct Sheet<'a> {
     headers: Headers<'a>,
-    /// Every well-formed row, in order, located in one pass over the
-    /// header section (the first time any row is asked for).
-    table: [Cell<Option<Header<'a>>>; TABLE_ROWS],
-    /// The known name of each table row (compared without copying rows).
-    table_known: [Cell<Option<KnownHeader>>; TABLE_ROWS],
-    table_len: Cell<usize>,
-    table_state: Cell<u8>,
-    /// True when the one pass saw nothing but well-formed rows and line
-    /// endings (no row for `header-line-malformed`).
-    table_clean: Cell<bool>,
+    /// The parser found no malformed row (see [`Sheet::malformed`]).
+    clean: bool,
     first: Memo<Option<Header<'a>>, ROW_SLOTS>,
     contact: Memo<Parsed<Contact<'a>>, ADDR_SLOTS>,
     record_route: Memo<Parsed<RecordRoute<'a>>, ADDR_SLOTS>,
@@ -118,54 +100,32 @@ pub(crate) struct Sheet<'a> {
 
 /// The rows of one known header: the remembered single row, the rows of
 /// the row table, or a walk.
-pub(crate) enum Rows<'s, 'a> {
+pub(crate) enum Rows<'a> {
     /// The header has at most one row.
     One(Option<Header<'a>>),
-    /// Several rows: the table's rows of this header (the rest of the
-    /// table from its first row).
-    Table(
-        &'s [Cell<Option<KnownHeader>>],
-        &'s [Cell<Option<Header<'a>>>],
-        KnownHeader,
-    ),
-    /// Several rows and no table: walked from the first one.
+    /// Several rows: walked from the first one.
     Many(HeaderIter<'a>),
 }
 
-impl<'a> Iterator for Rows<'_, 'a> {
+impl<'a> Iterator for Rows<'a> {
     type Item = Header<'a>;
     #[inline]
     fn next(&mut self) -> Option<Header<'a>> {
         match self {
             Rows::One(h) => h.take(),
-            Rows::Table(known, rows, k) => {
-                let i = known.iter().position(|c| c.get() == Some(*k))?;
-                let h = rows.get(i).and_then(Cell::get);
-                *known = &known[i + 1..];
-                *rows = rows.get(i + 1..).unwrap_or_default();
-                h
-            }
             Rows::Many(it) => it.next(),
         }
     }
 }
 
-/// True when `gap` (the bytes between two well-formed rows, or around
-/// them) is nothing but the one line ending that ends a row.
-fn is_line_end(gap: &[u8]) -> bool {
-    matches!(gap, b"" | b"\n" | b"\r\n")
-}
-
 impl<'a> Sheet<'a> {
     /// An empty sheet over `headers`: nothing is read until asked for.
-    pub(crate) fn new(headers: Headers<'a>) -> Self {
+    /// `malformed_rows` is the parser's count of rows that are not
+    /// `header-name HCOLON value` ([`crate::Deviations::malformed_lines`]).
+    pub(crate) fn new(headers: Headers<'a>, malformed_rows: u32) -> Self {
         Sheet {
             headers,
-            table: [const { Cell::new(None) }; TABLE_ROWS],
-            table_known: [const { Cell::new(None) }; TABLE_ROWS],
-            table_len: Cell::new(0),
-            table_state: Cell::new(TABLE_EMPTY),
-            table_clean: Cell::new(false),
+            clean: malformed_rows == 0,
             first: Memo::new(),
             contact: Memo::new(),
             record_route: Memo::new(),
@@ -181,47 +141,11 @@ impl<'a> Sheet<'a> {
         self.headers.contains(k)
     }
 
-    /// The row table (every well-formed row, in order), built on first
-    /// use in one pass; `None` when the section has more rows than it holds.
-    #[allow(clippy::type_complexity)]
-    fn table(&self) -> Option<(&[Cell<Option<KnownHeader>>], &[Cell<Option<Header<'a>>>])> {
-        match self.table_state.get() {
-            TABLE_READY => {
-                let n = self.table_len.get();
-                return Some((&self.table_known[..n], &self.table[..n]));
-            }
-            TABLE_OVERFLOW => return None,
-            _ => {}
-        }
-        let src = self.headers.src();
-        let section = self.headers.span();
-        let mut n = 0;
-        let mut pos = section.start;
-        let mut clean = true;
-        for h in self.headers.iter() {
-            if n == TABLE_ROWS {
-                self.table_state.set(TABLE_OVERFLOW);
-                return None;
-            }
-            let row = h.span();
-            clean &= src.get(pos..row.start).is_some_and(is_line_end);
-            pos = row.end;
-            self.table[n].set(Some(h));
-            self.table_known[n].set(h.known());
-            n += 1;
-        }
-        clean &= src.get(pos..section.end).is_some_and(is_line_end);
-        self.table_len.set(n);
-        self.table_clean.set(clean);
-        self.table_state.set(TABLE_READY);
-        Some((&self.table_known[..n], &self.table[..n]))
-    }
-
     /// The rows that are not `header-name HCOLON value` (see
-    /// [`Headers::malformed`]); skipped without a walk when the row table
-    /// saw only well-formed rows.
+    /// [`Headers::malformed`]); skipped without a walk when the parser
+    /// counted none.
     pub(crate) fn malformed(&self) -> impl Iterator<Item = crate::Span> + 'a {
-        let clean = self.table().is_some() && self.table_clean.get();
+        let clean = self.clean;
         let headers = self.headers;
         (!clean)
             .then(move || headers.malformed())
@@ -234,22 +158,15 @@ impl<'a> Sheet<'a> {
         if !self.headers.contains(k) {
             return None;
         }
-        if let Some((known, rows)) = self.table() {
-            let i = known.iter().position(|c| c.get() == Some(k))?;
-            return rows.get(i).and_then(Cell::get);
-        }
         self.first.get_or((k.index(), 0), || self.headers.get(k))
     }
 
     /// Every row of `k`, in order.
-    pub(crate) fn rows(&self, k: KnownHeader) -> Rows<'_, 'a> {
+    pub(crate) fn rows(&self, k: KnownHeader) -> Rows<'a> {
         match self.headers.count(k) {
             0 => Rows::One(None),
             1 => Rows::One(self.first(k)),
-            _ => match self.table() {
-                Some((known, rows)) => Rows::Table(known, rows, k),
-                None => Rows::Many(self.headers.get_all(k)),
-            },
+            _ => Rows::Many(self.headers.get_all(k)),
         }
     }
 
@@ -407,7 +324,7 @@ mod tests {
     fn sheet_rows_match_headers() {
         let msg = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nTo: <sip:b@x>;tag=1\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2, SIP/2.0/UDP c\r\nContent-Length: 0\r\n\r\n";
         let r = crate::parse_response(msg).unwrap();
-        let s = Sheet::new(*r.headers());
+        let s = Sheet::new(*r.headers(), r.deviations().malformed_lines());
         for k in [KnownHeader::Via, KnownHeader::To, KnownHeader::From] {
             let a: Vec<_> = s.rows(k).collect();
             let b: Vec<_> = r.headers().get_all(k).collect();
@@ -418,17 +335,17 @@ mod tests {
             assert_eq!(s.first(k), r.headers().get(k));
         }
         assert_eq!(s.malformed().count(), 0);
-        // A malformed row, a folded row, and more rows than the table holds:
+        // A malformed row, a folded row, and many rows:
         // the same answers as the walks.
         let big = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\nbad row\r\nTo: <sip:b@x>\r\n ;tag=1\r\nVia: SIP/2.0/UDP b\r\n".to_vec();
-        for n in [0, TABLE_ROWS + 1] {
+        for n in [0, 20] {
             let mut m = big.clone();
             for i in 0..n {
                 m.extend_from_slice(format!("X-{i}: y\r\nVia: SIP/2.0/UDP c{i}\r\n").as_bytes());
             }
             m.extend_from_slice(b"Content-Length: 0\r\n\r\n");
             let r = crate::parse_response(&m).unwrap();
-            let s = Sheet::new(*r.headers());
+            let s = Sheet::new(*r.headers(), r.deviations().malformed_lines());
             for k in [
                 KnownHeader::Via,
                 KnownHeader::To,

@@ -246,6 +246,7 @@ pub fn is_ipv6(s: &[u8]) -> bool {
 }
 
 /// True when `s` is a `hostname` (RFC 3261 §25.1), trailing dot allowed.
+#[cfg(test)]
 pub(crate) fn is_hostname(s: &[u8]) -> bool {
     let s = s.strip_suffix(b".").unwrap_or(s);
     if s.is_empty() {

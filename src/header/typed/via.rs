@@ -275,17 +275,20 @@ impl<'a> TypedHeader<'a> for Via<'a> {
             return Err(cur.err(K::UnexpectedChar));
         }
         let sent_by = scan_hostport(&mut cur, true)?;
-        let params = crate::header::param::scan_params(&mut cur)?;
+        let mut notes = [None; 2];
+        let params =
+            crate::header::param::scan_params_noting(&mut cur, &["branch", "rport"], &mut notes)?;
         cur.skip_lws();
         if !cur.at_end() {
             return Err(cur.err(K::Trailing));
         }
-        let branch = match params.get("branch") {
+        let [branch, rport] = notes;
+        let branch = match branch {
             Some(p) if p.value().is_some_and(lex::is_token_str) => Some(p),
             Some(p) => return Err(HeaderValueError::new(K::BadParam, p.name_span().start)),
             None => None,
         };
-        let rport = match params.get("rport") {
+        let rport = match rport {
             None => None,
             Some(p) => match (p.value(), p.value_span()) {
                 (Some(v), Some(sp)) => {

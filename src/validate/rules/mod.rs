@@ -160,7 +160,7 @@ impl<'r, 'a> Facts<'r, 'a> {
     }
 
     /// Every row of `k`, in order.
-    pub(crate) fn rows(&self, k: KnownHeader) -> facts::Rows<'r, 'a> {
+    pub(crate) fn rows(&self, k: KnownHeader) -> facts::Rows<'a> {
         self.sheet.rows(k)
     }
 
@@ -192,7 +192,10 @@ impl<'r, 'a> Facts<'r, 'a> {
 
 /// Runs every implemented rule.
 pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitter<'_, S>) {
-    let sheet = facts::Sheet::new(*seed.resp.headers());
+    let sheet = facts::Sheet::new(
+        *seed.resp.headers(),
+        seed.resp.deviations().malformed_lines(),
+    );
     let facts = Facts::build(seed.resp, seed.ctx, &sheet);
     let f = &facts;
     common::check(f, out);
