@@ -1236,14 +1236,25 @@ impl<'a> LaxAgree<'a> for Contact<'a> {
         }
         assert_eq!(l.q(), v.q().and_then(Result::ok));
         assert_eq!(l.expires(), v.expires().and_then(Result::ok));
-        if l.defects().iter().any(|d| d.part == Part::Q) {
+        // A defect of the first `q` (or `expires`), the one the strict
+        // accessor reads, must be its error too; a later repeated one
+        // (`;q=1;q=.55`) is a defect the strict accessor never reads.
+        let first_has_defect = |name: &str, part: Part| {
+            v.params().get(name).is_some_and(|p| {
+                let sp = p.span();
+                l.defects()
+                    .iter()
+                    .any(|d| d.part == part && d.span.start >= sp.start && d.span.start <= sp.end)
+            })
+        };
+        if first_has_defect("q", Part::Q) {
             assert!(
                 matches!(v.q(), Some(Err(_))),
                 "lax q defect, strict q {:?}",
                 v.q()
             );
         }
-        if l.defects().iter().any(|d| d.part == Part::Expires) {
+        if first_has_defect("expires", Part::Expires) {
             assert!(
                 matches!(v.expires(), Some(Err(_))),
                 "lax expires defect, strict expires {:?}",
