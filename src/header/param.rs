@@ -471,22 +471,28 @@ pub(crate) fn scan_params_lax_noting<'a>(
                 cur.pos = end;
                 // Bytes glued to the value (`branch=ab/c+d=`: the `=`) make
                 // the whole run up to the next `;` this parameter's value,
-                // which then fails its production.
-                if let (Some(v), Some(&b)) = (value, rest.first()) {
+                // which then fails its production. Glued to a name without
+                // a value (`rec%s=x`), the run is one malformed parameter.
+                if let Some(&b) = rest.first() {
                     if !crate::lex::is_lws(b) && b != b';' && b != b',' {
                         let skipped =
                             grammar::param::skip_param(i).map_or(i.len(), |(_, s)| s.len());
-                        let vstart = end - v.len();
+                        let vstart = value.map_or(start, |v| end - v.len());
                         let vend = start + crate::lex::trim_lws(&i[..skipped]).len();
-                        let kind = grammar::param::known_param(name, Some(&cur.s[vstart..vend]))
-                            .map_or(HeaderValueErrorKind::BadParam, |(k, _)| k);
+                        let kind = match value {
+                            Some(_) => {
+                                grammar::param::known_param(name, Some(&cur.s[vstart..vend]))
+                                    .map_or(HeaderValueErrorKind::BadParam, |(k, _)| k)
+                            }
+                            None => HeaderValueErrorKind::BadParam,
+                        };
+                        let part = match value {
+                            Some(_) => part_of(name).unwrap_or(Part::Param),
+                            None => Part::Param,
+                        };
                         defects.push(
-                            Defect::new(
-                                part_of(name).unwrap_or(Part::Param),
-                                Span::new(cur.base + vstart, cur.base + vend),
-                                kind,
-                            )
-                            .at(cur.base + end),
+                            Defect::new(part, Span::new(cur.base + vstart, cur.base + vend), kind)
+                                .at(cur.base + end),
                         );
                         cur.pos = start + skipped;
                         continue;

@@ -25,7 +25,7 @@
 use core::cell::{Cell, OnceCell};
 
 use crate::error::HeaderValueError;
-use crate::header::typed::{Contact, FromHeader, NameAddr, RecordRoute, ToHeader, Via};
+use crate::header::typed::{Contact, FromHeader, NameAddr, RecordRoute, ToHeader, Via, ViaLax};
 use crate::header::{Element, Header, HeaderIter, Headers, KnownHeader, Param, Params};
 
 /// A small write-once map from a key (a header index, a value's start) to
@@ -235,6 +235,14 @@ impl<'a> Sheet<'a> {
     pub(crate) fn read_to(&self, v: &'a [u8], base: usize) -> Parsed<ToHeader<'a>> {
         use crate::header::typed::TypedHeader;
         self.to.get_or((base, v.len()), || ToHeader::parse(v, base))
+    }
+
+    /// `v` read laxly as one Via value: every part, and a located defect
+    /// for each part that fails. Only the Via syntax rules read it, once
+    /// per value, so it is not kept (copying the reading out of a slot
+    /// measured slower than the one reading).
+    pub(crate) fn via_lax(&self, v: &'a [u8], base: usize) -> ViaLax<'a> {
+        Via::parse_lax(v, base)
     }
 
     /// `v` read as one Via value.

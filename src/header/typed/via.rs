@@ -440,6 +440,11 @@ impl<'a> ViaLax<'a> {
         self.known_value(RECEIVED)
     }
 
+    /// Absolute span of the valid `received` value.
+    pub fn received_span(&self) -> Option<Span> {
+        self.known_span(RECEIVED)?
+    }
+
     /// The `rport` parameter: `None` absent (or invalid, a defect),
     /// `Some(None)` without a value, `Some(Some(port))` with one.
     pub fn rport(&self) -> Option<Option<u16>> {
@@ -461,6 +466,11 @@ impl<'a> ViaLax<'a> {
     /// Absolute span of the whole element.
     pub fn span(&self) -> Span {
         Span::new(self.base, self.base + self.raw.len())
+    }
+
+    /// The whole element as given.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.raw
     }
 }
 

@@ -19,7 +19,6 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::single::comma_joined;
-use super::via::param_at;
 use super::Facts;
 use crate::validate::facts::Sheet;
 
@@ -157,7 +156,7 @@ pub(crate) fn failing_part(v: &[u8], base: usize, at: usize) -> Span {
         Some(lt) => (0, lt),
         None => (0, i.min(v.len())),
     };
-    super::via::trim_span(v, base, Span::new(base + a, base + b))
+    trim_span(v, base, Span::new(base + a, base + b))
 }
 
 /// [`read_tag`] on the To of any header section (a request's, too):
@@ -364,4 +363,44 @@ fn contact_failure(v: &[u8], base: usize, at: usize, span: Span) -> (Rule, &'sta
         r::CONTACT_SYNTAX,
         "Contact is not name-addr / addr-spec with parameters",
     )
+}
+
+/// The parameter that holds relative offset `at`: from just after the last
+/// `;` before it (an error at a `;` belongs to the parameter that `;`
+/// ends, as for a missing value) (outside quoted strings) to the next `;` or the end,
+/// without surrounding LWS.
+// second reader: replace with typed lax reading
+pub(super) fn param_at(v: &[u8], base: usize, at: usize) -> Span {
+    let (mut start, mut i) = (0, 0);
+    while i < v.len() && i < at {
+        match v[i] {
+            b'"' => i = lex::quoted_string_end(v, i).unwrap_or(v.len()),
+            b';' => {
+                start = i;
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    let mut end = start + 1;
+    while end < v.len() && v[end] != b';' {
+        end = if v[end] == b'"' {
+            lex::quoted_string_end(v, end).unwrap_or(v.len())
+        } else {
+            end + 1
+        };
+    }
+    let from = if v.get(start) == Some(&b';') {
+        start + 1
+    } else {
+        start
+    };
+    trim_span(v, base, Span::new(base + from, base + end.min(v.len())))
+}
+
+/// `span` (inside value `v` at `base`) without surrounding LWS.
+pub(super) fn trim_span(v: &[u8], base: usize, span: Span) -> Span {
+    let part = &v[span.start - base..span.end - base];
+    let start = span.start + lex::skip_lws(part, 0).min(part.len());
+    Span::new(start, start + lex::trim_lws(part).len())
 }

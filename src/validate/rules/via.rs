@@ -1,14 +1,17 @@
 //! Spec section 3, Via rules (RFC 3261 §8.1.1.7, §18.2.1, §20.42, §25.1),
 //! and the Via facts the UAC and proxy rules use.
 //!
-//! A small in-place reader of one Via value: `sent-protocol LWS sent-by
-//! *( SEMI via-params )`. It only finds the pieces the rules need; it is
-//! not the typed Via header, which lives with the other typed values.
+//! Each Via value is read once, by the typed lax reading
+//! ([`Via::parse_lax`](crate::header::typed::Via::parse_lax)): every failing part is one located defect, which
+//! the part's syntax rule reports; a value without defects is checked
+//! through the parameters that reading noted.
 
-use crate::header::typed::host::{is_ipv4, scan_hostport};
-use crate::header::typed::{Host, Via};
+use crate::error::HeaderValueErrorKind;
+use crate::grammar::{Defect, Part};
+use crate::header::typed::host::is_ipv4;
+use crate::header::typed::ViaLax;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::span::Span;
 use crate::validate::catalogue::Rule;
 use crate::validate::finding::{Detail, DetailArg};
@@ -39,146 +42,99 @@ fn is_ipv6(v: &[u8]) -> bool {
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for (n, e) in f.elements(KnownHeader::Via).enumerate() {
-        match f.sheet.via(e.bytes, e.span.start) {
-            Ok(via) => check_one(out, &via, n == 0),
-            Err(err) => {
-                let (rule, span, text) = via_failure(e.bytes, e.span.start, err.offset());
+        let via = f.sheet.via_lax(e.bytes, e.span.start);
+        if via.defects().is_empty() {
+            check_one(out, &via, n == 0);
+        } else {
+            for d in via.defects().iter() {
+                let (rule, span, text) = defect_finding(&via, d);
                 out.emit(rule, Some(span), Detail::new(text));
             }
         }
     }
 }
 
-/// Which part of a Via value the typed [`Via`] refused, so that the failure
-/// is reported once, under the rule that names that part (spec "How to
-/// read": one syntax rule per part):
+/// The rule that owns a defect of one part of a Via value, so that each
+/// failing part is reported once, under the rule that names it (spec "How
+/// to read": one syntax rule per part), with the span the lax reading
+/// gives that part ([`Via::parse_lax`](crate::header::typed::Via::parse_lax)):
 ///
-/// * `via-sent-protocol` — the failure lies in `sent-protocol` (RFC 3261
-///   §25.1 `protocol-name SLASH protocol-version SLASH transport`), or the
-///   value is empty. Span: the value.
-/// * `via-sent-by-syntax` — `sent-by = host [COLON port]` is missing or
-///   does not end in `;`, `,` or the end of the value (`host:5061&x`).
-///   Span: the sent-by.
-/// * `via-param-syntax` — a parameter breaks its production (§25.1
-///   `via-params`; RFC 3581 `response-port`). Span: the parameter. A
-///   failing `received` or `ttl` goes to `via-received-syntax` or
-///   `via-ttl-range`, which own those parameters.
-///
-/// The parts are located with the typed layer's own scanners (token,
-/// `scan_hostport`); only the parameter around the error offset is found
-/// by hand.
-fn via_failure(v: &[u8], base: usize, at: usize) -> (Rule, Span, &'static str) {
-    let whole = Span::new(base, base + v.len());
-    let protocol = (
-        r::VIA_SENT_PROTOCOL,
-        whole,
-        "Via sent-protocol is not protocol/version/transport",
-    );
-    let mut cur = Cursor::new(v, base);
-    for slash in [true, true, false] {
-        cur.skip_lws();
-        if cur.expect_token().is_err() {
-            return protocol;
+/// * `via-sent-protocol` — `sent-protocol` (RFC 3261 §25.1
+///   `protocol-name SLASH protocol-version SLASH transport`), or an empty
+///   value.
+/// * `via-sent-by-syntax` — `sent-by = host [COLON port]`, or a sent-by
+///   followed by bytes that start neither a parameter nor the next value
+///   (`host:5061&x`; span: from the sent-by to the end of those bytes).
+/// * `via-received-syntax`, `via-ttl-range` — the `received` and `ttl`
+///   parameters, which those rules own.
+/// * `via-param-syntax` — any other parameter that breaks its production
+///   (§25.1 `via-params`; RFC 3581 `response-port`), or bytes after the
+///   parameters.
+fn defect_finding(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
+    let (rule, span, text) = defect_rule(via, d);
+    let span = match d.part {
+        // A known parameter whose value breaks its production: the whole
+        // parameter (`ttl=300`), as the operator reads it.
+        Part::Branch | Part::Received | Part::Rport | Part::Ttl | Part::Maddr | Part::Param => {
+            param_span(via, span)
         }
-        if slash {
-            cur.skip_lws();
-            if !cur.eat(b'/') {
-                return protocol;
+        _ => span,
+    };
+    if !span.is_empty() {
+        return (rule, span, text);
+    }
+    // A part with no bytes of its own (missing, or cut short by a byte
+    // that cannot start it): from there to the next `;`, else the value.
+    let (raw, base) = (via.as_bytes(), via.span().start);
+    let from = span.start.saturating_sub(base).min(raw.len());
+    let end = memchr::memchr(b';', &raw[from..]).map_or(raw.len(), |k| from + k);
+    let end = from + lex::trim_lws(&raw[from..end]).len();
+    let span = if end > from {
+        Span::new(base + from, base + end)
+    } else {
+        via.span()
+    };
+    (rule, span, text)
+}
+
+/// [`defect_finding`] before its span is settled.
+fn defect_rule(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
+    const SENT_BY: &str = "Via sent-by is not host [\":\" port]";
+    const PARAM: &str = "Via parameter breaks its production";
+    match d.part {
+        Part::SentProtocol => (
+            r::VIA_SENT_PROTOCOL,
+            d.span,
+            "Via sent-protocol is not protocol/version/transport",
+        ),
+        Part::Value if d.kind == HeaderValueErrorKind::Empty => {
+            (r::VIA_SENT_PROTOCOL, d.span, "empty Via value")
+        }
+        // Bytes after the value's end: they end the reading, so they run
+        // to the end of the value; the finding names the piece up to the
+        // next `;`, where the next parameter would have started.
+        Part::Value => {
+            let (raw, base) = (via.as_bytes(), via.span().start);
+            let from = d.span.start.saturating_sub(base).min(raw.len());
+            let end = memchr::memchr(b';', &raw[from..]).map_or(d.span.end, |k| base + from + k);
+            match via.sent_by() {
+                Some(hp) if via.params().is_empty() => (
+                    r::VIA_SENT_BY_SYNTAX,
+                    Span::new(hp.span().start, end),
+                    SENT_BY,
+                ),
+                _ => (r::VIA_PARAM_SYNTAX, Span::new(d.span.start, end), PARAM),
             }
         }
-    }
-    if at < base + cur.pos {
-        return protocol;
-    }
-    cur.skip_lws();
-    let by_start = cur.pos;
-    let by_end = param_segment_end(v, by_start);
-    // A missing sent-by has no bytes of its own: the span is the value.
-    let by_span = if by_end > by_start {
-        Span::new(base + by_start, base + by_end)
-    } else {
-        whole
-    };
-    let sent_by = (
-        r::VIA_SENT_BY_SYNTAX,
-        by_span,
-        "Via sent-by is not host [\":\" port]",
-    );
-    if scan_hostport(&mut cur, true).is_err() {
-        return sent_by;
-    }
-    cur.skip_lws();
-    if at <= base + cur.pos && !matches!(cur.peek(), Some(b';' | b',')) {
-        return sent_by;
-    }
-    let span = param_at(v, base, at.saturating_sub(base));
-    let part = &v[span.start - base..span.end - base];
-    let name = &part[..lex::token_end(part, 0)];
-    if name.eq_ignore_ascii_case(b"received") {
-        (
+        Part::SentBy => (r::VIA_SENT_BY_SYNTAX, d.span, SENT_BY),
+        Part::Received => (
             r::VIA_RECEIVED_SYNTAX,
-            span,
+            d.span,
             "received is not a plain IPv4 or IPv6 address",
-        )
-    } else if name.eq_ignore_ascii_case(b"ttl") {
-        (r::VIA_TTL_RANGE, span, "ttl is not 0..255")
-    } else {
-        (
-            r::VIA_PARAM_SYNTAX,
-            span,
-            "Via parameter breaks its production",
-        )
+        ),
+        Part::Ttl => (r::VIA_TTL_RANGE, d.span, "ttl is not 0..255"),
+        _ => (r::VIA_PARAM_SYNTAX, d.span, PARAM),
     }
-}
-
-/// End of the sent-by that starts at `i`: the first `;` or the end.
-// second reader: replace with typed lax reading
-fn param_segment_end(v: &[u8], i: usize) -> usize {
-    let end = v[i.min(v.len())..]
-        .iter()
-        .position(|b| *b == b';')
-        .map_or(v.len(), |p| i + p);
-    i + lex::trim_lws(&v[i.min(end)..end]).len()
-}
-
-/// The parameter that holds relative offset `at`: from just after the last
-/// `;` before it (an error at a `;` belongs to the parameter that `;`
-/// ends, as for a missing value) (outside quoted strings) to the next `;` or the end,
-/// without surrounding LWS.
-// second reader: replace with typed lax reading
-pub(super) fn param_at(v: &[u8], base: usize, at: usize) -> Span {
-    let (mut start, mut i) = (0, 0);
-    while i < v.len() && i < at {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).unwrap_or(v.len()),
-            b';' => {
-                start = i;
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    let mut end = start + 1;
-    while end < v.len() && v[end] != b';' {
-        end = if v[end] == b'"' {
-            lex::quoted_string_end(v, end).unwrap_or(v.len())
-        } else {
-            end + 1
-        };
-    }
-    let from = if v.get(start) == Some(&b';') {
-        start + 1
-    } else {
-        start
-    };
-    trim_span(v, base, Span::new(base + from, base + end.min(v.len())))
-}
-
-/// `span` (inside value `v` at `base`) without surrounding LWS.
-pub(super) fn trim_span(v: &[u8], base: usize, span: Span) -> Span {
-    let part = &v[span.start - base..span.end - base];
-    let start = span.start + lex::skip_lws(part, 0).min(part.len());
-    Span::new(start, start + lex::trim_lws(part).len())
 }
 
 /// Rules on one Via value (each spans the value or the parameter):
@@ -202,18 +158,18 @@ pub(super) fn trim_span(v: &[u8], base: usize, span: Span) -> Span {
 /// * `via-rport-empty` — RFC 3581 §4: a server supporting rport MUST fill
 ///   in the top Via's `rport`; an empty one means it did not (info).
 /// * `header-param-repeated` — §7.3.1, for Via parameters.
-fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, top: bool) {
+fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>, top: bool) {
     let span = via.span();
-    if !via.is_sip_2_0() {
+    if via.is_sip_2_0() == Some(false) {
         out.emit(
             r::VIA_SENT_PROTOCOL,
             Some(span),
             Detail::new("Via sent-protocol is not SIP/2.0"),
         );
     }
-    if !TRANSPORTS
-        .iter()
-        .any(|t| t.eq_ignore_ascii_case(via.transport()))
+    if !via
+        .transport()
+        .is_some_and(|tr| TRANSPORTS.iter().any(|t| t.eq_ignore_ascii_case(tr)))
     {
         out.emit(
             r::VIA_TRANSPORT_UNKNOWN,
@@ -221,91 +177,68 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
             Detail::new("unregistered Via transport"),
         );
     }
-    // One walk of the parameters: the first of each name the checks read
-    // (what `Params::get` would find) and every name, for
-    // `header-param-repeated`.
-    let (mut branch, mut maddr, mut received, mut ttl) = (None, None, None, false);
-    let mut names = [""; PARAM_WALK];
-    let mut n = 0;
-    let mut long = false;
-    for p in via.params().iter() {
-        match () {
-            _ if branch.is_none() && p.is("branch") => branch = Some(p),
-            _ if maddr.is_none() && p.is("maddr") => maddr = Some(p),
-            _ if received.is_none() && p.is("received") => received = Some(p),
-            _ if p.is("ttl") => ttl = true,
-            _ => {}
-        }
-        if n < PARAM_WALK {
-            names[n] = p.name();
-            n += 1;
-        } else {
-            long = true;
-        }
-    }
-    match branch {
-        None => out.emit(
-            r::VIA_BRANCH_MISSING,
-            Some(span),
-            Detail::new("Via without branch"),
-        ),
-        Some(p) => {
-            let b = p.value().unwrap_or(b"");
+    // The lax reading noted branch, received, rport, ttl and maddr in its
+    // one parameter scan, and a malformed one is a defect reported above;
+    // one more walk collects the names for `header-param-repeated`.
+    match (via.branch(), via.branch_span()) {
+        (Some(b), Some(bspan)) => {
+            let p = param_span(via, bspan);
             if b == COOKIE {
                 out.emit(
                     r::VIA_BRANCH_COOKIE_ONLY,
-                    Some(p.span()),
+                    Some(p),
                     Detail::new("branch is only the magic cookie"),
                 );
             } else if !b.starts_with(COOKIE) {
                 out.emit(
                     r::VIA_BRANCH_NO_MAGIC_COOKIE,
-                    Some(p.span()),
+                    Some(p),
                     Detail::new("branch lacks z9hG4bK"),
                 );
             }
         }
+        _ => out.emit(
+            r::VIA_BRANCH_MISSING,
+            Some(span),
+            Detail::new("Via without branch"),
+        ),
     }
-    if let Some(p) = maddr {
-        let ok = match (p.value(), p.value_span()) {
-            (Some(v), Some(s)) => Host::parse(v, s.start).is_ok(),
-            _ => false,
-        };
-        if !ok {
-            out.emit(
-                r::VIA_PARAM_SYNTAX,
-                Some(p.span()),
-                Detail::new("maddr is not a host"),
-            );
-        }
-    }
-    if let Some(p) = received {
-        let v = p.value().unwrap_or(b"");
+    if let (Some(v), Some(rspan)) = (via.received(), via.received_span()) {
+        // The lax reading accepts RFC 3261's three-colon IPv6 slip (RFC
+        // 5118 §4.10 asks receivers to tolerate it in a URI host); a
+        // `received` a server writes has no such excuse.
         if !is_ipv4(v) && !is_ipv6(v) {
             out.emit(
                 r::VIA_RECEIVED_SYNTAX,
-                Some(p.span()),
+                Some(param_span(via, rspan)),
                 Detail::new("received is not a plain IPv4 or IPv6 address"),
             );
-        }
-    }
-    if ttl {
-        if let Some(Err(_)) = via.ttl() {
-            let p = via.param("ttl").map_or(span, |p| p.span());
-            out.emit(r::VIA_TTL_RANGE, Some(p), Detail::new("ttl is not 0..255"));
         }
     }
     if top && via.rport() == Some(None) {
         out.emit(
             r::VIA_RPORT_EMPTY,
-            via.rport_span(),
+            via.params().get("rport").map(|p| p.span()),
             Detail::new("rport not filled in"),
         );
     }
+    let params = via.params();
+    let mut names = [""; PARAM_WALK];
+    let mut n = 0;
+    let mut long = false;
+    for p in params.iter() {
+        if n < PARAM_WALK {
+            names[n] = p.name();
+            n += 1;
+        } else {
+            long = true;
+            break;
+        }
+    }
     let repeated = if long {
-        via.params().first_repeated()
+        first_repeated_lax(params)
     } else {
-        repeated_index(&names[..n]).and_then(|i| via.params().iter().nth(i))
+        repeated_index(&names[..n]).and_then(|i| params.iter().nth(i))
     };
     if let Some(p) = repeated {
         out.emit(
@@ -316,18 +249,50 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &Via<'_>, t
     }
 }
 
+/// The span of the whole parameter (`name=value`) whose value is `value`:
+/// from the first byte after the `;` before it (a parameter name and its
+/// `=` hold no `;`, so the last one before the value is this parameter's),
+/// without LWS, to the value's end.
+fn param_span(via: &ViaLax<'_>, value: Span) -> Span {
+    let (raw, base) = (via.as_bytes(), via.span().start);
+    let Some(before) = raw.get(..value.start.saturating_sub(base)) else {
+        return value;
+    };
+    match memchr::memrchr(b';', before) {
+        Some(semi) => {
+            let name = semi + 1 + lex::skip_lws(&before[semi + 1..], 0);
+            Span::new(base + name.min(before.len()), value.end)
+        }
+        None => value,
+    }
+}
+
+/// The first parameter whose name appears again later (case-insensitive):
+/// the long-list form of [`repeated_index`].
+fn first_repeated_lax<'a>(
+    params: crate::header::LaxParams<'a>,
+) -> Option<crate::header::Param<'a>> {
+    params.iter().enumerate().find_map(|(i, p)| {
+        params
+            .iter()
+            .skip(i + 1)
+            .any(|q| q.name().eq_ignore_ascii_case(p.name()))
+            .then_some(p)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::header::typed::TypedHeader;
+    use crate::header::typed::Via;
 
     #[test]
-    fn via_failure_names_the_part() {
+    fn each_failing_part_is_its_rule() {
         for (v, rule, part) in [
             (
                 &b"SIP/2.0 host;branch=z9hG4bK1"[..],
                 r::VIA_SENT_PROTOCOL,
-                &b"SIP/2.0 host;branch=z9hG4bK1"[..],
+                &b"SIP/2.0"[..],
             ),
             (
                 b"SIP/2.0/UDP host:5061&branch=z9hG4bK1",
@@ -360,13 +325,23 @@ mod tests {
                 b"SIP/2.0/UDP ;branch=z9hG4bK1",
             ),
             (b"SIP/2.0/UDP", r::VIA_SENT_BY_SYNTAX, b"SIP/2.0/UDP"),
+            (b"", r::VIA_SENT_PROTOCOL, b""),
         ] {
-            let err = Via::parse(v, 100).unwrap_err();
-            let (got, span, _) = via_failure(v, 100, err.offset());
+            let via = Via::parse_lax(v, 100);
             let text = String::from_utf8_lossy(v);
+            let d = via.defects().first().expect("a defect");
+            let (got, span, _) = defect_finding(&via, d);
             assert_eq!(got, rule, "{text}");
             assert_eq!(&v[span.start - 100..span.end - 100], part, "{text}");
         }
+        // Every failing part is reported, not only the first.
+        let via = Via::parse_lax(b"SIP/2.0/UDP h;received=x;ttl=300;branch=z9hG4bK1", 0);
+        let rules: Vec<_> = via
+            .defects()
+            .iter()
+            .map(|d| defect_finding(&via, d).0)
+            .collect();
+        assert_eq!(rules, [r::VIA_RECEIVED_SYNTAX, r::VIA_TTL_RANGE]);
     }
 
     #[test]
