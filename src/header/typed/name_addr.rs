@@ -269,6 +269,11 @@ impl<'a> NameAddrLax<'a> {
         self.star
     }
 
+    /// The whole value as given.
+    pub fn as_bytes(&self) -> &'a [u8] {
+        self.raw
+    }
+
     /// The display name as sent, when one was read.
     pub fn display_name(&self) -> Option<&'a [u8]> {
         self.display.and_then(|(a, b)| self.raw.get(a..b))

@@ -9,11 +9,14 @@
 //! empty `tag` (`;tag`, `;tag=`): `tag-param-empty` reports it and the
 //! header then reads as untagged for every tag and dialog rule.
 
-use crate::header::typed::{FromHeader, NameAddr, Route, ToHeader, TypedHeader};
+use crate::error::HeaderValueErrorKind;
+use crate::grammar::{Defect, Part};
+use crate::header::typed::{
+    Contact, FromHeader, NameAddr, NameAddrLax, Route, ToHeader, TypedHeader,
+};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::span::Span;
-use crate::validate::catalogue::Rule;
 use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -55,7 +58,7 @@ pub(crate) fn read_tag(k: KnownHeader, v: &[u8], base: usize) -> Tagged {
     } else {
         ToHeader::parse(v, base).map(|h| h.tag().is_some())
     };
-    tagged(v, base, parsed)
+    tagged(k, v, base, parsed)
 }
 
 /// [`read_tag`] through a fact sheet: each From/To value is parsed once.
@@ -70,93 +73,122 @@ pub(crate) fn sheet_read_tag<'a>(
     } else {
         s.read_to(v, base).map(|h| h.tag().is_some())
     };
-    tagged(v, base, parsed)
+    tagged(k, v, base, parsed)
 }
 
 /// How a From/To reading (`Ok(has a tag)` or its error) reads for the tag
-/// rules.
-fn tagged(v: &[u8], base: usize, parsed: Result<bool, crate::error::HeaderValueError>) -> Tagged {
+/// rules. A value the strict reading refuses is read again laxly
+/// ([`NameAddrLax`]), which locates every failing part; only that rare path
+/// pays for it.
+fn tagged(
+    k: KnownHeader,
+    v: &[u8],
+    base: usize,
+    parsed: Result<bool, crate::error::HeaderValueError>,
+) -> Tagged {
     match parsed {
         Ok(t) => Tagged::Parsed(t),
-        Err(e) => {
-            let at = e.offset().saturating_sub(base);
-            if in_params(v, at) {
-                let span = param_at(v, base, at);
-                if is_empty_tag(&v[span.start - base..span.end - base]) {
-                    return Tagged::EmptyTag(span);
+        Err(_) => {
+            let lax = addr_lax(k, v, base);
+            match lax.defects().first() {
+                Some(d) if lax.defects().iter().all(|d| is_empty_tag(&lax, d)) => {
+                    Tagged::EmptyTag(defect_span(&lax, d))
                 }
-                return Tagged::Unreadable(span);
+                Some(_) => Tagged::Unreadable(
+                    lax.defects()
+                        .iter()
+                        .find(|d| !is_empty_tag(&lax, d))
+                        .map_or(lax.span(), |d| defect_span(&lax, d)),
+                ),
+                // The strict reading refused what the lax one reads
+                // cleanly (a `*` with parameters): the value as a whole.
+                None => Tagged::Unreadable(lax.span()),
             }
-            Tagged::Unreadable(failing_part(v, base, at))
         }
     }
 }
 
-/// `tag`, `tag =` or `tag=` with nothing after it: a `tag-param` with no
-/// token (RFC 3261 §25.1 `tag-param = "tag" EQUAL token`).
-// second reader: replace with typed lax reading
-fn is_empty_tag(p: &[u8]) -> bool {
-    let end = lex::token_end(p, 0);
-    if !p[..end].eq_ignore_ascii_case(b"tag") {
-        return false;
+/// The lax reading of address header `k`'s value: the From/To reading
+/// (`tag` checked), the Contact reading (`q`, `expires`, `*`), else the
+/// plain `name-addr / addr-spec` with generic parameters.
+fn addr_lax(k: KnownHeader, v: &[u8], base: usize) -> NameAddrLax<'_> {
+    match k {
+        KnownHeader::From => FromHeader::parse_lax(v, base),
+        KnownHeader::To => ToHeader::parse_lax(v, base),
+        KnownHeader::Contact => Contact::parse_lax(v, base),
+        _ => NameAddr::parse_lax(v, base),
     }
-    let rest = lex::trim_lws(&p[end..]);
-    rest.is_empty() || rest == b"="
 }
 
-/// True when relative offset `at` lies after the address, among the
-/// header parameters: a `;` outside quotes and `<...>` comes before it.
-// second reader: replace with typed lax reading
-pub(crate) fn in_params(v: &[u8], at: usize) -> bool {
-    let mut i = 0;
-    while i < v.len() && i < at {
-        match v[i] {
-            b'"' => match lex::quoted_string_end(v, i) {
-                Ok(e) => i = e,
-                Err(_) => return false,
-            },
-            b'<' => match v[i..].iter().position(|b| *b == b'>') {
-                Some(p) => i += p + 1,
-                None => return false,
-            },
-            b';' => return true,
-            _ => i += 1,
-        }
-    }
-    false
+/// True for a `tag` defect with no value at all (`;tag`, `;tag=`, `;tag =`):
+/// the lax reading spans such a parameter from its name, and a bad value
+/// (`;tag="x"`) from the value.
+fn is_empty_tag(lax: &NameAddrLax<'_>, d: &Defect) -> bool {
+    d.part == Part::Tag
+        && part_bytes(lax, d.span)
+            .get(..3)
+            .is_some_and(|n| n.eq_ignore_ascii_case(b"tag"))
 }
 
-/// The part of an address value that holds the error at relative offset
-/// `at`: the parameter when it lies among the header parameters, the
-/// `<...>` when it lies there (or the `<` is never closed), the display
-/// name when it lies before the `<`, else the bare URI.
-// second reader: replace with typed lax reading
-pub(crate) fn failing_part(v: &[u8], base: usize, at: usize) -> Span {
-    if in_params(v, at) {
-        return param_at(v, base, at);
-    }
-    let mut i = 0;
-    let mut lt = None;
-    while i < v.len() {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).unwrap_or(v.len()),
-            b'<' => {
-                lt = Some(i);
-                break;
+/// The bytes of `span` inside the value `lax` read.
+fn part_bytes<'a>(lax: &NameAddrLax<'a>, span: Span) -> &'a [u8] {
+    let base = lax.span().start;
+    lax.as_bytes()
+        .get(span.start.saturating_sub(base)..span.end.saturating_sub(base))
+        .unwrap_or_default()
+}
+
+/// The span a finding gives a defect of an address value: a header
+/// parameter whole (`tag="x"`, not only its value), a URI with its
+/// brackets, any other part as the lax reading spans it, and the value
+/// when the part has no bytes of its own.
+fn defect_span(lax: &NameAddrLax<'_>, d: &Defect) -> Span {
+    let (raw, base) = (lax.as_bytes(), lax.span().start);
+    let span = match d.part {
+        Part::Tag | Part::Q | Part::Expires | Part::Param => {
+            // A parameter name and its `=` hold no `;`: the last one before
+            // the defect starts this parameter.
+            let before = raw
+                .get(..d.span.start.saturating_sub(base))
+                .unwrap_or_default();
+            match memchr::memrchr(b';', before) {
+                Some(semi) => {
+                    let name = semi + 1 + lex::skip_lws(&before[semi + 1..], 0);
+                    Span::new(
+                        base + name.min(before.len()),
+                        d.span.end.max(base + name.min(before.len())),
+                    )
+                }
+                None => d.span,
             }
-            b';' => break,
-            _ => i += 1,
         }
-    }
-    let (a, b) = match lt {
-        Some(lt) if at >= lt => {
-            let gt = v[lt..].iter().position(|b| *b == b'>');
-            (lt, gt.map_or(v.len(), |g| lt + g + 1))
-        }
-        Some(lt) => (0, lt),
-        None => (0, i.min(v.len())),
+        Part::Uri => match lax.angle_span() {
+            Some(a) if a.start <= d.span.start && d.span.end <= a.end => a,
+            // A `<` never closed: from the `<` on.
+            _ if d.kind == HeaderValueErrorKind::UnterminatedAngle => {
+                let part = part_bytes(lax, d.span);
+                memchr::memchr(b'<', part)
+                    .map_or(d.span, |lt| Span::new(d.span.start + lt, d.span.end))
+            }
+            _ => d.span,
+        },
+        _ => d.span,
     };
-    trim_span(v, base, Span::new(base + a, base + b))
+    if !span.is_empty() {
+        return span;
+    }
+    // A part with no bytes of its own (a byte that cannot start it): the
+    // run of bytes from there to the next `<`, `;` or LWS, else the value.
+    let from = span.start.saturating_sub(base).min(raw.len());
+    let len = raw[from..]
+        .iter()
+        .position(|&b| b == b'<' || b == b';' || lex::is_lws(b))
+        .unwrap_or(raw.len() - from);
+    if len > 0 {
+        Span::new(base + from, base + from + len)
+    } else {
+        lax.span()
+    }
 }
 
 /// [`read_tag`] on the To of any header section (a request's, too):
@@ -211,7 +243,25 @@ fn from_to<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>)
                 Some(span),
                 Detail::with("tag parameter without a value", DetailArg::Header(k)),
             ),
-            Tagged::Unreadable(span) => name_addr_bad(out, k, span, Severity::Error),
+            Tagged::Unreadable(_) => {
+                // Every failing part, each once, under its own rule.
+                let lax = addr_lax(k, h.value(), h.value_span().start);
+                for d in lax.defects().iter() {
+                    let span = defect_span(&lax, d);
+                    if is_empty_tag(&lax, d) {
+                        out.emit(
+                            r::TAG_PARAM_EMPTY,
+                            Some(span),
+                            Detail::with("tag parameter without a value", DetailArg::Header(k)),
+                        );
+                    } else {
+                        name_addr_bad(out, k, span, Severity::Error);
+                    }
+                }
+                if lax.defects().is_empty() {
+                    name_addr_bad(out, k, lax.span(), Severity::Error);
+                }
+            }
             Tagged::Parsed(_) => {}
         }
         if read.has_tag() != Some(false) {
@@ -262,9 +312,8 @@ fn reply_to<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>
     if comma_joined(k, v, base) {
         return;
     }
-    if let Err(e) = NameAddr::parse(v, base) {
-        let at = e.offset().saturating_sub(base);
-        name_addr_bad(out, k, failing_part(v, base, at), Severity::Error);
+    if NameAddr::parse(v, base).is_err() {
+        addr_defects(out, k, v, base, Severity::Error);
     }
 }
 
@@ -290,10 +339,7 @@ fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
             match bare {
                 Ok(false) => {}
                 Ok(true) => name_addr_bad(out, k, e.span, sev),
-                Err(err) => {
-                    let at = err.offset().saturating_sub(e.span.start);
-                    name_addr_bad(out, k, failing_part(e.bytes, e.span.start, at), sev);
-                }
+                Err(_) => addr_defects(out, k, e.bytes, e.span.start, sev),
             }
         }
     }
@@ -326,81 +372,51 @@ fn contact_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                     Detail::new("'*' beside other Contact values"),
                 ),
                 Ok(_) => {}
-                Err(err) => {
-                    let (v, base) = (e.bytes, e.span.start);
-                    let at = err.offset().saturating_sub(base);
-                    // A `*` with parameters is wrong as a whole.
-                    let span = if v.starts_with(b"*") {
-                        e.span
-                    } else {
-                        failing_part(v, base, at)
-                    };
-                    let (rule, text) = contact_failure(v, base, at, span);
-                    out.emit(rule, Some(span), Detail::new(text));
-                }
+                Err(_) => contact_defects(out, e.bytes, e.span.start),
             }
         }
     }
 }
 
-/// The rule for a Contact value that does not parse: a failing `q` or
-/// `expires` parameter has its own rule.
-fn contact_failure(v: &[u8], base: usize, at: usize, span: Span) -> (Rule, &'static str) {
-    if in_params(v, at) {
-        let p = &v[span.start - base..span.end - base];
-        let name = &p[..lex::token_end(p, 0)];
-        if name.eq_ignore_ascii_case(b"q") {
-            return (r::CONTACT_Q_INVALID, "q is not a qvalue");
-        }
-        if name.eq_ignore_ascii_case(b"expires") {
-            return (
+/// `name-addr-syntax` for each failing part of an address value that the
+/// strict reading refused, located by the lax reading (the value as a
+/// whole when the lax reading finds nothing to blame).
+fn addr_defects<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    k: KnownHeader,
+    v: &[u8],
+    base: usize,
+    sev: Severity,
+) {
+    let lax = addr_lax(k, v, base);
+    for d in lax.defects().iter() {
+        name_addr_bad(out, k, defect_span(&lax, d), sev);
+    }
+    if lax.defects().is_empty() {
+        name_addr_bad(out, k, lax.span(), sev);
+    }
+}
+
+/// The findings for a Contact value that does not parse, one per failing
+/// part: a failing `q` or `expires` parameter has its own rule
+/// (`contact-q-invalid`, `contact-expires-param-invalid`), anything else
+/// is `contact-syntax`. A `*` with anything after it is wrong as a whole.
+fn contact_defects<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, v: &[u8], base: usize) {
+    const SYNTAX: &str = "Contact is not name-addr / addr-spec with parameters";
+    let lax = addr_lax(KnownHeader::Contact, v, base);
+    if v.starts_with(b"*") || lax.defects().is_empty() {
+        out.emit(r::CONTACT_SYNTAX, Some(lax.span()), Detail::new(SYNTAX));
+        return;
+    }
+    for d in lax.defects().iter() {
+        let (rule, text) = match d.part {
+            Part::Q => (r::CONTACT_Q_INVALID, "q is not a qvalue"),
+            Part::Expires => (
                 r::CONTACT_EXPIRES_PARAM_INVALID,
                 "expires is not delta-seconds",
-            );
-        }
-    }
-    (
-        r::CONTACT_SYNTAX,
-        "Contact is not name-addr / addr-spec with parameters",
-    )
-}
-
-/// The parameter that holds relative offset `at`: from just after the last
-/// `;` before it (an error at a `;` belongs to the parameter that `;`
-/// ends, as for a missing value) (outside quoted strings) to the next `;` or the end,
-/// without surrounding LWS.
-// second reader: replace with typed lax reading
-pub(super) fn param_at(v: &[u8], base: usize, at: usize) -> Span {
-    let (mut start, mut i) = (0, 0);
-    while i < v.len() && i < at {
-        match v[i] {
-            b'"' => i = lex::quoted_string_end(v, i).unwrap_or(v.len()),
-            b';' => {
-                start = i;
-                i += 1;
-            }
-            _ => i += 1,
-        }
-    }
-    let mut end = start + 1;
-    while end < v.len() && v[end] != b';' {
-        end = if v[end] == b'"' {
-            lex::quoted_string_end(v, end).unwrap_or(v.len())
-        } else {
-            end + 1
+            ),
+            _ => (r::CONTACT_SYNTAX, SYNTAX),
         };
+        out.emit(rule, Some(defect_span(&lax, d)), Detail::new(text));
     }
-    let from = if v.get(start) == Some(&b';') {
-        start + 1
-    } else {
-        start
-    };
-    trim_span(v, base, Span::new(base + from, base + end.min(v.len())))
-}
-
-/// `span` (inside value `v` at `base`) without surrounding LWS.
-pub(super) fn trim_span(v: &[u8], base: usize, span: Span) -> Span {
-    let part = &v[span.start - base..span.end - base];
-    let start = span.start + lex::skip_lws(part, 0).min(part.len());
-    Span::new(start, start + lex::trim_lws(part).len())
 }
