@@ -106,6 +106,8 @@ pub(crate) struct Facts<'r, 'a> {
     pub(crate) req: Option<Request<'r>>,
     /// The response's headers, located and parsed once ([`facts`]).
     pub(crate) sheet: &'r facts::Sheet<'a>,
+    /// The matching request's headers, likewise (with [`Facts::req`]).
+    pub(crate) req_sheet: Option<&'r facts::Sheet<'r>>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
@@ -115,7 +117,12 @@ impl<'r, 'a> Facts<'r, 'a> {
         Seed { resp, ctx }
     }
 
-    fn build(resp: &'r Response<'a>, ctx: &'r Context, sheet: &'r facts::Sheet<'a>) -> Self {
+    fn build(
+        resp: &'r Response<'a>,
+        ctx: &'r Context,
+        sheet: &'r facts::Sheet<'a>,
+        req_sheet: Option<&'r facts::Sheet<'r>>,
+    ) -> Self {
         let method = match ctx.method() {
             Some(m) => Some(m.as_bytes()),
             // Read by the typed CSeq: a CSeq that does not parse (or a
@@ -134,6 +141,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             status_line: resp.status_line_span(),
             req: ctx.request(),
             sheet,
+            req_sheet,
         }
     }
 
@@ -196,7 +204,13 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
         *seed.resp.headers(),
         seed.resp.deviations().malformed_lines(),
     );
-    let facts = Facts::build(seed.resp, seed.ctx, &sheet);
+    // The request's sheet: built (empty, nothing read yet) only when the
+    // Context holds a request.
+    let req = seed.ctx.request();
+    let req_sheet = req
+        .as_ref()
+        .map(|r| facts::Sheet::new(*r.headers(), r.deviations().malformed_lines()));
+    let facts = Facts::build(seed.resp, seed.ctx, &sheet, req_sheet.as_ref());
     let f = &facts;
     common::check(f, out);
     presence::mandatory(f, out);

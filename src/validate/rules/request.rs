@@ -3,8 +3,8 @@
 
 use crate::error::HeaderValueError;
 use crate::header::typed::{
-    AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, RecordRoute,
-    Supported, Timestamp, TypedHeader, Via,
+    AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, Supported,
+    Timestamp, TypedHeader, Via,
 };
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
@@ -13,13 +13,14 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
+use super::addr::sheet_to_tag;
 use super::{addr_params, body_has_type, delta, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(req) = &f.req else {
         return;
     };
-    copied_headers(f, req, out);
+    copied_headers(f, out);
     timestamp_100(f, req, out);
     require_not_offered(f, req, out);
     recv_info(f, req, out);
@@ -100,6 +101,33 @@ fn same_params<'a>(
     b: impl Iterator<Item = crate::header::Param<'a>> + Clone,
     skip: impl Fn(&crate::header::Param<'a>) -> bool,
 ) -> bool {
+    // Each list read once into a small array (the lists are lazily parsed:
+    // walking them inside the quadratic comparison re-reads them per
+    // parameter); longer lists take the walks.
+    type Pair<'a> = (&'a str, Option<&'a [u8]>);
+    fn snapshot<'a>(
+        it: impl Iterator<Item = crate::header::Param<'a>>,
+        skip: &impl Fn(&crate::header::Param<'a>) -> bool,
+        into: &mut [Pair<'a>; SNAPSHOT],
+    ) -> Option<usize> {
+        let mut n = 0;
+        for p in it.filter(|p| !skip(p)) {
+            *into.get_mut(n)? = (p.name(), p.value());
+            n += 1;
+        }
+        Some(n)
+    }
+    let same = |p: &Pair<'a>, q: &Pair<'a>| q.0.eq_ignore_ascii_case(p.0) && q.1 == p.1;
+    let (mut xa, mut xb) = ([("", None); SNAPSHOT], [("", None); SNAPSHOT]);
+    if let (Some(na), Some(nb)) = (
+        snapshot(a.clone(), &skip, &mut xa),
+        snapshot(b.clone(), &skip, &mut xb),
+    ) {
+        let (xa, xb) = (&xa[..na], &xb[..nb]);
+        return na == nb
+            && xa.iter().all(|p| xb.iter().any(|q| same(p, q)))
+            && xb.iter().all(|q| xa.iter().any(|p| same(p, q)));
+    }
     let kept_a = a.filter(|p| !skip(p));
     let kept_b = b.filter(|p| !skip(p));
     let same = |p: &crate::header::Param<'a>, q: &crate::header::Param<'a>| {
@@ -110,6 +138,9 @@ fn same_params<'a>(
         && kept_b.clone().all(|q| kept_a.clone().any(|p| same(&p, &q)))
 }
 
+/// Parameters [`same_params`] compares from arrays; more take the walks.
+const SNAPSHOT: usize = 16;
+
 /// True when two Via values are the same copy: equal sent-protocol and
 /// sent-by, and the same parameters, except `received` and `rport`,
 /// which the server transport adds to the top Via of the request it
@@ -119,8 +150,8 @@ fn same_params<'a>(
 /// report the response's, and a request's is skipped, as without `req`).
 ///
 /// `b` is the response's value as the fact sheet read it.
-fn same_via(a: &[u8], b: Result<Via<'_>, HeaderValueError>) -> bool {
-    let (Ok(x), Ok(y)) = (Via::parse(a, 0), b) else {
+fn same_via(a: Result<Via<'_>, HeaderValueError>, b: Result<Via<'_>, HeaderValueError>) -> bool {
+    let (Ok(x), Ok(y)) = (a, b) else {
         return true;
     };
     let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
@@ -144,9 +175,13 @@ fn same_via(a: &[u8], b: Result<Via<'_>, HeaderValueError>) -> bool {
 /// than report wrongly. A value that does not parse counts as the same:
 /// its syntax rule reports it.
 ///
-/// `b` is the response's value as the fact sheet read it.
-fn same_addr(a: &[u8], b: Result<NameAddr<'_>, HeaderValueError>) -> bool {
-    let (Ok(x), Ok(y)) = (NameAddr::parse(a, 0), b) else {
+/// `a` and `b` are the request's and the response's values as their fact
+/// sheets read them.
+fn same_addr(
+    a: Result<NameAddr<'_>, HeaderValueError>,
+    b: Result<NameAddr<'_>, HeaderValueError>,
+) -> bool {
+    let (Ok(x), Ok(y)) = (a, b) else {
         // `name-addr-syntax` reports the response's; a request value that
         // does not parse is skipped, as without `req`.
         return true;
@@ -163,17 +198,15 @@ fn same_addr(a: &[u8], b: Result<NameAddr<'_>, HeaderValueError>) -> bool {
 /// (§7.3.1); Call-ID byte-wise; Via values ignoring the `received` and
 /// `rport` the UAS side adds and the order of parameters (see `same_via`). Span: the response's differing
 /// value (or its status line when a copy is missing).
-fn copied_headers<S: FindingSink + ?Sized>(
-    f: &Facts<'_, '_>,
-    req: &Request<'_>,
-    out: &mut Emitter<'_, S>,
-) {
+fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !out.wants(r::COPIED_HEADERS_MISMATCH) {
         return;
     }
-    let rh = req.headers();
+    let Some(rs) = f.req_sheet else {
+        return;
+    };
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
-        if let (Some(a), Some(b)) = (rh.get(k), f.first(k)) {
+        if let (Some(a), Some(b)) = (rs.first(k), f.first(k)) {
             // A value that does not parse is its syntax rule's (or, in the
             // request, skipped): not compared.
             let parses = |h: &crate::header::Header<'_>| {
@@ -189,7 +222,7 @@ fn copied_headers<S: FindingSink + ?Sized>(
                 || match k {
                     KnownHeader::CallId => a.value() == b.value(),
                     KnownHeader::From => same_addr(
-                        a.value(),
+                        rs.name_addr(a.value(), a.value_span().start),
                         f.sheet.name_addr(b.value(), b.value_span().start),
                     ),
                     _ => eq_lws(a.value(), b.value()),
@@ -203,19 +236,17 @@ fn copied_headers<S: FindingSink + ?Sized>(
             }
         }
     }
-    if let (Some(a), Some(b)) = (rh.get(KnownHeader::To), f.first(KnownHeader::To)) {
-        let same = if headers_to_tag(rh) == Some(true) {
-            same_addr(
-                a.value(),
-                f.sheet.name_addr(b.value(), b.value_span().start),
-            )
+    if let (Some(a), Some(b)) = (rs.first(KnownHeader::To), f.first(KnownHeader::To)) {
+        let req_to = rs.name_addr(a.value(), a.value_span().start);
+        let same = if sheet_to_tag(rs) == Some(true) {
+            same_addr(req_to, f.sheet.name_addr(b.value(), b.value_span().start))
         } else {
             let resp_uri = f
                 .sheet
                 .name_addr(b.value(), b.value_span().start)
                 .ok()
                 .map(|n| n.uri().as_bytes());
-            match (addr_uri(a.value()), resp_uri) {
+            match (req_to.ok().map(|n| n.uri().as_bytes()), resp_uri) {
                 (Some(x), Some(y)) => x == y,
                 _ => true,
             }
@@ -231,12 +262,16 @@ fn copied_headers<S: FindingSink + ?Sized>(
             );
         }
     }
-    let mut rv = rh.elements(KnownHeader::Via);
+    let mut rv = rs.elements(KnownHeader::Via);
     let mut sv = f.elements(KnownHeader::Via);
     loop {
         match (rv.next(), sv.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if same_via(a.bytes, f.sheet.via(b.bytes, b.span.start)) => {}
+            (Some(a), Some(b))
+                if same_via(
+                    rs.via(a.bytes, a.span.start),
+                    f.sheet.via(b.bytes, b.span.start),
+                ) => {}
             (_, b) => {
                 let span = b.map_or(f.status_line, |b| b.span);
                 out.emit(
@@ -599,11 +634,14 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     let creating_method = matches!(req.method(), b"INVITE" | b"SUBSCRIBE" | b"REFER");
     let code_ok = (200..300).contains(&f.code)
         || ((101..200).contains(&f.code) && f.to_has_tag() == Some(true));
-    if !creating_method || !code_ok || headers_to_tag(req.headers()) != Some(false) {
+    let Some(rs) = f.req_sheet else {
+        return;
+    };
+    if !creating_method || !code_ok || sheet_to_tag(rs) != Some(false) {
         return;
     }
     let rh = req.headers();
-    let mut rr = rh.elements(KnownHeader::RecordRoute);
+    let mut rr = rs.elements(KnownHeader::RecordRoute);
     let mut sr = f.elements(KnownHeader::RecordRoute);
     if f.ctx.request_is_observed() {
         // Seen on an upstream hop: proxies further on may have added
@@ -627,11 +665,13 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     }
     // A value that does not parse, on either side, is not compared: the
     // response's is `name-addr-syntax`'s, the request's is skipped.
-    let unreadable = |e: &crate::header::Element<'_>| e.parse::<RecordRoute<'_>>().is_err();
     loop {
         match (rr.next(), sr.next()) {
             (None, None) => break,
-            (Some(a), Some(b)) if eq_lws(a.bytes, b.bytes) || unreadable(&a) || unreadable(&b) => {}
+            (Some(a), Some(b))
+                if eq_lws(a.bytes, b.bytes)
+                    || rs.record_route(a.bytes, a.span.start).is_err()
+                    || f.sheet.record_route(b.bytes, b.span.start).is_err() => {}
             (_, b) => {
                 out.emit(
                     r::DIALOG_RECORD_ROUTE_COPY,
@@ -643,17 +683,19 @@ fn dialog_creating<S: FindingSink + ?Sized>(
         }
     }
     // A request value that does not parse is not known to be SIPS.
-    let is_sips = |v: &[u8]| NameAddr::parse(v, 0).is_ok_and(|n| n.uri().is_sips());
+    let is_sips = |e: crate::header::Element<'_>| {
+        NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.uri().is_sips())
+    };
     let uri_sips = req
         .uri()
         .get(..5)
         .is_some_and(|s| s.eq_ignore_ascii_case(b"sips:"));
-    let route_sips = match rh.elements(KnownHeader::RecordRoute).next() {
-        Some(top) => is_sips(top.bytes),
-        None => rh
+    let route_sips = match rs.elements(KnownHeader::RecordRoute).next() {
+        Some(top) => is_sips(top),
+        None => rs
             .elements(KnownHeader::Contact)
             .next()
-            .is_some_and(|c| is_sips(c.bytes)),
+            .is_some_and(is_sips),
     };
     if uri_sips || route_sips {
         for e in f.elements(KnownHeader::Contact) {
