@@ -295,6 +295,15 @@ pub struct LaxParams<'a> {
 }
 
 impl<'a> LaxParams<'a> {
+    /// The same region as strict [`Params`]: for a reading without
+    /// defects every parameter in it is well-formed, so both walk alike.
+    pub(crate) fn as_params(&self) -> Params<'a> {
+        Params {
+            s: self.s,
+            base: self.base,
+        }
+    }
+
     /// Iterates the well-formed parameters in order (malformed ones are
     /// skipped up to the next `;`).
     pub fn iter(&self) -> LaxParamIter<'a> {

@@ -271,8 +271,8 @@ mod tests {
             (b"\"Joe\" <sip:joe@example.org>;;;;", K::BadParam, 28),
             (
                 b"sip:user@example.com?Route=%3Csip:sip.example.com%3E x",
-                K::Trailing,
-                53,
+                K::UnexpectedChar,
+                52,
             ),
         ];
         for &(s, kind, off) in table {

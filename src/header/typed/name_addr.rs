@@ -33,9 +33,7 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::{self, Defect, Defects, Part};
-use crate::header::param::{
-    scan_params, scan_params_lax_noting, KnownParam, LaxParams, Param, Params,
-};
+use crate::header::param::{scan_params_lax_noting, KnownParam, LaxParams, Param, Params};
 use crate::header::typed::uri::Uri;
 use crate::header::typed::LaxReading;
 use crate::lex::{self, Cursor};
@@ -57,93 +55,11 @@ pub struct NameAddr<'a> {
 impl<'a> NameAddr<'a> {
     /// Parses one address value (`value` trimmed, folds allowed as LWS);
     /// `base` is the absolute offset of `value[0]`.
+    ///
+    /// This is the lax reading ([`NameAddr::parse_lax`]) with no defect:
+    /// one grammar reads both, and the first defect, if any, is the error.
     pub fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        use HeaderValueErrorKind as K;
-        let mut cur = Cursor::new(value, base);
-        cur.skip_lws();
-        let start = cur.pos;
-        let mut display = None;
-        let mut display_quoted = false;
-        match cur.peek() {
-            None => return Err(cur.err(K::Empty)),
-            Some(b'"') => {
-                let end = lex::quoted_string_end(value, start)
-                    .map_err(|at| cur.err_at(K::UnterminatedQuote, at))?;
-                display = Some((start, end));
-                display_quoted = true;
-                cur.pos = end;
-                cur.skip_lws();
-                if cur.peek() != Some(b'<') {
-                    return Err(cur.err(K::UnexpectedChar));
-                }
-            }
-            Some(b'<') => {}
-            Some(_) => {
-                // token *(LWS token), then "<" (possibly with no LWS).
-                let mut last_end = start;
-                loop {
-                    let t = cur.token();
-                    if t.is_empty() {
-                        break;
-                    }
-                    last_end = cur.pos;
-                    cur.skip_lws();
-                }
-                match cur.peek() {
-                    Some(b'<') if last_end > start => display = Some((start, last_end)),
-                    Some(b':') => cur.pos = start,
-                    _ => {
-                        let stop = if cur.peek().is_some_and(lex::is_lws) {
-                            last_end
-                        } else {
-                            cur.pos
-                        };
-                        if value[stop..].contains(&b'<') {
-                            return Err(cur.err_at(K::UnexpectedChar, stop));
-                        }
-                        cur.pos = start;
-                    }
-                }
-            }
-        }
-
-        let (uri, angle) = if cur.peek() == Some(b'<') {
-            let lt = cur.pos;
-            let gt = value[lt..]
-                .iter()
-                .position(|&b| b == b'>')
-                .map(|i| lt + i)
-                .ok_or_else(|| cur.err_at(K::UnterminatedAngle, lt))?;
-            if let Some(ws) = value[lt + 1..gt].iter().position(|&b| lex::is_lws(b)) {
-                return Err(cur.err_at(K::UnexpectedChar, lt + 1 + ws));
-            }
-            let uri = Uri::parse(&value[lt + 1..gt], base + lt + 1)?;
-            cur.pos = gt + 1;
-            (uri, Some((lt, gt + 1)))
-        } else {
-            let ustart = cur.pos;
-            let uend = value[ustart..]
-                .iter()
-                .position(|&b| b == b';' || lex::is_lws(b))
-                .map_or(value.len(), |i| ustart + i);
-            let uri = Uri::parse(&value[ustart..uend], base + ustart)?;
-            cur.pos = uend;
-            (uri, None)
-        };
-        let params = scan_params(&mut cur)?;
-        cur.skip_lws();
-        if !cur.at_end() {
-            return Err(cur.err(K::Trailing));
-        }
-        Ok(NameAddr {
-            raw: value,
-            base,
-            display,
-            display_quoted,
-            angle,
-            uri,
-            params,
-        })
+        Self::parse_lax_with(value, base, &[], false).strict()
     }
 
     /// The whole value as given.
@@ -350,6 +266,31 @@ impl<'a> NameAddrLax<'a> {
     /// [`NameAddr::span`] gives, whatever the input).
     pub fn span(&self) -> Span {
         Span::new(self.base, self.base + self.raw.len())
+    }
+}
+
+impl<'a> NameAddrLax<'a> {
+    /// The strict reading: the value when no part failed, else the first
+    /// defect as the error (its kind, at the offending byte).
+    pub(crate) fn strict(&self) -> Result<NameAddr<'a>, HeaderValueError> {
+        if let Some(d) = self.defects.first() {
+            return Err(HeaderValueError::new(d.kind, d.at));
+        }
+        match self.uri {
+            Some(uri) if !self.star => Ok(NameAddr {
+                raw: self.raw,
+                base: self.base,
+                display: self.display,
+                display_quoted: self.display_quoted,
+                angle: self.angle,
+                uri,
+                params: self.params.as_params(),
+            }),
+            _ => Err(HeaderValueError::new(
+                HeaderValueErrorKind::BadUri,
+                self.base,
+            )),
+        }
     }
 }
 
@@ -800,7 +741,9 @@ mod tests {
             (b"<sip:a@b>;;", K::BadParam, 10),
             (b"\"Joe\" <sip:joe@example.org>;;;;", K::BadParam, 28),
             (b"<sip:a@b> x", K::Trailing, 10),
-            (b"sip:a@b x", K::Trailing, 8),
+            // A bare URI followed by LWS and more bytes: the URI is broken
+            // at the LWS (one reading with the lax one).
+            (b"sip:a@b x", K::UnexpectedChar, 7),
             (b"<>", K::Empty, 1),
             (b"<sip:a b@c>", K::UnexpectedChar, 6),
             (b"<sip:a@b:99999>", K::BadPort, 9),
