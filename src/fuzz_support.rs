@@ -238,6 +238,14 @@ pub fn check_response(buf: &[u8], r: &Response<'_>) {
         r.head_span().end <= r.body_span().start,
         "head overlaps the body"
     );
+    // The validator skips the walk of `header-line-malformed` when the
+    // scanner counted no malformed row (`validate/facts.rs`): the two
+    // definitions of a malformed row must agree.
+    assert_eq!(
+        r.deviations().malformed_lines() as usize,
+        r.headers().malformed().count(),
+        "scanner's malformed-row count differs from the row walk"
+    );
     if let Some(n) = r.content_length() {
         if r.deviations().body_truncated().is_none() {
             assert_eq!(n, r.body().len() as u64, "content_length vs body");
