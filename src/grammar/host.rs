@@ -68,72 +68,70 @@ static CLASS: [u8; 256] = {
 /// of `i`, and what it is: an `IPv4address` (four dot-separated decimal
 /// octets of at most three digits, each at most 255), else a `hostname`
 /// (labels of letters, digits and inner hyphens, the last one starting
-/// with a letter, an optional final dot), else nothing. One pass: this
-/// runs for every URI and Via of every message the validator reads.
+/// with a letter, an optional final dot), else nothing.
+///
+/// This runs for every URI and Via the validator reads, so it is two
+/// tight passes rather than one with a state machine per byte: the run is
+/// found while noting which byte classes it holds, and only then checked
+/// against the production its classes allow.
 fn classify(i: &[u8]) -> (usize, Option<HostKind>) {
     let mut n = 0;
-    // The whole run so far: only digits and dots.
-    let mut numeric = true;
-    // Every finished label is a valid `domainlabel`.
-    let mut labels_ok = true;
-    let (mut dots, mut label_len, mut octet) = (0usize, 0usize, 0u32);
-    let (mut label_first, mut prev) = (0u8, 0u8);
-    // Class of the first byte of the last non-empty label.
-    let mut last_label_first = 0u8;
+    let mut seen = 0u8;
     while let Some(&b) = i.get(n) {
         let c = CLASS[usize::from(b)];
-        if c & (DIGIT | ALPHA) != 0 {
-            // Letters and digits are most of a host: the inner step.
-            if label_len == 0 {
-                label_first = c;
-            }
-            label_len += 1;
-            if c == DIGIT {
-                // Only while still numeric: `octet` stays at most 2559.
-                if numeric {
-                    octet = octet * 10 + u32::from(b - b'0');
-                    numeric = octet <= 255;
-                }
-            } else {
-                numeric = false;
-            }
-        } else if c == DOT {
-            labels_ok &= label_len > 0 && prev != HYPHEN && label_first != HYPHEN;
-            numeric &= label_len > 0 && label_len <= 3;
-            if label_len > 0 {
-                last_label_first = label_first;
-            }
-            dots += 1;
-            label_len = 0;
-            octet = 0;
-        } else if c == HYPHEN {
-            if label_len == 0 {
-                label_first = c;
-            }
-            label_len += 1;
-            numeric = false;
-        } else {
+        if c == 0 {
             break;
         }
-        prev = c;
+        seen |= c;
         n += 1;
     }
+    let raw = &i[..n];
     if n == 0 {
         return (0, None);
     }
-    if numeric && dots == 3 && label_len > 0 && label_len <= 3 {
-        return (n, Some(HostKind::Ipv4));
+    if seen & (ALPHA | HYPHEN) == 0 {
+        // Digits and dots: an address, or nothing (a name's last label
+        // starts with a letter).
+        return (n, is_ipv4_run(raw).then_some(HostKind::Ipv4));
     }
-    // A final dot is allowed (`toplabel [ "." ]`): the last label is then
-    // the one before it.
-    let name = if label_len == 0 {
-        // Ends in a dot: the run must not be the dot alone, and no label
-        // may be empty (`a..b`, caught above as a label of length 0).
-        labels_ok && dots > 0 && n > 1 && last_label_first == ALPHA
-    } else {
-        labels_ok && prev != HYPHEN && label_first == ALPHA
+    let name = raw.strip_suffix(b".").unwrap_or(raw);
+    let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
+        return (n, None);
     };
-    (n, name.then_some(HostKind::Name))
+    // No empty label: no leading, trailing (beyond the one allowed final
+    // dot) or doubled dot.
+    let mut ok = first != b'.' && last != b'.' && !name.windows(2).any(|w| w == b"..");
+    // No label starts or ends with a hyphen.
+    if seen & HYPHEN != 0 {
+        ok &= first != b'-' && last != b'-' && !name.windows(2).any(|w| w == b".-" || w == b"-.");
+    }
+    // The top label starts with a letter.
+    let top = memchr::memrchr(b'.', name).map_or(0, |d| d + 1);
+    ok &= name.get(top).is_some_and(u8::is_ascii_alphabetic);
+    (n, ok.then_some(HostKind::Name))
+}
+
+/// `IPv4address` on a run of digits and dots: exactly four octets of one
+/// to three digits, each at most 255.
+fn is_ipv4_run(raw: &[u8]) -> bool {
+    let (mut dots, mut len, mut octet) = (0, 0, 0u32);
+    for &b in raw {
+        if b == b'.' {
+            if len == 0 || octet > 255 {
+                return false;
+            }
+            dots += 1;
+            len = 0;
+            octet = 0;
+        } else {
+            len += 1;
+            if len > 3 {
+                return false;
+            }
+            octet = octet * 10 + u32::from(b - b'0');
+        }
+    }
+    dots == 3 && len > 0 && octet <= 255
 }
 
 /// `IPv4address`.
