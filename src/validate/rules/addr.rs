@@ -13,7 +13,6 @@ use crate::header::typed::{FromHeader, NameAddr, Route, ToHeader, TypedHeader};
 use crate::header::{Headers, KnownHeader};
 use crate::lex;
 use crate::span::Span;
-use crate::validate::catalogue::Rule;
 use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -336,32 +335,15 @@ fn contact_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                     } else {
                         failing_part(v, base, at)
                     };
-                    let (rule, text) = contact_failure(v, base, at, span);
+                    // A failing `q` or `expires` has its own rule.
+                    let (rule, text) =
+                        super::contact::param_failure(v, base, at, span).unwrap_or((
+                            r::CONTACT_SYNTAX,
+                            "Contact is not name-addr / addr-spec with parameters",
+                        ));
                     out.emit(rule, Some(span), Detail::new(text));
                 }
             }
         }
     }
-}
-
-/// The rule for a Contact value that does not parse: a failing `q` or
-/// `expires` parameter has its own rule.
-fn contact_failure(v: &[u8], base: usize, at: usize, span: Span) -> (Rule, &'static str) {
-    if in_params(v, at) {
-        let p = &v[span.start - base..span.end - base];
-        let name = &p[..lex::token_end(p, 0)];
-        if name.eq_ignore_ascii_case(b"q") {
-            return (r::CONTACT_Q_INVALID, "q is not a qvalue");
-        }
-        if name.eq_ignore_ascii_case(b"expires") {
-            return (
-                r::CONTACT_EXPIRES_PARAM_INVALID,
-                "expires is not delta-seconds",
-            );
-        }
-    }
-    (
-        r::CONTACT_SYNTAX,
-        "Contact is not name-addr / addr-spec with parameters",
-    )
 }
