@@ -845,7 +845,19 @@ fn list_rules_lists_the_whole_catalogue() {
         assert_eq!(line.split_whitespace().next(), Some(info.id), "{line}");
         assert!(line.contains(info.default_severity.as_str()), "{line}");
         assert!(line.contains(&info.cite.to_string()), "{line}");
+        // The file that checks the rule, or "-": the column after the cite.
+        let cite = info.cite.to_string();
+        let after_cite = &line[line.find(&cite).unwrap() + cite.len()..];
+        let file = after_cite.split_whitespace().next();
+        let want = if info.file.is_empty() { "-" } else { info.file };
+        assert_eq!(file, Some(want), "{line}");
     }
+    // A checked rule names its file, e.g. the 405 Allow rule.
+    let allow = lines
+        .iter()
+        .find(|l| l.starts_with("405-allow-required "))
+        .unwrap();
+    assert!(allow.contains(" src/validate/rules/allow.rs "), "{allow}");
 
     let j = run(&["--list-rules", "--format", "json"]);
     assert_eq!(j.code, 0);
@@ -854,9 +866,11 @@ fn list_rules_lists_the_whole_catalogue() {
     for (o, info) in objs.iter().zip(catalogue) {
         assert_eq!(
             keys(o),
-            set(&["id", "severity", "cite", "contexts", "status", "needs", "summary"]),
+            set(&["id", "severity", "cite", "contexts", "status", "needs", "file", "summary"]),
             "{o:?}"
         );
+        let want_file = (!info.file.is_empty()).then_some(info.file);
+        assert_eq!(o["file"].as_str(), want_file, "{o:?}");
         assert_eq!(o["id"], info.id);
         assert_eq!(o["severity"], info.default_severity.as_str());
         assert_eq!(o["cite"], info.cite.to_string());

@@ -166,7 +166,8 @@ struct Args {
     /// repeatable.
     #[arg(long = "addr", value_name = "IP[:PORT]")]
     addrs: Vec<String>,
-    /// Print the rule catalogue (text or JSON Lines, per --format) and exit.
+    /// Print the rule catalogue (text or JSON Lines, per --format), with
+    /// the source file that checks each rule, and exit.
     #[arg(long)]
     list_rules: bool,
 }
@@ -280,12 +281,14 @@ fn list_rules(format: Format) {
             _ => ("unknown", None),
         };
         match format {
+            // The file that checks the rule ("-" when none does).
             Format::Text => out!(
-                "{:<40} {:<7} {:<17} {:<40} {}",
+                "{:<40} {:<7} {:<17} {:<40} {:<36} {}",
                 r.id,
                 r.default_severity.as_str(),
                 status,
                 r.cite.to_string(),
+                if r.file.is_empty() { "-" } else { r.file },
                 r.summary
             ),
             Format::Json => out!(
@@ -297,6 +300,7 @@ fn list_rules(format: Format) {
                     "contexts": r.contexts.names().collect::<Vec<_>>(),
                     "status": status,
                     "needs": needs,
+                    "file": (!r.file.is_empty()).then_some(r.file),
                     "summary": r.summary,
                 })
             ),
