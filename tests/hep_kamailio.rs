@@ -20,6 +20,8 @@
 //! stopped (SIGTERM, then SIGKILL) on every path, panics included.
 #![cfg(all(feature = "capture", feature = "serde"))]
 
+mod common;
+
 use std::io::{BufRead, ErrorKind, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::os::unix::process::CommandExt;
@@ -57,22 +59,9 @@ fn tool(name: &str, package: &str) -> Option<PathBuf> {
     found
 }
 
-/// `target/<profile>/examples/validate`, found from this test binary.
+/// The `validate` example binary ([`common::example_exe`]).
 fn validate_exe() -> PathBuf {
-    let me = std::env::current_exe().expect("current_exe");
-    let bin = me
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary is not in target/<profile>/deps")
-        .join("examples")
-        .join(format!("validate{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "the validate example is missing at {}: run `cargo test --all-features` \
-         or `cargo build --example validate --all-features` first",
-        bin.display()
-    );
-    bin
+    common::example_exe("validate", &["examples/validate"], "capture,serde")
 }
 
 /// A process this test started, stopped when dropped: SIGTERM to its

@@ -17,66 +17,17 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 mod capture_builders;
+mod common;
 use sip_response::validate::{rules, RuleStatus};
 
 // ---------------------------------------------------------------------------
 // Harness
 
-/// `target/<profile>/examples/validate[.exe]`, found from this test binary
-/// (`target/<profile>/deps/validate_cli-HASH`), checked once per run.
+/// The `validate` example binary ([`common::example_exe`]), checked once
+/// per run.
 fn exe() -> &'static Path {
     static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(find_exe)
-}
-
-fn find_exe() -> PathBuf {
-    let me = std::env::current_exe().expect("current_exe");
-    let profile_dir = me
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary is not in target/<profile>/deps");
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("validate{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "the `validate` example binary is missing at {}: run the whole `cargo test` \
-         (which builds examples) or `cargo build --example validate` first",
-        bin.display()
-    );
-    // A filtered run does not rebuild the example either: refuse to test a
-    // binary older than the sources it is built from.
-    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
-    for dir in ["src", "examples/validate"] {
-        if let Some((path, t)) = newest(&root().join(dir)) {
-            assert!(
-                t <= built,
-                "the `validate` example binary is older than {}: run `cargo build --example validate`",
-                path.display()
-            );
-        }
-    }
-    bin
-}
-
-/// The most recently modified file below `dir`.
-fn newest(dir: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
-    let mut best: Option<(PathBuf, std::time::SystemTime)> = None;
-    for e in std::fs::read_dir(dir).ok()? {
-        let p = e.ok()?.path();
-        let cand = if p.is_dir() {
-            newest(&p)
-        } else {
-            let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
-            Some((p, t))
-        };
-        if let Some(c) = cand {
-            if best.as_ref().map_or(true, |b| c.1 > b.1) {
-                best = Some(c);
-            }
-        }
-    }
-    best
+    EXE.get_or_init(|| common::example_exe("validate", &["examples/validate"], "capture,serde"))
 }
 
 fn root() -> &'static Path {
