@@ -15,37 +15,8 @@ use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criteri
 use sip_response::header::typed::{CSeq, ToHeader, Via};
 use sip_response::{parse_response, KnownHeader, ParseOptions, ResponseDecoder};
 
-const TRYING: &[u8] = b"SIP/2.0 100 Trying\r\n\
-Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
-To: Bob <sip:bob@biloxi.com>\r\n\
-From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
-Call-ID: a84b4c76e66710abc@pc33.atlanta.com\r\n\
-CSeq: 314159 INVITE\r\n\
-Content-Length: 0\r\n\
-\r\n";
-
-/// A 200 OK to INVITE with SDP, 640 bytes.
-const OK_INVITE: &[u8] = b"SIP/2.0 200 OK\r\n\
-Via: SIP/2.0/UDP server10.biloxi.com;branch=z9hG4bKnashds8;received=192.0.2.3\r\n\
-Via: SIP/2.0/UDP pc33.atlanta.com;branch=z9hG4bK776asdhds;received=192.0.2.1\r\n\
-Record-Route: <sip:server10.biloxi.com;lr>\r\n\
-To: Bob <sip:bob@biloxi.com>;tag=a6c85cf\r\n\
-From: Alice <sip:alice@atlanta.com>;tag=1928301774\r\n\
-Call-ID: a84b4c76e66710abc@pc33.atlanta.com\r\n\
-CSeq: 314159 INVITE\r\n\
-Contact: <sip:bob@192.0.2.4>\r\n\
-Allow: INVITE, ACK, CANCEL, BYE\r\n\
-Content-Type: application/sdp\r\n\
-Content-Length: 146\r\n\
-\r\n\
-v=0\r\n\
-o=bob 2890844527 2890844527 IN IP4 192.0.2.4\r\n\
-s=-\r\n\
-c=IN IP4 192.0.2.4\r\n\
-t=0 0\r\n\
-m=audio 3456 RTP/AVP 0 8 97\r\n\
-a=rtpmap:0 PCMU/8000\r\n\
-a=sendrecv\r\n";
+mod messages;
+use messages::{OK_INVITE, TRYING};
 
 fn as_http(sip: &[u8]) -> Vec<u8> {
     let mut v = b"HTTP/1.1".to_vec();

@@ -144,7 +144,7 @@ pub use message::{
 };
 pub use options::{Framing, Limits, ParseOptions};
 pub use span::Span;
-pub use transport::Transport;
+pub use transport::{Transport, UnknownTransport};
 /// The validator's entry points at the crate root (the documented contract:
 /// `sip_response::validate(&Response, &Context) -> Report`).
 pub use validate::{validate, validate_into};

@@ -239,6 +239,36 @@ pub struct FirstSeen {
     pub index: usize,
 }
 
+/// A capture time as [`Envelope::time`] holds it: RFC 3339, UTC, with
+/// microseconds (`2023-11-14T22:13:20.005000Z`), from the seconds and
+/// nanoseconds since the Unix epoch that a capture gives
+/// (`capture::Timestamp`). Nanoseconds are cut to microseconds, not
+/// rounded; `nanos` is below 1 000 000 000. The one formatting the tool
+/// uses, so a reader of its records can rebuild a time to compare.
+pub fn utc_time(secs: u64, nanos: u32) -> String {
+    // Days since 1970-01-01 to a civil date in the proleptic Gregorian
+    // calendar (the days-to-civil algorithm of Howard Hinnant's date
+    // library). `secs / 86 400` fits an i64 for every u64.
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
+        rem / 3600,
+        rem / 60 % 60,
+        rem % 60,
+        nanos / 1000
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -283,5 +313,23 @@ mod tests {
         let s = serde_json::to_value(Record::Summary(SummaryRecord::default())).unwrap();
         assert_eq!(s["kind"], "summary");
         assert_eq!(s["findings"]["error"], 0);
+    }
+
+    #[test]
+    fn utc_time_is_rfc3339_with_microseconds() {
+        assert_eq!(
+            utc_time(1_700_000_000, 5_000_000),
+            "2023-11-14T22:13:20.005000Z"
+        );
+        assert_eq!(utc_time(0, 0), "1970-01-01T00:00:00.000000Z");
+        // A leap day, and nanoseconds cut (not rounded) to microseconds.
+        assert_eq!(
+            utc_time(951_782_400, 999_999_999),
+            "2000-02-29T00:00:00.999999Z"
+        );
+        assert_eq!(utc_time(951_868_799, 0), "2000-02-29T23:59:59.000000Z");
+        assert_eq!(utc_time(4_102_444_800, 0), "2100-01-01T00:00:00.000000Z");
+        // The largest input formats without overflow.
+        assert!(utc_time(u64::MAX, 999_999_999).ends_with(".999999Z"));
     }
 }

@@ -221,3 +221,18 @@ fn checked_rules_name_their_file() {
         assert!(line.contains(info.file), "{}: catalogue.md row", info.id);
     }
 }
+
+/// A rule id is emitted from one place: the catalogue names one file per
+/// rule (a rule with a part on the response alone and a part that needs
+/// the request keeps both in the file of its subject).
+#[test]
+fn each_rule_is_emitted_from_one_file() {
+    for info in rules() {
+        assert!(
+            !info.file.contains(", "),
+            "{} is emitted from several files: {}",
+            info.id,
+            info.file
+        );
+    }
+}

@@ -20,6 +20,8 @@
 //! stopped (SIGTERM, then SIGKILL) on every path, panics included.
 #![cfg(all(feature = "capture", feature = "serde"))]
 
+mod common;
+
 use std::io::{BufRead, ErrorKind, Write};
 use std::net::{SocketAddr, UdpSocket};
 use std::os::unix::process::CommandExt;
@@ -57,22 +59,9 @@ fn tool(name: &str, package: &str) -> Option<PathBuf> {
     found
 }
 
-/// `target/<profile>/examples/validate`, found from this test binary.
+/// The `validate` example binary ([`common::example_exe`]).
 fn validate_exe() -> PathBuf {
-    let me = std::env::current_exe().expect("current_exe");
-    let bin = me
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary is not in target/<profile>/deps")
-        .join("examples")
-        .join(format!("validate{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "the validate example is missing at {}: run `cargo test --all-features` \
-         or `cargo build --example validate --all-features` first",
-        bin.display()
-    );
-    bin
+    common::example_exe("validate", &["examples/validate"], "capture,serde")
 }
 
 /// A process this test started, stopped when dropped: SIGTERM to its
@@ -143,35 +132,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// `secs.nanos` as the tool prints times (RFC 3339, UTC, microseconds).
+/// `secs.nanos` as the tool prints times (RFC 3339, UTC, microseconds):
+/// the record schema's own formatting.
 fn rfc3339(t: Timestamp) -> String {
-    let days = (t.secs / 86_400) as i64;
-    let rem = t.secs % 86_400;
-    // Days since 1970-01-01 to a civil date (Gregorian, proleptic).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        t.nanos / 1000
-    )
-}
-
-#[test]
-fn rfc3339_formats_like_the_tool() {
-    let t = |secs, nanos| rfc3339(Timestamp { secs, nanos });
-    assert_eq!(t(1_700_000_000, 5_000_000), "2023-11-14T22:13:20.005000Z");
-    assert_eq!(t(0, 0), "1970-01-01T00:00:00.000000Z");
-    assert_eq!(t(951_782_400, 999_999_999), "2000-02-29T00:00:00.999999Z");
+    sip_response::record::utc_time(t.secs, t.nanos)
 }
 
 #[test]

@@ -16,6 +16,8 @@
 //! binding port 0, for UDP and TCP at once.
 #![cfg(all(feature = "serde", feature = "socket2", feature = "tokio-codec"))]
 
+mod common;
+
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -49,23 +51,9 @@ fn sipp() -> Option<PathBuf> {
     found
 }
 
-/// `target/<profile>/examples/relay`, found from this test binary.
+/// The `relay` example binary ([`common::example_exe`]).
 fn relay_exe() -> PathBuf {
-    let me = std::env::current_exe().expect("current_exe");
-    let profile_dir = me
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary is not in target/<profile>/deps");
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("relay{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "the relay example is missing at {}: run `cargo test --all-features` \
-         or `cargo build --example relay --all-features` first",
-        bin.display()
-    );
-    bin
+    common::example_exe("relay", &["examples/relay.rs"], "serde,socket2,tokio-codec")
 }
 
 /// A port free for both UDP and TCP on 127.0.0.1 (the relay listens on

@@ -17,66 +17,17 @@ use std::sync::OnceLock;
 use serde_json::{Map, Value};
 
 mod capture_builders;
+mod common;
 use sip_response::validate::{rules, RuleStatus};
 
 // ---------------------------------------------------------------------------
 // Harness
 
-/// `target/<profile>/examples/validate[.exe]`, found from this test binary
-/// (`target/<profile>/deps/validate_cli-HASH`), checked once per run.
+/// The `validate` example binary ([`common::example_exe`]), checked once
+/// per run.
 fn exe() -> &'static Path {
     static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(find_exe)
-}
-
-fn find_exe() -> PathBuf {
-    let me = std::env::current_exe().expect("current_exe");
-    let profile_dir = me
-        .parent()
-        .and_then(Path::parent)
-        .expect("test binary is not in target/<profile>/deps");
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("validate{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "the `validate` example binary is missing at {}: run the whole `cargo test` \
-         (which builds examples) or `cargo build --example validate` first",
-        bin.display()
-    );
-    // A filtered run does not rebuild the example either: refuse to test a
-    // binary older than the sources it is built from.
-    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
-    for dir in ["src", "examples/validate"] {
-        if let Some((path, t)) = newest(&root().join(dir)) {
-            assert!(
-                t <= built,
-                "the `validate` example binary is older than {}: run `cargo build --example validate`",
-                path.display()
-            );
-        }
-    }
-    bin
-}
-
-/// The most recently modified file below `dir`.
-fn newest(dir: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
-    let mut best: Option<(PathBuf, std::time::SystemTime)> = None;
-    for e in std::fs::read_dir(dir).ok()? {
-        let p = e.ok()?.path();
-        let cand = if p.is_dir() {
-            newest(&p)
-        } else {
-            let t = std::fs::metadata(&p).and_then(|m| m.modified()).ok()?;
-            Some((p, t))
-        };
-        if let Some(c) = cand {
-            if best.as_ref().map_or(true, |b| c.1 > b.1) {
-                best = Some(c);
-            }
-        }
-    }
-    best
+    EXE.get_or_init(|| common::example_exe("validate", &["examples/validate"], "capture,serde"))
 }
 
 fn root() -> &'static Path {
@@ -845,7 +796,19 @@ fn list_rules_lists_the_whole_catalogue() {
         assert_eq!(line.split_whitespace().next(), Some(info.id), "{line}");
         assert!(line.contains(info.default_severity.as_str()), "{line}");
         assert!(line.contains(&info.cite.to_string()), "{line}");
+        // The file that checks the rule, or "-": the column after the cite.
+        let cite = info.cite.to_string();
+        let after_cite = &line[line.find(&cite).unwrap() + cite.len()..];
+        let file = after_cite.split_whitespace().next();
+        let want = if info.file.is_empty() { "-" } else { info.file };
+        assert_eq!(file, Some(want), "{line}");
     }
+    // A checked rule names its file, e.g. the 405 Allow rule.
+    let allow = lines
+        .iter()
+        .find(|l| l.starts_with("405-allow-required "))
+        .unwrap();
+    assert!(allow.contains(" src/validate/rules/allow.rs "), "{allow}");
 
     let j = run(&["--list-rules", "--format", "json"]);
     assert_eq!(j.code, 0);
@@ -854,9 +817,11 @@ fn list_rules_lists_the_whole_catalogue() {
     for (o, info) in objs.iter().zip(catalogue) {
         assert_eq!(
             keys(o),
-            set(&["id", "severity", "cite", "contexts", "status", "needs", "summary"]),
+            set(&["id", "severity", "cite", "contexts", "status", "needs", "file", "summary"]),
             "{o:?}"
         );
+        let want_file = (!info.file.is_empty()).then_some(info.file);
+        assert_eq!(o["file"].as_str(), want_file, "{o:?}");
         assert_eq!(o["id"], info.id);
         assert_eq!(o["severity"], info.default_severity.as_str());
         assert_eq!(o["cite"], info.cite.to_string());

@@ -57,27 +57,11 @@ use sip_response::{Message, OwnedMessage};
 
 use report::{Format, Outcome, Totals};
 
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum TransportArg {
-    Udp,
-    Tcp,
-    Tls,
-    Sctp,
-    Ws,
-    Wss,
-}
-
-impl From<TransportArg> for Transport {
-    fn from(t: TransportArg) -> Transport {
-        match t {
-            TransportArg::Udp => Transport::Udp,
-            TransportArg::Tcp => Transport::Tcp,
-            TransportArg::Tls => Transport::Tls,
-            TransportArg::Sctp => Transport::Sctp,
-            TransportArg::Ws => Transport::Ws,
-            TransportArg::Wss => Transport::Wss,
-        }
-    }
+/// `--transport`: the names the help lists, read by `Transport`'s `FromStr`.
+fn transport_parser() -> impl clap::builder::TypedValueParser<Value = Transport> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(["udp", "tcp", "tls", "sctp", "ws", "wss"])
+        .try_map(|s| s.parse::<Transport>())
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -126,8 +110,8 @@ struct Args {
     format: Format,
     /// Transport the messages arrived on. udp/sctp/ws/wss: one message per
     /// file; tcp/tls: each file is a stream of messages.
-    #[arg(long, value_enum, default_value = "udp")]
-    transport: TransportArg,
+    #[arg(long, default_value = "udp", value_parser = transport_parser())]
+    transport: Transport,
     /// Whose view to validate from.
     #[arg(long, value_enum, default_value = "observer")]
     role: RoleArg,
@@ -166,7 +150,8 @@ struct Args {
     /// repeatable.
     #[arg(long = "addr", value_name = "IP[:PORT]")]
     addrs: Vec<String>,
-    /// Print the rule catalogue (text or JSON Lines, per --format) and exit.
+    /// Print the rule catalogue (text or JSON Lines, per --format), with
+    /// the source file that checks each rule, and exit.
     #[arg(long)]
     list_rules: bool,
 }
@@ -237,7 +222,7 @@ fn build_context(args: &Args) -> Result<Context, String> {
             .map_err(|_| format!("unknown rule id {id:?} (see --list-rules)"))?;
     }
     let mut ctx = Context::new()
-        .with_transport(args.transport.into())
+        .with_transport(args.transport)
         .with_role(role)
         .with_policy(policy);
     for v in &args.own_via {
@@ -280,12 +265,14 @@ fn list_rules(format: Format) {
             _ => ("unknown", None),
         };
         match format {
+            // The file that checks the rule ("-" when none does).
             Format::Text => out!(
-                "{:<40} {:<7} {:<17} {:<40} {}",
+                "{:<40} {:<7} {:<17} {:<40} {:<36} {}",
                 r.id,
                 r.default_severity.as_str(),
                 status,
                 r.cite.to_string(),
+                if r.file.is_empty() { "-" } else { r.file },
                 r.summary
             ),
             Format::Json => out!(
@@ -297,6 +284,7 @@ fn list_rules(format: Format) {
                     "contexts": r.contexts.names().collect::<Vec<_>>(),
                     "status": status,
                     "needs": needs,
+                    "file": (!r.file.is_empty()).then_some(r.file),
                     "summary": r.summary,
                 })
             ),
@@ -557,7 +545,7 @@ fn main() -> ExitCode {
     for f in failures {
         report_failure(f, &mut totals);
     }
-    let transport: Transport = args.transport.into();
+    let transport = args.transport;
     if !(args.transaction_timeout >= 0.0 && args.transaction_timeout <= 86_400.0) {
         eprintln!("validate: --transaction-timeout must be between 0 and 86400 seconds");
         return ExitCode::from(2);

@@ -136,28 +136,10 @@ pub(crate) enum Outcome<'a> {
 }
 
 /// A capture time as RFC 3339 UTC with microseconds
-/// (`2023-11-14T22:13:21.500000Z`).
+/// (`2023-11-14T22:13:21.500000Z`): the record schema's formatting
+/// ([`record::utc_time`]).
 pub(crate) fn utc(t: Timestamp) -> String {
-    // Days since the epoch to a civil date (the proleptic Gregorian
-    // calendar; Howard Hinnant's days-to-civil algorithm).
-    let days = (t.secs / 86_400) as i64;
-    let rem = t.secs % 86_400;
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:06}Z",
-        rem / 3600,
-        rem / 60 % 60,
-        rem % 60,
-        t.nanos / 1000
-    )
+    record::utc_time(t.secs, t.nanos)
 }
 
 /// Where a message is, for the text format: `FILE#N`, and for a capture

@@ -134,26 +134,44 @@ impl<'a> Params<'a> {
 /// §25.1): both keep a validated region `s` at absolute offset `base` and
 /// an `iter()`, and their items compare names case-insensitively with `is`
 /// (§7.3.1, §19.1.4), so `get`, `contains`, `len` and `span` are the same
-/// code for both.
+/// code for both, and for [`LaxParams`] (whose `iter()` yields the
+/// well-formed parameters; `what` and `empty_doc` say so in the docs).
 macro_rules! param_list_api {
     ($list:ident, $iter:ident, $item:ident, span_doc: $span_doc:literal) => {
+        $crate::header::param::param_list_api!(
+            $list,
+            $iter,
+            $item,
+            span_doc: $span_doc,
+            what: "parameter",
+            empty_doc: "True when there is no parameter."
+        );
+    };
+    (
+        $list:ident,
+        $iter:ident,
+        $item:ident,
+        span_doc: $span_doc:literal,
+        what: $what:literal,
+        empty_doc: $empty_doc:literal
+    ) => {
         impl<'a> $list<'a> {
-            /// The first parameter named `name` (case-insensitive).
+            #[doc = concat!("The first ", $what, " named `name` (case-insensitive).")]
             pub fn get(&self, name: &str) -> Option<$item<'a>> {
                 self.iter().find(|p| p.is(name))
             }
 
-            /// True when a parameter named `name` is present.
+            #[doc = concat!("True when a ", $what, " named `name` is present.")]
             pub fn contains(&self, name: &str) -> bool {
                 self.get(name).is_some()
             }
 
-            /// Number of parameters.
+            #[doc = concat!("Number of ", $what, "s.")]
             pub fn len(&self) -> usize {
                 self.iter().count()
             }
 
-            /// True when there is no parameter.
+            #[doc = $empty_doc]
             pub fn is_empty(&self) -> bool {
                 self.s.is_empty()
             }
@@ -312,11 +330,6 @@ impl<'a> LaxParams<'a> {
         }
     }
 
-    /// The first well-formed parameter named `name` (case-insensitive).
-    pub fn get(&self, name: &str) -> Option<Param<'a>> {
-        self.iter().find(|p| p.is(name))
-    }
-
     /// The first well-formed parameter named `name` whose value also matches
     /// that name's own production (`tag`, `branch`, `received`, ...; see
     /// [`known_param`](grammar::param::known_param)): what a reader may use.
@@ -324,35 +337,16 @@ impl<'a> LaxParams<'a> {
         self.get(name)
             .filter(|p| grammar::param::known_param(p.name, p.value).is_none())
     }
-
-    /// True when a well-formed parameter named `name` is present.
-    pub fn contains(&self, name: &str) -> bool {
-        self.get(name).is_some()
-    }
-
-    /// Number of well-formed parameters.
-    pub fn len(&self) -> usize {
-        self.iter().count()
-    }
-
-    /// True when there is no parameter region at all.
-    pub fn is_empty(&self) -> bool {
-        self.s.is_empty()
-    }
-
-    /// Absolute span of the region (from the first `;`).
-    pub fn span(&self) -> Span {
-        Span::new(self.base, self.base + self.s.len())
-    }
 }
 
-impl<'a> IntoIterator for &LaxParams<'a> {
-    type Item = Param<'a>;
-    type IntoIter = LaxParamIter<'a>;
-    fn into_iter(self) -> LaxParamIter<'a> {
-        self.iter()
-    }
-}
+param_list_api!(
+    LaxParams,
+    LaxParamIter,
+    Param,
+    span_doc: "Absolute span of the region (from the first `;`).",
+    what: "well-formed parameter",
+    empty_doc: "True when there is no parameter region at all (a region of malformed parameters only is not empty, though `len` is 0)."
+);
 
 /// Iterator over [`LaxParams`].
 #[derive(Clone, Debug)]

@@ -140,8 +140,8 @@ pub struct RuleInfo {
     /// severity its RFC keyword alone would give. [`Policy::strict`](super::Policy::strict)
     /// restores it.
     pub lowered_from: Option<Severity>,
-    /// The source file(s) of this crate that check the rule (paths from
-    /// the crate root, comma-separated when several), found by
+    /// The source file of this crate that checks the rule (a path from the
+    /// crate root; each rule is reported from one file), found by
     /// `tools/gen_catalogue.py` from the code itself; empty for a rule no
     /// code here reports (pending, needing state, or the parser's).
     pub file: &'static str,

@@ -377,7 +377,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Several auth challenges combined on one row with commas.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "header-param-repeated",
@@ -387,7 +387,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "One parameter name appears twice in a header value.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/addr_params.rs, src/validate/rules/via.rs",
+        file: "src/validate/rules/addr_params.rs",
     },
     RuleInfo {
         id: "addr-spec-needs-angle-brackets",
@@ -717,7 +717,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact expires parameter is not delta-seconds.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
-        file: "src/validate/rules/addr.rs, src/validate/rules/contact.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "contact-q-invalid",
@@ -727,7 +727,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact q is not a qvalue.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/addr.rs, src/validate/rules/contact.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "contact-star",
@@ -897,7 +897,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "WWW-/Proxy-Authenticate row is not one well-formed challenge.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "call-info-syntax",
@@ -1087,7 +1087,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Non-100 provisional response to a non-INVITE request.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "100-non-invite-udp-early",
@@ -1117,7 +1117,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog-creating provisional response to INVITE has no Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/dialog.rs",
     },
     RuleInfo {
         id: "1xx-100rel-consistency",
@@ -1127,7 +1127,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Require 100rel and RSeq do not go together.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/rseq.rs",
     },
     RuleInfo {
         id: "100-not-reliable",
@@ -1137,7 +1137,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A 100 is sent reliably.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/rseq.rs",
     },
     RuleInfo {
         id: "rseq-range",
@@ -1177,7 +1177,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog 2xx has no Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/request.rs, src/validate/rules/success.rs",
+        file: "src/validate/rules/dialog.rs",
     },
     RuleInfo {
         id: "dialog-contact-single-sip-uri",
@@ -1187,7 +1187,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Dialog Contact is not exactly one SIP or SIPS URI.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/dialog.rs",
     },
     RuleInfo {
         id: "dialog-contact-sips",
@@ -1217,7 +1217,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "2xx to INVITE lacks Allow or Supported.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/capabilities.rs",
     },
     RuleInfo {
         id: "2xx-invite-sdp",
@@ -1237,7 +1237,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "300/301/302 lists no Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/redirect.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "3xx-redirect-to-self",
@@ -1257,7 +1257,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "302 without expiry: do not cache the contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/redirect.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "305-contact-proxy",
@@ -1267,7 +1267,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "305 has no Contact naming the proxy.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/redirect.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "305-uas-only",
@@ -1287,7 +1287,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "380 without a body describing alternatives.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/redirect.rs",
+        file: "src/validate/rules/body.rs",
     },
     RuleInfo {
         id: "6xx-from-registrar",
@@ -1297,7 +1297,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "6xx to a REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "2xx-register-contact-expires",
@@ -1307,7 +1307,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "REGISTER 2xx Contact binding without expires.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "2xx-register-date",
@@ -1317,7 +1317,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "REGISTER 2xx without Date.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/date.rs",
     },
     RuleInfo {
         id: "register-response-record-route",
@@ -1327,7 +1327,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Record-Route in a response to REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/record_route.rs",
     },
     RuleInfo {
         id: "2xx-register-expires-longer",
@@ -1347,7 +1347,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "SUBSCRIBE 2xx without Expires.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/expires.rs",
     },
     RuleInfo {
         id: "2xx-subscribe-expires-longer",
@@ -1367,7 +1367,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "204 outside an in-dialog SUBSCRIBE.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/request.rs, src/validate/rules/success.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "2xx-publish-expires-etag",
@@ -1377,7 +1377,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "PUBLISH 2xx lacks Expires or a single SIP-ETag.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/sip_etag.rs",
     },
     RuleInfo {
         id: "contact-in-publish-response",
@@ -1387,7 +1387,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact in a 1xx/2xx to PUBLISH.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "publish-response-record-route",
@@ -1397,7 +1397,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Record-Route in a response to PUBLISH.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/record_route.rs",
     },
     RuleInfo {
         id: "2xx-message-no-body-no-contact",
@@ -1407,7 +1407,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "MESSAGE 2xx with a body or Contact.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/body.rs",
     },
     RuleInfo {
         id: "202-deprecated",
@@ -1417,7 +1417,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "202 to SUBSCRIBE, NOTIFY or REFER.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "2xx-options-capabilities",
@@ -1427,7 +1427,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "OPTIONS 200 lacks capability headers.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/capabilities.rs",
     },
     RuleInfo {
         id: "contact-in-2xx-bye-cancel",
@@ -1437,7 +1437,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Contact in a 2xx to BYE or CANCEL.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "2xx-session-expires-refresher",
@@ -1447,7 +1447,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Session-Expires in 2xx has no refresher.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/session_timer.rs",
     },
     RuleInfo {
         id: "2xx-session-expires-min",
@@ -1457,7 +1457,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Session-Expires in 2xx below 90 or the request's bounds.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/session_timer.rs",
     },
     RuleInfo {
         id: "2xx-refresher-uac-require-timer",
@@ -1467,7 +1467,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "refresher=uac without Require timer.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/success.rs",
+        file: "src/validate/rules/session_timer.rs",
     },
     RuleInfo {
         id: "2xx-refresher-uas-require-timer",
@@ -1507,7 +1507,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 has no To tag.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/dialog.rs",
     },
     RuleInfo {
         id: "199-reason-required",
@@ -1517,7 +1517,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 lacks a SIP Reason naming the final response.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/reason.rs",
     },
     RuleInfo {
         id: "199-no-199-option-tag",
@@ -1527,7 +1527,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 carries the 199 option tag.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/option_tags.rs",
     },
     RuleInfo {
         id: "199-no-sdp",
@@ -1537,7 +1537,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "199 carries SDP.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/provisional.rs",
+        file: "src/validate/rules/body.rs",
     },
     RuleInfo {
         id: "199-proxy-no-contact-rr",
@@ -1567,7 +1567,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "401 without WWW-Authenticate.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "407-proxy-authenticate",
@@ -1577,7 +1577,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "407 without Proxy-Authenticate.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "auth-challenge-no-basic",
@@ -1587,7 +1587,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Challenge uses the Basic scheme.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "auth-digest-params",
@@ -1597,7 +1597,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Digest challenge lacks realm, nonce or qop, or has a bad value.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "auth-same-realm-distinct-algorithms",
@@ -1607,7 +1607,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Two challenges share realm and algorithm.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "auth-challenge-to-ack-cancel",
@@ -1617,7 +1617,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "ACK or CANCEL is challenged.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/auth.rs",
     },
     RuleInfo {
         id: "401-from-proxy",
@@ -1637,7 +1637,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "402 is reserved.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/status_code.rs",
     },
     RuleInfo {
         id: "405-allow-required",
@@ -1647,7 +1647,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "405 without Allow.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/allow.rs",
     },
     RuleInfo {
         id: "408-non-invite",
@@ -1657,7 +1657,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "408 to a non-INVITE request.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "413-retry-after",
@@ -1667,7 +1667,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "413 without Retry-After.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/retry_after.rs",
     },
     RuleInfo {
         id: "415-accept-headers",
@@ -1677,7 +1677,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "415 without Accept, Accept-Encoding or Accept-Language.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
+        file: "src/validate/rules/capabilities.rs",
     },
     RuleInfo {
         id: "417-accept-resource-priority",
@@ -1687,7 +1687,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "417 without Accept-Resource-Priority.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/capabilities.rs",
     },
     RuleInfo {
         id: "420-unsupported-required",
@@ -1697,7 +1697,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "420 without Unsupported.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/option_tags.rs",
     },
     RuleInfo {
         id: "420-unsupported-matches-request",
@@ -1717,7 +1717,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "421 without Require.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/option_tags.rs",
     },
     RuleInfo {
         id: "421-not-recommended",
@@ -1727,7 +1727,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "421 is used at all.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Warning),
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/status_code.rs",
     },
     RuleInfo {
         id: "sec-agree-policy-require",
@@ -1737,7 +1737,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Security agreement 421/494 lacks Security-Server or Require sec-agree.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/sec_agree.rs",
     },
     RuleInfo {
         id: "422-min-se-required",
@@ -1747,7 +1747,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "422 without Min-SE.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/session_timer.rs",
     },
     RuleInfo {
         id: "min-se-value",
@@ -1757,7 +1757,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Min-SE in 422 is not delta-seconds or below 90.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/session_timer.rs",
     },
     RuleInfo {
         id: "422-method",
@@ -1767,7 +1767,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "422 to a method other than INVITE or UPDATE.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "423-min-expires-required",
@@ -1777,7 +1777,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "423 without Min-Expires.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/expires.rs",
     },
     RuleInfo {
         id: "423-min-expires-vs-request",
@@ -1797,7 +1797,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "424 lacks exactly one Geolocation-Error.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
+        file: "src/validate/rules/error_headers.rs",
     },
     RuleInfo {
         id: "425-alertmsg-error",
@@ -1807,7 +1807,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "425 lacks exactly one AlertMsg-Error.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
+        file: "src/validate/rules/error_headers.rs",
     },
     RuleInfo {
         id: "identity-4xx-info",
@@ -1817,7 +1817,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Identity verification failure code (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/status_code.rs",
     },
     RuleInfo {
         id: "429-info",
@@ -1827,7 +1827,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "429 Provide Referrer Identity (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/status_code.rs",
     },
     RuleInfo {
         id: "430-at-endpoint",
@@ -1847,7 +1847,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "439 to a method other than REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs, src/validate/rules/request.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "469-recv-info",
@@ -1857,7 +1857,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "469 without Recv-Info.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/capabilities.rs",
     },
     RuleInfo {
         id: "470-permission-missing",
@@ -1867,7 +1867,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "470 without Permission-Missing.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/error_headers.rs",
     },
     RuleInfo {
         id: "485-contact-list",
@@ -1877,7 +1877,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "485 may list alternatives (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/contact.rs",
     },
     RuleInfo {
         id: "487-not-for-cancel",
@@ -1887,7 +1887,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "487 to a CANCEL.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "488-warning",
@@ -1897,7 +1897,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "488 to INVITE without Warning.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/warning.rs",
     },
     RuleInfo {
         id: "489-allow-events",
@@ -1907,7 +1907,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "489 without Allow-Events.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/allow_events.rs",
     },
     RuleInfo {
         id: "494-security-server",
@@ -1917,7 +1917,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "494 without Security-Server.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/client_failure.rs",
+        file: "src/validate/rules/sec_agree.rs",
     },
     RuleInfo {
         id: "500-reinvite-retry-after",
@@ -1937,7 +1937,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "503 without Retry-After.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/retry_after.rs",
     },
     RuleInfo {
         id: "555-register-only",
@@ -1947,7 +1947,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "555 to a method other than REGISTER.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/method.rs",
     },
     RuleInfo {
         id: "580-sdp-body",
@@ -1957,7 +1957,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "580 without an SDP body.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/body.rs",
     },
     RuleInfo {
         id: "606-warning",
@@ -1967,7 +1967,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "606 without Warning (informational).",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/warning.rs",
     },
     RuleInfo {
         id: "607-out-of-dialog",
@@ -1987,7 +1987,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "608 without Call-Info.",
         status: RuleStatus::Checked,
         lowered_from: Some(Severity::Error),
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/call_info.rs",
     },
     RuleInfo {
         id: "608-call-info-purpose",
@@ -1997,7 +1997,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "608 Call-Info lacks purpose=jwscard.",
         status: RuleStatus::Checked,
         lowered_from: None,
-        file: "src/validate/rules/server_failure.rs",
+        file: "src/validate/rules/call_info.rs",
     },
     RuleInfo {
         id: "100-not-forwarded",

@@ -91,3 +91,57 @@ pub const RFC4475_VALID: &[&str] = &[
     "unreason",
     "noreason",
 ];
+
+/// The example binary `name` that cargo built beside this test binary:
+/// `target/<profile>/examples/<name>[.exe]`, the test running as
+/// `target/<profile>/deps/<test>-HASH`. A whole `cargo test` builds the
+/// examples before the integration tests; a filtered run does not, so a
+/// missing binary, or one older than a file under `src/` or `sources`
+/// (paths from the crate root, directories or files), fails with the
+/// `cargo build` command to run (`features`: the example's required
+/// features, as `--features` takes them).
+pub fn example_exe(name: &str, sources: &[&str], features: &str) -> PathBuf {
+    let me = std::env::current_exe().expect("current_exe");
+    let bin = me
+        .parent()
+        .and_then(Path::parent)
+        .expect("test binary is not in target/<profile>/deps")
+        .join("examples")
+        .join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
+    let build = format!("cargo build --example {name} --features {features}");
+    assert!(
+        bin.is_file(),
+        "the `{name}` example binary is missing at {}: run the whole `cargo test \
+         --all-features` (which builds examples) or `{build}` first",
+        bin.display()
+    );
+    let built = std::fs::metadata(&bin).and_then(|m| m.modified()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for source in std::iter::once("src").chain(sources.iter().copied()) {
+        if let Some((path, t)) = newest(&root.join(source)) {
+            assert!(
+                t <= built,
+                "the `{name}` example binary is older than {}: run `{build}`",
+                path.display()
+            );
+        }
+    }
+    bin
+}
+
+/// The most recently modified file at or below `path`.
+fn newest(path: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
+    if !path.is_dir() {
+        let t = std::fs::metadata(path).and_then(|m| m.modified()).ok()?;
+        return Some((path.to_path_buf(), t));
+    }
+    let mut best: Option<(PathBuf, std::time::SystemTime)> = None;
+    for e in std::fs::read_dir(path).ok()? {
+        if let Some(c) = newest(&e.ok()?.path()) {
+            if best.as_ref().map_or(true, |b| c.1 > b.1) {
+                best = Some(c);
+            }
+        }
+    }
+    best
+}

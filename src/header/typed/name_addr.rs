@@ -67,39 +67,6 @@ impl<'a> NameAddr<'a> {
         self.raw
     }
 
-    /// Absolute span of the whole value.
-    pub fn span(&self) -> Span {
-        Span::new(self.base, self.base + self.raw.len())
-    }
-
-    /// True for the `name-addr` form (`<...>`), false for a bare `addr-spec`.
-    pub fn is_bracketed(&self) -> bool {
-        self.angle.is_some()
-    }
-
-    /// Absolute span of `<...>` (brackets included), for the bracketed form.
-    pub fn angle_span(&self) -> Option<Span> {
-        self.angle
-            .map(|(a, b)| Span::new(self.base + a, self.base + b))
-    }
-
-    /// The display name as sent: quotes and quoted-pair escapes kept for a
-    /// quoted-string, tokens and the LWS between them for the token form.
-    pub fn display_name(&self) -> Option<&'a [u8]> {
-        self.display.and_then(|(a, b)| self.raw.get(a..b))
-    }
-
-    /// Absolute span of the display name as sent.
-    pub fn display_name_span(&self) -> Option<Span> {
-        self.display
-            .map(|(a, b)| Span::new(self.base + a, self.base + b))
-    }
-
-    /// True when the display name is a quoted-string.
-    pub fn display_name_is_quoted(&self) -> bool {
-        self.display_quoted
-    }
-
     /// The display name without surrounding quotes (quoted-pairs still
     /// escaped, since unescaping would need a copy).
     pub fn display_name_unquoted(&self) -> Option<&'a [u8]> {
@@ -144,6 +111,57 @@ impl<'a> NameAddr<'a> {
             })
     }
 }
+
+/// The accessors of the address form that [`NameAddr`] and [`NameAddrLax`]
+/// share, written once: both keep the value `raw` at absolute offset
+/// `base`, the display name at `display` (offsets in `raw`) and whether it
+/// is quoted, and the `<...>` at `angle`.
+macro_rules! addr_form_api {
+    ($ty:ident) => {
+        impl<'a> $ty<'a> {
+            /// Absolute span of the whole value as given (the message layer
+            /// hands values over trimmed of LWS; the strict and the lax
+            /// reading give the same span, whatever the input).
+            pub fn span(&self) -> Span {
+                Span::new(self.base, self.base + self.raw.len())
+            }
+
+            /// True for the `name-addr` form (`<...>`), false for a bare
+            /// `addr-spec`.
+            pub fn is_bracketed(&self) -> bool {
+                self.angle.is_some()
+            }
+
+            /// Absolute span of `<...>` (brackets included), for the
+            /// bracketed form.
+            pub fn angle_span(&self) -> Option<Span> {
+                self.angle
+                    .map(|(a, b)| Span::new(self.base + a, self.base + b))
+            }
+
+            /// The display name as sent, when there is one: quotes and
+            /// quoted-pair escapes kept for a quoted-string, tokens and the
+            /// LWS between them for the token form.
+            pub fn display_name(&self) -> Option<&'a [u8]> {
+                self.display.and_then(|(a, b)| self.raw.get(a..b))
+            }
+
+            /// Absolute span of the display name as sent.
+            pub fn display_name_span(&self) -> Option<Span> {
+                self.display
+                    .map(|(a, b)| Span::new(self.base + a, self.base + b))
+            }
+
+            /// True when the display name is a quoted-string.
+            pub fn display_name_is_quoted(&self) -> bool {
+                self.display_quoted
+            }
+        }
+    };
+}
+
+addr_form_api!(NameAddr);
+addr_form_api!(NameAddrLax);
 
 /// A lax reading of a `name-addr` / `addr-spec` value and its header
 /// parameters ([`NameAddr::parse_lax`], and the From, To and Contact
@@ -190,33 +208,6 @@ impl<'a> NameAddrLax<'a> {
         self.raw
     }
 
-    /// The display name as sent, when one was read.
-    pub fn display_name(&self) -> Option<&'a [u8]> {
-        self.display.and_then(|(a, b)| self.raw.get(a..b))
-    }
-
-    /// Absolute span of the display name.
-    pub fn display_name_span(&self) -> Option<Span> {
-        self.display
-            .map(|(a, b)| Span::new(self.base + a, self.base + b))
-    }
-
-    /// True when the display name is a quoted-string.
-    pub fn display_name_is_quoted(&self) -> bool {
-        self.display_quoted
-    }
-
-    /// True for the bracketed form (`<...>`).
-    pub fn is_bracketed(&self) -> bool {
-        self.angle.is_some()
-    }
-
-    /// Absolute span of `<...>`, brackets included.
-    pub fn angle_span(&self) -> Option<Span> {
-        self.angle
-            .map(|(a, b)| Span::new(self.base + a, self.base + b))
-    }
-
     /// The URI, when it matches its grammar.
     pub fn uri(&self) -> Option<Uri<'a>> {
         self.uri
@@ -259,13 +250,6 @@ impl<'a> NameAddrLax<'a> {
     /// 64 bits.
     pub fn expires(&self) -> Option<u64> {
         lex::parse_u64(self.noted_value(EXPIRES)?)
-    }
-
-    /// Absolute span of the whole value as given (the message layer hands
-    /// values over trimmed of LWS; the same span the strict
-    /// [`NameAddr::span`] gives, whatever the input).
-    pub fn span(&self) -> Span {
-        Span::new(self.base, self.base + self.raw.len())
     }
 }
 

@@ -409,14 +409,9 @@ fn contact_defects<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, v: &[u8], 
         return;
     }
     for d in lax.defects().iter() {
-        let (rule, text) = match d.part {
-            Part::Q => (r::CONTACT_Q_INVALID, "q is not a qvalue"),
-            Part::Expires => (
-                r::CONTACT_EXPIRES_PARAM_INVALID,
-                "expires is not delta-seconds",
-            ),
-            _ => (r::CONTACT_SYNTAX, SYNTAX),
-        };
+        // A failing `q` or `expires` has its own rule (emitted in contact.rs).
+        let (rule, text) =
+            super::contact::param_failure(d.part).unwrap_or((r::CONTACT_SYNTAX, SYNTAX));
         out.emit(rule, Some(defect_span(&lax, d)), Detail::new(text));
     }
 }

@@ -1,6 +1,7 @@
 //! The parameters and form of address values (From, To, Contact, Reply-To): a repeated parameter, an addr-spec that needs angle brackets.
 
 use crate::header::KnownHeader;
+use crate::span::Span;
 use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -9,8 +10,9 @@ use super::Facts;
 
 /// `header-param-repeated` — RFC 3261 §7.3.1: any given parameter name
 /// MUST NOT appear more than once in one header field value. Checked on
-/// the name-addr headers (From, To, Reply-To, every Contact value); Via is
-/// in `via.rs`. Span: the first repeated parameter.
+/// the name-addr headers (From, To, Reply-To, every Contact value); Via's
+/// parameters are read in `via.rs`, which reports through
+/// [`param_repeated`]. Span: the first repeated parameter.
 pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -29,11 +31,7 @@ pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
                 .addr_params(e.bytes, e.span.start)
                 .and_then(crate::validate::facts::first_repeated)
             {
-                out.emit(
-                    r::HEADER_PARAM_REPEATED,
-                    Some(p.span()),
-                    Detail::with("parameter repeated", DetailArg::Header(k)),
-                );
+                param_repeated(out, k, p.span());
             }
         }
     }
@@ -68,4 +66,20 @@ pub(super) fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
             }
         }
     }
+}
+
+/// Reports `header-param-repeated` for the repeated parameter at `span` of
+/// a `k` value: the one place that emits the rule, for the name-addr
+/// headers ([`header_param_repeated`]) and for Via (`via.rs`, which finds
+/// the repeated parameter while it reads the other Via parameters).
+pub(super) fn param_repeated<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    k: KnownHeader,
+    span: Span,
+) {
+    out.emit(
+        r::HEADER_PARAM_REPEATED,
+        Some(span),
+        Detail::with("parameter repeated", DetailArg::Header(k)),
+    );
 }

@@ -1,4 +1,4 @@
-//! Allow (RFC 3261 §20.5): a list of methods.
+//! Allow (RFC 3261 §20.5): a list of methods; the 405 that must carry it.
 
 use crate::header::KnownHeader;
 use crate::validate::finding::Detail;
@@ -24,5 +24,17 @@ pub(super) fn allow_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut
                 );
             }
         }
+    }
+}
+
+/// `405-allow-required` — RFC 3261 §8.2.1, §21.4.6: the 405 MUST include
+/// an Allow header listing the valid methods. An empty Allow counts (it is
+/// legal). Span: the status line.
+pub(super) fn allow_required_405<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 405 {
+        super::presence::require_header(f, out, r::R_405_ALLOW_REQUIRED, KnownHeader::Allow);
     }
 }

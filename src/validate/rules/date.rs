@@ -1,4 +1,4 @@
-//! Date (RFC 3261 §20.17): an RFC 1123 date in GMT.
+//! Date (RFC 3261 §20.17): an RFC 1123 date in GMT, and the 2xx to REGISTER that should carry it.
 
 use crate::header::KnownHeader;
 use crate::validate::finding::Detail;
@@ -24,5 +24,17 @@ pub(super) fn date_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
                 Detail::new("Date is not an RFC 1123 date in GMT"),
             );
         }
+    }
+}
+
+/// `2xx-register-date` — RFC 3261 §10.3 step 8: the 2xx to REGISTER SHOULD
+/// include a Date header. Span: the status line.
+pub(super) fn register_date<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if (200..300).contains(&f.code) && f.method_is("REGISTER") && !f.has(KnownHeader::Date) {
+        out.emit(
+            r::R_2XX_REGISTER_DATE,
+            Some(f.status_line),
+            Detail::new("2xx to REGISTER without Date"),
+        );
     }
 }

@@ -9,30 +9,36 @@
 //! * `common.rs` — the start line, reason phrase, framing and body.
 //! * `presence.rs` — which headers a response carries (mandatory ones,
 //!   request-only ones, placement).
-//! * `cseq.rs`, `call_id.rs`, `contact.rs`, `allow.rs`, `expires.rs`,
-//!   `retry_after.rs`, `rseq.rs`, `reason.rs`, `warning.rs`, `date.rs` —
-//!   one header each.
+//! * `cseq.rs`, `call_id.rs`, `allow.rs`, `expires.rs` (Expires,
+//!   Min-Expires), `retry_after.rs`, `rseq.rs` (RSeq and Require: 100rel),
+//!   `reason.rs`, `warning.rs`, `date.rs`, `record_route.rs`,
+//!   `allow_events.rs`, `call_info.rs`, `sip_etag.rs` — one header each:
+//!   its value, and the responses that must, should or must not carry it.
+//! * `contact.rs` — Contact's `q` and `expires`, and the responses that
+//!   carry Contact or must not; `dialog.rs` — the dialog a response creates
+//!   or ends (its Contact, its To tag).
+//! * `auth.rs` — WWW-Authenticate and Proxy-Authenticate (401, 407).
+//! * `sec_agree.rs` — Security-Server and `sec-agree` (421, 494).
+//! * `session_timer.rs` — Session-Expires and Min-SE (RFC 4028).
+//! * `capabilities.rs` — the headers that advertise what an element
+//!   supports or accepts (Allow and Supported in a 2xx, Accept*, Recv-Info).
+//! * `error_headers.rs` — the headers that explain a failure
+//!   (Geolocation-Error, AlertMsg-Error, Permission-Missing).
 //! * `option_tags.rs` — Require, Supported, Unsupported option tags.
-//! * `addr_params.rs` — parameters and form of address values.
-//! * `single.rs` — `single-value-header-repeated`, and the "comma-joined"
-//!   test the single-value syntax rules share.
-//! * `addr.rs` — From, To, Reply-To, Record-Route, Route and Contact
-//!   syntax (`name-addr-syntax`, `tag-param-empty`, `contact-syntax`) and
-//!   the tag facts (`to-tag-missing`, `from-tag-missing`).
-//! * `syntax.rs` — the syntax rules of the list and value headers that
-//!   other rules read (Allow-Events, Accept*, Content-Type,
-//!   Content-Encoding, Timestamp, Session-Expires, Security-Server,
-//!   Call-Info).
-//! * `via.rs` — the Via rules, one syntax rule per part.
-//! * `provisional.rs`, `success.rs`, `redirect.rs`, `client_failure.rs`,
-//!   `server_failure.rs` — what a response of one class must carry (spec
-//!   sections 4–6); still the old class files, to be split by subject.
+//! * `body.rs` — the body a response must or must not carry.
+//! * `method.rs` — the status code against the request method.
+//! * `status_code.rs` — codes that are only a note (reserved, not
+//!   recommended, informational).
 //! * `proxy.rs`, `uac.rs` — the verdicts of a role (sections 7–8).
-//! * `request.rs` — every rule that compares with the request (`req`).
+//! * `request.rs` — the rules that compare with the request (`req`); a
+//!   rule with a part on the response alone keeps its request part with
+//!   its subject, and `request.rs` calls it.
+//!
+//! Each rule id is emitted from one file, the one the catalogue names.
 //!
 //! Every check is a plain function over [`Facts`] writing to an
-//! [`Emitter`]; [`run`] calls them in a fixed order (the order of the
-//! findings). [`Facts`] carries the fact sheet ([`facts::Sheet`]): each
+//! [`Emitter`], testing its own status code and method; [`run`] calls them
+//! in a fixed order (the order of the findings). [`Facts`] carries the fact sheet ([`facts::Sheet`]): each
 //! header a rule needs is located and parsed at most once per response. None allocates.
 //! Header values are read with the typed parsers of
 //! [`crate::header::typed`]; when a value fails its grammar, exactly one
@@ -46,25 +52,33 @@ use crate::validate::facts;
 mod addr;
 mod addr_params;
 mod allow;
+mod allow_events;
+mod auth;
+mod body;
 mod call_id;
-mod client_failure;
+mod call_info;
+mod capabilities;
 mod common;
 mod contact;
 mod cseq;
 mod date;
+mod dialog;
+mod error_headers;
 mod expires;
+mod method;
 mod option_tags;
 mod presence;
-mod provisional;
 mod proxy;
 mod reason;
-mod redirect;
+mod record_route;
 mod request;
 mod retry_after;
 mod rseq;
-mod server_failure;
+mod sec_agree;
+mod session_timer;
 mod single;
-mod success;
+mod sip_etag;
+mod status_code;
 mod syntax;
 mod uac;
 mod via;
@@ -232,12 +246,80 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     single::check(f, out);
     addr::check(f, out);
     syntax::check(f, out);
-    provisional::check(f, out);
-    redirect::check(f, out);
-    client_failure::check(f, out);
+    // What a response of one status code, or to one method, must carry
+    // (spec sections 4-6). Each check lives with its subject and tests the
+    // code and method itself; this list fixes the order of the findings.
+    // 1xx.
+    rseq::not_reliable_100(f, out);
+    method::provisional_to_non_invite(f, out);
+    dialog::early_dialog_contact(f, out);
+    rseq::rel_consistency(f, out);
+    reason::reason_required_199(f, out);
+    dialog::to_tag_199(f, out);
+    option_tags::no_199_option_tag(f, out);
+    body::no_sdp_199(f, out);
+    // 3xx.
+    contact::contact_expected_3xx(f, out);
+    contact::no_expiry_302(f, out);
+    contact::contact_proxy_305(f, out);
+    body::body_expected_380(f, out);
+    // 4xx: the headers a code requires, then what they hold, then the
+    // per-code notes and method checks.
+    auth::www_authenticate_401(f, out);
+    allow::allow_required_405(f, out);
+    auth::proxy_authenticate_407(f, out);
+    capabilities::accept_headers_415(f, out);
+    option_tags::unsupported_required_420(f, out);
+    option_tags::require_listing_421(f, out);
+    session_timer::min_se_required_422(f, out);
+    expires::min_expires_423(f, out);
+    allow_events::allow_events_489(f, out);
+    sec_agree::security_server_494(f, out);
+    auth::challenges(f, out);
+    sec_agree::policy_require(f, out);
+    status_code::reserved_402(f, out);
+    method::non_invite_408(f, out);
+    retry_after::retry_after_413(f, out);
+    capabilities::accept_resource_priority_417(f, out);
+    status_code::not_recommended_421(f, out);
+    method::method_422(f, out);
+    session_timer::min_se_value(f, out);
+    error_headers::geolocation_error_424(f, out);
+    error_headers::alertmsg_error_425(f, out);
+    status_code::identity_4xx(f, out);
+    status_code::referrer_429(f, out);
+    method::register_only_439(f, out);
+    capabilities::recv_info_469(f, out);
+    error_headers::permission_missing_470(f, out);
+    contact::contact_list_485(f, out);
+    method::not_for_cancel_487(f, out);
+    warning::warning_488(f, out);
     proxy::check(f, out);
-    success::check(f, out);
-    server_failure::check(f, out);
+    // Responses to one method, mostly 2xx.
+    record_route::register_response(f, out);
+    record_route::publish_response(f, out);
+    contact::contact_in_publish(f, out);
+    dialog::single_sip_uri(f, out);
+    method::deprecated_202(f, out);
+    method::subscribe_204(f, out);
+    dialog::dialog_contact_2xx(f, out);
+    capabilities::invite_allow_supported(f, out);
+    contact::register_contact_expires(f, out);
+    date::register_date(f, out);
+    expires::subscribe_expires_2xx(f, out);
+    sip_etag::publish_expires_etag(f, out);
+    body::message_no_body_no_contact(f, out);
+    capabilities::options_capabilities(f, out);
+    contact::contact_in_bye_cancel(f, out);
+    session_timer::session_expires_2xx(f, out);
+    session_timer::refresher_uac_require_timer(f, out);
+    // 5xx and 6xx.
+    retry_after::retry_after_503(f, out);
+    method::register_only_555(f, out);
+    body::sdp_body_580(f, out);
+    warning::warning_606(f, out);
+    call_info::call_info_608(f, out);
+    method::from_registrar_6xx(f, out);
     via::check(f, out);
     uac::check(f, out);
     request::check(f, out);

@@ -1,4 +1,4 @@
-//! Option tags in Require, Supported and Unsupported (RFC 3261 §19.2): their syntax and the IANA registry.
+//! Option tags in Require, Supported and Unsupported (RFC 3261 §19.2): their syntax, the IANA registry, and the responses that must or must not list them (420, 421, 199).
 
 use crate::header::KnownHeader;
 use crate::validate::finding::{Detail, DetailArg};
@@ -135,6 +135,69 @@ pub(super) fn option_tag_unknown<S: FindingSink + ?Sized>(
                     r::OPTION_TAG_UNKNOWN,
                     Some(e.span),
                     Detail::with("option tag not in the IANA registry", DetailArg::Header(k)),
+                );
+            }
+        }
+    }
+}
+
+/// `420-unsupported-required` — RFC 3261 §8.2.2.3: the 420 MUST list the
+/// unsupported extensions in an Unsupported header; a row with no tag
+/// counts as absent. Span: the status line.
+pub(super) fn unsupported_required_420<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 420 {
+        super::presence::require_header(
+            f,
+            out,
+            r::R_420_UNSUPPORTED_REQUIRED,
+            KnownHeader::Unsupported,
+        );
+    }
+}
+
+/// `421-require-required` — RFC 3261 §8.2.4, §21.4.16: the 421 MUST carry a
+/// Require header listing the extension(s) needed. An empty Require row
+/// lists nothing, so it does not satisfy the rule. Span: the status line,
+/// or the empty Require row.
+pub(super) fn require_listing_421<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 421 && !f.has_value(KnownHeader::Require) {
+        let span = f
+            .first(KnownHeader::Require)
+            .map_or(f.status_line, |h| h.span());
+        out.emit(
+            r::R_421_REQUIRE_REQUIRED,
+            Some(span),
+            Detail::new("421 without a Require listing the needed extension"),
+        );
+    }
+}
+
+/// `199-no-199-option-tag` — RFC 6228 §5, §6: the 199 MUST NOT carry the
+/// option tag `199` in Supported, Require or Proxy-Require. Span: the row.
+pub(super) fn no_199_option_tag<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code != 199 {
+        return;
+    }
+    for k in [
+        KnownHeader::Supported,
+        KnownHeader::Require,
+        KnownHeader::ProxyRequire,
+    ] {
+        for h in f.rows(k) {
+            if h.elements().any(|e| e.bytes.eq_ignore_ascii_case(b"199")) {
+                out.emit(
+                    r::R_199_NO_199_OPTION_TAG,
+                    Some(h.span()),
+                    Detail::new("199 lists the 199 option tag"),
                 );
             }
         }

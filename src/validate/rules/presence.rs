@@ -257,3 +257,31 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         "Reason in a 100",
     );
 }
+
+/// Reports `rule` at its default severity when no row of `k` is present:
+/// the shared body of the rules whose whole condition is "this response
+/// lacks `k`" (`401-www-authenticate`, `405-allow-required`, and the
+/// others; each is documented at its caller, in the file of its subject).
+///
+/// An empty row counts as present where the grammar allows it (an empty
+/// Allow is legal, RFC 3261 §25.1, and an empty single-value header is
+/// that header's syntax rule's). An Unsupported or Security-Server row with
+/// no item counts as absent, as the spec's "How to read" has it for a list
+/// header whose grammar needs one; a malformed item still counts as
+/// present. Span: the status line.
+pub(super) fn require_header<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+    rule: Rule,
+    k: KnownHeader,
+) {
+    let needs_item = matches!(k, KnownHeader::Unsupported | KnownHeader::SecurityServer);
+    let present = if needs_item { f.has_value(k) } else { f.has(k) };
+    if !present {
+        out.emit(
+            rule,
+            Some(f.status_line),
+            Detail::with("required header missing", DetailArg::Header(k)),
+        );
+    }
+}

@@ -1,6 +1,6 @@
-//! Reason (RFC 3326) in a response.
+//! Reason (RFC 3326) in a response, and the 199 that must carry one (RFC 6228).
 
-use crate::header::KnownHeader;
+use crate::header::{Element, KnownHeader};
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -41,5 +41,37 @@ pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mu
                 Detail::new("second Reason value for one protocol"),
             );
         }
+    }
+}
+
+/// True when one Reason value, read by the typed [`Reason`] (RFC 3326 §2:
+/// `reason-value = protocol *(SEMI reason-params)`), has protocol `SIP`
+/// and a `cause` of a final response code, 200–699. A value that does not
+/// parse is `reason-header-syntax`'s and counts as no such Reason.
+fn is_sip_final_cause(e: Element<'_>) -> bool {
+    e.parse::<Reason<'_>>().is_ok_and(|r| {
+        r.protocol_kind() == ReasonProtocol::Sip
+            && r.cause().is_some_and(|c| (200..700).contains(&c))
+    })
+}
+
+/// `199-reason-required` — RFC 6228 §5 (UAS) and §6 (proxy): a 199 MUST
+/// carry a Reason header with protocol SIP whose `cause` is the SIP
+/// response code of the final response that terminated the early dialog.
+/// Any final code (200–699) is accepted as the cause. Span: the status line.
+pub(super) fn reason_required_199<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code != 199 {
+        return;
+    }
+    let ok = f.elements(KnownHeader::Reason).any(is_sip_final_cause);
+    if !ok {
+        out.emit(
+            r::R_199_REASON_REQUIRED,
+            Some(f.status_line),
+            Detail::new("199 without a SIP Reason naming the final response"),
+        );
     }
 }

@@ -1,5 +1,11 @@
 //! Rules that compare the response with the request it answers (spec
 //! context `req`). All are skipped when the Context holds no request.
+//! A rule that also has a part checked on the response alone (`415-accept-
+//! headers`, `424-geolocation-error`, `425-alertmsg-error`,
+//! `439-register-only`, `2xx-dialog-contact`, `204-subscribe-in-dialog`)
+//! keeps its request part in the file of its subject, beside the other
+//! part; [`check`] calls it from here, so the order of findings stays the
+//! same.
 
 use crate::error::HeaderValueError;
 use crate::header::typed::{
@@ -14,7 +20,7 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::addr::sheet_to_tag;
-use super::{addr_params, body_has_type, delta, headers_to_tag, Facts};
+use super::{addr_params, delta, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let Some(req) = &f.req else {
@@ -32,22 +38,12 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         300..=399 => redirect_to_self(f, req, out),
         420 => unsupported_matches(f, req, out),
         423 => min_expires_vs_request(f, req, out),
-        // RFC 6442 §4.3: a 424 MUST NOT answer a request that carried no
-        // Geolocation (`424-geolocation-error`, request part).
-        424 if !req.headers().contains(KnownHeader::Geolocation) => out.emit(
-            r::R_424_GEOLOCATION_ERROR,
-            Some(f.status_line),
-            Detail::new("424 to a request without Geolocation"),
-        ),
-        415 => accept_415(f, req, out),
-        // RFC 8876 §5.1: a 425 answers a request whose alert (CAP) payload
-        // could not be processed (`425-alertmsg-error`, request part).
-        425 if body_has_type(req.headers(), req.body(), CAP) == Some(false) => out.emit(
-            r::R_425_ALERTMSG_ERROR,
-            Some(f.status_line),
-            Detail::new("425 to a request without a CAP payload"),
-        ),
-        439 => outbound_439(f, req, out),
+        // The request parts of rules whose message part is checked with
+        // their subject: they live there too.
+        424 => super::error_headers::geolocation_vs_request_424(f, req, out),
+        415 => super::capabilities::accept_415(f, req, out),
+        425 => super::error_headers::alertmsg_vs_request_425(f, req, out),
+        439 => super::method::outbound_439(f, req, out),
         607 if headers_to_tag(req.headers()) == Some(true) => out.emit(
             r::R_607_OUT_OF_DIALOG,
             Some(f.status_line),
@@ -333,7 +329,7 @@ fn timestamp_100<S: FindingSink + ?Sized>(
 /// True when option tag `tag` is listed in `k` of `h` (case-insensitive):
 /// an element that is an `option-tag` (a token, as the typed
 /// [`Supported`] reads one) equal to `tag`.
-fn lists(h: &Headers<'_>, k: KnownHeader, tag: &[u8]) -> bool {
+pub(super) fn lists(h: &Headers<'_>, k: KnownHeader, tag: &[u8]) -> bool {
     h.elements(k)
         .any(|e| e.parse::<Supported<'_>>().is_ok() && e.bytes.eq_ignore_ascii_case(tag))
 }
@@ -571,11 +567,8 @@ fn min_expires_vs_request<S: FindingSink + ?Sized>(
 ///
 /// * `2xx-subscribe-expires-longer` — RFC 6665 §3.1.1, §4.2.1.1: the 2xx's
 ///   Expires MUST NOT be greater than the SUBSCRIBE's. Span: the value.
-/// * `2xx-dialog-contact` (SUBSCRIBE part) — RFC 3261 §12.1.1, RFC 6665
-///   §4.1.2.1: the 2xx that creates the dialog (request without To tag)
-///   MUST carry a Contact. Span: the status line.
-/// * `204-subscribe-in-dialog` (request part) — RFC 5839 §7.1: 204 is valid
-///   only for an in-dialog SUBSCRIBE. Span: the status line.
+/// * then the request parts of `2xx-dialog-contact` (in `dialog.rs`) and
+///   `204-subscribe-in-dialog` (in `method.rs`).
 fn subscribe_2xx<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
@@ -591,21 +584,8 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
             );
         }
     }
-    let out_of_dialog = headers_to_tag(req.headers()) == Some(false);
-    if out_of_dialog && f.code != 204 && !f.has_value(KnownHeader::Contact) {
-        out.emit(
-            r::R_2XX_DIALOG_CONTACT,
-            Some(f.status_line),
-            Detail::new("dialog-creating 2xx to SUBSCRIBE without Contact"),
-        );
-    }
-    if out_of_dialog && f.code == 204 {
-        out.emit(
-            r::R_204_SUBSCRIBE_IN_DIALOG,
-            Some(f.status_line),
-            Detail::new("204 to a SUBSCRIBE outside a dialog"),
-        );
-    }
+    super::dialog::subscribe_dialog_contact(f, req, out);
+    super::method::subscribe_204_out_of_dialog(f, req, out);
 }
 
 /// Rules on a response that creates a dialog: a 101–199 (with To tag) or
@@ -774,75 +754,5 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
                 );
             }
         }
-    }
-}
-
-/// The media type of a CAP alert (OASIS CAP 1.2), as RFC 8876 carries it
-/// in SIP (and registers it in its IANA considerations), lower case for
-/// [`body_has_type`]. A multipart body with a CAP part counts.
-const CAP: &[u8] = b"application/common-alerting-protocol+xml";
-
-/// `415-accept-headers` (request part) — RFC 3261 §8.2.3, §21.4.13: the
-/// 415 MUST list what is acceptable in the header matching the failure:
-/// Accept for a body type the UAS does not understand, Accept-Encoding for
-/// a content-coding, Accept-Language for a language. The request shows
-/// which failures were possible: a body with a Content-Type, a
-/// Content-Encoding, a Content-Language. Reported when the 415 has some of
-/// the three headers (none at all is the `msg` part's finding) but none
-/// matching what the request carried; the detail names the first match
-/// the request makes possible. Silent when the request carried none of
-/// them. Span: the status line.
-fn accept_415<S: FindingSink + ?Sized>(
-    f: &Facts<'_, '_>,
-    req: &Request<'_>,
-    out: &mut Emitter<'_, S>,
-) {
-    use KnownHeader as K;
-    if !f.has(K::Accept) && !f.has(K::AcceptEncoding) && !f.has(K::AcceptLanguage) {
-        return;
-    }
-    let rh = req.headers();
-    let possible = [
-        (
-            !req.body().is_empty() && rh.contains(K::ContentType),
-            K::Accept,
-        ),
-        (rh.contains(K::ContentEncoding), K::AcceptEncoding),
-        (rh.contains(K::ContentLanguage), K::AcceptLanguage),
-    ];
-    if possible.iter().any(|(p, k)| *p && f.has(*k)) {
-        return;
-    }
-    if let Some((_, k)) = possible.iter().find(|(p, _)| *p) {
-        out.emit(
-            r::R_415_ACCEPT_HEADERS,
-            Some(f.status_line),
-            Detail::with(
-                "415 lacks the header matching the request",
-                DetailArg::Header(*k),
-            ),
-        );
-    }
-}
-
-/// `439-register-only` (request part) — RFC 5626 §6, §11.6: a 439 MUST NOT
-/// be sent unless the REGISTER carried a Contact `reg-id` and Supported
-/// `outbound` (the edge proxy lacks outbound support for such a request).
-/// Span: the status line.
-fn outbound_439<S: FindingSink + ?Sized>(
-    f: &Facts<'_, '_>,
-    req: &Request<'_>,
-    out: &mut Emitter<'_, S>,
-) {
-    let rh = req.headers();
-    let reg_id = rh
-        .elements(KnownHeader::Contact)
-        .any(|e| addr_params(e.bytes, e.span.start).is_some_and(|p| p.contains("reg-id")));
-    if !reg_id || !lists(rh, KnownHeader::Supported, b"outbound") {
-        out.emit(
-            r::R_439_REGISTER_ONLY,
-            Some(f.status_line),
-            Detail::new("439 to a request without reg-id and Supported: outbound"),
-        );
     }
 }

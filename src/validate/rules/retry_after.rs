@@ -1,4 +1,4 @@
-//! Retry-After (RFC 3261 §20.33): its syntax and the codes that carry it.
+//! Retry-After (RFC 3261 §20.33): its syntax, the codes that carry it, and the 413 and 503 that may.
 
 use crate::header::KnownHeader;
 use crate::validate::finding::{Detail, DetailArg};
@@ -51,5 +51,36 @@ pub(super) fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
                 Detail::new("Retry-After is not delta-seconds [comment] *(;param)"),
             ),
         }
+    }
+}
+
+/// `413-retry-after` — RFC 3261 §21.4.11: Retry-After SHOULD be present if
+/// the condition is temporary, which is unknowable (info). Span: the
+/// status line.
+pub(super) fn retry_after_413<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 413 && !f.has(KnownHeader::RetryAfter) {
+        out.emit(
+            r::R_413_RETRY_AFTER,
+            Some(f.status_line),
+            Detail::new("413 without Retry-After"),
+        );
+    }
+}
+
+/// `503-retry-after` — RFC 3261 §21.5.4: a 503 MAY carry Retry-After;
+/// without it the client acts as for 500 (info). Span: the status line.
+pub(super) fn retry_after_503<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 503 && !f.has(KnownHeader::RetryAfter) {
+        out.emit(
+            r::R_503_RETRY_AFTER,
+            Some(f.status_line),
+            Detail::new("503 without Retry-After"),
+        );
     }
 }

@@ -1,7 +1,7 @@
-//! RSeq (RFC 3262 §7.1): the reliable-provisional sequence number.
+//! RSeq and Require: 100rel (RFC 3262): the reliable-provisional sequence number, and which provisional responses are (or must not be) sent reliably.
 
 use crate::header::KnownHeader;
-use crate::validate::finding::Detail;
+use crate::validate::finding::{Detail, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
@@ -24,5 +24,52 @@ pub(super) fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
                 Detail::new("RSeq is not 1..2^32-1"),
             );
         }
+    }
+}
+
+/// `1xx-100rel-consistency` — RFC 3262 §3: a reliable provisional response
+/// MUST carry Require: 100rel and MUST include RSeq, so Require 100rel
+/// without RSeq is an error. RSeq without Require 100rel makes the
+/// response unreliable and its RSeq meaningless (§7.1), but no sentence
+/// forbids it: warning (the spec's split severity). Span: the status line.
+pub(super) fn rel_consistency<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !(101..200).contains(&f.code) {
+        return;
+    }
+    let rel = f.has_token(KnownHeader::Require, b"100rel");
+    let rseq = f.has(KnownHeader::RSeq);
+    if rel && !rseq {
+        out.emit_at(
+            r::R_1XX_100REL_CONSISTENCY,
+            Severity::Error,
+            Some(f.status_line),
+            Detail::new("Require 100rel without RSeq"),
+        );
+    } else if rseq && !rel {
+        out.emit_at(
+            r::R_1XX_100REL_CONSISTENCY,
+            Severity::Warning,
+            Some(f.status_line),
+            Detail::new("RSeq without Require 100rel"),
+        );
+    }
+}
+
+/// `100-not-reliable` — RFC 3262 §3: the UAS MUST NOT attempt to send a
+/// 100 (Trying) reliably; RSeq or Require 100rel in a 100 is that attempt.
+/// Span: the status line.
+pub(super) fn not_reliable_100<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 100 && (f.has(KnownHeader::RSeq) || f.has_token(KnownHeader::Require, b"100rel")) {
+        out.emit(
+            r::R_100_NOT_RELIABLE,
+            Some(f.status_line),
+            Detail::new("100 sent reliably"),
+        );
     }
 }

@@ -14,7 +14,7 @@ use crate::header::KnownHeader;
 use crate::lex;
 use crate::span::Span;
 use crate::validate::catalogue::Rule;
-use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
@@ -241,11 +241,7 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
         repeated_index(&names[..n]).and_then(|i| params.iter().nth(i))
     };
     if let Some(p) = repeated {
-        out.emit(
-            r::HEADER_PARAM_REPEATED,
-            Some(p.span()),
-            Detail::with("parameter repeated", DetailArg::Header(KnownHeader::Via)),
-        );
+        super::addr_params::param_repeated(out, KnownHeader::Via, p.span());
     }
 }
 

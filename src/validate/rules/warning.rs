@@ -1,7 +1,7 @@
-//! Warning (RFC 3261 §20.43): warn-code, warn-agent, warn-text.
+//! Warning (RFC 3261 §20.43): warn-code, warn-agent, warn-text, and the 488 and 606 that should carry it.
 
 use crate::header::KnownHeader;
-use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::finding::{Detail, DetailArg, Severity};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
@@ -59,5 +59,36 @@ pub(super) fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
                 Detail::with("unregistered warn-code", DetailArg::Number(code.into())),
             );
         }
+    }
+}
+
+/// `488-warning` — RFC 3261 §13.3.1.3, §14.2: a 488 to INVITE SHOULD
+/// explain in Warning why the offer was rejected (warning); for other
+/// methods, info. Span: the status line.
+pub(super) fn warning_488<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if f.code == 488 && !f.has(KnownHeader::Warning) {
+        let sev = if f.method_is("INVITE") {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        out.emit_at(
+            r::R_488_WARNING,
+            sev,
+            Some(f.status_line),
+            Detail::new("488 without Warning"),
+        );
+    }
+}
+
+/// `606-warning` — RFC 3261 §21.6.4: a 606 MAY list the reasons as Warning
+/// values (info). Span: the status line.
+pub(super) fn warning_606<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if f.code == 606 && !f.has(KnownHeader::Warning) {
+        out.emit(
+            r::R_606_WARNING,
+            Some(f.status_line),
+            Detail::new("606 without Warning"),
+        );
     }
 }

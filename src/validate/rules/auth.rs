@@ -1,0 +1,206 @@
+//! WWW-Authenticate and Proxy-Authenticate (RFC 3261 §20.27, §20.44,
+//! §22): the challenge a 401 or 407 must carry, and its form.
+
+use crate::header::{Header, KnownHeader};
+use crate::lex;
+use crate::span::Span;
+use crate::validate::finding::{Detail, DetailArg};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+use crate::error::HeaderValueError;
+use crate::header::typed::{Challenge, ProxyAuthenticate, TypedHeader, WwwAuthenticate};
+
+use super::presence::require_header;
+use super::Facts;
+
+/// `401-www-authenticate` — RFC 3261 §22.2: a UAS that challenges MUST
+/// send a 401 with a WWW-Authenticate header (Table 3: `m`). Span: the
+/// status line.
+pub(super) fn www_authenticate_401<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 401 {
+        require_header(
+            f,
+            out,
+            r::R_401_WWW_AUTHENTICATE,
+            KnownHeader::WwwAuthenticate,
+        );
+    }
+}
+
+/// `407-proxy-authenticate` — RFC 3261 §22.3: the proxy MUST populate the
+/// 407 with a Proxy-Authenticate header. Span: the status line.
+pub(super) fn proxy_authenticate_407<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 407 {
+        require_header(
+            f,
+            out,
+            r::R_407_PROXY_AUTHENTICATE,
+            KnownHeader::ProxyAuthenticate,
+        );
+    }
+}
+
+/// The challenge of a WWW-Authenticate (`www`) or Proxy-Authenticate row,
+/// read by the typed parser: the whole row must be one or more
+/// well-formed challenges.
+fn read_challenge<'a>(www: bool, h: &Header<'a>) -> Result<Challenge<'a>, HeaderValueError> {
+    let (v, base) = (h.value(), h.value_span().start);
+    if www {
+        WwwAuthenticate::parse(v, base).map(|c| c.challenge())
+    } else {
+        ProxyAuthenticate::parse(v, base).map(|c| c.challenge())
+    }
+}
+
+/// The comma-separated item of row `h` that holds the absolute offset
+/// `at`: the failing part of a challenge (its scheme and first parameter,
+/// or a later parameter). The row's span when the value is empty.
+// second reader: replace with typed lax reading
+fn failing_item(h: &Header<'_>, at: usize) -> Span {
+    let (v, base) = (h.value(), h.value_span().start);
+    if v.is_empty() {
+        return h.span();
+    }
+    lex::ListSplit::new(v)
+        .map(|(a, b)| Span::new(base + a, base + b))
+        .find(|s| at <= s.end)
+        .unwrap_or(h.value_span())
+}
+
+/// The realm and algorithm of a Digest challenge (missing `algorithm`
+/// means MD5, RFC 8760 §2.3), `None` when the row does not parse or is not
+/// Digest.
+fn realm_algorithm<'a>(www: bool, h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])> {
+    let c = read_challenge(www, h).ok()?;
+    c.is_digest()
+        .then(|| (c.realm().unwrap_or(b""), c.algorithm().unwrap_or(b"MD5")))
+}
+
+/// Challenge rules on every WWW-Authenticate (401) or Proxy-Authenticate
+/// (407) row (other codes: nothing), each read by the typed [`WwwAuthenticate`] /
+/// [`ProxyAuthenticate`]:
+///
+/// * `auth-challenge-to-ack-cancel` — RFC 3261 §22.1: servers MUST NOT
+///   challenge ACK or CANCEL. Span: the status line.
+/// * `auth-challenge-syntax` — §20.27, §20.44, §25.1: the row is not one
+///   challenge (`auth-scheme LWS auth-param *(COMMA auth-param)`, each
+///   `name EQUAL (token / quoted-string)`). Span: the failing item. The
+///   other rules stay silent about such a row.
+/// * `auth-challenge-no-basic` — RFC 3261 §22.4 and RFC 8760 §2.6: the
+///   Basic scheme MUST NOT be used. Span: the row.
+/// * `auth-challenge-comma-combined` — RFC 3261 §7.3.1: these headers MUST
+///   NOT be combined into one row. Span: the second challenge.
+/// * `auth-digest-params` — RFC 3261 §22.4 item 8 and §25.1, RFC 8760 §2.6:
+///   a Digest challenge needs `realm` and `nonce`, and servers MUST always
+///   send `qop`; `stale` is `true`/`false` and `qop-options` is quoted.
+///   Span: the row (or the bad parameter). Only the row's first challenge.
+/// * `auth-same-realm-distinct-algorithms` — RFC 8760 §2.3: one realm
+///   offers each algorithm once (missing `algorithm` means MD5); lowered to
+///   warning because of proxy aggregation (§2.5). Span: the later row.
+pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if f.code != 401 && f.code != 407 {
+        return;
+    }
+    let www = f.code == 401;
+    let k = if www {
+        KnownHeader::WwwAuthenticate
+    } else {
+        KnownHeader::ProxyAuthenticate
+    };
+    if f.method_is("ACK") || f.method_is("CANCEL") {
+        out.emit(
+            r::AUTH_CHALLENGE_TO_ACK_CANCEL,
+            Some(f.status_line),
+            Detail::new("ACK and CANCEL are never challenged"),
+        );
+    }
+    let headers = f.resp.headers();
+    for (i, h) in headers.get_all(k).enumerate() {
+        let c = match read_challenge(www, &h) {
+            Ok(c) => c,
+            Err(e) => {
+                out.emit(
+                    r::AUTH_CHALLENGE_SYNTAX,
+                    Some(failing_item(&h, e.offset())),
+                    Detail::with("challenge does not match its grammar", DetailArg::Header(k)),
+                );
+                continue;
+            }
+        };
+        if let Some(next) = c.next_challenge() {
+            out.emit(
+                r::AUTH_CHALLENGE_COMMA_COMBINED,
+                Some(next.span()),
+                Detail::new("second challenge on one row"),
+            );
+        }
+        if c.is_basic() {
+            out.emit(
+                r::AUTH_CHALLENGE_NO_BASIC,
+                Some(h.span()),
+                Detail::new("Basic authentication"),
+            );
+        }
+        if c.is_digest() {
+            digest_params(&c, &h, out);
+        }
+        if let Some((realm, alg)) = realm_algorithm(www, &h) {
+            let dup = headers.get_all(k).take(i).any(|prev| {
+                realm_algorithm(www, &prev)
+                    .is_some_and(|(r2, a2)| r2 == realm && a2.eq_ignore_ascii_case(alg))
+            });
+            if dup {
+                out.emit(
+                    r::AUTH_SAME_REALM_DISTINCT_ALGORITHMS,
+                    Some(h.span()),
+                    Detail::new("same realm and algorithm challenged twice"),
+                );
+            }
+        }
+    }
+}
+
+/// `auth-digest-params` on one well-formed Digest challenge (see
+/// [`challenges`]).
+fn digest_params<S: FindingSink + ?Sized>(
+    c: &Challenge<'_>,
+    h: &Header<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    for p in c.params() {
+        let bad = if p.is("qop") {
+            (!p.is_quoted()).then_some("qop-options is not a quoted string")
+        } else if p.is("stale") {
+            let v = p.value();
+            let ok = v.eq_ignore_ascii_case(b"true") || v.eq_ignore_ascii_case(b"false");
+            (!ok).then_some("stale is not true or false")
+        } else if p.is("algorithm") {
+            (!lex::is_token_str(p.value_unquoted())).then_some("algorithm is not a token")
+        } else {
+            None
+        };
+        if let Some(text) = bad {
+            out.emit(r::AUTH_DIGEST_PARAMS, Some(p.span()), Detail::new(text));
+        }
+    }
+    for (present, what) in [
+        (c.realm().is_some(), "realm"),
+        (c.nonce().is_some(), "nonce"),
+        (c.qop().is_some(), "qop"),
+    ] {
+        if !present {
+            out.emit(
+                r::AUTH_DIGEST_PARAMS,
+                Some(h.span()),
+                Detail::with("Digest challenge lacks", DetailArg::Word(what)),
+            );
+        }
+    }
+}
