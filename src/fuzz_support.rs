@@ -26,7 +26,7 @@ use crate::header::typed::{
     Accept, AcceptEncoding, AcceptLanguage, Allow, AllowEvents, CSeq, CallId, Contact,
     ContentLength, ContentType, Date, Expires, FromHeader, Host, HostPort, MaxForwards, MinExpires,
     MinSe, NameAddr, ProxyAuthenticate, ProxyRequire, RSeq, Reason, RecordRoute, Require,
-    RetryAfter, Route, SecurityServer, SessionExpires, Supported, ToHeader, TypedHeader,
+    RetryAfter, Route, SecurityServer, SessionExpires, SipEtag, Supported, ToHeader, TypedHeader,
     Unsupported, Uri, UriParams, Via, Warning, WwwAuthenticate,
 };
 use crate::header::typed::{
@@ -930,6 +930,13 @@ impl<'a> Inspect<'a> for Contact<'a> {
     }
 }
 
+impl<'a> Inspect<'a> for SipEtag<'a> {
+    fn inspect(&self, r: &Region<'_>) {
+        r.bytes("sip-etag", self.span(), self.as_bytes());
+        assert!(!self.as_bytes().is_empty(), "empty entity-tag");
+    }
+}
+
 impl<'a> Inspect<'a> for CallId<'a> {
     fn inspect(&self, r: &Region<'_>) {
         r.bytes("call-id", self.span(), self.as_bytes());
@@ -1130,6 +1137,7 @@ macro_rules! for_each_typed {
         $f::<Route<'_>>($($arg),*);
         $f::<RecordRoute<'_>>($($arg),*);
         $f::<CallId<'_>>($($arg),*);
+        $f::<SipEtag<'_>>($($arg),*);
         $f::<CSeq<'_>>($($arg),*);
         $f::<ContentLength>($($arg),*);
         $f::<MaxForwards>($($arg),*);
@@ -1338,6 +1346,7 @@ one_part_lax_agree!(
     Expires,
     MinExpires,
     CallId<'a>,
+    SipEtag<'a>,
     MaxForwards,
     ContentLength,
     RSeq,
@@ -1413,6 +1422,7 @@ macro_rules! for_each_lax {
         $f::<Expires>($($arg),*);
         $f::<MinExpires>($($arg),*);
         $f::<CallId<'_>>($($arg),*);
+        $f::<SipEtag<'_>>($($arg),*);
         $f::<MaxForwards>($($arg),*);
         $f::<ContentLength>($($arg),*);
         $f::<RSeq>($($arg),*);

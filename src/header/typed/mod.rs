@@ -102,6 +102,8 @@ pub mod content_encoding;
 pub use content_encoding::ContentEncoding;
 pub mod timestamp;
 pub use timestamp::Timestamp;
+pub mod sip_etag;
+pub use sip_etag::SipEtag;
 #[cfg(test)]
 mod addr_gen;
 mod scan;

@@ -1,6 +1,6 @@
 //! Lax readings of the headers whose value is read as one part.
 //!
-//! Call-ID, Max-Forwards, Content-Length, RSeq, Min-SE, Retry-After,
+//! Call-ID, SIP-ETag, Max-Forwards, Content-Length, RSeq, Min-SE, Retry-After,
 //! Timestamp, and one element of Reason, Warning, Security-Server, Accept,
 //! Accept-Encoding, Accept-Language, Call-Info and Content-Encoding have no
 //! parts that a caller could use while another part is broken (a Warning
@@ -18,7 +18,7 @@ use crate::grammar::Part;
 use crate::header::typed::scan::ValueLax;
 use crate::header::typed::{
     Accept, AcceptEncoding, AcceptLanguage, CallId, CallInfo, ContentEncoding, ContentLength,
-    LaxHeader, MaxForwards, MinSe, RSeq, Reason, RetryAfter, SecurityServer, Timestamp,
+    LaxHeader, MaxForwards, MinSe, RSeq, Reason, RetryAfter, SecurityServer, SipEtag, Timestamp,
     TypedHeader, Warning,
 };
 
@@ -68,6 +68,7 @@ macro_rules! one_part_lax {
 }
 
 one_part_lax!(CallId<'a>, Part::Value);
+one_part_lax!(SipEtag<'a>, Part::Value);
 one_part_lax!(MaxForwards, Part::Number);
 one_part_lax!(ContentLength, Part::Number);
 one_part_lax!(RSeq, Part::Number);

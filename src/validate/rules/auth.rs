@@ -59,19 +59,41 @@ fn read_challenge<'a>(www: bool, h: &Header<'a>) -> Result<Challenge<'a>, Header
     }
 }
 
-/// The comma-separated item of row `h` that holds the absolute offset
-/// `at`: the failing part of a challenge (its scheme and first parameter,
-/// or a later parameter). The row's span when the value is empty.
-// second reader: replace with typed lax reading
-fn failing_item(h: &Header<'_>, at: usize) -> Span {
+/// Most challenges of one row read for their defects (a row is bounded by
+/// the parser's line limit; this bounds the walk on its own).
+const MAX_CHALLENGES: usize = 64;
+
+/// The located defects of every challenge of a row that the strict reading
+/// refused, read by the lax reading
+/// ([`ChallengeLax`](crate::header::typed::ChallengeLax), one challenge after
+/// the other): each failing part once, with its span. The row's span when
+/// the value is empty or nothing is blamed.
+fn challenge_defects(www: bool, h: &Header<'_>, mut each: impl FnMut(Span)) {
     let (v, base) = (h.value(), h.value_span().start);
-    if v.is_empty() {
-        return h.span();
+    let first = if www {
+        WwwAuthenticate::parse_lax(v, base)
+    } else {
+        ProxyAuthenticate::parse_lax(v, base)
+    };
+    let mut any = false;
+    let mut next = Some(first);
+    for _ in 0..MAX_CHALLENGES {
+        let Some(c) = next else { break };
+        for d in c.defects().iter() {
+            any = true;
+            // A missing part (`Digest` with no auth-param): the challenge.
+            let span = match (d.span.is_empty(), c.span().is_empty()) {
+                (false, _) => d.span,
+                (true, false) => c.span(),
+                (true, true) => h.span(),
+            };
+            each(span);
+        }
+        next = c.next_challenge();
     }
-    lex::ListSplit::new(v)
-        .map(|(a, b)| Span::new(base + a, base + b))
-        .find(|s| at <= s.end)
-        .unwrap_or(h.value_span())
+    if !any {
+        each(h.span());
+    }
 }
 
 /// The realm and algorithm of a Digest challenge (missing `algorithm`
@@ -123,16 +145,15 @@ pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
     }
     let headers = f.resp.headers();
     for (i, h) in headers.get_all(k).enumerate() {
-        let c = match read_challenge(www, &h) {
-            Ok(c) => c,
-            Err(e) => {
+        let Ok(c) = read_challenge(www, &h) else {
+            challenge_defects(www, &h, |span| {
                 out.emit(
                     r::AUTH_CHALLENGE_SYNTAX,
-                    Some(failing_item(&h, e.offset())),
+                    Some(span),
                     Detail::with("challenge does not match its grammar", DetailArg::Header(k)),
-                );
-                continue;
-            }
+                )
+            });
+            continue;
         };
         if let Some(next) = c.next_challenge() {
             out.emit(

@@ -9,8 +9,8 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use crate::grammar::Part;
 use super::{delta, Facts};
+use crate::grammar::Part;
 
 /// Contact value rules, per value:
 ///

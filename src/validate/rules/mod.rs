@@ -43,9 +43,10 @@
 //! Header values are read with the typed parsers of
 //! [`crate::header::typed`]; when a value fails its grammar, exactly one
 //! finding reports it (that header's syntax rule, at the failing part) and
-//! the rules that need the value stay silent (spec "How to read"). The few
-//! places that still locate a failing part by hand are marked `second
-//! reader`.
+//! the rules that need the value stay silent (spec "How to read"). Values
+//! are read strictly first (the fast path for valid traffic); a value that
+//! fails is read again laxly ([`crate::header::typed::LaxHeader`]), which
+//! locates every failing part, so no rule locates one by hand.
 
 use crate::validate::facts;
 

@@ -1,6 +1,8 @@
 //! SIP-ETag (RFC 3903 §11.3.1): the one entity-tag a 2xx to PUBLISH
 //! carries, with the Expires of the publication.
 
+use crate::error::HeaderValueErrorKind;
+use crate::header::typed::{SipEtag, TypedHeader};
 use crate::header::KnownHeader;
 use crate::lex;
 use crate::validate::finding::Detail;
@@ -45,35 +47,46 @@ pub(super) fn publish_expires_etag<S: FindingSink + ?Sized>(
     }
 }
 
-/// What is wrong with a SIP-ETag value, `None` when it is one entity-tag.
-/// RFC 3903 §11.3.1: `SIP-ETag = "SIP-ETag" HCOLON entity-tag`,
-/// `entity-tag = token`. Unlike HTTP's entity-tag, it is not quoted: a
-/// quoted value is one malformed tag, not several, and the detail says so.
-/// (SIP-ETag has no typed parser yet: spec §12.4 leaves its syntax rule
-/// open.)
-// second reader: replace with typed lax reading
+/// What is wrong with a SIP-ETag value, `None` when it is one entity-tag,
+/// read by the typed [`SipEtag`] (RFC 3903 §11.3.1: `entity-tag = token`):
+/// empty, quoted (one malformed tag: SIP's entity-tag is not HTTP's quoted
+/// one), more than one tag (the token ends at a comma or LWS and another
+/// follows), or otherwise not a token.
 fn etag_defect(v: &[u8]) -> Option<&'static str> {
-    let v = lex::trim_lws(v);
-    if lex::is_token_str(v) {
-        return None;
-    }
-    if v.is_empty() {
-        return Some("SIP-ETag is empty (entity-tag = token)");
-    }
-    if v.first() == Some(&b'"') {
-        return Some("SIP-ETag is quoted (entity-tag = token, RFC 3903 §11.3.1)");
-    }
-    // Tokens separated by commas or white space: several tags.
-    let sep = |b: &u8| *b == b',' || lex::is_lws(*b);
-    let several = v.iter().any(sep)
-        && v.split(sep)
-            .filter(|p| !p.is_empty())
-            .all(lex::is_token_str);
-    Some(if several {
-        "SIP-ETag holds more than one entity-tag"
-    } else {
-        "SIP-ETag is not a token (entity-tag = token)"
+    let e = SipEtag::parse(v, 0).err()?;
+    let at = v.get(e.offset()).copied();
+    Some(match (e.kind(), at) {
+        (HeaderValueErrorKind::Empty, _) => "SIP-ETag is empty (entity-tag = token)",
+        (_, Some(b'"')) => "SIP-ETag is quoted (entity-tag = token, RFC 3903 §11.3.1)",
+        (_, Some(b)) if e.offset() > 0 && is_sep(b) && tags_follow(&v[e.offset()..]) => {
+            "SIP-ETag holds more than one entity-tag"
+        }
+        _ => "SIP-ETag is not a token (entity-tag = token)",
     })
+}
+
+/// A comma or LWS: what would separate several entity-tags.
+fn is_sep(b: u8) -> bool {
+    b == b',' || lex::is_lws(b)
+}
+
+/// True when `v` (starting at a separator) is nothing but separators and
+/// entity-tags, each read by [`SipEtag`]. Each step moves past a tag, so
+/// the walk ends.
+fn tags_follow(mut v: &[u8]) -> bool {
+    loop {
+        v = &v[v.iter().position(|&b| !is_sep(b)).unwrap_or(v.len())..];
+        if v.is_empty() {
+            return true;
+        }
+        match SipEtag::parse(v, 0) {
+            Ok(_) => return true,
+            Err(e) if e.offset() > 0 && v.get(e.offset()).is_some_and(|&b| is_sep(b)) => {
+                v = &v[e.offset()..];
+            }
+            Err(_) => return false,
+        }
+    }
 }
 
 #[cfg(test)]
