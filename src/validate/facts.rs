@@ -98,8 +98,8 @@ pub(crate) struct Sheet<'a> {
     via: Memo<Parsed<Via<'a>>, VIA_SLOTS>,
 }
 
-/// The rows of one known header: the remembered single row, the rows of
-/// the row table, or a walk.
+/// The rows of one known header: the remembered single row, or a walk
+/// from the first one.
 pub(crate) enum Rows<'a> {
     /// The header has at most one row.
     One(Option<Header<'a>>),
