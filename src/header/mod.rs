@@ -122,9 +122,18 @@ pub struct Header<'a> {
 
 impl<'a> Header<'a> {
     fn from_raw(src: &'a [u8], r: &RawRow) -> Option<Header<'a>> {
+        let name = HeaderName::from_bytes(&src[r.start..r.name_end])?;
+        Self::with_name(src, r, name)
+    }
+
+    /// [`Header::from_raw`] for a row whose name is already known to be
+    /// `k` (the scanner's header index says so).
+    fn with_known(src: &'a [u8], r: &RawRow, k: KnownHeader) -> Option<Header<'a>> {
+        Self::with_name(src, r, HeaderName::Known(k))
+    }
+
+    fn with_name(src: &'a [u8], r: &RawRow, name: HeaderName<'a>) -> Option<Header<'a>> {
         let colon = r.colon?;
-        let name_bytes = &src[r.start..r.name_end];
-        let name = HeaderName::from_bytes(name_bytes)?;
         // HCOLON = *( SP / HTAB ) ":" SWS; the value is trimmed of LWS (folds included).
         let vstart = lex::skip_lws(&src[..r.end], colon + 1);
         let mut vend = r.end;
@@ -376,7 +385,14 @@ impl<'a> Headers<'a> {
 
     /// The first row of a known header.
     pub fn get(&self, k: KnownHeader) -> Option<Header<'a>> {
-        self.get_all(k).next()
+        let first = self.index.first[k.index()];
+        if first == NONE {
+            return None;
+        }
+        // The scanner recorded this row as `k`: read its extent, not its
+        // name again.
+        let r = raw_row(self.src, first as usize, self.end);
+        Header::with_known(self.src, &r, k)
     }
 
     /// Every row of a known header, in order.
