@@ -40,8 +40,10 @@
 //! # The rule catalogue
 //!
 //! Every rule of the table (`tests/data/response-rules.md` in the
-//! repository, generated into this page): its id, default severity,
-//! status, the file that checks it, the RFC and a summary.
+//! repository, a byte-exact copy of the shared spec, then the local rows of
+//! `tests/data/response-rules.local.md`, rules added here pending
+//! upstream), generated into this page: its id, default severity, status,
+//! the file that checks it, the RFC and a summary.
 //!
 #![doc = include_str!("catalogue.md")]
 
