@@ -36,10 +36,7 @@ CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tool
 
 # Rules that cannot be decided from one response plus Context: what is missing.
 NEEDS_STATE = {
-    "to-tag-inconsistent": "other responses from the same UAS to the same request",
-    "100-non-invite-udp-early": "capture timing of the request and the 100 (Timer E)",
     "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
-    "invite-provisional-refresh": "timing of the provisional responses of the INVITE transaction",
     "2xx-invite-sdp": "the request and earlier responses (offer/answer state)",
     "305-uas-only": "knowledge of whether a proxy generated the 305",
     "199-proxy-no-contact-rr": "knowledge of whether a proxy generated the 199",
@@ -61,13 +58,20 @@ NEEDS_STATE = {
     "proxy-allow-events-insert": "the response as received from downstream",
     "proxy-path-service-route-unaltered": "the response as received from downstream",
     "416-proxy-recurse": "the proxy's recursion decisions",
-    "final-response-multiple": "the other final responses of the server transaction",
-    "provisional-after-final": "the earlier responses of the server transaction",
-    "rseq-sequence": "the earlier reliable provisional responses of the transaction",
 }
+
+# The transaction tracker (src/validate/txn.rs): the rules a capture decides
+# by comparing a response with the rest of its transaction.
+TRACKER = "validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"
 
 # Rules checked by another API than validate(): which one.
 CHECKED_BY = {
+    "to-tag-inconsistent": TRACKER,
+    "100-non-invite-udp-early": TRACKER,
+    "invite-provisional-refresh": TRACKER,
+    "final-response-multiple": TRACKER,
+    "provisional-after-final": TRACKER,
+    "rseq-sequence": TRACKER,
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
     "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
     "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",

@@ -51,7 +51,8 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use serde_json::json;
 use sip_response::validate::{
-    rules, validate, Context, Policy, Report, Role, RuleStatus, Severity, Transport,
+    rules, validate, Context, Finding, FindingSink, Policy, Report, Role, RuleStatus, Severity,
+    Transport,
 };
 use sip_response::{Message, OwnedMessage};
 
@@ -149,9 +150,16 @@ struct Args {
     hep_listen: Option<String>,
     /// Forget a transaction kept for matching responses to their request
     /// this long (capture time, seconds) after its last message
-    /// (default 32: 64·T1, RFC 3261 Timers B, F and H).
+    /// (default 32: 64·T1, RFC 3261 Timers B, F and H). The transaction
+    /// rules forget their state as late (an INVITE still waiting for its
+    /// final response: 200 s).
     #[arg(long, value_name = "SECONDS", default_value_t = 32.0)]
     transaction_timeout: f64,
+    /// Keep at most this many transactions of a capture (for matching and
+    /// the transaction rules); past it the oldest are evicted, and the
+    /// summary counts them.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_transactions: usize,
     /// Colour the severities of the text format.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
@@ -253,6 +261,8 @@ fn cannot_run(rule: &sip_response::validate::RuleInfo, role: Role) -> Option<Str
     use sip_response::validate::Contexts;
     match rule.status {
         RuleStatus::Checked => {}
+        // The transaction tracker's rules run on captures.
+        RuleStatus::CheckedBy(api) if api.contains("TxnTracker") => {}
         RuleStatus::CheckedBy(api) => return Some(format!("it is checked by {api}")),
         RuleStatus::Pending => return Some("it is not implemented yet".into()),
         RuleStatus::NeedsState(what) => return Some(format!("it needs {what}")),
@@ -391,7 +401,15 @@ fn validate_item(args: &Args, addrs: &[AddrFilter], ctx: &Context, item: &input:
             c = with;
         }
     }
-    Some(Ok(validate(r, &c)))
+    let mut report = validate(r, &c);
+    // The transaction rules (found in capture order while reading), under
+    // the run's policy like the others.
+    for f in &item.txn_findings {
+        if let Some(sev) = ctx.policy().apply(f.rule_handle(), f.severity()) {
+            report.report(Finding::new(f.rule_handle(), sev, f.span(), f.detail()));
+        }
+    }
+    Some(Ok(report))
 }
 
 /// Reports one validated item (in input order) and adds it to the totals.
@@ -564,6 +582,7 @@ fn main() -> ExitCode {
     }
     let correlation = input::Correlation {
         expiry: std::time::Duration::from_secs_f64(args.transaction_timeout),
+        max: args.max_transactions.max(1),
         ..input::Correlation::default()
     };
     let out = Output {
@@ -584,22 +603,28 @@ fn main() -> ExitCode {
         let listened = pipeline(&args, &addrs, &ctx, &out, &mut totals, |sink| {
             listen::listen(&stop, addr, correlation, sink)
         });
-        if let Err(e) = listened {
-            eprintln!("validate: --hep-listen {addr}: {e}");
-            return ExitCode::from(2);
+        match listened {
+            Ok(stats) => totals.add_txn_stats(stats),
+            Err(e) => {
+                eprintln!("validate: --hep-listen {addr}: {e}");
+                return ExitCode::from(2);
+            }
         }
     }
     for path in files {
         let read = pipeline(&args, &addrs, &ctx, &out, &mut totals, |sink| {
             input::read_source(&path, transport, correlation, progress, sink)
         });
-        if let Err(f) = read {
-            report_failure(f, &mut totals);
+        match read {
+            Ok(Some(stats)) => totals.add_txn_stats(stats),
+            Ok(None) => {}
+            Err(f) => report_failure(f, &mut totals),
         }
     }
     report::rule_summary(args.format, &totals);
     if args.format == Format::Text {
         report::totals_line(&totals);
+        report::txn_line(&totals);
     }
     if totals.io_errors > 0 {
         ExitCode::from(2)

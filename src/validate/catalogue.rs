@@ -116,7 +116,11 @@ pub enum RuleStatus {
     /// [`ParseError::rule`](crate::ParseError::rule) names this id);
     /// `proxy-remove-top-via` and `proxy-stray-response` are forwarding
     /// decisions that [`forward_upstream`](crate::forward::forward_upstream)
-    /// makes ([`Refused::findings`](crate::forward::Refused::findings)).
+    /// makes ([`Refused::findings`](crate::forward::Refused::findings));
+    /// the transaction rules (`final-response-multiple`,
+    /// `to-tag-inconsistent`...) compare a response with the rest of its
+    /// transaction, which [`TxnTracker`](super::TxnTracker) keeps over a
+    /// capture.
     CheckedBy(&'static str),
     /// Decidable from one response plus [`Context`](super::Context) (and,
     /// for `req` rules, the matching request), but not implemented yet.
@@ -260,9 +264,10 @@ mod tests {
             _ => false,
         };
         assert!(needs(r::PROXY_BEST_RESPONSE));
-        assert!(needs(r::TO_TAG_INCONSISTENT));
+        assert!(!needs(r::TO_TAG_INCONSISTENT)); // the TxnTracker's now
         assert!(needs(r::R_401_FROM_PROXY));
-        // Every rule that needs only txn/origin knowledge is NeedsState.
+        // Every rule that needs only txn/origin knowledge is NeedsState,
+        // or the transaction tracker's.
         for info in rules() {
             let only_state = !info.contexts.intersects(
                 Contexts::MSG
@@ -275,7 +280,8 @@ mod tests {
                     .intersects(Contexts::TXN.union(Contexts::ORIGIN));
             if only_state {
                 assert!(
-                    matches!(info.status, RuleStatus::NeedsState(_)),
+                    matches!(info.status, RuleStatus::NeedsState(_))
+                        || matches!(info.status, RuleStatus::CheckedBy(api) if api.contains("TxnTracker")),
                     "{}",
                     info.id
                 );
@@ -297,12 +303,22 @@ mod tests {
             );
         }
         assert_eq!(by(r::VIA_TOP_NOT_OURS), None);
+        for rule in [
+            r::TO_TAG_INCONSISTENT,
+            r::R_100_NON_INVITE_UDP_EARLY,
+            r::INVITE_PROVISIONAL_REFRESH,
+            r::FINAL_RESPONSE_MULTIPLE,
+            r::PROVISIONAL_AFTER_FINAL,
+            r::RSEQ_SEQUENCE,
+        ] {
+            assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
+        }
         assert_eq!(
             rules()
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            3
+            9
         );
     }
 

@@ -54,11 +54,13 @@ mod finding;
 mod policy;
 mod rules;
 mod table;
+mod txn;
 
 pub use catalogue::{rules, Contexts, Rule, RuleInfo, RuleStatus};
 pub use context::{Context, NotARequest, Role, SentBy, Transport};
 pub use finding::{is_verdict_rule, Cite, Detail, DetailArg, Finding, Severity, UnknownSeverity};
 pub use policy::{Policy, UnknownRule};
+pub use txn::{Observation, Sighting, TxnConfig, TxnStats, TxnTracker};
 
 use crate::conversions::AsResponse;
 use crate::span::Span;

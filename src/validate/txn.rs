@@ -1,0 +1,1124 @@
+//! Transaction state for auditing a stream of messages (a capture, a HEP
+//! feed, a proxy's own traffic): the rules one response cannot decide
+//! because they compare it with the other messages of its transaction.
+//!
+//! A [`TxnTracker`] is fed every message in capture order with where and
+//! when it was seen ([`Sighting`]). It groups them into server transactions
+//! and reports, on the message that breaks it:
+//!
+//! * `final-response-multiple`: a second, different final response;
+//! * `provisional-after-final`: a new provisional after a final;
+//! * `to-tag-inconsistent`: one UAS (one source and Contact) changing its
+//!   To tag within a transaction;
+//! * `100-non-invite-udp-early`: a 100 to a non-INVITE over UDP before the
+//!   client's Timer E reached T2 (RFC 4320 §4.1);
+//! * `invite-provisional-refresh`: an INVITE left over a minute without a
+//!   non-100 provisional (RFC 3261 §13.3.1.1);
+//! * `rseq-sequence` and the transaction half of `rseq-range`: reliable
+//!   provisionals must count up by one from at most 2^31−1 (RFC 3262 §3).
+//!
+//! **Matching** follows RFC 3261 §17.1.3 and §17.2.3: a top Via branch with
+//! the magic cookie `z9hG4bK`, plus the Via sent-by and the CSeq method
+//! (ACK counts as INVITE, CANCEL is its own transaction). Without the
+//! cookie (RFC 2543 elements) the key is Call-ID, CSeq, From tag and the
+//! whole top Via; the To tag is left out, since the request has none (or
+//! the dialog's) while each UAS adds its own to its responses. Keys are
+//! scoped to an observation point: the two addresses a message travelled
+//! between, in either direction, so the two legs of a proxy are two
+//! transactions, as they are on the wire.
+//!
+//! **Same response.** A retransmission is the same message again, but a
+//! server that regenerates its response (a stateless one, or a UAS core
+//! re-sending a 2xx) may stamp a new `Date` or `Timestamp`; those two
+//! header fields are all that is ignored. Everything else — status code,
+//! reason phrase, every other header field (name, value, order) and the
+//! body — must be equal.
+//!
+//! **Bounded.** Keys and contents are kept as 128- and 64-bit hashes, and
+//! each transaction is a fixed-size record (no allocation per message once
+//! the tables have grown). A transaction is forgotten on capture time
+//! [`TxnConfig::expiry`] after its last message (64·T1, like Timers B, F
+//! and H), or [`TxnConfig::invite_pending`] for an INVITE still waiting for
+//! its final response; past [`TxnConfig::max_transactions`] the one due to
+//! expire first is evicted, and counted ([`TxnStats::evicted`]) so a report
+//! can say that state was lost.
+//!
+//! Rules that need the request (its capture time, or proof that a response
+//! was the transaction's first) stay silent when the request was not seen;
+//! [`Observation::skipped`] names them, so a report can say "skipped:
+//! request not seen" once per rule rather than per message.
+
+use std::cmp::Reverse;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{Hash, Hasher};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use super::catalogue::Rule;
+use super::finding::{Detail, DetailArg};
+use super::policy::Policy;
+use super::table::r;
+use super::{Emitter, FindingSink};
+use crate::header::typed::{CSeq, CallId, FromHeader, RSeq, ToHeader, Via};
+use crate::header::KnownHeader;
+use crate::message::{Message, Response};
+use crate::span::Span;
+use crate::transport::Transport;
+
+/// Timers and limits of a [`TxnTracker`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TxnConfig {
+    /// A transaction is forgotten this long (capture time) after its last
+    /// message: 64·T1 by default (32 s), RFC 3261 Timers B, F and H.
+    pub expiry: Duration,
+    /// An INVITE transaction without a final response is kept this long
+    /// after its last message instead (default 200 s: past the three
+    /// minutes after which a proxy's Timer C cancels it, RFC 3261 §16.8),
+    /// so that a missing provisional refresh can be measured.
+    pub invite_pending: Duration,
+    /// At most this many transactions are kept; past it the one due to
+    /// expire first is evicted (and counted).
+    pub max_transactions: usize,
+    /// RFC 3261 T1, the round-trip estimate (default 500 ms).
+    pub t1: Duration,
+    /// RFC 3261 T2, the cap of non-INVITE retransmission intervals
+    /// (default 4 s).
+    pub t2: Duration,
+}
+
+impl Default for TxnConfig {
+    fn default() -> Self {
+        TxnConfig {
+            expiry: Duration::from_millis(64 * 500),
+            invite_pending: Duration::from_secs(200),
+            max_transactions: 100_000,
+            t1: Duration::from_millis(500),
+            t2: Duration::from_secs(4),
+        }
+    }
+}
+
+impl TxnConfig {
+    /// How long after the request a client transaction's Timer E is first
+    /// reset to T2: the sum of its doubling intervals below T2 (3.5 s with
+    /// the default timers). RFC 4320 §4.1 forbids a 100 to a non-INVITE over
+    /// an unreliable transport before then.
+    pub fn timer_e_reaches_t2(&self) -> Duration {
+        let (mut at, mut interval) = (Duration::ZERO, self.t1);
+        // Bounded: the interval doubles (a zero T1 ends at once).
+        while interval < self.t2 && !interval.is_zero() {
+            at += interval;
+            interval = interval.saturating_mul(2);
+        }
+        at
+    }
+}
+
+/// Where and when a message was seen.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Sighting {
+    /// Capture time (any epoch; only differences matter).
+    pub at: Duration,
+    /// The sender's address.
+    pub src: SocketAddr,
+    /// The receiver's address.
+    pub dst: SocketAddr,
+    /// The transport it travelled on.
+    pub transport: Transport,
+}
+
+/// What the tracker made of one message, besides its findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Observation {
+    matched: bool,
+    request_seen: bool,
+    skipped: u8,
+}
+
+/// The rules an [`Observation`] may report as skipped, by bit.
+const SKIPPABLE: [Rule; 3] = [
+    r::R_100_NON_INVITE_UDP_EARLY,
+    r::INVITE_PROVISIONAL_REFRESH,
+    r::RSEQ_RANGE,
+];
+
+impl Observation {
+    /// True when the message belongs to a transaction the tracker keeps
+    /// (false for ACKs, and for messages without a usable Via or CSeq).
+    pub fn is_tracked(&self) -> bool {
+        self.matched
+    }
+
+    /// For a response: true when its request was seen at the same
+    /// observation point (and not forgotten since).
+    pub fn request_seen(&self) -> bool {
+        self.request_seen
+    }
+
+    /// The rules that applied to this response but were not checked
+    /// because the request was not seen.
+    pub fn skipped(&self) -> impl Iterator<Item = Rule> + '_ {
+        SKIPPABLE
+            .iter()
+            .enumerate()
+            .filter(move |(i, _)| self.skipped & (1 << i) != 0)
+            .map(|(_, r)| *r)
+    }
+
+    fn skip(&mut self, rule: Rule) {
+        if let Some(i) = SKIPPABLE.iter().position(|r| *r == rule) {
+            self.skipped |= 1 << i;
+        }
+    }
+}
+
+/// How much state a [`TxnTracker`] holds and has dropped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TxnStats {
+    /// Transactions kept now.
+    pub live: usize,
+    /// The most kept at once.
+    pub peak: usize,
+    /// Transactions forgotten because they expired (the normal end).
+    pub expired: u64,
+    /// Transactions evicted by the [`TxnConfig::max_transactions`] cap
+    /// before they expired: state lost, so later messages of theirs are
+    /// judged without it.
+    pub evicted: u64,
+    /// The cap.
+    pub capacity: usize,
+}
+
+/// The last few values of a kind, oldest overwritten first: enough to tell
+/// a retransmission from a new message without growing.
+#[derive(Clone, Copy, Debug)]
+struct Recent<T: Copy + Default, const N: usize> {
+    items: [T; N],
+    len: u8,
+    next: u8,
+}
+
+impl<T: Copy + Default, const N: usize> Default for Recent<T, N> {
+    fn default() -> Self {
+        Recent {
+            items: [T::default(); N],
+            len: 0,
+            next: 0,
+        }
+    }
+}
+
+impl<T: Copy + Default + PartialEq, const N: usize> Recent<T, N> {
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.items[..self.len as usize].iter()
+    }
+
+    fn contains(&self, t: &T) -> bool {
+        self.iter().any(|x| x == t)
+    }
+
+    fn push(&mut self, t: T) {
+        self.items[self.next as usize] = t;
+        self.next = ((self.next as usize + 1) % N) as u8;
+        self.len = (self.len as usize + 1).min(N) as u8;
+    }
+}
+
+/// A final response already sent: its content hash, To tag hash (0 for
+/// none) and code.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct FinalSeen {
+    content: u64,
+    to_tag: u64,
+    code: u16,
+}
+
+/// One server transaction: a fixed-size record.
+#[derive(Clone, Debug, Default)]
+struct Txn {
+    invite: bool,
+    /// Capture time of the request's first copy, when it was seen.
+    request_at: Option<Duration>,
+    /// Capture time of the last message.
+    last: Duration,
+    /// The finals sent (the first, then different ones already reported,
+    /// so their retransmissions are not reported again).
+    finals: Recent<FinalSeen, 4>,
+    /// Content hashes of the provisionals sent, to recognise their
+    /// retransmissions after the final.
+    provisionals: Recent<u64, 8>,
+    /// Since when an INVITE has been pending without a non-100
+    /// provisional: the request's time, then each such provisional's.
+    refresh_from: Option<Duration>,
+    /// Per UAS identity (source and Contact hash): its To tag hash.
+    uas_tags: Recent<(u64, u64), 4>,
+    /// Per To tag hash: the last RSeq of its reliable provisionals.
+    rseq: Recent<(u64, u32), 4>,
+}
+
+impl Txn {
+    /// When this transaction may be forgotten.
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        let keep = if self.invite && self.finals.len == 0 {
+            config.invite_pending.max(config.expiry)
+        } else {
+            config.expiry
+        };
+        self.last.saturating_add(keep)
+    }
+}
+
+/// Groups messages into server transactions and checks the rules that
+/// compare a response with the rest of its transaction (see the module
+/// docs). Memory is bounded by [`TxnConfig::max_transactions`].
+#[derive(Debug)]
+pub struct TxnTracker {
+    config: TxnConfig,
+    open: HashMap<u128, Txn>,
+    /// One entry per open transaction: when to look at it again. An entry
+    /// whose transaction was seen since is pushed back with its new time
+    /// when it comes up, so the heap never holds more than `open`.
+    due: BinaryHeap<Reverse<(Duration, u128)>>,
+    /// The latest capture time seen (captures are not always in order).
+    now: Duration,
+    stats: TxnStats,
+}
+
+impl TxnTracker {
+    /// An empty tracker.
+    pub fn new(config: TxnConfig) -> Self {
+        TxnTracker {
+            config,
+            open: HashMap::new(),
+            due: BinaryHeap::new(),
+            now: Duration::ZERO,
+            stats: TxnStats {
+                capacity: config.max_transactions,
+                ..TxnStats::default()
+            },
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &TxnConfig {
+        &self.config
+    }
+
+    /// How much state is held, and how much was dropped.
+    pub fn stats(&self) -> TxnStats {
+        TxnStats {
+            live: self.open.len(),
+            ..self.stats
+        }
+    }
+
+    /// Takes one message seen at `seen`, and reports to `sink` (through
+    /// `policy`) the transaction rules it breaks. Requests only open or
+    /// refresh their transaction.
+    pub fn observe(
+        &mut self,
+        msg: &Message<'_>,
+        seen: Sighting,
+        policy: &Policy,
+        sink: &mut impl FindingSink,
+    ) -> Observation {
+        self.tick(seen.at);
+        let mut obs = Observation::default();
+        let Some((key, method)) = transaction_key(msg, &seen) else {
+            return obs;
+        };
+        if method == Method::Ack {
+            return obs;
+        }
+        obs.matched = true;
+        let config = self.config;
+        let txn = self.entry(key, method == Method::Invite);
+        txn.last = txn.last.max(seen.at);
+        match msg {
+            Message::Request(_) => {
+                if txn.request_at.map_or(true, |t| seen.at < t) {
+                    txn.request_at = Some(seen.at);
+                    if txn.invite && txn.refresh_from.is_none() {
+                        txn.refresh_from = Some(seen.at);
+                    }
+                }
+            }
+            Message::Response(resp) => {
+                obs.request_seen = txn.request_at.is_some();
+                let mut out = Emitter::new(policy, sink);
+                check_response(&config, txn, resp, &seen, &mut obs, &mut out);
+            }
+        }
+        self.stats.peak = self.stats.peak.max(self.open.len());
+        obs
+    }
+
+    /// The transaction `key`, opened if new (evicting past the cap).
+    fn entry(&mut self, key: u128, invite: bool) -> &mut Txn {
+        if !self.open.contains_key(&key) {
+            while self.open.len() >= self.config.max_transactions.max(1) {
+                let Some(Reverse((_, old))) = self.due.pop() else {
+                    break;
+                };
+                if self.open.remove(&old).is_some() {
+                    self.stats.evicted += 1;
+                }
+            }
+            self.due.push(Reverse((self.now, key)));
+        }
+        self.open.entry(key).or_insert_with(|| Txn {
+            invite,
+            ..Txn::default()
+        })
+    }
+
+    /// Forgets what expired by `at` (or by the latest time seen).
+    fn tick(&mut self, at: Duration) {
+        self.now = self.now.max(at);
+        while let Some(Reverse((due, key))) = self.due.peek().copied() {
+            if due > self.now {
+                break;
+            }
+            self.due.pop();
+            let Some(txn) = self.open.get(&key) else {
+                continue;
+            };
+            let expires = txn.expires_at(&self.config);
+            if expires > self.now {
+                self.due.push(Reverse((expires, key)));
+            } else {
+                self.open.remove(&key);
+                self.stats.expired += 1;
+            }
+        }
+    }
+}
+
+/// The CSeq method, as far as transactions care.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Method {
+    Invite,
+    Ack,
+    Other,
+}
+
+fn hasher(domain: u8) -> DefaultHasher {
+    let mut h = DefaultHasher::new();
+    domain.hash(&mut h);
+    h
+}
+
+/// The transaction key (RFC 3261 §17.1.3, §17.2.3, with the RFC 2543
+/// fallback) scoped to the observation point, and the method.
+fn transaction_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, Method)> {
+    let h = msg.headers();
+    let cseq = h.typed::<CSeq<'_>>()?.ok()?;
+    let via = h.typed_lax_all::<Via<'_>>().next()?;
+    let method = match cseq.method() {
+        "INVITE" => Method::Invite,
+        "ACK" => Method::Ack,
+        _ => Method::Other,
+    };
+    // ACK belongs to the INVITE's transaction (a non-2xx ACK shares its
+    // branch); it is matched, then ignored.
+    let key_method = if method == Method::Ack {
+        "INVITE"
+    } else {
+        cseq.method()
+    };
+    let (a, b) = if seen.src <= seen.dst {
+        (seen.src, seen.dst)
+    } else {
+        (seen.dst, seen.src)
+    };
+    let mut parts = [hasher(1), hasher(2)];
+    for p in &mut parts {
+        (a, b).hash(p);
+        key_method.hash(p);
+        match via.branch().filter(|_| via.has_magic_cookie()) {
+            Some(branch) => {
+                b"3261".hash(p);
+                branch.hash(p);
+                if let Some(sb) = via.sent_by() {
+                    hash_lowercase(sb.host().as_bytes(), p);
+                    sb.port().hash(p);
+                }
+            }
+            None => {
+                b"2543".hash(p);
+                h.typed::<CallId<'_>>()
+                    .and_then(Result::ok)
+                    .map(|c| c.as_bytes())
+                    .hash(p);
+                cseq.number().hash(p);
+                h.typed_lax_all::<FromHeader<'_>>()
+                    .next()
+                    .and_then(|f| f.tag())
+                    .hash(p);
+                h.get(KnownHeader::Via).map(|v| v.value()).hash(p);
+            }
+        }
+    }
+    let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
+    Some((key, method))
+}
+
+/// The content of a response as far as "the same response" goes: all of
+/// it but the Date and Timestamp header fields (see the module docs).
+fn content_hash(resp: &Response<'_>) -> u64 {
+    let mut h = hasher(3);
+    resp.status().as_u16().hash(&mut h);
+    resp.reason().hash(&mut h);
+    for row in resp.headers().iter() {
+        if matches!(
+            row.known(),
+            Some(KnownHeader::Date | KnownHeader::Timestamp)
+        ) {
+            continue;
+        }
+        hash_lowercase(row.name_bytes(), &mut h);
+        row.value().hash(&mut h);
+    }
+    resp.body().hash(&mut h);
+    h.finish()
+}
+
+/// Hashes `bytes` as if ASCII-lowercased, without a copy.
+fn hash_lowercase(bytes: &[u8], h: &mut impl Hasher) {
+    h.write_usize(bytes.len());
+    for b in bytes {
+        h.write_u8(b.to_ascii_lowercase());
+    }
+}
+
+fn small_hash(domain: u8, t: impl Hash) -> u64 {
+    let mut h = hasher(domain);
+    t.hash(&mut h);
+    // 0 stands for "none".
+    h.finish().max(1)
+}
+
+/// The response-side checks, in the order of the module docs.
+fn check_response<S: FindingSink + ?Sized>(
+    config: &TxnConfig,
+    txn: &mut Txn,
+    resp: &Response<'_>,
+    seen: &Sighting,
+    obs: &mut Observation,
+    out: &mut Emitter<'_, S>,
+) {
+    let code = resp.status().as_u16();
+    let code_span = Some(resp.code_span());
+    let content = content_hash(resp);
+    let to = resp.headers().typed_lax_all::<ToHeader<'_>>().next();
+    let to_tag = to
+        .as_ref()
+        .and_then(|t| t.tag())
+        .map_or(0, |t| small_hash(4, t));
+    let tag_span = to.as_ref().and_then(|t| t.tag_span());
+    let is_final = code >= 200;
+    let had_final = txn.finals.len > 0;
+    let retransmission = if is_final {
+        txn.finals.iter().any(|f| f.content == content)
+    } else {
+        txn.provisionals.contains(&content)
+    };
+
+    // One UAS, one To tag (RFC 3261 §8.2.6.2, §13.3.1.1). The UAS is
+    // known by its source and Contact; without a Contact, nothing is
+    // compared (a proxy's own responses and forwarded ones look alike).
+    if code != 100 && to_tag != 0 && !retransmission {
+        if let Some(contact) = resp.headers().get(KnownHeader::Contact) {
+            let uas = small_hash(5, (seen.src, contact.value()));
+            let earlier = txn.uas_tags.iter().find(|(u, _)| *u == uas).copied();
+            match earlier {
+                Some((_, tag)) if tag != to_tag => out.emit(
+                    r::TO_TAG_INCONSISTENT,
+                    tag_span.or(code_span),
+                    Detail::new("the same UAS (source and Contact) answered this request with another To tag before"),
+                ),
+                Some(_) => {}
+                None => txn.uas_tags.push((uas, to_tag)),
+            }
+        }
+    }
+
+    if is_final {
+        if !retransmission {
+            match txn.finals.iter().next().copied() {
+                None => {}
+                Some(first) => {
+                    // Forking: each UAS may send its own 2xx to an INVITE,
+                    // as long as every final so far was a 2xx.
+                    let forked_2xx = txn.invite
+                        && (200..300).contains(&code)
+                        && txn.finals.iter().all(|f| (200..300).contains(&f.code))
+                        && !txn.finals.iter().any(|f| f.to_tag == to_tag);
+                    if !forked_2xx {
+                        out.emit(
+                            r::FINAL_RESPONSE_MULTIPLE,
+                            code_span,
+                            Detail::with(
+                                "a different final response after an earlier final one of the same transaction, first with code",
+                                DetailArg::Number(first.code.into()),
+                            ),
+                        );
+                    }
+                }
+            }
+            txn.finals.push(FinalSeen {
+                content,
+                to_tag,
+                code,
+            });
+        }
+    } else {
+        if had_final && !retransmission {
+            out.emit(
+                r::PROVISIONAL_AFTER_FINAL,
+                code_span,
+                Detail::new("a new provisional response after the transaction's final one"),
+            );
+        }
+        if !retransmission {
+            txn.provisionals.push(content);
+        }
+    }
+
+    // RFC 4320 §4.1: no 100 to a non-INVITE over UDP before Timer E has
+    // reached T2.
+    if code == 100 && !txn.invite && seen.transport == Transport::Udp {
+        match txn.request_at {
+            Some(t) => {
+                let after = seen.at.saturating_sub(t);
+                if after < config.timer_e_reaches_t2() {
+                    out.emit(
+                        r::R_100_NON_INVITE_UDP_EARLY,
+                        code_span,
+                        Detail::with(
+                            "100 sent this many milliseconds after the request, before Timer E reached T2",
+                            DetailArg::Number(after.as_millis().try_into().unwrap_or(u64::MAX)),
+                        ),
+                    );
+                }
+            }
+            None => obs.skip(r::R_100_NON_INVITE_UDP_EARLY),
+        }
+    }
+
+    // RFC 3261 §13.3.1.1: a non-100 provisional at least every minute
+    // while the INVITE is pending (measured up to each such provisional,
+    // and up to the final response).
+    if txn.invite && code != 100 && !had_final {
+        match txn.refresh_from {
+            Some(from) => {
+                let gap = seen.at.saturating_sub(from);
+                if gap > Duration::from_secs(60) {
+                    out.emit(
+                        r::INVITE_PROVISIONAL_REFRESH,
+                        code_span,
+                        Detail::with(
+                            "the INVITE went this many seconds without a non-100 provisional response",
+                            DetailArg::Number(gap.as_secs()),
+                        ),
+                    );
+                }
+            }
+            None => obs.skip(r::INVITE_PROVISIONAL_REFRESH),
+        }
+        if !is_final {
+            txn.refresh_from = Some(txn.refresh_from.map_or(seen.at, |t| t.max(seen.at)));
+        }
+    }
+
+    // RFC 3262 §3: reliable provisionals count up by one, from at most
+    // 2^31-1, per UAS (To tag).
+    if (101..200).contains(&code) && !retransmission {
+        if let Some(Ok(rseq)) = resp.headers().typed::<RSeq>() {
+            check_rseq(txn, rseq, to_tag, obs, out);
+        }
+    }
+}
+
+fn check_rseq<S: FindingSink + ?Sized>(
+    txn: &mut Txn,
+    rseq: RSeq,
+    to_tag: u64,
+    obs: &mut Observation,
+    out: &mut Emitter<'_, S>,
+) {
+    let span: Option<Span> = Some(rseq.span());
+    let value = rseq.value();
+    let slot = txn
+        .rseq
+        .items
+        .iter_mut()
+        .take(txn.rseq.len as usize)
+        .find(|(tag, _)| *tag == to_tag);
+    match slot {
+        Some((_, last)) => {
+            if value != *last {
+                let expected = last.wrapping_add(1);
+                if value != expected {
+                    out.emit(
+                        r::RSEQ_SEQUENCE,
+                        span,
+                        Detail::with(
+                            "RSeq is not the previous reliable provisional's plus one, which is",
+                            DetailArg::Number(expected.into()),
+                        ),
+                    );
+                }
+                *last = value;
+            }
+        }
+        None => {
+            if txn.request_at.is_some() {
+                if rseq.exceeds_i32() {
+                    out.emit(
+                        r::RSEQ_RANGE,
+                        span,
+                        Detail::new("the first reliable provisional of the transaction has an RSeq above 2^31-1"),
+                    );
+                }
+            } else {
+                // Without the request, this may not be the first one.
+                obs.skip(r::RSEQ_RANGE);
+            }
+            txn.rseq.push((to_tag, value));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::parse_message;
+    use crate::validate::Finding;
+
+    const UAC: &str = "192.0.2.1:5060";
+    const UAS: &str = "192.0.2.2:5060";
+
+    /// A message of one call: `first` is the start line, `extra` more
+    /// header rows (CRLF-terminated), `body` the body.
+    fn msg(first: &str, method: &str, branch: &str, extra: &str, body: &str) -> Vec<u8> {
+        format!(
+            "{first}\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch={branch}\r\nFrom: <sip:a@example.com>;tag=f1\r\nTo: <sip:b@example.com>\r\nCall-ID: call-1\r\nCSeq: 1 {method}\r\n{extra}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    /// One tracker between the UAC and the UAS; `at` feeds it a message
+    /// and returns its findings' ids and the observation.
+    struct Run {
+        tracker: TxnTracker,
+        transport: Transport,
+    }
+
+    impl Run {
+        fn new() -> Self {
+            Run {
+                tracker: TxnTracker::new(TxnConfig::default()),
+                transport: Transport::Udp,
+            }
+        }
+
+        fn at(
+            &mut self,
+            ms: u64,
+            from_uac: bool,
+            bytes: &[u8],
+        ) -> (Vec<&'static str>, Observation) {
+            self.at_policy(ms, from_uac, bytes, &Policy::new())
+        }
+
+        fn at_policy(
+            &mut self,
+            ms: u64,
+            from_uac: bool,
+            bytes: &[u8],
+            policy: &Policy,
+        ) -> (Vec<&'static str>, Observation) {
+            let m = parse_message(bytes).unwrap();
+            let (src, dst) = if from_uac { (UAC, UAS) } else { (UAS, UAC) };
+            let seen = Sighting {
+                at: Duration::from_millis(ms),
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                transport: self.transport,
+            };
+            let mut out: Vec<Finding> = Vec::new();
+            let obs = self.tracker.observe(&m, seen, policy, &mut out);
+            (out.iter().map(Finding::rule).collect(), obs)
+        }
+    }
+
+    const BR: &str = "z9hG4bK-1";
+
+    fn invite() -> Vec<u8> {
+        msg("INVITE sip:b@example.com SIP/2.0", "INVITE", BR, "", "")
+    }
+
+    fn resp(code: &str, method: &str, tag: &str, extra: &str) -> Vec<u8> {
+        let s = String::from_utf8(msg(&format!("SIP/2.0 {code}"), method, BR, extra, "")).unwrap();
+        s.replacen(
+            "To: <sip:b@example.com>",
+            &format!("To: <sip:b@example.com>{tag}"),
+            1,
+        )
+        .into_bytes()
+    }
+
+    #[test]
+    fn two_different_finals_to_one_invite() {
+        // The Kamailio case: two 477s with different To tags.
+        let mut run = Run::new();
+        assert!(run.at(0, true, &invite()).0.is_empty());
+        let a = resp("477 Unfortunately", "INVITE", ";tag=a", "");
+        let b = resp("477 Unfortunately", "INVITE", ";tag=b", "");
+        assert!(run.at(10, false, &a).0.is_empty());
+        // A retransmission of the first is fine.
+        assert!(run.at(510, false, &a).0.is_empty());
+        assert_eq!(run.at(20, false, &b).0, ["final-response-multiple"]);
+        // The second one's retransmissions are not reported again.
+        assert!(run.at(520, false, &b).0.is_empty());
+    }
+
+    #[test]
+    fn same_final_regenerated_with_a_new_date_is_not_a_second_final() {
+        let mut run = Run::new();
+        let a = resp(
+            "404 Not Found",
+            "OPTIONS",
+            ";tag=a",
+            "Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n",
+        );
+        let b = resp(
+            "404 Not Found",
+            "OPTIONS",
+            ";tag=a",
+            "Date: Sat, 13 Nov 2010 23:29:01 GMT\r\n",
+        );
+        let c = resp("404 Not found", "OPTIONS", ";tag=a", "");
+        assert!(run.at(0, false, &a).0.is_empty());
+        assert!(run.at(500, false, &b).0.is_empty());
+        // Another reason phrase is another response.
+        assert_eq!(run.at(1500, false, &c).0, ["final-response-multiple"]);
+    }
+
+    #[test]
+    fn forked_2xx_to_invite_are_fine_but_not_after_a_non_2xx() {
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        let ok_a = resp(
+            "200 OK",
+            "INVITE",
+            ";tag=a",
+            "Contact: <sip:a@192.0.2.5>\r\n",
+        );
+        let ok_b = resp(
+            "200 OK",
+            "INVITE",
+            ";tag=b",
+            "Contact: <sip:b@192.0.2.6>\r\n",
+        );
+        assert!(run.at(10, false, &ok_a).0.is_empty());
+        assert!(run.at(20, false, &ok_b).0.is_empty());
+        assert!(run.at(30, false, &ok_a).0.is_empty());
+        let busy = resp("486 Busy Here", "INVITE", ";tag=c", "");
+        assert_eq!(run.at(40, false, &busy).0, ["final-response-multiple"]);
+        // The same To tag with other content is not a fork.
+        let ok_a2 = resp(
+            "200 OK",
+            "INVITE",
+            ";tag=a",
+            "Contact: <sip:a@192.0.2.5>\r\nServer: x\r\n",
+        );
+        assert_eq!(run.at(50, false, &ok_a2).0, ["final-response-multiple"]);
+    }
+
+    #[test]
+    fn two_different_finals_to_a_non_invite() {
+        let mut run = Run::new();
+        let a = resp("200 OK", "MESSAGE", ";tag=a", "");
+        let b = resp("200 OK", "MESSAGE", ";tag=b", "");
+        assert!(run.at(0, false, &a).0.is_empty());
+        assert_eq!(run.at(5, false, &b).0, ["final-response-multiple"]);
+    }
+
+    #[test]
+    fn provisional_after_final() {
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        let ringing = resp(
+            "180 Ringing",
+            "INVITE",
+            ";tag=a",
+            "Contact: <sip:a@192.0.2.5>\r\n",
+        );
+        let ok = resp(
+            "200 OK",
+            "INVITE",
+            ";tag=a",
+            "Contact: <sip:a@192.0.2.5>\r\n",
+        );
+        let progress = resp(
+            "183 Session Progress",
+            "INVITE",
+            ";tag=a",
+            "Contact: <sip:a@192.0.2.5>\r\n",
+        );
+        assert!(run.at(10, false, &ringing).0.is_empty());
+        assert!(run.at(20, false, &ok).0.is_empty());
+        // A late copy of the 180 sent before the final is a retransmission.
+        assert!(run.at(30, false, &ringing).0.is_empty());
+        assert_eq!(run.at(40, false, &progress).0, ["provisional-after-final"]);
+    }
+
+    #[test]
+    fn to_tag_inconsistent_needs_one_uas() {
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        let c5 = "Contact: <sip:a@192.0.2.5>\r\n";
+        let c6 = "Contact: <sip:b@192.0.2.6>\r\n";
+        assert!(run
+            .at(10, false, &resp("180 Ringing", "INVITE", ";tag=a", c5))
+            .0
+            .is_empty());
+        // Another UAS (forking): another Contact, another tag.
+        assert!(run
+            .at(20, false, &resp("180 Ringing", "INVITE", ";tag=b", c6))
+            .0
+            .is_empty());
+        // No Contact: nothing to compare.
+        assert!(run
+            .at(25, false, &resp("181 Forwarded", "INVITE", ";tag=z", ""))
+            .0
+            .is_empty());
+        // The first UAS changes its dialog ID.
+        assert_eq!(
+            run.at(30, false, &resp("183 Progress", "INVITE", ";tag=x", c5))
+                .0,
+            ["to-tag-inconsistent"]
+        );
+        // A 100 may have no tag or another one.
+        assert!(run
+            .at(40, false, &resp("100 Trying", "INVITE", ";tag=y", c5))
+            .0
+            .is_empty());
+    }
+
+    fn options() -> Vec<u8> {
+        msg("OPTIONS sip:b@example.com SIP/2.0", "OPTIONS", BR, "", "")
+    }
+
+    #[test]
+    fn early_100_to_non_invite_over_udp() {
+        let trying = resp("100 Trying", "OPTIONS", "", "");
+        let mut run = Run::new();
+        assert_eq!(
+            TxnConfig::default().timer_e_reaches_t2(),
+            Duration::from_millis(3500)
+        );
+        run.at(0, true, &options());
+        run.at(500, true, &options()); // a retransmission: the first copy counts
+        assert_eq!(run.at(3499, false, &trying).0, ["100-non-invite-udp-early"]);
+        let mut run = Run::new();
+        run.at(0, true, &options());
+        assert!(run.at(3500, false, &trying).0.is_empty());
+        // Over TCP a 100 may come at once.
+        let mut run = Run::new();
+        run.transport = Transport::Tcp;
+        run.at(0, true, &options());
+        assert!(run.at(1, false, &trying).0.is_empty());
+        // A 100 to INVITE may come at once.
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert!(run
+            .at(1, false, &resp("100 Trying", "INVITE", "", ""))
+            .0
+            .is_empty());
+        // Without the request: skipped, and said so.
+        let mut run = Run::new();
+        let (f, obs) = run.at(1, false, &trying);
+        assert!(f.is_empty() && !obs.request_seen());
+        assert_eq!(
+            obs.skipped().collect::<Vec<_>>(),
+            [r::R_100_NON_INVITE_UDP_EARLY]
+        );
+    }
+
+    #[test]
+    fn invite_provisional_refresh() {
+        let c5 = "Contact: <sip:a@192.0.2.5>\r\n";
+        let ringing = resp("180 Ringing", "INVITE", ";tag=a", c5);
+        let ok = resp("200 OK", "INVITE", ";tag=a", c5);
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert!(run.at(1_000, false, &ringing).0.is_empty());
+        assert!(run.at(60_000, false, &ringing).0.is_empty());
+        assert_eq!(
+            run.at(120_001, false, &ok).0,
+            ["invite-provisional-refresh"]
+        );
+        // Refreshed every minute: fine. A 100 is no refresh.
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        run.at(100, false, &resp("100 Trying", "INVITE", "", ""));
+        assert!(run.at(59_000, false, &ringing).0.is_empty());
+        assert!(run.at(118_000, false, &ringing).0.is_empty());
+        assert!(run.at(170_000, false, &ok).0.is_empty());
+        // A 100 alone does not reset the clock.
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        run.at(100, false, &resp("100 Trying", "INVITE", "", ""));
+        assert_eq!(run.at(61_000, false, &ok).0, ["invite-provisional-refresh"]);
+        // Neither request nor provisional seen: skipped.
+        let mut run = Run::new();
+        let (f, obs) = run.at(61_000, false, &ok);
+        assert!(f.is_empty());
+        assert_eq!(
+            obs.skipped().collect::<Vec<_>>(),
+            [r::INVITE_PROVISIONAL_REFRESH]
+        );
+    }
+
+    fn reliable(rseq: u32) -> Vec<u8> {
+        resp(
+            "183 Session Progress",
+            "INVITE",
+            ";tag=a",
+            &format!("Contact: <sip:a@192.0.2.5>\r\nRequire: 100rel\r\nRSeq: {rseq}\r\n"),
+        )
+    }
+
+    #[test]
+    fn rseq_counts_up_by_one() {
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert!(run.at(10, false, &reliable(7)).0.is_empty());
+        assert!(run.at(510, false, &reliable(7)).0.is_empty()); // retransmission
+        assert!(run.at(600, false, &reliable(8)).0.is_empty());
+        assert_eq!(run.at(700, false, &reliable(10)).0, ["rseq-sequence"]);
+        assert!(run.at(800, false, &reliable(11)).0.is_empty());
+    }
+
+    #[test]
+    fn first_rseq_at_most_2_pow_31_minus_1() {
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert_eq!(run.at(10, false, &reliable(1 << 31)).0, ["rseq-range"]);
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert!(run.at(10, false, &reliable((1 << 31) - 1)).0.is_empty());
+        // Counting up past it later is fine.
+        assert!(run.at(20, false, &reliable(1 << 31)).0.is_empty());
+        // Without the request the first one seen may not be the first.
+        let mut run = Run::new();
+        let (f, obs) = run.at(10, false, &reliable(1 << 31));
+        assert!(f.is_empty());
+        // (Nor is the INVITE's start known, for the refresh.)
+        assert_eq!(
+            obs.skipped().collect::<Vec<_>>(),
+            [r::INVITE_PROVISIONAL_REFRESH, r::RSEQ_RANGE]
+        );
+    }
+
+    #[test]
+    fn rfc_2543_fallback_and_observation_points() {
+        let old = |code: &str, tag: &str| {
+            String::from_utf8(resp(code, "INVITE", tag, ""))
+                .unwrap()
+                .replace(BR, "old-style-7")
+                .into_bytes()
+        };
+        let mut run = Run::new();
+        assert!(run
+            .at(0, false, &old("404 Not Found", ";tag=a"))
+            .0
+            .is_empty());
+        assert_eq!(
+            run.at(1, false, &old("480 Gone", ";tag=a")).0,
+            ["final-response-multiple"]
+        );
+        // Another Call-ID: another transaction.
+        let other = String::from_utf8(old("480 Gone", ";tag=a"))
+            .unwrap()
+            .replace("call-1", "call-2");
+        assert!(run.at(2, false, other.as_bytes()).0.is_empty());
+        // The same response on another pair of addresses: another hop.
+        let seen = Sighting {
+            at: Duration::from_millis(3),
+            src: "198.51.100.1:5060".parse().unwrap(),
+            dst: UAC.parse().unwrap(),
+            transport: Transport::Udp,
+        };
+        let m = old("486 Busy Here", ";tag=a");
+        let m = parse_message(&m).unwrap();
+        let mut out: Vec<Finding> = Vec::new();
+        run.tracker.observe(&m, seen, &Policy::new(), &mut out);
+        assert!(out.is_empty());
+        // CANCEL is its own transaction; ACK is ignored.
+        let cancel = resp("200 OK", "CANCEL", ";tag=a", "");
+        assert!(run.at(4, false, &cancel).0.is_empty());
+        let (_, obs) = run.at(
+            5,
+            true,
+            &msg("ACK sip:b SIP/2.0", "ACK", "z9hG4bK-9", "", ""),
+        );
+        assert!(!obs.is_tracked());
+    }
+
+    #[test]
+    fn policy_applies() {
+        let mut policy = Policy::new();
+        policy.disable("final-response-multiple").unwrap();
+        let mut run = Run::new();
+        run.at_policy(0, false, &resp("404 A", "OPTIONS", "", ""), &policy);
+        let (f, _) = run.at_policy(1, false, &resp("404 B", "OPTIONS", "", ""), &policy);
+        assert!(f.is_empty());
+    }
+
+    #[test]
+    fn state_expires_on_capture_time_and_is_capped() {
+        let mut run = Run::new();
+        run.at(0, true, &options());
+        let (_, obs) = run.at(31_000, false, &resp("200 OK", "OPTIONS", ";tag=a", ""));
+        assert!(obs.request_seen());
+        // Forgotten 32 s after its last message: the next copy is new.
+        let (f, obs) = run.at(63_001, false, &resp("200 OK", "OPTIONS", ";tag=b", ""));
+        assert!(f.is_empty() && !obs.request_seen());
+        assert_eq!(run.tracker.stats().expired, 1);
+
+        let config = TxnConfig {
+            max_transactions: 50,
+            ..TxnConfig::default()
+        };
+        let mut tracker = TxnTracker::new(config);
+        let mut out: Vec<Finding> = Vec::new();
+        for i in 0..10_000u32 {
+            let m = msg(
+                "OPTIONS sip:b SIP/2.0",
+                "OPTIONS",
+                &format!("z9hG4bK{i}"),
+                "",
+                "",
+            );
+            let m = parse_message(&m).unwrap();
+            let seen = Sighting {
+                at: Duration::ZERO,
+                src: UAC.parse().unwrap(),
+                dst: UAS.parse().unwrap(),
+                transport: Transport::Udp,
+            };
+            tracker.observe(&m, seen, &Policy::new(), &mut out);
+            assert!(tracker.open.len() <= 50 && tracker.due.len() <= 50);
+        }
+        let stats = tracker.stats();
+        assert_eq!((stats.live, stats.peak, stats.capacity), (50, 50, 50));
+        assert_eq!(stats.evicted, 10_000 - 50);
+        assert!(out.is_empty());
+    }
+}
