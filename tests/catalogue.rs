@@ -204,7 +204,7 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
             _ => None,
         })
         .collect();
-    assert_eq!(by.len(), 9, "{by:?}");
+    assert_eq!(by.len(), 12, "{by:?}");
 
     // The parser: RFC 4475 §3.1.2.19 bigcode.
     let err = parse_response(
@@ -238,7 +238,7 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
     for (id, api) in by {
         let named = if id == "status-code-not-3-digits" {
             "ParseError::rule"
-        } else if id.starts_with("proxy-") {
+        } else if ["proxy-remove-top-via", "proxy-stray-response"].contains(&id) {
             "forward_upstream"
         } else {
             "TxnTracker"

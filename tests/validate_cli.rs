@@ -1880,6 +1880,9 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "to-tag-inconsistent",
         "100-non-invite-udp-early",
         "invite-provisional-refresh",
+        "proxy-no-body-change",
+        "proxy-to-tag-immutable",
+        "proxy-503-forward",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(
@@ -1890,4 +1893,71 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         let r = run(&["--rule", id, "tests/data/pcap/sngrep__aaa.pcap"]);
         assert!(r.code < 2, "{id}: {r:?}");
     }
+}
+
+#[test]
+fn a_proxy_hop_in_a_capture_is_checked() {
+    use capture_builders::{udp, Ep, Pcapng};
+    const UAS: Ep = ([10, 0, 0, 1], 5060);
+    const PROXY: Ep = ([10, 0, 0, 9], 5060);
+    const PROXY_OUT: Ep = ([10, 0, 1, 9], 5060);
+    const UAC: Ep = ([10, 0, 0, 2], 40000);
+    let resp = |vias: &str, tag: &str| {
+        format!(
+            "SIP/2.0 180 Ringing\r\n{vias}From: <sip:a@example.com>;tag=1\r\n\
+             To: <sip:b@example.com>;tag={tag}\r\nCall-ID: hop@example.com\r\nCSeq: 1 INVITE\r\n\
+             Contact: <sip:b@10.0.0.1>\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    let down = "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-p\r\nVia: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+    let up = "Via: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+    let capture = |out_from: Ep, out_tag: &str| {
+        let mut cap = Pcapng::new(&[1]);
+        cap.add(
+            0,
+            1_700_000_000_000_000,
+            &udp(UAS, PROXY, resp(down, "a").as_bytes()),
+        );
+        cap.add(
+            0,
+            1_700_000_000_001_000,
+            &udp(out_from, UAC, resp(up, out_tag).as_bytes()),
+        );
+        cap.buf
+    };
+    let rules_of = |f: &Temp, extra: &[&str]| -> Vec<(Option<u64>, String)> {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(f.s());
+        run(&args)
+            .json()
+            .iter()
+            .flat_map(|o| {
+                let frame = o["frame"].as_u64();
+                o["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(move |x| (frame, x["rule"].as_str().unwrap().to_string()))
+            })
+            .filter(|(_, r)| r.starts_with("proxy-"))
+            .collect()
+    };
+    // The proxy changed the To tag: reported on the copy it sent.
+    let bad = Temp::file("hop-bad.pcapng", &capture(PROXY, "p"));
+    assert_eq!(
+        rules_of(&bad, &[]),
+        [(Some(2), "proxy-to-tag-immutable".to_string())]
+    );
+    // Forwarded as received: nothing.
+    let good = Temp::file("hop-good.pcapng", &capture(PROXY, "a"));
+    assert_eq!(rules_of(&good, &[]), []);
+    // Sent from another address of the proxy: only --proxy tells.
+    let two = Temp::file("hop-two.pcapng", &capture(PROXY_OUT, "p"));
+    assert_eq!(rules_of(&two, &[]), []);
+    assert_eq!(
+        rules_of(&two, &["--proxy", "10.0.0.9", "--proxy", "10.0.1.9"]),
+        [(Some(2), "proxy-to-tag-immutable".to_string())]
+    );
+    assert_eq!(run(&["--proxy", "not-an-ip", two.s()]).code, 2);
 }

@@ -160,7 +160,7 @@ fn walk(path: &Path, named: bool, out: &mut Expanded) {
 
 /// How long a request is remembered for matching responses to it, and how
 /// many at most.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Correlation {
     /// A transaction is forgotten this long (capture time) after its last
     /// message: 64·T1 (RFC 3261 Timer F for non-INVITE, Timers B and H for
@@ -171,6 +171,8 @@ pub(crate) struct Correlation {
     /// The transaction tracker's timers and cap; its expiry and cap are
     /// the two above.
     pub(crate) txn: TxnConfig,
+    /// Addresses named as a proxy's (`--proxy`).
+    pub(crate) proxies: Arc<[std::net::IpAddr]>,
 }
 
 impl Correlation {
@@ -190,6 +192,7 @@ impl Default for Correlation {
             expiry: Duration::from_millis(64 * 500),
             max: MAX_REMEMBERED_REQUESTS,
             txn: TxnConfig::default(),
+            proxies: Arc::from(Vec::new()),
         }
     }
 }
@@ -424,8 +427,13 @@ impl CaptureItems {
         }
         CaptureItems {
             source: source.into(),
-            transactions: Transactions::new(correlation),
-            tracker: TxnTracker::new(correlation.txn_config()),
+            transactions: Transactions::new(correlation.clone()),
+            tracker: correlation
+                .proxies
+                .iter()
+                .fold(TxnTracker::new(correlation.txn_config()), |t, a| {
+                    t.with_proxy(*a)
+                }),
             policy,
             index: 0,
         }

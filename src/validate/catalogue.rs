@@ -310,6 +310,9 @@ mod tests {
             r::FINAL_RESPONSE_MULTIPLE,
             r::PROVISIONAL_AFTER_FINAL,
             r::RSEQ_SEQUENCE,
+            r::PROXY_NO_BODY_CHANGE,
+            r::PROXY_TO_TAG_IMMUTABLE,
+            r::PROXY_503_FORWARD,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -318,7 +321,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            9
+            12
         );
     }
 

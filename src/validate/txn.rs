@@ -17,6 +17,24 @@
 //! * `rseq-sequence` and the transaction half of `rseq-range`: reliable
 //!   provisionals must count up by one from at most 2^31−1 (RFC 3262 §3).
 //!
+//! **Proxy hops.** A response received on an address and the same
+//! response sent from that address with one Via less (its top Via, the
+//! proxy's, removed; Call-ID and CSeq equal) is a proxy forwarding it. The
+//! capture tells the proxy by that address; [`TxnTracker::with_proxy`]
+//! names it when it receives and sends on different ones. On the copy
+//! sent upstream the tracker reports (RFC 3261 §16.7):
+//!
+//! * `proxy-no-body-change`: same code and To tag, but another body, or a
+//!   header value of the received response missing (added values are
+//!   allowed; Record-Route is left out, as the proxy may rewrite its own
+//!   entry, step 8; only the first 24 values received are kept);
+//! * `proxy-to-tag-immutable`: a 1xx or 2xx equal to one received but for
+//!   an added or changed To tag;
+//! * `100-not-forwarded`: a copy of a 100 received (one with a header of
+//!   its sender's own, a Server or the like, so that the proxy's own 100
+//!   is not mistaken for it);
+//! * `proxy-503-forward`: a 503 sent while a 503 was received.
+//!
 //! **Matching** follows RFC 3261 §17.1.3 and §17.2.3: a top Via branch with
 //! the magic cookie `z9hG4bK`, plus the Via sent-by and the CSeq method
 //! (ACK counts as INVITE, CANCEL is its own transaction). Without the
@@ -52,7 +70,7 @@ use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use super::catalogue::Rule;
@@ -269,35 +287,130 @@ impl Txn {
     }
 }
 
+/// Something a [`Table`] keeps until it expires.
+trait Expiring {
+    fn expires_at(&self, config: &TxnConfig) -> Duration;
+}
+
+impl Expiring for Txn {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        Txn::expires_at(self, config)
+    }
+}
+
+/// A map bounded in time (entries expire on capture time) and in size (a
+/// cap past which the entry due first is evicted, and counted).
+#[derive(Debug)]
+struct Table<V> {
+    open: HashMap<u128, V>,
+    /// One entry per open key: when to look at it again. An entry whose
+    /// value was seen since is pushed back with its new time when it comes
+    /// up, so the heap never holds more than `open`.
+    due: BinaryHeap<Reverse<(Duration, u128)>>,
+    expired: u64,
+    evicted: u64,
+    peak: usize,
+}
+
+impl<V: Expiring + Default> Table<V> {
+    fn new() -> Self {
+        Table {
+            open: HashMap::new(),
+            due: BinaryHeap::new(),
+            expired: 0,
+            evicted: 0,
+            peak: 0,
+        }
+    }
+
+    /// The value of `key`, made (evicting past `cap`) if new.
+    fn entry(&mut self, key: u128, now: Duration, cap: usize) -> &mut V {
+        if !self.open.contains_key(&key) {
+            while self.open.len() >= cap.max(1) {
+                let Some(Reverse((_, old))) = self.due.pop() else {
+                    break;
+                };
+                if self.open.remove(&old).is_some() {
+                    self.evicted += 1;
+                }
+            }
+            self.due.push(Reverse((now, key)));
+            self.peak = self.peak.max(self.open.len() + 1);
+        }
+        self.open.entry(key).or_default()
+    }
+
+    /// Forgets what expired by `now`.
+    fn tick(&mut self, now: Duration, config: &TxnConfig) {
+        while let Some(Reverse((due, key))) = self.due.peek().copied() {
+            if due > now {
+                break;
+            }
+            self.due.pop();
+            let Some(v) = self.open.get(&key) else {
+                continue;
+            };
+            let expires = v.expires_at(config);
+            if expires > now {
+                self.due.push(Reverse((expires, key)));
+            } else {
+                self.open.remove(&key);
+                self.expired += 1;
+            }
+        }
+    }
+}
+
 /// Groups messages into server transactions and checks the rules that
-/// compare a response with the rest of its transaction (see the module
-/// docs). Memory is bounded by [`TxnConfig::max_transactions`].
+/// compare a response with the rest of its transaction, and with the same
+/// response on the other side of a proxy (see the module docs). Memory is
+/// bounded by [`TxnConfig::max_transactions`].
 #[derive(Debug)]
 pub struct TxnTracker {
     config: TxnConfig,
-    open: HashMap<u128, Txn>,
-    /// One entry per open transaction: when to look at it again. An entry
-    /// whose transaction was seen since is pushed back with its new time
-    /// when it comes up, so the heap never holds more than `open`.
-    due: BinaryHeap<Reverse<(Duration, u128)>>,
+    txns: Table<Txn>,
+    hops: Table<Hop>,
+    /// Addresses named as proxies ([`TxnTracker::with_proxy`]).
+    proxies: Vec<IpAddr>,
     /// The latest capture time seen (captures are not always in order).
     now: Duration,
-    stats: TxnStats,
 }
 
 impl TxnTracker {
+    /// Every rule the tracker reports: they run in capture mode whatever
+    /// the validating role (a capture shows the proxy's hops as they were).
+    pub const RULES: [Rule; 11] = [
+        r::FINAL_RESPONSE_MULTIPLE,
+        r::PROVISIONAL_AFTER_FINAL,
+        r::TO_TAG_INCONSISTENT,
+        r::R_100_NON_INVITE_UDP_EARLY,
+        r::INVITE_PROVISIONAL_REFRESH,
+        r::RSEQ_SEQUENCE,
+        r::RSEQ_RANGE,
+        r::R_100_NOT_FORWARDED,
+        r::PROXY_TO_TAG_IMMUTABLE,
+        r::PROXY_NO_BODY_CHANGE,
+        r::PROXY_503_FORWARD,
+    ];
+
     /// An empty tracker.
     pub fn new(config: TxnConfig) -> Self {
         TxnTracker {
             config,
-            open: HashMap::new(),
-            due: BinaryHeap::new(),
+            txns: Table::new(),
+            hops: Table::new(),
+            proxies: Vec::new(),
             now: Duration::ZERO,
-            stats: TxnStats {
-                capacity: config.max_transactions,
-                ..TxnStats::default()
-            },
         }
+    }
+
+    /// Treats `addr` as a proxy's address even when the capture cannot
+    /// tell (a proxy that receives on one address and sends from another):
+    /// a response received on one of these addresses and sent from one of
+    /// them with one Via less is a forwarded response.
+    pub fn with_proxy(mut self, addr: IpAddr) -> Self {
+        self.proxies.push(addr);
+        self
     }
 
     /// The configuration.
@@ -305,17 +418,21 @@ impl TxnTracker {
         &self.config
     }
 
-    /// How much state is held, and how much was dropped.
+    /// How much state is held, and how much was dropped (transactions and
+    /// proxy hops together).
     pub fn stats(&self) -> TxnStats {
         TxnStats {
-            live: self.open.len(),
-            ..self.stats
+            live: self.txns.open.len() + self.hops.open.len(),
+            peak: self.txns.peak.max(self.hops.peak),
+            expired: self.txns.expired + self.hops.expired,
+            evicted: self.txns.evicted + self.hops.evicted,
+            capacity: self.config.max_transactions,
         }
     }
 
     /// Takes one message seen at `seen`, and reports to `sink` (through
-    /// `policy`) the transaction rules it breaks. Requests only open or
-    /// refresh their transaction.
+    /// `policy`) the transaction and proxy-hop rules it breaks. Requests
+    /// only open or refresh their transaction.
     pub fn observe(
         &mut self,
         msg: &Message<'_>,
@@ -323,7 +440,9 @@ impl TxnTracker {
         policy: &Policy,
         sink: &mut impl FindingSink,
     ) -> Observation {
-        self.tick(seen.at);
+        self.now = self.now.max(seen.at);
+        self.txns.tick(self.now, &self.config);
+        self.hops.tick(self.now, &self.config);
         let mut obs = Observation::default();
         let Some((key, method)) = transaction_key(msg, &seen) else {
             return obs;
@@ -333,7 +452,8 @@ impl TxnTracker {
         }
         obs.matched = true;
         let config = self.config;
-        let txn = self.entry(key, method == Method::Invite);
+        let txn = self.txns.entry(key, self.now, config.max_transactions);
+        txn.invite = method == Method::Invite;
         txn.last = txn.last.max(seen.at);
         match msg {
             Message::Request(_) => {
@@ -347,49 +467,49 @@ impl TxnTracker {
             Message::Response(resp) => {
                 obs.request_seen = txn.request_at.is_some();
                 let mut out = Emitter::new(policy, sink);
-                check_response(&config, txn, resp, &seen, &mut obs, &mut out);
+                let retransmission = check_response(&config, txn, resp, &seen, &mut obs, &mut out);
+                self.hop(resp, &seen, retransmission, &mut out);
             }
         }
-        self.stats.peak = self.stats.peak.max(self.open.len());
         obs
     }
 
-    /// The transaction `key`, opened if new (evicting past the cap).
-    fn entry(&mut self, key: u128, invite: bool) -> &mut Txn {
-        if !self.open.contains_key(&key) {
-            while self.open.len() >= self.config.max_transactions.max(1) {
-                let Some(Reverse((_, old))) = self.due.pop() else {
-                    break;
+    /// The proxy-hop checks: `resp` as forwarded (matched against the
+    /// responses received with one Via more), then kept as one a proxy may
+    /// forward.
+    fn hop<S: FindingSink + ?Sized>(
+        &mut self,
+        resp: &Response<'_>,
+        seen: &Sighting,
+        retransmission: bool,
+        out: &mut Emitter<'_, S>,
+    ) {
+        let Some(shape) = Shape::of(resp) else {
+            return;
+        };
+        if !retransmission {
+            if let Some(hop) = self.hops.open.get(&shape.full) {
+                let proxy = |received_on: IpAddr| {
+                    received_on == seen.src.ip()
+                        || (self.proxies.contains(&received_on)
+                            && self.proxies.contains(&seen.src.ip()))
                 };
-                if self.open.remove(&old).is_some() {
-                    self.stats.evicted += 1;
-                }
+                let inbound = hop
+                    .inbound
+                    .iter()
+                    .filter(|i| proxy(i.received_on) && i.at <= seen.at);
+                check_forwarded(&shape, inbound, resp, out);
             }
-            self.due.push(Reverse((self.now, key)));
         }
-        self.open.entry(key).or_insert_with(|| Txn {
-            invite,
-            ..Txn::default()
-        })
-    }
-
-    /// Forgets what expired by `at` (or by the latest time seen).
-    fn tick(&mut self, at: Duration) {
-        self.now = self.now.max(at);
-        while let Some(Reverse((due, key))) = self.due.peek().copied() {
-            if due > self.now {
-                break;
-            }
-            self.due.pop();
-            let Some(txn) = self.open.get(&key) else {
-                continue;
-            };
-            let expires = txn.expires_at(&self.config);
-            if expires > self.now {
-                self.due.push(Reverse((expires, key)));
-            } else {
-                self.open.remove(&key);
-                self.stats.expired += 1;
+        if let Some(minus_top) = shape.minus_top {
+            let now = self.now;
+            let hop = self
+                .hops
+                .entry(minus_top, now, self.config.max_transactions);
+            hop.last = hop.last.max(seen.at);
+            let inbound = shape.inbound(seen);
+            if !hop.inbound.contains(&inbound) {
+                hop.inbound.push(inbound);
             }
         }
     }
@@ -499,7 +619,8 @@ fn small_hash(domain: u8, t: impl Hash) -> u64 {
     h.finish().max(1)
 }
 
-/// The response-side checks, in the order of the module docs.
+/// The response-side checks, in the order of the module docs. Returns
+/// whether the response is a retransmission of one the transaction sent.
 fn check_response<S: FindingSink + ?Sized>(
     config: &TxnConfig,
     txn: &mut Txn,
@@ -507,7 +628,7 @@ fn check_response<S: FindingSink + ?Sized>(
     seen: &Sighting,
     obs: &mut Observation,
     out: &mut Emitter<'_, S>,
-) {
+) -> bool {
     let code = resp.status().as_u16();
     let code_span = Some(resp.code_span());
     let content = content_hash(resp);
@@ -638,6 +759,270 @@ fn check_response<S: FindingSink + ?Sized>(
         if let Some(Ok(rseq)) = resp.headers().typed::<RSeq>() {
             check_rseq(txn, rseq, to_tag, obs, out);
         }
+    }
+    retransmission
+}
+
+/// How many header values of a received response are kept, to tell
+/// whether its forwarded copy removed or changed one.
+const KEPT_VALUES: usize = 24;
+/// How many header values of a response are looked at; past it the
+/// no-change comparison is skipped rather than guessed.
+const MAX_VALUES: usize = 64;
+
+/// A response received by a possible proxy, as far as comparing it with
+/// the copy the proxy forwards goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Inbound {
+    at: Duration,
+    received_on: IpAddr,
+    code: u16,
+    to_tag: u64,
+    to_value: u64,
+    body: u64,
+    /// Hashes of its header values (name and value), Via, To and
+    /// Record-Route aside; the first [`KEPT_VALUES`].
+    values: [u64; KEPT_VALUES],
+    n_values: u8,
+    /// Whether it has a header value not copied from the request (a
+    /// Server, a Contact...): a 100 without one cannot be told from the
+    /// proxy's own.
+    own_values: bool,
+}
+
+impl Default for Inbound {
+    fn default() -> Self {
+        Inbound {
+            at: Duration::ZERO,
+            received_on: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            code: 0,
+            to_tag: 0,
+            to_value: 0,
+            body: 0,
+            values: [0; KEPT_VALUES],
+            n_values: 0,
+            own_values: false,
+        }
+    }
+}
+
+/// The responses received with one Via more than a given Via stack: what a
+/// proxy may forward as a response with that stack.
+#[derive(Clone, Copy, Debug, Default)]
+struct Hop {
+    last: Duration,
+    inbound: Recent<Inbound, 4>,
+}
+
+impl Expiring for Hop {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        self.last.saturating_add(config.expiry)
+    }
+}
+
+/// What the hop checks compare of a response.
+struct Shape {
+    /// Call-ID, CSeq and every Via value.
+    full: u128,
+    /// The same without the top Via (when there are two or more).
+    minus_top: Option<u128>,
+    code: u16,
+    to_tag: u64,
+    to_value: u64,
+    body: u64,
+    values: [u64; MAX_VALUES],
+    n_values: usize,
+    /// More than [`MAX_VALUES`] header values.
+    overflow: bool,
+    own_values: bool,
+}
+
+impl Shape {
+    fn of(resp: &Response<'_>) -> Option<Shape> {
+        let h = resp.headers();
+        let call_id = h.get(KnownHeader::CallId)?.value();
+        let cseq = h.get(KnownHeader::CSeq)?.value();
+        let mut full = [hasher(6), hasher(7)];
+        let mut minus = [hasher(6), hasher(7)];
+        for p in full.iter_mut().chain(minus.iter_mut()) {
+            call_id.trim_ascii().hash(p);
+            cseq.trim_ascii().hash(p);
+        }
+        let mut vias = 0usize;
+        for via in h.elements(KnownHeader::Via) {
+            for p in &mut full {
+                via.bytes.hash(p);
+            }
+            if vias > 0 {
+                for p in &mut minus {
+                    via.bytes.hash(p);
+                }
+            }
+            vias += 1;
+        }
+        let key =
+            |p: &[DefaultHasher; 2]| (u128::from(p[0].finish()) << 64) | u128::from(p[1].finish());
+        let to = h.typed_lax_all::<ToHeader<'_>>().next();
+        let mut shape = Shape {
+            full: key(&full),
+            minus_top: (vias >= 2).then(|| key(&minus)),
+            code: resp.status().as_u16(),
+            to_tag: to
+                .as_ref()
+                .and_then(|t| t.tag())
+                .map_or(0, |t| small_hash(4, t)),
+            to_value: h
+                .get(KnownHeader::To)
+                .map_or(0, |t| small_hash(8, t.value().trim_ascii())),
+            body: small_hash(9, resp.body()),
+            values: [0; MAX_VALUES],
+            n_values: 0,
+            overflow: false,
+            own_values: false,
+        };
+        for row in h.iter() {
+            let known = row.known();
+            if matches!(
+                known,
+                Some(KnownHeader::Via | KnownHeader::To | KnownHeader::RecordRoute)
+            ) {
+                continue;
+            }
+            if shape.n_values == MAX_VALUES {
+                shape.overflow = true;
+                break;
+            }
+            let mut v = hasher(10);
+            match known {
+                Some(k) => hash_lowercase(k.as_str().as_bytes(), &mut v),
+                None => hash_lowercase(row.name_bytes(), &mut v),
+            }
+            row.value().trim_ascii().hash(&mut v);
+            shape.values[shape.n_values] = v.finish();
+            shape.n_values += 1;
+            // What a response copies from its request (RFC 3261 §8.2.6.2),
+            // or a 100 from the request it answers (§8.2.6.1).
+            let copied = matches!(
+                known,
+                Some(
+                    KnownHeader::From
+                        | KnownHeader::CallId
+                        | KnownHeader::CSeq
+                        | KnownHeader::ContentLength
+                        | KnownHeader::Timestamp
+                )
+            );
+            shape.own_values |= !copied;
+        }
+        Some(shape)
+    }
+
+    fn inbound(&self, seen: &Sighting) -> Inbound {
+        let n = self.n_values.min(KEPT_VALUES);
+        let mut values = [0; KEPT_VALUES];
+        values[..n].copy_from_slice(&self.values[..n]);
+        Inbound {
+            at: seen.at,
+            received_on: seen.dst.ip(),
+            code: self.code,
+            to_tag: self.to_tag,
+            to_value: self.to_value,
+            body: self.body,
+            values,
+            n_values: n as u8,
+            own_values: self.own_values,
+        }
+    }
+
+    /// True when every header value `i` kept is in this response.
+    fn keeps_values_of(&self, i: &Inbound) -> bool {
+        !self.overflow
+            && i.values[..i.n_values as usize]
+                .iter()
+                .all(|v| self.values[..self.n_values].contains(v))
+    }
+}
+
+/// The checks on a response a proxy forwarded, given the responses it
+/// received with one Via more (RFC 3261 §16.7).
+fn check_forwarded<'i, S: FindingSink + ?Sized>(
+    shape: &Shape,
+    inbound: impl Iterator<Item = &'i Inbound>,
+    resp: &Response<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let mut cands = [None; 4];
+    for (slot, i) in cands.iter_mut().zip(inbound) {
+        *slot = Some(i);
+    }
+    let cands = || cands.iter().flatten().copied();
+    if cands().next().is_none() {
+        return;
+    }
+    let code_span = Some(resp.code_span());
+    let unchanged = |i: &Inbound| {
+        i.body == shape.body && i.to_value == shape.to_value && shape.keeps_values_of(i)
+    };
+    let same = || cands().filter(|i| i.code == shape.code && i.to_tag == shape.to_tag);
+    // §16.7 step 5: a 100 is never forwarded. Only a copy of a 100 that
+    // carries something of its sender's own is told from the proxy's own.
+    if shape.code == 100 {
+        if same().any(|i| i.own_values && unchanged(i)) {
+            out.emit(
+                r::R_100_NOT_FORWARDED,
+                code_span,
+                Detail::new(
+                    "this 100 is the copy of one the proxy received: a proxy absorbs a 100",
+                ),
+            );
+        }
+        return;
+    }
+    if same().next().is_some() {
+        // §16.7 step 9: only the top Via goes.
+        if !shape.overflow && !same().any(unchanged) {
+            let body_kept = same().any(|i| i.body == shape.body);
+            out.emit(
+                r::PROXY_NO_BODY_CHANGE,
+                code_span,
+                Detail::new(if body_kept {
+                    "the forwarded copy removed or changed a header value other than the top Via"
+                } else {
+                    "the forwarded copy has another body than the response received"
+                }),
+            );
+        }
+    } else if (101..300).contains(&shape.code) {
+        // §16.7 step 6: the same response with another To tag.
+        let retagged = cands()
+            .find(|i| i.code == shape.code && i.body == shape.body && shape.keeps_values_of(i));
+        if let Some(i) = retagged {
+            let span = resp
+                .headers()
+                .typed_lax_all::<ToHeader<'_>>()
+                .next()
+                .and_then(|t| t.tag_span())
+                .or(code_span);
+            out.emit(
+                r::PROXY_TO_TAG_IMMUTABLE,
+                Some(span.unwrap_or(resp.code_span())),
+                Detail::new(if i.to_tag == 0 {
+                    "the proxy added a To tag the response it received lacked"
+                } else {
+                    "the proxy changed the To tag of the response it received"
+                }),
+            );
+        }
+    }
+    // §16.7 step 6: a 503 received is forwarded as 500.
+    if shape.code == 503 && cands().any(|i| i.code == 503) {
+        out.emit(
+            r::PROXY_503_FORWARD,
+            code_span,
+            Detail::new(
+                "the proxy forwarded a 503 it received (send 500 unless every branch would fail)",
+            ),
+        );
     }
 }
 
@@ -1114,11 +1499,205 @@ mod tests {
                 transport: Transport::Udp,
             };
             tracker.observe(&m, seen, &Policy::new(), &mut out);
-            assert!(tracker.open.len() <= 50 && tracker.due.len() <= 50);
+            assert!(tracker.txns.open.len() <= 50 && tracker.txns.due.len() <= 50);
         }
         let stats = tracker.stats();
         assert_eq!((stats.live, stats.peak, stats.capacity), (50, 50, 50));
         assert_eq!(stats.evicted, 10_000 - 50);
         assert!(out.is_empty());
+    }
+    /// A response of the call through proxy 192.0.2.9: `vias` the Via
+    /// rows, `extra` more rows, `body` the body.
+    fn hop_resp(start: &str, vias: &str, tag: &str, extra: &str, body: &str) -> Vec<u8> {
+        format!(
+            "{start}\r\n{vias}From: <sip:a@example.com>;tag=f1\r\nTo: <sip:b@example.com>{tag}\r\nCall-ID: hop-1\r\nCSeq: 1 INVITE\r\n{extra}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .into_bytes()
+    }
+
+    const DOWN: &str = "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-p1\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-u1\r\n";
+    const UP: &str = "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-u1\r\n";
+
+    /// Feeds `(ms, src, dst, bytes)` to `tracker`; the rule ids per message.
+    fn feed(
+        tracker: &mut TxnTracker,
+        steps: &[(u64, &str, &str, Vec<u8>)],
+    ) -> Vec<Vec<&'static str>> {
+        steps
+            .iter()
+            .map(|(ms, src, dst, bytes)| {
+                let m = parse_message(bytes).unwrap();
+                let seen = Sighting {
+                    at: Duration::from_millis(*ms),
+                    src: src.parse().unwrap(),
+                    dst: dst.parse().unwrap(),
+                    transport: Transport::Udp,
+                };
+                let mut out: Vec<Finding> = Vec::new();
+                tracker.observe(&m, seen, &Policy::new(), &mut out);
+                out.iter().map(Finding::rule).collect()
+            })
+            .collect()
+    }
+
+    const UAS_A: &str = "192.0.2.5:5060";
+    const PROXY: &str = "192.0.2.9:5060";
+
+    /// The response received from the UAS and its forwarded copy.
+    fn through_proxy(inbound: Vec<u8>, outbound: Vec<u8>) -> Vec<&'static str> {
+        let mut t = TxnTracker::new(TxnConfig::default());
+        let got = feed(
+            &mut t,
+            &[(0, UAS_A, PROXY, inbound), (5, PROXY, UAC, outbound)],
+        );
+        assert!(got[0].is_empty(), "{got:?}");
+        got[1].clone()
+    }
+
+    #[test]
+    fn forwarded_unchanged_is_fine() {
+        let c = "Contact: <sip:b@192.0.2.5>\r\nServer: uas\r\n";
+        for code in ["180 Ringing", "200 OK", "486 Busy Here"] {
+            let got = through_proxy(
+                hop_resp(&format!("SIP/2.0 {code}"), DOWN, ";tag=a", c, "v=0\r\n"),
+                // A header added is not a change.
+                hop_resp(
+                    &format!("SIP/2.0 {code}"),
+                    UP,
+                    ";tag=a",
+                    &format!("{c}X-Proxy: 1\r\n"),
+                    "v=0\r\n",
+                ),
+            );
+            assert!(got.is_empty(), "{code}: {got:?}");
+        }
+    }
+
+    #[test]
+    fn proxy_changes_or_adds_the_to_tag() {
+        let c = "Contact: <sip:b@192.0.2.5>\r\n";
+        let changed = through_proxy(
+            hop_resp("SIP/2.0 180 Ringing", DOWN, ";tag=a", c, ""),
+            hop_resp("SIP/2.0 180 Ringing", UP, ";tag=p", c, ""),
+        );
+        assert_eq!(changed, ["proxy-to-tag-immutable"]);
+        let added = through_proxy(
+            hop_resp("SIP/2.0 200 OK", DOWN, "", c, ""),
+            hop_resp("SIP/2.0 200 OK", UP, ";tag=p", c, ""),
+        );
+        assert_eq!(added, ["proxy-to-tag-immutable"]);
+        // For a 4xx the row is silent (SHOULD keep, not checked).
+        let final_4xx = through_proxy(
+            hop_resp("SIP/2.0 486 Busy Here", DOWN, ";tag=a", c, ""),
+            hop_resp("SIP/2.0 486 Busy Here", UP, ";tag=p", c, ""),
+        );
+        assert!(final_4xx.is_empty(), "{final_4xx:?}");
+    }
+
+    #[test]
+    fn proxy_changes_the_body_or_removes_a_header_value() {
+        let c = "Contact: <sip:b@192.0.2.5>\r\nServer: uas\r\n";
+        let body = through_proxy(
+            hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", c, "v=0\r\n"),
+            hop_resp("SIP/2.0 200 OK", UP, ";tag=a", c, "v=1\r\n"),
+        );
+        assert_eq!(body, ["proxy-no-body-change"]);
+        let removed = through_proxy(
+            hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", c, ""),
+            hop_resp(
+                "SIP/2.0 200 OK",
+                UP,
+                ";tag=a",
+                "Contact: <sip:b@192.0.2.5>\r\n",
+                "",
+            ),
+        );
+        assert_eq!(removed, ["proxy-no-body-change"]);
+        // Record-Route may be rewritten by the proxy (§16.7 step 8).
+        let rr = through_proxy(
+            hop_resp(
+                "SIP/2.0 200 OK",
+                DOWN,
+                ";tag=a",
+                &format!("Record-Route: <sip:192.0.2.9;lr>\r\n{c}"),
+                "",
+            ),
+            hop_resp(
+                "SIP/2.0 200 OK",
+                UP,
+                ";tag=a",
+                &format!("Record-Route: <sips:192.0.2.9;lr>\r\n{c}"),
+                "",
+            ),
+        );
+        assert!(rr.is_empty(), "{rr:?}");
+    }
+
+    #[test]
+    fn a_forwarded_100_and_a_forwarded_503() {
+        let forwarded = through_proxy(
+            hop_resp("SIP/2.0 100 Trying", DOWN, "", "Server: uas\r\n", ""),
+            hop_resp("SIP/2.0 100 Trying", UP, "", "Server: uas\r\n", ""),
+        );
+        assert_eq!(forwarded, ["100-not-forwarded"]);
+        // A 100 with nothing of its sender's own may be the proxy's own.
+        let own = through_proxy(
+            hop_resp("SIP/2.0 100 Trying", DOWN, "", "", ""),
+            hop_resp("SIP/2.0 100 Trying", UP, "", "", ""),
+        );
+        assert!(own.is_empty(), "{own:?}");
+        let f503 = through_proxy(
+            hop_resp("SIP/2.0 503 Service Unavailable", DOWN, ";tag=a", "", ""),
+            hop_resp("SIP/2.0 503 Service Unavailable", UP, ";tag=a", "", ""),
+        );
+        assert_eq!(f503, ["proxy-503-forward"]);
+        let as_500 = through_proxy(
+            hop_resp("SIP/2.0 503 Service Unavailable", DOWN, ";tag=a", "", ""),
+            hop_resp("SIP/2.0 500 Server Internal Error", UP, ";tag=a", "", ""),
+        );
+        assert!(as_500.is_empty(), "{as_500:?}");
+    }
+
+    #[test]
+    fn a_proxy_on_two_addresses_is_named() {
+        let c = "Contact: <sip:b@192.0.2.5>\r\n";
+        let steps = [
+            (
+                0,
+                UAS_A,
+                PROXY,
+                hop_resp("SIP/2.0 180 Ringing", DOWN, ";tag=a", c, ""),
+            ),
+            (
+                5,
+                "198.51.100.9:5060",
+                UAC,
+                hop_resp("SIP/2.0 180 Ringing", UP, ";tag=p", c, ""),
+            ),
+        ];
+        let mut t = TxnTracker::new(TxnConfig::default());
+        assert_eq!(feed(&mut t, &steps)[1], Vec::<&str>::new());
+        let mut t = TxnTracker::new(TxnConfig::default())
+            .with_proxy("192.0.2.9".parse().unwrap())
+            .with_proxy("198.51.100.9".parse().unwrap());
+        assert_eq!(feed(&mut t, &steps)[1], ["proxy-to-tag-immutable"]);
+        // A response sent before the one received is no copy of it.
+        let mut t = TxnTracker::new(TxnConfig::default());
+        let early = [
+            (
+                5,
+                PROXY,
+                UAC,
+                hop_resp("SIP/2.0 180 Ringing", UP, ";tag=p", c, ""),
+            ),
+            (
+                9,
+                UAS_A,
+                PROXY,
+                hop_resp("SIP/2.0 180 Ringing", DOWN, ";tag=a", c, ""),
+            ),
+        ];
+        assert!(feed(&mut t, &early).iter().all(Vec::is_empty));
     }
 }
