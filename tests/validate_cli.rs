@@ -1883,6 +1883,9 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "proxy-no-body-change",
         "proxy-to-tag-immutable",
         "proxy-503-forward",
+        "proxy-424-unchanged",
+        "proxy-allow-events-insert",
+        "proxy-path-service-route-unaltered",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(

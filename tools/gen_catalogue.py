@@ -51,9 +51,6 @@ NEEDS_STATE = {
     "proxy-3xx-recursion": "the proxy's recursion decisions",
     "proxy-6xx-handling": "the branch state of the proxy's response context",
     "proxy-199-forward": "what the proxy did with a received 199",
-    "proxy-424-unchanged": "the 424 as received from downstream",
-    "proxy-allow-events-insert": "the response as received from downstream",
-    "proxy-path-service-route-unaltered": "the response as received from downstream",
     "416-proxy-recurse": "the proxy's recursion decisions",
 }
 
@@ -72,6 +69,9 @@ CHECKED_BY = {
     "proxy-no-body-change": TRACKER,
     "proxy-to-tag-immutable": TRACKER,
     "proxy-503-forward": TRACKER,
+    "proxy-424-unchanged": TRACKER,
+    "proxy-allow-events-insert": TRACKER,
+    "proxy-path-service-route-unaltered": TRACKER,
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
     "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
     "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",

@@ -313,6 +313,9 @@ mod tests {
             r::PROXY_NO_BODY_CHANGE,
             r::PROXY_TO_TAG_IMMUTABLE,
             r::PROXY_503_FORWARD,
+            r::PROXY_424_UNCHANGED,
+            r::PROXY_ALLOW_EVENTS_INSERT,
+            r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -321,7 +324,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            12
+            15
         );
     }
 

@@ -33,7 +33,12 @@
 //! * `100-not-forwarded`: a copy of a 100 received (one with a header of
 //!   its sender's own, a Server or the like, so that the proxy's own 100
 //!   is not mistaken for it);
-//! * `proxy-503-forward`: a 503 sent while a 503 was received.
+//! * `proxy-503-forward`: a 503 sent while a 503 was received;
+//! * `proxy-424-unchanged` (a 424's Geolocation, Geolocation-Error or body
+//!   changed), `proxy-path-service-route-unaltered` (a 2xx to REGISTER's
+//!   Path or Service-Route changed) and `proxy-allow-events-insert` (an
+//!   Allow-Events added): these name the difference, instead of
+//!   `proxy-no-body-change`.
 //!
 //! **Matching** follows RFC 3261 §17.1.3 and §17.2.3: a top Via branch with
 //! the magic cookie `z9hG4bK`, plus the Via sent-by and the CSeq method
@@ -379,7 +384,7 @@ pub struct TxnTracker {
 impl TxnTracker {
     /// Every rule the tracker reports: they run in capture mode whatever
     /// the validating role (a capture shows the proxy's hops as they were).
-    pub const RULES: [Rule; 11] = [
+    pub const RULES: [Rule; 14] = [
         r::FINAL_RESPONSE_MULTIPLE,
         r::PROVISIONAL_AFTER_FINAL,
         r::TO_TAG_INCONSISTENT,
@@ -391,6 +396,9 @@ impl TxnTracker {
         r::PROXY_TO_TAG_IMMUTABLE,
         r::PROXY_NO_BODY_CHANGE,
         r::PROXY_503_FORWARD,
+        r::PROXY_424_UNCHANGED,
+        r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
+        r::PROXY_ALLOW_EVENTS_INSERT,
     ];
 
     /// An empty tracker.
@@ -788,6 +796,11 @@ struct Inbound {
     /// Server, a Contact...): a 100 without one cannot be told from the
     /// proxy's own.
     own_values: bool,
+    /// Hash of its Geolocation and Geolocation-Error values, in order.
+    geo: u64,
+    /// Hash of its Path and Service-Route values, in order.
+    routes: u64,
+    allow_events: bool,
 }
 
 impl Default for Inbound {
@@ -802,6 +815,9 @@ impl Default for Inbound {
             values: [0; KEPT_VALUES],
             n_values: 0,
             own_values: false,
+            geo: 0,
+            routes: 0,
+            allow_events: false,
         }
     }
 }
@@ -835,6 +851,11 @@ struct Shape {
     /// More than [`MAX_VALUES`] header values.
     overflow: bool,
     own_values: bool,
+    geo: u64,
+    routes: u64,
+    allow_events: bool,
+    /// A response to REGISTER.
+    register: bool,
 }
 
 impl Shape {
@@ -879,7 +900,16 @@ impl Shape {
             n_values: 0,
             overflow: false,
             own_values: false,
+            geo: 0,
+            routes: 0,
+            allow_events: h.contains(KnownHeader::AllowEvents),
+            register: h
+                .typed::<CSeq<'_>>()
+                .and_then(Result::ok)
+                .is_some_and(|c| c.method() == "REGISTER"),
         };
+        let mut geo = hasher(11);
+        let mut routes = hasher(12);
         for row in h.iter() {
             let known = row.known();
             if matches!(
@@ -913,7 +943,18 @@ impl Shape {
                 )
             );
             shape.own_values |= !copied;
+            match known {
+                Some(KnownHeader::Geolocation | KnownHeader::GeolocationError) => {
+                    shape.values[shape.n_values - 1].hash(&mut geo)
+                }
+                Some(KnownHeader::Path | KnownHeader::ServiceRoute) => {
+                    shape.values[shape.n_values - 1].hash(&mut routes)
+                }
+                _ => {}
+            }
         }
+        shape.geo = geo.finish();
+        shape.routes = routes.finish();
         Some(shape)
     }
 
@@ -931,6 +972,9 @@ impl Shape {
             values,
             n_values: n as u8,
             own_values: self.own_values,
+            geo: self.geo,
+            routes: self.routes,
+            allow_events: self.allow_events,
         }
     }
 
@@ -979,16 +1023,59 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
         return;
     }
     if same().next().is_some() {
+        // The received copy it differs least from.
+        let differences = |i: &Inbound| {
+            [
+                i.body != shape.body,
+                i.to_value != shape.to_value,
+                !shape.keeps_values_of(i),
+                i.geo != shape.geo,
+                i.routes != shape.routes,
+                shape.allow_events && !i.allow_events,
+            ]
+        };
+        let Some(best) = same().min_by_key(|i| differences(i).iter().filter(|d| **d).count())
+        else {
+            return;
+        };
+        let [body, to, removed, geo, routes, allow_events] = differences(best);
+        let mut named = false;
+        // RFC 6442 §4.3: location data of a 424 stays as received.
+        if shape.code == 424 && (geo || body) {
+            out.emit(
+                r::PROXY_424_UNCHANGED,
+                code_span,
+                Detail::new("the forwarded 424 has other Geolocation, Geolocation-Error or body than the one received"),
+            );
+            named = true;
+        }
+        // RFC 3327 §5.2, RFC 3608 §6: Path and Service-Route of a 2xx to
+        // REGISTER stay as received.
+        if shape.register && (200..300).contains(&shape.code) && routes {
+            out.emit(
+                r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
+                code_span,
+                Detail::new("the forwarded 2xx to REGISTER has other Path or Service-Route values than the one received"),
+            );
+            named = true;
+        }
+        // RFC 6665 §4.4.4: no Allow-Events inserted.
+        if allow_events {
+            out.emit(
+                r::PROXY_ALLOW_EVENTS_INSERT,
+                code_span,
+                Detail::new("the proxy inserted an Allow-Events header"),
+            );
+        }
         // §16.7 step 9: only the top Via goes.
-        if !shape.overflow && !same().any(unchanged) {
-            let body_kept = same().any(|i| i.body == shape.body);
+        if !named && !shape.overflow && (body || to || removed) {
             out.emit(
                 r::PROXY_NO_BODY_CHANGE,
                 code_span,
-                Detail::new(if body_kept {
-                    "the forwarded copy removed or changed a header value other than the top Via"
-                } else {
+                Detail::new(if body {
                     "the forwarded copy has another body than the response received"
+                } else {
+                    "the forwarded copy removed or changed a header value other than the top Via"
                 }),
             );
         }
@@ -1699,5 +1786,86 @@ mod tests {
             ),
         ];
         assert!(feed(&mut t, &early).iter().all(Vec::is_empty));
+    }
+    #[test]
+    fn proxy_rules_that_name_what_changed() {
+        let geo = "Geolocation: <cid:target@example.com>\r\nGeolocation-Error: 100\r\n";
+        let changed_424 = through_proxy(
+            hop_resp(
+                "SIP/2.0 424 Bad Location Information",
+                DOWN,
+                ";tag=a",
+                geo,
+                "",
+            ),
+            hop_resp(
+                "SIP/2.0 424 Bad Location Information",
+                UP,
+                ";tag=a",
+                "Geolocation-Error: 100\r\n",
+                "",
+            ),
+        );
+        assert_eq!(changed_424, ["proxy-424-unchanged"]);
+        let kept_424 = through_proxy(
+            hop_resp(
+                "SIP/2.0 424 Bad Location Information",
+                DOWN,
+                ";tag=a",
+                geo,
+                "",
+            ),
+            hop_resp(
+                "SIP/2.0 424 Bad Location Information",
+                UP,
+                ";tag=a",
+                geo,
+                "",
+            ),
+        );
+        assert!(kept_424.is_empty(), "{kept_424:?}");
+
+        let register = |vias: &str, extra: &str| {
+            String::from_utf8(hop_resp("SIP/2.0 200 OK", vias, ";tag=a", extra, ""))
+                .unwrap()
+                .replace("CSeq: 1 INVITE", "CSeq: 1 REGISTER")
+                .into_bytes()
+        };
+        let sr = "Service-Route: <sip:orig@scscf.example.com;lr>\r\n";
+        let reordered = "Path: <sip:p2@example.com;lr>\r\nPath: <sip:p1@example.com;lr>\r\n";
+        let order = "Path: <sip:p1@example.com;lr>\r\nPath: <sip:p2@example.com;lr>\r\n";
+        assert_eq!(
+            through_proxy(
+                register(DOWN, &format!("{order}{sr}")),
+                register(UP, &format!("{reordered}{sr}"))
+            ),
+            ["proxy-path-service-route-unaltered"]
+        );
+        assert_eq!(
+            through_proxy(register(DOWN, sr), register(UP, "")),
+            ["proxy-path-service-route-unaltered"]
+        );
+        assert!(through_proxy(register(DOWN, sr), register(UP, sr)).is_empty());
+
+        let c = "Contact: <sip:b@192.0.2.5>\r\n";
+        assert_eq!(
+            through_proxy(
+                hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", c, ""),
+                hop_resp(
+                    "SIP/2.0 200 OK",
+                    UP,
+                    ";tag=a",
+                    &format!("{c}Allow-Events: presence\r\n"),
+                    ""
+                ),
+            ),
+            ["proxy-allow-events-insert"]
+        );
+        let with = format!("{c}Allow-Events: presence\r\n");
+        assert!(through_proxy(
+            hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", &with, ""),
+            hop_resp("SIP/2.0 200 OK", UP, ";tag=a", &with, ""),
+        )
+        .is_empty());
     }
 }
