@@ -1886,6 +1886,8 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "proxy-424-unchanged",
         "proxy-allow-events-insert",
         "proxy-path-service-route-unaltered",
+        "2xx-invite-sdp",
+        "500-reinvite-retry-after",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(

@@ -37,12 +37,10 @@ CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tool
 # Rules that cannot be decided from one response plus Context: what is missing.
 NEEDS_STATE = {
     "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
-    "2xx-invite-sdp": "the request and earlier responses (offer/answer state)",
     "305-uas-only": "knowledge of whether a proxy generated the 305",
     "199-proxy-no-contact-rr": "knowledge of whether a proxy generated the 199",
     "199-requires-uac-support": "the request plus knowledge of who generated the 199",
     "401-from-proxy": "knowledge of whether a proxy generated the 401",
-    "500-reinvite-retry-after": "the request and whether an earlier INVITE was still pending",
     "proxy-late-non-invite": "the proxy's server transaction state",
     "proxy-forward-timing": "the proxy's response context (final response already sent?)",
     "proxy-auth-aggregation": "the other 401/407 responses of the response context",
@@ -72,6 +70,8 @@ CHECKED_BY = {
     "proxy-424-unchanged": TRACKER,
     "proxy-allow-events-insert": TRACKER,
     "proxy-path-service-route-unaltered": TRACKER,
+    "2xx-invite-sdp": TRACKER,
+    "500-reinvite-retry-after": TRACKER,
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
     "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
     "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",

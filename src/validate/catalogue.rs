@@ -316,6 +316,8 @@ mod tests {
             r::PROXY_424_UNCHANGED,
             r::PROXY_ALLOW_EVENTS_INSERT,
             r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
+            r::R_2XX_INVITE_SDP,
+            r::R_500_REINVITE_RETRY_AFTER,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -324,7 +326,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            15
+            17
         );
     }
 

@@ -1226,9 +1226,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §13.3.1.4"),
         contexts: Contexts::REQ.union(Contexts::TXN),
         summary: "2xx to INVITE lacks the offer or answer it owes.",
-        status: RuleStatus::NeedsState("the request and earlier responses (offer/answer state)"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/txn.rs",
     },
     RuleInfo {
         id: "3xx-contact-expected",
@@ -1926,9 +1926,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §14.2"),
         contexts: Contexts::REQ.union(Contexts::TXN),
         summary: "500 to an overlapping re-INVITE lacks Retry-After 0..10.",
-        status: RuleStatus::NeedsState("the request and whether an earlier INVITE was still pending"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/txn.rs",
     },
     RuleInfo {
         id: "503-retry-after",

@@ -15,7 +15,13 @@
 //! * `invite-provisional-refresh`: an INVITE left over a minute without a
 //!   non-100 provisional (RFC 3261 §13.3.1.1);
 //! * `rseq-sequence` and the transaction half of `rseq-range`: reliable
-//!   provisionals must count up by one from at most 2^31−1 (RFC 3262 §3).
+//!   provisionals must count up by one from at most 2^31−1 (RFC 3262 §3);
+//! * `2xx-invite-sdp`: a 2xx to INVITE without a session description when
+//!   no reliable provisional of its UAS carried one (RFC 3261 §13.3.1.4:
+//!   it owes either the answer or an offer);
+//! * `500-reinvite-retry-after`: a 500 to an INVITE that arrived while an
+//!   earlier INVITE of its dialog (Call-ID and tags) had no final response
+//!   yet, without a Retry-After of 0 to 10 s (RFC 3261 §14.2).
 //!
 //! **Proxy hops.** A response received on an address and the same
 //! response sent from that address with one Via less (its top Via, the
@@ -83,7 +89,9 @@ use super::finding::{Detail, DetailArg};
 use super::policy::Policy;
 use super::table::r;
 use super::{Emitter, FindingSink};
-use crate::header::typed::{CSeq, CallId, FromHeader, RSeq, ToHeader, Via};
+use crate::header::typed::{
+    CSeq, CallId, ContentType, FromHeader, RSeq, RetryAfter, ToHeader, Via,
+};
 use crate::header::KnownHeader;
 use crate::message::{Message, Response};
 use crate::span::Span;
@@ -160,10 +168,12 @@ pub struct Observation {
 }
 
 /// The rules an [`Observation`] may report as skipped, by bit.
-const SKIPPABLE: [Rule; 3] = [
+const SKIPPABLE: [Rule; 5] = [
     r::R_100_NON_INVITE_UDP_EARLY,
     r::INVITE_PROVISIONAL_REFRESH,
     r::RSEQ_RANGE,
+    r::R_2XX_INVITE_SDP,
+    r::R_500_REINVITE_RETRY_AFTER,
 ];
 
 impl Observation {
@@ -278,6 +288,12 @@ struct Txn {
     uas_tags: Recent<(u64, u64), 4>,
     /// Per To tag hash: the last RSeq of its reliable provisionals.
     rseq: Recent<(u64, u32), 4>,
+    /// The To tags (hashes) of reliable provisionals that carried a
+    /// session description (an offer or answer, RFC 3262).
+    sdp_tags: Recent<u64, 4>,
+    /// An INVITE inside a dialog that arrived while an earlier INVITE of
+    /// that dialog had no final response yet (RFC 3261 §14.2).
+    overlaps_invite: bool,
 }
 
 impl Txn {
@@ -301,6 +317,46 @@ impl Expiring for Txn {
     fn expires_at(&self, config: &TxnConfig) -> Duration {
         Txn::expires_at(self, config)
     }
+}
+
+/// The INVITEs of a dialog still waiting for their final response, by
+/// CSeq number (RFC 3261 §14.2 asks for a 500 to an INVITE that overlaps
+/// one).
+#[derive(Clone, Copy, Debug, Default)]
+struct Dialog {
+    last: Duration,
+    pending: Recent<Option<u32>, 4>,
+}
+
+impl Expiring for Dialog {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        self.last
+            .saturating_add(config.invite_pending.max(config.expiry))
+    }
+}
+
+/// The dialog key of an in-dialog message (Call-ID and both tags, per
+/// observation point) and its CSeq number; `None` without a To tag.
+fn dialog_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, u32)> {
+    let h = msg.headers();
+    let to_tag = h.typed_lax_all::<ToHeader<'_>>().next()?.tag()?;
+    let from_tag = h
+        .typed_lax_all::<FromHeader<'_>>()
+        .next()
+        .and_then(|f| f.tag());
+    let call_id = h.get(KnownHeader::CallId)?.value().trim_ascii();
+    let cseq = h.typed::<CSeq<'_>>()?.ok()?.number();
+    let (a, b) = if seen.src <= seen.dst {
+        (seen.src, seen.dst)
+    } else {
+        (seen.dst, seen.src)
+    };
+    let mut parts = [hasher(13), hasher(14)];
+    for p in &mut parts {
+        (a, b, call_id, from_tag, to_tag).hash(p);
+    }
+    let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
+    Some((key, cseq))
 }
 
 /// A map bounded in time (entries expire on capture time) and in size (a
@@ -375,6 +431,7 @@ pub struct TxnTracker {
     config: TxnConfig,
     txns: Table<Txn>,
     hops: Table<Hop>,
+    dialogs: Table<Dialog>,
     /// Addresses named as proxies ([`TxnTracker::with_proxy`]).
     proxies: Vec<IpAddr>,
     /// The latest capture time seen (captures are not always in order).
@@ -384,7 +441,7 @@ pub struct TxnTracker {
 impl TxnTracker {
     /// Every rule the tracker reports: they run in capture mode whatever
     /// the validating role (a capture shows the proxy's hops as they were).
-    pub const RULES: [Rule; 14] = [
+    pub const RULES: [Rule; 16] = [
         r::FINAL_RESPONSE_MULTIPLE,
         r::PROVISIONAL_AFTER_FINAL,
         r::TO_TAG_INCONSISTENT,
@@ -399,6 +456,8 @@ impl TxnTracker {
         r::PROXY_424_UNCHANGED,
         r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
         r::PROXY_ALLOW_EVENTS_INSERT,
+        r::R_2XX_INVITE_SDP,
+        r::R_500_REINVITE_RETRY_AFTER,
     ];
 
     /// An empty tracker.
@@ -407,6 +466,7 @@ impl TxnTracker {
             config,
             txns: Table::new(),
             hops: Table::new(),
+            dialogs: Table::new(),
             proxies: Vec::new(),
             now: Duration::ZERO,
         }
@@ -430,10 +490,10 @@ impl TxnTracker {
     /// proxy hops together).
     pub fn stats(&self) -> TxnStats {
         TxnStats {
-            live: self.txns.open.len() + self.hops.open.len(),
-            peak: self.txns.peak.max(self.hops.peak),
-            expired: self.txns.expired + self.hops.expired,
-            evicted: self.txns.evicted + self.hops.evicted,
+            live: self.txns.open.len() + self.hops.open.len() + self.dialogs.open.len(),
+            peak: self.txns.peak.max(self.hops.peak).max(self.dialogs.peak),
+            expired: self.txns.expired + self.hops.expired + self.dialogs.expired,
+            evicted: self.txns.evicted + self.hops.evicted + self.dialogs.evicted,
             capacity: self.config.max_transactions,
         }
     }
@@ -451,6 +511,7 @@ impl TxnTracker {
         self.now = self.now.max(seen.at);
         self.txns.tick(self.now, &self.config);
         self.hops.tick(self.now, &self.config);
+        self.dialogs.tick(self.now, &self.config);
         let mut obs = Observation::default();
         let Some((key, method)) = transaction_key(msg, &seen) else {
             return obs;
@@ -465,17 +526,45 @@ impl TxnTracker {
         txn.last = txn.last.max(seen.at);
         match msg {
             Message::Request(_) => {
+                let first = txn.request_at.is_none();
                 if txn.request_at.map_or(true, |t| seen.at < t) {
                     txn.request_at = Some(seen.at);
                     if txn.invite && txn.refresh_from.is_none() {
                         txn.refresh_from = Some(seen.at);
                     }
                 }
+                let invite = txn.invite;
+                if first && invite {
+                    if let Some((dkey, cseq)) = dialog_key(msg, &seen) {
+                        let dialog = self.dialogs.entry(dkey, self.now, config.max_transactions);
+                        dialog.last = dialog.last.max(seen.at);
+                        let overlaps = dialog.pending.iter().any(|p| p.is_some_and(|c| c != cseq));
+                        if !dialog.pending.contains(&Some(cseq)) {
+                            dialog.pending.push(Some(cseq));
+                        }
+                        if let Some(txn) = self.txns.open.get_mut(&key) {
+                            txn.overlaps_invite = overlaps;
+                        }
+                    }
+                }
             }
             Message::Response(resp) => {
                 obs.request_seen = txn.request_at.is_some();
+                let invite = txn.invite;
                 let mut out = Emitter::new(policy, sink);
                 let retransmission = check_response(&config, txn, resp, &seen, &mut obs, &mut out);
+                // A final response ends its INVITE's wait in the dialog.
+                if invite && resp.status().as_u16() >= 200 {
+                    if let Some((dkey, cseq)) = dialog_key(msg, &seen) {
+                        if let Some(d) = self.dialogs.open.get_mut(&dkey) {
+                            for p in &mut d.pending.items {
+                                if *p == Some(cseq) {
+                                    *p = None;
+                                }
+                            }
+                        }
+                    }
+                }
                 self.hop(resp, &seen, retransmission, &mut out);
             }
         }
@@ -768,7 +857,68 @@ fn check_response<S: FindingSink + ?Sized>(
             check_rseq(txn, rseq, to_tag, obs, out);
         }
     }
+
+    // RFC 3261 §13.3.1.4: a 2xx to INVITE carries the answer to the
+    // INVITE's offer, or an offer, unless its UAS already sent it in a
+    // reliable provisional (RFC 3262). Either way: a session description,
+    // unless a reliable provisional with one went first.
+    if txn.invite && !retransmission {
+        if let Some(has_sdp) = session_description(resp) {
+            if (101..200).contains(&code)
+                && has_sdp
+                && resp.headers().contains(KnownHeader::RSeq)
+                && !txn.sdp_tags.contains(&to_tag)
+            {
+                txn.sdp_tags.push(to_tag);
+            }
+            if (200..300).contains(&code) && !has_sdp {
+                if txn.request_at.is_none() {
+                    // An earlier reliable provisional may have had it.
+                    obs.skip(r::R_2XX_INVITE_SDP);
+                } else if !txn.sdp_tags.contains(&to_tag) {
+                    out.emit(
+                        r::R_2XX_INVITE_SDP,
+                        code_span,
+                        Detail::new("a 2xx to INVITE without a session description, and no reliable provisional of its UAS carried one"),
+                    );
+                }
+            }
+        }
+    }
+
+    // RFC 3261 §14.2: a 500 to an INVITE that came while an earlier INVITE
+    // of its dialog was pending has a Retry-After of 0 to 10 seconds.
+    if txn.invite && code == 500 && !retransmission {
+        if txn.request_at.is_none() {
+            obs.skip(r::R_500_REINVITE_RETRY_AFTER);
+        } else if txn.overlaps_invite {
+            let retry = resp.headers().typed::<RetryAfter<'_>>();
+            let ok = matches!(&retry, Some(Ok(r)) if r.value() <= 10);
+            // An unreadable Retry-After is its syntax rule's.
+            if !ok && !matches!(retry, Some(Err(_))) {
+                out.emit(
+                    r::R_500_REINVITE_RETRY_AFTER,
+                    code_span,
+                    Detail::new("a 500 to an INVITE that overlapped a pending one needs a Retry-After of 0 to 10 seconds"),
+                );
+            }
+        }
+    }
     retransmission
+}
+
+/// Whether `resp` carries a session description: `None` when its
+/// Content-Type does not parse (that rule's finding; silent here). A body
+/// without a Content-Type, or a multipart one, counts as one.
+fn session_description(resp: &Response<'_>) -> Option<bool> {
+    if resp.body().is_empty() {
+        return Some(false);
+    }
+    match resp.headers().typed::<ContentType<'_>>() {
+        None => Some(true),
+        Some(Err(_)) => None,
+        Some(Ok(ct)) => Some(ct.is_sdp() || ct.media_type().eq_ignore_ascii_case("multipart")),
+    }
 }
 
 /// How many header values of a received response are kept, to tell
@@ -1233,8 +1383,19 @@ mod tests {
         msg("INVITE sip:b@example.com SIP/2.0", "INVITE", BR, "", "")
     }
 
+    /// A response of the call; a 2xx to INVITE carries a session
+    /// description (as `2xx-invite-sdp` asks; [`resp_body`] for others).
     fn resp(code: &str, method: &str, tag: &str, extra: &str) -> Vec<u8> {
-        let s = String::from_utf8(msg(&format!("SIP/2.0 {code}"), method, BR, extra, "")).unwrap();
+        if code.starts_with('2') && method == "INVITE" {
+            let extra = format!("{extra}Content-Type: application/sdp\r\n");
+            return resp_body(code, method, tag, &extra, "v=0\r\n");
+        }
+        resp_body(code, method, tag, extra, "")
+    }
+
+    fn resp_body(code: &str, method: &str, tag: &str, extra: &str, body: &str) -> Vec<u8> {
+        let s =
+            String::from_utf8(msg(&format!("SIP/2.0 {code}"), method, BR, extra, body)).unwrap();
         s.replacen(
             "To: <sip:b@example.com>",
             &format!("To: <sip:b@example.com>{tag}"),
@@ -1867,5 +2028,134 @@ mod tests {
             hop_resp("SIP/2.0 200 OK", UP, ";tag=a", &with, ""),
         )
         .is_empty());
+    }
+    #[test]
+    fn a_2xx_to_invite_owes_a_session_description() {
+        let c = "Contact: <sip:a@192.0.2.5>\r\n";
+        let bare = resp_body("200 OK", "INVITE", ";tag=a", c, "");
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert_eq!(run.at(10, false, &bare).0, ["2xx-invite-sdp"]);
+        // Its retransmission is not reported again.
+        assert!(run.at(510, false, &bare).0.is_empty());
+        // After a reliable provisional with SDP (the answer or the offer).
+        let sdp = format!("{c}Require: 100rel\r\nRSeq: 1\r\nContent-Type: application/sdp\r\n");
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        assert!(run
+            .at(
+                5,
+                false,
+                &resp_body("183 Progress", "INVITE", ";tag=a", &sdp, "v=0\r\n")
+            )
+            .0
+            .is_empty());
+        assert!(run.at(10, false, &bare).0.is_empty());
+        // An unreliable one does not count; another UAS's does not either.
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        let unreliable = format!("{c}Content-Type: application/sdp\r\n");
+        run.at(
+            5,
+            false,
+            &resp_body("183 Progress", "INVITE", ";tag=a", &unreliable, "v=0\r\n"),
+        );
+        run.at(
+            6,
+            false,
+            &resp_body(
+                "183 Progress",
+                "INVITE",
+                ";tag=b",
+                &sdp.replace("sip:a@", "sip:b@"),
+                "v=0\r\n",
+            ),
+        );
+        assert_eq!(run.at(10, false, &bare).0, ["2xx-invite-sdp"]);
+        // Without the request the capture may have missed the provisional.
+        let mut run = Run::new();
+        let (f, obs) = run.at(10, false, &bare);
+        assert!(f.is_empty());
+        assert!(obs.skipped().any(|r| r == r::R_2XX_INVITE_SDP));
+        // An unreadable Content-Type is its own rule's.
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        let odd = resp_body(
+            "200 OK",
+            "INVITE",
+            ";tag=a",
+            &format!("{c}Content-Type: nonsense\r\n"),
+            "x",
+        );
+        assert!(run.at(10, false, &odd).0.is_empty());
+    }
+
+    #[test]
+    fn a_500_to_an_overlapping_reinvite_needs_retry_after() {
+        let reinvite = |cseq: u32, branch: &str| {
+            String::from_utf8(msg(
+                "INVITE sip:b@192.0.2.5 SIP/2.0",
+                "INVITE",
+                branch,
+                "",
+                "",
+            ))
+            .unwrap()
+            .replace("To: <sip:b@example.com>", "To: <sip:b@example.com>;tag=d")
+            .replace("CSeq: 1 INVITE", &format!("CSeq: {cseq} INVITE"))
+            .into_bytes()
+        };
+        let answer = |code: &str, cseq: u32, branch: &str, extra: &str| {
+            String::from_utf8(resp_body(code, "INVITE", ";tag=d", extra, ""))
+                .unwrap()
+                .replace(BR, branch)
+                .replace("CSeq: 1 INVITE", &format!("CSeq: {cseq} INVITE"))
+                .into_bytes()
+        };
+        let mut run = Run::new();
+        run.at(0, true, &reinvite(2, "z9hG4bK-r2"));
+        // A second re-INVITE before the first one's final response.
+        run.at(100, true, &reinvite(3, "z9hG4bK-r3"));
+        assert_eq!(
+            run.at(
+                110,
+                false,
+                &answer("500 Server Internal Error", 3, "z9hG4bK-r3", "")
+            )
+            .0,
+            ["500-reinvite-retry-after"]
+        );
+        let mut run = Run::new();
+        run.at(0, true, &reinvite(2, "z9hG4bK-r2"));
+        run.at(100, true, &reinvite(3, "z9hG4bK-r3"));
+        let with = answer(
+            "500 Server Internal Error",
+            3,
+            "z9hG4bK-r3",
+            "Retry-After: 5\r\n",
+        );
+        assert!(run.at(110, false, &with).0.is_empty());
+        let too_long = answer(
+            "500 Server Internal Error",
+            3,
+            "z9hG4bK-r3",
+            "Retry-After: 30\r\n",
+        );
+        let mut run = Run::new();
+        run.at(0, true, &reinvite(2, "z9hG4bK-r2"));
+        run.at(100, true, &reinvite(3, "z9hG4bK-r3"));
+        assert_eq!(
+            run.at(110, false, &too_long).0,
+            ["500-reinvite-retry-after"]
+        );
+        // Once the first had its final response, a 500 needs none.
+        let mut run = Run::new();
+        run.at(0, true, &reinvite(2, "z9hG4bK-r2"));
+        run.at(50, false, &answer("486 Busy Here", 2, "z9hG4bK-r2", ""));
+        run.at(100, true, &reinvite(3, "z9hG4bK-r3"));
+        assert!(run
+            .at(110, false, &answer("500 Oops", 3, "z9hG4bK-r3", ""))
+            .0
+            .is_empty());
     }
 }
