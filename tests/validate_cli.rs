@@ -1966,3 +1966,57 @@ fn a_proxy_hop_in_a_capture_is_checked() {
     );
     assert_eq!(run(&["--proxy", "not-an-ip", two.s()]).code, 2);
 }
+
+#[test]
+fn hep_feeds_get_the_transaction_rules_too() {
+    use capture_builders::{hep3, UAC, UAS};
+    let mut child = Command::new(exe())
+        .args(["--format", "json", "--hep-listen", "127.0.0.1:0"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn validate");
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    let addr: std::net::SocketAddr = first.trim().rsplit(' ').next().unwrap().parse().unwrap();
+    let lines = line_reader(&mut child);
+    let agent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let invite = txn_msg("INVITE sip:b@example.com SIP/2.0", "INVITE", "", "");
+    let a = txn_msg("SIP/2.0 477 Unfortunately", "INVITE", "a", "");
+    let b = txn_msg("SIP/2.0 477 Unfortunately", "INVITE", "b", "");
+    let mut got = Vec::new();
+    for (i, (from_uac, m)) in [(true, invite), (false, a), (false, b)].iter().enumerate() {
+        let (src, dst) = if *from_uac { (UAC, UAS) } else { (UAS, UAC) };
+        let packet = hep3(src, dst, 17, 1_700_000_000, i as u32 * 10_000, m.as_bytes());
+        agent.send_to(&packet, addr).unwrap();
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("a result for each packet");
+        got.push(serde_json::from_str::<Map<String, Value>>(&line).unwrap());
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(child.wait().unwrap().code(), Some(1), "{rest:?}");
+    let rules = |o: &Map<String, Value>| -> Vec<String> {
+        o["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .filter(|r| r == "final-response-multiple")
+            .collect()
+    };
+    assert!(rules(&got[1]).is_empty());
+    assert_eq!(rules(&got[2]), ["final-response-multiple"]);
+    let summary: Map<String, Value> = serde_json::from_str(&rest[0]).unwrap();
+    check_summary(&summary);
+    assert_eq!(summary["transactions"]["peak"], 1);
+}

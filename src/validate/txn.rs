@@ -939,8 +939,9 @@ struct Inbound {
     to_value: u64,
     body: u64,
     /// Hashes of its header values (name and value), Via, To and
-    /// Record-Route aside; the first [`KEPT_VALUES`].
-    values: [u64; KEPT_VALUES],
+    /// Record-Route aside; the first [`KEPT_VALUES`]. 32 bits each: a
+    /// collision can only hide a change, never invent one.
+    values: [u32; KEPT_VALUES],
     n_values: u8,
     /// Whether it has a header value not copied from the request (a
     /// Server, a Contact...): a 100 without one cannot be told from the
@@ -996,7 +997,7 @@ struct Shape {
     to_tag: u64,
     to_value: u64,
     body: u64,
-    values: [u64; MAX_VALUES],
+    values: [u32; MAX_VALUES],
     n_values: usize,
     /// More than [`MAX_VALUES`] header values.
     overflow: bool,
@@ -1078,7 +1079,7 @@ impl Shape {
                 None => hash_lowercase(row.name_bytes(), &mut v),
             }
             row.value().trim_ascii().hash(&mut v);
-            shape.values[shape.n_values] = v.finish();
+            shape.values[shape.n_values] = v.finish() as u32;
             shape.n_values += 1;
             // What a response copies from its request (RFC 3261 §8.2.6.2),
             // or a 100 from the request it answers (§8.2.6.1).
