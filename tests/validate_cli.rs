@@ -1888,6 +1888,7 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "proxy-path-service-route-unaltered",
         "2xx-invite-sdp",
         "500-reinvite-retry-after",
+        "proxy-forward-timing",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(

@@ -318,6 +318,7 @@ mod tests {
             r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
             r::R_2XX_INVITE_SDP,
             r::R_500_REINVITE_RETRY_AFTER,
+            r::PROXY_FORWARD_TIMING,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -326,7 +327,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            17
+            18
         );
     }
 

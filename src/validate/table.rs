@@ -2046,9 +2046,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 5"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy forwarding a response at the wrong time.",
-        status: RuleStatus::NeedsState("the proxy's response context (final response already sent?)"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); its after-a-final half only (the branches a final is held for are rarely all in a capture)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/txn.rs",
     },
     RuleInfo {
         id: "proxy-no-body-change",

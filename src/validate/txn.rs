@@ -40,6 +40,13 @@
 //!   its sender's own, a Server or the like, so that the proxy's own 100
 //!   is not mistaken for it);
 //! * `proxy-503-forward`: a 503 sent while a 503 was received;
+//! * `proxy-forward-timing`, its after-a-final half: a copy forwarded after
+//!   the proxy's server transaction sent a final response, other than a 2xx
+//!   to INVITE (reported instead of `final-response-multiple` or
+//!   `provisional-after-final`; a forwarded 2xx to INVITE after a non-2xx
+//!   final is what §16.7 step 5 asks, not a second final). The before-a-final
+//!   half (a final held while other branches are pending) needs the
+//!   branches, which a capture rarely shows all of;
 //! * `proxy-424-unchanged` (a 424's Geolocation, Geolocation-Error or body
 //!   changed), `proxy-path-service-route-unaltered` (a 2xx to REGISTER's
 //!   Path or Service-Route changed) and `proxy-allow-events-insert` (an
@@ -441,7 +448,7 @@ pub struct TxnTracker {
 impl TxnTracker {
     /// Every rule the tracker reports: they run in capture mode whatever
     /// the validating role (a capture shows the proxy's hops as they were).
-    pub const RULES: [Rule; 16] = [
+    pub const RULES: [Rule; 17] = [
         r::FINAL_RESPONSE_MULTIPLE,
         r::PROVISIONAL_AFTER_FINAL,
         r::TO_TAG_INCONSISTENT,
@@ -458,6 +465,7 @@ impl TxnTracker {
         r::PROXY_ALLOW_EVENTS_INSERT,
         r::R_2XX_INVITE_SDP,
         r::R_500_REINVITE_RETRY_AFTER,
+        r::PROXY_FORWARD_TIMING,
     ];
 
     /// An empty tracker.
@@ -520,6 +528,13 @@ impl TxnTracker {
             return obs;
         }
         obs.matched = true;
+        // For a response: what the hop checks compare, and whether it is a
+        // proxy's copy of one it received.
+        let shape = match msg {
+            Message::Response(resp) => Shape::of(resp),
+            Message::Request(_) => None,
+        };
+        let forwarded = shape.as_ref().is_some_and(|s| self.is_copy(s, &seen));
         let config = self.config;
         let txn = self.txns.entry(key, self.now, config.max_transactions);
         txn.invite = method == Method::Invite;
@@ -552,7 +567,8 @@ impl TxnTracker {
                 obs.request_seen = txn.request_at.is_some();
                 let invite = txn.invite;
                 let mut out = Emitter::new(policy, sink);
-                let retransmission = check_response(&config, txn, resp, &seen, &mut obs, &mut out);
+                let retransmission =
+                    check_response(&config, txn, resp, &seen, forwarded, &mut obs, &mut out);
                 // A final response ends its INVITE's wait in the dialog.
                 if invite && resp.status().as_u16() >= 200 {
                     if let Some((dkey, cseq)) = dialog_key(msg, &seen) {
@@ -565,10 +581,39 @@ impl TxnTracker {
                         }
                     }
                 }
-                self.hop(resp, &seen, retransmission, &mut out);
+                if let Some(shape) = shape {
+                    self.hop(resp, shape, &seen, retransmission, &mut out);
+                }
             }
         }
         obs
+    }
+
+    /// The responses a proxy received that `shape`, sent as `seen`, may be
+    /// a copy of: one Via more, received before on the address it is sent
+    /// from (or on one of the named proxy's).
+    fn received<'s>(
+        &'s self,
+        shape: &Shape,
+        seen: &'s Sighting,
+    ) -> impl Iterator<Item = &'s Inbound> + 's {
+        let proxy = move |received_on: IpAddr| {
+            received_on == seen.src.ip()
+                || (self.proxies.contains(&received_on) && self.proxies.contains(&seen.src.ip()))
+        };
+        self.hops
+            .open
+            .get(&shape.full)
+            .into_iter()
+            .flat_map(|hop| hop.inbound.iter())
+            .filter(move |i| proxy(i.received_on) && i.at <= seen.at)
+    }
+
+    /// Whether `shape` is a proxy's copy of a response it received: same
+    /// code and To tag, one Via less.
+    fn is_copy(&self, shape: &Shape, seen: &Sighting) -> bool {
+        self.received(shape, seen)
+            .any(|i| i.code == shape.code && i.to_tag == shape.to_tag)
     }
 
     /// The proxy-hop checks: `resp` as forwarded (matched against the
@@ -577,26 +622,13 @@ impl TxnTracker {
     fn hop<S: FindingSink + ?Sized>(
         &mut self,
         resp: &Response<'_>,
+        shape: Shape,
         seen: &Sighting,
         retransmission: bool,
         out: &mut Emitter<'_, S>,
     ) {
-        let Some(shape) = Shape::of(resp) else {
-            return;
-        };
         if !retransmission {
-            if let Some(hop) = self.hops.open.get(&shape.full) {
-                let proxy = |received_on: IpAddr| {
-                    received_on == seen.src.ip()
-                        || (self.proxies.contains(&received_on)
-                            && self.proxies.contains(&seen.src.ip()))
-                };
-                let inbound = hop
-                    .inbound
-                    .iter()
-                    .filter(|i| proxy(i.received_on) && i.at <= seen.at);
-                check_forwarded(&shape, inbound, resp, out);
-            }
+            check_forwarded(&shape, self.received(&shape, seen), resp, out);
         }
         if let Some(minus_top) = shape.minus_top {
             let now = self.now;
@@ -718,11 +750,16 @@ fn small_hash(domain: u8, t: impl Hash) -> u64 {
 
 /// The response-side checks, in the order of the module docs. Returns
 /// whether the response is a retransmission of one the transaction sent.
+/// `forwarded`: the response is a proxy's copy of one it received, so
+/// what follows a final is the proxy's forwarding decision
+/// (`proxy-forward-timing`, RFC 3261 §16.7 step 5: after a final response
+/// only 2xx to INVITE are forwarded) rather than the server transaction's.
 fn check_response<S: FindingSink + ?Sized>(
     config: &TxnConfig,
     txn: &mut Txn,
     resp: &Response<'_>,
     seen: &Sighting,
+    forwarded: bool,
     obs: &mut Observation,
     out: &mut Emitter<'_, S>,
 ) -> bool {
@@ -773,7 +810,15 @@ fn check_response<S: FindingSink + ?Sized>(
                         && (200..300).contains(&code)
                         && txn.finals.iter().all(|f| (200..300).contains(&f.code))
                         && !txn.finals.iter().any(|f| f.to_tag == to_tag);
-                    if !forked_2xx {
+                    if forwarded {
+                        if !(txn.invite && (200..300).contains(&code)) {
+                            out.emit(
+                                r::PROXY_FORWARD_TIMING,
+                                code_span,
+                                Detail::new("the proxy forwarded a final response after its transaction's final one (only 2xx to INVITE may follow)"),
+                            );
+                        }
+                    } else if !forked_2xx {
                         out.emit(
                             r::FINAL_RESPONSE_MULTIPLE,
                             code_span,
@@ -793,11 +838,19 @@ fn check_response<S: FindingSink + ?Sized>(
         }
     } else {
         if had_final && !retransmission {
-            out.emit(
-                r::PROVISIONAL_AFTER_FINAL,
-                code_span,
-                Detail::new("a new provisional response after the transaction's final one"),
-            );
+            if forwarded {
+                out.emit(
+                    r::PROXY_FORWARD_TIMING,
+                    code_span,
+                    Detail::new("the proxy forwarded a provisional response after its transaction's final one"),
+                );
+            } else {
+                out.emit(
+                    r::PROVISIONAL_AFTER_FINAL,
+                    code_span,
+                    Detail::new("a new provisional response after the transaction's final one"),
+                );
+            }
         }
         if !retransmission {
             txn.provisionals.push(content);
@@ -2158,5 +2211,117 @@ mod tests {
             .at(110, false, &answer("500 Oops", 3, "z9hG4bK-r3", ""))
             .0
             .is_empty());
+    }
+    #[test]
+    fn what_a_proxy_forwards_after_its_final_response() {
+        let uas_b = "192.0.2.6:5060";
+        let ca = "Contact: <sip:b@192.0.2.5>\r\n";
+        let cb = "Contact: <sip:b@192.0.2.6>\r\nContent-Type: application/sdp\r\n";
+        let down_b = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p2");
+        let down_c = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p3");
+        let cc = "Contact: <sip:b@192.0.2.7>\r\n";
+        // A 486 from one branch forwarded, then a 2xx from another: the
+        // 2xx goes upstream too (§16.7 step 5), not a second final.
+        let mut t = TxnTracker::new(TxnConfig::default());
+        let got = feed(
+            &mut t,
+            &[
+                (
+                    0,
+                    UAS_A,
+                    PROXY,
+                    hop_resp("SIP/2.0 486 Busy Here", DOWN, ";tag=a", ca, ""),
+                ),
+                (
+                    1,
+                    PROXY,
+                    UAC,
+                    hop_resp("SIP/2.0 486 Busy Here", UP, ";tag=a", ca, ""),
+                ),
+                (
+                    2,
+                    uas_b,
+                    PROXY,
+                    hop_resp("SIP/2.0 200 OK", &down_b, ";tag=b", cb, "v=0\r\n"),
+                ),
+                (
+                    3,
+                    PROXY,
+                    UAC,
+                    hop_resp("SIP/2.0 200 OK", UP, ";tag=b", cb, "v=0\r\n"),
+                ),
+                // A provisional of a third branch after it is not
+                // forwarded.
+                (
+                    4,
+                    "192.0.2.7:5060",
+                    PROXY,
+                    hop_resp("SIP/2.0 180 Ringing", &down_c, ";tag=c", cc, ""),
+                ),
+                (
+                    5,
+                    PROXY,
+                    UAC,
+                    hop_resp("SIP/2.0 180 Ringing", UP, ";tag=c", cc, ""),
+                ),
+            ],
+        );
+        assert_eq!(
+            got,
+            [
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec![],
+                vec!["proxy-forward-timing"]
+            ]
+        );
+        // A UAS sending a 2xx after its 486 is a second final, though.
+        let mut run = Run::new();
+        run.at(0, true, &invite());
+        run.at(1, false, &resp("486 Busy Here", "INVITE", ";tag=a", ""));
+        assert_eq!(
+            run.at(2, false, &resp("200 OK", "INVITE", ";tag=a", "")).0,
+            ["final-response-multiple"]
+        );
+        // To a non-INVITE, nothing follows the final.
+        let message = |m: Vec<u8>| {
+            String::from_utf8(m)
+                .unwrap()
+                .replace("CSeq: 1 INVITE", "CSeq: 1 MESSAGE")
+                .into_bytes()
+        };
+        let mut t = TxnTracker::new(TxnConfig::default());
+        let got = feed(
+            &mut t,
+            &[
+                (
+                    0,
+                    UAS_A,
+                    PROXY,
+                    message(hop_resp("SIP/2.0 404 Not Found", DOWN, ";tag=a", "", "")),
+                ),
+                (
+                    1,
+                    PROXY,
+                    UAC,
+                    message(hop_resp("SIP/2.0 404 Not Found", UP, ";tag=a", "", "")),
+                ),
+                (
+                    2,
+                    uas_b,
+                    PROXY,
+                    message(hop_resp("SIP/2.0 200 OK", &down_b, ";tag=b", "", "")),
+                ),
+                (
+                    3,
+                    PROXY,
+                    UAC,
+                    message(hop_resp("SIP/2.0 200 OK", UP, ";tag=b", "", "")),
+                ),
+            ],
+        );
+        assert_eq!(got[3], ["proxy-forward-timing"]);
     }
 }
