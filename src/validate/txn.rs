@@ -733,11 +733,16 @@ fn content_hash(resp: &Response<'_>) -> u64 {
     h.finish()
 }
 
-/// Hashes `bytes` as if ASCII-lowercased, without a copy.
+/// Hashes `bytes` as if ASCII-lowercased, through a small stack buffer
+/// (no allocation; one hasher write per 64 octets, not per octet).
 fn hash_lowercase(bytes: &[u8], h: &mut impl Hasher) {
     h.write_usize(bytes.len());
-    for b in bytes {
-        h.write_u8(b.to_ascii_lowercase());
+    let mut buf = [0u8; 64];
+    for chunk in bytes.chunks(buf.len()) {
+        let lower = &mut buf[..chunk.len()];
+        lower.copy_from_slice(chunk);
+        lower.make_ascii_lowercase();
+        h.write(lower);
     }
 }
 
