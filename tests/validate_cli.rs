@@ -1889,6 +1889,7 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "2xx-invite-sdp",
         "500-reinvite-retry-after",
         "proxy-forward-timing",
+        "proxy-best-response",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(

@@ -263,7 +263,7 @@ mod tests {
             RuleStatus::NeedsState(what) => !what.is_empty(),
             _ => false,
         };
-        assert!(needs(r::PROXY_BEST_RESPONSE));
+        assert!(needs(r::PROXY_6XX_HANDLING));
         assert!(!needs(r::TO_TAG_INCONSISTENT)); // the TxnTracker's now
         assert!(needs(r::R_401_FROM_PROXY));
         // Every rule that needs only txn/origin knowledge is NeedsState,
@@ -319,6 +319,7 @@ mod tests {
             r::R_2XX_INVITE_SDP,
             r::R_500_REINVITE_RETRY_AFTER,
             r::PROXY_FORWARD_TIMING,
+            r::PROXY_BEST_RESPONSE,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -327,7 +328,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            18
+            19
         );
     }
 

@@ -2096,9 +2096,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 6"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy chose the wrong final response.",
-        status: RuleStatus::NeedsState("every response of the proxy's response context"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); over the branches a capture shows (the 408 when no final came needs them all)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/txn.rs",
     },
     RuleInfo {
         id: "proxy-3xx-recursion",

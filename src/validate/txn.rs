@@ -47,6 +47,12 @@
 //!   final is what §16.7 step 5 asks, not a second final). The before-a-final
 //!   half (a final held while other branches are pending) needs the
 //!   branches, which a capture rarely shows all of;
+//! * `proxy-best-response`, over the branches the capture shows: a final
+//!   sent while a 6xx was received must be the 6xx (error); it should be of
+//!   the lowest class received, 3xx aside (the proxy may recurse on them),
+//!   and among 4xx prefer 401, 407, 415, 420 or 484 (warnings). Unseen
+//!   branches can only hide a finding. "No final received, so 408" needs
+//!   every branch;
 //! * `proxy-424-unchanged` (a 424's Geolocation, Geolocation-Error or body
 //!   changed), `proxy-path-service-route-unaltered` (a 2xx to REGISTER's
 //!   Path or Service-Route changed) and `proxy-allow-events-insert` (an
@@ -92,7 +98,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use super::catalogue::Rule;
-use super::finding::{Detail, DetailArg};
+use super::finding::{Detail, DetailArg, Severity};
 use super::policy::Policy;
 use super::table::r;
 use super::{Emitter, FindingSink};
@@ -448,7 +454,7 @@ pub struct TxnTracker {
 impl TxnTracker {
     /// Every rule the tracker reports: they run in capture mode whatever
     /// the validating role (a capture shows the proxy's hops as they were).
-    pub const RULES: [Rule; 17] = [
+    pub const RULES: [Rule; 18] = [
         r::FINAL_RESPONSE_MULTIPLE,
         r::PROVISIONAL_AFTER_FINAL,
         r::TO_TAG_INCONSISTENT,
@@ -466,6 +472,7 @@ impl TxnTracker {
         r::R_2XX_INVITE_SDP,
         r::R_500_REINVITE_RETRY_AFTER,
         r::PROXY_FORWARD_TIMING,
+        r::PROXY_BEST_RESPONSE,
     ];
 
     /// An empty tracker.
@@ -1204,11 +1211,11 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
     resp: &Response<'_>,
     out: &mut Emitter<'_, S>,
 ) {
-    let mut cands = [None; 4];
-    for (slot, i) in cands.iter_mut().zip(inbound) {
+    let mut slots = [None; 4];
+    for (slot, i) in slots.iter_mut().zip(inbound) {
         *slot = Some(i);
     }
-    let cands = || cands.iter().flatten().copied();
+    let cands = || slots.iter().flatten().copied();
     if cands().next().is_none() {
         return;
     }
@@ -1319,6 +1326,67 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
                 "the proxy forwarded a 503 it received (send 500 unless every branch would fail)",
             ),
         );
+    }
+    if shape.code >= 300 {
+        check_best_response(shape.code, cands(), code_span, out);
+    }
+}
+
+/// The 4xx a proxy should prefer among 4xx (RFC 3261 §16.7 step 6).
+const PREFERRED_4XX: [u16; 5] = [401, 407, 415, 420, 484];
+
+/// §16.7 step 6, over the branches the capture shows: the final a proxy
+/// sends (`sent`, 300–699) must be a 6xx when it received one, should be
+/// of the lowest class received (3xx aside: the proxy may have recursed on
+/// them), and among 4xx should be 401, 407, 415, 420 or 484 when one came.
+/// Branches the capture lacks can only hide a finding: none of them makes
+/// another choice right.
+fn check_best_response<'i, S: FindingSink + ?Sized>(
+    sent: u16,
+    received: impl Iterator<Item = &'i Inbound> + Clone,
+    code_span: Option<Span>,
+    out: &mut Emitter<'_, S>,
+) {
+    let finals = || received.clone().filter(|i| i.code >= 300).map(|i| i.code);
+    if sent >= 600 {
+        return;
+    }
+    if let Some(six) = finals().find(|c| *c >= 600) {
+        out.emit_at(
+            r::PROXY_BEST_RESPONSE,
+            Severity::Error,
+            code_span,
+            Detail::with(
+                "the proxy received a 6xx but sent another final response; the 6xx was",
+                DetailArg::Number(six.into()),
+            ),
+        );
+        return;
+    }
+    let lowest = finals().filter(|c| c / 100 != 3).map(|c| c / 100).min();
+    if let Some(class) = lowest {
+        if sent / 100 != 3 && sent / 100 > class {
+            out.emit_at(
+                r::PROXY_BEST_RESPONSE,
+                Severity::Warning,
+                code_span,
+                Detail::with("the proxy sent a final response of a higher class than one it received, of class", DetailArg::Number(class.into())),
+            );
+            return;
+        }
+    }
+    if sent / 100 == 4 && !PREFERRED_4XX.contains(&sent) {
+        if let Some(better) = finals().find(|c| PREFERRED_4XX.contains(c)) {
+            out.emit_at(
+                r::PROXY_BEST_RESPONSE,
+                Severity::Warning,
+                code_span,
+                Detail::with(
+                    "the proxy did not prefer the 4xx that asks the UAC for something, received as",
+                    DetailArg::Number(better.into()),
+                ),
+            );
+        }
     }
 }
 
@@ -2328,5 +2396,57 @@ mod tests {
             ],
         );
         assert_eq!(got[3], ["proxy-forward-timing"]);
+    }
+    #[test]
+    fn the_proxys_best_response_over_the_branches_seen() {
+        let down_b = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p2");
+        // (received on branch A, on branch B, sent upstream): the findings
+        // (with their severity) on what was sent.
+        let case = |a: &str, b: &str, sent: &str| -> Vec<(&'static str, Severity)> {
+            let mut t = TxnTracker::new(TxnConfig::default());
+            let steps = [
+                (
+                    0,
+                    UAS_A,
+                    PROXY,
+                    hop_resp(&format!("SIP/2.0 {a}"), DOWN, ";tag=a", "", ""),
+                ),
+                (
+                    1,
+                    "192.0.2.6:5060",
+                    PROXY,
+                    hop_resp(&format!("SIP/2.0 {b}"), &down_b, ";tag=b", "", ""),
+                ),
+            ];
+            feed(&mut t, &steps);
+            let m = hop_resp(&format!("SIP/2.0 {sent}"), UP, ";tag=a", "", "");
+            let m = parse_message(&m).unwrap();
+            let seen = Sighting {
+                at: Duration::from_millis(2),
+                src: PROXY.parse().unwrap(),
+                dst: UAC.parse().unwrap(),
+                transport: Transport::Udp,
+            };
+            let mut out: Vec<Finding> = Vec::new();
+            t.observe(&m, seen, &Policy::new(), &mut out);
+            out.iter().map(|f| (f.rule(), f.severity())).collect()
+        };
+        let best = "proxy-best-response";
+        assert_eq!(
+            case("486 Busy Here", "603 Decline", "486 Busy Here"),
+            [(best, Severity::Error)]
+        );
+        assert!(case("486 Busy Here", "603 Decline", "603 Decline").is_empty());
+        assert_eq!(
+            case("486 Busy Here", "503 Unavailable", "500 Oops"),
+            [(best, Severity::Warning)]
+        );
+        assert_eq!(
+            case("486 Busy Here", "401 Unauthorized", "486 Busy Here"),
+            [(best, Severity::Warning)]
+        );
+        assert!(case("486 Busy Here", "480 Unavailable", "480 Unavailable").is_empty());
+        // A 3xx may have been recursed on.
+        assert!(case("302 Moved", "486 Busy Here", "486 Busy Here").is_empty());
     }
 }
