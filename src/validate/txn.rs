@@ -76,14 +76,17 @@
 //! reason phrase, every other header field (name, value, order) and the
 //! body — must be equal.
 //!
-//! **Bounded.** Keys and contents are kept as 128- and 64-bit hashes, and
-//! each transaction is a fixed-size record (no allocation per message once
-//! the tables have grown). A transaction is forgotten on capture time
-//! [`TxnConfig::expiry`] after its last message (64·T1, like Timers B, F
-//! and H), or [`TxnConfig::invite_pending`] for an INVITE still waiting for
-//! its final response; past [`TxnConfig::max_transactions`] the one due to
-//! expire first is evicted, and counted ([`TxnStats::evicted`]) so a report
-//! can say that state was lost.
+//! **Bounded.** Keys and contents are kept as 128-, 64- and 32-bit hashes,
+//! and each transaction, proxy hop (the responses received with one Via
+//! more than a given stack) and dialog is a fixed-size record (about 420,
+//! 730 and 60 octets; no allocation per message once the tables have
+//! grown). An entry is forgotten on capture time [`TxnConfig::expiry`]
+//! after its last message (64·T1, like Timers B, F and H), or
+//! [`TxnConfig::invite_pending`] for an INVITE still waiting for its final
+//! response; past [`TxnConfig::max_transactions`] entries in a table the
+//! one due to expire first is evicted, and counted ([`TxnStats::evicted`])
+//! so a report can say that state was lost. `tests/txn_alloc.rs` holds the
+//! heap to a flat peak on an endless stream of new transactions.
 //!
 //! Rules that need the request (its capture time, or proof that a response
 //! was the transaction's first) stay silent when the request was not seen;
@@ -121,8 +124,9 @@ pub struct TxnConfig {
     /// minutes after which a proxy's Timer C cancels it, RFC 3261 §16.8),
     /// so that a missing provisional refresh can be measured.
     pub invite_pending: Duration,
-    /// At most this many transactions are kept; past it the one due to
-    /// expire first is evicted (and counted).
+    /// At most this many transactions (and as many proxy hops and dialogs)
+    /// are kept; past it the one due to expire first is evicted (and
+    /// counted).
     pub max_transactions: usize,
     /// RFC 3261 T1, the round-trip estimate (default 500 ms).
     pub t1: Duration,
@@ -1308,7 +1312,7 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
                 .or(code_span);
             out.emit(
                 r::PROXY_TO_TAG_IMMUTABLE,
-                Some(span.unwrap_or(resp.code_span())),
+                span,
                 Detail::new(if i.to_tag == 0 {
                     "the proxy added a To tag the response it received lacked"
                 } else {
