@@ -1890,6 +1890,7 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "500-reinvite-retry-after",
         "proxy-forward-timing",
         "proxy-best-response",
+        "proxy-auth-aggregation",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(

@@ -320,6 +320,7 @@ mod tests {
             r::R_500_REINVITE_RETRY_AFTER,
             r::PROXY_FORWARD_TIMING,
             r::PROXY_BEST_RESPONSE,
+            r::PROXY_AUTH_AGGREGATION,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -328,7 +329,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            19
+            20
         );
     }
 

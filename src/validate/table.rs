@@ -2076,9 +2076,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 7; RFC 8760 §2.5"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy lost or reordered collected challenges.",
-        status: RuleStatus::NeedsState("the other 401/407 responses of the response context"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); challenges lost, over the branches a capture shows (reordering is not checked)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/txn.rs",
     },
     RuleInfo {
         id: "proxy-record-route-tls-rewrite",

@@ -53,6 +53,9 @@
 //!   and among 4xx prefer 401, 407, 415, 420 or 484 (warnings). Unseen
 //!   branches can only hide a finding. "No final received, so 408" needs
 //!   every branch;
+//! * `proxy-auth-aggregation`: a 401 or 407 sent that lacks a challenge
+//!   (WWW- or Proxy-Authenticate value) of a 401 or 407 received (the
+//!   reordering half is not checked);
 //! * `proxy-424-unchanged` (a 424's Geolocation, Geolocation-Error or body
 //!   changed), `proxy-path-service-route-unaltered` (a 2xx to REGISTER's
 //!   Path or Service-Route changed) and `proxy-allow-events-insert` (an
@@ -458,7 +461,7 @@ pub struct TxnTracker {
 impl TxnTracker {
     /// Every rule the tracker reports: they run in capture mode whatever
     /// the validating role (a capture shows the proxy's hops as they were).
-    pub const RULES: [Rule; 18] = [
+    pub const RULES: [Rule; 19] = [
         r::FINAL_RESPONSE_MULTIPLE,
         r::PROVISIONAL_AFTER_FINAL,
         r::TO_TAG_INCONSISTENT,
@@ -477,6 +480,7 @@ impl TxnTracker {
         r::R_500_REINVITE_RETRY_AFTER,
         r::PROXY_FORWARD_TIMING,
         r::PROXY_BEST_RESPONSE,
+        r::PROXY_AUTH_AGGREGATION,
     ];
 
     /// An empty tracker.
@@ -1021,6 +1025,9 @@ struct Inbound {
     /// Hash of its Path and Service-Route values, in order.
     routes: u64,
     allow_events: bool,
+    /// Which of `values` are challenges (WWW- or Proxy-Authenticate), by
+    /// bit.
+    challenges: u32,
 }
 
 impl Default for Inbound {
@@ -1038,6 +1045,7 @@ impl Default for Inbound {
             geo: 0,
             routes: 0,
             allow_events: false,
+            challenges: 0,
         }
     }
 }
@@ -1074,6 +1082,8 @@ struct Shape {
     geo: u64,
     routes: u64,
     allow_events: bool,
+    /// Which of the first [`KEPT_VALUES`] values are challenges, by bit.
+    challenges: u32,
     /// A response to REGISTER.
     register: bool,
 }
@@ -1123,6 +1133,7 @@ impl Shape {
             geo: 0,
             routes: 0,
             allow_events: h.contains(KnownHeader::AllowEvents),
+            challenges: 0,
             register: h
                 .typed::<CSeq<'_>>()
                 .and_then(Result::ok)
@@ -1163,6 +1174,13 @@ impl Shape {
                 )
             );
             shape.own_values |= !copied;
+            if matches!(
+                known,
+                Some(KnownHeader::WwwAuthenticate | KnownHeader::ProxyAuthenticate)
+            ) && shape.n_values <= KEPT_VALUES
+            {
+                shape.challenges |= 1 << (shape.n_values - 1);
+            }
             match known {
                 Some(KnownHeader::Geolocation | KnownHeader::GeolocationError) => {
                     shape.values[shape.n_values - 1].hash(&mut geo)
@@ -1195,6 +1213,7 @@ impl Shape {
             geo: self.geo,
             routes: self.routes,
             allow_events: self.allow_events,
+            challenges: self.challenges,
         }
     }
 
@@ -1333,6 +1352,22 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
     }
     if shape.code >= 300 {
         check_best_response(shape.code, cands(), code_span, out);
+    }
+    // §16.7 step 7: a 401 or 407 sent carries every challenge of the 401s
+    // and 407s received.
+    if matches!(shape.code, 401 | 407) && !shape.overflow {
+        let lost = cands().filter(|i| matches!(i.code, 401 | 407)).any(|i| {
+            (0..i.n_values as usize)
+                .filter(|k| i.challenges & (1 << k) != 0)
+                .any(|k| !shape.values[..shape.n_values].contains(&i.values[k]))
+        });
+        if lost {
+            out.emit(
+                r::PROXY_AUTH_AGGREGATION,
+                code_span,
+                Detail::new("the 401/407 sent lacks a WWW-Authenticate or Proxy-Authenticate value of one the proxy received"),
+            );
+        }
     }
 }
 
@@ -2452,5 +2487,40 @@ mod tests {
         assert!(case("486 Busy Here", "480 Unavailable", "480 Unavailable").is_empty());
         // A 3xx may have been recursed on.
         assert!(case("302 Moved", "486 Busy Here", "486 Busy Here").is_empty());
+    }
+    #[test]
+    fn a_proxys_401_carries_every_challenge_received() {
+        let down_b = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p2");
+        let wa = "WWW-Authenticate: Digest realm=\"a.example\", nonce=\"1\", qop=\"auth\"\r\n";
+        let wb = "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"2\", qop=\"auth\"\r\n";
+        let sent = |extra: &str| {
+            let mut t = TxnTracker::new(TxnConfig::default());
+            let got = feed(
+                &mut t,
+                &[
+                    (
+                        0,
+                        UAS_A,
+                        PROXY,
+                        hop_resp("SIP/2.0 401 Unauthorized", DOWN, ";tag=a", wa, ""),
+                    ),
+                    (
+                        1,
+                        "192.0.2.6:5060",
+                        PROXY,
+                        hop_resp("SIP/2.0 401 Unauthorized", &down_b, ";tag=b", wb, ""),
+                    ),
+                    (
+                        2,
+                        PROXY,
+                        UAC,
+                        hop_resp("SIP/2.0 401 Unauthorized", UP, ";tag=a", extra, ""),
+                    ),
+                ],
+            );
+            got[2].clone()
+        };
+        assert!(sent(&format!("{wa}{wb}")).is_empty());
+        assert_eq!(sent(wa), ["proxy-auth-aggregation"]);
     }
 }
