@@ -191,6 +191,48 @@ pub struct SummaryRecord {
     pub findings: SeverityCounts,
     /// Per rule, worst severity first, then most frequent.
     pub rules: Vec<RuleSummary>,
+    /// Rules that applied but were not checked, once per rule with how
+    /// often (the transaction rules that need a request the capture lacks).
+    /// Left out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub skipped: Vec<SkippedRule>,
+    /// Responses of captures whose request the capture did not hold: the
+    /// rules about the request (context `req`) were skipped for them.
+    /// Left out when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub request_not_seen: usize,
+    /// How much transaction state the captures took (left out when no
+    /// capture was read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transactions: Option<TransactionState>,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// A rule skipped for lack of context, with why and how often.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SkippedRule {
+    /// The rule's catalogue id.
+    pub rule: String,
+    /// Why, e.g. `request not seen`.
+    pub reason: String,
+    /// For how many responses.
+    pub count: usize,
+}
+
+/// The transaction tracker's state over the captures of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionState {
+    /// The most transactions kept at once (in one capture).
+    pub peak: usize,
+    /// The cap on transactions kept.
+    pub capacity: usize,
+    /// Transactions forgotten on expiry.
+    pub expired: u64,
+    /// Transactions evicted by the cap before they expired: state lost.
+    pub evicted: u64,
 }
 
 /// Findings by severity.

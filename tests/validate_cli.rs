@@ -117,8 +117,15 @@ fn check_summary(o: &Map<String, Value>) {
         o["kind"], "summary",
         "the last record is the summary: {o:?}"
     );
+    // Captures add the transaction state, and what was skipped for lack of
+    // the request, when there is any.
+    let optional = ["skipped", "request_not_seen", "transactions"];
+    let required: BTreeSet<&str> = keys(o)
+        .into_iter()
+        .filter(|k| !optional.contains(k))
+        .collect();
     assert_eq!(
-        keys(o),
+        required,
         set(&[
             "kind",
             "responses",
@@ -136,6 +143,21 @@ fn check_summary(o: &Map<String, Value>) {
         set(&["error", "warning", "info"])
     );
     let ids = rule_ids();
+    if let Some(t) = o.get("transactions") {
+        assert_eq!(
+            keys(t.as_object().unwrap()),
+            set(&["peak", "capacity", "expired", "evicted"]),
+            "{t:?}"
+        );
+        assert!(t["peak"].as_u64().unwrap() <= t["capacity"].as_u64().unwrap());
+    }
+    for s in o.get("skipped").map_or(&[][..], |s| s.as_array().unwrap()) {
+        let s = s.as_object().unwrap();
+        assert_eq!(keys(s), set(&["rule", "reason", "count"]), "{s:?}");
+        assert!(ids.contains(s["rule"].as_str().unwrap()), "{s:?}");
+        assert_eq!(s["reason"], "request not seen");
+        assert!(s["count"].as_u64().unwrap() >= 1);
+    }
     let mut total = 0;
     for r in o["rules"].as_array().unwrap() {
         let r = r.as_object().unwrap();
@@ -786,7 +808,11 @@ fn tcp_stream_with_pipelined_responses() {
 #[test]
 fn list_rules_lists_the_whole_catalogue() {
     let catalogue = rules();
-    assert_eq!(catalogue.len(), 220, "the spec's rule count");
+    assert_eq!(
+        catalogue.len(),
+        223,
+        "the spec's 220 rules and 3 local rows"
+    );
 
     let t = run(&["--list-rules"]);
     assert_eq!(t.code, 0, "{t:?}");
@@ -1584,4 +1610,381 @@ fn color_is_asked_for_or_follows_the_terminal() {
     let j = run(&["--color", "always", "--format", "json", f.s()]);
     assert!(!j.stdout.contains('\x1b'));
     assert_eq!(run(&["--color", "sometimes", f.s()]).code, 2);
+}
+
+// ---------------------------------------------------------------------------
+// Transaction rules (capture mode)
+
+/// A pcapng of `(milliseconds, from the UAC?, message)` on UDP between
+/// capture_builders' UAC and UAS.
+fn txn_capture(steps: &[(u64, bool, String)]) -> Vec<u8> {
+    use capture_builders::{udp, Pcapng, UAC, UAS};
+    let mut cap = Pcapng::new(&[1]);
+    for (ms, from_uac, text) in steps {
+        let (src, dst) = if *from_uac { (UAC, UAS) } else { (UAS, UAC) };
+        cap.add(
+            0,
+            1_700_000_000_000_000 + ms * 1000,
+            &udp(src, dst, text.as_bytes()),
+        );
+    }
+    cap.buf
+}
+
+/// A message of one INVITE (or `method`) transaction from the UAC at
+/// 10.0.0.2:40000: `start` is the start line, `to_tag` the To tag (or "").
+fn txn_msg(start: &str, method: &str, to_tag: &str, extra: &str) -> String {
+    let tag = if to_tag.is_empty() {
+        String::new()
+    } else {
+        format!(";tag={to_tag}")
+    };
+    format!(
+        "{start}\r\nVia: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-t1\r\n\
+         From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>{tag}\r\n\
+         Call-ID: txn@example.com\r\nCSeq: 1 {method}\r\nMax-Forwards: 70\r\n{extra}\
+         Content-Length: 0\r\n\r\n"
+    )
+}
+
+#[test]
+fn two_final_responses_to_one_invite_are_reported_in_capture_mode() {
+    // The Kamailio case of the issue: two 477s with different To tags to
+    // one INVITE (same Call-ID, CSeq and branch).
+    let invite = txn_msg("INVITE sip:b@example.com SIP/2.0", "INVITE", "", "");
+    let trying = txn_msg("SIP/2.0 100 Trying", "INVITE", "", "");
+    let first = txn_msg("SIP/2.0 477 Unfortunately", "INVITE", "a", "");
+    let second = txn_msg("SIP/2.0 477 Unfortunately", "INVITE", "b", "");
+    let bad = Temp::file(
+        "two-finals.pcapng",
+        &txn_capture(&[
+            (0, true, invite.clone()),
+            (5, false, trying.clone()),
+            (10, false, first.clone()),
+            (20, false, second),
+        ]),
+    );
+    let j = run(&["--format", "json", bad.s()]);
+    let per_message: Vec<(Option<u64>, Vec<String>)> = j
+        .json()
+        .iter()
+        .filter(|o| o["kind"] == "response")
+        .map(|o| {
+            let rules = o["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["rule"].as_str().unwrap().to_string())
+                .filter(|r| r == "final-response-multiple")
+                .collect();
+            (o["frame"].as_u64(), rules)
+        })
+        .collect();
+    assert_eq!(
+        per_message,
+        [
+            (Some(2), vec![]),
+            (Some(3), vec![]),
+            (Some(4), vec!["final-response-multiple".to_string()])
+        ]
+    );
+    let f = j
+        .json()
+        .into_iter()
+        .flat_map(|o| o["findings"].as_array().cloned().unwrap_or_default())
+        .find(|f| f["rule"] == "final-response-multiple")
+        .unwrap();
+    // The same fields as any finding, with the status code as its span.
+    assert_eq!(f["severity"], "error");
+    assert!(f["cite"].as_str().unwrap().contains("RFC 3261 §17.2.1"));
+    assert_eq!(f["span"], serde_json::json!([8, 11]), "{f:?}");
+    let summary = j.summary();
+    assert!(summary["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["rule"] == "final-response-multiple" && r["count"] == 1));
+    assert_eq!(summary["transactions"]["peak"], 1);
+    assert_eq!(j.code, 1);
+    // Text: a line like any other, and the summary row.
+    let t = run(&["--color", "never", bad.s()]);
+    assert!(
+        t.lines().iter().any(|l| l.contains("[packet 4 ")
+            && l.contains(" final-response-multiple error RFC 3261 §17.2.1")),
+        "{t:?}"
+    );
+    assert!(
+        t.stderr.contains("transaction state: at most 1 of 100000"),
+        "{t:?}"
+    );
+    // The policy applies to them as to the others.
+    let skipped = run(&[
+        "--format",
+        "json",
+        "--skip-rule",
+        "final-response-multiple",
+        bad.s(),
+    ]);
+    assert!(!skipped.stdout.contains("final-response-multiple"));
+    let only = run(&[
+        "--format",
+        "json",
+        "--rule",
+        "final-response-multiple",
+        bad.s(),
+    ]);
+    assert_eq!(only.summary()["findings"]["error"], 1);
+
+    // A retransmission of the same final is fine.
+    let good = Temp::file(
+        "one-final.pcapng",
+        &txn_capture(&[
+            (0, true, invite),
+            (5, false, trying),
+            (10, false, first.clone()),
+            (510, false, first),
+        ]),
+    );
+    let g = run(&[
+        "--format",
+        "json",
+        "--rule",
+        "final-response-multiple",
+        good.s(),
+    ]);
+    assert_eq!(g.summary()["findings"]["error"], 0, "{g:?}");
+}
+
+#[test]
+fn rules_that_need_the_request_say_so_once_in_the_summary() {
+    let options = txn_msg("OPTIONS sip:b@example.com SIP/2.0", "OPTIONS", "", "");
+    let trying = txn_msg("SIP/2.0 100 Trying", "OPTIONS", "", "");
+    // With the request 100 ms before: too early over UDP (RFC 4320 §4.1).
+    let early = Temp::file(
+        "early-100.pcapng",
+        &txn_capture(&[(0, true, options.clone()), (100, false, trying.clone())]),
+    );
+    let j = run(&["--format", "json", early.s()]);
+    assert!(findings(&j.json())
+        .iter()
+        .any(|(_, r, s)| r == "100-non-invite-udp-early" && s == "error"));
+    // 4 s after it: fine.
+    let late = Temp::file(
+        "late-100.pcapng",
+        &txn_capture(&[(0, true, options), (4000, false, trying.clone())]),
+    );
+    let j = run(&["--format", "json", late.s()]);
+    assert!(!j.stdout.contains("100-non-invite-udp-early"), "{j:?}");
+    // Without the request: no finding, but the summary says it was
+    // skipped, once for both responses.
+    let alone = Temp::file(
+        "no-request.pcapng",
+        &txn_capture(&[(0, false, trying.clone()), (500, false, trying)]),
+    );
+    let j = run(&["--format", "json", alone.s()]);
+    let s = j.summary();
+    assert_eq!(
+        s["skipped"],
+        serde_json::json!([{"rule": "100-non-invite-udp-early", "reason": "request not seen", "count": 2}])
+    );
+    assert_eq!(s["request_not_seen"], 2);
+    let t = run(&["--color", "never", alone.s()]);
+    let rows: Vec<_> = t
+        .summary_lines()
+        .into_iter()
+        .filter(|(_, sev, _, _)| sev == "skipped")
+        .collect();
+    assert_eq!(
+        rows,
+        [(
+            "100-non-invite-udp-early".to_string(),
+            "skipped".to_string(),
+            2,
+            "request not seen".to_string()
+        )]
+    );
+}
+
+#[test]
+fn transaction_state_is_capped_and_the_overflow_reported() {
+    // Three transactions, a cap of one: two are evicted, and said so.
+    let steps: Vec<(u64, bool, String)> = (0..3u64)
+        .map(|i| {
+            let m = txn_msg("OPTIONS sip:b@example.com SIP/2.0", "OPTIONS", "", "")
+                .replace("z9hG4bK-t1", &format!("z9hG4bK-c{i}"));
+            (i, true, m)
+        })
+        .collect();
+    let f = Temp::file("capped.pcapng", &txn_capture(&steps));
+    let j = run(&["--format", "json", "--max-transactions", "1", f.s()]);
+    let t = &j.summary()["transactions"];
+    assert_eq!(
+        (
+            t["peak"].as_u64(),
+            t["capacity"].as_u64(),
+            t["evicted"].as_u64()
+        ),
+        (Some(1), Some(1), Some(2))
+    );
+    let text = run(&["--max-transactions", "1", f.s()]);
+    assert!(text.stderr.contains("2 evicted by the cap"), "{text:?}");
+}
+
+#[test]
+fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
+    let t = run(&["--list-rules", "--format", "json"]);
+    let by_id: std::collections::BTreeMap<String, Value> = t
+        .json_all()
+        .into_iter()
+        .map(|o| (o["id"].as_str().unwrap().to_string(), Value::Object(o)))
+        .collect();
+    for id in [
+        "final-response-multiple",
+        "provisional-after-final",
+        "rseq-sequence",
+        "to-tag-inconsistent",
+        "100-non-invite-udp-early",
+        "invite-provisional-refresh",
+        "proxy-no-body-change",
+        "proxy-to-tag-immutable",
+        "proxy-503-forward",
+        "proxy-424-unchanged",
+        "proxy-allow-events-insert",
+        "proxy-path-service-route-unaltered",
+        "2xx-invite-sdp",
+        "500-reinvite-retry-after",
+        "proxy-forward-timing",
+        "proxy-best-response",
+        "proxy-auth-aggregation",
+    ] {
+        assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
+        assert!(
+            by_id[id]["needs"].as_str().unwrap().contains("TxnTracker"),
+            "{id}"
+        );
+        // And --rule accepts them.
+        let r = run(&["--rule", id, "tests/data/pcap/sngrep__aaa.pcap"]);
+        assert!(r.code < 2, "{id}: {r:?}");
+    }
+}
+
+#[test]
+fn a_proxy_hop_in_a_capture_is_checked() {
+    use capture_builders::{udp, Ep, Pcapng};
+    const UAS: Ep = ([10, 0, 0, 1], 5060);
+    const PROXY: Ep = ([10, 0, 0, 9], 5060);
+    const PROXY_OUT: Ep = ([10, 0, 1, 9], 5060);
+    const UAC: Ep = ([10, 0, 0, 2], 40000);
+    let resp = |vias: &str, tag: &str| {
+        format!(
+            "SIP/2.0 180 Ringing\r\n{vias}From: <sip:a@example.com>;tag=1\r\n\
+             To: <sip:b@example.com>;tag={tag}\r\nCall-ID: hop@example.com\r\nCSeq: 1 INVITE\r\n\
+             Contact: <sip:b@10.0.0.1>\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    let down = "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-p\r\nVia: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+    let up = "Via: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+    let capture = |out_from: Ep, out_tag: &str| {
+        let mut cap = Pcapng::new(&[1]);
+        cap.add(
+            0,
+            1_700_000_000_000_000,
+            &udp(UAS, PROXY, resp(down, "a").as_bytes()),
+        );
+        cap.add(
+            0,
+            1_700_000_000_001_000,
+            &udp(out_from, UAC, resp(up, out_tag).as_bytes()),
+        );
+        cap.buf
+    };
+    let rules_of = |f: &Temp, extra: &[&str]| -> Vec<(Option<u64>, String)> {
+        let mut args = vec!["--format", "json"];
+        args.extend_from_slice(extra);
+        args.push(f.s());
+        run(&args)
+            .json()
+            .iter()
+            .flat_map(|o| {
+                let frame = o["frame"].as_u64();
+                o["findings"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(move |x| (frame, x["rule"].as_str().unwrap().to_string()))
+            })
+            .filter(|(_, r)| r.starts_with("proxy-"))
+            .collect()
+    };
+    // The proxy changed the To tag: reported on the copy it sent.
+    let bad = Temp::file("hop-bad.pcapng", &capture(PROXY, "p"));
+    assert_eq!(
+        rules_of(&bad, &[]),
+        [(Some(2), "proxy-to-tag-immutable".to_string())]
+    );
+    // Forwarded as received: nothing.
+    let good = Temp::file("hop-good.pcapng", &capture(PROXY, "a"));
+    assert_eq!(rules_of(&good, &[]), []);
+    // Sent from another address of the proxy: only --proxy tells.
+    let two = Temp::file("hop-two.pcapng", &capture(PROXY_OUT, "p"));
+    assert_eq!(rules_of(&two, &[]), []);
+    assert_eq!(
+        rules_of(&two, &["--proxy", "10.0.0.9", "--proxy", "10.0.1.9"]),
+        [(Some(2), "proxy-to-tag-immutable".to_string())]
+    );
+    assert_eq!(run(&["--proxy", "not-an-ip", two.s()]).code, 2);
+}
+
+#[test]
+fn hep_feeds_get_the_transaction_rules_too() {
+    use capture_builders::{hep3, UAC, UAS};
+    let mut child = Command::new(exe())
+        .args(["--format", "json", "--hep-listen", "127.0.0.1:0"])
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn validate");
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut err, &mut first).unwrap();
+    let addr: std::net::SocketAddr = first.trim().rsplit(' ').next().unwrap().parse().unwrap();
+    let lines = line_reader(&mut child);
+    let agent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let invite = txn_msg("INVITE sip:b@example.com SIP/2.0", "INVITE", "", "");
+    let a = txn_msg("SIP/2.0 477 Unfortunately", "INVITE", "a", "");
+    let b = txn_msg("SIP/2.0 477 Unfortunately", "INVITE", "b", "");
+    let mut got = Vec::new();
+    for (i, (from_uac, m)) in [(true, invite), (false, a), (false, b)].iter().enumerate() {
+        let (src, dst) = if *from_uac { (UAC, UAS) } else { (UAS, UAC) };
+        let packet = hep3(src, dst, 17, 1_700_000_000, i as u32 * 10_000, m.as_bytes());
+        agent.send_to(&packet, addr).unwrap();
+        let line = lines
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("a result for each packet");
+        got.push(serde_json::from_str::<Map<String, Value>>(&line).unwrap());
+    }
+    let pid = child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-INT", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let rest: Vec<String> = lines.iter().collect();
+    assert_eq!(child.wait().unwrap().code(), Some(1), "{rest:?}");
+    let rules = |o: &Map<String, Value>| -> Vec<String> {
+        o["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .filter(|r| r == "final-response-multiple")
+            .collect()
+    };
+    assert!(rules(&got[1]).is_empty());
+    assert_eq!(rules(&got[2]), ["final-response-multiple"]);
+    let summary: Map<String, Value> = serde_json::from_str(&rest[0]).unwrap();
+    check_summary(&summary);
+    assert_eq!(summary["transactions"]["peak"], 1);
 }

@@ -4,6 +4,10 @@
 Usage: python3 tools/gen_catalogue.py [path/to/response-rules.md]
 (default: tests/data/response-rules.md, a byte-exact copy of the shared spec).
 
+The local rows of tests/data/response-rules.local.md (rules this repository
+added, pending upstream) follow the shared rows, in the same format; a local
+id that the shared table also has is an error (delete the local row).
+
 Inputs besides the spec:
   tools/summaries.tsv  one line per rule: id TAB one-line summary (our words)
   CHECKED below        ids implemented in src/validate/rules/
@@ -25,41 +29,49 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "tests/data/response-rules.md"
+LOCAL = ROOT / "tests/data/response-rules.local.md"
 
 # Rules implemented by src/validate/rules/*.rs.
 CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tools/checked.txt").exists() else set()
 
 # Rules that cannot be decided from one response plus Context: what is missing.
 NEEDS_STATE = {
-    "to-tag-inconsistent": "other responses from the same UAS to the same request",
-    "100-non-invite-udp-early": "capture timing of the request and the 100 (Timer E)",
     "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
-    "invite-provisional-refresh": "timing of the provisional responses of the INVITE transaction",
-    "2xx-invite-sdp": "the request and earlier responses (offer/answer state)",
     "305-uas-only": "knowledge of whether a proxy generated the 305",
     "199-proxy-no-contact-rr": "knowledge of whether a proxy generated the 199",
     "199-requires-uac-support": "the request plus knowledge of who generated the 199",
     "401-from-proxy": "knowledge of whether a proxy generated the 401",
-    "500-reinvite-retry-after": "the request and whether an earlier INVITE was still pending",
     "proxy-late-non-invite": "the proxy's server transaction state",
-    "proxy-forward-timing": "the proxy's response context (final response already sent?)",
-    "proxy-no-body-change": "the response as received from downstream",
-    "proxy-to-tag-immutable": "the response as received from downstream",
-    "proxy-auth-aggregation": "the other 401/407 responses of the response context",
     "proxy-record-route-tls-rewrite": "the transports the request arrived and left on",
-    "proxy-best-response": "every response of the proxy's response context",
     "proxy-3xx-recursion": "the proxy's recursion decisions",
-    "proxy-503-forward": "whether all of the proxy's branches would fail",
     "proxy-6xx-handling": "the branch state of the proxy's response context",
     "proxy-199-forward": "what the proxy did with a received 199",
-    "proxy-424-unchanged": "the 424 as received from downstream",
-    "proxy-allow-events-insert": "the response as received from downstream",
-    "proxy-path-service-route-unaltered": "the response as received from downstream",
     "416-proxy-recurse": "the proxy's recursion decisions",
 }
 
+# The transaction tracker (src/validate/txn.rs): the rules a capture decides
+# by comparing a response with the rest of its transaction.
+TRACKER = "validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"
+
 # Rules checked by another API than validate(): which one.
 CHECKED_BY = {
+    "to-tag-inconsistent": TRACKER,
+    "100-non-invite-udp-early": TRACKER,
+    "invite-provisional-refresh": TRACKER,
+    "final-response-multiple": TRACKER,
+    "provisional-after-final": TRACKER,
+    "rseq-sequence": TRACKER,
+    "proxy-no-body-change": TRACKER,
+    "proxy-to-tag-immutable": TRACKER,
+    "proxy-503-forward": TRACKER,
+    "proxy-424-unchanged": TRACKER,
+    "proxy-allow-events-insert": TRACKER,
+    "proxy-path-service-route-unaltered": TRACKER,
+    "2xx-invite-sdp": TRACKER,
+    "500-reinvite-retry-after": TRACKER,
+    "proxy-best-response": TRACKER + "; over the branches a capture shows (the 408 when no final came needs them all)",
+    "proxy-auth-aggregation": TRACKER + "; challenges lost, over the branches a capture shows (reordering is not checked)",
+    "proxy-forward-timing": TRACKER + "; its after-a-final half only (the branches a final is held for are rarely all in a capture)",
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
     "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
     "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",
@@ -80,14 +92,16 @@ def strength_severity(strength):
     return "Info"
 
 
-def rows(text):
+def rows(text, local=False):
+    """The rule rows: sections 1 to 8 of the shared table, every row of the
+    local file's "## Local rows" section."""
     sec = 0
     for line in text.splitlines():
         m = re.match(r"^## (\d+)\.", line)
         if m:
             sec = int(m.group(1))
         elif line.startswith("## "):
-            sec = 0
+            sec = 1 if local and line.strip() == "## Local rows" else 0
         if 1 <= sec <= 8 and line.startswith("| ") and not line.startswith("| ID "):
             cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
             assert len(cells) == 7, line
@@ -106,8 +120,11 @@ def const_name(rid):
 def checking_files():
     """const name -> files (relative to the root) naming `r::CONST` outside tests."""
     found = {}
-    paths = sorted((ROOT / "src/validate/rules").glob("*.rs")) + [ROOT / "src/forward.rs"]
+    paths = sorted((ROOT / "src/validate/rules").glob("*.rs")) + [
+        ROOT / "src/forward.rs", ROOT / "src/validate/txn.rs"]
     for path in paths:
+        if not path.exists():
+            continue
         text = path.read_text(encoding="utf-8")
         cut = text.find("#[cfg(test)]")
         if cut >= 0:
@@ -139,7 +156,12 @@ def main():
     out = []
     consts = []
     ids = []
-    for i, (rid, _applies, _when, ctx, strength, sev, ref) in enumerate(rows(SPEC.read_text(encoding="utf-8"))):
+    shared = list(rows(SPEC.read_text(encoding="utf-8")))
+    local = list(rows(LOCAL.read_text(encoding="utf-8"), local=True)) if LOCAL.exists() else []
+    shared_ids = {r[0] for r in shared}
+    clash = [r[0] for r in local if r[0] in shared_ids]
+    assert not clash, f"local rows now in the shared table, delete them from {LOCAL.name}: {clash}"
+    for i, (rid, _applies, _when, ctx, strength, sev, ref) in enumerate(shared + local):
         ids.append(rid)
         primary = sev.split("/")[0].strip()
         lowered = primary.endswith("↓")
@@ -182,13 +204,14 @@ def main():
     assert set(CHECKED_BY) <= set(ids), set(CHECKED_BY) - set(ids)
     assert not (CHECKED & set(CHECKED_BY)), CHECKED & set(CHECKED_BY)
     src = (
-        "// @generated by tools/gen_catalogue.py from tests/data/response-rules.md.\n"
+        "// @generated by tools/gen_catalogue.py from tests/data/response-rules.md\n"
+        "// and tests/data/response-rules.local.md.\n"
         "// Do not edit by hand: edit the script inputs and re-run it.\n\n"
         "use super::catalogue::{Contexts, Rule, RuleInfo, RuleStatus};\n"
         "use super::finding::{Cite, Severity};\n\n"
-        "/// Number of rules in the spec (sections 1 to 8).\n"
+        "/// Number of rules: the spec's (sections 1 to 8), then the local rows.\n"
         f"pub(crate) const RULE_COUNT: usize = {len(ids)};\n\n"
-        "/// Every rule of the spec, in spec order.\n"
+        "/// Every rule of the spec, in spec order, then the local rows.\n"
         "pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [\n" + "".join(out) + "];\n\n"
         "/// One handle per rule, named after its id.\n"
         "#[allow(dead_code)]\n"
@@ -197,7 +220,7 @@ def main():
     (ROOT / "src/validate/catalogue.md").write_text(
         "<!-- @generated by tools/gen_catalogue.py: do not edit by hand. -->\n\n"
         + "\n".join(md) + "\n", encoding="utf-8")
-    print(f"wrote {len(ids)} rules, {len(CHECKED)} checked, {len(CHECKED_BY)} checked elsewhere")
+    print(f"wrote {len(ids)} rules ({len(local)} local), {len(CHECKED)} checked, {len(CHECKED_BY)} checked elsewhere")
 
 
 main()

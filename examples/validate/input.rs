@@ -18,7 +18,9 @@ use sip_response::capture::{
     CaptureError, CaptureEvent, CaptureOptions, CaptureReader, Format, Timestamp,
 };
 use sip_response::header::typed::{CSeq, CallId, Via};
-use sip_response::validate::Transport;
+use sip_response::validate::{
+    Finding, Observation, Policy, Sighting, Transport, TxnConfig, TxnStats, TxnTracker,
+};
 use sip_response::{Message, MessageDecoder, OwnedMessage, ParseError, ParseOptions};
 
 /// One message (or one framing failure) found in a source.
@@ -47,6 +49,12 @@ pub(crate) struct Item {
     /// so the rules that compare the two can run; parsed again where the
     /// response is validated.
     pub(crate) request: Option<Bytes>,
+    /// In a capture: what the transaction tracker made of the message
+    /// (whether its request was seen, the rules skipped without it).
+    pub(crate) txn: Option<Observation>,
+    /// In a capture: the transaction rules it breaks, at their default
+    /// severities (the run's policy is applied where it is validated).
+    pub(crate) txn_findings: Vec<Finding>,
 }
 
 /// What an [`Item`] holds.
@@ -152,7 +160,7 @@ fn walk(path: &Path, named: bool, out: &mut Expanded) {
 
 /// How long a request is remembered for matching responses to it, and how
 /// many at most.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) struct Correlation {
     /// A transaction is forgotten this long (capture time) after its last
     /// message: 64·T1 (RFC 3261 Timer F for non-INVITE, Timers B and H for
@@ -160,6 +168,22 @@ pub(crate) struct Correlation {
     pub(crate) expiry: Duration,
     /// A hard cap past which the oldest is forgotten.
     pub(crate) max: usize,
+    /// The transaction tracker's timers and cap; its expiry and cap are
+    /// the two above.
+    pub(crate) txn: TxnConfig,
+    /// Addresses named as a proxy's (`--proxy`).
+    pub(crate) proxies: Arc<[std::net::IpAddr]>,
+}
+
+impl Correlation {
+    /// The tracker's configuration: this table's expiry and cap.
+    fn txn_config(&self) -> TxnConfig {
+        TxnConfig {
+            expiry: self.expiry,
+            max_transactions: self.max,
+            ..self.txn
+        }
+    }
 }
 
 impl Default for Correlation {
@@ -167,6 +191,8 @@ impl Default for Correlation {
         Correlation {
             expiry: Duration::from_millis(64 * 500),
             max: MAX_REMEMBERED_REQUESTS,
+            txn: TxnConfig::default(),
+            proxies: Arc::from(Vec::new()),
         }
     }
 }
@@ -178,14 +204,15 @@ const PROGRESS_FROM: u64 = 32 * 1024 * 1024;
 /// Reads one source and hands its messages to `sink` as they are framed:
 /// a capture is read as a stream (so `-` on a pipe gives results as packets
 /// arrive); a message file is read whole. With `progress`, a large file
-/// shows a progress bar on stderr.
+/// shows a progress bar on stderr. For a capture, returns how much
+/// transaction state it took.
 pub(crate) fn read_source(
     path: &Path,
     transport: Transport,
     correlation: Correlation,
     progress: bool,
     sink: &mut dyn FnMut(Item),
-) -> Result<(), ReadFailure> {
+) -> Result<Option<TxnStats>, ReadFailure> {
     let source = path.display().to_string();
     let fail = |error| ReadFailure {
         source: source.clone(),
@@ -225,11 +252,11 @@ pub(crate) fn read_source(
     }
     let rest = std::io::Cursor::new(head.clone()).chain(input);
     if Format::detect(&head).is_some() {
-        capture(&source, rest, correlation, sink);
+        let stats = capture(&source, rest, correlation, sink);
         if let Some(pb) = bar {
             pb.finish_and_clear();
         }
-        return Ok(());
+        return Ok(Some(stats));
     }
     let mut bytes = Vec::new();
     let mut rest = rest;
@@ -237,7 +264,7 @@ pub(crate) fn read_source(
     for item in frame(&source, Bytes::from(bytes), transport) {
         sink(item);
     }
-    Ok(())
+    Ok(None)
 }
 
 /// How many requests a capture remembers for matching responses to them
@@ -374,24 +401,47 @@ fn problem_item(source: &str, index: usize, e: CaptureError) -> Item {
         timestamp: None,
         content: Content::CaptureProblem(e),
         request: None,
+        txn: None,
+        txn_findings: Vec::new(),
     }
 }
 
 /// Turns a capture's events into items, matching each response to the
-/// request it answers when the capture holds that request.
+/// request it answers when the capture holds that request, and running the
+/// transaction rules over them in capture order.
 pub(crate) struct CaptureItems {
     source: Arc<str>,
     transactions: Transactions,
+    tracker: TxnTracker,
+    /// The tracker reports at default severities (every rule on); the
+    /// run's policy is applied with the validator's.
+    policy: Policy,
     index: usize,
 }
 
 impl CaptureItems {
     pub(crate) fn new(source: &str, correlation: Correlation) -> Self {
+        let mut policy = Policy::new();
+        for info in sip_response::validate::rules() {
+            let _ = policy.enable(info.id);
+        }
         CaptureItems {
             source: source.into(),
-            transactions: Transactions::new(correlation),
+            transactions: Transactions::new(correlation.clone()),
+            tracker: correlation
+                .proxies
+                .iter()
+                .fold(TxnTracker::new(correlation.txn_config()), |t, a| {
+                    t.with_proxy(*a)
+                }),
+            policy,
             index: 0,
         }
+    }
+
+    /// How much transaction state the capture took so far.
+    pub(crate) fn txn_stats(&self) -> TxnStats {
+        self.tracker.stats()
     }
 
     pub(crate) fn item(&mut self, event: CaptureEvent) -> Item {
@@ -405,6 +455,17 @@ impl CaptureItems {
                     Ok(msg) => self.transactions.observe(msg, at),
                     Err(_) => None,
                 };
+                let mut txn_findings = Vec::new();
+                let txn = m.message.as_ref().ok().map(|msg| {
+                    let seen = Sighting {
+                        at,
+                        src: m.src,
+                        dst: m.dst,
+                        transport: m.transport,
+                    };
+                    self.tracker
+                        .observe(&msg.view(), seen, &self.policy, &mut txn_findings)
+                });
                 Item {
                     source: self.source.clone(),
                     frame: Some(m.frame),
@@ -417,27 +478,34 @@ impl CaptureItems {
                     timestamp: Some(m.timestamp),
                     content: m.message.into(),
                     request,
+                    txn,
+                    txn_findings,
                 }
             }
         }
     }
 }
 
-/// Reads the SIP messages of a capture as a stream.
+/// Reads the SIP messages of a capture as a stream; returns how much
+/// transaction state it took.
 fn capture(
     source: &str,
     input: impl Read + Send + 'static,
     correlation: Correlation,
     sink: &mut dyn FnMut(Item),
-) {
+) -> TxnStats {
+    let mut items = CaptureItems::new(source, correlation);
     let reader = match CaptureReader::from_read(input, CaptureOptions::default()) {
         Ok(r) => r,
-        Err(e) => return sink(problem_item(source, 1, e)),
+        Err(e) => {
+            sink(problem_item(source, 1, e));
+            return items.txn_stats();
+        }
     };
-    let mut items = CaptureItems::new(source, correlation);
     for event in reader {
         sink(items.item(event));
     }
+    items.txn_stats()
 }
 
 /// Frames `bytes`: one message per file on datagram transports (and
@@ -458,6 +526,8 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
         timestamp: None,
         content: Content::from(message),
         request: None,
+        txn: None,
+        txn_findings: Vec::new(),
     };
     if !transport.is_stream() {
         return vec![item(1, 0, OwnedMessage::parse(bytes))];

@@ -10,6 +10,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
 use sip_response::capture::{decode_hep, CaptureError, CaptureErrorKind, CaptureEvent, Timestamp};
+use sip_response::validate::TxnStats;
 
 use crate::input::{CaptureItems, Correlation, Item};
 
@@ -17,13 +18,14 @@ use crate::input::{CaptureItems, Correlation, Item};
 /// damaged HEP packet, as a capture problem) to `sink`. Packets are
 /// numbered from 1 in arrival order; a packet with no time of its own is
 /// placed at its arrival. Returns on a socket error, or `Ok` once `stop`
-/// is set (looked at least every 200 ms).
+/// is set (looked at least every 200 ms), with how much transaction state
+/// the feed took.
 pub(crate) fn listen(
     stop: &AtomicBool,
     addr: &str,
     correlation: Correlation,
     sink: &mut dyn FnMut(Item),
-) -> std::io::Result<()> {
+) -> std::io::Result<TxnStats> {
     let socket = UdpSocket::bind(addr)?;
     // Said on stderr, so that a caller that asked for port 0 learns it.
     eprintln!(
@@ -59,7 +61,7 @@ pub(crate) fn listen(
         };
         sink(items.item(event));
     }
-    Ok(())
+    Ok(items.txn_stats())
 }
 
 fn problem(kind: CaptureErrorKind, frame: u64) -> CaptureEvent {

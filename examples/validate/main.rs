@@ -51,7 +51,8 @@ use std::process::ExitCode;
 use clap::{Parser, ValueEnum};
 use serde_json::json;
 use sip_response::validate::{
-    rules, validate, Context, Policy, Report, Role, RuleStatus, Severity, Transport,
+    rules, validate, Context, Finding, FindingSink, Policy, Report, Role, RuleStatus, Severity,
+    Transport,
 };
 use sip_response::{Message, OwnedMessage};
 
@@ -133,9 +134,22 @@ struct Args {
     hep_listen: Option<String>,
     /// Forget a transaction kept for matching responses to their request
     /// this long (capture time, seconds) after its last message
-    /// (default 32: 64·T1, RFC 3261 Timers B, F and H).
+    /// (default 32: 64·T1, RFC 3261 Timers B, F and H). The transaction
+    /// rules forget their state as late (an INVITE still waiting for its
+    /// final response: 200 s).
     #[arg(long, value_name = "SECONDS", default_value_t = 32.0)]
     transaction_timeout: f64,
+    /// Keep at most this many transactions of a capture (for matching and
+    /// the transaction rules); past it the oldest are evicted, and the
+    /// summary counts them.
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_transactions: usize,
+    /// A proxy's address (IP), for the proxy-hop rules of captures when
+    /// the proxy receives and sends on different addresses (repeatable:
+    /// name each of its addresses). A proxy on one address is recognised
+    /// without it.
+    #[arg(long = "proxy", value_name = "IP")]
+    proxies: Vec<IpAddr>,
     /// Colour the severities of the text format.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorArg,
@@ -235,7 +249,12 @@ fn build_context(args: &Args) -> Result<Context, String> {
 /// Why `rule` can never report anything in a run with this role, if so:
 /// it is not checked by validation at all, or it belongs to another role.
 fn cannot_run(rule: &sip_response::validate::RuleInfo, role: Role) -> Option<String> {
-    use sip_response::validate::Contexts;
+    use sip_response::validate::{Contexts, TxnTracker};
+    // The transaction tracker's rules run on captures, whatever the role
+    // (a capture shows a proxy's hops as they were).
+    if TxnTracker::RULES.iter().any(|r| r.id() == rule.id) {
+        return None;
+    }
     match rule.status {
         RuleStatus::Checked => {}
         RuleStatus::CheckedBy(api) => return Some(format!("it is checked by {api}")),
@@ -379,7 +398,15 @@ fn validate_item(args: &Args, addrs: &[AddrFilter], ctx: &Context, item: &input:
             c = with;
         }
     }
-    Some(Ok(validate(r, &c)))
+    let mut report = validate(r, &c);
+    // The transaction rules (found in capture order while reading), under
+    // the run's policy like the others.
+    for f in &item.txn_findings {
+        if let Some(sev) = ctx.policy().apply(f.rule_handle(), f.severity()) {
+            report.report(Finding::new(f.rule_handle(), sev, f.span(), f.detail()));
+        }
+    }
+    Some(Ok(report))
 }
 
 /// Reports one validated item (in input order) and adds it to the totals.
@@ -552,6 +579,8 @@ fn main() -> ExitCode {
     }
     let correlation = input::Correlation {
         expiry: std::time::Duration::from_secs_f64(args.transaction_timeout),
+        max: args.max_transactions.max(1),
+        proxies: std::sync::Arc::from(args.proxies.as_slice()),
         ..input::Correlation::default()
     };
     let out = Output {
@@ -570,24 +599,30 @@ fn main() -> ExitCode {
             eprintln!("validate: cannot catch interrupts: {e}");
         }
         let listened = pipeline(&args, &addrs, &ctx, &out, &mut totals, |sink| {
-            listen::listen(&stop, addr, correlation, sink)
+            listen::listen(&stop, addr, correlation.clone(), sink)
         });
-        if let Err(e) = listened {
-            eprintln!("validate: --hep-listen {addr}: {e}");
-            return ExitCode::from(2);
+        match listened {
+            Ok(stats) => totals.add_txn_stats(stats),
+            Err(e) => {
+                eprintln!("validate: --hep-listen {addr}: {e}");
+                return ExitCode::from(2);
+            }
         }
     }
     for path in files {
         let read = pipeline(&args, &addrs, &ctx, &out, &mut totals, |sink| {
-            input::read_source(&path, transport, correlation, progress, sink)
+            input::read_source(&path, transport, correlation.clone(), progress, sink)
         });
-        if let Err(f) = read {
-            report_failure(f, &mut totals);
+        match read {
+            Ok(Some(stats)) => totals.add_txn_stats(stats),
+            Ok(None) => {}
+            Err(f) => report_failure(f, &mut totals),
         }
     }
     report::rule_summary(args.format, &totals);
     if args.format == Format::Text {
         report::totals_line(&totals);
+        report::txn_line(&totals);
     }
     if totals.io_errors > 0 {
         ExitCode::from(2)

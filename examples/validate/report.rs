@@ -3,7 +3,7 @@
 
 use sip_response::capture::{CaptureError, Timestamp};
 use sip_response::record::{self, Record};
-use sip_response::validate::{Finding, Report, Severity};
+use sip_response::validate::{Finding, Report, Severity, TxnStats};
 use sip_response::{KnownHeader, Message, ParseError};
 
 use crate::input::Item;
@@ -31,6 +31,14 @@ pub(crate) struct Totals {
     /// Per rule, in the order each was first met.
     pub(crate) rules: Vec<RuleCount>,
     rule_index: std::collections::HashMap<&'static str, usize>,
+    /// Transaction rules skipped because the request was not seen: per
+    /// rule, how often (in the order first met).
+    pub(crate) skipped: Vec<(&'static str, usize)>,
+    /// Responses of captures without their request (the `req` rules were
+    /// skipped for them).
+    pub(crate) request_not_seen: usize,
+    /// The transaction tracker's state, over the captures read.
+    pub(crate) txn: Option<TxnStats>,
 }
 
 /// One rule's line in the summary.
@@ -43,6 +51,29 @@ pub(crate) struct RuleCount {
 }
 
 impl Totals {
+    /// Adds one capture's transaction state: the peak and cap are the
+    /// largest met, drops are summed.
+    pub(crate) fn add_txn_stats(&mut self, s: TxnStats) {
+        let t = self.txn.get_or_insert_with(TxnStats::default);
+        t.peak = t.peak.max(s.peak);
+        t.capacity = t.capacity.max(s.capacity);
+        t.expired += s.expired;
+        t.evicted += s.evicted;
+    }
+
+    fn count_skipped(&mut self, item: &Item) {
+        let Some(obs) = item.txn else { return };
+        if item.request.is_none() {
+            self.request_not_seen += 1;
+        }
+        for rule in obs.skipped() {
+            match self.skipped.iter_mut().find(|(r, _)| *r == rule.id()) {
+                Some((_, n)) => *n += 1,
+                None => self.skipped.push((rule.id(), 1)),
+            }
+        }
+    }
+
     pub(crate) fn has_errors(&self) -> bool {
         self.parse_errors > 0 || self.by_severity[Severity::Error as usize] > 0
     }
@@ -274,6 +305,7 @@ pub(crate) fn emit(
         }
         Outcome::Response { msg, report } => {
             totals.responses += 1;
+            totals.count_skipped(item);
             for f in report.findings() {
                 totals.count(f, item);
             }
@@ -346,14 +378,41 @@ fn first_text(first: &(String, Option<u64>, usize)) -> String {
     }
 }
 
+/// The transaction state line (text mode, on stderr), when a capture was
+/// read: how many transactions at most, and what was dropped.
+pub(crate) fn txn_line(t: &Totals) {
+    if t.request_not_seen > 0 {
+        eprintln!(
+            "{} responses of captures without their request: the rules about the request were skipped for them",
+            t.request_not_seen
+        );
+    }
+    if let Some(s) = t.txn {
+        eprintln!(
+            "transaction state: at most {} of {} transactions kept, {} expired, {} evicted by the cap{}",
+            s.peak,
+            s.capacity,
+            s.expired,
+            s.evicted,
+            if s.evicted > 0 {
+                " (their later messages were judged without them)"
+            } else {
+                ""
+            }
+        );
+    }
+}
+
 /// The per-rule summary (like `tshark -z expert`): rule, severity, count
-/// and where it was first met, worst severity first, then most frequent.
+/// and where it was first met, worst severity first, then most frequent;
+/// then the transaction rules skipped because the capture lacks the
+/// request, once each (`skipped`, how often, `request not seen`).
 pub(crate) fn rule_summary(format: Format, t: &Totals) {
     let mut rules: Vec<&RuleCount> = t.rules.iter().collect();
     rules.sort_by(|a, b| b.severity.cmp(&a.severity).then(b.count.cmp(&a.count)));
     match format {
         Format::Text => {
-            if rules.is_empty() {
+            if rules.is_empty() && t.skipped.is_empty() {
                 return;
             }
             out!("{:<40} {:<8} {:>8}  first", "rule", "severity", "count");
@@ -365,6 +424,9 @@ pub(crate) fn rule_summary(format: Format, t: &Totals) {
                     r.count,
                     first_text(&r.first)
                 );
+            }
+            for (rule, n) in &t.skipped {
+                out!("{:<40} {:<8} {:>8}  request not seen", rule, "skipped", n);
             }
         }
         Format::Json => print(&Record::Summary(record::SummaryRecord {
@@ -391,6 +453,22 @@ pub(crate) fn rule_summary(format: Format, t: &Totals) {
                     },
                 })
                 .collect(),
+            skipped: t
+                .skipped
+                .iter()
+                .map(|(rule, n)| record::SkippedRule {
+                    rule: rule.to_string(),
+                    reason: "request not seen".into(),
+                    count: *n,
+                })
+                .collect(),
+            request_not_seen: t.request_not_seen,
+            transactions: t.txn.map(|s| record::TransactionState {
+                peak: s.peak,
+                capacity: s.capacity,
+                expired: s.expired,
+                evicted: s.evicted,
+            }),
         })),
     }
 }

@@ -58,3 +58,23 @@ fn not_forwarded_100<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
         );
     }
 }
+
+/// `100-not-forwarded`, as the transaction tracker names it (its rule
+/// list): the rule is emitted from this file only.
+pub(crate) const R_100_NOT_FORWARDED: crate::validate::catalogue::Rule = r::R_100_NOT_FORWARDED;
+
+/// `100-not-forwarded` seen in a capture: the transaction tracker
+/// (`validate/txn.rs`) matched a 100 a proxy sent upstream with one it
+/// received. The same rule as [`not_forwarded_100`]'s verdict, judged
+/// after the fact. Span: the forwarded copy's status code, as the tracker
+/// gives it.
+pub(crate) fn forwarded_100_seen<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    span: Option<crate::span::Span>,
+) {
+    out.emit(
+        r::R_100_NOT_FORWARDED,
+        span,
+        Detail::new("this 100 is the copy of one the proxy received: a proxy absorbs a 100"),
+    );
+}

@@ -27,6 +27,30 @@ pub(super) fn rseq_range<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
     }
 }
 
+/// `rseq-range`, as the transaction tracker names it (the rule it skips
+/// when the request was not seen): the rule is emitted from this file only.
+pub(crate) const RSEQ_RANGE: crate::validate::catalogue::Rule = r::RSEQ_RANGE;
+
+/// `rseq-range`, transaction half — RFC 3262 §3: the first reliable
+/// provisional of a transaction carries an RSeq of at most 2^31−1. The
+/// transaction tracker (`validate/txn.rs`) knows which one is first and
+/// calls this. Span: the response's RSeq, as the tracker gives it.
+pub(crate) fn first_rseq_range<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    span: Option<crate::span::Span>,
+    rseq: &RSeq,
+) {
+    if rseq.exceeds_i32() {
+        out.emit(
+            r::RSEQ_RANGE,
+            span,
+            Detail::new(
+                "the first reliable provisional of the transaction has an RSeq above 2^31-1",
+            ),
+        );
+    }
+}
+
 /// `1xx-100rel-consistency` — RFC 3262 §3: a reliable provisional response
 /// MUST carry Require: 100rel and MUST include RSeq, so Require 100rel
 /// without RSeq is an error. RSeq without Require 100rel makes the

@@ -1,0 +1,114 @@
+//! The transaction tracker's memory is bounded by its cap, whatever the
+//! capture: an adversarial stream of distinct transactions (every message
+//! a new branch, all at one capture time so nothing expires) keeps the
+//! peak of live heap octets flat once the cap is reached, and a message
+//! of a known transaction allocates nothing.
+//! Its own test binary, because it installs a counting global allocator.
+
+use std::time::Duration;
+
+use sip_response::parse_message;
+use sip_response::validate::{Finding, Policy, Sighting, Transport, TxnConfig, TxnTracker};
+
+mod counting_alloc;
+use counting_alloc::measure;
+
+fn message(i: u64, response: bool) -> Vec<u8> {
+    let start = if response {
+        "SIP/2.0 404 Not Found"
+    } else {
+        "OPTIONS sip:b@example.com SIP/2.0"
+    };
+    format!(
+        "{start}\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK{i}\r\n\
+         From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>;tag={i}\r\n\
+         Call-ID: {i}@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+    )
+    .into_bytes()
+}
+
+/// Feeds `n` new transactions (a request and a response each) into a
+/// tracker capped at `cap`; returns the peak of live heap octets.
+fn peak_for(n: u64, cap: usize) -> (usize, u64) {
+    let messages: Vec<Vec<u8>> = (0..n)
+        .flat_map(|i| [message(i, false), message(i, true)])
+        .collect();
+    let seen = Sighting {
+        at: Duration::from_secs(1),
+        src: "192.0.2.1:5060".parse().unwrap(),
+        dst: "192.0.2.2:5060".parse().unwrap(),
+        transport: Transport::Udp,
+    };
+    let policy = Policy::new();
+    let ((), m) = measure(|| {
+        let mut tracker = TxnTracker::new(TxnConfig {
+            max_transactions: cap,
+            ..TxnConfig::default()
+        });
+        let mut out: Vec<Finding> = Vec::with_capacity(4);
+        for (k, bytes) in messages.iter().enumerate() {
+            let msg = parse_message(bytes).unwrap();
+            // Responses swap the direction.
+            let seen = if k % 2 == 1 {
+                Sighting {
+                    src: seen.dst,
+                    dst: seen.src,
+                    ..seen
+                }
+            } else {
+                seen
+            };
+            tracker.observe(&msg, seen, &policy, &mut out);
+        }
+        let stats = tracker.stats();
+        assert_eq!(stats.live, cap.min(n as usize));
+        assert_eq!(stats.evicted, n.saturating_sub(cap as u64));
+        assert!(out.is_empty(), "{out:?}");
+    });
+    (m.peak, m.allocs as u64)
+}
+
+#[test]
+fn state_stays_within_the_cap() {
+    let cap = 200;
+    let (small, _) = peak_for(5_000, cap);
+    let (large, _) = peak_for(25_000, cap);
+    // Five times the transactions, the same peak (the tables, once grown;
+    // the hash table may double once more while its deleted slots fill).
+    assert_eq!(small, large, "peak heap octets: {small} vs {large}");
+    // And a few KiB per transaction at most (the record, the hash table's
+    // spare room and the expiry heap).
+    let per_txn = large / cap;
+    assert!(per_txn <= 4_096, "{per_txn} octets per transaction");
+    eprintln!("cap {cap}: peak {large} heap octets ({per_txn} per transaction)");
+}
+
+#[test]
+fn a_known_transaction_costs_no_allocation() {
+    let mut tracker = TxnTracker::new(TxnConfig::default());
+    let req = message(1, false);
+    let resp = message(1, true);
+    let seen = Sighting {
+        at: Duration::from_secs(1),
+        src: "192.0.2.1:5060".parse().unwrap(),
+        dst: "192.0.2.2:5060".parse().unwrap(),
+        transport: Transport::Udp,
+    };
+    let back = Sighting {
+        src: seen.dst,
+        dst: seen.src,
+        ..seen
+    };
+    let policy = Policy::new();
+    let mut out: Vec<Finding> = Vec::with_capacity(4);
+    let req = parse_message(&req).unwrap();
+    let resp = parse_message(&resp).unwrap();
+    tracker.observe(&req, seen, &policy, &mut out);
+    let (_, m) = measure(|| {
+        for _ in 0..100 {
+            tracker.observe(&req, seen, &policy, &mut out);
+            tracker.observe(&resp, back, &policy, &mut out);
+        }
+    });
+    assert_eq!(m.allocs, 0, "{m:?}");
+}
