@@ -306,8 +306,12 @@ struct Transactions {
     /// octets are a fraction of a parsed message's size) and the capture
     /// time of the transaction's last message.
     open: rustc_hash::FxHashMap<TxKey, (Bytes, Duration)>,
-    /// When each key may expire, in the order the times were set (a key
-    /// seen again gets a later entry; the earlier one is then stale).
+    /// When each key may expire: one entry per open key, queued when the
+    /// key is opened. A key seen again only updates its time in `open`; its
+    /// entry is queued again with the new deadline when it comes due, so
+    /// the queue never holds more entries than there are open keys (a
+    /// capture repeating one transaction with the same timestamp cannot
+    /// grow it).
     deadlines: VecDeque<(Duration, TxKey)>,
     /// The latest capture time seen (captures are not always in order).
     now: Duration,
@@ -332,14 +336,18 @@ impl Transactions {
             let Some((_, key)) = self.deadlines.pop_front() else {
                 break;
             };
-            // Forget it unless it was seen again since (a later deadline).
-            let stale = self
-                .open
-                .get(&key)
-                .is_some_and(|(_, last)| *last + self.config.expiry > self.now)
-                && self.open.len() <= self.config.max;
-            if !stale {
-                self.open.remove(&key);
+            // Seen again since: due later, queue it again; else forget it.
+            match self.open.get(&key) {
+                Some((_, last))
+                    if *last + self.config.expiry > self.now
+                        && self.open.len() <= self.config.max =>
+                {
+                    let due = *last + self.config.expiry;
+                    self.deadlines.push_back((due, key));
+                }
+                _ => {
+                    self.open.remove(&key);
+                }
             }
         }
     }
@@ -368,11 +376,11 @@ impl Transactions {
                 None => {
                     self.open
                         .insert(key.clone(), (msg.bytes().clone(), self.now));
+                    self.deadlines.push_back((deadline, key));
                 }
             }
             None
         };
-        self.deadlines.push_back((deadline, key));
         // The hard cap: the oldest deadlines go first.
         while self.open.len() > self.config.max {
             match self.deadlines.pop_front() {
@@ -558,4 +566,38 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const INVITE: &[u8] = b"INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+    const TRYING: &[u8] = b"SIP/2.0 100 Trying\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+
+    fn owned(b: &'static [u8]) -> OwnedMessage {
+        OwnedMessage::parse(Bytes::from_static(b)).unwrap()
+    }
+
+    /// One transaction seen again and again at one capture time keeps one
+    /// deadline: the queue is bounded by the open transactions.
+    #[test]
+    fn repeats_do_not_grow_the_deadline_queue() {
+        let mut t = Transactions::new(Correlation::default());
+        let (req, resp) = (owned(INVITE), owned(TRYING));
+        for _ in 0..10_000 {
+            t.observe(&req, Duration::from_secs(5));
+            assert!(t.observe(&resp, Duration::from_secs(5)).is_some());
+        }
+        assert_eq!((t.open.len(), t.deadlines.len()), (1, 1));
+        // Refreshed at 20 s, it outlives its first deadline (5 + 32 s)...
+        t.observe(&resp, Duration::from_secs(20));
+        t.tick(Duration::from_secs(40));
+        assert_eq!((t.open.len(), t.deadlines.len()), (1, 1));
+        // ...and is forgotten 32 s after it was last seen.
+        t.tick(Duration::from_secs(53));
+        assert_eq!((t.open.len(), t.deadlines.len()), (0, 0));
+    }
 }
