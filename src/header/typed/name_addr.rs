@@ -336,6 +336,13 @@ impl<'a> NameAddr<'a> {
             Some(&NOTED),
             &mut lax.noted,
         );
+        // `Contact: STAR` takes no parameters (RFC 3261 §20.10, §25.1:
+        // `STAR / (contact-param *(COMMA contact-param))`).
+        if lax.star && !lax.params.span().is_empty() {
+            let p = lax.params.span();
+            lax.defects
+                .push(Defect::new(Part::Value, p, K::UnexpectedChar).at(p.start));
+        }
         cur.skip_lws();
         if !cur.at_end() {
             lax.defects.push(Defect::new(
