@@ -878,9 +878,19 @@ mod tests {
                 assert!(NameAddr::parse(s, BASE).is_ok(), "{name}");
             }
         }
+        // `STAR` takes no parameters: still the wildcard, and they are a
+        // defect (the strict Contact refuses `*;expires=0` too).
         let c = NameAddr::parse_lax_with(b"* ;expires=0", 0, &[("expires", P::Expires)], true);
-        assert!(c.is_star() && c.defects().is_empty());
-        assert_eq!(c.expires(), Some(0));
+        assert!(c.is_star());
+        let d: Vec<_> = c
+            .defects()
+            .iter()
+            .map(|d| (d.part, d.span.range()))
+            .collect();
+        assert_eq!(d, [(P::Value, 2..12)]);
+        assert!(NameAddr::parse_lax_with(b"*", 0, &[], true)
+            .defects()
+            .is_empty());
         let c = NameAddr::parse_lax_with(b"<sip:a@b>;q=0.7;expires=60", 0, &[], true);
         assert_eq!(
             (c.q(), c.expires(), c.is_star()),
