@@ -145,23 +145,8 @@ fn part_bytes<'a>(lax: &NameAddrLax<'a>, span: Span) -> &'a [u8] {
 fn defect_span(lax: &NameAddrLax<'_>, d: &Defect) -> Span {
     let (raw, base) = (lax.as_bytes(), lax.span().start);
     let span = match d.part {
-        Part::Tag | Part::Q | Part::Expires | Part::Param => {
-            // A parameter name and its `=` hold no `;`: the last one before
-            // the defect starts this parameter.
-            let before = raw
-                .get(..d.span.start.saturating_sub(base))
-                .unwrap_or_default();
-            match memchr::memrchr(b';', before) {
-                Some(semi) => {
-                    let name = semi + 1 + lex::skip_lws(&before[semi + 1..], 0);
-                    Span::new(
-                        base + name.min(before.len()),
-                        d.span.end.max(base + name.min(before.len())),
-                    )
-                }
-                None => d.span,
-            }
-        }
+        // A header parameter whole (see [`super::param_span`]).
+        Part::Tag | Part::Q | Part::Expires | Part::Param => super::param_span(raw, base, d.span),
         Part::Uri => match lax.angle_span() {
             Some(a) if a.start <= d.span.start && d.span.end <= a.end => a,
             // A `<` never closed: from the `<` on.

@@ -337,6 +337,24 @@ pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     NameAddr::parse(v, base).ok().map(|n| n.params())
 }
 
+/// The whole header parameter (`name=value`) that holds `part` (its value,
+/// or a piece of it), inside value `raw` at absolute offset `base`: from
+/// the first byte after the last `;` before `part` (a parameter name and
+/// its `=` hold no `;`, so that one starts this parameter), LWS skipped, to
+/// the end of `part`. `part` itself when no `;` comes before it.
+pub(crate) fn param_span(raw: &[u8], base: usize, part: Span) -> Span {
+    let before = raw
+        .get(..part.start.saturating_sub(base))
+        .unwrap_or_default();
+    match memchr::memrchr(b';', before) {
+        Some(semi) => {
+            let name = base + (semi + 1 + lex::skip_lws(&before[semi + 1..], 0)).min(before.len());
+            Span::new(name, part.end.max(name))
+        }
+        None => part,
+    }
+}
+
 /// The value's span, or the row's when the value is empty.
 pub(crate) fn value_or_row(h: &Header<'_>) -> Span {
     if h.value().is_empty() {

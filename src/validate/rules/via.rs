@@ -245,22 +245,10 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
     }
 }
 
-/// The span of the whole parameter (`name=value`) whose value is `value`:
-/// from the first byte after the `;` before it (a parameter name and its
-/// `=` hold no `;`, so the last one before the value is this parameter's),
-/// without LWS, to the value's end.
+/// The span of the whole parameter (`name=value`) whose value is `value`
+/// (see [`super::param_span`]).
 fn param_span(via: &ViaLax<'_>, value: Span) -> Span {
-    let (raw, base) = (via.as_bytes(), via.span().start);
-    let Some(before) = raw.get(..value.start.saturating_sub(base)) else {
-        return value;
-    };
-    match memchr::memrchr(b';', before) {
-        Some(semi) => {
-            let name = semi + 1 + lex::skip_lws(&before[semi + 1..], 0);
-            Span::new(base + name.min(before.len()), value.end)
-        }
-        None => value,
-    }
+    super::param_span(via.as_bytes(), via.span().start, value)
 }
 
 /// The first parameter whose name appears again later (case-insensitive):
