@@ -1195,6 +1195,9 @@ impl<'a> LaxAgree<'a> for Via<'a> {
             assert_eq!(l.received(), v.received());
         }
         assert_eq!(l.span(), v.span());
+        // The repeated parameter the scan noted is the one a walk finds.
+        let walk = v.params().first_repeated().map(|p| p.span());
+        assert_eq!(l.repeated_param(), walk);
     }
 }
 
@@ -1206,6 +1209,9 @@ fn name_addr_agree(n: &NameAddr<'_>, l: &NameAddrLax<'_>) {
     assert_eq!(l.angle_span(), n.angle_span());
     assert_eq!(l.uri(), Some(n.uri()));
     assert_eq!(l.span(), n.span());
+    // The repeated parameter the scan noted is the one a walk finds.
+    let walk = n.params().first_repeated().map(|p| p.span());
+    assert_eq!(n.repeated_param(), walk);
 }
 
 macro_rules! name_addr_lax_agree {

@@ -393,7 +393,7 @@ pub(crate) fn scan_params_lax<'a>(
     known: &[(&str, Part)],
     defects: &mut Defects,
 ) -> LaxParams<'a> {
-    scan_params_lax_noting(cur, known, defects, Some(&[]), &mut [])
+    scan_params_lax_noting(cur, known, defects, Some(&[]), &mut [], &mut None)
 }
 
 /// What a lax scan noted of the first well-formed parameter with one of the
@@ -423,12 +423,18 @@ impl KnownParam {
 /// that name's production as [`LaxParams::get_valid`] checks it. `None`
 /// notes the `known` names themselves (one name lookup per parameter
 /// instead of two).
+///
+/// `repeated` gets the span of the first well-formed parameter whose name
+/// a later one repeats (case-insensitive, RFC 3261 §7.3.1: what
+/// [`Params::first_repeated`] finds), found in this one walk so that rule
+/// `header-param-repeated` reads no parameter again.
 pub(crate) fn scan_params_lax_noting<'a>(
     cur: &mut Cursor<'a>,
     known: &[(&str, Part)],
     defects: &mut Defects,
     note: Option<&[&str]>,
     first: &mut [KnownParam],
+    repeated: &mut Option<Span>,
 ) -> LaxParams<'a> {
     let index_of = |name: &[u8]| {
         known
@@ -436,6 +442,7 @@ pub(crate) fn scan_params_lax_noting<'a>(
             .position(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()))
     };
     let part_of = |name: &[u8]| index_of(name).map(|k| known[k].1);
+    *repeated = None;
     let save = cur.pos;
     cur.skip_lws();
     if cur.peek() != Some(b';') {
@@ -447,6 +454,11 @@ pub(crate) fn scan_params_lax_noting<'a>(
     }
     let region_start = cur.pos;
     let mut count = 0;
+    // Each well-formed parameter so far: where it starts, its name's
+    // length, where it ends (offsets in `cur.s`); at most MAX_PARAMS.
+    let mut seen = [(0u32, 0u32, 0u32); MAX_PARAMS];
+    let mut n_seen = 0;
+    let mut first_rep: Option<usize> = None;
     loop {
         let save = cur.pos;
         cur.skip_lws();
@@ -501,6 +513,20 @@ pub(crate) fn scan_params_lax_noting<'a>(
                         continue;
                     }
                 }
+                if n_seen < MAX_PARAMS {
+                    let again = seen[..n_seen].iter().position(|&(o, l, _)| {
+                        cur.s
+                            .get(o as usize..(o + l) as usize)
+                            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+                    });
+                    if let Some(i) = again {
+                        first_rep = Some(first_rep.map_or(i, |j| j.min(i)));
+                    }
+                    // Offsets fit: `Cursor` values are bounded by the head.
+                    let at = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+                    seen[n_seen] = (at(start), at(name.len()), at(end));
+                    n_seen += 1;
+                }
                 let k = index_of(name);
                 let n = match note {
                     None => k,
@@ -547,6 +573,10 @@ pub(crate) fn scan_params_lax_noting<'a>(
         }
     }
     let end = cur.pos;
+    *repeated = first_rep.map(|i| {
+        let (o, _, e) = seen[i];
+        Span::new(cur.base + o as usize, cur.base + e as usize)
+    });
     LaxParams {
         s: &cur.s[region_start..end],
         base: cur.base + region_start,

@@ -26,7 +26,7 @@ use core::cell::{Cell, OnceCell};
 
 use crate::error::HeaderValueError;
 use crate::header::typed::{Contact, FromHeader, NameAddr, RecordRoute, ToHeader, Via, ViaLax};
-use crate::header::{Element, Header, HeaderIter, Headers, KnownHeader, Param, Params};
+use crate::header::{Element, Header, HeaderIter, Headers, KnownHeader};
 
 /// A small write-once map from a key (a header index, a value's start) to
 /// a `Copy` value, in `N` slots. Lookups scan the keys only (`N` is
@@ -252,36 +252,6 @@ impl<'a> Sheet<'a> {
     }
 }
 
-/// Parameters [`first_repeated`] compares in one walk; a longer list
-/// falls back to [`Params::first_repeated`] (same answer, more walks).
-pub(crate) const PARAM_WALK: usize = 16;
-
-/// The index of the first name in `names` that appears again later
-/// (case-insensitive, RFC 3261 §7.3.1).
-pub(crate) fn repeated_index(names: &[&str]) -> Option<usize> {
-    (0..names.len()).find(|&i| {
-        names[i + 1..]
-            .iter()
-            .any(|n| n.eq_ignore_ascii_case(names[i]))
-    })
-}
-
-/// [`Params::first_repeated`] with one walk of the list: the lazily
-/// parsed list is read once instead of once per parameter.
-pub(crate) fn first_repeated<'a>(params: Params<'a>) -> Option<Param<'a>> {
-    let mut names = [""; PARAM_WALK];
-    let mut n = 0;
-    for p in params.iter() {
-        if n == PARAM_WALK {
-            return params.first_repeated();
-        }
-        names[n] = p.name();
-        n += 1;
-    }
-    let i = repeated_index(&names[..n])?;
-    params.iter().nth(i)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,27 +275,6 @@ mod tests {
         assert_eq!(m.get_or((20, 1), || make(99)), 2);
         // Same start, another length: another value.
         assert_eq!(m.get_or((10, 2), || make(5)), 5);
-    }
-
-    #[test]
-    fn first_repeated_matches_params() {
-        use crate::header::typed::NameAddr;
-        let many: String = (0..20).map(|i| format!(";p{i}")).collect::<String>() + ";P3";
-        for v in [
-            "<sip:a@b>".to_string(),
-            "<sip:a@b>;tag=1;x;TAG=2;x".to_string(),
-            "<sip:a@b>;a;b;c;B;a".to_string(),
-            format!("<sip:a@b>{many}"),
-        ] {
-            let n = NameAddr::parse(v.as_bytes(), 7).unwrap();
-            assert_eq!(
-                first_repeated(n.params()),
-                n.params().first_repeated(),
-                "{v}"
-            );
-        }
-        assert_eq!(repeated_index(&["a", "b", "B", "a"]), Some(0));
-        assert_eq!(repeated_index(&["a", "b", "c"]), None);
     }
 
     #[test]

@@ -50,6 +50,8 @@ pub struct NameAddr<'a> {
     angle: Option<(usize, usize)>,
     uri: Uri<'a>,
     params: Params<'a>,
+    /// The first parameter a later one repeats, found by the one scan.
+    repeated: Option<Span>,
 }
 
 impl<'a> NameAddr<'a> {
@@ -91,6 +93,13 @@ impl<'a> NameAddr<'a> {
     /// The first header parameter named `name` (case-insensitive).
     pub fn param(&self, name: &str) -> Option<Param<'a>> {
         self.params.get(name)
+    }
+
+    /// The span of the first header parameter whose name a later one
+    /// repeats (what [`Params::first_repeated`] finds), noted while
+    /// reading, so that `header-param-repeated` walks nothing again.
+    pub(crate) fn repeated_param(&self) -> Option<Span> {
+        self.repeated
     }
 
     /// True when a bare `addr-spec` looks like it wanted URI syntax that
@@ -180,6 +189,9 @@ pub struct NameAddrLax<'a> {
     uri_span: Option<Span>,
     uri: Option<Uri<'a>>,
     params: LaxParams<'a>,
+    /// The first parameter a later one repeats (see
+    /// [`NameAddr::repeated_param`]).
+    repeated: Option<Span>,
     /// The first `tag`, `q` and `expires` ([`NOTED`]'s order), noted by the
     /// one scan of the parameters so the accessors do not read them again.
     noted: [KnownParam; NOTED.len()],
@@ -269,6 +281,7 @@ impl<'a> NameAddrLax<'a> {
                 angle: self.angle,
                 uri,
                 params: self.params.as_params(),
+                repeated: self.repeated,
             }),
             _ => Err(HeaderValueError::new(
                 HeaderValueErrorKind::BadUri,
@@ -307,6 +320,7 @@ impl<'a> NameAddr<'a> {
             uri_span: None,
             uri: None,
             params: LaxParams::default(),
+            repeated: None,
             noted: [KnownParam::default(); NOTED.len()],
             defects: Defects::new(),
         };
@@ -335,6 +349,7 @@ impl<'a> NameAddr<'a> {
             &mut lax.defects,
             Some(&NOTED),
             &mut lax.noted,
+            &mut lax.repeated,
         );
         // `Contact: STAR` takes no parameters (RFC 3261 §20.10, §25.1:
         // `STAR / (contact-param *(COMMA contact-param))`).
@@ -516,7 +531,7 @@ impl<'a> NameAddrLax<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use HeaderValueErrorKind as K;
 
@@ -536,6 +551,7 @@ mod tests {
             b"<sip:a@b>;tag=1;q=0.5;expires=60",
             b"<sip:a@b>;TAG=x;tag=y;Q=1;q=0.2;expires=a;EXPIRES=5",
             b"<sip:a@b>;tag;q=2;expires=;tag=z",
+            b"<sip:a@b>;a;b=1;c;B=2;a",
             b"<sip:a@b>;tag=a/b=;q=0.1x;expires=1",
             b"sip:a@b ; tag = t ; q = 0.25",
             b"* ;expires=0",
@@ -570,9 +586,37 @@ mod tests {
                         val("expires").and_then(lex::parse_u64),
                         "{ctx}"
                     );
+                    assert_eq!(l.repeated, walk_repeated(p.iter()), "{ctx}");
+                    if let Ok(n) = l.strict() {
+                        let walk = n.params().first_repeated().map(|p| p.span());
+                        assert_eq!(n.repeated_param(), walk, "{ctx}");
+                    }
                 }
             }
         }
+        // Past 16 parameters, and the earliest of two repeated names.
+        let many: String = (0..40).map(|i| format!(";p{i}=v")).collect();
+        for v in [
+            format!("<sip:a@b>{many};P39"),
+            format!("<sip:a@b>;x{many};y;P7;X"),
+            format!("<sip:a@b>{many}"),
+        ] {
+            let n = NameAddr::parse(v.as_bytes(), 9).unwrap();
+            let walk = n.params().first_repeated().map(|p| p.span());
+            assert_eq!(n.repeated_param(), walk, "{v}");
+        }
+    }
+
+    /// The first parameter whose name a later one repeats, by walking.
+    pub(crate) fn walk_repeated<'a>(it: impl Iterator<Item = Param<'a>>) -> Option<Span> {
+        let all: Vec<Param<'a>> = it.collect();
+        (0..all.len())
+            .find(|&i| {
+                all[i + 1..]
+                    .iter()
+                    .any(|q| q.name().eq_ignore_ascii_case(all[i].name()))
+            })
+            .map(|i| all[i].span())
     }
 
     #[test]

@@ -339,6 +339,8 @@ pub struct ViaLax<'a> {
     /// order), noted by the one scan of the parameters so the accessors do
     /// not read them again.
     known: [KnownParam; VIA_KNOWN.len()],
+    /// The first parameter a later one repeats, found by the one scan.
+    repeated: Option<Span>,
     defects: Defects,
 }
 
@@ -418,6 +420,13 @@ impl<'a> ViaLax<'a> {
     /// The well-formed parameters (malformed ones are defects).
     pub fn params(&self) -> LaxParams<'a> {
         self.params
+    }
+
+    /// The span of the first well-formed parameter whose name a later one
+    /// repeats (case-insensitive), noted while reading, so that
+    /// `header-param-repeated` walks nothing again.
+    pub(crate) fn repeated_param(&self) -> Option<Span> {
+        self.repeated
     }
 
     /// The `branch` value, when present and a token.
@@ -552,6 +561,7 @@ impl<'a> Via<'a> {
             sent_by: None,
             params: LaxParams::default(),
             known: [KnownParam::default(); VIA_KNOWN.len()],
+            repeated: None,
             defects,
         };
         if cur.at_end() {
@@ -626,8 +636,14 @@ impl<'a> Via<'a> {
                 }
             }
         }
-        lax.params =
-            scan_params_lax_noting(&mut cur, VIA_KNOWN, &mut defects, None, &mut lax.known);
+        lax.params = scan_params_lax_noting(
+            &mut cur,
+            VIA_KNOWN,
+            &mut defects,
+            None,
+            &mut lax.known,
+            &mut lax.repeated,
+        );
         cur.skip_lws();
         if !cur.at_end() {
             defects.push(Defect::new(
@@ -956,6 +972,11 @@ mod tests {
                     "{ctx}"
                 );
                 assert_eq!(v.maddr(), val("maddr"), "{ctx}");
+                assert_eq!(
+                    v.repeated_param(),
+                    crate::header::typed::name_addr::tests::walk_repeated(p.iter()),
+                    "{ctx}"
+                );
             }
         }
     }

@@ -27,11 +27,14 @@ pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
         KnownHeader::Contact,
     ] {
         for e in f.elements(k) {
+            // The reading noted the repeated parameter in its one scan.
             if let Some(p) = f
-                .addr_params(e.bytes, e.span.start)
-                .and_then(crate::validate::facts::first_repeated)
+                .sheet
+                .name_addr(e.bytes, e.span.start)
+                .ok()
+                .and_then(|n| n.repeated_param())
             {
-                param_repeated(out, k, p.span());
+                param_repeated(out, k, p);
             }
         }
     }

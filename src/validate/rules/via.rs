@@ -19,7 +19,6 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::Facts;
-use crate::validate::facts::{repeated_index, PARAM_WALK};
 
 /// Transports registered for Via (RFC 3261 §20.42; RFC 4168; RFC 7118 §5.1).
 const TRANSPORTS: [&[u8]; 7] = [b"UDP", b"TCP", b"TLS", b"SCTP", b"TLS-SCTP", b"WS", b"WSS"];
@@ -177,9 +176,9 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
             Detail::new("unregistered Via transport"),
         );
     }
-    // The lax reading noted branch, received, rport, ttl and maddr in its
-    // one parameter scan, and a malformed one is a defect reported above;
-    // one more walk collects the names for `header-param-repeated`.
+    // The lax reading noted branch, received, rport, ttl and maddr, and
+    // the first repeated parameter, in its one parameter scan; a malformed
+    // one is a defect reported above.
     match (via.branch(), via.branch_span()) {
         (Some(b), Some(bspan)) => {
             let p = param_span(via, bspan);
@@ -222,26 +221,8 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
             Detail::new("rport not filled in"),
         );
     }
-    let params = via.params();
-    let mut names = [""; PARAM_WALK];
-    let mut n = 0;
-    let mut long = false;
-    for p in params.iter() {
-        if n < PARAM_WALK {
-            names[n] = p.name();
-            n += 1;
-        } else {
-            long = true;
-            break;
-        }
-    }
-    let repeated = if long {
-        first_repeated_lax(params)
-    } else {
-        repeated_index(&names[..n]).and_then(|i| params.iter().nth(i))
-    };
-    if let Some(p) = repeated {
-        super::addr_params::param_repeated(out, KnownHeader::Via, p.span());
+    if let Some(p) = via.repeated_param() {
+        super::addr_params::param_repeated(out, KnownHeader::Via, p);
     }
 }
 
@@ -249,20 +230,6 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
 /// (see [`super::param_span`]).
 fn param_span(via: &ViaLax<'_>, value: Span) -> Span {
     super::param_span(via.as_bytes(), via.span().start, value)
-}
-
-/// The first parameter whose name appears again later (case-insensitive):
-/// the long-list form of [`repeated_index`].
-fn first_repeated_lax<'a>(
-    params: crate::header::LaxParams<'a>,
-) -> Option<crate::header::Param<'a>> {
-    params.iter().enumerate().find_map(|(i, p)| {
-        params
-            .iter()
-            .skip(i + 1)
-            .any(|q| q.name().eq_ignore_ascii_case(p.name()))
-            .then_some(p)
-    })
 }
 
 #[cfg(test)]
