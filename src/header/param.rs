@@ -408,6 +408,8 @@ pub(crate) struct KnownParam {
     pub(crate) valid: bool,
     /// Absolute span of its value, when it has one.
     pub(crate) value: Option<Span>,
+    /// Absolute offset of its name.
+    pub(crate) name_at: usize,
 }
 
 impl KnownParam {
@@ -544,6 +546,7 @@ pub(crate) fn scan_params_lax_noting<'a>(
                         present: true,
                         valid: bad.is_none(),
                         value: value_span,
+                        name_at: cur.base + start,
                     };
                 }
                 let Some(k) = k else { continue };

@@ -30,25 +30,24 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::header::param::{Param, Params};
+use crate::header::param::Params;
 use crate::header::typed::name_addr::{NameAddr, NameAddrLax};
 use crate::header::typed::uri::Uri;
 use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex;
 use crate::Span;
 
-/// Finds and checks the `tag` parameter (`"tag" EQUAL token`, §25.1).
-fn find_tag<'a>(addr: &NameAddr<'a>) -> Result<Option<Param<'a>>, HeaderValueError> {
-    match addr.param("tag") {
-        None => Ok(None),
-        Some(p) => match p.value() {
-            Some(v) if lex::is_token_str(v) => Ok(Some(p)),
-            _ => Err(HeaderValueError::new(
-                HeaderValueErrorKind::BadParam,
-                p.name_span().start,
-            )),
-        },
+/// Checks the first `tag` parameter (`"tag" EQUAL token`, §25.1), as the
+/// address reading noted it in its one scan: the span of its value.
+fn find_tag(addr: &NameAddr<'_>) -> Result<Option<Span>, HeaderValueError> {
+    let t = addr.noted_tag();
+    match (t.present, t.valid, t.value) {
+        (false, ..) => Ok(None),
+        (true, true, Some(v)) => Ok(Some(v)),
+        _ => Err(HeaderValueError::new(
+            HeaderValueErrorKind::BadParam,
+            t.name_at,
+        )),
     }
 }
 
@@ -58,7 +57,8 @@ macro_rules! from_to {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct $ty<'a> {
             addr: NameAddr<'a>,
-            tag: Option<Param<'a>>,
+            /// Absolute span of the tag's value.
+            tag: Option<Span>,
         }
 
         impl<'a> $ty<'a> {
@@ -84,12 +84,14 @@ macro_rules! from_to {
 
             /// The `tag` value (RFC 3261 §19.3), if present.
             pub fn tag(&self) -> Option<&'a [u8]> {
-                self.tag.and_then(|p| p.value())
+                let (raw, base) = (self.addr.as_bytes(), self.addr.span().start);
+                let (from, to) = self.tag.map(|s| (s.start, s.end))?;
+                raw.get(from.checked_sub(base)?..to.checked_sub(base)?)
             }
 
             /// Absolute span of the `tag` value, if present.
             pub fn tag_span(&self) -> Option<Span> {
-                self.tag.and_then(|p| p.value_span())
+                self.tag
             }
 
             /// Absolute span of the whole value.

@@ -52,6 +52,8 @@ pub struct NameAddr<'a> {
     params: Params<'a>,
     /// The first parameter a later one repeats, found by the one scan.
     repeated: Option<Span>,
+    /// The first `tag` parameter, noted by the one scan.
+    tag: KnownParam,
 }
 
 impl<'a> NameAddr<'a> {
@@ -100,6 +102,13 @@ impl<'a> NameAddr<'a> {
     /// reading, so that `header-param-repeated` walks nothing again.
     pub(crate) fn repeated_param(&self) -> Option<Span> {
         self.repeated
+    }
+
+    /// The first `tag` parameter as the reading noted it (present, its
+    /// value a token, where its name and value are), so that From and To
+    /// find their tag without walking the parameters again.
+    pub(crate) fn noted_tag(&self) -> KnownParam {
+        self.tag
     }
 
     /// True when a bare `addr-spec` looks like it wanted URI syntax that
@@ -282,6 +291,7 @@ impl<'a> NameAddrLax<'a> {
                 uri,
                 params: self.params.as_params(),
                 repeated: self.repeated,
+                tag: self.noted[TAG],
             }),
             _ => Err(HeaderValueError::new(
                 HeaderValueErrorKind::BadUri,
