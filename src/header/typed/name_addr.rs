@@ -409,7 +409,8 @@ impl<'a> NameAddrLax<'a> {
             None
         };
         let mut from = start;
-        match grammar::addr::addr(i) {
+        let first = grammar::addr::addr(i);
+        match &first {
             Ok((_, a)) if a.angle.is_none() && first_angle().is_some() => {
                 // A display name with bytes that are neither token nor LWS
                 // (`Bell, Alexander <sip:...>`): a display-name defect, and
@@ -474,7 +475,13 @@ impl<'a> NameAddrLax<'a> {
             _ => {}
         }
         let i = &value[from..];
-        match grammar::addr::addr(i) {
+        // Read again only from where the first reading was found wanting.
+        let read = if from == start {
+            first
+        } else {
+            grammar::addr::addr(i)
+        };
+        match read {
             Ok((rest, a)) => {
                 if from == start {
                     if let Some((d, quoted)) = a.display {
