@@ -235,6 +235,46 @@ mod tests {
         assert!(hostname(b"[::1]").is_err());
     }
 
+    /// Every run of up to six bytes over `a`, `1`, `-`, `.` reads as the
+    /// productions say (the one-pass classifier against `is_hostname`).
+    #[test]
+    fn short_runs_agree_with_the_productions() {
+        use crate::header::typed::host::{is_hostname, is_ipv4};
+        let mut runs = vec![Vec::new()];
+        for _ in 0..6 {
+            let last: Vec<Vec<u8>> = runs
+                .iter()
+                .filter(|r| r.len() == runs.last().map_or(0, Vec::len))
+                .cloned()
+                .collect();
+            for r in last {
+                for b in [b'a', b'1', b'-', b'.'] {
+                    let mut x = r.clone();
+                    x.push(b);
+                    runs.push(x);
+                }
+            }
+        }
+        assert_eq!(runs.len(), (0..=6).map(|k| 4usize.pow(k)).sum::<usize>());
+        for raw in runs {
+            let want = if raw.is_empty() {
+                None
+            } else if is_ipv4(&raw) {
+                Some(HostKind::Ipv4)
+            } else if is_hostname(&raw) {
+                Some(HostKind::Name)
+            } else {
+                None
+            };
+            assert_eq!(
+                classify(&raw).1,
+                want,
+                "{:?}",
+                String::from_utf8_lossy(&raw)
+            );
+        }
+    }
+
     #[test]
     fn hostports() {
         let (rest, (h, p)) = hostport(true)(b"h.example.com \r\n : 5060;x").unwrap();
