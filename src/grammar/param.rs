@@ -112,60 +112,96 @@ pub fn skip_param(i: &[u8]) -> PResult<'_, &[u8]> {
 /// | `refresher` | `EQUAL ("uas" / "uac")` (RFC 4028) |
 pub fn known_param(name: &[u8], value: Option<&[u8]>) -> Option<(HeaderValueErrorKind, usize)> {
     use HeaderValueErrorKind as K;
-    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
     let whole = |p: fn(&[u8]) -> bool, kind: K| match value {
         Some(v) if p(v) => None,
         _ => Some((kind, 0)),
     };
     let digits_from = |v: &[u8]| v.iter().position(|&b| !lex::is_digit(b));
-    if is("tag") || is("branch") || is("purpose") {
-        whole(lex::is_token_str, K::BadParam)
-    } else if is("received") {
-        whole(|v| is_ipv4(v) || is_ipv6(v), K::BadHost)
-    } else if is("maddr") {
-        whole(
+    match Known::of(name)? {
+        Known::Token => whole(lex::is_token_str, K::BadParam),
+        Known::Received => whole(|v| is_ipv4(v) || is_ipv6(v), K::BadHost),
+        Known::Maddr => whole(
             |v| matches!(host(v), Ok((r, _)) if r.is_empty()),
             K::BadHost,
-        )
-    } else if is("ttl") {
-        let v = value?;
-        if v.is_empty() {
-            return Some((K::BadParam, 0));
+        ),
+        Known::Ttl => {
+            let v = value?;
+            if v.is_empty() {
+                return Some((K::BadParam, 0));
+            }
+            if let Some(i) = digits_from(v) {
+                return Some((K::ExpectedDigits, i));
+            }
+            (v.len() > 3 || !lex::parse_u64(v).is_some_and(|t| t <= 255))
+                .then_some((K::NumberOutOfRange, 0))
         }
-        if let Some(i) = digits_from(v) {
-            return Some((K::ExpectedDigits, i));
+        Known::Rport => {
+            let v = value?;
+            (!matches!(port(v), Ok((r, _)) if r.is_empty())).then_some((K::BadPort, 0))
         }
-        (v.len() > 3 || !lex::parse_u64(v).is_some_and(|t| t <= 255))
-            .then_some((K::NumberOutOfRange, 0))
-    } else if is("rport") {
-        let v = value?;
-        (!matches!(port(v), Ok((r, _)) if r.is_empty())).then_some((K::BadPort, 0))
-    } else if is("q") {
-        let Some(v) = value else {
-            return Some((K::BadParam, 0));
-        };
-        match qvalue(v) {
-            Ok((&[], _)) => None,
-            Ok((r, _)) => Some((K::NumberOutOfRange, v.len() - r.len())),
-            Err(e) => Some((K::NumberOutOfRange, super::error_offset(v, &e))),
+        Known::Q => {
+            let Some(v) = value else {
+                return Some((K::BadParam, 0));
+            };
+            match qvalue(v) {
+                Ok((&[], _)) => None,
+                Ok((r, _)) => Some((K::NumberOutOfRange, v.len() - r.len())),
+                Err(e) => Some((K::NumberOutOfRange, super::error_offset(v, &e))),
+            }
         }
-    } else if is("expires") || is("duration") {
-        let Some(v) = value else {
-            return Some((K::BadParam, 0));
-        };
-        match delta_seconds(v) {
-            Ok((&[], (_, Some(_)))) => None,
-            Ok((r, (_, Some(_)))) => Some((K::ExpectedDigits, v.len() - r.len())),
-            Ok(_) => Some((K::NumberOutOfRange, 0)),
-            Err(_) => Some((K::ExpectedDigits, 0)),
+        Known::Delta => {
+            let Some(v) = value else {
+                return Some((K::BadParam, 0));
+            };
+            match delta_seconds(v) {
+                Ok((&[], (_, Some(_)))) => None,
+                Ok((r, (_, Some(_)))) => Some((K::ExpectedDigits, v.len() - r.len())),
+                Ok(_) => Some((K::NumberOutOfRange, 0)),
+                Err(_) => Some((K::ExpectedDigits, 0)),
+            }
         }
-    } else if is("refresher") {
-        whole(
+        Known::Refresher => whole(
             |v| v.eq_ignore_ascii_case(b"uas") || v.eq_ignore_ascii_case(b"uac"),
             K::BadParam,
-        )
-    } else {
-        None
+        ),
+    }
+}
+
+/// The productions of [`known_param`], by parameter name.
+#[derive(Clone, Copy)]
+enum Known {
+    /// `tag`, `branch`, `purpose`: a token.
+    Token,
+    Received,
+    Maddr,
+    Ttl,
+    Rport,
+    Q,
+    /// `expires`, `duration`: delta-seconds.
+    Delta,
+    Refresher,
+}
+
+impl Known {
+    /// The production of parameter `name` (case-insensitive), if it has
+    /// one of its own. Every parameter of every address and Via value asks,
+    /// so the length picks the one or two names to compare.
+    fn of(name: &[u8]) -> Option<Known> {
+        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+        Some(match name.len() {
+            1 if is(b"q") => Known::Q,
+            3 if is(b"tag") => Known::Token,
+            3 if is(b"ttl") => Known::Ttl,
+            5 if is(b"maddr") => Known::Maddr,
+            5 if is(b"rport") => Known::Rport,
+            6 if is(b"branch") => Known::Token,
+            7 if is(b"purpose") => Known::Token,
+            7 if is(b"expires") => Known::Delta,
+            8 if is(b"received") => Known::Received,
+            8 if is(b"duration") => Known::Delta,
+            9 if is(b"refresher") => Known::Refresher,
+            _ => return None,
+        })
     }
 }
 

@@ -487,6 +487,21 @@ impl<'a> ViaLax<'a> {
 /// with the grammar's productions: the three tokens as ranges relative to
 /// `i`.
 fn sent_protocol(i: &[u8]) -> grammar::PResult<'_, [(usize, usize); 3]> {
+    use grammar::text::token;
+    // Nearly every Via starts `SIP/2.0/`: no LWS around the slashes, so the
+    // productions below would read exactly these pieces.
+    const SIP_2_0: &[u8] = b"SIP/2.0/";
+    if i.len() > SIP_2_0.len() && i[..SIP_2_0.len()].eq_ignore_ascii_case(SIP_2_0) {
+        if let Ok((rest, transport)) = token(&i[SIP_2_0.len()..]) {
+            let t = SIP_2_0.len();
+            return Ok((rest, [(0, 3), (4, 7), (t, t + transport.len())]));
+        }
+    }
+    sent_protocol_productions(i)
+}
+
+/// [`sent_protocol`] by its productions alone.
+fn sent_protocol_productions(i: &[u8]) -> grammar::PResult<'_, [(usize, usize); 3]> {
     use grammar::text::{slash, token};
     let at = |rest: &[u8], t: &[u8]| {
         let start = grammar::offset(i, rest);
@@ -978,6 +993,28 @@ mod tests {
                     "{ctx}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn sent_protocol_shortcut_reads_as_the_productions() {
+        for v in [
+            &b"SIP/2.0/UDP h"[..],
+            b"sip/2.0/tcp",
+            b"SIP/2.0/ UDP h",
+            b"SIP/2.0/",
+            b"SIP/2.0/;x",
+            b"SIP/2.0/UDP\r\n h",
+            b"SIP/2.0/TLS-SCTP;x",
+            b"SIP / 2.0 / UDP h",
+            b"SIP/2.0x/UDP",
+        ] {
+            assert_eq!(
+                sent_protocol(v),
+                sent_protocol_productions(v),
+                "{}",
+                String::from_utf8_lossy(v)
+            );
         }
     }
 
