@@ -22,40 +22,49 @@ use super::{fail, PResult};
 use crate::header::typed::UriKind;
 use crate::lex;
 
-/// `unreserved = alphanum / mark`.
-pub(crate) fn is_unreserved(b: u8) -> bool {
-    b.is_ascii_alphanumeric()
-        || matches!(
-            b,
-            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
-        )
-}
-
+/// Byte classes, one bit each, in one table: every URI byte is classified
+/// by one load instead of a chain of comparisons (the URI of every address
+/// and Request-URI is read byte by byte).
+const UNRESERVED: u8 = 1;
 /// `user` bytes: unreserved and `user-unreserved`.
-pub(crate) fn is_user_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/')
-}
-
+pub(crate) const USER: u8 = 2;
 /// `password` bytes.
-pub(crate) fn is_password_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'&' | b'=' | b'+' | b'$' | b',')
-}
-
+pub(crate) const PASSWORD: u8 = 4;
 /// `paramchar` bytes (without escapes).
-pub(crate) fn is_paramchar(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$')
-}
-
+pub(crate) const PARAMCHAR: u8 = 8;
 /// `hname` / `hvalue` bytes (without escapes).
-pub(crate) fn is_hnv_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$')
-}
-
+pub(crate) const HNV: u8 = 16;
 /// `uric` of RFC 2396 (reserved / unreserved / escaped), plus `[` `]` for
 /// IPv6 literals (RFC 3986 §3.2.2) and `#` for fragments.
-pub(crate) fn is_uric(b: u8) -> bool {
-    is_unreserved(b)
-        || matches!(
+pub(crate) const URIC: u8 = 32;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let unreserved = b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            );
+        let mut c = 0;
+        if unreserved {
+            c |= UNRESERVED | USER | PASSWORD | PARAMCHAR | HNV | URIC;
+        }
+        if matches!(b, b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/') {
+            c |= USER;
+        }
+        if matches!(b, b'&' | b'=' | b'+' | b'$' | b',') {
+            c |= PASSWORD;
+        }
+        if matches!(b, b'[' | b']' | b'/' | b':' | b'&' | b'+' | b'$') {
+            c |= PARAMCHAR;
+        }
+        if matches!(b, b'[' | b']' | b'/' | b'?' | b':' | b'+' | b'$') {
+            c |= HNV;
+        }
+        if matches!(
             b,
             b';' | b'/'
                 | b'?'
@@ -69,22 +78,34 @@ pub(crate) fn is_uric(b: u8) -> bool {
                 | b'['
                 | b']'
                 | b'#'
-        )
+        ) {
+            c |= URIC;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+};
+
+/// True when `b` is in one of the classes of `mask`.
+#[inline]
+fn is(b: u8, mask: u8) -> bool {
+    CLASS[usize::from(b)] & mask != 0
 }
 
-/// Length of the longest prefix of `i` made of `class` bytes and `%HH`
-/// escapes; `Err(at)` when a `%` is not followed by two hex digits.
-fn escaped_len(i: &[u8], class: fn(u8) -> bool) -> Result<usize, usize> {
+/// Length of the longest prefix of `i` made of `class` bytes (a mask of
+/// the classes above) and `%HH` escapes; `Err(at)` when a `%` is not
+/// followed by two hex digits.
+fn escaped_len(i: &[u8], class: u8) -> Result<usize, usize> {
     let mut n = 0;
-    while n < i.len() {
-        let b = i[n];
-        if b == b'%' {
+    while let Some(&b) = i.get(n) {
+        if is(b, class) {
+            n += 1;
+        } else if b == b'%' {
             match (i.get(n + 1), i.get(n + 2)) {
                 (Some(&h1), Some(&h2)) if lex::is_hex(h1) && lex::is_hex(h2) => n += 3,
                 _ => return Err(n),
             }
-        } else if class(b) {
-            n += 1;
         } else {
             break;
         }
@@ -92,8 +113,9 @@ fn escaped_len(i: &[u8], class: fn(u8) -> bool) -> Result<usize, usize> {
     Ok(n)
 }
 
-/// `1*( class / escaped )`: a run of `class` bytes and `%HH` escapes.
-pub fn escaped_run(class: fn(u8) -> bool) -> impl Fn(&[u8]) -> PResult<'_, &[u8]> {
+/// `1*( class / escaped )`: a run of `class` bytes (a mask of the classes
+/// above) and `%HH` escapes.
+pub fn escaped_run(class: u8) -> impl Fn(&[u8]) -> PResult<'_, &[u8]> {
     move |i: &[u8]| match escaped_len(i, class) {
         Ok(0) => fail(i, ErrorKind::Char),
         Ok(n) => Ok((&i[n..], &i[..n])),
@@ -128,7 +150,7 @@ pub fn scheme(i: &[u8]) -> PResult<'_, (UriKind, &[u8])> {
 
 /// `*( ";" uri-parameter )` (possibly empty).
 pub fn uri_parameters(i: &[u8]) -> PResult<'_, &[u8]> {
-    let pchar = escaped_run(is_paramchar);
+    let pchar = escaped_run(PARAMCHAR);
     let mut j = i;
     while j.first() == Some(&b';') {
         let (k, _) = pchar(&j[1..])?;
@@ -145,7 +167,7 @@ pub fn uri_headers(i: &[u8]) -> PResult<'_, &[u8]> {
     if i.first() != Some(&b'?') {
         return fail(i, ErrorKind::Char);
     }
-    let hnv = escaped_run(is_hnv_char);
+    let hnv = escaped_run(HNV);
     let mut j = &i[1..];
     loop {
         let (k, _) = hnv(j)?;
@@ -165,36 +187,49 @@ pub fn uri_headers(i: &[u8]) -> PResult<'_, &[u8]> {
     }
 }
 
+/// `userinfo` with its `@`, when `i` (a SIP URI after its `:`, up to where
+/// the URI can end) holds an `@`: the user and the password, if any. `@`
+/// appears unescaped only as the userinfo terminator, so the userinfo is
+/// what precedes the first `@`. No `@`: no userinfo, nothing consumed.
+#[allow(clippy::type_complexity)]
+pub fn userinfo(i: &[u8]) -> PResult<'_, Option<(&[u8], Option<&[u8]>)>> {
+    let Some(at) = memchr::memchr(b'@', i) else {
+        return Ok((i, None));
+    };
+    let colon = memchr::memchr(b':', &i[..at]);
+    let user = &i[..colon.unwrap_or(at)];
+    match escaped_len(user, USER) {
+        Ok(n) if n == user.len() && n > 0 => {}
+        Ok(n) | Err(n) => return fail(&i[n..], ErrorKind::Char),
+    }
+    let password = match colon {
+        Some(c) => {
+            let pw = &i[c + 1..at];
+            match escaped_len(pw, PASSWORD) {
+                Ok(n) if n == pw.len() => Some(pw),
+                Ok(n) | Err(n) => return fail(&i[c + 1 + n..], ErrorKind::Char),
+            }
+        }
+        None => None,
+    };
+    Ok((&i[at + 1..], Some((user, password))))
+}
+
 /// `SIP-URI` / `SIPS-URI`: the whole URI's bytes.
 pub fn sip_uri(i: &[u8]) -> PResult<'_, &[u8]> {
     let (body, (kind, _)) = scheme(i)?;
     if !matches!(kind, UriKind::Sip | UriKind::Sips) {
         return fail(i, ErrorKind::Tag);
     }
-    // `@` appears unescaped only as the userinfo terminator, so the
-    // userinfo is what precedes the first `@` of the URI's bytes.
+    // The URI ends at LWS, `<`, `>` or a quote; its userinfo is before.
     let stop = body
         .iter()
         .position(|&b| lex::is_lws(b) || matches!(b, b'>' | b'<' | b'"'))
         .unwrap_or(body.len());
-    let mut j = body;
-    if let Some(at) = body[..stop].iter().position(|&b| b == b'@') {
-        let userinfo = &body[..at];
-        let colon = userinfo.iter().position(|&b| b == b':');
-        let user = &userinfo[..colon.unwrap_or(at)];
-        match escaped_len(user, is_user_char) {
-            Ok(n) if n == user.len() && n > 0 => {}
-            Ok(n) | Err(n) => return fail(&body[n..], ErrorKind::Char),
-        }
-        if let Some(c) = colon {
-            let pw = &userinfo[c + 1..];
-            match escaped_len(pw, is_password_char) {
-                Ok(n) if n == pw.len() => {}
-                Ok(n) | Err(n) => return fail(&body[c + 1 + n..], ErrorKind::Char),
-            }
-        }
-        j = &body[at + 1..];
-    }
+    let j = match userinfo(&body[..stop])? {
+        (after, Some(_)) => &body[stop - after.len()..],
+        (_, None) => body,
+    };
     let (j, _) = hostport(false)(j)?;
     let (j, _) = uri_parameters(j)?;
     let j = if j.first() == Some(&b'?') {
@@ -205,17 +240,13 @@ pub fn sip_uri(i: &[u8]) -> PResult<'_, &[u8]> {
     Ok((j, &i[..i.len() - j.len()]))
 }
 
-/// `tel` URI (RFC 3966 §3, minimal): `"tel:" ["+"] 1*(hex digit / "*" /
-/// "#" / visual separator) *( ";" uri-parameter )`.
-pub fn tel_uri(i: &[u8]) -> PResult<'_, &[u8]> {
-    let (body, (kind, _)) = scheme(i)?;
-    if kind != UriKind::Tel {
-        return fail(i, ErrorKind::Tag);
-    }
-    let start = usize::from(body.first() == Some(&b'+'));
-    let mut n = start;
+/// `telephone-subscriber` of a `tel` URI (RFC 3966 §3, minimal): `["+"]
+/// 1*(hex digit / "*" / "#" / visual separator)` holding at least one
+/// digit; it ends at the first other byte.
+pub fn telephone_subscriber(i: &[u8]) -> PResult<'_, &[u8]> {
+    let mut n = usize::from(i.first() == Some(&b'+'));
     let mut digits = 0;
-    while let Some(&b) = body.get(n) {
+    while let Some(&b) = i.get(n) {
         match b {
             b if b.is_ascii_hexdigit() || b == b'*' || b == b'#' => digits += 1,
             b'-' | b'.' | b'(' | b')' => {}
@@ -224,16 +255,33 @@ pub fn tel_uri(i: &[u8]) -> PResult<'_, &[u8]> {
         n += 1;
     }
     if digits == 0 {
-        return fail(&body[n..], ErrorKind::Digit);
+        return fail(&i[n..], ErrorKind::Digit);
     }
-    let (j, _) = uri_parameters(&body[n..])?;
+    Ok((&i[n..], &i[..n]))
+}
+
+/// `tel` URI (RFC 3966 §3, minimal): `"tel:" telephone-subscriber *( ";"
+/// uri-parameter ) [ headers ]`. RFC 3966 has no `headers`; they are read
+/// as in a SIP URI rather than failing the whole address.
+pub fn tel_uri(i: &[u8]) -> PResult<'_, &[u8]> {
+    let (body, (kind, _)) = scheme(i)?;
+    if kind != UriKind::Tel {
+        return fail(i, ErrorKind::Tag);
+    }
+    let (j, _) = telephone_subscriber(body)?;
+    let (j, _) = uri_parameters(j)?;
+    let j = if j.first() == Some(&b'?') {
+        uri_headers(j)?.0
+    } else {
+        j
+    };
     Ok((j, &i[..i.len() - j.len()]))
 }
 
 /// `absoluteURI` (any scheme): `scheme ":" 1*uric`.
 pub fn absolute_uri(i: &[u8]) -> PResult<'_, &[u8]> {
     let (body, _) = scheme(i)?;
-    let (j, _) = escaped_run(is_uric)(body)?;
+    let (j, _) = escaped_run(URIC)(body)?;
     Ok((j, &i[..i.len() - j.len()]))
 }
 

@@ -32,11 +32,14 @@
 //!   `unksm2`) are checked only for the `absoluteURI` character set.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
-use crate::grammar::uri::{is_hnv_char, is_paramchar, is_password_char, is_uric, is_user_char};
+use crate::grammar::uri::{
+    escaped_run, scheme, telephone_subscriber, uri_headers, uri_parameters, userinfo, URIC,
+};
+use crate::grammar::{error_offset, PResult};
 use crate::header::param::{param_item_api, param_list_api};
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
 use crate::header::typed::scan::ascii;
-use crate::lex::{self, Cursor};
+use crate::lex::Cursor;
 use crate::Span;
 
 /// Which URI grammar applied.
@@ -50,28 +53,6 @@ pub enum UriKind {
     Tel,
     /// Any other scheme, kept opaque (RFC 3261 §25.1 `absoluteURI`).
     Other,
-}
-
-/// Validates `s[from..to]` as a run of `class` bytes and `%HH` escapes;
-/// returns the first offending relative offset.
-fn check_run(s: &[u8], from: usize, to: usize, class: fn(u8) -> bool) -> Result<(), usize> {
-    let mut i = from;
-    while i < to {
-        let b = s[i];
-        if b == b'%' {
-            match (s.get(i + 1), s.get(i + 2)) {
-                (Some(&h1), Some(&h2)) if i + 2 < to && lex::is_hex(h1) && lex::is_hex(h2) => {
-                    i += 3
-                }
-                _ => return Err(i),
-            }
-        } else if class(b) {
-            i += 1;
-        } else {
-            return Err(i);
-        }
-    }
-    Ok(())
 }
 
 /// One `uri-parameter`: `pname [ "=" pvalue ]` (RFC 3261 §25.1). Escapes
@@ -164,64 +145,15 @@ impl<'a> Iterator for UriParamIter<'a> {
     }
 }
 
-/// Validates `*( ";" pname [ "=" pvalue ] )` in `s[from..to]`.
-fn check_uri_params(s: &[u8], from: usize, to: usize) -> Result<(), usize> {
-    let mut i = from;
-    while i < to {
-        if s[i] != b';' {
-            return Err(i);
-        }
-        let start = i + 1;
-        let end = s[start..to]
-            .iter()
-            .position(|&b| b == b';')
-            .map_or(to, |k| start + k);
-        let item = &s[start..end];
-        match item.iter().position(|&b| b == b'=') {
-            Some(eq) => {
-                if eq == 0 {
-                    return Err(start);
-                }
-                if eq + 1 == item.len() {
-                    return Err(start + eq + 1);
-                }
-                check_run(s, start, start + eq, is_paramchar)?;
-                check_run(s, start + eq + 1, end, is_paramchar)?;
-            }
-            None => {
-                if item.is_empty() {
-                    return Err(start);
-                }
-                check_run(s, start, end, is_paramchar)?;
-            }
-        }
-        i = end;
-    }
-    Ok(())
-}
-
-/// Validates `headers = "?" header *( "&" header )` in `s[from..to]`
-/// (`s[from]` is the `?`).
-fn check_uri_headers(s: &[u8], from: usize, to: usize) -> Result<(), usize> {
-    let mut i = from + 1;
-    loop {
-        let end = s[i..to]
-            .iter()
-            .position(|&b| b == b'&')
-            .map_or(to, |k| i + k);
-        let Some(eq) = s[i..end].iter().position(|&b| b == b'=') else {
-            return Err(end);
-        };
-        if eq == 0 {
-            return Err(i);
-        }
-        check_run(s, i, i + eq, is_hnv_char)?;
-        check_run(s, i + eq + 1, end, is_hnv_char)?;
-        if end == to {
-            return Ok(());
-        }
-        i = end + 1;
-    }
+/// The `BadUri` error of a production that failed on `i`, which starts at
+/// offset `at` of a URI at absolute offset `base`.
+fn bad_at(
+    i: &[u8],
+    base: usize,
+    at: usize,
+    e: &nom::Err<nom::error::Error<&[u8]>>,
+) -> HeaderValueError {
+    HeaderValueError::new(HeaderValueErrorKind::BadUri, base + at + error_offset(i, e))
 }
 
 /// A URI borrowed from the message, with every part as bytes and as an
@@ -247,37 +179,18 @@ impl<'a> Uri<'a> {
     /// absolute offset of `s[0]`. Fails with `BadUri` (or `BadHost` /
     /// `BadPort` for the hostport of a SIP URI) at the offending byte.
     pub fn parse(s: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        let bad = |at: usize| HeaderValueError::new(HeaderValueErrorKind::BadUri, base + at);
         if s.is_empty() {
             return Err(HeaderValueError::new(HeaderValueErrorKind::Empty, base));
         }
-        // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )
-        if !s[0].is_ascii_alphabetic() {
-            return Err(bad(0));
-        }
-        let mut i = 1;
-        while i < s.len() && (s[i].is_ascii_alphanumeric() || matches!(s[i], b'+' | b'-' | b'.')) {
-            i += 1;
-        }
-        if s.get(i) != Some(&b':') {
-            return Err(bad(i));
-        }
-        let scheme = &s[..i];
-        let kind = if scheme.eq_ignore_ascii_case(b"sip") {
-            UriKind::Sip
-        } else if scheme.eq_ignore_ascii_case(b"sips") {
-            UriKind::Sips
-        } else if scheme.eq_ignore_ascii_case(b"tel") {
-            UriKind::Tel
-        } else {
-            UriKind::Other
-        };
-        let rest = i + 1;
+        // The productions of `grammar::uri`, each at its place, must read
+        // the whole of `s`.
+        let (_, (kind, name)) = scheme(s).map_err(|e| bad_at(s, base, 0, &e))?;
+        let rest = name.len() + 1;
         let mut uri = Uri {
             raw: s,
             base,
             kind,
-            scheme_len: i,
+            scheme_len: name.len(),
             user: None,
             password: None,
             hostport: None,
@@ -288,96 +201,76 @@ impl<'a> Uri<'a> {
             },
             headers: None,
         };
-        match kind {
+        let end = match kind {
             UriKind::Sip | UriKind::Sips => uri.parse_sip(rest)?,
             UriKind::Tel => uri.parse_tel(rest)?,
-            UriKind::Other => {
-                if rest == s.len() {
-                    return Err(bad(rest));
-                }
-                check_run(s, rest, s.len(), is_uric).map_err(bad)?;
-            }
+            UriKind::Other => rest + uri.read(rest, escaped_run(URIC))?.len(),
+        };
+        if end != s.len() {
+            return Err(HeaderValueError::new(
+                HeaderValueErrorKind::BadUri,
+                base + end,
+            ));
         }
         Ok(uri)
     }
 
-    fn parse_sip(&mut self, rest: usize) -> Result<(), HeaderValueError> {
+    /// Runs production `p` at offset `at` of the URI: what it read, or a
+    /// `BadUri` error where it failed.
+    fn read(
+        &self,
+        at: usize,
+        p: impl Fn(&'a [u8]) -> PResult<'a, &'a [u8]>,
+    ) -> Result<&'a [u8], HeaderValueError> {
+        let i = &self.raw[at..];
+        p(i).map(|(_, got)| got)
+            .map_err(|e| bad_at(i, self.base, at, &e))
+    }
+
+    /// `[ userinfo ] hostport uri-parameters [ headers ]`; where it ends.
+    fn parse_sip(&mut self, rest: usize) -> Result<usize, HeaderValueError> {
         let s = self.raw;
-        let bad = |at: usize| HeaderValueError::new(HeaderValueErrorKind::BadUri, self.base + at);
+        let body = &s[rest..];
         let mut pos = rest;
-        if let Some(at) = s[rest..].iter().position(|&b| b == b'@') {
-            let at = rest + at;
-            let colon = s[rest..at]
-                .iter()
-                .position(|&b| b == b':')
-                .map(|c| rest + c);
-            let user_end = colon.unwrap_or(at);
-            if user_end == rest {
-                return Err(bad(rest));
+        if let (after, Some((user, password))) =
+            userinfo(body).map_err(|e| bad_at(body, self.base, rest, &e))?
+        {
+            self.user = Some((rest, rest + user.len()));
+            if let Some(p) = password {
+                let at = rest + user.len() + 1;
+                self.password = Some((at, at + p.len()));
             }
-            check_run(s, rest, user_end, is_user_char).map_err(bad)?;
-            self.user = Some((rest, user_end));
-            if let Some(c) = colon {
-                check_run(s, c + 1, at, is_password_char).map_err(bad)?;
-                self.password = Some((c + 1, at));
-            }
-            pos = at + 1;
+            pos = s.len() - after.len();
         }
         let mut cur = Cursor::new(s, self.base);
         cur.pos = pos;
         let hp = scan_hostport(&mut cur, false)?;
         self.hostport = Some(hp);
         self.body = (pos, cur.pos);
-        self.finish_params_headers(cur.pos)
+        self.params_headers(cur.pos)
     }
 
-    fn parse_tel(&mut self, rest: usize) -> Result<(), HeaderValueError> {
-        // RFC 3966 §3 (minimal): global-number-digits = "+" *phonedigit DIGIT
-        // *phonedigit, local-number-digits with hex digits, "*" and "#";
-        // visual separators "-" "." "(" ")".
-        let s = self.raw;
-        let bad = |at: usize| HeaderValueError::new(HeaderValueErrorKind::BadUri, self.base + at);
-        let end = s[rest..]
-            .iter()
-            .position(|&b| b == b';' || b == b'?')
-            .map_or(s.len(), |k| rest + k);
-        let mut i = rest;
-        if s.get(i) == Some(&b'+') {
-            i += 1;
-        }
-        let mut digits = 0;
-        while i < end {
-            match s[i] {
-                b if b.is_ascii_hexdigit() || b == b'*' || b == b'#' => digits += 1,
-                b'-' | b'.' | b'(' | b')' => {}
-                _ => return Err(bad(i)),
-            }
-            i += 1;
-        }
-        if digits == 0 {
-            return Err(bad(end));
-        }
-        self.body = (rest, end);
-        self.finish_params_headers(end)
+    /// `telephone-subscriber uri-parameters [ headers ]`; where it ends.
+    fn parse_tel(&mut self, rest: usize) -> Result<usize, HeaderValueError> {
+        let number = self.read(rest, telephone_subscriber)?;
+        self.body = (rest, rest + number.len());
+        self.params_headers(rest + number.len())
     }
 
-    fn finish_params_headers(&mut self, from: usize) -> Result<(), HeaderValueError> {
-        let s = self.raw;
-        let bad = |at: usize| HeaderValueError::new(HeaderValueErrorKind::BadUri, self.base + at);
-        let q = s[from..]
-            .iter()
-            .position(|&b| b == b'?')
-            .map_or(s.len(), |k| from + k);
-        check_uri_params(s, from, q).map_err(bad)?;
+    /// `uri-parameters [ headers ]` from `from`; where they end.
+    fn params_headers(&mut self, from: usize) -> Result<usize, HeaderValueError> {
+        let params = self.read(from, uri_parameters)?;
         self.params = UriParams {
-            s: &s[from..q],
+            s: params,
             base: self.base + from,
         };
-        if q < s.len() {
-            check_uri_headers(s, q, s.len()).map_err(bad)?;
-            self.headers = Some((q + 1, s.len()));
+        let q = from + params.len();
+        if self.raw.get(q) != Some(&b'?') {
+            return Ok(q);
         }
-        Ok(())
+        let headers = self.read(q, uri_headers)?;
+        self.headers = Some((q + 1, q + headers.len()));
+        Ok(q + headers.len())
     }
 
     fn part(&self, r: (usize, usize)) -> &'a [u8] {
@@ -778,6 +671,20 @@ mod tests {
                     }
                     Err(e) => prop_assert!(e.offset() >= base && e.offset() <= base + s.len()),
                 }
+            }
+
+            /// One grammar: the typed reading accepts exactly the values the
+            /// `grammar::uri` productions read whole (inputs without LWS,
+            /// `<`, `>` or quotes, where the productions would stop).
+            #[test]
+            fn typed_reading_is_the_grammar(
+                scheme in prop_oneof!["sip:", "SIPS:", "tel:", "urn:", "x:", ""],
+                rest in "[a-z0-9:@;=?&%.+\\-\\[\\]#/]{0,20}",
+            ) {
+                let v = format!("{scheme}{rest}");
+                let b = v.as_bytes();
+                let whole = crate::grammar::uri::any_uri(b).is_ok_and(|(r, _)| r.is_empty());
+                prop_assert_eq!(Uri::parse(b, 0).is_ok(), whole, "{}", v);
             }
         }
     }
