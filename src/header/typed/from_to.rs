@@ -13,10 +13,13 @@
 //! whole row is one value, and a comma outside quotes and `<>` is a defect
 //! of the row, reported by the address grammar (see [`NameAddr`]).
 //!
-//! A `tag` parameter without a value, or with a quoted value, does not match
-//! `tag-param` and fails with `BadParam` at the parameter name: the tag is
-//! what identifies the dialog (RFC 3261 §19.3), so a value that is not a
-//! token cannot be used as one.
+//! A `tag` parameter without a value, or with a value that is not a token
+//! (quoted, say), does not match `tag-param` and fails with `BadParam` at
+//! its value (at its name when it has none): the tag is what identifies
+//! the dialog (RFC 3261 §19.3), so a value that is not a token cannot be
+//! used as one. Every `tag` parameter is held to it, not only the first:
+//! the strict reading is the lax one ([`NameAddr::parse_lax`]) without a
+//! defect.
 //!
 //! ```
 //! use sip_response::header::typed::{FromHeader, TypedHeader};
@@ -29,7 +32,7 @@
 //! # Ok::<(), sip_response::HeaderValueError>(())
 //! ```
 
-use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::error::HeaderValueError;
 use crate::header::param::Params;
 use crate::header::typed::name_addr::{NameAddr, NameAddrLax};
 use crate::header::typed::uri::Uri;
@@ -37,18 +40,15 @@ use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
 use crate::Span;
 
-/// Checks the first `tag` parameter (`"tag" EQUAL token`, §25.1), as the
-/// address reading noted it in its one scan: the span of its value.
-fn find_tag(addr: &NameAddr<'_>) -> Result<Option<Span>, HeaderValueError> {
-    let t = addr.noted_tag();
-    match (t.present, t.valid, t.value) {
-        (false, ..) => Ok(None),
-        (true, true, Some(v)) => Ok(Some(v)),
-        _ => Err(HeaderValueError::new(
-            HeaderValueErrorKind::BadParam,
-            t.name_at,
-        )),
-    }
+/// The address and its tag, by the lax reading that checks every `tag`
+/// parameter against `tag-param` (`"tag" EQUAL token`, §25.1): one reading
+/// for both, so the strict one fails exactly when the lax one finds a
+/// defect (a second, malformed tag fails the value as the first would).
+fn read(value: &[u8], base: usize) -> Result<(NameAddr<'_>, Option<Span>), HeaderValueError> {
+    let addr = NameAddr::parse_lax(value, base).strict()?;
+    // Every tag is valid here; the first one is the tag.
+    let tag = addr.noted_tag().valid_value().flatten();
+    Ok((addr, tag))
 }
 
 macro_rules! from_to {
@@ -121,8 +121,7 @@ macro_rules! from_to {
             const NAME: KnownHeader = $name;
 
             fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-                let addr = NameAddr::parse(value, base)?;
-                let tag = find_tag(&addr)?;
+                let (addr, tag) = read(value, base)?;
                 Ok($ty { addr, tag })
             }
         }
@@ -174,7 +173,7 @@ mod tests {
             }
         }
     }
-    use HeaderValueErrorKind as K;
+    use crate::error::HeaderValueErrorKind as K;
 
     const BASE: usize = 40;
 
@@ -231,7 +230,9 @@ mod tests {
     fn invalid() {
         let table: &[(&[u8], K, usize)] = &[
             (b"sip:a@b;tag", K::BadParam, 8),
-            (b"sip:a@b;x;tag=\"q\"", K::BadParam, 10),
+            (b"sip:a@b;x;tag=\"q\"", K::BadParam, 14),
+            // A later malformed tag fails the value like the first.
+            (b"sip:a@b;tag=1;tag=\"q\"", K::BadParam, 18),
             (
                 b"\"Mr. J. User <sip:j.user@example.com>",
                 K::UnterminatedQuote,
