@@ -95,6 +95,9 @@ pub(crate) struct Sheet<'a> {
     record_route: Memo<Parsed<RecordRoute<'a>>, ADDR_SLOTS>,
     from: Memo<Parsed<FromHeader<'a>>, 1>,
     to: Memo<Parsed<ToHeader<'a>>, 1>,
+    /// Where the first From and To values start and how long they are:
+    /// [`Sheet::name_addr`] asks for every address value it reads.
+    from_to_at: OnceCell<[Option<(usize, usize)>; 2]>,
     via: Memo<Parsed<Via<'a>>, VIA_SLOTS>,
 }
 
@@ -131,6 +134,7 @@ impl<'a> Sheet<'a> {
             record_route: Memo::new(),
             from: Memo::new(),
             to: Memo::new(),
+            from_to_at: OnceCell::new(),
             via: Memo::new(),
         }
     }
@@ -187,9 +191,14 @@ impl<'a> Sheet<'a> {
     /// that row's value and it parses, else the Contact reading (for any
     /// value but `*`, `Contact::parse` is exactly this parse).
     pub(crate) fn name_addr(&self, v: &'a [u8], base: usize) -> Parsed<NameAddr<'a>> {
-        for k in [KnownHeader::From, KnownHeader::To] {
-            let Some(h) = self.first(k) else { continue };
-            if h.value_span().start != base || h.value().len() != v.len() {
+        let at = self.from_to_at.get_or_init(|| {
+            [KnownHeader::From, KnownHeader::To].map(|k| {
+                self.first(k)
+                    .map(|h| (h.value_span().start, h.value().len()))
+            })
+        });
+        for (k, at) in [KnownHeader::From, KnownHeader::To].into_iter().zip(at) {
+            if *at != Some((base, v.len())) {
                 continue;
             }
             let read = if k == KnownHeader::From {
