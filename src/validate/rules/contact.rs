@@ -44,6 +44,9 @@ pub(super) fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
             );
             continue;
         }
+        // One walk: every `q` and `expires`, not only the first (a
+        // repeated one is also `header-param-repeated`, and each malformed
+        // one is its own finding).
         for p in c.params().iter() {
             let is_q = p.is("q");
             let is_expires = p.is("expires");
@@ -57,16 +60,14 @@ pub(super) fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
                     Detail::new("q/expires have no meaning here"),
                 );
             }
-        }
-        if let Some(Err(_)) = c.q() {
-            out.emit(
-                r::CONTACT_Q_INVALID,
-                c.q_raw().map(|p| p.span()),
-                Detail::new("q is not a qvalue"),
-            );
-        }
-        if let Some(p) = c.expires_raw() {
-            if p.value().and_then(delta).is_none() {
+            if is_q && !p.value().is_some_and(is_qvalue) {
+                out.emit(
+                    r::CONTACT_Q_INVALID,
+                    Some(p.span()),
+                    Detail::new("q is not a qvalue"),
+                );
+            }
+            if is_expires && p.value().and_then(delta).is_none() {
                 out.emit(
                     r::CONTACT_EXPIRES_PARAM_INVALID,
                     Some(p.span()),
@@ -75,6 +76,11 @@ pub(super) fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
             }
         }
     }
+}
+
+/// `qvalue` (RFC 3261 §25.1), the whole value.
+fn is_qvalue(v: &[u8]) -> bool {
+    matches!(crate::grammar::number::qvalue(v), Ok((r, _)) if r.is_empty())
 }
 
 /// `3xx-contact-expected` — RFC 3261 §21.3.1: a 300 response SHOULD list
