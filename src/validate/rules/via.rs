@@ -84,16 +84,25 @@ fn defect_finding(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
     }
     // A part with no bytes of its own (missing, or cut short by a byte
     // that cannot start it): from there to the next `;`, else the value.
-    let (raw, base) = (via.as_bytes(), via.span().start);
-    let from = span.start.saturating_sub(base).min(raw.len());
-    let end = memchr::memchr(b';', &raw[from..]).map_or(raw.len(), |k| from + k);
-    let end = from + lex::trim_lws(&raw[from..end]).len();
+    let (from, end) = to_next_semi(via, span.start);
+    let end = end.unwrap_or(via.span().end);
+    let piece = &via.as_bytes()[from - via.span().start..end - via.span().start];
+    let end = from + lex::trim_lws(piece).len();
     let span = if end > from {
-        Span::new(base + from, base + end)
+        Span::new(from, end)
     } else {
         via.span()
     };
     (rule, span, text)
+}
+
+/// From absolute offset `at` (clamped to the value) to the next `;` of the
+/// Via value, as absolute offsets; `None` for the end when no `;` follows.
+fn to_next_semi(via: &ViaLax<'_>, at: usize) -> (usize, Option<usize>) {
+    let (raw, base) = (via.as_bytes(), via.span().start);
+    let from = at.saturating_sub(base).min(raw.len());
+    let semi = memchr::memchr(b';', &raw[from..]).map(|k| base + from + k);
+    (base + from, semi)
 }
 
 /// [`defect_finding`] before its span is settled.
@@ -113,9 +122,7 @@ fn defect_rule(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
         // to the end of the value; the finding names the piece up to the
         // next `;`, where the next parameter would have started.
         Part::Value => {
-            let (raw, base) = (via.as_bytes(), via.span().start);
-            let from = d.span.start.saturating_sub(base).min(raw.len());
-            let end = memchr::memchr(b';', &raw[from..]).map_or(d.span.end, |k| base + from + k);
+            let end = to_next_semi(via, d.span.start).1.unwrap_or(d.span.end);
             match via.sent_by() {
                 Some(hp) if via.params().is_empty() => (
                     r::VIA_SENT_BY_SYNTAX,
