@@ -122,7 +122,8 @@ pub struct Header<'a> {
 
 impl<'a> Header<'a> {
     fn from_raw(src: &'a [u8], r: &RawRow) -> Option<Header<'a>> {
-        let name = HeaderName::from_bytes(&src[r.start..r.name_end])?;
+        // `raw_row` ends the name where its token bytes end.
+        let name = HeaderName::from_token(&src[r.start..r.name_end])?;
         Self::with_name(src, r, name)
     }
 
@@ -503,14 +504,24 @@ impl<'a> Iterator for HeaderIter<'a> {
         while self.left > 0 && self.pos < self.end {
             let r = raw_row(self.src, self.pos, self.end);
             self.pos = r.next.max(self.pos + 1);
-            let Some(h) = Header::from_raw(self.src, &r) else {
-                continue;
+            let h = match self.want {
+                // One known header: compare the name with it, not classify.
+                Some(k) => {
+                    let name = &self.src[r.start..r.name_end];
+                    if name.is_empty() || KnownHeader::from_token(name) != Some(k) {
+                        continue;
+                    }
+                    let Some(h) = Header::with_known(self.src, &r, k) else {
+                        continue;
+                    };
+                    self.left -= 1;
+                    h
+                }
+                None => match Header::from_raw(self.src, &r) {
+                    Some(h) => h,
+                    None => continue,
+                },
             };
-            match self.want {
-                Some(k) if h.known() != Some(k) => continue,
-                Some(_) => self.left -= 1,
-                None => {}
-            }
             return Some(h);
         }
         None

@@ -481,6 +481,19 @@ impl<'a> HeaderName<'a> {
         })
     }
 
+    /// [`from_bytes`](Self::from_bytes) for bytes already read as a
+    /// non-empty token (a row's name, as the scanner found it): classified
+    /// without checking every byte again.
+    pub(crate) fn from_token(name: &'a [u8]) -> Option<HeaderName<'a>> {
+        if name.is_empty() {
+            return None;
+        }
+        Some(match KnownHeader::from_token(name) {
+            Some(k) => HeaderName::Known(k),
+            None => HeaderName::Other(core::str::from_utf8(name).ok()?),
+        })
+    }
+
     /// The known header, if this is one.
     pub const fn known(&self) -> Option<KnownHeader> {
         match self {
