@@ -22,21 +22,24 @@ use super::{fail, PResult};
 use crate::header::typed::UriKind;
 use crate::lex;
 
-/// Byte classes, one bit each, in one table: every URI byte is classified
-/// by one load instead of a chain of comparisons (the URI of every address
-/// and Request-URI is read byte by byte).
-const UNRESERVED: u8 = 1;
+// Byte classes, one bit each, in one table: every URI byte is classified
+// by one load instead of a chain of comparisons (the URI of every address
+// and Request-URI is read byte by byte). [`escaped_run`] takes a mask of
+// them.
+
+/// `unreserved = alphanum / mark`.
+pub const UNRESERVED: u8 = 1;
 /// `user` bytes: unreserved and `user-unreserved`.
-pub(crate) const USER: u8 = 2;
+pub const USER: u8 = 2;
 /// `password` bytes.
-pub(crate) const PASSWORD: u8 = 4;
+pub const PASSWORD: u8 = 4;
 /// `paramchar` bytes (without escapes).
-pub(crate) const PARAMCHAR: u8 = 8;
+pub const PARAMCHAR: u8 = 8;
 /// `hname` / `hvalue` bytes (without escapes).
-pub(crate) const HNV: u8 = 16;
+pub const HNV: u8 = 16;
 /// `uric` of RFC 2396 (reserved / unreserved / escaped), plus `[` `]` for
 /// IPv6 literals (RFC 3986 §3.2.2) and `#` for fragments.
-pub(crate) const URIC: u8 = 32;
+pub const URIC: u8 = 32;
 
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
