@@ -35,6 +35,7 @@
 //! ```
 
 pub mod addr;
+pub(crate) mod cursor;
 pub mod date;
 pub mod defect;
 pub mod host;
@@ -44,6 +45,7 @@ pub mod param;
 pub mod text;
 pub mod uri;
 
+pub(crate) use cursor::Cursor;
 pub use defect::{Defect, Defects, Part};
 
 /// The result type of every production: nom's `IResult` over bytes, with

@@ -7,8 +7,8 @@
 //! no parameter list is ever allocated.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{self, Defect, Defects, Part};
-use crate::lex::Cursor;
 use crate::Span;
 
 /// Most parameters accepted on one header value (grammar notes: limits).

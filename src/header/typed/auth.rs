@@ -25,12 +25,13 @@
 use core::ops::Deref;
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{Defect, Defects, Part};
 use crate::header::param::MAX_PARAMS;
 use crate::header::typed::scan::{ascii, spanned_token};
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// One `auth-param` of a challenge: `name = (token / quoted-string)`.

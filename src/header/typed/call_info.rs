@@ -20,10 +20,11 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::{TypedHeader, Uri};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// One Call-Info element: a URI with information about the caller or

@@ -19,9 +19,9 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::Cursor;
 use crate::Span;
 
 /// One content coding applied to the body.

@@ -12,13 +12,13 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{Defect, Defects, Part};
 use crate::header::param::{scan_params, LaxParams, Params};
 use crate::header::typed::number::{finish, start_value};
 use crate::header::typed::scan::{ascii, bad_param, read_head_params_lax, spanned_token};
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::Cursor;
 use crate::Span;
 
 /// A `type/subtype` pair with spans (shared by Content-Type and Accept).

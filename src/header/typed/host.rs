@@ -28,8 +28,9 @@
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar;
+use crate::grammar::Cursor;
 use crate::header::typed::scan::ascii;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// What kind of host a [`Host`] is (RFC 3261 §25.1 `host`).

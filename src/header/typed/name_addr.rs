@@ -32,11 +32,12 @@
 //!   `addr-spec-needs-angle-brackets`, RFC 4475 §3.1.2.13 `regbadct`).
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{self, Defect, Defects, Part};
 use crate::header::param::{scan_params_lax_noting, KnownParam, LaxParams, Param, Params};
 use crate::header::typed::uri::Uri;
 use crate::header::typed::LaxReading;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// An address with optional display name and its header parameters.

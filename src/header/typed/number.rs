@@ -21,12 +21,13 @@
 //! with `NumberOutOfRange`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::Part;
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::scan::ValueLax;
 use crate::header::typed::{LaxHeader, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// A parsed `delta-seconds` (RFC 3261 §25.1: `1*DIGIT`), kept with its span.

@@ -9,6 +9,7 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::number::{
     delta_accessors, finish, scan_delta, start_value, DeltaSeconds,
@@ -16,7 +17,7 @@ use crate::header::typed::number::{
 use crate::header::typed::scan::param_value_at;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// Retry-After (RFC 3261 §20.33): `delta-seconds [comment] *(SEMI retry-param)`.

@@ -5,10 +5,11 @@
 //! also give the same errors at the same offsets.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{Defect, Defects, Part};
 use crate::header::param::{scan_params, scan_params_lax, LaxParams, Param, Params};
 use crate::header::typed::LaxReading;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// Takes a non-empty `token` at the cursor with its absolute span; no token

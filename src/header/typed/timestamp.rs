@@ -20,9 +20,10 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// A Timestamp value: the time, and the delay a server added.

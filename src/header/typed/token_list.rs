@@ -10,6 +10,7 @@
 //! two commas (`a,,b`) and fails with `Empty`.
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{self, Defect, Defects, Part};
 use crate::header::param::{scan_params, Params};
 use crate::header::typed::content_type::{scan_media_pair, MediaPair};
@@ -17,7 +18,7 @@ use crate::header::typed::number::{finish, start_value};
 use crate::header::typed::scan::{ascii, bad_param, qvalue, spanned_token};
 use crate::header::typed::{LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor, ListSplit};
+use crate::lex::{self, ListSplit};
 use crate::Span;
 
 /// Parses an element that is exactly one `token`.

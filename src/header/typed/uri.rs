@@ -35,11 +35,11 @@ use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::uri::{
     escaped_run, scheme, telephone_subscriber, uri_headers, uri_parameters, userinfo, URIC,
 };
+use crate::grammar::Cursor;
 use crate::grammar::{error_offset, PResult};
 use crate::header::param::{param_item_api, param_list_api};
 use crate::header::typed::host::{scan_hostport, Host, HostPort};
 use crate::header::typed::scan::ascii;
-use crate::lex::Cursor;
 use crate::Span;
 
 /// Which URI grammar applied.

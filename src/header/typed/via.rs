@@ -41,13 +41,14 @@
 //! ```
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::grammar::{self, Defect, Defects, Part};
 use crate::header::param::{scan_params_lax_noting, KnownParam, LaxParams, Param, Params};
 use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
 use crate::header::typed::scan::{self, digit_param};
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// The RFC 3261 branch prefix (§8.1.1.7), compared case-sensitively.

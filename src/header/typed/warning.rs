@@ -11,10 +11,11 @@
 //! (RFC 3261 §25.1.)
 
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
+use crate::grammar::Cursor;
 use crate::header::typed::scan;
 use crate::header::typed::TypedHeader;
 use crate::header::KnownHeader;
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::Span;
 
 /// One `warning-value`: a 3-digit code, the agent that added it and a

@@ -9,6 +9,7 @@
 //! other reason (`Expires: Thu, 25 Mar 2004 15:49:29 GMT`, an RFC 2543
 //! date) is one malformed value, which its syntax rule reports.
 
+use crate::grammar::Cursor;
 use crate::header::param::scan_params;
 use crate::header::typed::number::{Expires, MinExpires, MinSe, RSeq};
 use crate::header::typed::{
@@ -16,7 +17,7 @@ use crate::header::typed::{
     SessionExpires, Timestamp, ToHeader, TypedHeader,
 };
 use crate::header::{KnownHeader, ListKind};
-use crate::lex::{self, Cursor};
+use crate::lex;
 use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
