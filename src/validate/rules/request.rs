@@ -213,7 +213,13 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                     _ => true,
                 }
             };
-            let same = !parses(&a)
+            // Equal values are the same whether or not they parse, so the
+            // usual case reads neither.
+            let same = match k {
+                KnownHeader::CallId => a.value() == b.value(),
+                KnownHeader::CSeq => eq_lws(a.value(), b.value()),
+                _ => a.value() == b.value(),
+            } || !parses(&a)
                 || !parses(&b)
                 || match k {
                     KnownHeader::CallId => a.value() == b.value(),
@@ -669,8 +675,11 @@ fn dialog_creating<S: FindingSink + ?Sized>(
         }
     }
     // A request value that does not parse is not known to be SIPS.
+    // Without `sips:` in its bytes no value holds a SIPS URI: read only
+    // the ones that might.
     let is_sips = |e: crate::header::Element<'_>| {
-        NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.uri().is_sips())
+        e.bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"sips:"))
+            && NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.uri().is_sips())
     };
     let uri_sips = req
         .uri()
