@@ -1856,6 +1856,11 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "proxy-forward-timing",
         "proxy-best-response",
         "proxy-auth-aggregation",
+        "proxy-late-non-invite",
+        "proxy-6xx-handling",
+        "proxy-3xx-recursion",
+        "proxy-199-forward",
+        "416-proxy-recurse",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(

@@ -1,0 +1,571 @@
+//! Request branches across a proxy: the response context of RFC 3261
+//! §16.7 as a capture shows it.
+//!
+//! A request with two Via values or more was sent by a proxy: its top Via
+//! is the proxy's own (one per branch), the next one is the element's it
+//! received the request from. So the requests sent with one same next Via
+//! (same Call-ID and CSeq number) are the branches of one response
+//! context, whatever their Request-URIs (fork and recursion targets); the
+//! responses received with the branch's Via on top answer that branch, and
+//! the responses sent with the next Via on top are the proxy's, upstream.
+//! A CANCEL the proxy sends carries its branch's single Via (§9.1), so it
+//! is known by the branch too; a CANCEL received with the context's Via is
+//! the UAC's.
+//!
+//! Via values are matched by transaction identity (the branch parameter
+//! and sent-by, with Call-ID and CSeq number), not by their octets: the
+//! next hop adds `received` and `rport` to the Via it receives (§18.2.1),
+//! so the same Via reads differently on the two legs.
+//!
+//! Only a request sent with a second Via opens a context, so a capture
+//! without proxies costs one hash per message and no state; the
+//! Request-URI scheme of each request is remembered in a small
+//! direct-mapped table for the one check that needs the request the proxy
+//! received (`416-proxy-recurse`: did the proxy change a sip or sips URI
+//! into another scheme?).
+//!
+//! On the proxy's first final response upstream, the context is judged
+//! (each verdict's rule is emitted from `rules/proxy.rs`):
+//!
+//! * `proxy-6xx-handling`: a branch opened at least T1 after a 6xx came on
+//!   another (MUST NOT, error); an INVITE branch that was pending when the
+//!   6xx came, had a provisional (so a CANCEL was allowed, §9.1), stayed
+//!   pending at least T1 after both and got no CANCEL (SHOULD, warning);
+//!   the 6xx sent while a branch was still pending (warning: §16.7 step 5
+//!   says it is not forwarded at once, step 6 sends the final when every
+//!   client transaction has ended);
+//! * `proxy-forward-timing`, its before-a-final half: a 3xx–5xx received
+//!   forwarded while a branch was pending (unless the UAC cancelled);
+//! * `proxy-3xx-recursion`: the 3xx sent lists a contact of a 3xx received
+//!   on which the proxy opened a branch after it (MUST remove, error); the
+//!   proxy recursed on every contact of a 3xx and sent that 3xx without
+//!   contacts (SHOULD NOT, warning);
+//! * `416-proxy-recurse`: a branch whose Request-URI the proxy turned from
+//!   sip or sips (the request it received) into another scheme got a 416,
+//!   and no branch with a sip or sips URI followed it, or one did and the
+//!   416 was still sent;
+//! * `proxy-199-forward`: a 199 received at least T1 before the final
+//!   with no 199 of its dialog (To tag) sent upstream: neither forwarded
+//!   nor one of the proxy's own, which would allow discarding it.
+//!
+//! A branch is pending while it has no final response and has been heard
+//! of (its request, a provisional, its CANCEL) within the last 64·T1:
+//! past that its client transaction has timed out (Timers B and F). T1
+//! is also the grace for the proxy to act on a response: a proxy does not
+//! cancel or stop forking at the instant a 6xx arrives on the wire.
+//!
+//! **What it cannot see:** branches on another interface than the capture
+//! (a final received there looks like a pending branch here, so a context
+//! with more than [`MAX_BRANCHES`] branches is judged on what is kept, and
+//! a pending branch only on the ones seen); conclusions the end of a
+//! capture would give (a 199 never forwarded because no final was ever
+//! sent), since findings belong to a message; the 408 that every branch
+//! timing out asks for (`proxy-best-response`), since a capture never shows
+//! that it holds every branch.
+
+use std::hash::{Hash, Hasher};
+use std::net::IpAddr;
+use std::time::Duration;
+
+use super::{
+    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Recent, Sighting, TxnConfig,
+    TxnTracker,
+};
+use crate::header::typed::{CSeq, CallId, Contact, ToHeader, Uri, Via, ViaLax};
+use crate::message::{Message, Request, Response};
+use crate::validate::rules::observed::Verdict;
+use crate::validate::{Emitter, FindingSink};
+
+/// Branches kept per context; past it the context is judged on these.
+pub(super) const MAX_BRANCHES: usize = 8;
+/// Contacts kept per 3xx received.
+const MAX_CONTACTS: usize = 8;
+/// Slots of the direct-mapped table of Request-URI schemes.
+pub(super) const SCHEME_SLOTS: usize = 4096;
+
+/// One request the proxy sent for a context.
+#[derive(Clone, Copy, Debug, Default)]
+struct Branch {
+    /// Its transaction identity (top Via).
+    key: u64,
+    opened: Duration,
+    /// The Request-URI's target (see [`uri_key`]).
+    uri: u64,
+    /// Its Request-URI scheme is sip or sips.
+    sip: bool,
+    provisional_at: Option<Duration>,
+    final_at: Option<Duration>,
+    cancel_at: Option<Duration>,
+}
+
+impl Branch {
+    /// Pending at `at`: no final response, and heard of within 64·T1.
+    fn pending(&self, at: Duration, t1: Duration) -> bool {
+        let heard = [self.provisional_at, self.cancel_at]
+            .into_iter()
+            .flatten()
+            .fold(self.opened, Duration::max);
+        self.opened < at && self.final_at.is_none() && at < heard + t1.saturating_mul(64)
+    }
+}
+
+/// A 3xx received on a branch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Redirect {
+    at: Duration,
+    code: u16,
+    to_tag: u64,
+    contacts: [u64; MAX_CONTACTS],
+    n: u8,
+    /// More contacts than kept.
+    overflow: bool,
+}
+
+impl Redirect {
+    fn contacts(&self) -> &[u64] {
+        &self.contacts[..self.n as usize]
+    }
+}
+
+/// A request a proxy forwarded and the branches it opened for it (a
+/// fixed-size record).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Context {
+    last: Duration,
+    /// The proxy's address: where its branches were sent from.
+    proxy: Option<IpAddr>,
+    invite: bool,
+    /// The request received had a sip or sips Request-URI (`None`: not
+    /// seen, or forgotten).
+    sip_in: Option<bool>,
+    /// The UAC cancelled it.
+    cancelled_upstream: bool,
+    branches: [Branch; MAX_BRANCHES],
+    n: u8,
+    /// More branches than kept.
+    overflow: bool,
+    /// When the first 6xx was received.
+    six_at: Option<Duration>,
+    redirects: Recent<Redirect, 2>,
+    /// When a 416 came to a branch whose sip/sips URI the proxy had turned
+    /// into another scheme.
+    got_416_at: Option<Duration>,
+    /// 199s received: To tag hash, when.
+    held_199: Recent<(u64, Duration), 4>,
+    /// To tag hashes of the 199s sent upstream.
+    sent_199: Recent<u64, 4>,
+    /// The proxy's first final upstream was judged.
+    judged: bool,
+}
+
+impl Context {
+    fn branches(&self) -> &[Branch] {
+        &self.branches[..self.n as usize]
+    }
+
+    fn branch_mut(&mut self, key: u64) -> Option<&mut Branch> {
+        self.branches[..self.n as usize]
+            .iter_mut()
+            .find(|b| b.key == key)
+    }
+}
+
+impl Expiring for Context {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        let keep = if self.invite && !self.judged {
+            config.invite_pending.max(config.expiry)
+        } else {
+            config.expiry
+        };
+        self.last.saturating_add(keep)
+    }
+}
+
+/// Which context a branch belongs to (found by the branch's Via alone: a
+/// CANCEL carries no other).
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct BranchOf {
+    last: Duration,
+    context: u128,
+}
+
+impl Expiring for BranchOf {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        self.last
+            .saturating_add(config.invite_pending.max(config.expiry))
+    }
+}
+
+/// The Request-URI schemes of recent requests, by transaction identity:
+/// a direct-mapped table (a newer request takes an older one's slot), so
+/// that it never grows. A slot holds the identity's hash with its low bit
+/// set to "sip or sips"; 0 is empty.
+#[derive(Debug)]
+pub(super) struct Schemes(Box<[u64]>);
+
+impl Schemes {
+    pub(super) fn new() -> Self {
+        Schemes(vec![0; SCHEME_SLOTS].into_boxed_slice())
+    }
+
+    fn slot(key: u128) -> usize {
+        (key as usize) % SCHEME_SLOTS
+    }
+
+    fn tag(key: u128) -> u64 {
+        ((key >> 64) as u64) & !1
+    }
+
+    fn put(&mut self, key: u128, sip: bool) {
+        self.0[Self::slot(key)] = Self::tag(key) | u64::from(sip);
+    }
+
+    fn get(&self, key: u128) -> Option<bool> {
+        let v = self.0[Self::slot(key)];
+        (v != 0 && v & !1 == Self::tag(key)).then_some(v & 1 == 1)
+    }
+}
+
+/// A Via's transaction identity within its call: Call-ID, CSeq number,
+/// branch and sent-by (RFC 3261 §17.2.3 without the method, which a
+/// CANCEL does not share with its INVITE).
+fn via_key(call_id: &[u8], cseq: u32, via: &ViaLax<'_>) -> u128 {
+    let mut parts = [hasher(20), hasher(21)];
+    for p in &mut parts {
+        call_id.hash(p);
+        cseq.hash(p);
+        via.branch().hash(p);
+        if let Some(sb) = via.sent_by() {
+            hash_lowercase(sb.host().as_bytes(), p);
+            sb.port().hash(p);
+        }
+    }
+    (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish())
+}
+
+/// The target a URI names, as far as recursion goes: scheme, user, host
+/// and port of a SIP URI (its parameters and headers aside: a proxy
+/// recursing on a contact drops the headers, which a Request-URI cannot
+/// carry, §19.1.5, and may adjust parameters), the part before any
+/// parameter otherwise; and whether it is sip or sips.
+fn uri_key(bytes: &[u8]) -> (u64, bool) {
+    let mut h = hasher(22);
+    let sip = match Uri::parse(bytes, 0) {
+        Ok(u) if u.is_sip() || u.is_sips() => {
+            hash_lowercase(u.scheme().as_bytes(), &mut h);
+            u.user().hash(&mut h);
+            if let Some(host) = u.host() {
+                hash_lowercase(host.as_bytes(), &mut h);
+            }
+            u.port().hash(&mut h);
+            true
+        }
+        _ => {
+            let end = bytes
+                .iter()
+                .position(|b| matches!(b, b';' | b'?'))
+                .unwrap_or(bytes.len());
+            hash_lowercase(&bytes[..end], &mut h);
+            false
+        }
+    };
+    (h.finish().max(1), sip)
+}
+
+/// What places a message in a context: Call-ID, CSeq number and method,
+/// and its first two Via values.
+struct Ids<'a> {
+    call_id: &'a [u8],
+    cseq: u32,
+    method: &'a str,
+    top: ViaLax<'a>,
+    next: Option<ViaLax<'a>>,
+}
+
+impl<'a> Ids<'a> {
+    fn of(msg: &Message<'a>) -> Option<Self> {
+        let h = msg.headers();
+        let call_id = h.typed::<CallId<'_>>()?.ok()?.as_bytes();
+        let cseq = h.typed::<CSeq<'_>>()?.ok()?;
+        let mut vias = h.typed_lax_all::<Via<'_>>();
+        Some(Ids {
+            call_id,
+            cseq: cseq.number(),
+            method: cseq.method(),
+            top: vias.next()?,
+            next: vias.next(),
+        })
+    }
+
+    /// The transaction identity of `via`, in this call.
+    fn key(&self, via: &ViaLax<'_>) -> u128 {
+        via_key(self.call_id, self.cseq, via)
+    }
+}
+
+impl TxnTracker {
+    /// A request: remembers its Request-URI scheme, and when it was sent
+    /// with a second Via, records it as a branch of that Via's context (a
+    /// CANCEL: marks the branch or the context cancelled).
+    pub(super) fn branch_request(&mut self, msg: &Message<'_>, req: &Request<'_>, seen: &Sighting) {
+        let Some(ids) = Ids::of(msg) else {
+            return;
+        };
+        let key = ids.key(&ids.top);
+        let now = self.now;
+        let cap = self.config.max_transactions;
+        if ids.method == "CANCEL" {
+            // The proxy cancelling a branch, and (the same message, when
+            // proxies are chained) the UAC side cancelling a context.
+            let proxies = &self.proxies;
+            let of = self.branch_of.open.get(&key).map(|b| b.context);
+            if let Some(ctx) = of.and_then(|c| self.contexts.open.get_mut(&c)) {
+                if ctx
+                    .proxy
+                    .is_some_and(|p| same_proxy(proxies, p, seen.src.ip()))
+                {
+                    if let Some(b) = ctx.branch_mut(small(key)) {
+                        b.cancel_at = b.cancel_at.or(Some(seen.at));
+                    }
+                }
+            }
+            if let Some(ctx) = self.contexts.open.get_mut(&key) {
+                if ctx
+                    .proxy
+                    .is_some_and(|p| same_proxy(proxies, p, seen.dst.ip()))
+                {
+                    ctx.cancelled_upstream = true;
+                }
+            }
+            return;
+        }
+        let (uri, sip) = uri_key(req.uri());
+        self.schemes.put(key, sip);
+        let Some(next) = &ids.next else {
+            return;
+        };
+        let ctx_key = ids.key(next);
+        let sip_in = self.schemes.get(ctx_key);
+        let ctx = self.contexts.entry(ctx_key, now, cap);
+        let proxy = *ctx.proxy.get_or_insert(seen.src.ip());
+        if !same_proxy(&self.proxies, proxy, seen.src.ip()) {
+            return;
+        }
+        ctx.last = ctx.last.max(seen.at);
+        ctx.invite = ids.method == "INVITE";
+        ctx.sip_in = ctx.sip_in.or(sip_in);
+        if ctx.branch_mut(small(key)).is_some() {
+            return;
+        }
+        if ctx.n as usize == MAX_BRANCHES {
+            ctx.overflow = true;
+            return;
+        }
+        ctx.branches[ctx.n as usize] = Branch {
+            key: small(key),
+            opened: seen.at,
+            uri,
+            sip,
+            ..Branch::default()
+        };
+        ctx.n += 1;
+        let of = self.branch_of.entry(key, now, cap);
+        of.context = ctx_key;
+        of.last = of.last.max(seen.at);
+    }
+
+    /// A response: received on a branch, it updates the branch; sent
+    /// upstream by the proxy, its first final has the context judged.
+    /// `forwarded`: it is a copy of one the proxy received.
+    pub(super) fn branch_response<S: FindingSink + ?Sized>(
+        &mut self,
+        msg: &Message<'_>,
+        resp: &Response<'_>,
+        seen: &Sighting,
+        forwarded: bool,
+        out: &mut Emitter<'_, S>,
+    ) {
+        if self.contexts.open.is_empty() {
+            return;
+        }
+        let Some(ids) = Ids::of(msg).filter(|i| i.method != "CANCEL") else {
+            return;
+        };
+        let key = ids.key(&ids.top);
+        let code = resp.status().as_u16();
+        let to_tag = resp
+            .headers()
+            .typed_lax_all::<ToHeader<'_>>()
+            .next()
+            .and_then(|t| t.tag().map(|t| small_hash(4, t)))
+            .unwrap_or(0);
+        let t1 = self.config.t1;
+        let proxies = &self.proxies;
+        // Sent upstream by the proxy (and, when proxies are chained, the
+        // same message is received on a branch of the next one up).
+        if let Some(ctx) = self.contexts.open.get_mut(&key) {
+            if ctx
+                .proxy
+                .is_some_and(|p| same_proxy(proxies, p, seen.src.ip()))
+            {
+                ctx.last = ctx.last.max(seen.at);
+                if code == 199 && !ctx.sent_199.contains(&to_tag) {
+                    ctx.sent_199.push(to_tag);
+                }
+                if code >= 200 && !ctx.judged {
+                    ctx.judged = true;
+                    judge(ctx, resp, seen.at, t1, forwarded, |v| {
+                        v.emit(out, Some(resp.code_span()))
+                    });
+                }
+            }
+        }
+        // Received on a branch.
+        let Some(ctx_key) = self.branch_of.open.get(&key).map(|b| b.context) else {
+            return;
+        };
+        let Some(ctx) = self.contexts.open.get_mut(&ctx_key) else {
+            return;
+        };
+        if !ctx
+            .proxy
+            .is_some_and(|p| same_proxy(proxies, p, seen.dst.ip()))
+        {
+            return;
+        }
+        ctx.last = ctx.last.max(seen.at);
+        let sip_in = ctx.sip_in;
+        let Some(branch) = ctx.branch_mut(small(key)) else {
+            return;
+        };
+        if code < 200 {
+            branch.provisional_at = branch.provisional_at.or(Some(seen.at));
+            if code == 199 && !ctx.held_199.iter().any(|(t, _)| *t == to_tag) {
+                ctx.held_199.push((to_tag, seen.at));
+            }
+            return;
+        }
+        if branch.final_at.is_some() {
+            return;
+        }
+        branch.final_at = Some(seen.at);
+        let non_sip = !branch.sip;
+        if code >= 600 {
+            ctx.six_at = ctx.six_at.or(Some(seen.at));
+        } else if code == 416 && non_sip && sip_in == Some(true) {
+            ctx.got_416_at = ctx.got_416_at.or(Some(seen.at));
+        } else if (300..400).contains(&code) {
+            let mut r = Redirect {
+                at: seen.at,
+                code,
+                to_tag,
+                ..Redirect::default()
+            };
+            for c in resp.headers().typed_lax_all::<Contact<'_>>() {
+                let Some(uri) = c.uri() else { continue };
+                if r.n as usize == MAX_CONTACTS {
+                    r.overflow = true;
+                    break;
+                }
+                r.contacts[r.n as usize] = uri_key(uri.as_bytes()).0;
+                r.n += 1;
+            }
+            ctx.redirects.push(r);
+        }
+    }
+}
+
+/// The low half of a key, as kept per branch.
+fn small(key: u128) -> u64 {
+    key as u64
+}
+
+/// The verdicts on the proxy's first final response upstream, `resp`, sent
+/// at `at` (see the module docs), each given to `verdict` once.
+fn judge(
+    ctx: &Context,
+    resp: &Response<'_>,
+    at: Duration,
+    t1: Duration,
+    forwarded: bool,
+    mut verdict: impl FnMut(Verdict),
+) {
+    let code = resp.status().as_u16();
+    let pending = || ctx.branches().iter().any(|b| b.pending(at, t1));
+    if let Some(six) = ctx.six_at {
+        if ctx.branches().iter().any(|b| b.opened >= six + t1) {
+            verdict(Verdict::BranchAfter6xx);
+        }
+        let uncancelled = ctx.invite
+            && ctx.branches().iter().any(|b| {
+                let was_pending = b.opened < six && b.final_at.map_or(true, |f| f > six);
+                let end = b.final_at.unwrap_or(at).min(at);
+                let cancellable = b.provisional_at.map(|p| p.max(six));
+                was_pending
+                    && cancellable.is_some_and(|from| end >= from + t1)
+                    && b.cancel_at.map_or(true, |c| c > end)
+            });
+        if uncancelled {
+            verdict(Verdict::PendingNotCancelled);
+        }
+        if code >= 600 && pending() {
+            verdict(Verdict::SixxBeforeBranchesEnded);
+        }
+    } else if (300..600).contains(&code) && forwarded && !ctx.cancelled_upstream && pending() {
+        verdict(Verdict::FinalWhileBranchPending);
+    }
+    if (300..400).contains(&code) {
+        let recursed = |uri: u64| {
+            ctx.redirects.iter().any(|r| {
+                r.contacts().contains(&uri)
+                    && ctx
+                        .branches()
+                        .iter()
+                        .any(|b| b.uri == uri && b.opened > r.at)
+            })
+        };
+        let mut sent = resp
+            .headers()
+            .typed_lax_all::<Contact<'_>>()
+            .filter_map(|c| c.uri())
+            .map(|u| uri_key(u.as_bytes()).0)
+            .peekable();
+        let contactless = sent.peek().is_none();
+        if sent.any(recursed) {
+            verdict(Verdict::RecursedContactListed);
+        } else if contactless {
+            let to_tag = resp
+                .headers()
+                .typed_lax_all::<ToHeader<'_>>()
+                .next()
+                .and_then(|t| t.tag().map(|t| small_hash(4, t)))
+                .unwrap_or(0);
+            let all_recursed = ctx.redirects.iter().any(|r| {
+                r.code == code
+                    && r.to_tag == to_tag
+                    && r.n > 0
+                    && !r.overflow
+                    && r.contacts().iter().all(|c| recursed(*c))
+            });
+            if all_recursed {
+                verdict(Verdict::ContactlessRedirect);
+            }
+        }
+    }
+    if let Some(t416) = ctx.got_416_at {
+        let retried = ctx.branches().iter().any(|b| b.sip && b.opened > t416);
+        if !retried {
+            verdict(Verdict::No416Retry);
+        } else if code == 416 {
+            verdict(Verdict::Forwarded416AfterRetry);
+        }
+    }
+    if ctx.invite
+        && ctx
+            .held_199
+            .iter()
+            .any(|(tag, t)| *t + t1 <= at && !ctx.sent_199.contains(tag))
+    {
+        verdict(Verdict::Dropped199);
+    }
+}
