@@ -414,7 +414,7 @@ impl TxnTracker {
                 }
                 if code >= 200 && !ctx.judged {
                     ctx.judged = true;
-                    judge(ctx, resp, seen.at, t1, forwarded, |v| {
+                    judge(ctx, resp, to_tag, seen.at, t1, forwarded, |v| {
                         v.emit(out, Some(resp.code_span()))
                     });
                 }
@@ -480,11 +480,13 @@ fn small(key: u128) -> u64 {
     key as u64
 }
 
-/// The verdicts on the proxy's first final response upstream, `resp`, sent
-/// at `at` (see the module docs), each given to `verdict` once.
+/// The verdicts on the proxy's first final response upstream, `resp` (its
+/// To tag hashed as `to_tag`), sent at `at` (see the module docs), each
+/// given to `verdict` once.
 fn judge(
     ctx: &Context,
     resp: &Response<'_>,
+    to_tag: u64,
     at: Duration,
     t1: Duration,
     forwarded: bool,
@@ -534,12 +536,6 @@ fn judge(
         if sent.any(recursed) {
             verdict(Verdict::RecursedContactListed);
         } else if contactless {
-            let to_tag = resp
-                .headers()
-                .typed_lax_all::<ToHeader<'_>>()
-                .next()
-                .and_then(|t| t.tag().map(|t| small_hash(4, t)))
-                .unwrap_or(0);
             let all_recursed = ctx.redirects.iter().any(|r| {
                 r.code == code
                     && r.to_tag == to_tag
