@@ -436,278 +436,7 @@ fn state_expires_on_capture_time_and_is_capped() {
     assert_eq!(stats.evicted, 10_000 - 50);
     assert!(out.is_empty());
 }
-/// A response of the call through proxy 192.0.2.9: `vias` the Via
-/// rows, `extra` more rows, `body` the body.
-fn hop_resp(start: &str, vias: &str, tag: &str, extra: &str, body: &str) -> Vec<u8> {
-    format!(
-        "{start}\r\n{vias}From: <sip:a@example.com>;tag=f1\r\nTo: <sip:b@example.com>{tag}\r\nCall-ID: hop-1\r\nCSeq: 1 INVITE\r\n{extra}Content-Length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .into_bytes()
-}
 
-const DOWN: &str = "Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-p1\r\nVia: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-u1\r\n";
-const UP: &str = "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-u1\r\n";
-
-/// Feeds `(ms, src, dst, bytes)` to `tracker`; the rule ids per message.
-fn feed(tracker: &mut TxnTracker, steps: &[(u64, &str, &str, Vec<u8>)]) -> Vec<Vec<&'static str>> {
-    steps
-        .iter()
-        .map(|(ms, src, dst, bytes)| {
-            let m = parse_message(bytes).unwrap();
-            let seen = Sighting {
-                at: Duration::from_millis(*ms),
-                src: src.parse().unwrap(),
-                dst: dst.parse().unwrap(),
-                transport: Transport::Udp,
-            };
-            let mut out: Vec<Finding> = Vec::new();
-            tracker.observe(&m, seen, &Policy::new(), &mut out);
-            out.iter().map(Finding::rule).collect()
-        })
-        .collect()
-}
-
-const UAS_A: &str = "192.0.2.5:5060";
-const PROXY: &str = "192.0.2.9:5060";
-
-/// The response received from the UAS and its forwarded copy.
-fn through_proxy(inbound: Vec<u8>, outbound: Vec<u8>) -> Vec<&'static str> {
-    let mut t = TxnTracker::new(TxnConfig::default());
-    let got = feed(
-        &mut t,
-        &[(0, UAS_A, PROXY, inbound), (5, PROXY, UAC, outbound)],
-    );
-    assert!(got[0].is_empty(), "{got:?}");
-    got[1].clone()
-}
-
-#[test]
-fn forwarded_unchanged_is_fine() {
-    let c = "Contact: <sip:b@192.0.2.5>\r\nServer: uas\r\n";
-    for code in ["180 Ringing", "200 OK", "486 Busy Here"] {
-        let got = through_proxy(
-            hop_resp(&format!("SIP/2.0 {code}"), DOWN, ";tag=a", c, "v=0\r\n"),
-            // A header added is not a change.
-            hop_resp(
-                &format!("SIP/2.0 {code}"),
-                UP,
-                ";tag=a",
-                &format!("{c}X-Proxy: 1\r\n"),
-                "v=0\r\n",
-            ),
-        );
-        assert!(got.is_empty(), "{code}: {got:?}");
-    }
-}
-
-#[test]
-fn proxy_changes_or_adds_the_to_tag() {
-    let c = "Contact: <sip:b@192.0.2.5>\r\n";
-    let changed = through_proxy(
-        hop_resp("SIP/2.0 180 Ringing", DOWN, ";tag=a", c, ""),
-        hop_resp("SIP/2.0 180 Ringing", UP, ";tag=p", c, ""),
-    );
-    assert_eq!(changed, ["proxy-to-tag-immutable"]);
-    let added = through_proxy(
-        hop_resp("SIP/2.0 200 OK", DOWN, "", c, ""),
-        hop_resp("SIP/2.0 200 OK", UP, ";tag=p", c, ""),
-    );
-    assert_eq!(added, ["proxy-to-tag-immutable"]);
-    // For a 4xx the row is silent (SHOULD keep, not checked).
-    let final_4xx = through_proxy(
-        hop_resp("SIP/2.0 486 Busy Here", DOWN, ";tag=a", c, ""),
-        hop_resp("SIP/2.0 486 Busy Here", UP, ";tag=p", c, ""),
-    );
-    assert!(final_4xx.is_empty(), "{final_4xx:?}");
-}
-
-#[test]
-fn proxy_changes_the_body_or_removes_a_header_value() {
-    let c = "Contact: <sip:b@192.0.2.5>\r\nServer: uas\r\n";
-    let body = through_proxy(
-        hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", c, "v=0\r\n"),
-        hop_resp("SIP/2.0 200 OK", UP, ";tag=a", c, "v=1\r\n"),
-    );
-    assert_eq!(body, ["proxy-no-body-change"]);
-    let removed = through_proxy(
-        hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", c, ""),
-        hop_resp(
-            "SIP/2.0 200 OK",
-            UP,
-            ";tag=a",
-            "Contact: <sip:b@192.0.2.5>\r\n",
-            "",
-        ),
-    );
-    assert_eq!(removed, ["proxy-no-body-change"]);
-    // Record-Route may be rewritten by the proxy (§16.7 step 8).
-    let rr = through_proxy(
-        hop_resp(
-            "SIP/2.0 200 OK",
-            DOWN,
-            ";tag=a",
-            &format!("Record-Route: <sip:192.0.2.9;lr>\r\n{c}"),
-            "",
-        ),
-        hop_resp(
-            "SIP/2.0 200 OK",
-            UP,
-            ";tag=a",
-            &format!("Record-Route: <sips:192.0.2.9;lr>\r\n{c}"),
-            "",
-        ),
-    );
-    assert!(rr.is_empty(), "{rr:?}");
-}
-
-#[test]
-fn a_forwarded_100_and_a_forwarded_503() {
-    let forwarded = through_proxy(
-        hop_resp("SIP/2.0 100 Trying", DOWN, "", "Server: uas\r\n", ""),
-        hop_resp("SIP/2.0 100 Trying", UP, "", "Server: uas\r\n", ""),
-    );
-    assert_eq!(forwarded, ["100-not-forwarded"]);
-    // A 100 with nothing of its sender's own may be the proxy's own.
-    let own = through_proxy(
-        hop_resp("SIP/2.0 100 Trying", DOWN, "", "", ""),
-        hop_resp("SIP/2.0 100 Trying", UP, "", "", ""),
-    );
-    assert!(own.is_empty(), "{own:?}");
-    let f503 = through_proxy(
-        hop_resp("SIP/2.0 503 Service Unavailable", DOWN, ";tag=a", "", ""),
-        hop_resp("SIP/2.0 503 Service Unavailable", UP, ";tag=a", "", ""),
-    );
-    assert_eq!(f503, ["proxy-503-forward"]);
-    let as_500 = through_proxy(
-        hop_resp("SIP/2.0 503 Service Unavailable", DOWN, ";tag=a", "", ""),
-        hop_resp("SIP/2.0 500 Server Internal Error", UP, ";tag=a", "", ""),
-    );
-    assert!(as_500.is_empty(), "{as_500:?}");
-}
-
-#[test]
-fn a_proxy_on_two_addresses_is_named() {
-    let c = "Contact: <sip:b@192.0.2.5>\r\n";
-    let steps = [
-        (
-            0,
-            UAS_A,
-            PROXY,
-            hop_resp("SIP/2.0 180 Ringing", DOWN, ";tag=a", c, ""),
-        ),
-        (
-            5,
-            "198.51.100.9:5060",
-            UAC,
-            hop_resp("SIP/2.0 180 Ringing", UP, ";tag=p", c, ""),
-        ),
-    ];
-    let mut t = TxnTracker::new(TxnConfig::default());
-    assert_eq!(feed(&mut t, &steps)[1], Vec::<&str>::new());
-    let mut t = TxnTracker::new(TxnConfig::default())
-        .with_proxy("192.0.2.9".parse().unwrap())
-        .with_proxy("198.51.100.9".parse().unwrap());
-    assert_eq!(feed(&mut t, &steps)[1], ["proxy-to-tag-immutable"]);
-    // A response sent before the one received is no copy of it.
-    let mut t = TxnTracker::new(TxnConfig::default());
-    let early = [
-        (
-            5,
-            PROXY,
-            UAC,
-            hop_resp("SIP/2.0 180 Ringing", UP, ";tag=p", c, ""),
-        ),
-        (
-            9,
-            UAS_A,
-            PROXY,
-            hop_resp("SIP/2.0 180 Ringing", DOWN, ";tag=a", c, ""),
-        ),
-    ];
-    assert!(feed(&mut t, &early).iter().all(Vec::is_empty));
-}
-#[test]
-fn proxy_rules_that_name_what_changed() {
-    let geo = "Geolocation: <cid:target@example.com>\r\nGeolocation-Error: 100\r\n";
-    let changed_424 = through_proxy(
-        hop_resp(
-            "SIP/2.0 424 Bad Location Information",
-            DOWN,
-            ";tag=a",
-            geo,
-            "",
-        ),
-        hop_resp(
-            "SIP/2.0 424 Bad Location Information",
-            UP,
-            ";tag=a",
-            "Geolocation-Error: 100\r\n",
-            "",
-        ),
-    );
-    assert_eq!(changed_424, ["proxy-424-unchanged"]);
-    let kept_424 = through_proxy(
-        hop_resp(
-            "SIP/2.0 424 Bad Location Information",
-            DOWN,
-            ";tag=a",
-            geo,
-            "",
-        ),
-        hop_resp(
-            "SIP/2.0 424 Bad Location Information",
-            UP,
-            ";tag=a",
-            geo,
-            "",
-        ),
-    );
-    assert!(kept_424.is_empty(), "{kept_424:?}");
-
-    let register = |vias: &str, extra: &str| {
-        String::from_utf8(hop_resp("SIP/2.0 200 OK", vias, ";tag=a", extra, ""))
-            .unwrap()
-            .replace("CSeq: 1 INVITE", "CSeq: 1 REGISTER")
-            .into_bytes()
-    };
-    let sr = "Service-Route: <sip:orig@scscf.example.com;lr>\r\n";
-    let reordered = "Path: <sip:p2@example.com;lr>\r\nPath: <sip:p1@example.com;lr>\r\n";
-    let order = "Path: <sip:p1@example.com;lr>\r\nPath: <sip:p2@example.com;lr>\r\n";
-    assert_eq!(
-        through_proxy(
-            register(DOWN, &format!("{order}{sr}")),
-            register(UP, &format!("{reordered}{sr}"))
-        ),
-        ["proxy-path-service-route-unaltered"]
-    );
-    assert_eq!(
-        through_proxy(register(DOWN, sr), register(UP, "")),
-        ["proxy-path-service-route-unaltered"]
-    );
-    assert!(through_proxy(register(DOWN, sr), register(UP, sr)).is_empty());
-
-    let c = "Contact: <sip:b@192.0.2.5>\r\n";
-    assert_eq!(
-        through_proxy(
-            hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", c, ""),
-            hop_resp(
-                "SIP/2.0 200 OK",
-                UP,
-                ";tag=a",
-                &format!("{c}Allow-Events: presence\r\n"),
-                ""
-            ),
-        ),
-        ["proxy-allow-events-insert"]
-    );
-    let with = format!("{c}Allow-Events: presence\r\n");
-    assert!(through_proxy(
-        hop_resp("SIP/2.0 200 OK", DOWN, ";tag=a", &with, ""),
-        hop_resp("SIP/2.0 200 OK", UP, ";tag=a", &with, ""),
-    )
-    .is_empty());
-}
 #[test]
 fn a_2xx_to_invite_owes_a_session_description() {
     let c = "Contact: <sip:a@192.0.2.5>\r\n";
@@ -837,207 +566,24 @@ fn a_500_to_an_overlapping_reinvite_needs_retry_after() {
         .0
         .is_empty());
 }
-#[test]
-fn what_a_proxy_forwards_after_its_final_response() {
-    let uas_b = "192.0.2.6:5060";
-    let ca = "Contact: <sip:b@192.0.2.5>\r\n";
-    let cb = "Contact: <sip:b@192.0.2.6>\r\nContent-Type: application/sdp\r\n";
-    let down_b = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p2");
-    let down_c = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p3");
-    let cc = "Contact: <sip:b@192.0.2.7>\r\n";
-    // A 486 from one branch forwarded, then a 2xx from another: the
-    // 2xx goes upstream too (§16.7 step 5), not a second final.
-    let mut t = TxnTracker::new(TxnConfig::default());
-    let got = feed(
-        &mut t,
-        &[
-            (
-                0,
-                UAS_A,
-                PROXY,
-                hop_resp("SIP/2.0 486 Busy Here", DOWN, ";tag=a", ca, ""),
-            ),
-            (
-                1,
-                PROXY,
-                UAC,
-                hop_resp("SIP/2.0 486 Busy Here", UP, ";tag=a", ca, ""),
-            ),
-            (
-                2,
-                uas_b,
-                PROXY,
-                hop_resp("SIP/2.0 200 OK", &down_b, ";tag=b", cb, "v=0\r\n"),
-            ),
-            (
-                3,
-                PROXY,
-                UAC,
-                hop_resp("SIP/2.0 200 OK", UP, ";tag=b", cb, "v=0\r\n"),
-            ),
-            // A provisional of a third branch after it is not
-            // forwarded.
-            (
-                4,
-                "192.0.2.7:5060",
-                PROXY,
-                hop_resp("SIP/2.0 180 Ringing", &down_c, ";tag=c", cc, ""),
-            ),
-            (
-                5,
-                PROXY,
-                UAC,
-                hop_resp("SIP/2.0 180 Ringing", UP, ";tag=c", cc, ""),
-            ),
-        ],
-    );
-    assert_eq!(
-        got,
-        [
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec![],
-            vec!["proxy-forward-timing"]
-        ]
-    );
-    // A UAS sending a 2xx after its 486 is a second final, though.
-    let mut run = Run::new();
-    run.at(0, true, &invite());
-    run.at(1, false, &resp("486 Busy Here", "INVITE", ";tag=a", ""));
-    assert_eq!(
-        run.at(2, false, &resp("200 OK", "INVITE", ";tag=a", "")).0,
-        ["final-response-multiple"]
-    );
-    // To a non-INVITE, nothing follows the final.
-    let message = |m: Vec<u8>| {
-        String::from_utf8(m)
-            .unwrap()
-            .replace("CSeq: 1 INVITE", "CSeq: 1 MESSAGE")
-            .into_bytes()
-    };
-    let mut t = TxnTracker::new(TxnConfig::default());
-    let got = feed(
-        &mut t,
-        &[
-            (
-                0,
-                UAS_A,
-                PROXY,
-                message(hop_resp("SIP/2.0 404 Not Found", DOWN, ";tag=a", "", "")),
-            ),
-            (
-                1,
-                PROXY,
-                UAC,
-                message(hop_resp("SIP/2.0 404 Not Found", UP, ";tag=a", "", "")),
-            ),
-            (
-                2,
-                uas_b,
-                PROXY,
-                message(hop_resp("SIP/2.0 200 OK", &down_b, ";tag=b", "", "")),
-            ),
-            (
-                3,
-                PROXY,
-                UAC,
-                message(hop_resp("SIP/2.0 200 OK", UP, ";tag=b", "", "")),
-            ),
-        ],
-    );
-    assert_eq!(got[3], ["proxy-forward-timing"]);
-}
-#[test]
-fn the_proxys_best_response_over_the_branches_seen() {
-    let down_b = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p2");
-    // (received on branch A, on branch B, sent upstream): the findings
-    // (with their severity) on what was sent.
-    let case = |a: &str, b: &str, sent: &str| -> Vec<(&'static str, Severity)> {
-        let mut t = TxnTracker::new(TxnConfig::default());
-        let steps = [
-            (
-                0,
-                UAS_A,
-                PROXY,
-                hop_resp(&format!("SIP/2.0 {a}"), DOWN, ";tag=a", "", ""),
-            ),
-            (
-                1,
-                "192.0.2.6:5060",
-                PROXY,
-                hop_resp(&format!("SIP/2.0 {b}"), &down_b, ";tag=b", "", ""),
-            ),
-        ];
-        feed(&mut t, &steps);
-        let m = hop_resp(&format!("SIP/2.0 {sent}"), UP, ";tag=a", "", "");
-        let m = parse_message(&m).unwrap();
-        let seen = Sighting {
-            at: Duration::from_millis(2),
-            src: PROXY.parse().unwrap(),
-            dst: UAC.parse().unwrap(),
-            transport: Transport::Udp,
-        };
-        let mut out: Vec<Finding> = Vec::new();
-        t.observe(&m, seen, &Policy::new(), &mut out);
-        out.iter().map(|f| (f.rule(), f.severity())).collect()
-    };
-    let best = "proxy-best-response";
-    assert_eq!(
-        case("486 Busy Here", "603 Decline", "486 Busy Here"),
-        [(best, Severity::Error)]
-    );
-    assert!(case("486 Busy Here", "603 Decline", "603 Decline").is_empty());
-    assert_eq!(
-        case("486 Busy Here", "503 Unavailable", "500 Oops"),
-        [(best, Severity::Warning)]
-    );
-    assert_eq!(
-        case("486 Busy Here", "401 Unauthorized", "486 Busy Here"),
-        [(best, Severity::Warning)]
-    );
-    assert!(case("486 Busy Here", "480 Unavailable", "480 Unavailable").is_empty());
-    // A 3xx may have been recursed on.
-    assert!(case("302 Moved", "486 Busy Here", "486 Busy Here").is_empty());
-}
-#[test]
-fn a_proxys_401_carries_every_challenge_received() {
-    let down_b = DOWN.replace("z9hG4bK-p1", "z9hG4bK-p2");
-    let wa = "WWW-Authenticate: Digest realm=\"a.example\", nonce=\"1\", qop=\"auth\"\r\n";
-    let wb = "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"2\", qop=\"auth\"\r\n";
-    let sent = |extra: &str| {
-        let mut t = TxnTracker::new(TxnConfig::default());
-        let got = feed(
-            &mut t,
-            &[
-                (
-                    0,
-                    UAS_A,
-                    PROXY,
-                    hop_resp("SIP/2.0 401 Unauthorized", DOWN, ";tag=a", wa, ""),
-                ),
-                (
-                    1,
-                    "192.0.2.6:5060",
-                    PROXY,
-                    hop_resp("SIP/2.0 401 Unauthorized", &down_b, ";tag=b", wb, ""),
-                ),
-                (
-                    2,
-                    PROXY,
-                    UAC,
-                    hop_resp("SIP/2.0 401 Unauthorized", UP, ";tag=a", extra, ""),
-                ),
-            ],
-        );
-        got[2].clone()
-    };
-    assert!(sent(&format!("{wa}{wb}")).is_empty());
-    assert_eq!(sent(wa), ["proxy-auth-aggregation"]);
+
+// ------------------------------------------------------- proxy hops
+
+/// A response of the call through proxy 192.0.2.9: `vias` the Via
+/// rows, `extra` more rows, `body` the body.
+fn hop_resp(start: &str, vias: &str, tag: &str, extra: &str, body: &str) -> Vec<u8> {
+    format!(
+        "{start}\r\n{vias}From: <sip:a@example.com>;tag=f1\r\nTo: <sip:b@example.com>{tag}\r\nCall-ID: hop-1\r\nCSeq: 1 INVITE\r\n{extra}Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
-// ------------------------------------------------ branches across a proxy
+const UP: &str = "Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bK-u1\r\n";
+const UAS_A: &str = "192.0.2.5:5060";
+const UAS_B: &str = "192.0.2.6:5060";
+const UAS_C: &str = "192.0.2.7:5060";
+const PROXY: &str = "192.0.2.9:5060";
 
 /// The proxy's Via for branch `pb`, then the UAC's.
 fn down(pb: &str) -> String {
@@ -1052,8 +598,8 @@ fn hop_req(line: &str, vias: &str, method: &str) -> Vec<u8> {
     .into_bytes()
 }
 
-/// A response of a [`Scene`]; a 2xx carries a session description (as
-/// `2xx-invite-sdp` asks).
+/// A response of a [`Scene`], To tag `tag`; a 2xx carries a session
+/// description (as `2xx-invite-sdp` asks).
 fn scene_resp(status: &str, vias: &str, tag: &str, extra: &str) -> Vec<u8> {
     let (sdp, body) = if status.starts_with('2') {
         ("Content-Type: application/sdp\r\n", "v=0\r\n")
@@ -1069,32 +615,45 @@ fn scene_resp(status: &str, vias: &str, tag: &str, extra: &str) -> Vec<u8> {
     )
 }
 
-/// A call through the proxy (UAC → PROXY → UASs), step by step: each
-/// step feeds one message and returns its findings with their severity.
-struct Scene {
-    t: TxnTracker,
-}
-
+/// Findings with their severity.
 type Found = Vec<(&'static str, Severity)>;
 
+/// A call through the proxy (UAC → PROXY → UASs), step by step: each
+/// step feeds one message and returns its findings.
+struct Scene {
+    t: TxnTracker,
+    /// The CSeq method of every message (INVITE unless told).
+    method: &'static str,
+    transport: Transport,
+}
+
 impl Scene {
+    /// Nothing seen yet.
+    fn bare() -> Self {
+        Scene {
+            t: TxnTracker::new(TxnConfig::default()),
+            method: "INVITE",
+            transport: Transport::Udp,
+        }
+    }
+
     /// The UAC's INVITE for `uri` reached the proxy at 0 ms.
     fn new(uri: &str) -> Self {
-        let mut s = Scene {
-            t: TxnTracker::new(TxnConfig::default()),
-        };
+        let mut s = Scene::bare();
         let invite = hop_req(&format!("INVITE {uri} SIP/2.0"), UP, "INVITE");
         assert!(s.step(0, UAC, PROXY, invite).is_empty());
         s
     }
 
     fn step(&mut self, ms: u64, src: &str, dst: &str, bytes: Vec<u8>) -> Found {
-        let m = parse_message(&bytes).unwrap();
+        let text = String::from_utf8(bytes).unwrap();
+        let text = text.replace("CSeq: 1 INVITE", &format!("CSeq: 1 {}", self.method));
+        let m = parse_message(text.as_bytes()).unwrap();
         let seen = Sighting {
             at: Duration::from_millis(ms),
             src: src.parse().unwrap(),
             dst: dst.parse().unwrap(),
-            transport: Transport::Udp,
+            transport: self.transport,
         };
         let mut out: Vec<Finding> = Vec::new();
         self.t.observe(&m, seen, &Policy::new(), &mut out);
@@ -1121,6 +680,7 @@ impl Scene {
         self.reply_with(ms, pb, from, status, tag, "")
     }
 
+    /// The same with `extra` header rows.
     fn reply_with(
         &mut self,
         ms: u64,
@@ -1142,8 +702,246 @@ impl Scene {
     }
 }
 
-const UAS_B: &str = "192.0.2.6:5060";
-const UAS_C: &str = "192.0.2.7:5060";
+/// The rule ids of `found`.
+fn ids(found: Found) -> Vec<&'static str> {
+    found.into_iter().map(|(r, _)| r).collect()
+}
+
+/// The response received from UAS A on branch p1 and its forwarded copy.
+fn through_proxy(inbound: Vec<u8>, outbound: Vec<u8>) -> Vec<&'static str> {
+    let mut s = Scene::bare();
+    assert_eq!(s.step(0, UAS_A, PROXY, inbound), []);
+    ids(s.step(5, PROXY, UAC, outbound))
+}
+
+/// One leg of a hop: status, To tag parameter (or ""), extra header rows,
+/// body.
+type Leg<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// `received` on branch p1, then `sent` upstream: the findings on the copy.
+fn relayed(received: Leg<'_>, sent: Leg<'_>) -> Vec<&'static str> {
+    let leg = |vias: &str, (status, tag, extra, body): Leg<'_>| {
+        hop_resp(&format!("SIP/2.0 {status}"), vias, tag, extra, body)
+    };
+    through_proxy(leg(&down("p1"), received), leg(UP, sent))
+}
+
+#[test]
+fn forwarded_unchanged_is_fine() {
+    let c = "Contact: <sip:b@192.0.2.5>\r\nServer: uas\r\n";
+    // A header added is not a change.
+    let added = format!("{c}X-Proxy: 1\r\n");
+    for code in ["180 Ringing", "200 OK", "486 Busy Here"] {
+        let got = relayed(
+            (code, ";tag=a", c, "v=0\r\n"),
+            (code, ";tag=a", &added, "v=0\r\n"),
+        );
+        assert!(got.is_empty(), "{code}: {got:?}");
+    }
+}
+
+#[test]
+fn proxy_changes_or_adds_the_to_tag() {
+    let c = "Contact: <sip:b@192.0.2.5>\r\n";
+    let changed = relayed(
+        ("180 Ringing", ";tag=a", c, ""),
+        ("180 Ringing", ";tag=p", c, ""),
+    );
+    assert_eq!(changed, ["proxy-to-tag-immutable"]);
+    let added = relayed(("200 OK", "", c, ""), ("200 OK", ";tag=p", c, ""));
+    assert_eq!(added, ["proxy-to-tag-immutable"]);
+    // For a 4xx the row is silent (SHOULD keep, not checked).
+    let busy = "486 Busy Here";
+    let final_4xx = relayed((busy, ";tag=a", c, ""), (busy, ";tag=p", c, ""));
+    assert!(final_4xx.is_empty(), "{final_4xx:?}");
+}
+
+#[test]
+fn proxy_changes_the_body_or_removes_a_header_value() {
+    let c = "Contact: <sip:b@192.0.2.5>\r\nServer: uas\r\n";
+    let ok = "200 OK";
+    let body = relayed((ok, ";tag=a", c, "v=0\r\n"), (ok, ";tag=a", c, "v=1\r\n"));
+    assert_eq!(body, ["proxy-no-body-change"]);
+    let fewer = "Contact: <sip:b@192.0.2.5>\r\n";
+    let removed = relayed((ok, ";tag=a", c, ""), (ok, ";tag=a", fewer, ""));
+    assert_eq!(removed, ["proxy-no-body-change"]);
+    // Record-Route may be rewritten by the proxy (§16.7 step 8).
+    let rr = |scheme: &str| format!("Record-Route: <{scheme}:192.0.2.9;lr>\r\n{c}");
+    let rewritten = relayed(
+        (ok, ";tag=a", &rr("sip"), ""),
+        (ok, ";tag=a", &rr("sips"), ""),
+    );
+    assert!(rewritten.is_empty(), "{rewritten:?}");
+}
+
+#[test]
+fn a_forwarded_100_and_a_forwarded_503() {
+    let server = "Server: uas\r\n";
+    let trying = "100 Trying";
+    let forwarded = relayed((trying, "", server, ""), (trying, "", server, ""));
+    assert_eq!(forwarded, ["100-not-forwarded"]);
+    // A 100 with nothing of its sender's own may be the proxy's own.
+    let own = relayed((trying, "", "", ""), (trying, "", "", ""));
+    assert!(own.is_empty(), "{own:?}");
+    let unavailable = ("503 Service Unavailable", ";tag=a", "", "");
+    assert_eq!(relayed(unavailable, unavailable), ["proxy-503-forward"]);
+    let as_500 = relayed(unavailable, ("500 Server Internal Error", ";tag=a", "", ""));
+    assert!(as_500.is_empty(), "{as_500:?}");
+}
+
+#[test]
+fn a_proxy_on_two_addresses_is_named() {
+    let c = "Contact: <sip:b@192.0.2.5>\r\n";
+    let other = "198.51.100.9:5060";
+    let sent_from_other = |t: TxnTracker| {
+        let mut s = Scene { t, ..Scene::bare() };
+        s.reply_with(0, "p1", UAS_A, "180 Ringing", "a", c);
+        ids(s.step(5, other, UAC, scene_resp("180 Ringing", UP, "p", c)))
+    };
+    assert_eq!(
+        sent_from_other(TxnTracker::new(TxnConfig::default())),
+        Vec::<&str>::new()
+    );
+    let named = TxnTracker::new(TxnConfig::default())
+        .with_proxy("192.0.2.9".parse().unwrap())
+        .with_proxy("198.51.100.9".parse().unwrap());
+    assert_eq!(sent_from_other(named), ["proxy-to-tag-immutable"]);
+    // A response sent before the one received is no copy of it.
+    let mut s = Scene::bare();
+    assert_eq!(s.upstream(5, "180 Ringing", "p", c), []);
+    s.reply_with(9, "p1", UAS_A, "180 Ringing", "a", c);
+}
+
+#[test]
+fn proxy_rules_that_name_what_changed() {
+    let geo = "Geolocation: <cid:target@example.com>\r\nGeolocation-Error: 100\r\n";
+    let bad_location = |extra| ("424 Bad Location Information", ";tag=a", extra, "");
+    let changed_424 = relayed(
+        bad_location(geo),
+        bad_location("Geolocation-Error: 100\r\n"),
+    );
+    assert_eq!(changed_424, ["proxy-424-unchanged"]);
+    let kept_424 = relayed(bad_location(geo), bad_location(geo));
+    assert!(kept_424.is_empty(), "{kept_424:?}");
+
+    let register = |vias: &str, extra: &str| {
+        String::from_utf8(hop_resp("SIP/2.0 200 OK", vias, ";tag=a", extra, ""))
+            .unwrap()
+            .replace("CSeq: 1 INVITE", "CSeq: 1 REGISTER")
+            .into_bytes()
+    };
+    let sr = "Service-Route: <sip:orig@scscf.example.com;lr>\r\n";
+    let reordered = "Path: <sip:p2@example.com;lr>\r\nPath: <sip:p1@example.com;lr>\r\n";
+    let order = "Path: <sip:p1@example.com;lr>\r\nPath: <sip:p2@example.com;lr>\r\n";
+    let p1 = down("p1");
+    assert_eq!(
+        through_proxy(
+            register(&p1, &format!("{order}{sr}")),
+            register(UP, &format!("{reordered}{sr}"))
+        ),
+        ["proxy-path-service-route-unaltered"]
+    );
+    assert_eq!(
+        through_proxy(register(&p1, sr), register(UP, "")),
+        ["proxy-path-service-route-unaltered"]
+    );
+    assert!(through_proxy(register(&p1, sr), register(UP, sr)).is_empty());
+
+    let c = "Contact: <sip:b@192.0.2.5>\r\n";
+    let with = format!("{c}Allow-Events: presence\r\n");
+    let ok = |extra| ("200 OK", ";tag=a", extra, "");
+    assert_eq!(relayed(ok(c), ok(&with)), ["proxy-allow-events-insert"]);
+    assert!(relayed(ok(&with), ok(&with)).is_empty());
+}
+
+#[test]
+fn what_a_proxy_forwards_after_its_final_response() {
+    // A 486 from one branch forwarded, then a 2xx from another: the 2xx
+    // goes upstream too (§16.7 step 5), not a second final; a provisional
+    // of a third branch after it is not forwarded.
+    let mut s = Scene::bare();
+    s.reply(0, "a", UAS_A, "486 Busy Here", "a");
+    assert_eq!(s.upstream(1, "486 Busy Here", "a", ""), []);
+    s.reply(2, "b", UAS_B, "200 OK", "b");
+    assert_eq!(s.upstream(3, "200 OK", "b", ""), []);
+    s.reply(4, "c", UAS_C, "180 Ringing", "c");
+    assert_eq!(
+        ids(s.upstream(5, "180 Ringing", "c", "")),
+        ["proxy-forward-timing"]
+    );
+    // A UAS sending a 2xx after its 486 is a second final, though.
+    let mut run = Run::new();
+    run.at(0, true, &invite());
+    run.at(1, false, &resp("486 Busy Here", "INVITE", ";tag=a", ""));
+    assert_eq!(
+        run.at(2, false, &resp("200 OK", "INVITE", ";tag=a", "")).0,
+        ["final-response-multiple"]
+    );
+    // To a non-INVITE, nothing follows the final: while its server
+    // transaction is Completed (Timer J, 64·T1 over UDP) that is a
+    // forwarding decision; once it has terminated (at once over TCP) the
+    // response is late (RFC 4320 §4.2).
+    for (transport, rule) in [
+        (Transport::Udp, "proxy-forward-timing"),
+        (Transport::Tcp, "proxy-late-non-invite"),
+    ] {
+        let mut s = Scene {
+            method: "MESSAGE",
+            transport,
+            ..Scene::bare()
+        };
+        s.reply(0, "a", UAS_A, "404 Not Found", "a");
+        assert_eq!(s.upstream(1, "404 Not Found", "a", ""), []);
+        s.reply(2, "b", UAS_B, "200 OK", "b");
+        assert_eq!(ids(s.upstream(3, "200 OK", "b", "")), [rule]);
+    }
+}
+
+#[test]
+fn the_proxys_best_response_over_the_branches_seen() {
+    // (received on branch A, on branch B, sent upstream): the findings
+    // (with their severity) on what was sent.
+    let case = |a: &str, b: &str, sent: &str| {
+        let mut s = Scene::bare();
+        s.reply(0, "a", UAS_A, a, "a").reply(1, "b", UAS_B, b, "b");
+        s.upstream(2, sent, "a", "")
+    };
+    let best = "proxy-best-response";
+    assert_eq!(
+        case("486 Busy Here", "603 Decline", "486 Busy Here"),
+        [(best, Severity::Error)]
+    );
+    assert!(case("486 Busy Here", "603 Decline", "603 Decline").is_empty());
+    assert_eq!(
+        case("486 Busy Here", "503 Unavailable", "500 Oops"),
+        [(best, Severity::Warning)]
+    );
+    assert_eq!(
+        case("486 Busy Here", "401 Unauthorized", "486 Busy Here"),
+        [(best, Severity::Warning)]
+    );
+    assert!(case("486 Busy Here", "480 Unavailable", "480 Unavailable").is_empty());
+    // A 3xx may have been recursed on.
+    assert!(case("302 Moved", "486 Busy Here", "486 Busy Here").is_empty());
+}
+
+#[test]
+fn a_proxys_401_carries_every_challenge_received() {
+    let wa = "WWW-Authenticate: Digest realm=\"a.example\", nonce=\"1\", qop=\"auth\"\r\n";
+    let wb = "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"2\", qop=\"auth\"\r\n";
+    let unauthorized = "401 Unauthorized";
+    let sent = |extra: &str| {
+        let mut s = Scene::bare();
+        s.reply_with(0, "a", UAS_A, unauthorized, "a", wa)
+            .reply_with(1, "b", UAS_B, unauthorized, "b", wb);
+        ids(s.upstream(2, unauthorized, "a", extra))
+    };
+    assert!(sent(&format!("{wa}{wb}")).is_empty());
+    assert_eq!(sent(wa), ["proxy-auth-aggregation"]);
+}
+
+// ------------------------------------------------ branches across a proxy
+
 const TARGET_A: &str = "sip:b@192.0.2.5";
 const TARGET_B: &str = "sip:b@192.0.2.6";
 
@@ -1465,71 +1263,6 @@ fn chained_proxies_spirals_and_b2buas_are_told_apart() {
     );
     assert_eq!(s.step(1000, UAS_A, PROXY, r(own, "603 Decline", "a")), []);
     assert_eq!(s.upstream(1500, "480 Temporarily Unavailable", "x", ""), []);
-}
-
-#[test]
-fn a_late_response_to_a_non_invite() {
-    // A MESSAGE forked to A and B; A's 404 forwarded, then B's 200.
-    let message = |m: Vec<u8>| {
-        String::from_utf8(m)
-            .unwrap()
-            .replace("CSeq: 1 INVITE", "CSeq: 1 MESSAGE")
-            .into_bytes()
-    };
-    let run = |transport: Transport| -> Vec<Vec<&'static str>> {
-        let mut t = TxnTracker::new(TxnConfig::default());
-        let steps = [
-            (
-                0,
-                UAS_A,
-                PROXY,
-                message(hop_resp(
-                    "SIP/2.0 404 Not Found",
-                    &down("a"),
-                    ";tag=a",
-                    "",
-                    "",
-                )),
-            ),
-            (
-                1,
-                PROXY,
-                UAC,
-                message(hop_resp("SIP/2.0 404 Not Found", UP, ";tag=a", "", "")),
-            ),
-            (
-                2,
-                UAS_B,
-                PROXY,
-                message(hop_resp("SIP/2.0 200 OK", &down("b"), ";tag=b", "", "")),
-            ),
-            (
-                3,
-                PROXY,
-                UAC,
-                message(hop_resp("SIP/2.0 200 OK", UP, ";tag=b", "", "")),
-            ),
-        ];
-        steps
-            .into_iter()
-            .map(|(ms, src, dst, bytes)| {
-                let m = parse_message(&bytes).unwrap();
-                let seen = Sighting {
-                    at: Duration::from_millis(ms),
-                    src: src.parse().unwrap(),
-                    dst: dst.parse().unwrap(),
-                    transport,
-                };
-                let mut out: Vec<Finding> = Vec::new();
-                t.observe(&m, seen, &Policy::new(), &mut out);
-                out.iter().map(Finding::rule).collect()
-            })
-            .collect()
-    };
-    // Over UDP the server transaction is still Completed (Timer J): a
-    // forwarding decision; over TCP it has terminated: late.
-    assert_eq!(run(Transport::Udp)[3], ["proxy-forward-timing"]);
-    assert_eq!(run(Transport::Tcp)[3], ["proxy-late-non-invite"]);
 }
 
 #[test]
