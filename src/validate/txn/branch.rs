@@ -83,36 +83,44 @@ const MAX_CONTACTS: usize = 8;
 /// Slots of the direct-mapped table of Request-URI schemes.
 pub(super) const SCHEME_SLOTS: usize = 4096;
 
+/// A capture time within a context: milliseconds after its first branch
+/// (4 octets where a `Duration` takes 16: a context keeps a dozen). At
+/// this resolution two events in one millisecond compare as simultaneous,
+/// which each check reads the way that cannot invent a finding.
+type Ms = u32;
+
 /// One request the proxy sent for a context.
 #[derive(Clone, Copy, Debug, Default)]
 struct Branch {
     /// Its transaction identity (top Via).
     key: u64,
-    opened: Duration,
+    opened: Ms,
     /// The Request-URI's target (see [`uri_key`]).
     uri: u64,
     /// Its Request-URI scheme is sip or sips.
     sip: bool,
-    provisional_at: Option<Duration>,
-    final_at: Option<Duration>,
-    cancel_at: Option<Duration>,
+    provisional_at: Option<Ms>,
+    final_at: Option<Ms>,
+    cancel_at: Option<Ms>,
 }
 
 impl Branch {
     /// Pending at `at`: no final response, and heard of within 64·T1.
-    fn pending(&self, at: Duration, t1: Duration) -> bool {
+    fn pending(&self, at: Ms, t1: Ms) -> bool {
         let heard = [self.provisional_at, self.cancel_at]
             .into_iter()
             .flatten()
-            .fold(self.opened, Duration::max);
-        self.opened < at && self.final_at.is_none() && at < heard + t1.saturating_mul(64)
+            .fold(self.opened, Ms::max);
+        self.opened < at
+            && self.final_at.is_none()
+            && at < heard.saturating_add(t1.saturating_mul(64))
     }
 }
 
 /// A 3xx received on a branch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Redirect {
-    at: Duration,
+    at: Ms,
     code: u16,
     to_tag: u64,
     contacts: [u64; MAX_CONTACTS],
@@ -132,6 +140,9 @@ impl Redirect {
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct Context {
     last: Duration,
+    /// The capture time of its first branch: the context's times are
+    /// kept as [`Ms`] after it.
+    base: Duration,
     /// The proxy's address: where its branches were sent from.
     proxy: Option<IpAddr>,
     invite: bool,
@@ -145,13 +156,13 @@ pub(super) struct Context {
     /// More branches than kept.
     overflow: bool,
     /// When the first 6xx was received.
-    six_at: Option<Duration>,
+    six_at: Option<Ms>,
     redirects: Recent<Redirect, 2>,
     /// When a 416 came to a branch whose sip/sips URI the proxy had turned
     /// into another scheme.
-    got_416_at: Option<Duration>,
+    got_416_at: Option<Ms>,
     /// 199s received: To tag hash, when.
-    held_199: Recent<(u64, Duration), 4>,
+    held_199: Recent<(u64, Ms), 4>,
     /// To tag hashes of the 199s sent upstream.
     sent_199: Recent<u64, 4>,
     /// The proxy's first final upstream was judged.
@@ -159,6 +170,12 @@ pub(super) struct Context {
 }
 
 impl Context {
+    /// `at` as milliseconds after the first branch (saturating: a context
+    /// lasts minutes, not the 49 days a `u32` holds).
+    fn ms(&self, at: Duration) -> Ms {
+        Ms::try_from(at.saturating_sub(self.base).as_millis()).unwrap_or(Ms::MAX)
+    }
+
     fn branches(&self) -> &[Branch] {
         &self.branches[..self.n as usize]
     }
@@ -272,6 +289,13 @@ fn uri_key(bytes: &[u8]) -> (u64, bool) {
     (h.finish().max(1), sip)
 }
 
+/// Whether a URI's scheme is sip or sips (ASCII case-insensitive), read
+/// without parsing the rest: every request's is remembered.
+fn sip_scheme(uri: &[u8]) -> bool {
+    let scheme = uri.split(|b| *b == b':').next().unwrap_or_default();
+    scheme.eq_ignore_ascii_case(b"sip") || scheme.eq_ignore_ascii_case(b"sips")
+}
+
 /// What places a message in a context: Call-ID, CSeq number and method,
 /// and its first two Via values.
 struct Ids<'a> {
@@ -283,7 +307,9 @@ struct Ids<'a> {
 }
 
 impl<'a> Ids<'a> {
-    fn of(msg: &Message<'a>) -> Option<Self> {
+    /// `next`: whether the second Via is wanted (a response is placed by
+    /// its top one alone, so it is not read then).
+    fn of(msg: &Message<'a>, next: bool) -> Option<Self> {
         let h = msg.headers();
         let call_id = h.typed::<CallId<'_>>()?.ok()?.as_bytes();
         let cseq = h.typed::<CSeq<'_>>()?.ok()?;
@@ -293,7 +319,7 @@ impl<'a> Ids<'a> {
             cseq: cseq.number(),
             method: cseq.method(),
             top: vias.next()?,
-            next: vias.next(),
+            next: if next { vias.next() } else { None },
         })
     }
 
@@ -308,7 +334,7 @@ impl TxnTracker {
     /// with a second Via, records it as a branch of that Via's context (a
     /// CANCEL: marks the branch or the context cancelled).
     pub(super) fn branch_request(&mut self, msg: &Message<'_>, req: &Request<'_>, seen: &Sighting) {
-        let Some(ids) = Ids::of(msg) else {
+        let Some(ids) = Ids::of(msg, true) else {
             return;
         };
         let key = ids.key(&ids.top);
@@ -324,8 +350,9 @@ impl TxnTracker {
                     .proxy
                     .is_some_and(|p| same_proxy(proxies, p, seen.src.ip()))
                 {
+                    let at = ctx.ms(seen.at);
                     if let Some(b) = ctx.branch_mut(small(key)) {
-                        b.cancel_at = b.cancel_at.or(Some(seen.at));
+                        b.cancel_at = b.cancel_at.or(Some(at));
                     }
                 }
             }
@@ -339,15 +366,18 @@ impl TxnTracker {
             }
             return;
         }
-        let (uri, sip) = uri_key(req.uri());
-        self.schemes.put(key, sip);
+        self.schemes.put(key, sip_scheme(req.uri()));
         let Some(next) = &ids.next else {
             return;
         };
+        let (uri, sip) = uri_key(req.uri());
         let ctx_key = ids.key(next);
         let sip_in = self.schemes.get(ctx_key);
         let ctx = self.contexts.entry(ctx_key, now, cap);
-        let proxy = *ctx.proxy.get_or_insert(seen.src.ip());
+        let proxy = *ctx.proxy.get_or_insert_with(|| {
+            ctx.base = seen.at;
+            seen.src.ip()
+        });
         if !same_proxy(&self.proxies, proxy, seen.src.ip()) {
             return;
         }
@@ -363,7 +393,7 @@ impl TxnTracker {
         }
         ctx.branches[ctx.n as usize] = Branch {
             key: small(key),
-            opened: seen.at,
+            opened: ctx.ms(seen.at),
             uri,
             sip,
             ..Branch::default()
@@ -388,7 +418,7 @@ impl TxnTracker {
         if self.contexts.open.is_empty() {
             return;
         }
-        let Some(ids) = Ids::of(msg).filter(|i| i.method != "CANCEL") else {
+        let Some(ids) = Ids::of(msg, false).filter(|i| i.method != "CANCEL") else {
             return;
         };
         let key = ids.key(&ids.top);
@@ -399,7 +429,7 @@ impl TxnTracker {
             .next()
             .and_then(|t| t.tag().map(|t| small_hash(4, t)))
             .unwrap_or(0);
-        let t1 = self.config.t1;
+        let t1 = Ms::try_from(self.config.t1.as_millis()).unwrap_or(Ms::MAX);
         let proxies = &self.proxies;
         // Sent upstream by the proxy (and, when proxies are chained, the
         // same message is received on a branch of the next one up).
@@ -414,7 +444,7 @@ impl TxnTracker {
                 }
                 if code >= 200 && !ctx.judged {
                     ctx.judged = true;
-                    judge(ctx, resp, to_tag, seen.at, t1, forwarded, |v| {
+                    judge(ctx, resp, to_tag, ctx.ms(seen.at), t1, forwarded, |v| {
                         v.emit(out, Some(resp.code_span()))
                     });
                 }
@@ -435,28 +465,29 @@ impl TxnTracker {
         }
         ctx.last = ctx.last.max(seen.at);
         let sip_in = ctx.sip_in;
+        let at = ctx.ms(seen.at);
         let Some(branch) = ctx.branch_mut(small(key)) else {
             return;
         };
         if code < 200 {
-            branch.provisional_at = branch.provisional_at.or(Some(seen.at));
+            branch.provisional_at = branch.provisional_at.or(Some(at));
             if code == 199 && !ctx.held_199.iter().any(|(t, _)| *t == to_tag) {
-                ctx.held_199.push((to_tag, seen.at));
+                ctx.held_199.push((to_tag, at));
             }
             return;
         }
         if branch.final_at.is_some() {
             return;
         }
-        branch.final_at = Some(seen.at);
+        branch.final_at = Some(at);
         let non_sip = !branch.sip;
         if code >= 600 {
-            ctx.six_at = ctx.six_at.or(Some(seen.at));
+            ctx.six_at = ctx.six_at.or(Some(at));
         } else if code == 416 && non_sip && sip_in == Some(true) {
-            ctx.got_416_at = ctx.got_416_at.or(Some(seen.at));
+            ctx.got_416_at = ctx.got_416_at.or(Some(at));
         } else if (300..400).contains(&code) {
             let mut r = Redirect {
-                at: seen.at,
+                at,
                 code,
                 to_tag,
                 ..Redirect::default()
@@ -487,15 +518,19 @@ fn judge(
     ctx: &Context,
     resp: &Response<'_>,
     to_tag: u64,
-    at: Duration,
-    t1: Duration,
+    at: Ms,
+    t1: Ms,
     forwarded: bool,
     mut verdict: impl FnMut(Verdict),
 ) {
     let code = resp.status().as_u16();
     let pending = || ctx.branches().iter().any(|b| b.pending(at, t1));
     if let Some(six) = ctx.six_at {
-        if ctx.branches().iter().any(|b| b.opened >= six + t1) {
+        if ctx
+            .branches()
+            .iter()
+            .any(|b| b.opened >= six.saturating_add(t1))
+        {
             verdict(Verdict::BranchAfter6xx);
         }
         let uncancelled = ctx.invite
@@ -504,7 +539,7 @@ fn judge(
                 let end = b.final_at.unwrap_or(at).min(at);
                 let cancellable = b.provisional_at.map(|p| p.max(six));
                 was_pending
-                    && cancellable.is_some_and(|from| end >= from + t1)
+                    && cancellable.is_some_and(|from| end >= from.saturating_add(t1))
                     && b.cancel_at.map_or(true, |c| c > end)
             });
         if uncancelled {
@@ -523,7 +558,7 @@ fn judge(
                     && ctx
                         .branches()
                         .iter()
-                        .any(|b| b.uri == uri && b.opened > r.at)
+                        .any(|b| b.uri == uri && b.opened >= r.at)
             })
         };
         let mut sent = resp
@@ -549,7 +584,7 @@ fn judge(
         }
     }
     if let Some(t416) = ctx.got_416_at {
-        let retried = ctx.branches().iter().any(|b| b.sip && b.opened > t416);
+        let retried = ctx.branches().iter().any(|b| b.sip && b.opened >= t416);
         if !retried {
             verdict(Verdict::No416Retry);
         } else if code == 416 {
@@ -560,7 +595,7 @@ fn judge(
         && ctx
             .held_199
             .iter()
-            .any(|(tag, t)| *t + t1 <= at && !ctx.sent_199.contains(tag))
+            .any(|(tag, t)| t.saturating_add(t1) <= at && !ctx.sent_199.contains(tag))
     {
         verdict(Verdict::Dropped199);
     }

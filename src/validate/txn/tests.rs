@@ -1275,7 +1275,7 @@ fn records_stay_small() {
         size_of::<Context>(),
     ];
     assert!(
-        sizes[0] <= 480 && sizes[1] <= 800 && sizes[2] <= 64 && sizes[3] <= 1_200,
+        sizes[0] <= 480 && sizes[1] <= 800 && sizes[2] <= 64 && sizes[3] <= 800,
         "{sizes:?}"
     );
 }
