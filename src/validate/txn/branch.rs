@@ -84,9 +84,12 @@ const MAX_CONTACTS: usize = 8;
 pub(super) const SCHEME_SLOTS: usize = 4096;
 
 /// A capture time within a context: milliseconds after its first branch
-/// (4 octets where a `Duration` takes 16: a context keeps a dozen). At
-/// this resolution two events in one millisecond compare as simultaneous,
-/// which each check reads the way that cannot invent a finding.
+/// (4 octets where a `Duration` takes 16: a context keeps a dozen). Two
+/// events in one millisecond compare as simultaneous: a branch opened in
+/// the millisecond a 3xx or 416 arrived counts as a recursion on it (a
+/// proxy can be that fast), one opened in the millisecond of a 6xx as
+/// opened before it, and a branch is pending only from the millisecond
+/// after its request.
 type Ms = u32;
 
 /// One request the proxy sent for a context.
@@ -153,7 +156,8 @@ pub(super) struct Context {
     cancelled_upstream: bool,
     branches: [Branch; MAX_BRANCHES],
     n: u8,
-    /// More branches than kept.
+    /// More branches than kept (a check that needs to know that a branch
+    /// was not opened stays silent).
     overflow: bool,
     /// When the first 6xx was received.
     six_at: Option<Ms>,
@@ -585,10 +589,13 @@ fn judge(
     }
     if let Some(t416) = ctx.got_416_at {
         let retried = ctx.branches().iter().any(|b| b.sip && b.opened >= t416);
-        if !retried {
+        if retried {
+            if code == 416 {
+                verdict(Verdict::Forwarded416AfterRetry);
+            }
+        } else if !ctx.overflow {
+            // (A retry may be among the branches not kept.)
             verdict(Verdict::No416Retry);
-        } else if code == 416 {
-            verdict(Verdict::Forwarded416AfterRetry);
         }
     }
     if ctx.invite

@@ -1129,6 +1129,17 @@ fn a_416_to_a_uri_the_proxy_made_non_sip() {
         retried().upstream(260, "416 Unsupported URI Scheme", "a", ""),
         [(recurse, Severity::Info)]
     );
+    // More branches than a context keeps: the retry may be among the
+    // ones not kept, so no conclusion.
+    let mut s = tel_416("sip:+15551234@example.com;user=phone");
+    for k in 1..branch::MAX_BRANCHES as u64 {
+        let pb = format!("x{k}");
+        s.fork(150 + k, &pb, UAS_B, &format!("tel:+1555000{k}"))
+            .reply(160 + k, &pb, UAS_B, "404 Not Found", "x");
+    }
+    s.fork(200, "sip", UAS_B, "sip:+15551234@192.0.2.6;user=phone")
+        .reply(210, "sip", UAS_B, "404 Not Found", "y");
+    assert_eq!(s.upstream(300, "416 Unsupported URI Scheme", "a", ""), []);
     // The proxy received a tel URI itself: its scheme was not changed.
     assert_eq!(
         tel_416("tel:+15551234").upstream(200, "416 Unsupported URI Scheme", "a", ""),
