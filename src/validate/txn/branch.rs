@@ -68,11 +68,11 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Recent, Sighting, TxnConfig,
+    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Head, Recent, Sighting, TxnConfig,
     TxnTracker,
 };
-use crate::header::typed::{CSeq, CallId, Contact, ToHeader, Uri, Via, ViaLax};
-use crate::message::{Message, Request, Response};
+use crate::header::typed::{Contact, ToHeader, Uri, ViaLax};
+use crate::message::{Request, Response};
 use crate::validate::rules::observed::Verdict;
 use crate::validate::{Emitter, FindingSink};
 
@@ -229,12 +229,15 @@ impl Schemes {
         Schemes(vec![0; SCHEME_SLOTS].into_boxed_slice())
     }
 
+    /// The slot: the hash's top bits (a [`via_key`] is a 64-bit hash).
     fn slot(key: u128) -> usize {
-        (key as usize) % SCHEME_SLOTS
+        ((key as u64) >> 52) as usize % SCHEME_SLOTS
     }
 
+    /// What tells a slot's key: the hash, its low bit left for the scheme
+    /// and the next one set so that it is never 0.
     fn tag(key: u128) -> u64 {
-        ((key >> 64) as u64) & !1
+        (key as u64 & !1) | 2
     }
 
     fn put(&mut self, key: u128, sip: bool) {
@@ -249,19 +252,19 @@ impl Schemes {
 
 /// A Via's transaction identity within its call: Call-ID, CSeq number,
 /// branch and sent-by (RFC 3261 §17.2.3 without the method, which a
-/// CANCEL does not share with its INVITE).
+/// CANCEL does not share with its INVITE). One 64-bit hash (in the low
+/// half: the tables take 128-bit keys) is plenty for tables of at most
+/// [`TxnConfig::max_transactions`] entries, and costs half of two.
 fn via_key(call_id: &[u8], cseq: u32, via: &ViaLax<'_>) -> u128 {
-    let mut parts = [hasher(20), hasher(21)];
-    for p in &mut parts {
-        call_id.hash(p);
-        cseq.hash(p);
-        via.branch().hash(p);
-        if let Some(sb) = via.sent_by() {
-            hash_lowercase(sb.host().as_bytes(), p);
-            sb.port().hash(p);
-        }
+    let mut h = hasher(20);
+    call_id.hash(&mut h);
+    cseq.hash(&mut h);
+    via.branch().hash(&mut h);
+    if let Some(sb) = via.sent_by() {
+        hash_lowercase(sb.host().as_bytes(), &mut h);
+        sb.port().hash(&mut h);
     }
-    (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish())
+    u128::from(h.finish())
 }
 
 /// The target a URI names, as far as recursion goes: scheme, user, host
@@ -300,36 +303,11 @@ fn sip_scheme(uri: &[u8]) -> bool {
     scheme.eq_ignore_ascii_case(b"sip") || scheme.eq_ignore_ascii_case(b"sips")
 }
 
-/// What places a message in a context: Call-ID, CSeq number and method,
-/// and its first two Via values.
-struct Ids<'a> {
-    call_id: &'a [u8],
-    cseq: u32,
-    method: &'a str,
-    top: ViaLax<'a>,
-    next: Option<ViaLax<'a>>,
-}
-
-impl<'a> Ids<'a> {
-    /// `next`: whether the second Via is wanted (a response is placed by
-    /// its top one alone, so it is not read then).
-    fn of(msg: &Message<'a>, next: bool) -> Option<Self> {
-        let h = msg.headers();
-        let call_id = h.typed::<CallId<'_>>()?.ok()?.as_bytes();
-        let cseq = h.typed::<CSeq<'_>>()?.ok()?;
-        let mut vias = h.typed_lax_all::<Via<'_>>();
-        Some(Ids {
-            call_id,
-            cseq: cseq.number(),
-            method: cseq.method(),
-            top: vias.next()?,
-            next: if next { vias.next() } else { None },
-        })
-    }
-
-    /// The transaction identity of `via`, in this call.
-    fn key(&self, via: &ViaLax<'_>) -> u128 {
-        via_key(self.call_id, self.cseq, via)
+impl Head<'_> {
+    /// The transaction identity of `via` in this call (`None` without a
+    /// Call-ID).
+    fn key(&self, via: &ViaLax<'_>) -> Option<u128> {
+        Some(via_key(self.call_id?, self.cseq.number(), via))
     }
 }
 
@@ -337,14 +315,13 @@ impl TxnTracker {
     /// A request: remembers its Request-URI scheme, and when it was sent
     /// with a second Via, records it as a branch of that Via's context (a
     /// CANCEL: marks the branch or the context cancelled).
-    pub(super) fn branch_request(&mut self, msg: &Message<'_>, req: &Request<'_>, seen: &Sighting) {
-        let Some(ids) = Ids::of(msg, true) else {
+    pub(super) fn branch_request(&mut self, head: &Head<'_>, req: &Request<'_>, seen: &Sighting) {
+        let Some(key) = head.key(&head.top) else {
             return;
         };
-        let key = ids.key(&ids.top);
         let now = self.now;
         let cap = self.config.max_transactions;
-        if ids.method == "CANCEL" {
+        if head.cseq.method() == "CANCEL" {
             // The proxy cancelling a branch, and (the same message, when
             // proxies are chained) the UAC side cancelling a context.
             let proxies = &self.proxies;
@@ -371,11 +348,10 @@ impl TxnTracker {
             return;
         }
         self.schemes.put(key, sip_scheme(req.uri()));
-        let Some(next) = &ids.next else {
+        let Some(ctx_key) = head.next.as_ref().and_then(|next| head.key(next)) else {
             return;
         };
         let (uri, sip) = uri_key(req.uri());
-        let ctx_key = ids.key(next);
         let sip_in = self.schemes.get(ctx_key);
         let ctx = self.contexts.entry(ctx_key, now, cap);
         let proxy = *ctx.proxy.get_or_insert_with(|| {
@@ -386,7 +362,7 @@ impl TxnTracker {
             return;
         }
         ctx.last = ctx.last.max(seen.at);
-        ctx.invite = ids.method == "INVITE";
+        ctx.invite = head.cseq.method() == "INVITE";
         ctx.sip_in = ctx.sip_in.or(sip_in);
         if ctx.branch_mut(small(key)).is_some() {
             return;
@@ -413,26 +389,29 @@ impl TxnTracker {
     /// `forwarded`: it is a copy of one the proxy received.
     pub(super) fn branch_response<S: FindingSink + ?Sized>(
         &mut self,
-        msg: &Message<'_>,
+        head: &Head<'_>,
         resp: &Response<'_>,
         seen: &Sighting,
         forwarded: bool,
         out: &mut Emitter<'_, S>,
     ) {
-        if self.contexts.open.is_empty() {
+        if self.contexts.open.is_empty() || head.cseq.method() == "CANCEL" {
             return;
         }
-        let Some(ids) = Ids::of(msg, false).filter(|i| i.method != "CANCEL") else {
+        let Some(key) = head.key(&head.top) else {
             return;
         };
-        let key = ids.key(&ids.top);
         let code = resp.status().as_u16();
-        let to_tag = resp
-            .headers()
-            .typed_lax_all::<ToHeader<'_>>()
-            .next()
-            .and_then(|t| t.tag().map(|t| small_hash(4, t)))
-            .unwrap_or(0);
+        // Only the 199s and the 3xx–6xx are told apart by To tag here.
+        let to_tag = if code == 199 || code >= 300 {
+            resp.headers()
+                .typed_lax_all::<ToHeader<'_>>()
+                .next()
+                .and_then(|t| t.tag().map(|t| small_hash(4, t)))
+                .unwrap_or(0)
+        } else {
+            0
+        };
         let t1 = Ms::try_from(self.config.t1.as_millis()).unwrap_or(Ms::MAX);
         let proxies = &self.proxies;
         // Sent upstream by the proxy (and, when proxies are chained, the
@@ -510,7 +489,7 @@ impl TxnTracker {
     }
 }
 
-/// The low half of a key, as kept per branch.
+/// A key as kept per branch (a [`via_key`] fits in 64 bits).
 fn small(key: u128) -> u64 {
     key as u64
 }

@@ -122,7 +122,7 @@ use super::policy::Policy;
 use super::table::r;
 use super::{Emitter, FindingSink};
 use crate::header::typed::{
-    CSeq, CallId, ContentType, FromHeader, RSeq, RetryAfter, ToHeader, Via,
+    CSeq, ContentType, FromHeader, RSeq, RetryAfter, ToHeader, Via, ViaLax,
 };
 use crate::header::KnownHeader;
 use crate::message::{Message, Response};
@@ -606,9 +606,10 @@ impl TxnTracker {
         self.contexts.tick(self.now, &self.config);
         self.branch_of.tick(self.now, &self.config);
         let mut obs = Observation::default();
-        let Some((key, method)) = transaction_key(msg, &seen) else {
+        let Some(head) = Head::of(msg) else {
             return obs;
         };
+        let (key, method) = transaction_key(msg, &head, &seen);
         if method == Method::Ack {
             return obs;
         }
@@ -647,7 +648,7 @@ impl TxnTracker {
                         }
                     }
                 }
-                self.branch_request(msg, req, &seen);
+                self.branch_request(&head, req, &seen);
             }
             Message::Response(resp) => {
                 obs.request_seen = txn.request_at.is_some();
@@ -670,7 +671,7 @@ impl TxnTracker {
                 if let Some(shape) = shape {
                     self.hop(resp, shape, &seen, retransmission, &mut out);
                 }
-                self.branch_response(msg, resp, &seen, forwarded, &mut out);
+                self.branch_response(&head, resp, &seen, forwarded, &mut out);
             }
         }
         obs
@@ -696,12 +697,34 @@ fn hasher(domain: u8) -> DefaultHasher {
     h
 }
 
+/// What places a message, read once: its CSeq and top Via (without them it
+/// is not tracked), its Call-ID, and for a request its second Via (a
+/// proxy's branch names its context by it).
+struct Head<'a> {
+    cseq: CSeq<'a>,
+    top: ViaLax<'a>,
+    next: Option<ViaLax<'a>>,
+    call_id: Option<&'a [u8]>,
+}
+
+impl<'a> Head<'a> {
+    fn of(msg: &Message<'a>) -> Option<Self> {
+        let h = msg.headers();
+        let mut vias = h.typed_lax_all::<Via<'_>>();
+        Some(Head {
+            cseq: h.typed::<CSeq<'_>>()?.ok()?,
+            top: vias.next()?,
+            next: if msg.is_response() { None } else { vias.next() },
+            call_id: h.get(KnownHeader::CallId).map(|c| c.value().trim_ascii()),
+        })
+    }
+}
+
 /// The transaction key (RFC 3261 §17.1.3, §17.2.3, with the RFC 2543
 /// fallback) scoped to the observation point, and the method.
-fn transaction_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, Method)> {
+fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128, Method) {
     let h = msg.headers();
-    let cseq = h.typed::<CSeq<'_>>()?.ok()?;
-    let via = h.typed_lax_all::<Via<'_>>().next()?;
+    let (cseq, via) = (&head.cseq, &head.top);
     let method = match cseq.method() {
         "INVITE" => Method::Invite,
         "ACK" => Method::Ack,
@@ -734,10 +757,7 @@ fn transaction_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, Method)>
             }
             None => {
                 b"2543".hash(p);
-                h.typed::<CallId<'_>>()
-                    .and_then(Result::ok)
-                    .map(|c| c.as_bytes())
-                    .hash(p);
+                head.call_id.hash(p);
                 cseq.number().hash(p);
                 h.typed_lax_all::<FromHeader<'_>>()
                     .next()
@@ -748,7 +768,7 @@ fn transaction_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, Method)>
         }
     }
     let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
-    Some((key, method))
+    (key, method)
 }
 
 /// The content of a response as far as "the same response" goes: all of
