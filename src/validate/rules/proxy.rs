@@ -101,6 +101,10 @@ pub(crate) mod observed {
         r::PROXY_199_FORWARD,
     ];
 
+    /// `416-proxy-recurse`, as the tracker names it when the request the
+    /// proxy received was not seen (its rule list of skippable rules).
+    pub(crate) const R_416_PROXY_RECURSE: Rule = r::R_416_PROXY_RECURSE;
+
     /// One verdict on a response a proxy sent upstream.
     #[derive(Clone, Copy, Debug, PartialEq, Eq)]
     pub(crate) enum Verdict {

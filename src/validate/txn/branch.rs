@@ -68,12 +68,12 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Head, Recent, Sighting, TxnConfig,
-    TxnTracker,
+    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Head, Observation, Recent, Sighting,
+    TxnConfig, TxnTracker,
 };
 use crate::header::typed::{Contact, ToHeader, Uri, ViaLax};
 use crate::message::{Request, Response};
-use crate::validate::rules::observed::Verdict;
+use crate::validate::rules::observed::{Verdict, R_416_PROXY_RECURSE};
 use crate::validate::{Emitter, FindingSink};
 
 /// Branches kept per context; past it the context is judged on these.
@@ -150,7 +150,8 @@ pub(super) struct Context {
     proxy: Option<IpAddr>,
     invite: bool,
     /// The request received had a sip or sips Request-URI (`None`: not
-    /// seen, or forgotten).
+    /// seen, or forgotten: then a 416 is reported as skipped, "request not
+    /// seen").
     sip_in: Option<bool>,
     /// The UAC cancelled it.
     cancelled_upstream: bool,
@@ -393,6 +394,7 @@ impl TxnTracker {
         resp: &Response<'_>,
         seen: &Sighting,
         forwarded: bool,
+        obs: &mut Observation,
         out: &mut Emitter<'_, S>,
     ) {
         if self.contexts.open.is_empty() || head.cseq.method() == "CANCEL" {
@@ -466,8 +468,13 @@ impl TxnTracker {
         let non_sip = !branch.sip;
         if code >= 600 {
             ctx.six_at = ctx.six_at.or(Some(at));
-        } else if code == 416 && non_sip && sip_in == Some(true) {
-            ctx.got_416_at = ctx.got_416_at.or(Some(at));
+        } else if code == 416 && non_sip {
+            match sip_in {
+                Some(true) => ctx.got_416_at = ctx.got_416_at.or(Some(at)),
+                Some(false) => {}
+                // Whether the proxy changed the scheme is not known.
+                None => obs.skip(R_416_PROXY_RECURSE),
+            }
         } else if (300..400).contains(&code) {
             let mut r = Redirect {
                 at,

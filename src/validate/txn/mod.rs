@@ -208,12 +208,13 @@ pub struct Observation {
 }
 
 /// The rules an [`Observation`] may report as skipped, by bit.
-const SKIPPABLE: [Rule; 5] = [
+const SKIPPABLE: [Rule; 6] = [
     r::R_100_NON_INVITE_UDP_EARLY,
     r::INVITE_PROVISIONAL_REFRESH,
     crate::validate::rules::RSEQ_RANGE,
     r::R_2XX_INVITE_SDP,
     r::R_500_REINVITE_RETRY_AFTER,
+    crate::validate::rules::observed::R_416_PROXY_RECURSE,
 ];
 
 impl Observation {
@@ -671,7 +672,7 @@ impl TxnTracker {
                 if let Some(shape) = shape {
                     self.hop(resp, shape, &seen, retransmission, &mut out);
                 }
-                self.branch_response(&head, resp, &seen, forwarded, &mut out);
+                self.branch_response(&head, resp, &seen, forwarded, &mut obs, &mut out);
             }
         }
         obs

@@ -1140,6 +1140,23 @@ fn a_416_to_a_uri_the_proxy_made_non_sip() {
     s.fork(200, "sip", UAS_B, "sip:+15551234@192.0.2.6;user=phone")
         .reply(210, "sip", UAS_B, "404 Not Found", "y");
     assert_eq!(s.upstream(300, "416 Unsupported URI Scheme", "a", ""), []);
+    // The request the proxy received not seen: whether it changed the
+    // scheme is not known, and the summary says so.
+    let mut s = Scene::bare();
+    s.fork(1, "a", UAS_A, "tel:+15551234");
+    let m = scene_resp("416 Unsupported URI Scheme", &down("a"), "a", "");
+    let seen = Sighting {
+        at: Duration::from_millis(100),
+        src: UAS_A.parse().unwrap(),
+        dst: PROXY.parse().unwrap(),
+        transport: Transport::Udp,
+    };
+    let mut out: Vec<Finding> = Vec::new();
+    let obs =
+        s.t.observe(&parse_message(&m).unwrap(), seen, &Policy::new(), &mut out);
+    let skipped: Vec<_> = obs.skipped().map(|r| r.id()).collect();
+    assert_eq!(skipped, [recurse]);
+    assert_eq!(s.upstream(200, "416 Unsupported URI Scheme", "a", ""), []);
     // The proxy received a tel URI itself: its scheme was not changed.
     assert_eq!(
         tel_416("tel:+15551234").upstream(200, "416 Unsupported URI Scheme", "a", ""),
