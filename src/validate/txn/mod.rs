@@ -147,8 +147,8 @@ pub struct TxnConfig {
     /// minutes after which a proxy's Timer C cancels it, RFC 3261 §16.8),
     /// so that a missing provisional refresh can be measured.
     pub invite_pending: Duration,
-    /// At most this many transactions (and as many proxy hops and dialogs)
-    /// are kept; past it the one due to expire first is evicted (and
+    /// At most this many transactions (and as many proxy hops, dialogs,
+    /// proxy response contexts and branches) are kept; past it the one due to expire first is evicted (and
     /// counted).
     pub max_transactions: usize,
     /// RFC 3261 T1, the round-trip estimate (default 500 ms).
@@ -250,13 +250,14 @@ impl Observation {
 /// How much state a [`TxnTracker`] holds and has dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TxnStats {
-    /// Transactions kept now.
+    /// Records kept now: transactions, proxy hops, dialogs, proxy response
+    /// contexts and branches.
     pub live: usize,
-    /// The most kept at once.
+    /// The most kept at once in one table.
     pub peak: usize,
-    /// Transactions forgotten because they expired (the normal end).
+    /// Records forgotten because they expired (the normal end).
     pub expired: u64,
-    /// Transactions evicted by the [`TxnConfig::max_transactions`] cap
+    /// Records evicted by the [`TxnConfig::max_transactions`] cap
     /// before they expired: state lost, so later messages of theirs are
     /// judged without it.
     pub evicted: u64,
@@ -564,8 +565,8 @@ impl TxnTracker {
         &self.config
     }
 
-    /// How much state is held, and how much was dropped (transactions and
-    /// proxy hops together).
+    /// How much state is held, and how much was dropped (all tables
+    /// together).
     pub fn stats(&self) -> TxnStats {
         [
             self.txns.stats(),
@@ -591,8 +592,9 @@ impl TxnTracker {
     }
 
     /// Takes one message seen at `seen`, and reports to `sink` (through
-    /// `policy`) the transaction and proxy-hop rules it breaks. Requests
-    /// only open or refresh their transaction.
+    /// `policy`) the transaction and proxy rules it breaks. Requests open
+    /// or refresh their transaction, and a proxy's branches; what they show
+    /// is reported on a later response (the proxy's final, for branches).
     pub fn observe(
         &mut self,
         msg: &Message<'_>,
