@@ -204,7 +204,7 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
             _ => None,
         })
         .collect();
-    assert_eq!(by.len(), 25, "{by:?}");
+    assert_eq!(by.len(), 26, "{by:?}");
 
     // The parser: RFC 4475 §3.1.2.19 bigcode.
     let err = parse_response(

@@ -1861,6 +1861,7 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "proxy-3xx-recursion",
         "proxy-199-forward",
         "416-proxy-recurse",
+        "199-proxy-no-contact-rr",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(
@@ -2225,5 +2226,24 @@ mod branches {
             .reply(2000, "b", B, "200 OK", "")
             .upstream(2005, "200 OK", "b", "");
         assert_eq!(forwarded.findings(), []);
+        // The proxy's own 199 for A's dialog (A answered 486, sent no 199)
+        // with A's Contact copied into it.
+        let own = Call::new("sip:b@example.com")
+            .fork(1, "a", A, "sip:b@10.0.0.1")
+            .reply(100, "a", A, "183 Session Progress", c)
+            .reply(200, "a", A, "486 Busy Here", "")
+            .upstream(201, "199 Early Dialog Terminated", "a", c);
+        assert_eq!(own.findings(), one(5, "199-proxy-no-contact-rr", "warning"));
+        let clean = Call::new("sip:b@example.com")
+            .fork(1, "a", A, "sip:b@10.0.0.1")
+            .reply(100, "a", A, "183 Session Progress", c)
+            .reply(200, "a", A, "486 Busy Here", "")
+            .upstream(
+                201,
+                "199 Early Dialog Terminated",
+                "a",
+                "Reason: SIP;cause=486\r\n",
+            );
+        assert_eq!(clean.findings(), []);
     }
 }

@@ -38,7 +38,6 @@ CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tool
 NEEDS_STATE = {
     "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
     "305-uas-only": "knowledge of whether a proxy generated the 305",
-    "199-proxy-no-contact-rr": "knowledge of whether a proxy generated the 199",
     "199-requires-uac-support": "the request plus knowledge of who generated the 199",
     "401-from-proxy": "knowledge of whether a proxy generated the 401",
     "proxy-record-route-tls-rewrite": "the transports the request arrived and left on",
@@ -72,6 +71,7 @@ CHECKED_BY = {
     "proxy-3xx-recursion": TRACKER + "; recursion seen as a branch to a contact of a 3xx received, judged on the 3xx sent upstream",
     "proxy-199-forward": TRACKER + "; a 199 received without a 199 of its dialog sent upstream before the proxy's final response (none at the end of a capture)",
     "416-proxy-recurse": TRACKER + "; needs the request the proxy received (its Request-URI scheme) and the branch's",
+    "199-proxy-no-contact-rr": TRACKER + "; a 199 a proxy sends is known as its own when its early dialog's branch is in the capture, ended with a non-2xx and brought no 199",
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
     "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
     "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",

@@ -327,6 +327,7 @@ mod tests {
             r::PROXY_3XX_RECURSION,
             r::PROXY_199_FORWARD,
             r::R_416_PROXY_RECURSE,
+            r::R_199_PROXY_NO_CONTACT_RR,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -335,7 +336,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            25
+            26
         );
     }
 

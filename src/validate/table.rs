@@ -1546,9 +1546,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §6"),
         contexts: Contexts::ORIGIN,
         summary: "Proxy-generated 199 has Contact or Record-Route.",
-        status: RuleStatus::NeedsState("knowledge of whether a proxy generated the 199"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); a 199 a proxy sends is known as its own when its early dialog's branch is in the capture, ended with a non-2xx and brought no 199"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "199-requires-uac-support",

@@ -92,13 +92,14 @@ pub(crate) mod observed {
     use crate::validate::{Emitter, FindingSink};
 
     /// The rules of these verdicts, for the tracker's rule list.
-    pub(crate) const RULES: [Rule; 6] = [
+    pub(crate) const RULES: [Rule; 7] = [
         r::PROXY_FORWARD_TIMING,
         r::PROXY_LATE_NON_INVITE,
         r::PROXY_6XX_HANDLING,
         r::PROXY_3XX_RECURSION,
         r::R_416_PROXY_RECURSE,
         r::PROXY_199_FORWARD,
+        r::R_199_PROXY_NO_CONTACT_RR,
     ];
 
     /// `416-proxy-recurse`, as the tracker names it when the request the
@@ -144,6 +145,9 @@ pub(crate) mod observed {
         /// `proxy-199-forward`: a 199 received was neither forwarded nor
         /// matched by a 199 of the proxy's own for its dialog.
         Dropped199,
+        /// `199-proxy-no-contact-rr`: a 199 the proxy made itself has a
+        /// Contact or Record-Route.
+        Own199ContactOrRecordRoute,
     }
 
     impl Verdict {
@@ -161,6 +165,7 @@ pub(crate) mod observed {
                 ContactlessRedirect => (r::PROXY_3XX_RECURSION, Severity::Warning, "the proxy recursed on every contact of a 3xx and still sent the contactless 3xx"),
                 No416Retry => (r::R_416_PROXY_RECURSE, Severity::Info, "a 416 to a Request-URI the proxy had turned from sip/sips into another scheme, and no retry with a SIP URI"),
                 Forwarded416AfterRetry => (r::R_416_PROXY_RECURSE, Severity::Info, "the proxy retried the 416 with a SIP URI but still sent the 416"),
+                Own199ContactOrRecordRoute => (r::R_199_PROXY_NO_CONTACT_RR, Severity::Warning, "the proxy's own 199 (its branch's early dialog ended with a non-2xx, and no 199 came on it) has a Contact or Record-Route"),
                 Dropped199 => (r::PROXY_199_FORWARD, Severity::Error, "a 199 the proxy received before its final response was not forwarded (nor one of its own sent for that dialog)"),
             }
         }

@@ -48,6 +48,12 @@
 //!   with no 199 of its dialog (To tag) sent upstream: neither forwarded
 //!   nor one of the proxy's own, which would allow discarding it.
 //!
+//! And on each 199 the proxy sends upstream, `199-proxy-no-contact-rr`: a
+//! 199 is known as the proxy's own (RFC 6228 §6) when the branch of its
+//! early dialog (the To tag of a provisional received) is in the capture,
+//! ended with a 3xx–6xx, and no 199 came on it; then it should carry no
+//! Contact or Record-Route.
+//!
 //! A branch is pending while it has no final response and has been heard
 //! of (its request, a provisional, its CANCEL) within the last 64·T1:
 //! past that its client transaction has timed out (Timers B and F). T1
@@ -72,6 +78,7 @@ use super::{
     TxnConfig, TxnTracker,
 };
 use crate::header::typed::{Contact, ToHeader, Uri, ViaLax};
+use crate::header::KnownHeader;
 use crate::message::{Request, Response};
 use crate::validate::rules::observed::{Verdict, R_416_PROXY_RECURSE};
 use crate::validate::{Emitter, FindingSink};
@@ -104,6 +111,8 @@ struct Branch {
     sip: bool,
     provisional_at: Option<Ms>,
     final_at: Option<Ms>,
+    /// The code of its final response.
+    final_code: u16,
     cancel_at: Option<Ms>,
 }
 
@@ -170,6 +179,9 @@ pub(super) struct Context {
     held_199: Recent<(u64, Ms), 4>,
     /// To tag hashes of the 199s sent upstream.
     sent_199: Recent<u64, 4>,
+    /// Early dialogs: the To tag hash of a provisional received, and the
+    /// branch (index) it came on.
+    early: Recent<(u64, u8), 4>,
     /// The proxy's first final upstream was judged.
     judged: bool,
 }
@@ -404,8 +416,9 @@ impl TxnTracker {
             return;
         };
         let code = resp.status().as_u16();
-        // Only the 199s and the 3xx–6xx are told apart by To tag here.
-        let to_tag = if code == 199 || code >= 300 {
+        // Provisionals (early dialogs) and the 3xx–6xx are told apart by To
+        // tag here.
+        let to_tag = if (101..200).contains(&code) || code >= 300 {
             resp.headers()
                 .typed_lax_all::<ToHeader<'_>>()
                 .next()
@@ -426,6 +439,9 @@ impl TxnTracker {
                 ctx.last = ctx.last.max(seen.at);
                 if code == 199 && !ctx.sent_199.contains(&to_tag) {
                     ctx.sent_199.push(to_tag);
+                    if generated_199(ctx, to_tag) {
+                        check_own_199(resp, out);
+                    }
                 }
                 if code >= 200 && !ctx.judged {
                     ctx.judged = true;
@@ -456,6 +472,12 @@ impl TxnTracker {
         };
         if code < 200 {
             branch.provisional_at = branch.provisional_at.or(Some(at));
+            let index = ctx.branches().iter().position(|b| b.key == small(key));
+            if let Some(i) = index.filter(|_| to_tag != 0) {
+                if !ctx.early.iter().any(|(t, _)| *t == to_tag) {
+                    ctx.early.push((to_tag, i as u8));
+                }
+            }
             if code == 199 && !ctx.held_199.iter().any(|(t, _)| *t == to_tag) {
                 ctx.held_199.push((to_tag, at));
             }
@@ -465,6 +487,7 @@ impl TxnTracker {
             return;
         }
         branch.final_at = Some(at);
+        branch.final_code = code;
         let non_sip = !branch.sip;
         if code >= 600 {
             ctx.six_at = ctx.six_at.or(Some(at));
@@ -493,6 +516,35 @@ impl TxnTracker {
             }
             ctx.redirects.push(r);
         }
+    }
+}
+
+/// Whether a 199 the proxy sends for the early dialog `to_tag` is its
+/// own (RFC 6228 §6: a forking proxy makes one when a branch with an early
+/// dialog gets a non-2xx final): that dialog's branch is in the capture,
+/// ended with a 3xx–6xx, and no 199 for it came on it (its UAS, or a proxy
+/// below, would have sent it there).
+fn generated_199(ctx: &Context, to_tag: u64) -> bool {
+    to_tag != 0
+        && !ctx.held_199.iter().any(|(t, _)| *t == to_tag)
+        && ctx.early.iter().any(|(t, i)| {
+            *t == to_tag
+                && ctx
+                    .branches()
+                    .get(*i as usize)
+                    .is_some_and(|b| b.final_at.is_some() && b.final_code >= 300)
+        })
+}
+
+/// `199-proxy-no-contact-rr` on a 199 the proxy made: it has no Contact
+/// or Record-Route (RFC 6228 §6).
+fn check_own_199<S: FindingSink + ?Sized>(resp: &Response<'_>, out: &mut Emitter<'_, S>) {
+    let h = resp.headers();
+    let row = h
+        .get(KnownHeader::Contact)
+        .or_else(|| h.get(KnownHeader::RecordRoute));
+    if let Some(row) = row {
+        Verdict::Own199ContactOrRecordRoute.emit(out, Some(row.span()));
     }
 }
 

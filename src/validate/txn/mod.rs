@@ -70,8 +70,9 @@
 //! responses sent upstream. On the proxy's first final response upstream
 //! the context is judged: `proxy-6xx-handling`, the before-a-final half of
 //! `proxy-forward-timing`, `proxy-3xx-recursion`, `416-proxy-recurse` and
-//! `proxy-199-forward` (see that file for what each concludes from, and
-//! what a capture cannot show).
+//! `proxy-199-forward`; a 199 the proxy made itself is held to
+//! `199-proxy-no-contact-rr` (see that file for what each concludes from,
+//! and what a capture cannot show).
 //!
 //! **Matching** follows RFC 3261 §17.1.3 and §17.2.3: a top Via branch with
 //! the magic cookie `z9hG4bK`, plus the Via sent-by and the CSeq method
@@ -93,7 +94,7 @@
 //! **Bounded.** Keys and contents are kept as 128-, 64- and 32-bit hashes,
 //! and each transaction, proxy hop (the responses received with one Via
 //! more than a given stack), dialog and proxy response context is a
-//! fixed-size record (about 430, 760, 60 and 740 octets; no allocation
+//! fixed-size record (about 430, 760, 60 and 810 octets; no allocation
 //! per message once the tables have grown; a context only exists for a
 //! request a proxy sent on, and the Request-URI schemes of recent requests
 //! take a fixed 32 KiB). An entry is forgotten on capture time [`TxnConfig::expiry`]
@@ -531,7 +532,7 @@ pub struct TxnTracker {
 impl TxnTracker {
     /// Every rule the tracker reports: they run in capture mode whatever
     /// the validating role (a capture shows the proxy's hops as they were).
-    pub const RULES: [Rule; 24] = chain(
+    pub const RULES: [Rule; 25] = chain(
         chain::<9, 9, 18>(TXN_RULES, hop::RULES),
         crate::validate::rules::observed::RULES,
     );
