@@ -1335,3 +1335,89 @@ fn records_stay_small() {
         "{sizes:?}"
     );
 }
+
+#[test]
+fn any_order_any_time_any_cap_is_safe() {
+    // The messages of forked, cancelled, redirected and 199 calls, fed in
+    // shuffled orders at random (also decreasing) capture times to
+    // trackers with tiny caps: evicted contexts behind live branch
+    // entries, branches before their context's request, responses before
+    // requests. Nothing may panic, and the state stays within the caps.
+    let c = "Contact: <sip:c@192.0.2.7>\r\n";
+    let via_p = |pb: &str| format!("Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bK-{pb}\r\n");
+    let mut msgs: Vec<(&str, &str, Vec<u8>)> = vec![
+        (
+            UAC,
+            PROXY,
+            hop_req("INVITE sip:b@example.com SIP/2.0", UP, "INVITE"),
+        ),
+        (
+            UAC,
+            PROXY,
+            hop_req("CANCEL sip:b@example.com SIP/2.0", UP, "CANCEL"),
+        ),
+    ];
+    for (pb, uas, uri) in [
+        ("a", UAS_A, "tel:+15551234"),
+        ("b", UAS_B, "sip:b@192.0.2.6"),
+        ("c", UAS_C, "sip:c@192.0.2.7"),
+    ] {
+        msgs.push((
+            PROXY,
+            uas,
+            hop_req(&format!("INVITE {uri} SIP/2.0"), &down(pb), "INVITE"),
+        ));
+        msgs.push((
+            PROXY,
+            uas,
+            hop_req("CANCEL sip:b@example.com SIP/2.0", &via_p(pb), "CANCEL"),
+        ));
+        for status in [
+            "100 Trying",
+            "183 Session Progress",
+            "199 Early Dialog Terminated",
+            "302 Moved",
+            "416 Unsupported URI Scheme",
+            "603 Decline",
+            "200 OK",
+        ] {
+            msgs.push((uas, PROXY, scene_resp(status, &down(pb), pb, c)));
+            msgs.push((PROXY, UAC, scene_resp(status, UP, pb, c)));
+        }
+    }
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for round in 0..200 {
+        let cap = 1 + round % 4;
+        let mut t = TxnTracker::new(TxnConfig {
+            max_transactions: cap,
+            ..TxnConfig::default()
+        });
+        let mut order: Vec<usize> = (0..msgs.len()).collect();
+        for i in (1..order.len()).rev() {
+            order.swap(i, (next() % (i as u64 + 1)) as usize);
+        }
+        let mut out: Vec<Finding> = Vec::new();
+        for i in order {
+            let (src, dst, bytes) = &msgs[i];
+            let seen = Sighting {
+                at: Duration::from_millis(next() % 120_000),
+                src: src.parse().unwrap(),
+                dst: dst.parse().unwrap(),
+                transport: Transport::Udp,
+            };
+            t.observe(
+                &parse_message(bytes).unwrap(),
+                seen,
+                &Policy::new(),
+                &mut out,
+            );
+            assert!(t.contexts.open.len() <= cap && t.branch_of.open.len() <= cap);
+        }
+    }
+}
