@@ -59,6 +59,10 @@ impl Run {
 
 const BR: &str = "z9hG4bK-1";
 
+/// The Contacts of two UASs.
+const C5: &str = "Contact: <sip:a@192.0.2.5>\r\n";
+const C6: &str = "Contact: <sip:b@192.0.2.6>\r\n";
+
 fn invite() -> Vec<u8> {
     msg("INVITE sip:b@example.com SIP/2.0", "INVITE", BR, "", "")
 }
@@ -124,30 +128,15 @@ fn same_final_regenerated_with_a_new_date_is_not_a_second_final() {
 fn forked_2xx_to_invite_are_fine_but_not_after_a_non_2xx() {
     let mut run = Run::new();
     run.at(0, true, &invite());
-    let ok_a = resp(
-        "200 OK",
-        "INVITE",
-        ";tag=a",
-        "Contact: <sip:a@192.0.2.5>\r\n",
-    );
-    let ok_b = resp(
-        "200 OK",
-        "INVITE",
-        ";tag=b",
-        "Contact: <sip:b@192.0.2.6>\r\n",
-    );
+    let ok_a = resp("200 OK", "INVITE", ";tag=a", C5);
+    let ok_b = resp("200 OK", "INVITE", ";tag=b", C6);
     assert!(run.at(10, false, &ok_a).0.is_empty());
     assert!(run.at(20, false, &ok_b).0.is_empty());
     assert!(run.at(30, false, &ok_a).0.is_empty());
     let busy = resp("486 Busy Here", "INVITE", ";tag=c", "");
     assert_eq!(run.at(40, false, &busy).0, ["final-response-multiple"]);
     // The same To tag with other content is not a fork.
-    let ok_a2 = resp(
-        "200 OK",
-        "INVITE",
-        ";tag=a",
-        "Contact: <sip:a@192.0.2.5>\r\nServer: x\r\n",
-    );
+    let ok_a2 = resp("200 OK", "INVITE", ";tag=a", &format!("{C5}Server: x\r\n"));
     assert_eq!(run.at(50, false, &ok_a2).0, ["final-response-multiple"]);
 }
 
@@ -164,24 +153,9 @@ fn two_different_finals_to_a_non_invite() {
 fn provisional_after_final() {
     let mut run = Run::new();
     run.at(0, true, &invite());
-    let ringing = resp(
-        "180 Ringing",
-        "INVITE",
-        ";tag=a",
-        "Contact: <sip:a@192.0.2.5>\r\n",
-    );
-    let ok = resp(
-        "200 OK",
-        "INVITE",
-        ";tag=a",
-        "Contact: <sip:a@192.0.2.5>\r\n",
-    );
-    let progress = resp(
-        "183 Session Progress",
-        "INVITE",
-        ";tag=a",
-        "Contact: <sip:a@192.0.2.5>\r\n",
-    );
+    let ringing = resp("180 Ringing", "INVITE", ";tag=a", C5);
+    let ok = resp("200 OK", "INVITE", ";tag=a", C5);
+    let progress = resp("183 Session Progress", "INVITE", ";tag=a", C5);
     assert!(run.at(10, false, &ringing).0.is_empty());
     assert!(run.at(20, false, &ok).0.is_empty());
     // A late copy of the 180 sent before the final is a retransmission.
@@ -193,15 +167,13 @@ fn provisional_after_final() {
 fn to_tag_inconsistent_needs_one_uas() {
     let mut run = Run::new();
     run.at(0, true, &invite());
-    let c5 = "Contact: <sip:a@192.0.2.5>\r\n";
-    let c6 = "Contact: <sip:b@192.0.2.6>\r\n";
     assert!(run
-        .at(10, false, &resp("180 Ringing", "INVITE", ";tag=a", c5))
+        .at(10, false, &resp("180 Ringing", "INVITE", ";tag=a", C5))
         .0
         .is_empty());
     // Another UAS (forking): another Contact, another tag.
     assert!(run
-        .at(20, false, &resp("180 Ringing", "INVITE", ";tag=b", c6))
+        .at(20, false, &resp("180 Ringing", "INVITE", ";tag=b", C6))
         .0
         .is_empty());
     // No Contact: nothing to compare.
@@ -211,13 +183,13 @@ fn to_tag_inconsistent_needs_one_uas() {
         .is_empty());
     // The first UAS changes its dialog ID.
     assert_eq!(
-        run.at(30, false, &resp("183 Progress", "INVITE", ";tag=x", c5))
+        run.at(30, false, &resp("183 Progress", "INVITE", ";tag=x", C5))
             .0,
         ["to-tag-inconsistent"]
     );
     // A 100 may have no tag or another one.
     assert!(run
-        .at(40, false, &resp("100 Trying", "INVITE", ";tag=y", c5))
+        .at(40, false, &resp("100 Trying", "INVITE", ";tag=y", C5))
         .0
         .is_empty());
 }
@@ -264,9 +236,8 @@ fn early_100_to_non_invite_over_udp() {
 
 #[test]
 fn invite_provisional_refresh() {
-    let c5 = "Contact: <sip:a@192.0.2.5>\r\n";
-    let ringing = resp("180 Ringing", "INVITE", ";tag=a", c5);
-    let ok = resp("200 OK", "INVITE", ";tag=a", c5);
+    let ringing = resp("180 Ringing", "INVITE", ";tag=a", C5);
+    let ok = resp("200 OK", "INVITE", ";tag=a", C5);
     let mut run = Run::new();
     run.at(0, true, &invite());
     assert!(run.at(1_000, false, &ringing).0.is_empty());
