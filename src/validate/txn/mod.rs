@@ -1096,5 +1096,7 @@ fn check_rseq<S: FindingSink + ?Sized>(
     }
 }
 
-#[cfg(test)]
+// Not `#[cfg(test)] mod tests;`: the file carries `#![cfg(test)]` itself,
+// so that every build reads it and a change to it makes the `validate`
+// example newer too (tests/common::example_exe compares their times).
 mod tests;

@@ -1,4 +1,5 @@
 //! The tracker's unit tests: each rule failing and passing.
+#![cfg(test)]
 
 use super::*;
 use crate::message::parse_message;
