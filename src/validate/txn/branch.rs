@@ -54,6 +54,12 @@
 //! ended with a 3xx–6xx, and no 199 came on it; then it should carry no
 //! Contact or Record-Route.
 //!
+//! A judged context is forgotten but for a small mark that keeps later
+//! messages of it (retransmitted or cancelled branches, late answers) from
+//! opening another; one whose upstream leg is not in the capture is kept
+//! while a branch of its INVITE rings (up to
+//! [`TxnConfig::invite_pending`]), then 64·T1.
+//!
 //! A branch is pending while it has no final response and has been heard
 //! of (its request, a provisional, its CANCEL) within the last 64·T1:
 //! past that its client transaction has timed out (Timers B and F). T1
@@ -182,8 +188,6 @@ pub(super) struct Context {
     /// Early dialogs: the To tag hash of a provisional received, and the
     /// branch (index) it came on.
     early: Recent<(u64, u8), 4>,
-    /// The proxy's first final upstream was judged.
-    judged: bool,
 }
 
 impl Context {
@@ -206,12 +210,30 @@ impl Context {
 
 impl Expiring for Context {
     fn expires_at(&self, config: &TxnConfig) -> Duration {
-        let keep = if self.invite && !self.judged {
+        // An INVITE branch may ring for minutes (Timer C).
+        let ringing = self.invite && self.branches().iter().any(|b| b.final_at.is_none());
+        let keep = if ringing {
             config.invite_pending.max(config.expiry)
         } else {
             config.expiry
         };
         self.last.saturating_add(keep)
+    }
+}
+
+/// A context already judged: its record is gone (the proxy's final
+/// response upstream ends what a context is kept for), this mark stays so
+/// that what follows (retransmissions, CANCELs, late answers) opens no new
+/// one.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Judged {
+    last: Duration,
+}
+
+impl Expiring for Judged {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        self.last
+            .saturating_add(config.invite_pending.max(config.expiry))
     }
 }
 
@@ -364,6 +386,10 @@ impl TxnTracker {
         let Some(ctx_key) = head.next.as_ref().and_then(|next| head.key(next)) else {
             return;
         };
+        if let Some(judged) = self.judged.open.get_mut(&ctx_key) {
+            judged.last = judged.last.max(seen.at);
+            return;
+        }
         let (uri, sip) = uri_key(req.uri());
         let sip_in = self.schemes.get(ctx_key);
         let ctx = self.contexts.entry(ctx_key, now, cap);
@@ -443,11 +469,14 @@ impl TxnTracker {
                         check_own_199(resp, out);
                     }
                 }
-                if code >= 200 && !ctx.judged {
-                    ctx.judged = true;
+                if code >= 200 {
                     judge(ctx, resp, to_tag, ctx.ms(seen.at), t1, forwarded, |v| {
                         v.emit(out, Some(resp.code_span()))
                     });
+                    self.contexts.remove(key);
+                    let now = self.now;
+                    let judged = self.judged.entry(key, now, self.config.max_transactions);
+                    judged.last = judged.last.max(seen.at);
                 }
             }
         }

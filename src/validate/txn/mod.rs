@@ -134,7 +134,7 @@ use crate::validate::rules::observed::Verdict;
 mod branch;
 mod hop;
 
-use branch::{BranchOf, Context, Schemes};
+use branch::{BranchOf, Context, Judged, Schemes};
 use hop::{Hop, Shape};
 
 /// Timers and limits of a [`TxnTracker`].
@@ -446,6 +446,12 @@ impl<V: Expiring + Default> Table<V> {
         self.open.entry(key).or_default()
     }
 
+    /// Forgets `key` before it expires (not counted: its purpose is
+    /// served). Its expiry entry stays until due, then finds nothing.
+    fn remove(&mut self, key: u128) {
+        self.open.remove(&key);
+    }
+
     /// This table's share of [`TxnStats`] (without the cap).
     fn stats(&self) -> TxnStats {
         TxnStats {
@@ -521,6 +527,8 @@ pub struct TxnTracker {
     /// branch belongs to.
     contexts: Table<Context>,
     branch_of: Table<BranchOf>,
+    /// The contexts already judged (their records gone).
+    judged: Table<Judged>,
     /// The Request-URI schemes of recent requests.
     schemes: Schemes,
     /// Addresses named as proxies ([`TxnTracker::with_proxy`]).
@@ -546,6 +554,7 @@ impl TxnTracker {
             dialogs: Table::new(),
             contexts: Table::new(),
             branch_of: Table::new(),
+            judged: Table::new(),
             schemes: Schemes::new(),
             proxies: Vec::new(),
             now: Duration::ZERO,
@@ -575,6 +584,7 @@ impl TxnTracker {
             self.dialogs.stats(),
             self.contexts.stats(),
             self.branch_of.stats(),
+            self.judged.stats(),
         ]
         .into_iter()
         .fold(
@@ -609,6 +619,7 @@ impl TxnTracker {
         self.dialogs.tick(self.now, &self.config);
         self.contexts.tick(self.now, &self.config);
         self.branch_of.tick(self.now, &self.config);
+        self.judged.tick(self.now, &self.config);
         let mut obs = Observation::default();
         let Some(head) = Head::of(msg) else {
             return obs;

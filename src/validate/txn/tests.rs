@@ -979,6 +979,21 @@ fn a_6xx_ends_the_forking() {
 }
 
 #[test]
+fn a_judged_context_is_forgotten_and_stays_closed() {
+    let mut s = declined_while_b_rings();
+    s.cancel(1010, "b", UAS_B)
+        .reply(1050, "b", UAS_B, "487 Request Terminated", "b");
+    assert_eq!(s.upstream(1060, "603 Decline", "a", ""), []);
+    assert!(s.t.contexts.open.is_empty());
+    // Later requests with its Via open no context; the final's
+    // retransmission is not judged again.
+    s.fork(1700, "b", UAS_B, TARGET_B)
+        .fork(1800, "c", UAS_C, "sip:b@192.0.2.7");
+    assert!(s.t.contexts.open.is_empty());
+    assert_eq!(s.upstream(1900, "603 Decline", "a", ""), []);
+}
+
+#[test]
 fn a_final_held_while_a_branch_is_pending() {
     let timing = vec![("proxy-forward-timing", Severity::Error)];
     let busy_while_b_rings = || {
