@@ -204,7 +204,7 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
             _ => None,
         })
         .collect();
-    assert_eq!(by.len(), 20, "{by:?}");
+    assert_eq!(by.len(), 26, "{by:?}");
 
     // The parser: RFC 4475 §3.1.2.19 bigcode.
     let err = parse_response(
@@ -233,8 +233,8 @@ fn rules_checked_elsewhere_are_reported_by_the_named_api() {
     assert_eq!(only_ours, ["proxy-remove-top-via"]);
     let stray = ids("Via: SIP/2.0/UDP other.example.com;branch=z9hG4bK1\r\nVia: SIP/2.0/UDP a.example.com;branch=z9hG4bK2\r\n");
     assert_eq!(stray, ["via-top-not-ours", "proxy-stray-response"]);
-    // The transaction tracker: tests of src/validate/txn.rs and
-    // tests/capture_txn.rs show each of its rules reported.
+    // The transaction tracker: tests of src/validate/txn/ and
+    // tests/validate_cli.rs show each of its rules reported.
     for (id, api) in by {
         let named = if id == "status-code-not-3-digits" {
             "ParseError::rule"

@@ -1856,6 +1856,12 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
         "proxy-forward-timing",
         "proxy-best-response",
         "proxy-auth-aggregation",
+        "proxy-late-non-invite",
+        "proxy-6xx-handling",
+        "proxy-3xx-recursion",
+        "proxy-199-forward",
+        "416-proxy-recurse",
+        "199-proxy-no-contact-rr",
     ] {
         assert_eq!(by_id[id]["status"], "checked-elsewhere", "{id}");
         assert!(
@@ -1987,4 +1993,257 @@ fn hep_feeds_get_the_transaction_rules_too() {
     let summary: Map<String, Value> = serde_json::from_str(&rest[0]).unwrap();
     check_summary(&summary);
     assert_eq!(summary["transactions"]["peak"], 1);
+}
+
+// ---------------------------------------------------------------------------
+// A proxy's branches (capture mode): each verdict failing and passing.
+
+mod branches {
+    use super::capture_builders::{udp, Ep, Pcapng};
+    use super::{run, Temp};
+
+    const UAC: Ep = ([10, 0, 0, 2], 40000);
+    const PROXY: Ep = ([10, 0, 0, 9], 5060);
+    const A: Ep = ([10, 0, 0, 1], 5060);
+    const B: Ep = ([10, 0, 0, 3], 5060);
+    const C: Ep = ([10, 0, 0, 4], 5060);
+    const VIA_U: &str = "Via: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+
+    /// The proxy's Via for branch `pb`, then the UAC's. `answered`: as in
+    /// a response, with the `received` and `rport` its next hop added
+    /// (RFC 3261 §18.2.1, RFC 3581), so the two legs differ in octets.
+    fn via_p(pb: &str, answered: bool) -> String {
+        let added = if answered {
+            ";received=10.0.0.9;rport=5060"
+        } else {
+            ";rport"
+        };
+        format!("Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-{pb}{added}\r\n{VIA_U}")
+    }
+
+    fn req(line: &str, vias: &str, method: &str) -> String {
+        format!(
+            "{line}\r\n{vias}Max-Forwards: 70\r\nFrom: <sip:a@example.com>;tag=f\r\n\
+             To: <sip:b@example.com>\r\nCall-ID: fork@example.com\r\nCSeq: 7 {method}\r\n\
+             Content-Length: 0\r\n\r\n"
+        )
+    }
+
+    fn resp(status: &str, vias: &str, tag: &str, extra: &str) -> String {
+        let (sdp, body) = if status.starts_with('2') {
+            ("Content-Type: application/sdp\r\n", "v=0\r\n")
+        } else {
+            ("", "")
+        };
+        format!(
+            "SIP/2.0 {status}\r\n{vias}From: <sip:a@example.com>;tag=f\r\n\
+             To: <sip:b@example.com>;tag={tag}\r\nCall-ID: fork@example.com\r\nCSeq: 7 INVITE\r\n\
+             {extra}{sdp}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+    }
+
+    /// A call being built: the capture's messages, in order.
+    struct Call(Vec<(u64, Ep, Ep, String)>);
+
+    impl Call {
+        /// The UAC's INVITE for `uri` reaching the proxy.
+        fn new(uri: &str) -> Self {
+            Call(vec![(
+                0,
+                UAC,
+                PROXY,
+                req(&format!("INVITE {uri} SIP/2.0"), VIA_U, "INVITE"),
+            )])
+        }
+        fn fork(mut self, ms: u64, pb: &str, to: Ep, uri: &str) -> Self {
+            let m = req(
+                &format!("INVITE {uri} SIP/2.0"),
+                &via_p(pb, false),
+                "INVITE",
+            );
+            self.0.push((ms, PROXY, to, m));
+            self
+        }
+        fn cancel(mut self, ms: u64, pb: &str, to: Ep) -> Self {
+            let via = format!("Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-{pb}\r\n");
+            let m = req("CANCEL sip:b@example.com SIP/2.0", &via, "CANCEL");
+            self.0.push((ms, PROXY, to, m));
+            self
+        }
+        fn reply(mut self, ms: u64, pb: &str, from: Ep, status: &str, extra: &str) -> Self {
+            self.0
+                .push((ms, from, PROXY, resp(status, &via_p(pb, true), pb, extra)));
+            self
+        }
+        fn upstream(mut self, ms: u64, status: &str, tag: &str, extra: &str) -> Self {
+            self.0
+                .push((ms, PROXY, UAC, resp(status, VIA_U, tag, extra)));
+            self
+        }
+
+        /// The proxy findings of the validate example on this call's
+        /// capture: (frame, rule, severity).
+        fn findings(&self) -> Vec<(u64, String, String)> {
+            let mut cap = Pcapng::new(&[1]);
+            for (ms, src, dst, m) in &self.0 {
+                cap.add(
+                    0,
+                    1_700_000_000_000_000 + ms * 1000,
+                    &udp(*src, *dst, m.as_bytes()),
+                );
+            }
+            let f = Temp::file("branches.pcapng", &cap.buf);
+            run(&["--format", "json", f.s()])
+                .json()
+                .iter()
+                .flat_map(|o| {
+                    let frame = o["frame"].as_u64().unwrap_or(0);
+                    o["findings"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(move |x| {
+                            let s = |k: &str| x[k].as_str().unwrap().to_string();
+                            (frame, s("rule"), s("severity"))
+                        })
+                })
+                .filter(|(_, r, _)| r.contains("proxy"))
+                .collect()
+        }
+    }
+
+    fn one(frame: u64, rule: &str, severity: &str) -> Vec<(u64, String, String)> {
+        vec![(frame, rule.to_string(), severity.to_string())]
+    }
+
+    /// Forked to A and B, B ringing, A declining with a 603 at 1 s.
+    fn declined() -> Call {
+        Call::new("sip:b@example.com")
+            .fork(1, "a", A, "sip:b@10.0.0.1")
+            .fork(2, "b", B, "sip:b@10.0.0.3")
+            .reply(100, "b", B, "180 Ringing", "")
+            .reply(1000, "a", A, "603 Decline", "")
+    }
+
+    #[test]
+    fn proxy_6xx_handling() {
+        let good = declined()
+            .cancel(1010, "b", B)
+            .reply(1050, "b", B, "487 Request Terminated", "")
+            .upstream(1060, "603 Decline", "a", "");
+        assert_eq!(good.findings(), []);
+        let new_branch = declined()
+            .cancel(1010, "b", B)
+            .reply(1050, "b", B, "487 Request Terminated", "")
+            .fork(1600, "c", C, "sip:b@10.0.0.4")
+            .reply(1700, "c", C, "486 Busy Here", "")
+            .upstream(1800, "603 Decline", "a", "");
+        assert_eq!(
+            new_branch.findings(),
+            one(10, "proxy-6xx-handling", "error")
+        );
+        let not_cancelled = declined()
+            .reply(5000, "b", B, "480 Temporarily Unavailable", "")
+            .upstream(5010, "603 Decline", "a", "");
+        assert_eq!(
+            not_cancelled.findings(),
+            one(7, "proxy-6xx-handling", "warning")
+        );
+    }
+
+    #[test]
+    fn proxy_forward_timing_before_the_final() {
+        let busy = || {
+            Call::new("sip:b@example.com")
+                .fork(1, "a", A, "sip:b@10.0.0.1")
+                .fork(2, "b", B, "sip:b@10.0.0.3")
+                .reply(100, "b", B, "180 Ringing", "")
+                .reply(1000, "a", A, "486 Busy Here", "")
+        };
+        let early = busy().upstream(1005, "486 Busy Here", "a", "");
+        assert_eq!(early.findings(), one(6, "proxy-forward-timing", "error"));
+        let held = busy()
+            .reply(3000, "b", B, "480 Temporarily Unavailable", "")
+            .upstream(3005, "486 Busy Here", "a", "");
+        assert_eq!(held.findings(), []);
+    }
+
+    #[test]
+    fn proxy_3xx_recursion() {
+        let contacts = "Contact: <sip:c@10.0.0.4>\r\nContact: <sip:d@10.0.0.5>\r\n";
+        let recursed = || {
+            Call::new("sip:b@example.com")
+                .fork(1, "a", A, "sip:b@10.0.0.1")
+                .reply(100, "a", A, "302 Moved Temporarily", contacts)
+                .fork(200, "c", C, "sip:c@10.0.0.4")
+                .reply(300, "c", C, "486 Busy Here", "")
+        };
+        let kept = recursed().upstream(400, "302 Moved Temporarily", "a", contacts);
+        assert_eq!(kept.findings(), one(6, "proxy-3xx-recursion", "error"));
+        let removed = recursed().upstream(
+            400,
+            "302 Moved Temporarily",
+            "a",
+            "Contact: <sip:d@10.0.0.5>\r\n",
+        );
+        assert_eq!(removed.findings(), []);
+    }
+
+    #[test]
+    fn proxy_416_recursion() {
+        let tel = || {
+            Call::new("sip:+15551234@example.com;user=phone")
+                .fork(1, "a", A, "tel:+15551234")
+                .reply(100, "a", A, "416 Unsupported URI Scheme", "")
+        };
+        let no_retry = tel().upstream(200, "416 Unsupported URI Scheme", "a", "");
+        assert_eq!(no_retry.findings(), one(4, "416-proxy-recurse", "info"));
+        let retried = tel()
+            .fork(150, "b", B, "sip:+15551234@10.0.0.3;user=phone")
+            .reply(250, "b", B, "486 Busy Here", "")
+            .upstream(260, "486 Busy Here", "b", "");
+        assert_eq!(retried.findings(), []);
+    }
+
+    #[test]
+    fn proxy_199_forward() {
+        let c = "Contact: <sip:b@10.0.0.1>\r\n";
+        let ended = || {
+            Call::new("sip:b@example.com")
+                .fork(1, "a", A, "sip:b@10.0.0.1")
+                .fork(2, "b", B, "sip:b@10.0.0.3")
+                .reply(100, "a", A, "183 Session Progress", c)
+                .reply(200, "a", A, "199 Early Dialog Terminated", c)
+                .reply(210, "a", A, "486 Busy Here", "")
+        };
+        let dropped = ended()
+            .reply(2000, "b", B, "200 OK", "")
+            .upstream(2005, "200 OK", "b", "");
+        assert_eq!(dropped.findings(), one(8, "proxy-199-forward", "error"));
+        let forwarded = ended()
+            .upstream(201, "199 Early Dialog Terminated", "a", c)
+            .reply(2000, "b", B, "200 OK", "")
+            .upstream(2005, "200 OK", "b", "");
+        assert_eq!(forwarded.findings(), []);
+        // The proxy's own 199 for A's dialog (A answered 486, sent no 199)
+        // with A's Contact copied into it.
+        let own = Call::new("sip:b@example.com")
+            .fork(1, "a", A, "sip:b@10.0.0.1")
+            .reply(100, "a", A, "183 Session Progress", c)
+            .reply(200, "a", A, "486 Busy Here", "")
+            .upstream(201, "199 Early Dialog Terminated", "a", c);
+        assert_eq!(own.findings(), one(5, "199-proxy-no-contact-rr", "warning"));
+        let clean = Call::new("sip:b@example.com")
+            .fork(1, "a", A, "sip:b@10.0.0.1")
+            .reply(100, "a", A, "183 Session Progress", c)
+            .reply(200, "a", A, "486 Busy Here", "")
+            .upstream(
+                201,
+                "199 Early Dialog Terminated",
+                "a",
+                "Reason: SIP;cause=486\r\n",
+            );
+        assert_eq!(clean.findings(), []);
+    }
 }

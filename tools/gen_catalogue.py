@@ -38,18 +38,12 @@ CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tool
 NEEDS_STATE = {
     "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
     "305-uas-only": "knowledge of whether a proxy generated the 305",
-    "199-proxy-no-contact-rr": "knowledge of whether a proxy generated the 199",
     "199-requires-uac-support": "the request plus knowledge of who generated the 199",
     "401-from-proxy": "knowledge of whether a proxy generated the 401",
-    "proxy-late-non-invite": "the proxy's server transaction state",
     "proxy-record-route-tls-rewrite": "the transports the request arrived and left on",
-    "proxy-3xx-recursion": "the proxy's recursion decisions",
-    "proxy-6xx-handling": "the branch state of the proxy's response context",
-    "proxy-199-forward": "what the proxy did with a received 199",
-    "416-proxy-recurse": "the proxy's recursion decisions",
 }
 
-# The transaction tracker (src/validate/txn.rs): the rules a capture decides
+# The transaction tracker (src/validate/txn/): the rules a capture decides
 # by comparing a response with the rest of its transaction.
 TRACKER = "validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"
 
@@ -71,7 +65,13 @@ CHECKED_BY = {
     "500-reinvite-retry-after": TRACKER,
     "proxy-best-response": TRACKER + "; over the branches a capture shows (the 408 when no final came needs them all)",
     "proxy-auth-aggregation": TRACKER + "; challenges lost, over the branches a capture shows (reordering is not checked)",
-    "proxy-forward-timing": TRACKER + "; its after-a-final half only (the branches a final is held for are rarely all in a capture)",
+    "proxy-forward-timing": TRACKER + "; over the branches a capture shows (a final forwarded while one of them was pending, or after the final)",
+    "proxy-late-non-invite": TRACKER + "; a response forwarded after the server transaction's final once Timer J ran out (at once on a reliable transport)",
+    "proxy-6xx-handling": TRACKER + "; over the branches a capture shows, judged on the proxy's final response upstream",
+    "proxy-3xx-recursion": TRACKER + "; recursion seen as a branch to a contact of a 3xx received, judged on the 3xx sent upstream",
+    "proxy-199-forward": TRACKER + "; a 199 received without a 199 of its dialog sent upstream before the proxy's final response (none at the end of a capture)",
+    "416-proxy-recurse": TRACKER + "; needs the request the proxy received (its Request-URI scheme) and the branch's",
+    "199-proxy-no-contact-rr": TRACKER + "; a 199 a proxy sends is known as its own when its early dialog's branch is in the capture, ended with a non-2xx and brought no 199",
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
     "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
     "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",
@@ -121,7 +121,8 @@ def checking_files():
     """const name -> files (relative to the root) naming `r::CONST` outside tests."""
     found = {}
     paths = sorted((ROOT / "src/validate/rules").glob("*.rs")) + [
-        ROOT / "src/forward.rs", ROOT / "src/validate/txn.rs"]
+        ROOT / "src/forward.rs"] + [
+        p for p in sorted((ROOT / "src/validate/txn").glob("*.rs")) if p.name != "tests.rs"]
     for path in paths:
         if not path.exists():
             continue

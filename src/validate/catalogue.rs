@@ -263,8 +263,9 @@ mod tests {
             RuleStatus::NeedsState(what) => !what.is_empty(),
             _ => false,
         };
-        assert!(needs(r::PROXY_6XX_HANDLING));
+        assert!(needs(r::PROXY_RECORD_ROUTE_TLS_REWRITE));
         assert!(!needs(r::TO_TAG_INCONSISTENT)); // the TxnTracker's now
+        assert!(!needs(r::PROXY_6XX_HANDLING)); // over a proxy's branches
         assert!(needs(r::R_401_FROM_PROXY));
         // Every rule that needs only txn/origin knowledge is NeedsState,
         // or the transaction tracker's.
@@ -321,6 +322,12 @@ mod tests {
             r::PROXY_FORWARD_TIMING,
             r::PROXY_BEST_RESPONSE,
             r::PROXY_AUTH_AGGREGATION,
+            r::PROXY_LATE_NON_INVITE,
+            r::PROXY_6XX_HANDLING,
+            r::PROXY_3XX_RECURSION,
+            r::PROXY_199_FORWARD,
+            r::R_416_PROXY_RECURSE,
+            r::R_199_PROXY_NO_CONTACT_RR,
         ] {
             assert!(by(rule).is_some_and(|a| a.contains("TxnTracker")), "{rule}");
         }
@@ -329,7 +336,7 @@ mod tests {
                 .iter()
                 .filter(|i| matches!(i.status, RuleStatus::CheckedBy(_)))
                 .count(),
-            20
+            26
         );
     }
 

@@ -348,7 +348,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "One UAS used different To tags for one request.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: Some(Severity::Error),
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "from-tag-missing",
@@ -1098,7 +1098,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "100 to a non-INVITE over UDP sent too early.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "1xx-from-stateless-uas",
@@ -1168,7 +1168,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "INVITE pending over a minute without a provisional.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: Some(Severity::Error),
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "2xx-dialog-contact",
@@ -1228,7 +1228,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "2xx to INVITE lacks the offer or answer it owes.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "3xx-contact-expected",
@@ -1546,9 +1546,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §6"),
         contexts: Contexts::ORIGIN,
         summary: "Proxy-generated 199 has Contact or Record-Route.",
-        status: RuleStatus::NeedsState("knowledge of whether a proxy generated the 199"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); a 199 a proxy sends is known as its own when its early dialog's branch is in the capture, ended with a non-2xx and brought no 199"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "199-requires-uac-support",
@@ -1928,7 +1928,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "500 to an overlapping re-INVITE lacks Retry-After 0..10.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "503-retry-after",
@@ -2036,9 +2036,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(4320, "RFC 4320 §4.2"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy forwarding a late non-INVITE response.",
-        status: RuleStatus::NeedsState("the proxy's server transaction state"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); a response forwarded after the server transaction's final once Timer J ran out (at once on a reliable transport)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-forward-timing",
@@ -2046,9 +2046,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 5"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy forwarding a response at the wrong time.",
-        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); its after-a-final half only (the branches a final is held for are rarely all in a capture)"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); over the branches a capture shows (a final forwarded while one of them was pending, or after the final)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-no-body-change",
@@ -2058,7 +2058,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy changed the body or removed headers.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-to-tag-immutable",
@@ -2068,7 +2068,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy added or changed the To tag of a 1xx/2xx.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-auth-aggregation",
@@ -2078,7 +2078,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy lost or reordered collected challenges.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); challenges lost, over the branches a capture shows (reordering is not checked)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-record-route-tls-rewrite",
@@ -2098,7 +2098,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy chose the wrong final response.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); over the branches a capture shows (the 408 when no final came needs them all)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-3xx-recursion",
@@ -2106,9 +2106,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 4"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy kept a recursed contact in the 3xx.",
-        status: RuleStatus::NeedsState("the proxy's recursion decisions"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); recursion seen as a branch to a contact of a 3xx received, judged on the 3xx sent upstream"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-503-forward",
@@ -2118,7 +2118,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy forwards a downstream 503.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-6xx-handling",
@@ -2126,9 +2126,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 steps 5, 6, 10"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy mishandled a 6xx.",
-        status: RuleStatus::NeedsState("the branch state of the proxy's response context"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); over the branches a capture shows, judged on the proxy's final response upstream"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-199-forward",
@@ -2136,9 +2136,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §6"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy dropped or absorbed a 199.",
-        status: RuleStatus::NeedsState("what the proxy did with a received 199"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); a 199 received without a 199 of its dialog sent upstream before the proxy's final response (none at the end of a capture)"),
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-424-unchanged",
@@ -2148,7 +2148,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy altered location data in a forwarded 424.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-allow-events-insert",
@@ -2158,7 +2158,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy inserted Allow-Events.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-path-service-route-unaltered",
@@ -2168,7 +2168,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "Proxy changed Path or Service-Route.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/hop.rs",
     },
     RuleInfo {
         id: "proxy-broadcast-via",
@@ -2186,9 +2186,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 4"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy did not recurse on a 416 as it should.",
-        status: RuleStatus::NeedsState("the proxy's recursion decisions"),
+        status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode); needs the request the proxy received (its Request-URI scheme) and the branch's"),
         lowered_from: Some(Severity::Warning),
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "via-count-at-uac",
@@ -2218,7 +2218,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "One server transaction sent two different final responses.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "provisional-after-final",
@@ -2228,7 +2228,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "A new provisional response after the final one of its transaction.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
     RuleInfo {
         id: "rseq-sequence",
@@ -2238,7 +2238,7 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         summary: "RSeq of a reliable provisional is not the previous one plus one.",
         status: RuleStatus::CheckedBy("validate::TxnTracker::observe (transaction state of a capture; validate reports them in capture mode)"),
         lowered_from: None,
-        file: "src/validate/txn.rs",
+        file: "src/validate/txn/mod.rs",
     },
 ];
 

@@ -70,7 +70,7 @@ mod method;
 mod option_tags;
 mod presence;
 mod proxy;
-pub(crate) use proxy::{forwarded_100_seen, R_100_NOT_FORWARDED};
+pub(crate) use proxy::{forwarded_100_seen, observed, R_100_NOT_FORWARDED};
 mod reason;
 mod record_route;
 mod request;

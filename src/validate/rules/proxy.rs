@@ -64,7 +64,7 @@ fn not_forwarded_100<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitt
 pub(crate) const R_100_NOT_FORWARDED: crate::validate::catalogue::Rule = r::R_100_NOT_FORWARDED;
 
 /// `100-not-forwarded` seen in a capture: the transaction tracker
-/// (`validate/txn.rs`) matched a 100 a proxy sent upstream with one it
+/// (`validate/txn/`) matched a 100 a proxy sent upstream with one it
 /// received. The same rule as [`not_forwarded_100`]'s verdict, judged
 /// after the fact. Span: the forwarded copy's status code, as the tracker
 /// gives it.
@@ -77,4 +77,107 @@ pub(crate) fn forwarded_100_seen<S: FindingSink + ?Sized>(
         span,
         Detail::new("this 100 is the copy of one the proxy received: a proxy absorbs a 100"),
     );
+}
+
+/// What a proxy did, judged after the fact from a capture: the verdicts
+/// the transaction tracker (`validate/txn/`) reaches by matching the
+/// requests and responses a proxy received with the ones it sent (RFC 3261
+/// §16.7, RFC 4320 §4.2, RFC 6228 §6). Each rule is emitted from here only;
+/// the tracker says which verdict it reached, and where.
+pub(crate) mod observed {
+    use crate::span::Span;
+    use crate::validate::catalogue::Rule;
+    use crate::validate::finding::{Detail, Severity};
+    use crate::validate::table::r;
+    use crate::validate::{Emitter, FindingSink};
+
+    /// The rules of these verdicts, for the tracker's rule list.
+    pub(crate) const RULES: [Rule; 7] = [
+        r::PROXY_FORWARD_TIMING,
+        r::PROXY_LATE_NON_INVITE,
+        r::PROXY_6XX_HANDLING,
+        r::PROXY_3XX_RECURSION,
+        r::R_416_PROXY_RECURSE,
+        r::PROXY_199_FORWARD,
+        r::R_199_PROXY_NO_CONTACT_RR,
+    ];
+
+    /// `416-proxy-recurse`, as the tracker names it when the request the
+    /// proxy received was not seen (its rule list of skippable rules).
+    pub(crate) const R_416_PROXY_RECURSE: Rule = r::R_416_PROXY_RECURSE;
+
+    /// One verdict on a response a proxy sent upstream.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub(crate) enum Verdict {
+        /// `proxy-forward-timing`: a final forwarded after the server
+        /// transaction's final (only a 2xx to INVITE may follow).
+        FinalAfterFinal,
+        /// `proxy-forward-timing`: a provisional forwarded after the final.
+        ProvisionalAfterFinal,
+        /// `proxy-forward-timing`: a 3xx–5xx received forwarded at once
+        /// while a branch the proxy opened was still pending.
+        FinalWhileBranchPending,
+        /// `proxy-late-non-invite`: a response to a non-INVITE forwarded
+        /// when the server transaction had terminated (Timer J ran out:
+        /// at once on a reliable transport, 64·T1 on UDP).
+        LateNonInvite,
+        /// `proxy-6xx-handling` (MUST NOT): a branch opened after a 6xx.
+        BranchAfter6xx,
+        /// `proxy-6xx-handling` (SHOULD): a branch pending when the 6xx
+        /// came was not cancelled.
+        PendingNotCancelled,
+        /// `proxy-6xx-handling`: the 6xx forwarded while a branch was still
+        /// pending (it is not forwarded at once, step 5; the final goes
+        /// when every client transaction has ended, step 6).
+        SixxBeforeBranchesEnded,
+        /// `proxy-3xx-recursion` (MUST): the 3xx sent still lists a contact
+        /// the proxy recursed on.
+        RecursedContactListed,
+        /// `proxy-3xx-recursion` (SHOULD NOT): the proxy recursed on every
+        /// contact of a 3xx and still sent it, contactless.
+        ContactlessRedirect,
+        /// `416-proxy-recurse`: a 416 to a Request-URI the proxy had turned
+        /// from sip/sips into another scheme, and no retry with a SIP URI.
+        No416Retry,
+        /// `416-proxy-recurse`: the proxy retried with a SIP URI but still
+        /// sent the 416.
+        Forwarded416AfterRetry,
+        /// `proxy-199-forward`: a 199 received was neither forwarded nor
+        /// matched by a 199 of the proxy's own for its dialog.
+        Dropped199,
+        /// `199-proxy-no-contact-rr`: a 199 the proxy made itself has a
+        /// Contact or Record-Route.
+        Own199ContactOrRecordRoute,
+    }
+
+    impl Verdict {
+        fn parts(self) -> (Rule, Severity, &'static str) {
+            use Verdict::*;
+            match self {
+                FinalAfterFinal => (r::PROXY_FORWARD_TIMING, Severity::Error, "the proxy forwarded a final response after its transaction's final one (only 2xx to INVITE may follow)"),
+                ProvisionalAfterFinal => (r::PROXY_FORWARD_TIMING, Severity::Error, "the proxy forwarded a provisional response after its transaction's final one"),
+                FinalWhileBranchPending => (r::PROXY_FORWARD_TIMING, Severity::Error, "the proxy forwarded a 3xx-5xx at once while a branch it opened was still pending (it belongs in the response context)"),
+                LateNonInvite => (r::PROXY_LATE_NON_INVITE, Severity::Error, "the proxy forwarded a response to a non-INVITE after its server transaction had terminated"),
+                BranchAfter6xx => (r::PROXY_6XX_HANDLING, Severity::Error, "the proxy opened a new branch after a 6xx was received on another"),
+                PendingNotCancelled => (r::PROXY_6XX_HANDLING, Severity::Warning, "a branch pending when the 6xx was received (with a provisional, so cancellable) got no CANCEL"),
+                SixxBeforeBranchesEnded => (r::PROXY_6XX_HANDLING, Severity::Warning, "the proxy sent the 6xx while a branch it opened was still pending (a 6xx is not forwarded at once)"),
+                RecursedContactListed => (r::PROXY_3XX_RECURSION, Severity::Error, "the 3xx sent still lists a contact the proxy recursed on (it must be removed)"),
+                ContactlessRedirect => (r::PROXY_3XX_RECURSION, Severity::Warning, "the proxy recursed on every contact of a 3xx and still sent the contactless 3xx"),
+                No416Retry => (r::R_416_PROXY_RECURSE, Severity::Info, "a 416 to a Request-URI the proxy had turned from sip/sips into another scheme, and no retry with a SIP URI"),
+                Forwarded416AfterRetry => (r::R_416_PROXY_RECURSE, Severity::Info, "the proxy retried the 416 with a SIP URI but still sent the 416"),
+                Own199ContactOrRecordRoute => (r::R_199_PROXY_NO_CONTACT_RR, Severity::Warning, "the proxy's own 199 (its branch's early dialog ended with a non-2xx, and no 199 came on it) has a Contact or Record-Route"),
+                Dropped199 => (r::PROXY_199_FORWARD, Severity::Error, "a 199 the proxy received before its final response was not forwarded (nor one of its own sent for that dialog)"),
+            }
+        }
+
+        /// Reports this verdict on the response at `span`.
+        pub(crate) fn emit<S: FindingSink + ?Sized>(
+            self,
+            out: &mut Emitter<'_, S>,
+            span: Option<Span>,
+        ) {
+            let (rule, severity, text) = self.parts();
+            out.emit_at(rule, severity, span, Detail::new(text));
+        }
+    }
 }

@@ -33,7 +33,7 @@ pub(crate) const RSEQ_RANGE: crate::validate::catalogue::Rule = r::RSEQ_RANGE;
 
 /// `rseq-range`, transaction half — RFC 3262 §3: the first reliable
 /// provisional of a transaction carries an RSeq of at most 2^31−1. The
-/// transaction tracker (`validate/txn.rs`) knows which one is first and
+/// transaction tracker (`validate/txn/`) knows which one is first and
 /// calls this. Span: the response's RSeq, as the tracker gives it.
 pub(crate) fn first_rseq_range<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,

@@ -1,0 +1,520 @@
+//! Proxy hops: a response received by a proxy and the copy it sends
+//! upstream with one Via less (RFC 3261 §16.7), and the checks between them.
+
+use std::collections::hash_map::DefaultHasher;
+use std::hash::{Hash, Hasher};
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use super::{
+    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Recent, Sighting, TxnConfig,
+    TxnTracker,
+};
+use crate::header::typed::{CSeq, ToHeader};
+use crate::header::KnownHeader;
+use crate::message::Response;
+use crate::span::Span;
+use crate::validate::catalogue::Rule;
+use crate::validate::finding::{Detail, DetailArg, Severity};
+use crate::validate::table::r;
+use crate::validate::{Emitter, FindingSink};
+
+impl TxnTracker {
+    /// The responses a proxy received that `shape`, sent as `seen`, may be
+    /// a copy of: one Via more, received before on the address it is sent
+    /// from (or on one of the named proxy's).
+    pub(super) fn received<'s>(
+        &'s self,
+        shape: &Shape,
+        seen: &'s Sighting,
+    ) -> impl Iterator<Item = &'s Inbound> + 's {
+        let proxy =
+            move |received_on: IpAddr| same_proxy(&self.proxies, received_on, seen.src.ip());
+        self.hops
+            .open
+            .get(&shape.full)
+            .into_iter()
+            .flat_map(|hop| hop.inbound.iter())
+            .filter(move |i| proxy(i.received_on) && i.at <= seen.at)
+    }
+
+    /// Whether `shape` is a proxy's copy of a response it received: same
+    /// code and To tag, one Via less.
+    pub(super) fn is_copy(&self, shape: &Shape, seen: &Sighting) -> bool {
+        self.received(shape, seen)
+            .any(|i| i.code == shape.code && i.to_tag == shape.to_tag)
+    }
+
+    /// The proxy-hop checks: `resp` as forwarded (matched against the
+    /// responses received with one Via more), then kept as one a proxy may
+    /// forward.
+    pub(super) fn hop<S: FindingSink + ?Sized>(
+        &mut self,
+        resp: &Response<'_>,
+        shape: Shape,
+        seen: &Sighting,
+        retransmission: bool,
+        out: &mut Emitter<'_, S>,
+    ) {
+        if !retransmission {
+            check_forwarded(&shape, self.received(&shape, seen), resp, out);
+        }
+        if let Some(minus_top) = shape.minus_top {
+            let now = self.now;
+            let hop = self
+                .hops
+                .entry(minus_top, now, self.config.max_transactions);
+            hop.last = hop.last.max(seen.at);
+            let inbound = shape.inbound(seen);
+            if !hop.inbound.contains(&inbound) {
+                hop.inbound.push(inbound);
+            }
+        }
+    }
+}
+
+/// The rules checked on a proxy hop (this file).
+pub(super) const RULES: [Rule; 9] = [
+    crate::validate::rules::R_100_NOT_FORWARDED,
+    r::PROXY_TO_TAG_IMMUTABLE,
+    r::PROXY_NO_BODY_CHANGE,
+    r::PROXY_503_FORWARD,
+    r::PROXY_424_UNCHANGED,
+    r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
+    r::PROXY_ALLOW_EVENTS_INSERT,
+    r::PROXY_BEST_RESPONSE,
+    r::PROXY_AUTH_AGGREGATION,
+];
+
+/// How many header values of a received response are kept, to tell
+/// whether its forwarded copy removed or changed one.
+const KEPT_VALUES: usize = 24;
+/// How many header values of a response are looked at; past it the
+/// no-change comparison is skipped rather than guessed.
+const MAX_VALUES: usize = 64;
+
+/// A response received by a possible proxy, as far as comparing it with
+/// the copy the proxy forwards goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Inbound {
+    at: Duration,
+    received_on: IpAddr,
+    code: u16,
+    to_tag: u64,
+    to_value: u64,
+    body: u64,
+    /// Hashes of its header values (name and value), Via, To and
+    /// Record-Route aside; the first [`KEPT_VALUES`]. 32 bits each: a
+    /// collision can only hide a change, never invent one.
+    values: [u32; KEPT_VALUES],
+    n_values: u8,
+    /// Whether it has a header value not copied from the request (a
+    /// Server, a Contact...): a 100 without one cannot be told from the
+    /// proxy's own.
+    own_values: bool,
+    /// Hash of its Geolocation and Geolocation-Error values, in order.
+    geo: u64,
+    /// Hash of its Path and Service-Route values, in order.
+    routes: u64,
+    allow_events: bool,
+    /// Which of `values` are challenges (WWW- or Proxy-Authenticate), by
+    /// bit.
+    challenges: u32,
+}
+
+impl Default for Inbound {
+    fn default() -> Self {
+        Inbound {
+            at: Duration::ZERO,
+            received_on: IpAddr::V4(Ipv4Addr::UNSPECIFIED),
+            code: 0,
+            to_tag: 0,
+            to_value: 0,
+            body: 0,
+            values: [0; KEPT_VALUES],
+            n_values: 0,
+            own_values: false,
+            geo: 0,
+            routes: 0,
+            allow_events: false,
+            challenges: 0,
+        }
+    }
+}
+
+/// The responses received with one Via more than a given Via stack: what a
+/// proxy may forward as a response with that stack.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Hop {
+    last: Duration,
+    inbound: Recent<Inbound, 4>,
+}
+
+impl Expiring for Hop {
+    fn expires_at(&self, config: &TxnConfig) -> Duration {
+        self.last.saturating_add(config.expiry)
+    }
+}
+
+/// What the hop checks compare of a response.
+pub(super) struct Shape {
+    /// Call-ID, CSeq and every Via value.
+    full: u128,
+    /// The same without the top Via (when there are two or more).
+    minus_top: Option<u128>,
+    code: u16,
+    to_tag: u64,
+    to_value: u64,
+    body: u64,
+    values: [u32; MAX_VALUES],
+    n_values: usize,
+    /// More than [`MAX_VALUES`] header values.
+    overflow: bool,
+    own_values: bool,
+    geo: u64,
+    routes: u64,
+    allow_events: bool,
+    /// Which of the first [`KEPT_VALUES`] values are challenges, by bit.
+    challenges: u32,
+    /// A response to REGISTER.
+    register: bool,
+}
+
+impl Shape {
+    pub(super) fn of(resp: &Response<'_>) -> Option<Shape> {
+        let h = resp.headers();
+        let call_id = h.get(KnownHeader::CallId)?.value();
+        let cseq = h.get(KnownHeader::CSeq)?.value();
+        let mut full = [hasher(6), hasher(7)];
+        let mut minus = [hasher(6), hasher(7)];
+        for p in full.iter_mut().chain(minus.iter_mut()) {
+            call_id.trim_ascii().hash(p);
+            cseq.trim_ascii().hash(p);
+        }
+        let mut vias = 0usize;
+        for via in h.elements(KnownHeader::Via) {
+            for p in &mut full {
+                via.bytes.hash(p);
+            }
+            if vias > 0 {
+                for p in &mut minus {
+                    via.bytes.hash(p);
+                }
+            }
+            vias += 1;
+        }
+        let key =
+            |p: &[DefaultHasher; 2]| (u128::from(p[0].finish()) << 64) | u128::from(p[1].finish());
+        let to = h.typed_lax_all::<ToHeader<'_>>().next();
+        let mut shape = Shape {
+            full: key(&full),
+            minus_top: (vias >= 2).then(|| key(&minus)),
+            code: resp.status().as_u16(),
+            to_tag: to
+                .as_ref()
+                .and_then(|t| t.tag())
+                .map_or(0, |t| small_hash(4, t)),
+            to_value: h
+                .get(KnownHeader::To)
+                .map_or(0, |t| small_hash(8, t.value().trim_ascii())),
+            body: small_hash(9, resp.body()),
+            values: [0; MAX_VALUES],
+            n_values: 0,
+            overflow: false,
+            own_values: false,
+            geo: 0,
+            routes: 0,
+            allow_events: h.contains(KnownHeader::AllowEvents),
+            challenges: 0,
+            register: h
+                .typed::<CSeq<'_>>()
+                .and_then(Result::ok)
+                .is_some_and(|c| c.method() == "REGISTER"),
+        };
+        let mut geo = hasher(11);
+        let mut routes = hasher(12);
+        // A proxy removes from a 3xx the contacts it recursed on (§16.7
+        // step 4): a 3xx's Contact values are not compared.
+        let redirect = (300..400).contains(&shape.code);
+        for row in h.iter() {
+            let known = row.known();
+            if matches!(
+                known,
+                Some(KnownHeader::Via | KnownHeader::To | KnownHeader::RecordRoute)
+            ) || (redirect && known == Some(KnownHeader::Contact))
+            {
+                continue;
+            }
+            if shape.n_values == MAX_VALUES {
+                shape.overflow = true;
+                break;
+            }
+            let mut v = hasher(10);
+            match known {
+                Some(k) => hash_lowercase(k.as_str().as_bytes(), &mut v),
+                None => hash_lowercase(row.name_bytes(), &mut v),
+            }
+            row.value().trim_ascii().hash(&mut v);
+            shape.values[shape.n_values] = v.finish() as u32;
+            shape.n_values += 1;
+            // What a response copies from its request (RFC 3261 §8.2.6.2),
+            // or a 100 from the request it answers (§8.2.6.1).
+            let copied = matches!(
+                known,
+                Some(
+                    KnownHeader::From
+                        | KnownHeader::CallId
+                        | KnownHeader::CSeq
+                        | KnownHeader::ContentLength
+                        | KnownHeader::Timestamp
+                )
+            );
+            shape.own_values |= !copied;
+            if matches!(
+                known,
+                Some(KnownHeader::WwwAuthenticate | KnownHeader::ProxyAuthenticate)
+            ) && shape.n_values <= KEPT_VALUES
+            {
+                shape.challenges |= 1 << (shape.n_values - 1);
+            }
+            match known {
+                Some(KnownHeader::Geolocation | KnownHeader::GeolocationError) => {
+                    shape.values[shape.n_values - 1].hash(&mut geo)
+                }
+                Some(KnownHeader::Path | KnownHeader::ServiceRoute) => {
+                    shape.values[shape.n_values - 1].hash(&mut routes)
+                }
+                _ => {}
+            }
+        }
+        shape.geo = geo.finish();
+        shape.routes = routes.finish();
+        Some(shape)
+    }
+
+    pub(super) fn inbound(&self, seen: &Sighting) -> Inbound {
+        let n = self.n_values.min(KEPT_VALUES);
+        let mut values = [0; KEPT_VALUES];
+        values[..n].copy_from_slice(&self.values[..n]);
+        Inbound {
+            at: seen.at,
+            received_on: seen.dst.ip(),
+            code: self.code,
+            to_tag: self.to_tag,
+            to_value: self.to_value,
+            body: self.body,
+            values,
+            n_values: n as u8,
+            own_values: self.own_values,
+            geo: self.geo,
+            routes: self.routes,
+            allow_events: self.allow_events,
+            challenges: self.challenges,
+        }
+    }
+
+    /// True when every header value `i` kept is in this response.
+    fn keeps_values_of(&self, i: &Inbound) -> bool {
+        !self.overflow
+            && i.values[..i.n_values as usize]
+                .iter()
+                .all(|v| self.values[..self.n_values].contains(v))
+    }
+}
+
+/// The checks on a response a proxy forwarded, given the responses it
+/// received with one Via more (RFC 3261 §16.7).
+fn check_forwarded<'i, S: FindingSink + ?Sized>(
+    shape: &Shape,
+    inbound: impl Iterator<Item = &'i Inbound>,
+    resp: &Response<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    let mut slots = [None; 4];
+    for (slot, i) in slots.iter_mut().zip(inbound) {
+        *slot = Some(i);
+    }
+    let cands = || slots.iter().flatten().copied();
+    if cands().next().is_none() {
+        return;
+    }
+    let code_span = Some(resp.code_span());
+    let unchanged = |i: &Inbound| {
+        i.body == shape.body && i.to_value == shape.to_value && shape.keeps_values_of(i)
+    };
+    let same = || cands().filter(|i| i.code == shape.code && i.to_tag == shape.to_tag);
+    // §16.7 step 5: a 100 is never forwarded. Only a copy of a 100 that
+    // carries something of its sender's own is told from the proxy's own.
+    if shape.code == 100 {
+        if same().any(|i| i.own_values && unchanged(i)) {
+            crate::validate::rules::forwarded_100_seen(out, code_span);
+        }
+        return;
+    }
+    if same().next().is_some() {
+        // The received copy it differs least from.
+        let differences = |i: &Inbound| {
+            [
+                i.body != shape.body,
+                i.to_value != shape.to_value,
+                !shape.keeps_values_of(i),
+                i.geo != shape.geo,
+                i.routes != shape.routes,
+                shape.allow_events && !i.allow_events,
+            ]
+        };
+        let Some(best) = same().min_by_key(|i| differences(i).iter().filter(|d| **d).count())
+        else {
+            return;
+        };
+        let [body, to, removed, geo, routes, allow_events] = differences(best);
+        let mut named = false;
+        // RFC 6442 §4.3: location data of a 424 stays as received.
+        if shape.code == 424 && (geo || body) {
+            out.emit(
+                r::PROXY_424_UNCHANGED,
+                code_span,
+                Detail::new("the forwarded 424 has other Geolocation, Geolocation-Error or body than the one received"),
+            );
+            named = true;
+        }
+        // RFC 3327 §5.2, RFC 3608 §6: Path and Service-Route of a 2xx to
+        // REGISTER stay as received.
+        if shape.register && (200..300).contains(&shape.code) && routes {
+            out.emit(
+                r::PROXY_PATH_SERVICE_ROUTE_UNALTERED,
+                code_span,
+                Detail::new("the forwarded 2xx to REGISTER has other Path or Service-Route values than the one received"),
+            );
+            named = true;
+        }
+        // RFC 6665 §4.4.4: no Allow-Events inserted.
+        if allow_events {
+            out.emit(
+                r::PROXY_ALLOW_EVENTS_INSERT,
+                code_span,
+                Detail::new("the proxy inserted an Allow-Events header"),
+            );
+        }
+        // §16.7 step 9: only the top Via goes.
+        if !named && !shape.overflow && (body || to || removed) {
+            out.emit(
+                r::PROXY_NO_BODY_CHANGE,
+                code_span,
+                Detail::new(if body {
+                    "the forwarded copy has another body than the response received"
+                } else {
+                    "the forwarded copy removed or changed a header value other than the top Via"
+                }),
+            );
+        }
+    } else if (101..300).contains(&shape.code) {
+        // §16.7 step 6: the same response with another To tag.
+        let retagged = cands()
+            .find(|i| i.code == shape.code && i.body == shape.body && shape.keeps_values_of(i));
+        if let Some(i) = retagged {
+            let span = resp
+                .headers()
+                .typed_lax_all::<ToHeader<'_>>()
+                .next()
+                .and_then(|t| t.tag_span())
+                .or(code_span);
+            out.emit(
+                r::PROXY_TO_TAG_IMMUTABLE,
+                span,
+                Detail::new(if i.to_tag == 0 {
+                    "the proxy added a To tag the response it received lacked"
+                } else {
+                    "the proxy changed the To tag of the response it received"
+                }),
+            );
+        }
+    }
+    // §16.7 step 6: a 503 received is forwarded as 500.
+    if shape.code == 503 && cands().any(|i| i.code == 503) {
+        out.emit(
+            r::PROXY_503_FORWARD,
+            code_span,
+            Detail::new(
+                "the proxy forwarded a 503 it received (send 500 unless every branch would fail)",
+            ),
+        );
+    }
+    if shape.code >= 300 {
+        check_best_response(shape.code, cands(), code_span, out);
+    }
+    // §16.7 step 7: a 401 or 407 sent carries every challenge of the 401s
+    // and 407s received.
+    if matches!(shape.code, 401 | 407) && !shape.overflow {
+        let lost = cands().filter(|i| matches!(i.code, 401 | 407)).any(|i| {
+            (0..i.n_values as usize)
+                .filter(|k| i.challenges & (1 << k) != 0)
+                .any(|k| !shape.values[..shape.n_values].contains(&i.values[k]))
+        });
+        if lost {
+            out.emit(
+                r::PROXY_AUTH_AGGREGATION,
+                code_span,
+                Detail::new("the 401/407 sent lacks a WWW-Authenticate or Proxy-Authenticate value of one the proxy received"),
+            );
+        }
+    }
+}
+
+/// The 4xx a proxy should prefer among 4xx (RFC 3261 §16.7 step 6).
+const PREFERRED_4XX: [u16; 5] = [401, 407, 415, 420, 484];
+
+/// §16.7 step 6, over the branches the capture shows: the final a proxy
+/// sends (`sent`, 300–699) must be a 6xx when it received one, should be
+/// of the lowest class received (3xx aside: the proxy may have recursed on
+/// them), and among 4xx should be 401, 407, 415, 420 or 484 when one came.
+/// Branches the capture lacks can only hide a finding: none of them makes
+/// another choice right.
+fn check_best_response<'i, S: FindingSink + ?Sized>(
+    sent: u16,
+    received: impl Iterator<Item = &'i Inbound> + Clone,
+    code_span: Option<Span>,
+    out: &mut Emitter<'_, S>,
+) {
+    let finals = || received.clone().filter(|i| i.code >= 300).map(|i| i.code);
+    if sent >= 600 {
+        return;
+    }
+    if let Some(six) = finals().find(|c| *c >= 600) {
+        out.emit_at(
+            r::PROXY_BEST_RESPONSE,
+            Severity::Error,
+            code_span,
+            Detail::with(
+                "the proxy received a 6xx but sent another final response; the 6xx was",
+                DetailArg::Number(six.into()),
+            ),
+        );
+        return;
+    }
+    let lowest = finals().filter(|c| c / 100 != 3).map(|c| c / 100).min();
+    if let Some(class) = lowest {
+        if sent / 100 != 3 && sent / 100 > class {
+            out.emit_at(
+                r::PROXY_BEST_RESPONSE,
+                Severity::Warning,
+                code_span,
+                Detail::with("the proxy sent a final response of a higher class than one it received, of class", DetailArg::Number(class.into())),
+            );
+            return;
+        }
+    }
+    if sent / 100 == 4 && !PREFERRED_4XX.contains(&sent) {
+        if let Some(better) = finals().find(|c| PREFERRED_4XX.contains(c)) {
+            out.emit_at(
+                r::PROXY_BEST_RESPONSE,
+                Severity::Warning,
+                code_span,
+                Detail::with(
+                    "the proxy did not prefer the 4xx that asks the UAC for something, received as",
+                    DetailArg::Number(better.into()),
+                ),
+            );
+        }
+    }
+}
