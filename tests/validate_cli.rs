@@ -580,11 +580,8 @@ fn usage_errors_exit_2() {
         (&["--skip-rule", "no-such-rule", f.s()], "no-such-rule"),
         // Rules that can never report in this run: not checked by
         // validation, or another role's.
-        (&["--rule", "199-requires-uac-support", f.s()], "never runs"),
-        (
-            &["--skip-rule", "199-requires-uac-support", f.s()],
-            "never runs",
-        ),
+        (&["--rule", "401-from-proxy", f.s()], "never runs"),
+        (&["--skip-rule", "401-from-proxy", f.s()], "never runs"),
         (&["--format", "xml", f.s()], "xml"),
         (&["--transport", "carrier-pigeon", f.s()], "carrier-pigeon"),
         (&["--min-severity", "fatal", f.s()], "fatal"),

@@ -38,7 +38,6 @@ CHECKED = set((ROOT / "tools/checked.txt").read_text().split()) if (ROOT / "tool
 NEEDS_STATE = {
     "1xx-from-stateless-uas": "knowledge of whether the responder acted statelessly",
     "305-uas-only": "knowledge of whether a proxy generated the 305",
-    "199-requires-uac-support": "the request plus knowledge of who generated the 199",
     "401-from-proxy": "knowledge of whether a proxy generated the 401",
     "proxy-record-route-tls-rewrite": "the transports the request arrived and left on",
 }

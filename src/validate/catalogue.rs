@@ -268,12 +268,15 @@ mod tests {
         assert!(!needs(r::PROXY_6XX_HANDLING)); // over a proxy's branches
         assert!(needs(r::R_401_FROM_PROXY));
         // Every rule that needs only txn/origin knowledge is NeedsState,
-        // or the transaction tracker's.
+        // or the transaction tracker's (a rule with a `req` part is checked
+        // against the matched request: `199-requires-uac-support`).
+        assert!(!needs(r::R_199_REQUIRES_UAC_SUPPORT));
         for info in rules() {
             let only_state = !info.contexts.intersects(
                 Contexts::MSG
                     .union(Contexts::TRANSPORT)
-                    .union(Contexts::UAC),
+                    .union(Contexts::UAC)
+                    .union(Contexts::REQ),
             );
             let only_state = only_state
                 && info

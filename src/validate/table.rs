@@ -1556,9 +1556,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6228, "RFC 6228 §5, §6"),
         contexts: Contexts::REQ.union(Contexts::ORIGIN),
         summary: "199 sent though the request did not allow it.",
-        status: RuleStatus::NeedsState("the request plus knowledge of who generated the 199"),
+        status: RuleStatus::Checked,
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/request.rs",
     },
     RuleInfo {
         id: "401-www-authenticate",

@@ -31,6 +31,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     require_not_offered(f, req, out);
     recv_info(f, req, out);
     reliable_1xx_support(f, req, out);
+    supported_199(f, req, out);
     refresher_uas_timer(f, req, out);
     content_encoding(f, req, out);
     dialog_creating(f, req, out);
@@ -460,6 +461,27 @@ fn reliable_1xx_support<S: FindingSink + ?Sized>(
             r::RELIABLE_1XX_WITHOUT_REQUEST_SUPPORT,
             Some(f.status_line),
             Detail::new("reliable 1xx although the request did not offer 100rel"),
+        );
+    }
+}
+
+/// `199-requires-uac-support` — RFC 6228 §5 (a UAS) and §6 (a proxy): a 199
+/// MUST NOT be sent unless the request's Supported listed the option tag
+/// `199` (the RFC says "the UAC", meaning the one the 199 is sent to).
+/// Checked against the matched request, whoever generated the 199. The
+/// rule's other half (a proxy must not generate a 199 for a request that
+/// required `100rel`) needs to know that a proxy generated it, which one
+/// response and its request cannot tell. Span: the status line.
+fn supported_199<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.code == 199 && !lists(req.headers(), KnownHeader::Supported, b"199") {
+        out.emit(
+            r::R_199_REQUIRES_UAC_SUPPORT,
+            Some(f.status_line),
+            Detail::new("199 although the request's Supported lacked 199"),
         );
     }
 }
