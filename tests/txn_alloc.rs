@@ -149,3 +149,76 @@ fn known_transaction_without_allocation(proxied: bool) {
     });
     assert_eq!(m.allocs, 0, "{m:?}");
 }
+
+/// Judged contexts: call `i` is the UAC's OPTIONS to the proxy, the
+/// proxy's branch of it, and the proxy's final response upstream (which
+/// has the context judged and dropped). All at one capture time, so
+/// nothing expires: the state is what the caps and the judging keep.
+fn judged_peak(n: u64, cap: usize) -> usize {
+    let uac = "192.0.2.1:5060".parse().unwrap();
+    let proxy = "192.0.2.9:5060".parse().unwrap();
+    let uas = "192.0.2.5:5060".parse().unwrap();
+    let at = Duration::from_secs(1);
+    let call = |i: u64, start: &str, vias: &str| {
+        format!(
+            "{start}\r\n{vias}From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\n\
+             Call-ID: j{i}@example.com\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n"
+        )
+        .into_bytes()
+    };
+    let messages: Vec<(Vec<u8>, Sighting)> = (0..n)
+        .flat_map(|i| {
+            let up = format!("Via: SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKu{i}\r\n");
+            let down = format!("Via: SIP/2.0/UDP 192.0.2.9:5060;branch=z9hG4bKp{i}\r\n{up}");
+            let seen = |src, dst| Sighting {
+                at,
+                src,
+                dst,
+                transport: Transport::Udp,
+            };
+            [
+                (
+                    call(i, "OPTIONS sip:b@example.com SIP/2.0", &up),
+                    seen(uac, proxy),
+                ),
+                (
+                    call(i, "OPTIONS sip:b@192.0.2.5 SIP/2.0", &down),
+                    seen(proxy, uas),
+                ),
+                (
+                    call(i, "SIP/2.0 480 Temporarily Unavailable", &up),
+                    seen(proxy, uac),
+                ),
+            ]
+        })
+        .collect();
+    let policy = Policy::new();
+    let ((), m) = measure(|| {
+        let mut tracker = TxnTracker::new(TxnConfig {
+            max_transactions: cap,
+            ..TxnConfig::default()
+        });
+        let mut out: Vec<Finding> = Vec::with_capacity(4);
+        for (bytes, seen) in &messages {
+            let msg = parse_message(bytes).unwrap();
+            tracker.observe(&msg, *seen, &policy, &mut out);
+        }
+        assert!(out.is_empty(), "{out:?}");
+        assert!(tracker.stats().peak <= cap, "{:?}", tracker.stats());
+    });
+    m.peak
+}
+
+#[test]
+fn judged_contexts_leave_no_state_behind() {
+    let cap = 200;
+    let small = judged_peak(5_000, cap);
+    let large = judged_peak(25_000, cap);
+    // As in `state_within_the_cap`, proxied: bounded, not growing (a
+    // judged context must not leave its expiry entry behind for good).
+    assert!(
+        large <= small + small / 8,
+        "peak heap octets: {small} vs {large}"
+    );
+    eprintln!("cap {cap}, judged: peak {large} heap octets");
+}

@@ -409,9 +409,10 @@ fn dialog_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, u32)> {
 #[derive(Debug)]
 struct Table<V> {
     open: HashMap<u128, V>,
-    /// One entry per open key: when to look at it again. An entry whose
+    /// An entry per open key: when to look at it again. An entry whose
     /// value was seen since is pushed back with its new time when it comes
-    /// up, so the heap never holds more than `open`.
+    /// up; a removed key's entry stays until due, and [`Table::remove`]
+    /// compacts the heap when those outnumber the open keys.
     due: BinaryHeap<Reverse<(Duration, u128)>>,
     expired: u64,
     evicted: u64,
@@ -447,9 +448,25 @@ impl<V: Expiring + Default> Table<V> {
     }
 
     /// Forgets `key` before it expires (not counted: its purpose is
-    /// served). Its expiry entry stays until due, then finds nothing.
+    /// served). Its expiry entry stays until due, then finds nothing; but
+    /// a stream of keys removed before they are due (all at one capture
+    /// time, say) would pile such entries up, so once the stale ones
+    /// outnumber the open keys (and a few), the heap is compacted.
     fn remove(&mut self, key: u128) {
-        self.open.remove(&key);
+        if self.open.remove(&key).is_some() && self.due.len() > 2 * self.open.len() + 64 {
+            self.compact();
+        }
+    }
+
+    /// Keeps one expiry entry per open key (its earliest: `tick` pushes an
+    /// entry back when its value is not due yet), in the heap's own
+    /// buffer (no allocation).
+    fn compact(&mut self) {
+        let mut due = std::mem::take(&mut self.due).into_vec();
+        due.retain(|Reverse((_, k))| self.open.contains_key(k));
+        due.sort_unstable_by_key(|Reverse((at, k))| (*k, *at));
+        due.dedup_by_key(|Reverse((_, k))| *k);
+        self.due = BinaryHeap::from(due);
     }
 
     /// This table's share of [`TxnStats`] (without the cap).

@@ -1408,3 +1408,21 @@ fn any_order_any_time_any_cap_is_safe() {
         }
     }
 }
+
+#[test]
+fn removed_keys_leave_no_expiry_entries_piling_up() {
+    // Judged contexts are removed before they are due; at one capture
+    // time nothing ever comes due, so their expiry entries must not stay.
+    let mut table: Table<Dialog> = Table::new();
+    let now = Duration::from_secs(1);
+    table.entry(u128::MAX, now, 10);
+    for key in 0..10_000u128 {
+        table.entry(key, now, 10);
+        table.remove(key);
+    }
+    assert_eq!(table.open.len(), 1);
+    assert!(table.due.len() <= 2 + 64, "{}", table.due.len());
+    // The open key keeps its entry: it still expires.
+    table.tick(now + Duration::from_secs(300), &TxnConfig::default());
+    assert!(table.open.is_empty() && table.due.is_empty());
+}
