@@ -238,7 +238,9 @@ impl Expiring for Judged {
 }
 
 /// Which context a branch belongs to (found by the branch's Via alone: a
-/// CANCEL carries no other).
+/// CANCEL carries no other). Its `last` is the branch's last message
+/// (request, response or CANCEL), as a context's is its latest, so that
+/// it lasts while its context does.
 #[derive(Clone, Copy, Debug, Default)]
 pub(super) struct BranchOf {
     last: Duration,
@@ -360,7 +362,10 @@ impl TxnTracker {
             // The proxy cancelling a branch, and (the same message, when
             // proxies are chained) the UAC side cancelling a context.
             let proxies = &self.proxies;
-            let of = self.branch_of.open.get(&key).map(|b| b.context);
+            let of = self.branch_of.open.get_mut(&key).map(|b| {
+                b.last = b.last.max(seen.at);
+                b.context
+            });
             if let Some(ctx) = of.and_then(|c| self.contexts.open.get_mut(&c)) {
                 if ctx
                     .proxy
@@ -404,6 +409,10 @@ impl TxnTracker {
         ctx.invite = head.cseq.method() == "INVITE";
         ctx.sip_in = ctx.sip_in.or(sip_in);
         if ctx.branch_mut(small(key)).is_some() {
+            // A retransmission: the branch is still heard of.
+            if let Some(of) = self.branch_of.open.get_mut(&key) {
+                of.last = of.last.max(seen.at);
+            }
             return;
         }
         if ctx.n as usize == MAX_BRANCHES {
@@ -480,8 +489,13 @@ impl TxnTracker {
                 }
             }
         }
-        // Received on a branch.
-        let Some(ctx_key) = self.branch_of.open.get(&key).map(|b| b.context) else {
+        // Received on a branch (which keeps it known as long as its
+        // context: an INVITE branch may ring for minutes, Timer C being
+        // reset by its provisionals, §16.7 step 2).
+        let Some(ctx_key) = self.branch_of.open.get_mut(&key).map(|b| {
+            b.last = b.last.max(seen.at);
+            b.context
+        }) else {
             return;
         };
         let Some(ctx) = self.contexts.open.get_mut(&ctx_key) else {

@@ -1426,3 +1426,23 @@ fn removed_keys_leave_no_expiry_entries_piling_up() {
     table.tick(now + Duration::from_secs(300), &TxnConfig::default());
     assert!(table.open.is_empty() && table.due.is_empty());
 }
+
+#[test]
+fn a_branch_ringing_past_200_s_is_still_known() {
+    // B rings from 100 ms on (refreshed every 50 s: Timer C is reset by
+    // provisionals, RFC 3261 §16.7 step 2); A, tried at 249 s, declines
+    // at 250 s; the proxy cancels B at once and sends the 603 after B's
+    // 487. B's CANCEL and 487 must still find its branch.
+    let mut s = Scene::new("sip:b@example.com");
+    s.fork(2, "b", UAS_B, TARGET_B)
+        .reply(100, "b", UAS_B, "180 Ringing", "b");
+    for ms in [50_000, 100_000, 150_000, 200_000] {
+        s.reply(ms, "b", UAS_B, "183 Session Progress", "b");
+        assert_eq!(s.upstream(ms + 1, "183 Session Progress", "b", ""), []);
+    }
+    s.fork(249_000, "a", UAS_A, TARGET_A)
+        .reply(250_000, "a", UAS_A, "603 Decline", "a")
+        .cancel(250_010, "b", UAS_B)
+        .reply(250_050, "b", UAS_B, "487 Request Terminated", "b");
+    assert_eq!(s.upstream(251_000, "603 Decline", "a", ""), []);
+}
