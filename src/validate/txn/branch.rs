@@ -60,11 +60,16 @@
 //! while a branch of its INVITE rings (up to
 //! [`TxnConfig::invite_pending`]), then 64·T1.
 //!
-//! A branch is pending while it has no final response and has been heard
-//! of (its request, a provisional, its CANCEL) within the last 64·T1:
-//! past that its client transaction has timed out (Timers B and F). T1
-//! is also the grace for the proxy to act on a response: a proxy does not
-//! cancel or stop forking at the instant a 6xx arrives on the wire.
+//! A branch is pending while it has no final response, a provisional
+//! came on it, and its latest provisional or its CANCEL is within the last
+//! 64·T1 (an INVITE's Timer C lasts longer; 64·T1 errs on the silent
+//! side). A branch that never answered is not pending: real proxies give
+//! up on a silent branch after a few seconds (a Kamailio `fr_timer`), and
+//! one answering on an interface the capture misses looks the same; a
+//! provisional shows it in Proceeding, its answers travelling where the
+//! capture sees. T1 is also the grace for the proxy to act on a response:
+//! a proxy does not cancel or stop forking at the instant a 6xx arrives on
+//! the wire.
 //!
 //! **What it cannot see:** branches on another interface than the capture
 //! (a final received there looks like a pending branch here, so a context
@@ -115,7 +120,10 @@ struct Branch {
     uri: u64,
     /// Its Request-URI scheme is sip or sips.
     sip: bool,
+    /// Its first provisional response.
     provisional_at: Option<Ms>,
+    /// Its latest provisional response or CANCEL (0 before either).
+    heard_at: Ms,
     final_at: Option<Ms>,
     /// The code of its final response.
     final_code: u16,
@@ -123,15 +131,15 @@ struct Branch {
 }
 
 impl Branch {
-    /// Pending at `at`: no final response, and heard of within 64·T1.
+    /// Pending at `at`: no final response, a provisional received (see
+    /// the module docs: a branch never heard from may have been given up
+    /// on, or answer on another interface), and a provisional or its
+    /// CANCEL within the last 64·T1.
     fn pending(&self, at: Ms, t1: Ms) -> bool {
-        let heard = [self.provisional_at, self.cancel_at]
-            .into_iter()
-            .flatten()
-            .fold(self.opened, Ms::max);
         self.opened < at
             && self.final_at.is_none()
-            && at < heard.saturating_add(t1.saturating_mul(64))
+            && self.provisional_at.is_some()
+            && at < self.heard_at.saturating_add(t1.saturating_mul(64))
     }
 }
 
@@ -374,6 +382,7 @@ impl TxnTracker {
                     let at = ctx.ms(seen.at);
                     if let Some(b) = ctx.branch_mut(small(key)) {
                         b.cancel_at = b.cancel_at.or(Some(at));
+                        b.heard_at = b.heard_at.max(at);
                     }
                 }
             }
@@ -515,6 +524,7 @@ impl TxnTracker {
         };
         if code < 200 {
             branch.provisional_at = branch.provisional_at.or(Some(at));
+            branch.heard_at = branch.heard_at.max(at);
             let index = ctx.branches().iter().position(|b| b.key == small(key));
             if let Some(i) = index.filter(|_| to_tag != 0) {
                 if !ctx.early.iter().any(|(t, _)| *t == to_tag) {

@@ -94,7 +94,7 @@
 //! **Bounded.** Keys and contents are kept as 128-, 64- and 32-bit hashes,
 //! and each transaction, proxy hop (the responses received with one Via
 //! more than a given stack), dialog and proxy response context is a
-//! fixed-size record (about 430, 760, 60 and 810 octets; no allocation
+//! fixed-size record (about 430, 760, 60 and 870 octets; no allocation
 //! per message once the tables have grown; a context only exists for a
 //! request a proxy sent on, and the Request-URI schemes of recent requests
 //! take a fixed 32 KiB). An entry is forgotten on capture time [`TxnConfig::expiry`]

@@ -1318,7 +1318,7 @@ fn records_stay_small() {
         size_of::<Context>(),
     ];
     assert!(
-        sizes[0] <= 480 && sizes[1] <= 800 && sizes[2] <= 64 && sizes[3] <= 850,
+        sizes[0] <= 480 && sizes[1] <= 800 && sizes[2] <= 64 && sizes[3] <= 900,
         "{sizes:?}"
     );
 }
@@ -1445,4 +1445,33 @@ fn a_branch_ringing_past_200_s_is_still_known() {
         .cancel(250_010, "b", UAS_B)
         .reply(250_050, "b", UAS_B, "487 Request Terminated", "b");
     assert_eq!(s.upstream(251_000, "603 Decline", "a", ""), []);
+}
+
+#[test]
+fn a_branch_never_heard_from_is_not_pending() {
+    // B never answered: the proxy may have given up on it (fr_timer), or
+    // it answers on an interface the capture misses.
+    let mut s = Scene::new("sip:b@example.com");
+    s.fork(1, "a", UAS_A, TARGET_A)
+        .fork(2, "b", UAS_B, TARGET_B)
+        .reply(5000, "a", UAS_A, "486 Busy Here", "a");
+    assert_eq!(s.upstream(5005, "486 Busy Here", "a", ""), []);
+    // The same for a 6xx sent while B is silent.
+    let mut s = Scene::new("sip:b@example.com");
+    s.fork(1, "a", UAS_A, TARGET_A)
+        .fork(2, "b", UAS_B, TARGET_B)
+        .reply(1000, "a", UAS_A, "603 Decline", "a");
+    assert_eq!(s.upstream(1010, "603 Decline", "a", ""), []);
+    // Heard of by its latest provisional: B rang at 100 ms and again at
+    // 40 s, so it is pending when A's 486 is forwarded at 50 s.
+    let mut s = Scene::new("sip:b@example.com");
+    s.fork(1, "a", UAS_A, TARGET_A)
+        .fork(2, "b", UAS_B, TARGET_B)
+        .reply(100, "b", UAS_B, "180 Ringing", "b")
+        .reply(40_000, "b", UAS_B, "183 Session Progress", "b")
+        .reply(49_000, "a", UAS_A, "486 Busy Here", "a");
+    assert_eq!(
+        s.upstream(50_000, "486 Busy Here", "a", ""),
+        [("proxy-forward-timing", Severity::Error)]
+    );
 }
