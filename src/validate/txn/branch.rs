@@ -42,8 +42,9 @@
 //!   contacts (SHOULD NOT, warning);
 //! * `416-proxy-recurse`: a branch whose Request-URI the proxy turned from
 //!   sip or sips (the request it received) into another scheme got a 416,
-//!   and no branch with a sip or sips URI followed it, or one did and the
-//!   416 was still sent;
+//!   and no branch with a sip or sips URI followed it (unless the UAC
+//!   cancelled, a 6xx came or a 2xx was sent: no retry was due), or one
+//!   for the same number did and the 416 was still sent;
 //! * `proxy-199-forward`: a 199 received at least T1 before the final
 //!   with no 199 of its dialog (To tag) sent upstream: neither forwarded
 //!   nor one of the proxy's own, which would allow discarding it.
@@ -120,6 +121,8 @@ struct Branch {
     uri: u64,
     /// Its Request-URI scheme is sip or sips.
     sip: bool,
+    /// The telephone number it targets (see [`number_key`]; 0: none).
+    number: u32,
     /// Its first provisional response.
     provisional_at: Option<Ms>,
     /// Its latest provisional response or CANCEL (0 before either).
@@ -187,8 +190,9 @@ pub(super) struct Context {
     six_at: Option<Ms>,
     redirects: Recent<Redirect, 2>,
     /// When a 416 came to a branch whose sip/sips URI the proxy had turned
-    /// into another scheme.
+    /// into another scheme, and that branch's number.
     got_416_at: Option<Ms>,
+    number_416: u32,
     /// 199s received: To tag hash, when.
     held_199: Recent<(u64, Ms), 4>,
     /// To tag hashes of the 199s sent upstream.
@@ -341,6 +345,39 @@ fn uri_key(bytes: &[u8]) -> (u64, bool) {
     (h.finish().max(1), sip)
 }
 
+/// The telephone number a URI targets, as a 32-bit hash (0: none): a tel
+/// URI's number, a sip or sips URI's user part (RFC 3261 §19.1.6: the SIP
+/// form of a tel URI puts the number there), each up to its first
+/// parameter and without visual separators (RFC 3966 §5.1.1), so that a
+/// proxy's retry of a tel URI as SIP (§16.7 step 4) is told from another
+/// target.
+fn number_key(uri: &[u8]) -> u32 {
+    let number = match uri.iter().position(|b| *b == b':') {
+        Some(i) if uri[..i].eq_ignore_ascii_case(b"tel") => &uri[i + 1..],
+        Some(_) if sip_scheme(uri) => match Uri::parse(uri, 0).ok().and_then(|u| u.user()) {
+            Some(user) => user,
+            None => return 0,
+        },
+        _ => return 0,
+    };
+    let end = number
+        .iter()
+        .position(|b| *b == b';')
+        .unwrap_or(number.len());
+    let mut h = hasher(23);
+    let mut any = false;
+    for b in &number[..end] {
+        if !matches!(b, b'-' | b'.' | b'(' | b')') {
+            h.write_u8(b.to_ascii_lowercase());
+            any = true;
+        }
+    }
+    if !any {
+        return 0;
+    }
+    (h.finish() as u32).max(1)
+}
+
 /// Whether a URI's scheme is sip or sips (ASCII case-insensitive), read
 /// without parsing the rest: every request's is remembered.
 fn sip_scheme(uri: &[u8]) -> bool {
@@ -433,6 +470,7 @@ impl TxnTracker {
             opened: ctx.ms(seen.at),
             uri,
             sip,
+            number: number_key(req.uri()),
             ..Branch::default()
         };
         ctx.n += 1;
@@ -542,11 +580,16 @@ impl TxnTracker {
         branch.final_at = Some(at);
         branch.final_code = code;
         let non_sip = !branch.sip;
+        let number = branch.number;
         if code >= 600 {
             ctx.six_at = ctx.six_at.or(Some(at));
         } else if code == 416 && non_sip {
             match sip_in {
-                Some(true) => ctx.got_416_at = ctx.got_416_at.or(Some(at)),
+                Some(true) if ctx.got_416_at.is_none() => {
+                    ctx.got_416_at = Some(at);
+                    ctx.number_416 = number;
+                }
+                Some(true) => {}
                 Some(false) => {}
                 // Whether the proxy changed the scheme is not known.
                 None => obs.skip(R_416_PROXY_RECURSE),
@@ -679,12 +722,24 @@ fn judge(
         }
     }
     if let Some(t416) = ctx.got_416_at {
-        let retried = ctx.branches().iter().any(|b| b.sip && b.opened >= t416);
+        // A SIP branch after the 416 may be the retry; it is one when it
+        // targets the same number (§16.7 step 4), and not otherwise only
+        // when the numbers can be read (another may be a serial fork).
+        let sip_after = |b: &&Branch| b.sip && b.opened >= t416;
+        let retried = ctx
+            .branches()
+            .iter()
+            .filter(sip_after)
+            .any(|b| ctx.number_416 != 0 && b.number == ctx.number_416);
+        let maybe_retried = ctx.branches().iter().any(|b| sip_after(&b));
+        // No retry was due: the UAC cancelled (§16.10), a 6xx ended the
+        // forking (§16.7 step 5), or a 2xx answered the call anyway.
+        let retry_due = !ctx.cancelled_upstream && ctx.six_at.is_none() && code >= 300;
         if retried {
             if code == 416 {
                 verdict(Verdict::Forwarded416AfterRetry);
             }
-        } else if !ctx.overflow {
+        } else if !maybe_retried && retry_due && !ctx.overflow {
             // (A retry may be among the branches not kept.)
             verdict(Verdict::No416Retry);
         }

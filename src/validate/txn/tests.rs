@@ -1475,3 +1475,53 @@ fn a_branch_never_heard_from_is_not_pending() {
         [("proxy-forward-timing", Severity::Error)]
     );
 }
+
+#[test]
+fn a_416_retry_only_when_due_and_only_for_its_number() {
+    let recurse = vec![("416-proxy-recurse", Severity::Info)];
+    // The tel branch a got a 416; B (a SIP target of the fork) was tried
+    // alongside.
+    let tel_416 = || {
+        let mut s = Scene::new("sip:+15551234@example.com;user=phone");
+        s.fork(1, "a", UAS_A, "tel:+15551234")
+            .fork(2, "b", UAS_B, TARGET_B)
+            .reply(100, "a", UAS_A, "416 Unsupported URI Scheme", "a");
+        s
+    };
+    // The UAC cancelled: no retry is due (§16.10).
+    let mut s = tel_416();
+    let cancel = hop_req("CANCEL sip:b@example.com SIP/2.0", UP, "CANCEL");
+    assert_eq!(s.step(110, UAC, PROXY, cancel), []);
+    s.cancel(111, "b", UAS_B)
+        .reply(150, "b", UAS_B, "487 Request Terminated", "b");
+    assert_eq!(s.upstream(160, "487 Request Terminated", "b", ""), []);
+    // A 6xx: no new branches (§16.7 step 5).
+    let mut s = tel_416();
+    s.reply(150, "b", UAS_B, "603 Decline", "b");
+    assert_eq!(s.upstream(160, "603 Decline", "b", ""), []);
+    // B answered: nothing to retry for.
+    let mut s = tel_416();
+    s.reply(150, "b", UAS_B, "200 OK", "b");
+    assert_eq!(s.upstream(160, "200 OK", "b", ""), []);
+    // Still due otherwise.
+    let mut s = tel_416();
+    s.reply(150, "b", UAS_B, "486 Busy Here", "b");
+    assert_eq!(s.upstream(160, "486 Busy Here", "b", ""), recurse);
+    // A SIP branch to another target after the 416 (a serial fork) is no
+    // retry of it: the 416 may go (and it may be one: no finding).
+    let mut s = tel_416();
+    s.reply(150, "b", UAS_B, "486 Busy Here", "b")
+        .fork(200, "c", UAS_C, "sip:c@192.0.2.7")
+        .reply(300, "c", UAS_C, "480 Temporarily Unavailable", "c");
+    assert_eq!(s.upstream(310, "416 Unsupported URI Scheme", "a", ""), []);
+    // The retry of the same number (visual separators aside), then the
+    // 416 sent anyway.
+    let mut s = tel_416();
+    s.reply(150, "b", UAS_B, "486 Busy Here", "b")
+        .fork(200, "c", UAS_C, "sip:+1-555-1234@192.0.2.7;user=phone")
+        .reply(300, "c", UAS_C, "480 Temporarily Unavailable", "c");
+    assert_eq!(
+        s.upstream(310, "416 Unsupported URI Scheme", "a", ""),
+        recurse
+    );
+}
