@@ -193,10 +193,14 @@ pub(super) struct Context {
     /// into another scheme, and that branch's number.
     got_416_at: Option<Ms>,
     number_416: u32,
-    /// 199s received: To tag hash, when.
-    held_199: Recent<(u64, Ms), 4>,
+    /// 199s received: To tag hash, when, and whether a 199 of that dialog
+    /// went upstream (before or after).
+    held_199: Recent<(u64, Ms, bool), 4>,
     /// To tag hashes of the 199s sent upstream.
     sent_199: Recent<u64, 4>,
+    /// A 199 list or the early dialogs overwrote an entry: which 199s came
+    /// and went is no longer known, so the 199 checks stay silent.
+    lost_199: bool,
     /// Early dialogs: the To tag hash of a provisional received, and the
     /// branch (index) it came on.
     early: Recent<(u64, u8), 4>,
@@ -520,7 +524,11 @@ impl TxnTracker {
             {
                 ctx.last = ctx.last.max(seen.at);
                 if code == 199 && !ctx.sent_199.contains(&to_tag) {
+                    ctx.lost_199 |= ctx.sent_199.is_full();
                     ctx.sent_199.push(to_tag);
+                    for held in ctx.held_199.items.iter_mut() {
+                        held.2 |= held.0 == to_tag;
+                    }
                     if generated_199(ctx, to_tag) {
                         check_own_199(resp, out);
                     }
@@ -566,11 +574,14 @@ impl TxnTracker {
             let index = ctx.branches().iter().position(|b| b.key == small(key));
             if let Some(i) = index.filter(|_| to_tag != 0) {
                 if !ctx.early.iter().any(|(t, _)| *t == to_tag) {
+                    ctx.lost_199 |= ctx.early.is_full();
                     ctx.early.push((to_tag, i as u8));
                 }
             }
-            if code == 199 && !ctx.held_199.iter().any(|(t, _)| *t == to_tag) {
-                ctx.held_199.push((to_tag, at));
+            if code == 199 && !ctx.held_199.iter().any(|(t, _, _)| *t == to_tag) {
+                ctx.lost_199 |= ctx.held_199.is_full();
+                let sent = ctx.sent_199.contains(&to_tag);
+                ctx.held_199.push((to_tag, at, sent));
             }
             return;
         }
@@ -622,7 +633,8 @@ impl TxnTracker {
 /// below, would have sent it there).
 fn generated_199(ctx: &Context, to_tag: u64) -> bool {
     to_tag != 0
-        && !ctx.held_199.iter().any(|(t, _)| *t == to_tag)
+        && !ctx.lost_199
+        && !ctx.held_199.iter().any(|(t, _, _)| *t == to_tag)
         && ctx.early.iter().any(|(t, i)| {
             *t == to_tag
                 && ctx
@@ -748,7 +760,8 @@ fn judge(
         && ctx
             .held_199
             .iter()
-            .any(|(tag, t)| t.saturating_add(t1) <= at && !ctx.sent_199.contains(tag))
+            .any(|(_, t, sent)| !sent && t.saturating_add(t1) <= at)
+        && !ctx.lost_199
     {
         verdict(Verdict::Dropped199);
     }

@@ -294,6 +294,11 @@ impl<T: Copy + Default + PartialEq, const N: usize> Recent<T, N> {
         self.iter().any(|x| x == t)
     }
 
+    /// Whether the next push overwrites the oldest.
+    fn is_full(&self) -> bool {
+        self.len as usize == N
+    }
+
     fn push(&mut self, t: T) {
         self.items[self.next as usize] = t;
         self.next = ((self.next as usize + 1) % N) as u8;

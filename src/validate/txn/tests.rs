@@ -1525,3 +1525,55 @@ fn a_416_retry_only_when_due_and_only_for_its_number() {
         recurse
     );
 }
+
+#[test]
+fn the_199_lists_wrapping_make_no_finding() {
+    let contact = |tag: &str| format!("Contact: <sip:{tag}@192.0.2.5>\r\n");
+    let tags = ["a", "b", "c", "d", "e"];
+    let forked = || {
+        let mut s = Scene::new("sip:b@example.com");
+        for (k, tag) in tags.iter().enumerate() {
+            s.fork(1 + k as u64, tag, UAS_A, &format!("sip:{tag}@192.0.2.5"));
+        }
+        s.fork(9, "z", UAS_B, TARGET_B);
+        s
+    };
+    // Five early dialogs each end with a 199, all forwarded (in another
+    // order than received), then B's 200: no 199 was dropped.
+    let mut s = forked();
+    for (k, tag) in tags.iter().enumerate() {
+        s.reply_with(
+            100 + k as u64,
+            tag,
+            UAS_A,
+            "199 Early Dialog Terminated",
+            tag,
+            &contact(tag),
+        )
+        .reply(110 + k as u64, tag, UAS_A, "486 Busy Here", tag);
+    }
+    for (k, tag) in tags.iter().rev().enumerate() {
+        let own = "199 Early Dialog Terminated";
+        assert_eq!(s.upstream(200 + k as u64, own, tag, &contact(tag)), []);
+    }
+    s.reply(2000, "z", UAS_B, "200 OK", "z");
+    assert_eq!(s.upstream(2005, "200 OK", "z", ""), []);
+    // A's 199 received, then forgotten by the 199 list (four more came)
+    // while A's early dialog is remembered: the 199 then sent for A is
+    // the forwarded one, not the proxy's own, and may carry A's Contact.
+    let mut s = forked();
+    for (k, tag) in tags.iter().enumerate() {
+        s.reply_with(
+            100 + k as u64,
+            tag,
+            UAS_A,
+            "199 Early Dialog Terminated",
+            tag,
+            &contact(tag),
+        );
+    }
+    s.reply_with(150, "a", UAS_A, "183 Session Progress", "a", &contact("a"))
+        .reply(160, "a", UAS_A, "486 Busy Here", "a");
+    let own = "199 Early Dialog Terminated";
+    assert_eq!(s.upstream(170, own, "a", &contact("a")), []);
+}
