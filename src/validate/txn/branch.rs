@@ -28,7 +28,11 @@
 //! (each verdict's rule is emitted from `rules/proxy.rs`):
 //!
 //! * `proxy-6xx-handling`: a branch opened at least T1 after a 6xx came on
-//!   another (MUST NOT, error); an INVITE branch that was pending when the
+//!   another (MUST NOT, error; a branch is taken as opened when first
+//!   seen, so a UDP branch counts only when the capture saw the request
+//!   the proxy received and no context had been evicted: otherwise it may
+//!   be a retransmission, Timer A, of a copy sent before the capture began.
+//!   A first copy lost by the capture itself stays a blind spot); an INVITE branch that was pending when the
 //!   6xx came, had a provisional (so a CANCEL was allowed, §9.1), stayed
 //!   pending at least T1 after both and got no CANCEL (SHOULD, warning);
 //!   the 6xx sent while a branch was still pending (warning: §16.7 step 5
@@ -92,6 +96,7 @@ use super::{
 use crate::header::typed::{Contact, ToHeader, Uri, ViaLax};
 use crate::header::KnownHeader;
 use crate::message::{Request, Response};
+use crate::transport::Transport;
 use crate::validate::rules::observed::{Verdict, R_416_PROXY_RECURSE};
 use crate::validate::{Emitter, FindingSink};
 
@@ -121,6 +126,9 @@ struct Branch {
     uri: u64,
     /// Its Request-URI scheme is sip or sips.
     sip: bool,
+    /// Sent over UDP with the context's start unseen: it may be a
+    /// retransmission (Timer A) of a copy the capture missed.
+    maybe_resent: bool,
     /// The telephone number it targets (see [`number_key`]; 0: none).
     number: u32,
     /// Its first provisional response.
@@ -181,6 +189,9 @@ pub(super) struct Context {
     sip_in: Option<bool>,
     /// The UAC cancelled it.
     cancelled_upstream: bool,
+    /// The request the proxy received was seen before its first branch,
+    /// and no context had been evicted by then (see `BranchAfter6xx`).
+    start_seen: bool,
     branches: [Branch; MAX_BRANCHES],
     n: u8,
     /// More branches than kept (a check that needs to know that a branch
@@ -447,9 +458,11 @@ impl TxnTracker {
         }
         let (uri, sip) = uri_key(req.uri());
         let sip_in = self.schemes.get(ctx_key);
+        let start_seen = sip_in.is_some() && self.contexts.evicted == 0;
         let ctx = self.contexts.entry(ctx_key, now, cap);
         let proxy = *ctx.proxy.get_or_insert_with(|| {
             ctx.base = seen.at;
+            ctx.start_seen = start_seen;
             seen.src.ip()
         });
         if !same_proxy(&self.proxies, proxy, seen.src.ip()) {
@@ -475,6 +488,7 @@ impl TxnTracker {
             uri,
             sip,
             number: number_key(req.uri()),
+            maybe_resent: seen.transport == Transport::Udp && !ctx.start_seen,
             ..Branch::default()
         };
         ctx.n += 1;
@@ -676,10 +690,12 @@ fn judge(
     let code = resp.status().as_u16();
     let pending = || ctx.branches().iter().any(|b| b.pending(at, t1));
     if let Some(six) = ctx.six_at {
+        // A branch first seen after the 6xx was opened then, unless it
+        // may be a retransmission of a copy the capture missed.
         if ctx
             .branches()
             .iter()
-            .any(|b| b.opened >= six.saturating_add(t1))
+            .any(|b| b.opened >= six.saturating_add(t1) && !b.maybe_resent)
         {
             verdict(Verdict::BranchAfter6xx);
         }

@@ -1577,3 +1577,25 @@ fn the_199_lists_wrapping_make_no_finding() {
     let own = "199 Early Dialog Terminated";
     assert_eq!(s.upstream(170, own, "a", &contact("a")), []);
 }
+
+#[test]
+fn a_branch_first_seen_after_a_6xx_may_be_a_retransmission() {
+    // The capture began after the proxy received the INVITE: a UDP branch
+    // first seen after the 6xx may be a Timer A retransmission of one
+    // sent before the capture, not a new branch.
+    let late_start = |transport| {
+        let mut s = Scene::bare();
+        s.transport = transport;
+        s.fork(1, "a", UAS_A, TARGET_A)
+            .reply(1000, "a", UAS_A, "603 Decline", "a")
+            .fork(1600, "c", UAS_C, "sip:b@192.0.2.7")
+            .reply(1700, "c", UAS_C, "486 Busy Here", "c");
+        s.upstream(1800, "603 Decline", "a", "")
+    };
+    assert_eq!(late_start(Transport::Udp), []);
+    // Over TCP a request is not retransmitted: a new branch.
+    assert_eq!(
+        late_start(Transport::Tcp),
+        [("proxy-6xx-handling", Severity::Error)]
+    );
+}
