@@ -41,7 +41,8 @@
 //! * `proxy-forward-timing`, its before-a-final half: a 3xx–5xx received
 //!   forwarded while a branch was pending (unless the UAC cancelled);
 //! * `proxy-3xx-recursion`: the 3xx sent lists a contact of a 3xx received
-//!   on which the proxy opened a branch after it (MUST remove, error); the
+//!   on which the proxy opened a branch after it and none before (one it
+//!   targeted already is no recursion; MUST remove, error); the
 //!   proxy recursed on every contact of a 3xx and sent that 3xx without
 //!   contacts (SHOULD NOT, warning);
 //! * `416-proxy-recurse`: a branch whose Request-URI the proxy turned from
@@ -718,13 +719,14 @@ fn judge(
         verdict(Verdict::FinalWhileBranchPending);
     }
     if (300..400).contains(&code) {
+        // A recursion on a contact: a branch to it after the 3xx, and none
+        // before (then it was a target already, e.g. of a serial fork).
         let recursed = |uri: u64| {
             ctx.redirects.iter().any(|r| {
+                let mut to_it = ctx.branches().iter().filter(|b| b.uri == uri);
                 r.contacts().contains(&uri)
-                    && ctx
-                        .branches()
-                        .iter()
-                        .any(|b| b.uri == uri && b.opened >= r.at)
+                    && to_it.clone().any(|b| b.opened >= r.at)
+                    && !to_it.any(|b| b.opened < r.at)
             })
         };
         let mut sent = resp

@@ -1599,3 +1599,19 @@ fn a_branch_first_seen_after_a_6xx_may_be_a_retransmission() {
         [("proxy-6xx-handling", Severity::Error)]
     );
 }
+
+#[test]
+fn a_contact_already_targeted_is_no_recursion() {
+    // C was a target of the fork before A's 302 listed it; the proxy's
+    // second try of C after the 302 is its own failover, not a recursion
+    // on the 302, so the 302 may keep listing C.
+    let contacts = "Contact: <sip:c@192.0.2.7>\r\nContact: <sip:d@192.0.2.8>\r\n";
+    let mut s = Scene::new("sip:b@example.com");
+    s.fork(1, "a", UAS_A, TARGET_A)
+        .fork(2, "c", UAS_C, "sip:c@192.0.2.7")
+        .reply(50, "c", UAS_C, "503 Service Unavailable", "c")
+        .reply_with(100, "a", UAS_A, "302 Moved Temporarily", "a", contacts)
+        .fork(200, "c2", UAS_C, "sip:c@192.0.2.7")
+        .reply(300, "c2", UAS_C, "486 Busy Here", "c2");
+    assert_eq!(s.upstream(400, "302 Moved Temporarily", "a", contacts), []);
+}
