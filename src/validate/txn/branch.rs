@@ -60,11 +60,13 @@
 //! ended with a 3xx–6xx, and no 199 came on it; then it should carry no
 //! Contact or Record-Route.
 //!
-//! A judged context is forgotten but for a small mark that keeps later
+//! A judged context is forgotten but for a small mark, kept
+//! [`TxnConfig::invite_pending`] after its last message, that keeps later
 //! messages of it (retransmitted or cancelled branches, late answers) from
-//! opening another; one whose upstream leg is not in the capture is kept
-//! while a branch of its INVITE rings (up to
-//! [`TxnConfig::invite_pending`]), then 64·T1.
+//! opening another. A context not judged (its final upstream not sent yet,
+//! or not in the capture) is kept 64·T1 after its last message, or
+//! [`TxnConfig::invite_pending`] while a branch of its INVITE has no final
+//! response (it may ring for minutes); a branch's mark lasts as long.
 //!
 //! A branch is pending while it has no final response, a provisional
 //! came on it, and its latest provisional or its CANCEL is within the last
@@ -78,9 +80,10 @@
 //! the wire.
 //!
 //! **What it cannot see:** branches on another interface than the capture
-//! (a final received there looks like a pending branch here, so a context
-//! with more than [`MAX_BRANCHES`] branches is judged on what is kept, and
-//! a pending branch only on the ones seen); conclusions the end of a
+//! (a branch is judged pending only on what the capture shows of it, and
+//! one never heard from is not pending, above); branches past
+//! [`MAX_BRANCHES`] (the context is judged on those kept, and a check that
+//! needs to know a branch was not opened stays silent); conclusions the end of a
 //! capture would give (a 199 never forwarded because no final was ever
 //! sent), since findings belong to a message; the 408 that every branch
 //! timing out asks for (`proxy-best-response`), since a capture never shows
@@ -91,7 +94,7 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Head, Observation, Recent, Sighting,
+    hash_lowercase, hasher, same_proxy, to_tag_hash, Expiring, Head, Observation, Recent, Sighting,
     TxnConfig, TxnTracker,
 };
 use crate::header::typed::{Contact, ToHeader, Uri, ViaLax};
@@ -225,6 +228,11 @@ impl Context {
         Ms::try_from(at.saturating_sub(self.base).as_millis()).unwrap_or(Ms::MAX)
     }
 
+    /// Whether `addr` is this context's proxy (see [`same_proxy`]).
+    fn is_proxy(&self, proxies: &[IpAddr], addr: IpAddr) -> bool {
+        self.proxy.is_some_and(|p| same_proxy(proxies, p, addr))
+    }
+
     fn branches(&self) -> &[Branch] {
         &self.branches[..self.n as usize]
     }
@@ -241,7 +249,7 @@ impl Expiring for Context {
         // An INVITE branch may ring for minutes (Timer C).
         let ringing = self.invite && self.branches().iter().any(|b| b.final_at.is_none());
         let keep = if ringing {
-            config.invite_pending.max(config.expiry)
+            config.longest_wait()
         } else {
             config.expiry
         };
@@ -260,8 +268,7 @@ pub(super) struct Judged {
 
 impl Expiring for Judged {
     fn expires_at(&self, config: &TxnConfig) -> Duration {
-        self.last
-            .saturating_add(config.invite_pending.max(config.expiry))
+        self.last.saturating_add(config.longest_wait())
     }
 }
 
@@ -277,8 +284,7 @@ pub(super) struct BranchOf {
 
 impl Expiring for BranchOf {
     fn expires_at(&self, config: &TxnConfig) -> Duration {
-        self.last
-            .saturating_add(config.invite_pending.max(config.expiry))
+        self.last.saturating_add(config.longest_wait())
     }
 }
 
@@ -428,10 +434,7 @@ impl TxnTracker {
                 b.context
             });
             if let Some(ctx) = of.and_then(|c| self.contexts.open.get_mut(&c)) {
-                if ctx
-                    .proxy
-                    .is_some_and(|p| same_proxy(proxies, p, seen.src.ip()))
-                {
+                if ctx.is_proxy(proxies, seen.src.ip()) {
                     let at = ctx.ms(seen.at);
                     if let Some(b) = ctx.branch_mut(small(key)) {
                         b.cancel_at = b.cancel_at.or(Some(at));
@@ -440,10 +443,7 @@ impl TxnTracker {
                 }
             }
             if let Some(ctx) = self.contexts.open.get_mut(&key) {
-                if ctx
-                    .proxy
-                    .is_some_and(|p| same_proxy(proxies, p, seen.dst.ip()))
-                {
+                if ctx.is_proxy(proxies, seen.dst.ip()) {
                     ctx.cancelled_upstream = true;
                 }
             }
@@ -520,11 +520,12 @@ impl TxnTracker {
         // Provisionals (early dialogs) and the 3xx–6xx are told apart by To
         // tag here.
         let to_tag = if (101..200).contains(&code) || code >= 300 {
-            resp.headers()
-                .typed_lax_all::<ToHeader<'_>>()
-                .next()
-                .and_then(|t| t.tag().map(|t| small_hash(4, t)))
-                .unwrap_or(0)
+            to_tag_hash(
+                resp.headers()
+                    .typed_lax_all::<ToHeader<'_>>()
+                    .next()
+                    .as_ref(),
+            )
         } else {
             0
         };
@@ -533,10 +534,7 @@ impl TxnTracker {
         // Sent upstream by the proxy (and, when proxies are chained, the
         // same message is received on a branch of the next one up).
         if let Some(ctx) = self.contexts.open.get_mut(&key) {
-            if ctx
-                .proxy
-                .is_some_and(|p| same_proxy(proxies, p, seen.src.ip()))
-            {
+            if ctx.is_proxy(proxies, seen.src.ip()) {
                 ctx.last = ctx.last.max(seen.at);
                 if code == 199 && !ctx.sent_199.contains(&to_tag) {
                     ctx.lost_199 |= ctx.sent_199.is_full();
@@ -571,10 +569,7 @@ impl TxnTracker {
         let Some(ctx) = self.contexts.open.get_mut(&ctx_key) else {
             return;
         };
-        if !ctx
-            .proxy
-            .is_some_and(|p| same_proxy(proxies, p, seen.dst.ip()))
-        {
+        if !ctx.is_proxy(proxies, seen.dst.ip()) {
             return;
         }
         ctx.last = ctx.last.max(seen.at);

@@ -7,8 +7,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, same_proxy, small_hash, Expiring, Recent, Sighting, TxnConfig,
-    TxnTracker,
+    hash_lowercase, hasher, same_proxy, small_hash, to_tag_hash, Expiring, Recent, Sighting,
+    TxnConfig, TxnTracker,
 };
 use crate::header::typed::{CSeq, ToHeader};
 use crate::header::KnownHeader;
@@ -210,10 +210,7 @@ impl Shape {
             full: key(&full),
             minus_top: (vias >= 2).then(|| key(&minus)),
             code: resp.status().as_u16(),
-            to_tag: to
-                .as_ref()
-                .and_then(|t| t.tag())
-                .map_or(0, |t| small_hash(4, t)),
+            to_tag: to_tag_hash(to.as_ref()),
             to_value: h
                 .get(KnownHeader::To)
                 .map_or(0, |t| small_hash(8, t.value().trim_ascii())),

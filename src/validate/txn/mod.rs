@@ -172,6 +172,12 @@ impl Default for TxnConfig {
 }
 
 impl TxnConfig {
+    /// The longest wait: how long after its last message a record that
+    /// may belong to a ringing INVITE is kept.
+    fn longest_wait(&self) -> Duration {
+        self.invite_pending.max(self.expiry)
+    }
+
     /// How long after the request a client transaction's Timer E is first
     /// reset to T2: the sum of its doubling intervals below T2 (3.5 s with
     /// the default timers). RFC 4320 §4.1 forbids a 100 to a non-INVITE over
@@ -251,8 +257,10 @@ impl Observation {
 /// How much state a [`TxnTracker`] holds and has dropped.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct TxnStats {
-    /// Records kept now: transactions, proxy hops, dialogs, proxy response
-    /// contexts and branches.
+    /// Records kept now, over every table: transactions, proxy hops,
+    /// dialogs, proxy response contexts, branch-to-context marks and
+    /// judged-context marks (the fixed-size table of Request-URI schemes
+    /// is not counted).
     pub live: usize,
     /// The most kept at once in one table.
     pub peak: usize,
@@ -380,8 +388,7 @@ struct Dialog {
 
 impl Expiring for Dialog {
     fn expires_at(&self, config: &TxnConfig) -> Duration {
-        self.last
-            .saturating_add(config.invite_pending.max(config.expiry))
+        self.last.saturating_add(config.longest_wait())
     }
 }
 
@@ -841,6 +848,11 @@ fn hash_lowercase(bytes: &[u8], h: &mut impl Hasher) {
     }
 }
 
+/// A response's To tag as kept (0 for none): its early dialog or UAS.
+fn to_tag_hash(to: Option<&crate::header::typed::NameAddrLax<'_>>) -> u64 {
+    to.and_then(|t| t.tag()).map_or(0, |t| small_hash(4, t))
+}
+
 fn small_hash(domain: u8, t: impl Hash) -> u64 {
     let mut h = hasher(domain);
     t.hash(&mut h);
@@ -867,10 +879,7 @@ fn check_response<S: FindingSink + ?Sized>(
     let code_span = Some(resp.code_span());
     let content = content_hash(resp);
     let to = resp.headers().typed_lax_all::<ToHeader<'_>>().next();
-    let to_tag = to
-        .as_ref()
-        .and_then(|t| t.tag())
-        .map_or(0, |t| small_hash(4, t));
+    let to_tag = to_tag_hash(to.as_ref());
     let tag_span = to.as_ref().and_then(|t| t.tag_span());
     let is_final = code >= 200;
     let had_final = txn.finals.len > 0;
