@@ -60,7 +60,7 @@ pub(super) fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
                     Detail::new("q/expires have no meaning here"),
                 );
             }
-            if is_q && !p.value().is_some_and(is_qvalue) {
+            if is_q && crate::grammar::param::known_param(b"q", p.value()).is_some() {
                 out.emit(
                     r::CONTACT_Q_INVALID,
                     Some(p.span()),
@@ -76,11 +76,6 @@ pub(super) fn contact<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
             }
         }
     }
-}
-
-/// `qvalue` (RFC 3261 §25.1), the whole value.
-fn is_qvalue(v: &[u8]) -> bool {
-    matches!(crate::grammar::number::qvalue(v), Ok((r, _)) if r.is_empty())
 }
 
 /// `3xx-contact-expected` — RFC 3261 §21.3.1: a 300 response SHOULD list
