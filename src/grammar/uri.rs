@@ -218,6 +218,15 @@ pub fn userinfo(i: &[u8]) -> PResult<'_, Option<(&[u8], Option<&[u8]>)>> {
     Ok((&i[at + 1..], Some((user, password))))
 }
 
+/// `[ headers ]`: [`uri_headers`] when `i` starts with `?`, else nothing.
+pub fn opt_uri_headers(i: &[u8]) -> PResult<'_, &[u8]> {
+    if i.first() == Some(&b'?') {
+        uri_headers(i)
+    } else {
+        Ok((i, &i[..0]))
+    }
+}
+
 /// `SIP-URI` / `SIPS-URI`: the whole URI's bytes.
 pub fn sip_uri(i: &[u8]) -> PResult<'_, &[u8]> {
     let (body, (kind, _)) = scheme(i)?;
@@ -235,11 +244,7 @@ pub fn sip_uri(i: &[u8]) -> PResult<'_, &[u8]> {
     };
     let (j, _) = hostport(false)(j)?;
     let (j, _) = uri_parameters(j)?;
-    let j = if j.first() == Some(&b'?') {
-        uri_headers(j)?.0
-    } else {
-        j
-    };
+    let (j, _) = opt_uri_headers(j)?;
     Ok((j, &i[..i.len() - j.len()]))
 }
 
@@ -273,11 +278,7 @@ pub fn tel_uri(i: &[u8]) -> PResult<'_, &[u8]> {
     }
     let (j, _) = telephone_subscriber(body)?;
     let (j, _) = uri_parameters(j)?;
-    let j = if j.first() == Some(&b'?') {
-        uri_headers(j)?.0
-    } else {
-        j
-    };
+    let (j, _) = opt_uri_headers(j)?;
     Ok((j, &i[..i.len() - j.len()]))
 }
 

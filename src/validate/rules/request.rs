@@ -215,26 +215,20 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 }
             };
             // Equal values are the same whether or not they parse, so the
-            // usual case reads neither.
-            let same = match k {
-                KnownHeader::CallId => a.value() == b.value(),
+            // usual case reads neither; From compares as an address only
+            // when its bytes differ.
+            let equal = match k {
                 KnownHeader::CSeq => eq_lws(a.value(), b.value()),
                 _ => a.value() == b.value(),
-            } || !parses(&a)
+            };
+            let same = equal
+                || !parses(&a)
                 || !parses(&b)
-                || match k {
-                    KnownHeader::CallId => a.value() == b.value(),
-                    // Equal bytes read equal (or fail alike): the usual
-                    // case needs no reading of the request's value.
-                    KnownHeader::From => {
-                        a.value() == b.value()
-                            || same_addr(
-                                rs.name_addr(a.value(), a.value_span().start),
-                                f.sheet.name_addr(b.value(), b.value_span().start),
-                            )
-                    }
-                    _ => eq_lws(a.value(), b.value()),
-                };
+                || (k == KnownHeader::From
+                    && same_addr(
+                        rs.name_addr(a.value(), a.value_span().start),
+                        f.sheet.name_addr(b.value(), b.value_span().start),
+                    ));
             if !same {
                 out.emit(
                     r::COPIED_HEADERS_MISMATCH,
