@@ -69,7 +69,22 @@ impl ParseOptions {
     /// stream framing the message must be complete, or the error is
     /// [`Truncated`](ParseErrorKind::Truncated)).
     pub fn parse_response<'b>(&self, buf: &'b [u8]) -> Result<Response<'b>, ParseError> {
-        self.parse_message(buf)?.into_response()
+        // Built straight from the layout, not through `Message`: each
+        // `Result` or enum wrapped around the view (some hundreds of bytes,
+        // most of it the header index) costs one more copy of it.
+        match parse_layout(buf, self, true)? {
+            Ok(layout) => match layout.meta.start {
+                StartLine::Status(_) => Ok(Response {
+                    headers: Headers::new(buf, layout.head),
+                    meta: layout.meta,
+                }),
+                StartLine::Request(_) => Err(ParseError::new(
+                    ParseErrorKind::NotAResponse,
+                    layout.meta.start.line().start,
+                )),
+            },
+            Err(_) => Err(ParseError::new(ParseErrorKind::Truncated, buf.len())),
+        }
     }
 
     /// Parses `buf` as one request or response with these options (one-shot).

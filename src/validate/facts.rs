@@ -39,11 +39,12 @@ pub(crate) struct Memo<T: Copy, const N: usize> {
 }
 
 impl<T: Copy, const N: usize> Memo<T, N> {
-    pub(crate) const fn new() -> Self {
+    #[inline]
+    pub(crate) fn new() -> Self {
         Memo {
             len: Cell::new(0),
-            keys: [const { Cell::new(0) }; N],
-            vals: [const { OnceCell::new() }; N],
+            keys: core::array::from_fn(|_| Cell::new(0)),
+            vals: core::array::from_fn(|_| OnceCell::new()),
         }
     }
 
