@@ -229,6 +229,62 @@ impl MessageDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<Frame<OwnedMessage>>, ParseError> {
+        Ok(match self.step(buf)? {
+            None => None,
+            Some(Ready::KeepAlive(k)) => Some(Frame::KeepAlive(k)),
+            Some(Ready::Message) => Some(Frame::Message(self.take_message(buf))),
+        })
+    }
+
+    /// Decodes the next message, skipping (consuming) keep-alives: the
+    /// frames of [`decode_frame`](Self::decode_frame) that are messages.
+    #[inline(always)]
+    pub fn decode_message(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<OwnedMessage>, ParseError> {
+        if self.more_without_line_end(buf) {
+            return Ok(None);
+        }
+        self.decode_message_slow(buf)
+    }
+
+    /// [`Self::decode_message`] past its quick "more bytes needed".
+    #[inline(never)]
+    fn decode_message_slow(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<OwnedMessage>, ParseError> {
+        loop {
+            match self.step(buf)? {
+                None => return Ok(None),
+                Some(Ready::KeepAlive(_)) => {}
+                Some(Ready::Message) => return Ok(Some(self.take_message(buf))),
+            }
+        }
+    }
+
+    /// True when the message being read needs more bytes and the ones that
+    /// arrived since the last call change nothing else: in the head, no
+    /// line end and no limit near (see `Scanner::more_without_line_end`);
+    /// in the body, not all of it yet. A stream fed in small pieces answers
+    /// most calls here, inline, without the decoder's full step.
+    #[inline(always)]
+    fn more_without_line_end(&mut self, buf: &BytesMut) -> bool {
+        match &mut self.state {
+            State::Head(sc) => sc.more_without_line_end(buf),
+            State::Body { total, .. } => buf.len() < *total,
+            State::Idle => false,
+        }
+    }
+
+    /// One step of the decoder: what is ready, if anything. The message
+    /// itself (some hundreds of bytes of layout) stays in the state until
+    /// [`Self::take_message`] builds it, so the common answer of a stream
+    /// fed in small pieces, "more bytes needed", is a few bytes to return,
+    /// not a copy of an empty message-sized result per call.
+    #[inline]
+    fn step(&mut self, buf: &mut BytesMut) -> Result<Option<Ready>, ParseError> {
         self.decode_inner(buf).map_err(|e| {
             // Keep the work done on the failed head in `bytes_scanned`.
             if let State::Head(sc) = &self.state {
@@ -239,24 +295,17 @@ impl MessageDecoder {
         })
     }
 
-    /// Decodes the next message, skipping (consuming) keep-alives: the
-    /// frames of [`decode_frame`](Self::decode_frame) that are messages.
-    pub fn decode_message(
-        &mut self,
-        buf: &mut BytesMut,
-    ) -> Result<Option<OwnedMessage>, ParseError> {
-        while let Some(frame) = self.decode_frame(buf)? {
-            if let Frame::Message(m) = frame {
-                return Ok(Some(m));
-            }
-        }
-        Ok(None)
+    /// After [`Ready::Message`]: the message, split off `buf`.
+    fn take_message(&mut self, buf: &mut BytesMut) -> OwnedMessage {
+        let State::Body { layout, total } = core::mem::replace(&mut self.state, State::Idle) else {
+            unreachable!("Ready::Message leaves the decoder in State::Body");
+        };
+        let bytes = buf.split_to(total).freeze();
+        self.stream_offset += total;
+        OwnedMessage::from_parts(bytes, layout)
     }
 
-    fn decode_inner(
-        &mut self,
-        buf: &mut BytesMut,
-    ) -> Result<Option<Frame<OwnedMessage>>, ParseError> {
+    fn decode_inner(&mut self, buf: &mut BytesMut) -> Result<Option<Ready>, ParseError> {
         loop {
             match &mut self.state {
                 State::Idle => {
@@ -271,7 +320,7 @@ impl MessageDecoder {
                         };
                         buf.advance(len);
                         self.stream_offset += len;
-                        return Ok(Some(Frame::KeepAlive(kind)));
+                        return Ok(Some(Ready::KeepAlive(kind)));
                     }
                     if buf.is_empty() || buf[..] == b"\r"[..] {
                         return Ok(None);
@@ -288,22 +337,19 @@ impl MessageDecoder {
                         self.state = State::Body { layout, total };
                     }
                 },
-                State::Body { layout, total } => {
-                    if buf.len() < *total {
-                        return Ok(None);
-                    }
-                    let total = *total;
-                    let layout = *layout;
-                    let bytes = buf.split_to(total).freeze();
-                    self.stream_offset += total;
-                    self.state = State::Idle;
-                    return Ok(Some(Frame::Message(OwnedMessage::from_parts(
-                        bytes, layout,
-                    ))));
+                State::Body { total, .. } => {
+                    return Ok((buf.len() >= *total).then_some(Ready::Message));
                 }
             }
         }
     }
+}
+
+/// What one decoder step has ready (the message stays in the state).
+#[derive(Clone, Copy)]
+enum Ready {
+    KeepAlive(KeepAlive),
+    Message,
 }
 
 /// Frames responses from a stream: a [`MessageDecoder`] that refuses
@@ -333,29 +379,48 @@ impl ResponseDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<Frame<OwnedResponse>>, ParseError> {
+        Ok(match self.inner.step(buf)? {
+            None => None,
+            Some(Ready::KeepAlive(k)) => Some(Frame::KeepAlive(k)),
+            Some(Ready::Message) => Some(Frame::Message(self.take_response(buf)?)),
+        })
+    }
+
+    /// After [`Ready::Message`]: the response, or `NotAResponse`.
+    fn take_response(&mut self, buf: &mut BytesMut) -> Result<OwnedResponse, ParseError> {
         let offset = self.inner.stream_offset();
-        match self.inner.decode_frame(buf)? {
-            None => Ok(None),
-            Some(Frame::KeepAlive(k)) => Ok(Some(Frame::KeepAlive(k))),
-            Some(Frame::Message(m)) => m
-                .into_response()
-                .map(|r| Some(Frame::Message(r)))
-                .map_err(|e| e.shifted(offset)),
-        }
+        self.inner
+            .take_message(buf)
+            .into_response()
+            .map_err(|e| e.shifted(offset))
     }
 
     /// Decodes the next response, skipping keep-alives; see
     /// [`MessageDecoder::decode_message`].
+    #[inline(always)]
     pub fn decode_message(
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<OwnedResponse>, ParseError> {
-        while let Some(frame) = self.decode_frame(buf)? {
-            if let Frame::Message(m) = frame {
-                return Ok(Some(m));
+        if self.inner.more_without_line_end(buf) {
+            return Ok(None);
+        }
+        self.decode_message_slow(buf)
+    }
+
+    /// [`Self::decode_message`] past its quick "more bytes needed".
+    #[inline(never)]
+    fn decode_message_slow(
+        &mut self,
+        buf: &mut BytesMut,
+    ) -> Result<Option<OwnedResponse>, ParseError> {
+        loop {
+            match self.inner.step(buf)? {
+                None => return Ok(None),
+                Some(Ready::KeepAlive(_)) => {}
+                Some(Ready::Message) => return self.take_response(buf).map(Some),
             }
         }
-        Ok(None)
     }
 
     /// See [`MessageDecoder::stream_offset`].

@@ -205,6 +205,8 @@ pub(crate) struct Scanner {
     /// `(line_start, end of the run seen so far)`, so that a continuation
     /// line arriving piece by piece is measured without rescanning.
     partial_ws: (usize, usize),
+    /// See [`Scanner::set_quick_end`].
+    quick_end: usize,
 }
 
 /// Outcome of a scanning step.
@@ -236,6 +238,7 @@ impl Scanner {
             content_length: None,
             deviations: Deviations::default(),
             partial_ws: (msg_start, msg_start),
+            quick_end: 0,
         }
     }
 
@@ -247,6 +250,41 @@ impl Scanner {
     /// no counter to keep up to date per line.
     pub(crate) fn scanned(&self) -> usize {
         self.pos - self.msg_start
+    }
+
+    /// The common step of a stream fed in small pieces, done without the
+    /// full [`Self::scan`]: the bytes that arrived since the last call hold
+    /// no line end, and the buffer is still within [`Scanner::quick_end`],
+    /// so nothing the partial line could trip (a limit, a pending row to
+    /// complete) is near. Then, exactly as `scan` would, the new bytes
+    /// count as searched and more are needed: `true`. Otherwise nothing
+    /// changes and the caller runs `scan`.
+    #[inline(always)]
+    pub(crate) fn more_without_line_end(&mut self, buf: &[u8]) -> bool {
+        let Some(new) = buf.get(self.pos..) else {
+            return false;
+        };
+        if buf.len() > self.quick_end || new.len() > 16 || new.iter().any(|&b| b == b'\n') {
+            return false;
+        }
+        self.pos = buf.len();
+        true
+    }
+
+    /// Where [`Self::more_without_line_end`] must hand over to `scan`, set
+    /// when `scan` stops for more bytes: past it, the partial line could
+    /// break a limit (counted whole as if it continued the pending row,
+    /// fold SP included, against the smaller line limit) or the head limit.
+    /// Zero while a row waits for the next line's first byte to complete.
+    fn set_quick_end(&mut self) {
+        let limits = &self.opts.limits;
+        self.quick_end = if self.phase == Phase::Headers && self.row.pending.needs_finish() {
+            0
+        } else {
+            let line = limits.max_line.min(limits.max_start_line);
+            let line_end = (self.line_start + line).saturating_sub(self.row.unfolded_len + 1);
+            line_end.min(self.msg_start.saturating_add(limits.max_head))
+        };
     }
 
     /// Scans `buf` from where the last call stopped. With `eof`, the end of
@@ -339,6 +377,7 @@ impl Scanner {
             ));
         }
         if !eof {
+            self.set_quick_end();
             return Ok(Scan::More);
         }
         // Datagram end inside the head: take the last line as is.
