@@ -243,23 +243,22 @@ impl MessageDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<OwnedMessage>, ParseError> {
-        if self.more_without_line_end(buf) {
+        if self.more_without_line_end(buf) || !self.message_ready(buf)? {
             return Ok(None);
         }
-        self.decode_message_slow(buf)
+        Ok(Some(self.take_message(buf)))
     }
 
-    /// [`Self::decode_message`] past its quick "more bytes needed".
+    /// Steps past keep-alives until a message is ready (true; then
+    /// [`Self::take_message`]) or more bytes are needed: both decoders'
+    /// `decode_message` past the quick "more bytes needed".
     #[inline(never)]
-    fn decode_message_slow(
-        &mut self,
-        buf: &mut BytesMut,
-    ) -> Result<Option<OwnedMessage>, ParseError> {
+    fn message_ready(&mut self, buf: &mut BytesMut) -> Result<bool, ParseError> {
         loop {
             match self.step(buf)? {
-                None => return Ok(None),
+                None => return Ok(false),
                 Some(Ready::KeepAlive(_)) => {}
-                Some(Ready::Message) => return Ok(Some(self.take_message(buf))),
+                Some(Ready::Message) => return Ok(true),
             }
         }
     }
@@ -402,25 +401,10 @@ impl ResponseDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<OwnedResponse>, ParseError> {
-        if self.inner.more_without_line_end(buf) {
+        if self.inner.more_without_line_end(buf) || !self.inner.message_ready(buf)? {
             return Ok(None);
         }
-        self.decode_message_slow(buf)
-    }
-
-    /// [`Self::decode_message`] past its quick "more bytes needed".
-    #[inline(never)]
-    fn decode_message_slow(
-        &mut self,
-        buf: &mut BytesMut,
-    ) -> Result<Option<OwnedResponse>, ParseError> {
-        loop {
-            match self.inner.step(buf)? {
-                None => return Ok(None),
-                Some(Ready::KeepAlive(_)) => {}
-                Some(Ready::Message) => return self.take_response(buf).map(Some),
-            }
-        }
+        self.take_response(buf).map(Some)
     }
 
     /// See [`MessageDecoder::stream_offset`].

@@ -264,7 +264,7 @@ impl Scanner {
         let Some(new) = buf.get(self.pos..) else {
             return false;
         };
-        if buf.len() > self.quick_end || new.len() > 16 || new.iter().any(|&b| b == b'\n') {
+        if buf.len() > self.quick_end || new.len() > 16 || new.contains(&b'\n') {
             return false;
         }
         self.pos = buf.len();
