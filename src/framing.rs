@@ -264,7 +264,13 @@ impl Scanner {
         let Some(new) = buf.get(self.pos..) else {
             return false;
         };
-        if buf.len() > self.quick_end || new.len() > 16 || new.contains(&b'\n') {
+        // One new byte is the case worth a path of its own (a stream fed
+        // byte by byte); a few more are searched; many go to `scan`.
+        let line_end = match new {
+            [b] => *b == b'\n',
+            _ => new.len() > 16 || new.contains(&b'\n'),
+        };
+        if line_end || buf.len() > self.quick_end {
             return false;
         }
         self.pos = buf.len();
