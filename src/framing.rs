@@ -296,6 +296,11 @@ impl Scanner {
     /// Scans `buf` from where the last call stopped. With `eof`, the end of
     /// `buf` is the end of the message (datagram): an unterminated header
     /// section is then accepted and recorded.
+    ///
+    /// Inlined into both callers (the one-shot parse and the decoder's
+    /// step) on purpose: left to the inliner, the one-shot parse paid a
+    /// call and ~100 instructions more per message (measured).
+    #[inline(always)]
     pub(crate) fn scan(&mut self, buf: &[u8], eof: bool) -> Result<Scan, ParseError> {
         // A line ending at `nl` fits the head limit when `nl < head_limit`.
         let head_limit = self.msg_start.saturating_add(self.opts.limits.max_head);
