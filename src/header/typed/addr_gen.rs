@@ -1,5 +1,6 @@
 //! Proptest generators shared by the address-header property tests: hosts,
 //! URIs, LWS with folds, random-case names, parameter lists. Test-only.
+#![cfg(test)]
 
 use proptest::prelude::*;
 
