@@ -229,6 +229,9 @@ impl MessageDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<Frame<OwnedMessage>>, ParseError> {
+        if self.more_without_line_end(buf) {
+            return Ok(None);
+        }
         Ok(match self.step(buf)? {
             None => None,
             Some(Ready::KeepAlive(k)) => Some(Frame::KeepAlive(k)),
@@ -378,6 +381,9 @@ impl ResponseDecoder {
         &mut self,
         buf: &mut BytesMut,
     ) -> Result<Option<Frame<OwnedResponse>>, ParseError> {
+        if self.inner.more_without_line_end(buf) {
+            return Ok(None);
+        }
         Ok(match self.inner.step(buf)? {
             None => None,
             Some(Ready::KeepAlive(k)) => Some(Frame::KeepAlive(k)),
