@@ -134,7 +134,7 @@ for r in rows("wall.tsv")[1:]:
 
 def field(key, name):
     status, rest = check[key]
-    return dict(kv.split("=") for kv in rest.split())[name] if status == "ok" else None
+    return dict(kv.split("=") for kv in rest.split()).get(name, "?") if status == "ok" else None
 
 MSGS = []
 for m, what in [
@@ -172,8 +172,8 @@ print(f"\nInstructions: (Ir(N={n2}) − Ir(N={n1})) / {int(n2) - int(n1)}, callg
       f"timed loops of ~{ms} ms each.\n")
 
 print("### Parsers\n")
-print("| message | parser | instructions | × sip-response | wall µs, median (min–max) | × sip-response |")
-print("|---|---|---:|---:|---|---:|")
+print("| message | parser | instructions | × sip-response | wall µs, median (min–max) | × sip-response | allocations (bytes) |")
+print("|---|---|---:|---:|---|---:|---:|")
 for m, label in MSGS:
     base_i = instr.get(("sip-response", m))
     base_w = wall.get(("sip-response", m), (None,))[0]
@@ -181,36 +181,37 @@ for m, label in MSGS:
         key = (p, m)
         if check.get(key, ("fails",))[0] != "ok":
             err = check.get(key, ("", "not run"))[1]
-            print(f"| {label} | {p} | fails: {err[:60]} | | | |")
+            print(f"| {label} | {p} | fails: {err[:60]} | | | | |")
             continue
         i = instr.get(key)
         w = wall.get(key, (None,))[0]
         print(f"| {label} | {p} | {n(i) if i else '–'} | {x(i, base_i) if i and base_i else ''} "
-              f"| {t(key)} | {x(w, base_w) if w and base_w else ''} |")
+              f"| {t(key)} | {x(w, base_w) if w and base_w else ''} "
+              f"| {field(key, 'allocs')} ({n(int(field(key, 'alloc_bytes')))}) |")
 
 print("\n### Validation on top of parsing (200 OK + SDP, 794 B)\n")
-print("| operation | instructions | validate alone | × parse | wall µs, median (min–max) | validate alone, µs |")
-print("|---|---:|---:|---:|---|---:|")
+print("| operation | instructions | validate alone | × parse | wall µs, median (min–max) | validate alone, µs | allocations |")
+print("|---|---:|---:|---:|---|---:|---:|")
 m = "200_ok_794"
 pi = instr[("sip-response", m)]
 pw = wall[("sip-response", m)][0]
-print(f"| parse_response | {n(pi)} | | 1× | {t(('sip-response', m))} | |")
+print(f"| parse_response | {n(pi)} | | 1× | {t(('sip-response', m))} | | {field(('sip-response', m), 'allocs')} |")
 for c, label in [("validate-default", "parse + validate_into, default context"),
                  ("validate-proxy", "parse + validate_into, proxy role + matched INVITE")]:
     i = instr[(c, m)]
     w = wall[(c, m)][0]
-    print(f"| {label} | {n(i)} | {n(i - pi)} | {x(i, pi)} | {t((c, m))} | {us(w - pw)} |")
+    print(f"| {label} | {n(i)} | {n(i - pi)} | {x(i, pi)} | {t((c, m))} | {us(w - pw)} | {field((c, m), 'allocs')} |")
 
 print("\n### Stream decoder: one byte per call vs the whole message\n")
-print("| message | one-shot instructions | byte-at-a-time instructions | ratio | one-shot µs | byte-at-a-time µs | ratio |")
-print("|---|---:|---:|---:|---|---|---:|")
+print("| message | one-shot instructions | byte-at-a-time instructions | ratio | one-shot µs | byte-at-a-time µs | ratio | allocations one-shot / byte-at-a-time |")
+print("|---|---:|---:|---:|---|---|---:|---:|")
 for m, label in MSGS:
     a, b = ("decoder-oneshot", m), ("decoder-bytewise", m)
     if a not in instr or b not in instr:
-        print(f"| {label} | fails | | | | | |")
+        print(f"| {label} | fails | | | | | | |")
         continue
     print(f"| {label} | {n(instr[a])} | {n(instr[b])} | {x(instr[b], instr[a])} "
-          f"| {t(a)} | {t(b)} | {x(wall[b][0], wall[a][0])} |")
+          f"| {t(a)} | {t(b)} | {x(wall[b][0], wall[a][0])} | {field(a, 'allocs')} / {field(b, 'allocs')} |")
 
 cap = rows("capture.tsv") if os.path.getsize(os.path.join(out, "capture.tsv")) else []
 if cap:

@@ -14,13 +14,55 @@
 //! header count, body length) and passes its whole result to `black_box`, so
 //! the compiler keeps the construction of the result, not only the reads.
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use bytes::{Bytes, BytesMut};
 
 #[path = "../../../benches/messages/mod.rs"]
 mod messages;
+
+/// The system allocator, counting calls and bytes (for `check`'s
+/// allocations per operation). Two relaxed atomic adds per allocation; the
+/// same for every case.
+struct Counting;
+
+static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+static ALLOC_BYTES: AtomicUsize = AtomicUsize::new(0);
+
+// SAFETY: forwards every call to `System` unchanged; only counts.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        ALLOC_BYTES.fetch_add(layout.size(), Relaxed);
+        // SAFETY: the caller's contract is passed on as is.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: as above.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        ALLOC_BYTES.fetch_add(new_size, Relaxed);
+        // SAFETY: as above.
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Allocations and allocated bytes of one call of `f` (after a first call,
+/// so one-time initialisation is not counted).
+fn allocations(f: Case, m: &Msg, ctx: &Ctx) -> (usize, usize) {
+    let _ = f(m, ctx);
+    let (a, b) = (ALLOCS.load(Relaxed), ALLOC_BYTES.load(Relaxed));
+    let _ = black_box(f(m, ctx));
+    (ALLOCS.load(Relaxed) - a, ALLOC_BYTES.load(Relaxed) - b)
+}
 
 /// One message as each parser wants it.
 struct Msg {
@@ -328,14 +370,18 @@ fn main() {
                         continue;
                     }
                     match f(m, &ctx) {
-                        Ok(r) => println!(
-                            "{name}\t{}\tok\tcode={} headers={} body={} bytes={}",
-                            m.name,
-                            r.code,
-                            r.headers,
-                            r.body,
-                            m.sip.len()
-                        ),
+                        Ok(r) => {
+                            let (allocs, bytes) = allocations(*f, m, &ctx);
+                            println!(
+                                "{name}\t{}\tok\tcode={} headers={} body={} bytes={} \
+                                 allocs={allocs} alloc_bytes={bytes}",
+                                m.name,
+                                r.code,
+                                r.headers,
+                                r.body,
+                                m.sip.len()
+                            )
+                        }
                         Err(e) => println!("{name}\t{}\tfails\t{}", m.name, e.replace('\n', " ")),
                     }
                 }
