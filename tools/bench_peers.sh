@@ -65,7 +65,9 @@ log() { echo "bench_peers: $*" >&2; }
 
 # --- the harness -----------------------------------------------------------
 log "building tools/bench-peers"
-cargo build --release --locked --manifest-path tools/bench-peers/Cargo.toml >&2
+# Not --locked: a new dependency of sip-response itself adds to the harness's
+# Cargo.lock (commit it); the peers' versions stay as locked.
+cargo build --release --manifest-path tools/bench-peers/Cargo.toml >&2
 bin=tools/bench-peers/target/release/bench-peers
 "$bin" check >"$OUT/check.tsv"
 if grep -q '	fails	' "$OUT/check.tsv"; then

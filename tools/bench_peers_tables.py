@@ -201,7 +201,8 @@ def tables(out):
     if cap:
         size = int(open(os.path.join(out, "capture_size")).read())
         lines = [
-            f"{params.get('CALLS')} calls, {size / 1e6:.0f} MB of pcap; {params.get('RUNS')} interleaved runs of each tool.",
+            f"{n(int(params.get('CALLS', 0)))} calls, {size / 1e6:.0f} MB of pcap; "
+            f"{params.get('RUNS')} interleaved runs of each tool.",
             "",
             "| tool | what it does | wall s, median (min–max) | user s | sys s | peak RSS MiB | counted |",
             "|---|---|---|---:|---:|---:|---:|",
@@ -219,7 +220,8 @@ def tables(out):
             med[name] = (statistics.median(walls), mid(4))
             lines.append(
                 f"| {name} | {what} | {statistics.median(walls):.2f} ({min(walls):.2f}–{max(walls):.2f}) "
-                f"| {mid(2):.2f} | {mid(3):.2f} | {mid(4) / 1024:.0f} | {rs[-1][5]} |"
+                f"| {mid(2):.2f} | {mid(3):.2f} | {mid(4) / 1024:.0f} "
+                f"| {n(int(rs[-1][5])) if rs[-1][5].isdigit() else rs[-1][5]} |"
             )
         if "validate" in med and "tshark-sip" in med:
             (vw, vm), (tw, tm) = med["validate"], med["tshark-sip"]
