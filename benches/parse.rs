@@ -16,7 +16,7 @@ use sip_response::header::typed::{CSeq, ToHeader, Via};
 use sip_response::{parse_response, KnownHeader, ParseOptions, ResponseDecoder};
 
 mod messages;
-use messages::{OK_INVITE, TRYING};
+use messages::{COMPACT, HEADERS_20, OK_INVITE, TRYING};
 
 fn as_http(sip: &[u8]) -> Vec<u8> {
     let mut v = b"HTTP/1.1".to_vec();
@@ -26,7 +26,12 @@ fn as_http(sip: &[u8]) -> Vec<u8> {
 
 fn parse(c: &mut Criterion) {
     let mut g = c.benchmark_group("parse_response");
-    for (name, msg) in [("100_trying", TRYING), ("200_ok_invite_sdp", OK_INVITE)] {
+    for (name, msg) in [
+        ("100_trying", TRYING),
+        ("200_ok_invite_sdp", OK_INVITE),
+        ("180_compact", COMPACT),
+        ("200_ok_20_headers", HEADERS_20),
+    ] {
         g.throughput(Throughput::Bytes(msg.len() as u64));
         g.bench_with_input(BenchmarkId::new("sip_response", name), msg, |b, m| {
             b.iter(|| {
