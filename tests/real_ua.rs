@@ -77,6 +77,13 @@ const CAPTURES: &[Expected] = &[
     ("bs_cancel", "180 200 487", &[]),
     // METHOD-INFO.
     ("bs_foo", "501", &[("cseq-method-unknown", 501, 1)]),
+    // INVITE-SUP (the Vias, the Record-Route values and their rows are
+    // copied unchanged; no 100 over UDP, so no Timestamp to copy).
+    (
+        "bs_invite_rr_ts",
+        "180 200 200",
+        &[("2xx-invite-allow-supported", 200, 1)],
+    ),
     // INVITE-SUP on the 200 to the INVITE; INVITE-SUP twice (Allow and
     // Supported) on the 200 to the re-INVITE; OPTIONS-CAPS (Accept,
     // Accept-Encoding, Accept-Language) on the 200 to OPTIONS in the dialog.
@@ -118,6 +125,24 @@ const CAPTURES: &[Expected] = &[
     // The 405 carries the Allow the config appends. METHOD-INFO.
     ("kam_foo", "405", &[("cseq-method-unknown", 405, 1)]),
     ("kam_invite_404", "404", &[]),
+    // Over IPv6, bob's OPTIONS relayed to baresip over IPv4: Kamailio fills
+    // `rport` and adds `received=::1` (bare, as RFC 5118 §4.5 wants).
+    // OPTIONS-CAPS on both hops (baresip's 200).
+    (
+        "kam_ipv6_options_rport",
+        "200 200",
+        &[("2xx-options-capabilities", 200, 6)],
+    ),
+    ("kam_ipv6_options_server", "200", &[]),
+    // NO-QOP; REG-DATE (Contact `<sip:v6@[::1]:5090>`).
+    (
+        "kam_ipv6_register_auth",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
     ("kam_maxfwd0", "483", &[]),
     // options_reply(): Accept, Accept-Encoding (empty), Accept-Language,
     // Supported (empty) and no Allow, as a proxy's 200 should (§11.2).
@@ -129,7 +154,10 @@ const CAPTURES: &[Expected] = &[
         "100 180 180 200 200 200 200",
         &[("2xx-invite-allow-supported", 200, 2)],
     ),
-    ("kam_proxied_cancel", "100 180 180 200 200 487 487", &[]),
+    // Kamailio relays the CANCEL; baresip answers it (200) and the INVITE
+    // (487); then Kamailio's own 200 to the CANCEL and the relayed 487 reach
+    // SIPp (in this run in that order; it is a race).
+    ("kam_proxied_cancel", "100 180 180 200 487 200 487", &[]),
     ("kam_proxied_reject", "100 180 180 486 486", &[]),
     // TAG-INFO (Proxy-Require: foo, answered by the sanity module).
     (
@@ -242,6 +270,48 @@ const CAPTURES: &[Expected] = &[
             ("1xx-early-dialog-contact", 180, 1),
         ],
     ),
+    // The request's Record-Route is p2, p3 (one row) and p1; linphonec's
+    // 180 and 200 carry p2, p3, p3, p1, one row each: `dialog-record-route-
+    // copy` on both, RFC 3261 §12.1.1 (copy all values, in order). It copies
+    // the Timestamp into its 100. NO-CL on the 100, the 180 and the 200 to
+    // BYE; 1XX-CONTACT.
+    (
+        "lp_invite_rr_ts",
+        "100 180 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+            ("dialog-record-route-copy", 180, 1),
+            ("dialog-record-route-copy", 200, 1),
+        ],
+    ),
+    // As lp_invite_bye, over IPv6.
+    (
+        "lp_ipv6_invite_bye",
+        "100 180 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // The Via's empty `rport` comes back empty: `via-rport-empty` (info,
+    // as the rule table lowers it), RFC 3581 §4: a server that implements
+    // it MUST fill it in, and linphonec does fill it in when the source
+    // port differs from the Via's (sipsak_lp_options). NO-CL;
+    // OPTIONS-CAPS, all four.
+    (
+        "lp_ipv6_options_rport",
+        "200",
+        &[
+            ("content-length-missing-datagram", 200, 1),
+            ("2xx-options-capabilities", 200, 4),
+            ("via-rport-empty", 200, 1),
+        ],
+    ),
     // NO-CL.
     (
         "lp_message",
@@ -349,6 +419,14 @@ const CAPTURES: &[Expected] = &[
     ("tw_foo", "501", &[("cseq-method-unknown", 501, 1)]),
     ("tw_in_dialog", "100 180 200 200 200 200 501 200 200", &[]),
     ("tw_invite_bye", "100 180 200 200", &[]),
+    // The 100 lacks the request's Timestamp: `100-timestamp-copied`, RFC 3261
+    // §8.2.6.1 (the UAS MUST copy it into the 100). The Vias and the
+    // Record-Route values come back joined in one row each, which is equal.
+    (
+        "tw_invite_rr_ts",
+        "100 180 200 200",
+        &[("100-timestamp-copied", 100, 1)],
+    ),
     ("tw_message", "200", &[]),
     ("tw_notify_nosub", "400", &[]),
     ("tw_options", "200", &[]),

@@ -4,6 +4,8 @@
 #   apt-get install baresip sipsak linphone-cli twinkle-console tcpdump \
 #     sip-tester kamailio
 # Usage: capture.sh [OUTDIR]   (default: this directory)
+#        ONLY="bs_options lp_cancel" capture.sh OUTDIR   makes only those
+#        (the Kamailio ones that need a binding need their REGISTER too)
 #
 # Every SIP element listens on 127.0.0.1 only; SIPp (the UAC of every
 # scenario in scenarios/) uses port 5090. The UAs and Kamailio are started
@@ -111,6 +113,7 @@ kamailio_stop() {
 cap() {
     local name=$1 filt=$2 tp rc
     shift 3
+    [[ -z "${ONLY:-}" || " $ONLY " == *" $name "* ]] || return 0
     tcpdump -i lo --immediate-mode -U -Z root -s 0 -w "$OUT/$name.pcap" "$filt" 2> "$W/$name.tcpdump" &
     tp=$!
     until grep -qs listening "$W/$name.tcpdump"; do sleep 0.1; done
@@ -122,21 +125,29 @@ cap() {
     echo "$name: exit $rc, $(stat -c %s "$OUT/$name.pcap") bytes"
 }
 
-# sipp_run NAME FILTER PORT SCENARIO SERVICE [SIPP ARGS]
+# sipp_run NAME FILTER PORT SCENARIO SERVICE [SIPP ARGS]: one SIPp call,
+# over IPv6 (::1) when V6 is set.
+# LATER="SECONDS COMMAND ARGS", set just before, runs the command that long
+# after the call starts (to answer or reject it at the UA).
 sipp_run() {
     local name=$1 filt=$2 port=$3 scen=$4 svc=$5
     shift 5
-    cap "$name" "$filt" -- sipp -i 127.0.0.1 -p 5090 -m 1 -nostdin -timeout 10 -timeout_error \
-        -sf "$S/$scen.xml" -s "$svc" "$@" "127.0.0.1:$port"
+    local later=${LATER:-}
+    LATER=
+    [[ -z "${ONLY:-}" || " $ONLY " == *" $name "* ]] || return 0
+    if [[ -n "$later" ]]; then
+        # shellcheck disable=SC2086 # "SECONDS COMMAND ARGS", split on purpose
+        (sleep ${later%% *}; ${later#* }) &
+    fi
+    local ip=127.0.0.1 to=127.0.0.1:$port
+    if [[ -n "${V6:-}" ]]; then
+        ip=::1 to=[::1]:$port
+    fi
+    cap "$name" "$filt" -- sipp -i $ip -p 5090 -m 1 -nostdin -timeout 10 -timeout_error \
+        -sf "$S/$scen.xml" -s "$svc" "$@" "$to"
     sleep 1
 }
 
-# later SECONDS COMMAND...: runs the command in the background after a delay.
-later() {
-    local t=$1
-    shift
-    (sleep "$t"; "$@") &
-}
 
 # Writes a line to a console program's input.
 say() { echo "$2" > "$W/$1.fifo"; }
@@ -167,11 +178,11 @@ w.writeframes(bytes(16000 * 60)); w.close()"
 baresip_start bob 5070 4444 auto
 baresip_start carol 5072 4446 manual
 F='udp port 5070'
-for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog; do
+for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog invite_rr_ts; do
     sipp_run "bs_$sc" "$F" 5070 "uac_$sc" bob
 done
 sipp_run bs_cancel 'udp port 5072' 5072 uac_cancel carol
-later 1.5 baresip_hangup 4446
+LATER="1.5 baresip_hangup 4446"
 sipp_run bs_reject 'udp port 5072' 5072 uac_reject carol
 sipp_run bs_tcp_options 'tcp port 5070' 5070 uac_options bob -t t1
 sipp_run bs_tcp_invite_bye 'tcp port 5070' 5070 uac_invite_bye bob -t t1
@@ -180,14 +191,17 @@ sipp_run bs_tcp_invite_bye 'tcp port 5070' 5070 uac_invite_bye bob -t t1
 linphone_start dave 5074 -a
 linphone_start erin 5076
 F='udp port 5074'
-for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog; do
+for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog invite_rr_ts; do
     sipp_run "lp_$sc" "$F" 5074 "uac_$sc" dave
 done
 sipp_run lp_cancel 'udp port 5076' 5076 uac_cancel erin
-later 1.5 say erin terminate
+LATER="1.5 say erin terminate"
 sipp_run lp_reject 'udp port 5076' 5076 uac_reject erin
 sipp_run lp_tcp_options 'tcp port 5074' 5074 uac_options dave -t t1
 sipp_run lp_tcp_invite_bye 'tcp port 5074' 5074 uac_invite_bye dave -t t1
+# linphonec listens on IPv6 too.
+V6=1 sipp_run lp_ipv6_invite_bye 'udp port 5074' 5074 uac_invite_bye dave
+V6=1 sipp_run lp_ipv6_options_rport 'udp port 5074' 5074 uac_options_rport dave
 
 # --- twinkle ----------------------------------------------------------------
 twinkle_start frank 5078 8000
@@ -196,14 +210,14 @@ F='udp port 5078'
 for sc in options foo register bye_nodialog notify_nosub message require; do
     sipp_run "tw_$sc" "$F" 5078 "uac_$sc" frank
 done
-for sc in invite_bye in_dialog; do
-    later 1.5 say frank answer
+for sc in invite_bye in_dialog invite_rr_ts; do
+    LATER="1.5 say frank answer"
     sipp_run "tw_$sc" "$F" 5078 "uac_$sc" frank
 done
 sipp_run tw_cancel 'udp port 5080' 5080 uac_cancel gina
-later 1.5 say gina reject
+LATER="1.5 say gina reject"
 sipp_run tw_reject 'udp port 5080' 5080 uac_reject gina
-later 2 say gina answer
+LATER="2 say gina answer"
 sipp_run tw_100rel 'udp port 5080' 5080 uac_invite_100rel gina
 sipp_run tw_tcp_options 'tcp port 5078' 5078 uac_options frank -t t1
 
@@ -224,9 +238,12 @@ sipp_run kam_options_server "$F" 5064 uac_options_server x
 sipp_run kam_foo "$F" 5064 uac_foo bob
 sipp_run kam_proxied_call 'udp port 5064 or udp port 5070' 5064 uac_invite_bye_rr bob
 sipp_run kam_proxied_cancel 'udp port 5064 or udp port 5072' 5064 uac_cancel carol
-later 2 baresip_hangup 4446
+LATER="2 baresip_hangup 4446"
 sipp_run kam_proxied_reject 'udp port 5064 or udp port 5072' 5064 uac_reject carol
 sipp_run kam_tcp_register_auth 'tcp port 5064' 5064 uac_register_auth bob -key expires 300 -key contact_port 5070 -au bob -ap secret -t t1
+V6=1 sipp_run kam_ipv6_register_auth "$F" 5064 uac_register_auth v6 -key expires 300 -key contact_port 5090 -au v6 -ap secret
+V6=1 sipp_run kam_ipv6_options_server "$F" 5064 uac_options_server x
+V6=1 sipp_run kam_ipv6_options_rport "$F" 5064 uac_options_rport bob
 
 # --- sipsak -----------------------------------------------------------------
 # -l 5095 is the port sipsak puts in its Via; it sends from another one.
