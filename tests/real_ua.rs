@@ -103,10 +103,21 @@ const CAPTURES: &[Expected] = &[
     ),
     ("bs_message", "200", &[]),
     ("bs_notify_nosub", "400", &[]),
+    // The odd but legal OPTIONS comes back with every compact name, the
+    // escaped display name and the extension parameters as they were.
+    // OPTIONS-CAPS.
+    (
+        "bs_options_odd",
+        "200",
+        &[("2xx-options-capabilities", 200, 3)],
+    ),
     // OPTIONS-CAPS: Accept, Accept-Encoding, Accept-Language.
     ("bs_options", "200", &[("2xx-options-capabilities", 200, 3)]),
     ("bs_register", "501", &[]),
     ("bs_reject", "180 486", &[]),
+    // baresip lists SUBSCRIBE in Allow but never answers one (RFC 3261
+    // §8.2 wants a final response); there is no response to validate.
+    ("bs_subscribe", "", &[]),
     // TAG-INFO.
     ("bs_require", "420", &[("option-tag-unknown", 420, 1)]),
     // INVITE-SUP, as over UDP.
@@ -144,6 +155,12 @@ const CAPTURES: &[Expected] = &[
         ],
     ),
     ("kam_maxfwd0", "483", &[]),
+    // Relayed to baresip and back: OPTIONS-CAPS on both copies of its 200.
+    (
+        "kam_options_odd",
+        "200 200",
+        &[("2xx-options-capabilities", 200, 6)],
+    ),
     // options_reply(): Accept, Accept-Encoding (empty), Accept-Language,
     // Supported (empty) and no Allow, as a proxy's 200 should (§11.2).
     ("kam_options_server", "200", &[]),
@@ -324,6 +341,16 @@ const CAPTURES: &[Expected] = &[
         "481",
         &[("content-length-missing-datagram", 481, 1)],
     ),
+    // linphonec rewrites the compact names in full and quotes "Bob"; From
+    // and To are still equal (RFC 3261 §20.20). NO-CL; OPTIONS-CAPS, all four.
+    (
+        "lp_options_odd",
+        "200",
+        &[
+            ("content-length-missing-datagram", 200, 1),
+            ("2xx-options-capabilities", 200, 4),
+        ],
+    ),
     // NO-CL; OPTIONS-CAPS, all four.
     (
         "lp_options",
@@ -361,6 +388,19 @@ const CAPTURES: &[Expected] = &[
             ("content-length-missing-datagram", 180, 1),
             ("content-length-missing-datagram", 200, 1),
             ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // linphonec accepts the SUBSCRIBE (200 with Expires) but sends no
+    // NOTIFY (RFC 6665 §4.2.1.2 says it must, at once; no response rule can
+    // see that). Its 200 to the unsubscribe has no Expires:
+    // `2xx-subscribe-expires`, RFC 6665 §3.1.1 (200-class responses to
+    // SUBSCRIBE MUST contain Expires). NO-CL on both 200s.
+    (
+        "lp_subscribe",
+        "200 200",
+        &[
+            ("content-length-missing-datagram", 200, 2),
+            ("2xx-subscribe-expires", 200, 1),
         ],
     ),
     // Over TCP Content-Length is there; 1XX-CONTACT stays.
@@ -429,11 +469,14 @@ const CAPTURES: &[Expected] = &[
     ),
     ("tw_message", "200", &[]),
     ("tw_notify_nosub", "400", &[]),
+    ("tw_options_odd", "200", &[]),
     ("tw_options", "200", &[]),
     ("tw_register", "403", &[]),
     ("tw_reject", "100 180 486", &[]),
     // TAG-INFO.
     ("tw_require", "420", &[("option-tag-unknown", 420, 1)]),
+    // 489 with Allow-Events: refer (RFC 6665 §4.4.4).
+    ("tw_subscribe", "489", &[]),
     ("tw_tcp_options", "200", &[]),
 ];
 

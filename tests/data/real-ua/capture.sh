@@ -174,12 +174,17 @@ w = wave.open('$W/silence.wav', 'wb')
 w.setnchannels(1); w.setsampwidth(2); w.setframerate(8000)
 w.writeframes(bytes(16000 * 60)); w.close()"
 
+# A Call-ID with punctuation (`word` allows it) for uac_options_odd.
+ODD_CID="a-b!c~d*e'f_%u-%p@odd.example"
+cid() { CID=(); [[ $1 != options_odd ]] || CID=(-cid_str "$ODD_CID"); }
+
 # --- baresip ----------------------------------------------------------------
 baresip_start bob 5070 4444 auto
 baresip_start carol 5072 4446 manual
 F='udp port 5070'
-for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog invite_rr_ts; do
-    sipp_run "bs_$sc" "$F" 5070 "uac_$sc" bob
+for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog invite_rr_ts options_odd subscribe; do
+    cid "$sc"
+    sipp_run "bs_$sc" "$F" 5070 "uac_$sc" bob "${CID[@]}"
 done
 sipp_run bs_cancel 'udp port 5072' 5072 uac_cancel carol
 LATER="1.5 baresip_hangup 4446"
@@ -191,8 +196,9 @@ sipp_run bs_tcp_invite_bye 'tcp port 5070' 5070 uac_invite_bye bob -t t1
 linphone_start dave 5074 -a
 linphone_start erin 5076
 F='udp port 5074'
-for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog invite_rr_ts; do
-    sipp_run "lp_$sc" "$F" 5074 "uac_$sc" dave
+for sc in options foo register bye_nodialog notify_nosub message require invite_bye in_dialog invite_rr_ts options_odd subscribe; do
+    cid "$sc"
+    sipp_run "lp_$sc" "$F" 5074 "uac_$sc" dave "${CID[@]}"
 done
 sipp_run lp_cancel 'udp port 5076' 5076 uac_cancel erin
 LATER="1.5 say erin terminate"
@@ -207,11 +213,13 @@ V6=1 sipp_run lp_ipv6_options_rport 'udp port 5074' 5074 uac_options_rport dave
 twinkle_start frank 5078 8000
 twinkle_start gina 5080 8100
 F='udp port 5078'
-for sc in options foo register bye_nodialog notify_nosub message require; do
-    sipp_run "tw_$sc" "$F" 5078 "uac_$sc" frank
+for sc in options foo register bye_nodialog notify_nosub message require options_odd subscribe; do
+    cid "$sc"
+    sipp_run "tw_$sc" "$F" 5078 "uac_$sc" frank "${CID[@]}"
 done
 for sc in invite_bye in_dialog invite_rr_ts; do
     LATER="1.5 say frank answer"
+    cid "$sc"
     sipp_run "tw_$sc" "$F" 5078 "uac_$sc" frank
 done
 sipp_run tw_cancel 'udp port 5080' 5080 uac_cancel gina
@@ -235,6 +243,7 @@ sipp_run kam_maxfwd0 "$F" 5064 uac_maxfwd0 bob
 sipp_run kam_proxy_require "$F" 5064 uac_proxy_require bob
 sipp_run kam_tel_uri "$F" 5064 uac_tel_uri x
 sipp_run kam_options_server "$F" 5064 uac_options_server x
+sipp_run kam_options_odd 'udp port 5064 or udp port 5070' 5064 uac_options_odd bob -cid_str "$ODD_CID"
 sipp_run kam_foo "$F" 5064 uac_foo bob
 sipp_run kam_proxied_call 'udp port 5064 or udp port 5070' 5064 uac_invite_bye_rr bob
 sipp_run kam_proxied_cancel 'udp port 5064 or udp port 5072' 5064 uac_cancel carol
