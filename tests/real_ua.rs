@@ -206,6 +206,18 @@ const CAPTURES: &[Expected] = &[
             ("2xx-register-date", 200, 1),
         ],
     ),
+    // Two bindings, one with its own expires (kept) and one with a q-value,
+    // listed back in one comma-joined row; a query; removal of all with
+    // `Contact: *` (the 200 then has no Contact). NO-QOP; REG-DATE on each
+    // of the three 200s.
+    (
+        "kam_register_multi",
+        "401 200 200 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 3),
+        ],
+    ),
     // NO-QOP; REG-DATE; and `2xx-register-expires-longer` (info): asked
     // for 30 s, Kamailio raised the binding to its min_expires (60 s).
     // RFC 3261 §10.3 step 7 lets a registrar shorten the interval or answer

@@ -238,6 +238,7 @@ kamailio_start
 sipp_run kam_register_short "$F" 5064 uac_register_auth bob -key expires 30 -key contact_port 5070 -au bob -ap secret
 sipp_run kam_register_auth "$F" 5064 uac_register_auth bob -key expires 300 -key contact_port 5070 -au bob -ap secret
 sipp_run kam_register_carol "$F" 5064 uac_register_auth carol -key expires 300 -key contact_port 5072 -au carol -ap secret
+sipp_run kam_register_multi "$F" 5064 uac_register_multi multi -au multi -ap secret
 sipp_run kam_invite_404 "$F" 5064 uac_invite_unknown_user nobody
 sipp_run kam_maxfwd0 "$F" 5064 uac_maxfwd0 bob
 sipp_run kam_proxy_require "$F" 5064 uac_proxy_require bob
