@@ -135,6 +135,16 @@ const CAPTURES: &[Expected] = &[
     // --- Kamailio 5.6.3 (kamailio/registrar.cfg) ---
     // The 405 carries the Allow the config appends. METHOD-INFO.
     ("kam_foo", "405", &[("cseq-method-unknown", 405, 1)]),
+    // Kamailio forks to bob's and carol's baresip: both 180s (two To tags)
+    // reach SIPp, bob's 200 too; carol's branch is cancelled (200, 487,
+    // absorbed by Kamailio); BYE. INVITE-SUP on both copies of bob's 200.
+    // Forking draws nothing else: two early dialogs are not an
+    // inconsistency.
+    (
+        "kam_forked_call",
+        "100 180 180 180 180 200 200 200 487 200 200",
+        &[("2xx-invite-allow-supported", 200, 2)],
+    ),
     ("kam_invite_404", "404", &[]),
     // Over IPv6, bob's OPTIONS relayed to baresip over IPv4: Kamailio fills
     // `rport` and adds `received=::1` (bare, as RFC 5118 §4.5 wants).
@@ -216,6 +226,23 @@ const CAPTURES: &[Expected] = &[
         &[
             ("auth-digest-params", 401, 1),
             ("2xx-register-date", 200, 3),
+        ],
+    ),
+    // NO-QOP; REG-DATE (user fork's two bindings, for kam_forked_call).
+    (
+        "kam_register_fork_bob",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    (
+        "kam_register_fork_carol",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
         ],
     ),
     // NO-QOP; REG-DATE; and `2xx-register-expires-longer` (info): asked

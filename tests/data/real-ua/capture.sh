@@ -232,12 +232,12 @@ sipp_run tw_tcp_options 'tcp port 5078' 5078 uac_options frank -t t1
 # --- kamailio ---------------------------------------------------------------
 F='udp port 5064'
 kamailio_start -A REJECT_SHORT
-sipp_run kam_register_423 "$F" 5064 uac_register_auth bob -key expires 30 -key contact_port 5070 -au bob -ap secret
+sipp_run kam_register_423 "$F" 5064 uac_register_auth bob -key expires 30 -key contact_user bob -key contact_port 5070 -au bob -ap secret
 kamailio_stop
 kamailio_start
-sipp_run kam_register_short "$F" 5064 uac_register_auth bob -key expires 30 -key contact_port 5070 -au bob -ap secret
-sipp_run kam_register_auth "$F" 5064 uac_register_auth bob -key expires 300 -key contact_port 5070 -au bob -ap secret
-sipp_run kam_register_carol "$F" 5064 uac_register_auth carol -key expires 300 -key contact_port 5072 -au carol -ap secret
+sipp_run kam_register_short "$F" 5064 uac_register_auth bob -key expires 30 -key contact_user bob -key contact_port 5070 -au bob -ap secret
+sipp_run kam_register_auth "$F" 5064 uac_register_auth bob -key expires 300 -key contact_user bob -key contact_port 5070 -au bob -ap secret
+sipp_run kam_register_carol "$F" 5064 uac_register_auth carol -key expires 300 -key contact_user carol -key contact_port 5072 -au carol -ap secret
 sipp_run kam_register_multi "$F" 5064 uac_register_multi multi -au multi -ap secret
 sipp_run kam_invite_404 "$F" 5064 uac_invite_unknown_user nobody
 sipp_run kam_maxfwd0 "$F" 5064 uac_maxfwd0 bob
@@ -250,8 +250,13 @@ sipp_run kam_proxied_call 'udp port 5064 or udp port 5070' 5064 uac_invite_bye_r
 sipp_run kam_proxied_cancel 'udp port 5064 or udp port 5072' 5064 uac_cancel carol
 LATER="2 baresip_hangup 4446"
 sipp_run kam_proxied_reject 'udp port 5064 or udp port 5072' 5064 uac_reject carol
-sipp_run kam_tcp_register_auth 'tcp port 5064' 5064 uac_register_auth bob -key expires 300 -key contact_port 5070 -au bob -ap secret -t t1
-V6=1 sipp_run kam_ipv6_register_auth "$F" 5064 uac_register_auth v6 -key expires 300 -key contact_port 5090 -au v6 -ap secret
+# "fork" has two bindings, bob's baresip (answers) and carol's (rings):
+# Kamailio forks, relays bob's 200 and cancels carol's branch.
+sipp_run kam_register_fork_bob "$F" 5064 uac_register_auth fork -key expires 300 -key contact_user bob -key contact_port 5070 -au fork -ap secret
+sipp_run kam_register_fork_carol "$F" 5064 uac_register_auth fork -key expires 300 -key contact_user carol -key contact_port 5072 -au fork -ap secret
+sipp_run kam_forked_call 'udp port 5064 or udp port 5070 or udp port 5072' 5064 uac_invite_bye_rr fork
+sipp_run kam_tcp_register_auth 'tcp port 5064' 5064 uac_register_auth bob -key expires 300 -key contact_user bob -key contact_port 5070 -au bob -ap secret -t t1
+V6=1 sipp_run kam_ipv6_register_auth "$F" 5064 uac_register_auth v6 -key expires 300 -key contact_user v6 -key contact_port 5090 -au v6 -ap secret
 V6=1 sipp_run kam_ipv6_options_server "$F" 5064 uac_options_server x
 V6=1 sipp_run kam_ipv6_options_rport "$F" 5064 uac_options_rport bob
 
