@@ -7,8 +7,9 @@
 #        ONLY="bs_options lp_cancel" capture.sh OUTDIR   makes only those
 #        (the Kamailio ones that need a binding need their REGISTER too)
 #
-# Every SIP element listens on 127.0.0.1 only; SIPp (the UAC of every
-# scenario in scenarios/) uses port 5090. The UAs and Kamailio are started
+# Every SIP element listens on loopback only (127.0.0.1; linphonec and
+# Kamailio on ::1 too); SIPp (the UAC of every scenario in scenarios/) uses
+# port 5090. The UAs and Kamailio are started
 # here, each in its own scratch directory, and stopped (by their process ids)
 # when the script ends.
 #
@@ -219,7 +220,6 @@ for sc in options foo register bye_nodialog notify_nosub message require options
 done
 for sc in invite_bye in_dialog invite_rr_ts; do
     LATER="1.5 say frank answer"
-    cid "$sc"
     sipp_run "tw_$sc" "$F" 5078 "uac_$sc" frank
 done
 sipp_run tw_cancel 'udp port 5080' 5080 uac_cancel gina
