@@ -1,0 +1,645 @@
+//! The validator on responses from real SIP software: baresip, linphonec,
+//! Twinkle, Kamailio and sipsak, as Debian 12 packages them, answering SIPp
+//! and sipsak on 127.0.0.1. The captures are data in
+//! `tests/data/real-ua/pcap/` (made by `tests/data/real-ua/capture.sh`;
+//! the README there gives the software, versions, scenarios and commands),
+//! so this test needs none of that software.
+//!
+//! The `validate` example runs once over every capture (JSON Lines), and for
+//! each capture the test checks the status codes of the responses it found,
+//! in order, and the exact multiset of findings, as (rule id, status code,
+//! count). Every expected finding was checked against the RFC text and is
+//! a defect of the software that sent the response; the comment above each
+//! capture says why. A change to the validator that adds, drops or moves a
+//! finding on real traffic fails here.
+//!
+//! A filtered run (`cargo test --test real_ua`) does not build the example:
+//! run `cargo build --example validate --all-features` first.
+#![cfg(all(feature = "capture", feature = "serde"))]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// One capture: its file stem, the status codes of its responses in capture
+/// order, and the findings expected on them as (rule, status code, count).
+/// Requests must draw no finding.
+type Expected = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, u16, usize)],
+);
+
+// The findings that recur, and why each is the software's defect:
+//
+// OPTIONS-CAPS   `2xx-options-capabilities` (one per missing header): a
+//                200 to OPTIONS SHOULD carry Accept, Accept-Encoding,
+//                Accept-Language and Supported (RFC 3261 §11.2, Table 2
+//                m*). baresip sends Allow, an empty Supported (legal) and
+//                an SDP body but none of the Accept headers; linphonec
+//                sends none of the four out of dialog (Supported only
+//                inside one).
+// INVITE-SUP     `2xx-invite-allow-supported`: a 2xx to INVITE SHOULD carry
+//                Allow and Supported (RFC 3261 §13.3.1.4). baresip's 200
+//                has Allow but no Supported; its 200 to a re-INVITE has
+//                neither.
+// NO-CL          `content-length-missing-datagram`: linphonec (belle-sip)
+//                leaves Content-Length out of every UDP response without a
+//                body; RFC 3261 §20.14 says implementations SHOULD send it
+//                (§18.3: over UDP the body then runs to the end of the
+//                datagram). Over TCP it sends it.
+// 1XX-CONTACT    `1xx-early-dialog-contact`: linphonec's 180 carries a To
+//                tag (an early dialog) but no Contact; RFC 3261 §12.1.1,
+//                applied to early-dialog provisional responses by
+//                §13.3.1.1, says the UAS MUST add one (the rule table
+//                records the conflict with Table 2 and keeps the MUST).
+// NO-QOP         `auth-digest-params`: Kamailio's `www_challenge` with
+//                flags "0" (as in its sample config) sends a Digest
+//                challenge without `qop`; RFC 3261 §22.4 item 8: servers
+//                MUST always send it.
+// REG-DATE       `2xx-register-date`: Kamailio's 200 to REGISTER has no
+//                Date; RFC 3261 §10.3 step 8: it SHOULD.
+// METHOD-INFO    `cseq-method-unknown` (info): the scenario's FOO is not a
+//                registered method; the response rightly echoes it in CSeq.
+//                A note, not a defect.
+// TAG-INFO       `option-tag-unknown` (info): the 420 lists `foo`, the
+//                unregistered tag the scenario required; the rule table
+//                keeps Unsupported in scope and says such a note "says
+//                nothing against the responder". A note, not a defect.
+const CAPTURES: &[Expected] = &[
+    // --- baresip 1.0.0 (bob answers itself, carol rings) ---
+    ("bs_bye_nodialog", "481", &[]),
+    ("bs_cancel", "180 200 487", &[]),
+    // METHOD-INFO.
+    ("bs_foo", "501", &[("cseq-method-unknown", 501, 1)]),
+    // INVITE-SUP (the Vias, the Record-Route values and their rows are
+    // copied unchanged; no 100 over UDP, so no Timestamp to copy).
+    (
+        "bs_invite_rr_ts",
+        "180 200 200",
+        &[("2xx-invite-allow-supported", 200, 1)],
+    ),
+    // INVITE-SUP on the 200 to the INVITE; INVITE-SUP twice (Allow and
+    // Supported) on the 200 to the re-INVITE; OPTIONS-CAPS (Accept,
+    // Accept-Encoding, Accept-Language) on the 200 to OPTIONS in the dialog.
+    (
+        "bs_in_dialog",
+        "180 200 200 200 200 501 200 200",
+        &[
+            ("2xx-invite-allow-supported", 200, 3),
+            ("2xx-options-capabilities", 200, 3),
+        ],
+    ),
+    // INVITE-SUP.
+    (
+        "bs_invite_bye",
+        "180 200 200",
+        &[("2xx-invite-allow-supported", 200, 1)],
+    ),
+    ("bs_message", "200", &[]),
+    ("bs_notify_nosub", "400", &[]),
+    // The odd but legal OPTIONS comes back with every compact name, the
+    // escaped display name and the extension parameters as they were.
+    // OPTIONS-CAPS.
+    (
+        "bs_options_odd",
+        "200",
+        &[("2xx-options-capabilities", 200, 3)],
+    ),
+    // OPTIONS-CAPS: Accept, Accept-Encoding, Accept-Language.
+    ("bs_options", "200", &[("2xx-options-capabilities", 200, 3)]),
+    ("bs_register", "501", &[]),
+    ("bs_reject", "180 486", &[]),
+    // baresip lists SUBSCRIBE in Allow but never answers one (RFC 3261
+    // §8.2 wants a final response); there is no response to validate.
+    ("bs_subscribe", "", &[]),
+    // TAG-INFO.
+    ("bs_require", "420", &[("option-tag-unknown", 420, 1)]),
+    // INVITE-SUP, as over UDP.
+    (
+        "bs_tcp_invite_bye",
+        "180 200 200",
+        &[("2xx-invite-allow-supported", 200, 1)],
+    ),
+    // OPTIONS-CAPS, as over UDP.
+    (
+        "bs_tcp_options",
+        "200",
+        &[("2xx-options-capabilities", 200, 3)],
+    ),
+    // --- Kamailio 5.6.3 (kamailio/registrar.cfg) ---
+    // The 405 carries the Allow the config appends. METHOD-INFO.
+    ("kam_foo", "405", &[("cseq-method-unknown", 405, 1)]),
+    // Kamailio forks to bob's and carol's baresip: both 180s (two To tags)
+    // reach SIPp, bob's 200 too; carol's branch is cancelled (200, 487,
+    // absorbed by Kamailio); BYE. INVITE-SUP on both copies of bob's 200.
+    // Forking draws nothing else: two early dialogs are not an
+    // inconsistency.
+    (
+        "kam_forked_call",
+        "100 180 180 180 180 200 200 200 487 200 200",
+        &[("2xx-invite-allow-supported", 200, 2)],
+    ),
+    ("kam_invite_404", "404", &[]),
+    // Over IPv6, bob's OPTIONS relayed to baresip over IPv4: Kamailio fills
+    // `rport` and adds `received=::1` (bare, as RFC 5118 §4.5 wants).
+    // OPTIONS-CAPS on both hops (baresip's 200).
+    (
+        "kam_ipv6_options_rport",
+        "200 200",
+        &[("2xx-options-capabilities", 200, 6)],
+    ),
+    ("kam_ipv6_options_server", "200", &[]),
+    // NO-QOP; REG-DATE (Contact `<sip:v6@[::1]:5090>`).
+    (
+        "kam_ipv6_register_auth",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    ("kam_maxfwd0", "483", &[]),
+    // Relayed to baresip and back: OPTIONS-CAPS on both copies of its 200.
+    (
+        "kam_options_odd",
+        "200 200",
+        &[("2xx-options-capabilities", 200, 6)],
+    ),
+    // options_reply(): Accept, Accept-Encoding (empty), Accept-Language,
+    // Supported (empty) and no Allow, as a proxy's 200 should (§11.2).
+    ("kam_options_server", "200", &[]),
+    // Kamailio's 100, then baresip's 180 and 200 on both hops, then the
+    // 200 to BYE on both hops. INVITE-SUP on each copy of baresip's 200.
+    (
+        "kam_proxied_call",
+        "100 180 180 200 200 200 200",
+        &[("2xx-invite-allow-supported", 200, 2)],
+    ),
+    // Kamailio relays the CANCEL; baresip answers it (200) and the INVITE
+    // (487); then Kamailio's own 200 to the CANCEL and the relayed 487 reach
+    // SIPp (in this run in that order; it is a race).
+    ("kam_proxied_cancel", "100 180 180 200 487 200 487", &[]),
+    ("kam_proxied_reject", "100 180 180 486 486", &[]),
+    // TAG-INFO (Proxy-Require: foo, answered by the sanity module).
+    (
+        "kam_proxy_require",
+        "420",
+        &[("option-tag-unknown", 420, 1)],
+    ),
+    // NO-QOP on the 401; the 423 carries Min-Expires.
+    (
+        "kam_register_423",
+        "401 423",
+        &[("auth-digest-params", 401, 1)],
+    ),
+    // NO-QOP; REG-DATE.
+    (
+        "kam_register_auth",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    // NO-QOP; REG-DATE.
+    (
+        "kam_register_carol",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    // Two bindings, one with its own expires (kept) and one with a q-value,
+    // listed back in one comma-joined row; a query; removal of all with
+    // `Contact: *` (the 200 then has no Contact). NO-QOP; REG-DATE on each
+    // of the three 200s.
+    (
+        "kam_register_multi",
+        "401 200 200 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 3),
+        ],
+    ),
+    // NO-QOP; REG-DATE (user fork's two bindings, for kam_forked_call).
+    (
+        "kam_register_fork_bob",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    (
+        "kam_register_fork_carol",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    // NO-QOP; REG-DATE; and `2xx-register-expires-longer` (info): asked
+    // for 30 s, Kamailio raised the binding to its min_expires (60 s).
+    // RFC 3261 §10.3 step 7 lets a registrar shorten the interval or answer
+    // 423, not lengthen it.
+    (
+        "kam_register_short",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+            ("2xx-register-expires-longer", 200, 1),
+        ],
+    ),
+    // NO-QOP; REG-DATE (over TCP).
+    (
+        "kam_tcp_register_auth",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    ("kam_tel_uri", "416", &[]),
+    // --- linphonec 5.1.65 (dave answers itself, erin rings) ---
+    // NO-CL.
+    (
+        "lp_bye_nodialog",
+        "481",
+        &[("content-length-missing-datagram", 481, 1)],
+    ),
+    // NO-CL on all four; 1XX-CONTACT on the 180.
+    (
+        "lp_cancel",
+        "100 180 200 487",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("content-length-missing-datagram", 487, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // NO-CL; METHOD-INFO.
+    (
+        "lp_foo",
+        "405",
+        &[
+            ("content-length-missing-datagram", 405, 1),
+            ("cseq-method-unknown", 405, 1),
+        ],
+    ),
+    // NO-CL on the two 100s, the 180 and the five bodiless 200s (INFO,
+    // OPTIONS, UPDATE, MESSAGE, BYE); 1XX-CONTACT on the 180;
+    // OPTIONS-CAPS (Accept, Accept-Encoding, Accept-Language: in a dialog
+    // it sends Supported); and `2xx-dialog-contact` on the 200 to UPDATE,
+    // which has no Contact: RFC 3311 §7 Table 1 marks Contact mandatory in
+    // a 2xx to UPDATE (a target refresh request), and RFC 3261 §20 says a
+    // mandatory header MUST be present.
+    (
+        "lp_in_dialog",
+        "100 180 200 200 100 200 200 200 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 2),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 5),
+            ("1xx-early-dialog-contact", 180, 1),
+            ("2xx-options-capabilities", 200, 3),
+            ("2xx-dialog-contact", 200, 1),
+        ],
+    ),
+    // NO-CL on the 100, the 180 and the 200 to BYE; 1XX-CONTACT.
+    (
+        "lp_invite_bye",
+        "100 180 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // The request's Record-Route is p2, p3 (one row) and p1; linphonec's
+    // 180 and 200 carry p2, p3, p3, p1, one row each: `dialog-record-route-
+    // copy` on both, RFC 3261 §12.1.1 (copy all values, in order). It copies
+    // the Timestamp into its 100. NO-CL on the 100, the 180 and the 200 to
+    // BYE; 1XX-CONTACT.
+    (
+        "lp_invite_rr_ts",
+        "100 180 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+            ("dialog-record-route-copy", 180, 1),
+            ("dialog-record-route-copy", 200, 1),
+        ],
+    ),
+    // As lp_invite_bye, over IPv6.
+    (
+        "lp_ipv6_invite_bye",
+        "100 180 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // The Via's empty `rport` comes back empty: `via-rport-empty` (info,
+    // as the rule table lowers it), RFC 3581 §4: a server that implements
+    // it MUST fill it in, and linphonec does fill it in when the source
+    // port differs from the Via's (sipsak_lp_options). NO-CL;
+    // OPTIONS-CAPS, all four.
+    (
+        "lp_ipv6_options_rport",
+        "200",
+        &[
+            ("content-length-missing-datagram", 200, 1),
+            ("2xx-options-capabilities", 200, 4),
+            ("via-rport-empty", 200, 1),
+        ],
+    ),
+    // NO-CL.
+    (
+        "lp_message",
+        "200",
+        &[("content-length-missing-datagram", 200, 1)],
+    ),
+    // NO-CL.
+    (
+        "lp_notify_nosub",
+        "481",
+        &[("content-length-missing-datagram", 481, 1)],
+    ),
+    // linphonec rewrites the compact names in full and quotes "Bob"; From
+    // and To are still equal (RFC 3261 §20.20). NO-CL; OPTIONS-CAPS, all four.
+    (
+        "lp_options_odd",
+        "200",
+        &[
+            ("content-length-missing-datagram", 200, 1),
+            ("2xx-options-capabilities", 200, 4),
+        ],
+    ),
+    // NO-CL; OPTIONS-CAPS, all four.
+    (
+        "lp_options",
+        "200",
+        &[
+            ("content-length-missing-datagram", 200, 1),
+            ("2xx-options-capabilities", 200, 4),
+        ],
+    ),
+    // NO-CL (the 405 has its Allow).
+    (
+        "lp_register",
+        "405",
+        &[("content-length-missing-datagram", 405, 1)],
+    ),
+    // NO-CL on the 100, the 180 and the 603; 1XX-CONTACT.
+    (
+        "lp_reject",
+        "100 180 603",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 603, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // As lp_invite_bye: linphonec accepts an INVITE with `Require: foo`
+    // (RFC 3261 §8.2.2.3 says it MUST answer 420), which no response rule
+    // can see. NO-CL on the 100, the 180 and the 200 to BYE; 1XX-CONTACT.
+    (
+        "lp_require",
+        "100 180 200 200",
+        &[
+            ("content-length-missing-datagram", 100, 1),
+            ("content-length-missing-datagram", 180, 1),
+            ("content-length-missing-datagram", 200, 1),
+            ("1xx-early-dialog-contact", 180, 1),
+        ],
+    ),
+    // linphonec accepts the SUBSCRIBE (200 with Expires) but sends no
+    // NOTIFY (RFC 6665 §4.2.1.2 says it must, at once; no response rule can
+    // see that). Its 200 to the unsubscribe has no Expires:
+    // `2xx-subscribe-expires`, RFC 6665 §3.1.1 (200-class responses to
+    // SUBSCRIBE MUST contain Expires). NO-CL on both 200s.
+    (
+        "lp_subscribe",
+        "200 200",
+        &[
+            ("content-length-missing-datagram", 200, 2),
+            ("2xx-subscribe-expires", 200, 1),
+        ],
+    ),
+    // Over TCP Content-Length is there; 1XX-CONTACT stays.
+    (
+        "lp_tcp_invite_bye",
+        "100 180 200 200",
+        &[("1xx-early-dialog-contact", 180, 1)],
+    ),
+    // OPTIONS-CAPS, all four.
+    (
+        "lp_tcp_options",
+        "200",
+        &[("2xx-options-capabilities", 200, 4)],
+    ),
+    // --- sipsak 0.9.8.1 against the same elements ---
+    // OPTIONS-CAPS (baresip).
+    (
+        "sipsak_bs_options",
+        "200",
+        &[("2xx-options-capabilities", 200, 3)],
+    ),
+    ("sipsak_kam_options", "200", &[]),
+    // NO-QOP; REG-DATE.
+    (
+        "sipsak_kam_register",
+        "401 200",
+        &[
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    // Max-Forwards 0: Kamailio's 483; Max-Forwards 1: relayed to baresip,
+    // whose 200 is seen on both hops. OPTIONS-CAPS on each copy.
+    (
+        "sipsak_kam_trace",
+        "483 200 200",
+        &[("2xx-options-capabilities", 200, 6)],
+    ),
+    // NO-CL; OPTIONS-CAPS, all four (linphonec).
+    (
+        "sipsak_lp_options",
+        "200",
+        &[
+            ("content-length-missing-datagram", 200, 1),
+            ("2xx-options-capabilities", 200, 4),
+        ],
+    ),
+    ("sipsak_tw_options", "200", &[]),
+    // --- Twinkle 1.10.2 (frank and gina ring until told) ---
+    // 100rel: the reliable 180 (Require: 100rel, RSeq), the 200 to PRACK,
+    // the 200 to INVITE, the 200 to BYE.
+    ("tw_100rel", "100 180 200 200 200", &[]),
+    ("tw_bye_nodialog", "481", &[]),
+    ("tw_cancel", "100 180 200 487", &[]),
+    // METHOD-INFO.
+    ("tw_foo", "501", &[("cseq-method-unknown", 501, 1)]),
+    ("tw_in_dialog", "100 180 200 200 200 200 501 200 200", &[]),
+    ("tw_invite_bye", "100 180 200 200", &[]),
+    // The 100 lacks the request's Timestamp: `100-timestamp-copied`, RFC 3261
+    // §8.2.6.1 (the UAS MUST copy it into the 100). The Vias and the
+    // Record-Route values come back joined in one row each, which is equal.
+    (
+        "tw_invite_rr_ts",
+        "100 180 200 200",
+        &[("100-timestamp-copied", 100, 1)],
+    ),
+    ("tw_message", "200", &[]),
+    ("tw_notify_nosub", "400", &[]),
+    ("tw_options_odd", "200", &[]),
+    ("tw_options", "200", &[]),
+    ("tw_register", "403", &[]),
+    ("tw_reject", "100 180 486", &[]),
+    // TAG-INFO.
+    ("tw_require", "420", &[("option-tag-unknown", 420, 1)]),
+    // 489 with Allow-Events: refer (RFC 6665 §4.4.4).
+    ("tw_subscribe", "489", &[]),
+    ("tw_tcp_options", "200", &[]),
+];
+
+fn real_ua_dir() -> PathBuf {
+    common::data_dir().join("real-ua")
+}
+
+/// The capture files, sorted by name.
+fn capture_files() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(real_ua_dir().join("pcap"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    v.sort();
+    v
+}
+
+fn stem(p: &Path) -> String {
+    p.file_stem().unwrap().to_string_lossy().into_owned()
+}
+
+#[test]
+fn every_capture_is_listed_and_byte_exact() {
+    // README.md lists each capture as "| `name.pcap` | ... | `sha256` |".
+    let readme = std::fs::read_to_string(real_ua_dir().join("README.md")).unwrap();
+    let mut listed = BTreeMap::new();
+    for line in readme.lines().filter(|l| l.starts_with("| `")) {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        let name = cells[0].trim_matches('`');
+        let sha = cells.last().unwrap().trim_matches('`');
+        if name.ends_with(".pcap") {
+            listed.insert(name.to_string(), sha.to_string());
+        }
+    }
+    let files = capture_files();
+    let names: Vec<String> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        listed.keys().cloned().collect::<Vec<_>>(),
+        "README.md and pcap/ disagree"
+    );
+    let mut expected: Vec<String> = CAPTURES.iter().map(|c| format!("{}.pcap", c.0)).collect();
+    expected.sort();
+    assert_eq!(names, expected, "CAPTURES and pcap/ disagree");
+    for f in &files {
+        let name = f.file_name().unwrap().to_string_lossy();
+        let got = format!("{:x}", Sha256::digest(std::fs::read(f).unwrap()));
+        assert_eq!(got, listed[name.as_ref()], "{name} differs from README.md");
+    }
+}
+
+/// What the tool found in one capture: response codes in order, findings
+/// as (rule, code) → count (code 0 for a finding on a request).
+#[derive(Default, Debug)]
+struct Seen {
+    codes: Vec<String>,
+    findings: BTreeMap<(String, u16), usize>,
+}
+
+#[test]
+fn findings_on_real_traffic_are_exactly_the_expected_ones() {
+    let exe = common::example_exe("validate", &["examples/validate"], "capture,serde");
+    let files = capture_files();
+    let out = Command::new(exe)
+        .args(["--format", "json", "--color", "never"])
+        .args(&files)
+        .output()
+        .expect("run validate");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // 1: error findings were reported (NO-QOP, 1XX-CONTACT, ...), nothing failed.
+    assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+
+    let mut seen: BTreeMap<String, Seen> = BTreeMap::new();
+    let mut summary = None;
+    for line in String::from_utf8(out.stdout).unwrap().lines() {
+        let o: Value = serde_json::from_str(line).unwrap();
+        let kind = o["kind"].as_str().unwrap();
+        if kind == "summary" {
+            summary = Some(o);
+            continue;
+        }
+        assert!(kind == "request" || kind == "response", "{line}");
+        let source = stem(Path::new(o["source"].as_str().unwrap()));
+        let s = seen.entry(source).or_default();
+        let code = if kind == "response" {
+            let c = o["code"].as_u64().unwrap() as u16;
+            s.codes.push(c.to_string());
+            c
+        } else {
+            0
+        };
+        for f in o["findings"].as_array().unwrap() {
+            let rule = f["rule"].as_str().unwrap().to_string();
+            *s.findings.entry((rule, code)).or_default() += 1;
+        }
+    }
+    let summary = summary.expect("no summary record");
+    for key in ["parse_errors", "unreadable_inputs", "capture_problems"] {
+        assert_eq!(summary[key], 0, "{key}: {summary}");
+    }
+
+    let mut failures = Vec::new();
+    for (name, codes, findings) in CAPTURES {
+        let s = seen.remove(*name).unwrap_or_default();
+        let got_codes = s.codes.join(" ");
+        if got_codes != *codes {
+            failures.push(format!(
+                "{name}: responses `{got_codes}`, expected `{codes}`"
+            ));
+        }
+        let want: BTreeMap<(String, u16), usize> = findings
+            .iter()
+            .map(|&(r, c, n)| ((r.to_string(), c), n))
+            .collect();
+        if s.findings != want {
+            failures.push(format!(
+                "{name}: findings {:?}, expected {:?}",
+                s.findings, want
+            ));
+        }
+    }
+    assert!(seen.is_empty(), "messages from unlisted captures: {seen:?}");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
