@@ -288,7 +288,10 @@ impl Scanner {
             0
         } else {
             let line = limits.max_line.min(limits.max_start_line);
-            let line_end = (self.line_start + line).saturating_sub(self.row.unfolded_len + 1);
+            let line_end = self
+                .line_start
+                .saturating_add(line)
+                .saturating_sub(self.row.unfolded_len.saturating_add(1));
             line_end.min(self.msg_start.saturating_add(limits.max_head))
         };
     }
