@@ -750,3 +750,74 @@ fn a_datagram_whose_head_ends_in_a_lone_cr_is_recorded() {
     let r = parse_response(b"SIP/2.0 200 OK\r\nl: 0\r\n\r\n").unwrap();
     assert_eq!(r.deviations().head_unterminated(), None);
 }
+
+/// Feeds `wire` to a decoder one byte at a time and, beside it, to a second
+/// decoder that gets each prefix from scratch in one call (no earlier call
+/// whose work the quick "more bytes needed" path could reuse). After every
+/// byte both must agree on the outcome (message, more, or the same error
+/// at the same offset) and on how many bytes the line search has examined.
+fn byte_by_byte_matches_fresh_decoders(opts: ParseOptions, wire: &[u8]) {
+    let mut dec = MessageDecoder::new(opts);
+    let mut buf = BytesMut::new();
+    for n in 1..=wire.len() {
+        buf.extend_from_slice(&wire[n - 1..n]);
+        let got = dec.decode_message(&mut buf).map(|m| m.is_some());
+        let mut fresh = MessageDecoder::new(opts);
+        let mut fresh_buf = BytesMut::from(&wire[..n]);
+        let want = fresh.decode_message(&mut fresh_buf).map(|m| m.is_some());
+        let name = String::from_utf8_lossy(&wire[..n])
+            .escape_debug()
+            .to_string();
+        match (&got, &want) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{name}"),
+            (Err(a), Err(b)) => {
+                assert_eq!((a.kind(), a.offset()), (b.kind(), b.offset()), "{name}");
+            }
+            _ => panic!("{name}: byte by byte {got:?}, whole prefix {want:?}"),
+        }
+        if got.is_err() || got == Ok(true) {
+            return;
+        }
+        assert_eq!(dec.bytes_scanned(), fresh.bytes_scanned(), "{name}");
+    }
+}
+
+#[test]
+fn one_byte_at_a_time_agrees_with_whole_prefixes() {
+    // Tight limits, so that the partial-line checks the quick path skips
+    // (line, start line, head) are reached while bytes still trickle in.
+    let tight = Limits {
+        max_start_line: 32,
+        max_line: 40,
+        max_head: 120,
+        ..Limits::DEFAULT
+    };
+    let ok = "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nl: 0\r\n\r\n";
+    let cases = [
+        ok.to_string(),
+        format!("SIP/2.0 200 {}\r\nl: 0\r\n\r\n", "r".repeat(30)),
+        format!("SIP/2.0 200 OK\r\nX: {}\r\nl: 0\r\n\r\n", "v".repeat(45)),
+        format!(
+            "SIP/2.0 200 OK\r\nX: a\r\n{}{}\r\nl: 0\r\n\r\n",
+            "\t".repeat(50),
+            "b".repeat(40)
+        ),
+        format!(
+            "SIP/2.0 200 OK\r\nl: 0\r\nl: 0\r\n{}\r\n\r\n",
+            "c".repeat(60)
+        ),
+        format!(
+            "SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a, SIP/2.0/UDP b\r\n{}\r\n",
+            "x".repeat(150)
+        ),
+        format!("SIP/2.0 200 OK\r\nl: 3\r\n\r\nabc"),
+    ];
+    for opts in [
+        ParseOptions::stream(),
+        ParseOptions::stream().with_limits(tight),
+    ] {
+        for wire in &cases {
+            byte_by_byte_matches_fresh_decoders(opts, wire.as_bytes());
+        }
+    }
+}
