@@ -810,7 +810,7 @@ fn one_byte_at_a_time_agrees_with_whole_prefixes() {
             "SIP/2.0 200 OK\r\nv: SIP/2.0/UDP a, SIP/2.0/UDP b\r\n{}\r\n",
             "x".repeat(150)
         ),
-        format!("SIP/2.0 200 OK\r\nl: 3\r\n\r\nabc"),
+        "SIP/2.0 200 OK\r\nl: 3\r\n\r\nabc".to_string(),
     ];
     for opts in [
         ParseOptions::stream(),
