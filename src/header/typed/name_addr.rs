@@ -410,6 +410,11 @@ impl<'a> NameAddrLax<'a> {
             None
         };
         let mut from = start;
+        // The defect of an address that lacks its brackets after a quoted
+        // display name; pushed at the end unless the bare URI read from
+        // there fails too, whose defect then stands for both (one failing
+        // part, one defect, with the URI's span).
+        let mut bare_after_quoted = None;
         let first = grammar::addr::addr(i);
         match &first {
             Ok((_, a)) if a.angle.is_none() && first_angle().is_some() => {
@@ -463,7 +468,7 @@ impl<'a> NameAddrLax<'a> {
                     cur.pos = value.len();
                     return;
                 }
-                self.defects.push(
+                bare_after_quoted = Some(
                     Defect::new(
                         Part::Uri,
                         Span::new(base + at, base + at),
@@ -516,8 +521,8 @@ impl<'a> NameAddrLax<'a> {
                 }
                 self.uri_span = Some(Span::new(base + ustart, base + uend));
                 let uri_bytes = &value[ustart..uend];
-                match uri_bytes.iter().position(|&b| lex::is_lws(b)) {
-                    Some(ws) => self.defects.push(
+                let uri_defect = match uri_bytes.iter().position(|&b| lex::is_lws(b)) {
+                    Some(ws) => Some(
                         Defect::new(
                             Part::Uri,
                             Span::new(base + ustart, base + uend),
@@ -526,16 +531,35 @@ impl<'a> NameAddrLax<'a> {
                         .at(base + ustart + ws),
                     ),
                     None => match Uri::parse(uri_bytes, base + ustart) {
-                        Ok(u) => self.uri = Some(u),
-                        Err(e) => self.defects.push(
+                        Ok(u) => {
+                            self.uri = Some(u);
+                            None
+                        }
+                        Err(e) => Some(
                             Defect::new(Part::Uri, Span::new(base + ustart, base + uend), e.kind())
                                 .at(e.offset()),
                         ),
                     },
+                };
+                // The bare URI read where the brackets were missing failed
+                // too: the same bytes, one defect (the URI's, which spans
+                // them). A URI failing elsewhere (`"a"J<sip:...>`, read
+                // from the `<`) is a second part, with its own defect.
+                let same_bytes = |m: &Defect, d: &Defect| d.span.start == m.span.start;
+                match (bare_after_quoted, uri_defect) {
+                    (Some(m), Some(d)) if same_bytes(&m, &d) => self.defects.push(d),
+                    (m, d) => {
+                        for d in [m, d].into_iter().flatten() {
+                            self.defects.push(d);
+                        }
+                    }
                 }
                 cur.pos = end;
             }
             Err(_) => {
+                if let Some(d) = bare_after_quoted {
+                    self.defects.push(d);
+                }
                 // `<` with no `>`: the rest is the unterminated address.
                 self.defects.push(Defect::new(
                     Part::Uri,

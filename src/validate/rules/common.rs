@@ -188,12 +188,15 @@ fn phrase_byte(f: &Facts<'_, '_>, i: usize) -> Span {
 
 /// `reason-phrase-ctl` — RFC 3261 §25.1: Reason-Phrase admits reserved,
 /// unreserved, escaped, UTF-8, SP and HTAB only, so no control octet other
-/// than HTAB. Span: the first such octet.
+/// than HTAB. Span: the first such octet. CR and LF are not counted: a CR
+/// (or LF) inside the status line breaks the line itself and is
+/// `status-line-syntax`'s ("a CR or LF inside the line"), so `SIP/2.0 200
+/// OK\r\r\n` is reported once, not also as a control octet of the phrase.
 fn reason_phrase_ctl<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let phrase = f.resp.reason();
     if let Some(i) = phrase
         .iter()
-        .position(|&b| (b < 0x20 && b != b'\t') || b == 0x7f)
+        .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\r' | b'\n')) || b == 0x7f)
     {
         out.emit(
             r::REASON_PHRASE_CTL,

@@ -45,12 +45,25 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         if via.defects().is_empty() {
             check_one(out, &via, n == 0);
         } else {
-            for d in via.defects().iter() {
+            for d in via.defects().iter().filter(|d| !is_cascade(&via, d)) {
                 let (rule, span, text) = defect_finding(&via, d);
                 out.emit(rule, Some(span), Detail::new(text));
             }
         }
     }
+}
+
+/// A sent-by that is missing only because a broken sent-protocol took
+/// the rest of the value (`Via: SIP/2.0`, `Via: garbage`): the lax reading
+/// notes both parts, but the one defect is the sent-protocol's, and
+/// `via-sent-by-syntax` would name the same bytes a second time (spec
+/// "How to read": each failing value reported once, under the rule that
+/// names it). A sent-by that is present but wrong after a broken
+/// sent-protocol is a defect of its own and stays.
+fn is_cascade(via: &ViaLax<'_>, d: &Defect) -> bool {
+    d.part == Part::SentBy
+        && d.kind == HeaderValueErrorKind::Missing
+        && via.defects().iter().any(|p| p.part == Part::SentProtocol)
 }
 
 /// The rule that owns a defect of one part of a Via value, so that each
