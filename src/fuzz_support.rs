@@ -1388,7 +1388,9 @@ macro_rules! challenge_lax_agree {
                         return false;
                     }
                     let start = c.span().start;
-                    assert!(after.is_none_or(|a| start > a), "challenge chain does not move on");
+                    if let Some(a) = after {
+                        assert!(start > a, "challenge chain does not move on");
+                    }
                     after = Some(start);
                     next = c.next_challenge();
                 }
