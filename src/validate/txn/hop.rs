@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, hasher128, same_proxy, small_hash, to_tag_hash, Expiring, Recent,
-    Sighting, TxnConfig, TxnTracker,
+    hash_lowercase, hasher, same_proxy, small_hash, to_tag_hash, Expiring, Recent, Sighting,
+    TxnConfig, TxnTracker,
 };
 use crate::header::typed::{CSeq, ToHeader};
 use crate::header::KnownHeader;
@@ -184,8 +184,8 @@ impl Shape {
         let h = resp.headers();
         let call_id = h.get(KnownHeader::CallId)?.value();
         let cseq = h.get(KnownHeader::CSeq)?.value();
-        let mut full = hasher128(6);
-        let mut minus = hasher128(6);
+        let mut full = hasher(6);
+        let mut minus = hasher(6);
         for p in [&mut full, &mut minus] {
             call_id.trim_ascii().hash(p);
             cseq.trim_ascii().hash(p);

@@ -407,7 +407,7 @@ fn dialog_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, u32)> {
     } else {
         (seen.dst, seen.src)
     };
-    let mut h = hasher128(13);
+    let mut h = hasher(13);
     (a, b, call_id, from_tag, to_tag).hash(&mut h);
     Some((h.digest128(), cseq))
 }
@@ -731,16 +731,20 @@ enum Method {
     Other,
 }
 
-/// The tracker's hash of 128 bits, for the keys of its tables: two
-/// foldhash hashers (see [`hasher`]) with their own seeds, fed the same
-/// bytes ([`Digest::digest128`]).
+/// The tracker's hasher: two foldhash hashers with fixed seeds, fed the
+/// same bytes, for a 128-bit key ([`Digest::digest128`]) or a 64-bit
+/// hash (`finish`). Fixed seeds, so that the same capture gives the same
+/// keys (and the same eviction order) on every run; the maps keyed by
+/// these hashes hash them again with the standard library's randomly
+/// keyed hasher, which is what keeps crafted input from piling keys into
+/// one bucket. foldhash (the default hasher of hashbrown) instead of the
+/// standard library's SipHash: the tracker hashes every response's
+/// content and keys, and SipHash was a tenth of a capture audit's
+/// instructions.
 pub(super) struct Digest {
-    lo: Hasher64,
-    hi: Hasher64,
+    lo: foldhash::quality::FoldHasher<'static>,
+    hi: foldhash::quality::FoldHasher<'static>,
 }
-
-/// The tracker's 64-bit hasher ([`hasher`]).
-pub(super) type Hasher64 = foldhash::quality::FoldHasher<'static>;
 
 impl Digest {
     /// The 128-bit hash of what was written.
@@ -776,32 +780,16 @@ impl Hasher for Digest {
     }
 }
 
-/// The tracker's hasher for hashes made for one purpose (`domain`; each
-/// domain has its own seed, so that hashes made for different purposes
-/// never meet): foldhash with a fixed seed. Fixed, so that the same
-/// capture gives the same keys (and the same eviction order) on every
-/// run; the maps keyed by these hashes hash them again with the standard
-/// library's randomly keyed hasher, which is what keeps crafted input
-/// from piling keys into one bucket. foldhash (the default hasher of
-/// hashbrown) rather than the standard library's SipHash: the tracker
-/// hashes every response's content and keys, and SipHash was a tenth of a
-/// capture audit's instructions.
-pub(super) fn hasher(domain: u8) -> Hasher64 {
-    seeded(u64::from(domain) << 1)
-}
-
-/// A [`Digest`] for `domain` (its low half is [`hasher`]'s).
-pub(super) fn hasher128(domain: u8) -> Digest {
+/// A [`Digest`] for hashes made for one purpose (`domain`): each domain
+/// has its own seeds, so that hashes made for different purposes never
+/// meet.
+pub(super) fn hasher(domain: u8) -> Digest {
+    use core::hash::BuildHasher;
     let seed = u64::from(domain) << 1;
     Digest {
-        lo: seeded(seed),
-        hi: seeded(seed | 1),
+        lo: foldhash::quality::FixedState::with_seed(seed).build_hasher(),
+        hi: foldhash::quality::FixedState::with_seed(seed | 1).build_hasher(),
     }
-}
-
-fn seeded(seed: u64) -> Hasher64 {
-    use core::hash::BuildHasher;
-    foldhash::quality::FixedState::with_seed(seed).build_hasher()
 }
 
 /// What places a message, read once: its CSeq and top Via (without them it
@@ -849,7 +837,7 @@ fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128
     } else {
         (seen.dst, seen.src)
     };
-    let mut d = hasher128(1);
+    let mut d = hasher(1);
     let p = &mut d;
     (a, b).hash(p);
     key_method.hash(p);
