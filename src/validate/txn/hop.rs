@@ -1,6 +1,7 @@
 //! Proxy hops: a response received by a proxy and the copy it sends
 //! upstream with one Via less (RFC 3261 §16.7), and the checks between them.
 
+use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
@@ -184,24 +185,30 @@ impl Shape {
         let h = resp.headers();
         let call_id = h.get(KnownHeader::CallId)?.value();
         let cseq = h.get(KnownHeader::CSeq)?.value();
-        let mut full = hasher(6);
-        let mut minus = hasher(6);
-        for p in [&mut full, &mut minus] {
+        let mut full = [hasher(6), hasher(7)];
+        let mut minus = [hasher(6), hasher(7)];
+        for p in full.iter_mut().chain(minus.iter_mut()) {
             call_id.trim_ascii().hash(p);
             cseq.trim_ascii().hash(p);
         }
         let mut vias = 0usize;
         for via in h.elements(KnownHeader::Via) {
-            via.bytes.hash(&mut full);
+            for p in &mut full {
+                via.bytes.hash(p);
+            }
             if vias > 0 {
-                via.bytes.hash(&mut minus);
+                for p in &mut minus {
+                    via.bytes.hash(p);
+                }
             }
             vias += 1;
         }
+        let key =
+            |p: &[DefaultHasher; 2]| (u128::from(p[0].finish()) << 64) | u128::from(p[1].finish());
         let to = h.typed_lax_all::<ToHeader<'_>>().next();
         let mut shape = Shape {
-            full: full.digest128(),
-            minus_top: (vias >= 2).then(|| minus.digest128()),
+            full: key(&full),
+            minus_top: (vias >= 2).then(|| key(&minus)),
             code: resp.status().as_u16(),
             to_tag: to_tag_hash(to.as_ref()),
             to_value: h

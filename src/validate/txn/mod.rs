@@ -111,6 +111,7 @@
 //! request not seen" once per rule rather than per message.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::DefaultHasher;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
@@ -407,9 +408,12 @@ fn dialog_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, u32)> {
     } else {
         (seen.dst, seen.src)
     };
-    let mut h = hasher(13);
-    (a, b, call_id, from_tag, to_tag).hash(&mut h);
-    Some((h.digest128(), cseq))
+    let mut parts = [hasher(13), hasher(14)];
+    for p in &mut parts {
+        (a, b, call_id, from_tag, to_tag).hash(p);
+    }
+    let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
+    Some((key, cseq))
 }
 
 /// A map bounded in time (entries expire on capture time) and in size (a
@@ -731,65 +735,10 @@ enum Method {
     Other,
 }
 
-/// The tracker's hasher: two foldhash hashers with fixed seeds, fed the
-/// same bytes, for a 128-bit key ([`Digest::digest128`]) or a 64-bit
-/// hash (`finish`). Fixed seeds, so that the same capture gives the same
-/// keys (and the same eviction order) on every run; the maps keyed by
-/// these hashes hash them again with the standard library's randomly
-/// keyed hasher, which is what keeps crafted input from piling keys into
-/// one bucket. foldhash (the default hasher of hashbrown) instead of the
-/// standard library's SipHash: the tracker hashes every response's
-/// content and keys, and SipHash was a tenth of a capture audit's
-/// instructions.
-pub(super) struct Digest {
-    lo: foldhash::quality::FoldHasher<'static>,
-    hi: foldhash::quality::FoldHasher<'static>,
-}
-
-impl Digest {
-    /// The 128-bit hash of what was written.
-    pub(super) fn digest128(&self) -> u128 {
-        (u128::from(self.hi.finish()) << 64) | u128::from(self.lo.finish())
-    }
-}
-
-/// Forwards every write to both halves (the integer writes too: foldhash
-/// mixes an integer in one step, not as bytes).
-macro_rules! forward_writes {
-    ($($f:ident: $t:ty),*) => {
-        $(
-            #[inline]
-            fn $f(&mut self, i: $t) {
-                self.lo.$f(i);
-                self.hi.$f(i);
-            }
-        )*
-    };
-}
-
-impl Hasher for Digest {
-    #[inline]
-    fn write(&mut self, bytes: &[u8]) {
-        self.lo.write(bytes);
-        self.hi.write(bytes);
-    }
-    forward_writes!(write_u8: u8, write_u16: u16, write_u32: u32, write_u64: u64, write_u128: u128, write_usize: usize);
-    /// The low half.
-    fn finish(&self) -> u64 {
-        self.lo.finish()
-    }
-}
-
-/// A [`Digest`] for hashes made for one purpose (`domain`): each domain
-/// has its own seeds, so that hashes made for different purposes never
-/// meet.
-pub(super) fn hasher(domain: u8) -> Digest {
-    use core::hash::BuildHasher;
-    let seed = u64::from(domain) << 1;
-    Digest {
-        lo: foldhash::quality::FixedState::with_seed(seed).build_hasher(),
-        hi: foldhash::quality::FixedState::with_seed(seed | 1).build_hasher(),
-    }
+fn hasher(domain: u8) -> DefaultHasher {
+    let mut h = DefaultHasher::new();
+    domain.hash(&mut h);
+    h
 }
 
 /// What places a message, read once: its CSeq and top Via (without them it
@@ -837,31 +786,33 @@ fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128
     } else {
         (seen.dst, seen.src)
     };
-    let mut d = hasher(1);
-    let p = &mut d;
-    (a, b).hash(p);
-    key_method.hash(p);
-    match via.branch().filter(|_| via.has_magic_cookie()) {
-        Some(branch) => {
-            b"3261".hash(p);
-            branch.hash(p);
-            if let Some(sb) = via.sent_by() {
-                hash_lowercase(sb.host().as_bytes(), p);
-                sb.port().hash(p);
+    let mut parts = [hasher(1), hasher(2)];
+    for p in &mut parts {
+        (a, b).hash(p);
+        key_method.hash(p);
+        match via.branch().filter(|_| via.has_magic_cookie()) {
+            Some(branch) => {
+                b"3261".hash(p);
+                branch.hash(p);
+                if let Some(sb) = via.sent_by() {
+                    hash_lowercase(sb.host().as_bytes(), p);
+                    sb.port().hash(p);
+                }
+            }
+            None => {
+                b"2543".hash(p);
+                head.call_id.hash(p);
+                cseq.number().hash(p);
+                h.typed_lax_all::<FromHeader<'_>>()
+                    .next()
+                    .and_then(|f| f.tag())
+                    .hash(p);
+                h.get(KnownHeader::Via).map(|v| v.value()).hash(p);
             }
         }
-        None => {
-            b"2543".hash(p);
-            head.call_id.hash(p);
-            cseq.number().hash(p);
-            h.typed_lax_all::<FromHeader<'_>>()
-                .next()
-                .and_then(|f| f.tag())
-                .hash(p);
-            h.get(KnownHeader::Via).map(|v| v.value()).hash(p);
-        }
     }
-    (d.digest128(), method)
+    let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
+    (key, method)
 }
 
 /// The content of a response as far as "the same response" goes: all of
