@@ -343,11 +343,18 @@ impl<'a> NameAddr<'a> {
             return lax;
         }
         let start = cur.pos;
+        // `*` is the wildcard only when the value ends after it (or
+        // parameters follow, which it may not take): `* <sip:a@b>` is a
+        // name-addr whose display name is the token `*`, as the strict
+        // reading reads it (found by the `typed_headers` fuzz target).
         if star
             && cur.peek() == Some(b'*')
             && value
                 .get(start + 1)
                 .map_or(true, |&b| lex::is_lws(b) || b == b';')
+            && value
+                .get(lex::skip_lws(value, start + 1))
+                .map_or(true, |&b| b == b';')
         {
             lax.star = true;
             cur.pos += 1;
