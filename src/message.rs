@@ -74,10 +74,7 @@ impl ParseOptions {
         // most of it the header index) costs one more copy of it.
         match parse_layout(buf, self, true)? {
             Ok(layout) => match layout.meta.start {
-                StartLine::Status(_) => Ok(Response {
-                    headers: Headers::new(buf, layout.head),
-                    meta: layout.meta,
-                }),
+                StartLine::Status(_) => Ok(Response::from_layout(buf, layout)),
                 StartLine::Request(_) => Err(ParseError::new(
                     ParseErrorKind::NotAResponse,
                     layout.meta.start.line().start,
@@ -129,10 +126,7 @@ pub enum Message<'a> {
 impl<'a> Message<'a> {
     pub(crate) fn from_layout(src: &'a [u8], layout: Layout) -> Self {
         match layout.meta.start {
-            StartLine::Status(_) => Message::Response(Response {
-                headers: Headers::new(src, layout.head),
-                meta: layout.meta,
-            }),
+            StartLine::Status(_) => Message::Response(Response::from_layout(src, layout)),
             StartLine::Request(_) => Message::Request(Request {
                 headers: Headers::new(src, layout.head),
                 meta: layout.meta,
@@ -279,6 +273,16 @@ impl core::fmt::Debug for Response<'_> {
 }
 
 impl<'a> Response<'a> {
+    /// The view of `src` as `layout` (a status-line layout) describes it:
+    /// the one place a `Response` is assembled.
+    #[inline]
+    pub(crate) fn from_layout(src: &'a [u8], layout: Layout) -> Self {
+        Response {
+            headers: Headers::new(src, layout.head),
+            meta: layout.meta,
+        }
+    }
+
     fn line(&self) -> &StatusLine {
         match &self.meta.start {
             StartLine::Status(s) => s,
@@ -452,10 +456,7 @@ impl OwnedResponse {
 
     /// The borrowed view.
     pub fn view(&self) -> Response<'_> {
-        Response {
-            headers: Headers::new(&self.bytes, self.layout.head),
-            meta: self.layout.meta,
-        }
+        Response::from_layout(&self.bytes, self.layout)
     }
 
     /// The buffer (every span of [`view`](Self::view) indexes it).
