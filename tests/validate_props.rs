@@ -7,7 +7,10 @@
 //! * writing a header in its compact form changes no finding's rule or
 //!   severity (RFC 3261 §7.3.3);
 //! * splitting a list header's comma-separated values over several rows
-//!   changes no rule found (RFC 3261 §7.3.1: the two forms are equivalent).
+//!   changes no rule found (RFC 3261 §7.3.1: the two forms are equivalent);
+//! * a bare CR put into a clean header value is reported once, by
+//!   `line-ending-not-crlf`: the value's own rules do not report the same
+//!   byte again (one defect, one finding).
 //!
 //! The messages come from the rule corpus `tests/rules/**.sip`, which holds
 //! a trigger for every checked rule. Case counts stay modest; raise them
@@ -206,6 +209,65 @@ proptest! {
         };
         for ctx in &contexts() {
             prop_assert_eq!(rules(buf, ctx), rules(&changed, ctx));
+        }
+    }
+
+    #[test]
+    fn bare_cr_in_a_clean_value_is_reported_once(
+        pick in any::<prop::sample::Index>(),
+        row in any::<prop::sample::Index>(),
+        at in any::<prop::sample::Index>(),
+    ) {
+        let all = corpus();
+        let buf = &all[pick.index(all.len())];
+        let resp = parse_response(buf).expect("corpus message parses");
+        prop_assume!(resp.find_bare_cr().is_none());
+        let values: Vec<_> = resp.headers().iter().map(|h| h.value_span()).collect();
+        prop_assume!(!values.is_empty());
+        let v = values[row.index(values.len())];
+        prop_assume!(!v.is_empty());
+        let i = v.start + at.index(v.len());
+        // Not next to a fold's line break: a CR there starts or ends a line.
+        prop_assume!(buf[i] != b'\n' && buf[i - 1] != b'\n');
+        let mut changed = buf[..i].to_vec();
+        changed.push(b'\r');
+        changed.extend_from_slice(&buf[i..]);
+        // The row in the changed message: the value's row, one byte longer.
+        let row = resp
+            .headers()
+            .iter()
+            .find(|h| h.value_span() == v)
+            .map(|h| h.span())
+            .expect("the value's row");
+        let changed_resp = parse_response(&changed).expect("a bare CR keeps the framing");
+        for ctx in &contexts() {
+            // A row that already breaks a rule may be read another way
+            // with the CR in it: the property is about clean rows.
+            prop_assume!(validate(&resp, ctx).iter().all(|f| f
+                .span()
+                .is_none_or(|s| s.end <= row.start || row.end < s.start)));
+            let before = findings(buf, ctx, false);
+            let after = validate(&changed_resp, ctx);
+            prop_assert!(
+                after.iter().any(|f| f.rule() == "line-ending-not-crlf"),
+                "CR at {i} not reported"
+            );
+            // What the CR breaks in its own row is the CR's finding; a rule
+            // that now misses the header elsewhere (`from-required`, a 199
+            // without its Reason) reports a consequence, not the CR; a
+            // proxy's verdict on an unreadable top Via is what it must do.
+            for f in after.iter() {
+                let Some(s) = f.span() else { continue };
+                let in_row = row.start <= s.start && s.end <= row.end + 1;
+                let key = format!("{} {} ", f.rule(), f.severity());
+                prop_assert!(
+                    !in_row
+                        || f.rule() == "line-ending-not-crlf"
+                        || f.is_verdict()
+                        || before.contains(&key),
+                    "CR at {i}: {f} reports the CR again in {:?}", String::from_utf8_lossy(&changed)
+                );
+            }
         }
     }
 }

@@ -306,11 +306,30 @@ impl FindingSink for Report {
 pub(crate) struct Emitter<'p, S: ?Sized> {
     policy: &'p Policy,
     sink: &'p mut S,
+    /// A bare CR that `line-ending-not-crlf` reported, and the header row
+    /// around it: see [`Emitter::reported_bare_cr`].
+    bare_cr: Option<(usize, Span)>,
 }
 
 impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
     pub(crate) fn new(policy: &'p Policy, sink: &'p mut S) -> Self {
-        Emitter { policy, sink }
+        Emitter {
+            policy,
+            sink,
+            bare_cr: None,
+        }
+    }
+
+    /// Notes that `line-ending-not-crlf` reported the bare CR at offset
+    /// `at`, inside the header row `row`. Every later finding of another
+    /// rule whose span lies in that row and covers or touches the CR is
+    /// the same defect seen again (a header value or name that fails its
+    /// grammar only because the CR sits in it or splits one of its tokens
+    /// in two), so it is dropped: one defect, one finding. Verdicts (what
+    /// a proxy must do with the response) are never dropped: they stay the
+    /// forwarder's.
+    pub(crate) fn reported_bare_cr(&mut self, at: usize, row: Span) {
+        self.bare_cr = Some((at, row));
     }
 
     /// Whether `rule` can be reported at all: lets a check skip work.
@@ -331,6 +350,17 @@ impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
         span: Option<Span>,
         detail: Detail,
     ) {
+        if let (Some((at, row)), Some(span)) = (self.bare_cr, span) {
+            if rule != table::r::LINE_ENDING_NOT_CRLF
+                && !is_verdict_rule(rule)
+                && row.start <= span.start
+                && span.end <= row.end
+                && span.start <= at + 1
+                && at <= span.end
+            {
+                return;
+            }
+        }
         if let Some(sev) = self.policy.apply(rule, sev) {
             self.sink.report(Finding::new(rule, sev, span, detail));
         }

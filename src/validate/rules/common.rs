@@ -275,7 +275,10 @@ fn reason_phrase_specific<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
 /// `line-ending-not-crlf` — RFC 3261 §7: the start line, each header line
 /// and the empty line MUST end in CRLF. One finding at the first bare LF
 /// (the detail gives how many lines), one at the first bare CR outside the
-/// status line (a bare CR inside it is `status-line-syntax`).
+/// status line (a bare CR inside it is `status-line-syntax`). The rules
+/// that run after it do not report that CR again in its own row (see
+/// [`Emitter::reported_bare_cr`]): `Call-ID: a<CR>b` is this finding, not
+/// also `call-id-empty-or-ws`.
 fn line_ending_not_crlf<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let dev = f.resp.deviations();
     if let Some(span) = dev.bare_lf() {
@@ -295,8 +298,32 @@ fn line_ending_not_crlf<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
                 Some(cr),
                 Detail::new("bare CR in the header section"),
             );
+            if out.wants(r::LINE_ENDING_NOT_CRLF) {
+                out.reported_bare_cr(cr.start, logical_row(f.resp.headers().src(), cr.start));
+            }
         }
     }
+}
+
+/// The header row (with its continuation lines) that holds offset `at`:
+/// from the byte after the LF that starts it to the LF that ends it.
+fn logical_row(src: &[u8], at: usize) -> Span {
+    let line_start = |i: usize| memchr::memrchr(b'\n', &src[..i]).map_or(0, |p| p + 1);
+    let mut start = line_start(at);
+    // A continuation line belongs to the row above it.
+    while start > 0 && matches!(src.get(start), Some(b' ' | b'\t')) {
+        start = line_start(start - 1);
+    }
+    let mut end = at;
+    loop {
+        end = memchr::memchr(b'\n', &src[end..]).map_or(src.len(), |p| end + p);
+        if matches!(src.get(end + 1), Some(b' ' | b'\t')) {
+            end += 1;
+        } else {
+            break;
+        }
+    }
+    Span::new(start, end)
 }
 
 /// `header-block-unterminated` — RFC 3261 §7: the empty line MUST be
