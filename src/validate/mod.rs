@@ -86,7 +86,7 @@ pub fn validate<R: AsResponse + ?Sized>(resp: &R, ctx: &Context) -> Report {
 pub fn validate_into<R: AsResponse + ?Sized>(resp: &R, ctx: &Context, sink: &mut impl FindingSink) {
     let resp = resp.as_response();
     let facts = rules::Facts::new(&resp, ctx);
-    let mut out = Emitter::new(ctx.policy(), sink);
+    let mut out = Emitter::new(ctx.policy(), sink, resp.headers().src());
     rules::run(&facts, &mut out);
 }
 
@@ -302,21 +302,30 @@ impl FindingSink for Report {
 }
 
 /// What the rules write to: applies the policy (disabled rules, severity
-/// overrides, minimum severity) before handing a finding to the sink.
-pub(crate) struct Emitter<'p, S: ?Sized> {
+/// overrides, minimum severity) before handing a finding to the sink, and
+/// keeps one defect to one finding (see [`Emitter::emit_at`]).
+pub(crate) struct Emitter<'p, S: FindingSink + ?Sized> {
     policy: &'p Policy,
     sink: &'p mut S,
+    /// The message the spans point into.
+    src: &'p [u8],
     /// A bare CR that `line-ending-not-crlf` reported, and the header row
     /// around it: see [`Emitter::reported_bare_cr`].
     bare_cr: Option<(usize, Span)>,
+    /// The last finding, held back until the next one shows whether it
+    /// continues it; handed over at the latest when the emitter drops.
+    held: Option<(Rule, Severity, Span, Detail)>,
 }
 
 impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
-    pub(crate) fn new(policy: &'p Policy, sink: &'p mut S) -> Self {
+    /// An emitter for the findings on the message `src`.
+    pub(crate) fn new(policy: &'p Policy, sink: &'p mut S, src: &'p [u8]) -> Self {
         Emitter {
             policy,
             sink,
+            src,
             bare_cr: None,
+            held: None,
         }
     }
 
@@ -343,6 +352,12 @@ impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
     }
 
     /// Reports `rule` at a condition-specific severity (split spec rows).
+    ///
+    /// A finding of the same rule and severity whose span starts where the
+    /// previous one ended, or after nothing but SP/HTAB, is one defect that
+    /// a lax reading resynchronised across (`branch<TAB>z9hG4bK1`, `<>ip:…`
+    /// read as two broken parts), so the two become one finding over both
+    /// spans.
     pub(crate) fn emit_at(
         &mut self,
         rule: Rule,
@@ -361,9 +376,41 @@ impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
                 return;
             }
         }
-        if let Some(sev) = self.policy.apply(rule, sev) {
-            self.sink.report(Finding::new(rule, sev, span, detail));
+        let Some(sev) = self.policy.apply(rule, sev) else {
+            return;
+        };
+        if let (Some((r, s, held, _)), Some(span)) = (&mut self.held, span) {
+            let continues = *r == rule
+                && *s == sev
+                && held.start < span.start
+                && self
+                    .src
+                    .get(held.end..span.start)
+                    .is_some_and(|gap| gap.iter().all(|&b| b == b' ' || b == b'\t'));
+            if continues {
+                held.end = held.end.max(span.end);
+                return;
+            }
         }
+        self.hand_over();
+        match span {
+            Some(span) => self.held = Some((rule, sev, span, detail)),
+            None => self.sink.report(Finding::new(rule, sev, None, detail)),
+        }
+    }
+
+    /// Hands the held finding to the sink.
+    fn hand_over(&mut self) {
+        if let Some((rule, sev, span, detail)) = self.held.take() {
+            self.sink
+                .report(Finding::new(rule, sev, Some(span), detail));
+        }
+    }
+}
+
+impl<S: FindingSink + ?Sized> Drop for Emitter<'_, S> {
+    fn drop(&mut self) {
+        self.hand_over();
     }
 }
 
@@ -479,7 +526,7 @@ mod tests {
             .set_severity("to-tag-missing", Severity::Warning)
             .unwrap();
         let mut out: Vec<Finding> = Vec::new();
-        let mut em = Emitter::new(&policy, &mut out);
+        let mut em = Emitter::new(&policy, &mut out, b"");
         assert!(!em.wants(r::VIA_REQUIRED));
         em.emit(r::VIA_REQUIRED, None, Detail::new("x"));
         em.emit(r::TO_TAG_MISSING, Some(Span::new(1, 2)), Detail::new("x"));
@@ -490,6 +537,7 @@ mod tests {
             Detail::new("x"),
         );
         em.emit(r::REASON_PHRASE_NONDEFAULT, None, Detail::new("x"));
+        drop(em);
         let got: Vec<_> = out.iter().map(|f| (f.rule(), f.severity())).collect();
         assert_eq!(
             got,
@@ -499,5 +547,35 @@ mod tests {
             ]
         );
         assert_eq!(out[0].span(), Some(Span::new(1, 2)));
+    }
+
+    /// Two broken pieces of one rule with only SP/HTAB between them are
+    /// one finding; a separator, another rule or another severity between
+    /// them keeps them apart.
+    #[test]
+    fn adjacent_findings_of_one_rule_are_one() {
+        let src = b"Via: SIP/2.0/UDP h;branch\tz9hG4bK1;a=@;b=@";
+        let policy = Policy::default();
+        let mut out: Vec<Finding> = Vec::new();
+        let mut em = Emitter::new(&policy, &mut out, src);
+        let d = Detail::new("x");
+        em.emit(r::VIA_PARAM_SYNTAX, Some(Span::new(19, 25)), d);
+        em.emit(r::VIA_PARAM_SYNTAX, Some(Span::new(26, 35)), d);
+        em.emit(r::VIA_PARAM_SYNTAX, Some(Span::new(36, 39)), d);
+        em.emit(r::VIA_PARAM_SYNTAX, Some(Span::new(40, 43)), d);
+        em.emit(r::VIA_SENT_BY_SYNTAX, Some(Span::new(43, 43)), d);
+        em.emit(r::VIA_SENT_BY_SYNTAX, Some(Span::new(43, 43)), d);
+        drop(em);
+        let got: Vec<_> = out.iter().map(|f| (f.rule(), f.span().unwrap())).collect();
+        assert_eq!(
+            got,
+            [
+                ("via-param-syntax", Span::new(19, 35)),
+                ("via-param-syntax", Span::new(36, 39)),
+                ("via-param-syntax", Span::new(40, 43)),
+                ("via-sent-by-syntax", Span::new(43, 43)),
+                ("via-sent-by-syntax", Span::new(43, 43)),
+            ]
+        );
     }
 }

@@ -697,7 +697,7 @@ impl TxnTracker {
             Message::Response(resp) => {
                 obs.request_seen = txn.request_at.is_some();
                 let invite = txn.invite;
-                let mut out = Emitter::new(policy, sink);
+                let mut out = Emitter::new(policy, sink, resp.headers().src());
                 let retransmission =
                     check_response(&config, txn, resp, &seen, forwarded, &mut obs, &mut out);
                 // A final response ends its INVITE's wait in the dialog.
