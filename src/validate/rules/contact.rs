@@ -98,10 +98,12 @@ pub(super) fn contact_expected_3xx<S: FindingSink + ?Sized>(
 
 /// `302-no-expiry-no-cache` — RFC 3261 §21.3.3: without an Expires header
 /// or a Contact `expires` parameter, the 302's contacts are valid for this
-/// recursion only and MUST NOT be cached (a receiver duty: info).
+/// recursion only and MUST NOT be cached (a receiver duty: info). A 302
+/// without any Contact value has nothing to cache: that is
+/// `3xx-contact-expected`'s, and this rule stays silent.
 /// Span: the status line.
 pub(super) fn no_expiry_302<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.code != 302 || f.has(KnownHeader::Expires) {
+    if f.code != 302 || f.has(KnownHeader::Expires) || !f.has_value(KnownHeader::Contact) {
         return;
     }
     let any_expires = f.elements(KnownHeader::Contact).any(|e| {

@@ -45,9 +45,17 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         if via.defects().is_empty() {
             check_one(out, &via, n == 0);
         } else {
+            // A part whose bytes an earlier finding already names (a
+            // sent-by that took the value, then the same bytes read as a
+            // parameter) is that finding's: each byte is blamed once.
+            let mut named: Option<Span> = None;
             for d in via.defects().iter().filter(|d| !is_cascade(&via, d)) {
                 let (rule, span, text) = defect_finding(&via, d);
+                if named.is_some_and(|n| n.start <= span.start && span.end <= n.end) {
+                    continue;
+                }
                 out.emit(rule, Some(span), Detail::new(text));
+                named = Some(named.map_or(span, |n| if n.len() >= span.len() { n } else { span }));
             }
         }
     }
