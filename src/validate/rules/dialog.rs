@@ -112,9 +112,10 @@ pub(super) fn subscribe_dialog_contact<S: FindingSink + ?Sized>(
 /// and to 101–198 to INVITE with a To tag: a 199 terminates an early dialog
 /// and never establishes or refreshes one (RFC 6228 §6), as
 /// `1xx-early-dialog-contact` also excludes it. A Contact value that does
-/// not parse as `name-addr / addr-spec` (RFC 3261 §20.10) is skipped: its
-/// defect is a syntax matter for the Contact syntax rules, not a URI scheme
-/// this rule could judge. Span: the offending value.
+/// not parse as `name-addr / addr-spec` (RFC 3261 §20.10) is skipped, and
+/// not counted as a second value: its defect is a syntax matter for the
+/// Contact syntax rules, not a URI scheme or a target this rule could
+/// judge. Span: the offending value.
 pub(super) fn single_sip_uri<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let c = f.code;
     let applies = match c {
@@ -130,11 +131,18 @@ pub(super) fn single_sip_uri<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &m
     if !applies {
         return;
     }
-    for (i, e) in f.elements(KnownHeader::Contact).enumerate() {
+    // Readable values so far: an empty or unreadable one is not a second
+    // remote target, only a syntax finding.
+    let mut readable = 0;
+    for e in f.elements(KnownHeader::Contact) {
         if e.bytes == b"*" || e.bytes.is_empty() {
             continue;
         }
-        if i == 1 {
+        let Ok(contact) = f.sheet.contact(e.bytes, e.span.start) else {
+            continue;
+        };
+        readable += 1;
+        if readable == 2 {
             out.emit_at(
                 r::DIALOG_CONTACT_SINGLE_SIP_URI,
                 Severity::Warning,
@@ -142,9 +150,6 @@ pub(super) fn single_sip_uri<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &m
                 Detail::new("more than one Contact value"),
             );
         }
-        let Ok(contact) = f.sheet.contact(e.bytes, e.span.start) else {
-            continue;
-        };
         let sip = contact.uri().is_some_and(|u| u.is_sip() || u.is_sips());
         if !sip {
             out.emit_at(
