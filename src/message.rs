@@ -242,6 +242,9 @@ macro_rules! common_accessors {
         pub fn find_bare_cr(&self) -> Option<Span> {
             let head = Span::new(self.meta.msg.start, self.headers.span().end);
             let bytes = &self.src()[head.range()];
+            if !crate::lex::has_bare_cr(bytes) {
+                return None;
+            }
             memchr::memchr_iter(b'\r', bytes)
                 .find(|&i| bytes.get(i + 1) != Some(&b'\n'))
                 .map(|i| Span::new(head.start + i, head.start + i + 1))

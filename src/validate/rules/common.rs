@@ -59,7 +59,7 @@ fn status_line_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
         out.emit(rule, Some(span), Detail::new("the status line is folded"));
     }
     let line = f.status_line;
-    if let Some(cr) = f.resp.find_bare_cr() {
+    if let Some(cr) = f.bare_cr {
         if cr.start >= line.start && cr.end <= line.end {
             out.emit(
                 rule,
@@ -291,7 +291,7 @@ fn line_ending_not_crlf<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
             ),
         );
     }
-    if let Some(cr) = f.resp.find_bare_cr() {
+    if let Some(cr) = f.bare_cr {
         if cr.start >= f.status_line.end {
             out.emit(
                 r::LINE_ENDING_NOT_CRLF,

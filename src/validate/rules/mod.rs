@@ -119,6 +119,10 @@ pub(crate) struct Facts<'r, 'a> {
     /// Where a finding about something *missing* points: the status line,
     /// whose code is what demands the header.
     pub(crate) status_line: Span,
+    /// The first bare CR of the start line or header section
+    /// ([`Response::find_bare_cr`]), looked for once: the status-line and
+    /// line-ending rules both ask.
+    pub(crate) bare_cr: Option<Span>,
     /// The matching request, when the Context has one (spec context `req`).
     pub(crate) req: Option<Request<'r>>,
     /// The response's headers, located and parsed once ([`facts`]).
@@ -156,6 +160,7 @@ impl<'r, 'a> Facts<'r, 'a> {
             code: resp.status().as_u16(),
             method,
             status_line: resp.status_line_span(),
+            bare_cr: resp.find_bare_cr(),
             req: ctx.request(),
             sheet,
             req_sheet,
