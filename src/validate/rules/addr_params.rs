@@ -8,18 +8,23 @@ use crate::validate::{Emitter, FindingSink};
 
 use super::Facts;
 
-/// `header-param-repeated` — RFC 3261 §7.3.1: any given parameter name
-/// MUST NOT appear more than once in one header field value. Checked on
-/// the name-addr headers (From, To, Reply-To, every Contact value); Via's
-/// parameters are read in `via.rs`, which reports through
-/// [`param_repeated`]. Span: the first repeated parameter.
-pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
-    f: &Facts<'_, '_>,
-    out: &mut Emitter<'_, S>,
-) {
-    if !out.wants(r::HEADER_PARAM_REPEATED) {
-        return;
-    }
+/// The address values (From, To, Reply-To, every Contact value), each
+/// read once through the sheet's typed [`NameAddr`](crate::header::typed::NameAddr)
+/// for both rules of this file (a value that does not parse is its syntax
+/// rule's):
+///
+/// * `header-param-repeated` — RFC 3261 §7.3.1: any given parameter name
+///   MUST NOT appear more than once in one header field value. The reading
+///   noted the repeated parameter in its one scan. Via's parameters are
+///   read in `via.rs`, which reports through [`param_repeated`]. Span: the
+///   first repeated parameter.
+/// * `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC
+///   3261 §20 intro): the addr-spec form MUST NOT be used when the URI
+///   contains a comma, semicolon or question mark
+///   ([`NameAddr::needs_angle_brackets`](crate::header::typed::NameAddr::needs_angle_brackets)).
+///   Span: the value.
+pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let repeated = out.wants(r::HEADER_PARAM_REPEATED);
     for k in [
         KnownHeader::From,
         KnownHeader::To,
@@ -27,40 +32,13 @@ pub(super) fn header_param_repeated<S: FindingSink + ?Sized>(
         KnownHeader::Contact,
     ] {
         for e in f.elements(k) {
-            // The reading noted the repeated parameter in its one scan.
-            if let Some(p) = f
-                .sheet
-                .name_addr(e.bytes, e.span.start)
-                .ok()
-                .and_then(|n| n.repeated_param())
-            {
+            let Ok(n) = f.sheet.name_addr(e.bytes, e.span.start) else {
+                continue;
+            };
+            if let Some(p) = n.repeated_param().filter(|_| repeated) {
                 param_repeated(out, k, p);
             }
-        }
-    }
-}
-
-/// `addr-spec-needs-angle-brackets` — RFC 8217 §3 (replacing the RFC 3261
-/// §20 intro): the addr-spec form MUST NOT be used when the URI contains a
-/// comma, semicolon or question mark. Read with the typed [`NameAddr`]
-/// ([`NameAddr::needs_angle_brackets`]) on every From, To, Reply-To and
-/// Contact value; a value that does not parse is its syntax rule's.
-/// Span: the value.
-pub(super) fn addr_spec_needs_angle_brackets<S: FindingSink + ?Sized>(
-    f: &Facts<'_, '_>,
-    out: &mut Emitter<'_, S>,
-) {
-    for k in [
-        KnownHeader::From,
-        KnownHeader::To,
-        KnownHeader::ReplyTo,
-        KnownHeader::Contact,
-    ] {
-        for e in f.elements(k) {
-            if f.sheet
-                .name_addr(e.bytes, e.span.start)
-                .is_ok_and(|n| n.needs_angle_brackets())
-            {
+            if n.needs_angle_brackets() {
                 out.emit(
                     r::ADDR_SPEC_NEEDS_ANGLE_BRACKETS,
                     Some(e.span),

@@ -238,8 +238,7 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     presence::mandatory(f, out);
     cseq::cseq(f, out);
     call_id::call_id(f, out);
-    addr_params::header_param_repeated(f, out);
-    addr_params::addr_spec_needs_angle_brackets(f, out);
+    addr_params::check(f, out);
     presence::placement(f, out);
     contact::contact(f, out);
     option_tags::option_tag_syntax(f, out);
