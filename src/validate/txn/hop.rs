@@ -1,14 +1,13 @@
 //! Proxy hops: a response received by a proxy and the copy it sends
 //! upstream with one Via less (RFC 3261 §16.7), and the checks between them.
 
-use std::collections::hash_map::DefaultHasher;
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, same_proxy, small_hash, to_tag_hash, Expiring, Recent, Sighting,
-    TxnConfig, TxnTracker,
+    hash_lowercase, hasher, hasher128, key128, same_proxy, small_hash, to_tag_hash, Expiring,
+    Recent, Sighting, TxnConfig, TxnTracker,
 };
 use crate::header::typed::{CSeq, ToHeader};
 use crate::header::KnownHeader;
@@ -185,26 +184,21 @@ impl Shape {
         let h = resp.headers();
         let call_id = h.get(KnownHeader::CallId)?.value();
         let cseq = h.get(KnownHeader::CSeq)?.value();
-        let mut full = [hasher(6), hasher(7)];
-        let mut minus = [hasher(6), hasher(7)];
-        for p in full.iter_mut().chain(minus.iter_mut()) {
+        let mut full = hasher128(6);
+        let mut minus = hasher128(6);
+        for p in [&mut full, &mut minus] {
             call_id.trim_ascii().hash(p);
             cseq.trim_ascii().hash(p);
         }
         let mut vias = 0usize;
         for via in h.elements(KnownHeader::Via) {
-            for p in &mut full {
-                via.bytes.hash(p);
-            }
+            via.bytes.hash(&mut full);
             if vias > 0 {
-                for p in &mut minus {
-                    via.bytes.hash(p);
-                }
+                via.bytes.hash(&mut minus);
             }
             vias += 1;
         }
-        let key =
-            |p: &[DefaultHasher; 2]| (u128::from(p[0].finish()) << 64) | u128::from(p[1].finish());
+        let key = key128;
         let to = h.typed_lax_all::<ToHeader<'_>>().next();
         let mut shape = Shape {
             full: key(&full),

@@ -112,6 +112,8 @@
 
 use std::cmp::Reverse;
 use std::collections::hash_map::DefaultHasher;
+
+use siphasher::sip128::{Hasher128, SipHasher13};
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::net::{IpAddr, SocketAddr};
@@ -408,12 +410,9 @@ fn dialog_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, u32)> {
     } else {
         (seen.dst, seen.src)
     };
-    let mut parts = [hasher(13), hasher(14)];
-    for p in &mut parts {
-        (a, b, call_id, from_tag, to_tag).hash(p);
-    }
-    let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
-    Some((key, cseq))
+    let mut h = hasher128(13);
+    (a, b, call_id, from_tag, to_tag).hash(&mut h);
+    Some((key128(&h), cseq))
 }
 
 /// A map bounded in time (entries expire on capture time) and in size (a
@@ -741,6 +740,20 @@ fn hasher(domain: u8) -> DefaultHasher {
     h
 }
 
+/// A 128-bit key hasher: SipHash-1-3 with a 128-bit output, one pass (two
+/// 64-bit passes under two domains cost twice as much). Fixed keys, one per
+/// `domain`, so a capture's keys, hence its eviction order, are the same on
+/// every run. (foldhash was tried and dropped: its short-input step lets a
+/// crafted Call-ID give unrelated messages one key under any seed.)
+pub(super) fn hasher128(domain: u8) -> SipHasher13 {
+    SipHasher13::new_with_keys(0x7369_702d_7265_7370, u64::from(domain))
+}
+
+/// The 128-bit key a [`hasher128`] has read.
+pub(super) fn key128(h: &SipHasher13) -> u128 {
+    h.finish128().as_u128()
+}
+
 /// What places a message, read once: its CSeq and top Via (without them it
 /// is not tracked), its Call-ID, and for a request its second Via (a
 /// proxy's branch names its context by it).
@@ -786,33 +799,30 @@ fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128
     } else {
         (seen.dst, seen.src)
     };
-    let mut parts = [hasher(1), hasher(2)];
-    for p in &mut parts {
-        (a, b).hash(p);
-        key_method.hash(p);
-        match via.branch().filter(|_| via.has_magic_cookie()) {
-            Some(branch) => {
-                b"3261".hash(p);
-                branch.hash(p);
-                if let Some(sb) = via.sent_by() {
-                    hash_lowercase(sb.host().as_bytes(), p);
-                    sb.port().hash(p);
-                }
-            }
-            None => {
-                b"2543".hash(p);
-                head.call_id.hash(p);
-                cseq.number().hash(p);
-                h.typed_lax_all::<FromHeader<'_>>()
-                    .next()
-                    .and_then(|f| f.tag())
-                    .hash(p);
-                h.get(KnownHeader::Via).map(|v| v.value()).hash(p);
+    let p = &mut hasher128(1);
+    (a, b).hash(p);
+    key_method.hash(p);
+    match via.branch().filter(|_| via.has_magic_cookie()) {
+        Some(branch) => {
+            b"3261".hash(p);
+            branch.hash(p);
+            if let Some(sb) = via.sent_by() {
+                hash_lowercase(sb.host().as_bytes(), p);
+                sb.port().hash(p);
             }
         }
+        None => {
+            b"2543".hash(p);
+            head.call_id.hash(p);
+            cseq.number().hash(p);
+            h.typed_lax_all::<FromHeader<'_>>()
+                .next()
+                .and_then(|f| f.tag())
+                .hash(p);
+            h.get(KnownHeader::Via).map(|v| v.value()).hash(p);
+        }
     }
-    let key = (u128::from(parts[0].finish()) << 64) | u128::from(parts[1].finish());
-    (key, method)
+    (key128(p), method)
 }
 
 /// The content of a response as far as "the same response" goes: all of
