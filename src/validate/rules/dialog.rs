@@ -45,18 +45,16 @@ pub(super) fn early_dialog_contact<S: FindingSink + ?Sized>(
 }
 
 /// `199-to-tag` — RFC 6228 §5, §6: the 199 MUST contain the To tag of the
-/// early dialog it terminates. Span: the To value (the status line when To
-/// is missing). A To that does not parse is `name-addr-syntax`'s (as for
-/// `to-tag-missing`): whether it carries a tag is not known.
+/// early dialog it terminates. Span: the To value. As for
+/// `to-tag-missing`, a To that is missing is `to-required`'s and one that
+/// does not parse is `name-addr-syntax`'s: whether it carries a tag is not
+/// known, so this rule stays silent.
 pub(super) fn to_tag_199<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let tagless = match f.first(KnownHeader::To) {
-        None => true,
-        Some(_) => f.to_has_tag() == Some(false),
-    };
-    if f.code == 199 && tagless {
-        let span = f
-            .first(KnownHeader::To)
-            .map_or(f.status_line, |h| h.value_span());
+    if f.code != 199 || f.to_has_tag() != Some(false) {
+        return;
+    }
+    if let Some(h) = f.first(KnownHeader::To) {
+        let span = h.value_span();
         out.emit(
             r::R_199_TO_TAG,
             Some(span),
