@@ -22,9 +22,18 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 
 /// `via-count-at-uac` — RFC 3261 §8.1.3.3: if more than one Via value is
 /// present in a response reaching the UAC, it SHOULD discard the message.
-/// Span: the second Via value.
+/// Only values that read cleanly count: a Via broken into pieces by a
+/// stray comma (`SIP/2.0/UDP,192.0.2.10`) is one corrupted value, which
+/// the Via syntax rules report. Span: the second Via value.
 fn via_count<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if let Some(second) = f.elements(KnownHeader::Via).nth(1) {
+    if f.elements(KnownHeader::Via).nth(1).is_none() {
+        return;
+    }
+    let second = f
+        .elements(KnownHeader::Via)
+        .filter(|e| f.sheet.via_lax(e.bytes, e.span.start).defects().is_empty())
+        .nth(1);
+    if let Some(second) = second {
         out.emit(
             r::VIA_COUNT_AT_UAC,
             Some(second.span),
