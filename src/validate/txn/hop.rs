@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, hasher128, key128, same_proxy, small_hash, to_tag_hash, Expiring,
-    Recent, Sighting, TxnConfig, TxnTracker,
+    hash_lowercase, hasher, hasher128, key128, same_proxy, small_hash, ContentHash, Digest,
+    Expiring, Recent, Sighting, TxnConfig, TxnTracker,
 };
 use crate::header::typed::{CSeq, ToHeader};
 use crate::header::KnownHeader;
@@ -180,7 +180,9 @@ pub(super) struct Shape {
 }
 
 impl Shape {
-    pub(super) fn of(resp: &Response<'_>) -> Option<Shape> {
+    /// The shape of `resp`, and its [`Digest`], read in the same walk over
+    /// its rows.
+    pub(super) fn of(resp: &Response<'_>) -> Option<(Shape, Digest)> {
         let h = resp.headers();
         let call_id = h.get(KnownHeader::CallId)?.value();
         let cseq = h.get(KnownHeader::CSeq)?.value();
@@ -199,12 +201,12 @@ impl Shape {
             vias += 1;
         }
         let key = key128;
-        let to = h.typed_lax_all::<ToHeader<'_>>().next();
+        let mut content = ContentHash::start(resp);
         let mut shape = Shape {
             full: key(&full),
             minus_top: (vias >= 2).then(|| key(&minus)),
             code: resp.status().as_u16(),
-            to_tag: to_tag_hash(to.as_ref()),
+            to_tag: 0,
             to_value: h
                 .get(KnownHeader::To)
                 .map_or(0, |t| small_hash(8, t.value().trim_ascii())),
@@ -228,6 +230,7 @@ impl Shape {
         // step 4): a 3xx's Contact values are not compared.
         let redirect = (300..400).contains(&shape.code);
         for row in h.iter() {
+            content.row(&row);
             let known = row.known();
             if matches!(
                 known,
@@ -237,8 +240,9 @@ impl Shape {
                 continue;
             }
             if shape.n_values == MAX_VALUES {
+                // Past the kept values only the content hash reads on.
                 shape.overflow = true;
-                break;
+                continue;
             }
             let mut v = hasher(10);
             match known {
@@ -280,7 +284,9 @@ impl Shape {
         }
         shape.geo = geo.finish();
         shape.routes = routes.finish();
-        Some(shape)
+        let digest = Digest::with(resp, content);
+        shape.to_tag = digest.to_tag;
+        Some((shape, digest))
     }
 
     pub(super) fn inbound(&self, seen: &Sighting) -> Inbound {

@@ -659,9 +659,12 @@ impl TxnTracker {
         obs.matched = true;
         // For a response: what the hop checks compare, and whether it is a
         // proxy's copy of one it received.
-        let shape = match msg {
-            Message::Response(resp) => Shape::of(resp),
-            Message::Request(_) => None,
+        let (shape, digest) = match msg {
+            Message::Response(resp) => match Shape::of(resp) {
+                Some((shape, digest)) => (Some(shape), Some(digest)),
+                None => (None, Some(Digest::of(resp))),
+            },
+            Message::Request(_) => (None, None),
         };
         let forwarded = shape.as_ref().is_some_and(|s| self.is_copy(s, &seen));
         let config = self.config;
@@ -697,8 +700,14 @@ impl TxnTracker {
                 obs.request_seen = txn.request_at.is_some();
                 let invite = txn.invite;
                 let mut out = Emitter::new(policy, sink, resp.headers().src());
+                let digest = digest.unwrap_or_else(|| Digest::of(resp));
+                let incoming = Incoming {
+                    resp,
+                    digest: &digest,
+                    forwarded,
+                };
                 let retransmission =
-                    check_response(&config, txn, resp, &seen, forwarded, &mut obs, &mut out);
+                    check_response(&config, txn, incoming, &seen, &mut obs, &mut out);
                 // A final response ends its INVITE's wait in the dialog.
                 if invite && resp.status().as_u16() >= 200 {
                     if let Some((dkey, cseq)) = dialog_key(msg, &seen) {
@@ -825,24 +834,65 @@ fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128
     (key128(p), method)
 }
 
-/// The content of a response as far as "the same response" goes: all of
-/// it but the Date and Timestamp header fields (see the module docs).
-fn content_hash(resp: &Response<'_>) -> u64 {
-    let mut h = hasher(3);
-    resp.status().as_u16().hash(&mut h);
-    resp.reason().hash(&mut h);
-    for row in resp.headers().iter() {
+/// What the response checks compare of a response, read once: its content
+/// hash, its To tag (hashed) and where that tag is. [`Shape::of`] reads it
+/// in the walk over the rows it makes anyway; [`Digest::of`] reads it alone.
+pub(super) struct Digest {
+    /// The content as far as "the same response" goes: all of it but the
+    /// Date and Timestamp header fields (see the module docs).
+    pub(super) content: u64,
+    /// [`to_tag_hash`] of the first To.
+    pub(super) to_tag: u64,
+    pub(super) tag_span: Option<Span>,
+}
+
+impl Digest {
+    pub(super) fn of(resp: &Response<'_>) -> Digest {
+        let mut content = ContentHash::start(resp);
+        for row in resp.headers().iter() {
+            content.row(&row);
+        }
+        Digest::with(resp, content)
+    }
+
+    /// The digest of `resp` whose rows `content` has read.
+    pub(super) fn with(resp: &Response<'_>, content: ContentHash) -> Digest {
+        let to = resp.headers().typed_lax_all::<ToHeader<'_>>().next();
+        Digest {
+            content: content.finish(resp),
+            to_tag: to_tag_hash(to.as_ref()),
+            tag_span: to.as_ref().and_then(|t| t.tag_span()),
+        }
+    }
+}
+
+/// The content hash of a response, fed its rows one by one.
+pub(super) struct ContentHash(DefaultHasher);
+
+impl ContentHash {
+    pub(super) fn start(resp: &Response<'_>) -> ContentHash {
+        let mut h = hasher(3);
+        resp.status().as_u16().hash(&mut h);
+        resp.reason().hash(&mut h);
+        ContentHash(h)
+    }
+
+    /// Feeds one header row (Date and Timestamp are not content).
+    pub(super) fn row(&mut self, row: &crate::header::Header<'_>) {
         if matches!(
             row.known(),
             Some(KnownHeader::Date | KnownHeader::Timestamp)
         ) {
-            continue;
+            return;
         }
-        hash_lowercase(row.name_bytes(), &mut h);
-        row.value().hash(&mut h);
+        hash_lowercase(row.name_bytes(), &mut self.0);
+        row.value().hash(&mut self.0);
     }
-    resp.body().hash(&mut h);
-    h.finish()
+
+    fn finish(mut self, resp: &Response<'_>) -> u64 {
+        resp.body().hash(&mut self.0);
+        self.0.finish()
+    }
 }
 
 /// Hashes `bytes` as if ASCII-lowercased, through a small stack buffer
@@ -870,27 +920,36 @@ fn small_hash(domain: u8, t: impl Hash) -> u64 {
     h.finish().max(1)
 }
 
+/// The response a transaction receives, as [`check_response`] reads it.
+struct Incoming<'r, 'a> {
+    resp: &'r Response<'a>,
+    /// Its content and To tag, read once.
+    digest: &'r Digest,
+    /// The response is a proxy's copy of one it received, so what follows
+    /// a final is the proxy's forwarding decision (`proxy-forward-timing`,
+    /// RFC 3261 §16.7 step 5: after a final response only 2xx to INVITE
+    /// are forwarded) rather than the server transaction's.
+    forwarded: bool,
+}
+
 /// The response-side checks, in the order of the module docs. Returns
 /// whether the response is a retransmission of one the transaction sent.
-/// `forwarded`: the response is a proxy's copy of one it received, so
-/// what follows a final is the proxy's forwarding decision
-/// (`proxy-forward-timing`, RFC 3261 §16.7 step 5: after a final response
-/// only 2xx to INVITE are forwarded) rather than the server transaction's.
 fn check_response<S: FindingSink + ?Sized>(
     config: &TxnConfig,
     txn: &mut Txn,
-    resp: &Response<'_>,
+    incoming: Incoming<'_, '_>,
     seen: &Sighting,
-    forwarded: bool,
     obs: &mut Observation,
     out: &mut Emitter<'_, S>,
 ) -> bool {
+    let Incoming {
+        resp,
+        digest,
+        forwarded,
+    } = incoming;
     let code = resp.status().as_u16();
     let code_span = Some(resp.code_span());
-    let content = content_hash(resp);
-    let to = resp.headers().typed_lax_all::<ToHeader<'_>>().next();
-    let to_tag = to_tag_hash(to.as_ref());
-    let tag_span = to.as_ref().and_then(|t| t.tag_span());
+    let (content, to_tag, tag_span) = (digest.content, digest.to_tag, digest.tag_span);
     let is_final = code >= 200;
     let had_final = txn.finals.len > 0;
     let retransmission = if is_final {
