@@ -12,7 +12,10 @@
 //! The pairs the rule table asks for are allowed: an empty `tag` is both
 //! `tag-param-empty` and a missing tag (`from-tag-missing`,
 //! `to-tag-missing`, `199-to-tag`), and a 199 without a To tag is both
-//! `to-tag-missing` and `199-to-tag`. Proxy verdicts are kept apart from
+//! `to-tag-missing` and `199-to-tag`. One rule may name one place for
+//! several things (`2xx-options-capabilities` lists each header a 200 to
+//! OPTIONS lacks at the status line); the emitter already drops the very
+//! same finding twice. Proxy verdicts are kept apart from
 //! defects by design, so the proxy role is not part of this test.
 
 use std::collections::BTreeSet;
@@ -119,8 +122,11 @@ fn a_one_byte_edit_is_not_reported_twice() {
                 for (x, &(r1, (s1, e1))) in new.iter().enumerate() {
                     for &(r2, (s2, e2)) in &new[x + 1..] {
                         let overlap = (s1 < e2 && s2 < e1) || (s1, e1) == (s2, e2);
+                        // One rule naming one place for several things
+                        // (each header a 200 to OPTIONS lacks) is by design.
+                        let listed = r1 == r2 && (s1, e1) == (s2, e2);
                         let pair = if r1 <= r2 { (r1, r2) } else { (r2, r1) };
-                        if overlap && !ALLOWED.contains(&pair) {
+                        if overlap && !listed && !ALLOWED.contains(&pair) {
                             twice.push(format!(
                                 "{name} edited at {i}: {r1} {s1}..{e1} and {r2} {s2}..{e2}"
                             ));

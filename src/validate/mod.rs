@@ -357,7 +357,8 @@ impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
     /// previous one ended, or after nothing but SP/HTAB, is one defect that
     /// a lax reading resynchronised across (`branch<TAB>z9hG4bK1`, `<>ip:…`
     /// read as two broken parts), so the two become one finding over both
-    /// spans; the very same finding twice in a row is reported once.
+    /// spans; the very same finding twice in a row is reported once, and so
+    /// is one whose span lies inside the other's (the wider is kept).
     pub(crate) fn emit_at(
         &mut self,
         rule: Rule,
@@ -383,6 +384,20 @@ impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
             // Two readings of one value that blame the same bytes alike.
             if (*r, *s, *held, *d) == (rule, sev, span, detail) {
                 return;
+            }
+            // The same rule again over bytes it has just named (a value
+            // blamed as a whole, then a part of it): one finding, the wider.
+            // One span twice is not that: a rule names one place for
+            // several things (each missing header of a 200 to OPTIONS).
+            if (*r, *s) == (rule, sev) && *held != span && !held.is_empty() && !span.is_empty() {
+                if held.start <= span.start && span.end <= held.end {
+                    return;
+                }
+                if span.start <= held.start && held.end <= span.end {
+                    *held = span;
+                    *d = detail;
+                    return;
+                }
             }
             let continues = *r == rule
                 && *s == sev
@@ -555,7 +570,8 @@ mod tests {
 
     /// Two broken pieces of one rule with only SP/HTAB between them are
     /// one finding; a separator, another rule or another severity between
-    /// them keeps them apart; the very same finding twice is one.
+    /// them keeps them apart; the very same finding twice is one, and so
+    /// are two of one rule whose spans nest.
     #[test]
     fn adjacent_findings_of_one_rule_are_one() {
         let src = b"Via: SIP/2.0/UDP h;branch\tz9hG4bK1;a=@;b=@";
@@ -569,6 +585,12 @@ mod tests {
         em.emit(r::VIA_PARAM_SYNTAX, Some(Span::new(40, 43)), d);
         em.emit(r::VIA_SENT_BY_SYNTAX, Some(Span::new(43, 43)), d);
         em.emit(r::VIA_SENT_BY_SYNTAX, Some(Span::new(43, 43)), d);
+        // Nested: a part inside the value just named, then the value
+        // around a part just named.
+        em.emit(r::NAME_ADDR_SYNTAX, Some(Span::new(5, 20)), d);
+        em.emit(r::NAME_ADDR_SYNTAX, Some(Span::new(8, 20)), d);
+        em.emit(r::CONTACT_SYNTAX, Some(Span::new(8, 12)), d);
+        em.emit(r::CONTACT_SYNTAX, Some(Span::new(5, 20)), d);
         drop(em);
         let got: Vec<_> = out.iter().map(|f| (f.rule(), f.span().unwrap())).collect();
         assert_eq!(
@@ -578,6 +600,8 @@ mod tests {
                 ("via-param-syntax", Span::new(36, 39)),
                 ("via-param-syntax", Span::new(40, 43)),
                 ("via-sent-by-syntax", Span::new(43, 43)),
+                ("name-addr-syntax", Span::new(5, 20)),
+                ("contact-syntax", Span::new(5, 20)),
             ]
         );
     }

@@ -1,6 +1,7 @@
 //! Option tags in Require, Supported and Unsupported (RFC 3261 §19.2): their syntax, the IANA registry, and the responses that must or must not list them (420, 421, 199).
 
 use crate::header::KnownHeader;
+use crate::span::Span;
 use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -15,7 +16,8 @@ use super::Facts;
 /// `Supported = ... HCOLON [option-tag *(COMMA option-tag)]`, with
 /// `option-tag = token`. An empty Supported is legal; an empty Require or
 /// Unsupported row, or an entry that is not a token, is not. Span: the
-/// entry, or the empty row.
+/// entry; an empty entry (`a,,b`), the commas around it; an empty row,
+/// the row.
 pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -38,7 +40,11 @@ pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
             }
             for e in h.elements() {
                 if !option_tag_parses(k, e) {
-                    let span = if e.bytes.is_empty() { h.span() } else { e.span };
+                    let span = if e.bytes.is_empty() {
+                        around_empty(f.resp.headers().src(), e.span, h.span())
+                    } else {
+                        e.span
+                    };
                     out.emit(
                         r::OPTION_TAG_SYNTAX,
                         Some(span),
@@ -47,6 +53,34 @@ pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
                 }
             }
         }
+    }
+}
+
+/// Where an empty list entry at `at` (an empty span) shows: from the comma
+/// before it to the comma after it, whichever are there with the white
+/// space between (`,,` in `a,,b`; `, ` in `a, `), else the whole `row`.
+/// The row would also cover the entries around it, which other rules
+/// (`option-tag-unknown`) may name on their own.
+fn around_empty(src: &[u8], at: Span, row: Span) -> Span {
+    let is_ws = |b: u8| b == b' ' || b == b'\t';
+    let mut start = at.start;
+    while start > row.start && is_ws(src[start - 1]) {
+        start -= 1;
+    }
+    if start > row.start && src[start - 1] == b',' {
+        start -= 1;
+    }
+    let mut end = at.end;
+    while end < row.end && is_ws(src[end]) {
+        end += 1;
+    }
+    if end < row.end && src[end] == b',' {
+        end += 1;
+    }
+    if start == end {
+        row
+    } else {
+        Span::new(start, end)
     }
 }
 
