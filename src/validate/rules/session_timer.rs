@@ -93,7 +93,9 @@ pub(super) fn session_expires_2xx<S: FindingSink + ?Sized>(
 /// it must too, §8.2). Only for 2xx to INVITE or UPDATE (§4: the session
 /// timer lives in those; elsewhere the header is
 /// `session-expires-placement` alone), and silent about a Session-Expires
-/// that does not parse. Span: the Session-Expires value.
+/// that does not parse, or a Require with an entry that is not an option
+/// tag (`option-tag-syntax`'s: `ti<NUL>mer` may be the `timer` asked for).
+/// Span: the Session-Expires value.
 pub(super) fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -106,7 +108,10 @@ pub(super) fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     };
     let uac = read_session_expires(h.value(), h.value_span().start)
         .is_some_and(|se| se.refresher() == Some(Refresher::Uac));
-    if uac && !f.has_token(KnownHeader::Require, b"timer") {
+    let require_readable = f
+        .elements(KnownHeader::Require)
+        .all(|e| super::option_tags::option_tag_parses(KnownHeader::Require, e));
+    if uac && require_readable && !f.has_token(KnownHeader::Require, b"timer") {
         out.emit(
             r::R_2XX_REFRESHER_UAC_REQUIRE_TIMER,
             Some(h.value_span()),
