@@ -212,6 +212,16 @@ impl<'r, 'a> Facts<'r, 'a> {
         self.elements(k).any(|e| e.bytes.eq_ignore_ascii_case(tag))
     }
 
+    /// True when option tag `tag` is known to be missing from `k`
+    /// (Require, Supported or Unsupported): every entry reads as an option
+    /// tag and none is `tag`. An entry that does not read (`ti<NUL>mer`)
+    /// may be the tag, and is `option-tag-syntax`'s, so the rules that
+    /// report a missing tag stay silent then.
+    pub(crate) fn lacks_token(&self, k: KnownHeader, tag: &[u8]) -> bool {
+        self.elements(k)
+            .all(|e| !e.bytes.eq_ignore_ascii_case(tag) && option_tags::option_tag_parses(k, e))
+    }
+
     /// True when the To header carries a `tag` (RFC 3261 §8.2.6.2); an
     /// empty `tag` (`tag-param-empty`) is no tag. `None` when To is absent
     /// or does not parse. Read once.

@@ -344,7 +344,8 @@ pub(super) fn lists(h: &Headers<'_>, k: KnownHeader, tag: &[u8]) -> bool {
 /// `require-tag-not-supported-by-uac` — RFC 3261 §8.2.4: the UAS MUST NOT
 /// apply (and so list in Require) an extension the request did not offer
 /// in Supported or Require. Not for 421, nor 494 (RFC 3329 lists
-/// `sec-agree` there by design). Span: the tag.
+/// `sec-agree` there by design). An entry that is not an option tag is
+/// `option-tag-syntax`'s. Span: the tag.
 fn require_not_offered<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
@@ -355,7 +356,7 @@ fn require_not_offered<S: FindingSink + ?Sized>(
     }
     let rh = req.headers();
     for e in f.elements(KnownHeader::Require) {
-        if e.bytes.is_empty() {
+        if !super::option_tags::option_tag_parses(KnownHeader::Require, e) {
             continue;
         }
         if !lists(rh, KnownHeader::Supported, e.bytes) && !lists(rh, KnownHeader::Require, e.bytes)
@@ -484,7 +485,8 @@ fn supported_199<S: FindingSink + ?Sized>(
 /// and a request whose Supported listed `timer`, the UAS SHOULD put `timer`
 /// in the 2xx's Require. Scoped like `2xx-refresher-uac-require-timer`
 /// (2xx to INVITE or UPDATE), and silent about a Session-Expires that does
-/// not parse. Span: the Session-Expires value.
+/// not parse or a Require entry that does not read (it may be the `timer`).
+/// Span: the Session-Expires value.
 fn refresher_uas_timer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
@@ -500,7 +502,7 @@ fn refresher_uas_timer<S: FindingSink + ?Sized>(
         .is_some_and(|se| se.refresher() == Some(crate::header::typed::Refresher::Uas));
     if uas
         && lists(req.headers(), KnownHeader::Supported, b"timer")
-        && !f.has_token(KnownHeader::Require, b"timer")
+        && f.lacks_token(KnownHeader::Require, b"timer")
     {
         out.emit(
             r::R_2XX_REFRESHER_UAS_REQUIRE_TIMER,

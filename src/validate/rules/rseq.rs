@@ -55,7 +55,9 @@ pub(crate) fn first_rseq_range<S: FindingSink + ?Sized>(
 /// MUST carry Require: 100rel and MUST include RSeq, so Require 100rel
 /// without RSeq is an error. RSeq without Require 100rel makes the
 /// response unreliable and its RSeq meaningless (§7.1), but no sentence
-/// forbids it: warning (the spec's split severity). Span: the status line.
+/// forbids it: warning (the spec's split severity); silent when a Require
+/// entry does not read (it may be the `100rel`: `option-tag-syntax`'s).
+/// Span: the status line.
 pub(super) fn rel_consistency<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -72,7 +74,7 @@ pub(super) fn rel_consistency<S: FindingSink + ?Sized>(
             Some(f.status_line),
             Detail::new("Require 100rel without RSeq"),
         );
-    } else if rseq && !rel {
+    } else if rseq && f.lacks_token(KnownHeader::Require, b"100rel") {
         out.emit_at(
             r::R_1XX_100REL_CONSISTENCY,
             Severity::Warning,

@@ -94,7 +94,8 @@ pub(super) fn session_expires_2xx<S: FindingSink + ?Sized>(
 /// timer lives in those; elsewhere the header is
 /// `session-expires-placement` alone), and silent about a Session-Expires
 /// that does not parse, or a Require with an entry that is not an option
-/// tag (`option-tag-syntax`'s: `ti<NUL>mer` may be the `timer` asked for).
+/// tag (`option-tag-syntax`'s: `ti<NUL>mer` may be the `timer` asked for;
+/// [`Facts::lacks_token`](super::Facts::lacks_token)).
 /// Span: the Session-Expires value.
 pub(super) fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
@@ -108,10 +109,7 @@ pub(super) fn refresher_uac_require_timer<S: FindingSink + ?Sized>(
     };
     let uac = read_session_expires(h.value(), h.value_span().start)
         .is_some_and(|se| se.refresher() == Some(Refresher::Uac));
-    let require_readable = f
-        .elements(KnownHeader::Require)
-        .all(|e| super::option_tags::option_tag_parses(KnownHeader::Require, e));
-    if uac && require_readable && !f.has_token(KnownHeader::Require, b"timer") {
+    if uac && f.lacks_token(KnownHeader::Require, b"timer") {
         out.emit(
             r::R_2XX_REFRESHER_UAC_REQUIRE_TIMER,
             Some(h.value_span()),
