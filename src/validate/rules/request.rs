@@ -193,8 +193,10 @@ fn same_addr(
 /// tag (otherwise its URI MUST). From and To compare as §20.20 defines
 /// (URI and parameters, see `same_addr`); CSeq with LWS runs normalised
 /// (§7.3.1); Call-ID byte-wise; Via values ignoring the `received` and
-/// `rport` the UAS side adds and the order of parameters (see `same_via`). Span: the response's differing
-/// value (or its status line when a copy is missing).
+/// `rport` the UAS side adds and the order of parameters (see `same_via`).
+/// A copy missing altogether is its header's `*-required` finding, not
+/// this one. Span: the response's differing value (or its status line
+/// when the response has fewer Via values).
 fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !out.wants(r::COPIED_HEADERS_MISMATCH) {
         return;
@@ -263,6 +265,11 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 ),
             );
         }
+    }
+    // A response without any Via is `via-required`'s, as a missing From,
+    // Call-ID or CSeq is its own rule's above.
+    if !f.has(KnownHeader::Via) {
+        return;
     }
     let mut rv = rs.elements(KnownHeader::Via);
     let mut sv = f.elements(KnownHeader::Via);
