@@ -20,6 +20,7 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::addr::sheet_to_tag;
+use super::facts::Sheet;
 use super::{addr_params, delta, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
@@ -283,6 +284,12 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                         f.sheet.via(b.bytes, b.span.start),
                     ) => {}
             (_, b) => {
+                // The lists may differ only by values that do not read (a
+                // stray comma that split one, an empty one): those are the
+                // Via syntax rules'. Compared again without them.
+                if readable_vias_equal(rs, f.sheet) {
+                    break;
+                }
                 let span = b.map_or(f.status_line, |b| b.span);
                 out.emit(
                     r::COPIED_HEADERS_MISMATCH,
@@ -294,6 +301,27 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 );
                 break;
             }
+        }
+    }
+}
+
+/// True when the request's and the response's Via values that read
+/// (RFC 3261 §20.42, `via-parm`) are pairwise the same (see [`same_via`]).
+/// Only asked when the lists as written differ: the slow path.
+fn readable_vias_equal(rs: &Sheet<'_>, ss: &Sheet<'_>) -> bool {
+    let mut a = rs
+        .elements(KnownHeader::Via)
+        .filter(|e| rs.via(e.bytes, e.span.start).is_ok());
+    let mut b = ss
+        .elements(KnownHeader::Via)
+        .filter(|e| ss.via(e.bytes, e.span.start).is_ok());
+    loop {
+        match (a.next(), b.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y))
+                if x.bytes == y.bytes
+                    || same_via(rs.via(x.bytes, x.span.start), ss.via(y.bytes, y.span.start)) => {}
+            _ => return false,
         }
     }
 }
