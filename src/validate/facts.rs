@@ -100,6 +100,8 @@ pub(crate) struct Sheet<'a> {
     /// [`Sheet::name_addr`] asks for every address value it reads.
     from_to_at: OnceCell<[Option<(usize, usize)>; 2]>,
     via: Memo<Parsed<Via<'a>>, VIA_SLOTS>,
+    /// A lax Via reading found a defect (see [`Sheet::read_a_broken_via`]).
+    broken_via: Cell<bool>,
 }
 
 /// The rows of one known header: the remembered single row, or a walk
@@ -137,6 +139,7 @@ impl<'a> Sheet<'a> {
             to: Memo::new(),
             from_to_at: OnceCell::new(),
             via: Memo::new(),
+            broken_via: Cell::new(false),
         }
     }
 
@@ -252,7 +255,18 @@ impl<'a> Sheet<'a> {
     /// per value, so it is not kept (copying the reading out of a slot
     /// measured slower than the one reading).
     pub(crate) fn via_lax(&self, v: &'a [u8], base: usize) -> ViaLax<'a> {
-        Via::parse_lax(v, base)
+        let read = Via::parse_lax(v, base);
+        if !read.defects().is_empty() {
+            self.broken_via.set(true);
+        }
+        read
+    }
+
+    /// True when a Via value read through [`Sheet::via_lax`] had a defect.
+    /// The Via syntax rules read every Via value first, so the rules after
+    /// them know whether a Via is broken without reading it again.
+    pub(crate) fn read_a_broken_via(&self) -> bool {
+        self.broken_via.get()
     }
 
     /// `v` read as one Via value.

@@ -286,8 +286,9 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
             (_, b) => {
                 // The lists may differ only by values that do not read (a
                 // stray comma that split one, an empty one): those are the
-                // Via syntax rules'. Compared again without them.
-                if readable_vias_equal(rs, f.sheet) {
+                // Via syntax rules'. Compared again without them, when the
+                // Via syntax rules found a broken one.
+                if f.sheet.read_a_broken_via() && readable_vias_equal(rs, f.sheet) {
                     break;
                 }
                 let span = b.map_or(f.status_line, |b| b.span);
