@@ -20,7 +20,6 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use super::addr::sheet_to_tag;
-use super::facts::Sheet;
 use super::{addr_params, delta, headers_to_tag, Facts};
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
@@ -196,7 +195,9 @@ fn same_addr(
 /// (§7.3.1); Call-ID byte-wise; Via values ignoring the `received` and
 /// `rport` the UAS side adds and the order of parameters (see `same_via`).
 /// A copy missing altogether is its header's `*-required` finding, not
-/// this one. Span: the response's differing value (or its status line
+/// this one; a response value that fails its own grammar (a Via that does
+/// not read, a Call-ID outside `word`) is that grammar rule's, and with a
+/// broken Via the Via lists are not judged. Span: the response's differing value (or its status line
 /// when the response has fewer Via values).
 fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !out.wants(r::COPIED_HEADERS_MISMATCH) {
@@ -224,9 +225,15 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 KnownHeader::CSeq => eq_lws(a.value(), b.value()),
                 _ => a.value() == b.value(),
             };
+            // The response's Call-ID outside the strict `word` grammar is
+            // `call-id-chars`'s (a request's is compared: `=` is common).
+            let strict_call_id = |h: &crate::header::Header<'_>| {
+                CallId::parse(h.value(), h.value_span().start).is_ok_and(|c| c.is_strict_word())
+            };
             let same = equal
                 || !parses(&a)
                 || !parses(&b)
+                || (k == KnownHeader::CallId && !strict_call_id(&b))
                 || (k == KnownHeader::From
                     && same_addr(
                         rs.name_addr(a.value(), a.value_span().start),
@@ -284,11 +291,10 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                         f.sheet.via(b.bytes, b.span.start),
                     ) => {}
             (_, b) => {
-                // The lists may differ only by values that do not read (a
-                // stray comma that split one, an empty one): those are the
-                // Via syntax rules'. Compared again without them, when the
-                // Via syntax rules found a broken one.
-                if f.sheet.read_a_broken_via() && readable_vias_equal(rs, f.sheet) {
+                // A response Via that does not read (a stray comma that
+                // split one, an empty one) is the Via syntax rules': with
+                // one, the lists cannot be lined up, so they are not judged.
+                if f.sheet.read_a_broken_via() {
                     break;
                 }
                 let span = b.map_or(f.status_line, |b| b.span);
@@ -302,27 +308,6 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 );
                 break;
             }
-        }
-    }
-}
-
-/// True when the request's and the response's Via values that read
-/// (RFC 3261 §20.42, `via-parm`) are pairwise the same (see [`same_via`]).
-/// Only asked when the lists as written differ: the slow path.
-fn readable_vias_equal(rs: &Sheet<'_>, ss: &Sheet<'_>) -> bool {
-    let mut a = rs
-        .elements(KnownHeader::Via)
-        .filter(|e| rs.via(e.bytes, e.span.start).is_ok());
-    let mut b = ss
-        .elements(KnownHeader::Via)
-        .filter(|e| ss.via(e.bytes, e.span.start).is_ok());
-    loop {
-        match (a.next(), b.next()) {
-            (None, None) => return true,
-            (Some(x), Some(y))
-                if x.bytes == y.bytes
-                    || same_via(rs.via(x.bytes, x.span.start), ss.via(y.bytes, y.span.start)) => {}
-            _ => return false,
         }
     }
 }
