@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use super::{
     hash_lowercase, hasher, hasher128, key128, same_proxy, small_hash, ContentHash, Digest,
-    Expiring, Recent, Sighting, TxnConfig, TxnTracker,
+    Expiring, Head, Recent, Sighting, TxnConfig, TxnTracker,
 };
-use crate::header::typed::{CSeq, ToHeader};
+use crate::header::typed::ToHeader;
 use crate::header::KnownHeader;
 use crate::message::Response;
 use crate::span::Span;
@@ -181,15 +181,16 @@ pub(super) struct Shape {
 
 impl Shape {
     /// The shape of `resp`, and its [`Digest`], read in the same walk over
-    /// its rows.
-    pub(super) fn of(resp: &Response<'_>) -> Option<(Shape, Digest)> {
+    /// its rows; `head` is what the tracker already read of it (Call-ID,
+    /// CSeq).
+    pub(super) fn of(resp: &Response<'_>, head: &Head<'_>) -> Option<(Shape, Digest)> {
         let h = resp.headers();
-        let call_id = h.get(KnownHeader::CallId)?.value();
+        let call_id = head.call_id?;
         let cseq = h.get(KnownHeader::CSeq)?.value();
         let mut full = hasher128(6);
         let mut minus = hasher128(6);
         for p in [&mut full, &mut minus] {
-            call_id.trim_ascii().hash(p);
+            call_id.hash(p);
             cseq.trim_ascii().hash(p);
         }
         let mut vias = 0usize;
@@ -219,10 +220,7 @@ impl Shape {
             routes: 0,
             allow_events: h.contains(KnownHeader::AllowEvents),
             challenges: 0,
-            register: h
-                .typed::<CSeq<'_>>()
-                .and_then(Result::ok)
-                .is_some_and(|c| c.method() == "REGISTER"),
+            register: head.cseq.method() == "REGISTER",
         };
         let mut geo = hasher(11);
         let mut routes = hasher(12);

@@ -660,7 +660,7 @@ impl TxnTracker {
         // For a response: what the hop checks compare, and whether it is a
         // proxy's copy of one it received.
         let (shape, digest) = match msg {
-            Message::Response(resp) => match Shape::of(resp) {
+            Message::Response(resp) => match Shape::of(resp, &head) {
                 Some((shape, digest)) => (Some(shape), Some(digest)),
                 None => (None, Some(Digest::of(resp))),
             },
@@ -766,7 +766,7 @@ pub(super) fn key128(h: &SipHasher13) -> u128 {
 /// What places a message, read once: its CSeq and top Via (without them it
 /// is not tracked), its Call-ID, and for a request its second Via (a
 /// proxy's branch names its context by it).
-struct Head<'a> {
+pub(super) struct Head<'a> {
     cseq: CSeq<'a>,
     top: ViaLax<'a>,
     next: Option<ViaLax<'a>>,
