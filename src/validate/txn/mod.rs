@@ -396,15 +396,17 @@ impl Expiring for Dialog {
 
 /// The dialog key of an in-dialog message (Call-ID and both tags, per
 /// observation point) and its CSeq number; `None` without a To tag.
-fn dialog_key(msg: &Message<'_>, seen: &Sighting) -> Option<(u128, u32)> {
+/// `head` is what the tracker already read of the message (its Call-ID
+/// and CSeq).
+fn dialog_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> Option<(u128, u32)> {
+    let call_id = head.call_id?;
+    let cseq = head.cseq.number();
     let h = msg.headers();
     let to_tag = h.typed_lax_all::<ToHeader<'_>>().next()?.tag()?;
     let from_tag = h
         .typed_lax_all::<FromHeader<'_>>()
         .next()
         .and_then(|f| f.tag());
-    let call_id = h.get(KnownHeader::CallId)?.value().trim_ascii();
-    let cseq = h.typed::<CSeq<'_>>()?.ok()?.number();
     let (a, b) = if seen.src <= seen.dst {
         (seen.src, seen.dst)
     } else {
@@ -682,7 +684,7 @@ impl TxnTracker {
                 }
                 let invite = txn.invite;
                 if first && invite {
-                    if let Some((dkey, cseq)) = dialog_key(msg, &seen) {
+                    if let Some((dkey, cseq)) = dialog_key(msg, &head, &seen) {
                         let dialog = self.dialogs.entry(dkey, self.now, config.max_transactions);
                         dialog.last = dialog.last.max(seen.at);
                         let overlaps = dialog.pending.iter().any(|p| p.is_some_and(|c| c != cseq));
@@ -710,7 +712,7 @@ impl TxnTracker {
                     check_response(&config, txn, incoming, &seen, &mut obs, &mut out);
                 // A final response ends its INVITE's wait in the dialog.
                 if invite && resp.status().as_u16() >= 200 {
-                    if let Some((dkey, cseq)) = dialog_key(msg, &seen) {
+                    if let Some((dkey, cseq)) = dialog_key(msg, &head, &seen) {
                         if let Some(d) = self.dialogs.open.get_mut(&dkey) {
                             for p in &mut d.pending.items {
                                 if *p == Some(cseq) {
