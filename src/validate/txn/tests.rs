@@ -1615,3 +1615,45 @@ fn a_contact_already_targeted_is_no_recursion() {
         .reply(300, "c2", UAS_C, "486 Busy Here", "c2");
     assert_eq!(s.upstream(400, "302 Moved Temporarily", "a", contacts), []);
 }
+
+#[test]
+fn the_content_hash_reads_content_not_spelling_or_buffering() {
+    let digest = |text: &str| {
+        let msg = parse_message(text.as_bytes()).unwrap();
+        let Message::Response(r) = msg else {
+            panic!("a response")
+        };
+        Digest::of(&r).content
+    };
+    let long = "x".repeat(700);
+    let base = |name: &str, subject: &str, date: &str| {
+        format!(
+            "SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n{name}: {subject}\r\n\
+             {date}Call-ID: c\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    let a = digest(&base("Subject", "hi", ""));
+    // Date is not content; header names are case-insensitive.
+    assert_eq!(
+        a,
+        digest(&base(
+            "Subject",
+            "hi",
+            "Date: Sat, 13 Nov 2010 23:29:00 GMT\r\n"
+        ))
+    );
+    assert_eq!(a, digest(&base("SUBJECT", "hi", "")));
+    assert_ne!(a, digest(&base("Subject", "ho", "")));
+    // Where a row ends is content: `a: bc` is not `ab: c`.
+    assert_ne!(
+        digest(&base("X-A", "bc", "")),
+        digest(&base("X-Ab", "c", ""))
+    );
+    // Values longer than the buffer, and rows that straddle it.
+    let l = digest(&base("Subject", &long, ""));
+    assert_eq!(l, digest(&base("subject", &long, "")));
+    assert_ne!(l, digest(&base("Subject", &long[1..], "")));
+    let straddle = |v: &str| digest(&base("Subject", v, &format!("X-Pad: {}\r\n", &long[..480])));
+    assert_eq!(straddle("hi"), straddle("hi"));
+    assert_ne!(straddle("hi"), straddle("ho"));
+}
