@@ -465,6 +465,7 @@ pub(crate) fn has_bare_cr(s: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn has_bare_cr_agrees_with_the_definition() {
@@ -475,7 +476,8 @@ mod tests {
             b"\r\n".to_vec(),
             b"a\rb".to_vec(),
         ];
-        // A CR, bare or not, on each side of every 64-byte block edge.
+        // A CR, bare or not, at every position around the 32-byte block
+        // edges (and the remainders after them).
         for len in [63usize, 64, 65, 127, 128, 129, 200] {
             for at in 0..len {
                 for next in [b'\n', b'x'] {
@@ -492,7 +494,6 @@ mod tests {
             assert_eq!(has_bare_cr(c), naive(c), "{c:?}");
         }
     }
-    use super::*;
 
     #[test]
     fn token_class() {

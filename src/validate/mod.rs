@@ -381,34 +381,35 @@ impl<'p, S: FindingSink + ?Sized> Emitter<'p, S> {
             return;
         };
         if let (Some((r, s, held, d)), Some(span)) = (&mut self.held, span) {
-            // Two readings of one value that blame the same bytes alike.
-            if (*r, *s, *held, *d) == (rule, sev, span, detail) {
-                return;
-            }
-            // The same rule again over bytes it has just named (a value
-            // blamed as a whole, then a part of it): one finding, the wider.
-            // One span twice is not that: a rule names one place for
-            // several things (each missing header of a 200 to OPTIONS).
-            if (*r, *s) == (rule, sev) && *held != span && !held.is_empty() && !span.is_empty() {
-                if held.start <= span.start && span.end <= held.end {
+            if (*r, *s) == (rule, sev) {
+                // Two readings of one value that blame the same bytes alike.
+                if (*held, *d) == (span, detail) {
                     return;
                 }
-                if span.start <= held.start && held.end <= span.end {
-                    *held = span;
-                    *d = detail;
+                // The same rule again over bytes it has just named (a value
+                // blamed as a whole, then a part of it): one finding, the
+                // wider. One span twice is not that: a rule names one place
+                // for several things (each missing header of a 200 to
+                // OPTIONS).
+                if *held != span && !held.is_empty() && !span.is_empty() {
+                    if held.start <= span.start && span.end <= held.end {
+                        return;
+                    }
+                    if span.start <= held.start && held.end <= span.end {
+                        (*held, *d) = (span, detail);
+                        return;
+                    }
+                }
+                // The next piece after nothing but SP/HTAB: the same defect.
+                let continues = held.start < span.start
+                    && self
+                        .src
+                        .get(held.end..span.start)
+                        .is_some_and(|gap| gap.iter().all(|&b| crate::lex::is_ws(b)));
+                if continues {
+                    held.end = held.end.max(span.end);
                     return;
                 }
-            }
-            let continues = *r == rule
-                && *s == sev
-                && held.start < span.start
-                && self
-                    .src
-                    .get(held.end..span.start)
-                    .is_some_and(|gap| gap.iter().all(|&b| b == b' ' || b == b'\t'));
-            if continues {
-                held.end = held.end.max(span.end);
-                return;
             }
         }
         self.hand_over();

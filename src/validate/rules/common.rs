@@ -299,31 +299,27 @@ fn line_ending_not_crlf<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
                 Detail::new("bare CR in the header section"),
             );
             if out.wants(r::LINE_ENDING_NOT_CRLF) {
-                out.reported_bare_cr(cr.start, logical_row(f.resp.headers().src(), cr.start));
+                let headers = f.resp.headers();
+                let row = logical_row(headers.src(), headers.span().end, cr.start);
+                out.reported_bare_cr(cr.start, row);
             }
         }
     }
 }
 
-/// The header row (with its continuation lines) that holds offset `at`:
-/// from the byte after the LF that starts it to the LF that ends it.
-fn logical_row(src: &[u8], at: usize) -> Span {
+/// The header row (with its continuation lines) that holds offset `at` of
+/// a header section ending at `limit`: back to the line that does not
+/// start with SP/HTAB, then forward as the header walk reads a row
+/// ([`raw_row`](crate::header::raw_row)).
+fn logical_row(src: &[u8], limit: usize, at: usize) -> Span {
     let line_start = |i: usize| memchr::memrchr(b'\n', &src[..i]).map_or(0, |p| p + 1);
     let mut start = line_start(at);
     // A continuation line belongs to the row above it.
-    while start > 0 && matches!(src.get(start), Some(b' ' | b'\t')) {
+    while start > 0 && src.get(start).is_some_and(|&b| lex::is_ws(b)) {
         start = line_start(start - 1);
     }
-    let mut end = at;
-    loop {
-        end = memchr::memchr(b'\n', &src[end..]).map_or(src.len(), |p| end + p);
-        if matches!(src.get(end + 1), Some(b' ' | b'\t')) {
-            end += 1;
-        } else {
-            break;
-        }
-    }
-    Span::new(start, end)
+    let row = crate::header::raw_row(src, start, limit);
+    Span::new(row.start, row.end)
 }
 
 /// `header-block-unterminated` — RFC 3261 §7: the empty line MUST be

@@ -62,7 +62,7 @@ pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
 /// The row would also cover the entries around it, which other rules
 /// (`option-tag-unknown`) may name on their own.
 fn around_empty(src: &[u8], at: Span, row: Span) -> Span {
-    let is_ws = |b: u8| b == b' ' || b == b'\t';
+    let is_ws = crate::lex::is_ws;
     let mut start = at.start;
     while start > row.start && is_ws(src[start - 1]) {
         start -= 1;

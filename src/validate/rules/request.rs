@@ -197,8 +197,8 @@ fn same_addr(
 /// A copy missing altogether is its header's `*-required` finding, not
 /// this one; a response value that fails its own grammar (a Via that does
 /// not read, a Call-ID outside `word`) is that grammar rule's, and with a
-/// broken Via the Via lists are not judged. Span: the response's differing value (or its status line
-/// when the response has fewer Via values).
+/// broken Via the Via lists are not judged. Span: the response's differing
+/// value (or its status line when the response has fewer Via values).
 fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     if !out.wants(r::COPIED_HEADERS_MISMATCH) {
         return;
@@ -209,11 +209,15 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     for k in [KnownHeader::From, KnownHeader::CallId, KnownHeader::CSeq] {
         if let (Some(a), Some(b)) = (rs.first(k), f.first(k)) {
             // A value that does not parse is its syntax rule's (or, in the
-            // request, skipped): not compared.
-            let parses = |h: &crate::header::Header<'_>| {
+            // request, skipped): not compared. The response's Call-ID must
+            // also be a strict `word` (outside it, `call-id-chars`'s); a
+            // request's is compared anyway (`=` is common).
+            let parses = |h: &crate::header::Header<'_>, response: bool| {
                 let (v, base) = (h.value(), h.value_span().start);
                 match k {
-                    KnownHeader::CallId => CallId::parse(v, base).is_ok(),
+                    KnownHeader::CallId => {
+                        CallId::parse(v, base).is_ok_and(|c| !response || c.is_strict_word())
+                    }
                     KnownHeader::CSeq => CSeq::parse(v, base).is_ok(),
                     _ => true,
                 }
@@ -225,15 +229,9 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 KnownHeader::CSeq => eq_lws(a.value(), b.value()),
                 _ => a.value() == b.value(),
             };
-            // The response's Call-ID outside the strict `word` grammar is
-            // `call-id-chars`'s (a request's is compared: `=` is common).
-            let strict_call_id = |h: &crate::header::Header<'_>| {
-                CallId::parse(h.value(), h.value_span().start).is_ok_and(|c| c.is_strict_word())
-            };
             let same = equal
-                || !parses(&a)
-                || !parses(&b)
-                || (k == KnownHeader::CallId && !strict_call_id(&b))
+                || !parses(&a, false)
+                || !parses(&b, true)
                 || (k == KnownHeader::From
                     && same_addr(
                         rs.name_addr(a.value(), a.value_span().start),

@@ -201,11 +201,10 @@ impl Shape {
             }
             vias += 1;
         }
-        let key = key128;
         let mut content = ContentHash::start(resp);
         let mut shape = Shape {
-            full: key(&full),
-            minus_top: (vias >= 2).then(|| key(&minus)),
+            full: key128(&full),
+            minus_top: (vias >= 2).then(|| key128(&minus)),
             code: resp.status().as_u16(),
             to_tag: 0,
             to_value: h
