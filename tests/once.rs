@@ -20,7 +20,6 @@
 //! response) are kept apart from defects by design and are not counted.
 
 use std::collections::BTreeSet;
-use std::path::Path;
 
 use sip_response::parse_response;
 use sip_response::validate::{validate, Context, Role, Transport};
@@ -36,20 +35,7 @@ const ALLOWED: [(&str, &str); 4] = [
     ("199-to-tag", "to-tag-missing"),
 ];
 
-fn corpus() -> Vec<(String, Vec<u8>)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(root).unwrap() {
-        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let p = f.unwrap().path();
-            if p.extension().is_some_and(|e| e == "sip") {
-                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
-            }
-        }
-    }
-    out.sort();
-    out
-}
+mod common;
 
 /// A small deterministic generator (64-bit LCG), so the test sees the
 /// same edits on every run.
@@ -91,7 +77,7 @@ fn a_one_byte_edit_is_not_reported_twice() {
     let mut rng = Lcg(0x5eed);
     let mut checked = 0;
     let mut twice = Vec::new();
-    for (name, body) in corpus() {
+    for (name, body) in common::rule_messages() {
         let Some(head_end) = body.windows(4).position(|w| w == b"\r\n\r\n") else {
             continue;
         };

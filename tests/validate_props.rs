@@ -16,8 +16,6 @@
 //! a trigger for every checked rule. Case counts stay modest; raise them
 //! with `PROPTEST_CASES`.
 
-use std::path::Path;
-
 use proptest::prelude::*;
 use sip_response::parse_response;
 use std::collections::BTreeSet;
@@ -25,17 +23,15 @@ use std::collections::BTreeSet;
 use sip_response::header::ListKind;
 use sip_response::validate::{validate, Context, Role, Transport};
 
+mod common;
+
+/// The rule corpus's messages, sorted by their bytes (the order the saved
+/// proptest cases index).
 fn corpus() -> Vec<Vec<u8>> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
-    let mut out = Vec::new();
-    for dir in std::fs::read_dir(root).unwrap() {
-        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
-            let p = f.unwrap().path();
-            if p.extension().is_some_and(|e| e == "sip") {
-                out.push(std::fs::read(p).unwrap());
-            }
-        }
-    }
+    let mut out: Vec<Vec<u8>> = common::rule_messages()
+        .into_iter()
+        .map(|(_, b)| b)
+        .collect();
     out.sort();
     out
 }

@@ -145,3 +145,20 @@ fn newest(path: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
     }
     best
 }
+
+/// Every message of the rule corpus (`tests/rules/<rule-id>/*.sip`), as
+/// its path and bytes, sorted by path.
+pub fn rule_messages() -> Vec<(String, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
+    let mut out = Vec::new();
+    for dir in std::fs::read_dir(root).unwrap() {
+        for f in std::fs::read_dir(dir.unwrap().path()).unwrap() {
+            let p = f.unwrap().path();
+            if p.extension().is_some_and(|e| e == "sip") {
+                out.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
