@@ -234,7 +234,7 @@ impl Scanner {
             head_end: msg_start,
             rows: 0,
             via_values: 0,
-            index: HeaderIndex::new(),
+            index: HeaderIndex::new(msg_start),
             content_length: None,
             deviations: Deviations::default(),
             partial_ws: (msg_start, msg_start),
@@ -675,7 +675,7 @@ impl Scanner {
         let row_span = Span::new(row.start, row.end);
         let colon = row.colon;
         let raw = &buf[colon + 1..row.end];
-        if self.index.count_of(KnownHeader::ContentLength) > 1 {
+        if self.index.repeated(KnownHeader::ContentLength) {
             if stream {
                 return Err(ParseError::new(
                     ParseErrorKind::ContentLengthMultiple,
@@ -709,57 +709,22 @@ impl Scanner {
     /// (the caller waits for the rest).
     pub(crate) fn finish(&self, buf: &[u8]) -> Result<Layout, ParseError> {
         debug_assert_eq!(self.phase, Phase::Done);
-        let limits = self.opts.limits;
         let mut deviations = self.deviations;
         let head_end = self.head_end;
         let declared = self.content_length;
         let cl_bad = deviations.content_length_syntax.is_some()
             || deviations.content_length_multiple.is_some();
-        let missing = !self.index_has(KnownHeader::ContentLength);
+        let missing = !self.index.has(KnownHeader::ContentLength);
         deviations.content_length_missing = missing;
-        let body = match self.opts.framing {
-            Framing::Datagram => {
-                if buf.len() - self.msg_start > limits.max_message {
-                    return Err(ParseError::new(
-                        ParseErrorKind::MessageTooLarge,
-                        self.msg_start + limits.max_message,
-                    ));
-                }
-                let avail = buf.len() - head_end;
-                match declared {
-                    Some(n) if !cl_bad => {
-                        if n > avail as u64 {
-                            deviations.body_truncated = Some((n, avail));
-                            Span::new(head_end, buf.len())
-                        } else {
-                            let end = head_end + n as usize;
-                            if end < buf.len() {
-                                deviations.trailing_octets = Some(Span::new(end, buf.len()));
-                            }
-                            Span::new(head_end, end)
-                        }
-                    }
-                    _ => Span::new(head_end, buf.len()),
-                }
-            }
-            Framing::Stream => {
-                let n = match declared {
-                    Some(n) => n,
-                    None if self.opts.stream_missing_length_is_zero => 0,
-                    None => {
-                        return Err(ParseError::new(
-                            ParseErrorKind::ContentLengthMissing,
-                            self.headers_end,
-                        ));
-                    }
-                };
-                let head_len = (head_end - self.msg_start) as u64;
-                if head_len.saturating_add(n) > limits.max_message as u64 {
-                    return Err(ParseError::new(ParseErrorKind::MessageTooLarge, head_end));
-                }
-                Span::new(head_end, head_end + n as usize)
-            }
-        };
+        let body = body_span(
+            buf,
+            &self.opts,
+            self.msg_start,
+            head_end,
+            self.headers_end,
+            if cl_bad { None } else { declared },
+            &mut deviations,
+        )?;
         let start = self
             .start
             .ok_or(ParseError::new(ParseErrorKind::Empty, self.msg_start))?;
@@ -779,10 +744,205 @@ impl Scanner {
             },
         })
     }
+}
 
-    fn index_has(&self, k: KnownHeader) -> bool {
-        self.index.count_of(k) != 0
+/// The head as nearly every message has it, read in one tight pass over
+/// a buffer that already holds all of it: every line ends in CRLF, no
+/// row is folded or malformed, no limit is near, Content-Length comes
+/// once and reads. On such a head the result is exactly what
+/// [`Scanner::scan`] gives (a unit test and a property test compare the
+/// two); on anything else it returns `None`, and the caller runs `scan`,
+/// which handles every shape and says which limit broke.
+///
+/// Why a second pass: `scan` is resumable (a stream may stop anywhere),
+/// so it keeps its state in the scanner between lines and checks for
+/// partial input and pending rows at every line. Here everything lives
+/// in registers, and a line costs the line search, the name, and the
+/// index entry.
+///
+/// `None` also when `buf` holds nothing but keep-alives.
+#[inline(always)]
+pub(crate) fn whole_head(buf: &[u8], opts: &ParseOptions) -> Option<Result<Layout, ParseError>> {
+    let ms = skip_keepalives(buf, 0);
+    if ms >= buf.len() {
+        return None;
     }
+    let limits = opts.limits;
+    // The head must end before `ms + max_head` (see `scan`).
+    let head_limit = ms.saturating_add(limits.max_head).min(buf.len());
+    let nl = ms + lex::find_byte(b'\n', &buf[ms..head_limit])?;
+    if nl == ms || buf[nl - 1] != b'\r' || nl - 1 - ms > limits.max_start_line {
+        return None;
+    }
+    let line = &buf[ms..nl - 1];
+    let start = match canonical_status_line(line, ms) {
+        Some(status) => StartLine::Status(status),
+        None => match start_line::parse(line, ms) {
+            Ok(s) => s,
+            Err(_) => return None,
+        },
+    };
+    let headers_start = nl + 1;
+    let mut index = HeaderIndex::new(ms);
+    let mut pos = headers_start;
+    let mut rows = 0usize;
+    let mut via_values = 0usize;
+    let mut content_length = None;
+    loop {
+        let nl = pos + lex::find_byte(b'\n', &buf[pos..head_limit])?;
+        // `nl > pos`, or the line would be a bare LF.
+        if nl == pos || buf[nl - 1] != b'\r' {
+            return None;
+        }
+        let end = nl - 1;
+        if end == pos {
+            // The empty line: the head ends.
+            let mut deviations = Deviations {
+                content_length_missing: !index.has(KnownHeader::ContentLength),
+                ..Deviations::default()
+            };
+            let head_end = nl + 1;
+            let body = match body_span(
+                buf,
+                opts,
+                ms,
+                head_end,
+                pos,
+                content_length,
+                &mut deviations,
+            ) {
+                Ok(body) => body,
+                Err(e) => return Some(Err(e)),
+            };
+            return Some(Ok(Layout {
+                head: HeadLayout {
+                    start: headers_start,
+                    end: pos,
+                    rows: rows as u16,
+                    index,
+                },
+                meta: Meta {
+                    start,
+                    msg: Span::new(ms, body.end),
+                    body,
+                    content_length,
+                    deviations,
+                },
+            }));
+        }
+        // A fold (continuation line), or a row over its limit: `scan`.
+        if is_ws(buf[pos]) || end - pos > limits.max_line {
+            return None;
+        }
+        // A following fold would lengthen this row: seen when the next
+        // line is read, which then goes to `scan` as a whole.
+        let name_end = lex::name_end(&buf[..end], pos);
+        let mut colon = name_end;
+        // Nearly always right after the name.
+        if buf[colon] != b':' {
+            while colon < end && is_ws(buf[colon]) {
+                colon += 1;
+            }
+        }
+        if name_end == pos
+            || colon == end
+            || buf[colon] != b':'
+            || name_end - pos > limits.max_header_name
+        {
+            return None;
+        }
+        rows += 1;
+        if rows > limits.max_headers {
+            return None;
+        }
+        if let Some(k) = KnownHeader::from_token(&buf[pos..name_end]) {
+            index.record(k, pos);
+            match PENDING[k.index()] {
+                Pending::Via => {
+                    // A Via row followed by a fold is counted on its
+                    // first line only; the fold sends it all to `scan`.
+                    let value = &buf[colon + 1..end];
+                    via_values += if lex::find_byte(b',', value).is_none() {
+                        1
+                    } else {
+                        ListSplit::new(value).count()
+                    };
+                    if via_values > limits.max_via_values {
+                        return None;
+                    }
+                }
+                Pending::ContentLength => {
+                    if index.repeated(k) {
+                        return None;
+                    }
+                    match lex::parse_u64_lws(&buf[colon + 1..end]) {
+                        Some(n) => content_length = Some(n),
+                        None => return None,
+                    }
+                }
+                _ => {}
+            }
+        }
+        pos = nl + 1;
+    }
+}
+
+/// Where the body of a message whose head ends at `head_end` lies (the
+/// header section ends at `headers_end`), from the Content-Length
+/// `declared` (`None` when absent or unreadable) and the framing: recorded
+/// in `deviations` when a datagram disagrees with it.
+fn body_span(
+    buf: &[u8],
+    opts: &ParseOptions,
+    msg_start: usize,
+    head_end: usize,
+    headers_end: usize,
+    declared: Option<u64>,
+    deviations: &mut Deviations,
+) -> Result<Span, ParseError> {
+    let limits = opts.limits;
+    Ok(match opts.framing {
+        Framing::Datagram => {
+            if buf.len() - msg_start > limits.max_message {
+                return Err(ParseError::new(
+                    ParseErrorKind::MessageTooLarge,
+                    msg_start + limits.max_message,
+                ));
+            }
+            let avail = buf.len() - head_end;
+            match declared {
+                Some(n) if n > avail as u64 => {
+                    deviations.body_truncated = Some((n, avail));
+                    Span::new(head_end, buf.len())
+                }
+                Some(n) => {
+                    let end = head_end + n as usize;
+                    if end < buf.len() {
+                        deviations.trailing_octets = Some(Span::new(end, buf.len()));
+                    }
+                    Span::new(head_end, end)
+                }
+                None => Span::new(head_end, buf.len()),
+            }
+        }
+        Framing::Stream => {
+            let n = match declared {
+                Some(n) => n,
+                None if opts.stream_missing_length_is_zero => 0,
+                None => {
+                    return Err(ParseError::new(
+                        ParseErrorKind::ContentLengthMissing,
+                        headers_end,
+                    ));
+                }
+            };
+            let head_len = (head_end - msg_start) as u64;
+            if head_len.saturating_add(n) > limits.max_message as u64 {
+                return Err(ParseError::new(ParseErrorKind::MessageTooLarge, head_end));
+            }
+            Span::new(head_end, head_end + n as usize)
+        }
+    })
 }
 
 /// The status line as nearly every response sends it, `SIP/2.0 DDD ` and a
@@ -829,7 +989,22 @@ pub(crate) fn skip_keepalives(buf: &[u8], mut i: usize) -> usize {
 /// Parses one whole message from `buf` with `opts`, one-shot: in datagram
 /// mode all of `buf` is the message, in stream mode the message must be
 /// complete (trailing bytes are left for the caller, see the returned length).
+/// `Ok(Err(n))`: the input ends inside the message, `n` bytes or more short.
+#[inline(always)]
 pub(crate) fn parse_layout(
+    buf: &[u8],
+    opts: &ParseOptions,
+    eof: bool,
+) -> Result<Result<Layout, usize>, ParseError> {
+    match whole_head(buf, opts) {
+        Some(layout) => Ok(check_end(layout?, buf.len(), eof)?),
+        None => parse_layout_scanned(buf, opts, eof),
+    }
+}
+
+/// [`parse_layout`] with the general scanner only: after [`whole_head`]
+/// declined the message.
+pub(crate) fn parse_layout_scanned(
     buf: &[u8],
     opts: &ParseOptions,
     eof: bool,
@@ -842,29 +1017,195 @@ pub(crate) fn parse_layout(
             Ok(Err(1))
         };
     }
-    let mut sc = Scanner::new(*opts, start);
-    let datagram = opts.framing == Framing::Datagram;
-    match sc.scan(buf, datagram)? {
-        Scan::Head => {
-            let layout = sc.finish(buf)?;
-            let end = layout.meta.msg.end;
-            if end <= buf.len() {
-                Ok(Ok(layout))
-            } else if eof {
-                Err(ParseError::new(ParseErrorKind::Truncated, buf.len()))
-            } else {
-                Ok(Err(end - buf.len()))
-            }
-        }
-        Scan::More if eof => Err(ParseError::new(ParseErrorKind::Truncated, buf.len())),
-        Scan::More => Ok(Err(1)),
+    match scanned_layout(buf, opts, start)? {
+        Some(layout) => check_end(layout, buf.len(), eof),
+        None if eof => Err(ParseError::new(ParseErrorKind::Truncated, buf.len())),
+        None => Ok(Err(1)),
     }
+}
+
+/// A framed message whose end may lie beyond the `len` bytes at hand.
+#[inline(always)]
+fn check_end(layout: Layout, len: usize, eof: bool) -> Result<Result<Layout, usize>, ParseError> {
+    let end = layout.meta.msg.end;
+    if end <= len {
+        Ok(Ok(layout))
+    } else if eof {
+        Err(ParseError::new(ParseErrorKind::Truncated, len))
+    } else {
+        Ok(Err(end - len))
+    }
+}
+
+/// The layout of the message starting at `start` by the general scanner
+/// ([`Scanner::scan`], then [`Scanner::finish`]); `None` when the head is
+/// not all there yet.
+fn scanned_layout(
+    buf: &[u8],
+    opts: &ParseOptions,
+    start: usize,
+) -> Result<Option<Layout>, ParseError> {
+    let mut sc = Scanner::new(*opts, start);
+    match sc.scan(buf, opts.framing == Framing::Datagram)? {
+        Scan::Head => sc.finish(buf).map(Some),
+        Scan::More => Ok(None),
+    }
+}
+
+/// Panics unless [`whole_head`], where it reads `buf`, gives exactly what
+/// the general scanner gives (for the fuzz targets and the tests). True
+/// when it did read `buf`.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn check_whole_head(buf: &[u8], opts: &ParseOptions) -> bool {
+    let start = skip_keepalives(buf, 0);
+    if start >= buf.len() {
+        return false;
+    }
+    let Some(fast) = whole_head(buf, opts) else {
+        return false;
+    };
+    {
+        let general = scanned_layout(buf, opts, start);
+        assert_eq!(
+            fast.map(Some),
+            general,
+            "the one-pass head reader disagrees with the scanner on {:?}",
+            String::from_utf8_lossy(buf)
+        );
+    }
+    true
 }
 
 #[cfg(test)]
 #[allow(clippy::type_complexity)] // test tables
 mod tests {
     use crate::{parse_response, KnownHeader, Limits, ParseErrorKind, ParseOptions, Span};
+
+    /// Pieces of heads: the one-pass reader's cases and everything that
+    /// must send it to the scanner (folds, bare LF and CR, malformed rows,
+    /// a second or bad Content-Length, Via lists, limits).
+    mod whole_head_props {
+        use super::super::check_whole_head;
+        use crate::{Limits, ParseOptions};
+        use proptest::prelude::*;
+
+        const START: &[&[u8]] = &[
+            b"SIP/2.0 200 OK\r\n",
+            b"SIP/2.0  180 Ringing\r\n",
+            b"INVITE sip:a@b SIP/2.0\r\n",
+            b"SIP/2.0 200 OK\n",
+            b"SIP/2.0 2000 OK\r\n",
+        ];
+        /// Rows the one-pass reader takes (with the default limits; the
+        /// tight ones below break on some: a 35-byte line, a 7-byte name).
+        const GOOD: &[&[u8]] = &[
+            b"Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\n",
+            b"Via: SIP/2.0/UDP a;branch=z9hG4bK12\r\n",
+            b"v: SIP/2.0/TCP b, SIP/2.0/UDP c\r\n",
+            b"VIA : SIP/2.0/UDP \"a,b\";x=\"1,2\"\r\n",
+            b"Content-Length: 3\r\n",
+            b"l:0\r\n",
+            b"Content-Length:  \t 12 \r\n",
+            b"CSeq: 1 INVITE\r\n",
+            b"X-Abcde: 1\r\n",
+            b"X-9!: v\r\n",
+            b"To: <sip:b@c>;tag=1\r\n",
+            b"Cr: in\rside\r\n",
+        ];
+        /// Rows that send every head to the scanner.
+        const BAD: &[&[u8]] = &[
+            b"Content-Length: 3x\r\n",
+            b" folded\r\n",
+            b"\tfolded\r\n",
+            b"no colon\r\n",
+            b": empty name\r\n",
+            b"Bare: lf\n",
+            b"\n",
+            b"abc",
+            b"\r",
+        ];
+        const END: &[&[u8]] = &[
+            b"\r\n",
+            b"\r\nabc",
+            b"\r\nab",
+            b"\r\nabcdefghijklmn",
+            b"",
+            b"\r",
+        ];
+
+        fn limits(tight: bool) -> Limits {
+            if tight {
+                Limits {
+                    max_head: 200,
+                    max_headers: 5,
+                    max_line: 34,
+                    max_continuations: 1,
+                    max_header_name: 6,
+                    max_start_line: 20,
+                    max_via_values: 3,
+                    ..Limits::DEFAULT
+                }
+            } else {
+                Limits::DEFAULT
+            }
+        }
+
+        fn row() -> impl Strategy<Value = &'static [u8]> {
+            prop_oneof![
+                9 => proptest::sample::select(GOOD),
+                1 => proptest::sample::select(BAD),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(2048))]
+            #[test]
+            fn agrees_with_the_scanner(
+                start in proptest::sample::select(START),
+                rows in proptest::collection::vec(row(), 0..10),
+                end in proptest::sample::select(END),
+                tight: bool,
+            ) {
+                let mut buf = start.to_vec();
+                for r in &rows {
+                    buf.extend_from_slice(r);
+                }
+                buf.extend_from_slice(end);
+                for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+                    check_whole_head(&buf, &opts.with_limits(limits(tight)));
+                }
+            }
+        }
+
+        #[test]
+        fn agrees_with_the_scanner_on_the_corpus() {
+            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
+            let mut stack = vec![std::path::PathBuf::from(dir)];
+            let (mut seen, mut read) = (0, 0);
+            while let Some(p) = stack.pop() {
+                if p.is_dir() {
+                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+                    continue;
+                }
+                if !matches!(
+                    p.extension().and_then(|e| e.to_str()),
+                    Some("sip" | "dat" | "msg")
+                ) {
+                    continue;
+                }
+                let buf = std::fs::read(&p).unwrap();
+                for tight in [false, true] {
+                    for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+                        read +=
+                            usize::from(check_whole_head(&buf, &opts.with_limits(limits(tight))));
+                    }
+                }
+                seen += 1;
+            }
+            // Most corpus messages are ordinary, some are torture tests.
+            assert!(seen > 100 && read > seen, "{read} read of {seen} messages");
+        }
+    }
 
     const OK: &[u8] = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nl: 3\r\n\r\nabc";
 

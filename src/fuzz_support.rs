@@ -287,6 +287,8 @@ pub fn parse_response(data: &[u8]) {
 fn response_entry_points(data: &[u8], limits: Limits) {
     let dgram_opts = ParseOptions::datagram().with_limits(limits);
     let stream_opts = ParseOptions::stream().with_limits(limits);
+    let _ = crate::framing::check_whole_head(data, &dgram_opts);
+    let _ = crate::framing::check_whole_head(data, &stream_opts);
     let datagram = dgram_opts.parse_response(data);
     match &datagram {
         Ok(r) => {

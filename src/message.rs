@@ -8,7 +8,7 @@ use bytes::Bytes;
 
 use crate::code::StatusCode;
 use crate::error::{ParseError, ParseErrorKind};
-use crate::framing::{parse_layout, Deviations, Layout, Meta};
+use crate::framing::{parse_layout, parse_layout_scanned, whole_head, Deviations, Layout, Meta};
 use crate::header::Headers;
 use crate::options::{Framing, ParseOptions};
 use crate::start_line::{RequestLine, StartLine, StatusLine};
@@ -71,8 +71,24 @@ impl ParseOptions {
     pub fn parse_response<'b>(&self, buf: &'b [u8]) -> Result<Response<'b>, ParseError> {
         // Built straight from the layout, not through `Message`: each
         // `Result` or enum wrapped around the view (some hundreds of bytes,
-        // most of it the header index) costs one more copy of it.
-        match parse_layout(buf, self, true)? {
+        // most of it the header index) costs one more copy of it. For the
+        // same reason the common head's one-pass reading is taken here
+        // first, not inside `parse_layout`'s nested `Result`.
+        if let Some(layout) = whole_head(buf, self) {
+            let layout = layout?;
+            // The same checks in the same order as below.
+            if layout.meta.msg.end > buf.len() {
+                return Err(ParseError::new(ParseErrorKind::Truncated, buf.len()));
+            }
+            return match layout.meta.start {
+                StartLine::Status(_) => Ok(Response::from_layout(buf, layout)),
+                StartLine::Request(_) => Err(ParseError::new(
+                    ParseErrorKind::NotAResponse,
+                    layout.meta.start.line().start,
+                )),
+            };
+        }
+        match parse_layout_scanned(buf, self, true)? {
             Ok(layout) => match layout.meta.start {
                 StartLine::Status(_) => Ok(Response::from_layout(buf, layout)),
                 StartLine::Request(_) => Err(ParseError::new(

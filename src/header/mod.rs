@@ -21,27 +21,55 @@ use crate::error::HeaderValueError;
 use crate::lex::{self, is_ws, ListSplit};
 use crate::Span;
 
-/// "No row" in [`HeaderIndex::first`]. Offset 0 can never start a header
-/// row (the start line and its line ending come first), and an all-zero
-/// index is the cheapest one to create.
-const NONE: u32 = 0;
+/// "No row" in [`HeaderIndex::first`]. Offset 0 from the message start can
+/// never start a header row (the start line and its line ending come
+/// first), and an all-zero index is the cheapest one to create.
+const NONE: u16 = 0;
+
+/// In [`HeaderIndex::first`]: the first row starts [`FAR`] or more bytes
+/// after the message start, beyond what a `u16` holds. Only a head larger
+/// than the default limit (64 KiB) has such rows; lookups then walk the rows.
+const FAR: u16 = u16::MAX;
+
+/// In [`HeaderIndex::count`]: this many rows or more; counted by walking.
+const MANY: u8 = u8::MAX;
 
 /// Where each known header's first row starts and how many rows it has.
+///
+/// Kept small on purpose: the index is most of a [`Response`](crate::Response)
+/// view, and every move of a view (out of the parser, through a `Result`,
+/// into a caller's `?`) copies it. Offsets are `u16` from the message start
+/// and counts saturate at 254, so the whole index is 3 bytes a known header
+/// (instead of 6 with `u32` offsets and `u16` counts): the common head of a
+/// few hundred bytes and a few rows of each header is answered in O(1), and
+/// only heads beyond the default limit, or 255 rows of one header, walk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HeaderIndex {
-    /// Offset of the first row, or [`NONE`].
-    first: [u32; KnownHeader::COUNT],
-    count: [u16; KnownHeader::COUNT],
+    /// Where the message starts: offsets in `first` are relative to it.
+    base: usize,
+    /// Offset of the first row from `base`, [`NONE`] or [`FAR`].
+    first: [u16; KnownHeader::COUNT],
+    /// Number of rows, up to [`MANY`].
+    count: [u8; KnownHeader::COUNT],
 }
 
 impl HeaderIndex {
+    /// True when there are at least two rows of `k`.
     #[inline]
-    pub(crate) fn count_of(&self, k: KnownHeader) -> u16 {
-        self.count[k.index()]
+    pub(crate) fn repeated(&self, k: KnownHeader) -> bool {
+        self.count[k.index()] > 1
     }
 
-    pub(crate) const fn new() -> Self {
+    /// True when there is a row of `k`.
+    #[inline]
+    pub(crate) fn has(&self, k: KnownHeader) -> bool {
+        self.count[k.index()] != 0
+    }
+
+    /// An empty index for a message starting at `base`.
+    pub(crate) const fn new(base: usize) -> Self {
         HeaderIndex {
+            base,
             first: [NONE; KnownHeader::COUNT],
             count: [0; KnownHeader::COUNT],
         }
@@ -51,8 +79,15 @@ impl HeaderIndex {
     pub(crate) fn record(&mut self, k: KnownHeader, row_start: usize) {
         let i = k.index();
         if self.first[i] == NONE {
-            self.first[i] = row_start as u32;
+            // `row_start > base`: the start line comes first.
+            let rel = row_start - self.base;
+            self.first[i] = if rel < usize::from(FAR) {
+                rel as u16
+            } else {
+                FAR
+            };
         }
+        // Stops at `MANY`.
         self.count[i] = self.count[i].saturating_add(1);
     }
 }
@@ -376,40 +411,48 @@ impl<'a> Headers<'a> {
 
     /// Number of rows of a known header (long and compact forms together).
     pub fn count(&self, k: KnownHeader) -> usize {
-        usize::from(self.index.count[k.index()])
+        match self.index.count[k.index()] {
+            MANY => self.get_all(k).count(),
+            n => usize::from(n),
+        }
     }
 
     /// True when at least one row of `k` is present.
     pub fn contains(&self, k: KnownHeader) -> bool {
-        self.index.count[k.index()] != 0
+        self.index.has(k)
     }
 
     /// The first row of a known header.
     pub fn get(&self, k: KnownHeader) -> Option<Header<'a>> {
-        let first = self.index.first[k.index()];
-        if first == NONE {
-            return None;
+        match self.index.first[k.index()] {
+            NONE => None,
+            FAR => self.get_all(k).next(),
+            // The scanner recorded this row as `k`: read its extent, not
+            // its name again.
+            first => {
+                let r = raw_row(self.src, self.index.base + usize::from(first), self.end);
+                Header::with_known(self.src, &r, k)
+            }
         }
-        // The scanner recorded this row as `k`: read its extent, not its
-        // name again.
-        let r = raw_row(self.src, first as usize, self.end);
-        Header::with_known(self.src, &r, k)
     }
 
     /// Every row of a known header, in order.
     pub fn get_all(&self, k: KnownHeader) -> HeaderIter<'a> {
         let i = k.index();
-        let first = self.index.first[i];
         HeaderIter {
             src: self.src,
-            pos: if first == NONE {
-                self.end
-            } else {
-                first as usize
+            pos: match self.index.first[i] {
+                NONE => self.end,
+                // Somewhere past 64 KiB: every row is looked at.
+                FAR => self.start,
+                first => self.index.base + usize::from(first),
             },
             end: self.end,
             want: Some(k),
-            left: usize::from(self.index.count[i]),
+            left: match self.index.count[i] {
+                MANY => usize::MAX,
+                n => usize::from(n),
+            },
         }
     }
 
