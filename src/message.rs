@@ -558,3 +558,16 @@ impl OwnedMessage {
         &self.bytes
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Every move of a view copies it (out of the parser, through a
+    /// `Result`, into a caller's `?`), so its size is part of the parse's
+    /// cost: `benches/README.md`, "One pass over a whole head".
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn the_view_stays_small() {
+        assert!(core::mem::size_of::<super::Response<'_>>() <= 680);
+        assert!(core::mem::size_of::<crate::header::HeaderIndex>() <= 264);
+    }
+}
