@@ -9,7 +9,7 @@ use bytes::Bytes;
 use crate::code::StatusCode;
 use crate::error::{ParseError, ParseErrorKind};
 use crate::framing::{parse_layout, parse_layout_scanned, whole_head, Deviations, Layout, Meta};
-use crate::header::Headers;
+use crate::header::{HeaderIndex, Headers};
 use crate::options::{Framing, ParseOptions};
 use crate::start_line::{RequestLine, StartLine, StatusLine};
 use crate::Span;
@@ -74,17 +74,21 @@ impl ParseOptions {
         // most of it the header index) costs one more copy of it. For the
         // same reason the common head's one-pass reading is taken here
         // first, not inside `parse_layout`'s nested `Result`.
-        if let Some(layout) = whole_head(buf, self) {
-            let layout = layout?;
+        let mut index = HeaderIndex::new(0);
+        if let Some(head) = whole_head(buf, self, &mut index) {
+            let (head, meta) = head?;
             // The same checks in the same order as below.
-            if layout.meta.msg.end > buf.len() {
+            if meta.msg.end > buf.len() {
                 return Err(ParseError::new(ParseErrorKind::Truncated, buf.len()));
             }
-            return match layout.meta.start {
-                StartLine::Status(_) => Ok(Response::from_layout(buf, layout)),
+            return match meta.start {
+                StartLine::Status(_) => Ok(Response {
+                    headers: Headers::new(buf, head.with(index)),
+                    meta,
+                }),
                 StartLine::Request(_) => Err(ParseError::new(
                     ParseErrorKind::NotAResponse,
-                    layout.meta.start.line().start,
+                    meta.start.line().start,
                 )),
             };
         }
@@ -567,7 +571,7 @@ mod tests {
     #[test]
     #[cfg(target_pointer_width = "64")]
     fn the_view_stays_small() {
-        assert!(core::mem::size_of::<super::Response<'_>>() <= 680);
-        assert!(core::mem::size_of::<crate::header::HeaderIndex>() <= 264);
+        assert!(size_of::<super::Response<'_>>() <= 680);
+        assert!(size_of::<crate::header::HeaderIndex>() <= 264);
     }
 }
