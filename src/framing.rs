@@ -865,14 +865,21 @@ pub(crate) fn whole_head(
         }
         // A following fold would lengthen this row: seen when the next
         // line is read, which then goes to `scan` as a whole.
-        let name_end = lex::name_end(&buf[..end], pos);
-        let mut colon = name_end;
-        // Nearly always right after the name.
-        if buf[colon] != b':' {
+        // Header names are letters and `-`, and the colon follows at once:
+        // the word-at-a-time letter scan settles most rows (it stops at the
+        // line's CR at the latest, so it may read past `end`); the others
+        // take the token scan and `*(SP / HTAB)` before the colon.
+        let letters = lex::letters_end(buf, pos);
+        let (name_end, colon) = if buf[letters] == b':' {
+            (letters, letters)
+        } else {
+            let name_end = lex::token_end(&buf[..end], letters);
+            let mut colon = name_end;
             while colon < end && is_ws(buf[colon]) {
                 colon += 1;
             }
-        }
+            (name_end, colon)
+        };
         if name_end == pos
             || colon == end
             || buf[colon] != b':'
@@ -884,32 +891,25 @@ pub(crate) fn whole_head(
         if rows > limits.max_headers {
             return None;
         }
-        if let Some(k) = KnownHeader::from_token(&buf[pos..name_end]) {
+        if let Some(k) = KnownHeader::from_token_inline(&buf[pos..name_end]) {
             index.record(k, pos);
-            match PENDING[k.index()] {
-                Pending::Via => {
-                    // A Via row followed by a fold is counted on its
-                    // first line only; the fold sends it all to `scan`.
-                    let value = &buf[colon + 1..end];
-                    via_values += if lex::find_byte(b',', value).is_none() {
-                        1
-                    } else {
-                        ListSplit::new(value).count()
-                    };
-                    if via_values > limits.max_via_values {
-                        return None;
-                    }
+            if k == KnownHeader::Via {
+                // A Via row followed by a fold is counted on its first line
+                // only; the fold sends it all to `scan`.
+                let value = &buf[colon + 1..end];
+                via_values += if lex::find_byte(b',', value).is_none() {
+                    1
+                } else {
+                    ListSplit::new(value).count()
+                };
+                if via_values > limits.max_via_values {
+                    return None;
                 }
-                Pending::ContentLength => {
-                    if index.repeated(k) {
-                        return None;
-                    }
-                    match lex::parse_u64_lws(&buf[colon + 1..end]) {
-                        Some(n) => content_length = Some(n),
-                        None => return None,
-                    }
+            } else if k == KnownHeader::ContentLength {
+                if index.repeated(k) {
+                    return None;
                 }
-                _ => {}
+                content_length = Some(lex::parse_u64_lws(&buf[colon + 1..end])?);
             }
         }
         pos = nl + 1;

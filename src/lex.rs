@@ -138,17 +138,27 @@ pub(crate) fn is_token_str(s: &[u8]) -> bool {
 /// step when that byte is the colon; further when it is a digit or another
 /// token byte). Same result as `token_end(s, i)`.
 #[inline]
-pub(crate) fn name_end(s: &[u8], mut i: usize) -> usize {
+pub(crate) fn name_end(s: &[u8], i: usize) -> usize {
+    token_end(s, letters_end(s, i))
+}
+
+/// Index of the first byte at or after `i` that is not an ASCII letter or
+/// `-` (or `s.len()`): [`name_end`]'s word-at-a-time part, carried to the
+/// end of `s` byte by byte.
+#[inline(always)]
+pub(crate) fn letters_end(s: &[u8], mut i: usize) -> usize {
     while let Some(w) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
         let stop = not_letter_or_dash(u64::from_le_bytes(*w));
         if stop != 0 {
             // Little-endian: the lowest flagged byte is the first one.
-            i += (stop.trailing_zeros() / 8) as usize;
-            break;
+            return i + (stop.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
-    token_end(s, i)
+    while i < s.len() && (s[i].is_ascii_alphabetic() || s[i] == b'-') {
+        i += 1;
+    }
+    i
 }
 
 /// The high bit of each byte of `w` that is NOT an ASCII letter or `-`.
@@ -595,6 +605,13 @@ mod tests {
                         token_end(&s, from),
                         "byte {b:#04x} at {at} from {from}"
                     );
+                    let letters = (from..s.len())
+                        .find(|&i| !(s[i].is_ascii_alphabetic() || s[i] == b'-'))
+                        .unwrap_or(s.len());
+                    assert_eq!(letters_end(&s, from), letters, "byte {b:#04x} at {at}");
+                    if from <= at + 1 {
+                        assert_eq!(letters_end(&s[..at + 1], from), letters.min(at + 1));
+                    }
                 }
             }
             let lane = not_letter_or_dash(u64::from(b) << 24) >> 24 & 0x80 != 0;

