@@ -44,7 +44,8 @@
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::ParseError;
-use crate::framing::{Layout, Scan, Scanner};
+use crate::framing::{whole_head, Layout, Scan, Scanner};
+use crate::header::HeaderIndex;
 use crate::message::{OwnedMessage, OwnedResponse};
 use crate::options::{Framing, ParseOptions};
 
@@ -204,7 +205,10 @@ impl MessageDecoder {
 
     /// Bytes the line search has examined so far, over the decoder's life.
     /// Bounded by the bytes fed in (plus a small constant per message): the
-    /// decoder never rescans.
+    /// decoder never rescans. (At a message start, when the buffer holds
+    /// the whole head, the one-pass reader tries it first; a head it
+    /// declines is read again by the scanner, once, and only the scanner's
+    /// reading is counted here.)
     pub fn bytes_scanned(&self) -> usize {
         self.scanned
             + match &self.state {
@@ -326,6 +330,23 @@ impl MessageDecoder {
                     }
                     if buf.is_empty() || buf[..] == b"\r"[..] {
                         return Ok(None);
+                    }
+                    // A whole common head already here (a read of a busy
+                    // connection holds several messages): the one-pass
+                    // reader, as `parse_response` takes it. Anything else,
+                    // an error included, goes to the resumable scanner.
+                    let mut index = HeaderIndex::new(0);
+                    if let Some(Ok((head, meta))) = whole_head(buf, &self.opts, &mut index) {
+                        // Searched up to the end of the head, as the
+                        // scanner counts it.
+                        self.scanned += meta.body.start;
+                        let total = meta.msg.end;
+                        let layout = Layout {
+                            head: head.with(index),
+                            meta,
+                        };
+                        self.state = State::Body { layout, total };
+                        continue;
                     }
                     self.state = State::Head(Scanner::new(self.opts, 0));
                 }
