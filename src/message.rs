@@ -200,13 +200,6 @@ macro_rules! common_accessors {
             self.headers.src()
         }
 
-        pub(crate) fn layout(&self) -> Layout {
-            Layout {
-                head: self.headers.layout(),
-                meta: self.meta,
-            }
-        }
-
         /// The body: what Content-Length delimits (in a datagram without
         /// Content-Length, the rest of the datagram).
         pub fn body(&self) -> &'a [u8] {
@@ -296,6 +289,13 @@ impl core::fmt::Debug for Response<'_> {
 }
 
 impl<'a> Response<'a> {
+    pub(crate) fn layout(&self) -> Layout {
+        Layout {
+            head: self.headers.layout(),
+            meta: self.meta,
+        }
+    }
+
     /// The view of `src` as `layout` (a status-line layout) describes it:
     /// the one place a `Response` is assembled.
     #[inline]
@@ -526,11 +526,12 @@ impl OwnedMessage {
 
     /// Parses `bytes` as one request or response with `opts` (one-shot).
     pub fn parse_with(bytes: Bytes, opts: &ParseOptions) -> Result<Self, ParseError> {
-        let layout = match opts.parse_message(&bytes)? {
-            Message::Request(r) => r.layout(),
-            Message::Response(r) => r.layout(),
-        };
-        Ok(OwnedMessage { bytes, layout })
+        // `parse_message` without building the borrowed view: each move of
+        // a view is a copy of some hundreds of bytes.
+        match parse_layout(&bytes, opts, true)? {
+            Ok(layout) => Ok(OwnedMessage { bytes, layout }),
+            Err(_) => Err(ParseError::new(ParseErrorKind::Truncated, bytes.len())),
+        }
     }
 
     pub(crate) fn from_parts(bytes: Bytes, layout: Layout) -> Self {
