@@ -771,23 +771,23 @@ impl Scanner {
 /// a buffer that already holds all of it: every line ends in CRLF, no
 /// row is folded or malformed, no limit is near, Content-Length comes
 /// once and reads. On such a head the result is exactly what
-/// [`Scanner::scan`] gives (a unit test and a property test compare the
-/// two); on anything else it returns `None`, and the caller runs `scan`,
-/// which handles every shape and says which limit broke.
+/// [`Scanner::scan`] gives (a property test, the test messages and the
+/// `parse_response` fuzz target compare the two with `check_whole_head`);
+/// on anything else it returns `None`, and the caller runs `scan`, which
+/// handles every shape and says which limit broke. `None` also when
+/// `buf` holds nothing but keep-alives.
 ///
-/// Why a second pass: `scan` is resumable (a stream may stop anywhere),
+/// Why a second reader: `scan` is resumable (a stream may stop anywhere),
 /// so it keeps its state in the scanner between lines and checks for
 /// partial input and pending rows at every line. Here everything lives
-/// in registers, and a line costs the line search, the name, and the
-/// index entry.
-///
-/// `None` also when `buf` holds nothing but keep-alives.
-#[inline(always)]
+/// in locals, and a line costs the line search, the name, and the index
+/// entry.
 ///
 /// The header index is the caller's, and this fills it (a fresh one, for
 /// the message start): it is most of the view, and built where the view
 /// is assembled it is not copied once more on the way (measured: one
 /// `memcpy` call of the index fewer).
+#[inline(always)]
 pub(crate) fn whole_head(
     buf: &[u8],
     opts: &ParseOptions,
@@ -863,8 +863,8 @@ pub(crate) fn whole_head(
         if is_ws(buf[pos]) || end - pos > limits.max_line {
             return None;
         }
-        // A following fold would lengthen this row: seen when the next
-        // line is read, which then goes to `scan` as a whole.
+        // (A fold after this row is seen when the next line is read, and
+        // sends the whole head to `scan`.)
         // Header names are letters and `-`, and the colon follows at once:
         // the word-at-a-time letter scan settles most rows (it stops at the
         // line's CR at the latest, so it may read past `end`); the others
