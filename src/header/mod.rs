@@ -39,7 +39,7 @@ const MANY: u8 = u8::MAX;
 /// Kept small on purpose: the index is most of a [`Response`](crate::Response)
 /// view, and every move of a view (out of the parser, through a `Result`,
 /// into a caller's `?`) copies it. Offsets are `u16` from the message start
-/// and counts saturate at 254, so the whole index is 3 bytes a known header
+/// and counts stop at 255, so the whole index is 3 bytes a known header
 /// (instead of 6 with `u32` offsets and `u16` counts): the common head of a
 /// few hundred bytes and a few rows of each header is answered in O(1), and
 /// only heads beyond the default limit, or 255 rows of one header, walk.
@@ -80,7 +80,7 @@ impl HeaderIndex {
         let i = k.index();
         if self.first[i] == NONE {
             // `row_start > base`: the start line comes first.
-            let rel = row_start - self.base;
+            let rel = row_start.saturating_sub(self.base);
             self.first[i] = if rel < usize::from(FAR) {
                 rel as u16
             } else {
@@ -568,5 +568,51 @@ impl<'a> Iterator for HeaderIter<'a> {
             return Some(h);
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{KnownHeader, Limits, ParseOptions};
+
+    /// The index's two fallbacks, which only limits above the defaults
+    /// reach: a first row 64 KiB or more from the message start, and 255 or
+    /// more rows of one header. Lookups walk the rows and agree with a walk.
+    #[test]
+    fn far_rows_and_many_rows_are_found_by_walking() {
+        let limits = Limits {
+            max_head: 1 << 20,
+            max_message: 1 << 20,
+            max_headers: 2_000,
+            max_via_values: 2_000,
+            ..Limits::DEFAULT
+        };
+        let mut msg = b"SIP/2.0 200 OK\r\nCall-ID: a\r\n".to_vec();
+        for i in 0..300 {
+            msg.extend_from_slice(format!("Via: SIP/2.0/UDP h{i}\r\n").as_bytes());
+        }
+        while msg.len() < 70_000 {
+            msg.extend_from_slice(b"X-Pad: 0123456789012345678901234567890123456789\r\n");
+        }
+        let far = msg.len();
+        msg.extend_from_slice(b"CSeq: 1 INVITE\r\nCSeq: 2 INVITE\r\nContent-Length: 0\r\n\r\n");
+        for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+            let r = opts.with_limits(limits).parse_response(&msg).unwrap();
+            let h = r.headers();
+            assert_eq!(h.count(KnownHeader::Via), 300);
+            assert_eq!(h.get_all(KnownHeader::Via).count(), 300);
+            assert_eq!(
+                h.get_all(KnownHeader::Via).last().unwrap().value(),
+                b"SIP/2.0/UDP h299"
+            );
+            let cseq = h.get(KnownHeader::CSeq).unwrap();
+            assert_eq!(cseq.span().start, far);
+            assert_eq!(cseq.value(), b"1 INVITE");
+            assert_eq!(h.count(KnownHeader::CSeq), 2);
+            let all: Vec<_> = h.get_all(KnownHeader::CSeq).map(|c| c.value()).collect();
+            assert_eq!(all, [&b"1 INVITE"[..], b"2 INVITE"]);
+            assert_eq!(h.get(KnownHeader::CallId).unwrap().value(), b"a");
+            assert_eq!(r.content_length(), Some(0));
+        }
     }
 }
