@@ -44,8 +44,7 @@
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::error::ParseError;
-use crate::framing::{whole_head, Layout, Scan, Scanner};
-use crate::header::HeaderIndex;
+use crate::framing::{whole_layout, Layout, Scan, Scanner};
 use crate::message::{OwnedMessage, OwnedResponse};
 use crate::options::{Framing, ParseOptions};
 
@@ -335,16 +334,11 @@ impl MessageDecoder {
                     // connection holds several messages): the one-pass
                     // reader, as `parse_response` takes it. Anything else,
                     // an error included, goes to the resumable scanner.
-                    let mut index = HeaderIndex::new(0);
-                    if let Some(Ok((head, meta))) = whole_head(buf, &self.opts, &mut index) {
+                    if let Some(Ok(layout)) = whole_layout(buf, &self.opts) {
                         // Searched up to the end of the head, as the
                         // scanner counts it.
-                        self.scanned += meta.body.start;
-                        let total = meta.msg.end;
-                        let layout = Layout {
-                            head: head.with(index),
-                            meta,
-                        };
+                        self.scanned += layout.meta.body.start;
+                        let total = layout.meta.msg.end;
                         self.state = State::Body { layout, total };
                         continue;
                     }

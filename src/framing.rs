@@ -670,15 +670,7 @@ impl Scanner {
             }
             Pending::ContentLength => self.content_length_row(buf, row),
             Pending::Via => {
-                // Most Via rows hold one value: a SIMD search for a comma
-                // settles them; only rows with commas are split properly
-                // (never inside quotes or brackets).
-                let value = &buf[row.colon + 1..row.end];
-                self.via_values += if lex::find_byte(b',', value).is_none() {
-                    1
-                } else {
-                    ListSplit::new(value).count()
-                };
+                self.via_values += via_values_in(&buf[row.colon + 1..row.end]);
                 if self.via_values > self.opts.limits.max_via_values {
                     return Err(ParseError::new(ParseErrorKind::TooManyViaValues, row.start));
                 }
@@ -732,9 +724,10 @@ impl Scanner {
         debug_assert_eq!(self.phase, Phase::Done);
         let mut deviations = self.deviations;
         let head_end = self.head_end;
-        let declared = self.content_length;
+        // An unreadable or repeated Content-Length declares nothing.
         let cl_bad = deviations.content_length_syntax.is_some()
             || deviations.content_length_multiple.is_some();
+        let declared = if cl_bad { None } else { self.content_length };
         let missing = !self.index.has(KnownHeader::ContentLength);
         deviations.content_length_missing = missing;
         let body = body_span(
@@ -743,7 +736,7 @@ impl Scanner {
             self.msg_start,
             head_end,
             self.headers_end,
-            if cl_bad { None } else { declared },
+            declared,
             &mut deviations,
         )?;
         let start = self
@@ -760,7 +753,7 @@ impl Scanner {
                 start,
                 msg: Span::new(self.msg_start, body.end),
                 body,
-                content_length: if cl_bad { None } else { declared },
+                content_length: declared,
                 deviations,
             },
         })
@@ -868,23 +861,18 @@ pub(crate) fn whole_head(
         // Header names are letters and `-`, and the colon follows at once:
         // the word-at-a-time letter scan settles most rows (it stops at the
         // line's CR at the latest, so it may read past `end`); the others
-        // take the token scan and `*(SP / HTAB)` before the colon.
+        // take the rest of the token and the scanner's `colon_after_name`.
         let letters = lex::letters_end(buf, pos);
         let (name_end, colon) = if buf[letters] == b':' {
             (letters, letters)
         } else {
             let name_end = lex::token_end(&buf[..end], letters);
-            let mut colon = name_end;
-            while colon < end && is_ws(buf[colon]) {
-                colon += 1;
+            match colon_after_name(&buf[name_end..end]) {
+                Ok((value, _)) => (name_end, end - value.len() - 1),
+                Err(_) => return None,
             }
-            (name_end, colon)
         };
-        if name_end == pos
-            || colon == end
-            || buf[colon] != b':'
-            || name_end - pos > limits.max_header_name
-        {
+        if name_end == pos || name_end - pos > limits.max_header_name {
             return None;
         }
         rows += 1;
@@ -896,12 +884,7 @@ pub(crate) fn whole_head(
             if k == KnownHeader::Via {
                 // A Via row followed by a fold is counted on its first line
                 // only; the fold sends it all to `scan`.
-                let value = &buf[colon + 1..end];
-                via_values += if lex::find_byte(b',', value).is_none() {
-                    1
-                } else {
-                    ListSplit::new(value).count()
-                };
+                via_values += via_values_in(&buf[colon + 1..end]);
                 if via_values > limits.max_via_values {
                     return None;
                 }
@@ -913,6 +896,18 @@ pub(crate) fn whole_head(
             }
         }
         pos = nl + 1;
+    }
+}
+
+/// How many values a Via row holds, against `max_via_values`. Most rows
+/// hold one: a SIMD search for a comma settles them; only rows with commas
+/// are split properly (never inside quotes or brackets).
+#[inline]
+fn via_values_in(value: &[u8]) -> usize {
+    if lex::find_byte(b',', value).is_none() {
+        1
+    } else {
+        ListSplit::new(value).count()
     }
 }
 
@@ -1025,18 +1020,22 @@ pub(crate) fn parse_layout(
     opts: &ParseOptions,
     eof: bool,
 ) -> Result<Result<Layout, usize>, ParseError> {
-    let mut index = HeaderIndex::new(0);
-    match whole_head(buf, opts, &mut index) {
-        Some(head) => {
-            let (head, meta) = head?;
-            let layout = Layout {
-                head: head.with(index),
-                meta,
-            };
-            check_end(layout, buf.len(), eof)
-        }
+    match whole_layout(buf, opts) {
+        Some(layout) => check_end(layout?, buf.len(), eof),
         None => parse_layout_scanned(buf, opts, eof),
     }
+}
+
+/// [`whole_head`] with an index of its own, as a [`Layout`]: for callers
+/// that keep a layout rather than a view.
+#[inline(always)]
+pub(crate) fn whole_layout(buf: &[u8], opts: &ParseOptions) -> Option<Result<Layout, ParseError>> {
+    let mut index = HeaderIndex::new(0);
+    let head = whole_head(buf, opts, &mut index)?;
+    Some(head.map(|(head, meta)| Layout {
+        head: head.with(index),
+        meta,
+    }))
 }
 
 /// [`parse_layout`] with the general scanner only: after [`whole_head`]
@@ -1094,27 +1093,16 @@ fn scanned_layout(
 /// when it did read `buf`.
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn check_whole_head(buf: &[u8], opts: &ParseOptions) -> bool {
-    let start = skip_keepalives(buf, 0);
-    if start >= buf.len() {
-        return false;
-    }
-    let mut index = HeaderIndex::new(0);
-    let Some(fast) = whole_head(buf, opts, &mut index) else {
+    let Some(fast) = whole_layout(buf, opts) else {
         return false;
     };
-    let fast = fast.map(|(head, meta)| Layout {
-        head: head.with(index),
-        meta,
-    });
-    {
-        let general = scanned_layout(buf, opts, start);
-        assert_eq!(
-            fast.map(Some),
-            general,
-            "the one-pass head reader disagrees with the scanner on {:?}",
-            String::from_utf8_lossy(buf)
-        );
-    }
+    let general = scanned_layout(buf, opts, skip_keepalives(buf, 0));
+    assert_eq!(
+        fast.map(Some),
+        general,
+        "the one-pass head reader disagrees with the scanner on {:?}",
+        String::from_utf8_lossy(buf)
+    );
     true
 }
 

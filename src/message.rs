@@ -86,19 +86,13 @@ impl ParseOptions {
                     headers: Headers::new(buf, head.with(index)),
                     meta,
                 }),
-                StartLine::Request(_) => Err(ParseError::new(
-                    ParseErrorKind::NotAResponse,
-                    meta.start.line().start,
-                )),
+                StartLine::Request(_) => Err(meta.start.not_a_response()),
             };
         }
         match parse_layout_scanned(buf, self, true)? {
             Ok(layout) => match layout.meta.start {
                 StartLine::Status(_) => Ok(Response::from_layout(buf, layout)),
-                StartLine::Request(_) => Err(ParseError::new(
-                    ParseErrorKind::NotAResponse,
-                    layout.meta.start.line().start,
-                )),
+                StartLine::Request(_) => Err(layout.meta.start.not_a_response()),
             },
             Err(_) => Err(ParseError::new(ParseErrorKind::Truncated, buf.len())),
         }
@@ -159,10 +153,7 @@ impl<'a> Message<'a> {
     pub fn into_response(self) -> Result<Response<'a>, ParseError> {
         match self {
             Message::Response(r) => Ok(r),
-            Message::Request(r) => Err(ParseError::new(
-                ParseErrorKind::NotAResponse,
-                r.meta.start.line().start,
-            )),
+            Message::Request(r) => Err(r.meta.start.not_a_response()),
         }
     }
 
@@ -552,9 +543,7 @@ impl OwnedMessage {
     pub fn into_response(self) -> Result<OwnedResponse, ParseError> {
         match self.layout.meta.start {
             StartLine::Status(_) => Ok(OwnedResponse::from_parts(self.bytes, self.layout)),
-            StartLine::Request(r) => {
-                Err(ParseError::new(ParseErrorKind::NotAResponse, r.line.start))
-            }
+            StartLine::Request(_) => Err(self.layout.meta.start.not_a_response()),
         }
     }
 

@@ -68,6 +68,12 @@ impl StartLine {
             StartLine::Request(r) => r.line,
         }
     }
+
+    /// The error for a message with this start line where a response was
+    /// wanted, located at the start line.
+    pub(crate) fn not_a_response(&self) -> ParseError {
+        ParseError::new(ParseErrorKind::NotAResponse, self.line().start)
+    }
 }
 
 /// `"SIP" "/"` in any case: a custom nom parser (one 4-byte compare), as
