@@ -2005,7 +2005,7 @@ pub fn capture(data: &[u8]) {
                 CaptureEvent::Problem(e) => {
                     assert!(e.offset <= len, "problem {e:?} past the file");
                     assert!(
-                        e.frame.map_or(true, |f| f >= 1 && f <= packets),
+                        e.frame.is_none_or(|f| f >= 1 && f <= packets),
                         "problem {e:?} names no packet"
                     );
                     summary.push(format!("{e:?}"));

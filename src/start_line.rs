@@ -221,7 +221,7 @@ fn parse_status(
     // `2000`, `2OO` and `4294967301` are not codes.
     let (after_code, code_digits) = ok(take_while(|b: u8| b.is_ascii_digit()).parse(c));
     let code = StatusCode::from_digits(code_digits)
-        .filter(|_| after_code.first().map_or(true, |&b| is_ws(b)))
+        .filter(|_| after_code.first().is_none_or(|&b| is_ws(b)))
         .ok_or_else(|| err(ParseErrorKind::StatusCodeNot3Digits, c))?;
     let (reason, missing_reason_sp) = match after_code.split_first() {
         None => (Span::empty(at(after_code)), true),

@@ -1134,10 +1134,10 @@ fn closed_stdout_ends_the_run_quietly() {
     // before the read end is closed, however the threads are scheduled.
     let json: Vec<&str> = ["--format", "json"]
         .into_iter()
-        .chain(std::iter::repeat("tests/data/fixtures").take(20))
+        .chain(std::iter::repeat_n("tests/data/fixtures", 20))
         .collect();
     let text: Vec<&str> = std::iter::once("--min-severity=info")
-        .chain(std::iter::repeat("tests/data/fixtures").take(50))
+        .chain(std::iter::repeat_n("tests/data/fixtures", 50))
         .collect();
     for args in [&json[..], &text[..]] {
         let mut child = Command::new(exe())

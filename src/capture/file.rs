@@ -784,7 +784,7 @@ fn frame_pcapng(data: &[u8], endian: &mut Endian) -> Head {
     let e = *endian;
     let btype = e.u32(&head[0..4]);
     let blen = e.u32(&head[4..8]) as usize;
-    if blen < 12 || blen % 4 != 0 {
+    if blen < 12 || !blen.is_multiple_of(4) {
         return Head::Bad(CaptureErrorKind::BadBlockLength, 4);
     }
     Head::Record { len: blen, btype }

@@ -68,7 +68,9 @@ fn num(i: &[u8], at: usize, n: usize, max: u16) -> Result<u16, usize> {
 /// Days in `month` (1..=12) of `year`, Gregorian leap years.
 pub fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

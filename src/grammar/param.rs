@@ -132,7 +132,7 @@ pub fn known_param(name: &[u8], value: Option<&[u8]>) -> Option<(HeaderValueErro
             if let Some(i) = digits_from(v) {
                 return Some((K::ExpectedDigits, i));
             }
-            (v.len() > 3 || !lex::parse_u64(v).is_some_and(|t| t <= 255))
+            (v.len() > 3 || lex::parse_u64(v).is_none_or(|t| t > 255))
                 .then_some((K::NumberOutOfRange, 0))
         }
         Known::Rport => {

@@ -138,7 +138,7 @@ fn newest(path: &Path) -> Option<(PathBuf, std::time::SystemTime)> {
     let mut best: Option<(PathBuf, std::time::SystemTime)> = None;
     for e in std::fs::read_dir(path).ok()? {
         if let Some(c) = newest(&e.ok()?.path()) {
-            if best.as_ref().map_or(true, |b| c.1 > b.1) {
+            if best.as_ref().is_none_or(|b| c.1 > b.1) {
                 best = Some(c);
             }
         }

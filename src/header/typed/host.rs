@@ -181,7 +181,7 @@ pub fn is_ipv4(s: &[u8]) -> bool {
         if part.is_empty() || part.len() > 3 || !part.iter().all(|&b| lex::is_digit(b)) {
             return false;
         }
-        if !lex::parse_u64(part).is_some_and(|v| v <= 255) {
+        if lex::parse_u64(part).is_none_or(|v| v > 255) {
             return false;
         }
     }

@@ -351,10 +351,10 @@ impl<'a> NameAddr<'a> {
             && cur.peek() == Some(b'*')
             && value
                 .get(start + 1)
-                .map_or(true, |&b| lex::is_lws(b) || b == b';')
+                .is_none_or(|&b| lex::is_lws(b) || b == b';')
             && value
                 .get(lex::skip_lws(value, start + 1))
-                .map_or(true, |&b| b == b';')
+                .is_none_or(|&b| b == b';')
         {
             lax.star = true;
             cur.pos += 1;

@@ -697,12 +697,12 @@ fn judge(
         }
         let uncancelled = ctx.invite
             && ctx.branches().iter().any(|b| {
-                let was_pending = b.opened < six && b.final_at.map_or(true, |f| f > six);
+                let was_pending = b.opened < six && b.final_at.is_none_or(|f| f > six);
                 let end = b.final_at.unwrap_or(at).min(at);
                 let cancellable = b.provisional_at.map(|p| p.max(six));
                 was_pending
                     && cancellable.is_some_and(|from| end >= from.saturating_add(t1))
-                    && b.cancel_at.map_or(true, |c| c > end)
+                    && b.cancel_at.is_none_or(|c| c > end)
             });
         if uncancelled {
             verdict(Verdict::PendingNotCancelled);

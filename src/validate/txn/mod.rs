@@ -676,7 +676,7 @@ impl TxnTracker {
         match msg {
             Message::Request(req) => {
                 let first = txn.request_at.is_none();
-                if txn.request_at.map_or(true, |t| seen.at < t) {
+                if txn.request_at.is_none_or(|t| seen.at < t) {
                     txn.request_at = Some(seen.at);
                     if txn.invite && txn.refresh_from.is_none() {
                         txn.refresh_from = Some(seen.at);
