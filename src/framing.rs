@@ -14,6 +14,7 @@ use crate::grammar::line::{colon_after_name, name_run, until_lf};
 use crate::header::{HeadLayout, HeaderIndex, KnownHeader};
 use crate::lex::{self, is_ws, ListSplit};
 use crate::options::{Framing, ParseOptions};
+use crate::simd::LineFeeds;
 use crate::start_line::{self, StartLine, StatusLine};
 use crate::Span;
 
@@ -794,7 +795,9 @@ pub(crate) fn whole_head(
     let limits = opts.limits;
     // The head must end before `ms + max_head` (see `scan`).
     let head_limit = ms.saturating_add(limits.max_head).min(buf.len());
-    let nl = ms + lex::find_byte(b'\n', &buf[ms..head_limit])?;
+    // Every LF of the head ends a line (bare LFs and folds are declined).
+    let mut line_feeds = LineFeeds::new(buf, ms);
+    let nl = line_feeds.next(buf, head_limit)?;
     if nl == ms || buf[nl - 1] != b'\r' || nl - 1 - ms > limits.max_start_line {
         return None;
     }
@@ -812,7 +815,7 @@ pub(crate) fn whole_head(
     let mut via_values = 0usize;
     let mut content_length = None;
     loop {
-        let nl = pos + lex::find_byte(b'\n', &buf[pos..head_limit])?;
+        let nl = line_feeds.next(buf, head_limit)?;
         // `nl > pos`, or the line would be a bare LF.
         if nl == pos || buf[nl - 1] != b'\r' {
             return None;

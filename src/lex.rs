@@ -133,8 +133,8 @@ pub(crate) fn is_token_str(s: &[u8]) -> bool {
 }
 
 /// [`token_end`] tuned for header names, which are nearly always letters
-/// and `-` only: eight bytes at a time it finds the first byte that is not
-/// an ASCII letter or `-`, then [`token_end`] carries on from there (one
+/// and `-` only: a block at a time ([`letters_end`]) it finds the first byte
+/// that is not an ASCII letter or `-`, then [`token_end`] carries on from there (one
 /// step when that byte is the colon; further when it is a digit or another
 /// token byte). Same result as `token_end(s, i)`.
 #[inline]
@@ -143,10 +143,19 @@ pub(crate) fn name_end(s: &[u8], i: usize) -> usize {
 }
 
 /// Index of the first byte at or after `i` that is not an ASCII letter or
-/// `-` (or `s.len()`): [`name_end`]'s word-at-a-time part, carried to the
-/// end of `s` byte by byte.
+/// `-` (or `s.len()`): [`name_end`]'s block part. Sixteen bytes at a time
+/// with SSE2 ([`crate::simd::not_letter_or_dash`]), then eight at a time
+/// with word arithmetic, then byte by byte to the end of `s`.
 #[inline(always)]
 pub(crate) fn letters_end(s: &[u8], mut i: usize) -> usize {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    while let Some(piece) = s.get(i..).and_then(<[u8]>::first_chunk::<16>) {
+        let stop = crate::simd::not_letter_or_dash(piece);
+        if stop != 0 {
+            return i + stop.trailing_zeros() as usize;
+        }
+        i += 16;
+    }
     while let Some(w) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
         let stop = not_letter_or_dash(u64::from_le_bytes(*w));
         if stop != 0 {
@@ -593,13 +602,14 @@ mod tests {
 
     #[test]
     fn name_end_agrees_with_token_end() {
-        // Every byte value at every position of a 12-byte name, so each
-        // lane of the word compare and the byte-wise tail see it.
+        // Every byte value at every position of a 33-byte name, so each
+        // lane of the 16-byte and 8-byte compares and the byte-wise tail
+        // see it.
         for b in 0..=255u8 {
-            for at in 0..12 {
-                let mut s = *b"Content-Lengt: 1";
+            for at in 0..33 {
+                let mut s = *b"Content-Length-Or-A-Longer-Name-X: 1";
                 s[at] = b;
-                for from in [0, 1, 5] {
+                for from in [0, 1, 5, 17] {
                     assert_eq!(
                         name_end(&s, from),
                         token_end(&s, from),
@@ -617,6 +627,13 @@ mod tests {
             let lane = not_letter_or_dash(u64::from(b) << 24) >> 24 & 0x80 != 0;
             let expected = !(b.is_ascii_alphabetic() || b == b'-');
             assert_eq!(lane, expected, "{b:#04x}");
+            #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+            for at in 0..16 {
+                let mut piece = *b"abcdefghijklmnop";
+                piece[at] = b;
+                let stop = crate::simd::not_letter_or_dash(&piece);
+                assert_eq!(stop, u32::from(expected) << at, "{b:#04x} at {at}");
+            }
         }
         let cases: &[(&[u8], usize, usize)] = &[
             (b"", 0, 0),

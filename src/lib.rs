@@ -122,6 +122,7 @@ mod options;
 pub mod record;
 #[cfg(feature = "serde")]
 mod serde_impls;
+mod simd;
 mod span;
 mod start_line;
 mod transport;
