@@ -19,24 +19,30 @@
 //! [`LineFeeds`] searches line by line with `memchr` and `letters_end` keeps
 //! its word-at-a-time loop. Measured in `benches/README.md`.
 
-/// A cursor over the line feeds of `buf[..limit]`: each [`next`](Self::next)
-/// gives the next LF after the previous one.
-pub(crate) struct LineFeeds {
-    /// Start of the block the hits belong to; with the fallback, where the
-    /// next search starts.
+/// A cursor over the line feeds of `buf[..limit]`: each `next` gives the
+/// next LF after the previous one. SSE2 blocks where the target has them,
+/// else [`LineByLine`].
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) type LineFeeds = Blocks;
+#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
+pub(crate) type LineFeeds = LineByLine;
+
+/// [`LineFeeds`] by SSE2 blocks of 64 bytes.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+pub(crate) struct Blocks {
+    /// Start of the block the hits belong to.
     at: usize,
     /// One bit per byte of the block at `at`, set for each LF not handed out
     /// yet.
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     hits: u64,
 }
 
 #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-impl LineFeeds {
+impl Blocks {
     /// Line feeds from `at` on.
     #[inline(always)]
     pub(crate) fn new(buf: &[u8], at: usize) -> Self {
-        LineFeeds {
+        Blocks {
             at,
             hits: block_hits(buf, at),
         }
@@ -143,12 +149,20 @@ pub(crate) fn not_letter_or_dash(piece: &[u8; 16]) -> u32 {
     !ok & 0xffff
 }
 
-#[cfg(not(all(target_arch = "x86_64", target_feature = "sse2")))]
-impl LineFeeds {
+/// [`LineFeeds`] by one `memchr` search a line: the portable fallback
+/// (compiled and tested on every target).
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+pub(crate) struct LineByLine {
+    /// Where the next search starts.
+    at: usize,
+}
+
+#[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
+impl LineByLine {
     /// Line feeds from `at` on.
     #[inline(always)]
     pub(crate) fn new(_buf: &[u8], at: usize) -> Self {
-        LineFeeds { at }
+        LineByLine { at }
     }
 
     /// The next line feed before `limit` (at most `buf.len()`), or `None`
@@ -166,9 +180,15 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
 
+    /// Every LF of `buf[at..limit]` by [`LineFeeds`], checked against the
+    /// portable [`LineByLine`] (the same type on targets without SSE2).
     fn all(buf: &[u8], at: usize, limit: usize) -> Vec<usize> {
         let mut lf = LineFeeds::new(buf, at);
-        std::iter::from_fn(|| lf.next(buf, limit)).collect()
+        let found: Vec<usize> = std::iter::from_fn(|| lf.next(buf, limit)).collect();
+        let mut by_line = LineByLine::new(buf, at);
+        let portable: Vec<usize> = std::iter::from_fn(|| by_line.next(buf, limit)).collect();
+        assert_eq!(found, portable);
+        found
     }
 
     fn naive(buf: &[u8], at: usize, limit: usize) -> Vec<usize> {
