@@ -1,13 +1,15 @@
 //! Parser throughput (criterion). `cargo bench` runs it; CI only builds it
 //! (`cargo bench --no-run`).
 //!
-//! The `vs_httparse` group parses the same messages with httparse, whose
+//! The `parse_response` group parses the same messages with httparse, whose
 //! grammar wants `HTTP/1.x`: its copy of each message has the version token
 //! swapped (`SIP/2.0` → `HTTP/1.1`, one byte longer) and is otherwise
 //! identical. httparse does less work (it neither classifies header names
 //! nor frames the body), so it is the floor to measure against. The same
-//! group runs the other Rust SIP parsers of crates.io (rsip, sipmsg) on
-//! the SIP messages themselves.
+//! group runs two other Rust SIP parsers of crates.io (rsip, sipmsg) on
+//! the SIP messages themselves; `tools/bench-peers` (BENCHMARKS.md) adds
+//! parsip, ezk-sip-types and rvoip-sip-core, kept out of this package's
+//! dependencies.
 #![allow(missing_docs)] // criterion's macros generate undocumented items
 
 use bytes::BytesMut;
@@ -16,7 +18,7 @@ use sip_response::header::typed::{CSeq, ToHeader, Via};
 use sip_response::{parse_response, KnownHeader, ParseOptions, ResponseDecoder};
 
 mod messages;
-use messages::{COMPACT, HEADERS_20, OK_INVITE, TRYING};
+use messages::{COMPACT, HEADERS_20, OK_794, OK_INVITE, TRYING};
 
 fn as_http(sip: &[u8]) -> Vec<u8> {
     let mut v = b"HTTP/1.1".to_vec();
@@ -29,6 +31,7 @@ fn parse(c: &mut Criterion) {
     for (name, msg) in [
         ("100_trying", TRYING),
         ("200_ok_invite_sdp", OK_INVITE),
+        ("200_ok_794", OK_794),
         ("180_compact", COMPACT),
         ("200_ok_20_headers", HEADERS_20),
     ] {
