@@ -1212,21 +1212,8 @@ mod tests {
 
         #[test]
         fn agrees_with_the_scanner_on_the_corpus() {
-            let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
-            let mut stack = vec![std::path::PathBuf::from(dir)];
             let (mut seen, mut read) = (0, 0);
-            while let Some(p) = stack.pop() {
-                if p.is_dir() {
-                    stack.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
-                    continue;
-                }
-                if !matches!(
-                    p.extension().and_then(|e| e.to_str()),
-                    Some("sip" | "dat" | "msg")
-                ) {
-                    continue;
-                }
-                let buf = std::fs::read(&p).unwrap();
+            for buf in crate::test_corpus::messages() {
                 for tight in [false, true] {
                     for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
                         read +=

@@ -1528,6 +1528,9 @@ pub fn typed_headers(data: &[u8]) {
         check_message(data, &m);
         let h = m.headers();
         for_each_typed!(typed_in_message(h));
+        for e in h.elements(KnownHeader::Via) {
+            crate::header::typed::via::check_read_common(e.bytes, e.span.start);
+        }
     }
     let (base, value) = match data {
         [a, b, c, rest @ ..] => (
@@ -1539,12 +1542,14 @@ pub fn typed_headers(data: &[u8]) {
     for_each_typed!(typed_value(value, base));
     for_each_lax!(lax_value(value, base, false));
     address_parts(value, base);
+    crate::header::typed::via::check_read_common(value, base);
     // The same bytes trimmed the way the message layer hands values over.
     let trimmed = crate::lex::trim_lws(value);
     let at = base + (trimmed.as_ptr() as usize - value.as_ptr() as usize);
     for_each_typed!(typed_value(trimmed, at));
     for_each_lax!(lax_value(trimmed, at, true));
     address_parts(trimmed, at);
+    crate::header::typed::via::check_read_common(trimmed, at);
 }
 
 /// Limits for re-parsing a rendering: room for what rendering adds (one SP

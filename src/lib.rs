@@ -125,6 +125,8 @@ mod serde_impls;
 mod simd;
 mod span;
 mod start_line;
+#[cfg(test)]
+mod test_corpus;
 mod transport;
 pub mod validate;
 

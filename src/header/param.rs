@@ -313,6 +313,12 @@ pub struct LaxParams<'a> {
 }
 
 impl<'a> LaxParams<'a> {
+    /// The region `s`, starting at the absolute offset `base` (a reader
+    /// that found the region itself, such as the Via reader's common path).
+    pub(crate) fn region(s: &'a [u8], base: usize) -> Self {
+        LaxParams { s, base }
+    }
+
     /// The same region as strict [`Params`]: for a reading without
     /// defects every parameter in it is well-formed, so both walk alike.
     pub(crate) fn as_params(&self) -> Params<'a> {
