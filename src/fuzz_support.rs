@@ -1531,6 +1531,17 @@ pub fn typed_headers(data: &[u8]) {
         for e in h.elements(KnownHeader::Via) {
             crate::header::typed::via::check_read_common(e.bytes, e.span.start);
         }
+        for k in [
+            KnownHeader::From,
+            KnownHeader::To,
+            KnownHeader::Contact,
+            KnownHeader::RecordRoute,
+            KnownHeader::Route,
+        ] {
+            for e in h.elements(k) {
+                address_common(e.bytes, e.span.start);
+            }
+        }
     }
     let (base, value) = match data {
         [a, b, c, rest @ ..] => (
@@ -1543,6 +1554,7 @@ pub fn typed_headers(data: &[u8]) {
     for_each_lax!(lax_value(value, base, false));
     address_parts(value, base);
     crate::header::typed::via::check_read_common(value, base);
+    address_common(value, base);
     // The same bytes trimmed the way the message layer hands values over.
     let trimmed = crate::lex::trim_lws(value);
     let at = base + (trimmed.as_ptr() as usize - value.as_ptr() as usize);
@@ -1550,6 +1562,22 @@ pub fn typed_headers(data: &[u8]) {
     for_each_lax!(lax_value(trimmed, at, true));
     address_parts(trimmed, at);
     crate::header::typed::via::check_read_common(trimmed, at);
+    address_common(trimmed, at);
+}
+
+/// The common address path against the general lax reader, with each
+/// header's known parameters (From/To, Contact, Route).
+fn address_common(value: &[u8], base: usize) {
+    use crate::grammar::Part;
+    use crate::header::typed::name_addr::check_read_common;
+    check_read_common(value, base, &[("tag", Part::Tag)], false);
+    check_read_common(
+        value,
+        base,
+        &[("q", Part::Q), ("expires", Part::Expires)],
+        true,
+    );
+    check_read_common(value, base, &[], false);
 }
 
 /// Limits for re-parsing a rendering: room for what rendering adds (one SP

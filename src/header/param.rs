@@ -301,6 +301,109 @@ pub(crate) fn scan_params_noting<'a>(
     })
 }
 
+/// How many parameters [`read_common_params`] takes; more go to the general
+/// reader.
+pub(crate) const COMMON_PARAMS: usize = 8;
+
+/// The common parameter list, read in one pass without the combinators of
+/// [`scan_params_lax_noting`]: from `pos` (at a `;`, or the end of `value`)
+/// to the end of `value`, each `;name` or `;name=value` with an unquoted
+/// value and no white space, no name repeated, no defect among `known`.
+/// `known`, `note` and `first` mean what they mean there, and for such a
+/// list the result is the same: the region, with `first` filled in. `None`
+/// for anything else (the general reader takes it).
+///
+/// The value of every name in `known` or `note` is checked by the general
+/// reader's own [`known_param`](grammar::param::known_param).
+pub(crate) fn read_common_params<'a>(
+    value: &'a [u8],
+    pos: usize,
+    base: usize,
+    known: &[(&str, Part)],
+    note: Option<&[&str]>,
+    first: &mut [KnownParam],
+) -> Option<LaxParams<'a>> {
+    let region_start = pos;
+    let mut pos = pos;
+    // Each parameter's name, as (start, end) in `value`.
+    let mut names = [(0usize, 0usize); COMMON_PARAMS];
+    let mut count = 0;
+    while pos < value.len() {
+        if value[pos] != b';' || count == COMMON_PARAMS {
+            return None;
+        }
+        let start = pos + 1;
+        let name_end = start
+            + value[start..]
+                .iter()
+                .position(|&b| !crate::lex::is_token(b))
+                .unwrap_or(value.len() - start);
+        if name_end == start {
+            return None;
+        }
+        let name = &value[start..name_end];
+        let (param_value, end) = match value.get(name_end) {
+            None | Some(b';') => (None, name_end),
+            Some(b'=') => {
+                let v = name_end + 1;
+                let n = value[v..]
+                    .iter()
+                    .position(|&b| !crate::lex::is_param_value(b))
+                    .unwrap_or(value.len() - v);
+                // `"` and `[` start the other value forms (a `[` with no
+                // `]` is a defect there, found by the `typed_headers` fuzz
+                // target); the general reader takes them. What follows the
+                // value is checked as the next parameter's `;`.
+                if n == 0 || value[v] == b'[' {
+                    return None;
+                }
+                (Some(&value[v..v + n]), v + n)
+            }
+            Some(_) => return None,
+        };
+        if names[..count]
+            .iter()
+            .any(|&(a, b)| value[a..b].eq_ignore_ascii_case(name))
+        {
+            return None;
+        }
+        names[count] = (start, name_end);
+        count += 1;
+        let k = known
+            .iter()
+            .position(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()));
+        let n = match note {
+            None => k,
+            Some(note) => note
+                .iter()
+                .position(|n| name.eq_ignore_ascii_case(n.as_bytes())),
+        };
+        if k.is_some() || n.is_some() {
+            let bad = grammar::param::known_param(name, param_value);
+            if k.is_some() && bad.is_some() {
+                return None;
+            }
+            if let Some(slot) = n.and_then(|n| first.get_mut(n)) {
+                *slot = KnownParam {
+                    present: true,
+                    valid: bad.is_none(),
+                    value: param_value.map(|v| Span::new(base + end - v.len(), base + end)),
+                    name_at: base + start,
+                };
+            }
+        }
+        pos = end;
+    }
+    Some(LaxParams {
+        s: if count == 0 {
+            &[]
+        } else {
+            &value[region_start..]
+        },
+        base: base + region_start,
+    })
+}
+
 /// The parameters of one header value read laxly: the region from the first
 /// `;` to where the parameter list ends, malformed parameters included
 /// (each was recorded as a [`Defect`] when the value was read). Iterating
@@ -313,12 +416,6 @@ pub struct LaxParams<'a> {
 }
 
 impl<'a> LaxParams<'a> {
-    /// The region `s`, starting at the absolute offset `base` (a reader
-    /// that found the region itself, such as the Via reader's common path).
-    pub(crate) fn region(s: &'a [u8], base: usize) -> Self {
-        LaxParams { s, base }
-    }
-
     /// The same region as strict [`Params`]: for a reading without
     /// defects every parameter in it is well-formed, so both walk alike.
     pub(crate) fn as_params(&self) -> Params<'a> {

@@ -43,7 +43,9 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::Cursor;
 use crate::grammar::{self, Defect, Defects, Part};
-use crate::header::param::{scan_params_lax_noting, KnownParam, LaxParams, Param, Params};
+use crate::header::param::{
+    read_common_params, scan_params_lax_noting, KnownParam, LaxParams, Param, Params,
+};
 use crate::header::typed::host::{is_ip_address, scan_hostport, HostPort};
 use crate::header::typed::scan::{self, digit_param};
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
@@ -529,20 +531,17 @@ impl<'a> LaxHeader<'a> for Via<'a> {
     }
 }
 
-/// How many parameters [`read_common`] takes; a Via with more goes to the
-/// general reader.
-const COMMON_PARAMS: usize = 8;
-
 /// The Via value nearly every element sends, read in one pass without the
 /// general lax reader's combinators: `SIP/2.0/` and a transport token, one
 /// SP, a sent-by, then parameters `;name` or `;name=value` with unquoted
 /// values and no white space, each known one valid, no name repeated, and
 /// nothing after them. Its result is then the general reader's, which finds
-/// no defect in such a value; anything else (white space, quotes, an IPv6
-/// value, a defect, more than [`COMMON_PARAMS`] parameters) is `None`, and
+/// no defect in such a value; anything else (white space, quotes, a
+/// bracketed value, a defect, more than eight parameters) is `None`, and
 /// the general reader takes it. The sent-by and each known parameter's
 /// value are checked by the very functions the general reader calls
-/// (`scan_hostport`, `known_param`). A property test and the
+/// (`scan_hostport`, and `known_param` through
+/// [`read_common_params`]). A property test and the
 /// `typed_headers` fuzz target compare the two readers.
 ///
 /// Why: the validator reads every Via value, and the general reader costs
@@ -561,78 +560,14 @@ fn read_common(value: &[u8], base: usize) -> Option<ViaLax<'_>> {
     let mut cur = Cursor::new(value, base);
     cur.pos = host_at;
     let sent_by = scan_hostport(&mut cur, true).ok()?;
-    let region_start = cur.pos;
-    let mut pos = region_start;
     let mut known = [KnownParam::default(); VIA_KNOWN.len()];
-    // Each parameter's name, as (start, end) in `value`.
-    let mut names = [(0usize, 0usize); COMMON_PARAMS];
-    let mut count = 0;
-    while pos < value.len() {
-        if value[pos] != b';' || count == COMMON_PARAMS {
-            return None;
-        }
-        let start = pos + 1;
-        let name_end = start
-            + value[start..]
-                .iter()
-                .position(|&b| !lex::is_token(b))
-                .unwrap_or(value.len() - start);
-        if name_end == start {
-            return None;
-        }
-        let name = &value[start..name_end];
-        let (param_value, end) = match value.get(name_end) {
-            None | Some(b';') => (None, name_end),
-            Some(b'=') => {
-                let v = name_end + 1;
-                let n = value[v..]
-                    .iter()
-                    .position(|&b| !lex::is_param_value(b))
-                    .unwrap_or(value.len() - v);
-                // `"` and `[` start the other value forms; the general
-                // reader takes them. (What follows the value is checked as
-                // the next parameter's `;`.)
-                if n == 0 {
-                    return None;
-                }
-                (Some(&value[v..v + n]), v + n)
-            }
-            Some(_) => return None,
-        };
-        if names[..count]
-            .iter()
-            .any(|&(a, b)| value[a..b].eq_ignore_ascii_case(name))
-        {
-            return None;
-        }
-        names[count] = (start, name_end);
-        count += 1;
-        if let Some(k) = VIA_KNOWN
-            .iter()
-            .position(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()))
-        {
-            if grammar::param::known_param(name, param_value).is_some() {
-                return None;
-            }
-            known[k] = KnownParam {
-                present: true,
-                valid: true,
-                value: param_value.map(|v| Span::new(base + end - v.len(), base + end)),
-                name_at: base + start,
-            };
-        }
-        pos = end;
-    }
+    let params = read_common_params(value, cur.pos, base, VIA_KNOWN, None, &mut known)?;
     Some(ViaLax {
         raw: value,
         base,
         protocol: Some([(0, 3), (4, 7), (8, transport_end)]),
         sent_by: Some(sent_by),
-        params: if count == 0 {
-            LaxParams::region(&[], base + region_start)
-        } else {
-            LaxParams::region(&value[region_start..], base + region_start)
-        },
+        params,
         known,
         repeated: None,
         defects: Defects::new(),
@@ -880,6 +815,9 @@ mod tests {
             b";maddr=224.0.0.1",
             b";maddr=a..b",
             b";maddr=[::1]",
+            b";x=[D4909701-00e9d478",
+            b";received=[2001:db8::1",
+            b";x=a[b",
             b";x=\"q\"",
             b";x=\"q",
             b";X",
