@@ -133,10 +133,10 @@ pub(crate) fn is_token_str(s: &[u8]) -> bool {
 }
 
 /// [`token_end`] tuned for header names, which are nearly always letters
-/// and `-` only: a block at a time ([`letters_end`]) it finds the first byte
-/// that is not an ASCII letter or `-`, then [`token_end`] carries on from there (one
-/// step when that byte is the colon; further when it is a digit or another
-/// token byte). Same result as `token_end(s, i)`.
+/// and `-` only: a block at a time ([`letters_end`]) it finds the first
+/// byte that is not an ASCII letter or `-`, then [`token_end`] carries on
+/// from there (one step when that byte is the colon; further when it is a
+/// digit or another token byte). Same result as `token_end(s, i)`.
 #[inline]
 pub(crate) fn name_end(s: &[u8], i: usize) -> usize {
     token_end(s, letters_end(s, i))
