@@ -196,10 +196,10 @@ pub fn uri_headers(i: &[u8]) -> PResult<'_, &[u8]> {
 /// what precedes the first `@`. No `@`: no userinfo, nothing consumed.
 #[allow(clippy::type_complexity)]
 pub fn userinfo(i: &[u8]) -> PResult<'_, Option<(&[u8], Option<&[u8]>)>> {
-    let Some(at) = memchr::memchr(b'@', i) else {
+    let Some(at) = lex::find_byte(b'@', i) else {
         return Ok((i, None));
     };
-    let colon = memchr::memchr(b':', &i[..at]);
+    let colon = lex::find_byte(b':', &i[..at]);
     let user = &i[..colon.unwrap_or(at)];
     match escaped_len(user, USER) {
         Ok(n) if n == user.len() && n > 0 => {}

@@ -112,7 +112,7 @@ pub(crate) struct RawRow {
 pub(crate) fn raw_row(src: &[u8], start: usize, limit: usize) -> RawRow {
     let mut line_start = start;
     let (end, next) = loop {
-        let (content_end, next) = match memchr::memchr(b'\n', &src[line_start..limit]) {
+        let (content_end, next) = match lex::find_byte(b'\n', &src[line_start..limit]) {
             Some(i) => {
                 let nl = line_start + i;
                 let ce = if nl > line_start && src[nl - 1] == b'\r' {
@@ -233,7 +233,7 @@ impl<'a> Header<'a> {
 
     /// True when the value spans several lines.
     pub fn is_folded(&self) -> bool {
-        memchr::memchr(b'\n', self.value()).is_some()
+        lex::find_byte(b'\n', self.value()).is_some()
     }
 
     /// The value with each fold (line break plus the white space around it)

@@ -152,7 +152,7 @@ fn defect_span(lax: &NameAddrLax<'_>, d: &Defect) -> Span {
             // A `<` never closed: from the `<` on.
             _ if d.kind == HeaderValueErrorKind::UnterminatedAngle => {
                 let part = part_bytes(lax, d.span);
-                memchr::memchr(b'<', part)
+                lex::find_byte(b'<', part)
                     .map_or(d.span, |lt| Span::new(d.span.start + lt, d.span.end))
             }
             _ => d.span,

@@ -78,7 +78,7 @@ fn token_params(v: &[u8], base: usize) -> bool {
 /// the absolute offset of `v`.
 pub(crate) fn comma_joined(k: KnownHeader, v: &[u8], base: usize) -> bool {
     // Most rows hold no comma at all: one vectorised search decides them.
-    if COMMA_IN_GRAMMAR.contains(&k) || memchr::memchr(b',', v).is_none() {
+    if COMMA_IN_GRAMMAR.contains(&k) || lex::find_byte(b',', v).is_none() {
         return false;
     }
     let split = lex::ListSplit::new(v);

@@ -122,7 +122,7 @@ fn defect_finding(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
 fn to_next_semi(via: &ViaLax<'_>, at: usize) -> (usize, Option<usize>) {
     let (raw, base) = (via.as_bytes(), via.span().start);
     let from = at.saturating_sub(base).min(raw.len());
-    let semi = memchr::memchr(b';', &raw[from..]).map(|k| base + from + k);
+    let semi = lex::find_byte(b';', &raw[from..]).map(|k| base + from + k);
     (base + from, semi)
 }
 
