@@ -19,6 +19,14 @@
 #   200000 685   1400000   35.5  12.2   0.5      81     0.69
 # (the issue reported 2.0 GB peak on its 318 MB capture before; with the
 # streaming reader alone, one core: 232 MiB peak, 10.0 s CPU on the first)
+#
+# Measured 2026-12-03 (session 9, load about 1):
+#   calls   MB  messages  wall_s user_s sys_s peak_MiB capinfos_s
+#   100000 341    700000    6.2   7.9   1.0     178     0.19
+#   200000 685   1400000   10.4  15.7   1.7     256     0.29
+# Both reach the default transaction cap (--max-transactions 100000; the
+# summary counts the evictions); with --max-transactions 10000 both peak
+# at 63 MiB.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${BENCH_DIR:-/tmp/sip-bench}
