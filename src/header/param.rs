@@ -333,11 +333,7 @@ pub(crate) fn read_common_params<'a>(
             return None;
         }
         let start = pos + 1;
-        let name_end = start
-            + value[start..]
-                .iter()
-                .position(|&b| !crate::lex::is_token(b))
-                .unwrap_or(value.len() - start);
+        let name_end = crate::lex::token_end(value, start);
         if name_end == start {
             return None;
         }
@@ -346,18 +342,19 @@ pub(crate) fn read_common_params<'a>(
             None | Some(b';') => (None, name_end),
             Some(b'=') => {
                 let v = name_end + 1;
-                let n = value[v..]
-                    .iter()
-                    .position(|&b| !crate::lex::is_param_value(b))
-                    .unwrap_or(value.len() - v);
-                // `"` and `[` start the other value forms (a `[` with no
-                // `]` is a defect there, found by the `typed_headers` fuzz
-                // target); the general reader takes them. What follows the
-                // value is checked as the next parameter's `;`.
-                if n == 0 || value[v] == b'[' {
+                // The value is `gen_value`'s, as in the general reader
+                // (which then refuses an unclosed `[`: the `typed_headers`
+                // fuzz target found the common path taking one as plain
+                // when it had a run of its own). The quoted and bracketed
+                // forms stay with the general reader all the same: the
+                // common path is kept to the plain values it describes.
+                // What follows the value is checked as the next
+                // parameter's `;`.
+                if matches!(value.get(v), Some(b'"' | b'[')) {
                     return None;
                 }
-                (Some(&value[v..v + n]), v + n)
+                let (rest, pv) = grammar::param::gen_value(&value[v..]).ok()?;
+                (Some(pv), value.len() - rest.len())
             }
             Some(_) => return None,
         };
@@ -369,39 +366,64 @@ pub(crate) fn read_common_params<'a>(
         }
         names[count] = (start, name_end);
         count += 1;
-        let k = known
-            .iter()
-            .position(|(n, _)| name.eq_ignore_ascii_case(n.as_bytes()));
-        let n = match note {
-            None => k,
-            Some(note) => note
-                .iter()
-                .position(|n| name.eq_ignore_ascii_case(n.as_bytes())),
-        };
-        if k.is_some() || n.is_some() {
-            let bad = grammar::param::known_param(name, param_value);
-            if k.is_some() && bad.is_some() {
-                return None;
-            }
-            if let Some(slot) = n.and_then(|n| first.get_mut(n)) {
-                *slot = KnownParam {
-                    present: true,
-                    valid: bad.is_none(),
-                    value: param_value.map(|v| Span::new(base + end - v.len(), base + end)),
-                    name_at: base + start,
-                };
-            }
+        let value_span = param_value.map(|v| Span::new(base + end - v.len(), base + end));
+        let noted = note_param(
+            name,
+            param_value,
+            value_span,
+            base + start,
+            known,
+            note,
+            first,
+        );
+        if let Some((_, Some(_))) = noted {
+            return None;
         }
         pos = end;
     }
     Some(LaxParams {
-        s: if count == 0 {
-            &[]
-        } else {
-            &value[region_start..]
-        },
+        s: &value[region_start..],
         base: base + region_start,
     })
+}
+
+/// What the scans note of one well-formed parameter `name[=value]` (its
+/// value at `value_span`, its name at the absolute offset `name_at`): the
+/// first parameter of each name in `note` (in `known` when `note` is
+/// `None`) goes into `first`, with whether its value matches the name's own
+/// production. `Some((k, defect))` when the name is `known[k]`, with the
+/// value's defect there (`known_param`'s kind and offset), if any. One
+/// piece for [`scan_params_lax_noting`] and [`read_common_params`], so
+/// both note alike.
+#[inline(always)]
+fn note_param(
+    name: &[u8],
+    value: Option<&[u8]>,
+    value_span: Option<Span>,
+    name_at: usize,
+    known: &[(&str, Part)],
+    note: Option<&[&str]>,
+    first: &mut [KnownParam],
+) -> Option<(usize, Option<(HeaderValueErrorKind, usize)>)> {
+    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    let k = known.iter().position(|(n, _)| is(n));
+    let n = match note {
+        None => k,
+        Some(note) => note.iter().position(|n| is(n)),
+    };
+    if k.is_none() && n.is_none() {
+        return None;
+    }
+    let bad = grammar::param::known_param(name, value);
+    if let Some(slot) = n.and_then(|n| first.get_mut(n)).filter(|s| !s.present) {
+        *slot = KnownParam {
+            present: true,
+            valid: bad.is_none(),
+            value: value_span,
+            name_at,
+        };
+    }
+    k.map(|k| (k, bad))
 }
 
 /// The parameters of one header value read laxly: the region from the first
@@ -632,28 +654,17 @@ pub(crate) fn scan_params_lax_noting<'a>(
                     seen[n_seen] = (at(start), at(name.len()), at(end));
                     n_seen += 1;
                 }
-                let k = index_of(name);
-                let n = match note {
-                    None => k,
-                    Some(note) => note
-                        .iter()
-                        .position(|n| name.eq_ignore_ascii_case(n.as_bytes())),
-                };
-                if k.is_none() && n.is_none() {
-                    continue;
-                }
-                let bad = grammar::param::known_param(name, value);
                 let value_span = value.map(|v| Span::new(cur.base + end - v.len(), cur.base + end));
-                if let Some(note) = n.and_then(|n| first.get_mut(n)).filter(|n| !n.present) {
-                    *note = KnownParam {
-                        present: true,
-                        valid: bad.is_none(),
-                        value: value_span,
-                        name_at: cur.base + start,
-                    };
-                }
-                let Some(k) = k else { continue };
-                if let Some((kind, off)) = bad {
+                let noted = note_param(
+                    name,
+                    value,
+                    value_span,
+                    cur.base + start,
+                    known,
+                    note,
+                    first,
+                );
+                if let Some((k, Some((kind, off)))) = noted {
                     let span = value_span
                         .unwrap_or(Span::new(cur.base + start, cur.base + start + name.len()));
                     defects.push(Defect::new(known[k].1, span, kind).at(span.start + off));
