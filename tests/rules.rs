@@ -14,7 +14,8 @@
 //! Every directory must hold a `fail*.sip` that reports the directory's rule
 //! and a `pass*.sip` that does not. All mismatches are collected and
 //! reported at once. `BLESS=1 cargo test --test rules` rewrites the
-//! `.expect` files from the current output (review each against the RFC).
+//! `.expect` files from the current output, keeping their `#` comment lines
+//! on top (review each against the RFC).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -169,8 +170,16 @@ fn rules_corpus() {
             }
             let expect = sip.with_extension("expect");
             if bless {
-                let mut text = got.join("\n");
-                if !text.is_empty() {
+                // The file's comment lines (why each finding is expected)
+                // stay; only the findings are rewritten.
+                let old = fs::read_to_string(&expect).unwrap_or_default();
+                let mut text: String = old
+                    .lines()
+                    .filter(|l| l.starts_with('#'))
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                for line in &got {
+                    text.push_str(line);
                     text.push('\n');
                 }
                 fs::write(&expect, text).unwrap();

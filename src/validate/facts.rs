@@ -183,6 +183,16 @@ impl<'a> Sheet<'a> {
         self.rows(k).flat_map(|h| h.elements())
     }
 
+    /// The rows of `k` with nothing in their value (`Via:`). A list header's
+    /// row yields no element then, so the rules that walk
+    /// [`elements`](Self::elements) never see it: each syntax rule whose
+    /// grammar needs an item asks for these rows (spec "General
+    /// conventions": such a row counts as absent, and is a finding).
+    pub(crate) fn empty_rows(&self, k: KnownHeader) -> impl Iterator<Item = Header<'a>> + '_ {
+        self.rows(k)
+            .filter(|h| crate::lex::trim_lws(h.value()).is_empty())
+    }
+
     /// True when `k` has at least one non-empty element.
     pub(crate) fn has_value(&self, k: KnownHeader) -> bool {
         self.elements(k).any(|e| !e.bytes.is_empty())
@@ -356,5 +366,42 @@ mod tests {
         ] {
             assert_eq!(s.name_addr(v, base), NameAddr::parse(v, base));
         }
+    }
+
+    /// `empty_rows` is exactly "a list header's row that yields no
+    /// element", the rows the element walks (and `forward_upstream`'s
+    /// `NoVia`) never see, over crafted rows (folds, a lone comma) and
+    /// every message of `tests/data`.
+    #[test]
+    fn empty_rows_are_the_rows_without_elements() {
+        let lists = [
+            KnownHeader::Via,
+            KnownHeader::RecordRoute,
+            KnownHeader::Warning,
+            KnownHeader::Reason,
+            KnownHeader::Contact,
+            KnownHeader::Allow,
+        ];
+        let crafted: &[&[u8]] = &[
+            b"SIP/2.0 200 OK\r\nVia:\r\nVia: \r\n \r\nVia: ,\r\nWarning:\t\r\nReason: x\r\nAllow:\r\nContent-Length: 0\r\n\r\n",
+        ];
+        let mut messages: Vec<Vec<u8>> = crafted.iter().map(|m| m.to_vec()).collect();
+        messages.extend(crate::test_corpus::messages());
+        let (mut empty, mut rows) = (0, 0);
+        for buf in &messages {
+            let Ok(r) = crate::parse_response(buf) else {
+                continue;
+            };
+            let s = Sheet::new(*r.headers(), r.deviations().malformed_lines());
+            for k in lists {
+                for h in s.rows(k) {
+                    rows += 1;
+                    let listed = s.empty_rows(k).any(|e| e == h);
+                    assert_eq!(listed, h.elements().next().is_none(), "{h:?}");
+                    empty += usize::from(listed);
+                }
+            }
+        }
+        assert!(empty >= 4 && rows > 1000, "{empty} of {rows}");
     }
 }

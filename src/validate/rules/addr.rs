@@ -306,13 +306,17 @@ fn reply_to<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>
 /// §20.34, §25.1: lists of `name-addr *(SEMI rr-param)`, so every value
 /// needs its angle brackets. A Route in a response is already
 /// `request-header-in-response` and ignored by the receiver, so its
-/// failure is info (the spec's `info↓`). Span: the failing part, or the
-/// bare URI.
+/// failure is info (the spec's `info↓`). A row with no value is a list
+/// with no item, which the grammar does not allow. Span: the failing part,
+/// the bare URI, or the empty row.
 fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     for (k, sev) in [
         (KnownHeader::RecordRoute, Severity::Error),
         (KnownHeader::Route, Severity::Info),
     ] {
+        for h in f.empty_rows(k) {
+            name_addr_bad(out, k, h.span(), sev);
+        }
         for e in f.elements(k) {
             let bare = if k == KnownHeader::RecordRoute {
                 f.sheet

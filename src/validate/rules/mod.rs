@@ -194,6 +194,19 @@ impl<'r, 'a> Facts<'r, 'a> {
         self.sheet.rows(k)
     }
 
+    /// True when some row of `k` has something in its value: for a list
+    /// header, when it has an element at all (an empty row counts as
+    /// absent, spec "General conventions"; a malformed item counts).
+    pub(crate) fn has_element(&self, k: KnownHeader) -> bool {
+        self.rows(k).any(|h| !lex::trim_lws(h.value()).is_empty())
+    }
+
+    /// The rows of `k` with nothing in their value (see
+    /// [`Sheet::empty_rows`](facts::Sheet::empty_rows)).
+    pub(crate) fn empty_rows(&self, k: KnownHeader) -> impl Iterator<Item = Header<'a>> + 'r {
+        self.sheet.empty_rows(k)
+    }
+
     /// Every element of every row of `k`.
     pub(crate) fn elements(&self, k: KnownHeader) -> impl Iterator<Item = Element<'a>> + 'r {
         self.sheet.elements(k)

@@ -12,7 +12,10 @@ use super::Facts;
 /// `cseq-required` — RFC 3261 §8.2.6.2: the From, Call-ID, CSeq and Via
 /// fields of a response MUST equal the request's (and To is copied too), so
 /// each must be present; Tables 2 and 3 mark them mandatory (`m`) in every
-/// response. Long and compact forms count alike. Span: the status line.
+/// response. Long and compact forms count alike. Via is a list header: a
+/// row with no value in it (`Via:`) counts as absent (spec "General
+/// conventions"), as it does for the forwarder's `NoVia`; the row itself is
+/// `via-sent-protocol`'s. Span: the status line.
 pub(super) fn mandatory<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     const MANDATORY: [(Rule, KnownHeader); 5] = [
         (r::VIA_REQUIRED, KnownHeader::Via),
@@ -22,7 +25,12 @@ pub(super) fn mandatory<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         (r::CSEQ_REQUIRED, KnownHeader::CSeq),
     ];
     for (rule, k) in MANDATORY {
-        if !f.has(k) {
+        let present = if k == KnownHeader::Via {
+            f.has_element(k)
+        } else {
+            f.has(k)
+        };
+        if !present {
             out.emit(
                 rule,
                 Some(f.status_line),

@@ -13,12 +13,20 @@ use super::Facts;
 ///
 /// * `reason-header-syntax` — `reason-value = protocol *(SEMI
 ///   reason-params)`, `protocol = "SIP" / "Q.850" / token`, `cause = "cause"
-///   EQUAL 1*DIGIT`, `reason-text = "text" EQUAL quoted-string`. Span: the
-///   value.
+///   EQUAL 1*DIGIT`, `reason-text = "text" EQUAL quoted-string`; `Reason =
+///   "Reason" HCOLON reason-value *(COMMA reason-value)` needs one value.
+///   Span: the value, or the empty row.
 /// * `reason-header-duplicate-protocol` — at most one value per protocol
 ///   (SIP and Q.850 define no multiple values). Span: the later value.
 pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let (mut sip, mut q850) = (0u32, 0u32);
+    for h in f.empty_rows(KnownHeader::Reason) {
+        out.emit(
+            r::REASON_HEADER_SYNTAX,
+            Some(h.span()),
+            Detail::new("empty Reason row"),
+        );
+    }
     for e in f.elements(KnownHeader::Reason) {
         let Ok(reason) = e.parse::<Reason<'_>>() else {
             out.emit(

@@ -272,9 +272,10 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
             );
         }
     }
-    // A response without any Via is `via-required`'s, as a missing From,
-    // Call-ID or CSeq is its own rule's above.
-    if !f.has(KnownHeader::Via) {
+    // A response without any Via (or with empty Via rows only) is
+    // `via-required`'s, as a missing From, Call-ID or CSeq is its own
+    // rule's above.
+    if !f.has_element(KnownHeader::Via) {
         return;
     }
     let mut rv = rs.elements(KnownHeader::Via);

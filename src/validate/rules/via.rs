@@ -40,6 +40,16 @@ fn is_ipv6(v: &[u8]) -> bool {
 }
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    // A row with no value at all (`Via:`): `via-parm` is not optional, and
+    // the first part it lacks is the sent-protocol. It holds no element, so
+    // the loop below never sees it.
+    for h in f.empty_rows(KnownHeader::Via) {
+        out.emit(
+            r::VIA_SENT_PROTOCOL,
+            Some(h.span()),
+            Detail::new("empty Via row"),
+        );
+    }
     for (n, e) in f.elements(KnownHeader::Via).enumerate() {
         let via = f.sheet.via_lax(e.bytes, e.span.start);
         if via.defects().is_empty() {

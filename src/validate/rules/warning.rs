@@ -17,8 +17,8 @@ pub(super) const WARN_CODES: [u16; 14] = [
 ///
 /// * `warning-header-syntax` — RFC 3261 §20.43, §25.1: `warning-value =
 ///   warn-code SP warn-agent SP warn-text`, `warn-code = 3DIGIT`, the text
-///   a quoted-string (RFC 4475 §3.1.2.5 discards a 4-digit code).
-///   Span: the value.
+///   a quoted-string (RFC 4475 §3.1.2.5 discards a 4-digit code); a row
+///   needs at least one value. Span: the value, or the empty row.
 /// * `warning-code-not-3xx` — §20.43: SIP warn-codes are 3xx; 1xx and 2xx
 ///   are HTTP's (warning). Span: the code.
 /// * `warning-code-unregistered` — §20.43, §27.2: a 3xx code outside the
@@ -29,6 +29,13 @@ pub(super) const WARN_CODES: [u16; 14] = [
 /// [`Warning`]: crate::header::typed::Warning
 pub(super) fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     use crate::header::typed::Warning;
+    for h in f.empty_rows(KnownHeader::Warning) {
+        out.emit(
+            r::WARNING_HEADER_SYNTAX,
+            Some(h.span()),
+            Detail::new("empty Warning row"),
+        );
+    }
     for e in f.elements(KnownHeader::Warning) {
         let Ok(w) = e.parse::<Warning<'_>>() else {
             out.emit(
@@ -64,9 +71,10 @@ pub(super) fn warning<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emit
 
 /// `488-warning` — RFC 3261 §13.3.1.3, §14.2: a 488 to INVITE SHOULD
 /// explain in Warning why the offer was rejected (warning); for other
-/// methods, info. Span: the status line.
+/// methods, info. A Warning row with no value does not count (spec
+/// "General conventions"). Span: the status line.
 pub(super) fn warning_488<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.code == 488 && !f.has(KnownHeader::Warning) {
+    if f.code == 488 && !f.has_value(KnownHeader::Warning) {
         let sev = if f.method_is("INVITE") {
             Severity::Warning
         } else {
@@ -82,9 +90,9 @@ pub(super) fn warning_488<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
 }
 
 /// `606-warning` — RFC 3261 §21.6.4: a 606 MAY list the reasons as Warning
-/// values (info). Span: the status line.
+/// values (info); an empty Warning row lists none. Span: the status line.
 pub(super) fn warning_606<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.code == 606 && !f.has(KnownHeader::Warning) {
+    if f.code == 606 && !f.has_value(KnownHeader::Warning) {
         out.emit(
             r::R_606_WARNING,
             Some(f.status_line),
