@@ -14,7 +14,7 @@ use crate::grammar::{Defect, Part};
 use crate::header::typed::{
     Contact, FromHeader, NameAddr, NameAddrLax, Route, ToHeader, TypedHeader,
 };
-use crate::header::{Headers, KnownHeader};
+use crate::header::{Element, Headers, KnownHeader};
 use crate::lex;
 use crate::span::Span;
 use crate::validate::finding::{Detail, DetailArg, Severity};
@@ -314,23 +314,36 @@ fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
         (KnownHeader::RecordRoute, Severity::Error),
         (KnownHeader::Route, Severity::Info),
     ] {
-        for h in f.empty_rows(k) {
-            name_addr_bad(out, k, h.span(), sev);
-        }
-        for e in f.elements(k) {
-            let bare = if k == KnownHeader::RecordRoute {
-                f.sheet
-                    .record_route(e.bytes, e.span.start)
-                    .map(|r| r.brackets_missing())
-            } else {
-                e.parse::<Route<'_>>().map(|r| r.brackets_missing())
-            };
-            match bare {
-                Ok(false) => {}
-                Ok(true) => name_addr_bad(out, k, e.span, sev),
-                Err(_) => addr_defects(out, k, e.bytes, e.span.start, sev),
+        for h in f.rows(k) {
+            if lex::trim_lws(h.value()).is_empty() {
+                name_addr_bad(out, k, h.span(), sev);
+            }
+            for e in h.elements() {
+                route_value(f, out, k, e, sev);
             }
         }
+    }
+}
+
+/// `name-addr-syntax` on one Record-Route or Route value `e`.
+fn route_value<'a, S: FindingSink + ?Sized>(
+    f: &Facts<'_, 'a>,
+    out: &mut Emitter<'_, S>,
+    k: KnownHeader,
+    e: Element<'a>,
+    sev: Severity,
+) {
+    let bare = if k == KnownHeader::RecordRoute {
+        f.sheet
+            .record_route(e.bytes, e.span.start)
+            .map(|r| r.brackets_missing())
+    } else {
+        e.parse::<Route<'_>>().map(|r| r.brackets_missing())
+    };
+    match bare {
+        Ok(false) => {}
+        Ok(true) => name_addr_bad(out, k, e.span, sev),
+        Err(_) => addr_defects(out, k, e.bytes, e.span.start, sev),
     }
 }
 

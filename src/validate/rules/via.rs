@@ -10,7 +10,7 @@ use crate::error::HeaderValueErrorKind;
 use crate::grammar::{Defect, Part};
 use crate::header::typed::host::is_ipv4;
 use crate::header::typed::ViaLax;
-use crate::header::KnownHeader;
+use crate::header::{Element, KnownHeader};
 use crate::lex;
 use crate::span::Span;
 use crate::validate::catalogue::Rule;
@@ -40,34 +40,49 @@ fn is_ipv6(v: &[u8]) -> bool {
 }
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    // A row with no value at all (`Via:`): `via-parm` is not optional, and
-    // the first part it lacks is the sent-protocol. It holds no element, so
-    // the loop below never sees it.
-    for h in f.empty_rows(KnownHeader::Via) {
-        out.emit(
-            r::VIA_SENT_PROTOCOL,
-            Some(h.span()),
-            Detail::new("empty Via row"),
-        );
-    }
-    for (n, e) in f.elements(KnownHeader::Via).enumerate() {
-        let via = f.sheet.via_lax(e.bytes, e.span.start);
-        if via.defects().is_empty() {
-            check_one(out, &via, n == 0);
-        } else {
-            // A part whose bytes an earlier finding already names (a
-            // sent-by that took the value, then the same bytes read as a
-            // parameter) is that finding's: each byte is blamed once.
-            let mut named: Option<Span> = None;
-            for d in via.defects().iter().filter(|d| !is_cascade(&via, d)) {
-                let (rule, span, text) = defect_finding(&via, d);
-                if named.is_some_and(|n| n.start <= span.start && span.end <= n.end) {
-                    continue;
-                }
-                out.emit(rule, Some(span), Detail::new(text));
-                named = Some(named.map_or(span, |n| if n.len() >= span.len() { n } else { span }));
-            }
+    let mut n = 0;
+    for h in f.rows(KnownHeader::Via) {
+        if lex::trim_lws(h.value()).is_empty() {
+            // A row with nothing in it (`Via:`): `via-parm` is not
+            // optional, and the first part it lacks is the sent-protocol.
+            // It holds no element, so the walk below would not see it.
+            out.emit(
+                r::VIA_SENT_PROTOCOL,
+                Some(h.span()),
+                Detail::new("empty Via row"),
+            );
+            continue;
         }
+        for e in h.elements() {
+            check_value(f, out, e, n == 0);
+            n += 1;
+        }
+    }
+}
+
+/// The rules on one Via value `e` (`top`: the first value of the message).
+fn check_value<'a, S: FindingSink + ?Sized>(
+    f: &Facts<'_, 'a>,
+    out: &mut Emitter<'_, S>,
+    e: Element<'a>,
+    top: bool,
+) {
+    let via = f.sheet.via_lax(e.bytes, e.span.start);
+    if via.defects().is_empty() {
+        check_one(out, &via, top);
+        return;
+    }
+    // A part whose bytes an earlier finding already names (a sent-by that
+    // took the value, then the same bytes read as a parameter) is that
+    // finding's: each byte is blamed once.
+    let mut named: Option<Span> = None;
+    for d in via.defects().iter().filter(|d| !is_cascade(&via, d)) {
+        let (rule, span, text) = defect_finding(&via, d);
+        if named.is_some_and(|n| n.start <= span.start && span.end <= n.end) {
+            continue;
+        }
+        out.emit(rule, Some(span), Detail::new(text));
+        named = Some(named.map_or(span, |n| if n.len() >= span.len() { n } else { span }));
     }
 }
 
