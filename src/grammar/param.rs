@@ -47,6 +47,25 @@ pub fn gen_value(i: &[u8]) -> PResult<'_, &[u8]> {
     }
 }
 
+/// Where a value [`gen_value`] took leniently breaks the strict
+/// `gen-value = token / host / quoted-string` (RFC 3261 §25.1): the offset
+/// of the first byte that is neither, 0 for a bracketed value that is not
+/// an IPv6 reference, `None` when the value is strict. A `host` outside
+/// brackets is a run of token bytes (a name or an IPv4 address), so an
+/// unquoted value is strict when it is a token. The lax readers accept
+/// the lenient forms (`foo=a/b`, `foo=a:b`, which real equipment sends)
+/// and report them with this.
+pub fn gen_value_defect(v: &[u8]) -> Option<usize> {
+    match v.first() {
+        Some(b'"') => None,
+        Some(b'[') => match v.strip_suffix(b"]") {
+            Some(inner) if is_ipv6(&inner[1..]) => None,
+            _ => Some(0),
+        },
+        _ => v.iter().position(|&b| !lex::is_token(b)),
+    }
+}
+
 /// `generic-param`, from its name: the name and the value, if any. `EQUAL`
 /// with nothing valid after it fails where the value should be (an
 /// unterminated quote at its quote, see [`gen_value`]).
@@ -264,6 +283,34 @@ mod tests {
             skip_param(b"a=\"x;y\"z;b").unwrap(),
             (&b";b"[..], &b"a=\"x;y\"z"[..])
         );
+    }
+
+    #[test]
+    fn gen_value_defect_is_the_strict_production() {
+        for v in [
+            &b"abc"[..],
+            b"192.0.2.1",
+            b"a.b-c_d!%*+`'~",
+            b"[2001:db8::1]",
+            b"\"a/b c\"",
+        ] {
+            assert_eq!(gen_value_defect(v), None, "{}", String::from_utf8_lossy(v));
+        }
+        for (v, at) in [
+            (&b"a/b"[..], 1),
+            (b"a:b", 1),
+            (b"u%40x@y", 5),
+            (b"[zz]", 0),
+            (b"[2001:db8::1", 0),
+            (b"x=", 1),
+        ] {
+            assert_eq!(
+                gen_value_defect(v),
+                Some(at),
+                "{}",
+                String::from_utf8_lossy(v)
+            );
+        }
     }
 
     #[test]

@@ -376,8 +376,12 @@ pub(crate) fn read_common_params<'a>(
             note,
             first,
         );
-        if let Some((_, Some(_))) = noted {
-            return None;
+        // A defect, in a known value or a lenient generic one, is the
+        // general reader's to locate.
+        match (noted, param_value) {
+            (Some((_, Some(_))), _) => return None,
+            (None, Some(v)) if grammar::param::gen_value_defect(v).is_some() => return None,
+            _ => {}
         }
         pos = end;
     }
@@ -668,6 +672,16 @@ pub(crate) fn scan_params_lax_noting<'a>(
                     let span = value_span
                         .unwrap_or(Span::new(cur.base + start, cur.base + start + name.len()));
                     defects.push(Defect::new(known[k].1, span, kind).at(span.start + off));
+                } else if let (None, Some(v), Some(span)) = (noted, value, value_span) {
+                    // A parameter without a production of its own here
+                    // is a `generic-param`: its value read leniently is
+                    // still reported when it is no strict `gen-value`.
+                    if let Some(off) = grammar::param::gen_value_defect(v) {
+                        defects.push(
+                            Defect::new(Part::Param, span, HeaderValueErrorKind::BadParam)
+                                .at(span.start + off),
+                        );
+                    }
                 }
             }
             Err(e) => {

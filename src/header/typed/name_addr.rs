@@ -116,7 +116,10 @@ impl<'a> NameAddr<'a> {
 
     /// True when a bare `addr-spec` looks like it wanted URI syntax that
     /// needs `<>`: the URI holds `,` or `?`, or a header parameter holds an
-    /// `@` (a `;` meant as part of the user, RFC 4475 `semiuri` written bare).
+    /// `@` (a `;` meant as part of the user, RFC 4475 `semiuri` written bare)
+    /// or is named as a URI parameter that means nothing as a header
+    /// parameter (`sip:a@b;transport=ws`, `sip:+1@b;user=phone`: the peer
+    /// loses the transport or the number's meaning).
     /// RFC 3261 §20 (intro) and §20.10, RFC 8217 §3; rule
     /// `addr-spec-needs-angle-brackets`. Always false for the bracketed form.
     pub fn needs_angle_brackets(&self) -> bool {
@@ -129,9 +132,26 @@ impl<'a> NameAddr<'a> {
             || self.params.iter().any(|p| {
                 p.value()
                     .is_some_and(|v| !p.is_quoted() && v.contains(&b'@'))
+                    || URI_PARAM_NAMES.iter().any(|n| p.is(n))
             })
     }
 }
+
+/// URI parameters (RFC 3261 §19.1.1 `uri-parameter`; RFC 5626 §5.4 `ob`,
+/// RFC 5627 §3.1 `gr`, RFC 3486 §2.2 `comp`) that no From, To, Reply-To or
+/// Contact header parameter shares: after a bare URI they show a `;` meant
+/// as URI syntax.
+const URI_PARAM_NAMES: [&str; 9] = [
+    "transport",
+    "user",
+    "method",
+    "ttl",
+    "maddr",
+    "lr",
+    "ob",
+    "gr",
+    "comp",
+];
 
 /// The accessors of the address form that [`NameAddr`] and [`NameAddrLax`]
 /// share, written once: both keep the value `raw` at absolute offset
@@ -385,6 +405,22 @@ impl<'a> NameAddr<'a> {
             &mut lax.noted,
             &mut lax.repeated,
         );
+        if lax.angle.is_none() {
+            // After a bare URI, a parameter value holding an `@` is the
+            // URI's user part cut at a `;` (RFC 4475 `semiuri` written
+            // without `<>`): `needs_angle_brackets` names that, so the
+            // lenient value is not also a generic-param defect.
+            let raw = |d: &Defect| {
+                let at = |x: usize| x.saturating_sub(base);
+                value.get(at(d.span.start)..at(d.span.end)).unwrap_or(&[])
+            };
+            lax.defects.retain(|d| {
+                !(d.part == Part::Param
+                    && d.kind == K::BadParam
+                    && raw(d).contains(&b'@')
+                    && grammar::param::gen_value_defect(raw(d)).is_some())
+            });
+        }
         // `Contact: STAR` takes no parameters (RFC 3261 §20.10, §25.1:
         // `STAR / (contact-param *(COMMA contact-param))`).
         if lax.star && !lax.params.span().is_empty() {
