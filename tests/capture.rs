@@ -227,3 +227,19 @@ fn a_stream_read_a_few_octets_at_a_time_gives_the_same_events() {
     }
     assert_eq!(checked, 30);
 }
+
+#[test]
+fn pppoe_capture_matches_tsharks_count() {
+    // `tests/data/captures/README.md`: PcapPlusPlus' `sip_reqs.pcap`, whose
+    // CANCEL and ACK travel in PPPoE session frames. TShark: 4 requests.
+    let rel = "captures/pcapplusplus__sip_reqs.pcap";
+    let bytes = read(rel);
+    use sha2::{Digest, Sha256};
+    assert_eq!(
+        format!("{:x}", Sha256::digest(&bytes)),
+        "f0987ddc999b91b57d688eb479ea0cdffc628db008ce6f55ca0e001616c51df7"
+    );
+    let t = tally(rel);
+    assert_eq!((t.requests, t.responses, t.problems), (4, 0, 0), "{t:?}");
+    assert!(t.errors.is_empty());
+}

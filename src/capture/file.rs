@@ -25,6 +25,12 @@ impl LinkType {
     pub const NULL: LinkType = LinkType(0);
     /// Ethernet II / 802.3.
     pub const ETHERNET: LinkType = LinkType(1);
+    /// PPP: a protocol field, optionally after `FF 03` (RFC 1661).
+    pub const PPP: LinkType = LinkType(9);
+    /// PPP in HDLC-like framing (RFC 1662).
+    pub const PPP_HDLC: LinkType = LinkType(50);
+    /// PPPoE without its Ethernet header (RFC 2516).
+    pub const PPP_ETHER: LinkType = LinkType(51);
     /// Raw IP on some BSDs (DLT_RAW's old number).
     pub const RAW_BSD: LinkType = LinkType(12);
     /// Raw IP on OpenBSD's numbering.

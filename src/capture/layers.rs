@@ -195,6 +195,7 @@ const ETH_PPP: u16 = 0x880B;
 const ETH_ERSPAN2: u16 = 0x88BE;
 const ETH_ERSPAN3: u16 = 0x22EB;
 const ETH_MPLS: u16 = 0x8847;
+const ETH_PPPOE_SESSION: u16 = 0x8864;
 
 impl Dissector {
     /// A dissector with no pending fragments.
@@ -266,6 +267,8 @@ impl Dissector {
             LinkType::RAW | LinkType::RAW_BSD | LinkType::RAW_OPENBSD => self.raw_ip(w, p, 0, 0),
             LinkType::IPV4 => self.ethertype(w, ETH_IPV4, p, 0, 0),
             LinkType::IPV6 => self.ethertype(w, ETH_IPV6, p, 0, 0),
+            LinkType::PPP | LinkType::PPP_HDLC => self.ppp(w, p, 0, 0),
+            LinkType::PPP_ETHER => self.ethertype(w, ETH_PPPOE_SESSION, p, 0, 0),
             _ => w.out.unsupported_link = true,
         }
     }
@@ -324,11 +327,20 @@ impl Dissector {
             }
             ETH_BRIDGING => self.ether(w, p, at, depth + 1),
             ETH_PPP => self.ppp(w, p, at, depth + 1),
+            ETH_PPPOE_SESSION => {
+                // RFC 2516 §4: version/type, code (0 in session), session
+                // id, payload length; then the PPP protocol field (DSL
+                // access links carry SIP this way).
+                if p.len() < at + 6 {
+                    return w.err(LayerErrorKind::Truncated, &p, p.len());
+                }
+                self.ppp(w, p, at + 6, depth + 1);
+            }
             _ => {}
         }
     }
 
-    /// PPP (in GRE): optional `FF 03` address/control, then a 1- or 2-octet
+    /// PPP (in GRE, PPPoE, or as the link): optional `FF 03` address/control, then a 1- or 2-octet
     /// protocol field.
     fn ppp(&mut self, w: &mut Walk<'_>, p: Bytes, mut at: usize, depth: usize) {
         if p.get(at..at + 2) == Some(&[0xff, 0x03]) {
@@ -1355,6 +1367,35 @@ mod tests {
         // Flags promise 12 octets of fields; 6 are there.
         let p = ipv4(47, &gre(0xb000, 0x0800, &[0; 2], &[]));
         truncated_at(&decode(LinkType::RAW, &p), p.len());
+    }
+
+    #[test]
+    fn pppoe_session_and_ppp_links() {
+        // Ethernet, PPPoE session (RFC 2516), PPP protocol 0x0021.
+        let v4 = ipv4(17, &sip_udp());
+        let mut pppoe = vec![0x11, 0x00, 0x12, 0x34];
+        pppoe.extend_from_slice(&((v4.len() + 2) as u16).to_be_bytes());
+        pppoe.extend_from_slice(&[0x00, 0x21]);
+        pppoe.extend_from_slice(&v4);
+        assert_sip_v4(&decode(LinkType::ETHERNET, &eth(0x8864, &pppoe)));
+        // Behind a VLAN tag, and without the Ethernet header (link 51).
+        let mut tag = vec![0, 7, 0x88, 0x64];
+        tag.extend_from_slice(&pppoe);
+        assert_sip_v4(&decode(LinkType::ETHERNET, &eth(0x8100, &tag)));
+        assert_sip_v4(&decode(LinkType::PPP_ETHER, &pppoe));
+        // IPv6 (0x0057).
+        let v6 = ipv6(17, &sip_udp());
+        let mut pppoe6 = vec![0x11, 0x00, 0x12, 0x34, 0, 0, 0x00, 0x57];
+        pppoe6.extend_from_slice(&v6);
+        assert_sip_v6(&decode(LinkType::ETHERNET, &eth(0x8864, &pppoe6)));
+        // A header cut short is a truncated packet, not silence.
+        let frame = eth(0x8864, &pppoe[..4]);
+        truncated_at(&decode(LinkType::ETHERNET, &frame), frame.len());
+        // PPP as the link, with and without HDLC address/control.
+        let mut ppp = vec![0xff, 0x03, 0x00, 0x21];
+        ppp.extend_from_slice(&v4);
+        assert_sip_v4(&decode(LinkType::PPP_HDLC, &ppp));
+        assert_sip_v4(&decode(LinkType::PPP, &ppp[2..]));
     }
 
     #[test]
