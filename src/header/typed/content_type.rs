@@ -179,6 +179,18 @@ impl<'a> ContentType<'a> {
             let e = bad_param(&p);
             r.defects.push(Defect::new(Part::Param, p.span(), e.kind()));
         }
+        // `m-value = token / quoted-string`: no `host` form, so a
+        // bracketed value (a generic-param's IPv6 reference) is no m-value
+        // either. (Other lenient values are already noted by the scan.)
+        for p in r.params.iter() {
+            if !p.is_quoted() && p.value().is_some_and(|v| v.first() == Some(&b'[')) {
+                r.defects.push(Defect::new(
+                    Part::Param,
+                    p.span(),
+                    HeaderValueErrorKind::BadParam,
+                ));
+            }
+        }
         ContentTypeLax {
             pair: r.head,
             params: r.params,

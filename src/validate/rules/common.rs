@@ -383,7 +383,9 @@ fn content_length_missing<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
 /// fit 64 bits is a framing error (RFC 4475 §3.1.2.3).
 /// `content-length-multiple` — §7.3.1, §20.14: a second row, or one row
 /// with comma-joined digit values (`5, 5`), which the grammar cannot hold
-/// (RFC 4475 §3.3.9). Span: the offending row.
+/// (RFC 4475 §3.3.9). Span: the failing value for the syntax rule (the
+/// row when the value is empty), as every syntax rule spans the failing
+/// part; the offending row for the repeated one.
 fn content_length_syntax_multiple<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -410,9 +412,13 @@ fn content_length_syntax_multiple<S: FindingSink + ?Sized>(
                 Detail::new("several values on one Content-Length row"),
             );
         } else {
+            let value = row
+                .map(|h| h.value_span())
+                .filter(|v| !v.is_empty())
+                .unwrap_or(span);
             out.emit(
                 r::CONTENT_LENGTH_SYNTAX,
-                Some(span),
+                Some(value),
                 Detail::new("Content-Length is not 1*DIGIT"),
             );
         }

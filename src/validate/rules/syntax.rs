@@ -27,6 +27,7 @@
 //! Span: the empty row, or the failing entry (for a single-value header,
 //! the value).
 
+use crate::grammar::Part;
 use crate::header::typed::{
     Accept, AcceptEncoding, AcceptLanguage, AllowEvents, CallInfo, ContentEncoding, ContentType,
     Refresher, SecurityServer, SessionExpires, Timestamp, TypedHeader,
@@ -90,9 +91,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     list(f, out, r::CALL_INFO_SYNTAX, H::CallInfo, false, |v, b| {
         CallInfo::parse(v, b).is_ok()
     });
-    single(f, out, r::CONTENT_TYPE_SYNTAX, H::ContentType, |v, b| {
-        ContentType::parse(v, b).is_ok()
-    });
+    content_type(f, out);
     single(f, out, r::TIMESTAMP_SYNTAX, H::Timestamp, |v, b| {
         Timestamp::parse(v, b).is_ok()
     });
@@ -103,6 +102,51 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         H::SessionExpires,
         |v, b| session_expires(v, b).is_some(),
     );
+}
+
+/// `content-type-syntax` — RFC 3261 §20.15, §25.1: `media-type = m-type
+/// SLASH m-subtype *(SEMI m-parameter)`, `m-parameter = m-attribute EQUAL
+/// m-value`, `m-value = token / quoted-string`. Each failing part of the
+/// lax reading is one finding: the type/subtype, or a parameter whose
+/// value is missing or no m-value (`type=application/rlmi+xml`, where `/`
+/// needs quotes). Span: that part (a whole parameter), the value when it
+/// is empty. A comma-joined row is `single-value-header-repeated`'s.
+fn content_type<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let k = KnownHeader::ContentType;
+    if !out.wants(r::CONTENT_TYPE_SYNTAX) {
+        return;
+    }
+    for h in f.rows(k) {
+        let (v, base) = (h.value(), h.value_span().start);
+        if comma_joined(k, v, base) {
+            continue;
+        }
+        let lax = ContentType::parse_lax(v, base);
+        for d in lax.defects() {
+            let within = |p: Span| p.start <= d.span.start && d.span.end <= p.end;
+            let span = match d.part {
+                Part::Param => lax
+                    .params()
+                    .iter()
+                    .map(|p| p.span())
+                    .find(|&p| within(p))
+                    .unwrap_or(d.span),
+                _ => d.span,
+            };
+            let span = if span.is_empty() {
+                value_or_row(&h)
+            } else {
+                span
+            };
+            bad(
+                out,
+                r::CONTENT_TYPE_SYNTAX,
+                k,
+                span,
+                "Content-Type part does not match the grammar",
+            );
+        }
+    }
 }
 
 /// RFC 3261 §25.1 `language-range = ((1*8ALPHA *("-" 1*8ALPHA)) / "*")`.
