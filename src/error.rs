@@ -21,9 +21,15 @@ pub enum ParseErrorKind {
     /// The input holds no message: it is empty or only CRLF keep-alives.
     #[error("no message: the input is empty")]
     Empty,
-    /// The input ended before the message did (one-shot parse in stream mode).
+    /// The input ended inside the head (one-shot parse in stream mode): no
+    /// empty line yet.
     #[error("truncated: the input ends inside the message")]
     Truncated,
+    /// The head is complete but the input ended before the body did: the
+    /// Content-Length promises more octets than follow (one-shot parse in
+    /// stream mode, or a stream that ends).
+    #[error("truncated: the body is shorter than Content-Length")]
+    BodyTruncated,
     /// The first line is neither a status line nor a request line.
     #[error("the start line is neither a SIP status line nor a request line")]
     StartLineMalformed,
@@ -77,6 +83,7 @@ impl ParseErrorKind {
         Some(match self {
             ParseErrorKind::StatusCodeNot3Digits => "status-code-not-3-digits",
             ParseErrorKind::Truncated => "header-block-unterminated",
+            ParseErrorKind::BodyTruncated => "content-length-exceeds-body",
             ParseErrorKind::StartLineMalformed | ParseErrorKind::VersionSyntax => {
                 "status-line-syntax"
             }
@@ -93,6 +100,7 @@ impl ParseErrorKind {
         match self {
             ParseErrorKind::Empty => "empty",
             ParseErrorKind::Truncated => "truncated",
+            ParseErrorKind::BodyTruncated => "body-truncated",
             ParseErrorKind::StartLineMalformed => "start-line-malformed",
             ParseErrorKind::VersionSyntax => "version-syntax",
             ParseErrorKind::StatusCodeNot3Digits => "status-code-not-3-digits",

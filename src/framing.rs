@@ -1070,7 +1070,8 @@ fn check_end(layout: Layout, len: usize, eof: bool) -> Result<Result<Layout, usi
     if end <= len {
         Ok(Ok(layout))
     } else if eof {
-        Err(ParseError::new(ParseErrorKind::Truncated, len))
+        // The layout exists, so the head ended: the body is what is short.
+        Err(ParseError::new(ParseErrorKind::BodyTruncated, len))
     } else {
         Ok(Err(end - len))
     }
@@ -1494,6 +1495,27 @@ mod tests {
         assert_eq!(
             stream(b"SIP/2.0 180 Ringing\r\nVia: x"),
             Err(ParseErrorKind::Truncated)
+        );
+        // A complete head whose body is cut short is the body's: the two
+        // readers (one-pass head, general scanner: the folded row sends
+        // the second one there) and `parse_message` agree.
+        for m in [
+            &b"SIP/2.0 200 OK\r\nl: 10\r\n\r\nabc"[..],
+            b"SIP/2.0 200 OK\r\nX: a\r\n b\r\nl: 10\r\n\r\nabc",
+        ] {
+            assert_eq!(stream(m).map(|_| ()), Err(ParseErrorKind::BodyTruncated));
+            let e = ParseOptions::stream().parse_message(m).unwrap_err();
+            assert_eq!(
+                (e.kind(), e.rule()),
+                (
+                    ParseErrorKind::BodyTruncated,
+                    Some("content-length-exceeds-body")
+                )
+            );
+        }
+        assert_eq!(
+            ParseErrorKind::Truncated.rule(),
+            Some("header-block-unterminated")
         );
 
         let r = parse_response(b"SIP/2.0 200 OK\r\nX: a\rb\r\nl: 0\r\n\r\n").unwrap();

@@ -67,7 +67,8 @@ pub enum Progress<T> {
 impl ParseOptions {
     /// Parses `buf` as one response with these options (one-shot: with
     /// stream framing the message must be complete, or the error is
-    /// [`Truncated`](ParseErrorKind::Truncated)).
+    /// [`Truncated`](ParseErrorKind::Truncated) inside the head and
+    /// [`BodyTruncated`](ParseErrorKind::BodyTruncated) inside the body).
     pub fn parse_response<'b>(&self, buf: &'b [u8]) -> Result<Response<'b>, ParseError> {
         // Built straight from the layout, not through `Message`: each
         // `Result` or enum wrapped around the view (some hundreds of bytes,
@@ -79,7 +80,7 @@ impl ParseOptions {
             let (head, meta) = head?;
             // The same checks in the same order as below.
             if meta.msg.end > buf.len() {
-                return Err(ParseError::new(ParseErrorKind::Truncated, buf.len()));
+                return Err(ParseError::new(ParseErrorKind::BodyTruncated, buf.len()));
             }
             return match meta.start {
                 StartLine::Status(_) => Ok(Response {

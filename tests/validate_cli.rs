@@ -797,6 +797,19 @@ fn tcp_stream_with_pipelined_responses() {
     assert_eq!(objs[0]["code"], 200);
     assert_eq!(objs[1]["index"], 2);
     assert_eq!(objs[1]["error"]["kind"], "truncated");
+
+    // A stream that ends inside a body (drachtio's fixture: Content-Length
+    // 176 over 174 octets) is the body's truncation, not an unterminated
+    // head.
+    let mut short = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP a;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\n".to_vec();
+    short.extend_from_slice(b"0123456789");
+    let h = Temp::file("short-body.bin", &short);
+    let j = run(&["--format", "json", "--transport", "tcp", h.s()]);
+    let objs = j.json();
+    assert_eq!(objs.len(), 1, "{j:?}");
+    assert_eq!(objs[0]["error"]["kind"], "body-truncated", "{j:?}");
+    let t = run(&["--transport", "tcp", h.s()]);
+    assert!(t.stdout.contains("[content-length-exceeds-body]"), "{t:?}");
 }
 
 // ---------------------------------------------------------------------------

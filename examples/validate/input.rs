@@ -554,7 +554,15 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
                 // else is a message the stream cut short.
                 if buf.iter().any(|&b| b != b'\r' && b != b'\n') {
                     let offset = dec.stream_offset() + buf.len();
-                    let e = ParseError::new(sip_response::ParseErrorKind::Truncated, offset);
+                    // Cut in the head or in the body: the one-shot parse of
+                    // what is left tells which.
+                    let kind = match ParseOptions::stream().parse_message(&buf) {
+                        Err(e) if e.kind() == sip_response::ParseErrorKind::BodyTruncated => {
+                            e.kind()
+                        }
+                        _ => sip_response::ParseErrorKind::Truncated,
+                    };
+                    let e = ParseError::new(kind, offset);
                     out.push(item(out.len() + 1, dec.stream_offset(), Err(e)));
                 }
                 break;

@@ -702,7 +702,13 @@ impl TcpFlow {
         match self.mode {
             Mode::Sip(..) => {
                 if !only_line_ends(&self.buf) {
-                    let e = ParseError::new(ParseErrorKind::Truncated, self.buf.len());
+                    // Cut in the head or in the body: the one-shot parse
+                    // of what is held tells which.
+                    let kind = match ParseOptions::stream().parse_message(&self.buf) {
+                        Err(e) if e.kind() == ParseErrorKind::BodyTruncated => e.kind(),
+                        _ => ParseErrorKind::Truncated,
+                    };
+                    let e = ParseError::new(kind, self.buf.len());
                     q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
                 }
             }
