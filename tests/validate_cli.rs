@@ -812,6 +812,37 @@ fn tcp_stream_with_pipelined_responses() {
     assert!(t.stdout.contains("[content-length-exceeds-body]"), "{t:?}");
 }
 
+#[test]
+fn a_stream_file_matches_responses_to_its_requests() {
+    // An INVITE then its 200 on one TCP stream file: the 200's From tag
+    // differs from the request's, which only the request context shows.
+    let stream = b"INVITE sip:b@x SIP/2.0\r\nVia: SIP/2.0/TCP a;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContact: <sip:a@x>\r\nContent-Length: 0\r\n\r\n\
+SIP/2.0 200 OK\r\nVia: SIP/2.0/TCP a;branch=z9hG4bK1\r\nFrom: <sip:a@x>;tag=2\r\nTo: <sip:b@x>;tag=9\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContact: <sip:b@y>\r\nAllow: INVITE\r\nSupported: timer\r\nContent-Length: 0\r\n\r\n";
+    let f = Temp::file("invite-200.bin", stream);
+    let j = run(&["--format", "json", "--transport", "tcp", f.s()]);
+    let objs = j.json();
+    assert_eq!(objs.len(), 2, "{j:?}");
+    let rules: Vec<&str> = objs[1]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"copied-headers-mismatch"), "{rules:?}");
+    // The same response alone has no request to compare with.
+    let at = stream
+        .windows(11)
+        .position(|w| w == b"SIP/2.0 200")
+        .unwrap();
+    let alone = &stream[at..];
+    let g = Temp::file("200-alone.bin", alone);
+    let j = run(&["--format", "json", "--transport", "tcp", g.s()]);
+    let objs = j.json();
+    assert_eq!(objs.len(), 1, "{j:?}");
+    assert_eq!(objs[0]["code"], 200, "{j:?}");
+    assert!(!j.stdout.contains("copied-headers-mismatch"), "{j:?}");
+}
+
 // ---------------------------------------------------------------------------
 // Rule selection
 

@@ -543,11 +543,18 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
     let mut out = Vec::new();
     let mut dec = MessageDecoder::new(ParseOptions::stream());
     let mut buf = BytesMut::from(&bytes[..]);
+    // A stream holds a conversation: a response gets the request of its
+    // transaction when the stream carried it before (the request-context
+    // rules then run, as in a capture). No capture time: nothing expires.
+    let mut transactions = Transactions::new(Correlation::default());
     loop {
         match dec.decode_message(&mut buf) {
             Ok(Some(m)) => {
                 let start = dec.stream_offset() - m.bytes().len();
-                out.push(item(out.len() + 1, start, Ok(m)));
+                let request = transactions.observe(&m, Duration::ZERO);
+                let mut it = item(out.len() + 1, start, Ok(m));
+                it.request = request;
+                out.push(it);
             }
             Ok(None) => {
                 // Only keep-alives (or nothing) left is a clean end; anything

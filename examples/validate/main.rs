@@ -110,7 +110,8 @@ struct Args {
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
     /// Transport the messages arrived on. udp/sctp/ws/wss: one message per
-    /// file; tcp/tls: each file is a stream of messages.
+    /// file; tcp/tls: each file is a stream of messages, and a response is
+    /// checked against a request of its transaction earlier in the stream.
     #[arg(long, default_value = "udp", value_parser = transport_parser())]
     transport: Transport,
     /// Whose view to validate from.
