@@ -410,13 +410,17 @@ impl<'a> NameAddr<'a> {
             // URI's user part cut at a `;` (RFC 4475 `semiuri` written
             // without `<>`): `needs_angle_brackets` names that, so the
             // lenient value is not also a generic-param defect.
-            let raw = |d: &Defect| {
-                let at = |x: usize| x.saturating_sub(base);
-                value.get(at(d.span.start)..at(d.span.end)).unwrap_or(&[])
-            };
+            // Only that defect: it spans a value read after its `=` (a
+            // parameter that is malformed as a whole, `;@x=1`, spans from
+            // its name and stays).
+            let at = |x: usize| x.saturating_sub(base);
+            let raw = |d: &Defect| value.get(at(d.span.start)..at(d.span.end)).unwrap_or(&[]);
+            let after_equal =
+                |d: &Defect| at(d.span.start) > 0 && value.get(at(d.span.start) - 1) == Some(&b'=');
             lax.defects.retain(|d| {
                 !(d.part == Part::Param
                     && d.kind == K::BadParam
+                    && after_equal(d)
                     && raw(d).contains(&b'@')
                     && grammar::param::gen_value_defect(raw(d)).is_some())
             });
