@@ -139,19 +139,25 @@ fn same_params<'a>(
 const SNAPSHOT: usize = 16;
 
 /// True when two Via values are the same copy: equal sent-protocol and
-/// sent-by, and the same parameters, except `received` and `rport`,
-/// which the server transport adds to the top Via of the request it
-/// receives (RFC 3261 §18.2.1, RFC 3581 §4) before the UAS copies it, so a
-/// request captured on the way in lacks them. Read with the typed [`Via`];
+/// sent-by, and the same parameters, except, for the `top` value only,
+/// `received` and `rport`, which the server transport adds to the top Via
+/// of the request it receives (RFC 3261 §18.2.1, RFC 3581 §4) before the
+/// UAS copies it, so a request captured on the way in lacks them. A lower
+/// value gains nothing on the way (a proxy added them before it forwarded
+/// the request, so the request on this hop has them). Read with the typed [`Via`];
 /// a value that does not parse counts as the same (the Via syntax rules
 /// report the response's, and a request's is skipped, as without `req`).
 ///
 /// `b` is the response's value as the fact sheet read it.
-fn same_via(a: Result<Via<'_>, HeaderValueError>, b: Result<Via<'_>, HeaderValueError>) -> bool {
+fn same_via(
+    a: Result<Via<'_>, HeaderValueError>,
+    b: Result<Via<'_>, HeaderValueError>,
+    top: bool,
+) -> bool {
     let (Ok(x), Ok(y)) = (a, b) else {
         return true;
     };
-    let added = |p: &crate::header::Param<'_>| p.is("received") || p.is("rport");
+    let added = |p: &crate::header::Param<'_>| top && (p.is("received") || p.is("rport"));
     let (hx, hy) = (x.sent_by(), y.sent_by());
     x.protocol_name().eq_ignore_ascii_case(y.protocol_name())
         && x.protocol_version() == y.protocol_version()
@@ -280,14 +286,18 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     }
     let mut rv = rs.elements(KnownHeader::Via);
     let mut sv = f.elements(KnownHeader::Via);
+    let mut top = true;
     loop {
-        match (rv.next(), sv.next()) {
+        let pair = (rv.next(), sv.next());
+        let is_top = core::mem::replace(&mut top, false);
+        match pair {
             (None, None) => break,
             (Some(a), Some(b))
                 if a.bytes == b.bytes
                     || same_via(
                         rs.via(a.bytes, a.span.start),
                         f.sheet.via(b.bytes, b.span.start),
+                        is_top,
                     ) => {}
             (_, b) => {
                 // A response Via that does not read (a stray comma that
