@@ -1263,6 +1263,46 @@ fn transport_selects_the_content_length_rules() {
 }
 
 #[test]
+fn role_rules_judge_only_what_reaches_the_element_in_a_capture() {
+    // Kamailio at 127.0.0.1:5064 between two baresip agents, both hops
+    // captured. As that proxy, the responses it received from bob (to
+    // 5064) are its to judge; the 100 it made itself and the copies it
+    // sent upstream (from 5064) are not: no `100-not-forwarded`, no
+    // `via-top-not-ours` on them (a helper's review found both).
+    let path = "tests/data/real-ua/pcap/kam_proxied_call.pcap";
+    let rules = |own: &str| -> Vec<String> {
+        let r = run(&[
+            "--format",
+            "json",
+            "--role",
+            "proxy",
+            "--own-via",
+            own,
+            path,
+        ]);
+        findings(&r.json()).into_iter().map(|(_, r, _)| r).collect()
+    };
+    let ours = rules("127.0.0.1:5064");
+    assert!(
+        !ours
+            .iter()
+            .any(|r| r == "via-top-not-ours" || r == "100-not-forwarded"),
+        "{ours:?}"
+    );
+    // Claiming bob's port instead: what reaches 5070 is requests only, and
+    // the responses to 5064 are someone else's hop now.
+    let theirs = rules("127.0.0.1:5070");
+    assert!(
+        !theirs.iter().any(|r| r == "via-top-not-ours"),
+        "{theirs:?}"
+    );
+    // A name cannot be told from an address: every response is judged,
+    // as before (the upstream copies' top Via is not this name).
+    let named = rules("proxy.invalid");
+    assert!(named.iter().any(|r| r == "via-top-not-ours"), "{named:?}");
+}
+
+#[test]
 fn role_and_own_via() {
     // A 100 Trying: only a proxy about to forward it breaks a rule (RFC 3261
     // §16.7 step 5: a 100 is never forwarded).

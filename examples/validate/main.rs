@@ -117,7 +117,9 @@ struct Args {
     /// Whose view to validate from.
     #[arg(long, value_enum, default_value = "observer")]
     role: RoleArg,
-    /// This element's own Via sent-by (HOST or HOST:PORT); repeatable.
+    /// This element's own Via sent-by (HOST or HOST:PORT); repeatable. In a
+    /// capture, an IP address here also says which responses reach this
+    /// element: only those are judged in its role.
     #[arg(long = "own-via", value_name = "HOST[:PORT]")]
     own_via: Vec<String>,
     /// Report only findings at or above this severity.
@@ -399,6 +401,12 @@ fn validate_item(args: &Args, addrs: &[AddrFilter], ctx: &Context, item: &input:
             c = with;
         }
     }
+    // A capture shows both directions: the role's rules judge only the
+    // responses sent to this element (its `--own-via` addresses); the
+    // others it sent or merely saw, as an observer does.
+    if item.dst.is_some_and(|dst| !addressed_to_us(ctx, dst)) {
+        c = c.with_role(Role::Observer);
+    }
     let mut report = validate(r, &c);
     // The transaction rules (found in capture order while reading), under
     // the run's policy like the others.
@@ -408,6 +416,29 @@ fn validate_item(args: &Args, addrs: &[AddrFilter], ctx: &Context, item: &input:
         }
     }
     Some(Ok(report))
+}
+
+/// False when a capture's message to `dst` is not for this element: the
+/// role is not the observer's and an `--own-via` is an IP address, none of
+/// which is `dst`'s (with its port, when the `--own-via` gives one). Own
+/// sent-bys given as names cannot be told from an address, so then every
+/// response counts as ours, as before.
+fn addressed_to_us(ctx: &Context, dst: SocketAddr) -> bool {
+    if ctx.role() == Role::Observer {
+        return true;
+    }
+    let ips: Vec<_> = ctx
+        .own_sent_by()
+        .iter()
+        .filter_map(|s| {
+            let host = s.host().trim_start_matches('[').trim_end_matches(']');
+            host.parse::<IpAddr>().ok().map(|ip| (ip, s.port()))
+        })
+        .collect();
+    ips.is_empty()
+        || ips
+            .iter()
+            .any(|&(ip, port)| ip == dst.ip() && port.is_none_or(|p| p == dst.port()))
 }
 
 /// Reports one validated item (in input order) and adds it to the totals.
