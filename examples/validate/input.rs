@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use std::collections::VecDeque;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 use bytes::{Bytes, BytesMut};
 use sip_response::capture::{
@@ -298,21 +299,36 @@ fn transaction_key(m: &Message<'_>) -> Option<TxKey> {
 
 type TxKey = Arc<[u8]>;
 
+/// Where a transaction is, as far as how long to keep it goes.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// No response yet: kept for the expiry (64·T1, Timers B and F).
+    Calling,
+    /// An INVITE that has had a provisional response and no final one yet:
+    /// kept for `TxnConfig::invite_pending` after its last message, since a
+    /// call may ring for minutes (RFC 3261 §16.8 Timer C) and Timer B stops
+    /// once a provisional arrives (§17.1.1.2).
+    Ringing,
+    /// A final response seen: kept for the expiry (Timers F and H).
+    Done,
+}
+
 /// The requests of a capture's open transactions, forgotten on capture
 /// time as a stateful observer would (see [`Correlation`]).
 struct Transactions {
     config: Correlation,
     /// The request's octets (parsed again when a response needs it: the
-    /// octets are a fraction of a parsed message's size) and the capture
-    /// time of the transaction's last message.
-    open: rustc_hash::FxHashMap<TxKey, (Bytes, Duration)>,
-    /// When each key may expire: one entry per open key, queued when the
-    /// key is opened. A key seen again only updates its time in `open`; its
-    /// entry is queued again with the new deadline when it comes due, so
-    /// the queue never holds more entries than there are open keys (a
-    /// capture repeating one transaction with the same timestamp cannot
-    /// grow it).
-    deadlines: VecDeque<(Duration, TxKey)>,
+    /// octets are a fraction of a parsed message's size), the capture time
+    /// of the transaction's last message, and its [`Phase`].
+    open: rustc_hash::FxHashMap<TxKey, (Bytes, Duration, Phase)>,
+    /// When each key may expire, earliest first: one entry per open key,
+    /// queued when the key is opened, and one more when a ringing INVITE
+    /// ends (its deadline comes earlier then). A key seen again only updates
+    /// its time in `open`; its entry is queued again with the new deadline
+    /// when it comes due, so the heap never holds more than two entries per
+    /// open key (a capture repeating one transaction with the same
+    /// timestamp cannot grow it).
+    deadlines: BinaryHeap<Reverse<(Duration, TxKey)>>,
     /// The latest capture time seen (captures are not always in order).
     now: Duration,
 }
@@ -322,28 +338,37 @@ impl Transactions {
         Transactions {
             config,
             open: rustc_hash::FxHashMap::default(),
-            deadlines: VecDeque::new(),
+            deadlines: BinaryHeap::new(),
             now: Duration::ZERO,
+        }
+    }
+
+    /// How long a transaction is kept after its last message.
+    fn keep(&self, phase: Phase) -> Duration {
+        match phase {
+            Phase::Ringing => self.config.expiry.max(self.config.txn.invite_pending),
+            Phase::Calling | Phase::Done => self.config.expiry,
         }
     }
 
     fn tick(&mut self, at: Duration) {
         self.now = self.now.max(at);
-        while let Some((deadline, _)) = self.deadlines.front() {
+        while let Some(Reverse((deadline, _))) = self.deadlines.peek() {
             if *deadline > self.now && self.open.len() <= self.config.max {
                 break;
             }
-            let Some((_, key)) = self.deadlines.pop_front() else {
+            let Some(Reverse((_, key))) = self.deadlines.pop() else {
                 break;
             };
-            // Seen again since: due later, queue it again; else forget it.
+            // Seen again since (or still ringing): due later, queue it
+            // again; else forget it.
             match self.open.get(&key) {
-                Some((_, last))
-                    if *last + self.config.expiry > self.now
+                Some((_, last, phase))
+                    if *last + self.keep(*phase) > self.now
                         && self.open.len() <= self.config.max =>
                 {
-                    let due = *last + self.config.expiry;
-                    self.deadlines.push_back((due, key));
+                    let due = *last + self.keep(*phase);
+                    self.deadlines.push(Reverse((due, key)));
                 }
                 _ => {
                     self.open.remove(&key);
@@ -365,26 +390,42 @@ impl Transactions {
         }
         let key = transaction_key(&view)?;
         let deadline = self.now + self.config.expiry;
-        let found = if view.is_response() {
-            let (req, last) = self.open.get_mut(&key)?;
-            *last = self.now;
-            Some(req.clone())
-        } else {
-            match self.open.get_mut(&key) {
-                // A retransmission: the first copy is kept.
-                Some((_, last)) => *last = self.now,
-                None => {
-                    self.open
-                        .insert(key.clone(), (msg.bytes().clone(), self.now));
-                    self.deadlines.push_back((deadline, key));
+        let found = match &view {
+            Message::Response(r) => {
+                let (req, last, phase) = self.open.get_mut(&key)?;
+                *last = self.now;
+                let was = *phase;
+                *phase = match (was, r.status().as_u16() < 200) {
+                    (Phase::Done, _) => Phase::Done,
+                    (_, true) if req.starts_with(b"INVITE ") => Phase::Ringing,
+                    (_, true) => was,
+                    (_, false) => Phase::Done,
+                };
+                let req = req.clone();
+                if was == Phase::Ringing && *phase == Phase::Done {
+                    // Its queued deadline is the ringing one: queue the
+                    // nearer one too, so it goes on time.
+                    self.deadlines.push(Reverse((deadline, key)));
                 }
+                Some(req)
             }
-            None
+            Message::Request(_) => {
+                match self.open.get_mut(&key) {
+                    // A retransmission: the first copy is kept.
+                    Some((_, last, _)) => *last = self.now,
+                    None => {
+                        self.open
+                            .insert(key.clone(), (msg.bytes().clone(), self.now, Phase::Calling));
+                        self.deadlines.push(Reverse((deadline, key)));
+                    }
+                }
+                None
+            }
         };
         // The hard cap: the oldest deadlines go first.
         while self.open.len() > self.config.max {
-            match self.deadlines.pop_front() {
-                Some((_, k)) => {
+            match self.deadlines.pop() {
+                Some(Reverse((_, k))) => {
                     self.open.remove(&k);
                 }
                 None => break,
@@ -596,6 +637,33 @@ From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nConte
         OwnedMessage::parse(Bytes::from_static(b)).unwrap()
     }
 
+    /// A ringing INVITE keeps its request past 64·T1, until its final
+    /// response (Timer B stops at the first provisional, RFC 3261
+    /// §17.1.1.2; a call may ring for minutes): a 486 35 s after the 180
+    /// (baresip answering busy) still gets it. Without the 180 it is gone.
+    #[test]
+    fn a_ringing_invite_waits_for_its_final_response() {
+        const RINGING: &[u8] = b"SIP/2.0 180 Ringing\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        const BUSY: &[u8] = b"SIP/2.0 486 Busy Here\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\n\
+From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n";
+        let (req, ringing, busy) = (owned(INVITE), owned(RINGING), owned(BUSY));
+        let secs = Duration::from_secs;
+        let mut t = Transactions::new(Correlation::default());
+        t.observe(&req, secs(0));
+        assert!(t.observe(&ringing, secs(1)).is_some());
+        assert!(t.observe(&busy, secs(36)).is_some(), "kept while ringing");
+        // After the final response, the usual 64·T1.
+        t.tick(secs(36 + 33));
+        assert!(t.open.is_empty());
+        let mut t = Transactions::new(Correlation::default());
+        t.observe(&req, secs(0));
+        assert!(
+            t.observe(&busy, secs(36)).is_none(),
+            "no provisional: Timer B"
+        );
+    }
+
     /// One transaction seen again and again at one capture time keeps one
     /// deadline: the queue is bounded by the open transactions.
     #[test]
@@ -607,12 +675,27 @@ From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nConte
             assert!(t.observe(&resp, Duration::from_secs(5)).is_some());
         }
         assert_eq!((t.open.len(), t.deadlines.len()), (1, 1));
-        // Refreshed at 20 s, it outlives its first deadline (5 + 32 s)...
+        // The 100 makes it a ringing INVITE: refreshed at 20 s, it outlives
+        // its first deadline (5 + 32 s)...
         t.observe(&resp, Duration::from_secs(20));
         t.tick(Duration::from_secs(40));
         assert_eq!((t.open.len(), t.deadlines.len()), (1, 1));
-        // ...and is forgotten 32 s after it was last seen.
-        t.tick(Duration::from_secs(53));
+        // ...and is forgotten 200 s (`invite_pending`) after it was last
+        // seen, having had no final response.
+        t.tick(Duration::from_secs(219));
+        assert_eq!(t.open.len(), 1);
+        t.tick(Duration::from_secs(221));
+        assert_eq!((t.open.len(), t.deadlines.len()), (0, 0));
+        // A non-INVITE: 32 s after its last message.
+        let mut t = Transactions::new(Correlation::default());
+        let options = owned(
+            b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK2\r\n\
+From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c2\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
+        );
+        t.observe(&options, Duration::from_secs(5));
+        t.tick(Duration::from_secs(36));
+        assert_eq!(t.open.len(), 1);
+        t.tick(Duration::from_secs(38));
         assert_eq!((t.open.len(), t.deadlines.len()), (0, 0));
     }
 }

@@ -137,9 +137,9 @@ struct Args {
     hep_listen: Option<String>,
     /// Forget a transaction kept for matching responses to their request
     /// this long (capture time, seconds) after its last message
-    /// (default 32: 64·T1, RFC 3261 Timers B, F and H). The transaction
-    /// rules forget their state as late (an INVITE still waiting for its
-    /// final response: 200 s).
+    /// (default 32: 64·T1, RFC 3261 Timers B, F and H). An INVITE that has
+    /// had a provisional response but no final one is kept 200 s, as the
+    /// transaction rules keep theirs (a call may ring for minutes).
     #[arg(long, value_name = "SECONDS", default_value_t = 32.0)]
     transaction_timeout: f64,
     /// Keep at most this many transactions of a capture (for matching and
