@@ -66,6 +66,13 @@ pub fn gen_value_defect(v: &[u8]) -> Option<usize> {
     }
 }
 
+/// True when parameter `name` (case-insensitive) has a production of its
+/// own ([`known_param`]'s table): its value is judged by that, not as a
+/// `gen-value` ([`gen_value_defect`]).
+pub fn has_own_production(name: &[u8]) -> bool {
+    Known::of(name).is_some()
+}
+
 /// `generic-param`, from its name: the name and the value, if any. `EQUAL`
 /// with nothing valid after it fails where the value should be (an
 /// unterminated quote at its quote, see [`gen_value`]).

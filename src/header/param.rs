@@ -253,6 +253,21 @@ pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, Header
     scan_params_noting(cur, &[], &mut [])
 }
 
+/// Where the value `v` of parameter `name`, which [`gen_value`] took
+/// leniently, breaks the strict `gen-value` (see
+/// [`gen_value_defect`](grammar::param::gen_value_defect)); `None` for a
+/// strict value and for a parameter with a production of its own, which
+/// that production judges. The strict scans refuse such a value and the
+/// lax ones report it, so the two readings agree.
+///
+/// [`gen_value`]: grammar::param::gen_value
+fn lenient_gen_value(name: &[u8], v: &[u8]) -> Option<usize> {
+    if grammar::param::has_own_production(name) {
+        return None;
+    }
+    grammar::param::gen_value_defect(v)
+}
+
 /// [`scan_params`], noting in `notes[i]` the first parameter named
 /// `names[i]` (case-insensitive) met on the way, so that a typed header
 /// reads the parameters it cares about in the one walk that validates
@@ -288,6 +303,11 @@ pub(crate) fn scan_params_noting<'a>(
             return Err(cur.err(HeaderValueErrorKind::TooManyParams));
         }
         let p = parse_one(cur)?;
+        if let (Some(v), Some(at)) = (p.value, p.value_span) {
+            if let Some(off) = lenient_gen_value(p.name, v) {
+                return Err(cur.err_at(HeaderValueErrorKind::BadParam, at.start - cur.base + off));
+            }
+        }
         for (name, note) in names.iter().zip(notes.iter_mut()) {
             if note.is_none() && p.is(name) {
                 *note = Some(p);
@@ -380,7 +400,7 @@ pub(crate) fn read_common_params<'a>(
         // general reader's to locate.
         match (noted, param_value) {
             (Some((_, Some(_))), _) => return None,
-            (None, Some(v)) if grammar::param::gen_value_defect(v).is_some() => return None,
+            (_, Some(v)) if lenient_gen_value(name, v).is_some() => return None,
             _ => {}
         }
         pos = end;
@@ -672,11 +692,11 @@ pub(crate) fn scan_params_lax_noting<'a>(
                     let span = value_span
                         .unwrap_or(Span::new(cur.base + start, cur.base + start + name.len()));
                     defects.push(Defect::new(known[k].1, span, kind).at(span.start + off));
-                } else if let (None, Some(v), Some(span)) = (noted, value, value_span) {
-                    // A parameter without a production of its own here
-                    // is a `generic-param`: its value read leniently is
-                    // still reported when it is no strict `gen-value`.
-                    if let Some(off) = grammar::param::gen_value_defect(v) {
+                } else if let (Some(v), Some(span)) = (value, value_span) {
+                    // A parameter without a production of its own is a
+                    // `generic-param`: its value read leniently is still
+                    // reported when it is no strict `gen-value`.
+                    if let Some(off) = lenient_gen_value(name, v) {
                         defects.push(
                             Defect::new(Part::Param, span, HeaderValueErrorKind::BadParam)
                                 .at(span.start + off),

@@ -225,7 +225,7 @@ mod tests {
             ("tls;q", K::BadParam, 5),
             ("tls;q=\"0.5\"", K::BadParam, 6),
             ("digest;d-alg=\"md5\"", K::BadParam, 13),
-            ("digest;d-alg=a:b", K::BadParam, 13),
+            ("digest;d-alg=a:b", K::BadParam, 14),
             ("digest;d-qop", K::BadParam, 12),
             (
                 "digest;d-ver=0123456789abcdef0123456789abcdef",
