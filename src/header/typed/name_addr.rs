@@ -459,9 +459,10 @@ impl<'a> NameAddrLax<'a> {
         let value = cur.s;
         let base = cur.base;
         let i = &value[start..];
-        // The first `<` outside a quoted string, if any.
-        let first_angle = || {
-            let mut j = start;
+        // The first `<` outside a quoted string from `from`, if any before
+        // a `;`.
+        let angle_from = |from: usize| {
+            let mut j = from;
             while j < value.len() {
                 match value[j] {
                     b'<' => return Some(j),
@@ -480,11 +481,11 @@ impl<'a> NameAddrLax<'a> {
         let mut bare_after_quoted = None;
         let first = grammar::addr::addr(i);
         match &first {
-            Ok((_, a)) if a.angle.is_none() && first_angle().is_some() => {
+            Ok((_, a)) if a.angle.is_none() && angle_from(start).is_some() => {
                 // A display name with bytes that are neither token nor LWS
                 // (`Bell, Alexander <sip:...>`): a display-name defect, and
                 // the address is read from the `<`.
-                let lt = first_angle().unwrap_or(start);
+                let lt = angle_from(start).unwrap_or(start);
                 let mut end = lt;
                 while end > start && lex::is_lws(value[end - 1]) {
                     end -= 1;
@@ -531,15 +532,36 @@ impl<'a> NameAddrLax<'a> {
                     cur.pos = value.len();
                     return;
                 }
-                bare_after_quoted = Some(
-                    Defect::new(
-                        Part::Uri,
-                        Span::new(base + at, base + at),
-                        K::UnexpectedChar,
-                    )
-                    .at(base + at),
-                );
-                from = at;
+                if let Some(lt) = angle_from(at) {
+                    // Bytes after the quoted string and before a `<`
+                    // (`"a"\"" <sip:...>`): one display-name defect over
+                    // them, and the address is read from the `<` (reading
+                    // it bare from the junk would cut the URI at its own
+                    // `;` and blame its parameters a second time).
+                    let mut end = lt;
+                    while end > at && lex::is_lws(value[end - 1]) {
+                        end -= 1;
+                    }
+                    self.defects.push(
+                        Defect::new(
+                            Part::DisplayName,
+                            Span::new(base + at, base + end.max(at + 1)),
+                            K::UnexpectedChar,
+                        )
+                        .at(base + at),
+                    );
+                    from = lt;
+                } else {
+                    bare_after_quoted = Some(
+                        Defect::new(
+                            Part::Uri,
+                            Span::new(base + at, base + at),
+                            K::UnexpectedChar,
+                        )
+                        .at(base + at),
+                    );
+                    from = at;
+                }
             }
             _ => {}
         }
