@@ -374,6 +374,11 @@ fn contact_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                     Detail::new("'*' beside other Contact values"),
                 ),
                 Ok(_) => {}
+                Err(_) if e.bytes.is_empty() => out.emit(
+                    r::CONTACT_SYNTAX,
+                    Some(super::empty_item_span(f.resp.headers().src(), e.span)),
+                    Detail::new("empty Contact value"),
+                ),
                 Err(_) => contact_defects(out, e.bytes, e.span.start),
             }
         }

@@ -513,6 +513,22 @@ pub(crate) fn multipart_has_type(body: &[u8], boundary: Option<&[u8]>, media: &[
     false
 }
 
+/// Where an empty entry of a list header (`a,,b`, `,a`, `a,`) shows, `at`
+/// being its empty span in `src`: the comma that ends it, past any white
+/// space, so that each empty entry has its own one-byte span; an empty
+/// last entry (nothing after the comma) stays the empty span at its place.
+pub(crate) fn empty_item_span(src: &[u8], at: Span) -> Span {
+    let mut end = at.end;
+    while src.get(end).is_some_and(|&b| lex::is_ws(b)) {
+        end += 1;
+    }
+    if src.get(end) == Some(&b',') {
+        Span::new(end, end + 1)
+    } else {
+        at
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,6 @@
 //! Option tags in Require, Supported and Unsupported (RFC 3261 §19.2): their syntax, the IANA registry, and the responses that must or must not list them (420, 421, 199).
 
 use crate::header::KnownHeader;
-use crate::span::Span;
 use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -41,7 +40,7 @@ pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
             for e in h.elements() {
                 if !option_tag_parses(k, e) {
                     let span = if e.bytes.is_empty() {
-                        around_empty(f.resp.headers().src(), e.span, h.span())
+                        super::empty_item_span(f.resp.headers().src(), e.span)
                     } else {
                         e.span
                     };
@@ -53,34 +52,6 @@ pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
                 }
             }
         }
-    }
-}
-
-/// Where an empty list entry at `at` (an empty span) shows: from the comma
-/// before it to the comma after it, whichever are there with the white
-/// space between (`,,` in `a,,b`; `, ` in `a, `), else the whole `row`.
-/// The row would also cover the entries around it, which other rules
-/// (`option-tag-unknown`) may name on their own.
-fn around_empty(src: &[u8], at: Span, row: Span) -> Span {
-    let is_ws = crate::lex::is_ws;
-    let mut start = at.start;
-    while start > row.start && is_ws(src[start - 1]) {
-        start -= 1;
-    }
-    if start > row.start && src[start - 1] == b',' {
-        start -= 1;
-    }
-    let mut end = at.end;
-    while end < row.end && is_ws(src[end]) {
-        end += 1;
-    }
-    if end < row.end && src[end] == b',' {
-        end += 1;
-    }
-    if start == end {
-        row
-    } else {
-        Span::new(start, end)
     }
 }
 

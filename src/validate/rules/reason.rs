@@ -29,9 +29,14 @@ pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mu
     }
     for e in f.elements(KnownHeader::Reason) {
         let Ok(reason) = e.parse::<Reason<'_>>() else {
+            let span = if e.bytes.is_empty() {
+                super::empty_item_span(f.resp.headers().src(), e.span)
+            } else {
+                e.span
+            };
             out.emit(
                 r::REASON_HEADER_SYNTAX,
-                Some(e.span),
+                Some(span),
                 Detail::new("Reason value does not match RFC 3326"),
             );
             continue;

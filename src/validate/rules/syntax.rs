@@ -194,7 +194,8 @@ fn list<S: FindingSink + ?Sized>(
         }
         for e in h.elements() {
             if e.bytes.is_empty() {
-                bad(out, rule, k, h.span(), "empty entry");
+                let at = super::empty_item_span(f.resp.headers().src(), e.span);
+                bad(out, rule, k, at, "empty entry");
             } else if !ok(e.bytes, e.span.start) {
                 bad(out, rule, k, e.span, "entry does not match the grammar");
             }
