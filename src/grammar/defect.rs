@@ -143,20 +143,6 @@ impl Defects {
         }
     }
 
-    /// Keeps only the defects `keep` accepts, in order (the count of those
-    /// not kept for want of room is unchanged).
-    pub fn retain(&mut self, mut keep: impl FnMut(&Defect) -> bool) {
-        let mut n = 0;
-        for i in 0..usize::from(self.len) {
-            if keep(&self.items[i]) {
-                self.items[n] = self.items[i];
-                n += 1;
-            }
-        }
-        // `n` is at most `len`, a `u8`.
-        self.len = n as u8;
-    }
-
     /// The defects kept, in order.
     pub fn as_slice(&self) -> &[Defect] {
         &self.items[..usize::from(self.len)]

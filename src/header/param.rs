@@ -542,7 +542,7 @@ pub(crate) fn scan_params_lax<'a>(
     known: &[(&str, Part)],
     defects: &mut Defects,
 ) -> LaxParams<'a> {
-    scan_params_lax_noting(cur, known, defects, Some(&[]), &mut [], &mut None)
+    scan_params_lax_noting(cur, known, defects, Some(&[]), &mut [], &mut None, false)
 }
 
 /// What a lax scan noted of the first well-formed parameter with one of the
@@ -586,6 +586,7 @@ pub(crate) fn scan_params_lax_noting<'a>(
     note: Option<&[&str]>,
     first: &mut [KnownParam],
     repeated: &mut Option<Span>,
+    at_in_values: bool,
 ) -> LaxParams<'a> {
     let index_of = |name: &[u8]| {
         known
@@ -696,7 +697,11 @@ pub(crate) fn scan_params_lax_noting<'a>(
                     // A parameter without a production of its own is a
                     // `generic-param`: its value read leniently is still
                     // reported when it is no strict `gen-value`.
-                    if let Some(off) = lenient_gen_value(name, v) {
+                    // With `at_in_values`, a value holding an `@` is left
+                    // to the caller (after a bare URI it is the URI's user
+                    // part cut at a `;`: `addr-spec-needs-angle-brackets`).
+                    let at_left = at_in_values && v.contains(&b'@');
+                    if let Some(off) = lenient_gen_value(name, v).filter(|_| !at_left) {
                         defects.push(
                             Defect::new(Part::Param, span, HeaderValueErrorKind::BadParam)
                                 .at(span.start + off),

@@ -404,27 +404,12 @@ impl<'a> NameAddr<'a> {
             Some(&NOTED),
             &mut lax.noted,
             &mut lax.repeated,
-        );
-        if lax.angle.is_none() {
             // After a bare URI, a parameter value holding an `@` is the
             // URI's user part cut at a `;` (RFC 4475 `semiuri` written
             // without `<>`): `needs_angle_brackets` names that, so the
             // lenient value is not also a generic-param defect.
-            // Only that defect: it spans a value read after its `=` (a
-            // parameter that is malformed as a whole, `;@x=1`, spans from
-            // its name and stays).
-            let at = |x: usize| x.saturating_sub(base);
-            let raw = |d: &Defect| value.get(at(d.span.start)..at(d.span.end)).unwrap_or(&[]);
-            let after_equal =
-                |d: &Defect| at(d.span.start) > 0 && value.get(at(d.span.start) - 1) == Some(&b'=');
-            lax.defects.retain(|d| {
-                !(d.part == Part::Param
-                    && d.kind == K::BadParam
-                    && after_equal(d)
-                    && raw(d).contains(&b'@')
-                    && grammar::param::gen_value_defect(raw(d)).is_some())
-            });
-        }
+            lax.angle.is_none(),
+        );
         // `Contact: STAR` takes no parameters (RFC 3261 §20.10, §25.1:
         // `STAR / (contact-param *(COMMA contact-param))`).
         if lax.star && !lax.params.span().is_empty() {

@@ -734,6 +734,7 @@ impl<'a> Via<'a> {
             None,
             &mut lax.known,
             &mut lax.repeated,
+            false,
         );
         cur.skip_lws();
         if !cur.at_end() {
