@@ -262,10 +262,9 @@ pub(crate) fn scan_params<'a>(cur: &mut Cursor<'a>) -> Result<Params<'a>, Header
 ///
 /// [`gen_value`]: grammar::param::gen_value
 fn lenient_gen_value(name: &[u8], v: &[u8]) -> Option<usize> {
-    if grammar::param::has_own_production(name) {
-        return None;
-    }
-    grammar::param::gen_value_defect(v)
+    // The value first: nearly every value is strict, and the name's look-up
+    // costs more than a short run over the value's bytes.
+    grammar::param::gen_value_defect(v).filter(|_| !grammar::param::has_own_production(name))
 }
 
 /// [`scan_params`], noting in `notes[i]` the first parameter named

@@ -218,6 +218,15 @@ impl<'a> TypedHeader<'a> for ContentType<'a> {
         if let Some(p) = params.iter().find(|p| p.value().is_none()) {
             return Err(bad_param(&p));
         }
+        // `m-value` has no `host` form: a bracketed value is refused, as
+        // the lax reading reports it.
+        if let Some(p) = params
+            .iter()
+            .find(|p| !p.is_quoted() && p.value().is_some_and(|v| v.first() == Some(&b'[')))
+        {
+            let at = p.value_span().map_or(p.span().start, |s| s.start);
+            return Err(HeaderValueError::new(HeaderValueErrorKind::BadParam, at));
+        }
         Ok(ContentType { pair, params })
     }
 }

@@ -121,6 +121,11 @@ fn content_type<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
         if comma_joined(k, v, base) {
             continue;
         }
+        // The common case, a value the strict reading takes, has no
+        // defect to locate.
+        if ContentType::parse(v, base).is_ok() {
+            continue;
+        }
         let lax = ContentType::parse_lax(v, base);
         for d in lax.defects() {
             let within = |p: Span| p.start <= d.span.start && d.span.end <= p.end;
