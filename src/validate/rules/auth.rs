@@ -122,8 +122,7 @@ fn realm_algorithm<'a>(www: bool, h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])
 /// * `auth-digest-params` — RFC 3261 §22.4 item 8 and §25.1, RFC 8760 §2.6:
 ///   a Digest challenge needs `realm` and `nonce`, and servers MUST always
 ///   send `qop`; `stale` is `true`/`false` and `qop-options` is quoted.
-///   Span: the challenge (or the bad parameter). Only the row's first
-///   challenge.
+///   Span: the row (or the bad parameter). Only the row's first challenge.
 /// * `auth-same-realm-distinct-algorithms` — RFC 8760 §2.3: one realm
 ///   offers each algorithm once (missing `algorithm` means MD5); lowered to
 ///   warning because of proxy aggregation (§2.5). Span: the later row.
@@ -171,7 +170,7 @@ pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
             );
         }
         if c.is_digest() {
-            digest_params(&c, out);
+            digest_params(&c, &h, out);
         }
         if let Some((realm, alg)) = realm_algorithm(www, &h) {
             let dup = headers.get_all(k).take(i).any(|prev| {
@@ -191,7 +190,11 @@ pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
 
 /// `auth-digest-params` on one well-formed Digest challenge (see
 /// [`challenges`]).
-fn digest_params<S: FindingSink + ?Sized>(c: &Challenge<'_>, out: &mut Emitter<'_, S>) {
+fn digest_params<S: FindingSink + ?Sized>(
+    c: &Challenge<'_>,
+    h: &Header<'_>,
+    out: &mut Emitter<'_, S>,
+) {
     for p in c.params() {
         let bad = if p.is("qop") {
             (!p.is_quoted()).then_some("qop-options is not a quoted string")
@@ -214,11 +217,9 @@ fn digest_params<S: FindingSink + ?Sized>(c: &Challenge<'_>, out: &mut Emitter<'
         (c.qop().is_some(), "qop"),
     ] {
         if !present {
-            // The challenge, not the row: a row may hold a second one
-            // (`auth-challenge-comma-combined`), which this does not judge.
             out.emit(
                 r::AUTH_DIGEST_PARAMS,
-                Some(c.span()),
+                Some(h.span()),
                 Detail::with("Digest challenge lacks", DetailArg::Word(what)),
             );
         }
