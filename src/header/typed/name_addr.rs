@@ -458,6 +458,14 @@ impl<'a> NameAddrLax<'a> {
             }
             None
         };
+        // Where the LWS before `hi` starts, not before `lo`: the end of the
+        // bytes a display-name defect names.
+        let lws_before = |lo: usize, mut hi: usize| {
+            while hi > lo && lex::is_lws(value[hi - 1]) {
+                hi -= 1;
+            }
+            hi
+        };
         let mut from = start;
         // The defect of an address that lacks its brackets after a quoted
         // display name; pushed at the end unless the bare URI read from
@@ -471,10 +479,7 @@ impl<'a> NameAddrLax<'a> {
                 // (`Bell, Alexander <sip:...>`): a display-name defect, and
                 // the address is read from the `<`.
                 let lt = angle_from(start).unwrap_or(start);
-                let mut end = lt;
-                while end > start && lex::is_lws(value[end - 1]) {
-                    end -= 1;
-                }
+                let end = lws_before(start, lt);
                 let bad = (start..end)
                     .find(|&k| !lex::is_token(value[k]) && !lex::is_lws(value[k]))
                     .unwrap_or(start);
@@ -523,10 +528,7 @@ impl<'a> NameAddrLax<'a> {
                     // them, and the address is read from the `<` (reading
                     // it bare from the junk would cut the URI at its own
                     // `;` and blame its parameters a second time).
-                    let mut end = lt;
-                    while end > at && lex::is_lws(value[end - 1]) {
-                        end -= 1;
-                    }
+                    let end = lws_before(at, lt);
                     self.defects.push(
                         Defect::new(
                             Part::DisplayName,
