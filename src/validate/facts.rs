@@ -124,6 +124,12 @@ impl<'a> Iterator for Rows<'a> {
     }
 }
 
+/// True when row `h` has nothing in its value (`Via:`, or only folds): a
+/// list header's row then yields no element ([`Header::elements`]).
+pub(crate) fn is_empty_row(h: &Header<'_>) -> bool {
+    crate::lex::trim_lws(h.value()).is_empty()
+}
+
 impl<'a> Sheet<'a> {
     /// An empty sheet over `headers`: nothing is read until asked for.
     /// `malformed_rows` is the parser's count of rows that are not
@@ -189,8 +195,7 @@ impl<'a> Sheet<'a> {
     /// grammar needs an item asks for these rows (spec "General
     /// conventions": such a row counts as absent, and is a finding).
     pub(crate) fn empty_rows(&self, k: KnownHeader) -> impl Iterator<Item = Header<'a>> + '_ {
-        self.rows(k)
-            .filter(|h| crate::lex::trim_lws(h.value()).is_empty())
+        self.rows(k).filter(is_empty_row)
     }
 
     /// True when `k` has at least one non-empty element.

@@ -14,7 +14,7 @@
 use crate::error::{HeaderValueError, HeaderValueErrorKind};
 use crate::grammar::Cursor;
 use crate::grammar::{Defect, Defects, Part};
-use crate::header::param::{scan_params, LaxParams, Params};
+use crate::header::param::{scan_params, LaxParams, Param, Params};
 use crate::header::typed::number::{finish, start_value};
 use crate::header::typed::scan::{ascii, bad_param, read_head_params_lax, spanned_token};
 use crate::header::typed::{LaxHeader, LaxReading, TypedHeader};
@@ -179,11 +179,9 @@ impl<'a> ContentType<'a> {
             let e = bad_param(&p);
             r.defects.push(Defect::new(Part::Param, p.span(), e.kind()));
         }
-        // `m-value = token / quoted-string`: no `host` form, so a
-        // bracketed value (a generic-param's IPv6 reference) is no m-value
-        // either. (Other lenient values are already noted by the scan.)
+        // Other lenient values are already noted by the scan.
         for p in r.params.iter() {
-            if !p.is_quoted() && p.value().is_some_and(|v| v.first() == Some(&b'[')) {
+            if bracketed_value(&p) {
                 r.defects.push(Defect::new(
                     Part::Param,
                     p.span(),
@@ -218,17 +216,19 @@ impl<'a> TypedHeader<'a> for ContentType<'a> {
         if let Some(p) = params.iter().find(|p| p.value().is_none()) {
             return Err(bad_param(&p));
         }
-        // `m-value` has no `host` form: a bracketed value is refused, as
-        // the lax reading reports it.
-        if let Some(p) = params
-            .iter()
-            .find(|p| !p.is_quoted() && p.value().is_some_and(|v| v.first() == Some(&b'[')))
-        {
+        if let Some(p) = params.iter().find(bracketed_value) {
             let at = p.value_span().map_or(p.span().start, |s| s.start);
             return Err(HeaderValueError::new(HeaderValueErrorKind::BadParam, at));
         }
         Ok(ContentType { pair, params })
     }
+}
+
+/// A parameter whose value is bracketed (`[2001:db8::1]`, a generic
+/// parameter's IPv6 reference): `m-value = token / quoted-string` has no
+/// `host` form, so both readings refuse it.
+fn bracketed_value(p: &Param<'_>) -> bool {
+    !p.is_quoted() && p.value().is_some_and(|v| v.first() == Some(&b'['))
 }
 
 #[cfg(test)]

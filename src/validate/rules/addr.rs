@@ -23,7 +23,7 @@ use crate::validate::{Emitter, FindingSink};
 
 use super::single::comma_joined;
 use super::Facts;
-use crate::validate::facts::Sheet;
+use crate::validate::facts::{is_empty_row, Sheet};
 
 /// How a From or To value reads for the tag rules.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -318,7 +318,7 @@ fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
         (KnownHeader::Route, Severity::Info),
     ] {
         for h in f.rows(k) {
-            if lex::trim_lws(h.value()).is_empty() {
+            if is_empty_row(&h) {
                 name_addr_bad(out, k, h.span(), sev);
             }
             for e in h.elements() {
@@ -361,7 +361,7 @@ fn contact_syntax<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     let k = KnownHeader::Contact;
     let values = f.elements(k).count();
     for h in f.rows(k) {
-        if lex::trim_lws(h.value()).is_empty() {
+        if is_empty_row(&h) {
             out.emit(
                 r::CONTACT_SYNTAX,
                 Some(h.span()),

@@ -198,13 +198,9 @@ impl<'r, 'a> Facts<'r, 'a> {
     /// header, when it has an element at all (an empty row counts as
     /// absent, spec "General conventions"; a malformed item counts).
     pub(crate) fn has_element(&self, k: KnownHeader) -> bool {
-        let full = |h: &Header<'_>| !lex::trim_lws(h.value()).is_empty();
-        // The first row (located once) settles it in the common case.
-        match self.first(k) {
-            None => false,
-            Some(h) if full(&h) => true,
-            Some(_) => self.rows(k).any(|h| full(&h)),
-        }
+        // `rows` takes a lone row from the located first one, and `any`
+        // stops at the first full row.
+        self.rows(k).any(|h| !facts::is_empty_row(&h))
     }
 
     /// The rows of `k` with nothing in their value (see

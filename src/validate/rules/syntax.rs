@@ -32,8 +32,7 @@ use crate::header::typed::{
     Accept, AcceptEncoding, AcceptLanguage, AllowEvents, CallInfo, ContentEncoding, ContentType,
     Refresher, SecurityServer, SessionExpires, Timestamp, TypedHeader,
 };
-use crate::header::{Header, KnownHeader};
-use crate::lex;
+use crate::header::KnownHeader;
 use crate::span::Span;
 use crate::validate::catalogue::Rule;
 use crate::validate::finding::{Detail, DetailArg};
@@ -42,6 +41,8 @@ use crate::validate::{Emitter, FindingSink};
 
 use super::single::comma_joined;
 use super::Facts;
+use super::{param_span, value_or_row};
+use crate::validate::facts::is_empty_row;
 
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     use KnownHeader as H;
@@ -128,14 +129,9 @@ fn content_type<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
         }
         let lax = ContentType::parse_lax(v, base);
         for d in lax.defects() {
-            let within = |p: Span| p.start <= d.span.start && d.span.end <= p.end;
             let span = match d.part {
-                Part::Param => lax
-                    .params()
-                    .iter()
-                    .map(|p| p.span())
-                    .find(|&p| within(p))
-                    .unwrap_or(d.span),
+                // The whole parameter, as every syntax rule names it.
+                Part::Param => param_span(v, base, d.span),
                 _ => d.span,
             };
             let span = if span.is_empty() {
@@ -191,7 +187,7 @@ fn list<S: FindingSink + ?Sized>(
         return;
     }
     for h in f.rows(k) {
-        if lex::trim_lws(h.value()).is_empty() {
+        if is_empty_row(&h) {
             if !empty_ok {
                 bad(out, rule, k, h.span(), "empty row");
             }
@@ -239,14 +235,5 @@ fn single<S: FindingSink + ?Sized>(
             value_or_row(&h),
             "value does not match the grammar",
         );
-    }
-}
-
-/// The value's span, or the row's when the value is empty.
-fn value_or_row(h: &Header<'_>) -> Span {
-    if h.value().is_empty() {
-        h.span()
-    } else {
-        h.value_span()
     }
 }

@@ -42,7 +42,7 @@ fn is_ipv6(v: &[u8]) -> bool {
 pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let mut n = 0;
     for h in f.rows(KnownHeader::Via) {
-        if lex::trim_lws(h.value()).is_empty() {
+        if crate::validate::facts::is_empty_row(&h) {
             // A row with nothing in it (`Via:`): `via-parm` is not
             // optional, and the first part it lacks is the sent-protocol.
             // It holds no element, so the walk below would not see it.
