@@ -1200,6 +1200,11 @@ impl<'a> LaxAgree<'a> for Via<'a> {
         l.defects().is_empty()
     }
     fn agree(v: &Self, l: &ViaLax<'a>) {
+        // The validator takes the strict reading of a defect-free lax one
+        // from it rather than parsing again.
+        if l.defects().is_empty() {
+            assert_eq!(Via::from_lax(l).as_ref(), Some(v), "Via::from_lax");
+        }
         // A defect of the first `received`, `ttl` or `maddr` (the one the
         // strict accessor reads) must show there too.
         let first_has_defect =

@@ -98,15 +98,26 @@ fn classify(i: &[u8]) -> (usize, Option<HostKind>) {
     let (Some(&first), Some(&last)) = (name.first(), name.last()) else {
         return (n, None);
     };
-    // No empty label: no leading, trailing (beyond the one allowed final
-    // dot) or doubled dot.
-    let mut ok = first != b'.' && last != b'.' && !name.windows(2).any(|w| w == b"..");
-    // No label starts or ends with a hyphen.
-    if seen & HYPHEN != 0 {
-        ok &= first != b'-' && last != b'-' && !name.windows(2).any(|w| w == b".-" || w == b"-.");
+    // No empty label (no leading, trailing beyond the one allowed final
+    // dot, or doubled dot) and no label starting or ending with a hyphen:
+    // the name's ends, then the bytes beside each inner dot (a name has a
+    // few dots, so this visits a few bytes rather than every pair).
+    if matches!(first, b'.' | b'-') || matches!(last, b'.' | b'-') {
+        return (n, None);
+    }
+    let mut ok = true;
+    // Where the top label starts.
+    let mut top = 0;
+    // `0 < d < name.len() - 1` for a dot at `d`: the name neither starts
+    // nor ends with one.
+    for d in 1..name.len().saturating_sub(1) {
+        if name[d] == b'.' {
+            let (before, after) = (name[d - 1], name[d + 1]);
+            ok &= before != b'-' && after != b'.' && after != b'-';
+            top = d + 1;
+        }
     }
     // The top label starts with a letter.
-    let top = memchr::memrchr(b'.', name).map_or(0, |d| d + 1);
     ok &= name.get(top).is_some_and(u8::is_ascii_alphabetic);
     (n, ok.then_some(HostKind::Name))
 }

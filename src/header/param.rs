@@ -566,6 +566,26 @@ impl KnownParam {
     pub(crate) fn valid_value(&self) -> Option<Option<Span>> {
         (self.present && self.valid).then_some(self.value)
     }
+
+    /// The noted parameter itself, named `name` (the known name it was
+    /// noted under, so the one it has the length of), rebuilt from the
+    /// noted offsets within `raw` (which starts at absolute `base`):
+    /// `None` when it is absent or its value is not valid.
+    pub(crate) fn param<'a>(&self, raw: &'a [u8], base: usize, name: &str) -> Option<Param<'a>> {
+        let value_span = self.valid_value()?;
+        let at = self.name_at.checked_sub(base)?;
+        let name_bytes = raw.get(at..at + name.len())?;
+        let value = match value_span {
+            Some(sp) => Some(raw.get(sp.start.checked_sub(base)?..sp.end.checked_sub(base)?)?),
+            None => None,
+        };
+        Some(Param {
+            name: name_bytes,
+            value,
+            name_span: Span::new(self.name_at, self.name_at + name.len()),
+            value_span,
+        })
+    }
 }
 
 /// [`scan_params_lax`], also noting in `first[k]` the first well-formed

@@ -91,7 +91,13 @@ pub(crate) struct Sheet<'a> {
     headers: Headers<'a>,
     /// The parser found no malformed row (see [`Sheet::malformed`]).
     clean: bool,
-    first: Memo<Option<Header<'a>>, ROW_SLOTS>,
+    /// For each known header, 1 + the slot of `rows` holding its first
+    /// row once located (0: not yet): a lookup is one load, not a scan.
+    row_slot: [Cell<u8>; KnownHeader::COUNT],
+    /// The first rows located so far, in the order asked for.
+    first_rows: [Cell<Option<Header<'a>>>; ROW_SLOTS],
+    /// How many of `first_rows` are filled.
+    first_len: Cell<u8>,
     contact: Memo<Parsed<Contact<'a>>, ADDR_SLOTS>,
     record_route: Memo<Parsed<RecordRoute<'a>>, ADDR_SLOTS>,
     from: Memo<Parsed<FromHeader<'a>>, 1>,
@@ -102,6 +108,9 @@ pub(crate) struct Sheet<'a> {
     via: Memo<Parsed<Via<'a>>, VIA_SLOTS>,
     /// A lax Via reading found a defect (see [`Sheet::read_a_broken_via`]).
     broken_via: Cell<bool>,
+    /// Some rule will ask for the strict Via readings ([`Sheet::via`]):
+    /// [`Sheet::via_lax`] keeps them as it goes.
+    keep_via: bool,
 }
 
 /// The rows of one known header: the remembered single row, or a walk
@@ -134,11 +143,15 @@ impl<'a> Sheet<'a> {
     /// An empty sheet over `headers`: nothing is read until asked for.
     /// `malformed_rows` is the parser's count of rows that are not
     /// `header-name HCOLON value` ([`crate::Deviations::malformed_lines`]).
-    pub(crate) fn new(headers: Headers<'a>, malformed_rows: u32) -> Self {
+    /// `keep_via`: some rule will ask for the strict Via readings
+    /// ([`Sheet::via`]), so [`Sheet::via_lax`] keeps them as it goes.
+    pub(crate) fn new(headers: Headers<'a>, malformed_rows: u32, keep_via: bool) -> Self {
         Sheet {
             headers,
             clean: malformed_rows == 0,
-            first: Memo::new(),
+            row_slot: [const { Cell::new(0) }; KnownHeader::COUNT],
+            first_rows: [const { Cell::new(None) }; ROW_SLOTS],
+            first_len: Cell::new(0),
             contact: Memo::new(),
             record_route: Memo::new(),
             from: Memo::new(),
@@ -146,6 +159,7 @@ impl<'a> Sheet<'a> {
             from_to_at: OnceCell::new(),
             via: Memo::new(),
             broken_via: Cell::new(false),
+            keep_via,
         }
     }
 
@@ -172,7 +186,18 @@ impl<'a> Sheet<'a> {
         if !self.headers.contains(k) {
             return None;
         }
-        self.first.get_or((k.index(), 0), || self.headers.get(k))
+        let slot = self.row_slot[k.index()].get();
+        if slot != 0 {
+            return self.first_rows[usize::from(slot - 1)].get();
+        }
+        let row = self.headers.get(k);
+        let len = self.first_len.get();
+        if usize::from(len) < ROW_SLOTS {
+            self.first_rows[usize::from(len)].set(row);
+            self.first_len.set(len + 1);
+            self.row_slot[k.index()].set(len + 1);
+        }
+        row
     }
 
     /// Every row of `k`, in order.
@@ -273,6 +298,12 @@ impl<'a> Sheet<'a> {
         let read = Via::parse_lax(v, base);
         if !read.defects().is_empty() {
             self.broken_via.set(true);
+        } else if self.keep_via {
+            // A rule will ask for the strict reading too: kept now, built
+            // from this one ([`Sheet::via`] then parses nothing).
+            if let Some(strict) = Via::from_lax(&read) {
+                let _ = self.via.get_or((base, v.len()), || Ok(strict));
+            }
         }
         read
     }
@@ -320,7 +351,7 @@ mod tests {
     fn sheet_rows_match_headers() {
         let msg = b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK1\r\nTo: <sip:b@x>;tag=1\r\nVia: SIP/2.0/UDP b;branch=z9hG4bK2, SIP/2.0/UDP c\r\nContent-Length: 0\r\n\r\n";
         let r = crate::parse_response(msg).unwrap();
-        let s = Sheet::new(*r.headers(), r.deviations().malformed_lines());
+        let s = Sheet::new(*r.headers(), r.deviations().malformed_lines(), false);
         for k in [KnownHeader::Via, KnownHeader::To, KnownHeader::From] {
             let a: Vec<_> = s.rows(k).collect();
             let b: Vec<_> = r.headers().get_all(k).collect();
@@ -341,7 +372,7 @@ mod tests {
             }
             m.extend_from_slice(b"Content-Length: 0\r\n\r\n");
             let r = crate::parse_response(&m).unwrap();
-            let s = Sheet::new(*r.headers(), r.deviations().malformed_lines());
+            let s = Sheet::new(*r.headers(), r.deviations().malformed_lines(), false);
             for k in [
                 KnownHeader::Via,
                 KnownHeader::To,
@@ -397,7 +428,7 @@ mod tests {
             let Ok(r) = crate::parse_response(buf) else {
                 continue;
             };
-            let s = Sheet::new(*r.headers(), r.deviations().malformed_lines());
+            let s = Sheet::new(*r.headers(), r.deviations().malformed_lines(), false);
             for k in lists {
                 for h in s.rows(k) {
                     rows += 1;

@@ -575,6 +575,45 @@ fn read_common(value: &[u8], base: usize) -> Option<ViaLax<'_>> {
     })
 }
 
+impl<'a> Via<'a> {
+    /// The strict reading of a value whose lax reading `lax` found no
+    /// defect, built from that reading rather than by parsing the bytes
+    /// again: the validator reads every Via laxly for its syntax rules, and
+    /// the rules that need the strict value (the proxy and UAC verdicts,
+    /// the comparison with the request) then read none again. `None` when
+    /// the lax reading has a defect (the strict parse fails on such a
+    /// value, or defers the check to an accessor). The `typed_headers`
+    /// fuzz target checks that this equals [`Via::parse`] of the same bytes.
+    pub(crate) fn from_lax(lax: &ViaLax<'a>) -> Option<Via<'a>> {
+        if !lax.defects.is_empty() {
+            return None;
+        }
+        let [name, version, transport] = lax.protocol?;
+        let branch = match lax.known[BRANCH].present {
+            true => Some(lax.known[BRANCH].param(lax.raw, lax.base, "branch")?),
+            false => None,
+        };
+        let rport = match lax.known[RPORT].present {
+            true => Some((
+                lax.known[RPORT].param(lax.raw, lax.base, "rport")?,
+                lax.rport()?,
+            )),
+            false => None,
+        };
+        Some(Via {
+            raw: lax.raw,
+            base: lax.base,
+            name,
+            version,
+            transport,
+            sent_by: lax.sent_by?,
+            params: lax.params.as_params(),
+            branch,
+            rport,
+        })
+    }
+}
+
 /// Compares [`read_common`] with the general lax reader on `value` (for the
 /// tests and the fuzz targets): where the common path reads a value, the
 /// general reader must give the same reading and find no defect. True when

@@ -247,16 +247,19 @@ impl<'r, 'a> Facts<'r, 'a> {
 
 /// Runs every implemented rule.
 pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitter<'_, S>) {
-    let sheet = facts::Sheet::new(
-        *seed.resp.headers(),
-        seed.resp.deviations().malformed_lines(),
-    );
     // The request's sheet: built (empty, nothing read yet) only when the
     // Context holds a request.
     let req = seed.ctx.request();
+    // The strict Via readings are asked for by the comparison with the
+    // request and by `via-top-not-ours` (own sent-by values).
+    let sheet = facts::Sheet::new(
+        *seed.resp.headers(),
+        seed.resp.deviations().malformed_lines(),
+        req.is_some() || !seed.ctx.own_sent_by().is_empty(),
+    );
     let req_sheet = req
         .as_ref()
-        .map(|r| facts::Sheet::new(*r.headers(), r.deviations().malformed_lines()));
+        .map(|r| facts::Sheet::new(*r.headers(), r.deviations().malformed_lines(), false));
     let facts = Facts::build(seed.resp, seed.ctx, &sheet, req_sheet.as_ref());
     let f = &facts;
     common::check(f, out);

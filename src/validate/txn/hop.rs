@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    hash_lowercase, hasher, hasher128, key128, same_proxy, small_hash, ContentHash, Digest,
-    Expiring, Head, Recent, Sighting, TxnConfig, TxnTracker,
+    hasher, hasher128, key128, same_proxy, small_hash, ContentHash, Digest, Expiring, Head, Recent,
+    Sighting, TxnConfig, TxnTracker,
 };
 use crate::header::typed::ToHeader;
 use crate::header::KnownHeader;
@@ -227,7 +227,10 @@ impl Shape {
         // step 4): a 3xx's Contact values are not compared.
         let redirect = (300..400).contains(&shape.code);
         for row in h.iter() {
-            content.row(&row);
+            // One hash of the row serves the content hash and the kept
+            // values.
+            let row_hash = super::row_hash(&row);
+            content.row_hashed(&row, row_hash);
             let known = row.known();
             if matches!(
                 known,
@@ -241,13 +244,7 @@ impl Shape {
                 shape.overflow = true;
                 continue;
             }
-            let mut v = hasher(10);
-            match known {
-                Some(k) => hash_lowercase(k.as_str().as_bytes(), &mut v),
-                None => hash_lowercase(row.name_bytes(), &mut v),
-            }
-            row.value().trim_ascii().hash(&mut v);
-            shape.values[shape.n_values] = v.finish() as u32;
+            shape.values[shape.n_values] = row_hash as u32;
             shape.n_values += 1;
             // What a response copies from its request (RFC 3261 §8.2.6.2),
             // or a 100 from the request it answers (§8.2.6.1).

@@ -881,20 +881,49 @@ impl ContentHash {
 
     /// Feeds one header row (Date and Timestamp are not content).
     pub(super) fn row(&mut self, row: &crate::header::Header<'_>) {
-        if matches!(
-            row.known(),
-            Some(KnownHeader::Date | KnownHeader::Timestamp)
-        ) {
+        if !Self::is_content(row) {
             return;
         }
-        hash_lowercase(row.name_bytes(), &mut self.0);
-        row.value().hash(&mut self.0);
+        self.row_hashed(row, row_hash(row));
+    }
+
+    fn is_content(row: &crate::header::Header<'_>) -> bool {
+        !matches!(
+            row.known(),
+            Some(KnownHeader::Date | KnownHeader::Timestamp)
+        )
+    }
+
+    /// [`ContentHash::row`] for a row whose [`row_hash`] the caller has
+    /// (it keeps it too). The row hash names a known header by its long
+    /// form; whether the row used the compact one is content as well.
+    pub(super) fn row_hashed(&mut self, row: &crate::header::Header<'_>, row_hash: u64) {
+        if !Self::is_content(row) {
+            return;
+        }
+        row_hash.hash(&mut self.0);
+        // Compact forms are one letter; long names are longer.
+        (row.name_bytes().len() == 1).hash(&mut self.0);
     }
 
     fn finish(mut self, resp: &Response<'_>) -> u64 {
         resp.body().hash(&mut self.0);
         self.0.finish()
     }
+}
+
+/// One header row hashed: its name (a known header's long form, so the
+/// compact and long forms agree; any other name lowercased) and its value.
+/// The kept values of a response compare by it, and its content hash is
+/// made of it.
+pub(super) fn row_hash(row: &crate::header::Header<'_>) -> u64 {
+    let mut v = hasher(10);
+    match row.known() {
+        Some(k) => hash_lowercase(k.as_str().as_bytes(), &mut v),
+        None => hash_lowercase(row.name_bytes(), &mut v),
+    }
+    row.value().trim_ascii().hash(&mut v);
+    v.finish()
 }
 
 /// Hashes `bytes` as if ASCII-lowercased, through a small stack buffer
