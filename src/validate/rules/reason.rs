@@ -1,6 +1,8 @@
 //! Reason (RFC 3326) in a response, and the 199 that must carry one (RFC 6228).
 
 use crate::header::{Element, KnownHeader};
+use crate::lex;
+use crate::span::Span;
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
@@ -28,18 +30,21 @@ pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mu
         );
     }
     for e in f.elements(KnownHeader::Reason) {
-        let Ok(reason) = e.parse::<Reason<'_>>() else {
-            let span = if e.bytes.is_empty() {
-                super::empty_item_span(f.resp.headers().src(), e.span)
-            } else {
-                e.span
-            };
-            out.emit(
-                r::REASON_HEADER_SYNTAX,
-                Some(span),
-                Detail::new("Reason value does not match RFC 3326"),
-            );
-            continue;
+        let reason = match e.parse::<Reason<'_>>() {
+            Ok(reason) => reason,
+            Err(err) => {
+                let span = if e.bytes.is_empty() {
+                    super::empty_item_span(f.resp.headers().src(), e.span)
+                } else {
+                    failing_part(e.bytes, e.span.start, err.offset())
+                };
+                out.emit(
+                    r::REASON_HEADER_SYNTAX,
+                    Some(span),
+                    Detail::new("Reason value does not match RFC 3326"),
+                );
+                continue;
+            }
         };
         let counter = match reason.protocol_kind() {
             ReasonProtocol::Sip => &mut sip,
@@ -55,6 +60,52 @@ pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mu
             );
         }
     }
+}
+
+/// The part of Reason value `v` (at absolute `base`) that holds the
+/// offending byte `at` of a failed parse: the protocol token before the
+/// first `;`, else the parameter from its `;` to the next one (a `;`
+/// inside a quoted `text` does not count). An empty parameter (`;;`, or a
+/// `;` ending the value), where the parse stops at the following `;` or
+/// the end, is its own `;`, as an empty parameter of an address header is.
+fn failing_part(v: &[u8], base: usize, at: usize) -> Span {
+    let at = at.saturating_sub(base).min(v.len());
+    // The unquoted `;` before `at` nearest it, and the first one after.
+    let (mut before, mut after) = (None, None);
+    let mut quoted = false;
+    let mut i = 0;
+    while i < v.len() {
+        match v[i] {
+            b'\\' if quoted => i += 1,
+            b'"' => quoted = !quoted,
+            b';' if !quoted && i < at => before = Some(i),
+            b';' if !quoted && i > at => {
+                after = Some(i);
+                break;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let trim_end = |end: usize| {
+        let mut end = end;
+        while end > 0 && lex::is_lws(v[end - 1]) {
+            end -= 1;
+        }
+        end
+    };
+    let (start, end) = match before {
+        // Nothing but LWS between that `;` and the end or the next `;`.
+        Some(semi)
+            if v[semi + 1..at].iter().all(|&b| lex::is_lws(b))
+                && v.get(at).is_none_or(|&b| b == b';') =>
+        {
+            (semi, semi + 1)
+        }
+        Some(semi) => (semi, trim_end(after.unwrap_or(v.len())).max(semi + 1)),
+        None => (0, trim_end(after.unwrap_or(v.len())).max(1)),
+    };
+    Span::new(base + start, base + end)
 }
 
 /// True when one Reason value, read by the typed [`Reason`] (RFC 3326 §2:
@@ -86,5 +137,38 @@ pub(super) fn reason_required_199<S: FindingSink + ?Sized>(
             Some(f.status_line),
             Detail::new("199 without a SIP Reason naming the final response"),
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::header::typed::TypedHeader;
+
+    /// The part a failed Reason parse is blamed on, for each way a value
+    /// can fail: the span's bytes, at base 100.
+    #[test]
+    fn failing_part_names_the_part_the_parse_stopped_in() {
+        for (v, want) in [
+            (&b"SIP;cause=abc"[..], &b";cause=abc"[..]),
+            (b"SIP;cause=200;;text=\"x\"", b";"),
+            (b"SIP;cause=200;", b";"),
+            (b"SIP ;", b";"),
+            (b"S@P;cause=1", b"S@P"),
+            (b"SIP;cause=200 junk;text=\"x\"", b";cause=200 junk"),
+            (b"SIP;text=\"a;b\";cause=x", b";cause=x"),
+            (b"SIP;text=\"a\\\";b\";cause=x", b";cause=x"),
+            (b"SIP;text=unquoted;cause=1", b";text=unquoted"),
+        ] {
+            let err = Reason::parse(v, 100).expect_err("fails");
+            let sp = failing_part(v, 100, err.offset());
+            assert_eq!(
+                &v[sp.start - 100..sp.end - 100],
+                want,
+                "{:?} at {}",
+                String::from_utf8_lossy(v),
+                err.offset()
+            );
+        }
     }
 }
