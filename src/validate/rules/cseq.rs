@@ -7,7 +7,6 @@ use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
 use crate::error::HeaderValueErrorKind;
-use crate::header::typed::{CSeq, TypedHeader};
 
 use super::single::comma_joined;
 use super::{value_or_row, Facts};
@@ -48,11 +47,11 @@ pub(super) const REGISTERED_METHODS: [&[u8]; 14] = [
 /// * `cseq-method-unknown` — §25.1 `extension-method`: legal, noted as info.
 ///   A case variant of a registered method is only `cseq-method-case`.
 pub(super) fn cseq<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let Some(h) = f.first(KnownHeader::CSeq) else {
+    let (Some(h), Some(read)) = (f.cseq_row, f.cseq) else {
         return;
     };
     let (v, base) = (h.value(), h.value_span().start);
-    let c = match CSeq::parse(v, base) {
+    let c = match read {
         Ok(c) => c,
         Err(e) if e.kind() == HeaderValueErrorKind::NumberOutOfRange => {
             // The grammar holds and the number does not fit 32 bits; the

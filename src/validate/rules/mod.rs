@@ -112,6 +112,10 @@ pub(crate) struct Facts<'r, 'a> {
     pub(crate) ctx: &'r Context,
     /// The three-digit code.
     pub(crate) code: u16,
+    /// The first CSeq row, and its typed reading (read once: the method
+    /// below and the CSeq rules both need it).
+    pub(crate) cseq_row: Option<Header<'a>>,
+    pub(crate) cseq: Option<Result<CSeq<'a>, crate::error::HeaderValueError>>,
     /// The request method: the Context override, else the CSeq method
     /// (spec context `msg`: "the request method is read from the
     /// response's own CSeq"). `None` when neither is available.
@@ -144,19 +148,23 @@ impl<'r, 'a> Facts<'r, 'a> {
         sheet: &'r facts::Sheet<'a>,
         req_sheet: Option<&'r facts::Sheet<'r>>,
     ) -> Self {
+        let cseq_row = sheet.first(KnownHeader::CSeq);
+        let cseq = cseq_row.map(|h| CSeq::parse(h.value(), h.value_span().start));
         let method = match ctx.method() {
             Some(m) => Some(m.as_bytes()),
             // Read by the typed CSeq: a CSeq that does not parse (or a
             // comma-joined one) gives no method, and the method rules stay
             // silent.
-            None => sheet
-                .first(KnownHeader::CSeq)
-                .and_then(|h| CSeq::parse(h.value(), h.value_span().start).ok())
-                .map(|c| c.method().as_bytes()),
+            None => match &cseq {
+                Some(Ok(c)) => Some(c.method().as_bytes()),
+                _ => None,
+            },
         };
         Facts {
             resp,
             ctx,
+            cseq_row,
+            cseq,
             code: resp.status().as_u16(),
             method,
             status_line: resp.status_line_span(),
