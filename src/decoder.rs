@@ -255,6 +255,49 @@ impl MessageDecoder {
         Ok(Some(self.take_message(buf)))
     }
 
+    /// Decodes the next message of a stream that has ended (the peer
+    /// closed the connection, a capture's stream stops): like
+    /// [`decode_message`](Self::decode_message) while whole messages are
+    /// left, then `Ok(None)` when nothing but line ends remain (keep-alives,
+    /// RFC 5626 §4.4.1), else the message the end cut short:
+    /// [`BodyTruncated`](crate::ParseErrorKind::BodyTruncated) when its
+    /// head was whole (`content-length-exceeds-body`), else
+    /// [`Truncated`](crate::ParseErrorKind::Truncated)
+    /// (`header-block-unterminated`), at the stream offset where the bytes
+    /// ran out. Either way the rest of `buf` is consumed and the decoder
+    /// starts afresh, so the next call is `Ok(None)`. What the `tokio-codec`
+    /// `decode_eof` answers, for callers that read the stream themselves.
+    pub fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<OwnedMessage>, ParseError> {
+        match self.decode_message(buf)? {
+            Some(m) => Ok(Some(m)),
+            None => self.end_of_stream(buf).map(|()| None),
+        }
+    }
+
+    /// The stream ended with `buf` left over, after a decode asked for more
+    /// bytes: `Ok` when only line ends are left, else the cut message's
+    /// error (see [`MessageDecoder::decode_eof`]). Consumes `buf` and
+    /// resets the decoder.
+    fn end_of_stream(&mut self, buf: &mut BytesMut) -> Result<(), ParseError> {
+        use crate::ParseErrorKind as K;
+        let kind = match &self.state {
+            // The head was read whole: the body is short.
+            State::Body { .. } => Some(K::BodyTruncated),
+            _ if buf.iter().all(|&b| b == b'\r' || b == b'\n') => None,
+            _ => Some(K::Truncated),
+        };
+        if let State::Head(sc) = &self.state {
+            self.scanned += sc.scanned();
+        }
+        self.state = State::Idle;
+        self.stream_offset += buf.len();
+        buf.clear();
+        match kind {
+            Some(k) => Err(ParseError::new(k, self.stream_offset)),
+            None => Ok(()),
+        }
+    }
+
     /// Steps past keep-alives until a message is ready (true; then
     /// [`Self::take_message`]) or more bytes are needed: both decoders'
     /// `decode_message` past the quick "more bytes needed".
@@ -428,6 +471,15 @@ impl ResponseDecoder {
         self.take_response(buf).map(Some)
     }
 
+    /// Decodes the next response of a stream that has ended; see
+    /// [`MessageDecoder::decode_eof`].
+    pub fn decode_eof(&mut self, buf: &mut BytesMut) -> Result<Option<OwnedResponse>, ParseError> {
+        match self.decode_message(buf)? {
+            Some(r) => Ok(Some(r)),
+            None => self.inner.end_of_stream(buf).map(|()| None),
+        }
+    }
+
     /// See [`MessageDecoder::stream_offset`].
     pub fn stream_offset(&self) -> usize {
         self.inner.stream_offset()
@@ -491,6 +543,17 @@ mod codec {
         fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, DecodeError> {
             Ok(self.decode_frame(src)?)
         }
+
+        /// The connection closed: the frames left, then a message cut
+        /// short as its [`ParseError`](crate::ParseError) (see
+        /// [`MessageDecoder::decode_eof`]) rather than the default's
+        /// "bytes remaining on stream".
+        fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, DecodeError> {
+            match self.decode_frame(src)? {
+                Some(f) => Ok(Some(f)),
+                None => Ok(self.inner.end_of_stream(src).map(|()| None)?),
+            }
+        }
     }
 
     impl Decoder for MessageDecoder {
@@ -499,6 +562,14 @@ mod codec {
 
         fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, DecodeError> {
             Ok(self.decode_frame(src)?)
+        }
+
+        /// See `ResponseDecoder`'s.
+        fn decode_eof(&mut self, src: &mut BytesMut) -> Result<Option<Self::Item>, DecodeError> {
+            match self.decode_frame(src)? {
+                Some(f) => Ok(Some(f)),
+                None => Ok(self.end_of_stream(src).map(|()| None)?),
+            }
         }
     }
 

@@ -577,6 +577,9 @@ pub fn decoder_split(data: &[u8]) {
         }
         assert!(rdec.bytes_scanned() <= pos);
     }
+    if got_err.is_none() {
+        end_of_stream(&mut dec, &mut buf, &opts);
+    }
     assert_eq!(got, want, "split stream vs one-shot messages");
     match (got_err, want_err) {
         (None, None) => {}
@@ -599,6 +602,44 @@ pub fn decoder_split(data: &[u8]) {
     if let Some(e) = rerr {
         assert!(e.offset() <= wire.len());
     }
+}
+
+/// `decode_eof` on what a stream left in `buf` after its last message: a
+/// clean end exactly when only line ends are left; otherwise a cut message
+/// at the stream's end, `BodyTruncated` only when a one-shot parse of what
+/// is left (past leading line ends) says so too; then a clean end.
+fn end_of_stream(dec: &mut MessageDecoder, buf: &mut BytesMut, opts: &ParseOptions) {
+    let rest = buf.to_vec();
+    let start = dec.stream_offset();
+    let line_ends = rest.iter().all(|&b| b == b'\r' || b == b'\n');
+    match dec.decode_eof(buf) {
+        Ok(Some(_)) => panic!("decode_eof took a message decode_message left"),
+        Ok(None) => assert!(line_ends, "clean end with {rest:?} left"),
+        Err(e) => {
+            assert!(!line_ends, "{e} with only line ends left");
+            assert_eq!(e.offset(), start + rest.len(), "decode_eof offset");
+            match e.kind() {
+                ParseErrorKind::Truncated => {}
+                ParseErrorKind::BodyTruncated => {
+                    let from = rest
+                        .iter()
+                        .take_while(|&&b| b == b'\r' || b == b'\n')
+                        .count();
+                    let one_shot = opts.parse_message(&rest[from..]).map(|_| ());
+                    assert!(
+                        matches!(one_shot, Err(ref p) if p.kind() == ParseErrorKind::BodyTruncated),
+                        "decode_eof BodyTruncated, one-shot {one_shot:?}"
+                    );
+                }
+                k => panic!("decode_eof {k:?}"),
+            }
+        }
+    }
+    assert!(buf.is_empty(), "decode_eof left bytes");
+    assert!(
+        matches!(dec.decode_eof(buf), Ok(None)),
+        "decode_eof after the end"
+    );
 }
 
 /// The region a typed value was parsed from: every span and error offset it

@@ -120,3 +120,81 @@ fn oversized_content_length_fails_before_buffering() {
     let e = dec.decode_message(&mut buf).unwrap_err();
     assert_eq!(e.kind(), ParseErrorKind::MessageTooLarge);
 }
+
+/// The end of a stream (`decode_eof`): cut at every byte of a stream of
+/// valid messages, the messages wholly before the cut come out, then a
+/// clean end when only keep-alives follow them, else the cut message's
+/// error at the stream's end: `BodyTruncated` when its head was whole (as
+/// the one-shot parse of what is left says), `Truncated` otherwise. The
+/// next call is a clean end. The response decoder answers the same on a
+/// stream of responses.
+#[test]
+fn decode_eof_tells_a_clean_end_from_a_cut_message() {
+    let (wire, expected) = stream_of_valid_messages();
+    let mut ends = [0usize; 3];
+    for cut in 0..=wire.len() {
+        let mut dec = MessageDecoder::default();
+        let mut buf = BytesMut::from(&wire[..cut]);
+        let mut got = Vec::new();
+        // Where the last message taken ends.
+        let mut taken = 0;
+        let result = loop {
+            match dec.decode_eof(&mut buf) {
+                Ok(Some(m)) => {
+                    got.push(m.bytes().to_vec());
+                    taken = dec.stream_offset();
+                }
+                other => break other,
+            }
+        };
+        assert_eq!(got[..], expected[..got.len()], "cut at {cut}");
+        // What follows the messages taken, as a one-shot parse reads it.
+        let rest = &wire[taken..cut];
+        let clean = rest.iter().all(|&b| b == b'\r' || b == b'\n');
+        match result {
+            Ok(None) => {
+                assert!(clean, "cut at {cut}: {:?}", String::from_utf8_lossy(rest));
+                ends[0] += 1;
+            }
+            Err(e) => {
+                assert!(!clean, "cut at {cut}");
+                assert_eq!(e.offset(), cut, "cut at {cut}");
+                let body_cut = matches!(
+                    ParseOptions::stream().parse_message(rest.trim_ascii_start()),
+                    Err(p) if p.kind() == ParseErrorKind::BodyTruncated
+                );
+                let want = if body_cut {
+                    ends[1] += 1;
+                    ParseErrorKind::BodyTruncated
+                } else {
+                    ends[2] += 1;
+                    ParseErrorKind::Truncated
+                };
+                assert_eq!(e.kind(), want, "cut at {cut}");
+            }
+            Ok(Some(_)) => unreachable!(),
+        }
+        assert!(buf.is_empty());
+        assert!(matches!(dec.decode_eof(&mut buf), Ok(None)), "cut at {cut}");
+    }
+    assert!(ends.iter().all(|&n| n > 0), "{ends:?}");
+
+    let wire = b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\n\r\n\r\nSIP/2.0 200 OK\r\nl: 4\r\n\r\nab";
+    let mut dec = ResponseDecoder::default();
+    let mut buf = BytesMut::from(&wire[..]);
+    assert_eq!(
+        dec.decode_eof(&mut buf)
+            .unwrap()
+            .unwrap()
+            .view()
+            .status()
+            .as_u16(),
+        100
+    );
+    let e = dec.decode_eof(&mut buf).unwrap_err();
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (ParseErrorKind::BodyTruncated, wire.len())
+    );
+    assert!(dec.decode_eof(&mut buf).unwrap().is_none());
+}

@@ -108,3 +108,39 @@ fn encoder_writes_only_the_message() {
     MessageDecoder::default().encode(resp, &mut dst).unwrap();
     assert_eq!(&dst[..], RESPONSE);
 }
+
+/// A connection that closes in the middle of a message: `FramedRead`
+/// yields the frames before it, then the cut as the decoder's
+/// `ParseError` (not tokio's "bytes remaining on stream"); one that closes
+/// after a keep-alive ends cleanly.
+#[tokio::test(flavor = "current_thread")]
+async fn a_stream_cut_short_is_a_parse_error_at_its_end() {
+    for (wire, want) in [
+        (
+            &b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\nSIP/2.0 200 OK\r\nl: 9\r\n\r\nhi"[..],
+            Some(ParseErrorKind::BodyTruncated),
+        ),
+        (
+            b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\nSIP/2.0 200 OK\r\nl: 9",
+            Some(ParseErrorKind::Truncated),
+        ),
+        (b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\n\r\n", None),
+    ] {
+        let mut framed = FramedRead::new(wire, ResponseDecoder::default());
+        let first = framed.next().await.unwrap().unwrap();
+        assert_eq!(first.message().unwrap().view().status().as_u16(), 100);
+        let mut end = None;
+        while let Some(item) = framed.next().await {
+            match item {
+                Ok(Frame::KeepAlive(_)) => {}
+                Ok(Frame::Message(m)) => panic!("{m:?}"),
+                Err(DecodeError::Parse(e)) => {
+                    assert_eq!(e.offset(), wire.len());
+                    end = Some(e.kind());
+                }
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(end, want);
+    }
+}

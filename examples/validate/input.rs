@@ -598,20 +598,12 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
                 out.push(it);
             }
             Ok(None) => {
-                // Only keep-alives (or nothing) left is a clean end; anything
-                // else is a message the stream cut short.
-                if buf.iter().any(|&b| b != b'\r' && b != b'\n') {
-                    let offset = dec.stream_offset() + buf.len();
-                    // Cut in the head or in the body: the one-shot parse of
-                    // what is left tells which.
-                    let kind = match ParseOptions::stream().parse_message(&buf) {
-                        Err(e) if e.kind() == sip_response::ParseErrorKind::BodyTruncated => {
-                            e.kind()
-                        }
-                        _ => sip_response::ParseErrorKind::Truncated,
-                    };
-                    let e = ParseError::new(kind, offset);
-                    out.push(item(out.len() + 1, dec.stream_offset(), Err(e)));
+                // The whole file is the stream, and it has ended: the
+                // decoder tells a clean end (keep-alives at most) from a
+                // message cut short in its head or its body.
+                let start = dec.stream_offset();
+                if let Err(e) = dec.decode_eof(&mut buf) {
+                    out.push(item(out.len() + 1, start, Err(e)));
                 }
                 break;
             }

@@ -56,7 +56,7 @@ use std::net::SocketAddr;
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::validate::Transport;
-use crate::{MessageDecoder, OwnedMessage, ParseError, ParseErrorKind, ParseOptions};
+use crate::{MessageDecoder, OwnedMessage, ParseError, ParseOptions};
 
 use self::file::{Packet, PacketReader};
 use self::layers::{Dissector, Proto, Segment};
@@ -699,17 +699,31 @@ impl TcpFlow {
     /// The stream breaks here (a gap or its end): a message in progress is
     /// reported as cut short, and the search for a start line begins again.
     fn cut(&mut self, at: &Here, q: &mut VecDeque<CaptureEvent>) {
-        match self.mode {
-            Mode::Sip(..) => {
-                if !only_line_ends(&self.buf) {
-                    // Cut in the head or in the body: the one-shot parse
-                    // of what is held tells which.
-                    let kind = match ParseOptions::stream().parse_message(&self.buf) {
-                        Err(e) if e.kind() == ParseErrorKind::BodyTruncated => e.kind(),
-                        _ => ParseErrorKind::Truncated,
-                    };
-                    let e = ParseError::new(kind, self.buf.len());
-                    q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+        match &mut self.mode {
+            Mode::Sip(dec, _) => {
+                // `run` took every whole message: what is held is a message
+                // cut in its head or its body, which the decoder tells (or
+                // only line ends, a clean end). Our offsets count from the
+                // message's start.
+                loop {
+                    let held = self.buf.len();
+                    match dec.decode_eof(&mut self.buf) {
+                        // Not reached: `run` decodes after every piece.
+                        Ok(Some(m)) => {
+                            let len = m.bytes().len();
+                            q.push_back(at.message(Transport::Tcp, Some(self.pos), Ok(m)));
+                            self.pos += len as u64;
+                            continue;
+                        }
+                        Ok(None) => {}
+                        Err(e) => {
+                            let e = ParseError::new(e.kind(), held);
+                            q.push_back(at.message(Transport::Tcp, Some(self.pos), Err(e)));
+                        }
+                    }
+                    // The decoder consumed what was held.
+                    self.pos += held as u64;
+                    break;
                 }
             }
             // An incomplete line kept while hunting is lost too.
