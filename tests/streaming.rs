@@ -182,15 +182,8 @@ fn decode_eof_tells_a_clean_end_from_a_cut_message() {
     let wire = b"SIP/2.0 100 Trying\r\nl: 0\r\n\r\n\r\n\r\nSIP/2.0 200 OK\r\nl: 4\r\n\r\nab";
     let mut dec = ResponseDecoder::default();
     let mut buf = BytesMut::from(&wire[..]);
-    assert_eq!(
-        dec.decode_eof(&mut buf)
-            .unwrap()
-            .unwrap()
-            .view()
-            .status()
-            .as_u16(),
-        100
-    );
+    let first = dec.decode_eof(&mut buf).unwrap().unwrap();
+    assert_eq!(first.status().as_u16(), 100);
     let e = dec.decode_eof(&mut buf).unwrap_err();
     assert_eq!(
         (e.kind(), e.offset()),
