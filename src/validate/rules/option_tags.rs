@@ -37,6 +37,11 @@ pub(super) fn option_tag_syntax<S: FindingSink + ?Sized>(
                 }
                 continue;
             }
+            // The common row, tokens and commas: every tag parses (the
+            // three are the same token production as Allow's).
+            if crate::lex::is_token_list(h.value()) {
+                continue;
+            }
             for e in h.elements() {
                 if !option_tag_parses(k, e) {
                     let span = if e.bytes.is_empty() {

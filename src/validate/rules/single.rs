@@ -122,7 +122,8 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     }
     let headers = f.resp.headers();
     for &k in KnownHeader::ALL {
-        if k.list_kind() != ListKind::Single || !headers.contains(k) || deferred(f, k) {
+        // Presence first: one load, where the list kind is a table walk.
+        if !headers.contains(k) || k.list_kind() != ListKind::Single || deferred(f, k) {
             continue;
         }
         for (i, h) in f.rows(k).enumerate() {
