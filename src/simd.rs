@@ -149,6 +149,66 @@ pub(crate) fn not_letter_or_dash(piece: &[u8; 16]) -> u32 {
     !ok & 0xffff
 }
 
+/// The host bytes (letters, digits, `-`, `.`) at the start of `i`, as bit
+/// sets over the run, one bit a byte from `i[0]`: the run's length, its
+/// letters, its hyphens and its dots (the rest of the run is digits).
+/// `None` when the run is 64 bytes or longer. 16 bytes a step; the last
+/// piece of a short input is copied into a zeroed block (zero ends a run).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline]
+pub(crate) fn host_bits(i: &[u8]) -> Option<(usize, u64, u64, u64)> {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i, sub_i8_m128i, sub_saturating_u8_m128i, zeroed_m128i,
+    };
+    let (mut letters, mut dashes, mut dots) = (0u64, 0u64, 0u64);
+    for k in 0..4 {
+        let at = 16 * k;
+        let mut pad = [0u8; 16];
+        let piece = match i.get(at..).and_then(<[u8]>::first_chunk::<16>) {
+            Some(p) => p,
+            None => {
+                let rest = i.get(at..).unwrap_or_default();
+                pad[..rest.len()].copy_from_slice(rest);
+                &pad
+            }
+        };
+        let b = load_unaligned_m128i(piece);
+        // As in `not_letter_or_dash`: `(b | 0x20) - 'a'` saturating-minus
+        // 25 is zero for letters only; `b - '0'` minus 9 for digits only.
+        let folded = sub_i8_m128i(
+            bitor_m128i(b, set_splat_i8_m128i(0x20)),
+            set_splat_i8_m128i(b'a' as i8),
+        );
+        let zero = zeroed_m128i();
+        let letter = cmp_eq_mask_i8_m128i(
+            sub_saturating_u8_m128i(folded, set_splat_i8_m128i(25)),
+            zero,
+        );
+        let digit = cmp_eq_mask_i8_m128i(
+            sub_saturating_u8_m128i(
+                sub_i8_m128i(b, set_splat_i8_m128i(b'0' as i8)),
+                set_splat_i8_m128i(9),
+            ),
+            zero,
+        );
+        let dash = cmp_eq_mask_i8_m128i(b, set_splat_i8_m128i(b'-' as i8));
+        let dot = cmp_eq_mask_i8_m128i(b, set_splat_i8_m128i(b'.' as i8));
+        let host = bitor_m128i(bitor_m128i(letter, digit), bitor_m128i(dash, dot));
+        let bits = |m| u64::from(move_mask_i8_m128i(m) as u16) << at;
+        letters |= bits(letter);
+        dashes |= bits(dash);
+        dots |= bits(dot);
+        let stop = !(move_mask_i8_m128i(host) as u32) & 0xffff;
+        if stop != 0 {
+            let n = at + stop.trailing_zeros() as usize;
+            let run = (1u64 << n) - 1;
+            return Some((n, letters & run, dashes & run, dots & run));
+        }
+    }
+    None
+}
+
 /// [`LineFeeds`] by one `memchr` search a line: the portable fallback
 /// (compiled and tested on every target).
 #[cfg_attr(all(target_arch = "x86_64", target_feature = "sse2"), allow(dead_code))]
