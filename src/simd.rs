@@ -149,6 +149,25 @@ pub(crate) fn not_letter_or_dash(piece: &[u8; 16]) -> u32 {
     !ok & 0xffff
 }
 
+/// One bit per byte of `piece`, set where it is one of the bytes a list
+/// split stops at outside a plain value (`lex::ListSplit`): `"`, `(`,
+/// `<`, `>`, `,`.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+pub(crate) fn list_stops(piece: &[u8; 16]) -> u32 {
+    use safe_arch::{
+        bitor_m128i, cmp_eq_mask_i8_m128i, load_unaligned_m128i, move_mask_i8_m128i,
+        set_splat_i8_m128i,
+    };
+    let b = load_unaligned_m128i(piece);
+    let eq = |c: u8| cmp_eq_mask_i8_m128i(b, set_splat_i8_m128i(c as i8));
+    let hit = bitor_m128i(
+        bitor_m128i(eq(b'"'), eq(b'(')),
+        bitor_m128i(bitor_m128i(eq(b'<'), eq(b'>')), eq(b',')),
+    );
+    move_mask_i8_m128i(hit) as u32 & 0xffff
+}
+
 /// The host bytes (letters, digits, `-`, `.`) at the start of `i`, as bit
 /// sets over the run, one bit a byte from `i[0]`: the run's length, its
 /// letters, its hyphens and its dots (the rest of the run is digits).
