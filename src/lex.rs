@@ -247,19 +247,6 @@ pub(crate) fn find_byte(needle: u8, hay: &[u8]) -> Option<usize> {
     memchr::memchr(needle, hay)
 }
 
-/// [`find_byte`] for any of three needles (`memchr3`, the SSE2 searcher
-/// called directly on x86_64 for the same reason).
-#[inline]
-pub(crate) fn find_byte3(a: u8, b: u8, c: u8, hay: &[u8]) -> Option<usize> {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if let Some(three) = memchr::arch::x86_64::sse2::memchr::Three::new(a, b, c) {
-            return three.find(hay);
-        }
-    }
-    memchr::memchr3(a, b, c, hay)
-}
-
 /// Index of the first byte at or after `i` that is not LWS.
 #[inline]
 pub(crate) fn skip_lws(s: &[u8], mut i: usize) -> usize {
@@ -384,9 +371,6 @@ pub(crate) struct ListSplit<'a> {
     s: &'a [u8],
     pos: usize,
     done: bool,
-    /// No `"`, `(` or `<` in the value: every comma separates, so the
-    /// elements are found with a vectorised comma search alone.
-    plain: bool,
 }
 
 impl<'a> ListSplit<'a> {
@@ -395,7 +379,6 @@ impl<'a> ListSplit<'a> {
             s,
             pos: 0,
             done: s.is_empty(),
-            plain: find_byte3(b'"', b'(', b'<', s).is_none(),
         }
     }
 }
@@ -411,55 +394,45 @@ impl Iterator for ListSplit<'_> {
         let start = self.pos;
         let mut j = start;
         let mut angle = false;
-        let end = if self.plain {
-            match find_byte(b',', &s[start..]) {
-                Some(k) => {
-                    self.pos = start + k + 1;
-                    start + k
-                }
-                None => {
-                    self.done = true;
-                    s.len()
-                }
+        // The stop-byte search is vectorised, so a value with no quote,
+        // comment or angle bracket (every comma separates) needs no path
+        // of its own (one had a search for those three first).
+        let end = loop {
+            j = list_stop(s, j);
+            if j >= s.len() {
+                self.done = true;
+                break s.len();
             }
-        } else {
-            loop {
-                j = list_stop(s, j);
-                if j >= s.len() {
-                    self.done = true;
-                    break s.len();
+            match s[j] {
+                b'"' => match quoted_string_end(s, j) {
+                    Ok(e) => j = e,
+                    // Unterminated: the rest is one element; its own parser reports it.
+                    Err(_) => j = s.len(),
+                },
+                b'(' if !angle => match comment_end(s, j) {
+                    Ok(e) => j = e,
+                    // Unterminated (the search reached the end): like an
+                    // unterminated quote, the rest is one element. Resuming
+                    // at `j + 1` instead would rescan the rest from every
+                    // later `(`, quadratic in the row (`(\(\(\(...`).
+                    Err(at) if at == j => j = s.len(),
+                    // Nested too deep: that search stopped at the offending
+                    // `(`, so resuming after this one stays linear.
+                    Err(_) => j += 1,
+                },
+                b'<' => {
+                    angle = true;
+                    j += 1;
                 }
-                match s[j] {
-                    b'"' => match quoted_string_end(s, j) {
-                        Ok(e) => j = e,
-                        // Unterminated: the rest is one element; its own parser reports it.
-                        Err(_) => j = s.len(),
-                    },
-                    b'(' if !angle => match comment_end(s, j) {
-                        Ok(e) => j = e,
-                        // Unterminated (the search reached the end): like an
-                        // unterminated quote, the rest is one element. Resuming
-                        // at `j + 1` instead would rescan the rest from every
-                        // later `(`, quadratic in the row (`(\(\(\(...`).
-                        Err(at) if at == j => j = s.len(),
-                        // Nested too deep: that search stopped at the offending
-                        // `(`, so resuming after this one stays linear.
-                        Err(_) => j += 1,
-                    },
-                    b'<' => {
-                        angle = true;
-                        j += 1;
-                    }
-                    b'>' => {
-                        angle = false;
-                        j += 1;
-                    }
-                    b',' if !angle => {
-                        self.pos = j + 1;
-                        break j;
-                    }
-                    _ => j += 1,
+                b'>' => {
+                    angle = false;
+                    j += 1;
                 }
+                b',' if !angle => {
+                    self.pos = j + 1;
+                    break j;
+                }
+                _ => j += 1,
             }
         };
         // Trim LWS on both sides.
@@ -676,28 +649,6 @@ mod tests {
                 .position(|&b| b == b'\n')
                 .map(|p| p + from);
             assert_eq!(find_lf(&long, from), want, "{from}");
-        }
-    }
-
-    #[test]
-    fn find_byte3_agrees_with_memchr3() {
-        // Each needle (and none) at each position of haystacks from 0 to
-        // 70 bytes, so the searcher's short, unaligned and block paths all
-        // see it.
-        for len in 0..70 {
-            for at in 0..=len {
-                for needle in [b'"', b'(', b'<', b'x'] {
-                    let mut hay = vec![b'a'; len];
-                    if at < len {
-                        hay[at] = needle;
-                    }
-                    assert_eq!(
-                        find_byte3(b'"', b'(', b'<', &hay),
-                        memchr::memchr3(b'"', b'(', b'<', &hay),
-                        "{len} {at} {needle}"
-                    );
-                }
-            }
         }
     }
 
