@@ -156,6 +156,25 @@ pub(crate) fn is_token_list(v: &[u8]) -> bool {
     state != 0
 }
 
+/// The unquoted parameter value starting at `v` (the bytes
+/// [`is_param_value`] allows, `gen_value`'s unquoted run): where it ends,
+/// and whether every byte of it is a token byte (then the value is a
+/// strict `gen-value`). One pass for both.
+#[inline]
+pub(crate) fn param_value_run(s: &[u8], v: usize) -> (usize, bool) {
+    let mut end = v;
+    let mut all = TOKEN;
+    while let Some(&b) = s.get(end) {
+        let c = CLASS[b as usize];
+        if c & PARAM_VALUE == 0 {
+            break;
+        }
+        all &= c;
+        end += 1;
+    }
+    (end, all & TOKEN != 0)
+}
+
 /// True when every byte is a token character and there is at least one.
 #[inline]
 pub(crate) fn is_token_str(s: &[u8]) -> bool {

@@ -137,6 +137,17 @@ pub fn skip_param(i: &[u8]) -> PResult<'_, &[u8]> {
 /// | `expires`, `duration` | `EQUAL delta-seconds` |
 /// | `refresher` | `EQUAL ("uas" / "uac")` (RFC 4028) |
 pub fn known_param(name: &[u8], value: Option<&[u8]>) -> Option<(HeaderValueErrorKind, usize)> {
+    known_param_hinted(name, value, false)
+}
+
+/// [`known_param`] for a value the caller has already found to be all
+/// token bytes (`value_is_token`; a scan of the value that tells where it
+/// ends tells that too), so a token production does not scan it again.
+pub(crate) fn known_param_hinted(
+    name: &[u8],
+    value: Option<&[u8]>,
+    value_is_token: bool,
+) -> Option<(HeaderValueErrorKind, usize)> {
     use HeaderValueErrorKind as K;
     let whole = |p: fn(&[u8]) -> bool, kind: K| match value {
         Some(v) if p(v) => None,
@@ -144,6 +155,7 @@ pub fn known_param(name: &[u8], value: Option<&[u8]>) -> Option<(HeaderValueErro
     };
     let digits_from = |v: &[u8]| v.iter().position(|&b| !lex::is_digit(b));
     match Known::of(name)? {
+        Known::Token if value_is_token && value.is_some_and(|v| !v.is_empty()) => None,
         Known::Token => whole(lex::is_token_str, K::BadParam),
         Known::Received => whole(|v| is_ipv4(v) || is_ipv6(v), K::BadHost),
         Known::Maddr => whole(

@@ -357,6 +357,7 @@ pub(crate) fn read_common_params<'a>(
             return None;
         }
         let name = &value[start..name_end];
+        let mut all_token = false;
         let (param_value, end) = match value.get(name_end) {
             None | Some(b';') => (None, name_end),
             Some(b'=') => {
@@ -372,8 +373,16 @@ pub(crate) fn read_common_params<'a>(
                 if matches!(value.get(v), Some(b'"' | b'[')) {
                     return None;
                 }
-                let (rest, pv) = grammar::param::gen_value(&value[v..]).ok()?;
-                (Some(pv), value.len() - rest.len())
+                // `gen_value`'s unquoted run, found in one pass that also
+                // tells whether it is all token bytes (then it is a strict
+                // `gen-value`, and a token production need not read it
+                // again).
+                let (end, token) = crate::lex::param_value_run(value, v);
+                if end == v {
+                    return None;
+                }
+                all_token = token;
+                (Some(&value[v..end]), end)
             }
             Some(_) => return None,
         };
@@ -388,7 +397,7 @@ pub(crate) fn read_common_params<'a>(
         let value_span = param_value.map(|v| Span::new(base + end - v.len(), base + end));
         let noted = note_param(
             name,
-            param_value,
+            (param_value, all_token),
             value_span,
             base + start,
             known,
@@ -399,7 +408,7 @@ pub(crate) fn read_common_params<'a>(
         // general reader's to locate.
         match (noted, param_value) {
             (Some((_, Some(_))), _) => return None,
-            (_, Some(v)) if lenient_gen_value(name, v).is_some() => return None,
+            (_, Some(v)) if !all_token && lenient_gen_value(name, v).is_some() => return None,
             _ => {}
         }
         pos = end;
@@ -421,7 +430,7 @@ pub(crate) fn read_common_params<'a>(
 #[inline(always)]
 fn note_param(
     name: &[u8],
-    value: Option<&[u8]>,
+    (value, value_is_token): (Option<&[u8]>, bool),
     value_span: Option<Span>,
     name_at: usize,
     known: &[(&str, Part)],
@@ -437,7 +446,7 @@ fn note_param(
     if k.is_none() && n.is_none() {
         return None;
     }
-    let bad = grammar::param::known_param(name, value);
+    let bad = grammar::param::known_param_hinted(name, value, value_is_token);
     if let Some(slot) = n.and_then(|n| first.get_mut(n)).filter(|s| !s.present) {
         *slot = KnownParam {
             present: true,
@@ -701,7 +710,7 @@ pub(crate) fn scan_params_lax_noting<'a>(
                 let value_span = value.map(|v| Span::new(cur.base + end - v.len(), cur.base + end));
                 let noted = note_param(
                     name,
-                    value,
+                    (value, false),
                     value_span,
                     cur.base + start,
                     known,
