@@ -339,9 +339,13 @@ fn line_end(src: &[u8], end: usize, head_end: usize) -> usize {
 /// parse is not judged. A directed broadcast would need the subnet, which is
 /// not known here.
 pub(crate) fn is_broadcast(next: &Element<'_>) -> bool {
-    let Ok(via) = next.parse::<Via<'_>>() else {
-        return false;
-    };
+    next.parse::<Via<'_>>()
+        .is_ok_and(|via| is_broadcast_via(&via))
+}
+
+/// [`is_broadcast`] on the next Via value already read (the validator
+/// reads every Via once).
+pub(crate) fn is_broadcast_via(via: &Via<'_>) -> bool {
     via.sent_by().host().is_ipv4_broadcast() || via.received().is_some_and(is_ipv4_broadcast)
 }
 

@@ -259,11 +259,14 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     // Context holds a request.
     let req = seed.ctx.request();
     // The strict Via readings are asked for by the comparison with the
-    // request and by `via-top-not-ours` (own sent-by values).
+    // request, by `via-top-not-ours` (own sent-by values) and by
+    // `proxy-broadcast-via`.
     let sheet = facts::Sheet::new(
         *seed.resp.headers(),
         seed.resp.deviations().malformed_lines(),
-        req.is_some() || !seed.ctx.own_sent_by().is_empty(),
+        req.is_some()
+            || !seed.ctx.own_sent_by().is_empty()
+            || seed.ctx.role() == crate::validate::Role::Proxy,
     );
     let req_sheet = req
         .as_ref()
@@ -337,7 +340,6 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     contact::contact_list_485(f, out);
     method::not_for_cancel_487(f, out);
     warning::warning_488(f, out);
-    proxy::check(f, out);
     // Responses to one method, mostly 2xx.
     record_route::register_response(f, out);
     record_route::publish_response(f, out);
@@ -364,6 +366,10 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     call_info::call_info_608(f, out);
     method::from_registrar_6xx(f, out);
     via::check(f, out);
+    // The role verdicts after the Via rules, which read every Via value
+    // once (the verdicts take those readings); a `Report` lists verdicts
+    // after the defects anyway.
+    proxy::check(f, out);
     uac::check(f, out);
     request::check(f, out);
 }

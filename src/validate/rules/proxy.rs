@@ -7,7 +7,7 @@
 //! [`forward_upstream`](crate::forward_upstream) decides by, so the
 //! validator and the forwarder cannot disagree.
 
-use crate::forward::{is_broadcast, trying_verdict, Refusal, TopVia};
+use crate::forward::{is_broadcast_via, trying_verdict, Refusal, TopVia};
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink, Role};
@@ -36,7 +36,13 @@ fn broadcast_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
     let Some((next, _)) = TopVia::find(f.resp.headers()).and_then(TopVia::next_value) else {
         return;
     };
-    if is_broadcast(&next) {
+    // The verdict of `forward_upstream`, on the value's one strict
+    // reading (the Via rules, which run first, made it).
+    let broadcast = f
+        .sheet
+        .via(next.bytes, next.span.start)
+        .is_ok_and(|via| is_broadcast_via(&via));
+    if broadcast {
         out.emit(
             r::PROXY_BROADCAST_VIA,
             Some(next.span),
