@@ -40,6 +40,23 @@ const COMMA_IN_GRAMMAR: [KnownHeader; 5] = [
 /// (Content-Disposition, MIME-Version, Priority, SIP-ETag, Flow-Timer,
 /// Geolocation-Error, AlertMsg-Error) are all `token *(SEMI
 /// generic-param)` in shape, or narrower, and are read so.
+/// The single-value headers ([`ListKind::Single`]), in table order, and
+/// how many there are: the headers [`check`] looks at, found once at
+/// compile time rather than by the list kind of every known header.
+const SINGLE: ([KnownHeader; KnownHeader::COUNT], usize) = {
+    let mut out = [KnownHeader::Via; KnownHeader::COUNT];
+    let (mut i, mut n) = (0, 0);
+    while i < KnownHeader::COUNT {
+        let k = KnownHeader::ALL[i];
+        if matches!(k.list_kind(), ListKind::Single) {
+            out[n] = k;
+            n += 1;
+        }
+        i += 1;
+    }
+    (out, n)
+};
+
 fn valid_value(k: KnownHeader, part: &[u8], base: usize) -> bool {
     use KnownHeader as H;
     match k {
@@ -121,9 +138,8 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         return;
     }
     let headers = f.resp.headers();
-    for &k in KnownHeader::ALL {
-        // Presence first: one load, where the list kind is a table walk.
-        if !headers.contains(k) || k.list_kind() != ListKind::Single || deferred(f, k) {
+    for &k in &SINGLE.0[..SINGLE.1] {
+        if !headers.contains(k) || deferred(f, k) {
             continue;
         }
         for (i, h) in f.rows(k).enumerate() {

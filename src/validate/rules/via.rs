@@ -234,17 +234,16 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
     // one is a defect reported above.
     match (via.branch(), via.branch_span()) {
         (Some(b), Some(bspan)) => {
-            let p = param_span(via, bspan);
             if b == COOKIE {
                 out.emit(
                     r::VIA_BRANCH_COOKIE_ONLY,
-                    Some(p),
+                    Some(param_span(via, bspan)),
                     Detail::new("branch is only the magic cookie"),
                 );
             } else if !b.starts_with(COOKIE) {
                 out.emit(
                     r::VIA_BRANCH_NO_MAGIC_COOKIE,
-                    Some(p),
+                    Some(param_span(via, bspan)),
                     Detail::new("branch lacks z9hG4bK"),
                 );
             }
@@ -258,8 +257,10 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
     if let (Some(v), Some(rspan)) = (via.received(), via.received_span()) {
         // The lax reading accepts RFC 3261's three-colon IPv6 slip (RFC
         // 5118 §4.10 asks receivers to tolerate it in a URI host); a
-        // `received` a server writes has no such excuse.
-        if !is_ipv4(v) && !is_ipv6(v) {
+        // `received` a server writes has no such excuse. Without a colon
+        // the value it found valid is an IPv4 address, which it checked
+        // with this very `is_ipv4`.
+        if v.contains(&b':') && !is_ipv4(v) && !is_ipv6(v) {
             out.emit(
                 r::VIA_RECEIVED_SYNTAX,
                 Some(param_span(via, rspan)),
