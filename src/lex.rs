@@ -286,6 +286,23 @@ pub(crate) fn trim_lws(s: &[u8]) -> &[u8] {
     &s[start..end]
 }
 
+/// True when `name` equals `lower` ignoring ASCII case, for a `lower`
+/// made of lowercase letters, digits and `-` (the names of the parameters
+/// and headers the crate knows). Setting bit 5 of each byte lowercases a
+/// letter and leaves a digit or `-` as it is; the only other bytes it maps
+/// onto a letter, a digit or `-` are upper-case letters and control bytes
+/// 0x0D and 0x10..=0x19, none of which is in a `token`, which `name` is
+/// where it is used. Cheaper than `eq_ignore_ascii_case`, which lowercases
+/// both sides byte by byte: every parameter of every Via and address is
+/// matched against a few known names.
+#[inline]
+pub(crate) fn eq_name(name: &[u8], lower: &[u8]) -> bool {
+    debug_assert!(lower
+        .iter()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-'));
+    name.len() == lower.len() && name.iter().zip(lower).all(|(&a, &b)| a | 0x20 == b)
+}
+
 /// Index one past the token that starts at `i` (== `i` when there is none).
 #[inline]
 pub(crate) fn token_end(s: &[u8], mut i: usize) -> usize {

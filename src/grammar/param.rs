@@ -225,7 +225,7 @@ impl Known {
     /// one of its own. Every parameter of every address and Via value asks,
     /// so the length picks the one or two names to compare.
     fn of(name: &[u8]) -> Option<Known> {
-        let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
+        let is = |n: &[u8]| lex::eq_name(name, n);
         Some(match name.len() {
             1 if is(b"q") => Known::Q,
             3 if is(b"tag") => Known::Token,

@@ -437,7 +437,7 @@ fn note_param(
     note: Option<&[&str]>,
     first: &mut [KnownParam],
 ) -> Option<(usize, Option<(HeaderValueErrorKind, usize)>)> {
-    let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
+    let is = |n: &str| crate::lex::eq_name(name, n.as_bytes());
     let k = known.iter().position(|(n, _)| is(n));
     let n = match note {
         None => k,

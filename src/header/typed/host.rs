@@ -175,17 +175,27 @@ pub fn is_ip_address(s: &[u8]) -> bool {
 
 /// True when `s` is a dotted-quad IPv4 address, each octet ≤ 255.
 pub fn is_ipv4(s: &[u8]) -> bool {
-    let mut parts = 0;
-    for part in s.split(|&b| b == b'.') {
-        parts += 1;
-        if part.is_empty() || part.len() > 3 || !part.iter().all(|&b| lex::is_digit(b)) {
+    // One pass: up to three digits an octet, a dot between octets. Every
+    // Via `received` and numeric host is checked with this.
+    let mut i = 0;
+    for octet in 0..4 {
+        let start = i;
+        let mut v = 0u32;
+        while i < s.len() && i - start < 3 && lex::is_digit(s[i]) {
+            v = v * 10 + u32::from(s[i] - b'0');
+            i += 1;
+        }
+        if i == start || v > 255 {
             return false;
         }
-        if lex::parse_u64(part).is_none_or(|v| v > 255) {
-            return false;
+        if octet < 3 {
+            if s.get(i) != Some(&b'.') {
+                return false;
+            }
+            i += 1;
         }
     }
-    parts == 4
+    i == s.len()
 }
 
 /// Validates `hexseq` (`hex4 *( ":" hex4 )`); returns the group count.
@@ -481,6 +491,21 @@ mod tests {
                 prop_assert!(Host::parse(name.as_bytes(), 0).unwrap().is_name());
                 let br = format!("[{v6}]");
                 prop_assert!(!is_ip_address(br.as_bytes()));
+            }
+
+            /// The one-pass `is_ipv4` against the grammar read literally
+            /// (`1*3DIGIT` four times with dots between, each at most 255),
+            /// on dotted digit strings near the edges.
+            #[test]
+            fn ipv4_matches_the_grammar(s in "[0-9.]{0,18}|[0-9]{1,4}(\\.[0-9]{1,4}){2,4}[.x]?") {
+                let parts: Vec<&str> = s.split('.').collect();
+                let want = parts.len() == 4
+                    && parts.iter().all(|p| {
+                        (1..=3).contains(&p.len())
+                            && p.bytes().all(|b| b.is_ascii_digit())
+                            && p.parse::<u32>().is_ok_and(|v| v <= 255)
+                    });
+                prop_assert_eq!(is_ipv4(s.as_bytes()), want, "{:?}", s);
             }
 
             #[test]
