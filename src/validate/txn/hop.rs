@@ -6,8 +6,8 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    hasher, hasher128, key128, same_proxy, small_hash, ContentHash, Digest, Expiring, Head, Recent,
-    Sighting, TxnConfig, TxnTracker,
+    fingerprint, hasher128, key128, same_proxy, small_hash, ContentHash, Digest, Expiring, Head,
+    Recent, Sighting, TxnConfig, TxnTracker,
 };
 use crate::header::typed::ToHeader;
 use crate::header::KnownHeader;
@@ -221,8 +221,8 @@ impl Shape {
             challenges: 0,
             register: head.cseq.method() == "REGISTER",
         };
-        let mut geo = hasher(11);
-        let mut routes = hasher(12);
+        let mut geo = fingerprint(11);
+        let mut routes = fingerprint(12);
         // A proxy removes from a 3xx the contacts it recursed on (§16.7
         // step 4): a 3xx's Contact values are not compared.
         let redirect = (300..400).contains(&shape.code);

@@ -751,6 +751,21 @@ fn hasher(domain: u8) -> DefaultHasher {
     h
 }
 
+/// A 64-bit fingerprint hasher, for what the tracker compares rather than
+/// what it keys its tables by: header rows, a response's content, To
+/// values and tags, bodies. foldhash's quality hasher with a fixed seed per
+/// `domain`, so runs agree. Every row of every response is hashed, and
+/// SipHash cost some 650 instructions a row (the capture audit's largest
+/// single cost after validation). The tables' keys stay SipHash
+/// ([`hasher128`]): a crafted collision there would merge transactions,
+/// while one here can at most make two different values compare equal,
+/// which fixed-key SipHash (these hashes had `DefaultHasher::new()`'s
+/// zero keys) never prevented either.
+fn fingerprint(domain: u8) -> foldhash::quality::FoldHasher<'static> {
+    use std::hash::BuildHasher;
+    foldhash::quality::FixedState::with_seed(u64::from(domain)).build_hasher()
+}
+
 /// A 128-bit key hasher: SipHash-1-3 with a 128-bit output, one pass (two
 /// 64-bit passes under two domains cost twice as much). Fixed keys, one per
 /// `domain`, so a capture's keys, hence its eviction order, are the same on
@@ -869,11 +884,11 @@ impl Digest {
 }
 
 /// The content hash of a response, fed its rows one by one.
-pub(super) struct ContentHash(DefaultHasher);
+pub(super) struct ContentHash(foldhash::quality::FoldHasher<'static>);
 
 impl ContentHash {
     pub(super) fn start(resp: &Response<'_>) -> ContentHash {
-        let mut h = hasher(3);
+        let mut h = fingerprint(3);
         resp.status().as_u16().hash(&mut h);
         resp.reason().hash(&mut h);
         ContentHash(h)
@@ -912,15 +927,20 @@ impl ContentHash {
     }
 }
 
-/// One header row hashed: its name (a known header's long form, so the
+/// One header row hashed: its name (a known header by its index, so the
 /// compact and long forms agree; any other name lowercased) and its value.
 /// The kept values of a response compare by it, and its content hash is
 /// made of it.
 pub(super) fn row_hash(row: &crate::header::Header<'_>) -> u64 {
-    let mut v = hasher(10);
+    let mut v = fingerprint(10);
     match row.known() {
-        Some(k) => hash_lowercase(k.as_str().as_bytes(), &mut v),
-        None => hash_lowercase(row.name_bytes(), &mut v),
+        // A name that reads as a known header, in any case or form, is
+        // known: the two arms never see the same name.
+        Some(k) => v.write_u16(k.index() as u16),
+        None => {
+            v.write_u16(u16::MAX);
+            hash_lowercase(row.name_bytes(), &mut v)
+        }
     }
     row.value().trim_ascii().hash(&mut v);
     v.finish()
@@ -945,7 +965,7 @@ fn to_tag_hash(to: Option<&crate::header::typed::NameAddrLax<'_>>) -> u64 {
 }
 
 fn small_hash(domain: u8, t: impl Hash) -> u64 {
-    let mut h = hasher(domain);
+    let mut h = fingerprint(domain);
     t.hash(&mut h);
     // 0 stands for "none".
     h.finish().max(1)
