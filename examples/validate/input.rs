@@ -18,7 +18,6 @@ use bytes::{Bytes, BytesMut};
 use sip_response::capture::{
     CaptureError, CaptureEvent, CaptureOptions, CaptureReader, Format, Timestamp,
 };
-use sip_response::header::typed::{CSeq, CallId, Via};
 use sip_response::validate::{
     Finding, Observation, Policy, Sighting, Transport, TxnConfig, TxnStats, TxnTracker,
 };
@@ -273,31 +272,12 @@ pub(crate) fn read_source(
 /// unmatched).
 const MAX_REMEMBERED_REQUESTS: usize = 100_000;
 
-/// The transaction a message belongs to, as far as matching a response to
-/// its request needs (RFC 3261 §17.1.3: top Via branch and CSeq method;
-/// Call-ID and CSeq number as well, since branches are not always unique
-/// in practice, e.g. from pre-RFC 3261 elements without the magic cookie).
-/// The key is one shared allocation (the table and its queue of deadlines
-/// hold it both): Call-ID, NUL, CSeq number and method, NUL, branch.
-fn transaction_key(m: &Message<'_>) -> Option<TxKey> {
-    let h = m.headers();
-    let call_id = h.typed::<CallId<'_>>()?.ok()?;
-    let cseq = h.typed::<CSeq<'_>>()?.ok()?;
-    let via = h.typed::<Via<'_>>().and_then(Result::ok);
-    let branch = via.as_ref().and_then(|v| v.branch()).unwrap_or_default();
-    let number = cseq.number().to_string();
-    let mut key = Vec::with_capacity(call_id.as_bytes().len() + number.len() + 16 + branch.len());
-    key.extend_from_slice(call_id.as_bytes());
-    key.push(0);
-    key.extend_from_slice(number.as_bytes());
-    key.push(b' ');
-    key.extend_from_slice(cseq.method().as_bytes());
-    key.push(0);
-    key.extend_from_slice(branch);
-    Some(key.into())
-}
-
-type TxKey = Arc<[u8]>;
+/// The key a request shares with its responses
+/// ([`TxnTracker::exchange_of`]: Call-ID, CSeq number and method, top Via
+/// branch), which the capture's tracker hands over with its
+/// [`Observation`](sip_response::validate::Observation) so the message is
+/// not read again.
+type TxKey = u128;
 
 /// Where a transaction is, as far as how long to keep it goes.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -377,9 +357,10 @@ impl Transactions {
         }
     }
 
-    /// A message seen at `at`: a request opens (or refreshes) its
+    /// A message seen at `at`, of exchange `key`
+    /// ([`TxnTracker::exchange_of`]): a request opens (or refreshes) its
     /// transaction; a response refreshes it and gets its request.
-    fn observe(&mut self, msg: &OwnedMessage, at: Duration) -> Option<Bytes> {
+    fn observe(&mut self, msg: &OwnedMessage, key: Option<TxKey>, at: Duration) -> Option<Bytes> {
         self.tick(at);
         let view = msg.view();
         // An ACK gets no response: nothing to keep it for.
@@ -388,7 +369,7 @@ impl Transactions {
                 return None;
             }
         }
-        let key = transaction_key(&view)?;
+        let key = key?;
         let deadline = self.now + self.config.expiry;
         let found = match &view {
             Message::Response(r) => {
@@ -415,7 +396,7 @@ impl Transactions {
                     Some((_, last, _)) => *last = self.now,
                     None => {
                         self.open
-                            .insert(key.clone(), (msg.bytes().clone(), self.now, Phase::Calling));
+                            .insert(key, (msg.bytes().clone(), self.now, Phase::Calling));
                         self.deadlines.push(Reverse((deadline, key)));
                     }
                 }
@@ -500,10 +481,6 @@ impl CaptureItems {
             CaptureEvent::Problem(e) => problem_item(&self.source, index, e),
             CaptureEvent::Message(m) => {
                 let at = Duration::new(m.timestamp.secs, m.timestamp.nanos);
-                let request = match &m.message {
-                    Ok(msg) => self.transactions.observe(msg, at),
-                    Err(_) => None,
-                };
                 let mut txn_findings = Vec::new();
                 let txn = m.message.as_ref().ok().map(|msg| {
                     let seen = Sighting {
@@ -515,6 +492,10 @@ impl CaptureItems {
                     self.tracker
                         .observe(&msg.view(), seen, &self.policy, &mut txn_findings)
                 });
+                let request = match (&m.message, txn) {
+                    (Ok(msg), Some(obs)) => self.transactions.observe(msg, obs.exchange(), at),
+                    _ => None,
+                };
                 Item {
                     source: self.source.clone(),
                     frame: Some(m.frame),
@@ -592,7 +573,8 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
         match dec.decode_message(&mut buf) {
             Ok(Some(m)) => {
                 let start = dec.stream_offset() - m.bytes().len();
-                let request = transactions.observe(&m, Duration::ZERO);
+                let key = TxnTracker::exchange_of(&m.view());
+                let request = transactions.observe(&m, key, Duration::ZERO);
                 let mut it = item(out.len() + 1, start, Ok(m));
                 it.request = request;
                 out.push(it);
@@ -629,6 +611,11 @@ From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\nConte
         OwnedMessage::parse(Bytes::from_static(b)).unwrap()
     }
 
+    /// `msg` seen at `at`, keyed as a reader without a tracker keys it.
+    fn see(t: &mut Transactions, msg: &OwnedMessage, at: Duration) -> Option<Bytes> {
+        t.observe(msg, TxnTracker::exchange_of(&msg.view()), at)
+    }
+
     /// A ringing INVITE keeps its request past 64·T1, until its final
     /// response (Timer B stops at the first provisional, RFC 3261
     /// §17.1.1.2; a call may ring for minutes): a 486 35 s after the 180
@@ -642,16 +629,16 @@ From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\
         let (req, ringing, busy) = (owned(INVITE), owned(RINGING), owned(BUSY));
         let secs = Duration::from_secs;
         let mut t = Transactions::new(Correlation::default());
-        t.observe(&req, secs(0));
-        assert!(t.observe(&ringing, secs(1)).is_some());
-        assert!(t.observe(&busy, secs(36)).is_some(), "kept while ringing");
+        see(&mut t, &req, secs(0));
+        assert!(see(&mut t, &ringing, secs(1)).is_some());
+        assert!(see(&mut t, &busy, secs(36)).is_some(), "kept while ringing");
         // After the final response, the usual 64·T1.
         t.tick(secs(36 + 33));
         assert!(t.open.is_empty());
         let mut t = Transactions::new(Correlation::default());
-        t.observe(&req, secs(0));
+        see(&mut t, &req, secs(0));
         assert!(
-            t.observe(&busy, secs(36)).is_none(),
+            see(&mut t, &busy, secs(36)).is_none(),
             "no provisional: Timer B"
         );
     }
@@ -663,13 +650,13 @@ From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\
         let mut t = Transactions::new(Correlation::default());
         let (req, resp) = (owned(INVITE), owned(TRYING));
         for _ in 0..10_000 {
-            t.observe(&req, Duration::from_secs(5));
-            assert!(t.observe(&resp, Duration::from_secs(5)).is_some());
+            see(&mut t, &req, Duration::from_secs(5));
+            assert!(see(&mut t, &resp, Duration::from_secs(5)).is_some());
         }
         assert_eq!((t.open.len(), t.deadlines.len()), (1, 1));
         // The 100 makes it a ringing INVITE: refreshed at 20 s, it outlives
         // its first deadline (5 + 32 s)...
-        t.observe(&resp, Duration::from_secs(20));
+        see(&mut t, &resp, Duration::from_secs(20));
         t.tick(Duration::from_secs(40));
         assert_eq!((t.open.len(), t.deadlines.len()), (1, 1));
         // ...and is forgotten 200 s (`invite_pending`) after it was last
@@ -684,7 +671,7 @@ From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>;tag=2\r\nCall-ID: c1\r\nCSeq: 1 INVITE\r\
             b"OPTIONS sip:b@x SIP/2.0\r\nVia: SIP/2.0/UDP a;branch=z9hG4bK2\r\n\
 From: <sip:a@x>;tag=1\r\nTo: <sip:b@x>\r\nCall-ID: c2\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n",
         );
-        t.observe(&options, Duration::from_secs(5));
+        see(&mut t, &options, Duration::from_secs(5));
         t.tick(Duration::from_secs(36));
         assert_eq!(t.open.len(), 1);
         t.tick(Duration::from_secs(38));

@@ -214,6 +214,7 @@ pub struct Observation {
     matched: bool,
     request_seen: bool,
     skipped: u8,
+    exchange: Option<u128>,
 }
 
 /// The rules an [`Observation`] may report as skipped, by bit.
@@ -237,6 +238,14 @@ impl Observation {
     /// observation point (and not forgotten since).
     pub fn request_seen(&self) -> bool {
         self.request_seen
+    }
+
+    /// The key a request shares with the responses to it (see
+    /// [`TxnTracker::exchange_of`]), read from what the tracker read of the
+    /// message anyway; `None` when it is not tracked (an ACK, or no usable
+    /// Via or CSeq) or has no Call-ID.
+    pub fn exchange(&self) -> Option<u128> {
+        self.exchange
     }
 
     /// The rules that applied to this response but were not checked
@@ -659,6 +668,7 @@ impl TxnTracker {
             return obs;
         }
         obs.matched = true;
+        obs.exchange = head.exchange();
         // For a response: what the hop checks compare, and whether it is a
         // proxy's copy of one it received.
         let (shape, digest) = match msg {
@@ -800,6 +810,38 @@ impl<'a> Head<'a> {
             next: if msg.is_response() { None } else { vias.next() },
             call_id: h.get(KnownHeader::CallId).map(|c| c.value().trim_ascii()),
         })
+    }
+}
+
+impl Head<'_> {
+    /// See [`TxnTracker::exchange_of`].
+    fn exchange(&self) -> Option<u128> {
+        let p = &mut hasher128(14);
+        self.call_id?.hash(p);
+        self.cseq.number().hash(p);
+        self.cseq.method().hash(p);
+        self.top.branch().hash(p);
+        Some(key128(p))
+    }
+}
+
+impl TxnTracker {
+    /// The key a request shares with the responses to it, wherever in a
+    /// capture each was seen: a 128-bit hash of Call-ID, CSeq number and
+    /// method, and the top Via's branch. A reader that keeps requests to
+    /// hand to the validator with their responses
+    /// ([`Context::with_observed_request`](crate::validate::Context::with_observed_request))
+    /// keys them by it. It is looser than the transaction key the tracker
+    /// matches by (RFC 3261 §17.1.3 scoped to the observation point: a
+    /// response sent to a port the request did not come from still finds
+    /// its request this way) and stricter about reused branches (Call-ID
+    /// and CSeq number count too). `None` for an ACK (no response answers
+    /// it) and for a message without a Call-ID or a usable top Via or CSeq.
+    /// [`Observation::exchange`] gives the same key for a message the
+    /// tracker has observed, without reading it again.
+    pub fn exchange_of(msg: &Message<'_>) -> Option<u128> {
+        let head = Head::of(msg)?;
+        (head.cseq.method() != "ACK").then(|| head.exchange())?
     }
 }
 

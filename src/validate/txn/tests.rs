@@ -1657,3 +1657,50 @@ fn the_content_hash_reads_content_not_spelling_or_buffering() {
     assert_eq!(straddle("hi"), straddle("hi"));
     assert_ne!(straddle("hi"), straddle("ho"));
 }
+
+/// A request and its responses share one exchange key, from the tracker's
+/// observation or read on its own; another Call-ID, CSeq number or branch
+/// makes another key; an ACK and a message without a Call-ID have none.
+#[test]
+fn exchange_keys_pair_a_request_with_its_responses() {
+    let key = |b: &[u8]| TxnTracker::exchange_of(&parse_message(b).unwrap());
+    let req = invite();
+    let ok = msg("SIP/2.0 200 OK", "INVITE", BR, "", "");
+    // The UAS adds `received` to the Via it copies; the key holds.
+    let received = with_received(msg("SIP/2.0 180 Ringing", "INVITE", BR, "", ""));
+    assert!(key(&req).is_some());
+    assert_eq!(key(&req), key(&ok));
+    assert_eq!(key(&req), key(&received));
+    let mut run = Run::new();
+    assert_eq!(run.at(0, true, &req).1.exchange(), key(&req));
+    assert_eq!(run.at(10, false, &ok).1.exchange(), key(&req));
+    let other_branch = msg("SIP/2.0 200 OK", "INVITE", "z9hG4bK-2", "", "");
+    let other_call = String::from_utf8(ok.clone())
+        .unwrap()
+        .replace("call-1", "call-2");
+    let other_number = String::from_utf8(ok.clone())
+        .unwrap()
+        .replace("CSeq: 1 ", "CSeq: 2 ");
+    for other in [other_branch, other_call.into(), other_number.into()] {
+        assert_ne!(
+            key(&other),
+            key(&req),
+            "{}",
+            String::from_utf8_lossy(&other)
+        );
+    }
+    let ack = msg("ACK sip:b@example.com SIP/2.0", "ACK", BR, "", "");
+    assert_eq!(key(&ack), None);
+    let no_call_id = String::from_utf8(ok)
+        .unwrap()
+        .replace("Call-ID: call-1\r\n", "");
+    assert_eq!(key(no_call_id.as_bytes()), None);
+}
+
+/// The top Via as a UAS copies it into a response: `received` added.
+fn with_received(b: Vec<u8>) -> Vec<u8> {
+    String::from_utf8(b)
+        .unwrap()
+        .replace(";branch=", ";received=192.0.2.1;branch=")
+        .into_bytes()
+}
