@@ -60,10 +60,17 @@ t=0 0\r\n\
 m=audio 3456 RTP/AVP 0\r\n\
 a=rtpmap:0 PCMU/8000\r\n";
 
-/// The INVITE that 200 answers, as proxy1 received it.
+/// The INVITE that 200 answers, as the UAS received it from proxy2
+/// (`Context::with_request`'s contract): the Vias and Record-Route values
+/// of both proxies on the way, and the `received` each server transport
+/// added to the Via below its own. proxy2 sent it, so it is also the
+/// request proxy2 holds when the 200 comes back to it.
 pub(crate) const INVITE: &[u8] = b"INVITE sip:bob@biloxi.example.com SIP/2.0\r\n\
+Via: SIP/2.0/UDP proxy2.biloxi.example.com:5060;branch=z9hG4bK721e4.1\r\n\
+Via: SIP/2.0/UDP proxy1.atlanta.example.com:5060;branch=z9hG4bK2d4790.1;received=192.0.2.111\r\n\
 Via: SIP/2.0/UDP client.atlanta.example.com:5060;branch=z9hG4bK74bf9;received=192.0.2.101\r\n\
-Max-Forwards: 70\r\n\
+Max-Forwards: 68\r\n\
+Record-Route: <sip:proxy2.biloxi.example.com;lr>, <sip:proxy1.atlanta.example.com;lr>\r\n\
 From: Alice <sip:alice@atlanta.example.com>;tag=9fxced7\r\n\
 To: Bob <sip:bob@biloxi.example.com>\r\n\
 Call-ID: 3848276298220188511@atlanta.com\r\n\

@@ -186,12 +186,29 @@ fn plain_top_copy(a: &[u8], b: &[u8]) -> bool {
     {
         return false;
     }
-    /// The parameters of `v` (each without its `;`), `received` and
-    /// `rport` left out.
+    /// The parameters of `v` (each without its `;`; `v` starts at the
+    /// first `;`), `received` and `rport` left out.
     fn kept(v: &[u8]) -> impl Iterator<Item = &[u8]> {
-        v.split(|&c| c == b';').skip(1).filter(|seg| {
-            let name = &seg[..memchr::memchr(b'=', seg).unwrap_or(seg.len())];
-            !(lex::eq_name(name, b"received") || lex::eq_name(name, b"rport"))
+        let mut rest = v.get(1..).unwrap_or_default();
+        let mut done = v.is_empty();
+        core::iter::from_fn(move || loop {
+            if done {
+                return None;
+            }
+            let end = memchr::memchr(b';', rest).unwrap_or_else(|| {
+                done = true;
+                rest.len()
+            });
+            let seg = &rest[..end];
+            rest = rest.get(end + 1..).unwrap_or_default();
+            let named = |n: &[u8]| {
+                seg.len() >= n.len()
+                    && lex::eq_name(&seg[..n.len()], n)
+                    && matches!(seg.get(n.len()), None | Some(b'='))
+            };
+            if !(named(b"received") || named(b"rport")) {
+                return Some(seg);
+            }
         })
     }
     kept(&a[ha..]).eq(kept(&b[hb..]))

@@ -125,7 +125,7 @@ fn contexts() -> Ctx {
         default: Context::new(),
         proxy: Context::new()
             .with_role(Role::Proxy)
-            .with_own_sent_by("proxy1.atlanta.example.com", Some(5060))
+            .with_own_sent_by("proxy2.biloxi.example.com", Some(5060))
             .with_request(request)
             .expect("INVITE is a request"),
     }
