@@ -43,14 +43,19 @@ pub enum Role {
 pub struct SentBy {
     host: String,
     port: Option<u16>,
+    /// `host` as an address, read once: every response's top Via is
+    /// compared with it.
+    ip: Option<IpAddr>,
 }
 
 impl SentBy {
     /// A sent-by of `host` (name, IPv4, or IPv6 with or without brackets)
     /// and `port`.
     pub fn new(host: impl Into<String>, port: Option<u16>) -> Self {
+        let host = host.into();
         SentBy {
-            host: host.into(),
+            ip: ip_of(host.as_bytes()),
+            host,
             port,
         }
     }
@@ -92,7 +97,7 @@ impl SentBy {
         if self.port.unwrap_or(default_port) != port.unwrap_or(default_port) {
             return false;
         }
-        match (ip_of(self.host.as_bytes()), ip_of(host)) {
+        match (self.ip, ip_of(host)) {
             (Some(a), Some(b)) => a == b,
             _ => self.host.as_bytes().eq_ignore_ascii_case(host),
         }
@@ -105,6 +110,11 @@ fn ip_of(s: &[u8]) -> Option<IpAddr> {
         [b'[', inner @ .., b']'] => inner,
         _ => s,
     };
+    // A name, the usual sent-by, is told without the address parser: an
+    // IPv4 address starts with a digit, an IPv6 one holds a colon.
+    if !s.first().is_some_and(u8::is_ascii_digit) && memchr::memchr(b':', s).is_none() {
+        return None;
+    }
     core::str::from_utf8(s).ok()?.parse().ok()
 }
 
@@ -390,6 +400,10 @@ mod tests {
             ("localhost", None, b"127.0.0.1", None, 5060, false),
             // Not an address on either side: compared as text.
             ("[2001:db8::1", None, b"[2001:DB8::1", None, 5060, true),
+            // An IPv6 address that starts with a letter is still one; a
+            // name that starts with a digit is still a name.
+            ("fe80::1", None, b"[FE80:0::1]", None, 5060, true),
+            ("1und1.example", None, b"1UND1.example", None, 5060, true),
         ];
         for &(host, port, via, via_port, default, want) in rows {
             let got = SentBy::new(host, port).matches(via, via_port, default);
