@@ -69,6 +69,10 @@ fn expires(h: Option<crate::header::Header<'_>>) -> Option<u64> {
 /// Compares two header values with every run of LWS (folds included) taken
 /// as one SP, as RFC 3261 §7.3.1 reads them.
 fn eq_lws(a: &[u8], b: &[u8]) -> bool {
+    // The usual copy is the same bytes.
+    if a == b {
+        return true;
+    }
     let mut x = a.split(|c| lex::is_lws(*c)).filter(|w| !w.is_empty());
     let mut y = b.split(|c| lex::is_lws(*c)).filter(|w| !w.is_empty());
     loop {
@@ -771,7 +775,8 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     // Without `sips:` in its bytes no value holds a SIPS URI: read only
     // the ones that might.
     let is_sips = |e: crate::header::Element<'_>| {
-        e.bytes.windows(5).any(|w| w.eq_ignore_ascii_case(b"sips:"))
+        memchr::memchr_iter(b':', e.bytes)
+            .any(|i| i >= 4 && e.bytes[i - 4..i].eq_ignore_ascii_case(b"sips"))
             && NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.uri().is_sips())
     };
     let uri_sips = req
