@@ -289,10 +289,11 @@ pub(crate) fn trim_lws(s: &[u8]) -> &[u8] {
 /// True when `name` equals `lower` ignoring ASCII case, for a `lower`
 /// made of lowercase letters, digits and `-` (the names of the parameters
 /// and headers the crate knows). Setting bit 5 of each byte lowercases a
-/// letter and leaves a digit or `-` as it is; the only other bytes it maps
-/// onto a letter, a digit or `-` are upper-case letters and control bytes
-/// 0x0D and 0x10..=0x19, none of which is in a `token`, which `name` is
-/// where it is used. Cheaper than `eq_ignore_ascii_case`, which lowercases
+/// letter and leaves a digit or `-` as it is. The only other bytes it maps
+/// onto a lowercase letter are the upper-case ones, so against a `lower` of
+/// letters alone any `name` compares exactly; onto a digit or `-` it maps
+/// control bytes 0x0D and 0x10..=0x19 too, none of which is in a `token`,
+/// so against other names `name` must be a token (a parameter name is). Cheaper than `eq_ignore_ascii_case`, which lowercases
 /// both sides byte by byte: every parameter of every Via and address is
 /// matched against a few known names.
 #[inline]

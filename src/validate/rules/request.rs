@@ -142,6 +142,12 @@ fn same_params<'a>(
 /// Parameters [`same_params`] compares from arrays; more take the walks.
 const SNAPSHOT: usize = 16;
 
+/// The Via parameters the server transport adds to, or fills in on, the
+/// top Via of a request it receives (RFC 3261 §18.2.1, RFC 3581 §4): a copy
+/// of the top value is compared without them ([`same_via`],
+/// [`plain_top_copy`]).
+const ADDED_BY_SERVER: [&str; 2] = ["received", "rport"];
+
 /// True when two Via values are the same copy: equal sent-protocol and
 /// sent-by, and the same parameters, except, for the `top` value only,
 /// `received` and `rport`, which the server transport adds to the top Via
@@ -161,7 +167,7 @@ fn same_via(
     let (Ok(x), Ok(y)) = (a, b) else {
         return true;
     };
-    let added = |p: &crate::header::Param<'_>| top && (p.is("received") || p.is("rport"));
+    let added = |p: &crate::header::Param<'_>| top && ADDED_BY_SERVER.iter().any(|n| p.is(n));
     let (hx, hy) = (x.sent_by(), y.sent_by());
     x.protocol_name().eq_ignore_ascii_case(y.protocol_name())
         && x.protocol_version() == y.protocol_version()
@@ -175,9 +181,8 @@ fn same_via(
 }
 
 /// The usual copy of a top Via, told without reading either value: with
-/// nothing quoted in them, the same bytes once the `received` and `rport`
-/// parameters are left out of both (the UAS side adds or fills them in,
-/// see [`same_via`]). Parameters cannot hold an unquoted `;`, so splitting
+/// nothing quoted in them, the same bytes once the [`ADDED_BY_SERVER`]
+/// parameters are left out of both. Parameters cannot hold an unquoted `;`, so splitting
 /// at each one parts them as the grammar does. True only where
 /// [`same_via`] is true; anything else (white space, another order, case)
 /// is left to it.
@@ -191,7 +196,7 @@ fn plain_top_copy(a: &[u8], b: &[u8]) -> bool {
         return false;
     }
     /// The parameters of `v` (each without its `;`; `v` starts at the
-    /// first `;`), `received` and `rport` left out.
+    /// first `;`), the [`ADDED_BY_SERVER`] ones left out.
     fn kept(v: &[u8]) -> impl Iterator<Item = &[u8]> {
         let mut rest = v.get(1..).unwrap_or_default();
         let mut done = v.is_empty();
@@ -205,12 +210,12 @@ fn plain_top_copy(a: &[u8], b: &[u8]) -> bool {
             });
             let seg = &rest[..end];
             rest = rest.get(end + 1..).unwrap_or_default();
-            let named = |n: &[u8]| {
+            let named = |n: &str| {
                 seg.len() >= n.len()
-                    && lex::eq_name(&seg[..n.len()], n)
+                    && lex::eq_name(&seg[..n.len()], n.as_bytes())
                     && matches!(seg.get(n.len()), None | Some(b'='))
             };
-            if !(named(b"received") || named(b"rport")) {
+            if !ADDED_BY_SERVER.iter().any(|n| named(n)) {
                 return Some(seg);
             }
         })

@@ -811,9 +811,16 @@ impl<'a> Head<'a> {
             call_id: h.get(KnownHeader::CallId).map(|c| c.value().trim_ascii()),
         })
     }
-}
 
-impl Head<'_> {
+    /// The CSeq method, as far as transactions care.
+    fn method(&self) -> Method {
+        match self.cseq.method() {
+            "INVITE" => Method::Invite,
+            "ACK" => Method::Ack,
+            _ => Method::Other,
+        }
+    }
+
     /// See [`TxnTracker::exchange_of`].
     fn exchange(&self) -> Option<u128> {
         let p = &mut hasher128(14);
@@ -841,7 +848,7 @@ impl TxnTracker {
     /// tracker has observed, without reading it again.
     pub fn exchange_of(msg: &Message<'_>) -> Option<u128> {
         let head = Head::of(msg)?;
-        (head.cseq.method() != "ACK").then(|| head.exchange())?
+        (head.method() != Method::Ack).then(|| head.exchange())?
     }
 }
 
@@ -850,11 +857,7 @@ impl TxnTracker {
 fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128, Method) {
     let h = msg.headers();
     let (cseq, via) = (&head.cseq, &head.top);
-    let method = match cseq.method() {
-        "INVITE" => Method::Invite,
-        "ACK" => Method::Ack,
-        _ => Method::Other,
-    };
+    let method = head.method();
     // ACK belongs to the INVITE's transaction (a non-2xx ACK shares its
     // branch); it is matched, then ignored.
     let key_method = if method == Method::Ack {
