@@ -13,14 +13,17 @@
 //!
 //! Run time stays short: three calls per transport at 10 calls/s, SIPp's
 //! own `-timeout`, and a deadline on every wait. Ports are picked free by
-//! binding port 0, for UDP and TCP at once.
+//! binding port 0, for UDP and TCP at once, and none is handed out twice
+//! (SIPp's media ports included, [`free_ports`]).
 #![cfg(all(feature = "serde", feature = "socket2", feature = "tokio-codec"))]
 
 mod common;
 
+use std::collections::BTreeSet;
 use std::net::{TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Calls placed per transport.
@@ -56,17 +59,43 @@ fn relay_exe() -> PathBuf {
     common::example_exe("relay", &["examples/relay.rs"], "serde,socket2,tokio-codec")
 }
 
-/// A port free for both UDP and TCP on 127.0.0.1 (the relay listens on
-/// both; SIPp binds one of them).
-fn free_port() -> u16 {
-    for _ in 0..100 {
-        let tcp = TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = tcp.local_addr().unwrap().port();
-        if UdpSocket::bind(("127.0.0.1", port)).is_ok() {
-            return port;
+/// Every port this test process has handed out. The three tests run at
+/// once, and each port is handed out once, so the relays, the SIPp
+/// instances and SIPp's media sockets never meet. (SIPp binds its `-mp`
+/// port and `-mp + 2`, audio and video RTP, and exits when either is
+/// taken; the kernel's `bind(0)` ports were seen to land two apart, so a
+/// UAS once took its video socket on the relay's port and never started.)
+static HANDED_OUT: Mutex<BTreeSet<u16>> = Mutex::new(BTreeSet::new());
+
+/// The first of `n` consecutive ports that are each free for both UDP and
+/// TCP on 127.0.0.1 and not handed out before (the relay listens on both;
+/// SIPp binds one of them).
+fn free_ports(n: u16) -> u16 {
+    let mut handed_out = HANDED_OUT.lock().unwrap_or_else(|e| e.into_inner());
+    for _ in 0..1000 {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        let first = probe.local_addr().unwrap().port();
+        let Some(last) = first.checked_add(n - 1) else {
+            continue;
+        };
+        if (first..=last).any(|p| handed_out.contains(&p)) {
+            continue;
+        }
+        let free = (first..=last).all(|p| {
+            (p == first || TcpListener::bind(("127.0.0.1", p)).is_ok())
+                && UdpSocket::bind(("127.0.0.1", p)).is_ok()
+        });
+        if free {
+            handed_out.extend(first..=last);
+            return first;
         }
     }
-    panic!("no port free for both UDP and TCP");
+    panic!("no {n} consecutive ports free for both UDP and TCP");
+}
+
+/// One port ([`free_ports`]).
+fn free_port() -> u16 {
+    free_ports(1)
 }
 
 /// A child process killed (by its own handle) when the test ends.
@@ -139,13 +168,31 @@ fn start_sipp(sipp: &Path, dir: &Path, name: &str, args: &[String]) -> Proc {
         .current_dir(dir)
         .args(args)
         .args(["-nostdin", "-i", "127.0.0.1"])
-        .args(["-mp", &free_port().to_string()])
+        // Media: audio RTP on the port, video on the port + 2.
+        .args(["-mp", &free_ports(4).to_string()])
+        // Errors (a port SIPp could not bind) into `<scenario>_<pid>_errors.log`,
+        // which a failure prints ([`dump`]).
+        .arg("-trace_err")
         .stdin(Stdio::null())
         .stdout(out)
         .stderr(Stdio::null())
         .spawn()
         .expect("start sipp");
     Proc(child)
+}
+
+/// Every file SIPp and the relay left in `dir`, for a failure message.
+fn dump(dir: &Path) -> String {
+    let mut out = String::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    names.sort();
+    for p in names {
+        let text = std::fs::read(&p).unwrap_or_default();
+        out += &format!("--- {}\n{}\n", p.display(), String::from_utf8_lossy(&text));
+    }
+    out
 }
 
 fn log_lines(log: &Path) -> Vec<serde_json::Value> {
@@ -209,11 +256,12 @@ fn calls_complete(sipp: &Path, tcp: bool) {
     );
     let status = uac
         .wait_for(Duration::from_secs(30))
-        .unwrap_or_else(|| panic!("{name}: the uac did not finish"));
+        .unwrap_or_else(|| panic!("{name}: the uac did not finish\n{}", dump(&dir)));
     let screen = std::fs::read_to_string(dir.join("uac.out")).unwrap_or_default();
     assert!(
         status.success(),
-        "{name}: sipp uac exited with {status}: not every call completed\n{screen}"
+        "{name}: sipp uac exited with {status}: not every call completed\n{}",
+        dump(&dir)
     );
     let successful = screen
         .lines()
@@ -263,6 +311,7 @@ fn a_broken_response_is_dropped_with_its_rule() {
             uas_port.to_string(),
             "-t".into(),
             "u1".into(),
+            "-trace_msg".into(),
         ],
     );
     std::thread::sleep(Duration::from_millis(300));
@@ -282,6 +331,7 @@ fn a_broken_response_is_dropped_with_its_rule() {
             "1".into(),
             "-timeout".into(),
             "30s".into(),
+            "-trace_msg".into(),
         ],
     );
     // Generous: on a loaded 2-core machine the UAS may not listen yet when
@@ -294,7 +344,8 @@ fn a_broken_response_is_dropped_with_its_rule() {
         }
         assert!(
             Instant::now() < end,
-            "no response dropped within 30 s; log: {lines:?}"
+            "no response dropped within 30 s; log: {lines:?}\n{}",
+            dump(&dir)
         );
         std::thread::sleep(Duration::from_millis(100));
     };
