@@ -1,5 +1,6 @@
 //! WWW-Authenticate and Proxy-Authenticate (RFC 3261 §20.27, §20.44,
-//! §22): the challenge a 401 or 407 must carry, and its form.
+//! §22): the challenge a 401 or 407 must carry, and its form (the form
+//! in any response that carries one).
 
 use crate::header::{Header, KnownHeader};
 use crate::lex;
@@ -105,16 +106,20 @@ fn realm_algorithm<'a>(www: bool, h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])
         .then(|| (c.realm().unwrap_or(b""), c.algorithm().unwrap_or(b"MD5")))
 }
 
-/// Challenge rules on every WWW-Authenticate (401) or Proxy-Authenticate
-/// (407) row (other codes: nothing), each read by the typed [`WwwAuthenticate`] /
+/// Challenge rules, each row read by the typed [`WwwAuthenticate`] /
 /// [`ProxyAuthenticate`]:
+///
+/// * `auth-challenge-syntax` — §20.27, §20.44, §25.1, on every row of
+///   either header in any response (the rule is the header's, not a
+///   code's): the row is not one challenge (`auth-scheme LWS auth-param
+///   *(COMMA auth-param)`, each `name EQUAL (token / quoted-string)`).
+///   Span: the failing item. The other rules stay silent about such a row.
+///
+/// The rest judge the challenge a 401 (WWW-Authenticate) or a 407
+/// (Proxy-Authenticate) makes:
 ///
 /// * `auth-challenge-to-ack-cancel` — RFC 3261 §22.1: servers MUST NOT
 ///   challenge ACK or CANCEL. Span: the status line.
-/// * `auth-challenge-syntax` — §20.27, §20.44, §25.1: the row is not one
-///   challenge (`auth-scheme LWS auth-param *(COMMA auth-param)`, each
-///   `name EQUAL (token / quoted-string)`). Span: the failing item. The
-///   other rules stay silent about such a row.
 /// * `auth-challenge-no-basic` — RFC 3261 §22.4 and RFC 8760 §2.6: the
 ///   Basic scheme MUST NOT be used. Span: the row.
 /// * `auth-challenge-comma-combined` — RFC 3261 §7.3.1: these headers MUST
@@ -127,22 +132,41 @@ fn realm_algorithm<'a>(www: bool, h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])
 ///   offers each algorithm once (missing `algorithm` means MD5); lowered to
 ///   warning because of proxy aggregation (§2.5). Span: the later row.
 pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.code != 401 && f.code != 407 {
-        return;
-    }
-    let www = f.code == 401;
-    let k = if www {
-        KnownHeader::WwwAuthenticate
-    } else {
-        KnownHeader::ProxyAuthenticate
+    use KnownHeader::{ProxyAuthenticate as Proxy, WwwAuthenticate as Www};
+    let challenged = match f.code {
+        401 => Some(Www),
+        407 => Some(Proxy),
+        _ => None,
     };
-    if f.method_is("ACK") || f.method_is("CANCEL") {
+    if challenged.is_some() && (f.method_is("ACK") || f.method_is("CANCEL")) {
         out.emit(
             r::AUTH_CHALLENGE_TO_ACK_CANCEL,
             Some(f.status_line),
             Detail::new("ACK and CANCEL are never challenged"),
         );
     }
+    // The code's own header first, so its findings lead.
+    let order = if challenged == Some(Proxy) {
+        [Proxy, Www]
+    } else {
+        [Www, Proxy]
+    };
+    for k in order {
+        if f.has(k) {
+            challenge_rows(f, out, k, challenged == Some(k));
+        }
+    }
+}
+
+/// [`challenges`] on the rows of `k`; `judged`: the rows are the
+/// challenge of this 401 or 407, not only read for their syntax.
+fn challenge_rows<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+    k: KnownHeader,
+    judged: bool,
+) {
+    let www = k == KnownHeader::WwwAuthenticate;
     let headers = f.resp.headers();
     for (i, h) in headers.get_all(k).enumerate() {
         let Ok(c) = read_challenge(www, &h) else {
@@ -155,6 +179,9 @@ pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
             });
             continue;
         };
+        if !judged {
+            continue;
+        }
         if let Some(next) = c.next_challenge() {
             out.emit(
                 r::AUTH_CHALLENGE_COMMA_COMBINED,

@@ -37,7 +37,9 @@ pub(super) const REGISTERED_METHODS: [&[u8]; 14] = [
 ///   Method`; nothing may follow the method. Span: the value.
 /// * `cseq-number-overflow` — §20.16: the number MUST be expressible as a
 ///   32-bit unsigned integer (RFC 4475 §3.1.2.5). Span: the digits. The
-///   value is then not read further (the method rules stay silent).
+///   value is then not read further (the method rules stay silent), and
+///   `cseq-number-2-31` does not name the same digits again: a number
+///   past 32 bits is one deviation, and this rule names it exactly.
 /// * `cseq-number-2-31` — §8.1.1.5: requests MUST use a number below 2^31;
 ///   the response only copies it, so the spec lowers this to warning.
 /// * `cseq-method-ack` — §17 (intro): a response to ACK is a "disallowed

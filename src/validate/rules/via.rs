@@ -72,6 +72,13 @@ fn check_value<'a, S: FindingSink + ?Sized>(
         check_one(out, &via, top);
         return;
     }
+    // A sent-protocol that reads but is not SIP/2.0 is its part's failure,
+    // whatever else fails (spec "How to read": one syntax rule per part,
+    // each failure one finding): `Via: FOO/3.0/UDP 00@00` is reported
+    // under both parts.
+    if !via.defects().iter().any(|d| d.part == Part::SentProtocol) {
+        not_sip_2_0(out, &via);
+    }
     // A part whose bytes an earlier finding already names (a sent-by that
     // took the value, then the same bytes read as a parameter) is that
     // finding's: each byte is blamed once.
@@ -189,11 +196,11 @@ fn defect_rule(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
     }
 }
 
-/// Rules on one Via value (each spans the value or the parameter):
+/// Rules on one Via value (each spans the value, the sent-protocol or
+/// the parameter):
 ///
 /// * `via-sent-protocol` — RFC 3261 §8.1.1.7: the protocol name and version
-///   MUST be SIP and 2.0; §25.1 `sent-protocol = protocol-name SLASH
-///   protocol-version SLASH transport`.
+///   MUST be SIP and 2.0 ([`not_sip_2_0`]).
 /// * `via-transport-unknown` — §20.42, RFC 4168, RFC 7118 §5.1: a transport
 ///   other than UDP, TCP, TLS, SCTP, TLS-SCTP, WS, WSS (legal; info).
 /// * `via-branch-missing` — §8.1.1.7: the branch MUST be present (on the
@@ -212,13 +219,7 @@ fn defect_rule(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
 /// * `header-param-repeated` — §7.3.1, for Via parameters.
 fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>, top: bool) {
     let span = via.span();
-    if via.is_sip_2_0() == Some(false) {
-        out.emit(
-            r::VIA_SENT_PROTOCOL,
-            Some(span),
-            Detail::new("Via sent-protocol is not SIP/2.0"),
-        );
-    }
+    not_sip_2_0(out, via);
     if !via
         .transport()
         .is_some_and(|tr| TRANSPORTS.iter().any(|t| t.eq_ignore_ascii_case(tr)))
@@ -277,6 +278,19 @@ fn check_one<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>
     }
     if let Some(p) = via.repeated_param() {
         super::addr_params::param_repeated(out, KnownHeader::Via, p);
+    }
+}
+
+/// `via-sent-protocol` on a sent-protocol that reads (`token/token/token`)
+/// but is not SIP/2.0 (§8.1.1.7: the name and version MUST be SIP and
+/// 2.0). Span: the sent-protocol, the part that fails.
+fn not_sip_2_0<S: FindingSink + ?Sized>(out: &mut Emitter<'_, S>, via: &ViaLax<'_>) {
+    if via.is_sip_2_0() == Some(false) {
+        out.emit(
+            r::VIA_SENT_PROTOCOL,
+            Some(via.sent_protocol_span().unwrap_or(via.span())),
+            Detail::new("Via sent-protocol is not SIP/2.0"),
+        );
     }
 }
 
