@@ -454,12 +454,14 @@ fn content_length_exceeds_body<S: FindingSink + ?Sized>(
     }
 }
 
-/// `content-length-short` — RFC 3261 §18.3: octets of a datagram beyond
-/// Content-Length MUST be discarded; they are not part of the message
-/// (RFC 4475 §3.1.1.8). On a stream they are the next message, so nothing
-/// is reported when the Context says the transport is a stream or WebSocket.
+/// `content-length-short` — RFC 3261 §18.3: on a message-oriented
+/// transport, octets beyond Content-Length MUST be discarded; they are not
+/// part of the message (RFC 4475 §3.1.1.8). That holds for a WebSocket
+/// message too, which carries exactly one SIP message (RFC 7118 §5), so
+/// its extra octets are never a next message. On a stream (TCP, TLS) they
+/// are the next message, so nothing is reported there.
 fn content_length_short<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.ctx.transport().is_some_and(|t| !t.is_datagram()) {
+    if f.ctx.transport().is_some_and(|t| t.is_stream()) {
         return;
     }
     if let Some(span) = f.resp.deviations().trailing_octets() {
