@@ -604,6 +604,62 @@ fn tcp_connection_reused_after_close() {
     );
 }
 
+/// The first octets of a TLS 1.2/1.3 ClientHello (record type 22, version
+/// 3.1, length 512, handshake type 1), then ciphertext-like filler holding
+/// what hunting would otherwise take for a start line.
+fn client_hello() -> Vec<u8> {
+    let mut b = vec![22, 3, 1, 2, 0, 1, 0, 1, 252, 3, 3];
+    b.extend_from_slice(b"\x8f\r\nSIP/2.0 200 OK\r\n");
+    b.resize(517, 0x5a);
+    b
+}
+
+#[test]
+fn tls_on_the_sips_port_is_reported_once_and_not_read() {
+    const CLIENT: Ep = ([10, 0, 0, 2], 40001);
+    const SIPS: Ep = ([10, 0, 0, 1], 5061);
+    let hello = client_hello();
+    // The server's reply: a handshake record too (ServerHello, type 2).
+    let mut server = hello.clone();
+    server[5] = 2;
+    let events = Pcap::ethernet()
+        .add(&tcp(CLIENT, SIPS, 100, PSH, &hello))
+        .add(&tcp(SIPS, CLIENT, 900, PSH, &server))
+        .add(&tcp(
+            CLIENT,
+            SIPS,
+            100 + hello.len() as u32,
+            PSH,
+            &response(200, 40, ""),
+        ))
+        .read();
+    // One problem, at the client's hello; nothing of either direction is
+    // hunted through, not even bytes that look like a start line.
+    assert_eq!(
+        picture(&events),
+        vec![Ev::Problem(CaptureErrorKind::Encrypted)]
+    );
+    let p = problems(&events)[0];
+    assert_eq!(p.frame, Some(1));
+    assert_eq!(p.kind.id(), "tls-encrypted");
+}
+
+#[test]
+fn tls_elsewhere_is_passed_over_quietly_and_a_new_connection_is_read() {
+    const CLIENT: Ep = ([10, 0, 0, 2], 40002);
+    const HTTPS: Ep = ([10, 0, 0, 1], 443);
+    let hello = client_hello();
+    let r = response(200, 41, "");
+    let events = Pcap::ethernet()
+        .add(&tcp(CLIENT, HTTPS, 100, PSH, &hello))
+        .add(&tcp(CLIENT, HTTPS, 100 + hello.len() as u32, FIN, b""))
+        // The same addresses, a new connection that carries SIP.
+        .add(&tcp(CLIENT, HTTPS, 7_000, SYN, b""))
+        .add(&tcp(CLIENT, HTTPS, 7_001, PSH, &r))
+        .read();
+    assert_eq!(picture(&events), vec![Ev::Ok(4, Some(0), text(&r))]);
+}
+
 #[test]
 fn tcp_rst_in_the_middle_of_a_message() {
     let r1 = response(200, 31, "");

@@ -206,6 +206,11 @@ pub enum CaptureErrorKind {
     /// message it carried is lost.
     #[error("{0}")]
     Hep(HepError),
+    /// A TLS connection to or from the SIPS port (5061): the SIP in it is
+    /// encrypted and cannot be read from the capture (reported once, at
+    /// the client's handshake).
+    #[error("TLS connection on the SIPS port: its SIP is encrypted and not read")]
+    Encrypted,
 }
 
 impl CaptureErrorKind {
@@ -237,6 +242,7 @@ impl CaptureErrorKind {
             CaptureErrorKind::Hep(HepError::BadChunk) => "hep-bad-chunk",
             CaptureErrorKind::Hep(HepError::Incomplete) => "hep-incomplete",
             CaptureErrorKind::Hep(HepError::Compressed) => "hep-compressed",
+            CaptureErrorKind::Encrypted => "tls-encrypted",
         }
     }
 }
@@ -577,6 +583,18 @@ impl Here {
     }
 }
 
+/// Does a stream start with a TLS handshake record (RFC 8446 §5.1:
+/// content type 22, legacy version 3.x with x ≤ 4, a length within the
+/// record limit of 2^14 + 2048)?
+fn is_tls_record(b: &[u8]) -> bool {
+    match b {
+        [22, 3, minor, hi, lo, ..] => {
+            *minor <= 4 && (1..=16_384 + 2_048).contains(&u16::from_be_bytes([*hi, *lo]))
+        }
+        _ => false,
+    }
+}
+
 /// Does a datagram look like SIP: does its first line (within the parser's
 /// start-line limit) mention `SIP/2.0`? Catches junk before a start line,
 /// which the parser then reports, while RTP, STUN and the like pass by.
@@ -625,6 +643,9 @@ enum Mode {
     /// A HEP connection (an agent sending to a collector over TCP): HEP3
     /// packets one after another, each cut by its length field.
     Hep,
+    /// A TLS connection (it began with a TLS handshake record): nothing in
+    /// it can be read without keys, so its octets are dropped unread.
+    Encrypted,
 }
 
 /// One direction of a TCP connection.
@@ -728,13 +749,16 @@ impl TcpFlow {
             }
             // An incomplete line kept while hunting is lost too.
             Mode::Hunting => self.skip(self.buf.len()),
-            Mode::WebSocket(..) | Mode::Hep => {}
+            Mode::WebSocket(..) | Mode::Hep | Mode::Encrypted => {}
         }
         self.report_skipped(at, q);
         let n = self.buf.len();
         self.consume(n);
-        // WebSocket frame boundaries are lost with the octets too.
-        self.mode = Mode::Hunting;
+        // WebSocket frame boundaries are lost with the octets too. A TLS
+        // connection stays one.
+        if !matches!(self.mode, Mode::Encrypted) {
+            self.mode = Mode::Hunting;
+        }
         self.websocket = false;
     }
 
@@ -751,6 +775,8 @@ impl TcpFlow {
         self.cut(at, q);
         self.reasm = TcpReassembler::new();
         self.pos = 0;
+        // The next connection on these addresses starts afresh.
+        self.mode = Mode::Hunting;
     }
 
     /// Frames whatever the buffered octets allow.
@@ -794,6 +820,11 @@ impl TcpFlow {
                             self.mode = Mode::Hunting;
                         }
                     }
+                }
+                Mode::Encrypted => {
+                    let n = self.buf.len();
+                    self.consume(n);
+                    return;
                 }
                 Mode::Hep => {
                     let Some(head) = self.buf.get(..6) else {
@@ -871,6 +902,17 @@ impl TcpFlow {
         // HEP over TCP is recognised at the start of the direction.
         if self.pos == 0 && self.buf.starts_with(b"HEP3") {
             self.mode = Mode::Hep;
+            return true;
+        }
+        // So is TLS. Its octets are never hunted through; a client's
+        // handshake on the SIPS port (RFC 3261 §26.2: 5061) is reported
+        // once, so that an audit of encrypted signalling does not end in
+        // "0 responses" without a word.
+        if self.pos == 0 && is_tls_record(&self.buf) {
+            if self.buf.get(5) == Some(&1) && (self.src.port() == 5061 || self.dst.port() == 5061) {
+                q.push_back(at.problem(CaptureErrorKind::Encrypted));
+            }
+            self.mode = Mode::Encrypted;
             return true;
         }
         let mut line_start = 0;
