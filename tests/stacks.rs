@@ -23,6 +23,17 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    // drachtio-sip's "should parse a response" (a Dialogic 200 from
+    // sip-message-examples): the source's last SDP line has no CRLF, so the
+    // body is 174 octets under `Content-Length: 176` (§18.3: on UDP the
+    // response MUST be discarded; §20.14). The top Via's `rport` was not
+    // filled in (RFC 3581 §4, info). Contact, Allow and Supported are all
+    // there, and `tdialog` is a registered option tag (RFC 4538).
+    Case {
+        file: "drachtio-200-length-over-body.sip",
+        transport: Transport::Udp,
+        expect: &[&["content-length-exceeds-body", "via-rport-empty"]],
+    },
     // ersip conn_test: `127.0.0.2:5061&branch=...` — the `&` cannot follow a
     // port, so the sent-by is broken (spec example for via-sent-by-syntax),
     // reported once; the value's other rules stay silent. `Supported: foo`
@@ -130,6 +141,26 @@ const CASES: &[Case] = &[
             "via-branch-missing",
         ]],
     },
+    // JsSIP "parse Status Line": `SIP/2.0 420 Bad Extension` alone, with no
+    // line end (the source parses it with its Status_Line rule only). Read
+    // as a message: no empty line ends the (empty) header block (§7); no Via,
+    // From, To, Call-ID or CSeq (§8.2.6.2); a 420 without Unsupported
+    // (§8.2.2.3: the UAS MUST list the unsupported extensions); no
+    // Content-Length on UDP.
+    Case {
+        file: "jssip-420-status-line-only.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "420-unsupported-required",
+            "call-id-required",
+            "content-length-missing-datagram",
+            "cseq-required",
+            "from-required",
+            "header-block-unterminated",
+            "to-required",
+            "via-required",
+        ]],
+    },
     // Kamailio test/misc/sip/repl1.sip, paraphrased: bare LF line ends are
     // one finding for the whole message, not one per line; RFC 2543 style
     // (no tags, no branches); a 2xx to INVITE without Allow and Supported.
@@ -145,6 +176,39 @@ const CASES: &[Case] = &[
             "to-tag-missing",
             "via-branch-missing",
             "via-branch-missing",
+        ]],
+    },
+    // libre sipauth.c, "without algorithm - default MD5": a header fragment
+    // (no From, To, Call-ID, CSeq; one finding each). The Digest challenge
+    // has no `qop` (§22.4 item 8, RFC 8760 §2.6: servers MUST send it); no
+    // `algorithm` is legal and means MD5. The TLS Via with `rport` and
+    // `received` filled in raises nothing.
+    Case {
+        file: "libre-401-digest-no-qop.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "auth-digest-params",
+            "call-id-required",
+            "cseq-required",
+            "from-required",
+            "to-required",
+        ]],
+    },
+    // libre sipauth.c, "explicit SHA-256 qop": the same fragment, its
+    // challenge now with `algorithm="SHA-256"` (an algorithm RFC 8760 adds)
+    // and `qop="auth"` (quoted, as §25.1's qop-options requires), so only the
+    // four missing headers remain. The quoted `algorithm` value is outside
+    // §25.1's `algorithm` production but inside `auth-param`; whether
+    // auth-digest-params should report it is left open (response-rules.md
+    // §12.4), and today it does not.
+    Case {
+        file: "libre-401-sha256-quoted-algorithm.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "call-id-required",
+            "cseq-required",
+            "from-required",
+            "to-required",
         ]],
     },
     // pjproject msg_err_test.c, "syntax error in header" (`Via: SIP/2.0`),
@@ -215,6 +279,33 @@ const CASES: &[Case] = &[
             "via-sent-by-syntax",
         ]],
     },
+    // rsip parser1: `SIP/2.0 401 Unauthorized` and the empty line, nothing
+    // else. A 401 without WWW-Authenticate (§22.2, Table 3: MUST); no Via,
+    // From, To, Call-ID or CSeq (§8.2.6.2); no Content-Length on UDP.
+    Case {
+        file: "rsip-401-no-headers.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "401-www-authenticate",
+            "call-id-required",
+            "content-length-missing-datagram",
+            "cseq-required",
+            "from-required",
+            "to-required",
+            "via-required",
+        ]],
+    },
+    // rsip parser3: a complete 401 to REGISTER (TLS Via, SIPS From and To, a
+    // Digest challenge with `qop`, `stale=FALSE` and `opaque=""`, an empty
+    // quoted-string being legal), then 48 octets after `Content-Length: 0`.
+    // On a datagram they are not part of the message (§18.3: the receiver
+    // discards them; info), so the body is empty and needs no Content-Type.
+    // rsip takes them as the body.
+    Case {
+        file: "rsip-401-octets-after-body.sip",
+        transport: Transport::Udp,
+        expect: &[&["content-length-short"]],
+    },
     // sipgo parser_test.go "no empty line between header and body" (the
     // source expects an error): the body line `v=0` is read as a header
     // line without a colon and the header block never ends. Test fragment:
@@ -246,6 +337,90 @@ const CASES: &[Case] = &[
                 "via-transport-unknown",
             ],
         ],
+    },
+    // SIP.js SpecInviteContext (a 183 the test PRACKs): RSeq without Require
+    // `100rel` (RFC 3262 §7.1: RSeq has no defined use outside a reliable
+    // provisional response; warning, no sentence forbids it); two Contact
+    // values in a 183 with a To tag, which sets up an early dialog (§12.1.2:
+    // the UAC takes one remote target; warning); no Via (§8.2.6.2);
+    // `Content-Length: 11` ahead of the 13 octets `a= sendrecv` CRLF, so 2
+    // octets lie beyond the body (§18.3, info).
+    Case {
+        file: "sipjs-183-rseq-no-require.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "1xx-100rel-consistency",
+            "content-length-short",
+            "dialog-contact-single-sip-uri",
+            "via-required",
+        ]],
+    },
+    // SIP.js SpecSanityCheck, "minimum short-form headers": `i`, `v`, `t`
+    // and `f` are Call-ID, Via, To and From (§7.3.3), so none is reported
+    // missing. The 200 to INVITE has no To tag (§8.2.6.2: MUST), no Contact
+    // (§13.3.1.4), no Allow or Supported (SHOULD) and no Content-Length on
+    // UDP.
+    Case {
+        file: "sipjs-200-compact-forms.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "2xx-dialog-contact",
+            "2xx-invite-allow-supported",
+            "2xx-invite-allow-supported",
+            "content-length-missing-datagram",
+            "to-tag-missing",
+        ]],
+    },
+    // SIP.js SpecPublishContext, a 200 to PUBLISH: a Contact, which RFC 3903
+    // §11.1.1 marks not applicable to a 1xx or 2xx to PUBLISH (warning);
+    // Event, a request header (§7.3.2, §20: warning); no Via. SIP-ETag and
+    // Expires are both there (RFC 3903 §6 step 6), so 2xx-publish-expires-etag
+    // stays silent.
+    Case {
+        file: "sipjs-200-publish-contact-event.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "contact-in-publish-response",
+            "event-in-response",
+            "via-required",
+        ]],
+    },
+    // SIP.js SpecSanityCheck, "drops messages with two vias" (two identical
+    // `v:` rows): a response in transit may carry any number of Vias; only
+    // the UAC discards one with more than one (§8.1.3.3, via-count-at-uac),
+    // and these cases claim no role. The rest is as for the compact-forms
+    // 200: no To tag, no Contact, no Allow or Supported, no Content-Length.
+    Case {
+        file: "sipjs-200-two-vias.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "2xx-dialog-contact",
+            "2xx-invite-allow-supported",
+            "2xx-invite-allow-supported",
+            "content-length-missing-datagram",
+            "to-tag-missing",
+        ]],
+    },
+    // SIP.js SpecPublishContext, a 423 to PUBLISH: it carries Min-Expires
+    // (RFC 3903 §6 step 4: MUST), so 423-min-expires-required stays silent;
+    // a Contact outside a 1xx or 2xx to PUBLISH is no finding. Event in a
+    // response (§7.3.2, §20: warning) and no Via.
+    Case {
+        file: "sipjs-423-publish-min-expires.sip",
+        transport: Transport::Udp,
+        expect: &[&["event-in-response", "via-required"]],
+    },
+    // SIP.js SpecPublishContext, a 480 to PUBLISH: the phrase is just the
+    // default "Temporarily Unavailable" where §21.4.18 asks for the precise
+    // cause (SHOULD, info); Event in a response and no Via, as above.
+    Case {
+        file: "sipjs-480-default-phrase.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "event-in-response",
+            "reason-phrase-specific",
+            "via-required",
+        ]],
     },
     // SIPSorcery ParseAsteriskTRYINGUnitTest (an Asterisk 100): a base64
     // branch with `+`, `/` and `=` is not a token (via-param-syntax, not
@@ -370,4 +545,34 @@ fn every_file_is_pinned() {
     );
     let cases = sorted(CASES.iter().map(|c| c.file.to_string()));
     assert_eq!(files, cases);
+}
+
+/// The README's SHA-256 table names every file, with its digest: the files
+/// are the sources' exact bytes, and a changed byte must show.
+#[test]
+fn the_readme_holds_each_files_sha256() {
+    use sha2::{Digest, Sha256};
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/stacks");
+    let readme = fs::read_to_string(dir.join("README.md")).unwrap();
+    // Rows `| `file.sip` | `hex` |` of the digest table.
+    let table: Vec<(String, String)> = readme
+        .lines()
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            match cells[..] {
+                ["", file, hex, ""] if file.ends_with(".sip`") && hex.len() == 66 => Some((
+                    file.trim_matches('`').to_string(),
+                    hex.trim_matches('`').to_string(),
+                )),
+                _ => None,
+            }
+        })
+        .collect();
+    let named = sorted(table.iter().map(|(f, _)| f.clone()));
+    let pinned = sorted(CASES.iter().map(|c| c.file.to_string()));
+    assert_eq!(named, pinned, "the SHA-256 table and the files differ");
+    for (file, hex) in table {
+        let bytes = fs::read(dir.join(&file)).unwrap();
+        assert_eq!(format!("{:x}", Sha256::digest(&bytes)), hex, "{file}");
+    }
 }
