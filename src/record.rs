@@ -72,8 +72,14 @@ pub struct MessageRecord {
     pub cseq: Option<String>,
     /// The Call-ID.
     pub call_id: Option<String>,
-    /// What validation found (empty for requests).
+    /// What validation found wrong with the response (empty for requests).
     pub findings: Vec<FindingRecord>,
+    /// The verdicts of the validating role, apart from the findings: what
+    /// the element must do with the response (a proxy does not forward it,
+    /// a UAC discards it), not a defect of it (`Report::verdicts`). Left
+    /// out when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<FindingRecord>,
 }
 
 /// One finding.
@@ -187,8 +193,12 @@ pub struct SummaryRecord {
     pub unreadable_inputs: usize,
     /// Problems with capture files.
     pub capture_problems: usize,
-    /// Findings by severity.
+    /// Findings by severity (verdicts apart).
     pub findings: SeverityCounts,
+    /// Verdicts of the validating role (`MessageRecord::verdicts`). Left
+    /// out when zero.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub verdicts: usize,
     /// Per rule, worst severity first, then most frequent.
     pub rules: Vec<RuleSummary>,
     /// Rules that applied but were not checked, once per rule with how
@@ -264,10 +274,18 @@ pub struct RuleSummary {
     pub rule: String,
     /// The worst severity it was reported at.
     pub severity: String,
+    /// A verdict rule (`is_verdict_rule`): its count is of verdicts, not
+    /// findings. Left out when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub verdict: bool,
     /// How often.
     pub count: usize,
     /// Where first.
     pub first: FirstSeen,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// Where a rule was first met.
@@ -333,6 +351,7 @@ mod tests {
             cseq: Some("1 INVITE".into()),
             call_id: Some("a@b".into()),
             findings: vec![],
+            verdicts: vec![],
         });
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["kind"], "response");

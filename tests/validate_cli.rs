@@ -119,7 +119,7 @@ fn check_summary(o: &Map<String, Value>) {
     );
     // Captures add the transaction state, and what was skipped for lack of
     // the request, when there is any.
-    let optional = ["skipped", "request_not_seen", "transactions"];
+    let optional = ["skipped", "request_not_seen", "transactions", "verdicts"];
     let required: BTreeSet<&str> = keys(o)
         .into_iter()
         .filter(|k| !optional.contains(k))
@@ -158,27 +158,41 @@ fn check_summary(o: &Map<String, Value>) {
         assert_eq!(s["reason"], "request not seen");
         assert!(s["count"].as_u64().unwrap() >= 1);
     }
-    let mut total = 0;
+    let (mut total, mut verdicts) = (0, 0);
     for r in o["rules"].as_array().unwrap() {
         let r = r.as_object().unwrap();
-        assert_eq!(
-            keys(r),
-            set(&["rule", "severity", "count", "first"]),
-            "{r:?}"
-        );
-        assert!(ids.contains(r["rule"].as_str().unwrap()), "{r:?}");
+        let rule = r["rule"].as_str().unwrap();
+        let verdict = sip_response::validate::Rule::from_id(rule)
+            .is_some_and(sip_response::validate::is_verdict_rule);
+        // A verdict rule's row says so; the others leave the key out.
+        let mut want = set(&["rule", "severity", "count", "first"]);
+        if verdict {
+            assert_eq!(r["verdict"], true, "{r:?}");
+            want.insert("verdict");
+        }
+        assert_eq!(keys(r), want, "{r:?}");
+        assert!(ids.contains(rule), "{r:?}");
         assert!(r["count"].as_u64().unwrap() >= 1);
         assert_eq!(
             keys(r["first"].as_object().unwrap()),
             set(&["source", "frame", "index"])
         );
-        total += r["count"].as_u64().unwrap();
+        if verdict {
+            verdicts += r["count"].as_u64().unwrap();
+        } else {
+            total += r["count"].as_u64().unwrap();
+        }
     }
     let f = &o["findings"];
     assert_eq!(
         total,
         f["error"].as_u64().unwrap() + f["warning"].as_u64().unwrap() + f["info"].as_u64().unwrap(),
         "per-rule counts add up to the totals: {o:?}"
+    );
+    assert_eq!(
+        verdicts,
+        o.get("verdicts").map_or(0, |v| v.as_u64().unwrap()),
+        "verdict rules' counts add up to the verdicts: {o:?}"
     );
 }
 
@@ -385,10 +399,28 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
         return;
     }
     let kind = o["kind"].as_str().expect("kind is a string");
-    let findings = o["findings"].as_array().expect("findings is an array");
+    let mut findings = o["findings"]
+        .as_array()
+        .expect("findings is an array")
+        .clone();
     assert!(o["method"].is_null() || o["method"].is_string(), "{o:?}");
     let mut want = set(&envelope);
     want.extend(["kind", "method", "findings", "cseq", "call_id"]);
+    if let Some(v) = o.get("verdicts") {
+        // The role's verdicts, apart; left out when there are none.
+        let v = v.as_array().expect("verdicts is an array");
+        assert!(!v.is_empty(), "an empty verdicts array is left out: {o:?}");
+        for f in v {
+            let rule = f["rule"].as_str().expect("rule is a string");
+            assert!(
+                sip_response::validate::Rule::from_id(rule)
+                    .is_some_and(sip_response::validate::is_verdict_rule),
+                "not a verdict rule: {f:?}"
+            );
+        }
+        findings.extend(v.iter().cloned());
+        want.insert("verdicts");
+    }
     for k in ["cseq", "call_id"] {
         assert!(o[k].is_null() || o[k].is_string(), "{o:?}");
     }
@@ -404,7 +436,7 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
     }
     assert_eq!(keys(o), want, "{o:?}");
     let ids = rule_ids();
-    for f in findings {
+    for f in &findings {
         let Value::Object(f) = f else {
             panic!("finding is not an object: {o:?}")
         };
@@ -441,10 +473,20 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
 
 /// Every finding of every object, as (source, rule, severity).
 fn findings(objs: &[Map<String, Value>]) -> Vec<(String, String, String)> {
+    records_of(objs, "findings")
+}
+
+/// Every verdict of every object, as (source, rule, severity).
+fn verdicts(objs: &[Map<String, Value>]) -> Vec<(String, String, String)> {
+    records_of(objs, "verdicts")
+}
+
+/// The finding records under `key` of every object.
+fn records_of(objs: &[Map<String, Value>], key: &str) -> Vec<(String, String, String)> {
     objs.iter()
         .flat_map(|o| {
             let src = o["source"].as_str().unwrap().to_string();
-            o.get("findings")
+            o.get(key)
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
@@ -1280,7 +1322,12 @@ fn role_rules_judge_only_what_reaches_the_element_in_a_capture() {
             own,
             path,
         ]);
-        findings(&r.json()).into_iter().map(|(_, r, _)| r).collect()
+        let objs = r.json();
+        findings(&objs)
+            .into_iter()
+            .chain(verdicts(&objs))
+            .map(|(_, r, _)| r)
+            .collect()
     };
     let ours = rules("127.0.0.1:5064");
     assert!(
@@ -1304,20 +1351,33 @@ fn role_rules_judge_only_what_reaches_the_element_in_a_capture() {
 
 #[test]
 fn role_and_own_via() {
-    // A 100 Trying: only a proxy about to forward it breaks a rule (RFC 3261
-    // §16.7 step 5: a 100 is never forwarded).
+    // A 100 Trying: a proxy about to forward it gets the verdict "do not
+    // forward" (RFC 3261 §16.7 step 5: a 100 is never forwarded), apart
+    // from the findings; the 100 itself is not broken, so the exit code
+    // stays 0 (spec row: it never marks the 100 as malformed).
     let path = "samples/ndpi__FAX-Call-t38-CA-TDM-SIP-FB-1__f00025_100.sip";
-    let rules_for = |role: &str| -> Vec<String> {
-        findings(&run(&["--format", "json", "--role", role, path]).json())
-            .into_iter()
-            .map(|(_, r, _)| r)
-            .collect()
+    let run_as = |role: &str| run(&["--format", "json", "--role", role, path]);
+    let ids = |v: Vec<(String, String, String)>| -> Vec<String> {
+        v.into_iter().map(|(_, r, _)| r).collect()
     };
-    assert!(!rules_for("observer").contains(&"100-not-forwarded".to_string()));
-    assert!(!rules_for("uac").contains(&"100-not-forwarded".to_string()));
-    assert!(rules_for("proxy").contains(&"100-not-forwarded".to_string()));
+    for role in ["observer", "uac"] {
+        let objs = run_as(role).json();
+        assert!(verdicts(&objs).is_empty(), "{role}: {objs:?}");
+        assert!(!ids(findings(&objs)).contains(&"100-not-forwarded".to_string()));
+    }
+    let proxy = run_as("proxy");
+    let objs = proxy.json();
+    assert_eq!(ids(verdicts(&objs)), ["100-not-forwarded"], "{objs:?}");
+    assert!(!ids(findings(&objs)).contains(&"100-not-forwarded".to_string()));
+    assert_eq!(proxy.summary()["verdicts"], 1, "{proxy:?}");
     assert_eq!(run(&["--role", "observer", path]).code, 0);
-    assert_eq!(run(&["--role", "proxy", path]).code, 1);
+    let text = run(&["--role", "proxy", path]);
+    assert_eq!(text.code, 0, "{text:?}");
+    assert!(
+        text.stdout.contains(" 100-not-forwarded verdict RFC 3261"),
+        "{text:?}"
+    );
+    assert!(text.stderr.contains("1 verdicts of the role"), "{text:?}");
     // --own-via takes HOST, HOST:PORT and [IPv6]:PORT, repeatable.
     let ok = run(&[
         "--own-via",

@@ -28,6 +28,9 @@ pub(crate) struct Totals {
     /// reported, but not SIP findings, so they leave the exit code alone.
     pub(crate) capture_problems: usize,
     pub(crate) by_severity: [usize; 3],
+    /// Verdicts of the validating role: counted apart, and never an error
+    /// for the exit code (the response is not broken).
+    pub(crate) verdicts: usize,
     /// Per rule, in the order each was first met.
     pub(crate) rules: Vec<RuleCount>,
     rule_index: std::collections::HashMap<&'static str, usize>,
@@ -45,6 +48,8 @@ pub(crate) struct Totals {
 pub(crate) struct RuleCount {
     pub(crate) rule: &'static str,
     pub(crate) severity: Severity,
+    /// A verdict rule ([`Finding::is_verdict`]).
+    pub(crate) verdict: bool,
     pub(crate) count: usize,
     /// Where it was first met: source, packet (captures), message index.
     pub(crate) first: (String, Option<u64>, usize),
@@ -79,11 +84,16 @@ impl Totals {
     }
 
     fn count(&mut self, f: &Finding, item: &Item) {
-        self.by_severity[f.severity() as usize] += 1;
+        if f.is_verdict() {
+            self.verdicts += 1;
+        } else {
+            self.by_severity[f.severity() as usize] += 1;
+        }
         let at = *self.rule_index.entry(f.rule()).or_insert_with(|| {
             self.rules.push(RuleCount {
                 rule: f.rule(),
                 severity: f.severity(),
+                verdict: f.is_verdict(),
                 count: 0,
                 first: (item.source.to_string(), item.frame, item.index),
             });
@@ -300,6 +310,7 @@ pub(crate) fn emit(
                     cseq: call.cseq,
                     call_id: call.call_id,
                     findings: Vec::new(),
+                    verdicts: Vec::new(),
                 }));
             }
         }
@@ -323,7 +334,12 @@ pub(crate) fn emit(
                     cseq: call.cseq,
                     call_id: call.call_id,
                     findings: report
-                        .findings()
+                        .defects()
+                        .iter()
+                        .map(|f| record::FindingRecord::new(f, item.offset))
+                        .collect(),
+                    verdicts: report
+                        .verdicts()
                         .iter()
                         .map(|f| record::FindingRecord::new(f, item.offset))
                         .collect(),
@@ -336,6 +352,13 @@ pub(crate) fn emit(
                         } else {
                             ("", "")
                         };
+                        // A verdict says what the role does with the
+                        // response, not how bad it is.
+                        let severity = if f.is_verdict() {
+                            "verdict"
+                        } else {
+                            f.severity().as_str()
+                        };
                         let span = f
                             .span()
                             .map(|s| format!(" @{}", s.shift(item.offset)))
@@ -344,7 +367,7 @@ pub(crate) fn emit(
                             "{} {} {on}{}{off} {}{} {}",
                             here,
                             f.rule(),
-                            f.severity(),
+                            severity,
                             f.cite(),
                             span,
                             f.detail()
@@ -369,6 +392,12 @@ pub(crate) fn totals_line(t: &Totals) {
         t.by_severity[Severity::Warning as usize],
         t.by_severity[Severity::Info as usize],
     );
+    if t.verdicts > 0 {
+        eprintln!(
+            "{} verdicts of the role (what it does with a response; not findings, and not errors)",
+            t.verdicts
+        );
+    }
 }
 
 fn first_text(first: &(String, Option<u64>, usize)) -> String {
@@ -420,7 +449,11 @@ pub(crate) fn rule_summary(format: Format, t: &Totals) {
                 out!(
                     "{:<40} {:<8} {:>8}  {}",
                     r.rule,
-                    r.severity.as_str(),
+                    if r.verdict {
+                        "verdict"
+                    } else {
+                        r.severity.as_str()
+                    },
                     r.count,
                     first_text(&r.first)
                 );
@@ -440,11 +473,13 @@ pub(crate) fn rule_summary(format: Format, t: &Totals) {
                 warning: t.by_severity[Severity::Warning as usize],
                 info: t.by_severity[Severity::Info as usize],
             },
+            verdicts: t.verdicts,
             rules: rules
                 .iter()
                 .map(|r| record::RuleSummary {
                     rule: r.rule.to_string(),
                     severity: r.severity.as_str().to_string(),
+                    verdict: r.verdict,
                     count: r.count,
                     first: record::FirstSeen {
                         source: r.first.0.clone(),
