@@ -6,9 +6,17 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::time::Duration;
 
 use super::{
-    fingerprint, hasher128, key128, same_proxy, small_hash, ContentHash, Digest, Expiring, Head,
-    Recent, Sighting, TxnConfig, TxnTracker,
+    fingerprint, hasher128, key128, name_key, same_proxy, small_hash, ContentHash, Digest,
+    Expiring, Head, Recent, Sighting, TxnConfig, TxnTracker,
 };
+
+/// A kept header value: its header ([`name_key`]) in the top 8 bits, 24
+/// bits of its row's hash below, so that the rows of one header can be
+/// counted ([`Shape::removes_values_of`]) without more memory per value.
+/// A collision can only hide a change, never invent one.
+fn kept_value(row: &crate::header::Header<'_>, row_hash: u64) -> u32 {
+    u32::from(name_key(row)) << 24 | (row_hash as u32 & 0x00ff_ffff)
+}
 use crate::header::typed::ToHeader;
 use crate::header::KnownHeader;
 use crate::message::Response;
@@ -102,9 +110,8 @@ pub(super) struct Inbound {
     to_tag: u64,
     to_value: u64,
     body: u64,
-    /// Hashes of its header values (name and value), Via, To and
-    /// Record-Route aside; the first [`KEPT_VALUES`]. 32 bits each: a
-    /// collision can only hide a change, never invent one.
+    /// Its header values (name and value, [`kept_value`]), Via, To and
+    /// Record-Route aside; the first [`KEPT_VALUES`].
     values: [u32; KEPT_VALUES],
     n_values: u8,
     /// Whether it has a header value not copied from the request (a
@@ -244,7 +251,7 @@ impl Shape {
                 shape.overflow = true;
                 continue;
             }
-            shape.values[shape.n_values] = row_hash as u32;
+            shape.values[shape.n_values] = kept_value(&row, row_hash);
             shape.n_values += 1;
             // What a response copies from its request (RFC 3261 §8.2.6.2),
             // or a 100 from the request it answers (§8.2.6.1).
@@ -304,6 +311,26 @@ impl Shape {
         }
     }
 
+    /// True when a header value `i` kept is missing here and its header
+    /// has fewer rows here than in `i`: the value was removed (§16.7 step
+    /// 9: "MUST NOT remove any header field values other than the Via").
+    /// A value that another of the same header replaced is a rewrite,
+    /// which step 9 leaves to the proxy ("any feature-specific
+    /// manipulations": a NAT fix-up of Contact); only the count of the
+    /// header's rows tells the two apart. Past [`MAX_VALUES`] nothing is
+    /// compared.
+    fn removes_values_of(&self, i: &Inbound) -> bool {
+        let (here, kept) = (
+            &self.values[..self.n_values],
+            &i.values[..i.n_values as usize],
+        );
+        let rows = |values: &[u32], v: u32| values.iter().filter(|&&w| w >> 24 == v >> 24).count();
+        !self.overflow
+            && kept
+                .iter()
+                .any(|&v| !here.contains(&v) && rows(here, v) < rows(kept, v))
+    }
+
     /// True when every header value `i` kept is in this response.
     fn keeps_values_of(&self, i: &Inbound) -> bool {
         !self.overflow
@@ -348,7 +375,7 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
             [
                 i.body != shape.body,
                 i.to_value != shape.to_value,
-                !shape.keeps_values_of(i),
+                shape.removes_values_of(i),
                 i.geo != shape.geo,
                 i.routes != shape.routes,
                 shape.allow_events && !i.allow_events,
@@ -358,7 +385,9 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
         else {
             return;
         };
-        let [body, to, removed, geo, routes, allow_events] = differences(best);
+        // A To value rewritten only picks the closest received copy: it is
+        // the proxy's to change (below).
+        let [body, _to, removed, geo, routes, allow_events] = differences(best);
         let mut named = false;
         // RFC 6442 §4.3: location data of a 424 stays as received.
         if shape.code == 424 && (geo || body) {
@@ -387,15 +416,17 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
                 Detail::new("the proxy inserted an Allow-Events header"),
             );
         }
-        // §16.7 step 9: only the top Via goes.
-        if !named && !shape.overflow && (body || to || removed) {
+        // §16.7 step 9: the body stays, and no header value but the top
+        // Via goes; a value rewritten (To's URI, Contact) is the proxy's
+        // to change.
+        if !named && !shape.overflow && (body || removed) {
             out.emit(
                 r::PROXY_NO_BODY_CHANGE,
                 code_span,
                 Detail::new(if body {
                     "the forwarded copy has another body than the response received"
                 } else {
-                    "the forwarded copy removed or changed a header value other than the top Via"
+                    "the forwarded copy removed a header value other than the top Via"
                 }),
             );
         }

@@ -991,6 +991,23 @@ pub(super) fn row_hash(row: &crate::header::Header<'_>) -> u64 {
     v.finish()
 }
 
+/// The header of a row in 8 bits: a known header by its index (so the
+/// compact and long forms agree), any other name by 7 bits of a hash of
+/// its lowercase form with the top bit set. Two unknown names may share a
+/// key, which only blurs whose rows are counted when a forwarded copy is
+/// checked for removed values (`Shape::removes_values_of`).
+pub(super) fn name_key(row: &crate::header::Header<'_>) -> u8 {
+    const _: () = assert!(KnownHeader::COUNT <= 0x80);
+    match row.known() {
+        Some(k) => k.index() as u8,
+        None => {
+            let mut h = fingerprint(15);
+            hash_lowercase(row.name_bytes(), &mut h);
+            h.finish() as u8 | 0x80
+        }
+    }
+}
+
 /// Hashes `bytes` as if ASCII-lowercased, through a small stack buffer
 /// (no allocation; one hasher write per 64 octets, not per octet).
 fn hash_lowercase(bytes: &[u8], h: &mut impl Hasher) {

@@ -747,6 +747,33 @@ fn proxy_changes_the_body_or_removes_a_header_value() {
 }
 
 #[test]
+fn proxy_rewrites_a_header_value_but_removes_none() {
+    // §16.7 step 9 forbids removing header values, not rewriting them: a
+    // NAT fix-up of Contact keeps the count of Contact rows (Brekeke's
+    // forwarded 180 and 200 in a public capture were reported).
+    let ok = "200 OK";
+    let c = |host: &str| format!("Contact: <sip:b@{host}>\r\nServer: uas\r\n");
+    let rewritten = relayed(
+        (ok, ";tag=a", &c("10.0.0.5:5060"), ""),
+        (ok, ";tag=a", &c("192.0.2.9"), ""),
+    );
+    assert!(rewritten.is_empty(), "{rewritten:?}");
+    // One of two rows of a header removed: fewer rows, so removed.
+    let two = "Warning: 399 uas \"a\"\r\nWarning: 399 uas \"b\"\r\n";
+    let one = "Warning: 399 uas \"a\"\r\n";
+    assert_eq!(
+        relayed((ok, ";tag=a", two, ""), (ok, ";tag=a", one, "")),
+        ["proxy-no-body-change"]
+    );
+    // A header removed and another added: still a removal.
+    let swapped = relayed(
+        (ok, ";tag=a", "X-Uas: 1\r\n", ""),
+        (ok, ";tag=a", "X-Proxy: 1\r\n", ""),
+    );
+    assert_eq!(swapped, ["proxy-no-body-change"]);
+}
+
+#[test]
 fn a_forwarded_100_and_a_forwarded_503() {
     let server = "Server: uas\r\n";
     let trying = "100 Trying";
