@@ -328,7 +328,9 @@ fn routes<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
     }
 }
 
-/// `name-addr-syntax` on one Record-Route or Route value `e`.
+/// `name-addr-syntax` on one Record-Route or Route value `e`, and, from
+/// the same reading, `header-param-repeated` on its `rr-param`s (reported
+/// through [`super::addr_params::param_repeated`], the rule's one place).
 fn route_value<'a, S: FindingSink + ?Sized>(
     f: &Facts<'_, 'a>,
     out: &mut Emitter<'_, S>,
@@ -336,16 +338,23 @@ fn route_value<'a, S: FindingSink + ?Sized>(
     e: Element<'a>,
     sev: Severity,
 ) {
-    let bare = if k == KnownHeader::RecordRoute {
+    let read = if k == KnownHeader::RecordRoute {
         f.sheet
             .record_route(e.bytes, e.span.start)
-            .map(|r| r.brackets_missing())
+            .map(|r| (r.brackets_missing(), r.name_addr().repeated_param()))
     } else {
-        e.parse::<Route<'_>>().map(|r| r.brackets_missing())
+        e.parse::<Route<'_>>()
+            .map(|r| (r.brackets_missing(), r.name_addr().repeated_param()))
     };
-    match bare {
-        Ok(false) => {}
-        Ok(true) => name_addr_bad(out, k, e.span, sev),
+    match read {
+        Ok((bare, repeated)) => {
+            if bare {
+                name_addr_bad(out, k, e.span, sev);
+            }
+            if let Some(p) = repeated {
+                super::addr_params::param_repeated(out, k, p);
+            }
+        }
         Err(_) => addr_defects(out, k, e.bytes, e.span.start, sev),
     }
 }

@@ -51,8 +51,9 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 
 /// Reports `header-param-repeated` for the repeated parameter at `span` of
 /// a `k` value: the one place that emits the rule, for the name-addr
-/// headers ([`header_param_repeated`]) and for Via (`via.rs`, which finds
-/// the repeated parameter while it reads the other Via parameters).
+/// headers ([`check`]), for Via (`via.rs`, which finds the repeated
+/// parameter while it reads the other Via parameters) and for Record-Route
+/// and Route (`addr.rs`, from the reading its syntax rule makes).
 pub(super) fn param_repeated<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
     k: KnownHeader,
