@@ -668,6 +668,32 @@ fn unreadable_input_exits_2_and_the_run_goes_on() {
     }
 }
 
+#[test]
+fn a_capture_format_it_does_not_read_is_named_not_parsed() {
+    // A Network Monitor file (a public capture was framed as one SIP
+    // message and reported as a broken status line) and a gzipped pcap:
+    // each an unreadable input that says what it is and what to do.
+    let netmon = Temp::file("c07.cap", b"GMBU\x00\x02\x00\x00 INVITE sip:x SIP/2.0\r\n");
+    let pcap = std::fs::read(root().join("tests/data/pcap/sngrep__ipip.pcap")).unwrap();
+    let mut gz = vec![0x1f, 0x8b, 8, 0];
+    gz.extend_from_slice(&pcap[..64]);
+    let gz = Temp::file("ipip.pcap.gz", &gz);
+    for (f, says) in [
+        (&netmon, "Network Monitor 2.x"),
+        (&gz, "zcat FILE | validate -"),
+    ] {
+        let r = run(&["--format", "json", f.s()]);
+        assert_eq!(r.code, 2, "{r:?}");
+        assert!(
+            r.stderr
+                .lines()
+                .any(|l| l.contains(f.s()) && l.contains(says)),
+            "{r:?}"
+        );
+        assert!(r.json().is_empty(), "nothing framed: {r:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------
 // JSON Lines over the bundled data
 

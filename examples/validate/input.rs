@@ -250,6 +250,13 @@ pub(crate) fn read_source(
             Err(e) => return Err(fail(e)),
         }
     }
+    if let Some((what, advice)) = foreign_capture(&head) {
+        let e = std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{what}, not pcap or pcapng: {advice}"),
+        );
+        return Err(fail(e));
+    }
     let rest = std::io::Cursor::new(head.clone()).chain(input);
     if Format::detect(&head).is_some() {
         let stats = capture(&source, rest, correlation, sink);
@@ -265,6 +272,29 @@ pub(crate) fn read_source(
         sink(item);
     }
     Ok(None)
+}
+
+/// What a file is, by its first four octets, and what to do, when it is
+/// a capture (or a compressed file) this tool does not read: said as such,
+/// rather than framed as a SIP message and reported as a broken start
+/// line. A message file starts with `SIP/` or a method, never with these.
+fn foreign_capture(head: &[u8]) -> Option<(&'static str, &'static str)> {
+    const CONVERT: &str = "convert it first: editcap -F pcapng FILE OUT.pcapng";
+    Some(match head {
+        [0x1f, 0x8b, ..] => (
+            "gzip-compressed",
+            "decompress it first: zcat FILE | validate -",
+        ),
+        [0x28, 0xb5, 0x2f, 0xfd] => (
+            "zstd-compressed",
+            "decompress it first: zstdcat FILE | validate -",
+        ),
+        b"GMBU" => ("a Microsoft Network Monitor 2.x capture", CONVERT),
+        b"RTSS" => ("a Microsoft Network Monitor 1.x capture", CONVERT),
+        b"snoo" => ("a snoop capture", CONVERT),
+        b"TRSN" => ("a Sniffer capture", CONVERT),
+        _ => return None,
+    })
 }
 
 /// How many requests a capture remembers for matching responses to them
