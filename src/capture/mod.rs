@@ -905,7 +905,7 @@ impl TcpFlow {
             return true;
         }
         // So is TLS. Its octets are never hunted through; a client's
-        // handshake on the SIPS port (RFC 3261 §26.2: 5061) is reported
+        // handshake on the SIPS port (RFC 3261 §19.1.2: 5061) is reported
         // once, so that an audit of encrypted signalling does not end in
         // "0 responses" without a word.
         if self.pos == 0 && is_tls_record(&self.buf) {
