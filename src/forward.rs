@@ -163,6 +163,7 @@ pub fn forward_upstream(resp: &OwnedResponse, own: &[SentBy]) -> Result<Forwarde
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct ForwardOptions {
     forward_broadcast: bool,
+    stateless: bool,
 }
 
 impl ForwardOptions {
@@ -170,7 +171,20 @@ impl ForwardOptions {
     pub const fn new() -> Self {
         ForwardOptions {
             forward_broadcast: false,
+            stateless: false,
         }
+    }
+
+    /// Whether the proxy acts statelessly (RFC 3261 §16.11): response
+    /// processing of §16.7 does not apply, so a 100 (Trying) is forwarded
+    /// like any response instead of absorbed (`100-not-forwarded` is a
+    /// stateful proxy's verdict). The Via checks stay: a stateless proxy
+    /// still removes its own Via and drops a response whose top Via is not
+    /// its own (RFC 6026 §8.2). Matches
+    /// [`Context::with_stateless_proxy`](crate::validate::Context::with_stateless_proxy).
+    pub const fn stateless(mut self, yes: bool) -> Self {
+        self.stateless = yes;
+        self
     }
 
     /// Whether a response whose next Via sends it to the IPv4 broadcast
@@ -191,7 +205,7 @@ impl ForwardOptions {
     #[allow(clippy::result_large_err)] // `Refused` holds its findings: no allocation
     pub fn forward(&self, resp: &OwnedResponse, own: &[SentBy]) -> Result<Forwarded, Refused> {
         let view = resp.view();
-        if let Some(span) = trying_verdict(&view) {
+        if let Some(span) = trying_verdict(&view).filter(|_| !self.stateless) {
             return Err(Refused::new(Refusal::Trying, Some(span)));
         }
         let headers = view.headers();

@@ -1729,7 +1729,8 @@ pub fn roundtrip(data: &[u8]) {
 }
 
 /// The validation context selected by one byte: bits 0-2 the transport
-/// (0 = unknown), bits 3-4 the role, bits 5-7 the request method (0 = unknown).
+/// (0 = unknown), bits 3-4 the role (3: a stateless proxy), bits 5-7 the
+/// request method (0 = unknown).
 fn context(sel: u8) -> crate::validate::Context {
     use crate::validate::{Context, Role, Transport};
     let mut ctx = Context::new();
@@ -1746,8 +1747,9 @@ fn context(sel: u8) -> crate::validate::Context {
     }
     ctx = match (sel >> 3) & 3 {
         1 => ctx.with_role(Role::Uac),
-        2 | 3 => ctx
+        r @ (2 | 3) => ctx
             .with_role(Role::Proxy)
+            .with_stateless_proxy(r == 3)
             .with_own_sent_by("p1.example.com", Some(5060)),
         _ => ctx,
     };

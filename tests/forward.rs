@@ -226,6 +226,17 @@ proptest! {
             .with_role(Role::Proxy)
             .with_own_sent_by("other.invalid", None);
         prop_assert_eq!(count(&stranger, "via-top-not-ours"), 1);
+
+        // A stateless proxy (RFC 3261 §16.11) forwards a 100 like any
+        // response; the forwarder and the validator agree on that too.
+        let stateless = ForwardOptions::new().stateless(true).forward_broadcast(true);
+        match stateless.forward(&resp, &own) {
+            Ok(fwd) => check_forward(&resp, &fwd),
+            Err(e) => prop_assert!(values.len() == 1 && e.reason() == Refusal::MeantForUs),
+        }
+        let ctx = ctx.with_stateless_proxy(true);
+        prop_assert_eq!(count(&ctx, "100-not-forwarded"), 0);
+        prop_assert_eq!(count(&ctx, "proxy-broadcast-via"), usize::from(next_is_bcast));
     }
 
     /// Arbitrary and mutated input never panics, and any forward it yields

@@ -5,7 +5,8 @@
 //! `<rule-id> <severity> <start>..<end>` (or `-` for no span), in any order;
 //! blank lines and `#` comments are ignored. An optional `<name>.ctx` sets the
 //! Context, one `key=value` per line: `transport=udp|tcp|tls|sctp|ws|wss`,
-//! `role=observer|uac|proxy`, `method=<METHOD>`, `sent-by=<host>[:<port>]`,
+//! `role=observer|uac|proxy`, `stateless=yes` (a stateless proxy),
+//! `method=<METHOD>`, `sent-by=<host>[:<port>]`,
 //! `enable=<rule-id>` (for rules the default policy leaves off),
 //! `request=<file>` (the matching request, a `.req` file in the same
 //! directory; spec context `req`), `observed-request=<file>` (the same, as
@@ -49,6 +50,7 @@ fn context(path: &Path) -> Result<Context, String> {
                 _ => return Err(format!("{}: role {rl:?}", path.display())),
             }),
             ("method", m) => ctx.with_method(m),
+            ("stateless", v) => ctx.with_stateless_proxy(v == "yes"),
             ("request" | "observed-request", file) => {
                 let dir = path.parent().unwrap();
                 let bytes = fs::read(dir.join(file))

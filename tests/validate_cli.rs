@@ -1404,6 +1404,13 @@ fn role_and_own_via() {
         "{text:?}"
     );
     assert!(text.stderr.contains("1 verdicts of the role"), "{text:?}");
+    // A stateless proxy forwards the 100 (RFC 3261 §16.11); --stateless
+    // describes a proxy only.
+    let stateless = run(&["--format", "json", "--role", "proxy", "--stateless", path]);
+    assert!(verdicts(&stateless.json()).is_empty(), "{stateless:?}");
+    let r = run(&["--stateless", path]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("--stateless"), "{r:?}");
     // --own-via takes HOST, HOST:PORT and [IPv6]:PORT, repeatable.
     let ok = run(&[
         "--own-via",

@@ -122,6 +122,11 @@ struct Args {
     /// element: only those are judged in its role.
     #[arg(long = "own-via", value_name = "HOST[:PORT]")]
     own_via: Vec<String>,
+    /// With --role proxy: the proxy acts statelessly (RFC 3261 §16.11) and
+    /// forwards a 100 Trying like any response, so the stateful proxy's
+    /// 100-not-forwarded verdict does not apply.
+    #[arg(long)]
+    stateless: bool,
     /// Report only findings at or above this severity.
     #[arg(long, value_enum)]
     min_severity: Option<SeverityArg>,
@@ -238,9 +243,13 @@ fn build_context(args: &Args) -> Result<Context, String> {
             .disable(id)
             .map_err(|_| format!("unknown rule id {id:?} (see --list-rules)"))?;
     }
+    if args.stateless && role != Role::Proxy {
+        return Err("--stateless describes a proxy: it needs --role proxy".into());
+    }
     let mut ctx = Context::new()
         .with_transport(args.transport)
         .with_role(role)
+        .with_stateless_proxy(args.stateless)
         .with_policy(policy);
     for v in &args.own_via {
         let (host, port) = parse_sent_by(v)?;

@@ -134,6 +134,8 @@ pub struct Context {
     /// The request was seen on the response's hop, not necessarily as the
     /// UAS received it ([`Context::with_observed_request`]).
     request_observed: bool,
+    /// The proxy role acts statelessly ([`Context::with_stateless_proxy`]).
+    stateless: bool,
 }
 
 impl Context {
@@ -160,6 +162,21 @@ impl Context {
     pub fn with_role(mut self, role: Role) -> Self {
         self.role = role;
         self
+    }
+
+    /// With [`Role::Proxy`]: the proxy acts statelessly (RFC 3261 §16.11).
+    /// Response processing of §16.7 does not apply to it: it forwards a 100
+    /// (Trying) like any other response, so `100-not-forwarded`, a
+    /// stateful proxy's verdict, is not reached. Stateful is the default.
+    pub fn with_stateless_proxy(mut self, stateless: bool) -> Self {
+        self.stateless = stateless;
+        self
+    }
+
+    /// True when the proxy role acts statelessly
+    /// ([`Context::with_stateless_proxy`]).
+    pub const fn is_stateless_proxy(&self) -> bool {
+        self.stateless
     }
 
     /// Adds one sent-by this element puts in its requests' Via.

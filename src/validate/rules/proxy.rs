@@ -53,9 +53,13 @@ fn broadcast_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
 
 /// `100-not-forwarded` — RFC 3261 §16.7 step 5: a stateful proxy MUST NOT
 /// forward a 100 (Trying) response; it is hop-by-hop (§21.1.1). A verdict,
-/// not a defect: receiving a 100 is normal, the proxy absorbs it. Span: the
-/// status line.
+/// not a defect: receiving a 100 is normal, the proxy absorbs it. A
+/// stateless proxy forwards it (§16.11: §16.7 does not apply), so the
+/// verdict is not reached there. Span: the status line.
 fn not_forwarded_100<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if f.ctx.is_stateless_proxy() {
+        return;
+    }
     if let Some(span) = trying_verdict(f.resp) {
         out.emit(
             r::R_100_NOT_FORWARDED,
