@@ -1,7 +1,8 @@
 //! The validator on responses from real SIP software: baresip, linphonec,
-//! Twinkle, Kamailio and sipsak, as Debian 12 packages them, answering SIPp
-//! and sipsak on 127.0.0.1. The captures are data in
-//! `tests/data/real-ua/pcap/` (made by `tests/data/real-ua/capture.sh`;
+//! Twinkle, Kamailio, sipsak, Net::SIP and ejabberd, as Debian 12 packages
+//! them, answering SIPp and sipsak on 127.0.0.1. The captures are data in
+//! `tests/data/real-ua/pcap/` (made by `tests/data/real-ua/capture.sh`, and
+//! the Net::SIP and ejabberd ones with `tests/data/real-ua/netsip-ejabberd/`;
 //! the README there gives the software, versions, scenarios and commands),
 //! so this test needs none of that software.
 //!
@@ -60,10 +61,12 @@ type Expected = (
 //                records the conflict with Table 2 and keeps the MUST).
 // NO-QOP         `auth-digest-params`: Kamailio's `www_challenge` with
 //                flags "0" (as in its sample config) sends a Digest
-//                challenge without `qop`; RFC 3261 §22.4 item 8: servers
+//                challenge without `qop`, and so does Net::SIP's
+//                (Net::SIP::Authorize); RFC 3261 §22.4 item 8: servers
 //                MUST always send it.
-// REG-DATE       `2xx-register-date`: Kamailio's 200 to REGISTER has no
-//                Date; RFC 3261 §10.3 step 8: it SHOULD.
+// REG-DATE       `2xx-register-date`: the 200 to REGISTER of Kamailio,
+//                Net::SIP and ejabberd has no Date; RFC 3261 §10.3 step 8:
+//                it SHOULD.
 // METHOD-INFO    `cseq-method-unknown` (info): the scenario's FOO is not a
 //                registered method; the response rightly echoes it in CSeq.
 //                A note, not a defect.
@@ -71,6 +74,20 @@ type Expected = (
 //                unregistered tag the scenario required; the rule table
 //                keeps Unsupported in scope and says such a note "says
 //                nothing against the responder". A note, not a defect.
+// NS-NO-TAG      `to-tag-missing`: Net::SIP's registrar (its 401 from
+//                Net::SIP::Authorize, its 423 and 200 from
+//                Net::SIP::Registrar) answers REGISTER with the request's To
+//                and no tag; a registrar is a UAS (RFC 3261 §10.3), and
+//                §8.2.6.2 says the UAS MUST add a To tag to every response
+//                but 100.
+// RR-100         `record-route-unexpected-code` (info): Net::SIP's UAS
+//                copies the request's Record-Route into its 100 Trying too;
+//                RFC 3261 Table 3 gives Record-Route a place in 18x and 2xx
+//                responses only (§12.1.1: those that can set up a dialog).
+// MF-RESP        `max-forwards-in-response` (info): ejabberd copies the
+//                request's Max-Forwards into every response it makes itself
+//                (not into those it relays); Table 2 marks Max-Forwards "R",
+//                request only, and §7.3.2 says the receiver MUST ignore it.
 const CAPTURES: &[Expected] = &[
     // --- baresip 1.0.0 (bob answers itself, carol rings) ---
     ("bs_bye_nodialog", "481", &[]),
@@ -131,6 +148,81 @@ const CAPTURES: &[Expected] = &[
         "bs_tcp_options",
         "200",
         &[("2xx-options-capabilities", 200, 3)],
+    ),
+    // --- ejabberd 23.01 mod_sip (ejabberd/ejabberd.yml; dave is Net::SIP's
+    // UAS on 5174) ---
+    // OPTIONS whose CSeq says INVITE: ejabberd forwards it as `1 OPTIONS`
+    // and relays dave's 200 unmatched (README, defects no rule reports);
+    // SIPp's BYE: dave's 481 on both hops. MF-RESP on the stale 408 to the
+    // INVITE of a discarded run (to bob, who looped back to SIPp).
+    (
+        "ejabberd_cseq_mismatch",
+        "200 200 481 481 408",
+        &[("max-forwards-in-response", 408, 1)],
+    ),
+    // No binding for nobody: 480 with the default phrase,
+    // `reason-phrase-specific` (info), RFC 3261 §21.4.18: the phrase SHOULD
+    // give a more precise cause. MF-RESP.
+    (
+        "ejabberd_invite_480",
+        "480",
+        &[
+            ("reason-phrase-specific", 480, 1),
+            ("max-forwards-in-response", 480, 1),
+        ],
+    ),
+    // ejabberd (stateful) absorbs dave's 100 (§16.7 step 5) and relays the
+    // 200s without its Via. RR-100 on dave's 100.
+    (
+        "ejabberd_proxied_call",
+        "100 200 200 200 200",
+        &[("record-route-unexpected-code", 100, 1)],
+    ),
+    // Net::SIP's 200 has Accept, Accept-Encoding (empty), Accept-Language,
+    // Allow and Supported (empty), on both hops.
+    ("ejabberd_proxied_options", "200 200", &[]),
+    // The 401 carries `qop`; the 423 carries Min-Expires. MF-RESP on both.
+    (
+        "ejabberd_register_423",
+        "401 423",
+        &[
+            ("max-forwards-in-response", 401, 1),
+            ("max-forwards-in-response", 423, 1),
+        ],
+    ),
+    // A query (no Contact): the 200 lists both of dave's bindings, each with
+    // its expires. MF-RESP on both; REG-DATE.
+    (
+        "ejabberd_register_fetch",
+        "401 200",
+        &[
+            ("max-forwards-in-response", 401, 1),
+            ("max-forwards-in-response", 200, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    // Net::SIP's UAS registers dave (the binding the proxied captures use).
+    // MF-RESP on both; REG-DATE.
+    (
+        "ejabberd_register_netsip",
+        "401 200",
+        &[
+            ("max-forwards-in-response", 401, 1),
+            ("max-forwards-in-response", 200, 1),
+            ("2xx-register-date", 200, 1),
+        ],
+    ),
+    // The 200 lists only the new binding, not dave's other one (RFC 3261
+    // §10.3 step 8 says all; README, defects no rule reports). MF-RESP on
+    // both; REG-DATE.
+    (
+        "ejabberd_register_second",
+        "401 200",
+        &[
+            ("max-forwards-in-response", 401, 1),
+            ("max-forwards-in-response", 200, 1),
+            ("2xx-register-date", 200, 1),
+        ],
     ),
     // --- Kamailio 5.6.3 (kamailio/registrar.cfg) ---
     // The 405 carries the Allow the config appends. METHOD-INFO.
@@ -453,6 +545,43 @@ const CAPTURES: &[Expected] = &[
         "lp_tcp_options",
         "200",
         &[("2xx-options-capabilities", 200, 4)],
+    ),
+    // --- Net::SIP 0.835 (netsip/regproxy.pl on 5170, netsip/uas.pl: carl
+    // on 5172) ---
+    ("netsip_invite_bye", "100 200 200", &[]),
+    // Accept, Accept-Encoding (empty), Accept-Language, Allow, Supported
+    // (empty).
+    ("netsip_options", "200", &[]),
+    // The stateless proxy forwards every response (RFC 3261 §16.11), the 100
+    // too, so each appears on both hops. RR-100 on both copies of carl's 100.
+    (
+        "netsip_proxied_call",
+        "100 100 200 200 200 200",
+        &[("record-route-unexpected-code", 100, 2)],
+    ),
+    ("netsip_proxied_options", "200 200", &[]),
+    // NS-NO-TAG on both; NO-QOP; and `423-min-expires-required`: the 423
+    // has no Min-Expires, RFC 3261 §10.3 step 7 (it MUST contain one).
+    (
+        "netsip_register_423",
+        "401 423",
+        &[
+            ("to-tag-missing", 401, 1),
+            ("to-tag-missing", 423, 1),
+            ("auth-digest-params", 401, 1),
+            ("423-min-expires-required", 423, 1),
+        ],
+    ),
+    // NS-NO-TAG on both; NO-QOP; REG-DATE.
+    (
+        "netsip_register_auth",
+        "401 200",
+        &[
+            ("to-tag-missing", 401, 1),
+            ("to-tag-missing", 200, 1),
+            ("auth-digest-params", 401, 1),
+            ("2xx-register-date", 200, 1),
+        ],
     ),
     // --- sipsak 0.9.8.1 against the same elements ---
     // OPTIONS-CAPS (baresip).
