@@ -152,13 +152,19 @@ const CAPTURES: &[Expected] = &[
     // --- ejabberd 23.01 mod_sip (ejabberd/ejabberd.yml; dave is Net::SIP's
     // UAS on 5174) ---
     // OPTIONS whose CSeq says INVITE: ejabberd forwards it as `1 OPTIONS`
-    // and relays dave's 200 unmatched (README, defects no rule reports);
-    // SIPp's BYE: dave's 481 on both hops. MF-RESP on the stale 408 to the
-    // INVITE of a discarded run (to bob, who looped back to SIPp).
+    // and relays dave's 200 with that CSeq: `copied-headers-mismatch`, RFC
+    // 3261 §8.2.6.2 (the CSeq MUST equal the request's; a proxy changes no
+    // CSeq, §16.6, §16.7). The 200 is paired with the request by the
+    // request's own method, as §17.1.3 matches. SIPp's BYE: dave's 481 on
+    // both hops. MF-RESP on the stale 408 to the INVITE of a discarded run
+    // (to bob, who looped back to SIPp).
     (
         "ejabberd_cseq_mismatch",
         "200 200 481 481 408",
-        &[("max-forwards-in-response", 408, 1)],
+        &[
+            ("copied-headers-mismatch", 200, 1),
+            ("max-forwards-in-response", 408, 1),
+        ],
     ),
     // No binding for nobody: 480 with the default phrase,
     // `reason-phrase-specific` (info), RFC 3261 §21.4.18: the phrase SHOULD

@@ -425,7 +425,7 @@ impl TxnTracker {
         };
         let now = self.now;
         let cap = self.config.max_transactions;
-        if head.cseq.method() == "CANCEL" {
+        if head.method == b"CANCEL" {
             // The proxy cancelling a branch, and (the same message, when
             // proxies are chained) the UAC side cancelling a context.
             let proxies = &self.proxies;
@@ -470,7 +470,7 @@ impl TxnTracker {
             return;
         }
         ctx.last = ctx.last.max(seen.at);
-        ctx.invite = head.cseq.method() == "INVITE";
+        ctx.invite = head.method == b"INVITE";
         ctx.sip_in = ctx.sip_in.or(sip_in);
         if ctx.branch_mut(small(key)).is_some() {
             // A retransmission: the branch is still heard of.
@@ -510,7 +510,7 @@ impl TxnTracker {
         obs: &mut Observation,
         out: &mut Emitter<'_, S>,
     ) {
-        if self.contexts.open.is_empty() || head.cseq.method() == "CANCEL" {
+        if self.contexts.open.is_empty() || head.method == b"CANCEL" {
             return;
         }
         let Some(key) = head.key(&head.top) else {

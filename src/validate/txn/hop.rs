@@ -226,7 +226,7 @@ impl Shape {
             routes: 0,
             allow_events: h.contains(KnownHeader::AllowEvents),
             challenges: 0,
-            register: head.cseq.method() == "REGISTER",
+            register: head.method == b"REGISTER",
         };
         let mut geo = fingerprint(11);
         let mut routes = fingerprint(12);

@@ -795,6 +795,12 @@ pub(super) fn key128(h: &SipHasher13) -> u128 {
 /// proxy's branch names its context by it).
 pub(super) struct Head<'a> {
     cseq: CSeq<'a>,
+    /// The transaction's method: a request's own (its request line), a
+    /// response's CSeq method. RFC 3261 §17.1.3 matches a response by "the
+    /// method of the request that created the transaction", so a request
+    /// whose CSeq names another method (it breaks §8.1.1.5) still finds
+    /// the responses to it.
+    method: &'a [u8],
     top: ViaLax<'a>,
     next: Option<ViaLax<'a>>,
     call_id: Option<&'a [u8]>,
@@ -804,8 +810,13 @@ impl<'a> Head<'a> {
     fn of(msg: &Message<'a>) -> Option<Self> {
         let h = msg.headers();
         let mut vias = h.typed_lax_all::<Via<'_>>();
+        let cseq = h.typed::<CSeq<'_>>()?.ok()?;
         Some(Head {
-            cseq: h.typed::<CSeq<'_>>()?.ok()?,
+            method: match msg {
+                Message::Request(req) => req.method(),
+                Message::Response(_) => cseq.method().as_bytes(),
+            },
+            cseq,
             top: vias.next()?,
             next: if msg.is_response() { None } else { vias.next() },
             call_id: h.get(KnownHeader::CallId).map(|c| c.value().trim_ascii()),
@@ -814,9 +825,9 @@ impl<'a> Head<'a> {
 
     /// The CSeq method, as far as transactions care.
     fn method(&self) -> Method {
-        match self.cseq.method() {
-            "INVITE" => Method::Invite,
-            "ACK" => Method::Ack,
+        match self.method {
+            b"INVITE" => Method::Invite,
+            b"ACK" => Method::Ack,
             _ => Method::Other,
         }
     }
@@ -826,7 +837,7 @@ impl<'a> Head<'a> {
         let p = &mut hasher128(14);
         self.call_id?.hash(p);
         self.cseq.number().hash(p);
-        self.cseq.method().hash(p);
+        self.method.hash(p);
         self.top.branch().hash(p);
         Some(key128(p))
     }
@@ -860,10 +871,10 @@ fn transaction_key(msg: &Message<'_>, head: &Head<'_>, seen: &Sighting) -> (u128
     let method = head.method();
     // ACK belongs to the INVITE's transaction (a non-2xx ACK shares its
     // branch); it is matched, then ignored.
-    let key_method = if method == Method::Ack {
-        "INVITE"
+    let key_method: &[u8] = if method == Method::Ack {
+        b"INVITE"
     } else {
-        cseq.method()
+        head.method
     };
     let (a, b) = if seen.src <= seen.dst {
         (seen.src, seen.dst)

@@ -1724,6 +1724,27 @@ fn exchange_keys_pair_a_request_with_its_responses() {
     assert_eq!(key(no_call_id.as_bytes()), None);
 }
 
+/// RFC 3261 §17.1.3 matches a response to "the method of the request that
+/// created the transaction": a request whose CSeq names another method
+/// (ejabberd rewrites such a CSeq when it forwards) is keyed by its request
+/// line, so the response with the request's method finds it and the one
+/// with the request's CSeq method does not.
+#[test]
+fn a_request_is_keyed_by_its_own_method_not_its_cseq() {
+    let key = |b: &[u8]| TxnTracker::exchange_of(&parse_message(b).unwrap());
+    let options = msg("OPTIONS sip:b@example.com SIP/2.0", "INVITE", BR, "", "");
+    let by_method = msg("SIP/2.0 200 OK", "OPTIONS", BR, "", "");
+    let by_cseq = msg("SIP/2.0 200 OK", "INVITE", BR, "", "");
+    assert_eq!(key(&options), key(&by_method));
+    assert_ne!(key(&options), key(&by_cseq));
+    let mut run = Run::new();
+    run.at(0, true, &options);
+    assert!(run.at(10, false, &by_method).1.request_seen());
+    let mut run = Run::new();
+    run.at(0, true, &options);
+    assert!(!run.at(10, false, &by_cseq).1.request_seen());
+}
+
 /// The top Via as a UAS copies it into a response: `received` added.
 fn with_received(b: Vec<u8>) -> Vec<u8> {
     String::from_utf8(b)
