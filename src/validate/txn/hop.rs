@@ -114,6 +114,8 @@ pub(super) struct Inbound {
     /// Record-Route aside; the first [`KEPT_VALUES`].
     values: [u32; KEPT_VALUES],
     n_values: u8,
+    /// How many Record-Route values it has (saturating).
+    record_routes: u8,
     /// Whether it has a header value not copied from the request (a
     /// Server, a Contact...): a 100 without one cannot be told from the
     /// proxy's own.
@@ -139,6 +141,7 @@ impl Default for Inbound {
             body: 0,
             values: [0; KEPT_VALUES],
             n_values: 0,
+            record_routes: 0,
             own_values: false,
             geo: 0,
             routes: 0,
@@ -176,6 +179,10 @@ pub(super) struct Shape {
     n_values: usize,
     /// More than [`MAX_VALUES`] header values.
     overflow: bool,
+    /// How many Record-Route values it has (saturating): they are not
+    /// among the kept values, since the proxy may rewrite its own (§16.7
+    /// step 8), but none may go (step 9).
+    record_routes: u8,
     own_values: bool,
     geo: u64,
     routes: u64,
@@ -221,6 +228,7 @@ impl Shape {
             values: [0; MAX_VALUES],
             n_values: 0,
             overflow: false,
+            record_routes: 0,
             own_values: false,
             geo: 0,
             routes: 0,
@@ -239,10 +247,15 @@ impl Shape {
             let row_hash = super::row_hash(&row);
             content.row_hashed(&row, row_hash);
             let known = row.known();
-            if matches!(
-                known,
-                Some(KnownHeader::Via | KnownHeader::To | KnownHeader::RecordRoute)
-            ) || (redirect && known == Some(KnownHeader::Contact))
+            if known == Some(KnownHeader::RecordRoute) {
+                // Values, not rows: a proxy may join rows into one list
+                // (§7.3.1).
+                let n = row.elements().count();
+                shape.record_routes = shape.record_routes.saturating_add(n.min(255) as u8);
+                continue;
+            }
+            if matches!(known, Some(KnownHeader::Via | KnownHeader::To))
+                || (redirect && known == Some(KnownHeader::Contact))
             {
                 continue;
             }
@@ -303,6 +316,7 @@ impl Shape {
             body: self.body,
             values,
             n_values: n as u8,
+            record_routes: self.record_routes,
             own_values: self.own_values,
             geo: self.geo,
             routes: self.routes,
@@ -318,17 +332,19 @@ impl Shape {
     /// which step 9 leaves to the proxy ("any feature-specific
     /// manipulations": a NAT fix-up of Contact); only the count of the
     /// header's rows tells the two apart. Past [`MAX_VALUES`] nothing is
-    /// compared.
+    /// compared. Record-Route values are counted instead: fewer than
+    /// received is a value removed.
     fn removes_values_of(&self, i: &Inbound) -> bool {
         let (here, kept) = (
             &self.values[..self.n_values],
             &i.values[..i.n_values as usize],
         );
         let rows = |values: &[u32], v: u32| values.iter().filter(|&&w| w >> 24 == v >> 24).count();
-        !self.overflow
-            && kept
-                .iter()
-                .any(|&v| !here.contains(&v) && rows(here, v) < rows(kept, v))
+        self.record_routes < i.record_routes
+            || !self.overflow
+                && kept
+                    .iter()
+                    .any(|&v| !here.contains(&v) && rows(here, v) < rows(kept, v))
     }
 
     /// True when every header value `i` kept is in this response.

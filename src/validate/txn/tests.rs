@@ -744,6 +744,20 @@ fn proxy_changes_the_body_or_removes_a_header_value() {
         (ok, ";tag=a", &rr("sips"), ""),
     );
     assert!(rewritten.is_empty(), "{rewritten:?}");
+    // ... but not removed (step 9): Record-Route values are counted, so
+    // rows joined into one list (§7.3.1) are no removal and a value
+    // dropped is.
+    let two_rows = format!("Record-Route: <sip:p2.example.com;lr>\r\n{}", rr("sip"));
+    let one_list = format!("Record-Route: <sip:p2.example.com;lr>, <sip:192.0.2.9;lr>\r\n{c}");
+    let joined = relayed((ok, ";tag=a", &two_rows, ""), (ok, ";tag=a", &one_list, ""));
+    assert!(joined.is_empty(), "{joined:?}");
+    let dropped = relayed(
+        (ok, ";tag=a", &one_list, ""),
+        (ok, ";tag=a", &rr("sip"), ""),
+    );
+    assert_eq!(dropped, ["proxy-no-body-change"]);
+    let own_dropped = relayed((ok, ";tag=a", &rr("sip"), ""), (ok, ";tag=a", c, ""));
+    assert_eq!(own_dropped, ["proxy-no-body-change"]);
 }
 
 #[test]
