@@ -67,8 +67,12 @@ pub(super) const REQUEST_ONLY: [KnownHeader; 21] = [
     KnownHeader::Identity,
 ];
 
-/// Reports `rule` once per row of `k` when `allowed` is false.
-pub(super) fn rows_where<S: FindingSink + ?Sized>(
+/// Reports `rule` once when `k` is present and `allowed` is false,
+/// spanning its first row. Once per header, not per row: a header's values
+/// on several rows are the same header as on one comma-joined row (RFC 3261
+/// §7.3.1; spec "General conventions"), so two Record-Route rows in a 100
+/// are one misplaced header, as `Record-Route: <a>, <b>` is.
+pub(super) fn misplaced<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
     rule: Rule,
@@ -79,7 +83,7 @@ pub(super) fn rows_where<S: FindingSink + ?Sized>(
     if allowed || !f.has(k) {
         return;
     }
-    for h in f.rows(k) {
+    if let Some(h) = f.rows(k).next() {
         out.emit(
             rule,
             Some(h.span()),
@@ -89,7 +93,7 @@ pub(super) fn rows_where<S: FindingSink + ?Sized>(
 }
 
 /// Placement rules: a header present where its definition gives it no
-/// place. One finding per row, spanning it. Where the rule depends on the
+/// place. One finding per header, spanning its first row. Where the rule depends on the
 /// method and the method is unknown, the rule stays silent.
 ///
 /// * `request-header-in-response` — RFC 3261 §7.3.2 and Tables 2–3: a
@@ -123,7 +127,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
     let c = f.code;
     let is_2xx = (200..300).contains(&c);
     for k in REQUEST_ONLY {
-        rows_where(
+        misplaced(
             f,
             out,
             r::REQUEST_HEADER_IN_RESPONSE,
@@ -132,7 +136,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
             "request-only header",
         );
     }
-    rows_where(
+    misplaced(
         f,
         out,
         r::MAX_FORWARDS_IN_RESPONSE,
@@ -140,7 +144,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         false,
         "Max-Forwards means nothing in a response",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::EVENT_IN_RESPONSE,
@@ -148,7 +152,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         false,
         "Event in a response",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::SUBSCRIPTION_STATE_IN_RESPONSE,
@@ -156,7 +160,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         false,
         "Subscription-State in a response",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::MIN_SE_OUTSIDE_422,
@@ -168,7 +172,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         Some(_) => is_2xx && (f.method_is("INVITE") || f.method_is("UPDATE")),
         None => is_2xx,
     };
-    rows_where(
+    misplaced(
         f,
         out,
         r::SESSION_EXPIRES_PLACEMENT,
@@ -176,7 +180,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         se_ok,
         "Session-Expires outside a 2xx to INVITE or UPDATE",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::RSEQ_OUTSIDE_1XX,
@@ -184,7 +188,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         (101..200).contains(&c),
         "RSeq outside a reliable provisional response",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::RECORD_ROUTE_UNEXPECTED_CODE,
@@ -192,7 +196,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         (180..190).contains(&c) || is_2xx || f.method_is("REGISTER"),
         "Record-Route outside 18x and 2xx",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::ERROR_INFO_UNEXPECTED_CODE,
@@ -200,7 +204,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         c >= 300,
         "Error-Info in a 1xx or 2xx",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::AUTHENTICATION_INFO_UNEXPECTED_CODE,
@@ -208,7 +212,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         is_2xx,
         "Authentication-Info outside 2xx",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::UNSUPPORTED_UNEXPECTED_CODE,
@@ -217,7 +221,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         "Unsupported outside 420",
     );
     let alert_ok = (101..200).contains(&c) && (f.method.is_none() || f.method_is("INVITE"));
-    rows_where(
+    misplaced(
         f,
         out,
         r::ALERT_INFO_UNEXPECTED_CODE,
@@ -225,7 +229,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         alert_ok,
         "Alert-Info outside a provisional response to INVITE",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::MIN_EXPIRES_UNEXPECTED_CODE,
@@ -233,7 +237,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         c == 423,
         "Min-Expires outside 423",
     );
-    rows_where(
+    misplaced(
         f,
         out,
         r::SECURITY_SERVER_UNEXPECTED_CODE,
@@ -247,7 +251,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
         KnownHeader::ServiceRoute,
         KnownHeader::FlowTimer,
     ] {
-        rows_where(
+        misplaced(
             f,
             out,
             r::REGISTER_ONLY_HEADERS_ELSEWHERE,
@@ -256,7 +260,7 @@ pub(super) fn placement<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
             "header defined for 2xx to REGISTER",
         );
     }
-    rows_where(
+    misplaced(
         f,
         out,
         r::REASON_HEADER_IN_100,
