@@ -56,7 +56,7 @@ pub(super) fn message_no_body_no_contact<S: FindingSink + ?Sized>(
             Detail::new("2xx to MESSAGE with a body"),
         );
     }
-    for h in f.rows(KnownHeader::Contact) {
+    if let Some(h) = f.rows(KnownHeader::Contact).next() {
         out.emit(
             rule,
             Some(h.span()),

@@ -152,7 +152,8 @@ pub(super) fn contact_list_485<S: FindingSink + ?Sized>(
 
 /// `contact-in-publish-response` — RFC 3903 §11.1.1: Contact is not
 /// applicable in 1xx/2xx to PUBLISH (the sender must not add it, the
-/// receiver ignores it; lowered to warning). Span: each row.
+/// receiver ignores it; lowered to warning).
+/// Span: the first row (once per header, RFC 3261 §7.3.1).
 pub(super) fn contact_in_publish<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -160,7 +161,7 @@ pub(super) fn contact_in_publish<S: FindingSink + ?Sized>(
     if f.code >= 300 || !f.method_is("PUBLISH") {
         return;
     }
-    for h in f.rows(KnownHeader::Contact) {
+    if let Some(h) = f.rows(KnownHeader::Contact).next() {
         out.emit(
             r::CONTACT_IN_PUBLISH_RESPONSE,
             Some(h.span()),
@@ -171,7 +172,7 @@ pub(super) fn contact_in_publish<S: FindingSink + ?Sized>(
 
 /// `contact-in-2xx-bye-cancel` — RFC 3261 §20 (intro) and Table 2: Contact
 /// is not applicable in a 2xx to BYE or CANCEL (lowered to warning: the
-/// UAC ignores it). Span: each row.
+/// UAC ignores it). Span: the first row (once per header, RFC 3261 §7.3.1).
 pub(super) fn contact_in_bye_cancel<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -179,7 +180,7 @@ pub(super) fn contact_in_bye_cancel<S: FindingSink + ?Sized>(
     if !(200..300).contains(&f.code) || !(f.method_is("BYE") || f.method_is("CANCEL")) {
         return;
     }
-    for h in f.rows(KnownHeader::Contact) {
+    if let Some(h) = f.rows(KnownHeader::Contact).next() {
         out.emit(
             r::CONTACT_IN_2XX_BYE_CANCEL,
             Some(h.span()),

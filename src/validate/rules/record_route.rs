@@ -10,7 +10,8 @@ use crate::validate::{Emitter, FindingSink};
 use super::Facts;
 
 /// `register-response-record-route` — RFC 3261 §10.3: registrars MUST NOT
-/// include a Record-Route header in any response to REGISTER. Span: each row.
+/// include a Record-Route header in any response to REGISTER.
+/// Span: the first row (once per header, RFC 3261 §7.3.1).
 pub(super) fn register_response<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -18,7 +19,7 @@ pub(super) fn register_response<S: FindingSink + ?Sized>(
     if !f.method_is("REGISTER") {
         return;
     }
-    for h in f.rows(KnownHeader::RecordRoute) {
+    if let Some(h) = f.rows(KnownHeader::RecordRoute).next() {
         out.emit(
             r::REGISTER_RESPONSE_RECORD_ROUTE,
             Some(h.span()),
@@ -29,7 +30,7 @@ pub(super) fn register_response<S: FindingSink + ?Sized>(
 
 /// `publish-response-record-route` — RFC 3903 §6: the ESC MUST NOT include
 /// a Record-Route header in any response to PUBLISH (§11.1.1 table: not
-/// applicable). Span: each row.
+/// applicable). Span: the first row (once per header, RFC 3261 §7.3.1).
 pub(super) fn publish_response<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -37,7 +38,7 @@ pub(super) fn publish_response<S: FindingSink + ?Sized>(
     if !f.method_is("PUBLISH") {
         return;
     }
-    for h in f.rows(KnownHeader::RecordRoute) {
+    if let Some(h) = f.rows(KnownHeader::RecordRoute).next() {
         out.emit(
             r::PUBLISH_RESPONSE_RECORD_ROUTE,
             Some(h.span()),

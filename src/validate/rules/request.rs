@@ -489,7 +489,7 @@ fn unsupported_matches<S: FindingSink + ?Sized>(
 
 /// `recv-info-without-request` — RFC 6086 §5.2.3: a 1xx or 2xx MUST NOT
 /// carry Recv-Info when the request had none (469 is the exception, and
-/// outside this range). Span: each row.
+/// outside this range). Span: the first row (once per header, RFC 3261 §7.3.1).
 /// `recv-info-in-18x-2xx` — §5.2.3: when the request carried Recv-Info, a
 /// reliable 18x and the 2xx MUST carry one (empty allowed). Span: the
 /// status line.
@@ -503,7 +503,7 @@ fn recv_info<S: FindingSink + ?Sized>(
     }
     let asked = req.headers().contains(KnownHeader::RecvInfo);
     if !asked {
-        for h in f.rows(KnownHeader::RecvInfo) {
+        if let Some(h) = f.rows(KnownHeader::RecvInfo).next() {
             out.emit(
                 r::RECV_INFO_WITHOUT_REQUEST,
                 Some(h.span()),
