@@ -2048,6 +2048,27 @@ fn list_rules_shows_the_transaction_rules_as_checked_in_captures() {
     }
 }
 
+/// The `proxy-*` findings of `validate --format json EXTRA FILE`, with
+/// the frame each is on.
+fn proxy_findings(f: &Temp, extra: &[&str]) -> Vec<(Option<u64>, String)> {
+    let mut args = vec!["--format", "json"];
+    args.extend_from_slice(extra);
+    args.push(f.s());
+    run(&args)
+        .json()
+        .iter()
+        .flat_map(|o| {
+            let frame = o["frame"].as_u64();
+            o["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(move |x| (frame, x["rule"].as_str().unwrap().to_string()))
+        })
+        .filter(|(_, r)| r.starts_with("proxy-"))
+        .collect()
+}
+
 #[test]
 fn a_proxy_hop_in_a_capture_is_checked() {
     use capture_builders::{udp, Ep, Pcapng};
@@ -2078,24 +2099,7 @@ fn a_proxy_hop_in_a_capture_is_checked() {
         );
         cap.buf
     };
-    let rules_of = |f: &Temp, extra: &[&str]| -> Vec<(Option<u64>, String)> {
-        let mut args = vec!["--format", "json"];
-        args.extend_from_slice(extra);
-        args.push(f.s());
-        run(&args)
-            .json()
-            .iter()
-            .flat_map(|o| {
-                let frame = o["frame"].as_u64();
-                o["findings"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(move |x| (frame, x["rule"].as_str().unwrap().to_string()))
-            })
-            .filter(|(_, r)| r.starts_with("proxy-"))
-            .collect()
-    };
+    let rules_of = proxy_findings;
     // The proxy changed the To tag: reported on the copy it sent.
     let bad = Temp::file("hop-bad.pcapng", &capture(PROXY, "p"));
     assert_eq!(
@@ -2113,6 +2117,53 @@ fn a_proxy_hop_in_a_capture_is_checked() {
         [(Some(2), "proxy-to-tag-immutable".to_string())]
     );
     assert_eq!(run(&["--proxy", "not-an-ip", two.s()]).code, 2);
+}
+
+/// `--stateless` in a capture: the proxy at the `--own-via` (or
+/// `--proxy`) address forwards a 503 as it came (RFC 3261 §16.11), which a
+/// stateful proxy must not (§16.7 step 6: send 500).
+#[test]
+fn a_stateless_proxy_in_a_capture_forwards_a_503() {
+    use capture_builders::{udp, Ep, Pcapng};
+    const UAS: Ep = ([10, 0, 0, 1], 5060);
+    const PROXY: Ep = ([10, 0, 0, 9], 5060);
+    const UAC: Ep = ([10, 0, 0, 2], 40000);
+    let resp = |vias: &str| {
+        format!(
+            "SIP/2.0 503 Service Unavailable\r\n{vias}From: <sip:a@example.com>;tag=1\r\n\
+             To: <sip:b@example.com>;tag=a\r\nCall-ID: hop@example.com\r\nCSeq: 1 INVITE\r\n\
+             Retry-After: 30\r\nContent-Length: 0\r\n\r\n"
+        )
+    };
+    let down = "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bK-p\r\nVia: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+    let up = "Via: SIP/2.0/UDP 10.0.0.2:40000;branch=z9hG4bK-u\r\n";
+    let mut cap = Pcapng::new(&[1]);
+    cap.add(
+        0,
+        1_700_000_000_000_000,
+        &udp(UAS, PROXY, resp(down).as_bytes()),
+    );
+    cap.add(
+        0,
+        1_700_000_000_001_000,
+        &udp(PROXY, UAC, resp(up).as_bytes()),
+    );
+    let f = Temp::file("stateless-503.pcapng", &cap.buf);
+    let proxy_rules = |extra: &[&str]| -> Vec<String> {
+        proxy_findings(&f, extra)
+            .into_iter()
+            .map(|(_, r)| r)
+            .collect()
+    };
+    let own = ["--role", "proxy", "--own-via", "10.0.0.9"];
+    assert_eq!(proxy_rules(&[]), ["proxy-503-forward"]);
+    assert_eq!(proxy_rules(&own), ["proxy-503-forward"]);
+    assert_eq!(
+        proxy_rules(&[&own[..], &["--stateless"]].concat()),
+        Vec::<String>::new()
+    );
+    let named = ["--role", "proxy", "--stateless", "--proxy", "10.0.0.9"];
+    assert_eq!(proxy_rules(&named), Vec::<String>::new());
 }
 
 #[test]

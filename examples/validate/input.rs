@@ -173,6 +173,9 @@ pub(crate) struct Correlation {
     pub(crate) txn: TxnConfig,
     /// Addresses named as a proxy's (`--proxy`).
     pub(crate) proxies: Arc<[std::net::IpAddr]>,
+    /// Addresses of stateless proxies (`--stateless` with `--own-via` or
+    /// `--proxy` addresses).
+    pub(crate) stateless: Arc<[std::net::IpAddr]>,
 }
 
 impl Correlation {
@@ -193,6 +196,7 @@ impl Default for Correlation {
             max: MAX_REMEMBERED_REQUESTS,
             txn: TxnConfig::default(),
             proxies: Arc::from(Vec::new()),
+            stateless: Arc::from(Vec::new()),
         }
     }
 }
@@ -488,12 +492,15 @@ impl CaptureItems {
         CaptureItems {
             source: source.into(),
             transactions: Transactions::new(correlation.clone()),
-            tracker: correlation
-                .proxies
-                .iter()
-                .fold(TxnTracker::new(correlation.txn_config()), |t, a| {
-                    t.with_proxy(*a)
-                }),
+            tracker: correlation.stateless.iter().fold(
+                correlation
+                    .proxies
+                    .iter()
+                    .fold(TxnTracker::new(correlation.txn_config()), |t, a| {
+                        t.with_proxy(*a)
+                    }),
+                |t, a| t.with_stateless_proxy(*a),
+            ),
             policy,
             index: 0,
         }

@@ -124,7 +124,10 @@ struct Args {
     own_via: Vec<String>,
     /// With --role proxy: the proxy acts statelessly (RFC 3261 §16.11) and
     /// forwards a 100 Trying like any response, so the stateful proxy's
-    /// 100-not-forwarded verdict does not apply.
+    /// 100-not-forwarded verdict does not apply. In a capture, the proxy at
+    /// the IP addresses of --own-via and --proxy is held to the content
+    /// checks of what it forwards, not to a stateful proxy's choices (503
+    /// sent as 500, best response, forking).
     #[arg(long)]
     stateless: bool,
     /// Report only findings at or above this severity.
@@ -256,6 +259,19 @@ fn build_context(args: &Args) -> Result<Context, String> {
         ctx = ctx.with_own_sent_by(host, port);
     }
     Ok(ctx)
+}
+
+/// The IP addresses `--stateless` speaks of in a capture: those of
+/// `--own-via` (host names are not resolved) and of `--proxy`.
+fn stateless_addresses(args: &Args) -> std::sync::Arc<[IpAddr]> {
+    let own = args.own_via.iter().filter_map(|v| {
+        let (host, _) = parse_sent_by(v).ok()?;
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .ok()
+    });
+    own.chain(args.proxies.iter().copied()).collect()
 }
 
 /// Why `rule` can never report anything in a run with this role, if so:
@@ -639,6 +655,11 @@ fn main() -> ExitCode {
         expiry: std::time::Duration::from_secs_f64(args.transaction_timeout),
         max: args.max_transactions.max(1),
         proxies: std::sync::Arc::from(args.proxies.as_slice()),
+        stateless: if args.stateless {
+            stateless_addresses(&args)
+        } else {
+            std::sync::Arc::from(Vec::new())
+        },
         ..input::Correlation::default()
     };
     let out = Output {

@@ -25,7 +25,8 @@
 //! into another scheme?).
 //!
 //! On the proxy's first final response upstream, the context is judged
-//! (each verdict's rule is emitted from `rules/proxy.rs`):
+//! (each verdict's rule is emitted from `rules/proxy.rs`; a proxy named
+//! stateless, [`TxnTracker::with_stateless_proxy`], gets no context):
 //!
 //! * `proxy-6xx-handling`: a branch opened at least T1 after a 6xx came on
 //!   another (MUST NOT, error; a branch is taken as opened when first
@@ -450,6 +451,11 @@ impl TxnTracker {
             return;
         }
         self.schemes.put(key, sip_scheme(req.uri()));
+        // A stateless proxy keeps no response context (RFC 3261 §16.11):
+        // nothing of §16.7 is asked of it, so none is opened.
+        if self.stateless.contains(&seen.src.ip()) {
+            return;
+        }
         let Some(ctx_key) = head.next.as_ref().and_then(|next| head.key(next)) else {
             return;
         };

@@ -64,7 +64,8 @@ impl TxnTracker {
         out: &mut Emitter<'_, S>,
     ) {
         if !retransmission {
-            check_forwarded(&shape, self.received(&shape, seen), resp, out);
+            let stateless = self.stateless.contains(&seen.src.ip());
+            check_forwarded(&shape, self.received(&shape, seen), stateless, resp, out);
         }
         if let Some(minus_top) = shape.minus_top {
             let now = self.now;
@@ -357,10 +358,12 @@ impl Shape {
 }
 
 /// The checks on a response a proxy forwarded, given the responses it
-/// received with one Via more (RFC 3261 §16.7).
+/// received with one Via more (RFC 3261 §16.7). A `stateless` proxy
+/// (§16.11) is held to the content checks only.
 fn check_forwarded<'i, S: FindingSink + ?Sized>(
     shape: &Shape,
     inbound: impl Iterator<Item = &'i Inbound>,
+    stateless: bool,
     resp: &Response<'_>,
     out: &mut Emitter<'_, S>,
 ) {
@@ -380,7 +383,7 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
     // §16.7 step 5: a 100 is never forwarded. Only a copy of a 100 that
     // carries something of its sender's own is told from the proxy's own.
     if shape.code == 100 {
-        if same().any(|i| i.own_values && unchanged(i)) {
+        if !stateless && same().any(|i| i.own_values && unchanged(i)) {
             crate::validate::rules::forwarded_100_seen(out, code_span);
         }
         return;
@@ -467,6 +470,9 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
                 }),
             );
         }
+    }
+    if stateless {
+        return;
     }
     // §16.7 step 6: a 503 received is forwarded as 500.
     if shape.code == 503 && cands().any(|i| i.code == 503) {

@@ -32,8 +32,9 @@
 //!
 //! * `proxy-no-body-change`: same code and To tag, but another body, or a
 //!   header value of the received response missing (added values are
-//!   allowed; Record-Route is left out, as the proxy may rewrite its own
-//!   entry, step 8; only the first 24 values received are kept);
+//!   allowed; Record-Route values are only counted, as the proxy may
+//!   rewrite its own entry, step 8; only the first 24 values received are
+//!   kept);
 //! * `proxy-to-tag-immutable`: a 1xx or 2xx equal to one received but for
 //!   an added or changed To tag;
 //! * `100-not-forwarded`: a copy of a 100 received (one with a header of
@@ -572,6 +573,9 @@ pub struct TxnTracker {
     schemes: Schemes,
     /// Addresses named as proxies ([`TxnTracker::with_proxy`]).
     proxies: Vec<IpAddr>,
+    /// Addresses of stateless proxies
+    /// ([`TxnTracker::with_stateless_proxy`]).
+    stateless: Vec<IpAddr>,
     /// The latest capture time seen (captures are not always in order).
     now: Duration,
 }
@@ -596,6 +600,7 @@ impl TxnTracker {
             judged: Table::new(),
             schemes: Schemes::new(),
             proxies: Vec::new(),
+            stateless: Vec::new(),
             now: Duration::ZERO,
         }
     }
@@ -606,6 +611,19 @@ impl TxnTracker {
     /// them with one Via less is a forwarded response.
     pub fn with_proxy(mut self, addr: IpAddr) -> Self {
         self.proxies.push(addr);
+        self
+    }
+
+    /// Treats the proxy that sends from `addr` as stateless (RFC 3261
+    /// §16.11): it forwards each response as it comes, so the choices of a
+    /// stateful proxy's response processing (§16.7 steps 5–7: absorbing a
+    /// 100, sending a 503 as 500, picking the best final response, joining
+    /// the challenges) are not asked of what it forwards. The content
+    /// checks (`proxy-no-body-change`, `proxy-to-tag-immutable` and the
+    /// others) stay. The capture counterpart of
+    /// [`Context::with_stateless_proxy`](crate::validate::Context::with_stateless_proxy).
+    pub fn with_stateless_proxy(mut self, addr: IpAddr) -> Self {
+        self.stateless.push(addr);
         self
     }
 

@@ -953,6 +953,53 @@ fn a_proxys_401_carries_every_challenge_received() {
     assert_eq!(sent(wa), ["proxy-auth-aggregation"]);
 }
 
+/// RFC 3261 §16.11: a stateless proxy forwards each response as it
+/// comes. Named stateless, it is not held to the stateful choices of §16.7
+/// (absorb the 100, send a 503 as 500, pick the best final, join the
+/// challenges, end the forking on a 6xx), but to the content checks.
+#[test]
+fn a_stateless_proxy_is_held_to_the_content_checks_only() {
+    let proxy_ip = PROXY.parse::<SocketAddr>().unwrap().ip();
+    let stateless = |mut s: Scene| {
+        s.t = s.t.with_stateless_proxy(proxy_ip);
+        s
+    };
+    let server = "Server: uas\r\n";
+    let hop = |mut s: Scene, received: Leg<'_>, sent: Leg<'_>| {
+        let leg = |vias: &str, (status, tag, extra, body): Leg<'_>| {
+            hop_resp(&format!("SIP/2.0 {status}"), vias, tag, extra, body)
+        };
+        assert_eq!(s.step(0, UAS_A, PROXY, leg(&down("p1"), received)), []);
+        ids(s.step(5, PROXY, UAC, leg(UP, sent)))
+    };
+    let trying = ("100 Trying", "", server, "");
+    assert_eq!(hop(Scene::bare(), trying, trying), ["100-not-forwarded"]);
+    assert!(hop(stateless(Scene::bare()), trying, trying).is_empty());
+    let unavailable = ("503 Service Unavailable", ";tag=a", "", "");
+    assert_eq!(
+        hop(Scene::bare(), unavailable, unavailable),
+        ["proxy-503-forward"]
+    );
+    assert!(hop(stateless(Scene::bare()), unavailable, unavailable).is_empty());
+    // The content stays the stateless proxy's to keep.
+    let ok = |body| ("200 OK", ";tag=a", server, body);
+    assert_eq!(
+        hop(stateless(Scene::bare()), ok("v=0\r\n"), ok("v=1\r\n")),
+        ["proxy-no-body-change"]
+    );
+    // No response context: a branch after a 6xx is not judged.
+    let forked = |mut s: Scene| {
+        s.fork(1, "a", UAS_A, TARGET_A)
+            .reply(1000, "a", UAS_A, "603 Decline", "a")
+            .fork(1600, "c", UAS_C, "sip:b@192.0.2.7")
+            .reply(1700, "c", UAS_C, "486 Busy Here", "c");
+        ids(s.upstream(1800, "603 Decline", "a", ""))
+    };
+    let new = || Scene::new("sip:b@example.com");
+    assert_eq!(forked(new()), ["proxy-6xx-handling"]);
+    assert!(forked(stateless(new())).is_empty());
+}
+
 // ------------------------------------------------ branches across a proxy
 
 const TARGET_A: &str = "sip:b@192.0.2.5";
