@@ -14,9 +14,10 @@ for target in $(cargo fuzz list); do
     mkdir -p "$scratch/$target" "$scratch/artifacts-$target"
     cp -r "fuzz/corpus/$target/." "$scratch/$target/"
     echo "--- $target (${seconds}s)"
-    # Capture files need room for a few packets; messages fit in 4 KiB.
+    # Capture files and message sequences need room for a few messages; one
+    # message fits in 4 KiB.
     max_len=4096
-    [ "$target" = capture ] && max_len=16384
+    case "$target" in capture | transactions) max_len=16384 ;; esac
     # grep hides libFuzzer's progress lines; the status kept is the fuzzer's.
     set +e
     cargo fuzz run --sanitizer none "$target" "$scratch/$target" -- \

@@ -2128,6 +2128,119 @@ pub fn capture(data: &[u8]) {
     assert_eq!(walk(), walk(), "two walks of the same file differ");
 }
 
+/// Separates the messages of a `transactions` input.
+pub const TXN_SEPARATOR: &[u8] = b"\x00\xff\x00";
+
+/// Target `transactions`: messages seen at points of a small network,
+/// through [`TxnTracker::observe`](crate::validate::TxnTracker::observe)
+/// with a tiny cap. Byte 0: bits 0-2 the cap minus one, bit 3 names the
+/// addresses of endpoints 2 and 3 as one proxy's, bit 4 makes endpoint 2 a
+/// stateless proxy. The rest is split on [`TXN_SEPARATOR`]; each part is 3
+/// bytes of sighting (byte 0: bits 0-1 sender, 2-3 receiver, 4 TCP, 5 the
+/// clock goes back; bytes 1-2: milliseconds the clock moves, little
+/// endian) and a datagram message. Invariants: no panic; every finding's
+/// rule is one the tracker owns and its span lies in its message; no table
+/// holds more than the cap; a second tracker fed the same reports the same
+/// (fixed hash keys: eviction order is part of the output).
+pub fn transactions(data: &[u8]) {
+    use crate::validate::{Finding, Policy, Sighting, Transport, TxnConfig, TxnTracker};
+    use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+    use std::time::Duration;
+
+    let Some((&cfg, rest)) = data.split_first() else {
+        return;
+    };
+    let cap = 1 + usize::from(cfg & 7);
+    let ep = |i: u8| SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1 + (i & 3))), 5060);
+    let tracker = || {
+        let mut t = TxnTracker::new(TxnConfig {
+            max_transactions: cap,
+            ..TxnConfig::default()
+        });
+        if cfg & 8 != 0 {
+            t = t.with_proxy(ep(2).ip()).with_proxy(ep(3).ip());
+        }
+        if cfg & 16 != 0 {
+            t = t.with_stateless_proxy(ep(2).ip());
+        }
+        t
+    };
+    let policy = Policy::new();
+    let run = || {
+        let mut t = tracker();
+        let mut at = Duration::from_secs(1000);
+        let mut seen = Vec::new();
+        for (n, part) in split_on(rest, TXN_SEPARATOR).enumerate() {
+            let [how, lo, hi, msg @ ..] = part else {
+                continue;
+            };
+            let step = Duration::from_millis(u64::from(u16::from_le_bytes([*lo, *hi])));
+            at = if how & 32 != 0 {
+                at.saturating_sub(step)
+            } else {
+                at + step
+            };
+            let Ok(m) = crate::parse_message(msg) else {
+                continue;
+            };
+            let sighting = Sighting {
+                at,
+                src: ep(*how),
+                dst: ep(how >> 2),
+                transport: if how & 16 != 0 {
+                    Transport::Tcp
+                } else {
+                    Transport::Udp
+                },
+            };
+            let mut out: Vec<Finding> = Vec::new();
+            t.observe(&m, sighting, &policy, &mut out);
+            for f in &out {
+                assert!(
+                    TxnTracker::RULES.iter().any(|r| r.id() == f.rule()),
+                    "{} is not a tracker rule",
+                    f.rule()
+                );
+                if let Some(sp) = f.span() {
+                    assert!(
+                        sp.start <= sp.end && sp.end <= msg.len(),
+                        "{} span {sp:?} outside its message of {}",
+                        f.rule(),
+                        msg.len()
+                    );
+                }
+                seen.push((n, f.rule(), f.severity(), f.span()));
+            }
+            let stats = t.stats();
+            assert!(
+                stats.peak <= cap,
+                "a table holds {} > cap {cap}",
+                stats.peak
+            );
+        }
+        seen
+    };
+    assert_eq!(run(), run(), "two trackers fed the same disagree");
+}
+
+/// `data` cut at each occurrence of `sep` (the separators dropped).
+fn split_on<'a>(data: &'a [u8], sep: &'a [u8]) -> impl Iterator<Item = &'a [u8]> + 'a {
+    let mut rest = Some(data);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memmem::find(r, sep) {
+            Some(i) => {
+                rest = Some(&r[i + sep.len()..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// A target body: runs over one input, panics when an invariant breaks.
 pub type Target = fn(&[u8]);
 
@@ -2140,6 +2253,7 @@ pub const TARGETS: &[(&str, Target)] = &[
     ("roundtrip", roundtrip),
     ("validate", validate),
     ("forward", forward),
+    ("transactions", transactions),
     #[cfg(feature = "capture")]
     ("capture", capture),
 ];
