@@ -307,7 +307,7 @@ fn foreign_capture(head: &[u8]) -> Option<(&'static str, &'static str)> {
 const MAX_REMEMBERED_REQUESTS: usize = 100_000;
 
 /// The key a request shares with its responses
-/// ([`TxnTracker::exchange_of`]: Call-ID, CSeq number and method, top Via
+/// ([`TxnTracker::exchange_of`]: Call-ID, CSeq number, method, top Via
 /// branch), which the capture's tracker hands over with its
 /// [`Observation`](sip_response::validate::Observation) so the message is
 /// not read again.

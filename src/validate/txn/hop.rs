@@ -359,7 +359,7 @@ impl Shape {
 
 /// The checks on a response a proxy forwarded, given the responses it
 /// received with one Via more (RFC 3261 §16.7). A `stateless` proxy
-/// (§16.11) is held to the content checks only.
+/// (§16.11, which lifts §16.7) is held to the content checks only.
 fn check_forwarded<'i, S: FindingSink + ?Sized>(
     shape: &Shape,
     inbound: impl Iterator<Item = &'i Inbound>,
@@ -449,8 +449,9 @@ fn check_forwarded<'i, S: FindingSink + ?Sized>(
                 }),
             );
         }
-    } else if (101..300).contains(&shape.code) {
-        // §16.7 step 6: the same response with another To tag.
+    } else if !stateless && (101..300).contains(&shape.code) {
+        // §16.7 step 6: the same response with another To tag (a rule of
+        // the stateful proxy's response processing).
         let retagged = cands()
             .find(|i| i.code == shape.code && i.body == shape.body && shape.keeps_values_of(i));
         if let Some(i) = retagged {

@@ -76,8 +76,9 @@
 //! and what a capture cannot show).
 //!
 //! **Matching** follows RFC 3261 §17.1.3 and §17.2.3: a top Via branch with
-//! the magic cookie `z9hG4bK`, plus the Via sent-by and the CSeq method
-//! (ACK counts as INVITE, CANCEL is its own transaction). Without the
+//! the magic cookie `z9hG4bK`, plus the Via sent-by and the method (a
+//! request's own, from its request line; a response's CSeq method; ACK
+//! counts as INVITE, CANCEL is its own transaction). Without the
 //! cookie (RFC 2543 elements) the key is Call-ID, CSeq, From tag and the
 //! whole top Via; the To tag is left out, since the request has none (or
 //! the dialog's) while each UAS adds its own to its responses. Keys are
@@ -618,9 +619,11 @@ impl TxnTracker {
     /// §16.11): it forwards each response as it comes, so the choices of a
     /// stateful proxy's response processing (§16.7 steps 5–7: absorbing a
     /// 100, sending a 503 as 500, picking the best final response, joining
-    /// the challenges) are not asked of what it forwards. The content
-    /// checks (`proxy-no-body-change`, `proxy-to-tag-immutable` and the
-    /// others) stay. The capture counterpart of
+    /// the challenges, forwarding nothing but a 2xx to INVITE after a final,
+    /// keeping the To tag) and RFC 4320 §4.2 (a transaction-stateful
+    /// proxy's) are not asked of what it forwards. The content checks
+    /// (`proxy-no-body-change`: §16.11 itself forbids touching the body or
+    /// removing header values; the RFC 6442, 3327 and 6665 rules) stay. The capture counterpart of
     /// [`Context::with_stateless_proxy`](crate::validate::Context::with_stateless_proxy).
     pub fn with_stateless_proxy(mut self, addr: IpAddr) -> Self {
         self.stateless.push(addr);
@@ -735,6 +738,7 @@ impl TxnTracker {
                     resp,
                     digest: &digest,
                     forwarded,
+                    stateless: forwarded && self.stateless.contains(&seen.src.ip()),
                 };
                 let retransmission =
                     check_response(&config, txn, incoming, &seen, &mut obs, &mut out);
@@ -765,7 +769,8 @@ fn same_proxy(named: &[IpAddr], a: IpAddr, b: IpAddr) -> bool {
     a == b || (named.contains(&a) && named.contains(&b))
 }
 
-/// The CSeq method, as far as transactions care.
+/// The transaction's method (a request's own, a response's CSeq
+/// method), as far as transactions care.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Method {
     Invite,
@@ -841,7 +846,7 @@ impl<'a> Head<'a> {
         })
     }
 
-    /// The CSeq method, as far as transactions care.
+    /// The transaction's method, as far as transactions care.
     fn method(&self) -> Method {
         match self.method {
             b"INVITE" => Method::Invite,
@@ -863,9 +868,10 @@ impl<'a> Head<'a> {
 
 impl TxnTracker {
     /// The key a request shares with the responses to it, wherever in a
-    /// capture each was seen: a 128-bit hash of Call-ID, CSeq number and
-    /// method, and the top Via's branch. A reader that keeps requests to
-    /// hand to the validator with their responses
+    /// capture each was seen: a 128-bit hash of Call-ID, CSeq number,
+    /// method (a request's own, a response's CSeq method), and the top
+    /// Via's branch. A reader that keeps requests to hand to the validator
+    /// with their responses
     /// ([`Context::with_observed_request`](crate::validate::Context::with_observed_request))
     /// keys them by it. It is looser than the transaction key the tracker
     /// matches by (RFC 3261 §17.1.3 scoped to the observation point: a
@@ -1072,6 +1078,10 @@ struct Incoming<'r, 'a> {
     /// RFC 3261 §16.7 step 5: after a final response only 2xx to INVITE
     /// are forwarded) rather than the server transaction's.
     forwarded: bool,
+    /// Forwarded by a stateless proxy (RFC 3261 §16.11: §16.7 does not
+    /// apply, and RFC 4320 §4.2 binds transaction-stateful proxies only):
+    /// what follows a final is the UAS's, already judged on its own leg.
+    stateless: bool,
 }
 
 /// The response-side checks, in the order of the module docs. Returns
@@ -1088,6 +1098,7 @@ fn check_response<S: FindingSink + ?Sized>(
         resp,
         digest,
         forwarded,
+        stateless,
     } = incoming;
     let code = resp.status().as_u16();
     let code_span = Some(resp.code_span());
@@ -1131,7 +1142,8 @@ fn check_response<S: FindingSink + ?Sized>(
                         && txn.finals.iter().all(|f| (200..300).contains(&f.code))
                         && !txn.finals.iter().any(|f| f.to_tag == to_tag);
                     if forwarded {
-                        if !(txn.invite && (200..300).contains(&code)) {
+                        let allowed = txn.invite && (200..300).contains(&code);
+                        if !(stateless || allowed) {
                             late_or(config, txn, seen, Verdict::FinalAfterFinal)
                                 .emit(out, code_span);
                         }
@@ -1157,7 +1169,9 @@ fn check_response<S: FindingSink + ?Sized>(
     } else {
         if had_final && !retransmission {
             if forwarded {
-                late_or(config, txn, seen, Verdict::ProvisionalAfterFinal).emit(out, code_span);
+                if !stateless {
+                    late_or(config, txn, seen, Verdict::ProvisionalAfterFinal).emit(out, code_span);
+                }
             } else {
                 out.emit(
                     r::PROVISIONAL_AFTER_FINAL,

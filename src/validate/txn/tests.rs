@@ -987,6 +987,49 @@ fn a_stateless_proxy_is_held_to_the_content_checks_only() {
         hop(stateless(Scene::bare()), ok("v=0\r\n"), ok("v=1\r\n")),
         ["proxy-no-body-change"]
     );
+    // §16.7 step 6 (To tag kept, best final, challenges joined) and step
+    // 5 (nothing but a 2xx to INVITE after a final) are lifted too.
+    let c = "Contact: <sip:b@192.0.2.5>\r\n";
+    let ringing = |tag| ("180 Ringing", tag, c, "");
+    assert_eq!(
+        hop(Scene::bare(), ringing(";tag=a"), ringing(";tag=p")),
+        ["proxy-to-tag-immutable"]
+    );
+    assert!(hop(
+        stateless(Scene::bare()),
+        ringing(";tag=a"),
+        ringing(";tag=p")
+    )
+    .is_empty());
+    let best = |mut s: Scene| {
+        s.reply(0, "a", UAS_A, "486 Busy Here", "a")
+            .reply(1, "b", UAS_B, "603 Decline", "b");
+        ids(s.upstream(2, "486 Busy Here", "a", ""))
+    };
+    assert_eq!(best(Scene::bare()), ["proxy-best-response"]);
+    assert!(best(stateless(Scene::bare())).is_empty());
+    let wa = "WWW-Authenticate: Digest realm=\"a.example\", nonce=\"1\", qop=\"auth\"\r\n";
+    let wb = "WWW-Authenticate: Digest realm=\"b.example\", nonce=\"2\", qop=\"auth\"\r\n";
+    let joined = |mut s: Scene| {
+        s.reply_with(0, "a", UAS_A, "401 Unauthorized", "a", wa)
+            .reply_with(1, "b", UAS_B, "401 Unauthorized", "b", wb);
+        ids(s.upstream(2, "401 Unauthorized", "a", wa))
+    };
+    assert_eq!(joined(Scene::bare()), ["proxy-auth-aggregation"]);
+    assert!(joined(stateless(Scene::bare())).is_empty());
+    let after_final = |mut s: Scene| {
+        s.reply(0, "a", UAS_A, "404 Not Found", "a");
+        assert_eq!(s.upstream(1, "404 Not Found", "a", ""), []);
+        // The UAS's second final is its own defect, on its own leg.
+        let second = scene_resp("486 Busy Here", &down("a"), "a", "");
+        assert_eq!(
+            ids(s.step(2, UAS_A, PROXY, second)),
+            ["final-response-multiple"]
+        );
+        ids(s.upstream(3, "486 Busy Here", "a", ""))
+    };
+    assert_eq!(after_final(Scene::bare()), ["proxy-forward-timing"]);
+    assert!(after_final(stateless(Scene::bare())).is_empty());
     // No response context: a branch after a 6xx is not judged.
     let forked = |mut s: Scene| {
         s.fork(1, "a", UAS_A, TARGET_A)
