@@ -490,20 +490,22 @@ fn content_type_missing<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Em
 }
 
 /// `chunked-encoding` — RFC 3261 §7.4.2: implementations MUST NOT use the
-/// HTTP/1.1 chunked transfer coding. Reported for a Transfer-Encoding row
-/// listing `chunked` (case-insensitive, RFC 3261 §7.3.1 tokens).
+/// HTTP/1.1 chunked transfer coding. Reported once, at the first
+/// Transfer-Encoding row listing `chunked` (case-insensitive, RFC 3261
+/// §7.3.1 tokens): the message uses it, however many rows say so.
 fn chunked_encoding<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    for h in f.rows(KnownHeader::TransferEncoding) {
-        if h.elements().any(|e| {
+    let chunked = f.rows(KnownHeader::TransferEncoding).find(|h| {
+        h.elements().any(|e| {
             let end = lex::token_end(e.bytes, 0);
             e.bytes[..end].eq_ignore_ascii_case(b"chunked")
-        }) {
-            out.emit(
-                r::CHUNKED_ENCODING,
-                Some(h.span()),
-                Detail::new("chunked transfer coding"),
-            );
-        }
+        })
+    });
+    if let Some(h) = chunked {
+        out.emit(
+            r::CHUNKED_ENCODING,
+            Some(h.span()),
+            Detail::new("chunked transfer coding"),
+        );
     }
 }
 
