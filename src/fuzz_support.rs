@@ -2133,15 +2133,17 @@ pub const TXN_SEPARATOR: &[u8] = b"\x00\xff\x00";
 
 /// Target `transactions`: messages seen at points of a small network,
 /// through [`TxnTracker::observe`](crate::validate::TxnTracker::observe)
-/// with a tiny cap. Byte 0: bits 0-2 the cap minus one, bit 3 names the
-/// addresses of endpoints 2 and 3 as one proxy's, bit 4 makes endpoint 2 a
-/// stateless proxy. The rest is split on [`TXN_SEPARATOR`]; each part is 3
-/// bytes of sighting (byte 0: bits 0-1 sender, 2-3 receiver, 4 TCP, 5 the
-/// clock goes back; bytes 1-2: milliseconds the clock moves, little
-/// endian) and a datagram message. Invariants: no panic; every finding's
-/// rule is one the tracker owns and its span lies in its message; no table
-/// holds more than the cap; a second tracker fed the same reports the same
-/// (fixed hash keys: eviction order is part of the output).
+/// with a tiny cap, among endpoints 0-3 (192.0.2.1-4, port 5060). Byte 0:
+/// bits 0-2 the cap minus one, bit 3 names endpoints 1 and 3 as one
+/// proxy's addresses, bit 4 makes endpoint 1 a stateless proxy. The rest is
+/// split on [`TXN_SEPARATOR`]; each part is 3 bytes of sighting (byte 0:
+/// bits 0-1 sender, 2-3 receiver, 4 TCP, 5 the clock goes back; bytes 1-2:
+/// milliseconds the clock moves, little endian) and a datagram message.
+/// Invariants: no panic; every finding's rule is one the tracker owns and
+/// its span lies in its message; the observation's exchange key is
+/// [`TxnTracker::exchange_of`](crate::validate::TxnTracker::exchange_of)'s;
+/// no table holds more than the cap; a second tracker fed the same reports
+/// the same (fixed hash keys: eviction order is part of the output).
 pub fn transactions(data: &[u8]) {
     use crate::validate::{Finding, Policy, Sighting, Transport, TxnConfig, TxnTracker};
     use std::net::{IpAddr, Ipv4Addr, SocketAddr};
@@ -2158,10 +2160,10 @@ pub fn transactions(data: &[u8]) {
             ..TxnConfig::default()
         });
         if cfg & 8 != 0 {
-            t = t.with_proxy(ep(2).ip()).with_proxy(ep(3).ip());
+            t = t.with_proxy(ep(1).ip()).with_proxy(ep(3).ip());
         }
         if cfg & 16 != 0 {
-            t = t.with_stateless_proxy(ep(2).ip());
+            t = t.with_stateless_proxy(ep(1).ip());
         }
         t
     };
@@ -2194,7 +2196,12 @@ pub fn transactions(data: &[u8]) {
                 },
             };
             let mut out: Vec<Finding> = Vec::new();
-            t.observe(&m, sighting, &policy, &mut out);
+            let obs = t.observe(&m, sighting, &policy, &mut out);
+            assert_eq!(
+                obs.exchange(),
+                TxnTracker::exchange_of(&m),
+                "the observed exchange key is not exchange_of's"
+            );
             for f in &out {
                 assert!(
                     TxnTracker::RULES.iter().any(|r| r.id() == f.rule()),
