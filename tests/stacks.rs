@@ -505,7 +505,7 @@ const CASES: &[Case] = &[
         expect: &[&["content-length-exceeds-body"]],
     },
     // SIPSorcery ParseOptionsResponse (a Cisco 200 to OPTIONS), paraphrased:
-    // the body ends with one CRLF more, 2 octets beyond its Content-Length (§18.3:
+    // the Content-Length leaves out the SDP's last CRLF, 2 octets (§18.3:
     // the receiver discards them; info). Accept, Accept-Encoding,
     // Accept-Language and Supported are missing (§11.2: SHOULD be present;
     // one finding each). Allow is there (and its absence would need
