@@ -453,7 +453,7 @@ impl TxnTracker {
         self.schemes.put(key, sip_scheme(req.uri()));
         // A stateless proxy keeps no response context (RFC 3261 §16.11):
         // nothing of §16.7 is asked of it, so none is opened.
-        if self.stateless.contains(&seen.src.ip()) {
+        if self.sent_by_stateless(seen) {
             return;
         }
         let Some(ctx_key) = head.next.as_ref().and_then(|next| head.key(next)) else {

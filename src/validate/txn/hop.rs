@@ -64,7 +64,7 @@ impl TxnTracker {
         out: &mut Emitter<'_, S>,
     ) {
         if !retransmission {
-            let stateless = self.stateless.contains(&seen.src.ip());
+            let stateless = self.sent_by_stateless(seen);
             check_forwarded(&shape, self.received(&shape, seen), stateless, resp, out);
         }
         if let Some(minus_top) = shape.minus_top {

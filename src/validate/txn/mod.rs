@@ -623,11 +623,18 @@ impl TxnTracker {
     /// keeping the To tag) and RFC 4320 §4.2 (a transaction-stateful
     /// proxy's) are not asked of what it forwards. The content checks
     /// (`proxy-no-body-change`: §16.11 itself forbids touching the body or
-    /// removing header values; the RFC 6442, 3327 and 6665 rules) stay. The capture counterpart of
+    /// removing header values; the RFC 6442, 3327 and 6665 rules) stay.
+    /// The capture counterpart of
     /// [`Context::with_stateless_proxy`](crate::validate::Context::with_stateless_proxy).
     pub fn with_stateless_proxy(mut self, addr: IpAddr) -> Self {
         self.stateless.push(addr);
         self
+    }
+
+    /// Whether the message `seen` was sent by a proxy named stateless
+    /// ([`TxnTracker::with_stateless_proxy`]).
+    pub(super) fn sent_by_stateless(&self, seen: &Sighting) -> bool {
+        self.stateless.contains(&seen.src.ip())
     }
 
     /// The configuration.
@@ -700,6 +707,7 @@ impl TxnTracker {
             Message::Request(_) => (None, None),
         };
         let forwarded = shape.as_ref().is_some_and(|s| self.is_copy(s, &seen));
+        let stateless = forwarded && self.sent_by_stateless(&seen);
         let config = self.config;
         let txn = self.txns.entry(key, self.now, config.max_transactions);
         txn.invite = method == Method::Invite;
@@ -738,7 +746,7 @@ impl TxnTracker {
                     resp,
                     digest: &digest,
                     forwarded,
-                    stateless: forwarded && self.stateless.contains(&seen.src.ip()),
+                    stateless,
                 };
                 let retransmission =
                     check_response(&config, txn, incoming, &seen, &mut obs, &mut out);
