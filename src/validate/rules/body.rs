@@ -56,13 +56,13 @@ pub(super) fn message_no_body_no_contact<S: FindingSink + ?Sized>(
             Detail::new("2xx to MESSAGE with a body"),
         );
     }
-    if let Some(h) = f.rows(KnownHeader::Contact).next() {
-        out.emit(
-            rule,
-            Some(h.span()),
-            Detail::new("2xx to MESSAGE with a Contact"),
-        );
-    }
+    super::presence::present(
+        f,
+        out,
+        rule,
+        KnownHeader::Contact,
+        Detail::new("2xx to MESSAGE with a Contact"),
+    );
 }
 
 /// `580-sdp-body` — RFC 3312 §8: a 580 SHOULD carry an SDP body showing

@@ -161,13 +161,13 @@ pub(super) fn contact_in_publish<S: FindingSink + ?Sized>(
     if f.code >= 300 || !f.method_is("PUBLISH") {
         return;
     }
-    if let Some(h) = f.rows(KnownHeader::Contact).next() {
-        out.emit(
-            r::CONTACT_IN_PUBLISH_RESPONSE,
-            Some(h.span()),
-            Detail::new("Contact in a response to PUBLISH"),
-        );
-    }
+    super::presence::present(
+        f,
+        out,
+        r::CONTACT_IN_PUBLISH_RESPONSE,
+        KnownHeader::Contact,
+        Detail::new("Contact in a response to PUBLISH"),
+    );
 }
 
 /// `contact-in-2xx-bye-cancel` — RFC 3261 §20 (intro) and Table 2: Contact
@@ -180,13 +180,13 @@ pub(super) fn contact_in_bye_cancel<S: FindingSink + ?Sized>(
     if !(200..300).contains(&f.code) || !(f.method_is("BYE") || f.method_is("CANCEL")) {
         return;
     }
-    if let Some(h) = f.rows(KnownHeader::Contact).next() {
-        out.emit(
-            r::CONTACT_IN_2XX_BYE_CANCEL,
-            Some(h.span()),
-            Detail::new("Contact in a 2xx to BYE or CANCEL"),
-        );
-    }
+    super::presence::present(
+        f,
+        out,
+        r::CONTACT_IN_2XX_BYE_CANCEL,
+        KnownHeader::Contact,
+        Detail::new("Contact in a 2xx to BYE or CANCEL"),
+    );
 }
 
 /// `2xx-register-contact-expires` — RFC 3261 §10.3 step 8: each Contact

@@ -67,11 +67,26 @@ pub(super) const REQUEST_ONLY: [KnownHeader; 21] = [
     KnownHeader::Identity,
 ];
 
-/// Reports `rule` once when `k` is present and `allowed` is false,
-/// spanning its first row. Once per header, not per row: a header's values
-/// on several rows are the same header as on one comma-joined row (RFC 3261
-/// §7.3.1; spec "General conventions"), so two Record-Route rows in a 100
-/// are one misplaced header, as `Record-Route: <a>, <b>` is.
+/// Reports `rule` once when `k` is present, spanning its first row: the
+/// shared body of the rules whose condition is "header `k` is present"
+/// (here and in the files of their subjects). Once per header, not per
+/// row: a header's values on several rows are the same header as on one
+/// comma-joined row (RFC 3261 §7.3.1; spec "General conventions"), so two
+/// Record-Route rows in a 100 are one misplaced header, as
+/// `Record-Route: <a>, <b>` is.
+pub(super) fn present<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    out: &mut Emitter<'_, S>,
+    rule: Rule,
+    k: KnownHeader,
+    detail: Detail,
+) {
+    if let Some(h) = f.rows(k).next() {
+        out.emit(rule, Some(h.span()), detail);
+    }
+}
+
+/// [`present`] when `allowed` is false, the detail naming the header.
 pub(super) fn misplaced<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
@@ -80,21 +95,15 @@ pub(super) fn misplaced<S: FindingSink + ?Sized>(
     allowed: bool,
     text: &'static str,
 ) {
-    if allowed || !f.has(k) {
-        return;
-    }
-    if let Some(h) = f.rows(k).next() {
-        out.emit(
-            rule,
-            Some(h.span()),
-            Detail::with(text, DetailArg::Header(k)),
-        );
+    if !allowed {
+        present(f, out, rule, k, Detail::with(text, DetailArg::Header(k)));
     }
 }
 
 /// Placement rules: a header present where its definition gives it no
-/// place. One finding per header, spanning its first row. Where the rule depends on the
-/// method and the method is unknown, the rule stays silent.
+/// place. One finding per header, spanning its first row ([`present`]).
+/// Where the rule depends on the method and the method is unknown, the rule
+/// stays silent.
 ///
 /// * `request-header-in-response` — RFC 3261 §7.3.2 and Tables 2–3: a
 ///   request-only header in a response MUST be ignored (info).

@@ -19,13 +19,13 @@ pub(super) fn register_response<S: FindingSink + ?Sized>(
     if !f.method_is("REGISTER") {
         return;
     }
-    if let Some(h) = f.rows(KnownHeader::RecordRoute).next() {
-        out.emit(
-            r::REGISTER_RESPONSE_RECORD_ROUTE,
-            Some(h.span()),
-            Detail::new("Record-Route in a response to REGISTER"),
-        );
-    }
+    super::presence::present(
+        f,
+        out,
+        r::REGISTER_RESPONSE_RECORD_ROUTE,
+        KnownHeader::RecordRoute,
+        Detail::new("Record-Route in a response to REGISTER"),
+    );
 }
 
 /// `publish-response-record-route` — RFC 3903 §6: the ESC MUST NOT include
@@ -38,11 +38,11 @@ pub(super) fn publish_response<S: FindingSink + ?Sized>(
     if !f.method_is("PUBLISH") {
         return;
     }
-    if let Some(h) = f.rows(KnownHeader::RecordRoute).next() {
-        out.emit(
-            r::PUBLISH_RESPONSE_RECORD_ROUTE,
-            Some(h.span()),
-            Detail::new("Record-Route in a response to PUBLISH"),
-        );
-    }
+    super::presence::present(
+        f,
+        out,
+        r::PUBLISH_RESPONSE_RECORD_ROUTE,
+        KnownHeader::RecordRoute,
+        Detail::new("Record-Route in a response to PUBLISH"),
+    );
 }

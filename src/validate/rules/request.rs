@@ -503,13 +503,13 @@ fn recv_info<S: FindingSink + ?Sized>(
     }
     let asked = req.headers().contains(KnownHeader::RecvInfo);
     if !asked {
-        if let Some(h) = f.rows(KnownHeader::RecvInfo).next() {
-            out.emit(
-                r::RECV_INFO_WITHOUT_REQUEST,
-                Some(h.span()),
-                Detail::new("Recv-Info although the request had none"),
-            );
-        }
+        super::presence::present(
+            f,
+            out,
+            r::RECV_INFO_WITHOUT_REQUEST,
+            KnownHeader::RecvInfo,
+            Detail::new("Recv-Info although the request had none"),
+        );
         return;
     }
     let reliable_18x = (180..190).contains(&f.code) && f.has_token(KnownHeader::Require, b"100rel");
