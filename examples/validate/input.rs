@@ -187,6 +187,18 @@ impl Correlation {
             ..self.txn
         }
     }
+
+    /// A transaction tracker with this configuration and these proxies.
+    fn tracker(&self) -> TxnTracker {
+        let mut t = TxnTracker::new(self.txn_config());
+        for a in self.proxies.iter() {
+            t = t.with_proxy(*a);
+        }
+        for a in self.stateless.iter() {
+            t = t.with_stateless_proxy(*a);
+        }
+        t
+    }
 }
 
 impl Default for Correlation {
@@ -492,15 +504,7 @@ impl CaptureItems {
         CaptureItems {
             source: source.into(),
             transactions: Transactions::new(correlation.clone()),
-            tracker: correlation.stateless.iter().fold(
-                correlation
-                    .proxies
-                    .iter()
-                    .fold(TxnTracker::new(correlation.txn_config()), |t, a| {
-                        t.with_proxy(*a)
-                    }),
-                |t, a| t.with_stateless_proxy(*a),
-            ),
+            tracker: correlation.tracker(),
             policy,
             index: 0,
         }

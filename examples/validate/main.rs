@@ -262,8 +262,12 @@ fn build_context(args: &Args) -> Result<Context, String> {
 }
 
 /// The IP addresses `--stateless` speaks of in a capture: those of
-/// `--own-via` (host names are not resolved) and of `--proxy`.
+/// `--own-via` (host names are not resolved) and of `--proxy`; none
+/// without `--stateless`.
 fn stateless_addresses(args: &Args) -> std::sync::Arc<[IpAddr]> {
+    if !args.stateless {
+        return std::sync::Arc::from(Vec::new());
+    }
     let own = args.own_via.iter().filter_map(|v| {
         let (host, _) = parse_sent_by(v).ok()?;
         host.trim_start_matches('[')
@@ -655,11 +659,7 @@ fn main() -> ExitCode {
         expiry: std::time::Duration::from_secs_f64(args.transaction_timeout),
         max: args.max_transactions.max(1),
         proxies: std::sync::Arc::from(args.proxies.as_slice()),
-        stateless: if args.stateless {
-            stateless_addresses(&args)
-        } else {
-            std::sync::Arc::from(Vec::new())
-        },
+        stateless: stateless_addresses(&args),
         ..input::Correlation::default()
     };
     let out = Output {

@@ -352,13 +352,7 @@ pub(crate) fn emit(
                         } else {
                             ("", "")
                         };
-                        // A verdict says what the role does with the
-                        // response, not how bad it is.
-                        let severity = if f.is_verdict() {
-                            "verdict"
-                        } else {
-                            f.severity().as_str()
-                        };
+                        let severity = severity_label(f.is_verdict(), f.severity());
                         let span = f
                             .span()
                             .map(|s| format!(" @{}", s.shift(item.offset)))
@@ -449,11 +443,7 @@ pub(crate) fn rule_summary(format: Format, t: &Totals) {
                 out!(
                     "{:<40} {:<8} {:>8}  {}",
                     r.rule,
-                    if r.verdict {
-                        "verdict"
-                    } else {
-                        r.severity.as_str()
-                    },
+                    severity_label(r.verdict, r.severity),
                     r.count,
                     first_text(&r.first)
                 );
@@ -514,5 +504,15 @@ fn print(r: &Record) {
         Ok(line) => out!("{line}"),
         // Plain strings and numbers always serialise.
         Err(e) => unreachable!("a record did not serialise: {e}"),
+    }
+}
+
+/// The severity column of the text format: `verdict` for a verdict, which
+/// says what the role does with the response, not how bad it is.
+fn severity_label(verdict: bool, severity: Severity) -> &'static str {
+    if verdict {
+        "verdict"
+    } else {
+        severity.as_str()
     }
 }
