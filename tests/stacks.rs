@@ -56,6 +56,14 @@ const CASES: &[Case] = &[
         transport: Transport::Udp,
         expect: &[&["auth-challenge-syntax", "auth-challenge-syntax"]],
     },
+    // gopacket's SIP layer test frame: a 200 to REGISTER with its binding
+    // (`expires=1800`) and no Date. RFC 3261 §10.3 step 8: the registrar
+    // SHOULD include a Date header (warning).
+    Case {
+        file: "gopacket-200-register-no-date.sip",
+        transport: Transport::Udp,
+        expect: &[&["2xx-register-date"]],
+    },
     // gosip stream parser test: a bare 200 with a CSeq and a body. No Via,
     // From, To or Call-ID (one finding each); the body has no Content-Type
     // (MUST, §7.4.1); a 2xx to INVITE without Contact (§13.3.1.4) and
@@ -308,6 +316,20 @@ const CASES: &[Case] = &[
         file: "rsip-401-octets-after-body.sip",
         transport: Transport::Udp,
         expect: &[&["content-length-short"]],
+    },
+    // rsipstack's ACK test: the top Via ends in `;`, an empty via-params
+    // item (§25.1 `via-params` needs a name after each SEMI): one
+    // via-param-syntax, spanning that `;` (tests/rules/via-param-syntax/
+    // fail-empty-param pins the span). A 200 to INVITE with neither Allow
+    // nor Supported: §13.3.1.4 SHOULD, each missing header once.
+    Case {
+        file: "rsipstack-200-via-trailing-semicolon.sip",
+        transport: Transport::Tcp,
+        expect: &[&[
+            "2xx-invite-allow-supported",
+            "2xx-invite-allow-supported",
+            "via-param-syntax",
+        ]],
     },
     // sip3 SdpHandlerTest, PACKET_RESPONSE_3 (a Kotlin raw string with
     // `trimIndent()`, fed as a captured packet's payload): bare LF line ends,
@@ -595,6 +617,19 @@ const CASES: &[Case] = &[
         file: "sofia-para-401-kerberos-ntlm.sip",
         transport: Transport::Udp,
         expect: &[&[]],
+    },
+    // Home Assistant voip-utils, the 200 its SIP endpoint sends to answer
+    // an INVITE: a Via with no branch (§8.1.1.7: the UAS copies the
+    // request's Via, and this one was sent without; warning), a From with
+    // no tag (an RFC 2543-style caller, info), no Supported (§13.3.1.4).
+    Case {
+        file: "voip-utils-200-invite-no-branch.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "2xx-invite-allow-supported",
+            "from-tag-missing",
+            "via-branch-missing",
+        ]],
     },
     // A VoWiFi P-CSCF 401 quoted in a sipgo folding test, paraphrased: a
     // folded Digest challenge with AKAv1-MD5, a bracketed IPv6 sent-by and
