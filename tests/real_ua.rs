@@ -1,10 +1,13 @@
 //! The validator on responses from real SIP software: baresip, linphonec,
 //! Twinkle, Kamailio, sipsak, Net::SIP and ejabberd, as Debian 12 packages
-//! them, answering SIPp and sipsak on 127.0.0.1. The captures are data in
-//! `tests/data/real-ua/pcap/` (made by `tests/data/real-ua/capture.sh`, and
-//! the Net::SIP and ejabberd ones with `tests/data/real-ua/netsip-ejabberd/`;
-//! the README there gives the software, versions, scenarios and commands),
-//! so this test needs none of that software.
+//! them, the Rust stacks rsipstack and ezk and the Python ones aiosipua and
+//! voip-utils, answering SIPp and sipsak on 127.0.0.1. The captures are
+//! data in `tests/data/real-ua/pcap/` (made by
+//! `tests/data/real-ua/capture.sh`, the Net::SIP and ejabberd ones with
+//! `tests/data/real-ua/netsip-ejabberd/`, the Rust and Python ones with
+//! `tests/data/real-ua/rust-python/`; the README there gives the software,
+//! versions, scenarios and commands), so this test needs none of that
+//! software.
 //!
 //! The `validate` example runs once over every capture (JSON Lines), and for
 //! each capture the test checks the status codes of the responses it found,
@@ -652,6 +655,102 @@ const CAPTURES: &[Expected] = &[
     // 489 with Allow-Events: refer (RFC 6665 §4.4.4).
     ("tw_subscribe", "489", &[]),
     ("tw_tcp_options", "200", &[]),
+    // --- Rust and Python stacks (README "Rust and Python stacks") ---
+    // aiosipua 0.7.1: the BYE's To already carries a tag (nosuchdialog42)
+    // and the 481 adds a second one: `header-param-repeated` (§7.3.1: a
+    // parameter name MUST NOT appear twice in one value) and
+    // `copied-headers-mismatch` (§8.2.6.2: the To of the response MUST
+    // equal the request's, with a tag added only when it had none).
+    (
+        "aiosipua_bye_nodialog",
+        "481",
+        &[
+            ("copied-headers-mismatch", 481, 1),
+            ("header-param-repeated", 481, 1),
+        ],
+    ),
+    // INVITE-SUP: neither Allow nor Supported, on the 200 and on its
+    // retransmission. The INVITE sent again after the 200 (same branch) is
+    // answered with a 481 and a new To tag: after a 2xx an INVITE server
+    // transaction passes on only further 2xx (RFC 6026 §7.1, RFC 3261
+    // §17.2.1): `final-response-multiple` (a local row).
+    (
+        "aiosipua_invite_retrans",
+        "100 180 200 200 481",
+        &[
+            ("2xx-invite-allow-supported", 200, 4),
+            ("final-response-multiple", 481, 1),
+        ],
+    ),
+    // ezk 0.9: every response drops the port of the From and To URIs
+    // (`<sip:alice@127.0.0.1:5291>` becomes `<sip:alice@127.0.0.1>`), so
+    // From and To no longer equal the request's (§8.2.6.2; URIs compared
+    // by §19.1.4): `copied-headers-mismatch` twice on each response. It
+    // never answers the BYE.
+    (
+        "ezk_invite",
+        "100 200",
+        &[
+            ("copied-headers-mismatch", 100, 2),
+            ("copied-headers-mismatch", 200, 2),
+        ],
+    ),
+    // rsipstack 0.7.14 bench_ua: INVITE-SUP (Allow and Supported), and its
+    // 200 to an INVITE that carried an offer has no answer in it
+    // (§13.3.1.4: the 2xx MUST carry one; no reliable provisional response
+    // carried it): `2xx-invite-sdp`.
+    (
+        "rsipstack_invite",
+        "100 200 200",
+        &[
+            ("2xx-invite-allow-supported", 200, 2),
+            ("2xx-invite-sdp", 200, 1),
+        ],
+    ),
+    // rsipstack's proxy example (stateful, record-routing) in front of
+    // aiosipua: aiosipua's 180 and 200 do not copy the INVITE's
+    // Record-Route (§12.1.1: the UAS MUST copy it into a dialog-creating
+    // response): `dialog-record-route-copy`, on its own hop only (the
+    // proxy's forwarded copies carry its Record-Route again). The proxy
+    // pushes its Record-Route onto the 100 it forwards (Table 3: 18x and
+    // 2xx only; info), and forwards a 100 at all (RFC 3261 §16.7 step 5,
+    // a verdict in proxy role, nothing here). INVITE-SUP on both hops.
+    (
+        "rsipstack_proxied_invite",
+        "100 180 100 180 200 200 200 200",
+        &[
+            ("2xx-invite-allow-supported", 200, 4),
+            ("dialog-record-route-copy", 180, 1),
+            ("dialog-record-route-copy", 200, 1),
+            ("record-route-unexpected-code", 100, 1),
+        ],
+    ),
+    // voip-utils 0.5.0: its 200 has Allow but no Supported (INVITE-SUP),
+    // and its 200 to BYE ends after `Content-Length: 0` with no empty line
+    // (§7: the empty line MUST be present even without a body):
+    // `header-block-unterminated`.
+    (
+        "voiputils_invite",
+        "200 200",
+        &[
+            ("2xx-invite-allow-supported", 200, 1),
+            ("header-block-unterminated", 200, 1),
+        ],
+    ),
+    // The INVITE sent again (same branch) is taken for a new call and
+    // answered with a second 200 carrying a new To tag, from the same
+    // source and Contact: one UAS gives one transaction two tags
+    // (`to-tag-inconsistent`). INVITE-SUP on both 200s; the 200 to BYE
+    // again lacks its empty line.
+    (
+        "voiputils_invite_retrans",
+        "200 200 200",
+        &[
+            ("2xx-invite-allow-supported", 200, 2),
+            ("header-block-unterminated", 200, 1),
+            ("to-tag-inconsistent", 200, 1),
+        ],
+    ),
 ];
 
 fn real_ua_dir() -> PathBuf {
