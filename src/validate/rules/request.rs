@@ -12,7 +12,7 @@ use crate::header::typed::{
     AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, Supported,
     Timestamp, TypedHeader, Via,
 };
-use crate::header::{Headers, KnownHeader};
+use crate::header::{Element, Headers, KnownHeader};
 use crate::lex;
 use crate::message::Request;
 use crate::validate::finding::{Detail, DetailArg};
@@ -779,7 +779,7 @@ fn dialog_creating<S: FindingSink + ?Sized>(
     // A request value that does not parse is not known to be SIPS.
     // Without `sips:` in its bytes no value holds a SIPS URI: read only
     // the ones that might.
-    let is_sips = |e: crate::header::Element<'_>| {
+    let is_sips = |e: Element<'_>| {
         memchr::memchr_iter(b':', e.bytes)
             .any(|i| i >= 4 && e.bytes[i - 4..i].eq_ignore_ascii_case(b"sips"))
             && NameAddr::parse(e.bytes, e.span.start).is_ok_and(|n| n.uri().is_sips())
@@ -839,7 +839,12 @@ fn redirect_to_self<S: FindingSink + ?Sized>(
 /// may shorten a requested expiry but has no leave to lengthen it (no
 /// keyword: info). For each Contact of the REGISTER, the binding with the
 /// same URI in the 2xx is compared with the requested interval (its
-/// `expires` parameter, else the request's Expires). Span: the binding.
+/// `expires` parameter, else the request's Expires). A binding of another
+/// UA instance is another binding even at the same URI: RFC 5626 §6
+/// identifies a binding by `+sip.instance` and `reg-id`, so a Contact
+/// whose instance or reg-id differs from the requested one's is not its
+/// binding (a de-REGISTER of one instance leaves the other's listed with
+/// its own expiry). Span: the binding.
 fn register_expires_longer<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     req: &Request<'_>,
@@ -861,7 +866,7 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
             continue;
         };
         for got in f.elements(KnownHeader::Contact) {
-            if addr_uri(got.bytes) != Some(uri) {
+            if addr_uri(got.bytes) != Some(uri) || !same_instance(&asked, &got) {
                 continue;
             }
             if expires_of(got.bytes, got.span.start).is_some_and(|g| g > want) {
@@ -873,6 +878,29 @@ fn register_expires_longer<S: FindingSink + ?Sized>(
             }
         }
     }
+}
+
+/// False when Contact values `a` and `b` name different UA instances or
+/// flows: both carry `+sip.instance` (RFC 5626 §4.1, RFC 5627 §3.1) with
+/// different values, or both carry `reg-id` with different values. A value
+/// whose parameters do not parse, or that lacks either, does not tell them
+/// apart.
+fn same_instance(a: &Element<'_>, b: &Element<'_>) -> bool {
+    let (Some(pa), Some(pb)) = (
+        addr_params(a.bytes, a.span.start),
+        addr_params(b.bytes, b.span.start),
+    ) else {
+        return true;
+    };
+    ["+sip.instance", "reg-id"].iter().all(|name| {
+        match (
+            pa.get(name).map(|p| p.value()),
+            pb.get(name).map(|p| p.value()),
+        ) {
+            (Some(Some(x)), Some(Some(y))) => x.eq_ignore_ascii_case(y),
+            _ => true,
+        }
+    })
 }
 
 #[cfg(test)]
