@@ -243,3 +243,36 @@ fn pppoe_capture_matches_tsharks_count() {
     assert_eq!((t.requests, t.responses, t.problems), (4, 0, 0), "{t:?}");
     assert!(t.errors.is_empty());
 }
+
+#[test]
+fn websocket_compressed_and_joined_late() {
+    // `tests/data/captures/README.md`. A connection whose messages are all
+    // deflated (permessage-deflate, RFC 7692, with context takeover):
+    // every one inflated, as TShark does.
+    use sha2::{Digest, Sha256};
+    for (rel, sha, want) in [
+        (
+            "captures/ws-permessage-deflate.pcap",
+            "4b7956382d5635d7ee1c147c4dd362e8c3e7721cfaf6c8038036e2c7283a6b81",
+            (5, 6),
+        ),
+        // Kamailio between a WebSocket client and SIPp on UDP, captured
+        // after the upgrade: both legs (TShark decodes the UDP one only,
+        // 2 / 3).
+        (
+            "captures/ws-kamailio-after-upgrade.pcap",
+            "fa9c85449cda7e307e2912ac61d554f8eba155b854e7a3cc176a816e0597029b",
+            (6, 8),
+        ),
+    ] {
+        let bytes = read(rel);
+        assert_eq!(format!("{:x}", Sha256::digest(&bytes)), sha, "{rel}");
+        let t = tally(rel);
+        assert_eq!(
+            (t.requests, t.responses, t.problems),
+            (want.0, want.1, 0),
+            "{rel}: {t:?}"
+        );
+        assert!(t.errors.is_empty(), "{rel}: {t:?}");
+    }
+}

@@ -195,6 +195,12 @@ pub enum CaptureErrorKind {
     /// the size kept; the connection is no longer followed.
     #[error("WebSocket framing broken or message too large")]
     WebSocket,
+    /// A compressed WebSocket message (permessage-deflate, RFC 7692) that
+    /// does not inflate, most often because the capture began after the
+    /// connection: its messages refer to earlier ones the capture lacks.
+    /// That message is lost; the connection is still followed.
+    #[error("compressed WebSocket message cannot be inflated (the capture lacks the connection's earlier messages, or it is corrupt)")]
+    WebSocketInflate,
     /// An SCTP stream's waiting fragments grew too large or too many
     /// (a message of 1 MiB, 1 024 pieces); they were dropped.
     #[error("SCTP message too large")]
@@ -237,6 +243,7 @@ impl CaptureErrorKind {
             CaptureErrorKind::StreamGap { .. } => "stream-gap",
             CaptureErrorKind::Skipped { .. } => "skipped",
             CaptureErrorKind::WebSocket => "websocket",
+            CaptureErrorKind::WebSocketInflate => "websocket-inflate",
             CaptureErrorKind::SctpTooLarge => "sctp-too-large",
             CaptureErrorKind::TooManyFlows => "too-many-flows",
             CaptureErrorKind::Hep(HepError::BadChunk) => "hep-bad-chunk",
@@ -870,6 +877,9 @@ impl TcpFlow {
                         Some(WsEvent::TooLarge | WsEvent::Invalid) => {
                             q.push_back(at.problem(CaptureErrorKind::WebSocket));
                         }
+                        Some(WsEvent::Undecodable) => {
+                            q.push_back(at.problem(CaptureErrorKind::WebSocketInflate));
+                        }
                         None => return,
                     }
                 }
@@ -914,6 +924,19 @@ impl TcpFlow {
             }
             self.mode = Mode::Encrypted;
             return true;
+        }
+        // WebSocket frames without the upgrade: a capture that began after
+        // it, or a stream picked up again after a gap.
+        if !self.websocket {
+            match websocket::sip_frame_at(&self.buf) {
+                Some(true) => {
+                    self.websocket = true;
+                    self.mode = Mode::WebSocket(WsDecoder::late(), self.pos);
+                    return true;
+                }
+                None => return false,
+                Some(false) => {}
+            }
         }
         let mut line_start = 0;
         while let Some(nl) = memchr::memchr(b'\n', &self.buf[line_start..]) {

@@ -1,9 +1,11 @@
 //! WebSocket (RFC 6455) framing, enough to follow SIP over WebSocket
 //! (RFC 7118) in a capture: the HTTP upgrade is recognised, frames are cut
-//! and unmasked, and fragmented messages are joined. Each text or binary
-//! message is one SIP message (RFC 7118 §5).
+//! and unmasked, fragmented messages are joined, and compressed messages
+//! (permessage-deflate, RFC 7692, which browsers offer by default) are
+//! inflated. Each text or binary message is one SIP message (RFC 7118 §5).
 
 use bytes::{Buf, Bytes, BytesMut};
+use flate2::{Decompress, FlushDecompress, Status};
 
 /// The largest WebSocket message kept; a longer one is reported and
 /// skipped. Far above any SIP message (the parser's own default limit on a
@@ -29,6 +31,46 @@ pub(super) fn upgrade_head(head: &[u8]) -> Option<usize> {
     Some(end)
 }
 
+/// Does `buf` begin with a WebSocket frame that opens an uncompressed text
+/// or binary message whose payload starts with a SIP start line? How a
+/// direction is recognised as SIP over WebSocket when the capture began
+/// after its upgrade (long-lived connections, as browsers keep, often are
+/// older than the capture), or picks up again after a gap: a segment
+/// starts at a frame boundary there more often than not. `None` while the
+/// frame looks like one but its first line is not in `buf` yet. A plain SIP
+/// or HTTP stream never matches: its first octet is a letter or digit,
+/// which sets a reserved bit or names a reserved opcode.
+pub(super) fn sip_frame_at(buf: &[u8]) -> Option<bool> {
+    /// How much of the payload is unmasked to find its first line.
+    const LOOK: usize = 512;
+    let Some(h) = parse_header(buf) else {
+        // Too short for a header: wait only if what is there could start one.
+        return match buf.first() {
+            Some(&b0) if !matches!(b0 & 0x7f, 0x01 | 0x02) => Some(false),
+            _ => None,
+        };
+    };
+    let reserved = buf[0] & 0x70 != 0;
+    if reserved || !matches!(h.opcode, 0x1 | 0x2) || h.len == 0 || h.len > MAX_MESSAGE {
+        return Some(false);
+    }
+    let want = h.len.min(LOOK);
+    let payload = buf.get(h.header..h.header + want)?;
+    let mut head = [0u8; LOOK];
+    let head = &mut head[..want];
+    head.copy_from_slice(payload);
+    if let Some(key) = h.mask {
+        for (i, b) in head.iter_mut().enumerate() {
+            *b ^= key[i % 4];
+        }
+    }
+    Some(match memchr::memchr(b'\n', head) {
+        Some(nl) => super::is_start_line(&head[..nl]),
+        // A first line longer than what is looked at: not a start line.
+        None => false,
+    })
+}
+
 /// What [`WsDecoder::decode`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum WsEvent {
@@ -39,7 +81,17 @@ pub(super) enum WsEvent {
     /// A frame that breaks RFC 6455 (reserved opcode, continuation with no
     /// message to continue): the connection cannot be followed further.
     Invalid,
+    /// A compressed message that does not inflate: the capture lacks the
+    /// earlier messages whose window it refers to (it began after the
+    /// connection did), or the message is corrupt. Only this message is
+    /// lost.
+    Undecodable,
 }
+
+/// The four octets RFC 7692 §7.2.1 has the sender remove from the end of
+/// each compressed message (an empty stored block's tail); the receiver
+/// appends them before inflating (§7.2.2).
+const DEFLATE_TAIL: [u8; 4] = [0x00, 0x00, 0xff, 0xff];
 
 /// Cuts WebSocket frames out of one direction of a connection.
 #[derive(Debug, Default)]
@@ -56,12 +108,34 @@ pub(super) struct WsDecoder {
     /// Where, in those octets, the first frame of the current (or last)
     /// message began.
     message_start: u64,
+    /// The current message's first frame had RSV1 set: permessage-deflate
+    /// compressed it (RFC 7692 §6: the bit marks a compressed message, on
+    /// its first frame only).
+    compressed: bool,
+    /// The direction's inflater, made at its first compressed message and
+    /// kept: unless the peers agreed on no context takeover, each message
+    /// refers to the window of the ones before (RFC 7692 §7.2.3.3). About
+    /// 40 KiB, one per compressing direction the flow table holds.
+    inflater: Option<Box<Decompress>>,
+    /// The decoder joined the connection after its upgrade
+    /// ([`WsDecoder::late`]): the window of earlier messages is missing.
+    late: bool,
 }
 
 impl WsDecoder {
     /// A decoder at a frame boundary.
     pub(super) fn new() -> Self {
         Self::default()
+    }
+
+    /// A decoder for a connection whose upgrade the capture does not hold
+    /// (found by [`sip_frame_at`]): its compressed messages may refer to
+    /// earlier ones it never saw.
+    pub(super) fn late() -> Self {
+        WsDecoder {
+            late: true,
+            ..Self::default()
+        }
     }
 
     /// How many octets `decode` has taken from its buffers so far.
@@ -88,6 +162,7 @@ impl WsDecoder {
                 header,
                 len,
                 fin,
+                rsv1,
                 opcode,
                 mask,
             } = parse_header(buf)?;
@@ -120,6 +195,7 @@ impl WsDecoder {
                     }
                     self.in_message = true;
                     self.dropping = false;
+                    self.compressed = rsv1;
                     self.message.clear();
                     self.message_start = frame_start;
                 }
@@ -143,10 +219,79 @@ impl WsDecoder {
                     self.dropping = false;
                     return Some(WsEvent::TooLarge);
                 }
+                if self.compressed {
+                    return Some(self.inflate());
+                }
                 return Some(WsEvent::Message(self.message.split().freeze()));
             }
         }
     }
+
+    /// Inflates the compressed message held in `message` (RFC 7692
+    /// §7.2.2): its octets and [`DEFLATE_TAIL`], through the direction's
+    /// inflater, into at most [`MAX_MESSAGE`] octets.
+    fn inflate(&mut self) -> WsEvent {
+        self.message.extend_from_slice(&DEFLATE_TAIL);
+        let input = self.message.split();
+        let d = self
+            .inflater
+            .get_or_insert_with(|| Box::new(Decompress::new(false)));
+        let mut out: Vec<u8> = Vec::with_capacity(input.len().saturating_mul(4).min(MAX_MESSAGE));
+        let mut rest: &[u8] = &input;
+        loop {
+            if out.len() >= MAX_MESSAGE {
+                // Its window is now out of step: start afresh.
+                d.reset(false);
+                return WsEvent::TooLarge;
+            }
+            if out.len() == out.capacity() {
+                out.reserve_exact(out.len().clamp(1024, MAX_MESSAGE - out.len()));
+            }
+            let (taken, made) = (d.total_in(), out.len());
+            let Ok(status) = d.decompress_vec(rest, &mut out, FlushDecompress::Sync) else {
+                d.reset(false);
+                return WsEvent::Undecodable;
+            };
+            let used = usize::try_from(d.total_in() - taken).unwrap_or(rest.len());
+            rest = &rest[used.min(rest.len())..];
+            if status == Status::StreamEnd {
+                // A sender may end a message with a final block (§7.2.3.5
+                // leaves it free to): what follows starts a new stream.
+                d.reset(false);
+                break;
+            }
+            let room = out.len() < out.capacity();
+            if rest.is_empty() && room {
+                break;
+            }
+            if used == 0 && out.len() == made && room {
+                // No progress with room to write: the input is spent in
+                // the middle of a block, or broken.
+                d.reset(false);
+                return WsEvent::Undecodable;
+            }
+        }
+        // The inflater cannot tell a reference into a window it never saw
+        // (it reads zeros there): a decoder that joined the connection late
+        // trusts only what reads as SIP, as its first message did, with no
+        // NUL in its head (no SIP header holds one).
+        if self.late && (!first_line_is_sip(&out) || head_of(&out).contains(&0)) {
+            return WsEvent::Undecodable;
+        }
+        WsEvent::Message(Bytes::from(out))
+    }
+}
+
+/// The header section of message `m` (through its empty line, else all
+/// of it).
+fn head_of(m: &[u8]) -> &[u8] {
+    memchr::memmem::find(m, b"\r\n\r\n").map_or(m, |i| &m[..i])
+}
+
+/// True when `m` begins with a SIP start line.
+fn first_line_is_sip(m: &[u8]) -> bool {
+    let head = &m[..m.len().min(super::MAX_HUNT_LINE)];
+    memchr::memchr(b'\n', head).is_some_and(|nl| super::is_start_line(&head[..nl]))
 }
 
 /// A WebSocket frame header.
@@ -156,6 +301,8 @@ struct FrameHeader {
     /// The payload's length.
     len: usize,
     fin: bool,
+    /// The first reserved bit: permessage-deflate's "compressed" mark.
+    rsv1: bool,
     opcode: u8,
     mask: Option<[u8; 4]>,
 }
@@ -165,6 +312,7 @@ fn parse_header(b: &[u8]) -> Option<FrameHeader> {
     let b0 = *b.first()?;
     let b1 = *b.get(1)?;
     let fin = b0 & 0x80 != 0;
+    let rsv1 = b0 & 0x40 != 0;
     let opcode = b0 & 0x0f;
     let masked = b1 & 0x80 != 0;
     let (len, mut at) = match b1 & 0x7f {
@@ -190,6 +338,7 @@ fn parse_header(b: &[u8]) -> Option<FrameHeader> {
         header: at,
         len,
         fin,
+        rsv1,
         opcode,
         mask,
     })
@@ -295,6 +444,115 @@ mod tests {
         assert_eq!(d.decode(&mut buf), Some(WsEvent::TooLarge));
         assert_eq!(d.decode(&mut buf), None);
         assert!(buf.is_empty());
+    }
+
+    #[test]
+    fn sip_frames_found_without_the_upgrade() {
+        let resp = frame(true, 1, None, b"SIP/2.0 200 OK\r\nVia: x\r\n\r\n");
+        assert_eq!(sip_frame_at(&resp), Some(true));
+        let req = frame(
+            true,
+            1,
+            Some([7, 1, 2, 3]),
+            b"OPTIONS sip:a@b SIP/2.0\r\n\r\n",
+        );
+        assert_eq!(sip_frame_at(&req), Some(true));
+        // Part of the first line only: wait for the rest.
+        assert_eq!(sip_frame_at(&req[..12]), None);
+        assert_eq!(sip_frame_at(&req[..1]), None);
+        // Another protocol, a control frame, a compressed message, a
+        // continuation, and plain SIP or HTTP over TCP: no.
+        assert_eq!(
+            sip_frame_at(&frame(true, 1, None, b"{\"a\":1}\n")),
+            Some(false)
+        );
+        assert_eq!(sip_frame_at(&frame(true, 9, None, b"ping")), Some(false));
+        let mut deflated = resp;
+        deflated[0] |= 0x40;
+        assert_eq!(sip_frame_at(&deflated), Some(false));
+        assert_eq!(
+            sip_frame_at(&frame(true, 0, None, b"SIP/2.0 200 OK\r\n")),
+            Some(false)
+        );
+        for plain in [
+            &b"SIP/2.0 200 OK\r\n"[..],
+            b"INVITE sip:a SIP/2.0\r\n",
+            b"GET / HTTP/1.1\r\n",
+            b"\r\n",
+        ] {
+            assert_eq!(sip_frame_at(plain), Some(false), "{plain:?}");
+        }
+    }
+
+    #[test]
+    fn compressed_messages_are_inflated_with_the_window_kept() {
+        use flate2::{Compress, Compression, FlushCompress};
+        // What a permessage-deflate sender does (RFC 7692 §7.2.1): one raw
+        // deflate stream per direction, each message flushed with a sync
+        // flush and its last four octets (00 00 ff ff) removed.
+        let mut c = Compress::new(Compression::default(), false);
+        let mut wire = BytesMut::new();
+        let msgs: [&[u8]; 3] = [
+            b"SIP/2.0 200 OK\r\nVia: SIP/2.0/WS a.invalid;branch=z9hG4bK1\r\n\r\n",
+            // The same again: the second refers to the first's window.
+            b"SIP/2.0 200 OK\r\nVia: SIP/2.0/WS a.invalid;branch=z9hG4bK1\r\n\r\n",
+            b"SIP/2.0 180 Ringing\r\n\r\n",
+        ];
+        for m in msgs {
+            let mut out = Vec::with_capacity(m.len() + 64);
+            c.compress_vec(m, &mut out, FlushCompress::Sync).unwrap();
+            assert!(out.ends_with(&DEFLATE_TAIL));
+            out.truncate(out.len() - 4);
+            let mut f = frame(true, 1, None, &out);
+            f[0] |= 0x40;
+            wire.extend_from_slice(&f);
+        }
+        let mut d = WsDecoder::new();
+        for m in msgs {
+            assert_eq!(
+                d.decode(&mut wire),
+                Some(WsEvent::Message(Bytes::from_static(m)))
+            );
+        }
+        // A decoder that joined late, after the first message, cannot
+        // inflate the second (it refers to the first): reported, not made
+        // up.
+        let mut c = Compress::new(Compression::default(), false);
+        let mut frames = Vec::new();
+        for m in msgs {
+            let mut out = Vec::with_capacity(m.len() + 64);
+            c.compress_vec(m, &mut out, FlushCompress::Sync).unwrap();
+            out.truncate(out.len() - 4);
+            let mut f = frame(true, 1, None, &out);
+            f[0] |= 0x40;
+            frames.push(f);
+        }
+        let mut late = WsDecoder::late();
+        let mut buf = BytesMut::from(&frames[1][..]);
+        assert_eq!(late.decode(&mut buf), Some(WsEvent::Undecodable));
+        // Garbage marked compressed: reported, not a message.
+        let mut junk = frame(true, 1, None, &[0xff; 40]);
+        junk[0] |= 0x40;
+        let mut buf = BytesMut::from(&junk[..]);
+        assert_eq!(
+            WsDecoder::new().decode(&mut buf),
+            Some(WsEvent::Undecodable)
+        );
+    }
+
+    #[test]
+    fn a_deflate_bomb_stops_at_the_message_limit() {
+        use flate2::{Compress, Compression, FlushCompress};
+        let big = vec![b'a'; MAX_MESSAGE + 10];
+        let mut c = Compress::new(Compression::best(), false);
+        let mut out = Vec::with_capacity(64 * 1024);
+        c.compress_vec(&big, &mut out, FlushCompress::Sync).unwrap();
+        out.truncate(out.len() - 4);
+        assert!(out.len() < 8 * 1024, "{}", out.len());
+        let mut f = frame(true, 1, None, &out);
+        f[0] |= 0x40;
+        let mut buf = BytesMut::from(&f[..]);
+        assert_eq!(WsDecoder::new().decode(&mut buf), Some(WsEvent::TooLarge));
     }
 
     #[test]
