@@ -881,3 +881,48 @@ fn websocket_offsets_stay_right_after_a_gap() {
     assert_eq!(ms[1].transport, Transport::Tcp);
     assert_eq!(ms[1].stream_offset, Some(u64::from(after - 1)));
 }
+
+#[test]
+fn capture_options_limits_reach_every_message_framed() {
+    // A response with an 80 000-octet body, over TCP in two segments: over
+    // the default 64 KiB message limit, within a raised one.
+    use sip_response::capture::CaptureOptions;
+    use sip_response::Limits;
+    let mut msg = response(200, 1, "").to_vec();
+    let cl = b"Content-Length: 0\r\n";
+    let at = msg
+        .windows(cl.len())
+        .position(|w| w == cl)
+        .expect("Content-Length row");
+    msg.splice(
+        at..at + cl.len(),
+        b"Content-Length: 80000\r\n".iter().copied(),
+    );
+    msg.extend(std::iter::repeat_n(b'x', 80_000));
+    let mut cap = Pcap::ethernet();
+    let (a, b) = msg.split_at(40_000);
+    cap.add(&tcp(UAS, UAC, 1_000, PSH | ACK, a));
+    cap.add(&tcp(UAS, UAC, 41_000, PSH | ACK, b));
+    let outcome = |reader: CaptureReader| -> Vec<Result<usize, String>> {
+        reader
+            .filter_map(|e| match e {
+                CaptureEvent::Message(m) => Some(
+                    m.message
+                        .as_ref()
+                        .map(|m| m.bytes().len())
+                        .map_err(|e| e.kind().as_str().to_string()),
+                ),
+                CaptureEvent::Problem(_) => None,
+            })
+            .collect()
+    };
+    let data = Bytes::from(cap.buf.clone());
+    let default = outcome(CaptureReader::new(data.clone()).unwrap());
+    assert_eq!(default, vec![Err("message-too-large".to_string())]);
+    let raised = CaptureOptions::default().limits(Limits {
+        max_message: 100_000,
+        ..Limits::DEFAULT
+    });
+    let with = outcome(CaptureReader::with_options(data, raised).unwrap());
+    assert_eq!(with, vec![Ok(msg.len())]);
+}

@@ -2472,3 +2472,45 @@ mod branches {
         assert_eq!(clean.findings(), []);
     }
 }
+
+#[test]
+fn max_message_raises_the_size_limit_for_files_streams_and_captures() {
+    // A 200 OK with an 80 000-octet body: over the default 64 KiB limit.
+    let body = vec![b'x'; 80_000];
+    let head = String::from_utf8(CLEAN.to_vec()).unwrap().replace(
+        "Content-Length: 0\r\n",
+        "Content-Type: text/plain\r\nContent-Length: 80000\r\n",
+    );
+    let mut msg = head.into_bytes();
+    msg.extend_from_slice(&body);
+    let f = Temp::file("big.sip", &msg);
+    for transport in ["udp", "tcp"] {
+        let d = run(&["--format", "json", "--transport", transport, f.s()]);
+        assert_eq!(d.code, 1, "{d:?}");
+        assert_eq!(d.json()[0]["error"]["kind"], "message-too-large", "{d:?}");
+        let r = run(&["--transport", transport, "--max-message", "100000", f.s()]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(
+            r.stderr.contains("1 responses, 0 requests, 0 parse errors"),
+            "{r:?}"
+        );
+    }
+    // A capture of it over TCP, in two segments: the capture reader takes
+    // the limit too.
+    use capture_builders::{tcp, Pcap, ACK, PSH, UAC, UAS};
+    let mut cap = Pcap::ethernet();
+    let (a, b) = msg.split_at(40_000);
+    cap.add(&tcp(UAS, UAC, 1_000, PSH | ACK, a));
+    cap.add(&tcp(UAS, UAC, 41_000, PSH | ACK, b));
+    let c = Temp::file("big.pcap", &cap.buf);
+    let d = run(&[c.s()]);
+    assert!(d.stderr.contains("1 parse errors"), "{d:?}");
+    let r = run(&["--max-message", "100000", c.s()]);
+    assert!(
+        r.stderr.contains("1 responses, 0 requests, 0 parse errors"),
+        "{r:?}"
+    );
+    // Nonsense is a usage error.
+    assert_eq!(run(&["--max-message", "0", f.s()]).code, 2);
+    assert_eq!(run(&["--max-message", "lots", f.s()]).code, 2);
+}

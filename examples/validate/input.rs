@@ -566,7 +566,8 @@ fn capture(
     sink: &mut dyn FnMut(Item),
 ) -> TxnStats {
     let mut items = CaptureItems::new(source, correlation);
-    let reader = match CaptureReader::from_read(input, CaptureOptions::default()) {
+    let options = CaptureOptions::default().limits(crate::limits());
+    let reader = match CaptureReader::from_read(input, options) {
         Ok(r) => r,
         Err(e) => {
             sink(problem_item(source, 1, e));
@@ -601,10 +602,14 @@ pub(crate) fn frame(source: &str, bytes: Bytes, transport: Transport) -> Vec<Ite
         txn_findings: Vec::new(),
     };
     if !transport.is_stream() {
-        return vec![item(1, 0, OwnedMessage::parse(bytes))];
+        return vec![item(
+            1,
+            0,
+            OwnedMessage::parse_with(bytes, &crate::datagram_options()),
+        )];
     }
     let mut out = Vec::new();
-    let mut dec = MessageDecoder::new(ParseOptions::stream());
+    let mut dec = MessageDecoder::new(ParseOptions::stream().with_limits(crate::limits()));
     let mut buf = BytesMut::from(&bytes[..]);
     // A stream holds a conversation: a response gets the request of its
     // transaction when the stream carried it before (the request-context

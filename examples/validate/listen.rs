@@ -52,9 +52,11 @@ pub(crate) fn listen(
         frame += 1;
         let packet = Bytes::copy_from_slice(&buf[..n]);
         let event = match decode_hep(&packet) {
-            Some(Ok(h)) if h.is_sip() => {
-                CaptureEvent::Message(Box::new(h.into_message(frame, now())))
-            }
+            Some(Ok(h)) if h.is_sip() => CaptureEvent::Message(Box::new(h.into_message_with(
+                frame,
+                now(),
+                &crate::datagram_options(),
+            ))),
             Some(Ok(_)) => continue, // RTCP reports, logs and the like
             Some(Err(e)) => problem(CaptureErrorKind::Hep(e), frame),
             None => continue, // not HEP at all

@@ -54,7 +54,7 @@ use sip_response::validate::{
     rules, validate, Context, Finding, FindingSink, Policy, Report, Role, RuleStatus, Severity,
     Transport,
 };
-use sip_response::{Message, OwnedMessage};
+use sip_response::{Limits, Message, OwnedMessage, ParseOptions};
 
 use report::{Format, Outcome, Totals};
 
@@ -179,6 +179,27 @@ struct Args {
     /// the source file that checks each rule, and exit.
     #[arg(long)]
     list_rules: bool,
+    /// The largest SIP message read, head and body, in octets (default
+    /// 65536, at most 1 GiB); a larger one is a `message-too-large` parse
+    /// error. Messages with big bodies (presence lists, large SDP) may
+    /// need more.
+    #[arg(long, value_name = "OCTETS", default_value_t = Limits::DEFAULT.max_message,
+          value_parser = clap::value_parser!(usize))]
+    max_message: usize,
+}
+
+/// The parser's limits for every message read (`--max-message`), set once
+/// in `main` before any input is read.
+static LIMITS: std::sync::OnceLock<Limits> = std::sync::OnceLock::new();
+
+/// The parser's limits (see [`LIMITS`]).
+pub(crate) fn limits() -> Limits {
+    LIMITS.get().copied().unwrap_or(Limits::DEFAULT)
+}
+
+/// One message per buffer, with [`limits`].
+pub(crate) fn datagram_options() -> ParseOptions {
+    ParseOptions::datagram().with_limits(limits())
 }
 
 fn parse_sent_by(s: &str) -> Result<(String, Option<u16>), String> {
@@ -421,7 +442,7 @@ fn validate_item(args: &Args, addrs: &[AddrFilter], ctx: &Context, item: &input:
     if let Some(req) = item
         .request
         .as_ref()
-        .and_then(|b| OwnedMessage::parse(b.clone()).ok())
+        .and_then(|b| OwnedMessage::parse_with(b.clone(), &datagram_options()).ok())
     {
         // Seen on this hop, not necessarily as the UAS received it. Only
         // requests are kept for matching, so this cannot fail; if it did,
@@ -588,6 +609,16 @@ fn main() -> ExitCode {
         list_rules(args.format);
         return ExitCode::SUCCESS;
     }
+    if args.max_message == 0 {
+        eprintln!("validate: --max-message must be at least 1");
+        return ExitCode::from(2);
+    }
+    let _ = LIMITS.set(Limits {
+        max_message: args.max_message,
+        // The head keeps its own default cap, within the message's.
+        max_head: args.max_message.min(Limits::DEFAULT.max_head),
+        ..Limits::DEFAULT
+    });
     if args.inputs.is_empty() && args.hep_listen.is_none() {
         eprintln!("validate: no input given (a file, a directory, or - for stdin); see --help");
         return ExitCode::from(2);

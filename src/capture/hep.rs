@@ -15,7 +15,7 @@ use bytes::Bytes;
 
 use super::{CapturedMessage, Timestamp};
 use crate::validate::Transport;
-use crate::OwnedMessage;
+use crate::{OwnedMessage, ParseOptions};
 
 /// Why a packet that announces itself as HEP cannot be read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, thiserror::Error)]
@@ -68,6 +68,18 @@ impl Hep {
     /// sends one message per packet, on TCP too), placed at `frame` and,
     /// when the packet gives no time, at `fallback` time.
     pub fn into_message(self, frame: u64, fallback: Timestamp) -> CapturedMessage {
+        self.into_message_with(frame, fallback, &ParseOptions::datagram())
+    }
+
+    /// [`Hep::into_message`] with other parse options (their limits; the
+    /// framing is a datagram's whatever they say).
+    pub fn into_message_with(
+        self,
+        frame: u64,
+        fallback: Timestamp,
+        opts: &ParseOptions,
+    ) -> CapturedMessage {
+        let opts = ParseOptions::datagram().with_limits(*opts.limits());
         CapturedMessage {
             frame,
             timestamp: self.timestamp.unwrap_or(fallback),
@@ -75,7 +87,7 @@ impl Hep {
             src: self.src,
             dst: self.dst,
             stream_offset: None,
-            message: OwnedMessage::parse(self.payload),
+            message: OwnedMessage::parse_with(self.payload, &opts),
         }
     }
 }

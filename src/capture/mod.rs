@@ -56,7 +56,7 @@ use std::net::SocketAddr;
 use bytes::{Buf, Bytes, BytesMut};
 
 use crate::validate::Transport;
-use crate::{MessageDecoder, OwnedMessage, ParseError, ParseOptions};
+use crate::{Limits, MessageDecoder, OwnedMessage, ParseError, ParseOptions};
 
 use self::file::{Packet, PacketReader};
 use self::layers::{Dissector, Proto, Segment};
@@ -80,12 +80,18 @@ pub struct CaptureOptions {
     /// reported as [`CaptureErrorKind::RecordTooLarge`]). Raised to
     /// [`MIN_BUFFER`]; [`DEFAULT_BUFFER`] by default.
     pub buffer: usize,
+    /// The parser's limits for every message framed (datagrams, WebSocket
+    /// and HEP messages, streams): [`Limits::DEFAULT`] by default, whose
+    /// 64 KiB message size a large body can pass (the rule table's grammar
+    /// notes: configurable up to about 1 MiB).
+    pub limits: Limits,
 }
 
 impl Default for CaptureOptions {
     fn default() -> Self {
         CaptureOptions {
             buffer: DEFAULT_BUFFER,
+            limits: Limits::DEFAULT,
         }
     }
 }
@@ -94,6 +100,12 @@ impl CaptureOptions {
     /// With a read buffer of `octets`.
     pub fn buffer(mut self, octets: usize) -> Self {
         self.buffer = octets;
+        self
+    }
+
+    /// With these parser limits for the messages framed.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits.capped();
         self
     }
 }
@@ -298,6 +310,8 @@ pub struct CaptureReader {
     /// TCP directions being followed; a direction is forgotten when its
     /// connection closes (FIN or RST with nothing held out of order).
     flows: HashMap<FlowKey, TcpFlow>,
+    /// The parser's limits ([`CaptureOptions::limits`]).
+    limits: Limits,
     /// How many directions have been started (their order, so that the
     /// end-of-capture flush is deterministic).
     flows_started: u64,
@@ -310,7 +324,16 @@ pub struct CaptureReader {
 impl CaptureReader {
     /// Starts reading a capture file held in memory.
     pub fn new(data: Bytes) -> Result<Self, CaptureError> {
-        Ok(Self::with_packets(PacketReader::new(data)?))
+        Ok(Self::with_packets(
+            PacketReader::new(data)?,
+            CaptureOptions::default(),
+        ))
+    }
+
+    /// [`CaptureReader::new`] with `options` (their limits: the file is in
+    /// memory already).
+    pub fn with_options(data: Bytes, options: CaptureOptions) -> Result<Self, CaptureError> {
+        Ok(Self::with_packets(PacketReader::new(data)?, options))
     }
 
     /// Starts reading a capture from a file, a pipe or stdin, as a stream:
@@ -323,7 +346,7 @@ impl CaptureReader {
         options: CaptureOptions,
     ) -> Result<Self, CaptureError> {
         let packets = PacketReader::from_read(Box::new(source), options.buffer)?;
-        Ok(Self::with_packets(packets))
+        Ok(Self::with_packets(packets, options))
     }
 
     /// The container being read.
@@ -331,9 +354,10 @@ impl CaptureReader {
         self.packets.format()
     }
 
-    fn with_packets(packets: PacketReader) -> Self {
+    fn with_packets(packets: PacketReader, options: CaptureOptions) -> Self {
         CaptureReader {
             packets,
+            limits: options.limits.capped(),
             dissector: Dissector::new(),
             flows: HashMap::new(),
             flows_started: 0,
@@ -391,6 +415,7 @@ impl CaptureReader {
             offset: p.file_offset,
             src: seg.src,
             dst: seg.dst,
+            limits: self.limits,
         };
         match seg.proto {
             Proto::Udp => self.datagram(&at, Transport::Udp, seg.payload),
@@ -490,7 +515,7 @@ impl CaptureReader {
         if let Some(hep) = decode_hep(&payload) {
             match hep {
                 Ok(h) if h.is_sip() => {
-                    let m = h.into_message(at.frame, at.timestamp);
+                    let m = h.into_message_with(at.frame, at.timestamp, &at.datagram_options());
                     self.queue.push_back(CaptureEvent::Message(Box::new(m)));
                 }
                 Ok(_) => {} // RTCP reports, logs and the like
@@ -502,18 +527,20 @@ impl CaptureReader {
         if !looks_like_sip(&payload) {
             return;
         }
-        let message = OwnedMessage::parse(payload);
+        let message = OwnedMessage::parse_with(payload, &at.datagram_options());
         self.queue.push_back(at.message(transport, None, message));
     }
 
     /// The end of the capture: every stream's pending octets are settled.
     fn finish(&mut self) {
+        let limits = self.limits;
         let at_end = |f: &TcpFlow| Here {
             frame: f.last_frame,
             timestamp: f.last_time,
             offset: f.last_offset,
             src: f.src,
             dst: f.dst,
+            limits,
         };
         let mut flows: Vec<TcpFlow> = self.flows.drain().map(|(_, f)| f).collect();
         flows.sort_by_key(|f| f.order);
@@ -561,9 +588,16 @@ struct Here {
     offset: u64,
     src: SocketAddr,
     dst: SocketAddr,
+    /// The parser's limits, for the messages framed here.
+    limits: Limits,
 }
 
 impl Here {
+    /// One message per buffer, with the reader's limits.
+    fn datagram_options(&self) -> ParseOptions {
+        ParseOptions::datagram().with_limits(self.limits)
+    }
+
     fn message(
         &self,
         transport: Transport,
@@ -851,7 +885,8 @@ impl TcpFlow {
                     self.pos += total as u64;
                     match decode_hep(&packet) {
                         Some(Ok(h)) if h.is_sip() => {
-                            let m = h.into_message(at.frame, at.timestamp);
+                            let m =
+                                h.into_message_with(at.frame, at.timestamp, &at.datagram_options());
                             q.push_back(CaptureEvent::Message(Box::new(m)));
                         }
                         Some(Ok(_)) => {}
@@ -869,7 +904,7 @@ impl TcpFlow {
                             // subprotocol is only negotiated in the
                             // upgrade): the same test as for a datagram.
                             if looks_like_sip(&m) {
-                                let message = OwnedMessage::parse(m);
+                                let message = OwnedMessage::parse_with(m, &at.datagram_options());
                                 let offset = *base + ws.message_start();
                                 q.push_back(at.message(Transport::Ws, Some(offset), message));
                             }
@@ -946,7 +981,9 @@ impl TcpFlow {
                 self.report_skipped(at, q);
                 self.seen_sip = true;
                 self.mode = Mode::Sip(
-                    Box::new(MessageDecoder::new(ParseOptions::stream())),
+                    Box::new(MessageDecoder::new(
+                        ParseOptions::stream().with_limits(at.limits),
+                    )),
                     self.pos,
                 );
                 return true;
