@@ -114,7 +114,7 @@ pub(super) struct WsDecoder {
     compressed: bool,
     /// The direction's inflater, made at its first compressed message and
     /// kept: unless the peers agreed on no context takeover, each message
-    /// refers to the window of the ones before (RFC 7692 §7.2.3.3). About
+    /// refers to the window of the ones before (RFC 7692 §7.2.3.2). About
     /// 40 KiB, one per compressing direction the flow table holds.
     inflater: Option<Box<Decompress>>,
     /// The decoder joined the connection after its upgrade
@@ -255,7 +255,7 @@ impl WsDecoder {
             let used = usize::try_from(d.total_in() - taken).unwrap_or(rest.len());
             rest = &rest[used.min(rest.len())..];
             if status == Status::StreamEnd {
-                // A sender may end a message with a final block (§7.2.3.5
+                // A sender may end a message with a final block (§7.2.3.4
                 // leaves it free to): what follows starts a new stream.
                 d.reset(false);
                 break;

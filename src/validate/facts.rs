@@ -201,7 +201,6 @@ impl<'a> Sheet<'a> {
     }
 
     /// Every row of `k`, in order.
-    #[inline]
     pub(crate) fn rows(&self, k: KnownHeader) -> Rows<'a> {
         match self.headers.count(k) {
             0 => Rows::One(None),

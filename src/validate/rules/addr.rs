@@ -171,11 +171,9 @@ fn defect_span(lax: &NameAddrLax<'_>, d: &Defect) -> Span {
         .unwrap_or(raw.len() - from);
     if len > 0 {
         Span::new(base + from, base + from + len)
-    } else if from > 0 && raw[from - 1] == b';' {
-        // An empty parameter (`<sip:a@b>;`, `;;`): its `;`.
-        Span::new(base + from - 1, base + from)
     } else {
-        lax.span()
+        // An empty parameter (`<sip:a@b>;`, `;;`): its `;`.
+        super::empty_param_semicolon(raw, base, base + from).unwrap_or(lax.span())
     }
 }
 

@@ -383,6 +383,15 @@ pub(crate) fn addr_params(v: &[u8], base: usize) -> Option<Params<'_>> {
     NameAddr::parse(v, base).ok().map(|n| n.params())
 }
 
+/// The `;` just before absolute offset `at` in value `raw` (at absolute
+/// offset `base`), when there is one: the span of an empty parameter
+/// (`<sip:a@b>;`, `;branch=z9hG4bK1;`, `;;`), which has no bytes of its
+/// own. One answer for the address and the Via syntax rules.
+pub(crate) fn empty_param_semicolon(raw: &[u8], base: usize, at: usize) -> Option<Span> {
+    let i = at.checked_sub(base)?.checked_sub(1)?;
+    (raw.get(i) == Some(&b';')).then(|| Span::new(at - 1, at))
+}
+
 /// The whole header parameter (`name=value`) that holds `part` (its value,
 /// or a piece of it), inside value `raw` at absolute offset `base`: from
 /// the first byte after the last `;` before `part` (a parameter name and
@@ -633,6 +642,24 @@ mod tests {
         many.truncate(many.len() - 38);
         many.extend_from_slice(b"--xyz\r\nContent-Type: application/sdp\r\n\r\nv=0\r\n");
         assert!(multipart_has_type(&many, b, b"application/sdp"));
+    }
+
+    #[test]
+    fn empty_param_semicolon_spans_the_semicolon_only() {
+        let raw = b"<sip:a@b>;;x";
+        // After the first `;` (at 9; the value starts at 100): that `;`.
+        assert_eq!(
+            empty_param_semicolon(raw, 100, 110),
+            Some(Span::new(109, 110))
+        );
+        assert_eq!(
+            empty_param_semicolon(raw, 100, 111),
+            Some(Span::new(110, 111))
+        );
+        // Not after a `;`, at the value's start, before it: none.
+        assert_eq!(empty_param_semicolon(raw, 100, 112), None);
+        assert_eq!(empty_param_semicolon(raw, 100, 100), None);
+        assert_eq!(empty_param_semicolon(raw, 100, 50), None);
     }
 
     #[test]

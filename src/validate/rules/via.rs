@@ -141,15 +141,11 @@ fn defect_finding(via: &ViaLax<'_>, d: &Defect) -> (Rule, Span, &'static str) {
     let end = end.unwrap_or(via.span().end);
     let piece = &via.as_bytes()[from - via.span().start..end - via.span().start];
     let end = from + lex::trim_lws(piece).len();
-    let before = (from - via.span().start).checked_sub(1);
     let span = if end > from {
         Span::new(from, end)
-    } else if before.is_some_and(|b| via.as_bytes()[b] == b';') {
-        // An empty parameter (`…;branch=z9hG4bK1;`, `;;`): its `;`, as
-        // the address rules span one.
-        Span::new(from - 1, from)
     } else {
-        via.span()
+        // An empty parameter (`…;branch=z9hG4bK1;`, `;;`): its `;`.
+        super::empty_param_semicolon(via.as_bytes(), via.span().start, from).unwrap_or(via.span())
     };
     (rule, span, text)
 }
