@@ -883,6 +883,45 @@ fn websocket_offsets_stay_right_after_a_gap() {
 }
 
 #[test]
+fn websocket_frames_found_without_the_upgrade() {
+    // A capture begun after the connection's upgrade: the server's frames
+    // (unmasked) and the client's (masked) are found by what they carry.
+    // The first segment starts in the middle of a frame (the tail of a
+    // message the capture missed): those octets are dropped, and the
+    // next segment, which starts a frame, is framed.
+    let resp = response(200, 30, "");
+    let f1 = ws_frame(1, None, &resp);
+    let f2 = ws_frame(1, Some([9, 9, 9, 9]), &request());
+    // Octets 40 to 100 of a frame: they end inside a header line, which
+    // the hunt keeps, waiting for its end.
+    let tail = &ws_frame(1, None, &response(180, 30, ""))[40..100];
+    let events = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1_000, PSH, tail))
+        .add(&tcp(UAS, UAC, 1_000 + tail.len() as u32, PSH, &f1))
+        .add(&tcp(UAC, UAS, 5_000, PSH, &f2))
+        .read();
+    let ms = messages(&events);
+    assert_eq!(ms.len(), 2, "{events:?}");
+    assert!(
+        ms.iter().all(|m| m.transport == Transport::Ws),
+        "{events:?}"
+    );
+    assert_eq!(text(ms[0].message.as_ref().unwrap().bytes()), text(&resp));
+    assert_eq!(
+        text(ms[1].message.as_ref().unwrap().bytes()),
+        text(&request())
+    );
+    // Plain SIP over TCP is not taken for WebSocket, nor is a frame of
+    // another protocol.
+    let plain = Pcap::ethernet().add(&tcp(UAS, UAC, 1, PSH, &resp)).read();
+    assert_eq!(messages(&plain)[0].transport, Transport::Tcp);
+    let json = Pcap::ethernet()
+        .add(&tcp(UAS, UAC, 1, PSH, &ws_frame(1, None, br#"{"a":1}"#)))
+        .read();
+    assert!(messages(&json).is_empty(), "{json:?}");
+}
+
+#[test]
 fn capture_options_limits_reach_every_message_framed() {
     // A response with an 80 000-octet body, over TCP in two segments: over
     // the default 64 KiB message limit, within a raised one.

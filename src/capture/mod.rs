@@ -745,6 +745,19 @@ impl TcpFlow {
         self.last_offset = at.offset;
         match piece {
             StreamPiece::Data(d) => {
+                // A segment that starts a WebSocket frame carrying SIP,
+                // after octets that led nowhere (a capture begun inside a
+                // frame): those octets are the end of an unseen frame, and
+                // framing starts at this segment.
+                if matches!(self.mode, Mode::Hunting)
+                    && !self.websocket
+                    && !self.buf.is_empty()
+                    && websocket::sip_frame_at(&d) == Some(true)
+                {
+                    let n = self.buf.len();
+                    self.skip(n);
+                    self.report_skipped(at, q);
+                }
                 self.buf.extend_from_slice(&d);
                 self.run(at, q);
             }
