@@ -220,12 +220,22 @@ proptest! {
             .with_role(Role::Proxy)
             .with_own_sent_by(top.host.to_ascii_uppercase(), port);
         prop_assert_eq!(count(&ctx, "via-top-not-ours"), 0);
+        prop_assert_eq!(count(&ctx, "proxy-stray-response"), 0);
         prop_assert_eq!(count(&ctx, "proxy-broadcast-via"), usize::from(next_is_bcast));
         prop_assert_eq!(count(&ctx, "100-not-forwarded"), usize::from(g.code == 100));
+        prop_assert_eq!(
+            count(&ctx, "proxy-remove-top-via"),
+            usize::from(g.code != 100 && values.len() == 1)
+        );
         let stranger = Context::new()
             .with_role(Role::Proxy)
             .with_own_sent_by("other.invalid", None);
         prop_assert_eq!(count(&stranger, "via-top-not-ours"), 1);
+        prop_assert_eq!(
+            count(&stranger, "proxy-stray-response"),
+            usize::from(g.code != 100)
+        );
+        prop_assert_eq!(count(&stranger, "proxy-remove-top-via"), 0);
 
         // A stateless proxy (RFC 3261 §16.11) forwards a 100 like any
         // response; the forwarder and the validator agree on that too.
@@ -276,13 +286,16 @@ proptest! {
             match forward_upstream(&resp, &own) {
                 Ok(_) => {
                     prop_assert_eq!(n("100-not-forwarded") + n("via-top-not-ours"), 0);
+                    prop_assert_eq!(n("proxy-stray-response") + n("proxy-remove-top-via"), 0);
                     prop_assert_eq!(n("proxy-broadcast-via"), 0);
                 }
                 Err(e) => match e.reason() {
                     Refusal::Trying => prop_assert_eq!(n("100-not-forwarded"), 1),
                     Refusal::NotOurs | Refusal::MalformedTopVia(_) => {
-                        prop_assert_eq!(n("via-top-not-ours"), 1)
+                        prop_assert_eq!(n("via-top-not-ours"), 1);
+                        prop_assert_eq!(n("proxy-stray-response"), 1);
                     }
+                    Refusal::MeantForUs => prop_assert_eq!(n("proxy-remove-top-via"), 1),
                     Refusal::BroadcastNextVia => prop_assert_eq!(n("proxy-broadcast-via"), 1),
                     Refusal::NoVia => prop_assert_eq!(n("via-required"), 1),
                     _ => {}

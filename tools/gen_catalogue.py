@@ -72,8 +72,6 @@ CHECKED_BY = {
     "416-proxy-recurse": TRACKER + "; needs the request the proxy received (its Request-URI scheme) and the branch's",
     "199-proxy-no-contact-rr": TRACKER + "; a 199 a proxy sends is known as its own when its early dialog's branch is in the capture, ended with a non-2xx and brought no 199",
     "status-code-not-3-digits": "the parser: parse fails with ParseErrorKind::StatusCodeNot3Digits (ParseError::rule)",
-    "proxy-remove-top-via": "forward::forward_upstream (Refusal::MeantForUs, Refused::findings)",
-    "proxy-stray-response": "forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)",
 }
 
 CTX = {"msg": "MSG", "req": "REQ", "txn": "TXN", "transport": "TRANSPORT",

@@ -262,8 +262,9 @@ impl Finding {
 ///
 /// [`forward_upstream`](crate::forward_upstream) reaches the same verdicts:
 /// `100-not-forwarded` and `proxy-broadcast-via` through the very functions
-/// the validator calls, `via-top-not-ours` through the same
-/// [`SentBy::matches`](super::SentBy::matches).
+/// the validator calls, `via-top-not-ours`, `proxy-stray-response` and
+/// `proxy-remove-top-via` through the same top-Via judgement
+/// ([`SentBy::matches`](super::SentBy::matches)).
 pub fn is_verdict_rule(rule: Rule) -> bool {
     use super::table::r;
     [

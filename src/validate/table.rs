@@ -2016,9 +2016,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(3261, "RFC 3261 §16.7 step 3, §16.11"),
         contexts: Contexts::PROXY_FWD,
         summary: "Forwarded response still has this proxy's Via on top.",
-        status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::MeantForUs, Refused::findings)"),
+        status: RuleStatus::Checked,
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-stray-response",
@@ -2026,9 +2026,9 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         cite: Cite::new(6026, "RFC 6026 §7.3, §8.2, §8.3; RFC 3261 §16.11"),
         contexts: Contexts::PROXY_FWD,
         summary: "Proxy forwarding a response that matches none of its transactions.",
-        status: RuleStatus::CheckedBy("forward::forward_upstream (Refusal::NotOurs / MalformedTopVia, Refused::findings)"),
+        status: RuleStatus::Checked,
         lowered_from: None,
-        file: "",
+        file: "src/validate/rules/proxy.rs",
     },
     RuleInfo {
         id: "proxy-late-non-invite",

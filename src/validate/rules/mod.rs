@@ -368,9 +368,11 @@ pub(crate) fn run<S: FindingSink + ?Sized>(seed: &Seed<'_, '_>, out: &mut Emitte
     via::check(f, out);
     // The role verdicts after the Via rules, which read every Via value
     // once (the verdicts take those readings); a `Report` lists verdicts
-    // after the defects anyway.
-    proxy::check(f, out);
+    // after the defects anyway. `via-top-not-ours` (uac.rs) comes before
+    // the proxy's own verdicts on the top Via, in the forwarder's order
+    // (`Refusal::rule_ids`).
     uac::check(f, out);
+    proxy::check(f, out);
     request::check(f, out);
 }
 

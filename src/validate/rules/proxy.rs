@@ -7,7 +7,7 @@
 //! [`forward_upstream`](crate::forward_upstream) decides by, so the
 //! validator and the forwarder cannot disagree.
 
-use crate::forward::{is_broadcast_via, trying_verdict, Refusal, TopVia};
+use crate::forward::{is_broadcast_via, trying_verdict, via_is_ours, Refusal, TopVia};
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink, Role};
@@ -19,7 +19,52 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         return;
     }
     not_forwarded_100(f, out);
+    top_via(f, out);
     broadcast_via(f, out);
+}
+
+/// The forwarder's decisions on the top Via ([`forward_upstream`](crate::forward_upstream)
+/// steps 3 and 4), made on the Via rules' strict reading of it through the
+/// same [`via_is_ours`] (so the validator and the forwarder cannot
+/// disagree). Needs the Context's own sent-by values; a 100 the stateful
+/// proxy absorbs gets no other verdict, as the forwarder refuses it first.
+///
+/// * `proxy-stray-response` — RFC 3261 §16.11, RFC 6026 §8.2: a top Via
+///   that is not this proxy's (or does not parse) marks a response that
+///   belongs to no transaction of it; drop it. Reported beside
+///   `via-top-not-ours` (`uac.rs`), as the forwarder reports both.
+/// * `proxy-remove-top-via` — RFC 3261 §16.7 step 3: when this proxy's Via
+///   is the only one, the response was meant for the proxy itself (a
+///   request it sent on its own: an OPTIONS keep-alive, its own CANCEL)
+///   and MUST NOT be forwarded.
+///
+/// Span: the top Via value.
+fn top_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    let own = f.ctx.own_sent_by();
+    if own.is_empty() || (!f.ctx.is_stateless_proxy() && trying_verdict(f.resp).is_some()) {
+        return;
+    }
+    let Some(top) = TopVia::find(f.resp.headers()) else {
+        return; // no Via at all: `via-required`
+    };
+    let span = top.top.span;
+    let ours = f
+        .sheet
+        .via(top.top.bytes, span.start)
+        .is_ok_and(|via| via_is_ours(&via, own));
+    if !ours {
+        out.emit(
+            r::PROXY_STRAY_RESPONSE,
+            Some(span),
+            Detail::new(Refusal::NotOurs.detail_text()),
+        );
+    } else if top.next_value().is_none() {
+        out.emit(
+            r::PROXY_REMOVE_TOP_VIA,
+            Some(span),
+            Detail::new(Refusal::MeantForUs.detail_text()),
+        );
+    }
 }
 
 /// `proxy-broadcast-via` — RFC 4475 §3.3.10 (`bcast`): when the Via left
