@@ -133,6 +133,25 @@ pub(crate) struct Facts<'r, 'a> {
     pub(crate) sheet: &'r facts::Sheet<'a>,
     /// The matching request's headers, likewise (with [`Facts::req`]).
     pub(crate) req_sheet: Option<&'r facts::Sheet<'r>>,
+    /// The top Via as the role verdicts judge it ([`Facts::top_via`]).
+    top_via: core::cell::OnceCell<Option<TopViaFacts<'a>>>,
+}
+
+/// The top Via value as the forwarder walks to it, judged once for the
+/// role verdicts (`via-top-not-ours` in `uac.rs`, the proxy's in
+/// `proxy.rs`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct TopViaFacts<'a> {
+    /// The top value.
+    pub(crate) top: Element<'a>,
+    /// Its strict reading succeeded.
+    pub(crate) parsed: bool,
+    /// It parsed and its sent-by is one of the Context's own
+    /// ([`crate::forward::via_is_ours`], the forwarder's judgement).
+    pub(crate) ours: bool,
+    /// The value after it, where the response goes next (empty values
+    /// skipped), as [`crate::forward_upstream`] finds it.
+    pub(crate) next: Option<Element<'a>>,
 }
 
 impl<'r, 'a> Facts<'r, 'a> {
@@ -172,7 +191,27 @@ impl<'r, 'a> Facts<'r, 'a> {
             req: ctx.request(),
             sheet,
             req_sheet,
+            top_via: core::cell::OnceCell::new(),
         }
+    }
+
+    /// The top Via value, its reading, whether it is ours and the value
+    /// after it, found once for every role verdict (the walk is
+    /// [`crate::forward::TopVia`]'s, the reading the Via rules' strict
+    /// one). `None` when there is no Via value.
+    pub(crate) fn top_via(&self) -> Option<TopViaFacts<'a>> {
+        *self.top_via.get_or_init(|| {
+            let walk = crate::forward::TopVia::find(self.resp.headers())?;
+            let top = walk.top;
+            let via = self.sheet.via(top.bytes, top.span.start);
+            let own = self.ctx.own_sent_by();
+            Some(TopViaFacts {
+                top,
+                parsed: via.is_ok(),
+                ours: via.is_ok_and(|v| crate::forward::via_is_ours(&v, own)),
+                next: walk.next_value().map(|(e, _)| e),
+            })
+        })
     }
 
     /// True when the request method is known and equals `m` (methods are

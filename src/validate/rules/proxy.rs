@@ -7,7 +7,7 @@
 //! [`forward_upstream`](crate::forward_upstream) decides by, so the
 //! validator and the forwarder cannot disagree.
 
-use crate::forward::{is_broadcast_via, trying_verdict, via_is_ours, Refusal, TopVia};
+use crate::forward::{is_broadcast_via, trying_verdict, Refusal};
 use crate::validate::finding::Detail;
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink, Role};
@@ -25,8 +25,8 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 
 /// The forwarder's decisions on the top Via ([`forward_upstream`](crate::forward_upstream)
 /// steps 3 and 4), made on the Via rules' strict reading of it through the
-/// same [`via_is_ours`] (so the validator and the forwarder cannot
-/// disagree). Needs the Context's own sent-by values; a 100 the stateful
+/// same `via_is_ours` ([`Facts::top_via`], judged once for every role
+/// verdict), so the validator and the forwarder cannot disagree. Needs the Context's own sent-by values; a 100 the stateful
 /// proxy absorbs gets no other verdict, as the forwarder refuses it first.
 ///
 /// * `proxy-stray-response` — RFC 3261 §16.11, RFC 6026 §8.2: a top Via
@@ -40,28 +40,24 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 ///
 /// Span: the top Via value.
 fn top_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let own = f.ctx.own_sent_by();
-    if own.is_empty() || (!f.ctx.is_stateless_proxy() && trying_verdict(f.resp).is_some()) {
+    if f.ctx.own_sent_by().is_empty()
+        || (!f.ctx.is_stateless_proxy() && trying_verdict(f.resp).is_some())
+    {
         return;
     }
-    let Some(top) = TopVia::find(f.resp.headers()) else {
+    let Some(tv) = f.top_via() else {
         return; // no Via at all: `via-required`
     };
-    let span = top.top.span;
-    let ours = f
-        .sheet
-        .via(top.top.bytes, span.start)
-        .is_ok_and(|via| via_is_ours(&via, own));
-    if !ours {
+    if !tv.ours {
         out.emit(
             r::PROXY_STRAY_RESPONSE,
-            Some(span),
+            Some(tv.top.span),
             Detail::new(Refusal::NotOurs.detail_text()),
         );
-    } else if top.next_value().is_none() {
+    } else if tv.next.is_none() {
         out.emit(
             r::PROXY_REMOVE_TOP_VIA,
-            Some(span),
+            Some(tv.top.span),
             Detail::new(Refusal::MeantForUs.detail_text()),
         );
     }
@@ -78,7 +74,7 @@ fn broadcast_via<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'
     if !out.wants(r::PROXY_BROADCAST_VIA) {
         return;
     }
-    let Some((next, _)) = TopVia::find(f.resp.headers()).and_then(TopVia::next_value) else {
+    let Some(next) = f.top_via().and_then(|tv| tv.next) else {
         return;
     };
     // The verdict of `forward_upstream`, on the value's one strict

@@ -66,26 +66,18 @@ fn at_endpoint_430<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter
 /// ours either: it is reported too, as the forwarder refuses it with this
 /// rule (and `proxy-stray-response`). Span: the top Via value.
 fn via_top_not_ours<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let own = f.ctx.own_sent_by();
-    if own.is_empty() {
+    if f.ctx.own_sent_by().is_empty() {
         return;
     }
-    let Some(top) = f.elements(KnownHeader::Via).next() else {
+    let Some(tv) = f.top_via() else {
         return;
     };
-    let Ok(via) = f.sheet.via(top.bytes, top.span.start) else {
-        out.emit(
-            r::VIA_TOP_NOT_OURS,
-            Some(top.span),
-            Detail::new("top Via does not parse, so it is not shown to be ours"),
-        );
+    let text = if !tv.parsed {
+        "top Via does not parse, so it is not shown to be ours"
+    } else if !tv.ours {
+        "top Via sent-by is not one of ours"
+    } else {
         return;
     };
-    if !crate::forward::via_is_ours(&via, own) {
-        out.emit(
-            r::VIA_TOP_NOT_OURS,
-            Some(top.span),
-            Detail::new("top Via sent-by is not one of ours"),
-        );
-    }
+    out.emit(r::VIA_TOP_NOT_OURS, Some(tv.top.span), Detail::new(text));
 }
