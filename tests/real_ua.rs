@@ -1,13 +1,15 @@
 //! The validator on responses from real SIP software: baresip, linphonec,
 //! Twinkle, Kamailio, sipsak, Net::SIP and ejabberd, as Debian 12 packages
-//! them, the Rust stacks rsipstack and ezk and the Python ones aiosipua and
-//! voip-utils, answering SIPp and sipsak on 127.0.0.1. The captures are
-//! data in `tests/data/real-ua/pcap/` (made by
+//! them, the Rust stacks rsipstack and ezk, the Python ones aiosipua and
+//! voip-utils, and the browser stacks JsSIP and SIP.js over WebSocket
+//! behind Kamailio, answering SIPp, sipsak and a small client on
+//! 127.0.0.1. The captures are data in `tests/data/real-ua/pcap/` (made by
 //! `tests/data/real-ua/capture.sh`, the Net::SIP and ejabberd ones with
 //! `tests/data/real-ua/netsip-ejabberd/`, the Rust and Python ones with
-//! `tests/data/real-ua/rust-python/`; the README there gives the software,
-//! versions, scenarios and commands), so this test needs none of that
-//! software.
+//! `tests/data/real-ua/rust-python/`, the browser stacks with
+//! `tests/data/real-ua/websocket-browser-stacks/`; the README there gives
+//! the software, versions, scenarios and commands), so this test needs
+//! none of that software.
 //!
 //! The `validate` example runs once over every capture (JSON Lines), and for
 //! each capture the test checks the status codes of the responses it found,
@@ -749,6 +751,52 @@ const CAPTURES: &[Expected] = &[
             ("2xx-invite-allow-supported", 200, 2),
             ("header-block-unterminated", 200, 1),
             ("to-tag-inconsistent", 200, 1),
+        ],
+    ),
+    // --- Browser stacks over WebSocket, behind Kamailio (README "Browser
+    // stacks over WebSocket"): each UA response on both hops. REG-DATE on
+    // Kamailio's two 200s to REGISTER in each. ---
+    // JsSIP 3.13.8 answers an INVITE it cannot take (no WebRTC in Node)
+    // with a 488 that has no Warning: RFC 3261 §13.3.1.3 says the 488
+    // SHOULD carry one explaining why the offer was rejected
+    // (`488-warning`).
+    (
+        "jssip_ws_invite_488",
+        "401 200 100 100 488 488 401 200",
+        &[("2xx-register-date", 200, 2), ("488-warning", 488, 2)],
+    ),
+    // JsSIP's 482 (a Call-ID it takes for its own) and 416 (a `sips:` To)
+    // carry no Content-Length: legal over WebSocket (RFC 7118 §5), and
+    // Kamailio relays them unchanged over UDP, where RFC 3261 §20.14 says
+    // it SHOULD be there (`content-length-missing-datagram`, on the UDP
+    // copies only).
+    (
+        "jssip_ws_loop",
+        "401 200 482 482 416 416 401 200",
+        &[
+            ("2xx-register-date", 200, 2),
+            ("content-length-missing-datagram", 416, 1),
+            ("content-length-missing-datagram", 482, 1),
+        ],
+    ),
+    // OPTIONS-CAPS: JsSIP's 200 to OPTIONS has Allow, Accept and Supported
+    // but neither Accept-Encoding nor Accept-Language (two per copy).
+    (
+        "jssip_ws_options",
+        "401 200 200 200 401 200",
+        &[
+            ("2xx-options-capabilities", 200, 4),
+            ("2xx-register-date", 200, 2),
+        ],
+    ),
+    // SIP.js 0.21.2 answers INFO outside a dialog with a 405 without
+    // Allow: RFC 3261 §21.4.6, §20.5: the 405 MUST contain one.
+    (
+        "sipjs_ws_info",
+        "401 200 405 405 200",
+        &[
+            ("2xx-register-date", 200, 2),
+            ("405-allow-required", 405, 2),
         ],
     ),
 ];
