@@ -23,11 +23,13 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     broadcast_via(f, out);
 }
 
-/// The forwarder's decisions on the top Via ([`forward_upstream`](crate::forward_upstream)
-/// steps 3 and 4), made on the Via rules' strict reading of it through the
-/// same `via_is_ours` ([`Facts::top_via`], judged once for every role
-/// verdict), so the validator and the forwarder cannot disagree. Needs the Context's own sent-by values; a 100 the stateful
-/// proxy absorbs gets no other verdict, as the forwarder refuses it first.
+/// The forwarder's decisions on the top Via
+/// ([`forward_upstream`](crate::forward_upstream) steps 3 and 4), made on
+/// the Via rules' strict reading of it through the same `via_is_ours`
+/// ([`Facts::top_via`], judged once for every role verdict), so the
+/// validator and the forwarder cannot disagree. Needs the Context's own
+/// sent-by values. A 100 that the stateful proxy absorbs gets neither
+/// verdict, as the forwarder refuses it before looking at its Via.
 ///
 /// * `proxy-stray-response` — RFC 3261 §16.11, RFC 6026 §8.2: a top Via
 ///   that is not this proxy's (or does not parse) marks a response that
