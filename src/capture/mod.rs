@@ -103,9 +103,10 @@ impl CaptureOptions {
         self
     }
 
-    /// With these parser limits for the messages framed.
+    /// With these parser limits for the messages framed (capped as
+    /// [`ParseOptions::with_limits`] caps them).
     pub fn limits(mut self, limits: Limits) -> Self {
-        self.limits = limits.capped();
+        self.limits = limits;
         self
     }
 }
@@ -357,7 +358,7 @@ impl CaptureReader {
     fn with_packets(packets: PacketReader, options: CaptureOptions) -> Self {
         CaptureReader {
             packets,
-            limits: options.limits.capped(),
+            limits: options.limits,
             dissector: Dissector::new(),
             flows: HashMap::new(),
             flows_started: 0,

@@ -64,11 +64,8 @@ pub(super) fn sip_frame_at(buf: &[u8]) -> Option<bool> {
             *b ^= key[i % 4];
         }
     }
-    Some(match memchr::memchr(b'\n', head) {
-        Some(nl) => super::is_start_line(&head[..nl]),
-        // A first line longer than what is looked at: not a start line.
-        None => false,
-    })
+    // A first line longer than what is looked at is not a start line.
+    Some(first_line_is_sip(head))
 }
 
 /// What [`WsDecoder::decode`] found.
