@@ -115,8 +115,13 @@ fn realm_algorithm<'a>(www: bool, h: &Header<'a>) -> Option<(&'a [u8], &'a [u8])
 ///   *(COMMA auth-param)`, each `name EQUAL (token / quoted-string)`).
 ///   Span: the failing item. The other rules stay silent about such a row.
 ///
-/// The rest judge the challenge a 401 (WWW-Authenticate) or a 407
-/// (Proxy-Authenticate) makes:
+/// The rest judge the challenges a 401 or a 407 makes: the rows of both
+/// headers, not only the one its code requires. A proxy that picks a 401
+/// or 407 as the best response MUST collect into it every WWW-Authenticate
+/// and Proxy-Authenticate value of the other 401 and 407 responses (RFC
+/// 3261 §16.7 step 7; Table 3 allows each header in both codes), so a
+/// WWW-Authenticate in a 407 is a UAS's challenge the client answers like
+/// any other:
 ///
 /// * `auth-challenge-to-ack-cancel` — RFC 3261 §22.1: servers MUST NOT
 ///   challenge ACK or CANCEL. Span: the status line.
@@ -153,13 +158,15 @@ pub(super) fn challenges<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut E
     };
     for k in order {
         if f.has(k) {
-            challenge_rows(f, out, k, challenged == Some(k));
+            challenge_rows(f, out, k, challenged.is_some());
         }
     }
 }
 
-/// [`challenges`] on the rows of `k`; `judged`: the rows are the
-/// challenge of this 401 or 407, not only read for their syntax.
+/// [`challenges`] on the rows of `k`; `judged`: the rows are challenges
+/// of this 401 or 407, not only read for their syntax. The realm and
+/// algorithm pairs are compared within one header: a proxy's realm and a
+/// UAS's are not one realm.
 fn challenge_rows<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
