@@ -1148,6 +1148,29 @@ fn dash_reads_stdin() {
     assert_eq!(objs[1]["transport"], "tls");
 }
 
+/// A folded CSeq (gosip's folding test, `tests/data/stacks`) and a reason
+/// phrase holding an escape byte: each finding stays one text line, and
+/// the label and the JSON fields read the fold as one SP.
+#[test]
+fn labels_stay_on_one_line() {
+    let msg = b"SIP/2.0 200 O\x1bK\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\nCSeq:   2     \r\n    INVITE\r\nCall-ID:\tx\r\n\r\n";
+    let r = run_with(&["-"], Some(msg));
+    assert_eq!(r.code, 1, "{r:?}");
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.starts_with("-#1 ")).collect();
+    assert!(lines.len() >= 2, "{r:?}");
+    for l in lines {
+        assert!(
+            l.contains("{200 O\u{FFFD}K; CSeq 2 INVITE; Call-ID x}"),
+            "{l}"
+        );
+    }
+    let r = run_with(&["--format", "json", "-"], Some(msg));
+    let objs = r.json();
+    assert_eq!(objs[0]["cseq"], "2 INVITE", "{r:?}");
+    assert_eq!(objs[0]["call_id"], "x", "{r:?}");
+    assert_eq!(objs[0]["reason"], "O\u{1b}K", "{r:?}");
+}
+
 #[test]
 fn text_lines_match_json_findings_without_colour() {
     let t = run(&["--min-severity", "info", "samples"]);

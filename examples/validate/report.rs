@@ -120,12 +120,7 @@ struct CallInfo {
 }
 
 fn call_info(msg: &Message<'_>) -> CallInfo {
-    let header = |h: KnownHeader| {
-        msg.headers()
-            .get(h)
-            .and_then(|v| v.value_str())
-            .map(|v| v.trim().to_string())
-    };
+    let header = |h: KnownHeader| msg.headers().get(h).and_then(|v| v.value_str()).map(unfold);
     let (code, reason) = match msg {
         Message::Response(r) => (
             Some(r.status().as_u16()),
@@ -141,6 +136,25 @@ fn call_info(msg: &Message<'_>) -> CallInfo {
     }
 }
 
+/// `v` with each run of SP, HTAB, CR or LF read as one SP: a folded
+/// value (`CSeq: 2\r\n INVITE`) is one value with its folds read as a
+/// single SP (RFC 3261 §7.3.1), and a line break printed as such would
+/// split a text line. Both formats read the CSeq and Call-ID so.
+fn unfold(v: &str) -> String {
+    v.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// [`unfold`], and any other control character as U+FFFD: the text
+/// format's label, so that a message cannot break the report's lines or
+/// send escape sequences to the operator's terminal. (JSON escapes them,
+/// and keeps the reason phrase as sent.)
+fn one_line(v: &str) -> String {
+    unfold(v)
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 impl CallInfo {
     /// `486 Busy Here; CSeq 1 INVITE; Call-ID a84b4c76e66710`, for the text
     /// format.
@@ -148,16 +162,16 @@ impl CallInfo {
         let mut parts = Vec::new();
         if let Some(c) = self.code {
             parts.push(
-                format!("{c} {}", self.reason.as_deref().unwrap_or(""))
+                format!("{c} {}", one_line(self.reason.as_deref().unwrap_or("")))
                     .trim_end()
                     .to_string(),
             );
         }
         if let Some(c) = &self.cseq {
-            parts.push(format!("CSeq {c}"));
+            parts.push(format!("CSeq {}", one_line(c)));
         }
         if let Some(c) = &self.call_id {
-            parts.push(format!("Call-ID {c}"));
+            parts.push(format!("Call-ID {}", one_line(c)));
         }
         parts.join("; ")
     }
