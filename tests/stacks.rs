@@ -102,6 +102,25 @@ const CASES: &[Case] = &[
             "via-required",
         ]],
     },
+    // jart/gosip msg_test.go "Line Continuation Warning": a parser test of
+    // folding, no more than the status line and one Warning row of verse
+    // folded over five lines. No warn-code, agent or quoted text: one
+    // broken value (§20.43, §25.1), not one per comma of the verse; no
+    // Via, From, To, Call-ID or CSeq (§8.2.6.2), and no Content-Length on a
+    // datagram (§18.3, warning).
+    Case {
+        file: "jart-200-warning-free-text.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "call-id-required",
+            "content-length-missing-datagram",
+            "cseq-required",
+            "from-required",
+            "to-required",
+            "via-required",
+            "warning-header-syntax",
+        ]],
+    },
     // JAIN-SIP torture test 22, "unexpected header in reply message
     // (Subject:)": Subject is request-only (Table 3, info); `received=` is a
     // host name, not an address (§18.2.1); no From, To, Call-ID. The
@@ -593,6 +612,17 @@ const CASES: &[Case] = &[
             "record-route-unexpected-code",
             "via-received-syntax",
         ]],
+    },
+    // sipXecs HttpMessageTest (LGPL, so paraphrased): an authproxy's 407
+    // carrying its own Proxy-Authenticate and a WWW-Authenticate from a
+    // UAS, as a proxy that picked the 407 collects them (§16.7 step 7).
+    // Both Digest challenges lack `qop`, which servers MUST always send
+    // (§22.4 item 8): one finding each, the WWW-Authenticate's too. No To
+    // tag on a final response (§8.2.6.2).
+    Case {
+        file: "sipx-para-407-www-no-qop.sip",
+        transport: Transport::Udp,
+        expect: &[&["auth-digest-params", "auth-digest-params", "to-tag-missing"]],
     },
     // Sofia-SIP torture_sip.c, paraphrased: `Expires:` as an RFC 2543
     // SIP-date is not delta-seconds under RFC 3261 (§20.19). It still
