@@ -626,13 +626,19 @@ impl Scanner {
                 content_end - value.len() - 1,
                 match KnownHeader::from_token(name) {
                     Some(k) => {
-                        self.index.record(k, ls);
+                        self.index.record(self.rows - 1, k, ls);
                         PENDING[k.index()]
                     }
-                    None => Pending::Nothing,
+                    None => {
+                        self.index.record_other(self.rows - 1, ls, false);
+                        Pending::Nothing
+                    }
                 },
             ),
-            _ => (content_end, Pending::Malformed),
+            _ => {
+                self.index.record_other(self.rows - 1, ls, true);
+                (content_end, Pending::Malformed)
+            }
         };
         self.row = Row {
             start: ls,
@@ -743,12 +749,14 @@ impl Scanner {
         let start = self
             .start
             .ok_or(ParseError::new(ParseErrorKind::Empty, self.msg_start))?;
+        let mut index = self.index;
+        index.finish(self.rows, self.headers_end);
         Ok(Layout {
             head: HeadLayout {
                 start: self.headers_start.min(self.headers_end),
                 end: self.headers_end,
                 rows: self.rows.min(usize::from(u16::MAX)) as u16,
-                index: self.index,
+                index,
             },
             meta: Meta {
                 start,
@@ -828,6 +836,7 @@ pub(crate) fn whole_head(
                 ..Deviations::default()
             };
             let head_end = nl + 1;
+            index.finish(rows, pos);
             let body = match body_span(
                 buf,
                 opts,
@@ -882,8 +891,12 @@ pub(crate) fn whole_head(
         if rows > limits.max_headers {
             return None;
         }
-        if let Some(k) = KnownHeader::from_token_inline(&buf[pos..name_end]) {
-            index.record(k, pos);
+        let known = KnownHeader::from_token_inline(&buf[pos..name_end]);
+        if known.is_none() {
+            index.record_other(rows - 1, pos, false);
+        }
+        if let Some(k) = known {
+            index.record(rows - 1, k, pos);
             if k == KnownHeader::Via {
                 // A Via row followed by a fold is counted on its first line
                 // only; the fold sends it all to `scan`.

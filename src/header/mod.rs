@@ -1,11 +1,12 @@
 //! Header fields: names, rows, values, list splitting and typed access
 //! (RFC 3261 §7.3).
 //!
-//! The parser does not store rows. It records, for each known header, where
-//! its first row starts and how many rows it has (`HeaderIndex`, a fixed
-//! array: no allocation), and re-walks the already validated header section
-//! when rows are asked for. Lookups of known headers start at their first
-//! row; iteration costs one `memchr` per line.
+//! The parser does not store rows. It records where each row starts and
+//! which known header it is (`HeaderIndex`, fixed arrays: no allocation),
+//! and reads a row's extent from the bytes when it is asked for: up to the
+//! next row's start, so a lookup searches for no line ending. Heads beyond
+//! what the index holds (more rows, or rows past 64 KiB) are walked from
+//! the rows' bytes instead, one `memchr` per line.
 
 pub mod name;
 pub mod param;
@@ -21,35 +22,47 @@ use crate::error::HeaderValueError;
 use crate::lex::{self, is_ws, ListSplit};
 use crate::Span;
 
-/// "No row" in [`HeaderIndex::first`]. Offset 0 from the message start can
-/// never start a header row (the start line and its line ending come
-/// first), and an all-zero index is the cheapest one to create.
-const NONE: u16 = 0;
+/// Rows whose start the index keeps: a response through a few proxies
+/// has a dozen or two.
+const ROWS: usize = 48;
 
-/// In [`HeaderIndex::first`]: the first row starts [`FAR`] or more bytes
-/// after the message start, beyond what a `u16` holds. Only a head larger
-/// than the default limit (64 KiB) has such rows; lookups then walk the rows.
-const FAR: u16 = u16::MAX;
+/// Row starts are `u16` offsets from the message start: a row this far or
+/// farther sends lookups to the walk.
+const FAR: usize = u16::MAX as usize;
 
 /// In [`HeaderIndex::count`]: this many rows or more; counted by walking.
 const MANY: u8 = u8::MAX;
 
-/// Where each known header's first row starts and how many rows it has.
+/// In [`HeaderIndex::kind`]: a well-formed row of a header not known.
+const OTHER: u8 = 0xFE;
+
+/// In [`HeaderIndex::kind`]: a row that is not `header-name HCOLON value`.
+const MALFORMED: u8 = 0xFF;
+
+/// Where each row starts, which known header it is, and how many rows each
+/// known header has.
 ///
 /// Kept small on purpose: the index is most of a [`Response`](crate::Response)
 /// view, and every move of a view (out of the parser, through a `Result`,
-/// into a caller's `?`) copies it. Offsets are `u16` from the message start
-/// and counts stop at 255, so the whole index is 3 bytes a known header
-/// (instead of 6 with `u32` offsets and `u16` counts): the common head of a
-/// few hundred bytes and a few rows of each header is answered in O(1), and
-/// only heads beyond the default limit, or 255 rows of one header, walk.
+/// into a caller's `?`) copies it. Offsets are `u16` from the message
+/// start, kinds and counts a byte (counts stop at 255): 3 bytes a row and
+/// one a known header. The common head of a few hundred bytes and a few
+/// dozen rows is answered from the index; only heads beyond the default
+/// limit, or of more than [`ROWS`] rows, walk.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct HeaderIndex {
-    /// Where the message starts: offsets in `first` are relative to it.
+    /// Where the message starts: offsets in `start` are relative to it.
     base: usize,
-    /// Offset of the first row from `base`, [`NONE`] or [`FAR`].
-    first: [u16; KnownHeader::COUNT],
-    /// Number of rows, up to [`MANY`].
+    /// Rows recorded in `start` and `kind`.
+    len: u8,
+    /// Some row did not fit (more than [`ROWS`], or one [`FAR`] away):
+    /// lookups walk the rows.
+    walk: bool,
+    /// Offset of each row's first byte from `base`.
+    start: [u16; ROWS],
+    /// Each row's known header index, [`OTHER`] or [`MALFORMED`].
+    kind: [u8; ROWS],
+    /// Number of rows of each known header, up to [`MANY`].
     count: [u8; KnownHeader::COUNT],
 }
 
@@ -70,25 +83,63 @@ impl HeaderIndex {
     pub(crate) const fn new(base: usize) -> Self {
         HeaderIndex {
             base,
-            first: [NONE; KnownHeader::COUNT],
+            len: 0,
+            walk: false,
+            start: [0; ROWS],
+            kind: [0; ROWS],
             count: [0; KnownHeader::COUNT],
         }
     }
 
+    /// Row `row` (counting from 0) starts at `row_start` and is of the
+    /// known header `k`.
     #[inline]
-    pub(crate) fn record(&mut self, k: KnownHeader, row_start: usize) {
+    pub(crate) fn record(&mut self, row: usize, k: KnownHeader, row_start: usize) {
         let i = k.index();
-        if self.first[i] == NONE {
-            // `row_start > base`: the start line comes first.
-            let rel = row_start.saturating_sub(self.base);
-            self.first[i] = if rel < usize::from(FAR) {
-                rel as u16
-            } else {
-                FAR
-            };
-        }
         // Stops at `MANY`.
         self.count[i] = self.count[i].saturating_add(1);
+        // `KnownHeader::COUNT` is below `OTHER`.
+        self.put(row, i as u8, row_start);
+    }
+
+    /// Row `row` starts at `row_start` and is of a header not known
+    /// (`malformed`: not even `header-name HCOLON`).
+    #[inline]
+    pub(crate) fn record_other(&mut self, row: usize, row_start: usize, malformed: bool) {
+        self.put(row, if malformed { MALFORMED } else { OTHER }, row_start);
+    }
+
+    /// Notes row `row`, if the index has room for it. The row count and
+    /// whether every row is within reach are settled once, by
+    /// [`HeaderIndex::finish`], not row by row (measured: a count kept
+    /// here cost the one-pass reader some 5 instructions a row).
+    #[inline(always)]
+    fn put(&mut self, row: usize, kind: u8, row_start: usize) {
+        if let (Some(s), Some(k)) = (self.start.get_mut(row), self.kind.get_mut(row)) {
+            // Truncated when the row is `FAR` away: `finish` then sends
+            // lookups to the walk.
+            *s = row_start.wrapping_sub(self.base) as u16;
+            *k = kind;
+        }
+    }
+
+    /// The head had `rows` rows and ends at `end`: rows beyond the index,
+    /// or a head reaching `FAR` from the message start, are walked.
+    #[inline]
+    pub(crate) fn finish(&mut self, rows: usize, end: usize) {
+        self.len = rows.min(ROWS) as u8;
+        self.walk = rows > ROWS || end.saturating_sub(self.base) >= FAR;
+    }
+
+    /// The first indexed row of kind `k` at or after row `from`.
+    #[inline]
+    fn find(&self, k: u8, from: usize) -> Option<usize> {
+        let len = usize::from(self.len);
+        self.kind
+            .get(from..len)?
+            .iter()
+            .position(|&x| x == k)
+            .map(|i| from + i)
     }
 }
 
@@ -160,6 +211,38 @@ impl<'a> Header<'a> {
         // `raw_row` ends the name where its token bytes end.
         let name = HeaderName::from_token(&src[r.start..r.name_end])?;
         Self::with_name(src, r, name)
+    }
+
+    /// The row of the known header `k` that starts at `row.0`, the next
+    /// row (or the header section's end) at `row.1`: what
+    /// [`Header::with_known`] makes of [`raw_row`]'s reading, without its
+    /// search for the line ending. The scanner indexed the row as `k`, so
+    /// it has a name and a colon.
+    #[inline]
+    fn indexed(src: &'a [u8], row: (usize, usize), k: KnownHeader) -> Option<Header<'a>> {
+        let (start, next) = row;
+        // The row's content ends before the line ending of its last line:
+        // the byte before the next row is its LF (a head cut short ends
+        // without one).
+        let end = match src.get(..next)? {
+            [.., b'\r', b'\n'] if next - 2 >= start => next - 2,
+            [.., b'\n'] => next - 1,
+            _ => next,
+        };
+        let letters = lex::letters_end(src, start).min(end);
+        let name_end = lex::token_end(&src[..end], letters);
+        let mut colon = name_end;
+        while colon < end && is_ws(src[colon]) {
+            colon += 1;
+        }
+        let r = RawRow {
+            start,
+            end,
+            name_end,
+            colon: (name_end > start && colon < end && src[colon] == b':').then_some(colon),
+            next,
+        };
+        Self::with_known(src, &r, k)
     }
 
     /// [`Header::from_raw`] for a row whose name is already known to be
@@ -391,6 +474,9 @@ impl<'a> Headers<'a> {
             end: self.end,
             want: None,
             left: usize::MAX,
+            rows: [(0, 0); ITER_ROWS],
+            next_row: 0,
+            row_count: 0,
         }
     }
 
@@ -424,36 +510,70 @@ impl<'a> Headers<'a> {
 
     /// The first row of a known header.
     pub fn get(&self, k: KnownHeader) -> Option<Header<'a>> {
-        match self.index.first[k.index()] {
-            NONE => None,
-            FAR => self.get_all(k).next(),
-            // The scanner recorded this row as `k`: read its extent, not
-            // its name again.
-            first => {
-                let r = raw_row(self.src, self.index.base + usize::from(first), self.end);
-                Header::with_known(self.src, &r, k)
-            }
+        if !self.index.has(k) {
+            return None;
         }
+        if self.index.walk {
+            return self.get_all(k).next();
+        }
+        // The scanner recorded this row as `k`: read its extent, not its
+        // name again.
+        let i = self.index.find(k.index() as u8, 0)?;
+        Header::indexed(self.src, self.row_extent(i), k)
     }
 
     /// Every row of a known header, in order.
     pub fn get_all(&self, k: KnownHeader) -> HeaderIter<'a> {
         let i = k.index();
-        HeaderIter {
+        let left = match self.index.count[i] {
+            MANY => usize::MAX,
+            n => usize::from(n),
+        };
+        let mut it = HeaderIter {
             src: self.src,
-            pos: match self.index.first[i] {
-                NONE => self.end,
-                // Somewhere past 64 KiB: every row is looked at.
-                FAR => self.start,
-                first => self.index.base + usize::from(first),
-            },
+            pos: self.end,
             end: self.end,
             want: Some(k),
-            left: match self.index.count[i] {
-                MANY => usize::MAX,
-                n => usize::from(n),
-            },
+            left,
+            rows: [(0, 0); ITER_ROWS],
+            next_row: 0,
+            row_count: 0,
+        };
+        if left == 0 {
+            return it;
         }
+        if self.index.walk {
+            // Some row is not indexed: every row is looked at.
+            it.pos = self.start;
+            return it;
+        }
+        // The first rows from the index; the walk goes on from the next
+        // one after them, if there are more.
+        let mut from = 0;
+        while let Some(r) = self.index.find(i as u8, from) {
+            if usize::from(it.row_count) == ITER_ROWS {
+                it.pos = self.index.base + usize::from(self.index.start[r]);
+                return it;
+            }
+            let (start, next) = self.row_extent(r);
+            it.rows[usize::from(it.row_count)] = (start, next);
+            it.row_count += 1;
+            from = r + 1;
+        }
+        it
+    }
+
+    /// Where indexed row `i` starts and where the row after it starts (the
+    /// header section's end for the last row).
+    #[inline]
+    fn row_extent(&self, i: usize) -> (usize, usize) {
+        let at = |j: usize| self.index.base + usize::from(self.index.start[j]);
+        let next = if i + 1 < usize::from(self.index.len) {
+            at(i + 1)
+        } else {
+            self.end
+        };
+        (at(i), next)
     }
 
     /// Every row whose name matches `name` (case-insensitive; long or compact
@@ -531,6 +651,10 @@ impl Iterator for RawRows<'_> {
     }
 }
 
+/// Rows of one known header a [`HeaderIter`] takes from the index; a
+/// header with more rows is walked on from the next one.
+const ITER_ROWS: usize = 4;
+
 /// Iterator over header rows (all of them, or those of one known header).
 #[derive(Clone, Debug)]
 pub struct HeaderIter<'a> {
@@ -539,11 +663,25 @@ pub struct HeaderIter<'a> {
     end: usize,
     want: Option<KnownHeader>,
     left: usize,
+    /// The first rows of `want`, from the index: each row's start and the
+    /// start of the row after it.
+    rows: [(usize, usize); ITER_ROWS],
+    /// The next of `rows` to hand out.
+    next_row: u8,
+    /// How many of `rows` are filled; after them the walk from `pos`.
+    row_count: u8,
 }
 
 impl<'a> Iterator for HeaderIter<'a> {
     type Item = Header<'a>;
     fn next(&mut self) -> Option<Header<'a>> {
+        if self.next_row < self.row_count {
+            let row = self.rows[usize::from(self.next_row)];
+            self.next_row += 1;
+            self.left -= 1;
+            // `row_count` is non-zero only when `want` is set.
+            return Header::indexed(self.src, row, self.want?);
+        }
         while self.left > 0 && self.pos < self.end {
             let r = raw_row(self.src, self.pos, self.end);
             self.pos = r.next.max(self.pos + 1);
@@ -573,7 +711,111 @@ impl<'a> Iterator for HeaderIter<'a> {
 
 #[cfg(test)]
 mod tests {
+    use super::{HeaderIter, Headers, ITER_ROWS, ROWS};
     use crate::{KnownHeader, Limits, ParseOptions};
+    use proptest::prelude::*;
+
+    /// Every row of `k` by walking the rows' bytes from the head's start,
+    /// as lookups did before the index kept row starts.
+    fn walked<'a>(h: &Headers<'a>, k: KnownHeader) -> HeaderIter<'a> {
+        HeaderIter {
+            src: h.src,
+            pos: h.start,
+            end: h.end,
+            want: Some(k),
+            left: usize::MAX,
+            rows: [(0, 0); ITER_ROWS],
+            next_row: 0,
+            row_count: 0,
+        }
+    }
+
+    /// The index's answers for every known header against the walk.
+    fn same_as_walk(h: &Headers<'_>) {
+        for &k in KnownHeader::ALL {
+            let all: Vec<_> = h.get_all(k).collect();
+            assert_eq!(all, walked(h, k).collect::<Vec<_>>(), "{k:?}");
+            assert_eq!(h.get(k), all.first().copied(), "{k:?}");
+            assert_eq!(h.count(k), all.len(), "{k:?}");
+            assert_eq!(h.contains(k), !all.is_empty(), "{k:?}");
+        }
+    }
+
+    /// The messages of `tests/data` and crafted heads: folds, malformed
+    /// rows, compact and unknown names, bare LF ends, heads without their
+    /// empty line, more rows of one header than an iterator takes from the
+    /// index, and more rows than the index holds.
+    #[test]
+    fn indexed_lookups_match_the_walk() {
+        let mut messages: Vec<Vec<u8>> = [
+            &b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP a\r\nbad row\r\nTo: <sip:b@x>\r\n ;tag=1\r\nv: SIP/2.0/UDP b\r\nX-A :\t1\r\n:x\r\nVia : c\r\n\t\r\nContent-Length: 0\r\n\r\n"[..],
+            b"SIP/2.0 200 OK\nVia: a\nTo: b\n\tc\n\n",
+            b"SIP/2.0 200 OK\r\nVia: a\r\n\r\n",
+            b"SIP/2.0 200 OK\r\n\r\n",
+            b"SIP/2.0 200 OK\r\n folded start line\r\nVia: a\r\nTo: b\r\n\r\n",
+            // Datagrams whose head has no empty line, the last row with
+            // and without its line ending.
+            b"SIP/2.0 200 OK\r\nVia: a\r\nTo: b",
+            b"SIP/2.0 200 OK\r\nVia: a\r\nTo: b\r\n",
+            b"SIP/2.0 200 OK\r\nVia: a\r\nTo: b\r",
+        ]
+        .iter()
+        .map(|m| m.to_vec())
+        .collect();
+        for n in [ITER_ROWS + 3, ROWS - 1, ROWS, ROWS + 1, 100] {
+            let mut m = b"SIP/2.0 200 OK\r\nTo: t\r\n".to_vec();
+            for i in 0..n {
+                m.extend_from_slice(format!("Via: SIP/2.0/UDP h{i}\r\nX-{i}: y\r\n").as_bytes());
+            }
+            m.extend_from_slice(b"Content-Length: 0\r\n\r\n");
+            messages.push(m);
+        }
+        messages.extend(crate::test_corpus::messages());
+        let mut heads = 0;
+        for buf in &messages {
+            for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+                if let Ok(m) = opts.parse_message(buf) {
+                    same_as_walk(m.headers());
+                    heads += 1;
+                }
+            }
+        }
+        assert!(heads > 1000, "{heads}");
+    }
+
+    proptest! {
+        /// Heads of random rows (known and unknown names, compact forms,
+        /// folds, stray SP and HTAB, bare LF and CR, rows without a colon)
+        /// that the parser accepts: the index answers what the walk does.
+        #[test]
+        fn random_heads_index_like_the_walk(rows in proptest::collection::vec(
+            (
+                prop_oneof![
+                    Just("Via"), Just("v"), Just("To"), Just("t"), Just("CSeq"),
+                    Just("X-Y"), Just("Record-Route"), Just("From"), Just(""),
+                    Just("Call-ID"), Just("Contact"), Just("m"), Just("Bad Row"),
+                ],
+                prop_oneof![Just(":"), Just(" :"), Just("\t:"), Just(""), Just(": ")],
+                "[a-z ;=,<>\t\r]{0,12}",
+                prop_oneof![Just("\r\n"), Just("\n"), Just("\r\n "), Just("\r\n\t")],
+            ),
+            0..70,
+        )) {
+            let mut m = b"SIP/2.0 200 OK\r\n".to_vec();
+            for (name, colon, value, end) in &rows {
+                m.extend_from_slice(name.as_bytes());
+                m.extend_from_slice(colon.as_bytes());
+                m.extend_from_slice(value.as_bytes());
+                m.extend_from_slice(end.as_bytes());
+            }
+            m.extend_from_slice(b"\r\n");
+            for opts in [ParseOptions::datagram(), ParseOptions::stream()] {
+                if let Ok(r) = opts.parse_response(&m) {
+                    same_as_walk(r.headers());
+                }
+            }
+        }
+    }
 
     /// The index's two fallbacks, which only limits above the defaults
     /// reach: a first row 64 KiB or more from the message start, and 255 or
