@@ -85,6 +85,7 @@ pub use token_list::{
 pub mod host;
 pub use host::{Host, HostKind, HostPort};
 pub mod uri;
+mod uri_match;
 pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
 pub mod name_addr;
 pub use name_addr::{NameAddr, NameAddrLax};

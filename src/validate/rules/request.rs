@@ -224,15 +224,17 @@ fn plain_top_copy(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// True when two From (or To) values are equivalent (RFC 3261 §20.20,
-/// §20.39): the same URI and the same parameters. The display name and the
-/// white space around it are not compared. The URIs compare byte for byte,
-/// except that ASCII case is ignored: stricter than §19.1.4 only where the
-/// user part differs in case alone, which this rule then misses rather
-/// than report wrongly. A value that does not parse counts as the same:
-/// its syntax rule reports it.
+/// §20.39): their URIs match (§19.1.4, [`Uri::matches`]) and their
+/// parameters match, "extension parameters in one header field, not
+/// present in the other" ignored. The `tag` is not an extension: a tag in
+/// one and not the other, or another tag, is another value. The display
+/// name and the angle brackets do not count. A value that does not parse
+/// counts as the same: its syntax rule reports it.
 ///
 /// `a` and `b` are the request's and the response's values as their fact
 /// sheets read them.
+///
+/// [`Uri::matches`]: crate::header::typed::Uri::matches
 fn same_addr(
     a: Result<NameAddr<'_>, HeaderValueError>,
     b: Result<NameAddr<'_>, HeaderValueError>,
@@ -242,8 +244,29 @@ fn same_addr(
         // does not parse is skipped, as without `req`.
         return true;
     };
-    x.uri().as_bytes().eq_ignore_ascii_case(y.uri().as_bytes())
-        && same_params(x.params().iter(), y.params().iter(), |_| false)
+    let (px, py) = (x.params(), y.params());
+    let within = |p: crate::header::Param<'_>, other: &crate::header::Params<'_>| match other
+        .iter()
+        .find(|q| q.name().eq_ignore_ascii_case(p.name()))
+    {
+        Some(q) => q.value() == p.value(),
+        None => !p.is("tag"),
+    };
+    x.uri().matches(&y.uri())
+        && px.iter().all(|p| within(p, &py))
+        && py.iter().all(|p| within(p, &px))
+}
+
+/// True when the URIs of two address values match (RFC 3261 §19.1.4); a
+/// value that does not parse counts as the same.
+fn same_addr_uri(
+    a: Result<NameAddr<'_>, HeaderValueError>,
+    b: Result<NameAddr<'_>, HeaderValueError>,
+) -> bool {
+    match (a, b) {
+        (Ok(x), Ok(y)) => x.uri().matches(&y.uri()),
+        _ => true,
+    }
 }
 
 /// `copied-headers-mismatch` — RFC 3261 §8.2.6.2: From, Call-ID and CSeq of
@@ -307,18 +330,11 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
     }
     if let (Some(a), Some(b)) = (rs.first(KnownHeader::To), f.first(KnownHeader::To)) {
         let req_to = rs.name_addr(a.value(), a.value_span().start);
+        let resp_to = f.sheet.name_addr(b.value(), b.value_span().start);
         let same = if sheet_to_tag(rs) == Some(true) {
-            same_addr(req_to, f.sheet.name_addr(b.value(), b.value_span().start))
+            same_addr(req_to, resp_to)
         } else {
-            let resp_uri = f
-                .sheet
-                .name_addr(b.value(), b.value_span().start)
-                .ok()
-                .map(|n| n.uri().as_bytes());
-            match (req_to.ok().map(|n| n.uri().as_bytes()), resp_uri) {
-                (Some(x), Some(y)) => x == y,
-                _ => true,
-            }
+            same_addr_uri(req_to, resp_to)
         };
         if !same {
             out.emit(
@@ -702,13 +718,36 @@ fn subscribe_2xx<S: FindingSink + ?Sized>(
     super::method::subscribe_204_out_of_dialog(f, req, out);
 }
 
+/// True when the response's Record-Route value `b` is a copy of the
+/// request's `a` (RFC 3261 §12.1.1: "including the URIs, URI parameters,
+/// and any Record-Route header field parameters"): the same URI with the
+/// same parameters ([`Uri::is_copy_of`]) and the same header parameters,
+/// in any order, names and the URI's host and parameters in any case (the
+/// order and case of parameters carry nothing, §19.1.4). A value that does
+/// not parse, on either side, is not compared: the response's is
+/// `name-addr-syntax`'s, the request's is skipped.
+///
+/// [`Uri::is_copy_of`]: crate::header::typed::Uri::is_copy_of
+fn rr_copy(
+    a: Result<crate::header::typed::RecordRoute<'_>, HeaderValueError>,
+    b: Result<crate::header::typed::RecordRoute<'_>, HeaderValueError>,
+) -> bool {
+    let (Ok(x), Ok(y)) = (a, b) else {
+        return true;
+    };
+    let (x, y) = (x.name_addr(), y.name_addr());
+    y.uri().is_copy_of(&x.uri()) && same_params(x.params().iter(), y.params().iter(), |_| false)
+}
+
 /// Rules on a response that creates a dialog: a 101–199 (with To tag) or
 /// 2xx to an INVITE, SUBSCRIBE or REFER that had no To tag (RFC 3261 §12.1;
 /// RFC 6665 §4.1.2.1; RFC 3515 §2.4.1):
 ///
 /// * `dialog-record-route-copy` — RFC 3261 §12.1.1: the UAS MUST copy all
 ///   Record-Route values from the request into the response, in order and
-///   with all parameters. Compared value by value with LWS normalised.
+///   with all parameters. Compared value by value: the same bytes (LWS
+///   normalised), or the same URI and parameters in another order or case
+///   (see `rr_copy`).
 ///   Span: the first differing value (the status line if one is missing).
 ///   With a request observed on an upstream hop
 ///   ([`Context::with_observed_request`](crate::validate::Context::with_observed_request)),
@@ -764,8 +803,10 @@ fn dialog_creating<S: FindingSink + ?Sized>(
             (None, None) => break,
             (Some(a), Some(b))
                 if eq_lws(a.bytes, b.bytes)
-                    || rs.record_route(a.bytes, a.span.start).is_err()
-                    || f.sheet.record_route(b.bytes, b.span.start).is_err() => {}
+                    || rr_copy(
+                        rs.record_route(a.bytes, a.span.start),
+                        f.sheet.record_route(b.bytes, b.span.start),
+                    ) => {}
             (_, b) => {
                 out.emit(
                     r::DIALOG_RECORD_ROUTE_COPY,
