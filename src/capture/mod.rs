@@ -638,15 +638,40 @@ fn is_tls_record(b: &[u8]) -> bool {
 }
 
 /// Does a datagram look like SIP: does its first line (within the parser's
-/// start-line limit) mention `SIP/2.0`? Catches junk before a start line,
-/// which the parser then reports, while RTP, STUN and the like pass by.
+/// start-line limit) mention a SIP version (`SIP/2.0`, or another, in any
+/// case: see [`sip_version_len`])? Catches junk before a start line, and
+/// a wrong version, which the parser and the rules then report, while RTP,
+/// STUN and the like pass by.
 fn looks_like_sip(payload: &[u8]) -> bool {
     let head = &payload[..payload.len().min(MAX_HUNT_LINE)];
     let line = match memchr::memchr(b'\n', head) {
         Some(i) => &head[..i],
         None => head,
     };
-    memchr::memmem::find(line, b"SIP/2.0").is_some()
+    memchr::memchr_iter(b'/', line)
+        .any(|slash| slash >= 3 && sip_version_len(&line[slash - 3..]).is_some())
+}
+
+/// The length of the SIP version at the start of `s`: `SIP/` in any case,
+/// then `1*DIGIT "." 1*DIGIT` (RFC 3261 §25.1 `SIP-Version`, whose `SIP`
+/// is case-insensitive). The capture reader takes a message with another
+/// version than `SIP/2.0` as SIP too, so that `sip-version-not-2-0` and
+/// `sip-version-not-uppercase` can report it: node's `sip` package sends
+/// `SIP/3.0 200 OK` back to a request that said `SIP/3.0`.
+fn sip_version_len(s: &[u8]) -> Option<usize> {
+    if !s.get(..4)?.eq_ignore_ascii_case(b"SIP/") {
+        return None;
+    }
+    let digits = |from: usize| {
+        s.get(from..)
+            .map_or(0, |t| t.iter().take_while(|b| b.is_ascii_digit()).count())
+    };
+    let major = digits(4);
+    if major == 0 || s.get(4 + major) != Some(&b'.') {
+        return None;
+    }
+    let minor = digits(5 + major);
+    (minor > 0).then_some(5 + major + minor)
 }
 
 /// True when `b` holds nothing but CR and LF octets (keep-alives, or
@@ -655,16 +680,21 @@ fn only_line_ends(b: &[u8]) -> bool {
     b.iter().all(|&c| c == b'\r' || c == b'\n')
 }
 
-/// Is `line` (without its line end) a SIP start line: `SIP/2.0 ` followed
-/// by a status, or `METHOD SP Request-URI SP SIP/2.0`?
+/// Is `line` (without its line end) a SIP start line: a SIP version (see
+/// [`sip_version_len`]) and a space, then a status, or `METHOD SP
+/// Request-URI SP` and a SIP version?
 fn is_start_line(line: &[u8]) -> bool {
     let line = line.strip_suffix(b"\r").unwrap_or(line);
-    if line.starts_with(b"SIP/2.0 ") {
+    if sip_version_len(line).is_some_and(|n| line.get(n) == Some(&b' ')) {
         return true;
     }
-    let Some(rest) = line.strip_suffix(b" SIP/2.0") else {
+    let Some(sp) = memchr::memrchr(b' ', line) else {
         return false;
     };
+    if sip_version_len(&line[sp + 1..]) != Some(line.len() - sp - 1) {
+        return false;
+    }
+    let rest = &line[..sp];
     let method_len = rest
         .iter()
         .position(|&b| !crate::lex::is_token(b))
@@ -1022,5 +1052,54 @@ impl TcpFlow {
             self.skipped += n as u64;
         }
         self.consume(n);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_start_line, looks_like_sip, sip_version_len};
+
+    /// Any SIP version in any case is SIP to the capture reader (the rules
+    /// report it); anything else is not.
+    #[test]
+    fn sip_versions_and_start_lines() {
+        for (s, n) in [
+            (&b"SIP/2.0 200 OK"[..], Some(7)),
+            (b"sip/2.0", Some(7)),
+            (b"SIP/3.0 200", Some(7)),
+            (b"SIP/10.25x", Some(9)),
+            (b"SIP/2", None),
+            (b"SIP/.0", None),
+            (b"SIP/2.", None),
+            (b"SIP 2.0", None),
+            (b"HTTP/1.1", None),
+            (b"SI", None),
+        ] {
+            assert_eq!(sip_version_len(s), n, "{}", String::from_utf8_lossy(s));
+        }
+        for line in [
+            &b"SIP/2.0 200 OK"[..],
+            b"SIP/3.0 200 OK\r",
+            b"sip/2.0 100 Trying",
+            b"OPTIONS sip:a@b SIP/2.0",
+            b"OPTIONS sip:a@b SIP/3.0\r",
+            b"INVITE sip:a@b sip/2.0",
+        ] {
+            assert!(is_start_line(line), "{}", String::from_utf8_lossy(line));
+            assert!(looks_like_sip(line), "{}", String::from_utf8_lossy(line));
+        }
+        for line in [
+            &b"SIP/2.0"[..],
+            b"HTTP/1.1 200 OK",
+            b"OPTIONS SIP/2.0",
+            b"OPTIONS sip:a@b SIP/2.0x",
+            b" sip:a@b SIP/2.0",
+            b"GET / HTTP/1.1",
+        ] {
+            assert!(!is_start_line(line), "{}", String::from_utf8_lossy(line));
+        }
+        assert!(looks_like_sip(b"junk SIP/2.0 200 OK\r\n"));
+        assert!(!looks_like_sip(b"\x80\x00RTP/SIP\r\nSIP/2.0 200 OK"));
+        assert!(!looks_like_sip(b"GET / HTTP/1.1\r\n"));
     }
 }
