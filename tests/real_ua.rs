@@ -753,6 +753,65 @@ const CAPTURES: &[Expected] = &[
             ("to-tag-inconsistent", 200, 1),
         ],
     ),
+    // --- Node, Sippy and rvoip (README "Node, Sippy and rvoip"). ---
+    // node's `sip` 0.0.6 copies the request's version into its response:
+    // `SIP/3.0 200 OK` (RFC 3261 §7.1: a response of this specification
+    // says "SIP/2.0"; to a version it does not support a server answers
+    // 505, §21.5.6), `sip-version-not-2-0`. The capture reader takes such
+    // a message as SIP (it once needed the literal `SIP/2.0` and dropped
+    // it unseen). Its
+    // 200 to OPTIONS lists neither Accept, Accept-Encoding nor
+    // Accept-Language (§11.2, SHOULD). The 481 to SIPp's BYE is right.
+    (
+        "nodeuas_options_sip30",
+        "200 481",
+        &[
+            ("2xx-options-capabilities", 200, 3),
+            ("sip-version-not-2-0", 200, 1),
+        ],
+    ),
+    // rvoip-sip 0.4.0 answers an INVITE whose From has an extension
+    // parameter (`x-from`) with a From without it: §20.20 ignores an
+    // extension parameter present in one From only, so the copy stands
+    // (§8.2.6.2), and nothing is reported for it. Its 180 has a To tag and
+    // no Contact (§12.1.1: the UAS MUST add one to a dialog-creating
+    // response); its 200s to INVITE carry neither Allow nor Supported
+    // (§13.3.1.4, SHOULD), nor do the ones to the INVITE sent again.
+    (
+        "rvoip_invite_odd",
+        "200 180 200 200 200",
+        &[
+            ("1xx-early-dialog-contact", 180, 1),
+            ("2xx-invite-allow-supported", 200, 6),
+        ],
+    ),
+    // The Sippy B2BUA 2.5.0 answers `SIP/3.0` with `SIP/3.0 501`
+    // (§7.1, `sip-version-not-2-0`).
+    (
+        "sippy_options_sip30",
+        "501 481",
+        &[("sip-version-not-2-0", 501, 1)],
+    ),
+    // Both legs through the Sippy B2BUA. Its 180 and 200 copy the three
+    // Record-Route values with `;lr;ftag=...` written `;ftag=...;lr`: the
+    // same URIs with the same parameters (§19.1.4: their order is not
+    // significant), so `dialog-record-route-copy` stays silent. Its 100
+    // drops the request's `Timestamp: 54.3` (§8.2.6.1: MUST be copied) and
+    // carries Record-Route (info: only 18x and 2xx to INVITE have it,
+    // §12.1.1). Neither Sippy's 200s nor SIPp's UAS's list Allow or
+    // Supported (§13.3.1.4); both leave `rport` empty in a Via they relay
+    // (RFC 3581 §4, info) once each.
+    (
+        "sippy_uac_invite_rr_ts",
+        "100 180 200 180 200 200 200",
+        &[
+            ("100-timestamp-copied", 100, 1),
+            ("2xx-invite-allow-supported", 200, 8),
+            ("record-route-unexpected-code", 100, 1),
+            ("via-rport-empty", 180, 1),
+            ("via-rport-empty", 200, 1),
+        ],
+    ),
     // --- Browser stacks over WebSocket, behind Kamailio (README "Browser
     // stacks over WebSocket"): each UA response on both hops. REG-DATE on
     // Kamailio's two 200s to REGISTER in each. ---
