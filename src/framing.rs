@@ -891,11 +891,7 @@ pub(crate) fn whole_head(
         if rows > limits.max_headers {
             return None;
         }
-        let known = KnownHeader::from_token_inline(&buf[pos..name_end]);
-        if known.is_none() {
-            index.record_other(rows - 1, pos, false);
-        }
-        if let Some(k) = known {
+        if let Some(k) = KnownHeader::from_token_inline(&buf[pos..name_end]) {
             index.record(rows - 1, k, pos);
             if k == KnownHeader::Via {
                 // A Via row followed by a fold is counted on its first line
@@ -910,6 +906,8 @@ pub(crate) fn whole_head(
                 }
                 content_length = Some(lex::parse_u64_lws(&buf[colon + 1..end])?);
             }
+        } else {
+            index.record_other(rows - 1, pos, false);
         }
         pos = nl + 1;
     }

@@ -181,18 +181,31 @@ pub(crate) fn raw_row(src: &[u8], start: usize, limit: usize) -> RawRow {
         }
         break (content_end, next);
     };
-    let name_end = lex::token_end(&src[..end], start);
-    let mut c = name_end;
-    while c < end && is_ws(src[c]) {
-        c += 1;
-    }
-    let colon = (name_end > start && c < end && src[c] == b':').then_some(c);
-    RawRow {
-        start,
-        end,
-        name_end,
-        colon,
-        next,
+    RawRow::with_extent(src, start, end, next)
+}
+
+impl RawRow {
+    /// The row from `start` whose content ends at `end` (before its line
+    /// ending) and after which the next row starts at `next`: its name
+    /// (`token`) and the colon after it (`*(SP / HTAB) ":"`), if any.
+    /// Names are mostly letters and `-`: the SIMD letter scan takes those,
+    /// the token scan the rest.
+    #[inline(always)]
+    fn with_extent(src: &[u8], start: usize, end: usize, next: usize) -> RawRow {
+        let letters = lex::letters_end(src, start).min(end);
+        let name_end = lex::token_end(&src[..end], letters);
+        let mut c = name_end;
+        while c < end && is_ws(src[c]) {
+            c += 1;
+        }
+        let colon = (name_end > start && c < end && src[c] == b':').then_some(c);
+        RawRow {
+            start,
+            end,
+            name_end,
+            colon,
+            next,
+        }
     }
 }
 
@@ -229,20 +242,7 @@ impl<'a> Header<'a> {
             [.., b'\n'] => next - 1,
             _ => next,
         };
-        let letters = lex::letters_end(src, start).min(end);
-        let name_end = lex::token_end(&src[..end], letters);
-        let mut colon = name_end;
-        while colon < end && is_ws(src[colon]) {
-            colon += 1;
-        }
-        let r = RawRow {
-            start,
-            end,
-            name_end,
-            colon: (name_end > start && colon < end && src[colon] == b':').then_some(colon),
-            next,
-        };
-        Self::with_known(src, &r, k)
+        Self::with_known(src, &RawRow::with_extent(src, start, end, next), k)
     }
 
     /// [`Header::from_raw`] for a row whose name is already known to be
