@@ -87,6 +87,7 @@ pub use host::{Host, HostKind, HostPort};
 pub mod uri;
 mod uri_match;
 pub use uri::{Uri, UriKind, UriParam, UriParamIter, UriParams};
+pub(crate) use uri_match::params_match;
 pub mod name_addr;
 pub use name_addr::{NameAddr, NameAddrLax};
 pub mod from_to;

@@ -62,19 +62,49 @@ impl Uri<'_> {
 fn same_uri_params(a: &Uri<'_>, b: &Uri<'_>, all: bool) -> bool {
     /// Never ignored when present in only one URI.
     const STRICT: [&str; 4] = ["user", "ttl", "method", "maddr"];
-    let (pa, pb) = (a.params(), b.params());
-    if pa.iter().nth(MAX_PARAMS).is_some() || pb.iter().nth(MAX_PARAMS).is_some() {
+    fn pairs<'x>(u: &Uri<'x>) -> impl Iterator<Item = (&'x [u8], Option<&'x [u8]>)> + Clone {
+        u.params().iter().map(|p| (p.name(), p.value()))
+    }
+    params_match(
+        pairs(a),
+        pairs(b),
+        |name| {
+            all || STRICT
+                .iter()
+                .any(|s| name.eq_ignore_ascii_case(s.as_bytes()))
+        },
+        |x, y| same_unescaped(x, y, true),
+    )
+}
+
+/// Two parameter lists match as RFC 3261 compares them (§19.1.4 for a
+/// URI's, §20.20 for a From's or To's): a parameter present in both has
+/// the same value on both sides (`same_value`), and one present in only
+/// one side is ignored, unless `required` says its name must be on both.
+/// Names compare ignoring ASCII case, the order does not count. More than
+/// [`MAX_PARAMS`] on a side (beyond the typed parsers' cap): no match, so
+/// the quadratic comparison stays bounded.
+pub(crate) fn params_match<'x, I>(
+    a: I,
+    b: I,
+    required: impl Fn(&[u8]) -> bool,
+    same_value: impl Fn(Option<&[u8]>, Option<&[u8]>) -> bool,
+) -> bool
+where
+    I: Iterator<Item = (&'x [u8], Option<&'x [u8]>)> + Clone,
+{
+    if a.clone().nth(MAX_PARAMS).is_some() || b.clone().nth(MAX_PARAMS).is_some() {
         return false;
     }
-    let one_way = |x: &super::UriParams<'_>, y: &super::UriParams<'_>| {
-        x.iter().all(
-            |p| match y.iter().find(|q| q.name().eq_ignore_ascii_case(p.name())) {
-                Some(q) => same_unescaped(p.value(), q.value(), true),
-                None => !all && !STRICT.iter().any(|s| p.is(s)),
+    let one_way = |x: &I, y: &I| {
+        x.clone().all(
+            |(name, value)| match y.clone().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+                Some((_, v)) => same_value(value, v),
+                None => !required(name),
             },
         )
     };
-    one_way(&pa, &pb) && one_way(&pb, &pa)
+    one_way(&a, &b) && one_way(&b, &a)
 }
 
 /// The `headers` parts of two URIs hold the same `hname=hvalue` pairs, in

@@ -8,6 +8,7 @@
 //! same.
 
 use crate::error::HeaderValueError;
+use crate::header::typed::params_match;
 use crate::header::typed::{
     AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, Supported,
     Timestamp, TypedHeader, Via,
@@ -244,17 +245,16 @@ fn same_addr(
         // does not parse is skipped, as without `req`.
         return true;
     };
-    let (px, py) = (x.params(), y.params());
-    let within = |p: crate::header::Param<'_>, other: &crate::header::Params<'_>| match other
-        .iter()
-        .find(|q| q.name().eq_ignore_ascii_case(p.name()))
-    {
-        Some(q) => q.value() == p.value(),
-        None => !p.is("tag"),
-    };
+    fn pairs<'x>(n: &NameAddr<'x>) -> impl Iterator<Item = (&'x [u8], Option<&'x [u8]>)> + Clone {
+        n.params().iter().map(|p| (p.name().as_bytes(), p.value()))
+    }
     x.uri().matches(&y.uri())
-        && px.iter().all(|p| within(p, &py))
-        && py.iter().all(|p| within(p, &px))
+        && params_match(
+            pairs(&x),
+            pairs(&y),
+            |name| name.eq_ignore_ascii_case(b"tag"),
+            |a, b| a == b,
+        )
 }
 
 /// True when the URIs of two address values match (RFC 3261 §19.1.4); a
