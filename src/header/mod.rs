@@ -184,6 +184,19 @@ pub(crate) fn raw_row(src: &[u8], start: usize, limit: usize) -> RawRow {
     RawRow::with_extent(src, start, end, next)
 }
 
+/// Where the content of the row from `start` ends when the next row
+/// starts at `next`: before the line ending of its last line, since the
+/// byte before the next row is that line's LF (a head cut short ends
+/// without one).
+#[inline(always)]
+fn row_end(src: &[u8], start: usize, next: usize) -> usize {
+    match src.get(..next) {
+        Some([.., b'\r', b'\n']) if next - 2 >= start => next - 2,
+        Some([.., b'\n']) => next - 1,
+        _ => next,
+    }
+}
+
 impl RawRow {
     /// The row from `start` whose content ends at `end` (before its line
     /// ending) and after which the next row starts at `next`: its name
@@ -234,14 +247,7 @@ impl<'a> Header<'a> {
     #[inline]
     fn indexed(src: &'a [u8], row: (usize, usize), k: KnownHeader) -> Option<Header<'a>> {
         let (start, next) = row;
-        // The row's content ends before the line ending of its last line:
-        // the byte before the next row is its LF (a head cut short ends
-        // without one).
-        let end = match src.get(..next)? {
-            [.., b'\r', b'\n'] if next - 2 >= start => next - 2,
-            [.., b'\n'] => next - 1,
-            _ => next,
-        };
+        let end = row_end(src.get(..next)?, start, next);
         Self::with_known(src, &RawRow::with_extent(src, start, end, next), k)
     }
 
@@ -565,6 +571,38 @@ impl<'a> Headers<'a> {
         it
     }
 
+    /// Every row, as [`Headers::iter`] yields them, read from the index
+    /// when it holds every row: each row's extent is "up to the next row's
+    /// start" and a known header's name is not classified again, so no
+    /// line ending is searched for. For the crate's walks over a whole
+    /// head (the transaction tracker hashes every row of every response);
+    /// a [`HeaderIter`] cannot borrow the index, which `&self` owns.
+    pub(crate) fn rows(&self) -> impl Iterator<Item = Header<'a>> + '_ {
+        let indexed = if self.index.walk {
+            0
+        } else {
+            usize::from(self.index.len)
+        };
+        let walk = self.index.walk.then(|| self.iter());
+        (0..indexed)
+            .filter_map(move |i| self.indexed_row(i))
+            .chain(walk.into_iter().flatten())
+    }
+
+    /// Row `i` of the index, as [`Headers::iter`] reads it.
+    fn indexed_row(&self, i: usize) -> Option<Header<'a>> {
+        let (start, next) = self.row_extent(i);
+        match KnownHeader::ALL.get(usize::from(self.index.kind[i])) {
+            Some(&k) => Header::indexed(self.src, (start, next), k),
+            // Not known, or not even `header-name HCOLON`: read as the walk
+            // reads it, from the same extent.
+            None => Header::from_raw(
+                self.src,
+                &RawRow::with_extent(self.src, start, row_end(self.src, start, next), next),
+            ),
+        }
+    }
+
     /// Where indexed row `i` starts and where the row after it starts (the
     /// header section's end for the last row).
     #[inline]
@@ -735,6 +773,11 @@ mod tests {
     /// The index's answers for every known header against the walk, and
     /// each row's elements against a split of every list value.
     fn same_as_walk(h: &Headers<'_>) {
+        assert_eq!(
+            h.rows().collect::<Vec<_>>(),
+            h.iter().collect::<Vec<_>>(),
+            "every row"
+        );
         for &k in KnownHeader::ALL {
             let all: Vec<_> = h.get_all(k).collect();
             for row in &all {

@@ -242,7 +242,7 @@ impl Shape {
         // A proxy removes from a 3xx the contacts it recursed on (§16.7
         // step 4): a 3xx's Contact values are not compared.
         let redirect = (300..400).contains(&shape.code);
-        for row in h.iter() {
+        for row in h.rows() {
             // One hash of the row serves the content hash and the kept
             // values.
             let row_hash = super::row_hash(&row);

@@ -954,7 +954,7 @@ pub(super) struct Digest {
 impl Digest {
     pub(super) fn of(resp: &Response<'_>) -> Digest {
         let mut content = ContentHash::start(resp);
-        for row in resp.headers().iter() {
+        for row in resp.headers().rows() {
             content.row(&row);
         }
         Digest::with(resp, content)
