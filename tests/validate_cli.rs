@@ -2533,6 +2533,28 @@ fn max_message_raises_the_size_limit_for_files_streams_and_captures() {
         r.stderr.contains("1 responses, 0 requests, 0 parse errors"),
         "{r:?}"
     );
+    // A head over 64 KiB (211 rows, each within the row limits) is read
+    // when the message limit allows it: the head takes the same limit.
+    let mut big_head = String::from_utf8(CLEAN.to_vec()).unwrap();
+    let extra: String = (0..210)
+        .map(|i| format!("X-Row-{i:03}: {}\r\n", "y".repeat(300)))
+        .collect();
+    big_head = big_head.replace(
+        "Content-Length: 0\r\n",
+        &format!("{extra}Content-Length: 0\r\n"),
+    );
+    assert!(big_head.len() > 66_000, "{}", big_head.len());
+    let h = Temp::file("big-head.sip", big_head.as_bytes());
+    for transport in ["udp", "tcp"] {
+        let d = run(&["--format", "json", "--transport", transport, h.s()]);
+        assert_eq!(d.code, 1, "{d:?}");
+        let r = run(&["--transport", transport, "--max-message", "100000", h.s()]);
+        assert_eq!(r.code, 0, "{r:?}");
+        assert!(
+            r.stderr.contains("1 responses, 0 requests, 0 parse errors"),
+            "{r:?}"
+        );
+    }
     // Nonsense is a usage error.
     assert_eq!(run(&["--max-message", "0", f.s()]).code, 2);
     assert_eq!(run(&["--max-message", "lots", f.s()]).code, 2);

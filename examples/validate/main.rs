@@ -181,8 +181,9 @@ struct Args {
     list_rules: bool,
     /// The largest SIP message read, head and body, in octets (default
     /// 65536, at most 1 GiB); a larger one is a `message-too-large` parse
-    /// error. Messages with big bodies (presence lists, large SDP) may
-    /// need more.
+    /// error, and a header section larger than this a `head-too-large`
+    /// one. Messages with big bodies (presence lists, large SDP) or many
+    /// header rows may need more.
     #[arg(long, value_name = "OCTETS", default_value_t = Limits::DEFAULT.max_message,
           value_parser = clap::value_parser!(usize))]
     max_message: usize,
@@ -621,8 +622,10 @@ fn main() -> ExitCode {
     }
     let _ = LIMITS.set(Limits {
         max_message: args.max_message,
-        // The head keeps its own default cap, within the message's.
-        max_head: args.max_message.min(Limits::DEFAULT.max_head),
+        // A head may take the whole message: `--max-message` is the one
+        // size an operator sets (a 211-row 200 OK of 66 875 octets, within
+        // the other limits, was refused at the head's default 64 KiB).
+        max_head: args.max_message,
         ..Limits::DEFAULT
     });
     if args.inputs.is_empty() && args.hep_listen.is_none() {
