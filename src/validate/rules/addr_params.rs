@@ -52,8 +52,12 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// Reports `header-param-repeated` for the repeated parameter at `span` of
 /// a `k` value: the one place that emits the rule, for the name-addr
 /// headers ([`check`]), for Via (`via.rs`, which finds the repeated
-/// parameter while it reads the other Via parameters) and for Record-Route
-/// and Route (`addr.rs`, from the reading its syntax rule makes).
+/// parameter while it reads the other Via parameters), for Record-Route
+/// and Route (`addr.rs`, from the reading its syntax rule makes), and for
+/// the other headers of the form `value *(SEMI param)` from the reading
+/// their own rules make: Content-Type, Session-Expires, Min-SE, Accept*,
+/// Security-Server and Call-Info (`syntax.rs`), Retry-After
+/// (`retry_after.rs`) and Reason (`reason.rs`).
 pub(super) fn param_repeated<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
     k: KnownHeader,
@@ -64,4 +68,11 @@ pub(super) fn param_repeated<S: FindingSink + ?Sized>(
         Some(span),
         Detail::with("parameter repeated", DetailArg::Header(k)),
     );
+}
+
+/// Whether `header-param-repeated` can be reported: lets a reading made
+/// for another rule skip the check (and keeps the rule named in this file
+/// only).
+pub(super) fn param_repeated_wanted<S: FindingSink + ?Sized>(out: &Emitter<'_, S>) -> bool {
+    out.wants(r::HEADER_PARAM_REPEATED)
 }

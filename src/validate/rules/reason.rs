@@ -46,6 +46,9 @@ pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mu
                 continue;
             }
         };
+        if let Some(p) = super::syntax::repeated(reason.params()) {
+            super::addr_params::param_repeated(out, KnownHeader::Reason, p);
+        }
         let counter = match reason.protocol_kind() {
             ReasonProtocol::Sip => &mut sip,
             ReasonProtocol::Q850 => &mut q850,

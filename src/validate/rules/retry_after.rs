@@ -43,7 +43,11 @@ pub(super) fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
                 Some(ra.span()),
                 Detail::new("Retry-After above 2^32-1"),
             ),
-            Ok(_) => {}
+            Ok(ra) => {
+                if let Some(p) = super::syntax::repeated(ra.params()) {
+                    super::addr_params::param_repeated(out, KnownHeader::RetryAfter, p);
+                }
+            }
             Err(_) if comma_joined(KnownHeader::RetryAfter, v, base) => {}
             Err(_) => out.emit(
                 r::RETRY_AFTER_SYNTAX,

@@ -26,11 +26,16 @@
 //!
 //! Span: the empty row, or the failing entry (for a single-value header,
 //! the value).
+//!
+//! An entry or value that parses is also asked for a repeated parameter
+//! (`header-param-repeated`, reported through `addr_params.rs`), as is
+//! every Min-SE row.
 
 use crate::grammar::Part;
+use crate::header::param::Params;
 use crate::header::typed::{
     Accept, AcceptEncoding, AcceptLanguage, AllowEvents, CallInfo, ContentEncoding, ContentType,
-    Refresher, SecurityServer, SessionExpires, Timestamp, TypedHeader,
+    MinSe, Refresher, SecurityServer, SessionExpires, Timestamp, TypedHeader,
 };
 use crate::header::KnownHeader;
 use crate::span::Span;
@@ -39,6 +44,7 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
+use super::addr_params::{param_repeated, param_repeated_wanted};
 use super::single::comma_joined;
 use super::Facts;
 use super::{param_span, value_or_row};
@@ -52,10 +58,10 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::ALLOW_EVENTS_SYNTAX,
         H::AllowEvents,
         false,
-        |v, b| AllowEvents::parse(v, b).is_ok(),
+        |v, b| AllowEvents::parse(v, b).ok().map(|_| None),
     );
     list(f, out, r::ACCEPT_SYNTAX, H::Accept, true, |v, b| {
-        Accept::parse(v, b).is_ok()
+        Accept::parse(v, b).ok().map(|a| repeated(a.params()))
     });
     list(
         f,
@@ -63,7 +69,11 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::ACCEPT_ENCODING_SYNTAX,
         H::AcceptEncoding,
         true,
-        |v, b| AcceptEncoding::parse(v, b).is_ok(),
+        |v, b| {
+            AcceptEncoding::parse(v, b)
+                .ok()
+                .map(|a| repeated(a.params()))
+        },
     );
     list(
         f,
@@ -71,7 +81,12 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::ACCEPT_LANGUAGE_SYNTAX,
         H::AcceptLanguage,
         true,
-        |v, b| AcceptLanguage::parse(v, b).is_ok_and(|l| rfc3261_range(l.range())),
+        |v, b| {
+            AcceptLanguage::parse(v, b)
+                .ok()
+                .filter(|l| rfc3261_range(l.range()))
+                .map(|l| repeated(l.params()))
+        },
     );
     list(
         f,
@@ -79,7 +94,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::CONTENT_ENCODING_SYNTAX,
         H::ContentEncoding,
         false,
-        |v, b| ContentEncoding::parse(v, b).is_ok(),
+        |v, b| ContentEncoding::parse(v, b).ok().map(|_| None),
     );
     list(
         f,
@@ -87,22 +102,54 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::SECURITY_SERVER_SYNTAX,
         H::SecurityServer,
         false,
-        |v, b| SecurityServer::parse(v, b).is_ok(),
+        |v, b| {
+            SecurityServer::parse(v, b)
+                .ok()
+                .map(|m| repeated(m.params()))
+        },
     );
     list(f, out, r::CALL_INFO_SYNTAX, H::CallInfo, false, |v, b| {
-        CallInfo::parse(v, b).is_ok()
+        CallInfo::parse(v, b).ok().map(|i| repeated(i.params()))
     });
     content_type(f, out);
     single(f, out, r::TIMESTAMP_SYNTAX, H::Timestamp, |v, b| {
-        Timestamp::parse(v, b).is_ok()
+        Timestamp::parse(v, b).ok().map(|_| None)
     });
     single(
         f,
         out,
         r::SESSION_EXPIRES_SYNTAX,
         H::SessionExpires,
-        |v, b| session_expires(v, b).is_some(),
+        |v, b| session_expires(v, b).map(|se| repeated(se.params())),
     );
+    min_se(f, out);
+}
+
+/// The first parameter of `params` whose name a later one repeats, for
+/// `header-param-repeated` (RFC 3261 §7.3.1: "any given parameter-name
+/// MUST NOT appear more than once" in a header field value). Every header
+/// of the general form `value *(SEMI param)` is asked, not only the
+/// addresses and Via: a `charset` twice in Content-Type or a `refresher`
+/// twice in Session-Expires leaves the value's meaning open as well.
+pub(super) fn repeated(params: Params<'_>) -> Option<Span> {
+    params.first_repeated().map(|p| p.span())
+}
+
+/// `header-param-repeated` for Min-SE (RFC 4028 §5: `delta-seconds
+/// *(SEMI generic-param)`), whose value no syntax rule reads: every row
+/// whose value parses. Its value in a 422 is `min-se-value`'s.
+fn min_se<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
+    if !param_repeated_wanted(out) {
+        return;
+    }
+    for h in f.rows(KnownHeader::MinSe) {
+        if let Some(p) = MinSe::parse(h.value(), h.value_span().start)
+            .ok()
+            .and_then(|m| repeated(m.params()))
+        {
+            param_repeated(out, KnownHeader::MinSe, p);
+        }
+    }
 }
 
 /// `content-type-syntax` — RFC 3261 §20.15, §25.1: `media-type = m-type
@@ -114,7 +161,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
 /// is empty. A comma-joined row is `single-value-header-repeated`'s.
 fn content_type<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let k = KnownHeader::ContentType;
-    if !out.wants(r::CONTENT_TYPE_SYNTAX) {
+    if !out.wants(r::CONTENT_TYPE_SYNTAX) && !param_repeated_wanted(out) {
         return;
     }
     for h in f.rows(k) {
@@ -124,7 +171,10 @@ fn content_type<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
         }
         // The common case, a value the strict reading takes, has no
         // defect to locate.
-        if ContentType::parse(v, base).is_ok() {
+        if let Ok(ct) = ContentType::parse(v, base) {
+            if let Some(p) = repeated(ct.params()) {
+                param_repeated(out, k, p);
+            }
             continue;
         }
         let lax = ContentType::parse_lax(v, base);
@@ -173,17 +223,18 @@ pub(crate) fn session_expires(v: &[u8], base: usize) -> Option<SessionExpires<'_
 }
 
 /// The list-header rule `rule` on every row of `k`: an empty row (when
-/// the grammar needs an entry) and every entry that `ok` (the typed
-/// parser) refuses.
+/// the grammar needs an entry) and every entry that `read` (the typed
+/// parser) refuses; an entry it reads may repeat a parameter (`read`
+/// gives its span, `header-param-repeated`).
 fn list<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
     rule: Rule,
     k: KnownHeader,
     empty_ok: bool,
-    ok: impl Fn(&[u8], usize) -> bool,
+    read: impl Fn(&[u8], usize) -> Option<Option<Span>>,
 ) {
-    if !out.wants(rule) {
+    if !out.wants(rule) && !param_repeated_wanted(out) {
         return;
     }
     for h in f.rows(k) {
@@ -197,8 +248,12 @@ fn list<S: FindingSink + ?Sized>(
             if e.bytes.is_empty() {
                 let at = super::empty_item_span(f.resp.headers().src(), e.span);
                 bad(out, rule, k, at, "empty entry");
-            } else if !ok(e.bytes, e.span.start) {
-                bad(out, rule, k, e.span, "entry does not match the grammar");
+                continue;
+            }
+            match read(e.bytes, e.span.start) {
+                None => bad(out, rule, k, e.span, "entry does not match the grammar"),
+                Some(Some(p)) => param_repeated(out, k, p),
+                Some(None) => {}
             }
         }
     }
@@ -214,26 +269,29 @@ fn bad<S: FindingSink + ?Sized>(
     out.emit(rule, Some(span), Detail::with(text, DetailArg::Header(k)));
 }
 
-/// The single-value-header rule `rule` on every row of `k` that `ok`
-/// refuses, except a comma-joined one.
+/// The single-value-header rule `rule` on every row of `k` that `read`
+/// refuses, except a comma-joined one; a value it reads may repeat a
+/// parameter (`header-param-repeated`).
 fn single<S: FindingSink + ?Sized>(
     f: &Facts<'_, '_>,
     out: &mut Emitter<'_, S>,
     rule: Rule,
     k: KnownHeader,
-    ok: impl Fn(&[u8], usize) -> bool,
+    read: impl Fn(&[u8], usize) -> Option<Option<Span>>,
 ) {
     for h in f.rows(k) {
         let (v, base) = (h.value(), h.value_span().start);
-        if ok(v, base) || comma_joined(k, v, base) {
-            continue;
+        match read(v, base) {
+            Some(Some(p)) => param_repeated(out, k, p),
+            Some(None) => {}
+            None if comma_joined(k, v, base) => {}
+            None => bad(
+                out,
+                rule,
+                k,
+                value_or_row(&h),
+                "value does not match the grammar",
+            ),
         }
-        bad(
-            out,
-            rule,
-            k,
-            value_or_row(&h),
-            "value does not match the grammar",
-        );
     }
 }
