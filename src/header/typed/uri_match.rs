@@ -25,7 +25,7 @@ impl Uri<'_> {
     ///
     /// No name is resolved: a host name never matches an address.
     pub fn matches(&self, other: &Uri<'_>) -> bool {
-        self.compare(other, false)
+        self.compare(other, Mode::Match)
     }
 
     /// [`Uri::matches`], and the same set of URI parameters on both sides:
@@ -33,15 +33,27 @@ impl Uri<'_> {
     /// Record-Route values "including the URIs, URI parameters"; a copy
     /// without `;lr` routes otherwise). Order and case still do not count.
     pub fn is_copy_of(&self, other: &Uri<'_>) -> bool {
-        self.compare(other, true)
+        self.compare(other, Mode::Copy)
     }
 
-    fn compare(&self, other: &Uri<'_>, all_params: bool) -> bool {
+    /// [`Uri::matches`] once the parts that RFC 3261 §19.1.1 Table 1 does
+    /// not allow in a From or To URI are set aside on both sides: the
+    /// port, the `transport`, `maddr`, `ttl`, `lr` and `method`
+    /// parameters, and the headers. True when two From (or To) URIs that
+    /// do not match differ only there: a UAS that drops the port of a From
+    /// URI (PJSIP does, citing the table) still breaks §8.2.6.2's copy,
+    /// and the finding can say where.
+    pub(crate) fn matches_but_table1(&self, other: &Uri<'_>) -> bool {
+        self.compare(other, Mode::FromToParts)
+    }
+
+    fn compare(&self, other: &Uri<'_>, mode: Mode) -> bool {
         let sip = |k| matches!(k, UriKind::Sip | UriKind::Sips);
         if self.kind() != other.kind() || !sip(self.kind()) {
             return self.kind() == other.kind()
                 && self.as_bytes().eq_ignore_ascii_case(other.as_bytes());
         }
+        let from_to = mode == Mode::FromToParts;
         same_unescaped(self.user(), other.user(), false)
             && same_unescaped(self.password(), other.password(), false)
             && match (
@@ -51,28 +63,50 @@ impl Uri<'_> {
                 (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
                 (a, b) => a == b,
             }
-            && self.port() == other.port()
-            && same_uri_params(self, other, all_params)
-            && same_uri_headers(self.headers(), other.headers())
+            && (from_to || self.port() == other.port())
+            && same_uri_params(self, other, mode)
+            && (from_to || same_uri_headers(self.headers(), other.headers()))
     }
 }
 
-/// The URI parameters of `a` and `b` match (see [`Uri::matches`]);
-/// `all`: each side's names must also be the other's.
-fn same_uri_params(a: &Uri<'_>, b: &Uri<'_>, all: bool) -> bool {
+/// How [`Uri::compare`] compares.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    /// §19.1.4 ([`Uri::matches`]).
+    Match,
+    /// §19.1.4 and the same parameter names ([`Uri::is_copy_of`]).
+    Copy,
+    /// §19.1.4 without the parts Table 1 keeps out of From and To
+    /// ([`Uri::matches_but_table1`]).
+    FromToParts,
+}
+
+/// The URI parameters of `a` and `b` match (see [`Uri::matches`]); with
+/// [`Mode::Copy`] each side's names must also be the other's, with
+/// [`Mode::FromToParts`] the parameters Table 1 keeps out of From and To
+/// are not looked at.
+fn same_uri_params(a: &Uri<'_>, b: &Uri<'_>, mode: Mode) -> bool {
     /// Never ignored when present in only one URI.
     const STRICT: [&str; 4] = ["user", "ttl", "method", "maddr"];
-    fn pairs<'x>(u: &Uri<'x>) -> impl Iterator<Item = (&'x [u8], Option<&'x [u8]>)> + Clone {
-        u.params().iter().map(|p| (p.name(), p.value()))
+    fn named(list: &[&str], name: &[u8]) -> bool {
+        list.iter().any(|s| name.eq_ignore_ascii_case(s.as_bytes()))
     }
+    fn pairs<'x>(
+        u: &Uri<'x>,
+        skip: bool,
+    ) -> impl Iterator<Item = (&'x [u8], Option<&'x [u8]>)> + Clone {
+        /// Not allowed in a From or To URI (§19.1.1 Table 1).
+        const NOT_IN_FROM_TO: [&str; 5] = ["transport", "maddr", "ttl", "lr", "method"];
+        u.params()
+            .iter()
+            .filter(move |p| !(skip && named(&NOT_IN_FROM_TO, p.name())))
+            .map(|p| (p.name(), p.value()))
+    }
+    let skip = mode == Mode::FromToParts;
     params_match(
-        pairs(a),
-        pairs(b),
-        |name| {
-            all || STRICT
-                .iter()
-                .any(|s| name.eq_ignore_ascii_case(s.as_bytes()))
-        },
+        pairs(a, skip),
+        pairs(b, skip),
+        |name| mode == Mode::Copy || named(&STRICT, name),
         |x, y| same_unescaped(x, y, true),
     )
 }
@@ -283,5 +317,28 @@ mod tests {
         assert!(!uri("sip:p1.example.com;ftag=1").is_copy_of(&rr));
         assert!(!rr.is_copy_of(&uri("sip:p1.example.com;ftag=1")));
         assert!(uri("sip:p1.example.com;ftag=1").matches(&rr));
+    }
+
+    /// From and To URIs that differ only in what Table 1 keeps out of them
+    /// (a port, `transport`, `maddr`, `ttl`, `lr`, `method`, headers), as
+    /// when PJSIP drops the port of a From it copies; any other difference
+    /// still counts.
+    #[test]
+    fn table1_parts_set_aside() {
+        let req = uri("sip:alice@127.0.0.1:5090;transport=udp;user=phone");
+        let resp = uri("sip:alice@127.0.0.1;user=phone");
+        assert!(!resp.matches(&req));
+        assert!(resp.matches_but_table1(&req));
+        assert!(req.matches_but_table1(&resp));
+        assert!(uri("sip:alice@127.0.0.1?subject=x")
+            .matches_but_table1(&uri("sip:alice@127.0.0.1;lr;ttl=1")));
+        for other in [
+            "sip:bob@127.0.0.1",
+            "sip:alice@127.0.0.2:5090",
+            "sip:alice@127.0.0.1;user=ip",
+            "sips:alice@127.0.0.1:5090",
+        ] {
+            assert!(!uri(other).matches_but_table1(&req), "{other}");
+        }
     }
 }

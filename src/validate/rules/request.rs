@@ -11,7 +11,7 @@ use crate::error::HeaderValueError;
 use crate::header::typed::params_match;
 use crate::header::typed::{
     AcceptEncoding, CSeq, CallId, ContentEncoding, Expires, MinExpires, NameAddr, Supported,
-    Timestamp, TypedHeader, Via,
+    Timestamp, TypedHeader, Uri, Via,
 };
 use crate::header::{Element, Headers, KnownHeader};
 use crate::lex;
@@ -240,6 +240,15 @@ fn same_addr(
     a: Result<NameAddr<'_>, HeaderValueError>,
     b: Result<NameAddr<'_>, HeaderValueError>,
 ) -> bool {
+    same_addr_by(a, b, |x, y| x.matches(y))
+}
+
+/// [`same_addr`] with the URIs compared by `same_uri`.
+fn same_addr_by(
+    a: Result<NameAddr<'_>, HeaderValueError>,
+    b: Result<NameAddr<'_>, HeaderValueError>,
+    same_uri: fn(&Uri<'_>, &Uri<'_>) -> bool,
+) -> bool {
     let (Ok(x), Ok(y)) = (a, b) else {
         // `name-addr-syntax` reports the response's; a request value that
         // does not parse is skipped, as without `req`.
@@ -248,7 +257,7 @@ fn same_addr(
     fn pairs<'x>(n: &NameAddr<'x>) -> impl Iterator<Item = (&'x [u8], Option<&'x [u8]>)> + Clone {
         n.params().iter().map(|p| (p.name().as_bytes(), p.value()))
     }
-    x.uri().matches(&y.uri())
+    same_uri(&x.uri(), &y.uri())
         && params_match(
             pairs(&x),
             pairs(&y),
@@ -267,6 +276,33 @@ fn same_addr_uri(
         (Ok(x), Ok(y)) => x.uri().matches(&y.uri()),
         _ => true,
     }
+}
+
+/// What `copied-headers-mismatch` says of a From or To that differs: when
+/// the two values would be the same but for URI parts that RFC 3261
+/// §19.1.1 Table 1 does not allow in From and To (a port, `transport`,
+/// `maddr`, `ttl`, `lr`, `method`, headers), it says so. The copy is
+/// still broken (§8.2.6.2; §19.1.4 never matches a port with none), but a
+/// UAS that strips them (PJSIP, and so Asterisk, drop the port of every
+/// From and To it answers, citing the table) then reads as what it is,
+/// and the request that carried them is the first thing to look at.
+fn addr_detail(
+    k: KnownHeader,
+    a: Result<NameAddr<'_>, HeaderValueError>,
+    b: Result<NameAddr<'_>, HeaderValueError>,
+    params_count: bool,
+) -> Detail {
+    let table1 = if params_count {
+        same_addr_by(a, b, |x, y| x.matches_but_table1(y))
+    } else {
+        matches!((a, b), (Ok(x), Ok(y)) if x.uri().matches_but_table1(&y.uri()))
+    };
+    let text = if table1 {
+        "differs from the request only in a URI part Table 1 of RFC 3261 §19.1.1 keeps out of From and To (port, transport, maddr, ttl, lr, method, headers)"
+    } else {
+        "differs from the request"
+    };
+    Detail::with(text, DetailArg::Header(k))
 }
 
 /// `copied-headers-mismatch` — RFC 3261 §8.2.6.2: From, Call-ID and CSeq of
@@ -311,27 +347,36 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
                 KnownHeader::CSeq => eq_lws(a.value(), b.value()),
                 _ => a.value() == b.value(),
             };
+            let addrs = || {
+                (
+                    rs.name_addr(a.value(), a.value_span().start),
+                    f.sheet.name_addr(b.value(), b.value_span().start),
+                )
+            };
             let same = equal
                 || !parses(&a, false)
                 || !parses(&b, true)
-                || (k == KnownHeader::From
-                    && same_addr(
-                        rs.name_addr(a.value(), a.value_span().start),
-                        f.sheet.name_addr(b.value(), b.value_span().start),
-                    ));
+                || (k == KnownHeader::From && {
+                    let (x, y) = addrs();
+                    same_addr(x, y)
+                });
             if !same {
-                out.emit(
-                    r::COPIED_HEADERS_MISMATCH,
-                    Some(b.value_span()),
-                    Detail::with("differs from the request", DetailArg::Header(k)),
-                );
+                let detail = match k {
+                    KnownHeader::From => {
+                        let (x, y) = addrs();
+                        addr_detail(k, x, y, true)
+                    }
+                    _ => Detail::with("differs from the request", DetailArg::Header(k)),
+                };
+                out.emit(r::COPIED_HEADERS_MISMATCH, Some(b.value_span()), detail);
             }
         }
     }
     if let (Some(a), Some(b)) = (rs.first(KnownHeader::To), f.first(KnownHeader::To)) {
         let req_to = rs.name_addr(a.value(), a.value_span().start);
         let resp_to = f.sheet.name_addr(b.value(), b.value_span().start);
-        let same = if sheet_to_tag(rs) == Some(true) {
+        let tagged = sheet_to_tag(rs) == Some(true);
+        let same = if tagged {
             same_addr(req_to, resp_to)
         } else {
             same_addr_uri(req_to, resp_to)
@@ -340,10 +385,7 @@ fn copied_headers<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<
             out.emit(
                 r::COPIED_HEADERS_MISMATCH,
                 Some(b.value_span()),
-                Detail::with(
-                    "differs from the request",
-                    DetailArg::Header(KnownHeader::To),
-                ),
+                addr_detail(KnownHeader::To, req_to, resp_to, tagged),
             );
         }
     }
@@ -989,6 +1031,37 @@ mod tests {
                 );
             }
         }
+    }
+
+    /// A UAS that drops the port of the request's From and To URIs (PJSIP)
+    /// still breaks the copy, and the finding says where.
+    #[test]
+    fn from_to_without_their_port_are_named() {
+        use crate::validate::{validate, Context};
+        let req = crate::OwnedMessage::parse_with(
+            bytes::Bytes::from_static(
+                b"OPTIONS sip:b@127.0.0.1:5310 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5390;branch=z9hG4bK1\r\n\
+From: <sip:a@127.0.0.1:5390>;tag=1\r\nTo: <sip:b@127.0.0.1:5310>\r\nCall-ID: c@x\r\nCSeq: 1 OPTIONS\r\n\
+Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n",
+            ),
+            &crate::ParseOptions::datagram(),
+        )
+        .unwrap();
+        let resp = crate::parse_response(
+            b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5390;branch=z9hG4bK1\r\n\
+From: <sip:a@127.0.0.1>;tag=1\r\nTo: <sip:b@127.0.0.2>;tag=2\r\nCall-ID: c@x\r\nCSeq: 1 OPTIONS\r\n\
+Content-Length: 0\r\n\r\n",
+        )
+        .unwrap();
+        let ctx = Context::new().with_request(req).unwrap();
+        let texts: Vec<_> = validate(&resp, &ctx)
+            .by_rule("copied-headers-mismatch")
+            .map(|f| f.detail().to_string())
+            .collect();
+        assert_eq!(texts.len(), 2, "{texts:?}");
+        assert!(texts[0].contains("Table 1"), "{texts:?}");
+        // The To's host differs too: no Table 1 note there.
+        assert!(!texts[1].contains("Table 1"), "{texts:?}");
     }
 
     #[test]
