@@ -36,6 +36,12 @@ pub enum ParseErrorKind {
     /// The SIP-Version is not `SIP/<digits>.<digits>`.
     #[error("the SIP-Version is not SIP/<major>.<minor>")]
     VersionSyntax,
+    /// The start line begins as a request line (`Method SP`) but is not
+    /// `Method SP Request-URI SP SIP-Version`: no Request-URI, no version,
+    /// or a version that is not `SIP/<digits>.<digits>`. A request's
+    /// defect, which no response rule names.
+    #[error("the request line is not Method SP Request-URI SP SIP-Version")]
+    RequestLineMalformed,
     /// The Status-Code is not exactly three ASCII digits.
     #[error("the status code is not exactly three digits")]
     StatusCodeNot3Digits,
@@ -103,6 +109,7 @@ impl ParseErrorKind {
             ParseErrorKind::BodyTruncated => "body-truncated",
             ParseErrorKind::StartLineMalformed => "start-line-malformed",
             ParseErrorKind::VersionSyntax => "version-syntax",
+            ParseErrorKind::RequestLineMalformed => "request-line-malformed",
             ParseErrorKind::StatusCodeNot3Digits => "status-code-not-3-digits",
             ParseErrorKind::NotAResponse => "not-a-response",
             ParseErrorKind::StartLineTooLong => "start-line-too-long",

@@ -157,16 +157,18 @@ pub(crate) fn parse(line: &[u8], base: usize) -> Result<StartLine, ParseError> {
                 .rposition(|&b| !is_ws(b))
                 .map_or(0, |p| p + 1),
     );
+    // From here the line is shaped as a request line (`Method SP`), so a
+    // failure is the request's, not a status line's.
     if uri_start >= uri_end {
         // Only two words: no Request-URI or no version (RFC 4475 `test.dat`).
         return Err(ParseError::new(
-            ParseErrorKind::StartLineMalformed,
+            ParseErrorKind::RequestLineMalformed,
             base + vstart,
         ));
     }
     if !is_version(&line[vstart..end]) {
         return Err(ParseError::new(
-            ParseErrorKind::VersionSyntax,
+            ParseErrorKind::RequestLineMalformed,
             base + vstart,
         ));
     }
@@ -383,15 +385,17 @@ mod tests {
         assert_eq!(l.uri, Span::new(17, 41));
         // RFC 4475 badvers: parsed, the version is exposed.
         assert!(r(b"OPTIONS sip:t@example.com SIP/7.0").is_ok());
-        // RFC 4475 test.dat: no version.
-        assert_eq!(
-            r(b"INVITE sip:a@b").unwrap_err().kind(),
-            ParseErrorKind::StartLineMalformed
-        );
-        assert_eq!(
-            r(b"INVITE sip:a@b HTTP/1.1").unwrap_err().kind(),
-            ParseErrorKind::VersionSyntax
-        );
+        // RFC 4475 test.dat: no version. A request's defect, which no
+        // response rule names.
+        for line in [
+            &b"INVITE sip:a@b"[..],
+            b"INVITE sip:a@b HTTP/1.1",
+            b"SUBSCRIBE  SIP/2.0",
+        ] {
+            let e = r(line).unwrap_err();
+            assert_eq!(e.kind(), ParseErrorKind::RequestLineMalformed);
+            assert_eq!(e.rule(), None);
+        }
         assert_eq!(
             r(b"INV\x01TE sip:a@b SIP/2.0").unwrap_err().kind(),
             ParseErrorKind::StartLineMalformed

@@ -184,7 +184,7 @@ const RFC4475: &[(&str, Expect, &str)] = &[
     ),
     (
         "test",
-        Rejected(ParseErrorKind::StartLineMalformed),
+        Rejected(ParseErrorKind::RequestLineMalformed),
         "request line without SIP-Version",
     ),
 ];
