@@ -26,6 +26,22 @@ struct Case {
 }
 
 const CASES: &[Case] = &[
+    // Zeek's trace generator for its `invalid_SIP_response_body_len` weird:
+    // `Content-Length: xyz` is not `1*DIGIT` (§20.14, §25.1), one finding
+    // at the value; on UDP the message is still framed (the datagram
+    // bounds it). The 200 to INVITE has no Contact (§13.3.1.4: a 2xx that
+    // creates a dialog MUST carry one), and no Allow or Supported (SHOULD,
+    // warnings).
+    Case {
+        file: "zeek-200-content-length-xyz.sip",
+        transport: Transport::Udp,
+        expect: &[&[
+            "2xx-dialog-contact",
+            "2xx-invite-allow-supported",
+            "2xx-invite-allow-supported",
+            "content-length-syntax",
+        ]],
+    },
     // drachtio-sip's "should parse a response" (a Dialogic 200 from
     // sip-message-examples): the source's last SDP line has no CRLF, so the
     // body is 174 octets under `Content-Length: 176` (§18.3: on UDP the
