@@ -33,7 +33,9 @@ pub enum ParseErrorKind {
     /// The first line is neither a status line nor a request line.
     #[error("the start line is neither a SIP status line nor a request line")]
     StartLineMalformed,
-    /// The SIP-Version is not `SIP/<digits>.<digits>`.
+    /// The SIP-Version of a status line (or of a line read as a status
+    /// line gone wrong, `SIP 200 OK`) is not `SIP/<digits>.<digits>`; a
+    /// request line's is [`ParseErrorKind::RequestLineMalformed`].
     #[error("the SIP-Version is not SIP/<major>.<minor>")]
     VersionSyntax,
     /// The start line begins as a request line (`Method SP`) but is not

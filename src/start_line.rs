@@ -157,18 +157,35 @@ pub(crate) fn parse(line: &[u8], base: usize) -> Result<StartLine, ParseError> {
                 .rposition(|&b| !is_ws(b))
                 .map_or(0, |p| p + 1),
     );
-    // From here the line is shaped as a request line (`Method SP`), so a
-    // failure is the request's, not a status line's.
+    // A failure from here is the request line's, unless the line reads as
+    // a status line gone wrong: its first word starts `SIP` (`SIP 200 OK`,
+    // `SIP2.0 200 OK`), or the first or second word is a number (`200 OK`,
+    // `2.0 200 OK`).
+    let request_kind = |fallback| {
+        let method = &line[first..method_end];
+        let next = line[uri_start..].split(|&b| is_ws(b)).next().unwrap_or(&[]);
+        let number = |w: &[u8]| !w.is_empty() && w.iter().all(u8::is_ascii_digit);
+        let status_like = method
+            .get(..3)
+            .is_some_and(|m| m.eq_ignore_ascii_case(b"SIP"))
+            || number(method)
+            || (next.len() == 3 && number(next));
+        if status_like {
+            fallback
+        } else {
+            ParseErrorKind::RequestLineMalformed
+        }
+    };
     if uri_start >= uri_end {
         // Only two words: no Request-URI or no version (RFC 4475 `test.dat`).
         return Err(ParseError::new(
-            ParseErrorKind::RequestLineMalformed,
+            request_kind(ParseErrorKind::StartLineMalformed),
             base + vstart,
         ));
     }
     if !is_version(&line[vstart..end]) {
         return Err(ParseError::new(
-            ParseErrorKind::RequestLineMalformed,
+            request_kind(ParseErrorKind::VersionSyntax),
             base + vstart,
         ));
     }
@@ -395,6 +412,20 @@ mod tests {
             let e = r(line).unwrap_err();
             assert_eq!(e.kind(), ParseErrorKind::RequestLineMalformed);
             assert_eq!(e.rule(), None);
+        }
+        // A status line gone wrong keeps the status line's kinds (found in
+        // review: these read as request lines at first).
+        for (line, kind) in [
+            (&b"SIP 200 OK"[..], ParseErrorKind::VersionSyntax),
+            (b"200 OK", ParseErrorKind::StartLineMalformed),
+            (b"SIP2.0 200 OK", ParseErrorKind::VersionSyntax),
+            (b"SIP-2.0 200 OK", ParseErrorKind::VersionSyntax),
+            (b"2.0 200 OK", ParseErrorKind::VersionSyntax),
+            (b"sip 180", ParseErrorKind::StartLineMalformed),
+        ] {
+            let e = r(line).unwrap_err();
+            assert_eq!(e.kind(), kind, "{}", String::from_utf8_lossy(line));
+            assert_eq!(e.rule(), Some("status-line-syntax"));
         }
         assert_eq!(
             r(b"INV\x01TE sip:a@b SIP/2.0").unwrap_err().kind(),

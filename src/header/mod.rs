@@ -247,7 +247,10 @@ impl<'a> Header<'a> {
     #[inline]
     fn indexed(src: &'a [u8], row: (usize, usize), k: KnownHeader) -> Option<Header<'a>> {
         let (start, next) = row;
-        let end = row_end(src.get(..next)?, start, next);
+        if next > src.len() {
+            return None;
+        }
+        let end = row_end(src, start, next);
         Self::with_known(src, &RawRow::with_extent(src, start, end, next), k)
     }
 

@@ -1,5 +1,6 @@
 //! The parameters and form of address values (From, To, Contact, Reply-To): a repeated parameter, an addr-spec that needs angle brackets.
 
+use crate::header::param::Params;
 use crate::header::KnownHeader;
 use crate::span::Span;
 use crate::validate::finding::{Detail, DetailArg};
@@ -75,4 +76,28 @@ pub(super) fn param_repeated<S: FindingSink + ?Sized>(
 /// only).
 pub(super) fn param_repeated_wanted<S: FindingSink + ?Sized>(out: &Emitter<'_, S>) -> bool {
     out.wants(r::HEADER_PARAM_REPEATED)
+}
+
+/// The first parameter of `params` whose name a later one repeats (RFC
+/// 3261 §7.3.1: "any given parameter-name MUST NOT appear more than once"
+/// in a header field value). Every header of the general form `value
+/// *(SEMI param)` that a rule reads is asked, not only the addresses and
+/// Via: a `charset` twice in Content-Type or a `refresher` twice in
+/// Session-Expires leaves the value's meaning open as well.
+pub(super) fn first_repeated(params: Params<'_>) -> Option<Span> {
+    params.first_repeated().map(|p| p.span())
+}
+
+/// Reports `header-param-repeated` on a value of `k` that its own rule
+/// read (`params`), when the rule is wanted and a name repeats.
+pub(super) fn check_params<S: FindingSink + ?Sized>(
+    out: &mut Emitter<'_, S>,
+    k: KnownHeader,
+    params: Params<'_>,
+) {
+    if param_repeated_wanted(out) {
+        if let Some(p) = first_repeated(params) {
+            param_repeated(out, k, p);
+        }
+    }
 }

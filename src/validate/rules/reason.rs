@@ -20,6 +20,8 @@ use super::Facts;
 ///   Span: the value, or the empty row.
 /// * `reason-header-duplicate-protocol` — at most one value per protocol
 ///   (SIP and Q.850 define no multiple values). Span: the later value.
+/// * `header-param-repeated` (through `addr_params.rs`) — RFC 3261 §7.3.1,
+///   a `reason-params` name twice in a value that parses.
 pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
     let (mut sip, mut q850) = (0u32, 0u32);
     for h in f.empty_rows(KnownHeader::Reason) {
@@ -46,9 +48,7 @@ pub(super) fn reason_header<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mu
                 continue;
             }
         };
-        if let Some(p) = super::syntax::repeated(reason.params()) {
-            super::addr_params::param_repeated(out, KnownHeader::Reason, p);
-        }
+        super::addr_params::check_params(out, KnownHeader::Reason, reason.params());
         let counter = match reason.protocol_kind() {
             ReasonProtocol::Sip => &mut sip,
             ReasonProtocol::Q850 => &mut q850,

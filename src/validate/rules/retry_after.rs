@@ -22,6 +22,8 @@ pub(super) const RETRY_AFTER_CODES: [u16; 8] = [404, 413, 480, 486, 500, 503, 60
 ///   value.
 /// * `retry-after-overlarge` — RFC 4475 §3.1.2.5 treats a value above
 ///   2^32−1 as out of range (warning). Span: the digits.
+/// * `header-param-repeated` (through `addr_params.rs`) — §7.3.1, a
+///   `retry-param` name twice in a value that parses.
 /// * `retry-after-unexpected-code` — §20.33 and Table 3 give it a meaning
 ///   for 404, 413, 480, 486, 500, 503, 600 and 603 only (info). Span: the row.
 pub(super) fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
@@ -38,15 +40,15 @@ pub(super) fn retry_after<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut 
         }
         let (v, base) = (h.value(), h.value_span().start);
         match RetryAfter::parse(v, base) {
-            Ok(ra) if ra.exceeds_u32() => out.emit(
-                r::RETRY_AFTER_OVERLARGE,
-                Some(ra.span()),
-                Detail::new("Retry-After above 2^32-1"),
-            ),
             Ok(ra) => {
-                if let Some(p) = super::syntax::repeated(ra.params()) {
-                    super::addr_params::param_repeated(out, KnownHeader::RetryAfter, p);
+                if ra.exceeds_u32() {
+                    out.emit(
+                        r::RETRY_AFTER_OVERLARGE,
+                        Some(ra.span()),
+                        Detail::new("Retry-After above 2^32-1"),
+                    );
                 }
+                super::addr_params::check_params(out, KnownHeader::RetryAfter, ra.params());
             }
             Err(_) if comma_joined(KnownHeader::RetryAfter, v, base) => {}
             Err(_) => out.emit(

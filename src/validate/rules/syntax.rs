@@ -32,7 +32,6 @@
 //! every Min-SE row.
 
 use crate::grammar::Part;
-use crate::header::param::Params;
 use crate::header::typed::{
     Accept, AcceptEncoding, AcceptLanguage, AllowEvents, CallInfo, ContentEncoding, ContentType,
     MinSe, Refresher, SecurityServer, SessionExpires, Timestamp, TypedHeader,
@@ -44,7 +43,9 @@ use crate::validate::finding::{Detail, DetailArg};
 use crate::validate::table::r;
 use crate::validate::{Emitter, FindingSink};
 
-use super::addr_params::{param_repeated, param_repeated_wanted};
+use super::addr_params::{
+    check_params, first_repeated as repeated, param_repeated, param_repeated_wanted,
+};
 use super::single::comma_joined;
 use super::Facts;
 use super::{param_span, value_or_row};
@@ -58,10 +59,10 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::ALLOW_EVENTS_SYNTAX,
         H::AllowEvents,
         false,
-        |v, b| AllowEvents::parse(v, b).ok().map(|_| None),
+        |v, b| read(AllowEvents::parse(v, b).ok(), |_| None),
     );
     list(f, out, r::ACCEPT_SYNTAX, H::Accept, true, |v, b| {
-        Accept::parse(v, b).ok().map(|a| repeated(a.params()))
+        read(Accept::parse(v, b).ok(), |a| repeated(a.params()))
     });
     list(
         f,
@@ -69,11 +70,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::ACCEPT_ENCODING_SYNTAX,
         H::AcceptEncoding,
         true,
-        |v, b| {
-            AcceptEncoding::parse(v, b)
-                .ok()
-                .map(|a| repeated(a.params()))
-        },
+        |v, b| read(AcceptEncoding::parse(v, b).ok(), |a| repeated(a.params())),
     );
     list(
         f,
@@ -82,10 +79,10 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         H::AcceptLanguage,
         true,
         |v, b| {
-            AcceptLanguage::parse(v, b)
-                .ok()
-                .filter(|l| rfc3261_range(l.range()))
-                .map(|l| repeated(l.params()))
+            let language = AcceptLanguage::parse(v, b).ok();
+            read(language.filter(|l| rfc3261_range(l.range())), |l| {
+                repeated(l.params())
+            })
         },
     );
     list(
@@ -94,7 +91,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::CONTENT_ENCODING_SYNTAX,
         H::ContentEncoding,
         false,
-        |v, b| ContentEncoding::parse(v, b).ok().map(|_| None),
+        |v, b| read(ContentEncoding::parse(v, b).ok(), |_| None),
     );
     list(
         f,
@@ -102,37 +99,23 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
         r::SECURITY_SERVER_SYNTAX,
         H::SecurityServer,
         false,
-        |v, b| {
-            SecurityServer::parse(v, b)
-                .ok()
-                .map(|m| repeated(m.params()))
-        },
+        |v, b| read(SecurityServer::parse(v, b).ok(), |m| repeated(m.params())),
     );
     list(f, out, r::CALL_INFO_SYNTAX, H::CallInfo, false, |v, b| {
-        CallInfo::parse(v, b).ok().map(|i| repeated(i.params()))
+        read(CallInfo::parse(v, b).ok(), |i| repeated(i.params()))
     });
     content_type(f, out);
     single(f, out, r::TIMESTAMP_SYNTAX, H::Timestamp, |v, b| {
-        Timestamp::parse(v, b).ok().map(|_| None)
+        read(Timestamp::parse(v, b).ok(), |_| None)
     });
     single(
         f,
         out,
         r::SESSION_EXPIRES_SYNTAX,
         H::SessionExpires,
-        |v, b| session_expires(v, b).map(|se| repeated(se.params())),
+        |v, b| read(session_expires(v, b), |se| repeated(se.params())),
     );
     min_se(f, out);
-}
-
-/// The first parameter of `params` whose name a later one repeats, for
-/// `header-param-repeated` (RFC 3261 §7.3.1: "any given parameter-name
-/// MUST NOT appear more than once" in a header field value). Every header
-/// of the general form `value *(SEMI param)` is asked, not only the
-/// addresses and Via: a `charset` twice in Content-Type or a `refresher`
-/// twice in Session-Expires leaves the value's meaning open as well.
-pub(super) fn repeated(params: Params<'_>) -> Option<Span> {
-    params.first_repeated().map(|p| p.span())
 }
 
 /// `header-param-repeated` for Min-SE (RFC 4028 §5: `delta-seconds
@@ -143,11 +126,8 @@ fn min_se<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) 
         return;
     }
     for h in f.rows(KnownHeader::MinSe) {
-        if let Some(p) = MinSe::parse(h.value(), h.value_span().start)
-            .ok()
-            .and_then(|m| repeated(m.params()))
-        {
-            param_repeated(out, KnownHeader::MinSe, p);
+        if let Ok(m) = MinSe::parse(h.value(), h.value_span().start) {
+            check_params(out, KnownHeader::MinSe, m.params());
         }
     }
 }
@@ -232,7 +212,7 @@ fn list<S: FindingSink + ?Sized>(
     rule: Rule,
     k: KnownHeader,
     empty_ok: bool,
-    read: impl Fn(&[u8], usize) -> Option<Option<Span>>,
+    read: impl Fn(&[u8], usize) -> Read,
 ) {
     if !out.wants(rule) && !param_repeated_wanted(out) {
         return;
@@ -251,11 +231,30 @@ fn list<S: FindingSink + ?Sized>(
                 continue;
             }
             match read(e.bytes, e.span.start) {
-                None => bad(out, rule, k, e.span, "entry does not match the grammar"),
-                Some(Some(p)) => param_repeated(out, k, p),
-                Some(None) => {}
+                Read::Refused => bad(out, rule, k, e.span, "entry does not match the grammar"),
+                Read::Repeated(p) => param_repeated(out, k, p),
+                Read::Clean => {}
             }
         }
+    }
+}
+
+/// What a typed parser made of one entry or value: refused it, read it,
+/// or read it with a parameter name repeated (the span of the repeated
+/// parameter, for `header-param-repeated`).
+enum Read {
+    Refused,
+    Clean,
+    Repeated(Span),
+}
+
+/// [`Read`] from a typed reading (`None`: refused) and what `repeated`
+/// finds in it.
+fn read<T>(value: Option<T>, repeated: impl FnOnce(T) -> Option<Span>) -> Read {
+    match value.map(repeated) {
+        None => Read::Refused,
+        Some(None) => Read::Clean,
+        Some(Some(p)) => Read::Repeated(p),
     }
 }
 
@@ -277,15 +276,15 @@ fn single<S: FindingSink + ?Sized>(
     out: &mut Emitter<'_, S>,
     rule: Rule,
     k: KnownHeader,
-    read: impl Fn(&[u8], usize) -> Option<Option<Span>>,
+    read: impl Fn(&[u8], usize) -> Read,
 ) {
     for h in f.rows(k) {
         let (v, base) = (h.value(), h.value_span().start);
         match read(v, base) {
-            Some(Some(p)) => param_repeated(out, k, p),
-            Some(None) => {}
-            None if comma_joined(k, v, base) => {}
-            None => bad(
+            Read::Repeated(p) => param_repeated(out, k, p),
+            Read::Clean => {}
+            Read::Refused if comma_joined(k, v, base) => {}
+            Read::Refused => bad(
                 out,
                 rule,
                 k,
