@@ -694,6 +694,41 @@ fn a_capture_format_it_does_not_read_is_named_not_parsed() {
     }
 }
 
+#[test]
+fn a_modified_pcap_reads_as_its_standard_twin() {
+    // Alexey Kuznetsov's "modified" pcap (magic 0xa1b2cd34, 24-octet
+    // record headers): a public capture of it was framed as one SIP
+    // message. Built here from a bundled little-endian pcap, it must give
+    // what the original gives; the big-endian form, which nothing here
+    // reads, is named.
+    let orig = root().join("tests/data/pcap/zeek__invalid-content-length.pcap");
+    let std_pcap = std::fs::read(&orig).unwrap();
+    let mut modified = std_pcap[..24].to_vec();
+    modified[..4].copy_from_slice(&0xa1b2_cd34u32.to_le_bytes());
+    let mut at = 24;
+    while at + 16 <= std_pcap.len() {
+        let incl = u32::from_le_bytes(std_pcap[at + 8..at + 12].try_into().unwrap()) as usize;
+        modified.extend_from_slice(&std_pcap[at..at + 16]);
+        modified.extend_from_slice(&[1, 0, 0, 0, 0x00, 0x08, 0, 0]);
+        modified.extend_from_slice(&std_pcap[at + 16..at + 16 + incl]);
+        at += 16 + incl;
+    }
+    let m = Temp::file("modified.pcap", &modified);
+    let want = run(&["--format", "json", orig.to_str().unwrap()]);
+    let got = run(&["--format", "json", m.s()]);
+    assert_eq!(got.code, want.code, "{got:?}");
+    // The same records but for the file's name.
+    let same = |r: &Run, file: &str| r.stdout.replace(file, "FILE");
+    assert_eq!(same(&got, m.s()), same(&want, orig.to_str().unwrap()));
+    assert!(got.stdout.contains("\"kind\":\"response\""), "{got:?}");
+    let mut be = modified.clone();
+    be[..4].copy_from_slice(&0xa1b2_cd34u32.to_be_bytes());
+    let be = Temp::file("modified-be.pcap", &be);
+    let r = run(&[be.s()]);
+    assert_eq!(r.code, 2, "{r:?}");
+    assert!(r.stderr.contains("big-endian \"modified\" pcap"), "{r:?}");
+}
+
 // ---------------------------------------------------------------------------
 // JSON Lines over the bundled data
 

@@ -309,6 +309,9 @@ fn foreign_capture(head: &[u8]) -> Option<(&'static str, &'static str)> {
         b"RTSS" => ("a Microsoft Network Monitor 1.x capture", CONVERT),
         b"snoo" => ("a snoop capture", CONVERT),
         b"TRSN" => ("a Sniffer capture", CONVERT),
+        // The little-endian form is read (`Format::detect`); pcap-parser
+        // reads no other.
+        [0xa1, 0xb2, 0xcd, 0x34] => ("a big-endian \"modified\" pcap capture", CONVERT),
         _ => return None,
     })
 }

@@ -115,23 +115,51 @@ pub enum Format {
 
 impl Format {
     /// The container `bytes` start with, read from its magic number
-    /// (pcap in either byte order, micro- or nanosecond; pcapng); `None`
-    /// for anything else.
+    /// (pcap in either byte order, micro- or nanosecond, or "modified";
+    /// pcapng); `None` for anything else.
     pub fn detect(bytes: &[u8]) -> Option<Format> {
-        magic(bytes).map(|(format, _, _)| format)
+        magic(bytes).map(|m| m.format)
     }
 }
 
-/// The container, byte order and (pcap) nanosecond flag a magic number
-/// gives. A pcapng section's byte order is read later, from its header.
-fn magic(bytes: &[u8]) -> Option<(Format, Endian, bool)> {
-    let pcap = |endian, nanos| Some((Format::Pcap, endian, nanos));
+/// What a magic number says of the file: the container, the byte order,
+/// (pcap) nanosecond timestamps, and the length of a pcap record header.
+#[derive(Clone, Copy)]
+struct Magic {
+    format: Format,
+    endian: Endian,
+    nanos: bool,
+    /// 16 octets, or 24 in the "modified" pcap format of Alexey
+    /// Kuznetsov's patched libpcap (magic `0xa1b2cd34`), whose records add
+    /// an interface index, a protocol and a packet type that nothing here
+    /// needs. Old Linux tools wrote it; TShark and pcap-parser read it
+    /// (little-endian only, as here).
+    record_head: usize,
+}
+
+/// What the magic number at the start of `bytes` says. A pcapng section's
+/// byte order is read later, from its header.
+fn magic(bytes: &[u8]) -> Option<Magic> {
+    let pcap = |endian, nanos, record_head| {
+        Some(Magic {
+            format: Format::Pcap,
+            endian,
+            nanos,
+            record_head,
+        })
+    };
     match bytes.get(..4)? {
-        [0xd4, 0xc3, 0xb2, 0xa1] => pcap(Endian::Little, false),
-        [0xa1, 0xb2, 0xc3, 0xd4] => pcap(Endian::Big, false),
-        [0x4d, 0x3c, 0xb2, 0xa1] => pcap(Endian::Little, true),
-        [0xa1, 0xb2, 0x3c, 0x4d] => pcap(Endian::Big, true),
-        [0x0a, 0x0d, 0x0d, 0x0a] => Some((Format::Pcapng, Endian::Little, false)),
+        [0xd4, 0xc3, 0xb2, 0xa1] => pcap(Endian::Little, false, 16),
+        [0xa1, 0xb2, 0xc3, 0xd4] => pcap(Endian::Big, false, 16),
+        [0x4d, 0x3c, 0xb2, 0xa1] => pcap(Endian::Little, true, 16),
+        [0xa1, 0xb2, 0x3c, 0x4d] => pcap(Endian::Big, true, 16),
+        [0x34, 0xcd, 0xb2, 0xa1] => pcap(Endian::Little, false, 24),
+        [0x0a, 0x0d, 0x0d, 0x0a] => Some(Magic {
+            format: Format::Pcapng,
+            endian: Endian::Little,
+            nanos: false,
+            record_head: 0,
+        }),
         _ => None,
     }
 }
@@ -278,6 +306,8 @@ pub(crate) struct PacketReader {
     pcap_iface: Interface,
     /// pcapng: the interfaces of the current section.
     interfaces: Vec<Interface>,
+    /// Classic pcap: the length of a record header ([`Magic::record_head`]).
+    record_head: usize,
     next_number: u64,
     /// An error to yield before anything else (a broken first block).
     pending: Option<CaptureError>,
@@ -351,7 +381,13 @@ impl PacketReader {
         };
         let mut head = Vec::new();
         read_up_to(&mut source, &mut head, 4).map_err(|_| start_err(CaptureErrorKind::Read, 0))?;
-        let Some((format, endian, nanos)) = magic(&head) else {
+        let Some(Magic {
+            format,
+            endian,
+            nanos,
+            record_head,
+        }) = magic(&head)
+        else {
             return Err(start_err(CaptureErrorKind::NotACapture, 0));
         };
         let mut reader = PacketReader {
@@ -366,6 +402,7 @@ impl PacketReader {
                 ts_offset: 0,
             },
             interfaces: Vec::new(),
+            record_head,
             next_number: 1,
             pending: None,
             done: false,
@@ -482,7 +519,7 @@ impl PacketReader {
             let data = inner.data();
             let base = inner.consumed() as u64;
             let head = match self.format {
-                Format::Pcap => frame_pcap(data, self.endian),
+                Format::Pcap => frame_pcap(data, self.endian, self.record_head),
                 Format::Pcapng => frame_pcapng(data, &mut self.endian),
             };
             let (len, btype) = match head {
@@ -580,7 +617,8 @@ impl PacketReader {
         match inner.next() {
             Ok((_, pcap_parser::PcapBlockOwned::Legacy(b))) => {
                 let ticks = u64::from(b.ts_sec) * per_second(iface.units) + u64::from(b.ts_usec);
-                Ok(packet(number, base + 16, iface, ticks, b.origlen, b.data))
+                let data_at = base + self.record_head as u64;
+                Ok(packet(number, data_at, iface, ticks, b.origlen, b.data))
             }
             // Framed above, so pcap-parser reads it; should it not, the
             // record is lost, not the walk.
@@ -762,13 +800,13 @@ fn packet(
 }
 
 /// Frames the pcap record at the head of `data`.
-fn frame_pcap(data: &[u8], e: Endian) -> Head {
-    let Some(rec) = data.get(..16) else {
+fn frame_pcap(data: &[u8], e: Endian, record_head: usize) -> Head {
+    let Some(rec) = data.get(..record_head) else {
         return Head::More;
     };
     let incl = e.u32(&rec[8..12]) as usize;
     Head::Record {
-        len: 16usize.saturating_add(incl),
+        len: record_head.saturating_add(incl),
         btype: 0,
     }
 }
@@ -1012,6 +1050,32 @@ mod tests {
             assert_eq!(p.timestamp, ts(7, 123_456_789), "big endian: {be}");
             assert_eq!(p.link, LinkType::RAW);
         }
+    }
+
+    /// The "modified" pcap format (magic `0xa1b2cd34`): each record
+    /// header carries 8 more octets (interface index, protocol, packet
+    /// type, padding), skipped; the packets are those of the same file in
+    /// the standard format. Found in a public capture TShark reads.
+    #[test]
+    fn pcap_modified_format_records() {
+        let mut f = pcap_header(false, false, 1);
+        f[..4].copy_from_slice(&0xa1b2_cd34u32.to_le_bytes());
+        for (secs, data) in [(5u32, &b"first"[..]), (6, b"second packet")] {
+            let mut rec = Vec::new();
+            pcap_record(&mut rec, false, secs, 250, data, data.len() as u32 + 4);
+            // The extra fields go after the standard 16 octets.
+            let extra = [2, 0, 0, 0, 0x00, 0x08, 4, 0];
+            rec.splice(16..16, extra);
+            f.extend_from_slice(&rec);
+        }
+        assert_eq!(Format::detect(&f), Some(Format::Pcap));
+        let got = all(&f);
+        assert_eq!(got.len(), 2, "{got:?}");
+        let (a, b) = (ok(&got[0]), ok(&got[1]));
+        assert_eq!((&a.data[..], a.timestamp), (&b"first"[..], ts(5, 250_000)));
+        assert_eq!(&b.data[..], b"second packet");
+        assert!(b.is_truncated());
+        assert_eq!(a.link, LinkType::ETHERNET);
     }
 
     #[test]
