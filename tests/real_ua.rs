@@ -1,13 +1,16 @@
 //! The validator on responses from real SIP software: baresip, linphonec,
 //! Twinkle, Kamailio, sipsak, Net::SIP and ejabberd, as Debian 12 packages
 //! them, the Rust stacks rsipstack and ezk, the Python ones aiosipua and
-//! voip-utils, and the browser stacks JsSIP and SIP.js over WebSocket
+//! voip-utils, node's `sip`, the Sippy B2BUA, rvoip-sip, sofia-sip and
+//! Jami's PJSIP, and the browser stacks JsSIP and SIP.js over WebSocket
 //! behind Kamailio, answering SIPp, sipsak and a small client on
 //! 127.0.0.1. The captures are data in `tests/data/real-ua/pcap/` (made by
 //! `tests/data/real-ua/capture.sh`, the Net::SIP and ejabberd ones with
 //! `tests/data/real-ua/netsip-ejabberd/`, the Rust and Python ones with
 //! `tests/data/real-ua/rust-python/`, the browser stacks with
-//! `tests/data/real-ua/websocket-browser-stacks/`; the README there gives
+//! `tests/data/real-ua/websocket-browser-stacks/`, node, Sippy and rvoip
+//! with `tests/data/real-ua/node-sippy-rvoip/`, sofia-sip and Jami with
+//! `tests/data/real-ua/sofia-jami/`; the README there gives
 //! the software, versions, scenarios and commands), so this test needs
 //! none of that software.
 //!
@@ -811,6 +814,36 @@ const CAPTURES: &[Expected] = &[
             ("via-rport-empty", 180, 1),
             ("via-rport-empty", 200, 1),
         ],
+    ),
+    // --- sofia-sip and PJSIP (README "sofia-sip and PJSIP (Jami)"). ---
+    // Jami's PJSIP writes the From and To of its 100, 180 and 200 to the
+    // INVITE, and the From of its 200 to the BYE, without the port and
+    // `transport` that SIPp's URIs carried (it cites RFC 3261 §19.1.1
+    // Table 1, which keeps them out of From and To): §8.2.6.2 says the From
+    // MUST equal the request's, and the To too once tagged, and §19.1.4
+    // never matches a URI with a port to one without, so each is
+    // `copied-headers-mismatch` (its detail names Table 1). Its 100 drops
+    // the request's `Timestamp` (§8.2.6.1: MUST be copied) and carries the
+    // Record-Route (info: only 18x and 2xx to INVITE have it, §12.1.1).
+    (
+        "jami_invite_rr_ts",
+        "100 180 200 200",
+        &[
+            ("100-timestamp-copied", 100, 1),
+            ("copied-headers-mismatch", 100, 2),
+            ("copied-headers-mismatch", 180, 2),
+            ("copied-headers-mismatch", 200, 3),
+            ("record-route-unexpected-code", 100, 1),
+        ],
+    ),
+    // sofia-sip's `nua` copies the Timestamp into its 100, and From, To,
+    // Call-ID, CSeq and Via as sent; its 180 and 200 carry Contact, Allow
+    // and Supported. Only the Record-Route it also copies into the 100 is a
+    // note (info, §12.1.1).
+    (
+        "sofia_invite_rr_ts",
+        "100 180 200 200",
+        &[("record-route-unexpected-code", 100, 1)],
     ),
     // --- Browser stacks over WebSocket, behind Kamailio (README "Browser
     // stacks over WebSocket"): each UA response on both hops. REG-DATE on
