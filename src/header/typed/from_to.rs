@@ -33,6 +33,7 @@
 //! ```
 
 use crate::error::HeaderValueError;
+use crate::grammar::Part;
 use crate::header::param::Params;
 use crate::header::typed::name_addr::{NameAddr, NameAddrLax};
 use crate::header::typed::uri::Uri;
@@ -45,7 +46,7 @@ use crate::Span;
 /// for both, so the strict one fails exactly when the lax one finds a
 /// defect (a second, malformed tag fails the value as the first would).
 fn read(value: &[u8], base: usize) -> Result<(NameAddr<'_>, Option<Span>), HeaderValueError> {
-    let addr = NameAddr::parse_lax(value, base).strict()?;
+    let addr = NameAddr::parse_strict_with(value, base, &[("tag", Part::Tag)])?;
     // Every tag is valid here; the first one is the tag.
     let tag = addr.noted_tag().valid_value().flatten();
     Ok((addr, tag))

@@ -66,7 +66,32 @@ impl<'a> NameAddr<'a> {
     /// This is the lax reading ([`NameAddr::parse_lax`]) with no defect:
     /// one grammar reads both, and the first defect, if any, is the error.
     pub fn parse(value: &'a [u8], base: usize) -> Result<Self, HeaderValueError> {
-        Self::parse_lax_with(value, base, &[], false).strict()
+        Self::parse_strict_with(value, base, &[])
+    }
+
+    /// `NameAddr::parse_lax_with(value, base, known, false).strict()`, with
+    /// the common value ([`read_common`]) made a strict reading at once:
+    /// the lax reading (700 octets with its defect list) is neither built
+    /// nor copied for a value that has no defect to locate.
+    pub(crate) fn parse_strict_with(
+        value: &'a [u8],
+        base: usize,
+        known: &[(&str, Part)],
+    ) -> Result<Self, HeaderValueError> {
+        match common_parts(value, base, known) {
+            Some(c) => Ok(NameAddr {
+                raw: value,
+                base,
+                display: c.display,
+                display_quoted: c.display_quoted,
+                angle: Some((c.lt, c.gt + 1)),
+                uri: c.uri,
+                params: c.params.as_params(),
+                repeated: None,
+                tag: c.noted[TAG],
+            }),
+            None => Self::parse_lax_general(value, base, known, false).strict(),
+        }
     }
 
     /// The whole value as given.
@@ -663,6 +688,38 @@ fn read_common<'a>(
     base: usize,
     known: &[(&str, Part)],
 ) -> Option<NameAddrLax<'a>> {
+    let c = common_parts(value, base, known)?;
+    Some(NameAddrLax {
+        raw: value,
+        base,
+        star: false,
+        display: c.display,
+        display_quoted: c.display_quoted,
+        angle: Some((c.lt, c.gt + 1)),
+        uri_span: Some(Span::new(base + c.lt + 1, base + c.gt)),
+        uri: Some(c.uri),
+        params: c.params,
+        repeated: None,
+        noted: c.noted,
+        defects: Defects::new(),
+    })
+}
+
+/// What [`read_common`] reads of a common value, before it is made a
+/// lax reading (or, by [`NameAddr::parse_strict_with`], a strict one).
+struct Common<'a> {
+    display: Option<(usize, usize)>,
+    display_quoted: bool,
+    /// Where `<` and `>` are.
+    lt: usize,
+    gt: usize,
+    uri: Uri<'a>,
+    params: LaxParams<'a>,
+    noted: [KnownParam; NOTED.len()],
+}
+
+/// The parts of a value [`read_common`] takes, or `None`.
+fn common_parts<'a>(value: &'a [u8], base: usize, known: &[(&str, Part)]) -> Option<Common<'a>> {
     let (display, display_quoted, lt) = match *value.first()? {
         b'<' => (None, false, 0),
         b'"' => {
@@ -697,27 +754,20 @@ fn read_common<'a>(
             }
         }
     };
-    let gt = lt + 1 + value[lt + 1..].iter().position(|&b| b == b'>')?;
-    let uri_bytes = &value[lt + 1..gt];
-    if uri_bytes.iter().any(|&b| lex::is_lws(b)) {
-        return None;
-    }
-    let uri = Uri::parse(uri_bytes, base + lt + 1).ok()?;
+    let gt = lt + 1 + lex::find_byte(b'>', &value[lt + 1..])?;
+    // No URI production takes white space or a line ending, so a URI with
+    // LWS inside the brackets fails here and goes to the general reader.
+    let uri = Uri::parse(&value[lt + 1..gt], base + lt + 1).ok()?;
     let mut noted = [KnownParam::default(); NOTED.len()];
     let params = read_common_params(value, gt + 1, base, known, Some(&NOTED), &mut noted)?;
-    Some(NameAddrLax {
-        raw: value,
-        base,
-        star: false,
+    Some(Common {
         display,
         display_quoted,
-        angle: Some((lt, gt + 1)),
-        uri_span: Some(Span::new(base + lt + 1, base + gt)),
-        uri: Some(uri),
+        lt,
+        gt,
+        uri,
         params,
-        repeated: None,
         noted,
-        defects: Defects::new(),
     })
 }
 
