@@ -240,13 +240,24 @@ fn same_addr(
     a: Result<NameAddr<'_>, HeaderValueError>,
     b: Result<NameAddr<'_>, HeaderValueError>,
 ) -> bool {
-    same_addr_by(a, b, |x, y| x.matches(y))
+    same_addr_by(&a, &b, true, |x, y| x.matches(y))
 }
 
-/// [`same_addr`] with the URIs compared by `same_uri`.
-fn same_addr_by(
+/// True when the URIs of two address values match (RFC 3261 §19.1.4); a
+/// value that does not parse counts as the same.
+fn same_addr_uri(
     a: Result<NameAddr<'_>, HeaderValueError>,
     b: Result<NameAddr<'_>, HeaderValueError>,
+) -> bool {
+    same_addr_by(&a, &b, false, |x, y| x.matches(y))
+}
+
+/// [`same_addr`] (`with_params`) or [`same_addr_uri`], with the URIs
+/// compared by `same_uri`.
+fn same_addr_by(
+    a: &Result<NameAddr<'_>, HeaderValueError>,
+    b: &Result<NameAddr<'_>, HeaderValueError>,
+    with_params: bool,
     same_uri: fn(&Uri<'_>, &Uri<'_>) -> bool,
 ) -> bool {
     let (Ok(x), Ok(y)) = (a, b) else {
@@ -258,24 +269,13 @@ fn same_addr_by(
         n.params().iter().map(|p| (p.name().as_bytes(), p.value()))
     }
     same_uri(&x.uri(), &y.uri())
-        && params_match(
-            pairs(&x),
-            pairs(&y),
-            |name| name.eq_ignore_ascii_case(b"tag"),
-            |a, b| a == b,
-        )
-}
-
-/// True when the URIs of two address values match (RFC 3261 §19.1.4); a
-/// value that does not parse counts as the same.
-fn same_addr_uri(
-    a: Result<NameAddr<'_>, HeaderValueError>,
-    b: Result<NameAddr<'_>, HeaderValueError>,
-) -> bool {
-    match (a, b) {
-        (Ok(x), Ok(y)) => x.uri().matches(&y.uri()),
-        _ => true,
-    }
+        && (!with_params
+            || params_match(
+                pairs(x),
+                pairs(y),
+                |name| name.eq_ignore_ascii_case(b"tag"),
+                |a, b| a == b,
+            ))
 }
 
 /// What `copied-headers-mismatch` says of a From or To that differs: when
@@ -292,11 +292,8 @@ fn addr_detail(
     b: Result<NameAddr<'_>, HeaderValueError>,
     params_count: bool,
 ) -> Detail {
-    let table1 = if params_count {
-        same_addr_by(a, b, |x, y| x.matches_but_table1(y))
-    } else {
-        matches!((a, b), (Ok(x), Ok(y)) if x.uri().matches_but_table1(&y.uri()))
-    };
+    // Called on values that differ, so both parse.
+    let table1 = same_addr_by(&a, &b, params_count, |x, y| x.matches_but_table1(y));
     let text = if table1 {
         "differs from the request only in a URI part Table 1 of RFC 3261 §19.1.1 keeps out of From and To (port, transport, maddr, ttl, lr, method, headers)"
     } else {
