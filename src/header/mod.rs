@@ -187,14 +187,14 @@ pub(crate) fn raw_row(src: &[u8], start: usize, limit: usize) -> RawRow {
 /// Where the content of the row from `start` ends when the next row
 /// starts at `next`: before the line ending of its last line, since the
 /// byte before the next row is that line's LF (a head cut short ends
-/// without one).
+/// without one). `None` when `next` lies past `src`.
 #[inline(always)]
-fn row_end(src: &[u8], start: usize, next: usize) -> usize {
-    match src.get(..next) {
-        Some([.., b'\r', b'\n']) if next - 2 >= start => next - 2,
-        Some([.., b'\n']) => next - 1,
+fn row_end(src: &[u8], start: usize, next: usize) -> Option<usize> {
+    Some(match src.get(..next)? {
+        [.., b'\r', b'\n'] if next - 2 >= start => next - 2,
+        [.., b'\n'] => next - 1,
         _ => next,
-    }
+    })
 }
 
 impl RawRow {
@@ -247,10 +247,7 @@ impl<'a> Header<'a> {
     #[inline]
     fn indexed(src: &'a [u8], row: (usize, usize), k: KnownHeader) -> Option<Header<'a>> {
         let (start, next) = row;
-        if next > src.len() {
-            return None;
-        }
-        let end = row_end(src, start, next);
+        let end = row_end(src, start, next)?;
         Self::with_known(src, &RawRow::with_extent(src, start, end, next), k)
     }
 
@@ -599,10 +596,10 @@ impl<'a> Headers<'a> {
             Some(&k) => Header::indexed(self.src, (start, next), k),
             // Not known, or not even `header-name HCOLON`: read as the walk
             // reads it, from the same extent.
-            None => Header::from_raw(
-                self.src,
-                &RawRow::with_extent(self.src, start, row_end(self.src, start, next), next),
-            ),
+            None => {
+                let end = row_end(self.src, start, next)?;
+                Header::from_raw(self.src, &RawRow::with_extent(self.src, start, end, next))
+            }
         }
     }
 

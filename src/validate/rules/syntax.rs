@@ -152,9 +152,7 @@ fn content_type<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_
         // The common case, a value the strict reading takes, has no
         // defect to locate.
         if let Ok(ct) = ContentType::parse(v, base) {
-            if let Some(p) = repeated(ct.params()) {
-                param_repeated(out, k, p);
-            }
+            check_params(out, k, ct.params());
             continue;
         }
         let lax = ContentType::parse_lax(v, base);
