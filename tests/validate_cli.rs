@@ -954,8 +954,8 @@ fn list_rules_lists_the_whole_catalogue() {
     let catalogue = rules();
     assert_eq!(
         catalogue.len(),
-        223,
-        "the spec's 220 rules and 3 local rows"
+        224,
+        "the spec's 220 rules and 4 local rows"
     );
 
     let t = run(&["--list-rules"]);
@@ -2546,6 +2546,14 @@ fn max_message_raises_the_size_limit_for_files_streams_and_captures() {
         let d = run(&["--format", "json", "--transport", transport, f.s()]);
         assert_eq!(d.code, 1, "{d:?}");
         assert_eq!(d.json()[0]["error"]["kind"], "message-too-large", "{d:?}");
+        // The text says the limit is the operator's, and which option sets it.
+        let t = run(&["--transport", transport, "--max-message", "70000", f.s()]);
+        let line = t.stdout.lines().next().unwrap_or_default();
+        assert!(
+            line.contains("parse-error message-too-large at byte ")
+                && line.ends_with(" (over --max-message 70000)"),
+            "{t:?}"
+        );
         let r = run(&["--transport", transport, "--max-message", "100000", f.s()]);
         assert_eq!(r.code, 0, "{r:?}");
         assert!(

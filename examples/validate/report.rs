@@ -4,7 +4,7 @@
 use sip_response::capture::{CaptureError, Timestamp};
 use sip_response::record::{self, Record};
 use sip_response::validate::{Finding, Report, Severity, TxnStats};
-use sip_response::{KnownHeader, Message, ParseError};
+use sip_response::{KnownHeader, Message, ParseError, ParseErrorKind};
 
 use crate::input::Item;
 
@@ -295,8 +295,17 @@ pub(crate) fn emit(
                     } else {
                         ("", "")
                     };
+                    // A size over the operator's own limit is not a
+                    // protocol error (RFC 3261 sets no size on a stream):
+                    // say which limit, and how to raise it.
+                    let limit = match e.kind() {
+                        ParseErrorKind::MessageTooLarge | ParseErrorKind::HeadTooLarge => {
+                            format!(" (over --max-message {})", crate::limits().max_message)
+                        }
+                        _ => String::new(),
+                    };
                     out!(
-                        "{} {on}parse-error{off} {} at byte {}{}",
+                        "{} {on}parse-error{off} {} at byte {}{limit}{}",
                         locator(item),
                         e.kind().as_str(),
                         e.offset(),

@@ -6,7 +6,7 @@ use super::catalogue::{Contexts, Rule, RuleInfo, RuleStatus};
 use super::finding::{Cite, Severity};
 
 /// Number of rules: the spec's (sections 1 to 8), then the local rows.
-pub(crate) const RULE_COUNT: usize = 223;
+pub(crate) const RULE_COUNT: usize = 224;
 
 /// Every rule of the spec, in spec order, then the local rows.
 pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
@@ -2240,6 +2240,16 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         lowered_from: None,
         file: "src/validate/txn/mod.rs",
     },
+    RuleInfo {
+        id: "2xx-register-contact-missing",
+        default_severity: Severity::Error,
+        cite: Cite::new(3261, "RFC 3261 §10.2.1.1, §10.3 steps 6–8"),
+        contexts: Contexts::REQ,
+        summary: "A REGISTER added a binding; its 2xx lists none.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+        file: "src/validate/rules/request.rs",
+    },
 ];
 
 /// One handle per rule, named after its id.
@@ -2915,4 +2925,7 @@ pub(crate) mod r {
 
     /// `rseq-sequence`
     pub(crate) const RSEQ_SEQUENCE: Rule = Rule::from_index(222);
+
+    /// `2xx-register-contact-missing`
+    pub(crate) const R_2XX_REGISTER_CONTACT_MISSING: Rule = Rule::from_index(223);
 }

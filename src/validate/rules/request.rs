@@ -52,7 +52,10 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
             Detail::new("607 to an in-dialog request"),
         ),
         200..=299 if f.method_is("SUBSCRIBE") => subscribe_2xx(f, req, out),
-        200..=299 if f.method_is("REGISTER") => register_expires_longer(f, req, out),
+        200..=299 if f.method_is("REGISTER") => {
+            register_contact_missing(f, req, out);
+            register_expires_longer(f, req, out);
+        }
         _ => {}
     }
 }
@@ -912,6 +915,58 @@ fn redirect_to_self<S: FindingSink + ?Sized>(
                 Detail::new("redirect to the Request-URI itself"),
             );
         }
+    }
+}
+
+/// `2xx-register-contact-missing` — RFC 3261 §10.3 step 8: a 2xx to
+/// REGISTER MUST list every current binding. Without the request, a 2xx
+/// with no Contact is a valid answer (no bindings: a query, or a removal);
+/// with it, a REGISTER that added or refreshed a binding leaves at least
+/// that one, and the 2xx then has to list something. Whether the listed
+/// bindings include the requested URI is not asked: a registrar behind a
+/// NAT fix-up stores the rewritten address, and lists that one. A request
+/// Contact counts when its expiry is known to be above zero: its `expires`
+/// parameter, else the request's Expires, else the registrar's default
+/// (§10.2.1.1: a Contact without either asks for the default, which is not
+/// zero). An expiry that does not parse, or a Contact that does not, tells
+/// nothing and is skipped; so is `*` (a removal, §10.2.2). A Contact of the
+/// 2xx that does not parse is `contact-syntax`'s, and counts as listed.
+/// Span: the status line (what is missing has no bytes).
+fn register_contact_missing<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if f.has_value(KnownHeader::Contact) {
+        return;
+    }
+    let rh = req.headers();
+    // The expiry of a Contact without its own: the request's Expires, or
+    // the registrar's default (not zero) without one; `None` when the
+    // request's Expires does not parse.
+    let fallback = match rh.get(KnownHeader::Expires) {
+        None => Some(u64::MAX),
+        h => expires(h),
+    };
+    let adds = rh.elements(KnownHeader::Contact).any(|asked| {
+        if asked.bytes.is_empty() || asked.bytes == b"*" {
+            return false;
+        }
+        let Some(params) = addr_params(asked.bytes, asked.span.start) else {
+            return false;
+        };
+        let expiry = match params.get("expires") {
+            Some(p) => p.value().and_then(delta),
+            None => fallback,
+        };
+        expiry.is_some_and(|e| e > 0)
+    });
+    if adds {
+        out.emit(
+            r::R_2XX_REGISTER_CONTACT_MISSING,
+            Some(f.status_line),
+            Detail::new("the REGISTER added a binding; the 2xx lists none"),
+        );
     }
 }
 
