@@ -244,11 +244,32 @@ impl<'a> Header<'a> {
     /// [`Header::with_known`] makes of [`raw_row`]'s reading, without its
     /// search for the line ending. The scanner indexed the row as `k`, so
     /// it has a name and a colon.
+    ///
+    /// The scanner classified the row by its whole name token, so the name
+    /// is `k`'s long form (in some case) or its compact letter: its length
+    /// is known, and the byte after the first tells which (a token byte
+    /// only in the long form). No name scan then.
     #[inline]
     fn indexed(src: &'a [u8], row: (usize, usize), k: KnownHeader) -> Option<Header<'a>> {
         let (start, next) = row;
         let end = row_end(src, start, next)?;
-        Self::with_known(src, &RawRow::with_extent(src, start, end, next), k)
+        let name_end = match k.compact() {
+            Some(_) if !src.get(start + 1).is_some_and(|&b| lex::is_token(b)) => start + 1,
+            _ => start + k.as_str().len(),
+        };
+        let mut c = name_end;
+        while c < end && is_ws(src[c]) {
+            c += 1;
+        }
+        let colon = (name_end <= end && c < end && src[c] == b':').then_some(c);
+        let raw = RawRow {
+            start,
+            end,
+            name_end: name_end.min(end),
+            colon,
+            next,
+        };
+        Self::with_known(src, &raw, k)
     }
 
     /// [`Header::from_raw`] for a row whose name is already known to be
@@ -852,6 +873,7 @@ mod tests {
                     Just("Via"), Just("v"), Just("To"), Just("t"), Just("CSeq"),
                     Just("X-Y"), Just("Record-Route"), Just("From"), Just(""),
                     Just("Call-ID"), Just("Contact"), Just("m"), Just("Bad Row"),
+                    Just("VIA"), Just("cseq"), Just("M"), Just("I"), Just("Vi"),
                 ],
                 prop_oneof![Just(":"), Just(" :"), Just("\t:"), Just(""), Just(": ")],
                 "[a-z ;=,<>\t\r]{0,12}",
