@@ -247,6 +247,37 @@ fn pppoe_capture_matches_tsharks_count() {
 }
 
 #[test]
+fn esp_null_capture_matches_tsharks_heuristic_count() {
+    // `tests/data/captures/README.md`: a VoLTE trace whose SIP (over TCP)
+    // travels in NULL-encrypted ESP, some of it inside GTP-U too. TShark
+    // finds 70 requests and 22 responses with its ESP NULL heuristic on.
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let gz = read("captures/nokia__51_esp_sip.pcapng.gz");
+    assert_eq!(
+        format!("{:x}", Sha256::digest(&gz)),
+        "3b421f1fa6212a57615cc790f9eed9fcb368ba950232b0180151c826dcbfd87f"
+    );
+    let mut pcapng = Vec::new();
+    flate2::read::GzDecoder::new(&gz[..])
+        .read_to_end(&mut pcapng)
+        .unwrap();
+    let mut t = Tally::default();
+    for ev in CaptureReader::new(Bytes::from(pcapng)).unwrap() {
+        match ev {
+            CaptureEvent::Problem(_) => t.problems += 1,
+            CaptureEvent::Message(m) => match m.message.map(|msg| msg.view().is_response()) {
+                Ok(true) => t.responses += 1,
+                Ok(false) => t.requests += 1,
+                Err(e) => t.errors.push(e.kind()),
+            },
+        }
+    }
+    assert_eq!((t.requests, t.responses, t.problems), (70, 22, 0), "{t:?}");
+    assert!(t.errors.is_empty(), "{t:?}");
+}
+
+#[test]
 fn websocket_compressed_and_joined_late() {
     // `tests/data/captures/README.md`. A connection whose messages are all
     // deflated (permessage-deflate, RFC 7692, with context takeover):

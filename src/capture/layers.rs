@@ -2,7 +2,8 @@
 //! tags), Linux cooked v1/v2, BSD loopback, raw IP; IPv4 (options,
 //! fragments) and IPv6 (extension headers, fragments); the tunnels SIP
 //! captures are made through (IP-in-IP, GRE with ERSPAN II/III, transparent
-//! Ethernet bridging and PPP, GTP-U); then UDP, TCP and SCTP.
+//! Ethernet bridging and PPP, GTP-U, IPsec ESP with NULL encryption); then
+//! UDP, TCP and SCTP.
 //!
 //! Every length field is checked against the octets present, and tunnels
 //! nest at most [`MAX_DEPTH`] deep, so a hostile packet cannot recurse
@@ -598,8 +599,44 @@ impl Dissector {
             4 => self.ethertype(w, ETH_IPV4, p, 0, depth + 1),
             41 => self.ethertype(w, ETH_IPV6, p, 0, depth + 1),
             47 => self.gre(w, p, depth + 1),
+            50 => {
+                self.esp(w, src, dst, p, depth + 1);
+            }
             _ => {}
         }
+    }
+
+    /// ESP (RFC 4303) with NULL encryption (RFC 2410), as IMS access
+    /// security uses it between a UE and its P-CSCF (3GPP TS 33.203): the
+    /// payload is in clear between the 8-octet header (SPI, sequence
+    /// number) and the trailer (padding, pad length, next header, ICV).
+    /// The ICV's length belongs to the security association, not to the
+    /// packet, so the usual lengths are tried (as Wireshark's optional
+    /// heuristic does), and a reading is taken only when the padding is
+    /// RFC 4303 §2.4's default (1, 2, 3, ...), the next header is one this
+    /// reader follows, and the inner header's own length field agrees with
+    /// what is left. An encrypted payload fails these checks and is left
+    /// alone, like any other traffic that is not SIP (nothing is reported:
+    /// ESP carries media and VPN traffic too). True when it was read.
+    fn esp(&mut self, w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes, depth: usize) -> bool {
+        // HMAC-SHA1-96 and HMAC-MD5-96 (12), HMAC-SHA-256-128 and GMAC (16),
+        // none, and the rarer lengths.
+        const ICV: [usize; 7] = [12, 16, 0, 8, 20, 24, 32];
+        for icv in ICV {
+            let Some(t) = p.len().checked_sub(icv + 2) else {
+                continue;
+            };
+            let (pad, next) = (usize::from(p[t]), p[t + 1]);
+            let Some(end) = t.checked_sub(pad).filter(|&e| e >= 8) else {
+                continue;
+            };
+            let default_padding = p[end..t].iter().zip(1u8..).all(|(&b, n)| b == n);
+            if default_padding && esp_inner_fits(next, &p[8..end]) {
+                self.ip_payload(w, next, src, dst, p.slice(8..end), depth);
+                return true;
+            }
+        }
+        false
     }
 
     fn udp(&mut self, w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes, depth: usize) {
@@ -628,6 +665,16 @@ impl Dissector {
         let g_pdu = p.get(8..10).is_some_and(|h| h[0] >> 5 == 1 && h[1] == 0xff);
         if (sport == GTP_U || dport == GTP_U) && g_pdu {
             return self.gtp(w, p.slice(8..end), depth + 1);
+        }
+        // ESP in UDP (RFC 3948) on the NAT-traversal port: a non-zero SPI
+        // where IKE has its four-zero "non-ESP marker". Read when it is
+        // NULL-encrypted; anything else stays an ordinary UDP payload.
+        const NAT_T: u16 = 4500;
+        if (sport == NAT_T || dport == NAT_T)
+            && p.get(8..12).is_some_and(|spi| spi != [0; 4])
+            && self.esp(w, src, dst, p.slice(8..end), depth + 1)
+        {
+            return;
         }
         w.out.segments.push(Segment {
             src: SocketAddr::new(src, sport),
@@ -767,6 +814,21 @@ fn sctp(w: &mut Walk<'_>, src: IpAddr, dst: IpAddr, p: Bytes) {
             });
         }
         i += (clen + 3) & !3;
+    }
+}
+
+/// True when `inner`, the payload an ESP trailer names `next`, is one
+/// whole header of that protocol by its own length field (UDP, IPv4,
+/// IPv6) or structure (TCP's data offset, SCTP's common header).
+fn esp_inner_fits(next: u8, inner: &[u8]) -> bool {
+    let len = inner.len();
+    match next {
+        17 => len >= 8 && usize::from(be16(&inner[4..6])) == len,
+        6 => len >= 20 && (20..=len.min(60)).contains(&(usize::from(inner[12] >> 4) * 4)),
+        132 => len >= 12 && len.is_multiple_of(4),
+        4 => len >= 20 && inner[0] >> 4 == 4 && usize::from(be16(&inner[2..4])) == len,
+        41 => len >= 40 && inner[0] >> 4 == 6 && usize::from(be16(&inner[4..6])) + 40 == len,
+        _ => false,
     }
 }
 
@@ -1342,6 +1404,55 @@ mod tests {
         assert_sip_v4(&decode(LinkType::RAW, &ipv4(4, &ipv4(17, &sip_udp()))));
         assert_sip_v6(&decode(LinkType::RAW, &ipv4(41, &ipv6(17, &sip_udp()))));
         assert_sip_v4(&decode(LinkType::RAW, &ipv6(4, &ipv4(17, &sip_udp()))));
+    }
+
+    /// ESP with NULL encryption around `inner`: SPI, sequence number, the
+    /// payload, RFC 4303's default padding to a 4-octet boundary, pad
+    /// length, next header, and an ICV of `icv` octets.
+    fn esp_null(next: u8, inner: &[u8], icv: usize) -> Vec<u8> {
+        let mut v = vec![0, 0, 0xa7, 0x1a, 0, 0, 5, 0xff];
+        v.extend_from_slice(inner);
+        let pad = (4 - (inner.len() + 2) % 4) % 4;
+        v.extend((1..=pad as u8).collect::<Vec<_>>());
+        v.extend_from_slice(&[pad as u8, next]);
+        v.extend((0..icv).map(|i| 0x80 | i as u8));
+        v
+    }
+
+    #[test]
+    fn esp_null_is_read_and_encrypted_esp_left_alone() {
+        // Transport mode with each usual ICV length, over IPv4 and IPv6.
+        for icv in [12, 16, 0, 32] {
+            let esp = esp_null(17, &sip_udp(), icv);
+            assert_sip_v4(&decode(LinkType::RAW, &ipv4(50, &esp)));
+            assert_sip_v6(&decode(LinkType::RAW, &ipv6(50, &esp)));
+        }
+        // Tunnel mode: an inner IP packet.
+        let tunnel = esp_null(4, &ipv4(17, &sip_udp()), 12);
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(50, &tunnel)));
+        // In UDP on the NAT-traversal port (RFC 3948).
+        let nat_t = udp(4500, 4500, &esp_null(17, &sip_udp(), 12));
+        assert_sip_v4(&decode(LinkType::RAW, &ipv4(17, &nat_t)));
+        // Encrypted (the trailer does not read as NULL's), too short, or
+        // with a payload whose length does not fit: nothing, and no error.
+        let mut enc = esp_null(17, &sip_udp(), 12);
+        for (i, b) in enc[8..].iter_mut().enumerate() {
+            *b = (i as u8).wrapping_mul(151).wrapping_add(7);
+        }
+        for esp in [
+            enc,
+            vec![0, 0, 0, 1, 0, 0, 0, 1, 0],
+            esp_null(17, &udp(1, 2, b""), 12)[..19].to_vec(),
+        ] {
+            let d = decode(LinkType::RAW, &ipv4(50, &esp));
+            assert!(d.segments.is_empty() && d.errors.is_empty(), "{d:?}");
+        }
+        // Port 4500 with IKE's non-ESP marker, or ESP that is not NULL, is
+        // an ordinary UDP payload.
+        let ike = udp(4500, 4500, &[0, 0, 0, 0, 1, 2, 3]);
+        let d = decode(LinkType::RAW, &ipv4(17, &ike));
+        assert_eq!(d.segments.len(), 1, "{d:?}");
+        assert_eq!(&d.segments[0].payload[..], &[0, 0, 0, 0, 1, 2, 3]);
     }
 
     fn gre(flags: u16, proto: u16, fields: &[u8], payload: &[u8]) -> Vec<u8> {
