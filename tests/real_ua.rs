@@ -845,6 +845,25 @@ const CAPTURES: &[Expected] = &[
         "100 180 200 200",
         &[("record-route-unexpected-code", 100, 1)],
     ),
+    // --- pyVoIP 1.6.8 and rfcvoip 2.10.3 (README "pyVoIP and rfcvoip"):
+    // SIPp's INVITE requires 100rel, and both answer with an unreliable 180
+    // (no Require, no RSeq): RFC 3262 §3, the UAS MUST send it reliably or
+    // reject the INVITE with 420. pyVoIP's 200 has neither Allow nor
+    // Supported (SHOULD, §13.3.1.4). rfcvoip answers SIPp's PRACK for the
+    // unreliable 180 with 501, and the BYE with 200. ---
+    (
+        "pyvoip_invite_100rel",
+        "180 200",
+        &[
+            ("1xx-unreliable-when-required", 180, 1),
+            ("2xx-invite-allow-supported", 200, 1),
+        ],
+    ),
+    (
+        "rfcvoip_invite_100rel",
+        "180 501 200",
+        &[("1xx-unreliable-when-required", 180, 1)],
+    ),
     // --- Browser stacks over WebSocket, behind Kamailio (README "Browser
     // stacks over WebSocket"): each UA response on both hops. REG-DATE on
     // Kamailio's two 200s to REGISTER in each. ---

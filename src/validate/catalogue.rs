@@ -227,14 +227,14 @@ mod tests {
 
     #[test]
     fn handles_round_trip() {
-        assert_eq!(rules().len(), 224);
+        assert_eq!(rules().len(), 225);
         for (i, info) in rules().iter().enumerate() {
             let rule = Rule::from_id(info.id).unwrap();
             assert_eq!(rule.index(), i);
             assert_eq!(rule.info(), info);
             assert_eq!(rule.to_string(), info.id);
         }
-        assert_eq!(Rule::all().count(), 224);
+        assert_eq!(Rule::all().count(), 225);
         assert_eq!(Rule::from_id("405-Allow-Required"), None);
         assert_eq!(Rule::from_id(""), None);
         assert_eq!(r::R_405_ALLOW_REQUIRED.id(), "405-allow-required");

@@ -6,7 +6,7 @@ use super::catalogue::{Contexts, Rule, RuleInfo, RuleStatus};
 use super::finding::{Cite, Severity};
 
 /// Number of rules: the spec's (sections 1 to 8), then the local rows.
-pub(crate) const RULE_COUNT: usize = 224;
+pub(crate) const RULE_COUNT: usize = 225;
 
 /// Every rule of the spec, in spec order, then the local rows.
 pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
@@ -2250,6 +2250,16 @@ pub(crate) static RULES: [RuleInfo; RULE_COUNT] = [
         lowered_from: None,
         file: "src/validate/rules/request.rs",
     },
+    RuleInfo {
+        id: "1xx-unreliable-when-required",
+        default_severity: Severity::Error,
+        cite: Cite::new(3262, "RFC 3262 §3"),
+        contexts: Contexts::REQ,
+        summary: "An INVITE required 100rel; a 1xx came unreliably.",
+        status: RuleStatus::Checked,
+        lowered_from: None,
+        file: "src/validate/rules/request.rs",
+    },
 ];
 
 /// One handle per rule, named after its id.
@@ -2928,4 +2938,7 @@ pub(crate) mod r {
 
     /// `2xx-register-contact-missing`
     pub(crate) const R_2XX_REGISTER_CONTACT_MISSING: Rule = Rule::from_index(223);
+
+    /// `1xx-unreliable-when-required`
+    pub(crate) const R_1XX_UNRELIABLE_WHEN_REQUIRED: Rule = Rule::from_index(224);
 }

@@ -32,6 +32,7 @@ pub(super) fn check<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitte
     require_not_offered(f, req, out);
     recv_info(f, req, out);
     reliable_1xx_support(f, req, out);
+    unreliable_1xx_required(f, req, out);
     supported_199(f, req, out);
     refresher_uas_timer(f, req, out);
     content_encoding(f, req, out);
@@ -598,6 +599,36 @@ fn reliable_1xx_support<S: FindingSink + ?Sized>(
             r::RELIABLE_1XX_WITHOUT_REQUEST_SUPPORT,
             Some(f.status_line),
             Detail::new("reliable 1xx although the request did not offer 100rel"),
+        );
+    }
+}
+
+/// `1xx-unreliable-when-required` — RFC 3262 §3: the UAS MUST send every
+/// non-100 provisional response reliably when the initial request's
+/// Require listed `100rel`; one that will not, rejects the request with
+/// 420. Initial: an INVITE outside a dialog (its To has no tag; a To that
+/// does not read tells nothing). Unreliable: neither Require `100rel` nor
+/// RSeq; a response with one of the two tried, and is
+/// `1xx-100rel-consistency`'s. A 199 is left to `199-requires-uac-support`,
+/// whose proxy half is this same case. Span: the status line.
+fn unreliable_1xx_required<S: FindingSink + ?Sized>(
+    f: &Facts<'_, '_>,
+    req: &Request<'_>,
+    out: &mut Emitter<'_, S>,
+) {
+    if !(101..199).contains(&f.code)
+        || req.method() != b"INVITE"
+        || f.has(KnownHeader::RSeq)
+        || f.has_token(KnownHeader::Require, b"100rel")
+    {
+        return;
+    }
+    let rh = req.headers();
+    if headers_to_tag(rh) == Some(false) && lists(rh, KnownHeader::Require, b"100rel") {
+        out.emit(
+            r::R_1XX_UNRELIABLE_WHEN_REQUIRED,
+            Some(f.status_line),
+            Detail::new("unreliable 1xx although the INVITE required 100rel"),
         );
     }
 }
