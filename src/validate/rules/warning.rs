@@ -113,9 +113,14 @@ fn warn_code<S: FindingSink + ?Sized>(w: &Warning<'_>, out: &mut Emitter<'_, S>)
 /// `488-warning` — RFC 3261 §13.3.1.3, §14.2: a 488 to INVITE SHOULD
 /// explain in Warning why the offer was rejected (warning); for other
 /// methods, info. A Warning row with no value does not count (spec
-/// "General conventions"). Span: the status line.
+/// "General conventions"). When the request is known and had no body, it
+/// made no offer, and the SHOULD, which explains a rejected offer, has
+/// nothing to explain: no finding (an offerless INVITE gets the UAS's
+/// offer in its 2xx, §13.3.1.4, so such a 488 rejects something else).
+/// Span: the status line.
 pub(super) fn warning_488<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    if f.code == 488 && !f.has_value(KnownHeader::Warning) {
+    let no_offer = f.req.as_ref().is_some_and(|r| r.body().is_empty());
+    if f.code == 488 && !no_offer && !f.has_value(KnownHeader::Warning) {
         let sev = if f.method_is("INVITE") {
             Severity::Warning
         } else {
