@@ -80,6 +80,11 @@ pub struct MessageRecord {
     /// out when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub verdicts: Vec<FindingRecord>,
+    /// A response its transaction already sent, the same at this
+    /// observation point (`Observation::is_retransmission`): its findings
+    /// repeat the first copy's. Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retransmission: bool,
 }
 
 /// One finding.
@@ -352,12 +357,14 @@ mod tests {
             call_id: Some("a@b".into()),
             findings: vec![],
             verdicts: vec![],
+            retransmission: true,
         });
         let v = serde_json::to_value(&r).unwrap();
         assert_eq!(v["kind"], "response");
         assert_eq!(v["source"], "x.pcap");
         assert_eq!(v["code"], 486);
         assert!(v.get("stream_offset").is_none());
+        assert_eq!(v["retransmission"], true);
         assert_eq!(serde_json::from_value::<Record>(v).unwrap(), r);
         let p = Record::CaptureProblem(CaptureProblemRecord {
             envelope: env,

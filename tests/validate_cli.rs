@@ -424,6 +424,12 @@ fn check_object(o: &Map<String, Value>, len: Option<usize>) {
     for k in ["cseq", "call_id"] {
         assert!(o[k].is_null() || o[k].is_string(), "{o:?}");
     }
+    if let Some(r) = o.get("retransmission") {
+        // Only a response's, and left out when false.
+        assert_eq!(r, &Value::Bool(true), "{o:?}");
+        assert_eq!(kind, "response", "{o:?}");
+        want.insert("retransmission");
+    }
     match kind {
         "response" => {
             want.extend(["code", "reason"]);
@@ -1239,6 +1245,9 @@ fn text_lines_match_json_findings_without_colour() {
             if let Some(c) = o["call_id"].as_str() {
                 call.push(format!("Call-ID {c}"));
             }
+            if o.get("retransmission") == Some(&Value::Bool(true)) {
+                call.push("retransmission".to_string());
+            }
             here = format!("{here} {{{}}}", call.join("; "));
         }
         if o.get("kind").and_then(Value::as_str) == Some("capture-problem") {
@@ -1575,6 +1584,47 @@ fn line_reader(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<Str
         }
     });
     rx
+}
+
+#[test]
+fn retransmitted_responses_are_marked() {
+    // The same 200 three times (a UAS retransmitting it until the ACK,
+    // RFC 3261 §13.3.1.4), then a 486 to another INVITE: the copies are
+    // marked, the first and the other response are not.
+    use capture_builders::{response, udp, Pcap, UAC, UAS};
+    let mut cap = Pcap::ethernet();
+    for _ in 0..3 {
+        cap.add(&udp(UAS, UAC, &response(200, 1, "")));
+    }
+    cap.add(&udp(UAS, UAC, &response(486, 2, "")));
+    let c = Temp::file("retransmitted.pcap", &cap.buf);
+    let j = run(&["--format", "json", c.s()]);
+    let marks: Vec<(u64, bool)> = j
+        .json()
+        .iter()
+        .filter(|o| o["kind"] == "response")
+        .map(|o| {
+            (
+                o["frame"].as_u64().unwrap(),
+                o.get("retransmission") == Some(&Value::Bool(true)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        marks,
+        [(1, false), (2, true), (3, true), (4, false)],
+        "{j:?}"
+    );
+    // Text: the 200 has no Contact (2xx-dialog-contact), on each copy;
+    // the copies say what they are.
+    let t = run(&[c.s()]);
+    let labels: Vec<bool> = t
+        .stdout
+        .lines()
+        .filter(|l| l.contains("} 2xx-dialog-contact"))
+        .map(|l| l.contains("; retransmission}"))
+        .collect();
+    assert_eq!(labels, [false, true, true], "{t:?}");
 }
 
 #[test]

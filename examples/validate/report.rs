@@ -117,6 +117,10 @@ struct CallInfo {
     reason: Option<String>,
     cseq: Option<String>,
     call_id: Option<String>,
+    /// The transaction tracker saw this response before
+    /// (`Observation::is_retransmission`): its findings are the first
+    /// copy's.
+    retransmission: bool,
 }
 
 fn call_info(msg: &Message<'_>) -> CallInfo {
@@ -133,6 +137,7 @@ fn call_info(msg: &Message<'_>) -> CallInfo {
         reason,
         cseq: header(KnownHeader::CSeq),
         call_id: header(KnownHeader::CallId),
+        retransmission: false,
     }
 }
 
@@ -172,6 +177,9 @@ impl CallInfo {
         }
         if let Some(c) = &self.call_id {
             parts.push(format!("Call-ID {}", one_line(c)));
+        }
+        if self.retransmission {
+            parts.push("retransmission".to_string());
         }
         parts.join("; ")
     }
@@ -334,6 +342,7 @@ pub(crate) fn emit(
                     call_id: call.call_id,
                     findings: Vec::new(),
                     verdicts: Vec::new(),
+                    retransmission: false,
                 }));
             }
         }
@@ -347,7 +356,10 @@ pub(crate) fn emit(
             if quiet || (format == Format::Text && report.findings().is_empty()) {
                 return;
             }
-            let call = call_info(msg);
+            let call = CallInfo {
+                retransmission: item.txn.as_ref().is_some_and(|o| o.is_retransmission()),
+                ..call_info(msg)
+            };
             match format {
                 Format::Json => print(&Record::Response(record::MessageRecord {
                     envelope: envelope(),
@@ -366,6 +378,7 @@ pub(crate) fn emit(
                         .iter()
                         .map(|f| record::FindingRecord::new(f, item.offset))
                         .collect(),
+                    retransmission: call.retransmission,
                 })),
                 Format::Text => {
                     let here = format!("{} {{{}}}", locator(item), call.text());

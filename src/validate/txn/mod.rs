@@ -215,6 +215,7 @@ pub struct Sighting {
 pub struct Observation {
     matched: bool,
     request_seen: bool,
+    retransmission: bool,
     skipped: u8,
     exchange: Option<u128>,
 }
@@ -240,6 +241,16 @@ impl Observation {
     /// observation point (and not forgotten since).
     pub fn request_seen(&self) -> bool {
         self.request_seen
+    }
+
+    /// For a response: true when its transaction already sent this same
+    /// response (status, To tag, body and header fields but Date and
+    /// Timestamp) at this observation point: a retransmission (RFC 3261
+    /// §17.2.1, §17.2.2), whose findings are those of the first copy. A
+    /// report can mark it, so that one defect retransmitted five times is
+    /// not read as five.
+    pub fn is_retransmission(&self) -> bool {
+        self.retransmission
     }
 
     /// The key a request shares with the responses to it (see
@@ -750,6 +761,7 @@ impl TxnTracker {
                 };
                 let retransmission =
                     check_response(&config, txn, incoming, &seen, &mut obs, &mut out);
+                obs.retransmission = retransmission;
                 // A final response ends its INVITE's wait in the dialog.
                 if invite && resp.status().as_u16() >= 200 {
                     if let Some((dkey, cseq)) = dialog_key(msg, &head, &seen) {
