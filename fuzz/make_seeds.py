@@ -210,6 +210,11 @@ def capture_seeds():
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "data", "captures", "ws-*.pcap"))):
         name = os.path.basename(path).rsplit(".", 1)[0]
         yield name, capture_cut(open(path, "rb").read(), 12 * 1024)
+    # SIP in NULL-encrypted ESP (a VoLTE trace, some of it in GTP-U too),
+    # kept gzipped as found.
+    import gzip
+    esp = os.path.join(ROOT, "tests", "data", "captures", "nokia__51_esp_sip.pcapng.gz")
+    yield "esp-null-volte", capture_cut(gzip.decompress(open(esp, "rb").read()), 12 * 1024)
 
 
 if __name__ == "__main__":
