@@ -253,9 +253,11 @@ impl<'a> Header<'a> {
     fn indexed(src: &'a [u8], row: (usize, usize), k: KnownHeader) -> Option<Header<'a>> {
         let (start, next) = row;
         let end = row_end(src, start, next)?;
-        let name_end = match k.compact() {
-            Some(_) if !src.get(start + 1).is_some_and(|&b| lex::is_token(b)) => start + 1,
-            _ => start + k.as_str().len(),
+        let (long, compact) = k.name_shape();
+        let name_end = if compact && !src.get(start + 1).is_some_and(|&b| lex::is_token(b)) {
+            start + 1
+        } else {
+            start + long
         };
         let mut c = name_end;
         while c < end && is_ws(src[c]) {

@@ -51,6 +51,17 @@ macro_rules! known_headers {
                 match self { $( KnownHeader::$variant => $compact, )+ }
             }
 
+            /// The length of the long name and whether a compact form
+            /// exists, from tables rather than the matches of
+            /// [`as_str`](Self::as_str) and [`compact`](Self::compact): the
+            /// row lookups ask for them on every header row they read.
+            #[inline]
+            pub(crate) fn name_shape(self) -> (usize, bool) {
+                const LONG: [u8; KnownHeader::COUNT] = [ $( $long.len() as u8, )+ ];
+                const COMPACT: [bool; KnownHeader::COUNT] = [ $( Option::<char>::is_some(&$compact), )+ ];
+                (usize::from(LONG[self.index()]), COMPACT[self.index()])
+            }
+
             /// How the header treats commas and repeated rows.
             pub const fn list_kind(self) -> ListKind {
                 match self { $( KnownHeader::$variant => ListKind::$kind, )+ }

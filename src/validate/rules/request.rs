@@ -624,7 +624,8 @@ fn unreliable_1xx_required<S: FindingSink + ?Sized>(
         return;
     }
     let rh = req.headers();
-    if headers_to_tag(rh) == Some(false) && lists(rh, KnownHeader::Require, b"100rel") {
+    // The To is read only when the Require asks (reading it costs more).
+    if lists(rh, KnownHeader::Require, b"100rel") && headers_to_tag(rh) == Some(false) {
         out.emit(
             r::R_1XX_UNRELIABLE_WHEN_REQUIRED,
             Some(f.status_line),
