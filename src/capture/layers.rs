@@ -632,7 +632,13 @@ impl Dissector {
             };
             let default_padding = p[end..t].iter().zip(1u8..).all(|(&b, n)| b == n);
             if default_padding && esp_inner_fits(next, &p[8..end]) {
-                self.ip_payload(w, next, src, dst, p.slice(8..end), depth);
+                // ESP in UDP in ESP ... never passes an IP header's depth
+                // check: it has its own.
+                if depth >= MAX_DEPTH {
+                    w.err(LayerErrorKind::TooDeep, &p, 8);
+                } else {
+                    self.ip_payload(w, next, src, dst, p.slice(8..end), depth);
+                }
                 return true;
             }
         }
@@ -1447,6 +1453,16 @@ mod tests {
             let d = decode(LinkType::RAW, &ipv4(50, &esp));
             assert!(d.segments.is_empty() && d.errors.is_empty(), "{d:?}");
         }
+        // ESP in UDP in ESP, 3000 deep: refused past MAX_DEPTH, without
+        // recursing that deep.
+        let mut nested = sip_udp();
+        for _ in 0..3000 {
+            nested = udp(4500, 4500, &esp_null(17, &nested, 0));
+        }
+        let d = decode(LinkType::RAW, &ipv4(17, &nested));
+        assert!(d.segments.is_empty(), "{d:?}");
+        assert_eq!(d.errors.len(), 1, "{d:?}");
+        assert_eq!(d.errors[0].kind, LayerErrorKind::TooDeep);
         // Port 4500 with IKE's non-ESP marker, or ESP that is not NULL, is
         // an ordinary UDP payload.
         let ike = udp(4500, 4500, &[0, 0, 0, 0, 1, 2, 3]);
