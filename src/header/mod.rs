@@ -207,6 +207,14 @@ impl RawRow {
     fn with_extent(src: &[u8], start: usize, end: usize, next: usize) -> RawRow {
         let letters = lex::letters_end(src, start).min(end);
         let name_end = lex::token_end(&src[..end], letters);
+        Self::with_name_end(src, start, end, name_end, next)
+    }
+
+    /// [`RawRow::with_extent`] for a row whose name is known to end at
+    /// `name_end` (cut to `end`): the colon after it, if any.
+    #[inline(always)]
+    fn with_name_end(src: &[u8], start: usize, end: usize, name_end: usize, next: usize) -> RawRow {
+        let name_end = name_end.min(end);
         let mut c = name_end;
         while c < end && is_ws(src[c]) {
             c += 1;
@@ -259,19 +267,11 @@ impl<'a> Header<'a> {
         } else {
             start + long
         };
-        let mut c = name_end;
-        while c < end && is_ws(src[c]) {
-            c += 1;
-        }
-        let colon = (name_end <= end && c < end && src[c] == b':').then_some(c);
-        let raw = RawRow {
-            start,
-            end,
-            name_end: name_end.min(end),
-            colon,
-            next,
-        };
-        Self::with_known(src, &raw, k)
+        Self::with_known(
+            src,
+            &RawRow::with_name_end(src, start, end, name_end, next),
+            k,
+        )
     }
 
     /// [`Header::from_raw`] for a row whose name is already known to be

@@ -119,8 +119,10 @@ fn warn_code<S: FindingSink + ?Sized>(w: &Warning<'_>, out: &mut Emitter<'_, S>)
 /// offer in its 2xx, §13.3.1.4, so such a 488 rejects something else).
 /// Span: the status line.
 pub(super) fn warning_488<S: FindingSink + ?Sized>(f: &Facts<'_, '_>, out: &mut Emitter<'_, S>) {
-    let no_offer = f.req.as_ref().is_some_and(|r| r.body().is_empty());
-    if f.code == 488 && !no_offer && !f.has_value(KnownHeader::Warning) {
+    if f.code != 488 || f.req.as_ref().is_some_and(|r| r.body().is_empty()) {
+        return;
+    }
+    if !f.has_value(KnownHeader::Warning) {
         let sev = if f.method_is("INVITE") {
             Severity::Warning
         } else {
